@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The `pol` command: a thin launcher for the compiled CLI in dist/ (built by `npm ci` via `prepare`).
+import { main } from "../dist/src/cli.js";
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,430 @@
+// The abstract syntax tree of a `.pol` file. Every node carries the span of source it came from,
+// so every later pass (checker, interpreter, code generator, formatter) can point back at it.
+
+export interface Position {
+  /** 0-based character offset into the file. */
+  offset: number;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, counted in UTF-16 code units. */
+  column: number;
+}
+
+export interface Span {
+  file: string;
+  start: Position;
+  /** Exclusive end. */
+  end: Position;
+}
+
+interface NodeBase {
+  span: Span;
+}
+
+export interface Identifier extends NodeBase {
+  kind: "Identifier";
+  name: string;
+}
+
+export interface StringLiteral extends NodeBase {
+  kind: "StringLiteral";
+  /** The unescaped value. */
+  value: string;
+}
+
+/** `D.I.B.1`: the policy section a rule or criterion encodes. */
+export interface Citation extends NodeBase {
+  kind: "Citation";
+  text: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+export interface SourceFile extends NodeBase {
+  kind: "SourceFile";
+  header: SchemaHeader | PolicyHeader;
+  uses: UseDecl[];
+  declarations: Declaration[];
+  /** Comments in source order, kept for the formatter. */
+  comments: Comment[];
+}
+
+export interface Comment extends NodeBase {
+  kind: "Comment";
+  /** The text after `#`, without the line break. */
+  text: string;
+}
+
+/** `schema spine "Interventional spine pain cases"` */
+export interface SchemaHeader extends NodeBase {
+  kind: "SchemaHeader";
+  name: Identifier;
+  title?: StringLiteral;
+}
+
+export type HeaderKey = "title" | "payer" | "number" | "version" | "effective" | "expires";
+
+/** `policy truecare.sij` followed by `title "..."`, `payer "..."`, ... */
+export interface PolicyHeader extends NodeBase {
+  kind: "PolicyHeader";
+  /** Dotted id, e.g. `truecare.sij`; each part is an Identifier. */
+  id: Identifier[];
+  fields: HeaderField[];
+}
+
+export interface HeaderField extends NodeBase {
+  kind: "HeaderField";
+  key: HeaderKey;
+  keySpan: Span;
+  value: StringLiteral | DateLiteral;
+}
+
+/** `use "../schema/spine.pol"`: import a schema (or shared definitions) into this file. */
+export interface UseDecl extends NodeBase {
+  kind: "UseDecl";
+  path: StringLiteral;
+}
+
+export type Declaration =
+  | EnumDecl
+  | RecordDecl
+  | CaseDecl
+  | ItemDecl
+  | CodeSetDecl
+  | LetDecl
+  | RuleDecl;
+
+/** `enum Side "side of the body" { left right bilateral }` */
+export interface EnumDecl extends NodeBase {
+  kind: "EnumDecl";
+  name: Identifier;
+  label?: StringLiteral;
+  members: Identifier[];
+}
+
+/**
+ * `record Procedure "prior procedure" dated by date { ... }` or
+ * `record Therapy "therapy episode" dated by start to end { ... }`.
+ */
+export interface RecordDecl extends NodeBase {
+  kind: "RecordDecl";
+  name: Identifier;
+  label?: StringLiteral;
+  dated?: DatedBy;
+  fields: FieldDecl[];
+}
+
+export interface DatedBy extends NodeBase {
+  kind: "DatedBy";
+  start: Identifier;
+  end?: Identifier;
+}
+
+/** `case { ... }`: the top-level facts of a case, besides `date_of_service` and `items`. */
+export interface CaseDecl extends NodeBase {
+  kind: "CaseDecl";
+  fields: FieldDecl[];
+}
+
+/** `item { ... }`: the fields of one requested line item. */
+export interface ItemDecl extends NodeBase {
+  kind: "ItemDecl";
+  fields: FieldDecl[];
+}
+
+/**
+ * `relief: percent "percent pain relief after the procedure"` or a computed field
+ * `score_relief: percent = (pain_before - pain_after) / pain_before as percent "relief from scores"`.
+ */
+export interface FieldDecl extends NodeBase {
+  kind: "FieldDecl";
+  name: Identifier;
+  type: TypeRef;
+  /** Documentation label, used to phrase "missing documentation". */
+  label?: StringLiteral;
+  /** Present for computed fields: evaluated with the record's fields in scope. */
+  computed?: Expression;
+}
+
+export type PrimitiveTypeName =
+  | "bool"
+  | "number"
+  | "percent"
+  | "date"
+  | "duration"
+  | "code"
+  | "text";
+
+/** `percent`, `Side`, `list of Procedure`. */
+export interface TypeRef extends NodeBase {
+  kind: "TypeRef";
+  /** A primitive type name, an enum name or a record name. */
+  name: Identifier;
+  list: boolean;
+}
+
+export type CodeSystem = "cpt" | "hcpcs" | "icd10";
+
+/** `codes sij_injection "SIJ injection" = cpt { 27096 64451 G0260 }` */
+export interface CodeSetDecl extends NodeBase {
+  kind: "CodeSetDecl";
+  name: Identifier;
+  label?: StringLiteral;
+  system: CodeSystem;
+  entries: CodeEntry[];
+}
+
+export type CodeEntry =
+  | { kind: "CodeExact"; span: Span; code: string }
+  | { kind: "CodePrefix"; span: Span; prefix: string } // `B02.*` stores "B02"
+  | { kind: "CodeRange"; span: Span; from: string; to: string }; // `64490-64495`
+
+/** `let last_sij "the latest SIJ injection" = latest sij_history` */
+export interface LetDecl extends NodeBase {
+  kind: "LetDecl";
+  name: Identifier;
+  label?: StringLiteral;
+  value: Expression;
+}
+
+/**
+ * ```
+ * rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B]
+ *   for sij_injection when item.purpose == therapeutic
+ *   require B1 [D.I.B.1] "..." <expression>
+ *   deny C6 [D.I.C.6] "..." when <expression>
+ * ```
+ */
+export interface RuleDecl extends NodeBase {
+  kind: "RuleDecl";
+  id: Identifier;
+  title: StringLiteral;
+  citation?: Citation;
+  /** The code set the rule binds to. */
+  codes: Identifier;
+  /** Further binding condition on the line item. */
+  when?: Expression;
+  criteria: Criterion[];
+}
+
+/**
+ * What a criterion does when it is not met:
+ * - require: its condition must hold; when it does not, the item is denied.
+ * - deny / not_covered / bundle: exclusions; when their condition holds (or they have none),
+ *   the item is denied, not covered, or not separately billable.
+ */
+export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle";
+
+export interface Criterion extends NodeBase {
+  kind: "Criterion";
+  effect: CriterionEffect;
+  effectSpan: Span;
+  id: Identifier;
+  citation?: Citation;
+  description?: StringLiteral;
+  /** For `require` the condition that must hold; for exclusions the `when` condition (optional). */
+  condition?: Expression;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+export type Expression =
+  | BooleanLiteral
+  | NumberLiteral
+  | PercentLiteral
+  | DurationLiteral
+  | DateLiteral
+  | StringLiteral
+  | NameRef
+  | FieldAccess
+  | UnaryExpression
+  | BinaryExpression
+  | InCodesExpression
+  | AsPercentExpression
+  | GroupExpression
+  | WhereExpression
+  | WithinExpression
+  | CountExpression
+  | QuantifierExpression
+  | PickExpression
+  | SumExpression
+  | CoverageExpression
+  | TimeSinceExpression
+  | TimeBetweenExpression;
+
+export interface BooleanLiteral extends NodeBase {
+  kind: "BooleanLiteral";
+  value: boolean;
+}
+
+export interface NumberLiteral extends NodeBase {
+  kind: "NumberLiteral";
+  value: number;
+  /** Source text, e.g. `0.5`, kept for exact printing. */
+  text: string;
+}
+
+/** `75%` (value 75). */
+export interface PercentLiteral extends NodeBase {
+  kind: "PercentLiteral";
+  value: number;
+  text: string;
+}
+
+export type DurationUnit = "d" | "wk" | "mo" | "y";
+
+/** `7d`, `6wk`, `12mo`, `1y`. Days and weeks are fixed lengths; months and years are calendar units. */
+export interface DurationLiteral extends NodeBase {
+  kind: "DurationLiteral";
+  amount: number;
+  unit: DurationUnit;
+}
+
+/** `2025-07-01` */
+export interface DateLiteral extends NodeBase {
+  kind: "DateLiteral";
+  /** ISO `YYYY-MM-DD`. */
+  value: string;
+}
+
+/** A bare name: a field of the innermost list element, a `let`, a case field, an enum member,
+ *  or one of the built-ins `item`, `items`, `other_items`, `dos`. Resolved by the checker. */
+export interface NameRef extends NodeBase {
+  kind: "NameRef";
+  name: string;
+}
+
+/** `last_sij.relief` */
+export interface FieldAccess extends NodeBase {
+  kind: "FieldAccess";
+  target: Expression;
+  field: Identifier;
+}
+
+export interface UnaryExpression extends NodeBase {
+  kind: "UnaryExpression";
+  operator: "not" | "-";
+  operand: Expression;
+}
+
+export type BinaryOperator =
+  | "and"
+  | "or"
+  | "=="
+  | "!="
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "+"
+  | "-"
+  | "*"
+  | "/";
+
+export interface BinaryExpression extends NodeBase {
+  kind: "BinaryExpression";
+  operator: BinaryOperator;
+  operatorSpan: Span;
+  left: Expression;
+  right: Expression;
+}
+
+/** `code in sij_injection`, `code not in sij_injection` */
+export interface InCodesExpression extends NodeBase {
+  kind: "InCodesExpression";
+  operand: Expression;
+  codes: Identifier;
+  negated: boolean;
+}
+
+/** `(a - b) / a as percent`: a ratio turned into a percent (0.6 -> 60%). */
+export interface AsPercentExpression extends NodeBase {
+  kind: "AsPercentExpression";
+  operand: Expression;
+}
+
+/** `all(a, b, c)` / `any(a, b, c)`: Kleene conjunction / disjunction of criteria. */
+export interface GroupExpression extends NodeBase {
+  kind: "GroupExpression";
+  operator: "all" | "any";
+  operands: Expression[];
+}
+
+/** `procedures where code in sij_injection`: the fields of each element are in scope. */
+export interface WhereExpression extends NodeBase {
+  kind: "WhereExpression";
+  source: Expression;
+  condition: Expression;
+}
+
+/** `procedures within 12mo`: dated elements whose date lies in [dos - 12mo, dos]. */
+export interface WithinExpression extends NodeBase {
+  kind: "WithinExpression";
+  source: Expression;
+  window: DurationLiteral;
+}
+
+/** `count procedures where ...` */
+export interface CountExpression extends NodeBase {
+  kind: "CountExpression";
+  source: Expression;
+}
+
+/** `some diagnoses where ...` (at least one) / `no diagnoses where ...` (none). */
+export interface QuantifierExpression extends NodeBase {
+  kind: "QuantifierExpression";
+  quantifier: "some" | "no";
+  source: Expression;
+}
+
+/** `latest procedures where ...` / `earliest ...`: by the record's date; none when empty. */
+export interface PickExpression extends NodeBase {
+  kind: "PickExpression";
+  pick: "latest" | "earliest";
+  source: Expression;
+}
+
+/** `sum relief_duration of procedures where ...` */
+export interface SumExpression extends NodeBase {
+  kind: "SumExpression";
+  field: Identifier;
+  source: Expression;
+}
+
+/** `coverage of therapies where ... within 6mo`: days covered by the union of the episodes,
+ *  clipped to the window when the source has one. */
+export interface CoverageExpression extends NodeBase {
+  kind: "CoverageExpression";
+  source: Expression;
+}
+
+/** `time since last_sij.date`: elapsed time from a date to the date of service. */
+export interface TimeSinceExpression extends NodeBase {
+  kind: "TimeSinceExpression";
+  from: Expression;
+}
+
+/** `time between a.date and b.date`: elapsed time between two dates, in either order. */
+export interface TimeBetweenExpression extends NodeBase {
+  kind: "TimeBetweenExpression";
+  from: Expression;
+  to: Expression;
+}
+
+export type Node =
+  | SourceFile
+  | SchemaHeader
+  | PolicyHeader
+  | HeaderField
+  | UseDecl
+  | Declaration
+  | DatedBy
+  | FieldDecl
+  | TypeRef
+  | Criterion
+  | Expression
+  | Identifier
+  | Citation
+  | Comment;

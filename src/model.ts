@@ -1,0 +1,136 @@
+// The resolved and checked program: what the checker hands to the interpreter and the code
+// generator. Both read the AST through this model and never re-resolve names themselves.
+
+import type {
+  CodeSetDecl,
+  CriterionEffect,
+  DurationUnit,
+  Expression,
+  FieldAccess,
+  FieldDecl,
+  LetDecl,
+  NameRef,
+  RuleDecl,
+  SourceFile,
+  Span,
+} from "./ast.js";
+
+export type Type =
+  | { kind: "bool" }
+  | { kind: "number" }
+  | { kind: "percent" }
+  | { kind: "date" }
+  /** A fixed length of time, counted in days (literals in `d` and `wk`). */
+  | { kind: "duration" }
+  /** A calendar length of time, counted in months (literals in `mo` and `y`). */
+  | { kind: "calendar" }
+  | { kind: "code" }
+  | { kind: "text" }
+  | { kind: "enum"; name: string }
+  /** A record value. `optional` when it came from `latest`/`earliest` and may be none. */
+  | { kind: "record"; name: string; optional: boolean }
+  /** A list of records; `window` is set once `within` has been applied. */
+  | { kind: "list"; element: string; window?: { amount: number; unit: DurationUnit } }
+  /** The result of `time since` / `time between`: comparable with any duration. */
+  | { kind: "elapsed" }
+  /** Something already reported as an error; suppresses follow-on errors. */
+  | { kind: "error" };
+
+/** The name of the record model for the line item declared by `item { ... }`. */
+export const ITEM_RECORD = "item";
+/** The name of the record model for the case declared by `case { ... }`. */
+export const CASE_RECORD = "case";
+
+export interface FieldModel {
+  name: string;
+  type: Type;
+  /** Documentation label; the field name when the declaration gave none. */
+  label: string;
+  /** Present for computed fields, with the record's own fields in scope (binding `element`, depth 0). */
+  computed?: Expression;
+  decl?: FieldDecl;
+}
+
+export interface RecordModel {
+  name: string;
+  label: string;
+  /** Events have `start`; episodes have `start` and `end`. */
+  dated?: { start: string; end?: string };
+  /** In declaration order. The `case` record also holds the built-ins `date_of_service` and `items`. */
+  fields: Map<string, FieldModel>;
+}
+
+export interface EnumModel {
+  name: string;
+  label: string;
+  members: string[];
+}
+
+export interface SchemaModel {
+  enums: Map<string, EnumModel>;
+  /** All records, including `case` (CASE_RECORD) and `item` (ITEM_RECORD). */
+  records: Map<string, RecordModel>;
+}
+
+/** What a bare name refers to. */
+export type Binding =
+  /** A field of the element of an enclosing `where` (depth 0 = innermost), or of the record a
+   *  computed field belongs to. */
+  | { kind: "element"; record: string; field: string; depth: number }
+  | { kind: "let"; name: string }
+  | { kind: "caseField"; field: string }
+  | { kind: "item" }
+  | { kind: "items" }
+  | { kind: "otherItems" }
+  | { kind: "dos" }
+  | { kind: "enumMember"; enum: string; member: string };
+
+export interface CheckedRule {
+  decl: RuleDecl;
+  id: string;
+  title: string;
+  citation: string;
+  codeSet: string;
+  criteria: CheckedCriterion[];
+}
+
+export interface CheckedCriterion {
+  id: string;
+  effect: CriterionEffect;
+  citation: string;
+  description: string;
+  /** Line of the criterion in its `.pol` file (1-based). */
+  line: number;
+  condition?: Expression;
+  span: Span;
+}
+
+export interface PolicyMetadata {
+  id: string;
+  title: string;
+  payer: string;
+  number: string;
+  version: string;
+  /** ISO date. */
+  effective: string;
+  /** ISO date, when the policy declares one. */
+  expires?: string;
+  /** The policy file's path relative to the working directory, with `/` separators. */
+  source: string;
+  /** sha256 (hex) of the policy file and every file it uses, in a fixed order. */
+  sourceHash: string;
+}
+
+export interface CheckedPolicy {
+  metadata: PolicyMetadata;
+  file: SourceFile;
+  schema: SchemaModel;
+  codeSets: Map<string, CodeSetDecl>;
+  /** In dependency order: a let only refers to lets before it. */
+  lets: { decl: LetDecl; name: string; label: string; type: Type; dependsOnItem: boolean }[];
+  rules: CheckedRule[];
+  typeOf(expression: Expression): Type;
+  resolve(name: NameRef): Binding;
+  /** The record a field access reads from, and the field. */
+  fieldOf(access: FieldAccess): { record: string; field: FieldModel };
+}
