@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// The one test command (`npm test`): every check CI relies on, in order, then the unit and
+// property tests. Ends with a plain `N passed, N failed` line taken from the test runner's results.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const pol = ["node", "bin/pol.js"];
+const steps = [
+  { name: "type-check sources", command: ["npx", "tsc", "--noEmit", "-p", "tsconfig.json"] },
+  { name: "pol check", command: [...pol, "check", "policies"] },
+  { name: "pol compile --check", command: [...pol, "compile", "--check"] },
+];
+
+let failedSteps = 0;
+for (const step of steps) {
+  process.stdout.write(`\n== ${step.name}: ${step.command.join(" ")}\n`);
+  const result = spawnSync(step.command[0], step.command.slice(1), { stdio: "inherit" });
+  if (result.status !== 0) {
+    failedSteps++;
+    process.stdout.write(`!! ${step.name} failed (exit ${result.status})\n`);
+  }
+}
+
+const resultsDir = mkdtempSync(join(tmpdir(), "pol-test-"));
+const resultsFile = join(resultsDir, "vitest.json");
+process.stdout.write("\n== unit and property tests: vitest run\n");
+const vitest = spawnSync(
+  "npx",
+  ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)],
+  { stdio: "inherit" },
+);
+
+let passed = 0;
+let failed = 0;
+try {
+  const results = JSON.parse(readFileSync(resultsFile, "utf8"));
+  passed = results.numPassedTests;
+  failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+  if (results.numTotalTests === 0) failed++;
+} catch {
+  failed++;
+  process.stdout.write("!! vitest wrote no results\n");
+}
+rmSync(resultsDir, { recursive: true, force: true });
+failed += failedSteps;
+if (vitest.status !== 0 && failed === 0) failed++;
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,107 @@
+// Loading a file and everything it `use`s: each file is read and parsed once, `use` paths resolve
+// relative to the using file, and missing files and cycles are reported at the `use` that names them.
+
+import { isAbsolute, posix, relative, sep } from "node:path";
+import type { SourceFile, Span } from "../ast.js";
+import { error, type Diagnostic } from "../diagnostics.js";
+import { parse } from "../parse.js";
+
+export interface FileHost {
+  /** Absolute or cwd-relative path in; the file's contents, or undefined when it cannot be read. */
+  readFile(path: string): string | undefined;
+}
+
+export interface LoadedFile {
+  /** The path handed to the host: absolute when the main file was given absolute, else cwd-relative. */
+  hostPath: string;
+  /** Relative to the working directory with `/` separators: the path every span and report uses. */
+  display: string;
+  text: string;
+  /** Present when the file parsed without syntax errors. */
+  ast?: SourceFile;
+}
+
+export interface LoadedProgram {
+  /** The main file, unless it could not be read. */
+  main?: LoadedFile;
+  /** Main file first, then used files depth-first in `use` order: the order of the source hash. */
+  files: LoadedFile[];
+  /** Used files before their users (depth-first post-order): the order declarations are read in,
+   *  so a clash is reported on the later, using declaration. */
+  declarationOrder: LoadedFile[];
+  diagnostics: Diagnostic[];
+}
+
+export function loadProgram(mainPath: string, host: FileHost, mainSource?: string): LoadedProgram {
+  const diagnostics: Diagnostic[] = [];
+  const files: LoadedFile[] = [];
+  const declarationOrder: LoadedFile[] = [];
+  const loaded = new Map<string, LoadedFile | undefined>();
+
+  const read = (hostPath: string, text: string): LoadedFile => {
+    const display = displayPath(hostPath);
+    const parsed = parse(text, display);
+    diagnostics.push(...parsed.diagnostics);
+    const file: LoadedFile = parsed.file ? { hostPath, display, text, ast: parsed.file } : { hostPath, display, text };
+    files.push(file);
+    loaded.set(hostPath, file);
+    return file;
+  };
+
+  const visit = (file: LoadedFile, stack: string[]): void => {
+    for (const use of file.ast?.uses ?? []) {
+      const target = resolveUse(file.hostPath, use.path.value);
+      const cycleStart = stack.indexOf(target);
+      if (cycleStart >= 0) {
+        const cycle = [...stack.slice(cycleStart), target].map(displayPath).map((p) => `\`${p}\``);
+        diagnostics.push(
+          error("POL2007", `\`use\` cycle: ${cycle.join(" uses ")}`, use.path.span, "remove one of these `use` declarations"),
+        );
+        continue;
+      }
+      if (loaded.has(target)) continue;
+      const text = host.readFile(target);
+      if (text === undefined) {
+        diagnostics.push(
+          error("POL2006", `cannot read \`${use.path.value}\``, use.path.span, `looked for \`${displayPath(target)}\``),
+        );
+        continue;
+      }
+      visit(read(target, text), [...stack, target]);
+    }
+    declarationOrder.push(file);
+  };
+
+  const hostPath = normalizePath(mainPath);
+  const text = mainSource ?? host.readFile(hostPath);
+  if (text === undefined) {
+    diagnostics.push(error("POL2006", `cannot read \`${mainPath}\``, startOf(displayPath(hostPath))));
+    return { files, declarationOrder, diagnostics };
+  }
+  const main = read(hostPath, text);
+  visit(main, [hostPath]);
+  return { main, files, declarationOrder, diagnostics };
+}
+
+/** `use` paths are relative to the directory of the using file. */
+export function resolveUse(fromHostPath: string, usePath: string): string {
+  const target = usePath.replace(/\\/g, "/");
+  if (isAbsolute(target)) return posix.normalize(target);
+  return normalizePath(posix.join(posix.dirname(fromHostPath), target));
+}
+
+export function normalizePath(path: string): string {
+  const normalized = posix.normalize(path.replace(/\\/g, "/"));
+  return normalized.startsWith("./") ? normalized.slice(2) : normalized;
+}
+
+export function displayPath(hostPath: string): string {
+  if (!isAbsolute(hostPath)) return hostPath;
+  const rel = relative(process.cwd(), hostPath);
+  return rel === "" ? hostPath : rel.split(sep).join("/");
+}
+
+function startOf(file: string): Span {
+  const position = { offset: 0, line: 1, column: 1 };
+  return { file, start: position, end: position };
+}

@@ -1,0 +1,102 @@
+// The `pol` command line. Every command returns an exit code: 0 success, 1 failure (errors in
+// the input, failing tests, stale output), 2 usage errors. No input ever produces a stack trace.
+
+import { Command, CommanderError, Option } from "commander";
+import { runCheck, type DiagnosticFormat } from "./commands/check.js";
+import { runCompile } from "./commands/compile.js";
+import { runEval, type ReportFormat } from "./commands/eval.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./commands/io.js";
+import { UsageError } from "./files.js";
+
+const EXAMPLES = {
+  check: `
+Examples:
+  $ pol check                      check every .pol file under policies/
+  $ pol check policies/cigna       check one folder
+  $ pol check --format json        machine-readable diagnostics`,
+  compile: `
+Examples:
+  $ pol compile                    compile policies/ into compiled/
+  $ pol compile --check            exit 1 when compiled/ is stale (for CI)
+  $ pol compile policies --out build/evaluators`,
+  eval: `
+Examples:
+  $ pol eval policies/truecare/sacroiliac-joint-procedures.pol case.json
+  $ pol eval policy.pol case.json --explain       every criterion with the facts it used
+  $ pol eval policy.pol case.json --format json   the determination as JSON`,
+};
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name("pol")
+    .description("Check, compile, evaluate and test medical-necessity policies written in pol.")
+    .version(process.env.npm_package_version ?? "0.1.0", "-V, --version")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run `pol --help` for usage)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  const format = () =>
+    new Option("--format <format>", "output format").choices(["human", "json"]).default("human");
+
+  program
+    .command("check")
+    .description("parse and type-check .pol files, reporting every error")
+    .argument("[paths...]", "files or folders", ["policies"])
+    .addOption(format())
+    .addHelpText("after", EXAMPLES.check)
+    .action((paths: string[], options: { format: DiagnosticFormat }) => {
+      setExit(runCheck(paths, options.format, io));
+    });
+
+  program
+    .command("compile")
+    .description("compile policies to typed TypeScript evaluators")
+    .argument("[paths...]", "files or folders", ["policies"])
+    .option("--out <dir>", "output folder", "compiled")
+    .option("--check", "do not write: exit 1 when the output folder is not up to date", false)
+    .addOption(format())
+    .addHelpText("after", EXAMPLES.compile)
+    .action(async (paths: string[], options: { out: string; check: boolean; format: DiagnosticFormat }) => {
+      setExit(await runCompile(paths, options, io));
+    });
+
+  program
+    .command("eval")
+    .description("evaluate one case against a policy and print the determination")
+    .argument("<policy>", "the policy's .pol file")
+    .argument("<case>", "the case, as JSON")
+    .option("--explain", "include every criterion with its status and the facts it used", false)
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText("after", EXAMPLES.eval)
+    .action((policy: string, casePath: string, options: { explain: boolean; format: ReportFormat }) => {
+      setExit(runEval(policy, casePath, options, io));
+    });
+
+  return program;
+}
+
+/** Run the CLI with `argv` (without `node` and the script) and return the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT_OK;
+      if (error.code === "commander.help") return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.err(`internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    io.err("this is a bug in pol; please report it with the input that caused it\n");
+    return EXIT_FAILED;
+  }
+}

@@ -1,0 +1,72 @@
+// The schema descriptor: the plain-data form of a checked schema that the runtime validates
+// cases against and reads field labels from. The interpreter builds it at evaluation time and
+// the code generator embeds the same object in every compiled evaluator, so both see one shape.
+
+import { CASE_RECORD, type FieldModel, type RecordModel, type SchemaModel, type Type } from "./model.js";
+import type { FieldDescriptor, FieldType, RecordDescriptor, SchemaDescriptor } from "./runtime.js";
+
+/** The case record's built-in fields, always listed first. */
+const CASE_BUILT_INS: readonly [string, FieldDescriptor][] = [
+  ["date_of_service", { type: "date", label: "date of service" }],
+  ["items", { type: { list: "item" }, label: "requested line items" }],
+];
+
+export function schemaDescriptor(schema: SchemaModel): SchemaDescriptor {
+  const records: Record<string, RecordDescriptor> = {};
+  for (const [name, record] of schema.records) {
+    records[name] = recordDescriptor(schema, record);
+  }
+  return { records };
+}
+
+function recordDescriptor(schema: SchemaModel, record: RecordModel): RecordDescriptor {
+  const fields: Record<string, FieldDescriptor> = {};
+  if (record.name === CASE_RECORD) {
+    // The checker's case model holds the built-ins already; the descriptor must have them first
+    // whatever the model's order, because validation and codegen rely on them being there.
+    for (const [name, fallback] of CASE_BUILT_INS) {
+      const model = record.fields.get(name);
+      fields[name] = model ? fieldDescriptor(schema, model) : fallback;
+    }
+  }
+  for (const [name, model] of record.fields) {
+    if (!(name in fields)) fields[name] = fieldDescriptor(schema, model);
+  }
+  const descriptor: RecordDescriptor = { label: record.label, fields };
+  if (record.dated) {
+    descriptor.dated =
+      record.dated.end === undefined
+        ? { start: record.dated.start }
+        : { start: record.dated.start, end: record.dated.end };
+  }
+  return descriptor;
+}
+
+function fieldDescriptor(schema: SchemaModel, model: FieldModel): FieldDescriptor {
+  const descriptor: FieldDescriptor = { type: fieldType(schema, model.type, model.name), label: model.label };
+  if (model.computed) descriptor.computed = true;
+  return descriptor;
+}
+
+function fieldType(schema: SchemaModel, type: Type, fieldName: string): FieldType {
+  switch (type.kind) {
+    case "bool":
+    case "number":
+    case "percent":
+    case "date":
+    case "duration":
+    case "code":
+    case "text":
+      return type.kind;
+    case "enum": {
+      const members = schema.enums.get(type.name)?.members;
+      if (!members) throw new Error(`internal error: field \`${fieldName}\` has unknown enum \`${type.name}\``);
+      return { enum: [...members] };
+    }
+    case "list":
+      return { list: type.element };
+    default:
+      // The checker never gives a field any other type; reaching here is a checker bug.
+      throw new Error(`internal error: field \`${fieldName}\` has type \`${type.kind}\`, which no field can have`);
+  }
+}
