@@ -60,6 +60,7 @@ export const catalogue = {
   POL3012: { summary: "computed field of the wrong type" },
   POL3013: { summary: "the item declaration must have a `code: code` field" },
   POL3014: { summary: "`dated by` names a field that is not a date" },
+  POL3015: { summary: "`within` applied to a list that already has a window" },
   // Policy structure
   POL4001: { summary: "criterion without a citation" },
   POL4002: { summary: "duplicate rule name" },

@@ -43,7 +43,10 @@ function recordDescriptor(schema: SchemaModel, record: RecordModel): RecordDescr
 }
 
 function fieldDescriptor(schema: SchemaModel, model: FieldModel): FieldDescriptor {
-  const descriptor: FieldDescriptor = { type: fieldType(schema, model.type, model.name), label: model.label };
+  const descriptor: FieldDescriptor = {
+    type: fieldType(schema, model.type, model.name),
+    label: model.label,
+  };
   if (model.computed) descriptor.computed = true;
   return descriptor;
 }
@@ -60,13 +63,16 @@ function fieldType(schema: SchemaModel, type: Type, fieldName: string): FieldTyp
       return type.kind;
     case "enum": {
       const members = schema.enums.get(type.name)?.members;
-      if (!members) throw new Error(`internal error: field \`${fieldName}\` has unknown enum \`${type.name}\``);
+      if (!members)
+        throw new Error(`internal error: field \`${fieldName}\` has unknown enum \`${type.name}\``);
       return { enum: [...members] };
     }
     case "list":
       return { list: type.element };
     default:
       // The checker never gives a field any other type; reaching here is a checker bug.
-      throw new Error(`internal error: field \`${fieldName}\` has type \`${type.kind}\`, which no field can have`);
+      throw new Error(
+        `internal error: field \`${fieldName}\` has type \`${type.kind}\`, which no field can have`,
+      );
   }
 }

@@ -1,0 +1,358 @@
+// The tokens of pol. The lexer has two modes: the ordinary one, and "codes", entered by
+// `cpt {`, `hcpcs {` or `icd10 {`, where code-shaped words such as `64490-64495` or `B02.*`
+// are single tokens instead of numbers, identifiers and punctuation.
+//
+// A few "error tokens" (an unterminated string, an unclosed citation, a malformed duration, an
+// invalid code) belong to the category of the token they were meant to be: the parser accepts
+// them, so one typo produces one diagnostic (reported from the token stream) instead of a cascade.
+
+import { createToken, EOF, Lexer, type TokenType } from "chevrotain";
+
+export const Identifier = createToken({
+  name: "Identifier",
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  label: "a name",
+});
+
+export const WhiteSpace = createToken({
+  name: "WhiteSpace",
+  pattern: /[ \t\r\n]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+
+export const Comment = createToken({
+  name: "Comment",
+  pattern: /#[^\r\n]*/,
+  group: "comments",
+});
+
+// ---------------------------------------------------------------------------------------------
+// Keywords
+
+function keyword(word: string, name: string): TokenType {
+  return createToken({
+    name,
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    label: `\`${word}\``,
+  });
+}
+
+/** `not covered` is one keyword spelled as two words; it must be tried before `not`. */
+export const NotCovered = createToken({
+  name: "NotCovered",
+  pattern: /not[ \t]+covered\b/,
+  label: "`not covered`",
+});
+
+export const Policy = keyword("policy", "Policy");
+export const Schema = keyword("schema", "Schema");
+export const Use = keyword("use", "Use");
+export const Enum = keyword("enum", "Enum");
+export const Record = keyword("record", "Record");
+export const Dated = keyword("dated", "Dated");
+export const By = keyword("by", "By");
+export const To = keyword("to", "To");
+export const Case = keyword("case", "Case");
+export const Item = keyword("item", "Item");
+export const Codes = keyword("codes", "Codes");
+export const Let = keyword("let", "Let");
+export const Rule = keyword("rule", "Rule");
+export const For = keyword("for", "For");
+export const When = keyword("when", "When");
+export const Require = keyword("require", "Require");
+export const Deny = keyword("deny", "Deny");
+export const Bundle = keyword("bundle", "Bundle");
+export const And = keyword("and", "And");
+export const Or = keyword("or", "Or");
+export const Not = keyword("not", "Not");
+export const In = keyword("in", "In");
+export const As = keyword("as", "As");
+export const Percent = keyword("percent", "Percent");
+export const All = keyword("all", "All");
+export const Any = keyword("any", "Any");
+export const Where = keyword("where", "Where");
+export const Within = keyword("within", "Within");
+export const Count = keyword("count", "Count");
+export const Some = keyword("some", "Some");
+export const No = keyword("no", "No");
+export const Latest = keyword("latest", "Latest");
+export const Earliest = keyword("earliest", "Earliest");
+export const Sum = keyword("sum", "Sum");
+export const Of = keyword("of", "Of");
+export const Coverage = keyword("coverage", "Coverage");
+export const Time = keyword("time", "Time");
+export const Since = keyword("since", "Since");
+export const Between = keyword("between", "Between");
+export const True = keyword("true", "True");
+export const False = keyword("false", "False");
+export const List = keyword("list", "List");
+
+const keywords: TokenType[] = [
+  Policy,
+  Schema,
+  Use,
+  Enum,
+  Record,
+  Dated,
+  By,
+  To,
+  Case,
+  Item,
+  Codes,
+  Let,
+  Rule,
+  For,
+  When,
+  Require,
+  Deny,
+  Bundle,
+  And,
+  Or,
+  Not,
+  In,
+  As,
+  Percent,
+  All,
+  Any,
+  Where,
+  Within,
+  Count,
+  Some,
+  No,
+  Latest,
+  Earliest,
+  Sum,
+  Of,
+  Coverage,
+  Time,
+  Since,
+  Between,
+  True,
+  False,
+  List,
+];
+
+/** Every keyword spelling, for tests and tools (e.g. the formatter quoting names). */
+export const keywordSpellings: readonly string[] = [
+  "not covered",
+  ...keywords.map((token) => String(token.PATTERN).slice(1, -1)),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Literals (dates, durations and percents before plain numbers: they share a digit prefix)
+
+export const DateLiteral = createToken({
+  name: "DateLiteral",
+  pattern: /\d{4}-\d{2}-\d{2}/,
+  label: "a date",
+});
+
+export const DurationLiteral = createToken({
+  name: "DurationLiteral",
+  pattern: /\d+(?:d|wk|mo|y)\b/,
+  label: "a duration",
+});
+
+/** `12months`, `1.5mo`: a number glued to a word. Reported as an invalid duration. */
+export const MalformedDuration = createToken({
+  name: "MalformedDuration",
+  pattern: /\d+(?:\.\d+)?[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [DurationLiteral],
+  label: "a duration",
+});
+
+export const PercentLiteral = createToken({
+  name: "PercentLiteral",
+  pattern: /\d+(?:\.\d+)?%/,
+  label: "a percent",
+});
+
+export const NumberLiteral = createToken({
+  name: "NumberLiteral",
+  pattern: /\d+(?:\.\d+)?/,
+  label: "a number",
+});
+
+/** Any escape is lexed; only `\"` and `\\` are valid (checked on the token stream). */
+export const StringLiteral = createToken({
+  name: "StringLiteral",
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  label: "a string",
+});
+
+/** A string missing its closing quote: runs to the end of the line. */
+export const UnterminatedString = createToken({
+  name: "UnterminatedString",
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  categories: [StringLiteral],
+  label: "a string",
+});
+
+export const Citation = createToken({
+  name: "Citation",
+  pattern: /\[[A-Za-z0-9._-]+\]/,
+  label: "a citation",
+});
+
+/** `[D.I.B.1` without `]`. */
+export const UnclosedCitation = createToken({
+  name: "UnclosedCitation",
+  pattern: /\[[A-Za-z0-9._-]*/,
+  categories: [Citation],
+  label: "a citation",
+});
+
+// ---------------------------------------------------------------------------------------------
+// Punctuation (two-character operators before their one-character prefixes)
+
+function punctuation(name: string, text: string): TokenType {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return createToken({
+    name,
+    pattern: new RegExp(escaped),
+    label: `\`${text}\``,
+  });
+}
+
+export const EqualEqual = punctuation("EqualEqual", "==");
+export const NotEqual = punctuation("NotEqual", "!=");
+export const LessEqual = punctuation("LessEqual", "<=");
+export const GreaterEqual = punctuation("GreaterEqual", ">=");
+export const Less = punctuation("Less", "<");
+export const Greater = punctuation("Greater", ">");
+export const Plus = punctuation("Plus", "+");
+export const Minus = punctuation("Minus", "-");
+export const Star = punctuation("Star", "*");
+export const Slash = punctuation("Slash", "/");
+export const LParen = punctuation("LParen", "(");
+export const RParen = punctuation("RParen", ")");
+export const Comma = punctuation("Comma", ",");
+export const Dot = punctuation("Dot", ".");
+export const Colon = punctuation("Colon", ":");
+export const Equals = punctuation("Equals", "=");
+export const LBrace = punctuation("LBrace", "{");
+export const RBrace = punctuation("RBrace", "}");
+
+// ---------------------------------------------------------------------------------------------
+// Code lists
+
+export const CodeListOpen = createToken({
+  name: "CodeListOpen",
+  pattern: /(?:cpt|hcpcs|icd10)\s*\{/,
+  line_breaks: true,
+  push_mode: "codes",
+  label: "`cpt {`, `hcpcs {` or `icd10 {`",
+});
+
+export const CodeListClose = createToken({
+  name: "CodeListClose",
+  pattern: /\}/,
+  pop_mode: true,
+  label: "`}`",
+});
+
+/** The category of every entry of a code list; the builder tells the kinds apart. */
+export const CodeEntry = createToken({
+  name: "CodeEntry",
+  pattern: Lexer.NA,
+  label: "a code",
+});
+
+// Each valid form must end at a separator, so `27096-` or `B02.*x` is one invalid code rather
+// than a valid code followed by junk.
+const codeEnd = "(?![^\\s,}#])";
+
+export const CodeRange = createToken({
+  name: "CodeRange",
+  pattern: new RegExp(`[A-Za-z0-9.]+-[A-Za-z0-9.]+${codeEnd}`),
+  categories: [CodeEntry],
+  start_chars_hint: [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789."],
+  label: "a code range",
+});
+
+export const CodePrefix = createToken({
+  name: "CodePrefix",
+  pattern: new RegExp(`[A-Za-z0-9]+(?:\\.[A-Za-z0-9]*)?\\*${codeEnd}`),
+  categories: [CodeEntry],
+  start_chars_hint: [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"],
+  label: "a code prefix",
+});
+
+export const CodeExact = createToken({
+  name: "CodeExact",
+  pattern: new RegExp(`[A-Za-z0-9]+(?:\\.[A-Za-z0-9]+)?${codeEnd}`),
+  categories: [CodeEntry],
+  start_chars_hint: [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"],
+  label: "a code",
+});
+
+/** Anything else between separators inside a code list. */
+export const InvalidCode = createToken({
+  name: "InvalidCode",
+  pattern: /[^\s,}#]+/,
+  categories: [CodeEntry],
+  line_breaks: false,
+  label: "a code",
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const defaultMode: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  CodeListOpen,
+  NotCovered,
+  // Longest spelling first, so `in` never claims the start of `item`, nor `no` of `not`.
+  ...[...keywords].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
+  Identifier,
+  DateLiteral,
+  DurationLiteral,
+  PercentLiteral,
+  MalformedDuration,
+  NumberLiteral,
+  StringLiteral,
+  UnterminatedString,
+  Citation,
+  UnclosedCitation,
+  EqualEqual,
+  NotEqual,
+  LessEqual,
+  GreaterEqual,
+  Less,
+  Greater,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  LParen,
+  RParen,
+  Comma,
+  Dot,
+  Colon,
+  Equals,
+  LBrace,
+  RBrace,
+];
+
+const codesMode: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  Comma,
+  CodeListClose,
+  CodeRange,
+  CodePrefix,
+  CodeExact,
+  InvalidCode,
+];
+
+/** Every token type, in one list, as the parser needs them (categories included). */
+export const allTokens: TokenType[] = [
+  ...new Set([...defaultMode, ...codesMode, CodeEntry, EOF]),
+].filter((token) => token !== EOF);
+
+export const polLexer = new Lexer(
+  { modes: { default: defaultMode, codes: codesMode }, defaultMode: "default" },
+  { positionTracking: "full", ensureOptimizations: false },
+);

@@ -1,0 +1,523 @@
+// The grammar of pol: a Chevrotain CstParser with error recovery. The CST it builds is turned
+// into the AST by src/ast-builder. Rule names are the production names of docs/language.md.
+//
+// One parser instance is shared by every parse: self-analysis is the slow part of Chevrotain
+// and runs once per process.
+
+import { CstParser, type CstNode, type IToken } from "chevrotain";
+import * as T from "./lexer.js";
+import { PolErrorMessages } from "./parser-messages.js";
+
+const messages = new PolErrorMessages();
+
+class PolParser extends CstParser {
+  constructor() {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: "full",
+      maxLookahead: 3,
+      errorMessageProvider: messages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** The names of the rules being parsed, outermost first (used to phrase error messages). */
+  ruleStack(): string[] {
+    // Chevrotain keeps this method off its public typings.
+    const self = this as unknown as { getHumanReadableRuleStack(): string[] };
+    return self.getHumanReadableRuleStack();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Files
+
+  public file = this.RULE("file", () => {
+    this.OR({
+      ERR_MSG: "`policy` or `schema`",
+      DEF: [
+        { ALT: () => this.SUBRULE(this.schemaHeader) },
+        { ALT: () => this.SUBRULE(this.policyHeader) },
+      ],
+    });
+    // Uses and declarations share one loop (the builder checks that uses come first), and a
+    // criterion is accepted here too, so that after an error inside a rule the parser resumes
+    // at the next criterion instead of skipping to the next declaration.
+    this.MANY(() => this.SUBRULE(this.topLevel));
+  });
+
+  private topLevel = this.RULE("topLevel", () => {
+    this.OR({
+      ERR_MSG: "a declaration",
+      DEF: [
+        { ALT: () => this.SUBRULE(this.useDecl) },
+        { ALT: () => this.SUBRULE(this.declaration) },
+        { ALT: () => this.SUBRULE(this.criterion) },
+      ],
+    });
+  });
+
+  private schemaHeader = this.RULE("schemaHeader", () => {
+    this.CONSUME(T.Schema);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.CONSUME(T.StringLiteral));
+  });
+
+  private policyHeader = this.RULE("policyHeader", () => {
+    this.CONSUME(T.Policy);
+    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Identifier);
+    });
+    this.MANY2(() => this.SUBRULE(this.headerField));
+  });
+
+  private headerField = this.RULE("headerField", () => {
+    this.CONSUME(T.Identifier);
+    this.OR({
+      ERR_MSG: "a string or a date",
+      DEF: [
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        { ALT: () => this.CONSUME(T.DateLiteral) },
+      ],
+    });
+  });
+
+  private useDecl = this.RULE("useDecl", () => {
+    this.CONSUME(T.Use);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  private declaration = this.RULE("declaration", () => {
+    this.OR({
+      ERR_MSG: "a declaration",
+      DEF: [
+        { ALT: () => this.SUBRULE(this.enumDecl) },
+        { ALT: () => this.SUBRULE(this.recordDecl) },
+        { ALT: () => this.SUBRULE(this.caseDecl) },
+        { ALT: () => this.SUBRULE(this.itemDecl) },
+        { ALT: () => this.SUBRULE(this.codeSetDecl) },
+        { ALT: () => this.SUBRULE(this.letDecl) },
+        { ALT: () => this.SUBRULE(this.ruleDecl) },
+      ],
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Schema declarations
+
+  private enumDecl = this.RULE("enumDecl", () => {
+    this.CONSUME(T.Enum);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.CONSUME(T.LBrace);
+    this.CONSUME2(T.Identifier, { LABEL: "members" });
+    this.MANY(() => {
+      this.OPTION2(() => this.CONSUME(T.Comma));
+      this.CONSUME3(T.Identifier, { LABEL: "members" });
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  private recordDecl = this.RULE("recordDecl", () => {
+    this.CONSUME(T.Record);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.OPTION2(() => this.SUBRULE(this.datedBy));
+    this.SUBRULE(this.fieldBlock);
+  });
+
+  private datedBy = this.RULE("datedBy", () => {
+    this.CONSUME(T.Dated);
+    this.CONSUME(T.By);
+    this.CONSUME(T.Identifier, { LABEL: "start" });
+    this.OPTION(() => {
+      this.CONSUME(T.To);
+      this.CONSUME2(T.Identifier, { LABEL: "end" });
+    });
+  });
+
+  private caseDecl = this.RULE("caseDecl", () => {
+    this.CONSUME(T.Case);
+    this.SUBRULE(this.fieldBlock);
+  });
+
+  private itemDecl = this.RULE("itemDecl", () => {
+    this.CONSUME(T.Item);
+    this.SUBRULE(this.fieldBlock);
+  });
+
+  private fieldBlock = this.RULE("fieldBlock", () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.field));
+    this.CONSUME(T.RBrace);
+  });
+
+  /** The label may come before `= expression` or after it (as docs/language.md writes it). */
+  private field = this.RULE("field", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeRef);
+    this.OPTION(() => this.CONSUME(T.StringLiteral, { LABEL: "label" }));
+    this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression, { ARGS: [false] });
+      this.OPTION3(() => this.CONSUME2(T.StringLiteral, { LABEL: "trailingLabel" }));
+    });
+  });
+
+  /** `percent` is a keyword (of `as percent`) and also a primitive type name. */
+  private typeRef = this.RULE("typeRef", () => {
+    this.OR({
+      ERR_MSG: "a type",
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.List);
+            this.CONSUME(T.Of);
+            this.CONSUME(T.Identifier);
+          },
+        },
+        { ALT: () => this.CONSUME2(T.Identifier) },
+        { ALT: () => this.CONSUME(T.Percent) },
+      ],
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Code sets, definitions, rules
+
+  private codeSetDecl = this.RULE("codeSetDecl", () => {
+    this.CONSUME(T.Codes);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.CONSUME(T.Equals);
+    this.CONSUME(T.CodeListOpen);
+    this.MANY(() => {
+      this.OPTION2(() => this.CONSUME(T.Comma));
+      this.CONSUME(T.CodeEntry);
+    });
+    this.OPTION3(() => this.CONSUME2(T.Comma));
+    this.CONSUME(T.CodeListClose);
+  });
+
+  private letDecl = this.RULE("letDecl", () => {
+    this.CONSUME(T.Let);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression, { ARGS: [false] });
+  });
+
+  private ruleDecl = this.RULE("ruleDecl", () => {
+    this.CONSUME(T.Rule);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.StringLiteral);
+    this.OPTION(() => this.CONSUME(T.Citation));
+    this.CONSUME(T.For);
+    this.CONSUME2(T.Identifier, { LABEL: "codes" });
+    this.OPTION2(() => {
+      this.CONSUME(T.When);
+      this.SUBRULE(this.expression, { ARGS: [false] });
+    });
+    this.MANY(() => this.SUBRULE(this.criterion));
+  });
+
+  /** A criterion has no terminator: the keyword of whatever follows ends it. */
+  private criterion = this.RULE("criterion", () => {
+    this.OR({
+      ERR_MSG: "`require`, `deny`, `not covered` or `bundle`",
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Require, { LABEL: "effect" });
+            this.SUBRULE(this.criterionHead);
+            this.SUBRULE(this.expression, { ARGS: [false] });
+          },
+        },
+        {
+          ALT: () => {
+            this.OR2([
+              { ALT: () => this.CONSUME(T.Deny, { LABEL: "effect" }) },
+              { ALT: () => this.CONSUME(T.NotCovered, { LABEL: "effect" }) },
+              { ALT: () => this.CONSUME(T.Bundle, { LABEL: "effect" }) },
+            ]);
+            this.SUBRULE2(this.criterionHead);
+            this.OPTION(() => {
+              this.CONSUME(T.When);
+              this.SUBRULE2(this.expression, { ARGS: [false] });
+            });
+          },
+        },
+      ],
+    });
+  });
+
+  private criterionHead = this.RULE("criterionHead", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.CONSUME(T.Citation));
+    this.OPTION2(() => this.CONSUME(T.StringLiteral));
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions. `noChain` is true inside the condition of a `where`: there, a name does not
+  // take `where` / `within` steps of its own, so they continue the outer chain.
+
+  public expression = this.RULE("expression", (noChain?: boolean) => {
+    this.SUBRULE(this.orExpression, { ARGS: [noChain] });
+  });
+
+  private orExpression = this.RULE("orExpression", (noChain?: boolean) => {
+    this.SUBRULE(this.andExpression, { ARGS: [noChain] });
+    this.MANY(() => {
+      this.CONSUME(T.Or, { LABEL: "operator" });
+      this.SUBRULE2(this.andExpression, { ARGS: [noChain] });
+    });
+  });
+
+  private andExpression = this.RULE("andExpression", (noChain?: boolean) => {
+    this.SUBRULE(this.notExpression, { ARGS: [noChain] });
+    this.MANY(() => {
+      this.CONSUME(T.And, { LABEL: "operator" });
+      this.SUBRULE2(this.notExpression, { ARGS: [noChain] });
+    });
+  });
+
+  private notExpression = this.RULE("notExpression", (noChain?: boolean) => {
+    this.OR({
+      ERR_MSG: "an expression",
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Not);
+            this.SUBRULE(this.notExpression, { ARGS: [noChain] });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.comparison, { ARGS: [noChain] }) },
+      ],
+    });
+  });
+
+  /** Non-associative: at most one comparison operator or `in` test. */
+  private comparison = this.RULE("comparison", (noChain?: boolean) => {
+    this.SUBRULE(this.asPercent, { ARGS: [noChain] });
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.OR2([
+              { ALT: () => this.CONSUME(T.EqualEqual, { LABEL: "operator" }) },
+              { ALT: () => this.CONSUME(T.NotEqual, { LABEL: "operator" }) },
+              { ALT: () => this.CONSUME(T.LessEqual, { LABEL: "operator" }) },
+              {
+                ALT: () => this.CONSUME(T.GreaterEqual, { LABEL: "operator" }),
+              },
+              { ALT: () => this.CONSUME(T.Less, { LABEL: "operator" }) },
+              { ALT: () => this.CONSUME(T.Greater, { LABEL: "operator" }) },
+            ]);
+            this.SUBRULE2(this.asPercent, { ARGS: [noChain] });
+          },
+        },
+        {
+          ALT: () => {
+            this.OPTION2(() => this.CONSUME(T.Not));
+            this.CONSUME(T.In);
+            this.CONSUME(T.Identifier);
+          },
+        },
+      ]);
+    });
+  });
+
+  private asPercent = this.RULE("asPercent", (noChain?: boolean) => {
+    this.SUBRULE(this.additive, { ARGS: [noChain] });
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.CONSUME(T.Percent);
+    });
+  });
+
+  private additive = this.RULE("additive", (noChain?: boolean) => {
+    this.SUBRULE(this.multiplicative, { ARGS: [noChain] });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: "operator" }) },
+      ]);
+      this.SUBRULE2(this.multiplicative, { ARGS: [noChain] });
+    });
+  });
+
+  private multiplicative = this.RULE("multiplicative", (noChain?: boolean) => {
+    this.SUBRULE(this.unary, { ARGS: [noChain] });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: "operator" }) },
+      ]);
+      this.SUBRULE2(this.unary, { ARGS: [noChain] });
+    });
+  });
+
+  private unary = this.RULE("unary", (noChain?: boolean) => {
+    this.OR({
+      ERR_MSG: "an expression",
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Minus);
+            this.SUBRULE(this.unary, { ARGS: [noChain] });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.prefix, { ARGS: [noChain] }) },
+      ],
+    });
+  });
+
+  /** Prefix forms take their own chain greedily, even inside a `where` condition. */
+  private prefix = this.RULE("prefix", (noChain?: boolean) => {
+    this.OR({
+      ERR_MSG: "an expression",
+      DEF: [
+        { ALT: () => this.SUBRULE(this.listPrefix) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Sum);
+            this.CONSUME(T.Identifier);
+            this.CONSUME(T.Of);
+            this.SUBRULE1(this.chain, { ARGS: [false] });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Coverage);
+            this.CONSUME2(T.Of);
+            this.SUBRULE2(this.chain, { ARGS: [false] });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Time);
+            this.CONSUME(T.Since);
+            this.SUBRULE1(this.additive, { ARGS: [noChain] });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME2(T.Time);
+            this.CONSUME(T.Between);
+            this.SUBRULE2(this.additive, { ARGS: [noChain] });
+            this.CONSUME(T.And);
+            this.SUBRULE3(this.additive, { ARGS: [noChain] });
+          },
+        },
+        { ALT: () => this.SUBRULE3(this.chain, { ARGS: [noChain] }) },
+      ],
+    });
+  });
+
+  /** `count L`, `some L`, `no L`, `latest L`, `earliest L`: one keyword, then a full chain. */
+  private listPrefix = this.RULE("listPrefix", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Count, { LABEL: "operator" }) },
+      { ALT: () => this.CONSUME(T.Some, { LABEL: "operator" }) },
+      { ALT: () => this.CONSUME(T.No, { LABEL: "operator" }) },
+      { ALT: () => this.CONSUME(T.Latest, { LABEL: "operator" }) },
+      { ALT: () => this.CONSUME(T.Earliest, { LABEL: "operator" }) },
+    ]);
+    this.SUBRULE(this.chain, { ARGS: [false] });
+  });
+
+  private chain = this.RULE("chain", (noChain?: boolean) => {
+    this.SUBRULE(this.access);
+    this.MANY({
+      GATE: () => !noChain,
+      DEF: () => this.SUBRULE(this.chainStep),
+    });
+  });
+
+  private chainStep = this.RULE("chainStep", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Where);
+          this.SUBRULE(this.expression, { ARGS: [true] });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Within);
+          this.CONSUME(T.DurationLiteral);
+        },
+      },
+    ]);
+  });
+
+  private access = this.RULE("access", () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME(T.Identifier, { LABEL: "fields" });
+    });
+  });
+
+  private primary = this.RULE("primary", () => {
+    this.OR({
+      ERR_MSG: "an expression",
+      DEF: [
+        { ALT: () => this.CONSUME(T.True) },
+        { ALT: () => this.CONSUME(T.False) },
+        { ALT: () => this.CONSUME(T.NumberLiteral) },
+        { ALT: () => this.CONSUME(T.PercentLiteral) },
+        { ALT: () => this.CONSUME(T.DurationLiteral) },
+        { ALT: () => this.CONSUME(T.DateLiteral) },
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        { ALT: () => this.CONSUME(T.Identifier) },
+        { ALT: () => this.CONSUME(T.Item) },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.expression, { ARGS: [false] });
+            this.CONSUME(T.RParen);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.group) },
+      ],
+    });
+  });
+
+  /** `all(a, b, ...)` / `any(a, b, ...)`, trailing comma allowed. */
+  private group = this.RULE("group", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.All, { LABEL: "operator" }) },
+      { ALT: () => this.CONSUME(T.Any, { LABEL: "operator" }) },
+    ]);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { ARGS: [false] });
+    this.MANY({
+      GATE: () => this.LA(2).tokenType !== T.RParen,
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression, { ARGS: [false] });
+      },
+    });
+    this.OPTION(() => this.CONSUME2(T.Comma));
+    this.CONSUME(T.RParen);
+  });
+}
+
+/** The one parser instance. Chevrotain parsers are reusable: set `input`, call a rule. */
+export const polParser = new PolParser();
+messages.ruleStack = () => polParser.ruleStack();
+
+export interface CstParseResult {
+  cst: CstNode;
+  errors: typeof polParser.errors;
+}
+
+/** Parse a token vector into a CST; errors are the parser's (recovered) recognition errors. */
+export function parseTokens(tokens: IToken[]): CstParseResult {
+  polParser.input = tokens;
+  const cst = polParser.file();
+  return { cst, errors: polParser.errors };
+}

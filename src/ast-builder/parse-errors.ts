@@ -1,0 +1,92 @@
+// Parser (recognition) errors as diagnostics: POL1007 at the end of input, POL1002 elsewhere,
+// with a help line where the likely fix is known.
+
+import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import { error, type Diagnostic } from "../diagnostics.js";
+import { END_OF_FILE_PREFIX } from "../../grammar/parser-messages.js";
+import type { SourcePositions } from "./positions.js";
+
+/** Tokens that can end an operand: after one of them, `=` was probably meant as `==`. */
+const operandEnd = new Set([
+  "Identifier",
+  "Item",
+  "RParen",
+  "NumberLiteral",
+  "PercentLiteral",
+  "DurationLiteral",
+  "DateLiteral",
+  "StringLiteral",
+  "True",
+  "False",
+]);
+
+export function recognitionDiagnostics(
+  errors: readonly IRecognitionException[],
+  tokens: readonly IToken[],
+  positions: SourcePositions,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<number>();
+  for (const recognition of errors) {
+    const token = recognition.token;
+    const atEnd = token.tokenType === EOF || Number.isNaN(token.startOffset);
+    const offset = atEnd ? endOfInput(tokens) : token.startOffset;
+    // Recovery can report the same token more than once; one diagnostic per place is enough.
+    if (seen.has(offset)) continue;
+    seen.add(offset);
+    if (atEnd) {
+      const message = recognition.message.startsWith(END_OF_FILE_PREFIX)
+        ? recognition.message
+        : `${END_OF_FILE_PREFIX}${recognition.message}`;
+      diagnostics.push(error("POL1007", message, positions.span(offset, offset)));
+    } else {
+      const help = helpFor(token, previousToken(tokens, token), recognition.message);
+      diagnostics.push(error("POL1002", recognition.message, positions.tokenSpan(token), help));
+    }
+  }
+  return diagnostics;
+}
+
+/** Where a missing token would go: right after the last token (or at 1:1 in an empty file). */
+function endOfInput(tokens: readonly IToken[]): number {
+  const last = tokens[tokens.length - 1];
+  return last === undefined ? 0 : last.startOffset + last.image.length;
+}
+
+function previousToken(tokens: readonly IToken[], token: IToken): IToken | undefined {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (tokens[middle]!.startOffset < token.startOffset) low = middle + 1;
+    else high = middle;
+  }
+  return low > 0 ? tokens[low - 1] : undefined;
+}
+
+const comparisonOperators = new Set([
+  "EqualEqual",
+  "NotEqual",
+  "Less",
+  "LessEqual",
+  "Greater",
+  "GreaterEqual",
+]);
+
+function helpFor(token: IToken, previous: IToken | undefined, message: string): string | undefined {
+  const found = token.tokenType.name;
+  if (found === "Equals" && previous !== undefined && operandEnd.has(previous.tokenType.name)) {
+    return "use `==` to compare";
+  }
+  if (comparisonOperators.has(found) && message.startsWith("expected a declaration")) {
+    return "comparisons do not chain: join two comparisons with `and`";
+  }
+  if (message.startsWith("expected `for` "))
+    return "a rule names the code set it applies to: `for CODESET`";
+  if (token.tokenType.name === "Citation" && previous !== undefined) {
+    if (["Require", "Deny", "NotCovered", "Bundle"].includes(previous.tokenType.name)) {
+      return 'a criterion starts with its id, e.g. `require B1 [D.I.B.1] "..."`';
+    }
+  }
+  return undefined;
+}

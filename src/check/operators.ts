@@ -1,0 +1,114 @@
+// The unit and type rules of the operators, as pure functions from operand types to a result type
+// or a complaint. Months and years never convert to days, so fixed and calendar durations meet
+// only through dates and through `time since` / `time between`.
+
+import type { BinaryOperator } from "../ast.js";
+import type { DiagnosticCode } from "../diagnostics.js";
+import type { Type } from "../model.js";
+import { typeName } from "./format.js";
+
+export interface Operand {
+  type: Type;
+  /** The operand as written, for quoting in messages. */
+  text: string;
+  /** What kind of literal the operand is, when it is one: the runtime compares elapsed time only
+   *  with an amount and a unit written in the policy. */
+  literal?: "duration" | "number";
+}
+
+export type OperatorResult = { type: Type } | { code: DiagnosticCode; message: string; help?: string };
+
+const ORDERED = new Set<Type["kind"]>(["number", "percent", "date", "duration"]);
+const EQUATABLE = new Set<Type["kind"]>(["bool", "number", "percent", "date", "duration", "code", "text", "enum"]);
+
+const BOOL: OperatorResult = { type: { kind: "bool" } };
+
+export function comparison(operator: BinaryOperator, left: Operand, right: Operand): OperatorResult {
+  const l = left.type;
+  const r = right.type;
+  if (l.kind === "elapsed" || r.kind === "elapsed") {
+    const other = l.kind === "elapsed" ? right : left;
+    if (other.literal === "duration") return BOOL;
+    return {
+      code: "POL3001",
+      message: `cannot compare \`elapsed time\` with \`${typeName(other.type)}\``,
+      help: "compare `time since ...` with a literal such as `2mo`",
+    };
+  }
+  if ((l.kind === "duration" && r.kind === "calendar") || (l.kind === "calendar" && r.kind === "duration")) {
+    const [fixed, calendar] = l.kind === "duration" ? [left, right] : [right, left];
+    return {
+      code: "POL3003",
+      message: `\`${fixed.text}\` is a fixed duration but \`${calendar.text}\` is calendar months`,
+      help: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+    };
+  }
+  if (l.kind === "calendar" || r.kind === "calendar") {
+    return {
+      code: "POL3001",
+      message: `cannot compare \`${typeName(l)}\` with \`${typeName(r)}\``,
+      help: "a calendar duration such as `2mo` compares only with `time since ...` or `time between ...`",
+    };
+  }
+  const equality = operator === "==" || operator === "!=";
+  if (equality && (sameType(l, r) ? EQUATABLE.has(l.kind) : isCodeAndText(l, r))) return BOOL;
+  if (!equality && sameType(l, r) && ORDERED.has(l.kind)) return BOOL;
+  if (!equality && sameType(l, r)) {
+    return { code: "POL3001", message: `\`${operator}\` needs numbers, percents, dates or durations, not \`${typeName(l)}\`` };
+  }
+  const result: OperatorResult = { code: "POL3001", message: `cannot compare \`${typeName(l)}\` with \`${typeName(r)}\`` };
+  const help = mismatchHelp(left, right) ?? mismatchHelp(right, left);
+  return help ? { ...result, help } : result;
+}
+
+/** A likely fix when `operand` looks like the side written in the wrong unit. */
+function mismatchHelp(operand: Operand, other: Operand): string | undefined {
+  if (operand.type.kind === "number" && other.type.kind === "percent") {
+    return operand.literal === "number" ? `write \`${operand.text}%\`` : "turn a ratio into a percent with `as percent`";
+  }
+  if (operand.type.kind === "list" && (other.type.kind === "number" || other.literal === "number")) {
+    return `count the list: \`count ${operand.text}\``;
+  }
+  return undefined;
+}
+
+export function arithmetic(operator: "+" | "-" | "*" | "/", left: Type, right: Type): OperatorResult {
+  const l = left.kind;
+  const r = right.kind;
+  if (operator === "*" || operator === "/") {
+    if (l === "number" && r === "number") return { type: { kind: "number" } };
+    const verb = operator === "*" ? "multiply" : "divide";
+    return { code: "POL3001", message: `cannot ${verb} \`${typeName(left)}\` by \`${typeName(right)}\``, help: "`*` and `/` work on numbers" };
+  }
+  if (l === r && (l === "number" || l === "percent" || l === "duration")) return { type: left };
+  const isLength = (kind: Type["kind"]) => kind === "duration" || kind === "calendar";
+  if (l === "date" && isLength(r)) return { type: { kind: "date" } };
+  if (operator === "+" && isLength(l) && r === "date") return { type: { kind: "date" } };
+  if (operator === "-" && l === "date" && r === "date") return { type: { kind: "duration" } };
+  const message =
+    operator === "+"
+      ? `cannot add \`${typeName(left)}\` and \`${typeName(right)}\``
+      : `cannot subtract \`${typeName(right)}\` from \`${typeName(left)}\``;
+  if (isLength(l) && isLength(r)) {
+    return { code: "POL3001", message, help: "calendar months have no fixed length in days; add each to a date instead" };
+  }
+  return { code: "POL3001", message };
+}
+
+export function negation(operand: Type): OperatorResult {
+  if (operand.kind === "number" || operand.kind === "percent" || operand.kind === "duration") return { type: operand };
+  return { code: "POL3001", message: `cannot negate \`${typeName(operand)}\`` };
+}
+
+export function sameType(a: Type, b: Type): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === "enum" && b.kind === "enum") return a.name === b.name;
+  if (a.kind === "record" && b.kind === "record") return a.name === b.name;
+  if (a.kind === "list" && b.kind === "list") return a.element === b.element;
+  return true;
+}
+
+/** Codes are text: a code may be compared with a string such as `"27096"`. */
+function isCodeAndText(a: Type, b: Type): boolean {
+  return (a.kind === "code" && b.kind === "text") || (a.kind === "text" && b.kind === "code");
+}

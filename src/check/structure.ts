@@ -1,0 +1,114 @@
+// Policy structure: the header, rule and criterion names, citations and descriptions, and the
+// conditions of rules and criteria (typed through the expression checker).
+
+import type { Criterion, HeaderKey, PolicyHeader, RuleDecl, SourceFile, Span } from "../ast.js";
+import { error, type Diagnostic } from "../diagnostics.js";
+import type { CheckedCriterion, CheckedRule } from "../model.js";
+import { location } from "./format.js";
+import type { ExpressionChecker } from "./types.js";
+
+const REQUIRED_KEYS: readonly HeaderKey[] = ["title", "payer", "number", "version", "effective"];
+const DATE_KEYS: ReadonlySet<HeaderKey> = new Set(["effective", "expires"]);
+
+export interface HeaderValues {
+  id: string;
+  values: Partial<Record<HeaderKey, string>>;
+}
+
+export function checkHeader(header: PolicyHeader, diagnostics: Diagnostic[]): HeaderValues {
+  const values: Partial<Record<HeaderKey, string>> = {};
+  for (const field of header.fields) {
+    const wantsDate = DATE_KEYS.has(field.key);
+    if (wantsDate && field.value.kind !== "DateLiteral") {
+      diagnostics.push(error("POL3001", `\`${field.key}\` must be a date, not a string`, field.value.span, `write the date without quotes, e.g. \`${field.key} 2025-07-01\``));
+    } else if (!wantsDate && field.value.kind !== "StringLiteral") {
+      diagnostics.push(error("POL3001", `\`${field.key}\` must be a string, not a date`, field.value.span, `put it in quotes: \`${field.key} "${field.value.value}"\``));
+    }
+    values[field.key] ??= field.value.value;
+  }
+  const idSpan = headerIdSpan(header);
+  const id = header.id.map((part) => part.name).join(".");
+  for (const key of REQUIRED_KEYS) {
+    if (header.fields.some((field) => field.key === key)) continue;
+    const example = DATE_KEYS.has(key) ? `${key} 2025-07-01` : `${key} "..."`;
+    diagnostics.push(error("POL1009", `the header of policy \`${id}\` has no \`${key}\``, idSpan, `add \`${example}\` to the header`));
+  }
+  return { id, values };
+}
+
+/** Check the rules of one file; the returned rules are meaningful only when nothing was reported. */
+export function checkRules(file: SourceFile, expressions: ExpressionChecker, diagnostics: Diagnostic[]): CheckedRule[] {
+  const rules: CheckedRule[] = [];
+  const ruleNames = new Map<string, Span>();
+  const criterionIds = new Map<string, Span>();
+  for (const decl of file.declarations) {
+    if (decl.kind !== "RuleDecl") continue;
+    if (file.header.kind === "SchemaHeader") {
+      diagnostics.push(
+        error("POL2010", `a schema cannot contain rules, but \`${decl.id.name}\` is a rule`, decl.id.span, "move the rule into a policy file that uses this schema"),
+      );
+    }
+    const first = ruleNames.get(decl.id.name);
+    if (first) {
+      diagnostics.push(error("POL4002", `rule \`${decl.id.name}\` is already declared`, decl.id.span, `the first is at ${location(first)}; rename one of them`));
+    } else ruleNames.set(decl.id.name, decl.id.span);
+    rules.push(checkRule(decl, criterionIds, expressions, diagnostics));
+  }
+  return rules;
+}
+
+function checkRule(decl: RuleDecl, criterionIds: Map<string, Span>, expressions: ExpressionChecker, diagnostics: Diagnostic[]): CheckedRule {
+  expressions.checkCodeSetName(decl.codes.name, decl.codes.span);
+  if (decl.when) expressions.checkCondition(decl.when);
+  const criteria = decl.criteria.map((criterion) => checkCriterion(criterion, criterionIds, expressions, diagnostics));
+  return {
+    decl,
+    id: decl.id.name,
+    title: decl.title.value,
+    citation: decl.citation?.text ?? "",
+    codeSet: decl.codes.name,
+    criteria,
+  };
+}
+
+function checkCriterion(
+  criterion: Criterion,
+  criterionIds: Map<string, Span>,
+  expressions: ExpressionChecker,
+  diagnostics: Diagnostic[],
+): CheckedCriterion {
+  const id = criterion.id.name;
+  const first = criterionIds.get(id);
+  if (first) {
+    diagnostics.push(error("POL4003", `criterion \`${id}\` is already declared`, criterion.id.span, `the first is at ${location(first)}; criterion ids are unique within a policy`));
+  } else criterionIds.set(id, criterion.id.span);
+  if (!criterion.citation) {
+    diagnostics.push(error("POL4001", `criterion \`${id}\` has no citation`, criterion.id.span, "add the policy section it encodes, e.g. `[D.I.B.1]`"));
+  }
+  if (!criterion.description) {
+    diagnostics.push(
+      error("POL4006", `criterion \`${id}\` has no description`, criterion.id.span, 'add the analyst\'s words in quotes after the citation, e.g. `"at least 75% relief"`'),
+    );
+  }
+  if (criterion.condition) expressions.checkCondition(criterion.condition);
+  else if (criterion.effect === "require") {
+    diagnostics.push(error("POL4005", `\`require ${id}\` has no condition`, criterion.id.span, "write the condition that must hold after the description"));
+  }
+  const checked: CheckedCriterion = {
+    id,
+    effect: criterion.effect,
+    citation: criterion.citation?.text ?? "",
+    description: criterion.description?.value ?? "",
+    line: criterion.span.start.line,
+    span: criterion.span,
+  };
+  if (criterion.condition) checked.condition = criterion.condition;
+  return checked;
+}
+
+/** The dotted id of a policy header: where header-level diagnostics point. */
+export function headerIdSpan(header: PolicyHeader): Span {
+  const first = header.id[0]?.span ?? header.span;
+  const last = header.id[header.id.length - 1]?.span ?? header.span;
+  return { file: first.file, start: first.start, end: last.end };
+}

@@ -1,0 +1,457 @@
+// Expression typing: every expression gets a Type, every bare name a Binding, every `a.b` its
+// field. A node already reported gets the `error` type, and no rule complains about an `error`
+// operand, so one mistake yields one diagnostic.
+
+import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, LetDecl, NameRef, Span } from "../ast.js";
+import { error, suggest, type Diagnostic, type DiagnosticCode } from "../diagnostics.js";
+import { ITEM_RECORD, type Binding, type RecordModel, type Type } from "../model.js";
+import type { Facts } from "./facts.js";
+import { Excerpts, typeName } from "./format.js";
+import { arithmetic, comparison, negation, sameType, type Operand, type OperatorResult } from "./operators.js";
+import type { Environment } from "./schema.js";
+import { lookupName, TOP_SCOPE, visibleNames, withElement, type Scope } from "./scope.js";
+
+export interface CheckedLet {
+  decl: LetDecl;
+  name: string;
+  label: string;
+  type: Type;
+  dependsOnItem: boolean;
+}
+
+type LetState = { status: "checking" } | { status: "done"; type: Type; dependsOnItem: boolean };
+
+const ERROR: Type = { kind: "error" };
+const BOOL: Type = { kind: "bool" };
+const NUMBER: Type = { kind: "number" };
+
+export class ExpressionChecker {
+  /** Lets in dependency order, filled as each finishes. */
+  readonly lets: CheckedLet[] = [];
+  private readonly letStates = new Map<string, LetState>();
+  /** The lets being inferred, innermost last, each noting whether it reads the line item. */
+  private readonly letStack: { name: string; dependsOnItem: boolean }[] = [];
+  /** While checking a computed field, `Record.field`; references to other computed fields are
+   *  collected so a field computed from itself is caught before it loops at run time. */
+  private computedField: string | undefined;
+  private readonly computedReferences = new Map<string, { target: string; span: Span }[]>();
+
+  constructor(
+    private readonly env: Environment,
+    private readonly facts: Facts,
+    private readonly diagnostics: Diagnostic[],
+    private readonly excerpts: Excerpts,
+  ) {}
+
+  /** Infer every let, in declaration order; each one's dependencies are inferred first. */
+  checkLets(): void {
+    for (const name of this.env.lets.keys()) this.inferLet(name);
+  }
+
+  /** A computed field is checked with its record's fields in scope and must have its declared type. */
+  checkComputedField(record: RecordModel, field: { name: string; type: Type }, expression: Expression): void {
+    this.computedField = `${record.name}.${field.name}`;
+    const actual = this.check(expression, { elements: [record.name], recordOnly: true });
+    this.computedField = undefined;
+    if (actual.kind === "error" || field.type.kind === "error" || sameType(actual, field.type)) return;
+    this.report(
+      "POL3012",
+      `computed field \`${field.name}\` is declared \`${typeName(field.type)}\` but its expression is \`${typeName(actual)}\``,
+      expression.span,
+      field.type.kind === "percent" && actual.kind === "number" ? "turn the ratio into a percent with `as percent`" : undefined,
+    );
+  }
+
+  /** Report each computed field that refers to itself, directly or through other computed fields. */
+  checkComputedCycles(): void {
+    const state = new Map<string, "visiting" | "done">();
+    const visit = (field: string, path: string[]): void => {
+      state.set(field, "visiting");
+      for (const { target, span } of this.computedReferences.get(field) ?? []) {
+        if (state.get(target) === "visiting") {
+          const others = path.slice(path.indexOf(target) + 1);
+          const message =
+            others.length === 0
+              ? `computed field \`${target}\` refers to itself`
+              : `computed field \`${target}\` refers to itself through ${others.map((f) => `\`${f}\``).join(", ")}`;
+          this.report("POL2008", message, span, "compute the field from the record's other fields");
+        } else if (!state.has(target)) visit(target, [...path, target]);
+      }
+      state.set(field, "done");
+    };
+    for (const field of this.computedReferences.keys()) if (!state.has(field)) visit(field, [field]);
+  }
+
+  private noteComputedReference(record: string, field: string, span: Span): void {
+    if (!this.computedField || !this.env.schema.records.get(record)?.fields.get(field)?.computed) return;
+    const references = this.computedReferences.get(this.computedField) ?? [];
+    references.push({ target: `${record}.${field}`, span });
+    this.computedReferences.set(this.computedField, references);
+  }
+
+  /** Type `expression` as a condition: it must be a `bool`. */
+  checkCondition(expression: Expression, scope: Scope = TOP_SCOPE): Type {
+    const type = this.check(expression, scope);
+    if (type.kind === "bool" || type.kind === "error") return type;
+    const text = this.excerpts.of(expression);
+    this.report("POL3005", `\`${text}\` is \`${typeName(type)}\`, not a condition`, expression.span, conditionHelp(type, text));
+    return ERROR;
+  }
+
+  check(expression: Expression, scope: Scope, expected?: Type): Type {
+    const type = this.infer(expression, scope, expected);
+    this.facts.types.set(expression, type);
+    return type;
+  }
+
+  private infer(e: Expression, scope: Scope, expected: Type | undefined): Type {
+    switch (e.kind) {
+      case "BooleanLiteral":
+        return BOOL;
+      case "NumberLiteral":
+        return NUMBER;
+      case "PercentLiteral":
+        if (e.value < 0 || e.value > 100) {
+          const written = e.text.endsWith("%") ? e.text : `${e.text}%`;
+          this.report("POL3002", `percent \`${written}\` is outside 0-100%`, e.span, "a percent lies between `0%` and `100%`");
+        }
+        return { kind: "percent" };
+      case "DurationLiteral":
+        return durationType(e);
+      case "DateLiteral":
+        return { kind: "date" };
+      case "StringLiteral":
+        return { kind: "text" };
+      case "NameRef":
+        return this.name(e, scope, expected);
+      case "FieldAccess":
+        return this.fieldAccess(e, scope);
+      case "UnaryExpression":
+        if (e.operator === "not") {
+          this.checkCondition(e.operand, scope);
+          return BOOL;
+        }
+        return this.operator(negation(this.check(e.operand, scope)), e.span, this.facts.types.get(e.operand));
+      case "BinaryExpression":
+        return this.binary(e, scope);
+      case "InCodesExpression": {
+        const operand = this.check(e.operand, scope);
+        if (operand.kind !== "code" && operand.kind !== "error") {
+          this.report(
+            "POL3008",
+            `\`in\` needs a code, but \`${this.excerpts.of(e.operand)}\` is \`${typeName(operand)}\``,
+            e.operand.span,
+            operand.kind === "record" && operand.name === ITEM_RECORD ? "test the item's code: `item.code in ...`" : undefined,
+          );
+        }
+        this.checkCodeSetName(e.codes.name, e.codes.span);
+        return BOOL;
+      }
+      case "AsPercentExpression": {
+        const operand = this.check(e.operand, scope);
+        if (operand.kind === "number" || operand.kind === "error") return operand.kind === "error" ? ERROR : { kind: "percent" };
+        this.report("POL3001", `\`as percent\` turns a number into a percent, but \`${this.excerpts.of(e.operand)}\` is \`${typeName(operand)}\``, e.operand.span);
+        return ERROR;
+      }
+      case "GroupExpression":
+        for (const operand of e.operands) this.checkCondition(operand, scope);
+        return BOOL;
+      case "WhereExpression": {
+        const source = this.list(e.source, scope, "`where`");
+        if (!source) return ERROR;
+        this.checkCondition(e.condition, withElement(scope, source.element));
+        return source;
+      }
+      case "WithinExpression":
+        return this.within(e.source, e.window, scope);
+      case "CountExpression":
+        this.list(e.source, scope, "`count`");
+        return NUMBER;
+      case "QuantifierExpression":
+        this.list(e.source, scope, `\`${e.quantifier}\``);
+        return BOOL;
+      case "PickExpression": {
+        const source = this.list(e.source, scope, `\`${e.pick}\``);
+        if (!source || !this.dated(e.source, source.element, `\`${e.pick}\` picks by date`)) return ERROR;
+        return { kind: "record", name: source.element, optional: true };
+      }
+      case "SumExpression": {
+        const source = this.list(e.source, scope, "`sum`");
+        if (!source) return ERROR;
+        const record = this.env.schema.records.get(source.element)!;
+        const field = record.fields.get(e.field.name);
+        if (!field) return this.unknownField(e.field.name, e.field.span, record);
+        if (field.type.kind === "number" || field.type.kind === "duration") return field.type;
+        if (field.type.kind !== "error") {
+          this.report("POL3011", `\`sum\` needs a number or duration field, but \`${e.field.name}\` is \`${typeName(field.type)}\``, e.field.span);
+        }
+        return ERROR;
+      }
+      case "CoverageExpression": {
+        const source = this.list(e.source, scope, "`coverage`");
+        if (!source) return { kind: "duration" };
+        const record = this.env.schema.records.get(source.element)!;
+        if (!record.dated?.end) {
+          const dated = record.dated ? `is dated by one date (\`${record.dated.start}\`)` : "has no dates";
+          this.report(
+            "POL3010",
+            `\`coverage\` needs episodes, but \`${record.name}\` ${dated}`,
+            e.source.span,
+            `an episode is declared \`record ${record.name} dated by <start> to <end>\``,
+          );
+        }
+        return { kind: "duration" };
+      }
+      case "TimeSinceExpression":
+        this.date(e.from, scope, "`time since`");
+        return { kind: "elapsed" };
+      case "TimeBetweenExpression":
+        this.date(e.from, scope, "`time between`");
+        this.date(e.to, scope, "`time between`");
+        return { kind: "elapsed" };
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Names and fields
+
+  private name(e: NameRef, scope: Scope, expected: Type | undefined): Type {
+    const binding = lookupName(this.env, scope, e.name);
+    if (binding) {
+      this.facts.bindings.set(e, binding);
+      return this.bindingType(binding, e);
+    }
+    if (expected?.kind === "error") return ERROR; // the other operand is already reported
+    if (expected?.kind === "enum") {
+      const members = this.env.schema.enums.get(expected.name)?.members ?? [];
+      if (members.includes(e.name)) {
+        this.facts.bindings.set(e, { kind: "enumMember", enum: expected.name, member: e.name });
+        return expected;
+      }
+      const help = suggest(e.name, members) ?? `\`${expected.name}\` is one of ${members.map((m) => `\`${m}\``).join(", ")}`;
+      this.report("POL2009", `\`${e.name}\` is not a member of \`${expected.name}\``, e.span, help);
+      return ERROR;
+    }
+    this.report("POL2001", `unknown name \`${e.name}\``, e.span, this.unknownNameHelp(e.name, scope));
+    return ERROR;
+  }
+
+  private unknownNameHelp(name: string, scope: Scope): string | undefined {
+    const close = suggest(name, visibleNames(this.env, scope));
+    if (close) return close;
+    const enumeration = [...this.env.schema.enums.values()].find((en) => en.members.includes(name));
+    if (enumeration) return `\`${name}\` is a member of \`${enumeration.name}\`: compare a \`${enumeration.name}\` with it, e.g. \`x == ${name}\``;
+    if (this.env.codeSets.has(name)) return `\`${name}\` is a code set: test a code with \`item.code in ${name}\``;
+    if (scope.recordOnly) return "a computed field can use only the fields of its own record";
+    return undefined;
+  }
+
+  private bindingType(binding: Binding, at: NameRef): Type {
+    const frame = this.letStack[this.letStack.length - 1];
+    switch (binding.kind) {
+      case "element":
+        this.noteComputedReference(binding.record, binding.field, at.span);
+        return this.env.schema.records.get(binding.record)!.fields.get(binding.field)!.type;
+      case "caseField":
+        return this.env.schema.records.get("case")!.fields.get(binding.field)!.type;
+      case "let": {
+        const state = this.inferLet(binding.name, at);
+        if (frame && state.dependsOnItem) frame.dependsOnItem = true;
+        return state.type;
+      }
+      case "item":
+        if (frame) frame.dependsOnItem = true;
+        return { kind: "record", name: ITEM_RECORD, optional: false };
+      case "otherItems":
+        if (frame) frame.dependsOnItem = true;
+        return { kind: "list", element: ITEM_RECORD };
+      case "items":
+        return { kind: "list", element: ITEM_RECORD };
+      case "dos":
+        return { kind: "date" };
+      case "enumMember":
+        return { kind: "enum", name: binding.enum };
+    }
+  }
+
+  private inferLet(name: string, reference?: NameRef): { type: Type; dependsOnItem: boolean } {
+    const state = this.letStates.get(name);
+    if (state?.status === "done") return state;
+    if (state?.status === "checking") {
+      const names = this.letStack.map((frame) => frame.name);
+      const path = names.slice(names.indexOf(name));
+      const message =
+        path.length === 1
+          ? `\`${name}\` refers to itself`
+          : `\`${name}\` refers to itself through ${path.slice(1).map((n) => `\`${n}\``).join(", ")}`;
+      this.report("POL2008", message, reference!.span, "a `let` cannot depend on its own value");
+      return { type: ERROR, dependsOnItem: false };
+    }
+    const decl = this.env.lets.get(name)!;
+    this.letStates.set(name, { status: "checking" });
+    const frame = { name, dependsOnItem: false };
+    this.letStack.push(frame);
+    const type = this.check(decl.value, TOP_SCOPE);
+    this.letStack.pop();
+    const done = { status: "done" as const, type, dependsOnItem: frame.dependsOnItem };
+    this.letStates.set(name, done);
+    this.lets.push({ decl, name, label: decl.label?.value ?? name, type, dependsOnItem: frame.dependsOnItem });
+    return done;
+  }
+
+  private fieldAccess(e: FieldAccess, scope: Scope): Type {
+    const target = this.check(e.target, scope);
+    if (target.kind === "error") return ERROR;
+    if (target.kind !== "record") {
+      const text = this.excerpts.of(e.target);
+      const help =
+        target.kind === "list"
+          ? `pick one record first, e.g. \`latest ${text}\`, or test the list with \`some ${text} where ${e.field.name} ...\``
+          : undefined;
+      this.report("POL3007", `\`${text}\` is \`${typeName(target)}\`, not a record, so it has no field \`${e.field.name}\``, e.target.span, help);
+      return ERROR;
+    }
+    const record = this.env.schema.records.get(target.name)!;
+    const field = record.fields.get(e.field.name);
+    if (!field) return this.unknownField(e.field.name, e.field.span, record);
+    this.facts.fields.set(e, { record: record.name, field });
+    this.noteComputedReference(record.name, field.name, e.field.span);
+    return field.type;
+  }
+
+  private unknownField(name: string, span: Span, record: RecordModel): Type {
+    const help = suggest(name, record.fields.keys()) ?? `the fields of \`${record.name}\` are ${[...record.fields.keys()].map((f) => `\`${f}\``).join(", ")}`;
+    this.report("POL2002", `unknown field \`${name}\` on \`${record.name}\``, span, record.fields.size > 0 ? help : undefined);
+    return ERROR;
+  }
+
+  /** A code set named by `in CODESET` or by a rule's `for CODESET` must be declared. */
+  checkCodeSetName(name: string, span: Span): void {
+    if (this.env.codeSets.has(name)) return;
+    this.report("POL2003", `unknown code set \`${name}\``, span, suggest(name, this.env.codeSets.keys()) ?? "declare it with `codes NAME \"label\" = cpt { ... }`");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Operators
+
+  private binary(e: BinaryExpression, scope: Scope): Type {
+    switch (e.operator) {
+      case "and":
+      case "or":
+        this.checkCondition(e.left, scope);
+        this.checkCondition(e.right, scope);
+        return BOOL;
+      case "+":
+      case "-":
+      case "*":
+      case "/": {
+        const left = this.check(e.left, scope);
+        const right = this.check(e.right, scope);
+        if (left.kind === "error" || right.kind === "error") return ERROR;
+        return this.operator(arithmetic(e.operator, left, right), e.span);
+      }
+      default: {
+        const [left, right] = this.operands(e, scope);
+        if (left.type.kind === "error" || right.type.kind === "error") return BOOL;
+        return this.operator(comparison(e.operator, left, right), e.span);
+      }
+    }
+  }
+
+  /** Type both sides of a comparison. A bare name that resolves to nothing else is read as a member
+   *  of the other side's enum (`item.purpose == therapeutic`), so that side is typed first. */
+  private operands(e: BinaryExpression, scope: Scope): [Operand, Operand] {
+    const bare = (x: Expression) => x.kind === "NameRef" && lookupName(this.env, scope, x.name) === undefined;
+    let left: Type;
+    let right: Type;
+    if (bare(e.left) && !bare(e.right)) {
+      right = this.check(e.right, scope);
+      left = this.check(e.left, scope, right);
+    } else {
+      left = this.check(e.left, scope);
+      right = this.check(e.right, scope, left);
+    }
+    return [this.operand(e.left, left), this.operand(e.right, right)];
+  }
+
+  private operand(expression: Expression, type: Type): Operand {
+    const text = this.excerpts.of(expression);
+    if (expression.kind === "DurationLiteral") return { type, text, literal: "duration" };
+    if (expression.kind === "NumberLiteral") return { type, text, literal: "number" };
+    return { type, text };
+  }
+
+  private operator(result: OperatorResult, span: Span, operandType?: Type): Type {
+    if (operandType?.kind === "error") return ERROR;
+    if ("type" in result) return result.type;
+    this.report(result.code, result.message, span, result.help);
+    return ERROR;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lists and dates
+
+  /** Type `e` as a list; report and return undefined when it is not one. */
+  private list(e: Expression, scope: Scope, user: string): Extract<Type, { kind: "list" }> | undefined {
+    const type = this.check(e, scope);
+    if (type.kind === "list") return type;
+    if (type.kind !== "error") {
+      const text = this.excerpts.of(e);
+      this.report("POL3006", `${user} needs a list, but \`${text}\` is \`${typeName(type)}\``, e.span);
+    }
+    return undefined;
+  }
+
+  /** Whether the records of `e` are dated; reports POL3004 when they are not. */
+  private dated(e: Expression, element: string, why: string): boolean {
+    if (this.env.schema.records.get(element)?.dated) return true;
+    this.report(
+      "POL3004",
+      `\`${this.excerpts.of(e)}\` has no date: \`${element}\` is not declared \`dated by\``,
+      e.span,
+      element === ITEM_RECORD ? `${why}, and line items have no date` : `${why}; declare the date: \`record ${element} dated by <field>\``,
+    );
+    return false;
+  }
+
+  private within(sourceExpression: Expression, window: DurationLiteral, scope: Scope): Type {
+    this.check(window, scope);
+    const source = this.list(sourceExpression, scope, "`within`");
+    if (!source || !this.dated(sourceExpression, source.element, "`within` keeps records by date")) return ERROR;
+    if (source.window) {
+      const first = `${source.window.amount}${source.window.unit}`;
+      this.report("POL3015", `the list already has a window (\`within ${first}\`)`, window.span, "use one `within` per list");
+      return ERROR;
+    }
+    return { kind: "list", element: source.element, window: { amount: window.amount, unit: window.unit } };
+  }
+
+  private date(e: Expression, scope: Scope, user: string): void {
+    const type = this.check(e, scope);
+    if (type.kind === "date" || type.kind === "error") return;
+    const help = type.kind === "record" ? `use one of its dates, e.g. \`${this.excerpts.of(e)}.date\`` : undefined;
+    this.report("POL3001", `${user} needs a date, but \`${this.excerpts.of(e)}\` is \`${typeName(type)}\``, e.span, help);
+  }
+
+  private report(code: DiagnosticCode, message: string, span: Span, help?: string): void {
+    this.diagnostics.push(error(code, message, span, help));
+  }
+}
+
+function durationType(literal: DurationLiteral): Type {
+  return literal.unit === "d" || literal.unit === "wk" ? { kind: "duration" } : { kind: "calendar" };
+}
+
+function conditionHelp(type: Type, text: string): string | undefined {
+  switch (type.kind) {
+    case "list":
+      return `test the list with \`some ${text}\` or \`no ${text}\``;
+    case "number":
+    case "percent":
+    case "date":
+    case "duration":
+      return `compare it, e.g. \`${text} >= ...\``;
+    default:
+      return undefined;
+  }
+}

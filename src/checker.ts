@@ -1,0 +1,113 @@
+// The checker: loads a file and everything it uses, resolves names, checks types and units and
+// the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
+
+import { readFileSync } from "node:fs";
+import type { PolicyHeader } from "./ast.js";
+import { error, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import type { CheckedPolicy, CheckedRule } from "./model.js";
+import { Facts } from "./check/facts.js";
+import { Excerpts } from "./check/format.js";
+import { sourceHash } from "./check/hash.js";
+import { loadProgram, type FileHost, type LoadedProgram } from "./check/loader.js";
+import { buildEnvironment } from "./check/schema.js";
+import { checkHeader, checkRules, headerIdSpan } from "./check/structure.js";
+import { ExpressionChecker } from "./check/types.js";
+
+export type { FileHost } from "./check/loader.js";
+
+export const nodeFileHost: FileHost = {
+  readFile(path: string): string | undefined {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export interface CheckResult {
+  /** Sorted; every error of every file involved. */
+  diagnostics: Diagnostic[];
+  /** Present when the file is a policy and there are no errors. */
+  policy?: CheckedPolicy;
+  /** Display path -> text of every file read, for rendering code frames. */
+  sources: Map<string, string>;
+}
+
+export function checkFile(path: string, host: FileHost = nodeFileHost): CheckResult {
+  return check(loadProgram(path, host));
+}
+
+/** Check `source` as if it were the file at `path`; its `use`s are read through `host`. */
+export function checkSource(source: string, path: string, host: FileHost = nodeFileHost): CheckResult {
+  return check(loadProgram(path, host, source));
+}
+
+function check(program: LoadedProgram): CheckResult {
+  const diagnostics = [...program.diagnostics];
+  const sources = new Map(program.files.map((file) => [file.display, file.text]));
+  const finish = (policy?: CheckedPolicy): CheckResult => {
+    const sorted = sortDiagnostics(diagnostics);
+    return policy && sorted.length === 0 ? { diagnostics: sorted, policy, sources } : { diagnostics: sorted, sources };
+  };
+  const main = program.main?.ast;
+  // Without every file's declarations, names would fail to resolve for reasons already reported.
+  const incomplete = program.files.some((file) => !file.ast) || diagnostics.some((d) => d.code === "POL2006");
+  if (!main || incomplete) return finish();
+
+  const files = program.declarationOrder.map((file) => file.ast!);
+  const env = buildEnvironment(files, diagnostics);
+  const facts = new Facts();
+  const expressions = new ExpressionChecker(env, facts, diagnostics, new Excerpts(sources));
+  for (const { record, field, expression } of env.computed) expressions.checkComputedField(record, field, expression);
+  expressions.checkComputedCycles();
+  expressions.checkLets();
+
+  let mainRules: CheckedRule[] = [];
+  for (const file of files) {
+    const rules = checkRules(file, expressions, diagnostics);
+    if (file === main) mainRules = rules;
+    if (file.header.kind === "PolicyHeader") checkPolicyFile(file.header, rules, diagnostics);
+  }
+  if (main.header.kind !== "PolicyHeader") return finish();
+  const header = checkHeader(main.header, []);
+  if (!env.hasSchema) {
+    diagnostics.push(
+      error("POL2011", `policy \`${header.id}\` has no schema: no \`case\` or \`item\` declaration is visible`, headerIdSpan(main.header), 'use its schema, e.g. `use "../schema/spine.pol"`'),
+    );
+  }
+  if (diagnostics.length > 0) return finish();
+
+  const { values } = header;
+  return finish({
+    metadata: {
+      id: header.id,
+      title: values.title!,
+      payer: values.payer!,
+      number: values.number!,
+      version: values.version!,
+      effective: values.effective!,
+      ...(values.expires !== undefined ? { expires: values.expires } : {}),
+      source: program.main!.display,
+      sourceHash: sourceHash(program.files),
+    },
+    file: main,
+    schema: env.schema,
+    codeSets: env.codeSets,
+    lets: expressions.lets,
+    rules: mainRules,
+    typeOf: (expression) => facts.typeOf(expression),
+    resolve: (name) => facts.resolve(name),
+    fieldOf: (access) => facts.fieldOf(access),
+  });
+}
+
+/** The header and the presence of rules, for every policy file in the program. */
+function checkPolicyFile(header: PolicyHeader, rules: readonly CheckedRule[], diagnostics: Diagnostic[]): void {
+  const { id } = checkHeader(header, diagnostics);
+  if (rules.length === 0) {
+    diagnostics.push(
+      error("POL4004", `policy \`${id}\` has no rules`, headerIdSpan(header), 'add a rule: `rule NAME "title" [SECTION] for CODESET` followed by its criteria'),
+    );
+  }
+}
