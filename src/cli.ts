@@ -1,12 +1,26 @@
 // The `pol` command line. Every command returns an exit code: 0 success, 1 failure (errors in
 // the input, failing tests, stale output), 2 usage errors. No input ever produces a stack trace.
 
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { runCheck, type DiagnosticFormat } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runEval, type ReportFormat } from "./commands/eval.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./commands/io.js";
+import { runTest, type TestFormat } from "./commands/test.js";
 import { UsageError } from "./files.js";
+
+// Shown after `pol --help`: the everyday commands, then what the exit codes mean (CI reads them).
+const PROGRAM_HELP = `
+Examples:
+  $ pol check                      type-check every policy under policies/
+  $ pol compile --check            fail when compiled/ is out of date
+  $ pol eval policy.pol case.json  the determination for one case
+  $ pol help check                 the options and examples of one command
+
+Exit codes:
+  0  success
+  1  errors in the input, failing tests or stale output
+  2  usage error (unknown command or option, missing file)`;
 
 const EXAMPLES = {
   check: `
@@ -24,7 +38,22 @@ Examples:
   $ pol eval policies/truecare/sacroiliac-joint-procedures.pol case.json
   $ pol eval policy.pol case.json --explain       every criterion with the facts it used
   $ pol eval policy.pol case.json --format json   the determination as JSON`,
+  test: `
+Examples:
+  $ pol test                              run every *.test.json under policies/
+  $ pol test policies/truecare/tests      one folder of test files
+  $ pol test --min-coverage 90            also fail below 90% criterion coverage
+  $ pol test --format json                results and coverage as JSON`,
 };
+
+/** `--min-coverage`: a percent from 0 to 100. */
+function parsePercent(value: string): number {
+  const percent = Number(value.trim().replace(/%$/, ""));
+  if (value.trim() === "" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+    throw new InvalidArgumentError("expected a percent from 0 to 100, e.g. `90`");
+  }
+  return percent;
+}
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command()
@@ -34,7 +63,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     .showSuggestionAfterError(true)
     .showHelpAfterError("(run `pol --help` for usage)")
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .addHelpText("after", PROGRAM_HELP);
 
   const format = () =>
     new Option("--format <format>", "output format").choices(["human", "json"]).default("human");
@@ -71,6 +101,17 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText("after", EXAMPLES.eval)
     .action((policy: string, casePath: string, options: { explain: boolean; format: ReportFormat }) => {
       setExit(runEval(policy, casePath, options, io));
+    });
+
+  program
+    .command("test")
+    .description("run policy test files against the interpreter and the compiled evaluator, with coverage")
+    .argument("[paths...]", "test files or folders holding *.test.json files", ["policies"])
+    .option("--min-coverage <percent>", "fail when fewer reachable criterion states are covered", parsePercent)
+    .addOption(format())
+    .addHelpText("after", EXAMPLES.test)
+    .action(async (paths: string[], options: { minCoverage?: number; format: TestFormat }) => {
+      setExit(await runTest(paths, options, io));
     });
 
   return program;

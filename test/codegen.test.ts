@@ -75,10 +75,9 @@ describe("generateModule on the fixture", () => {
     expect(types).toEqual(caseless(types));
     expect(values).toContain("CodeSet");
     expect(types).toEqual(expect.arrayContaining(["Context", "Tri", "RuleSpec", "Determination"]));
-    // Every imported value is called (or constructed) in the body; the fixture needs no `listOf`.
+    // Every imported value is called (or constructed) in the body.
     const body = output.slice(output.lastIndexOf('from "./runtime.js";'));
     for (const name of values) expect(body, name).toMatch(new RegExp(`\\b${name}\\(`));
-    expect(body).not.toContain("function listOf(");
   });
 
   it("types enums as string-literal unions and records as interfaces without computed fields", () => {
@@ -159,6 +158,13 @@ describe("generateModule on the fixture", () => {
     expect(output).toContain('shiftDate(field(c, "Diagnosis", diagnosis, "noted"), -1, 7, "d")');
   });
 
+  it("reads a record's list field through the one local `listOf` helper", () => {
+    expect(output.split("function listOf(value: unknown)")).toHaveLength(2);
+    expect(output).toContain('some(listOf(field(c, "Visit", visit, "diagnoses")), (diagnosis) =>');
+    // `date` in the inner condition is the enclosing visit's (binding depth 1).
+    expect(output).toContain('field(c, "Diagnosis", diagnosis, "noted"),\n            field(c, "Visit", visit, "date"),');
+  });
+
   it("exports evaluate, validate and evaluateJson", () => {
     expect(output).toContain("export function evaluate(input: Case, options?: EvaluateOptions): Determination {");
     expect(output).toContain("export function validate(json: unknown): Validation<Case> {");
@@ -197,6 +203,10 @@ const FIXTURE_CASES: Record<string, Record<string, unknown>> = {
     pain_score: 1,
     procedures: [{ code: "64491", date: "2026-01-31", pain_before: 10, pain_after: 4 }],
     diagnoses: [{ code: "B02", noted: "2026-01-29" }],
+    visits: [
+      { date: "2026-01-15", diagnoses: [{ code: "M54.5", noted: "2026-01-15" }, { code: "B02.29" }] },
+      { date: "2026-02-01", diagnoses: [{ code: "B02.9", noted: "2026-02-01" }] },
+    ],
     items: [{ code: "64493", units: 2 }, { code: "27096", purpose: "therapeutic", side: "bilateral" }],
   },
   "a date of service before the policy took effect": {

@@ -33,11 +33,15 @@ describe("lexical errors", () => {
     ]);
   });
 
-  it("POL1003: an unterminated string stops at the end of its line", () => {
+  it("POL1003: an unterminated string stops at the end of its line, hiding what it swallowed", () => {
     expect(report(HEAD + 'let x "the label = 1\nlet y = 2\n')).toEqual([
       '3:7-3:21 POL1003 unterminated string `"the label = 1` | close the string with `"` on the same line',
-      // The string swallowed `=`, so the let has no value: reported at the next keyword.
-      "4:1-4:4 POL1002 expected `=` but found `let`",
+    ]);
+  });
+
+  it("POL1003: an unterminated string at the end of the file is the only diagnostic", () => {
+    expect(report(HEAD + 'rule r "t" for s\n  require A1 [D.1] "relief x >= 75%')).toEqual([
+      '4:20-4:36 POL1003 unterminated string `"relief x >= 75%` | close the string with `"` on the same line',
     ]);
   });
 

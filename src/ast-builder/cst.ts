@@ -38,11 +38,6 @@ export function node(parent: CstNode, key: string): CstNode {
   return found;
 }
 
-/** The tokens of several keys in source order (e.g. the alternatives of one choice). */
-export function tokensInOrder(node: CstNode, keys: readonly string[]): IToken[] {
-  return keys.flatMap((key) => tokens(node, key)).sort((a, b) => a.startOffset - b.startOffset);
-}
-
 /** The first child node of a choice, whichever alternative was taken. */
 export function onlyChild(parent: CstNode): CstNode {
   for (const elements of Object.values(parent.children)) {

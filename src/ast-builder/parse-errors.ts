@@ -34,13 +34,17 @@ export function recognitionDiagnostics(
     // Recovery can report the same token more than once; one diagnostic per place is enough.
     if (seen.has(offset)) continue;
     seen.add(offset);
+    // An unterminated string ran to the end of its line and swallowed what the parser then
+    // misses: the POL1003 on the string already says so.
+    const previous = atEnd ? tokens[tokens.length - 1] : previousToken(tokens, token);
+    if (previous?.tokenType.name === "UnterminatedString") continue;
     if (atEnd) {
       const message = recognition.message.startsWith(END_OF_FILE_PREFIX)
         ? recognition.message
         : `${END_OF_FILE_PREFIX}${recognition.message}`;
       diagnostics.push(error("POL1007", message, positions.span(offset, offset)));
     } else {
-      const help = helpFor(token, previousToken(tokens, token), recognition.message);
+      const help = helpFor(token, previous, recognition.message);
       diagnostics.push(error("POL1002", recognition.message, positions.tokenSpan(token), help));
     }
   }

@@ -37,18 +37,20 @@ interface Chain {
   window: string;
 }
 
-/** A value read from a record that may be none; a read of a present record is never none. */
+// Code for: a value that may be none (a read from a record that may not exist, a `latest` pick);
+// a value that never is (a read from an element, the item or the case; literals; arithmetic,
+// where nullness does not matter); a logic result, statically `Tri`.
 const maybeNone = (text: string): Code => ({ text, tri: false, nonNull: false });
 const present = (text: string): Code => ({ text, tri: false, nonNull: true });
 const logic = (text: string): Code => ({ text, tri: true, nonNull: true });
 
-const FLIPPED = { "==": "==", "!=": "!=", "<": ">", "<=": "<=", ">": "<", ">=": "<=" } as const;
+const FLIPPED = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" } as const;
 
 export class ExpressionCompiler {
-  /** Declarations of the lets, computed fields and windows used so far, by name. */
-  readonly letDecls = new Map<string, string>();
-  readonly computedDecls = new Map<string, string>();
-  readonly windowsUsed = new Set<string>();
+  /** What the compiled expressions reached, for the module to emit (and nothing else). */
+  readonly letDecls = new Map<string, string>(); // by let name
+  readonly computedDecls = new Map<string, string>(); // by `record.field`
+  readonly windowsUsed = new Set<string>(); // window keys (`12mo`)
   readonly codeSetsUsed = new Set<string>();
   usesView = false;
   usesListOf = false;
@@ -352,8 +354,10 @@ export class ExpressionCompiler {
 
   private window(literal: DurationLiteral): string {
     const key = windowKey(literal);
+    const entry = this.symbols.windows.get(key);
+    if (!entry) throw internal(`no name for the window \`${key}\``, literal);
     this.windowsUsed.add(key);
-    return this.symbol(this.symbols.windows, key, "window");
+    return entry.name;
   }
 
   // -------------------------------------------------------------------------------------------

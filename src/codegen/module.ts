@@ -28,9 +28,10 @@ export function moduleSource(policy: CheckedPolicy, runtimeImport: string): stri
   const ruleBlocks = policy.rules.map((rule) => ruleFunctions(rule, symbols, compiler, imports));
   const ruleTable = rulesTable(policy, symbols, imports);
 
-  const blocks = [
-    header(policy),
-    "", // imports: known only once every other section is printed
+  const computedOrder = [...policy.schema.records].flatMap(([record, model]) =>
+    [...model.fields.keys()].map((field) => `${record}.${field}`),
+  );
+  const body = [
     sectionComment("Case types"),
     schemaTypes(policy.schema, symbols),
     sectionComment("Policy data"),
@@ -39,9 +40,7 @@ export function moduleSource(policy: CheckedPolicy, runtimeImport: string): stri
     ...helpers(compiler, imports),
     ...codeSets(policy, symbols, compiler, imports),
     ...windows(symbols, compiler, imports),
-    ...ordered(compiler.computedDecls, [...policy.schema.records].flatMap(([record, model]) =>
-      [...model.fields.keys()].map((field) => `${record}.${field}`),
-    )),
+    ...ordered(compiler.computedDecls, computedOrder),
     ...ordered(compiler.letDecls, policy.lets.map((entry) => entry.name)),
     sectionComment("Rules"),
     ...ruleBlocks,
@@ -49,7 +48,8 @@ export function moduleSource(policy: CheckedPolicy, runtimeImport: string): stri
     sectionComment("Entry points"),
     entryPoints(symbols, imports),
   ];
-  blocks[1] = imports.print(runtimeImport);
+  // The imports go last in the making (every section above registers what it uses) but first in the file.
+  const blocks = [header(policy), imports.print(runtimeImport), ...body];
   return blocks.filter((block) => block !== "").join("\n\n") + "\n";
 }
 
@@ -62,7 +62,7 @@ function header(policy: CheckedPolicy): string {
 }
 
 function sectionComment(title: string): string {
-  return `// ${"-".repeat(3)} ${title}`;
+  return `// --- ${title}`;
 }
 
 /** The policy's metadata as the runtime reports it; `expires` only when the policy has one. */
@@ -130,17 +130,19 @@ function codeSetEntries(decl: CodeSetDecl): { exact: string[]; prefixes: string[
   return { exact, prefixes, ranges };
 }
 
+/** One function per `within` window giving its bounds, memoised per item: the interpreter computes
+ *  them once per list view, and per element would be needless date arithmetic. */
 function windows(symbols: Symbols, compiler: ExpressionCompiler, imports: Imports): string[] {
   const context = imports.type("Context");
   const blocks: string[] = [];
-  for (const [key, fn] of symbols.windows) {
+  for (const [key, { name, window }] of symbols.windows) {
     if (!compiler.windowsUsed.has(key)) continue;
-    const [, amount, unit] = /^(\d+)(d|wk|mo|y)$/.exec(key) as unknown as [string, string, keyof typeof UNIT_PHRASES];
-    const phrase = `${amount} ${UNIT_PHRASES[unit]}${amount === "1" ? "" : "s"}`;
+    const phrase = `${window.amount} ${UNIT_PHRASES[window.unit]}${window.amount === 1 ? "" : "s"}`;
+    const bounds = `{ start: ${imports.value("windowStart")}(c.dos, ${window.amount}, ${quote(window.unit)}), end: c.dos }`;
     blocks.push(
       `/** \`within ${key}\`: the ${phrase} up to the date of service, both ends included. */\n` +
-        `function ${fn}(c: ${context}) {\n` +
-        `  return c.memo(${quote(`within ${key}`)}, () => ({ start: ${imports.value("windowStart")}(c.dos, ${amount}, ${quote(unit)}), end: c.dos }));\n` +
+        `function ${name}(c: ${context}) {\n` +
+        `  return c.memo(${quote(`within ${key}`)}, () => (${bounds}));\n` +
         "}",
     );
   }

@@ -40,8 +40,8 @@ export interface Symbols {
   lets: Map<string, string>;
   /** `record.field` of computed fields -> function name. */
   computed: Map<string, string>;
-  /** windowKey -> function name. */
-  windows: Map<string, string>;
+  /** windowKey -> the window and the name of the function giving its bounds. */
+  windows: Map<string, { name: string; window: WindowKey }>;
   /** Rule id -> name of its applicability function. */
   applies: Map<string, string>;
   /** Criterion id -> name of its condition function. */
@@ -79,7 +79,7 @@ export function claimSymbols(policy: CheckedPolicy): Symbols {
   }
   for (const window of windowsOf(policy)) {
     const word = UNIT_WORDS[window.unit] + (window.amount === 1 ? "" : "s");
-    symbols.windows.set(windowKey(window), names.claim(`last${window.amount}${word}`));
+    symbols.windows.set(windowKey(window), { name: names.claim(`last${window.amount}${word}`), window });
   }
   for (const rule of policy.rules) {
     symbols.applies.set(rule.id, names.claim(`${camelCase(rule.id)}Applies`));

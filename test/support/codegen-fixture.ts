@@ -38,6 +38,11 @@ record Diagnosis "diagnosis" {
   noted: date "date the diagnosis was noted"
 }
 
+record Visit "office visit" dated by date {
+  date: date "date of the visit"
+  diagnoses: list of Diagnosis "diagnoses made at the visit"
+}
+
 record Case "a record whose type name collides with the case interface" {
   note: text "a note"
 }
@@ -49,6 +54,7 @@ case {
   diagnoses: list of Diagnosis "diagnoses"
   imaging_done: bool "imaging was done"
   pain_score: number "current pain score"
+  visits: list of Visit "office visits"
 }
 
 item {
@@ -81,6 +87,7 @@ let last_sij "the latest SIJ injection" = latest sij_history
 let first_sij "the first SIJ injection" = earliest procedures where code in sij_injection
 let therapy_days "days of therapy in the last 6 months" = coverage of therapies within 6mo
 let well_relieved "the last injection relieved pain" = last_sij.relief >= 75% or last_sij.score_relief >= 75%
+let last_visit "the latest office visit" = latest visits
 let unused_let "a let no rule uses" = count procedures
 
 rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B]
@@ -125,6 +132,10 @@ rule facet_block "Facet joint injection" [D.II]
 
   require F2 [D.II.2] "score relief computed from pain scores"
     some procedures where code in facet and score_relief >= 50% and pain_before > 0
+
+  deny F3 [D.II.3] "zoster noted at a visit, or at the latest visit"
+    when (some visits where some diagnoses where code in zoster and noted <= date)
+      or count last_visit.diagnoses where code in zoster >= 1
 `;
 
 export function fixtureHost(): FileHost {

@@ -1,0 +1,76 @@
+// The compiled evaluators policy tests run against: each policy's generated module and a copy of
+// the runtime, transpiled to JavaScript in a temporary folder and imported, exactly the code
+// `pol compile` ships. One folder per run, one module per policy, removed by `dispose`.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { generateModule, moduleName } from "../codegen.js";
+import type { CheckedPolicy } from "../model.js";
+import { runtimeSourcePath } from "../package-root.js";
+import type { Determination, EvaluateOptions } from "../runtime.js";
+
+/** The one export of a generated module the tests call; `input` must be a validated case. */
+export interface CompiledEvaluator {
+  evaluate(input: Record<string, unknown>, options?: EvaluateOptions): Determination;
+}
+
+type Transpile = (source: string) => string;
+
+export class CompiledEvaluators {
+  private directory: string | undefined;
+  private transpile: Transpile | undefined;
+  private readonly loaded = new Map<CheckedPolicy, Promise<CompiledEvaluator>>();
+  private count = 0;
+
+  /** The evaluator compiled from `policy`, built on first use. Rejects when it cannot be built. */
+  load(policy: CheckedPolicy): Promise<CompiledEvaluator> {
+    let evaluator = this.loaded.get(policy);
+    if (!evaluator) {
+      evaluator = this.build(policy);
+      this.loaded.set(policy, evaluator);
+    }
+    return evaluator;
+  }
+
+  /** The temporary folder, while it exists. */
+  get folder(): string | undefined {
+    return this.directory;
+  }
+
+  /** Remove the temporary folder. Imported modules stay usable: they are already in memory. */
+  dispose(): void {
+    if (this.directory) rmSync(this.directory, { recursive: true, force: true });
+    this.directory = undefined;
+  }
+
+  private async build(policy: CheckedPolicy): Promise<CompiledEvaluator> {
+    const transpile = await this.transpiler();
+    const directory = this.workspace(transpile);
+    // Policies with the same module name (a test of a broken copy) must not overwrite each other.
+    const path = join(directory, `${moduleName(policy)}-${++this.count}.mjs`);
+    writeFileSync(path, transpile(await generateModule(policy, { runtimeImport: "./runtime.mjs" })));
+    const module = (await import(pathToFileURL(path).href)) as Partial<CompiledEvaluator>;
+    if (typeof module.evaluate !== "function") throw new Error("the generated module has no `evaluate` export");
+    return module as CompiledEvaluator;
+  }
+
+  private workspace(transpile: Transpile): string {
+    if (!this.directory) {
+      this.directory = mkdtempSync(join(tmpdir(), "pol-test-"));
+      writeFileSync(join(this.directory, "runtime.mjs"), transpile(readFileSync(runtimeSourcePath(), "utf8")));
+    }
+    return this.directory;
+  }
+
+  /** TypeScript is loaded only when a test runs: the other commands should not pay for it. */
+  private async transpiler(): Promise<Transpile> {
+    if (!this.transpile) {
+      const ts = (await import("typescript")).default;
+      const compilerOptions = { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 };
+      this.transpile = (source) => ts.transpileModule(source, { compilerOptions }).outputText;
+    }
+    return this.transpile;
+  }
+}

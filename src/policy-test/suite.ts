@@ -1,0 +1,75 @@
+// A run of policy test files: read each file, check its policy once, build its compiled evaluator
+// once, run its tests, and gather coverage across all of them.
+
+import { existsSync, statSync } from "node:fs";
+import type { Io } from "../commands/io.js";
+import { loadPolicy } from "../commands/eval.js";
+import type { CheckedPolicy } from "../model.js";
+import { CompiledEvaluators, type CompiledEvaluator } from "./compiled.js";
+import { Coverage, type CoverageReport } from "./coverage.js";
+import { runPolicyTest, type TestResult } from "./run.js";
+import { readTestFile } from "./test-file.js";
+
+export interface FileResult {
+  path: string;
+  /** The policy's path as resolved from the test file, once the file could be read. */
+  policy?: string;
+  tests: TestResult[];
+  /** Why the file could not be run; its tests did not run. */
+  errors: string[];
+}
+
+export interface SuiteResult {
+  files: FileResult[];
+  coverage: CoverageReport;
+}
+
+type Loaded = { ok: true; policy: CheckedPolicy; evaluator: CompiledEvaluator } | { ok: false; error: string };
+
+/** Run every test file; policy diagnostics are reported on `io` as they are found. */
+export async function runSuite(files: readonly string[], io: Io): Promise<SuiteResult> {
+  const compiled = new CompiledEvaluators();
+  const coverage = new Coverage();
+  const policies = new Map<string, Promise<Loaded>>();
+  const results: FileResult[] = [];
+  try {
+    for (const path of files) {
+      const read = readTestFile(path);
+      if (!read.ok) {
+        results.push({ path, tests: [], errors: read.errors });
+        continue;
+      }
+      const { file } = read;
+      let loading = policies.get(file.policyPath);
+      if (!loading) {
+        loading = loadTested(file.policyPath, file.policy, compiled, io);
+        policies.set(file.policyPath, loading);
+      }
+      const loaded = await loading;
+      if (!loaded.ok) {
+        results.push({ path: file.path, policy: file.policyPath, tests: [], errors: [loaded.error] });
+        continue;
+      }
+      coverage.add(loaded.policy);
+      const tests = file.tests.map((test) => runPolicyTest(test, loaded.policy, loaded.evaluator, coverage));
+      results.push({ path: file.path, policy: file.policyPath, tests, errors: [] });
+    }
+  } finally {
+    compiled.dispose();
+  }
+  return { files: results, coverage: coverage.report() };
+}
+
+async function loadTested(path: string, written: string, compiled: CompiledEvaluators, io: Io): Promise<Loaded> {
+  if (!existsSync(path) || statSync(path).isDirectory()) {
+    return { ok: false, error: `policy: no policy file \`${written}\` (looked for \`${path}\`)` };
+  }
+  const policy = loadPolicy(path, io);
+  if (!policy) return { ok: false, error: `policy: \`${path}\` cannot be evaluated (see the errors above)` };
+  try {
+    return { ok: true, policy, evaluator: await compiled.load(policy) };
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    return { ok: false, error: `policy: cannot build the compiled evaluator for \`${path}\`: ${message}` };
+  }
+}
