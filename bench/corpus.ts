@@ -19,6 +19,8 @@ export type CaseInput = Record<string, unknown> & {
 export interface BenchCase {
   policy: PolicyKey;
   input: CaseInput;
+  /** Whether facts were dropped from this case. */
+  incomplete: boolean;
 }
 
 export const EFFECTIVE: Readonly<Record<PolicyKey, string>> = { sij: "2025-07-01", tpi: "2024-11-01" };
@@ -51,8 +53,10 @@ export function buildCorpus(size: number, seed: number): BenchCase[] {
   for (let i = 0; i < size; i++) {
     const policy: PolicyKey = i % 2 === 0 ? "sij" : "tpi";
     const input = policy === "sij" ? sijCase(random) : tpiCase(random);
-    if (random.chance(INCOMPLETE_SHARE)) dropFacts(random, input);
-    cases.push({ policy, input });
+    const incomplete = random.chance(INCOMPLETE_SHARE);
+    if (incomplete) dropFacts(random, input);
+    // Cases reach an evaluator as parsed JSON: objects built the way JSON.parse builds them.
+    cases.push({ policy, input: JSON.parse(JSON.stringify(input)) as CaseInput, incomplete });
   }
   return cases;
 }
@@ -126,10 +130,23 @@ function procedureCommon(random: Random, dos: string, code: string): Record<stri
   };
 }
 
+/** The injection a therapeutic request follows: near the 2-month interval, relief near `threshold`. */
+function previousInjection(random: Random, dos: string, code: string, side: string, threshold: number): Record<string, unknown> {
+  const procedure = procedureCommon(random, dos, code);
+  procedure.side = side;
+  procedure.purpose = "therapeutic";
+  const r = random.next();
+  procedure.date =
+    r < 0.3 ? addMonths(dos, -2) : r < 0.45 ? addDays(addMonths(dos, -2), random.pick([-1, 1])) : addDays(dos, -random.int(62, 200));
+  procedure.relief = random.chance(0.3) ? random.pick([threshold - 1, threshold, threshold + 1]) : random.int(threshold, 100);
+  procedure.functional_improvement = random.chance(0.92);
+  return procedure;
+}
+
 function sijCase(random: Random): CaseInput {
   const dos = dateOfService(random, "sij");
   const clean = random.chance(0.4); // every documentation flag present and favourable
-  const count = random.pick([0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 6, 7, 9]);
+  const count = random.pick([0, 0, 1, 1, 2, 2, 3, 4, 5, 6, 8]);
   const procedures: Record<string, unknown>[] = [];
   for (let i = 0; i < count; i++) {
     const r = random.next();
@@ -143,13 +160,17 @@ function sijCase(random: Random): CaseInput {
             : random.pick(["20552", "99213", "73542"]);
     procedures.push(procedureCommon(random, dos, code));
   }
+  const side = random.pick(["left", "right", "bilateral"]);
+  // Most requests follow an earlier injection of the same joint, as the therapeutic rule expects.
+  if (random.chance(0.85)) procedures.push(previousInjection(random, dos, random.pick(SIJ_CODES), side, 75));
+  random.shuffle(procedures);
   const input: CaseInput = {
     date_of_service: dos,
     items: [
       {
         code: random.pick(SIJ_CODES),
         purpose: "therapeutic",
-        side: random.pick(["left", "right", "bilateral"]),
+        side,
         site: "sacroiliac joint",
         diagnosis: random.chance(0.08) ? random.pick(["B02.29", "b02.9", "B0223"]) : random.pick(["M53.3", "M46.1", "M53.2X8"]),
       },
@@ -176,6 +197,20 @@ function tpiCase(random: Random): CaseInput {
     procedure.relief_duration = random.pick(["41d", "42d", "6wk", "43d", "5wk", "8wk", "60d"]);
     procedures.push(procedure);
   }
+  if (random.chance(0.85)) {
+    const stabilization = previousInjection(random, dos, random.pick(TPI_CODES), "left", 1);
+    stabilization.purpose = "diagnostic";
+    stabilization.date = addDays(dos, -random.int(90, 240));
+    stabilization.muscle = muscle;
+    procedures.push(stabilization);
+  }
+  if (random.chance(0.6)) {
+    const therapeutic = previousInjection(random, dos, random.pick(TPI_CODES), "left", 51);
+    therapeutic.muscle = muscle;
+    therapeutic.relief_duration = random.pick(["42d", "6wk", "8wk", "60d", "41d"]);
+    procedures.push(therapeutic);
+  }
+  random.shuffle(procedures);
   const input: CaseInput = {
     date_of_service: dos,
     items: [
@@ -189,7 +224,7 @@ function tpiCase(random: Random): CaseInput {
       },
     ],
     procedures,
-    pain_onset: addDays(dos, -random.pick([27, 28, 29, 90, 400, random.int(0, 60)])),
+    pain_onset: addDays(dos, -(random.chance(0.15) ? random.pick([27, 28, 29]) : random.int(30, 900))),
   };
   for (const name of TPI_CASE_FLAGS) input[name] = clean || flag(random, name.endsWith("pain") ? 0.45 : 0.85);
   return input;

@@ -11,6 +11,7 @@ const steps = [
   { name: "type-check sources", command: ["npx", "tsc", "--noEmit", "-p", "tsconfig.json"] },
   { name: "pol check", command: [...pol, "check", "policies"] },
   { name: "pol compile --check", command: [...pol, "compile", "--check"] },
+  { name: "pol test", command: [...pol, "test", "policies", "--min-coverage", "100"] },
 ];
 
 let failedSteps = 0;

@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { runCheck, type DiagnosticFormat } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runEval, type ReportFormat } from "./commands/eval.js";
+import { runFmt } from "./commands/fmt.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./commands/io.js";
 import { runTest, type TestFormat } from "./commands/test.js";
 import { UsageError } from "./files.js";
@@ -44,6 +45,11 @@ Examples:
   $ pol test policies/truecare/tests      one folder of test files
   $ pol test --min-coverage 90            also fail below 90% criterion coverage
   $ pol test --format json                results and coverage as JSON`,
+  fmt: `
+Examples:
+  $ pol fmt                        format every .pol file under policies/
+  $ pol fmt --check                exit 1 when a file is not formatted (for CI)
+  $ pol fmt policies/cigna         format one folder`,
 };
 
 /** `--min-coverage`: a percent from 0 to 100. */
@@ -107,11 +113,21 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command("test")
     .description("run policy test files against the interpreter and the compiled evaluator, with coverage")
     .argument("[paths...]", "test files or folders holding *.test.json files", ["policies"])
-    .option("--min-coverage <percent>", "fail when fewer reachable criterion states are covered", parsePercent)
+    .option("--min-coverage <percent>", "fail when less than <percent> (0-100) of the reachable criterion states are covered", parsePercent)
     .addOption(format())
     .addHelpText("after", EXAMPLES.test)
     .action(async (paths: string[], options: { minCoverage?: number; format: TestFormat }) => {
       setExit(await runTest(paths, options, io));
+    });
+
+  program
+    .command("fmt")
+    .description("format .pol files in the house style (the prettier plugin)")
+    .argument("[paths...]", "files or folders", ["policies"])
+    .option("--check", "do not write: list the files that are not formatted and exit 1", false)
+    .addHelpText("after", EXAMPLES.fmt)
+    .action(async (paths: string[], options: { check: boolean }) => {
+      setExit(await runFmt(paths, options, io));
     });
 
   return program;

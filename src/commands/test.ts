@@ -1,6 +1,7 @@
 // `pol test [paths...] [--min-coverage P]`: run policy test files (docs/testing.md) against the
 // reference interpreter and the compiled evaluator, and report criterion coverage.
 
+import { existsSync, statSync } from "node:fs";
 import { collectFiles, UsageError } from "../files.js";
 import { formatPercent, renderCoverage, renderFailedTest, renderUncovered } from "../policy-test/render.js";
 import type { Failure } from "../policy-test/run.js";
@@ -18,9 +19,17 @@ export interface TestOptions {
 export const TEST_FILE_SUFFIX = ".test.json";
 
 export async function runTest(paths: readonly string[], options: TestOptions, io: Io): Promise<number> {
+  for (const path of paths) {
+    // A policy or a case named by mistake would otherwise be reported as a malformed test file.
+    if (existsSync(path) && statSync(path).isFile() && !path.endsWith(TEST_FILE_SUFFIX)) {
+      throw new UsageError(`\`${path}\` is not a test file: test files are named \`*${TEST_FILE_SUFFIX}\``);
+    }
+  }
   const files = collectFiles(paths, [TEST_FILE_SUFFIX]);
   if (files.length === 0) {
-    throw new UsageError(`no \`*${TEST_FILE_SUFFIX}\` test files under ${paths.map((path) => `\`${path}\``).join(", ")}`);
+    throw new UsageError(
+      `no \`*${TEST_FILE_SUFFIX}\` test files under ${paths.map((path) => `\`${path}\``).join(", ")}`,
+    );
   }
   const suite = await runSuite(files, io);
   const totals = countTests(suite);

@@ -58,7 +58,7 @@ export class CompiledEvaluators {
 
   private workspace(transpile: Transpile): string {
     if (!this.directory) {
-      this.directory = mkdtempSync(join(tmpdir(), "pol-test-"));
+      this.directory = mkdtempSync(join(tmpdir(), "pol-test-compiled-"));
       writeFileSync(join(this.directory, "runtime.mjs"), transpile(readFileSync(runtimeSourcePath(), "utf8")));
     }
     return this.directory;

@@ -72,9 +72,11 @@ export class Coverage {
     const reachable = policies.reduce((total, policy) => total + policy.reachable, 0);
     const uncovered = policies.flatMap((policy) =>
       policy.criteria.flatMap((criterion) =>
-        STATES.filter((state) => criterion.states[state] === "uncovered").map(
-          (state): UncoveredPair => ({ policy: policy.policy, criterion: criterion.criterion, state }),
-        ),
+        STATES.filter((state) => criterion.states[state] === "uncovered").map((state): UncoveredPair => ({
+          policy: policy.policy,
+          criterion: criterion.criterion,
+          state,
+        })),
       ),
     );
     return { policies, covered, reachable, percent: percentOf(covered, reachable), uncovered };

@@ -55,16 +55,27 @@ export function renderMismatch(mismatch: FieldMismatch): string[] {
 
 const STATUS_WORDS: Record<Status, string> = { met: "met", not_met: "not met", unknown: "unknown" };
 
+/** Facts shown per criterion; a count over a long history reads many more. */
+const FACTS_SHOWN = 6;
+
 /** One criterion in the way of approval, with the facts it read or the facts it lacks. */
 function renderCriterion(note: CriterionNote): string[] {
-  const head = `${STATUS_WORDS[note.status].padEnd(8)} ${note.criterion} [${note.citation}] ${note.description}`;
-  const detail =
-    note.status === "unknown"
-      ? `missing ${note.missing.join(", ") || "(no fact recorded)"}`
-      : note.facts.length > 0
-        ? `read ${note.facts.map(({ fact, value }) => `${fact} = ${value === null ? "(absent)" : showValue(value, 40)}`).join(", ")}`
-        : "";
-  return detail === "" ? [head] : [head, `${" ".repeat(9)}${detail}`];
+  const out = [`${STATUS_WORDS[note.status].padEnd(8)} ${note.criterion} [${note.citation}] ${note.description}`];
+  const indent = " ".repeat(9);
+  if (note.status === "unknown") {
+    out.push(`${indent}missing ${note.missing.join(", ") || "(no fact recorded)"}`);
+    return out;
+  }
+  const shown = note.facts.slice(0, FACTS_SHOWN);
+  for (const { fact, value } of shown) out.push(`${indent}${fact} = ${showFactValue(value)}`);
+  if (note.facts.length > shown.length) out.push(`${indent}and ${note.facts.length - shown.length} more facts`);
+  return out;
+}
+
+function showFactValue(value: unknown): string {
+  if (value === null || value === undefined) return "(absent)";
+  if (Array.isArray(value)) return `(${value.length} entr${value.length === 1 ? "y" : "ies"})`;
+  return showValue(value, 60);
 }
 
 const MARKS: Record<StateCoverage, string> = { covered: "✓", uncovered: "·", unreachable: "–" };

@@ -111,10 +111,15 @@ export function runPolicyTest(
   return result(failures);
 }
 
-function compareItems(expect: readonly ItemExpectation[], determination: Determination, policy: CheckedPolicy): Failure[] {
+function compareItems(
+  expect: readonly ItemExpectation[],
+  determination: Determination,
+  policy: CheckedPolicy,
+): Failure[] {
   const failures: Failure[] = [];
   const { items } = determination;
-  if (expect.length !== items.length) failures.push({ kind: "item_count", expected: expect.length, actual: items.length });
+  if (expect.length !== items.length)
+    failures.push({ kind: "item_count", expected: expect.length, actual: items.length });
   const criteria = new Set(policy.rules.flatMap((rule) => rule.criteria.map((criterion) => criterion.id)));
   for (let index = 0; index < Math.min(expect.length, items.length); index++) {
     const failure = compareItem(expect[index]!, items[index]!, determination, criteria);

@@ -2,7 +2,7 @@
 // mistake in one is reported with its JSON path before anything runs.
 
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, resolve } from "node:path";
 import { displayPath } from "../files.js";
 import type { Outcome } from "../runtime.js";
 
@@ -78,10 +78,12 @@ const EXPECT_KEYS = ["outcome", "reasons", "missing"];
 export function parseTestFile(json: unknown, path: string): TestFileRead {
   const problems = new Problems();
   const fail = problems.fail;
-  if (!isObject(json)) return { ok: false, errors: [`expected an object \`{ "policy": ..., "tests": [...] }\`, found ${kind(json)}`] };
+  if (!isObject(json))
+    return { ok: false, errors: [`expected an object \`{ "policy": ..., "tests": [...] }\`, found ${kind(json)}`] };
   unknownKeys(json, "", FILE_KEYS, fail);
   const policy = json.policy;
-  if (typeof policy !== "string" || policy === "") fail("policy", `expected the path of the policy under test, relative to the test file, found ${kind(policy)}`);
+  if (typeof policy !== "string" || policy === "")
+    fail("policy", `expected the path of the policy under test, relative to the test file, found ${kind(policy)}`);
   const tests: PolicyTest[] = [];
   if (!Array.isArray(json.tests)) fail("tests", `expected a list of tests, found ${kind(json.tests)}`);
   else if (json.tests.length === 0) fail("tests", "expected at least one test");
@@ -91,7 +93,8 @@ export function parseTestFile(json: unknown, path: string): TestFileRead {
       const test = parseTest(entry, `tests[${index}]`, problems);
       if (!test) return;
       const first = names.get(test.name);
-      if (first !== undefined) fail(`tests[${index}].name`, `duplicate test name \`${test.name}\` (first used by tests[${first}])`);
+      if (first !== undefined)
+        fail(`tests[${index}].name`, `duplicate test name \`${test.name}\` (first used by tests[${first}])`);
       else names.set(test.name, index);
       tests.push(test);
     });
@@ -100,7 +103,12 @@ export function parseTestFile(json: unknown, path: string): TestFileRead {
   const display = displayPath(path);
   return {
     ok: true,
-    file: { path: display, policy: policy as string, policyPath: displayPath(join(dirname(path), policy as string)), tests },
+    file: {
+      path: display,
+      policy: policy as string,
+      policyPath: displayPath(resolve(dirname(path), policy as string)),
+      tests,
+    },
   };
 }
 
@@ -123,11 +131,13 @@ function parseTest(json: unknown, at: string, problems: Problems): PolicyTest | 
   const before = problems.errors.length;
   unknownKeys(json, at, TEST_KEYS, fail);
   const { name, source } = json;
-  if (typeof name !== "string" || name.trim() === "") fail(`${at}.name`, `expected the test's name, found ${kind(name)}`);
+  if (typeof name !== "string" || name.trim() === "")
+    fail(`${at}.name`, `expected the test's name, found ${kind(name)}`);
   if (source !== undefined && typeof source !== "string") fail(`${at}.source`, `expected text, found ${kind(source)}`);
   if (!("case" in json)) fail(`${at}.case`, "missing: the case to evaluate");
   const expect: ItemExpectation[] = [];
-  if (!Array.isArray(json.expect)) fail(`${at}.expect`, `expected a list with one entry per line item, found ${kind(json.expect)}`);
+  if (!Array.isArray(json.expect))
+    fail(`${at}.expect`, `expected a list with one entry per line item, found ${kind(json.expect)}`);
   else if (json.expect.length === 0) fail(`${at}.expect`, "expected one entry per line item, found an empty list");
   else {
     json.expect.forEach((entry, index) => {
@@ -186,6 +196,7 @@ function kind(value: unknown): string {
   if (value === null) return "`null`";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
-  if (typeof value === "string") return value === "" ? "an empty string" : `\`${value.length > 40 ? value.slice(0, 37) + "..." : value}\``;
+  if (typeof value === "string")
+    return value === "" ? "an empty string" : `\`${value.length > 40 ? value.slice(0, 37) + "..." : value}\``;
   return `\`${String(value)}\``;
 }

@@ -1,0 +1,133 @@
+// Part 3 of the bench: the compiler's stages timed separately over the variant corpus, and the
+// wall time of a cold `pol check` process on the repository's policies.
+//
+//   lex       polLexer.tokenize
+//   parse     parse(): lexing, the Chevrotain CST parser, CST checks and CST -> AST
+//   check     checkSource(): parses the file and the schema it uses, then resolves and checks
+//   codegen   moduleSource(): the evaluator's TypeScript before formatting
+//   prettier  prettier.format of that source (generateModule = codegen + prettier)
+
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { format } from "prettier";
+import { polLexer } from "../../grammar/lexer.js";
+import { checkSource } from "../../src/checker.js";
+import { moduleSource } from "../../src/codegen/module.js";
+import type { CheckedPolicy } from "../../src/model.js";
+import { parse } from "../../src/parse.js";
+import { median } from "../timing.js";
+import { lineCount, type CompilerCorpus } from "./corpus.js";
+
+export interface StageTiming {
+  stage: string;
+  /** Lines of input the stage is credited with (policy lines; generated lines for prettier). */
+  lines: number;
+  passes: number[];
+  median: number;
+  linesPerSecond: number;
+}
+
+export interface CompilerResults {
+  policies: number;
+  lines: number;
+  schemaLines: number;
+  generatedLines: number;
+  stages: StageTiming[];
+  /** Wall times of `node bin/pol.js check policies`, fresh process each. */
+  coldCheck: { passes: number[]; median: number; files: number };
+}
+
+async function timeStage(stage: string, lines: number, passes: number, run: () => unknown): Promise<StageTiming> {
+  await run(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < passes; i++) {
+    const start = process.hrtime.bigint();
+    await run();
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  const m = median(times);
+  return { stage, lines, passes: times, median: m, linesPerSecond: lines / m };
+}
+
+export async function runCompilerBench(
+  root: string,
+  corpus: CompilerCorpus,
+  passes: number,
+  prettierPasses: number,
+  coldRuns: number,
+): Promise<CompilerResults> {
+  const { variants, host, lines } = corpus;
+  const schemaSource = host.readFile(corpus.schemaPath)!;
+
+  // Every variant must check cleanly, or the timings would measure error paths.
+  const checked: CheckedPolicy[] = variants.map((variant) => {
+    const result = checkSource(variant.source, variant.path, host);
+    if (!result.policy) {
+      const first = result.diagnostics[0];
+      throw new Error(`generated policy ${variant.path} does not check: ${first?.code} ${first?.message}`);
+    }
+    return result.policy;
+  });
+  const generated = checked.map((policy) => moduleSource(policy, "./runtime.js"));
+  const generatedLines = generated.reduce((sum, source) => sum + lineCount(source), 0);
+
+  const stages: StageTiming[] = [];
+  stages.push(
+    await timeStage("lex", lines, passes, () => {
+      for (const variant of variants) polLexer.tokenize(variant.source);
+    }),
+  );
+  stages.push(
+    await timeStage("parse (lex + CST + AST)", lines, passes, () => {
+      for (const variant of variants) parse(variant.source, variant.path);
+    }),
+  );
+  stages.push(
+    await timeStage("schema parse (once per policy)", lineCount(schemaSource) * variants.length, passes, () => {
+      for (let i = 0; i < variants.length; i++) parse(schemaSource, corpus.schemaPath);
+    }),
+  );
+  stages.push(
+    await timeStage("check (checkSource: parse + check)", lines, passes, () => {
+      for (const variant of variants) checkSource(variant.source, variant.path, host);
+    }),
+  );
+  stages.push(
+    await timeStage("codegen (before prettier)", lines, passes, () => {
+      for (const policy of checked) moduleSource(policy, "./runtime.js");
+    }),
+  );
+  stages.push(
+    await timeStage("prettier (generated lines)", generatedLines, prettierPasses, async () => {
+      for (const source of generated) await format(source, { parser: "typescript", printWidth: 100 });
+    }),
+  );
+
+  return {
+    policies: variants.length,
+    lines,
+    schemaLines: lineCount(schemaSource),
+    generatedLines,
+    stages,
+    coldCheck: coldCheck(root, coldRuns),
+  };
+}
+
+/** `pol check policies` in a fresh node process each time; one untimed run first warms the disk cache. */
+function coldCheck(root: string, runs: number): { passes: number[]; median: number; files: number } {
+  const run = (): { seconds: number; output: string } => {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, [resolve(root, "bin/pol.js"), "check", "policies"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (result.status !== 0) throw new Error(`pol check policies failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+    return { seconds, output: result.stdout };
+  };
+  const first = run();
+  const passes: number[] = [];
+  for (let i = 0; i < runs; i++) passes.push(run().seconds);
+  const files = Number(/checked (\d+) files?/.exec(first.output)?.[1] ?? NaN);
+  return { passes, median: median(passes), files };
+}

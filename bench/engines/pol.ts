@@ -1,0 +1,44 @@
+// pol's two engines behind the bench's `Decide` signature: the compiled evaluators (emitted by
+// `pol compile` into bench/generated/ and built by tsc like any user's code) and the reference
+// interpreter. Both return the full determination; the bench reads the one item's outcome.
+
+import { resolve } from "node:path";
+import { checkFile } from "../../src/checker.js";
+import { interpret } from "../../src/interpreter.js";
+import type { CheckedPolicy } from "../../src/model.js";
+import { evaluate as evaluateTpi } from "../generated/cigna-tpi.js";
+import type { Case as TpiCase } from "../generated/cigna-tpi.js";
+import { evaluate as evaluateSij } from "../generated/truecare-sij.js";
+import type { Case as SijCase } from "../generated/truecare-sij.js";
+import type { BenchCase, PolicyKey } from "../corpus.js";
+import type { Decide } from "./decision.js";
+
+export const POLICY_FILES: Readonly<Record<PolicyKey, string>> = {
+  sij: "policies/truecare/sacroiliac-joint-procedures.pol",
+  tpi: "policies/cigna/trigger-point-injections.pol",
+};
+
+export function compiledEngine(trace: boolean): Decide {
+  const options = { trace };
+  return (c: BenchCase) =>
+    c.policy === "sij"
+      ? evaluateSij(c.input as unknown as SijCase, options).items[0]!.outcome
+      : evaluateTpi(c.input as unknown as TpiCase, options).items[0]!.outcome;
+}
+
+export function loadPolicies(root: string): Record<PolicyKey, CheckedPolicy> {
+  const load = (key: PolicyKey): CheckedPolicy => {
+    const result = checkFile(resolve(root, POLICY_FILES[key]));
+    if (!result.policy) {
+      const first = result.diagnostics[0];
+      throw new Error(`${POLICY_FILES[key]} does not check: ${first ? first.message : "no policy"}`);
+    }
+    return result.policy;
+  };
+  return { sij: load("sij"), tpi: load("tpi") };
+}
+
+export function interpreterEngine(policies: Record<PolicyKey, CheckedPolicy>, trace: boolean): Decide {
+  const options = { trace };
+  return (c: BenchCase) => interpret(policies[c.policy], c.input, options).items[0]!.outcome;
+}

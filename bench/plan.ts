@@ -1,0 +1,29 @@
+// The bench's fixed parameters: corpus seeds and sizes, passes, and the targets it checks.
+
+export const CORPUS_SEED = 20250701;
+export const CORPUS_SIZE = 100_000;
+
+/** Timed passes (after one warm-up pass) for the fast engines and for the slow ones. */
+export const PASSES = 7;
+export const SLOW_PASSES = 3;
+
+/** json-rules-engine is timed on the first N cases of the corpus (it decides all of them once,
+ *  for the agreement check): at its speed the full corpus would take minutes per pass. */
+export const JSON_RULES_CASES = 20_000;
+
+export const COMPILER_SEED = 1463;
+export const COMPILER_MIN_LINES = 12_000;
+export const COMPILER_PASSES = 5;
+export const PRETTIER_PASSES = 3;
+export const COLD_CHECK_RUNS = 5;
+
+export const TARGETS = {
+  /** Compiled, decision only: at most this many times the hand-written function's time per case. */
+  decisionVsHandwritten: 1.5,
+  /** Compiled, with trace: at most this many times the hand-written function's time per case. */
+  traceVsHandwritten: 4,
+  /** Compiled, decision only: at least this many times json-rules-engine's throughput. */
+  vsJsonRules: 50,
+  /** Parse and check: at least this many policy lines per second. */
+  frontEndLinesPerSecond: 50_000,
+};

@@ -1,0 +1,37 @@
+// `node --cpu-prof dist/bench/profile.js ENGINE [CASES]`: run one engine (or `check`, the front
+// end over the compiler corpus) so a CPU profile shows where its time goes;
+// `node dist/bench/profile.js summarise FILE.cpuprofile` prints its top frames by self time.
+
+import { checkSource } from "../src/checker.js";
+import { buildCompilerCorpus } from "./compiler/corpus.js";
+import { buildCorpus, type BenchCase } from "./corpus.js";
+import { decideByHand } from "./engines/handwritten.js";
+import { compiledEngine, interpreterEngine, loadPolicies, POLICY_FILES } from "./engines/pol.js";
+import { printProfileSummary, summariseProfile } from "./profiling.js";
+import { COMPILER_MIN_LINES, COMPILER_SEED, CORPUS_SEED } from "./plan.js";
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === "summarise") {
+    console.log(printProfileSummary(summariseProfile(argv[1]!, Number(argv[2] ?? 20))));
+    return;
+  }
+  const engine = argv[0] ?? "compiled";
+  if (engine === "check") {
+    const corpus = buildCompilerCorpus(process.cwd(), Object.values(POLICY_FILES), COMPILER_MIN_LINES, COMPILER_SEED);
+    for (let pass = 0; pass < 5; pass++) for (const v of corpus.variants) checkSource(v.source, v.path, corpus.host);
+    console.log(`check: ${corpus.variants.length} policies, 5 passes`);
+    return;
+  }
+  const cases: BenchCase[] = buildCorpus(Number(argv[1] ?? 100_000), CORPUS_SEED);
+  const decide =
+    engine === "hand-written"
+      ? decideByHand
+      : engine === "interpreter"
+        ? interpreterEngine(loadPolicies(process.cwd()), false)
+        : compiledEngine(engine === "compiled+trace");
+  let acc = 0;
+  for (let pass = 0; pass < 5; pass++) for (const c of cases) acc += decide(c).length;
+  console.log(`${engine}: ${acc} outcome characters`);
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,104 @@
+// `npm run bench`: pol's evaluators against a hand-written function and json-rules-engine, then
+// the compiler's stages, with the targets printed beside the figures. docs/performance.md
+// explains the method and records a run. `run.js --memory ENGINE` is the child mode that
+// measures one engine's memory in a fresh process.
+
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { buildCompilerCorpus } from "./compiler/corpus.js";
+import { runCompilerBench } from "./compiler/stages.js";
+import { buildCorpus } from "./corpus.js";
+import { loadPolicies, POLICY_FILES } from "./engines/pol.js";
+import { runEvaluation } from "./evaluation.js";
+import { describeMachine } from "./machine.js";
+import { MEMORY_ENGINES, measureMemory, measureMemoryInChild, type MemoryEngine } from "./memory.js";
+import {
+  COLD_CHECK_RUNS,
+  COMPILER_MIN_LINES,
+  COMPILER_PASSES,
+  COMPILER_SEED,
+  CORPUS_SEED,
+  CORPUS_SIZE,
+  JSON_RULES_CASES,
+  PASSES,
+  PRETTIER_PASSES,
+  SLOW_PASSES,
+} from "./plan.js";
+import { printProfileSummary, profileInChild } from "./profiling.js";
+import { compilerReport, evaluationReport, machineReport, memoryReport, targetChecks, targetsReport } from "./report.js";
+import { Disagreement } from "./verify.js";
+
+const root = process.cwd();
+const log = (line: string): void => void process.stderr.write(line + "\n");
+const section = (title: string, body: string): void => void process.stdout.write(`\n== ${title}\n\n${body}\n`);
+
+async function main(): Promise<number> {
+  const started = process.hrtime.bigint();
+  const machine = describeMachine();
+  section("machine", machineReport(machine));
+
+  log(`building the corpus: ${CORPUS_SIZE.toLocaleString("en-US")} cases, seed ${CORPUS_SEED}...`);
+  const cases = buildCorpus(CORPUS_SIZE, CORPUS_SEED);
+  const policies = loadPolicies(root);
+  const evaluation = await runEvaluation(
+    cases,
+    policies,
+    { passes: PASSES, slowPasses: SLOW_PASSES, jsonRulesCases: JSON_RULES_CASES },
+    log,
+  );
+  section("1-2. evaluation throughput (one process, engines in turn)", evaluationReport(evaluation));
+
+  log("memory: one fresh process per engine...");
+  const memory = measureMemory(root);
+  section("memory (one fresh process per engine; growth over the loaded baseline)", memoryReport(memory));
+
+  log("compiler: generating the corpus and timing each stage...");
+  const compilerCorpus = buildCompilerCorpus(root, Object.values(POLICY_FILES), COMPILER_MIN_LINES, COMPILER_SEED);
+  const compiler = await runCompilerBench(root, compilerCorpus, COMPILER_PASSES, PRETTIER_PASSES, COLD_CHECK_RUNS);
+  section("3. compiler", compilerReport(compiler));
+
+  const checks = targetChecks(evaluation, compiler);
+  section("4. targets", targetsReport(checks));
+
+  // Where a target is missed, the profile that shows why.
+  const profiles: Record<string, string> = {};
+  const missed = (prefix: string) => checks.some((c) => !c.met && c.name.startsWith(prefix));
+  const wanted: [string, string][] = [];
+  if (missed("compiled, decision") || missed("compiled vs")) wanted.push(["compiled", "compiled"]);
+  if (missed("compiled, with trace")) wanted.push(["compiled+trace", "compiled+trace"]);
+  if (missed("parse")) wanted.push(["check", "check"]);
+  for (const [name, target] of wanted) {
+    log(`profiling ${name} (node --cpu-prof)...`);
+    profiles[name] = printProfileSummary(profileInChild(root, target, 20_000, 15));
+    section(`5. profile: ${name} (node --cpu-prof, 5 passes over 20,000 cases or the compiler corpus)`, profiles[name]!);
+  }
+
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  section("done", `bench took ${seconds.toFixed(0)} s; results also in dist/bench/results.json`);
+  writeFileSync(
+    fileURLToPath(new URL("./results.json", import.meta.url)),
+    JSON.stringify({ machine, evaluation: { ...evaluation, agreement: { ...evaluation.agreement, outcomes: Object.fromEntries(evaluation.agreement.outcomes) } }, memory, compiler, targets: checks, profiles }, null, 2),
+  );
+  return 0;
+}
+
+async function child(engine: string): Promise<number> {
+  if (!(MEMORY_ENGINES as readonly string[]).includes(engine)) {
+    log(`unknown engine \`${engine}\`; expected one of ${MEMORY_ENGINES.join(", ")}`);
+    return 2;
+  }
+  await measureMemoryInChild(engine as MemoryEngine, root);
+  return 0;
+}
+
+try {
+  const memoryFlag = process.argv.indexOf("--memory");
+  process.exitCode = memoryFlag >= 0 ? await child(process.argv[memoryFlag + 1] ?? "") : await main();
+} catch (failure) {
+  if (failure instanceof Disagreement) {
+    log(`\nbench stopped: ${failure.message}`);
+  } else {
+    log(`\nbench failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+  }
+  process.exitCode = 1;
+}

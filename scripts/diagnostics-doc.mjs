@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Generates docs/diagnostics.md from the diagnostic catalogue (src/diagnostics.ts) and the golden
+// error files (test/golden/POLxxxx-*.pol): every code with its summary and the message pol really
+// prints for the golden example. `node scripts/diagnostics-doc.mjs` rewrites the doc (run
+// `npm run build` first: it uses the compiled checker in dist/); `--check` exits 1 when the doc
+// is stale. test/docs.test.ts calls `diagnosticsDoc` with the TypeScript sources instead, so the
+// doc is checked against the code under test, built or not.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const DOC_PATH = "docs/diagnostics.md";
+export const GOLDEN_DIR = "test/golden";
+
+const RANGES = [
+  ["POL1", "Syntax"],
+  ["POL2", "Names and files"],
+  ["POL3", "Types and units"],
+  ["POL4", "Policy structure"],
+];
+
+/**
+ * The text of docs/diagnostics.md.
+ * @param {{ catalogue: Record<string, { summary: string }>,
+ *           checkFile: (path: string) => { diagnostics: any[], sources: Map<string, string> },
+ *           renderDiagnostic: (diagnostic: any, source: string) => string,
+ *           goldenDir?: string }} tools
+ */
+export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, goldenDir = GOLDEN_DIR }) {
+  const goldens = readdirSync(goldenDir).filter((name) => /^POL\d{4}-.*\.pol$/.test(name));
+  const out = [
+    "# Diagnostics",
+    "",
+    "Every error `pol check` (and `pol compile`, `pol eval`, `pol test`) can report. Codes are stable:",
+    "`POL1xxx` syntax, `POL2xxx` names and files, `POL3xxx` types and units, `POL4xxx` policy",
+    "structure. Each example is what pol prints for the file of the same name in `test/golden/`.",
+    "",
+    "This file is generated from the catalogue in `src/diagnostics.ts` by",
+    "`node scripts/diagnostics-doc.mjs`; `test/docs.test.ts` fails when it is out of date.",
+    "",
+  ];
+  for (const [prefix, title] of RANGES) {
+    const codes = Object.keys(catalogue).filter((code) => code.startsWith(prefix));
+    if (codes.length === 0) continue;
+    out.push(`## ${title}`, "");
+    for (const code of codes) {
+      out.push(`### ${code}: ${catalogue[code].summary}`, "");
+      const golden = goldens.find((name) => name.startsWith(`${code}-`));
+      if (golden === undefined) {
+        out.push("No example yet: add `test/golden/" + code + "-NAME.pol`.", "");
+        continue;
+      }
+      const example = exampleOf(code, join(goldenDir, golden), checkFile, renderDiagnostic);
+      if (example.code !== code) {
+        out.push(`The mistake in \`${golden}\` is reported first as ${example.code}:`, "");
+      }
+      out.push("```text", example.text, "```", "");
+    }
+  }
+  const others = Object.keys(catalogue).filter((code) => !RANGES.some(([prefix]) => code.startsWith(prefix)));
+  if (others.length > 0) throw new Error(`codes outside the known ranges: ${others.join(", ")}`);
+  return out.join("\n");
+}
+
+/**
+ * The first diagnostic with `code` that checking `path` reports (or, when an earlier stage reports
+ * the mistake under another code, the first diagnostic), rendered as `pol check` prints it.
+ */
+function exampleOf(code, path, checkFile, renderDiagnostic) {
+  const result = checkFile(path);
+  const diagnostic = result.diagnostics.find((d) => d.code === code) ?? result.diagnostics[0];
+  if (diagnostic === undefined) throw new Error(`${path} has no error: it cannot illustrate ${code}`);
+  return { code: diagnostic.code, text: renderDiagnostic(diagnostic, result.sources.get(diagnostic.span.file) ?? "") };
+}
+
+async function run() {
+  const { catalogue, renderDiagnostic } = await import("../dist/src/diagnostics.js");
+  const { checkFile } = await import("../dist/src/checker.js");
+  const text = diagnosticsDoc({ catalogue, checkFile, renderDiagnostic });
+  if (process.argv.includes("--check")) {
+    let current = "";
+    try {
+      current = readFileSync(DOC_PATH, "utf8");
+    } catch {
+      // a missing doc is stale
+    }
+    if (current !== text) {
+      process.stderr.write(`${DOC_PATH} is out of date: run \`node scripts/diagnostics-doc.mjs\`\n`);
+      process.exitCode = 1;
+    } else process.stdout.write(`${DOC_PATH} is up to date\n`);
+    return;
+  }
+  writeFileSync(DOC_PATH, text);
+  process.stdout.write(`wrote ${DOC_PATH}\n`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await run();
