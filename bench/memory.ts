@@ -2,12 +2,13 @@
 // process (`run.js --memory ENGINE`) that builds the same corpus, loads the engine, collects
 // garbage and records a baseline, then decides every case once while sampling the heap. What is
 // reported is the growth over that baseline: the engine's own code and data plus the garbage it
-// leaves between collections (decisions are not retained).
+// leaves between collections (decisions are not retained). Because peak heap mostly reflects
+// the young generation's size, the child also measures bytes allocated per decision.
 
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { CheckedPolicy } from "../src/model.js";
-import { buildCorpus, type BenchCase, type PolicyKey } from "./corpus.js";
+import { PerformanceObserver } from "node:perf_hooks";
+import { buildCorpus, type BenchCase } from "./corpus.js";
 import { decideByHand } from "./engines/handwritten.js";
 import { jsonRulesEngine } from "./engines/json-rules.js";
 import { compiledEngine, interpreterEngine, loadPolicies } from "./engines/pol.js";
@@ -25,7 +26,15 @@ export interface MemoryResult {
   /** MB, whole child process. */
   peakRss: number;
   baselineRss: number;
+  /** Bytes allocated per decision, from heap growth over ALLOCATION_CASES cases with a young
+   *  generation large enough that no collection runs (`gcsDuringAllocation` says if one did). */
+  bytesPerCase: number;
+  gcsDuringAllocation: number;
 }
+
+/** Cases decided while measuring allocation; the child's semi-space is sized to hold them. */
+const ALLOCATION_CASES = 2_000;
+const SEMI_SPACE_MB = 256;
 
 const MB = 1024 * 1024;
 
@@ -34,22 +43,35 @@ function collect(): void {
   if (gc) gc();
 }
 
+function engineFor(engine: MemoryEngine, root: string): (c: BenchCase) => string | Promise<string> {
+  switch (engine) {
+    case "hand-written":
+      return decideByHand;
+    case "compiled":
+      return compiledEngine(false);
+    case "compiled+trace":
+      return compiledEngine(true);
+    case "interpreter":
+      return interpreterEngine(loadPolicies(root), false);
+    case "json-rules-engine":
+      return jsonRulesEngine();
+  }
+}
+
+/** In a child started with a large young generation: bytes allocated per decision, as JSON. */
+export async function measureAllocationInChild(engine: MemoryEngine, root: string): Promise<void> {
+  const cases = buildCorpus(ALLOCATION_CASES, CORPUS_SEED);
+  const decide = engineFor(engine, root);
+  await allocationPerCase(decide, cases); // warm-up: code and lazily built state
+  const result = await allocationPerCase(decide, cases);
+  process.stdout.write(JSON.stringify({ allocation: result }) + "\n");
+}
+
 /** In the child: measure one engine and print its MemoryResult as JSON. */
 export async function measureMemoryInChild(engine: MemoryEngine, root: string): Promise<void> {
   let cases: BenchCase[] = buildCorpus(CORPUS_SIZE, CORPUS_SEED);
   if (engine === "json-rules-engine") cases = cases.slice(0, JSON_RULES_CASES);
-  const needsPolicies = engine === "interpreter";
-  const policies: Record<PolicyKey, CheckedPolicy> | undefined = needsPolicies ? loadPolicies(root) : undefined;
-  const decide =
-    engine === "hand-written"
-      ? decideByHand
-      : engine === "compiled"
-        ? compiledEngine(false)
-        : engine === "compiled+trace"
-          ? compiledEngine(true)
-          : engine === "interpreter"
-            ? interpreterEngine(policies!, false)
-            : jsonRulesEngine();
+  const decide = engineFor(engine, root);
   // One decision first, so lazily built engine state counts in the baseline, not as growth.
   await decide(cases[0]!);
   collect();
@@ -69,19 +91,51 @@ export async function measureMemoryInChild(engine: MemoryEngine, root: string): 
     peakRssGrowth: peakRss - baselineRss / MB,
     peakRss,
     baselineRss: baselineRss / MB,
+    bytesPerCase: NaN,
+    gcsDuringAllocation: 0,
   };
   process.stdout.write(JSON.stringify({ memory: result, acc }) + "\n");
 }
 
-/** In the parent: one child per engine, in turn. */
-export function measureMemory(root: string): MemoryResult[] {
+/** Heap growth over a run short enough to fit the young generation: allocation, not retention. */
+async function allocationPerCase(
+  decide: (c: BenchCase) => string | Promise<string>,
+  cases: readonly BenchCase[],
+): Promise<{ bytesPerCase: number; gcs: number }> {
+  let gcs = 0;
+  const observer = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  collect();
+  observer.observe({ entryTypes: ["gc"] });
+  const before = process.memoryUsage().heapUsed;
+  for (const c of cases) await decide(c);
+  const after = process.memoryUsage().heapUsed;
+  await new Promise((resolve) => setImmediate(resolve)); // let the observer deliver
+  observer.disconnect();
+  return { bytesPerCase: (after - before) / cases.length, gcs };
+}
+
+/** Run `run.js` in a child with `args` and parse the JSON line it prints. */
+function childJson<T>(root: string, nodeFlags: string[], args: string[]): T {
   const script = fileURLToPath(new URL("./run.js", import.meta.url));
+  const child = spawnSync(process.execPath, [...nodeFlags, script, ...args], { cwd: root, encoding: "utf8" });
+  const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
+  if (child.status !== 0 || line === undefined) {
+    throw new Error(`\`run.js ${args.join(" ")}\` failed (exit ${child.status}):\n${child.stderr}`);
+  }
+  return JSON.parse(line) as T;
+}
+
+/** In the parent: two children per engine, in turn (peak memory; allocation per decision). */
+export function measureMemory(root: string): MemoryResult[] {
   return MEMORY_ENGINES.map((engine) => {
-    const child = spawnSync(process.execPath, ["--expose-gc", script, "--memory", engine], { cwd: root, encoding: "utf8" });
-    const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
-    if (child.status !== 0 || line === undefined) {
-      throw new Error(`memory measurement of ${engine} failed (exit ${child.status}):\n${child.stderr}`);
-    }
-    return (JSON.parse(line) as { memory: MemoryResult }).memory;
+    const { memory } = childJson<{ memory: MemoryResult }>(root, ["--expose-gc"], ["--memory", engine]);
+    const { allocation } = childJson<{ allocation: { bytesPerCase: number; gcs: number } }>(
+      root,
+      ["--expose-gc", `--min-semi-space-size=${SEMI_SPACE_MB}`, `--max-semi-space-size=${SEMI_SPACE_MB}`],
+      ["--allocation", engine],
+    );
+    return { ...memory, bytesPerCase: allocation.bytesPerCase, gcsDuringAllocation: allocation.gcs };
   });
 }

@@ -1,5 +1,5 @@
 // CPU profiles of one engine (or of the front end) in a child process run with `node --cpu-prof`,
-// summarised as the top frames by self time and the share of time per file.
+// summarised as the top frames by self and inclusive time and the share of time per file.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -28,49 +28,86 @@ export interface Frame {
 export interface ProfileSummary {
   /** Functions by self time. */
   frames: Frame[];
+  /** Functions by inclusive time (themselves and what they call), the outermost frames left out. */
+  inclusive: Frame[];
   /** Self time by file (`(garbage collector)` and other V8 pseudo-frames by name). */
   files: { file: string; selfShare: number }[];
 }
 
-/** A profile's self time by function and by file, as shares of all samples (idle included). */
-export function summariseProfile(path: string, count: number): ProfileSummary {
-  const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
-  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map<string, number>();
-  const files = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const delta = profile.timeDeltas[i] ?? 0;
-    total += delta;
-    const frame = byNode.get(id)!.callFrame;
-    const file = frame.url.replace(/^.*\/(dist|node_modules)\//, "$1/");
-    const key = `${frame.functionName || "(anonymous)"}\t${file}:${frame.lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + delta);
-    const group = file === "" ? frame.functionName : file;
-    files.set(group, (files.get(group) ?? 0) + delta);
-  });
-  const frames = [...self.entries()]
+/** The function profile.js runs the measured work in; setup before it is left out. */
+export const MEASURED_WORK = "measuredWork";
+
+function top(map: Map<string, number>, total: number, count: number, skip = 1): Frame[] {
+  return [...map.entries()]
+    .filter(([, time]) => time / total <= skip)
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
     .map(([key, time]) => {
       const [name, location] = key.split("\t") as [string, string];
       return { name, location, selfShare: time / total };
     });
+}
+
+/**
+ * A profile's time by function (self and inclusive) and by file, as shares of the measured work:
+ * samples under `measuredWork`, and the GC and VM samples between its first and last sample.
+ */
+export function summariseProfile(path: string, count: number): ProfileSummary {
+  const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const keyOf = (node: ProfileNode): string => {
+    const frame = node.callFrame;
+    return `${frame.functionName || "(anonymous)"}\t${fileOf(frame.url)}:${frame.lineNumber + 1}`;
+  };
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const files = new Map<string, number>();
+  const stacks = profile.samples.map((id) => {
+    const stack: ProfileNode[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(byNode.get(at)!);
+    return stack;
+  });
+  const measured = stacks.map((stack) => stack.some((frame) => frame.callFrame.functionName === MEASURED_WORK));
+  const first = measured.indexOf(true);
+  const last = measured.lastIndexOf(true);
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    const node = byNode.get(id)!;
+    const stack = stacks[i]!;
+    const vm = stack.length <= 2 && node.callFrame.url === "" && node.callFrame.functionName !== "(idle)";
+    if (!(measured[i] || (vm && i > first && i < last))) return;
+    total += delta;
+    const key = keyOf(node);
+    self.set(key, (self.get(key) ?? 0) + delta);
+    for (const name of new Set(stack.map(keyOf))) inclusive.set(name, (inclusive.get(name) ?? 0) + delta);
+    const file = fileOf(node.callFrame.url);
+    const group = file === "" ? node.callFrame.functionName : file;
+    files.set(group, (files.get(group) ?? 0) + delta);
+  });
   const byFile = [...files.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([file, time]) => ({ file, selfShare: time / total }));
-  return { frames, files: byFile };
+  return { frames: top(self, total, count), inclusive: top(inclusive, total, count, 0.9), files: byFile };
+}
+
+function fileOf(url: string): string {
+  return url.replace(/^.*\/(dist|node_modules)\//, "$1/");
 }
 
 export function printProfileSummary(summary: ProfileSummary): string {
-  const lines = ["self time by function:"];
-  for (const frame of summary.frames) {
-    lines.push(`  ${(frame.selfShare * 100).toFixed(1).padStart(5)}%  ${frame.name.padEnd(28)} ${frame.location}`);
-  }
-  lines.push("self time by file:");
-  for (const { file, selfShare } of summary.files) lines.push(`  ${(selfShare * 100).toFixed(1).padStart(5)}%  ${file}`);
-  return lines.join("\n");
+  const row = (frame: Frame) => `  ${(frame.selfShare * 100).toFixed(1).padStart(5)}%  ${frame.name.padEnd(28)} ${frame.location}`;
+  return [
+    "self time by function:",
+    ...summary.frames.map(row),
+    "inclusive time by function (outermost frames left out):",
+    ...summary.inclusive.map(row),
+    "self time by file:",
+    ...summary.files.map(({ file, selfShare }) => `  ${(selfShare * 100).toFixed(1).padStart(5)}%  ${file}`),
+  ].join("\n");
 }
 
 /** Profile `dist/bench/profile.js TARGET [CASES]` in a fresh process and summarise it. */

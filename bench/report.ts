@@ -104,8 +104,15 @@ export function evaluationReport(evaluation: EvaluationResults): string {
 
 export function memoryReport(memory: readonly MemoryResult[]): string {
   return table(
-    ["engine (fresh process)", "cases", "peak heap growth", "peak RSS growth", "peak RSS"],
-    memory.map((m) => [m.engine, int(m.cases), `${fixed(m.peakHeapGrowth)} MB`, `${fixed(m.peakRssGrowth)} MB`, `${fixed(m.peakRss)} MB`]),
+    ["engine (fresh process)", "cases", "peak heap growth", "peak RSS growth", "peak RSS", "allocated per case"],
+    memory.map((m) => [
+      m.engine,
+      int(m.cases),
+      `${fixed(m.peakHeapGrowth)} MB`,
+      `${fixed(m.peakRssGrowth)} MB`,
+      `${fixed(m.peakRss)} MB`,
+      `${int(m.bytesPerCase)} B` + (m.gcsDuringAllocation > 0 ? ` (${m.gcsDuringAllocation} GCs: a lower bound)` : ""),
+    ]),
   );
 }
 

@@ -1,7 +1,7 @@
 // `npm run bench`: pol's evaluators against a hand-written function and json-rules-engine, then
 // the compiler's stages, with the targets printed beside the figures. docs/performance.md
-// explains the method and records a run. `run.js --memory ENGINE` is the child mode that
-// measures one engine's memory in a fresh process.
+// explains the method and records a run. `run.js --memory ENGINE` and `run.js --allocation
+// ENGINE` are the child modes that measure one engine's memory in a fresh process.
 
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,7 @@ import { buildCorpus } from "./corpus.js";
 import { loadPolicies, POLICY_FILES } from "./engines/pol.js";
 import { runEvaluation } from "./evaluation.js";
 import { describeMachine } from "./machine.js";
-import { MEMORY_ENGINES, measureMemory, measureMemoryInChild, type MemoryEngine } from "./memory.js";
+import { MEMORY_ENGINES, measureAllocationInChild, measureMemory, measureMemoryInChild, type MemoryEngine } from "./memory.js";
 import {
   COLD_CHECK_RUNS,
   COMPILER_MIN_LINES,
@@ -82,18 +82,19 @@ async function main(): Promise<number> {
   return 0;
 }
 
-async function child(engine: string): Promise<number> {
+async function child(mode: string, engine: string): Promise<number> {
   if (!(MEMORY_ENGINES as readonly string[]).includes(engine)) {
     log(`unknown engine \`${engine}\`; expected one of ${MEMORY_ENGINES.join(", ")}`);
     return 2;
   }
-  await measureMemoryInChild(engine as MemoryEngine, root);
+  if (mode === "--memory") await measureMemoryInChild(engine as MemoryEngine, root);
+  else await measureAllocationInChild(engine as MemoryEngine, root);
   return 0;
 }
 
 try {
-  const memoryFlag = process.argv.indexOf("--memory");
-  process.exitCode = memoryFlag >= 0 ? await child(process.argv[memoryFlag + 1] ?? "") : await main();
+  const [mode, engine] = process.argv.slice(2);
+  process.exitCode = mode === "--memory" || mode === "--allocation" ? await child(mode, engine ?? "") : await main();
 } catch (failure) {
   if (failure instanceof Disagreement) {
     log(`\nbench stopped: ${failure.message}`);

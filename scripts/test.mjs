@@ -12,6 +12,7 @@ const steps = [
   { name: "pol check", command: [...pol, "check", "policies"] },
   { name: "pol compile --check", command: [...pol, "compile", "--check"] },
   { name: "pol test", command: [...pol, "test", "policies", "--min-coverage", "100"] },
+  { name: "pol check tutorial", command: [...pol, "check", "tutorial"] },
 ];
 
 let failedSteps = 0;
@@ -37,9 +38,13 @@ let passed = 0;
 let failed = 0;
 try {
   const results = JSON.parse(readFileSync(resultsFile, "utf8"));
-  passed = results.numPassedTests;
-  failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-  if (results.numTotalTests === 0) failed++;
+  passed = results.numPassedTests ?? 0;
+  // Suites that failed to load count as failures even though they ran no test.
+  const brokenSuites = (results.testResults ?? []).filter(
+    (suite) => suite.status === "failed" && (suite.assertionResults ?? []).length === 0,
+  ).length;
+  failed = (results.numFailedTests ?? 0) + brokenSuites;
+  if (!results.numTotalTests) failed++;
 } catch {
   failed++;
   process.stdout.write("!! vitest wrote no results\n");

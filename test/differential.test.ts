@@ -12,6 +12,9 @@ import { loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 import { runs } from "./support/runs.js";
 
+/** About 20 ms per case on a slow machine; never less than the suite's default. */
+const TIMEOUT = Math.max(60_000, runs(100) * 20);
+
 const targets: [string, () => CheckedPolicy][] = [
   ["the code generator fixture", fixturePolicy],
   ...policyFiles().map((file): [string, () => CheckedPolicy] => [
@@ -48,5 +51,5 @@ describe.each(targets)("%s", (_name, load) => {
     );
     // The cases reach several outcomes, so agreement is not agreement on one trivial answer.
     expect(outcomes.size).toBeGreaterThanOrEqual(3);
-  });
+  }, TIMEOUT);
 });

@@ -486,10 +486,14 @@ let h =
     );
   });
 
-  it("moves a comment from a spot with no line break after the construct around it", async () => {
+  it("moves a comment from a spot with no line break to just before the construct around it", async () => {
+    await expectFormat(`${HEAD}\nlet a = count # odd\n  procedures >= 2\n`, `${HEAD}\n# odd\nlet a = count procedures >= 2\n`);
+  });
+
+  it("moves a comment after an opening parenthesis above the operand", async () => {
     await expectFormat(
-      `${HEAD}\nlet a = count # odd\n  procedures >= 2\n`,
-      `${HEAD}\nlet a = count procedures >= 2 # odd\n`,
+      `${HEAD}\nlet a = x and (( # odd\n  b and c) or d)\n`,
+      `${HEAD}\nlet a =\n  x\n    # odd\n    and ((b and c) or d)\n`,
     );
   });
 

@@ -2,9 +2,9 @@
 // one is either *own-line* (nothing but blanks before it on its line) or *trailing* (after code on
 // the same line). The printer walks the AST in source order and offers "slots": before a
 // construct it takes every pending comment that starts earlier (printed on their own lines);
-// after a construct it takes the comment trailing its last line. Anything a construct leaves
-// behind (a comment in a spot with no slot, like between `count` and its list) is printed after
-// that construct, so no comment is ever dropped and the order never changes.
+// after a construct it takes the comment trailing its last line. A comment in a spot with no slot
+// (between `count` and its list, say) waits for the next slot, so no comment is ever dropped and
+// the order never changes.
 
 import { doc, type Doc } from "prettier";
 import type { Comment } from "../ast.js";
@@ -16,12 +16,50 @@ const TRAILING_GAP = /^[ \t),]*$/;
 
 export class CommentQueue {
   private pending: Comment[];
+  /** Start offset of each comment by its end offset. */
+  private readonly startByEnd = new Map<number, number>();
 
   constructor(
     comments: readonly Comment[],
     private readonly source: string,
   ) {
     this.pending = [...comments].sort((a, b) => a.span.start.offset - b.span.start.offset);
+    for (const comment of comments) this.startByEnd.set(comment.span.end.offset, comment.span.start.offset);
+  }
+
+  /** Where `keyword` starts when it is the last token before `offset` (else `offset`). */
+  keywordBefore(offset: number, keyword: string): number {
+    let i = offset;
+    for (;;) {
+      while (i > 0 && /\s/.test(this.source[i - 1]!)) i--;
+      const commentStart = this.startByEnd.get(i);
+      if (commentStart === undefined) break;
+      i = commentStart;
+    }
+    return this.source.slice(i - keyword.length, i) === keyword ? i - keyword.length : offset;
+  }
+
+  /**
+   * Where an expression starting at `start` begins in the source, counting the parentheses around
+   * it (spans leave them out): a comment after an opening parenthesis is inside the expression.
+   */
+  expressionStart(start: number): number {
+    let begin = start;
+    let i = start;
+    for (;;) {
+      while (i > 0 && /\s/.test(this.source[i - 1]!)) i--;
+      const commentStart = this.startByEnd.get(i);
+      if (commentStart !== undefined) {
+        i = commentStart;
+        continue;
+      }
+      // The parenthesis of `all(` / `any(` belongs to the group, not to its first operand.
+      if (i === 0 || this.source[i - 1] !== "(" || /\b(all|any)\s*$/.test(this.source.slice(Math.max(0, i - 12), i - 1))) {
+        return begin;
+      }
+      i--;
+      begin = i;
+    }
   }
 
   get isEmpty(): boolean {
@@ -75,6 +113,18 @@ export class CommentQueue {
     return comment;
   }
 
+  /**
+   * Keep a claimed trailing comment only when no comment before it is still waiting (one from a
+   * spot inside the construct that nothing had a place for); else give it back, so it is printed
+   * after those, on its own line, by the next construct.
+   */
+  settle(trailing: Comment | undefined): Comment | undefined {
+    if (trailing === undefined || !this.hasBefore(trailing.span.start.offset)) return trailing;
+    const index = this.pending.findIndex((comment) => comment.span.start.offset > trailing.span.start.offset);
+    this.pending.splice(index < 0 ? this.pending.length : index, 0, trailing);
+    return undefined;
+  }
+
   /** Whether the source has an empty line just before `offset` (ignoring the blanks before it). */
   blankLineBefore(offset: number): boolean {
     let newlines = 0;
@@ -107,18 +157,16 @@ export function commentText(comment: Comment): string {
   return `#${comment.text.trimEnd()}`;
 }
 
-/**
- * Comments printed after a construct: the first on the construct's last line, any others on the
- * lines below it. Forces the enclosing groups to break, so code never follows a comment.
- */
-export function trailingComments(comments: readonly (Comment | undefined)[]): Doc {
-  const present = comments.filter((comment): comment is Comment => comment !== undefined);
-  if (present.length === 0) return "";
-  const [first, ...rest] = present;
-  return [lineSuffix([" ", commentText(first!), ...rest.flatMap((c) => [hardline, commentText(c)])]), breakParent];
+/** A comment printed after a construct, on its last line. Forces the enclosing groups to break. */
+export function trailingComment(comment: Comment | undefined): Doc {
+  return comment === undefined ? "" : [lineSuffix([" ", commentText(comment)]), breakParent];
 }
 
-/** A construct with its comments: the leading ones above it, its own trailing one after it. */
+/**
+ * A construct with its comments: the own-line ones before it and the one trailing its last line.
+ * A comment from a spot inside it with no place of its own (between `count` and its list, say)
+ * stays pending for the next construct, which prints it on its own line above itself.
+ */
 export function withComments(
   comments: CommentQueue,
   range: { start: number; end: number },
@@ -128,6 +176,6 @@ export function withComments(
   const leading = comments.leading(range.start, options.keepBlankLines);
   const trailing = comments.takeTrailing(range.end, options.trailingAlsoAllowed);
   const printed = print();
-  const after = [...comments.takeBefore(range.end), ...(trailing ? [trailing] : [])];
-  return { leading, body: [printed, trailingComments(after)], hasTrailing: after.length > 0 };
+  const settled = comments.settle(trailing);
+  return { leading, body: [printed, trailingComment(settled)], hasTrailing: settled !== undefined };
 }

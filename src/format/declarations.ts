@@ -21,7 +21,7 @@ import type {
   UseDecl,
   Declaration,
 } from "../ast.js";
-import { commentText, trailingComments, withComments, type CommentQueue } from "./comments.js";
+import { commentText, trailingComment, withComments, type CommentQueue } from "./comments.js";
 import { ExpressionPrinter, quote } from "./expressions.js";
 
 const { fill, group, hardline, indent, join, line } = doc.builders;
@@ -97,7 +97,7 @@ export class DeclarationPrinter {
 
   private policyHeader(header: PolicyHeader): Doc {
     const idEnd = header.id[header.id.length - 1]!.span.end.offset;
-    const trailing = this.comments.takeTrailing(idEnd);
+    const trailing = this.comments.settle(this.comments.takeTrailing(idEnd));
     const fields = header.fields.map((field) => {
       const separator = this.separator(field.keySpan.start.offset);
       const { leading, body } = withComments(
@@ -108,7 +108,7 @@ export class DeclarationPrinter {
       );
       return [separator, ...leading, body];
     });
-    return ["policy ", header.id.map((part) => part.name).join("."), trailingComments([trailing]), indent(fields)];
+    return ["policy ", header.id.map((part) => part.name).join("."), trailingComment(trailing), indent(fields)];
   }
 
   /** A line break before an item of a block, keeping one empty line where the author had one. */
@@ -132,7 +132,7 @@ export class DeclarationPrinter {
 
   private enumDecl(decl: EnumDecl): Doc {
     const headerEnd = (decl.label ?? decl.name).span.end.offset;
-    const openTrailing = this.comments.takeTrailing(headerEnd, "{");
+    const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
     const members = decl.members.map((member) => {
       const { leading, body } = withComments(this.comments, range(member.span), { keepBlankLines: false }, () => member.name);
       return [...leading, body];
@@ -143,7 +143,7 @@ export class DeclarationPrinter {
       decl.name.name,
       decl.label ? [" ", quote(decl.label)] : "",
       " {",
-      trailingComments([openTrailing]),
+      trailingComment(openTrailing),
       indent([line, join(line, members), ...dangling]),
       line,
       "}",
@@ -163,7 +163,7 @@ export class DeclarationPrinter {
       header = decl.kind === "CaseDecl" ? "case" : "item";
       headerEnd = decl.span.start.offset + header.length;
     }
-    const openTrailing = this.comments.takeTrailing(headerEnd, "{");
+    const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
     if (decl.fields.length === 0 && openTrailing === undefined && !this.comments.hasBefore(decl.span.end.offset)) {
       return [header, " {}"];
     }
@@ -175,7 +175,7 @@ export class DeclarationPrinter {
       return [separator, ...leading, body];
     });
     const dangling = this.danglingComments(decl.span.end.offset);
-    return [header, " {", trailingComments([openTrailing]), indent([fields, ...dangling]), hardline, "}"];
+    return [header, " {", trailingComment(openTrailing), indent([fields, ...dangling]), hardline, "}"];
   }
 
   private field(field: FieldDecl): Doc {
@@ -220,7 +220,7 @@ export class DeclarationPrinter {
 
   private letDecl(decl: LetDecl): Doc {
     const head = ["let ", decl.name.name, decl.label ? [" ", quote(decl.label)] : "", " ="];
-    const leading = this.comments.leading(decl.value.span.start.offset, false);
+    const leading = this.comments.leading(this.comments.expressionStart(decl.value.span.start.offset), false);
     const value = this.expressions.print(decl.value);
     if (leading.length > 0) return [head, indent([hardline, ...leading, value])];
     return group([head, indent([line, value])]);
@@ -228,11 +228,11 @@ export class DeclarationPrinter {
 
   private rule(decl: RuleDecl): Doc {
     const headEnd = (decl.citation ?? decl.title).span.end.offset;
-    const headTrailing = this.comments.takeTrailing(headEnd);
+    const headTrailing = this.comments.settle(this.comments.takeTrailing(headEnd));
     const forEnd = (decl.when ?? decl.codes).span.end.offset;
     const forLine = withComments(
       this.comments,
-      { start: decl.codes.span.start.offset, end: forEnd },
+      { start: this.comments.keywordBefore(decl.codes.span.start.offset, "for"), end: forEnd },
       { keepBlankLines: true },
       () => ["for ", decl.codes.name, decl.when ? [" when ", this.expressions.print(decl.when)] : ""],
     );
@@ -251,25 +251,25 @@ export class DeclarationPrinter {
       " ",
       quote(decl.title),
       decl.citation ? ` [${decl.citation.text}]` : "",
-      trailingComments([headTrailing]),
+      trailingComment(headTrailing),
       indent([hardline, ...forLine.leading, forLine.body, ...criteria]),
     ];
   }
 
   private criterion(criterion: Criterion): Doc {
     const headEnd = (criterion.description ?? criterion.citation ?? criterion.id).span.end.offset;
-    const headTrailing = this.comments.takeTrailing(headEnd);
+    const headTrailing = this.comments.settle(this.comments.takeTrailing(headEnd));
     const head = [
       EFFECT_KEYWORDS[criterion.effect],
       " ",
       criterion.id.name,
       criterion.citation ? ` [${criterion.citation.text}]` : "",
       criterion.description ? [" ", quote(criterion.description)] : "",
-      trailingComments([headTrailing]),
+      trailingComment(headTrailing),
     ];
     const condition = criterion.condition;
     if (condition === undefined) return head;
-    const leading = this.comments.leading(condition.span.start.offset, true);
+    const leading = this.comments.leading(this.comments.expressionStart(condition.span.start.offset), false);
     let printed = this.expressions.print(condition);
     // Without a description, a condition starting with a string would be read as the description.
     if (criterion.description === undefined && this.expressions.startsWithString(condition)) {

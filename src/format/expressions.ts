@@ -4,8 +4,8 @@
 // when they do not fit.
 
 import { doc, type Doc } from "prettier";
-import type { Expression, StringLiteral } from "../ast.js";
-import { withComments, type CommentQueue } from "./comments.js";
+import type { Comment, Expression, StringLiteral } from "../ast.js";
+import { commentText, trailingComment, type CommentQueue } from "./comments.js";
 import { binaryLevel, childSlots, flattenChain, Level, type ChainMode, type ChildSlot } from "./precedence.js";
 
 const { fill, group, hardline, ifBreak, indent, join, line, softline } = doc.builders;
@@ -15,12 +15,37 @@ export function quote(literal: StringLiteral | string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
+/**
+ * A printed expression and the comments to put just before its first token. They bubble up the
+ * left edge (`a` in `a or b`, `L` in `L where c`, through parentheses) to the outermost
+ * expression that starts there, so a comment never sits between `(` and what follows: a second
+ * formatting finds every comment where the first one put it.
+ */
+interface Printed {
+  above: Comment[];
+  doc: Doc;
+}
+
+function plain(doc: Doc): Printed {
+  return { above: [], doc };
+}
+
+/** Own-line comments, each followed by a line break. */
+function ownLines(comments: readonly Comment[]): Doc[] {
+  return comments.flatMap((comment) => [commentText(comment), hardline]);
+}
+
+/** A printed expression after a keyword or operator: its comments go right there. */
+function inline(printed: Printed): Doc {
+  return [...ownLines(printed.above), printed.doc];
+}
+
 export class ExpressionPrinter {
   constructor(private readonly comments: CommentQueue) {}
 
   /** A whole expression in a statement position (let value, condition, computed field). */
   print(expression: Expression): Doc {
-    return this.expression(expression, "full");
+    return inline(this.expression(expression, "full"));
   }
 
   /** The leftmost token of `expression` as printed, when it is a string literal. */
@@ -29,26 +54,41 @@ export class ExpressionPrinter {
     for (;;) {
       if (current.kind === "StringLiteral") return true;
       const [first] = childSlots(current, "full");
-      const opensWithChild =
-        current.kind === "BinaryExpression" ||
-        current.kind === "InCodesExpression" ||
-        current.kind === "AsPercentExpression" ||
-        current.kind === "WhereExpression" ||
-        current.kind === "WithinExpression" ||
-        current.kind === "FieldAccess";
-      if (!opensWithChild || first === undefined || first.parenthesized) return false;
+      if (!startsWithChild(current) || first === undefined || first.parenthesized) return false;
       current = first.expression;
     }
   }
 
-  private child(slot: ChildSlot): Doc {
+  private child(slot: ChildSlot): Printed {
     if (!slot.parenthesized) return this.expression(slot.expression, slot.mode);
-    return ["(", this.expression(slot.expression, "full"), ")"];
+    const inner = this.expression(slot.expression, "full");
+    return { above: inner.above, doc: ["(", inner.doc, ")"] };
   }
 
-  private expression(expression: Expression, mode: ChainMode): Doc {
+  private expression(expression: Expression, mode: ChainMode): Printed {
     const slots = childSlots(expression, mode);
-    const [first, second] = slots;
+    if (expression.kind === "BinaryExpression" && binaryLevel(expression.operator) <= Level.and) {
+      return this.logicalChain(expression, slots);
+    }
+    if (expression.kind === "GroupExpression") {
+      const operands = slots.map((slot) => {
+        const printed = this.operand(slot, this.comments.expressionStart(slot.expression.span.start.offset));
+        return [...ownLines(printed.above), printed.doc];
+      });
+      return plain(this.layout(expression, operands));
+    }
+    if (startsWithChild(expression)) {
+      // The first child's comments become this expression's; the rest print in line.
+      const [first, ...rest] = slots.map((slot) => this.child(slot));
+      const docs = [first!.doc, ...rest.map(inline)];
+      return { above: first!.above, doc: this.layout(expression, docs) };
+    }
+    return plain(this.layout(expression, slots.map((slot) => inline(this.child(slot)))));
+  }
+
+  /** The text of one expression around its printed children. */
+  private layout(expression: Expression, children: Doc[]): Doc {
+    const [first, second] = children;
     switch (expression.kind) {
       case "BooleanLiteral":
         return expression.value ? "true" : "false";
@@ -64,86 +104,92 @@ export class ExpressionPrinter {
       case "NameRef":
         return expression.name;
       case "FieldAccess":
-        return [this.child(first!), ".", expression.field.name];
+        return [first!, ".", expression.field.name];
       case "UnaryExpression":
-        return [expression.operator === "not" ? "not " : "-", this.child(first!)];
-      case "BinaryExpression":
-        return binaryLevel(expression.operator) <= Level.and
-          ? this.logicalChain(expression, slots)
-          : this.operatorChain(expression, slots);
+        return [expression.operator === "not" ? "not " : "-", first!];
+      case "BinaryExpression": {
+        // Arithmetic and comparisons stay on one line.
+        const { operators } = flattenChain(expression);
+        return children.map((child, index) => (index === 0 ? child : [" ", operators[index - 1] ?? expression.operator, " ", child]));
+      }
       case "InCodesExpression":
-        return [this.child(first!), expression.negated ? " not in " : " in ", expression.codes.name];
+        return [first!, expression.negated ? " not in " : " in ", expression.codes.name];
       case "AsPercentExpression":
-        return [this.child(first!), " as percent"];
+        return [first!, " as percent"];
       case "GroupExpression":
-        return this.group(expression.operator, slots);
+        return group([expression.operator, "(", indent([softline, join([",", line], children)]), ifBreak(","), softline, ")"]);
       case "WhereExpression":
-        return [this.child(first!), " where ", this.child(second!)];
+        return [first!, " where ", second!];
       case "WithinExpression":
-        return [this.child(first!), " within ", `${expression.window.amount}${expression.window.unit}`];
+        return [first!, " within ", `${expression.window.amount}${expression.window.unit}`];
       case "CountExpression":
-        return ["count ", this.child(first!)];
+        return ["count ", first!];
       case "QuantifierExpression":
-        return [expression.quantifier, " ", this.child(first!)];
+        return [expression.quantifier, " ", first!];
       case "PickExpression":
-        return [expression.pick, " ", this.child(first!)];
+        return [expression.pick, " ", first!];
       case "SumExpression":
-        return ["sum ", expression.field.name, " of ", this.child(first!)];
+        return ["sum ", expression.field.name, " of ", first!];
       case "CoverageExpression":
-        return ["coverage of ", this.child(first!)];
+        return ["coverage of ", first!];
       case "TimeSinceExpression":
-        return ["time since ", this.child(first!)];
+        return ["time since ", first!];
       case "TimeBetweenExpression":
-        return ["time between ", this.child(first!), " and ", this.child(second!)];
+        return ["time between ", first!, " and ", second!];
     }
   }
 
-  /** `a + b - c`, `a * b`, `a >= b`: always on one line. */
-  private operatorChain(expression: Expression & { kind: "BinaryExpression" }, slots: ChildSlot[]): Doc {
-    if (binaryLevel(expression.operator) === Level.comparison) {
-      return [this.child(slots[0]!), " ", expression.operator, " ", this.child(slots[1]!)];
-    }
-    const { operators } = flattenChain(expression);
-    return slots.map((slot, index) => (index === 0 ? this.child(slot) : [" ", operators[index - 1]!, " ", this.child(slot)]));
+  /** One operand of a chain or group with its comments: those before it and the one trailing it. */
+  private operand(slot: ChildSlot, start: number): { above: Comment[]; doc: Doc; hasTrailing: boolean } {
+    const before = this.comments.takeBefore(start);
+    const trailing = this.comments.takeTrailing(slot.expression.span.end.offset);
+    const printed = this.child(slot);
+    const settled = this.comments.settle(trailing);
+    return {
+      above: [...before, ...printed.above],
+      doc: [printed.doc, trailingComment(settled)],
+      hasTrailing: settled !== undefined,
+    };
   }
 
   /**
-   * `a or b or c`: as many operands per line as fit, breaking before the operator. Each operand is
-   * a comment slot; a comment forces a line break after it (or before the operand it precedes).
+   * `a or b or c`: as many operands per line as fit, breaking before the operator, continuation
+   * lines indented. A comment forces a line break after it (or before the operand it precedes).
    */
-  private logicalChain(expression: Expression & { kind: "BinaryExpression" }, slots: ChildSlot[]): Doc {
+  private logicalChain(expression: Expression & { kind: "BinaryExpression" }, slots: ChildSlot[]): Printed {
     const { operators, operands } = flattenChain(expression);
     const parts: Doc[] = [];
+    let above: Comment[] = [];
     let breakBefore = false;
     slots.forEach((slot, index) => {
-      const operand = operands[index]!;
-      const start = index === 0 ? operand.span.start.offset : operatorStart(expression, index);
-      const { leading, body, hasTrailing } = withComments(
-        this.comments,
-        { start, end: operand.span.end.offset },
-        { keepBlankLines: false },
-        () => (index === 0 ? this.child(slot) : [operators[index - 1]!, " ", this.child(slot)]),
-      );
-      if (index > 0) parts.push(breakBefore || leading.length > 0 ? hardline : line);
-      parts.push([...leading, body]);
-      breakBefore = hasTrailing;
+      const start =
+        index === 0 ? this.comments.expressionStart(operands[0]!.span.start.offset) : operatorStart(expression, index);
+      const printed = this.operand(slot, start);
+      if (index === 0) {
+        above = printed.above;
+        parts.push(printed.doc);
+      } else {
+        parts.push(breakBefore || printed.above.length > 0 ? hardline : line);
+        parts.push([...ownLines(printed.above), operators[index - 1]!, " ", printed.doc]);
+      }
+      breakBefore = printed.hasTrailing;
     });
-    return indent(fill(parts));
+    return { above, doc: indent(fill(parts)) };
   }
+}
 
-  /** `all(a, b)`; broken: one operand per line, with a trailing comma. */
-  private group(operator: "all" | "any", slots: ChildSlot[]): Doc {
-    const operands = slots.map((slot) => {
-      const span = slot.expression.span;
-      const { leading, body } = withComments(
-        this.comments,
-        { start: span.start.offset, end: span.end.offset },
-        { keepBlankLines: false },
-        () => this.child(slot),
-      );
-      return [...leading, body];
-    });
-    return group([operator, "(", indent([softline, join([",", line], operands)]), ifBreak(","), softline, ")"]);
+/** Whether the printed form of `expression` begins with its first child (not a keyword). */
+function startsWithChild(expression: Expression): boolean {
+  switch (expression.kind) {
+    case "BinaryExpression":
+    case "InCodesExpression":
+    case "AsPercentExpression":
+    case "WhereExpression":
+    case "WithinExpression":
+    case "FieldAccess":
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -239,7 +239,7 @@ describe.each(policies)("$file", ({ policy, thresholds }) => {
       const applying = caseArbitrary(compiled.schema, hints)
         .map((input) => {
           const items = input.items as Record<string, unknown>[];
-          return { ...input, items: [{ ...items[0], code: codeFor(policy, rule) }, ...items.slice(1)] };
+          return { ...input, items: [{ ...items[0], code: codeFor(policy, rule) }, ...items.slice(1)] } as Record<string, unknown>;
         })
         .filter((input) => interpret(policy, input).items[0]?.rules.find((r) => r.rule === rule)?.applies === "met");
       fc.assert(
