@@ -71,7 +71,7 @@ function dateOfService(random: Random, policy: PolicyKey): string {
   const r = random.next();
   if (r < 0.1) return monthEnd;
   if (r < 0.13) return "2028-02-29";
-  if (r < 0.16) return `${year}-${pad(month)}-30` <= monthEnd ? `${year}-${pad(month)}-30` : monthEnd;
+  if (r < 0.16) return `${year}-${pad(month)}-${pad(Math.min(30, Number(monthEnd.slice(8))))}`;
   return `${year}-${pad(month)}-${pad(random.int(1, 28))}`;
 }
 

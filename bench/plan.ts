@@ -15,6 +15,8 @@ export const COMPILER_SEED = 1463;
 export const COMPILER_MIN_LINES = 12_000;
 export const COMPILER_PASSES = 5;
 export const PRETTIER_PASSES = 3;
+/** prettier is timed on the first N generated modules. */
+export const PRETTIER_MODULES = 20;
 export const COLD_CHECK_RUNS = 5;
 
 export const TARGETS = {

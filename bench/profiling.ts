@@ -28,7 +28,7 @@ export interface Frame {
 export interface ProfileSummary {
   /** Functions by self time. */
   frames: Frame[];
-  /** Functions by inclusive time (themselves and what they call), the outermost frames left out. */
+  /** Functions by inclusive time (themselves and what they call), inside the measured work. */
   inclusive: Frame[];
   /** Self time by file (`(garbage collector)` and other V8 pseudo-frames by name). */
   files: { file: string; selfShare: number }[];
@@ -37,9 +37,8 @@ export interface ProfileSummary {
 /** The function profile.js runs the measured work in; setup before it is left out. */
 export const MEASURED_WORK = "measuredWork";
 
-function top(map: Map<string, number>, total: number, count: number, skip = 1): Frame[] {
+function top(map: Map<string, number>, total: number, count: number): Frame[] {
   return [...map.entries()]
-    .filter(([, time]) => time / total <= skip)
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
     .map(([key, time]) => {
@@ -82,7 +81,10 @@ export function summariseProfile(path: string, count: number): ProfileSummary {
     total += delta;
     const key = keyOf(node);
     self.set(key, (self.get(key) ?? 0) + delta);
-    for (const name of new Set(stack.map(keyOf))) inclusive.set(name, (inclusive.get(name) ?? 0) + delta);
+    // Inclusive time only for frames inside the measured work, not the frames that call it.
+    const inside = stack.findIndex((frame) => frame.callFrame.functionName === MEASURED_WORK);
+    const below = inside < 0 ? stack : stack.slice(0, inside);
+    for (const name of new Set(below.map(keyOf))) inclusive.set(name, (inclusive.get(name) ?? 0) + delta);
     const file = fileOf(node.callFrame.url);
     const group = file === "" ? node.callFrame.functionName : file;
     files.set(group, (files.get(group) ?? 0) + delta);
@@ -91,7 +93,7 @@ export function summariseProfile(path: string, count: number): ProfileSummary {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([file, time]) => ({ file, selfShare: time / total }));
-  return { frames: top(self, total, count), inclusive: top(inclusive, total, count, 0.9), files: byFile };
+  return { frames: top(self, total, count), inclusive: top(inclusive, total, count), files: byFile };
 }
 
 function fileOf(url: string): string {
@@ -103,7 +105,7 @@ export function printProfileSummary(summary: ProfileSummary): string {
   return [
     "self time by function:",
     ...summary.frames.map(row),
-    "inclusive time by function (outermost frames left out):",
+    "inclusive time by function (inside the measured work):",
     ...summary.inclusive.map(row),
     "self time by file:",
     ...summary.files.map(({ file, selfShare }) => `  ${(selfShare * 100).toFixed(1).padStart(5)}%  ${file}`),

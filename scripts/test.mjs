@@ -10,6 +10,7 @@ const pol = ["node", "bin/pol.js"];
 const steps = [
   { name: "type-check sources", command: ["npx", "tsc", "--noEmit", "-p", "tsconfig.json"] },
   { name: "pol check", command: [...pol, "check", "policies"] },
+  { name: "pol fmt --check", command: [...pol, "fmt", "--check", "policies"] },
   { name: "pol compile --check", command: [...pol, "compile", "--check"] },
   { name: "pol test", command: [...pol, "test", "policies", "--min-coverage", "100"] },
   { name: "pol check tutorial", command: [...pol, "check", "tutorial"] },

@@ -71,7 +71,12 @@ function mutate(parts: readonly Segment[], choices: readonly BlankChoice[]): str
     }
     const mustBreak = part.text.includes("\n") || before?.kind === "comment";
     const options = mustBreak || choice.comment <= 1 ? LINE_BREAKS : [...SAME_LINE_BLANKS, ...LINE_BREAKS];
-    const comment = choice.comment === 0 ? ` # trailing ${blankIndex}` : choice.comment === 1 ? `\n# own line ${blankIndex}` : "";
+    const comment =
+      choice.comment === 0
+        ? ` # trailing ${blankIndex}`
+        : choice.comment === 1
+          ? `\n# own line ${blankIndex}`
+          : "";
     out += comment + options[choice.blank % options.length]!;
   });
   return out;
@@ -83,6 +88,53 @@ function variants(source: string): fc.Arbitrary<string> {
   const choice = fc.record({ blank: fc.nat({ max: 20 }), comment: fc.nat({ max: 30 }) });
   return fc.array(choice, { minLength: blanks, maxLength: blanks }).map((choices) => mutate(parts, choices));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Random expressions, written with parentheses around every operand, so that their parse is
+// certain; the formatter must keep only the parentheses the grammar needs and the same AST.
+
+const atoms = fc.constantFrom("a", "b", "item", "12mo", "75%", "2.5", "4", '"s"', "true", "2024-02-29");
+
+const expressions: fc.Arbitrary<string> = fc.letrec<{ expression: string }>((tie) => {
+  const sub = tie("expression");
+  const compound = fc.oneof(
+    fc
+      .tuple(sub, fc.constantFrom("or", "and", "==", "!=", "<=", ">", "+", "-", "*", "/"), sub)
+      .map(([l, op, r]) => `(${l}) ${op} (${r})`),
+    sub.map((e) => `not (${e})`),
+    sub.map((e) => `-(${e})`),
+    fc.tuple(sub, fc.constantFrom("in", "not in")).map(([e, op]) => `(${e}) ${op} sij`),
+    sub.map((e) => `(${e}) as percent`),
+    fc
+      .tuple(fc.constantFrom("count", "some", "no", "latest", "earliest", "sum f of", "coverage of"), sub)
+      .map(([k, e]) => `${k} (${e})`),
+    sub.map((e) => `time since (${e})`),
+    fc.tuple(sub, sub).map(([a, b]) => `time between (${a}) and (${b})`),
+    fc.tuple(sub, sub).map(([l, c]) => `(${l}) where (${c})`),
+    sub.map((l) => `(${l}) within 12mo`),
+    sub.map((e) => `(${e}).f`),
+    fc
+      .tuple(fc.constantFrom("all", "any"), fc.array(sub, { minLength: 1, maxLength: 3 }))
+      .map(([g, es]) => `${g}(${es.map((e) => `(${e})`).join(", ")})`),
+  );
+  return { expression: fc.oneof({ depthSize: "small", withCrossShrink: true }, atoms, compound) };
+}).expression;
+
+const POLICY_HEAD = 'policy t.p\n  title "T"\n';
+
+describe("parentheses", () => {
+  it("formatting a fully parenthesized expression keeps its AST", async () => {
+    await fc.assert(
+      fc.asyncProperty(expressions, async (expression) => {
+        const source = `${POLICY_HEAD}\nlet x = ${expression}\n\nrule r "R" [R]\n  for s\n\n  require A [A] \"d\"\n    ${expression}\n`;
+        const once = await formatPol(source);
+        expect(parseShape(once)).toEqual(parseShape(source));
+        expect(await formatPol(once)).toBe(once);
+      }),
+      { numRuns: runs(200) },
+    );
+  });
+});
 
 // ---------------------------------------------------------------------------------------------
 

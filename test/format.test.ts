@@ -194,7 +194,10 @@ describe("expressions", () => {
     ["(a - b) - c", "a - b - c"],
     ["(a + b) * c", "(a + b) * c"],
     ["a == -1", "a == -1"],
-    ["(pain_before - pain_after) / pain_before as percent", "(pain_before - pain_after) / pain_before as percent"],
+    [
+      "(pain_before - pain_after) / pain_before as percent",
+      "(pain_before - pain_after) / pain_before as percent",
+    ],
     ["(x.y).z", "x.y.z"],
     ["(latest procedures).date", "(latest procedures).date"],
     ["code not in sij_injection", "code not in sij_injection"],
@@ -210,7 +213,10 @@ describe("expressions", () => {
     ["some procedures where (relief > 5% or b)", "some procedures where relief > 5% or b"],
     // ... but a comparison cannot take a second comparison, and `within` continues the outer chain.
     ["count (procedures where a == b) <= 4", "count procedures where a == b <= 4"],
-    ["count procedures where code in s and site == item.site within 12mo <= 4", "count procedures where code in s and site == item.site within 12mo <= 4"],
+    [
+      "count procedures where code in s and site == item.site within 12mo <= 4",
+      "count procedures where code in s and site == item.site within 12mo <= 4",
+    ],
     ["count (procedures where a) within 12mo", "count procedures where a within 12mo"],
     // A prefix form inside a condition takes its own chain greedily.
     ["procedures where some x within 3mo", "procedures where some x within 3mo"],
@@ -486,8 +492,11 @@ let h =
     );
   });
 
-  it("moves a comment from a spot with no line break to just before the construct around it", async () => {
-    await expectFormat(`${HEAD}\nlet a = count # odd\n  procedures >= 2\n`, `${HEAD}\n# odd\nlet a = count procedures >= 2\n`);
+  it("moves a comment from a spot with no line break to the line below the construct", async () => {
+    await expectFormat(
+      `${HEAD}\nlet a = count # odd\n  procedures >= 2 # after\nlet b = 1\n`,
+      `${HEAD}\nlet a = count procedures >= 2\n# odd\n# after\nlet b = 1\n`,
+    );
   });
 
   it("moves a comment after an opening parenthesis above the operand", async () => {
@@ -498,7 +507,10 @@ let h =
   });
 
   it("keeps comments at the end of the file", async () => {
-    await expectFormat(`${HEAD}\nlet a = 1\n# last\n\n\n# very last`, `${HEAD}\nlet a = 1\n# last\n\n# very last\n`);
+    await expectFormat(
+      `${HEAD}\nlet a = 1\n# last\n\n\n# very last`,
+      `${HEAD}\nlet a = 1\n# last\n\n# very last\n`,
+    );
   });
 });
 

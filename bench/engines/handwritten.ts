@@ -27,6 +27,10 @@ function and2(a: Tri, b: Tri): Tri {
   return a === F || b === F ? F : a === U || b === U ? U : T;
 }
 
+function not(value: Tri): Tri {
+  return value === U ? U : value === T ? F : T;
+}
+
 /** A boolean fact: absent or null is unknown. */
 function bool(value: unknown): Tri {
   return value === true ? T : value === false ? F : U;
@@ -159,10 +163,6 @@ function sijTherapeutic(input: CaseInput): Decision {
   if (b1Relief === F || b1Function === F || b4 === F || b5Left === F || b5Right === F) return "denied";
   if (unknown || b1Relief === U || b1Function === U || b4 === U || b5Left === U || b5Right === U) return "pended";
   return "approved";
-}
-
-function not(value: Tri): Tri {
-  return value === U ? U : value === T ? F : T;
 }
 
 // --- Cigna 0139, therapeutic trigger point injection

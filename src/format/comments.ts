@@ -39,33 +39,6 @@ export class CommentQueue {
     return this.source.slice(i - keyword.length, i) === keyword ? i - keyword.length : offset;
   }
 
-  /**
-   * Where an expression starting at `start` begins in the source, counting the parentheses around
-   * it (spans leave them out): a comment after an opening parenthesis is inside the expression.
-   */
-  expressionStart(start: number): number {
-    let begin = start;
-    let i = start;
-    for (;;) {
-      while (i > 0 && /\s/.test(this.source[i - 1]!)) i--;
-      const commentStart = this.startByEnd.get(i);
-      if (commentStart !== undefined) {
-        i = commentStart;
-        continue;
-      }
-      // The parenthesis of `all(` / `any(` belongs to the group, not to its first operand.
-      if (i === 0 || this.source[i - 1] !== "(" || /\b(all|any)\s*$/.test(this.source.slice(Math.max(0, i - 12), i - 1))) {
-        return begin;
-      }
-      i--;
-      begin = i;
-    }
-  }
-
-  get isEmpty(): boolean {
-    return this.pending.length === 0;
-  }
-
   /** Whether any pending comment starts before `offset`. */
   hasBefore(offset: number): boolean {
     return this.pending.length > 0 && this.pending[0]!.span.start.offset < offset;
@@ -107,7 +80,13 @@ export class CommentQueue {
     if (index < 0) return undefined;
     const comment = this.pending[index]!;
     const gap = this.source.slice(end, comment.span.start.offset);
-    const rest = alsoAllowed === "" ? gap : gap.split("").filter((c) => !alsoAllowed.includes(c)).join("");
+    const rest =
+      alsoAllowed === ""
+        ? gap
+        : gap
+            .split("")
+            .filter((c) => !alsoAllowed.includes(c))
+            .join("");
     if (!TRAILING_GAP.test(rest)) return undefined;
     this.pending.splice(index, 1);
     return comment;
@@ -145,7 +124,8 @@ export class CommentQueue {
     const taken = this.takeBefore(offset);
     const parts: Doc[] = [];
     taken.forEach((comment, index) => {
-      if (index > 0 && keepBlankLines && this.blankLineBefore(comment.span.start.offset)) parts.push(hardline);
+      if (index > 0 && keepBlankLines && this.blankLineBefore(comment.span.start.offset))
+        parts.push(hardline);
       parts.push(commentText(comment), hardline);
     });
     if (taken.length > 0 && keepBlankLines && this.blankLineBefore(offset)) parts.push(hardline);
@@ -170,11 +150,11 @@ export function trailingComment(comment: Comment | undefined): Doc {
 export function withComments(
   comments: CommentQueue,
   range: { start: number; end: number },
-  options: { keepBlankLines: boolean; trailingAlsoAllowed?: string },
+  options: { keepBlankLines: boolean },
   print: () => Doc,
 ): { leading: Doc[]; body: Doc; hasTrailing: boolean } {
   const leading = comments.leading(range.start, options.keepBlankLines);
-  const trailing = comments.takeTrailing(range.end, options.trailingAlsoAllowed);
+  const trailing = comments.takeTrailing(range.end);
   const printed = print();
   const settled = comments.settle(trailing);
   return { leading, body: [printed, trailingComment(settled)], hasTrailing: settled !== undefined };

@@ -108,7 +108,12 @@ export class DeclarationPrinter {
       );
       return [separator, ...leading, body];
     });
-    return ["policy ", header.id.map((part) => part.name).join("."), trailingComment(trailing), indent(fields)];
+    return [
+      "policy ",
+      header.id.map((part) => part.name).join("."),
+      trailingComment(trailing),
+      indent(fields),
+    ];
   }
 
   /** A line break before an item of a block, keeping one empty line where the author had one. */
@@ -134,7 +139,12 @@ export class DeclarationPrinter {
     const headerEnd = (decl.label ?? decl.name).span.end.offset;
     const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
     const members = decl.members.map((member) => {
-      const { leading, body } = withComments(this.comments, range(member.span), { keepBlankLines: false }, () => member.name);
+      const { leading, body } = withComments(
+        this.comments,
+        range(member.span),
+        { keepBlankLines: false },
+        () => member.name,
+      );
       return [...leading, body];
     });
     const dangling = this.danglingComments(decl.span.end.offset);
@@ -164,7 +174,11 @@ export class DeclarationPrinter {
       headerEnd = decl.span.start.offset + header.length;
     }
     const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
-    if (decl.fields.length === 0 && openTrailing === undefined && !this.comments.hasBefore(decl.span.end.offset)) {
+    if (
+      decl.fields.length === 0 &&
+      openTrailing === undefined &&
+      !this.comments.hasBefore(decl.span.end.offset)
+    ) {
       return [header, " {}"];
     }
     const fields = decl.fields.map((field, index) => {
@@ -195,14 +209,18 @@ export class DeclarationPrinter {
    */
   private codeSet(decl: CodeSetDecl): Doc {
     const head = `codes ${decl.name.name}${decl.label ? ` ${quote(decl.label)}` : ""} =`;
-    const texts = decl.entries.map((entry) => this.source.slice(entry.span.start.offset, entry.span.end.offset).toUpperCase());
+    const texts = decl.entries.map((entry) =>
+      this.source.slice(entry.span.start.offset, entry.span.end.offset).toUpperCase(),
+    );
     const flatList = texts.length === 0 ? `${decl.system} {}` : `${decl.system} { ${texts.join(" ")} }`;
     if (!this.comments.hasBefore(decl.span.end.offset)) {
       if (util.getStringWidth(`${head} ${flatList}`) <= this.printWidth) return `${head} ${flatList}`;
       if (2 + util.getStringWidth(flatList) <= this.printWidth) return [head, indent([hardline, flatList])];
     }
     const lines: Doc[] = [];
-    for (const entries of groupByLine(decl.entries.map((entry, index) => ({ span: entry.span, text: texts[index]! })))) {
+    for (const entries of groupByLine(
+      decl.entries.map((entry, index) => ({ span: entry.span, text: texts[index]! })),
+    )) {
       const first = entries[0]!.span;
       const last = entries[entries.length - 1]!.span;
       const separator = lines.length === 0 ? hardline : this.separator(first.start.offset);
@@ -210,7 +228,13 @@ export class DeclarationPrinter {
         this.comments,
         { start: first.start.offset, end: last.end.offset },
         { keepBlankLines: true },
-        () => fill(join(line, entries.map((entry) => entry.text))),
+        () =>
+          fill(
+            join(
+              line,
+              entries.map((entry) => entry.text),
+            ),
+          ),
       );
       lines.push(separator, ...leading, body);
     }
@@ -220,7 +244,7 @@ export class DeclarationPrinter {
 
   private letDecl(decl: LetDecl): Doc {
     const head = ["let ", decl.name.name, decl.label ? [" ", quote(decl.label)] : "", " ="];
-    const leading = this.comments.leading(this.comments.expressionStart(decl.value.span.start.offset), false);
+    const leading = this.comments.leading(decl.value.span.start.offset, false);
     const value = this.expressions.print(decl.value);
     if (leading.length > 0) return [head, indent([hardline, ...leading, value])];
     return group([head, indent([line, value])]);
@@ -269,7 +293,7 @@ export class DeclarationPrinter {
     ];
     const condition = criterion.condition;
     if (condition === undefined) return head;
-    const leading = this.comments.leading(this.comments.expressionStart(condition.span.start.offset), false);
+    const leading = this.comments.leading(condition.span.start.offset, false);
     let printed = this.expressions.print(condition);
     // Without a description, a condition starting with a string would be read as the description.
     if (criterion.description === undefined && this.expressions.startsWithString(condition)) {
@@ -304,7 +328,8 @@ function groupByLine<T extends { span: Span }>(entries: readonly T[]): T[][] {
   const groups: T[][] = [];
   for (const entry of entries) {
     const current = groups[groups.length - 1];
-    if (current !== undefined && current[current.length - 1]!.span.end.line === entry.span.start.line) current.push(entry);
+    if (current !== undefined && current[current.length - 1]!.span.end.line === entry.span.start.line)
+      current.push(entry);
     else groups.push([entry]);
   }
   return groups;

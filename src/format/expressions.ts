@@ -6,7 +6,14 @@
 import { doc, type Doc } from "prettier";
 import type { Comment, Expression, StringLiteral } from "../ast.js";
 import { commentText, trailingComment, type CommentQueue } from "./comments.js";
-import { binaryLevel, childSlots, flattenChain, Level, type ChainMode, type ChildSlot } from "./precedence.js";
+import {
+  binaryLevel,
+  childSlots,
+  flattenChain,
+  Level,
+  type ChainMode,
+  type ChildSlot,
+} from "./precedence.js";
 
 const { fill, group, hardline, ifBreak, indent, join, line, softline } = doc.builders;
 
@@ -72,7 +79,7 @@ export class ExpressionPrinter {
     }
     if (expression.kind === "GroupExpression") {
       const operands = slots.map((slot) => {
-        const printed = this.operand(slot, this.comments.expressionStart(slot.expression.span.start.offset));
+        const printed = this.operand(slot, slot.expression.span.start.offset);
         return [...ownLines(printed.above), printed.doc];
       });
       return plain(this.layout(expression, operands));
@@ -83,7 +90,12 @@ export class ExpressionPrinter {
       const docs = [first!.doc, ...rest.map(inline)];
       return { above: first!.above, doc: this.layout(expression, docs) };
     }
-    return plain(this.layout(expression, slots.map((slot) => inline(this.child(slot)))));
+    return plain(
+      this.layout(
+        expression,
+        slots.map((slot) => inline(this.child(slot))),
+      ),
+    );
   }
 
   /** The text of one expression around its printed children. */
@@ -108,16 +120,28 @@ export class ExpressionPrinter {
       case "UnaryExpression":
         return [expression.operator === "not" ? "not " : "-", first!];
       case "BinaryExpression": {
-        // Arithmetic and comparisons stay on one line.
-        const { operators } = flattenChain(expression);
-        return children.map((child, index) => (index === 0 ? child : [" ", operators[index - 1] ?? expression.operator, " ", child]));
+        // Arithmetic and comparisons stay on one line (`and`/`or` chains never get here).
+        const operators =
+          binaryLevel(expression.operator) === Level.comparison
+            ? [expression.operator]
+            : flattenChain(expression).operators;
+        return children.map((child, index) =>
+          index === 0 ? child : [" ", operators[index - 1]!, " ", child],
+        );
       }
       case "InCodesExpression":
         return [first!, expression.negated ? " not in " : " in ", expression.codes.name];
       case "AsPercentExpression":
         return [first!, " as percent"];
       case "GroupExpression":
-        return group([expression.operator, "(", indent([softline, join([",", line], children)]), ifBreak(","), softline, ")"]);
+        return group([
+          expression.operator,
+          "(",
+          indent([softline, join([",", line], children)]),
+          ifBreak(","),
+          softline,
+          ")",
+        ]);
       case "WhereExpression":
         return [first!, " where ", second!];
       case "WithinExpression":
@@ -162,8 +186,7 @@ export class ExpressionPrinter {
     let above: Comment[] = [];
     let breakBefore = false;
     slots.forEach((slot, index) => {
-      const start =
-        index === 0 ? this.comments.expressionStart(operands[0]!.span.start.offset) : operatorStart(expression, index);
+      const start = index === 0 ? operands[0]!.span.start.offset : operatorStart(expression, index);
       const printed = this.operand(slot, start);
       if (index === 0) {
         above = printed.above;

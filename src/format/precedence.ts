@@ -37,7 +37,14 @@ export interface ChildSlot {
   parenthesized: boolean;
 }
 
-const OPERATOR_LEVELS = [Level.or, Level.and, Level.comparison, Level.asPercent, Level.additive, Level.multiplicative];
+const OPERATOR_LEVELS = [
+  Level.or,
+  Level.and,
+  Level.comparison,
+  Level.asPercent,
+  Level.additive,
+  Level.multiplicative,
+];
 
 export function binaryLevel(operator: BinaryOperator): number {
   switch (operator) {
@@ -91,7 +98,11 @@ export function flattenChain(expression: Expression & { kind: "BinaryExpression"
   const operands: Expression[] = [];
   const operators: BinaryOperator[] = [];
   let current: Expression = expression;
-  while (current.kind === "BinaryExpression" && binaryLevel(current.operator) === level && level !== Level.comparison) {
+  while (
+    current.kind === "BinaryExpression" &&
+    binaryLevel(current.operator) === level &&
+    level !== Level.comparison
+  ) {
     operands.unshift(current.right);
     operators.unshift(current.operator);
     current = current.left;
@@ -160,9 +171,15 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
     case "TimeSinceExpression":
       return [slot(expression.from, Level.additive, mode)];
     case "TimeBetweenExpression":
-      return [slot(expression.from, Level.additive, mode, Level.and), slot(expression.to, Level.additive, mode)];
+      return [
+        slot(expression.from, Level.additive, mode, Level.and),
+        slot(expression.to, Level.additive, mode),
+      ];
     case "WhereExpression":
-      return [slot(expression.source, Level.chain, "full", "step"), slot(expression.condition, Level.or, "noChain")];
+      return [
+        slot(expression.source, Level.chain, "full", "step"),
+        slot(expression.condition, Level.or, "noChain"),
+      ];
     case "WithinExpression":
       return [slot(expression.source, Level.chain, "full", "step")];
     case "FieldAccess":
@@ -194,7 +211,10 @@ function endsWithChild(expression: Expression): boolean {
 }
 
 // The analysis walks right spines again for every slot above them: remember each answer.
-const tailCache = { full: new WeakMap<Expression, Set<Follower>>(), noChain: new WeakMap<Expression, Set<Follower>>() };
+const tailCache = {
+  full: new WeakMap<Expression, Set<Follower>>(),
+  noChain: new WeakMap<Expression, Set<Follower>>(),
+};
 
 /** Tokens that the last child of `expression` would take if they followed it. */
 function tailAccepts(expression: Expression, mode: ChainMode): Set<Follower> {

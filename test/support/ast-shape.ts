@@ -26,7 +26,9 @@ export function astShape(file: SourceFile): unknown {
 export function parseShape(source: string): unknown {
   const { file, diagnostics } = parse(source, "test.pol");
   if (file === undefined) {
-    throw new Error(`does not parse:\n${diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.message}`).join("\n")}`);
+    throw new Error(
+      `does not parse:\n${diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.message}`).join("\n")}`,
+    );
   }
   return astShape(file);
 }

@@ -22,7 +22,9 @@ export interface CompiledEvaluator {
   ): { ok: true; determination: Determination } | { ok: false; errors: CaseError[] };
 }
 
-const RUNTIME_SOURCE = new URL("../../src/runtime.ts", import.meta.url);
+// Read once, when the tests import the interpreter's runtime too: a long property run must compare
+// the interpreter with evaluators built on the very same runtime text, even if the file changes.
+const RUNTIME_SOURCE = readFileSync(new URL("../../src/runtime.ts", import.meta.url), "utf8");
 
 function transpile(source: string): string {
   return ts.transpileModule(source, {
@@ -35,7 +37,7 @@ export async function loadCompiled(policy: CheckedPolicy): Promise<CompiledEvalu
   const directory = mkdtempSync(join(tmpdir(), "pol-codegen-"));
   try {
     const modulePath = join(directory, `${moduleName(policy)}.mjs`);
-    writeFileSync(join(directory, "runtime.mjs"), transpile(readFileSync(RUNTIME_SOURCE, "utf8")));
+    writeFileSync(join(directory, "runtime.mjs"), transpile(RUNTIME_SOURCE));
     writeFileSync(modulePath, transpile(await generateModule(policy, { runtimeImport: "./runtime.mjs" })));
     return (await import(pathToFileURL(modulePath).href)) as CompiledEvaluator;
   } finally {
