@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 const pol = ["node", "bin/pol.js"];
 const steps = [
-  { name: "type-check sources", command: ["npx", "tsc", "--noEmit", "-p", "tsconfig.json"] },
+  { name: "type-check sources, tests and compiled evaluators", command: ["npx", "tsc", "-p", "tsconfig.test.json"] },
   { name: "pol check", command: [...pol, "check", "policies"] },
   { name: "pol fmt --check", command: [...pol, "fmt", "--check", "policies"] },
   { name: "pol compile --check", command: [...pol, "compile", "--check"] },

@@ -84,6 +84,8 @@ describe("comparisons", () => {
 describe("arithmetic", () => {
   it("rejects adding incompatible units", () => {
     expect(single(checkCondition("last.relief + last.pain_after > 3", LAST)).message).toBe("cannot add `percent` and `number`");
+    const lengthFirst = single(checkCondition("7d + pain_onset <= dos", LAST));
+    expect(lengthFirst).toMatchObject({ code: "POL3001", message: "cannot add a date to `duration`", help: "write the date first, e.g. `dos + 7d`" });
     const mixed = single(checkCondition("last.relief_duration + 1mo > 3wk", LAST));
     expect(mixed.message).toBe("cannot add `duration` and `calendar duration`");
     expect(single(checkCondition("-last.date > dos", LAST)).message).toBe("cannot negate `date`");

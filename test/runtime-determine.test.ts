@@ -319,6 +319,21 @@ describe("Context", () => {
     expect(ctx.pathOf(input.procedures[1]!)).toBe("procedures[1]");
     expect(ctx.pathOf({})).toBe("?");
   });
+  it("names the paths of elements of lists nested in records", () => {
+    const nested: SchemaDescriptor = {
+      records: {
+        case: { label: "case", fields: { visits: { type: { list: "visit" }, label: "office visits" } } },
+        item: { label: "line item", fields: { code: { type: "code", label: "code" } } },
+        visit: { label: "visit", fields: { diagnoses: { type: { list: "diagnosis" }, label: "diagnoses" } } },
+        diagnosis: { label: "diagnosis", fields: { code: { type: "code", label: "diagnosis code" } } },
+      },
+    };
+    const diagnosis = { code: "B02.9" };
+    const visits = [{ diagnoses: [] }, { diagnoses: [{ code: "M54.5" }, diagnosis] }];
+    const ctx = new Context(nested, { date_of_service: "2025-08-01", items: [{ code: "a" }], visits }, false);
+    expect(ctx.pathOf(diagnosis)).toBe("visits[1].diagnoses[1]");
+    expect(field(ctx, "diagnosis", { code: null }, "code")).toMatchObject({ missing: [{ fact: "?.code" }] });
+  });
   it("reads fields: none, unknown records, durations in days, absent facts", () => {
     const ctx = new Context(schema, input, false);
     expect(field(ctx, "procedure", null, "relief")).toBeNull();

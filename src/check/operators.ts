@@ -83,7 +83,10 @@ export function arithmetic(operator: "+" | "-" | "*" | "/", left: Type, right: T
   if (l === r && (l === "number" || l === "percent" || l === "duration")) return { type: left };
   const isLength = (kind: Type["kind"]) => kind === "duration" || kind === "calendar";
   if (l === "date" && isLength(r)) return { type: { kind: "date" } };
-  if (operator === "+" && isLength(l) && r === "date") return { type: { kind: "date" } };
+  if (operator === "+" && isLength(l) && r === "date") {
+    // One spelling only: the evaluators shift a date by a length, never the other way round.
+    return { code: "POL3001", message: `cannot add a date to \`${typeName(left)}\``, help: "write the date first, e.g. `dos + 7d`" };
+  }
   if (operator === "-" && l === "date" && r === "date") return { type: { kind: "duration" } };
   const message =
     operator === "+"

@@ -181,7 +181,8 @@ export class ExpressionCompiler {
       case "let":
         return this.letRef(binding.name);
       case "caseField":
-        return present(`${this.imports.value("field")}(c, ${quote(CASE_RECORD)}, c.input, ${quote(binding.field)})`);
+        // Through the field read rule, so a computed case field is computed, as the interpreter does.
+        return this.read(CASE_RECORD, present("c.input"), binding.field);
       case "item":
         return present("c.item");
       case "dos":

@@ -54,6 +54,7 @@ case {
   diagnoses: list of Diagnosis "diagnoses"
   imaging_done: bool "imaging was done"
   pain_score: number "current pain score"
+  severe_pain: bool "current pain score of 7 or more" = pain_score >= 7
   visits: list of Visit "office visits"
 }
 
@@ -116,7 +117,7 @@ rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B]
       and (some procedures where date >= noted - 7d and date <= noted + 2wk and code not in sij_injection)
 
   not covered B8 [D.I.B.8] "imaging alone"
-    when all(imaging_done, not (pain_score > 2), any(item.units > 1, -pain_score < -8))
+    when all(imaging_done, not (pain_score > 2), any(item.units > 1, -pain_score < -8, severe_pain))
 
   bundle B9 [D.I.B.9] "imaging billed with the injection"
     when some other_items where code in imaging

@@ -937,25 +937,27 @@ export class Context {
     return this.paths.get(record) ?? "?";
   }
 
-  /** Every element of every case-level list, by identity, with its path. Built once. */
+  /** Every element of every list in the case, nested lists included, by identity, with its path. Built once. */
   private indexPaths(): WeakMap<object, string> {
     const paths = new WeakMap<object, string>();
-    const caseRecord = hasOwn(this.schema.records, "case") ? this.schema.records.case : undefined;
-    const listNames = new Set<string>(["items"]);
-    if (caseRecord !== undefined) {
-      for (const [name, descriptor] of Object.entries(caseRecord.fields)) {
-        if (typeof descriptor.type === "object" && "list" in descriptor.type) listNames.add(name);
+    const visit = (record: Record<string, unknown>, recordName: string, base: string): void => {
+      const descriptor = hasOwn(this.schema.records, recordName) ? this.schema.records[recordName] : undefined;
+      const lists: [string, string][] = recordName === "case" ? [["items", "item"]] : [];
+      for (const [name, field] of Object.entries(descriptor?.fields ?? {})) {
+        if (typeof field.type === "object" && "list" in field.type && name !== "items") lists.push([name, field.type.list]);
       }
-    }
-    for (const name of listNames) {
-      const elements = this.input[name];
-      if (!Array.isArray(elements)) continue;
-      elements.forEach((element, index) => {
-        if (typeof element === "object" && element !== null && !paths.has(element)) {
-          paths.set(element, `${name}[${index}]`);
-        }
-      });
-    }
+      for (const [name, elementRecord] of lists) {
+        const elements = record[name];
+        if (!Array.isArray(elements)) continue;
+        elements.forEach((element, index) => {
+          if (typeof element !== "object" || element === null || paths.has(element)) return;
+          const path = `${base}${name}[${index}]`;
+          paths.set(element, path);
+          visit(element as Record<string, unknown>, elementRecord, `${path}.`);
+        });
+      }
+    };
+    visit(this.input, "case", "");
     return paths;
   }
 }
