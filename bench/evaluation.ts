@@ -4,14 +4,18 @@ import type { CheckedPolicy } from "../src/model.js";
 import type { BenchCase, PolicyKey } from "./corpus.js";
 import { decideByHand } from "./engines/handwritten.js";
 import { jsonRulesEngine } from "./engines/json-rules.js";
-import { compiledEngine, interpreterEngine } from "./engines/pol.js";
+import { compiledDecisionEngine, compiledEngine, interpreterEngine } from "./engines/pol.js";
 import { measure, measureAsync, type Throughput } from "./timing.js";
 import { verifyAgreement, type Agreement } from "./verify.js";
 
 export interface EvaluationResults {
   agreement: Agreement;
   handwritten: Throughput;
+  /** `decide`: the outcomes only. */
   compiled: Throughput;
+  /** `evaluate(case, { trace: false })`: the determination (reasons, missing facts), no trace. */
+  compiledFull: Throughput;
+  /** `evaluate(case, { trace: true })`. */
   compiledTrace: Throughput;
   interpreter: Throughput;
   jsonRules: Throughput;
@@ -31,14 +35,16 @@ export async function runEvaluation(
   plan: EvaluationPlan,
   log: (line: string) => void,
 ): Promise<EvaluationResults> {
-  const compiled = compiledEngine(false);
+  const compiled = compiledDecisionEngine();
+  const compiledFull = compiledEngine(false);
   const compiledTrace = compiledEngine(true);
   const interpreter = interpreterEngine(policies, false);
   const jsonRules = jsonRulesEngine();
 
   log(`verifying that all engines agree on all ${cases.length} cases...`);
   const agreement = await verifyAgreement(cases, [
-    { name: "compiled evaluator", decide: compiled },
+    { name: "compiled decide", decide: compiled },
+    { name: "compiled evaluate, without trace", decide: compiledFull },
     { name: "compiled, with trace", decide: compiledTrace },
     { name: "reference interpreter", decide: interpreter },
     { name: "hand-written", decide: decideByHand },
@@ -53,6 +59,7 @@ export async function runEvaluation(
   log("timing...");
   const handwritten = timed("hand-written", () => measure("hand-written", decideByHand, cases, plan.passes));
   const compiledResult = timed("compiled", () => measure("compiled", compiled, cases, plan.passes));
+  const fullResult = timed("compiled, full", () => measure("compiled, full", compiledFull, cases, plan.passes));
   const traceResult = timed("compiled+trace", () => measure("compiled+trace", compiledTrace, cases, plan.passes));
   const interpreterResult = timed("interpreter", () => measure("interpreter", interpreter, cases, plan.slowPasses));
   const slice = cases.slice(0, plan.jsonRulesCases);
@@ -62,6 +69,7 @@ export async function runEvaluation(
     agreement,
     handwritten,
     compiled: compiledResult,
+    compiledFull: fullResult,
     compiledTrace: traceResult,
     interpreter: interpreterResult,
     jsonRules: jsonRulesResult,

@@ -11,10 +11,17 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { buildCorpus, type BenchCase } from "./corpus.js";
 import { decideByHand } from "./engines/handwritten.js";
 import { jsonRulesEngine } from "./engines/json-rules.js";
-import { compiledEngine, interpreterEngine, loadPolicies } from "./engines/pol.js";
+import { compiledDecisionEngine, compiledEngine, interpreterEngine, loadPolicies } from "./engines/pol.js";
 import { CORPUS_SEED, CORPUS_SIZE, JSON_RULES_CASES } from "./plan.js";
 
-export const MEMORY_ENGINES = ["hand-written", "compiled", "compiled+trace", "interpreter", "json-rules-engine"] as const;
+export const MEMORY_ENGINES = [
+  "hand-written",
+  "compiled",
+  "compiled-full",
+  "compiled+trace",
+  "interpreter",
+  "json-rules-engine",
+] as const;
 export type MemoryEngine = (typeof MEMORY_ENGINES)[number];
 
 export interface MemoryResult {
@@ -48,6 +55,8 @@ function engineFor(engine: MemoryEngine, root: string): (c: BenchCase) => string
     case "hand-written":
       return decideByHand;
     case "compiled":
+      return compiledDecisionEngine();
+    case "compiled-full":
       return compiledEngine(false);
     case "compiled+trace":
       return compiledEngine(true);

@@ -1,12 +1,13 @@
-// `node --cpu-prof dist/bench/profile.js ENGINE [CASES]`: run one engine (or `check`, the front
-// end over the compiler corpus) so a CPU profile shows where its time goes;
+// `node --cpu-prof dist/bench/profile.js ENGINE [CASES]`: run one engine (`compiled` is decision
+// only, `compiled-full` the determination without trace, `compiled+trace`, `interpreter`,
+// `hand-written`; or `check`, the front end over the compiler corpus) so a CPU profile shows where its time goes;
 // `node dist/bench/profile.js summarise FILE.cpuprofile` prints its top frames by self time.
 
 import { checkSource } from "../src/checker.js";
 import { buildCompilerCorpus } from "./compiler/corpus.js";
 import { buildCorpus, type BenchCase } from "./corpus.js";
 import { decideByHand } from "./engines/handwritten.js";
-import { compiledEngine, interpreterEngine, loadPolicies, POLICY_FILES } from "./engines/pol.js";
+import { compiledDecisionEngine, compiledEngine, interpreterEngine, loadPolicies, POLICY_FILES } from "./engines/pol.js";
 import { printProfileSummary, summariseProfile } from "./profiling.js";
 import { COMPILER_MIN_LINES, COMPILER_SEED, CORPUS_SEED } from "./plan.js";
 
@@ -31,7 +32,9 @@ async function main(argv: string[]): Promise<void> {
       ? decideByHand
       : engine === "interpreter"
         ? interpreterEngine(loadPolicies(process.cwd()), false)
-        : compiledEngine(engine === "compiled+trace");
+        : engine === "compiled"
+          ? compiledDecisionEngine()
+          : compiledEngine(engine === "compiled+trace");
   let acc = 0;
   // Named so the profile summary can tell the measured work from setup (see profiling.ts).
   const measuredWork = (): void => {

@@ -7,6 +7,7 @@ import {
   compare,
   compareElapsed,
   count,
+  decideOutcomes,
   determine,
   field,
   inCodes,
@@ -26,6 +27,7 @@ import type {
   Determination,
   EvaluateOptions,
   Member,
+  Outcome,
   PolicyInfo,
   RuleSpec,
   SchemaDescriptor,
@@ -414,31 +416,43 @@ const ultrasoundGuidance = new CodeSet(["76942"], [], []); // ultrasound guidanc
 
 /** `within 12mo`: the 12 months up to the date of service, both ends included. */
 function last12Months(c: Context) {
-  return c.memo("within 12mo", () => ({ start: windowStart(c.dos, 12, "mo"), end: c.dos }));
+  return c.cached(8, computeLast12Months);
+}
+
+function computeLast12Months(c: Context) {
+  return { start: windowStart(c.dos, 12, "mo"), end: c.dos };
 }
 
 /** back pain, neck pain or myofascial pain syndrome */
 function qualifyingPain(c: Context): Tri {
-  return c.memo("qualifying_pain", () =>
-    or(
-      field(c, "case", c.input, "low_back_pain") as Tri,
-      field(c, "case", c.input, "upper_back_pain") as Tri,
-      field(c, "case", c.input, "neck_pain") as Tri,
-      field(c, "case", c.input, "myofascial_pain_syndrome") as Tri,
-    ),
+  return c.cached(0, computeQualifyingPain);
+}
+
+function computeQualifyingPain(c: Context): Tri {
+  return or(
+    field(c, "case", c.input, "low_back_pain") as Tri,
+    field(c, "case", c.input, "upper_back_pain") as Tri,
+    field(c, "case", c.input, "neck_pain") as Tri,
+    field(c, "case", c.input, "myofascial_pain_syndrome") as Tri,
   );
 }
 
 /** the pain has lasted at least 4 weeks (subacute or chronic) */
 function subacuteOrChronic(c: Context): Tri {
-  return c.memo("subacute_or_chronic", () =>
-    compareElapsed(since(field(c, "case", c.input, "pain_onset"), c.dos), ">=", 4, "wk"),
-  );
+  return c.cached(1, computeSubacuteOrChronic);
+}
+
+function computeSubacuteOrChronic(c: Context): Tri {
+  return compareElapsed(since(field(c, "case", c.input, "pain_onset"), c.dos), ">=", 4, "wk");
 }
 
 /** conservative treatment episodes */
 function conservativeTreatment(c: Context): View {
-  return c.memo<View>("conservative_treatment", () => ({
+  return c.cached(2, computeConservativeTreatment);
+}
+
+function computeConservativeTreatment(c: Context): View {
+  return {
     list: list(c, "therapies"),
     member: (therapy) =>
       or(
@@ -455,21 +469,29 @@ function conservativeTreatment(c: Context): View {
         compare("==", field(c, "Therapy", therapy, "kind"), "tens"),
       ),
     window: null,
-  }));
+  };
 }
 
 /** prior trigger point injections */
 function tpiHistory(c: Context): View {
-  return c.memo<View>("tpi_history", () => ({
+  return c.cached(3, computeTpiHistory);
+}
+
+function computeTpiHistory(c: Context): View {
+  return {
     list: list(c, "procedures"),
     member: (procedure) => inCodes(field(c, "Procedure", procedure, "code"), triggerPointInjection),
     window: null,
-  }));
+  };
 }
 
 /** prior diagnostic/stabilization trigger point injections */
 function stabilizationTpi(c: Context): View {
-  return c.memo<View>("stabilization_tpi", () => ({
+  return c.cached(4, computeStabilizationTpi);
+}
+
+function computeStabilizationTpi(c: Context): View {
+  return {
     list: tpiHistory(c).list,
     member: (procedure) =>
       and(
@@ -477,21 +499,27 @@ function stabilizationTpi(c: Context): View {
         compare("==", field(c, "Procedure", procedure, "purpose"), "diagnostic"),
       ),
     window: tpiHistory(c).window,
-  }));
+  };
 }
 
 /** the latest diagnostic/stabilization trigger point injection */
 function lastStabilizationTpi(c: Context) {
-  return c.memo("last_stabilization_tpi", () =>
-    pick("latest", stabilizationTpi(c).list, stabilizationTpi(c).member, (procedure) =>
-      field(c, "Procedure", procedure, "date"),
-    ),
+  return c.cached(5, computeLastStabilizationTpi);
+}
+
+function computeLastStabilizationTpi(c: Context) {
+  return pick("latest", stabilizationTpi(c).list, stabilizationTpi(c).member, (procedure) =>
+    field(c, "Procedure", procedure, "date"),
   );
 }
 
 /** prior therapeutic injections of the requested muscle */
 function therapeuticTpiSameMuscle(c: Context): View {
-  return c.memo<View>("therapeutic_tpi_same_muscle", () => ({
+  return c.cached(6, computeTherapeuticTpiSameMuscle);
+}
+
+function computeTherapeuticTpiSameMuscle(c: Context): View {
+  return {
     list: tpiHistory(c).list,
     member: (procedure) =>
       and(
@@ -504,18 +532,20 @@ function therapeuticTpiSameMuscle(c: Context): View {
         ),
       ),
     window: tpiHistory(c).window,
-  }));
+  };
 }
 
 /** the preceding therapeutic injection of the requested muscle */
 function lastTherapeuticTpiSameMuscle(c: Context) {
-  return c.memo("last_therapeutic_tpi_same_muscle", () =>
-    pick(
-      "latest",
-      therapeuticTpiSameMuscle(c).list,
-      therapeuticTpiSameMuscle(c).member,
-      (procedure) => field(c, "Procedure", procedure, "date"),
-    ),
+  return c.cached(7, computeLastTherapeuticTpiSameMuscle);
+}
+
+function computeLastTherapeuticTpiSameMuscle(c: Context) {
+  return pick(
+    "latest",
+    therapeuticTpiSameMuscle(c).list,
+    therapeuticTpiSameMuscle(c).member,
+    (procedure) => field(c, "Procedure", procedure, "date"),
   );
 }
 
@@ -879,6 +909,12 @@ const rules: readonly RuleSpec[] = [
 export function evaluate(input: Case, options?: EvaluateOptions): Determination {
   // The runtime reads the case as plain JSON, field by field.
   return determine(policy, schema, rules, input as unknown as Record<string, unknown>, options);
+}
+
+/** The outcome of each line item, in order: `evaluate(input).items.map((i) => i.outcome)`, computed
+ *  without reasons, missing documentation or trace, stopping at the first criterion that settles it. */
+export function decide(input: Case): Outcome[] {
+  return decideOutcomes(policy, schema, rules, input as unknown as Record<string, unknown>);
 }
 
 /** Check untrusted JSON against the schema: the typed case, or every error with its path. */

@@ -544,6 +544,8 @@ export class CodeSet {
   private readonly exactCodes: ReadonlySet<string>;
   private readonly normalisedPrefixes: readonly string[];
   private readonly normalisedRanges: readonly (readonly [string, string])[];
+  /** No prefixes or ranges: a miss in the exact codes is a miss. */
+  private readonly exactOnly: boolean;
 
   constructor(
     readonly exact: readonly string[],
@@ -555,14 +557,22 @@ export class CodeSet {
     this.exactCodes = new Set(exact.map(normaliseCode));
     this.normalisedPrefixes = prefixes.map(normaliseCode);
     this.normalisedRanges = ranges.map(([lo, hi]) => [normaliseCode(lo), normaliseCode(hi)] as const);
+    this.exactOnly = prefixes.length === 0 && ranges.length === 0;
   }
 
   has(code: string): boolean {
-    const normal = normaliseCode(String(code));
-    if (this.exactCodes.has(normal)) return true;
-    for (const prefix of this.normalisedPrefixes) if (normal.startsWith(prefix)) return true;
-    for (const [lo, hi] of this.normalisedRanges) {
-      if (normal.length === lo.length && lo <= normal && normal <= hi) return true;
+    // Every stored code is normal, so a raw hit is a hit; only a miss may need normalising.
+    if (this.exactCodes.has(code)) return true;
+    const raw = String(code);
+    const normal = normaliseCode(raw);
+    if (normal !== raw && this.exactCodes.has(normal)) return true;
+    if (this.exactOnly) return false;
+    const prefixes = this.normalisedPrefixes;
+    for (let i = 0; i < prefixes.length; i++) if (normal.startsWith(prefixes[i]!)) return true;
+    const ranges = this.normalisedRanges;
+    for (let i = 0; i < ranges.length; i++) {
+      const range = ranges[i]!;
+      if (normal.length === range[0].length && range[0] <= normal && normal <= range[1]) return true;
     }
     return false;
   }
@@ -812,30 +822,58 @@ export function validateCase(json: unknown, schema: SchemaDescriptor): Validatio
   return errors.length === 0 ? { ok: true, value: json } : { ok: false, errors };
 }
 
-/** Reads recorded for one criterion (or one memoised let), in order, deduplicated by fact. */
+/**
+ * Reads recorded for one criterion (or one cached let), in order, deduplicated by fact. A read is
+ * kept as the record object and the field name; its JSON path is built once, by `endReads`, so a
+ * read costs two comparisons per earlier read instead of a path string and string comparisons.
+ * A read given as a ready `Fact` (`Context.recordRead`) is kept with `record` undefined.
+ */
 class ReadLog {
-  readonly facts: Fact[] = [];
+  readonly records: (object | undefined)[] = [];
+  readonly names: string[] = [];
+  readonly values: unknown[] = [];
   /** Built once the log outgrows a linear scan (a criterion over a long history). */
-  private seen: Set<string> | undefined;
+  private seen: Map<object | undefined, Set<string>> | undefined;
 
-  add(fact: Fact): void {
-    const facts = this.facts;
+  add(record: object | undefined, name: string, value: unknown): void {
+    const records = this.records;
+    const names = this.names;
     if (this.seen !== undefined) {
-      if (this.seen.has(fact.fact)) return;
-      this.seen.add(fact.fact);
+      let fields = this.seen.get(record);
+      if (fields === undefined) this.seen.set(record, (fields = new Set()));
+      if (fields.has(name)) return;
+      fields.add(name);
     } else {
-      // Most criteria read a handful of facts: scanning beats hashing freshly built paths.
-      for (let i = 0; i < facts.length; i++) if (facts[i]!.fact === fact.fact) return;
-      if (facts.length >= 32) this.seen = new Set([...facts.map((f) => f.fact), fact.fact]);
+      for (let i = 0; i < records.length; i++) if (records[i] === record && names[i] === name) return;
+      if (records.length >= 32) {
+        this.seen = new Map();
+        for (let i = 0; i < records.length; i++) this.remember(records[i], names[i]!);
+        this.remember(record, name);
+      }
     }
-    facts.push(fact);
+    records.push(record);
+    names.push(name);
+    this.values.push(value);
+  }
+
+  /** Every read of `log`, in its order, after this log's own. */
+  addAll(log: ReadLog): void {
+    for (let i = 0; i < log.records.length; i++) this.add(log.records[i], log.names[i]!, log.values[i]);
+  }
+
+  private remember(record: object | undefined, name: string): void {
+    let fields = this.seen!.get(record);
+    if (fields === undefined) this.seen!.set(record, (fields = new Set()));
+    fields.add(name);
   }
 }
+
+const NO_READS = new ReadLog();
 
 interface MemoEntry {
   value: unknown;
   /** The reads the computation made, replayed on each later use when tracing. */
-  reads: readonly Fact[];
+  reads: ReadLog;
 }
 
 /**
@@ -844,11 +882,12 @@ interface MemoEntry {
  * once per item: cheap, and it keeps the memo table free of dependency bookkeeping).
  */
 export class Context {
-  private readonly memos = new Map<string, MemoEntry>();
+  /** The interpreter's lets by name; created on first use (compiled code uses slots). */
+  private memos: Map<string, MemoEntry> | undefined;
   /** Innermost last: the criterion's log, then one per memo being computed. */
   private readLogs: ReadLog[] = [];
   private otherItemsCache: readonly Record<string, unknown>[] | undefined;
-  private paths: WeakMap<object, string> | undefined;
+  private paths: Map<object, string> | undefined;
 
   constructor(
     readonly schema: SchemaDescriptor,
@@ -879,37 +918,84 @@ export class Context {
     return this.otherItemsCache;
   }
 
-  /** The value of a let, computed at most once per line item. */
+  /** The value of a let, computed at most once per line item (the interpreter's cache, by name). */
   memo<T>(name: string, compute: () => T): T {
-    const entry = this.memos.get(name);
+    const memos = (this.memos ??= new Map());
+    const entry = memos.get(name);
     if (entry !== undefined) {
-      if (this.tracing) for (const fact of entry.reads) this.recordRead(fact);
+      if (this.tracing) this.replay(entry.reads);
       return entry.value as T;
     }
     if (!this.tracing) {
       const value = compute();
-      this.memos.set(name, { value, reads: [] });
+      memos.set(name, { value, reads: NO_READS });
       return value;
     }
-    const log = new ReadLog();
-    this.readLogs.push(log);
+    const log = this.openLog();
     let value: T;
     try {
       value = compute();
     } finally {
       this.readLogs.pop();
     }
-    this.memos.set(name, { value, reads: log.facts });
-    for (const fact of log.facts) this.recordRead(fact);
+    memos.set(name, { value, reads: log });
+    this.replay(log);
     return value;
   }
 
-  /** Start the next line item: clears item-dependent memos. */
+  /**
+   * The value of a let, computed at most once per line item: compiled evaluators' cache. Each let
+   * owns a slot number and a module-level `compute` function, so a hit allocates nothing; a slot
+   * belongs to the current item when its stamp is the current item's generation.
+   */
+  cached<T>(slot: number, compute: (context: Context) => T): T {
+    if (this.slotStamps[slot] === this.generation) {
+      if (this.tracing) this.replay(this.slotReads[slot]!);
+      return this.slotValues[slot] as T;
+    }
+    let value: T;
+    if (!this.tracing) {
+      value = compute(this);
+    } else {
+      const log = this.openLog();
+      try {
+        value = compute(this);
+      } finally {
+        this.readLogs.pop();
+      }
+      this.slotReads[slot] = log;
+      this.replay(log);
+    }
+    this.slotValues[slot] = value;
+    this.slotStamps[slot] = this.generation;
+    return value;
+  }
+
+  private readonly slotValues: unknown[] = [];
+  private readonly slotStamps: number[] = [];
+  private readonly slotReads: ReadLog[] = [];
+  private generation = 0;
+
+  /** A read log for a let being computed, innermost; the caller pops it. */
+  private openLog(): ReadLog {
+    const log = new ReadLog();
+    this.readLogs.push(log);
+    return log;
+  }
+
+  /** A cached let's reads, recorded again for the criterion (or let) using it. */
+  private replay(reads: ReadLog): void {
+    const log = this.readLogs[this.readLogs.length - 1];
+    if (log !== undefined) log.addAll(reads);
+  }
+
+  /** Start the next line item: clears item-dependent memos and slots. */
   beginItem(index: number): void {
     this.itemIndex = index;
     const item = this.items[index];
     this.item = isPlainObject(item) ? item : {};
-    this.memos.clear();
+    if (this.memos !== undefined && this.memos.size > 0) this.memos.clear();
+    this.generation++;
     this.otherItemsCache = undefined;
   }
 
@@ -918,15 +1004,29 @@ export class Context {
     this.readLogs = [new ReadLog()];
   }
   endReads(): Fact[] {
-    const facts = this.readLogs[0]?.facts ?? [];
+    const log = this.readLogs[0];
     this.readLogs = [];
+    if (log === undefined) return [];
+    const facts: Fact[] = [];
+    for (let i = 0; i < log.records.length; i++) {
+      const record = log.records[i];
+      const name = log.names[i]!;
+      facts.push({ fact: record === undefined ? name : factPath(this, record, name), value: log.values[i] });
+    }
     return facts;
   }
 
-  /** Called by `field` and `list` when tracing; reads outside `beginReads`/`endReads` are dropped. */
+  /** A read whose path is already known; reads outside `beginReads`/`endReads` are dropped. */
   recordRead(fact: Fact): void {
     const log = this.readLogs[this.readLogs.length - 1];
-    if (log !== undefined) log.add(fact);
+    if (log !== undefined) log.add(undefined, fact.fact, fact.value);
+  }
+
+  /** Called by `field` and `list` when tracing: field `name` of `record` (a record of the case)
+   *  read as `value` (null when absent). */
+  recordField(record: object, name: string, value: unknown): void {
+    const log = this.readLogs[this.readLogs.length - 1];
+    if (log !== undefined) log.add(record, name, value);
   }
 
   /** The JSON path of a record of the case (`` for the case itself, `items[1]`, `procedures[3]`). */
@@ -938,28 +1038,52 @@ export class Context {
   }
 
   /** Every element of every list in the case, nested lists included, by identity, with its path. Built once. */
-  private indexPaths(): WeakMap<object, string> {
-    const paths = new WeakMap<object, string>();
+  private indexPaths(): Map<object, string> {
+    const paths = new Map<object, string>();
+    const listFields = listFieldsOf(this.schema);
     const visit = (record: Record<string, unknown>, recordName: string, base: string): void => {
-      const descriptor = hasOwn(this.schema.records, recordName) ? this.schema.records[recordName] : undefined;
-      const lists: [string, string][] = recordName === "case" ? [["items", "item"]] : [];
-      for (const [name, field] of Object.entries(descriptor?.fields ?? {})) {
-        if (typeof field.type === "object" && "list" in field.type && name !== "items") lists.push([name, field.type.list]);
-      }
-      for (const [name, elementRecord] of lists) {
+      const lists = listFields.get(recordName);
+      if (lists === undefined) return;
+      for (let l = 0; l < lists.length; l++) {
+        const [name, elementRecord] = lists[l]!;
         const elements = record[name];
         if (!Array.isArray(elements)) continue;
-        elements.forEach((element, index) => {
-          if (typeof element !== "object" || element === null || paths.has(element)) return;
-          const path = `${base}${name}[${index}]`;
+        for (let index = 0; index < elements.length; index++) {
+          const element: unknown = elements[index];
+          if (typeof element !== "object" || element === null || paths.has(element)) continue;
+          const path = base + name + "[" + index + "]";
           paths.set(element, path);
-          visit(element as Record<string, unknown>, elementRecord, `${path}.`);
-        });
+          visit(element as Record<string, unknown>, elementRecord, path + ".");
+        }
       }
     };
     visit(this.input, "case", "");
     return paths;
   }
+}
+
+/** Each record's list fields as [field, element record]; the case's `items` first. */
+type ListFields = Map<string, readonly (readonly [string, string])[]>;
+
+const listFieldsBySchema = new WeakMap<SchemaDescriptor, ListFields>();
+
+/** The list fields of every record of a schema, worked out once per schema. */
+function listFieldsOf(schema: SchemaDescriptor): ListFields {
+  let table = listFieldsBySchema.get(schema);
+  if (table !== undefined) return table;
+  table = new Map();
+  const recordNames = Object.keys(schema.records);
+  if (!recordNames.includes("case")) recordNames.push("case");
+  for (const recordName of recordNames) {
+    const descriptor = hasOwn(schema.records, recordName) ? schema.records[recordName] : undefined;
+    const lists: [string, string][] = recordName === "case" ? [["items", "item"]] : [];
+    for (const [name, field] of Object.entries(descriptor?.fields ?? {})) {
+      if (typeof field.type === "object" && "list" in field.type && name !== "items") lists.push([name, field.type.list]);
+    }
+    table.set(recordName, lists);
+  }
+  listFieldsBySchema.set(schema, table);
+  return table;
 }
 
 /**
@@ -968,15 +1092,27 @@ export class Context {
  * Duration fields are returned in days. Records a read when tracing.
  */
 export function field(context: Context, recordName: string, record: unknown, name: string): unknown {
+  // The common read, small enough to be inlined at each call site (where the property load
+  // becomes monomorphic): a present value that is not a duration, not traced.
+  if (record !== null && record !== undefined && !context.tracing) {
+    const value = (record as Record<string, unknown>)[name];
+    if (value !== null && value !== undefined && (typeof value !== "string" || !mayBeDuration(value))) {
+      if (!(record instanceof Unknown)) return value;
+    }
+  }
+  return readField(context, recordName, record, name);
+}
+
+/** `field` in full: none and unknown records, absent values, durations and tracing. */
+function readField(context: Context, recordName: string, record: unknown, name: string): unknown {
   if (record === null || record === undefined) return null;
   if (record instanceof Unknown) return record;
   const target = record as Record<string, unknown>;
   const value = target[name];
   const absent = value === null || value === undefined;
   if (context.tracing || absent) {
-    const fact = factPath(context, target, name);
-    if (context.tracing) context.recordRead({ fact, value: absent ? null : value });
-    if (absent) return new Unknown([{ fact, label: labelOf(context.schema, recordName, name) }]);
+    if (context.tracing) context.recordField(target, name, absent ? null : value);
+    if (absent) return new Unknown([{ fact: factPath(context, target, name), label: labelOf(context.schema, recordName, name) }]);
   }
   if (typeof value === "string" && mayBeDuration(value) && isDurationField(context.schema, recordName, name)) {
     // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
@@ -1013,7 +1149,7 @@ function labelOf(schema: SchemaDescriptor, recordName: string, name: string): st
 export function list(context: Context, name: string): readonly Record<string, unknown>[] | Unknown {
   const value = context.input[name];
   const present = Array.isArray(value);
-  if (context.tracing) context.recordRead({ fact: name, value: present ? value : null });
+  if (context.tracing) context.recordField(context.input, name, present ? value : null);
   if (present) return value as Record<string, unknown>[];
   return new Unknown([{ fact: name, label: labelOf(context.schema, "case", name) }]);
 }
@@ -1257,7 +1393,7 @@ export type Outcome =
 
 export type Status = "met" | "not_met" | "unknown";
 
-export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle";
+export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note";
 
 export interface Fact {
   fact: string;
@@ -1293,8 +1429,8 @@ export interface CriterionSpec {
   citation: string;
   description: string;
   line: number;
-  /** For `require`, the condition that must hold. For exclusions, the `when` condition; absent
-   *  when the exclusion is unconditional. */
+  /** For `require`, the condition that must hold. For exclusions and notes, the `when`
+   *  condition; absent when the exclusion or note is unconditional. */
   condition?(context: Context): Tri;
 }
 
@@ -1305,7 +1441,8 @@ export interface CriterionTrace {
   citation: string;
   description: string;
   line: number;
-  /** met: the criterion does not stand in the way of approval. */
+  /** met: the criterion does not stand in the way of approval. For a note: met when it does not
+   *  apply (condition false), not_met when it applies, unknown when that is unknown. */
   status: Status;
   facts: Fact[];
   missing: Missing[];
@@ -1315,6 +1452,14 @@ export interface Reason {
   rule: string;
   criterion: string;
   effect: CriterionEffect;
+  citation: string;
+  description: string;
+}
+
+/** A caution for the reviewer: a `note` criterion that applies to the item. Never changes the outcome. */
+export interface Note {
+  rule: string;
+  criterion: string;
   citation: string;
   description: string;
 }
@@ -1340,6 +1485,9 @@ export interface ItemDetermination {
   rules: RuleApplication[];
   reasons: Reason[];
   missing: MissingDocumentation[];
+  /** The notes of the rules that apply whose condition holds or that have none, in rule and
+   *  criterion order. A note whose condition is unknown is left out. */
+  notes: Note[];
   /** Every criterion of every rule that applies or may apply; empty when not tracing. */
   trace: CriterionTrace[];
 }
@@ -1358,14 +1506,16 @@ export interface EvaluateOptions {
 /** The outcome each level of criteria produces when one of its criteria is not met, strongest first. */
 const LEVEL_OUTCOMES = ["not_covered", "not_separately_billable", "denied"] as const;
 
+/** A criterion's level in LEVEL_OUTCOMES; -1 for a note, which takes part in no level. */
 function levelOf(effect: CriterionEffect): number {
-  return effect === "not_covered" ? 0 : effect === "bundle" ? 1 : 2;
+  return effect === "not_covered" ? 0 : effect === "bundle" ? 1 : effect === "note" ? -1 : 2;
 }
 
 /**
  * Whether a criterion stands in the way of approval. A `require` is met when its condition holds;
  * an exclusion (`deny`, `not covered`, `bundle`) is met when its `when` condition does not hold,
- * and never met when it has no condition.
+ * and never met when it has no condition. A `note` reads like an exclusion (not_met: it applies)
+ * but never stands in the way: the outcome, reasons and missing documentation ignore notes.
  */
 export function criterionStatus(effect: CriterionEffect, condition: Tri | undefined): Status {
   if (condition instanceof Unknown) return "unknown";
@@ -1408,11 +1558,21 @@ function outcomeOf(rules: readonly EvaluatedRule[]): Outcome {
   return "approved";
 }
 
+/** A criterion's condition for the current item; undefined for an unconditional exclusion. */
+function conditionOf(context: Context, criterion: CriterionSpec): Tri | undefined {
+  return criterion.condition === undefined ? undefined : criterion.condition(context);
+}
+
+/** Whether the policy is in effect on the date of service (both ends included). */
+function inEffect(policy: PolicyInfo, dos: IsoDate): boolean {
+  return !(dos < policy.effective || (policy.expires !== undefined && dos > policy.expires));
+}
+
 function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): EvaluatedRule {
   const criteria: EvaluatedCriterion[] = [];
   for (const criterion of rule.criteria) {
     if (context.tracing) context.beginReads();
-    const condition = criterion.condition === undefined ? undefined : criterion.condition(context);
+    const condition = conditionOf(context, criterion);
     const facts = context.tracing ? context.endReads() : [];
     criteria.push({
       spec: criterion,
@@ -1440,7 +1600,7 @@ function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumenta
   for (const rule of rules) {
     if (rule.applies instanceof Unknown) need(rule.applies, rule.spec.id);
     for (const criterion of rule.criteria)
-      if (criterion.unknown !== undefined) need(criterion.unknown, criterion.spec.id);
+      if (criterion.unknown !== undefined && criterion.spec.effect !== "note") need(criterion.unknown, criterion.spec.id);
   }
   return [...byFact.values()];
 }
@@ -1449,7 +1609,7 @@ function reasonsOf(rules: readonly EvaluatedRule[]): Reason[] {
   const reasons: Reason[] = [];
   for (const rule of rules) {
     for (const { spec, status } of rule.criteria) {
-      if (status !== "not_met") continue;
+      if (status !== "not_met" || spec.effect === "note") continue;
       reasons.push({
         rule: rule.spec.id,
         criterion: spec.id,
@@ -1460,6 +1620,18 @@ function reasonsOf(rules: readonly EvaluatedRule[]): Reason[] {
     }
   }
   return reasons;
+}
+
+/** The notes that apply (not_met) in rules that apply: unknown notes are not shown. */
+function notesOf(rules: readonly EvaluatedRule[]): Note[] {
+  const notes: Note[] = [];
+  for (const rule of rules) {
+    for (const { spec, status } of rule.criteria) {
+      if (spec.effect !== "note" || status !== "not_met") continue;
+      notes.push({ rule: rule.spec.id, criterion: spec.id, citation: spec.citation, description: spec.description });
+    }
+  }
+  return notes;
 }
 
 function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
@@ -1491,8 +1663,8 @@ function determineItem(
   context.beginItem(index);
   const code = String(context.item.code);
   const dos = context.dos;
-  const base = { index, code, rules: [] as RuleApplication[], reasons: [] as Reason[], missing: [], trace: [] };
-  if (dos < policy.effective || (policy.expires !== undefined && dos > policy.expires)) {
+  const base = { index, code, rules: [] as RuleApplication[], reasons: [] as Reason[], missing: [], notes: [], trace: [] };
+  if (!inEffect(policy, dos)) {
     return { ...base, outcome: "policy_not_in_effect" };
   }
   const applications: RuleApplication[] = [];
@@ -1522,6 +1694,7 @@ function determineItem(
     rules: applications,
     reasons: reasonsOf(outcome === "pended" ? relevant : definite),
     missing: outcome === "pended" ? missingDocumentation(relevant) : [],
+    notes: notesOf(definite),
     trace: context.tracing ? traceOf(relevant) : [],
   };
 }
@@ -1541,4 +1714,96 @@ export function determine(
   const items: ItemDetermination[] = [];
   for (let index = 0; index < context.items.length; index++) items.push(determineItem(context, policy, rules, index));
   return { policy, dateOfService: context.dos, items };
+}
+
+/**
+ * The outcome of every line item, in order: exactly `determine(...).items.map((i) => i.outcome)`,
+ * without reasons, missing documentation, trace or rule applications, and stopping at the first
+ * criterion that settles the outcome. `input` must already be a valid case.
+ */
+export function decideOutcomes(
+  policy: PolicyInfo,
+  schema: SchemaDescriptor,
+  rules: readonly RuleSpec[],
+  input: Record<string, unknown>,
+): Outcome[] {
+  const context = new Context(schema, input, false);
+  const outcomes: Outcome[] = [];
+  const applies: Tri[] = new Array<Tri>(rules.length);
+  for (let index = 0; index < context.items.length; index++) {
+    outcomes.push(decideItem(context, policy, rules, index, applies));
+  }
+  return outcomes;
+}
+
+/**
+ * `determineItem`'s outcome, short-circuited. determineItem takes `certain` = outcomeOf(rules that
+ * apply) and `possible` = outcomeOf(rules that apply or may apply), and pends unless they agree.
+ * Walking the levels strongest first, at each level: a not_met criterion of an applying rule gives
+ * that level's outcome to both; otherwise an unknown one pends `certain`; otherwise any criterion
+ * of a possibly applying rule that is not met decides `possible` at this level while `certain`
+ * goes on to a different outcome: pended either way. With no applying rule at all, `certain` is
+ * "no_applicable_policy", which `possible` never is: pended.
+ */
+function decideItem(
+  context: Context,
+  policy: PolicyInfo,
+  rules: readonly RuleSpec[],
+  index: number,
+  applies: Tri[],
+): Outcome {
+  context.beginItem(index);
+  if (!inEffect(policy, context.dos)) return "policy_not_in_effect";
+  let definite = 0;
+  let possible = 0;
+  for (let r = 0; r < rules.length; r++) {
+    const applicability = rules[r]!.applies(context);
+    applies[r] = applicability;
+    if (applicability === true) definite++;
+    else if (applicability instanceof Unknown) possible++;
+  }
+  if (definite === 0) return possible === 0 ? "no_applicable_policy" : "pended";
+  const levels = levelPlan(rules);
+  for (let level = 0; level < LEVEL_OUTCOMES.length; level++) {
+    const byRule = levels[level]!;
+    let unknown = false;
+    for (let r = 0; r < rules.length; r++) {
+      if (applies[r] !== true) continue;
+      const criteria = byRule[r]!;
+      for (let i = 0; i < criteria.length; i++) {
+        const criterion = criteria[i]!;
+        const status = criterionStatus(criterion.effect, conditionOf(context, criterion));
+        if (status === "not_met") return LEVEL_OUTCOMES[level]!;
+        if (status === "unknown") unknown = true;
+      }
+    }
+    if (unknown) return "pended";
+    if (possible === 0) continue;
+    for (let r = 0; r < rules.length; r++) {
+      if (!(applies[r] instanceof Unknown)) continue;
+      const criteria = byRule[r]!;
+      for (let i = 0; i < criteria.length; i++) {
+        const criterion = criteria[i]!;
+        if (criterionStatus(criterion.effect, conditionOf(context, criterion)) !== "met") return "pended";
+      }
+    }
+  }
+  return "approved";
+}
+
+/** Each rule's criteria grouped by level: `[level][rule]`, in the rule's order; notes are in none. */
+type LevelPlan = readonly (readonly (readonly CriterionSpec[])[])[];
+
+const levelPlans = new WeakMap<readonly RuleSpec[], LevelPlan>();
+
+/** The level plan of a rule table, built on its first decision. */
+function levelPlan(rules: readonly RuleSpec[]): LevelPlan {
+  let plan = levelPlans.get(rules);
+  if (plan === undefined) {
+    plan = LEVEL_OUTCOMES.map((_, level) =>
+      rules.map((rule) => rule.criteria.filter((criterion) => levelOf(criterion.effect) === level)),
+    );
+    levelPlans.set(rules, plan);
+  }
+  return plan;
 }

@@ -64,6 +64,15 @@ export const When = keyword("when", "When");
 export const Require = keyword("require", "Require");
 export const Deny = keyword("deny", "Deny");
 export const Bundle = keyword("bundle", "Bundle");
+/** `note` starts a criterion but stays usable as a name (a field `note: text`): it is also an
+ *  Identifier. No criterion follows where a name could, so the two readings never compete. */
+export const Note = createToken({
+  name: "Note",
+  pattern: /note/,
+  longer_alt: Identifier,
+  categories: [Identifier],
+  label: "`note`",
+});
 export const And = keyword("and", "And");
 export const Or = keyword("or", "Or");
 export const Not = keyword("not", "Not");
@@ -108,6 +117,7 @@ const keywords: TokenType[] = [
   Require,
   Deny,
   Bundle,
+  Note,
   And,
   Or,
   Not,

@@ -17,6 +17,7 @@ const nameAfter = new Map<TokenType, string>([
   [T.Deny, "a criterion id"],
   [T.NotCovered, "a criterion id"],
   [T.Bundle, "a criterion id"],
+  [T.Note, "a criterion id"],
   [T.Sum, "a field name"],
   [T.By, "a date field name"],
   [T.To, "a date field name"],

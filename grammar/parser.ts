@@ -216,6 +216,10 @@ class PolParser extends CstParser {
     this.OPTION(() => this.CONSUME(T.Citation));
     this.CONSUME(T.For);
     this.CONSUME2(T.Identifier, { LABEL: "codes" });
+    this.MANY2(() => {
+      this.CONSUME(T.Comma);
+      this.CONSUME3(T.Identifier, { LABEL: "codes" });
+    });
     this.OPTION2(() => {
       this.CONSUME(T.When);
       this.SUBRULE(this.expression, { ARGS: [false] });
@@ -226,7 +230,7 @@ class PolParser extends CstParser {
   /** A criterion has no terminator: the keyword of whatever follows ends it. */
   private criterion = this.RULE("criterion", () => {
     this.OR({
-      ERR_MSG: "`require`, `deny`, `not covered` or `bundle`",
+      ERR_MSG: "`require`, `deny`, `not covered`, `bundle` or `note`",
       DEF: [
         {
           ALT: () => {
@@ -241,6 +245,7 @@ class PolParser extends CstParser {
               { ALT: () => this.CONSUME(T.Deny, { LABEL: "effect" }) },
               { ALT: () => this.CONSUME(T.NotCovered, { LABEL: "effect" }) },
               { ALT: () => this.CONSUME(T.Bundle, { LABEL: "effect" }) },
+              { ALT: () => this.CONSUME(T.Note, { LABEL: "effect" }) },
             ]);
             this.SUBRULE2(this.criterionHead);
             this.OPTION(() => {

@@ -201,8 +201,8 @@ export interface RuleDecl extends NodeBase {
   id: Identifier;
   title: StringLiteral;
   citation?: Citation;
-  /** The code set the rule binds to. */
-  codes: Identifier;
+  /** The code sets the rule binds to, at least one: an item whose code is in any of them. */
+  codes: Identifier[];
   /** Further binding condition on the line item. */
   when?: Expression;
   criteria: Criterion[];
@@ -213,8 +213,10 @@ export interface RuleDecl extends NodeBase {
  * - require: its condition must hold; when it does not, the item is denied.
  * - deny / not_covered / bundle: exclusions; when their condition holds (or they have none),
  *   the item is denied, not covered, or not separately billable.
+ * - note: never changes the outcome; when its condition holds (or it has none) the item's
+ *   determination carries it as a caution for the reviewer.
  */
-export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle";
+export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note";
 
 export interface Criterion extends NodeBase {
   kind: "Criterion";
@@ -223,7 +225,7 @@ export interface Criterion extends NodeBase {
   id: Identifier;
   citation?: Citation;
   description?: StringLiteral;
-  /** For `require` the condition that must hold; for exclusions the `when` condition (optional). */
+  /** For `require` the condition that must hold; for exclusions and notes the `when` condition (optional). */
   condition?: Expression;
 }
 

@@ -8,8 +8,10 @@ import {
   determine,
   field,
   inCodes,
+  or,
   validateCase,
   type CaseError,
+  type CodeSet,
   type CriterionSpec,
   type Determination,
   type EvaluateOptions,
@@ -60,7 +62,7 @@ export function policyInfo(policy: CheckedPolicy): PolicyInfo {
 }
 
 function ruleSpec(evaluator: Evaluator, rule: CheckedRule): RuleSpec {
-  const codes = evaluator.codeSet(rule.codeSet);
+  const codeSets = rule.codeSets.map((name) => evaluator.codeSet(name));
   const when = rule.decl.when;
   return {
     id: rule.id,
@@ -68,7 +70,7 @@ function ruleSpec(evaluator: Evaluator, rule: CheckedRule): RuleSpec {
     citation: rule.citation,
     applies: (ctx) =>
       and(
-        inCodes(field(ctx, ITEM_RECORD, ctx.item, "code"), codes),
+        inAnyCodeSet(field(ctx, ITEM_RECORD, ctx.item, "code"), codeSets),
         when ? (evaluator.value(when, ctx, []) as Tri) : true,
       ),
     criteria: rule.criteria.map((criterion): CriterionSpec => {
@@ -84,6 +86,11 @@ function ruleSpec(evaluator: Evaluator, rule: CheckedRule): RuleSpec {
       return spec;
     }),
   };
+}
+
+/** Whether a code is in any of a rule's code sets (`for a, b`). */
+function inAnyCodeSet(code: unknown, codeSets: readonly CodeSet[]): Tri {
+  return codeSets.length === 1 ? inCodes(code, codeSets[0]!) : or(...codeSets.map((set) => inCodes(code, set)));
 }
 
 /** The determination for a case that has already passed `validateCase`. */

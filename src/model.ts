@@ -90,7 +90,8 @@ export interface CheckedRule {
   id: string;
   title: string;
   citation: string;
-  codeSet: string;
+  /** The code sets the rule binds to (at least one): the item's code is in any of them. */
+  codeSets: string[];
   criteria: CheckedCriterion[];
 }
 

@@ -83,6 +83,17 @@ describe("rules and criteria", () => {
     expect(result.policy!.rules[0]!.criteria.map((c) => c.condition)).toEqual([expect.anything(), undefined, undefined]);
   });
 
+  it("accepts notes with or without a condition, but wants their citation and description", () => {
+    const result = checkPolicy(rule("r", '  note N1 [D.1] "always"\n  note N2 [D.2] "sometimes" when count procedures >= 2\n'));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.policy!.rules[0]!.criteria.map((c) => [c.effect, c.condition?.kind])).toEqual([
+      ["note", undefined],
+      ["note", "BinaryExpression"],
+    ]);
+    const bare = checkPolicy(rule("r", "  note N1 when true\n"));
+    expect(bare.diagnostics.map((d) => d.code)).toEqual(["POL4001", "POL4006"]);
+  });
+
   it("reports `require` without a condition (POL4005) in a tree the parser hands over", () => {
     // The grammar itself insists on a condition after `require`; the AST allows its absence, so
     // the checker guards the contract for trees built by other means.
@@ -115,7 +126,7 @@ describe("rules and criteria", () => {
     );
     expect(result.diagnostics).toEqual([]);
     const [checked] = result.policy!.rules;
-    expect(checked).toMatchObject({ id: "r", title: "A rule", citation: "", codeSet: "sij_injection" });
+    expect(checked).toMatchObject({ id: "r", title: "A rule", citation: "", codeSets: ["sij_injection"] });
     expect(checked!.criteria.map((c) => [c.id, c.effect, c.citation, c.description, c.line, c.condition?.kind])).toEqual([
       ["B1", "require", "D.I.B.1", "relief", 14, "BooleanLiteral"],
       ["C", "not_covered", "D.II", "never", 15, "BooleanLiteral"],

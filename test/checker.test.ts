@@ -135,6 +135,8 @@ describe("names", () => {
     expect(inCodes).toMatchObject({ code: "POL2003", message: "unknown code set `sij_injectoin`", help: "did you mean `sij_injection`?", text: "sij_injectoin" });
     const forCodes = single(checkPolicy(ruleWith("true").replace("for sij_injection", "for sij_injections")));
     expect(forCodes).toMatchObject({ code: "POL2003", message: "unknown code set `sij_injections`", text: "sij_injections" });
+    const second = single(checkPolicy(ruleWith("true").replace("for sij_injection", "for sij_injection, sij_injectoin")));
+    expect(second).toMatchObject({ code: "POL2003", message: "unknown code set `sij_injectoin`", text: "sij_injectoin" });
   });
 
   it("reports an unknown enum member against the other operand's enum (POL2009)", () => {

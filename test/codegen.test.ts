@@ -125,10 +125,17 @@ describe("generateModule on the fixture", () => {
     expect(output).not.toContain("unusedLet");
   });
 
-  it("memoises each let under its pol name in a function named after it", () => {
-    expect(output).toMatch(/\/\*\* prior SIJ injections \*\/\nfunction sijHistory\(c: Context\): View \{\n\s+return c\.memo<View>\("sij_history"/);
-    expect(output).toMatch(/\/\*\* the latest SIJ injection \*\/\nfunction lastSij\(c: Context\) \{\n\s+return c\.memo\("last_sij"/);
-    expect(output).toMatch(/function wellRelieved\(c: Context\): Tri \{/);
+  it("caches each let in its own slot, in a function named after it with a compute function beside it", () => {
+    const slot = (fn: string): string => new RegExp(`function ${fn}\\(c: Context\\)[^{]*\\{\\n\\s+return c\\.cached\\((\\d+), `).exec(output)?.[1] ?? "";
+    expect(output).toMatch(/\/\*\* prior SIJ injections \*\/\nfunction sijHistory\(c: Context\): View \{\n\s+return c\.cached\(\d+, computeSijHistory\);/);
+    expect(output).toMatch(/function computeSijHistory\(c: Context\): View \{\n\s+return \{/);
+    expect(output).toMatch(/\/\*\* the latest SIJ injection \*\/\nfunction lastSij\(c: Context\) \{\n\s+return c\.cached\(\d+, computeLastSij\);/);
+    expect(output).toMatch(/function wellRelieved\(c: Context\): Tri \{\n\s+return c\.cached\(\d+, computeWellRelieved\);/);
+    // Distinct lets never share a slot.
+    const slots = ["sijHistory", "lastSij", "wellRelieved"].map(slot);
+    expect(slots.every((s) => s !== "")).toBe(true);
+    expect(new Set(slots).size).toBe(3);
+    expect(output).not.toContain("c.memo(");
   });
 
   it("precedes every criterion function with its citation, description and .pol line", () => {

@@ -28,10 +28,11 @@ codes sij_injection "sacroiliac joint injection" = cpt {27096,64451 , g0260}
 let sij_history "prior SIJ injections" =
     procedures   where code in sij_injection
 let last_sij "the latest SIJ injection" = latest sij_history
-rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B] for sij_injection when item.purpose == therapeutic
+rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B] for sij_injection ,other_codes when item.purpose == therapeutic
 require B1 [D.I.B.1] "the last SIJ injection gave at least 75% relief" last_sij.relief >= 75%
 deny C6 [D.I.C.6] "herpes zoster" when item.diagnosis in herpes_zoster
-not   covered US [US] "not covered" bundle C1 [C.1] "bundled"`,
+not   covered US [US] "not covered" bundle C1 [C.1] "bundled"
+note C4 [D.I.C.4] "long-term use may be reviewed"   when count sij_history >= 4 note N [N] "always"`,
       `policy truecare.sij
   title "Sacroiliac joint procedures"
   payer "TrueCare"
@@ -46,7 +47,7 @@ let sij_history "prior SIJ injections" = procedures where code in sij_injection
 let last_sij "the latest SIJ injection" = latest sij_history
 
 rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B]
-  for sij_injection when item.purpose == therapeutic
+  for sij_injection, other_codes when item.purpose == therapeutic
 
   require B1 [D.I.B.1] "the last SIJ injection gave at least 75% relief"
     last_sij.relief >= 75%
@@ -57,6 +58,11 @@ rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B]
   not covered US [US] "not covered"
 
   bundle C1 [C.1] "bundled"
+
+  note C4 [D.I.C.4] "long-term use may be reviewed"
+    when count sij_history >= 4
+
+  note N [N] "always"
 `,
     );
   });

@@ -51,7 +51,7 @@ function fileOf(source: string): string {
 describe("docs/language.md examples", () => {
   it("has examples of every construct", () => {
     const all = blocks.map((block) => block.source).join("\n");
-    for (const construct of ["schema ", "enum ", "record ", "dated by", " to end", "case {", "item {", "codes ", "let ", "rule ", "require ", "deny ", "not covered ", "bundle ", " where ", " within ", "count ", "some ", "no ", "latest ", "earliest ", "sum ", "coverage of ", "time since ", "time between ", "all(", "any(", " as percent", " in ", " not in ", "other_items", "dos", "expires"]) {
+    for (const construct of ["schema ", "enum ", "record ", "dated by", " to end", "case {", "item {", "codes ", "let ", "rule ", "require ", "deny ", "not covered ", "bundle ", "note ", " where ", " within ", "count ", "some ", "no ", "latest ", "earliest ", "sum ", "coverage of ", "time since ", "time between ", "all(", "any(", " as percent", " in ", " not in ", "other_items", "dos", "expires"]) {
       expect(all, construct).toContain(construct);
     }
   });

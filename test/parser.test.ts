@@ -158,7 +158,7 @@ describe("policy files", () => {
     expect(rule.id.name).toBe("therapeutic_sij");
     expect(rule.title.value).toBe("Therapeutic SIJ injection");
     expect(rule.citation?.text).toBe("D.I.B");
-    expect(rule.codes.name).toBe("sij_injection");
+    expect(rule.codes.map((codes) => codes.name)).toEqual(["sij_injection"]);
     expect(shape(rule.when!)).toBe("(== (. item purpose) therapeutic)");
     expect(
       rule.criteria.map((c) => [c.effect, c.id.name, c.citation?.text, shape(c.condition!)]),
@@ -369,7 +369,9 @@ describe("lets and rules", () => {
          deny A3 [S.3] "always denied"
          not covered A4 [S.4] "not covered" when c
          not    covered A5 [S.5]
-         bundle A6 [S.6] "bundled" when d or e`,
+         bundle A6 [S.6] "bundled" when d or e
+         note A7 [S.7] "a caution" when f
+         note A8 [S.8] "always a caution"`,
       "RuleDecl",
     );
     expect(rule.citation).toBeUndefined();
@@ -389,6 +391,27 @@ describe("lets and rules", () => {
       ["not_covered", "A4", "S.4", "not covered", "c"],
       ["not_covered", "A5", "S.5", undefined, undefined],
       ["bundle", "A6", "S.6", "bundled", "(or d e)"],
+      ["note", "A7", "S.7", "a caution", "f"],
+      ["note", "A8", "S.8", "always a caution", undefined],
+    ]);
+  });
+
+  it("binds a rule to several code sets separated by commas", () => {
+    const rule = declaration('rule r "t" for imaging, contrast ,dye when true\n  bundle B [B] "b"', "RuleDecl");
+    expect(rule.codes.map((codes) => codes.name)).toEqual(["imaging", "contrast", "dye"]);
+    expect(rule.codes[1]!.span.start.column).toBe(25);
+    expect(shape(rule.when!)).toBe("true");
+  });
+
+  it("reads `note` as a name everywhere but at the start of a criterion", () => {
+    const [letNote, rule] = declarations(
+      'let note = 1\nrule r "t" for s\n  require note [S.1] "d" note >= 1\n  note N [S.2] "n" when note.x\n  deny D [S.3] "d"\n',
+    ) as [LetDecl, RuleDecl];
+    expect(letNote.name.name).toBe("note");
+    expect(rule.criteria.map((c) => [c.effect, c.id.name, c.condition && shape(c.condition)])).toEqual([
+      ["require", "note", "(>= note 1)"],
+      ["note", "N", "(. note x)"],
+      ["deny", "D", undefined],
     ]);
   });
 

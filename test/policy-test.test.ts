@@ -188,7 +188,7 @@ describe("pol test on failing files", () => {
     expect(err).toBe(
       [
         `error: \`${failing("malformed")}\` could not be run:`,
-        "  tests[0].expect[0].reason: unknown key; expected `outcome`, `reasons`, `missing`",
+        "  tests[0].expect[0].reason: unknown key; expected `outcome`, `reasons`, `missing`, `notes`",
         "  tests[0].expect[0].outcome: expected one of `approved`, `denied`, `pended`, `not_covered`, " +
           "`not_separately_billable`, `policy_not_in_effect`, `no_applicable_policy`, found `aproved`",
         "  tests[1].name: expected the test's name, found nothing",
@@ -366,6 +366,41 @@ describe("the two engines", () => {
   });
 });
 
+describe("expected notes", () => {
+  const checked = checkFile("policies/truecare/sacroiliac-joint-procedures.pol");
+  const policy = checked.policy!;
+  const interpreter = { evaluate: (input: Record<string, unknown>) => interpret(policy, input, { trace: true }) };
+  const withDevice = (notes?: string[]): PolicyTest => ({
+    name: "device",
+    case: {
+      date_of_service: "2025-09-15",
+      items: [{ code: "27096", side: "left", purpose: "therapeutic", diagnosis: "M46.1" }],
+      return_of_pain: true,
+      conservative_therapy_planned: true,
+      implanted_device: true,
+      device_interrogation_report: true,
+      procedures: [
+        { code: "27096", date: "2025-06-02", side: "left", purpose: "diagnostic", relief: 80, functional_improvement: true },
+      ],
+    },
+    expect: [{ outcome: "approved", ...(notes ? { notes } : {}) }],
+  });
+
+  it("compares notes as a set when the test gives them, and ignores them otherwise", () => {
+    expect(checked.diagnostics).toEqual([]);
+    expect(runPolicyTest(withDevice(), policy, interpreter, new Coverage()).passed).toBe(true);
+    expect(runPolicyTest(withDevice(["D3_device"]), policy, interpreter, new Coverage()).passed).toBe(true);
+    const result = runPolicyTest(withDevice(["D3_devise"]), policy, interpreter, new Coverage());
+    expect(result.failures).toHaveLength(1);
+    expect(renderFailure(result.failures[0]!)).toEqual([
+      "items[0] (27096): - expected, + actual",
+      "  - notes: {D3_devise}",
+      "  + notes: {D3_device}",
+      "  note: `D3_devise` is not a criterion of truecare.sij",
+    ]);
+  });
+});
+
 describe("diffs", () => {
   it("finds the first differing paths, treating undefined as absent", () => {
     const left = { a: 1, b: [1, 2, { c: "x" }], d: undefined, e: { f: true } };
@@ -429,6 +464,10 @@ describe("test file shape", () => {
     [
       { ...ok, tests: [{ name: "a", case: {}, expect: [{ outcome: "approved", reasons: ["B1", 2] }] }] },
       "tests[0].expect[0].reasons: expected a list of criterion ids (strings), found a list",
+    ],
+    [
+      { ...ok, tests: [{ name: "a", case: {}, expect: [{ outcome: "approved", notes: "C4" }] }] },
+      "tests[0].expect[0].notes: expected a list of criterion ids (strings), found `C4`",
     ],
     [[], 'expected an object `{ "policy": ..., "tests": [...] }`, found a list'],
   ])("rejects %j", (json, message) => {

@@ -64,6 +64,7 @@ const denied: ItemDetermination = {
     },
   ],
   missing: [],
+  notes: [],
   trace: [b1, b4],
 };
 
@@ -80,6 +81,7 @@ const pended: ItemDetermination = {
       criteria: ["B4", "B5"],
     },
   ],
+  notes: [],
   trace: [
     {
       ...b4,
@@ -118,6 +120,7 @@ const bundled: ItemDetermination = {
     },
   ],
   missing: [],
+  notes: [],
   trace: [
     {
       rule: "guidance",
@@ -208,6 +211,7 @@ describe("renderText", () => {
           rules: [],
           reasons: [],
           missing: [],
+          notes: [],
           trace: [],
         },
         {
@@ -217,6 +221,7 @@ describe("renderText", () => {
           rules: [],
           reasons: [],
           missing: [],
+          notes: [],
           trace: [],
         },
       ],
@@ -335,6 +340,72 @@ describe("renderText", () => {
     );
   });
 
+  it("lists the notes that apply as cautions, apart from the criteria that decided", () => {
+    const longTerm: CriterionTrace = {
+      rule: "therapeutic_sij",
+      criterion: "C4",
+      effect: "note",
+      citation: "D.I.C.4",
+      description: "long-term continuation may be subject to medical necessity review",
+      line: 30,
+      status: "not_met",
+      facts: [],
+      missing: [],
+    };
+    const approved: ItemDetermination = {
+      ...denied,
+      outcome: "approved",
+      reasons: [],
+      notes: [
+        {
+          rule: "therapeutic_sij",
+          criterion: "C4",
+          citation: "D.I.C.4",
+          description: longTerm.description,
+        },
+      ],
+      trace: [{ ...b4 }, longTerm],
+    };
+    // A pended item's rationale lists what is not known to be met: never a note, even an unknown one.
+    const pendedWithNote: ItemDetermination = {
+      ...pended,
+      trace: [...pended.trace, { ...longTerm, status: "unknown" }],
+    };
+    expect(renderText({ ...determination, items: [approved, pendedWithNote] }, { explain: true })).toBe(
+      [
+        'TrueCare MM-1463 "Sacroiliac joint procedures", version 2025-02-26 — date of service 2025-08-01',
+        "",
+        "Line 1 — CPT 27096: APPROVED",
+        "  Rationale:",
+        "    [D.I.B.4] at least two months since the last SIJ injection — met (procedures[1].date =",
+        "      2025-05-02)",
+        "  Cautions:",
+        "    - [D.I.C.4] long-term continuation may be subject to medical necessity review (note C4)",
+        "  Trace:",
+        '    Rule therapeutic_sij [D.I.B] "Therapeutic SIJ injection": applies',
+        "      met      [D.I.B.4] require B4: at least two months since the last SIJ injection",
+        "               facts: procedures[1].date = 2025-05-02",
+        "      not met  [D.I.C.4] note C4: long-term continuation may be subject to medical necessity review",
+        "",
+        "Line 2 — HCPCS G0260: PENDED for documentation",
+        "  Rationale:",
+        "    [D.I.B.4] at least two months since the last SIJ injection — unknown (procedures[1].date not",
+        "      documented)",
+        "  Documentation needed:",
+        "    - date of the procedure (procedures[1].date), needed for B4, B5",
+        "  Trace:",
+        '    Rule therapeutic_sij [D.I.B] "Therapeutic SIJ injection": applies',
+        "      unknown  [D.I.B.4] require B4: at least two months since the last SIJ injection",
+        "               facts: procedures[1].date not documented",
+        "      unknown  [D.I.C.4] note C4: long-term continuation may be subject to medical necessity review",
+        "",
+      ].join("\n"),
+    );
+    const json = JSON.parse(renderJson({ ...determination, items: [approved] }));
+    expect(json.items[0].notes).toEqual(approved.notes);
+    expect(Object.keys(json.items[0].notes[0])).toEqual(["rule", "criterion", "citation", "description"]);
+  });
+
   it("shows lists read whole by their size and long text shortened", () => {
     const listed: ItemDetermination = {
       ...denied,
@@ -405,6 +476,7 @@ describe("renderJson", () => {
       "rules",
       "reasons",
       "missing",
+      "notes",
       "trace",
     ]);
   });
@@ -421,6 +493,7 @@ describe("renderJson", () => {
           rules: [],
           reasons: [],
           missing: [],
+          notes: [],
           trace: [],
         },
       ],
@@ -445,6 +518,7 @@ describe("renderJson", () => {
       "rules": [],
       "reasons": [],
       "missing": [],
+      "notes": [],
       "trace": []
     }
   ]

@@ -24,6 +24,7 @@ const effects: Record<string, CriterionEffect> = {
   require: "require",
   deny: "deny",
   bundle: "bundle",
+  note: "note",
 };
 
 export class DeclarationBuilder {
@@ -174,7 +175,7 @@ export class DeclarationBuilder {
           id: this.expressions.identifier(token(cst, "name")),
           title: this.expressions.string(token(cst, "StringLiteral")),
           ...(citation !== undefined ? { citation: this.citation(citation) } : {}),
-          codes: this.expressions.identifier(token(cst, "codes")),
+          codes: tokens(cst, "codes").map((codes) => this.expressions.identifier(codes)),
           ...(when !== undefined ? { when: this.expressions.expression(when) } : {}),
           criteria: nodes(cst, "criterion").map((criterion) => this.criterion(criterion)),
           span,

@@ -258,6 +258,7 @@ export class ExpressionBuilder {
       case "StringLiteral":
         return this.string(literal);
       case "Identifier":
+      case "Note": // a contextual keyword, a name everywhere but at the start of a criterion
       case "Item":
         return { kind: "NameRef", name: text, span };
       default:

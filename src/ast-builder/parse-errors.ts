@@ -9,6 +9,7 @@ import type { SourcePositions } from "./positions.js";
 /** Tokens that can end an operand: after one of them, `=` was probably meant as `==`. */
 const operandEnd = new Set([
   "Identifier",
+  "Note",
   "Item",
   "RParen",
   "NumberLiteral",
@@ -88,7 +89,7 @@ function helpFor(token: IToken, previous: IToken | undefined, message: string): 
   if (message.startsWith("expected `for` "))
     return "a rule names the code set it applies to: `for CODESET`";
   if (token.tokenType.name === "Citation" && previous !== undefined) {
-    if (["Require", "Deny", "NotCovered", "Bundle"].includes(previous.tokenType.name)) {
+    if (["Require", "Deny", "NotCovered", "Bundle", "Note"].includes(previous.tokenType.name)) {
       return 'a criterion starts with its id, e.g. `require B1 [D.I.B.1] "..."`';
     }
   }

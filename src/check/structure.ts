@@ -58,7 +58,7 @@ export function checkRules(file: SourceFile, expressions: ExpressionChecker, dia
 }
 
 function checkRule(decl: RuleDecl, criterionIds: Map<string, Span>, expressions: ExpressionChecker, diagnostics: Diagnostic[]): CheckedRule {
-  expressions.checkCodeSetName(decl.codes.name, decl.codes.span);
+  for (const codes of decl.codes) expressions.checkCodeSetName(codes.name, codes.span);
   if (decl.when) expressions.checkCondition(decl.when);
   const criteria = decl.criteria.map((criterion) => checkCriterion(criterion, criterionIds, expressions, diagnostics));
   return {
@@ -66,7 +66,7 @@ function checkRule(decl: RuleDecl, criterionIds: Map<string, Span>, expressions:
     id: decl.id.name,
     title: decl.title.value,
     citation: decl.citation?.text ?? "",
-    codeSet: decl.codes.name,
+    codeSets: decl.codes.map((codes) => codes.name),
     criteria,
   };
 }

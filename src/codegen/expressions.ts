@@ -377,22 +377,16 @@ export class ExpressionCompiler {
       this.usesView = true;
       const chain = this.chain(entry.decl.value, []);
       const view = `{ list: ${chain.list}, member: ${this.member(chain)}, window: ${chain.window} }`;
-      this.letDecls.set(
-        name,
-        `${doc}function ${fn}(c: ${context}): View {\n  return c.memo<View>(${quote(name)}, () => (${view}));\n}`,
-      );
+      this.letDecls.set(name, cachedFunctions(this.symbols, context, name, doc, fn, ": View", `(${view})`));
       ref = logic(`${fn}(c)`);
     } else if (entry.type.kind === "bool") {
       const body = this.value(entry.decl.value, []);
       const tri = this.imports.type("Tri");
-      this.letDecls.set(
-        name,
-        `${doc}function ${fn}(c: ${context}): ${tri} {\n  return c.memo(${quote(name)}, () => ${this.asTri(body)});\n}`,
-      );
+      this.letDecls.set(name, cachedFunctions(this.symbols, context, name, doc, fn, `: ${tri}`, this.asTri(body)));
       ref = { text: `${fn}(c)`, tri: true, nonNull: body.nonNull };
     } else {
       const body = this.value(entry.decl.value, []);
-      this.letDecls.set(name, `${doc}function ${fn}(c: ${context}) {\n  return c.memo(${quote(name)}, () => ${body.text});\n}`);
+      this.letDecls.set(name, cachedFunctions(this.symbols, context, name, doc, fn, "", body.text));
       ref = { text: `${fn}(c)`, tri: false, nonNull: body.nonNull };
     }
     this.letRefs.set(name, ref);
@@ -447,6 +441,27 @@ export class ExpressionCompiler {
     if (name === undefined) throw new Error(`internal error: no name for ${what} \`${key}\``);
     return name;
   }
+}
+
+/**
+ * A value computed at most once per line item: `fn` reads it from its `Context.cached` slot and
+ * the module-level `compute...` function computes it, so a use allocates nothing.
+ */
+export function cachedFunctions(
+  symbols: Symbols,
+  context: string,
+  key: string,
+  doc: string,
+  fn: string,
+  returnType: string,
+  body: string,
+): string {
+  const cache = symbols.caches.get(key);
+  if (cache === undefined) throw new Error(`internal error: no cache slot for \`${key}\``);
+  return (
+    `${doc}function ${fn}(c: ${context})${returnType} {\n  return c.cached(${cache.slot}, ${cache.compute});\n}\n\n` +
+    `function ${cache.compute}(c: ${context})${returnType} {\n  return ${body};\n}`
+  );
 }
 
 function isNumeric(expr: Expression): boolean {

@@ -8,7 +8,7 @@ import type { CodeSetDecl } from "../ast.js";
 import { ITEM_RECORD, type CheckedPolicy, type CheckedRule } from "../model.js";
 import type { PolicyInfo } from "../runtime.js";
 import { schemaDescriptor } from "../schema-descriptor.js";
-import { ExpressionCompiler, type Code } from "./expressions.js";
+import { cachedFunctions, ExpressionCompiler, type Code } from "./expressions.js";
 import { Imports } from "./imports.js";
 import { literal } from "./literals.js";
 import { commentText, quote } from "./names.js";
@@ -139,12 +139,8 @@ function windows(symbols: Symbols, compiler: ExpressionCompiler, imports: Import
     if (!compiler.windowsUsed.has(key)) continue;
     const phrase = `${window.amount} ${UNIT_PHRASES[window.unit]}${window.amount === 1 ? "" : "s"}`;
     const bounds = `{ start: ${imports.value("windowStart")}(c.dos, ${window.amount}, ${quote(window.unit)}), end: c.dos }`;
-    blocks.push(
-      `/** \`within ${key}\`: the ${phrase} up to the date of service, both ends included. */\n` +
-        `function ${name}(c: ${context}) {\n` +
-        `  return c.memo(${quote(`within ${key}`)}, () => (${bounds}));\n` +
-        "}",
-    );
+    const doc = `/** \`within ${key}\`: the ${phrase} up to the date of service, both ends included. */\n`;
+    blocks.push(cachedFunctions(symbols, context, `within ${key}`, doc, name, "", `${bounds}`));
   }
   return blocks;
 }
@@ -166,8 +162,10 @@ function ruleFunctions(
   const context = imports.type("Context");
   const tri = imports.type("Tri");
   const code = compiler.read(ITEM_RECORD, { text: "c.item", tri: false, nonNull: true }, "code");
+  // `for a, b`: the item's code is in any of the rule's code sets.
+  const tests = rule.codeSets.map((name) => `${imports.value("inCodes")}(${code.text}, ${compiler.codeSet(name)})`);
   const inSet: Code = {
-    text: `${imports.value("inCodes")}(${code.text}, ${compiler.codeSet(rule.codeSet)})`,
+    text: tests.length === 1 ? tests[0]! : `${imports.value("or")}(${tests.join(", ")})`,
     tri: true,
     nonNull: true,
   };
@@ -221,6 +219,12 @@ function entryPoints(symbols: Symbols, imports: Imports): string {
     `export function evaluate(input: ${caseType}, options?: ${options}): ${determination} {`,
     "  // The runtime reads the case as plain JSON, field by field.",
     `  return ${determine}(policy, schema, rules, input as unknown as Record<string, unknown>, options);`,
+    "}",
+    "",
+    "/** The outcome of each line item, in order: `evaluate(input).items.map((i) => i.outcome)`, computed",
+    " *  without reasons, missing documentation or trace, stopping at the first criterion that settles it. */",
+    `export function decide(input: ${caseType}): ${imports.type("Outcome")}[] {`,
+    `  return ${imports.value("decideOutcomes")}(policy, schema, rules, input as unknown as Record<string, unknown>);`,
     "}",
     "",
     "/** Check untrusted JSON against the schema: the typed case, or every error with its path. */",

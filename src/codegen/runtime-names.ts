@@ -30,6 +30,7 @@ const RUNTIME_TYPES = [
   "CriterionTrace",
   "Reason",
   "MissingDocumentation",
+  "Note",
   "RuleApplication",
   "ItemDetermination",
   "Determination",

@@ -15,6 +15,7 @@ export const FIXED_NAMES = [
   "evaluate",
   "validate",
   "evaluateJson",
+  "decide",
   "View",
   "Duration",
   "listOf",
@@ -46,6 +47,9 @@ export interface Symbols {
   applies: Map<string, string>;
   /** Criterion id -> name of its condition function. */
   criteria: Map<string, string>;
+  /** Let name, or `within 12mo` for a window -> its per-item cache slot and the module-level
+   *  function computing its value (`Context.cached`). */
+  caches: Map<string, { slot: number; compute: string }>;
 }
 
 const UNIT_WORDS = { d: "Day", wk: "Week", mo: "Month", y: "Year" } as const;
@@ -61,6 +65,7 @@ export function claimSymbols(policy: CheckedPolicy): Symbols {
     windows: new Map(),
     applies: new Map(),
     criteria: new Map(),
+    caches: new Map(),
   };
   symbols.types.set(CASE_RECORD, names.claim("Case"));
   symbols.types.set(ITEM_RECORD, names.claim("LineItem"));
@@ -87,6 +92,12 @@ export function claimSymbols(policy: CheckedPolicy): Symbols {
       symbols.criteria.set(criterion.id, names.claim(`criterion${pascalCase(criterion.id)}`));
     }
   }
+  // Claimed last, so adding caches never renamed anything declared before them.
+  const cached = [
+    ...policy.lets.map(({ name }) => [name, symbols.lets.get(name)!] as const),
+    ...[...symbols.windows].map(([key, { name }]) => [`within ${key}`, name] as const),
+  ];
+  cached.forEach(([key, fn], slot) => symbols.caches.set(key, { slot, compute: names.claim(`compute${pascalCase(fn)}`) }));
   return symbols;
 }
 

@@ -33,6 +33,7 @@ const EFFECT_KEYWORDS: Record<Criterion["effect"], string> = {
   deny: "deny",
   not_covered: "not covered",
   bundle: "bundle",
+  note: "note",
 };
 
 export class DeclarationPrinter {
@@ -253,12 +254,17 @@ export class DeclarationPrinter {
   private rule(decl: RuleDecl): Doc {
     const headEnd = (decl.citation ?? decl.title).span.end.offset;
     const headTrailing = this.comments.settle(this.comments.takeTrailing(headEnd));
-    const forEnd = (decl.when ?? decl.codes).span.end.offset;
+    const firstCodes = decl.codes[0]!;
+    const forEnd = (decl.when ?? decl.codes[decl.codes.length - 1]!).span.end.offset;
     const forLine = withComments(
       this.comments,
-      { start: this.comments.keywordBefore(decl.codes.span.start.offset, "for"), end: forEnd },
+      { start: this.comments.keywordBefore(firstCodes.span.start.offset, "for"), end: forEnd },
       { keepBlankLines: true },
-      () => ["for ", decl.codes.name, decl.when ? [" when ", this.expressions.print(decl.when)] : ""],
+      () => [
+        "for ",
+        decl.codes.map((codes) => codes.name).join(", "),
+        decl.when ? [" when ", this.expressions.print(decl.when)] : "",
+      ],
     );
     const criteria = decl.criteria.map((criterion) => {
       const { leading, body } = withComments(

@@ -1,5 +1,5 @@
 // Which states a criterion can be driven to at all (docs/testing.md, "Coverage"). An exclusion
-// without a condition is never met nor unknown. A condition can only be unknown when it reads a
+// or note without a condition is never met nor unknown (a note's states read as an exclusion's). A condition can only be unknown when it reads a
 // fact a case may leave out: everything except the date of service and line items' codes (the
 // validator requires those), found by walking the condition through the lets and computed fields
 // it uses, as the checker resolved them.

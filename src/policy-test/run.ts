@@ -22,7 +22,7 @@ import type { ItemExpectation, PolicyTest } from "./test-file.js";
 export type Engine = "interpreter" | "compiled evaluator";
 
 export interface FieldMismatch {
-  field: "outcome" | "reasons" | "missing";
+  field: "outcome" | "reasons" | "missing" | "notes";
   expected: string | string[];
   actual: string | string[];
 }
@@ -142,13 +142,16 @@ function compareItem(
   const reasons = item.reasons.map((reason) => reason.criterion);
   if (expectation.reasons && !sameSet(expectation.reasons, reasons)) {
     mismatches.push({ field: "reasons", expected: expectation.reasons, actual: reasons });
-    for (const id of new Set(expectation.reasons)) {
-      if (!criteria.has(id)) notes.push(`\`${id}\` is not a criterion of ${determination.policy.id}`);
-    }
+    notes.push(...strangers(expectation.reasons, criteria, determination));
   }
   const missing = item.missing.map((entry) => entry.fact);
   if (expectation.missing && !sameSet(expectation.missing, missing)) {
     mismatches.push({ field: "missing", expected: expectation.missing, actual: missing });
+  }
+  const itemNotes = item.notes.map((note) => note.criterion);
+  if (expectation.notes && !sameSet(expectation.notes, itemNotes)) {
+    mismatches.push({ field: "notes", expected: expectation.notes, actual: itemNotes });
+    notes.push(...strangers(expectation.notes, criteria, determination));
   }
   if (mismatches.length === 0) return undefined;
   const outcomeWrong = mismatches[0]!.field === "outcome";
@@ -163,9 +166,17 @@ function compareItem(
   };
 }
 
+/** Expected criterion ids the policy does not have: likely typos, worth a hint. */
+function strangers(ids: readonly string[], criteria: ReadonlySet<string>, determination: Determination): string[] {
+  return [...new Set(ids)]
+    .filter((id) => !criteria.has(id))
+    .map((id) => `\`${id}\` is not a criterion of ${determination.policy.id}`);
+}
+
 function blockingCriteria(item: ItemDetermination): CriterionNote[] {
+  // Notes never stand in the way of approval, whatever their status.
   return item.trace.flatMap((trace): CriterionNote[] =>
-    trace.status === "met"
+    trace.status === "met" || trace.effect === "note"
       ? []
       : [
           {

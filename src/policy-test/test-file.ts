@@ -21,6 +21,8 @@ export interface ItemExpectation {
   outcome: Outcome;
   reasons?: string[];
   missing?: string[];
+  /** Ids of the notes the item carries (its cautions). */
+  notes?: string[];
 }
 
 export interface PolicyTest {
@@ -72,7 +74,7 @@ function jsonErrorMessage(error: Error, text: string): string {
 
 const FILE_KEYS = ["policy", "tests"];
 const TEST_KEYS = ["name", "source", "case", "expect"];
-const EXPECT_KEYS = ["outcome", "reasons", "missing"];
+const EXPECT_KEYS = ["outcome", "reasons", "missing", "notes"];
 
 /** Check the shape of parsed JSON as a test file found at `path`. */
 export function parseTestFile(json: unknown, path: string): TestFileRead {
@@ -164,11 +166,11 @@ function parseExpectation(json: unknown, at: string, fail: Fail): ItemExpectatio
     ok = false;
   }
   const expectation: ItemExpectation = { outcome: outcome as Outcome };
-  for (const key of ["reasons", "missing"] as const) {
+  for (const key of ["reasons", "missing", "notes"] as const) {
     const value = json[key];
     if (value === undefined) continue;
     if (!Array.isArray(value) || value.some((entry) => typeof entry !== "string" || entry === "")) {
-      const what = key === "reasons" ? "criterion ids" : "fact paths";
+      const what = key === "missing" ? "fact paths" : "criterion ids";
       fail(`${at}.${key}`, `expected a list of ${what} (strings), found ${kind(value)}`);
       ok = false;
     } else expectation[key] = value as string[];

@@ -8,6 +8,7 @@ import type {
   ItemDetermination,
   Missing,
   MissingDocumentation,
+  Note,
   PolicyInfo,
   Reason,
   RuleApplication,
@@ -47,6 +48,7 @@ function item(i: ItemDetermination) {
     rules: i.rules.map(rule),
     reasons: i.reasons.map(reason),
     missing: i.missing.map(documentation),
+    notes: i.notes.map(note),
     trace: i.trace.map(criterion),
   };
 }
@@ -68,6 +70,10 @@ function reason(r: Reason) {
     citation: r.citation,
     description: r.description,
   };
+}
+
+function note(n: Note) {
+  return { rule: n.rule, criterion: n.criterion, citation: n.citation, description: n.description };
 }
 
 function documentation(m: MissingDocumentation) {

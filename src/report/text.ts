@@ -1,11 +1,13 @@
 // The determination as a reviewer's letter: per line item the outcome, the criteria that decided
-// it with their citations and the facts behind them, and the documentation still needed.
+// it with their citations and the facts behind them, the documentation still needed, and the
+// cautions (notes) for the reviewer.
 
 import type {
   CriterionEffect,
   CriterionTrace,
   Determination,
   ItemDetermination,
+  Note,
   Outcome,
   Reason,
   RuleApplication,
@@ -66,6 +68,10 @@ function renderItem(d: Determination, item: ItemDetermination, explain: boolean)
       out.push(...wrap("    - ", `${m.label} (${m.fact}), needed for ${m.criteria.join(", ")}`, "      "));
     }
   }
+  if (item.notes.length > 0) {
+    out.push("  Cautions:");
+    for (const note of item.notes) out.push(...wrap("    - ", cautionText(note), "      "));
+  }
   if (explain) out.push(...trace(item));
   return out;
 }
@@ -92,7 +98,7 @@ function rationale(d: Determination, item: ItemDetermination): string[] {
     if (item.trace.length > 0) {
       // The criteria not known to be met, unknown ones included (reasons hold only those
       // definitely not met).
-      for (const t of item.trace.filter((t) => t.status !== "met")) out.push(...line(reasonText(t, t)));
+      for (const t of deciding(item.trace).filter((t) => t.status !== "met")) out.push(...line(reasonText(t, t)));
     } else {
       for (const reason of item.reasons) out.push(...line(reasonText(reason, undefined)));
       const undecided = [...new Set(item.missing.flatMap((m) => m.criteria))];
@@ -113,7 +119,7 @@ function rationale(d: Determination, item: ItemDetermination): string[] {
 /** An approval is decided by every criterion; without a trace, by the rules that applied. */
 function approval(item: ItemDetermination): string[] {
   const line = (text: string) => wrap("    ", text, "      ");
-  if (item.trace.length > 0) return item.trace.flatMap((t) => line(reasonText(t, t)));
+  if (item.trace.length > 0) return deciding(item.trace).flatMap((t) => line(reasonText(t, t)));
   return item.rules
     .filter((r) => r.applies === "met")
     .flatMap((r) => line(`[${r.citation}] ${r.title} — every criterion met`));
@@ -131,6 +137,16 @@ function decides(effect: CriterionEffect, outcome: Outcome): boolean {
     default:
       return true;
   }
+}
+
+/** The traced criteria that take part in the outcome: all but notes, which are cautions. */
+function deciding(trace: readonly CriterionTrace[]): CriterionTrace[] {
+  return trace.filter((t) => t.effect !== "note");
+}
+
+/** `[D.I.C.4] description (note C4)`: a caution names its criterion so the reviewer can find it. */
+function cautionText(note: Note): string {
+  return `[${note.citation}] ${note.description} (note ${note.criterion})`;
 }
 
 function traceOf(item: ItemDetermination, reason: Reason): CriterionTrace | undefined {

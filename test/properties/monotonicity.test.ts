@@ -174,9 +174,9 @@ function parseDays(text: string): number {
   return Number(amount) * (unit === "wk" ? 7 : 1);
 }
 
-/** A code of the rule's code set. */
+/** A code of the rule's (first) code set. */
 function codeFor(policy: CheckedPolicy, rule: string): string {
-  const entry = policy.codeSets.get(policy.rules.find((r) => r.id === rule)!.codeSet)!.entries[0]!;
+  const entry = policy.codeSets.get(policy.rules.find((r) => r.id === rule)!.codeSets[0]!)!.entries[0]!;
   return entry.kind === "CodeExact" ? entry.code : entry.kind === "CodeRange" ? entry.from : entry.prefix;
 }
 

@@ -199,9 +199,9 @@ function directCriteria(policy: CheckedPolicy, thresholds: Threshold[]) {
   );
 }
 
-/** A representative code of the rule's code set, so its first item is one the rule is for. */
+/** A representative code of the rule's (first) code set, so its first item is one the rule is for. */
 function codeFor(policy: CheckedPolicy, rule: string): string {
-  const codeSet = policy.codeSets.get(policy.rules.find((r) => r.id === rule)!.codeSet)!;
+  const codeSet = policy.codeSets.get(policy.rules.find((r) => r.id === rule)!.codeSets[0]!)!;
   const entry = codeSet.entries[0]!;
   return entry.kind === "CodeExact" ? entry.code : entry.kind === "CodeRange" ? entry.from : entry.prefix;
 }

@@ -7,6 +7,7 @@ import {
   compare,
   compareElapsed,
   coverage,
+  decideOutcomes,
   determine,
   field,
   inCodes,
@@ -25,6 +26,7 @@ import type {
   Determination,
   EvaluateOptions,
   Member,
+  Outcome,
   PolicyInfo,
   RuleSpec,
   SchemaDescriptor,
@@ -145,21 +147,33 @@ const lumbarMri = new CodeSet(["72148", "72149", "72158"], [], []); // MRI of th
 
 /** `within 3mo`: the 3 months up to the date of service, both ends included. */
 function last3Months(c: Context) {
-  return c.memo("within 3mo", () => ({ start: windowStart(c.dos, 3, "mo"), end: c.dos }));
+  return c.cached(1, computeLast3Months);
+}
+
+function computeLast3Months(c: Context) {
+  return { start: windowStart(c.dos, 3, "mo"), end: c.dos };
 }
 
 /** `within 12mo`: the 12 months up to the date of service, both ends included. */
 function last12Months(c: Context) {
-  return c.memo("within 12mo", () => ({ start: windowStart(c.dos, 12, "mo"), end: c.dos }));
+  return c.cached(2, computeLast12Months);
+}
+
+function computeLast12Months(c: Context) {
+  return { start: windowStart(c.dos, 12, "mo"), end: c.dos };
 }
 
 /** lumbar MRIs already done */
 function priorMri(c: Context): View {
-  return c.memo<View>("prior_mri", () => ({
+  return c.cached(0, computePriorMri);
+}
+
+function computePriorMri(c: Context): View {
+  return {
     list: list(c, "studies"),
     member: (study) => inCodes(field(c, "Study", study, "code"), lumbarMri),
     window: null,
-  }));
+  };
 }
 
 // --- Rules
@@ -252,6 +266,12 @@ const rules: readonly RuleSpec[] = [
 export function evaluate(input: Case, options?: EvaluateOptions): Determination {
   // The runtime reads the case as plain JSON, field by field.
   return determine(policy, schema, rules, input as unknown as Record<string, unknown>, options);
+}
+
+/** The outcome of each line item, in order: `evaluate(input).items.map((i) => i.outcome)`, computed
+ *  without reasons, missing documentation or trace, stopping at the first criterion that settles it. */
+export function decide(input: Case): Outcome[] {
+  return decideOutcomes(policy, schema, rules, input as unknown as Record<string, unknown>);
 }
 
 /** Check untrusted JSON against the schema: the typed case, or every error with its path. */
