@@ -1,6 +1,7 @@
 // `pol eval <policy> <case.json>`: the determination for one case, as a reviewer's letter or JSON.
 
 import { readFileSync } from "node:fs";
+import { jsonErrorMessage } from "../json-text.js";
 import { checkFile } from "../checker.js";
 import { displayPath, UsageError } from "../files.js";
 import { evaluateCase } from "../interpreter.js";
@@ -43,7 +44,7 @@ export function readJsonFile(path: string): JsonRead {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, message: `\`${path}\` is not valid JSON: ${(error as Error).message}` };
+    return { ok: false, message: `\`${path}\` is not valid JSON: ${jsonErrorMessage(error as Error, text)}` };
   }
 }
 

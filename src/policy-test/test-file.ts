@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { displayPath } from "../files.js";
 import type { Outcome } from "../runtime.js";
+import { jsonErrorMessage } from "../json-text.js";
 
 export const OUTCOMES: readonly Outcome[] = [
   "approved",
@@ -59,17 +60,6 @@ export function readTestFile(path: string): TestFileRead {
     return { ok: false, errors: [`not valid JSON: ${jsonErrorMessage(error as Error, text)}`] };
   }
   return parseTestFile(json, path);
-}
-
-/** JSON.parse's message with its character offset turned into a line and column. */
-function jsonErrorMessage(error: Error, text: string): string {
-  const position = /at position (\d+)/.exec(error.message);
-  if (!position) return error.message;
-  const offset = Number(position[1]);
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  const column = offset - before.lastIndexOf("\n");
-  return `${error.message.replace(/\s*\(line \d+ column \d+\)$/, "")} (line ${line}, column ${column})`;
 }
 
 const FILE_KEYS = ["policy", "tests"];
