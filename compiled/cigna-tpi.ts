@@ -10,6 +10,7 @@ import {
   decideOutcomes,
   determine,
   field,
+  fieldValue,
   inCodes,
   inWindow,
   list,
@@ -430,10 +431,16 @@ function qualifyingPain(c: Context): Tri {
 
 function computeQualifyingPain(c: Context): Tri {
   return or(
-    field(c, "case", c.input, "low_back_pain") as Tri,
-    field(c, "case", c.input, "upper_back_pain") as Tri,
-    field(c, "case", c.input, "neck_pain") as Tri,
-    field(c, "case", c.input, "myofascial_pain_syndrome") as Tri,
+    fieldValue(c, "case", c.input, "low_back_pain", c.input.low_back_pain) as Tri,
+    fieldValue(c, "case", c.input, "upper_back_pain", c.input.upper_back_pain) as Tri,
+    fieldValue(c, "case", c.input, "neck_pain", c.input.neck_pain) as Tri,
+    fieldValue(
+      c,
+      "case",
+      c.input,
+      "myofascial_pain_syndrome",
+      c.input.myofascial_pain_syndrome,
+    ) as Tri,
   );
 }
 
@@ -443,7 +450,12 @@ function subacuteOrChronic(c: Context): Tri {
 }
 
 function computeSubacuteOrChronic(c: Context): Tri {
-  return compareElapsed(since(field(c, "case", c.input, "pain_onset"), c.dos), ">=", 4, "wk");
+  return compareElapsed(
+    since(fieldValue(c, "case", c.input, "pain_onset", c.input.pain_onset), c.dos),
+    ">=",
+    4,
+    "wk",
+  );
 }
 
 /** conservative treatment episodes */
@@ -456,17 +468,25 @@ function computeConservativeTreatment(c: Context): View {
     list: list(c, "therapies"),
     member: (therapy) =>
       or(
-        compare("==", field(c, "Therapy", therapy, "kind"), "pharmacotherapy"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "physical_therapy"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "home_exercise_program"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "occupational_therapy"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "chiropractic"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "manipulation"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "rest"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "ice"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "heat"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "medical_device"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "tens"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "pharmacotherapy"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "physical_therapy"),
+        compare(
+          "==",
+          fieldValue(c, "Therapy", therapy, "kind", therapy.kind),
+          "home_exercise_program",
+        ),
+        compare(
+          "==",
+          fieldValue(c, "Therapy", therapy, "kind", therapy.kind),
+          "occupational_therapy",
+        ),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "chiropractic"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "manipulation"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "rest"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "ice"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "heat"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "medical_device"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "tens"),
       ),
     window: null,
   };
@@ -480,7 +500,8 @@ function tpiHistory(c: Context): View {
 function computeTpiHistory(c: Context): View {
   return {
     list: list(c, "procedures"),
-    member: (procedure) => inCodes(field(c, "Procedure", procedure, "code"), triggerPointInjection),
+    member: (procedure) =>
+      inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), triggerPointInjection),
     window: null,
   };
 }
@@ -496,7 +517,11 @@ function computeStabilizationTpi(c: Context): View {
     member: (procedure) =>
       and(
         tpiHistory(c).member(procedure),
-        compare("==", field(c, "Procedure", procedure, "purpose"), "diagnostic"),
+        compare(
+          "==",
+          fieldValue(c, "Procedure", procedure, "purpose", procedure.purpose),
+          "diagnostic",
+        ),
       ),
     window: tpiHistory(c).window,
   };
@@ -509,7 +534,7 @@ function lastStabilizationTpi(c: Context) {
 
 function computeLastStabilizationTpi(c: Context) {
   return pick("latest", stabilizationTpi(c).list, stabilizationTpi(c).member, (procedure) =>
-    field(c, "Procedure", procedure, "date"),
+    fieldValue(c, "Procedure", procedure, "date", procedure.date),
   );
 }
 
@@ -524,11 +549,15 @@ function computeTherapeuticTpiSameMuscle(c: Context): View {
     member: (procedure) =>
       and(
         tpiHistory(c).member(procedure),
-        compare("==", field(c, "Procedure", procedure, "purpose"), "therapeutic"),
         compare(
           "==",
-          field(c, "Procedure", procedure, "muscle"),
-          field(c, "item", c.item, "muscle"),
+          fieldValue(c, "Procedure", procedure, "purpose", procedure.purpose),
+          "therapeutic",
+        ),
+        compare(
+          "==",
+          fieldValue(c, "Procedure", procedure, "muscle", procedure.muscle),
+          fieldValue(c, "item", c.item, "muscle", c.item.muscle),
         ),
       ),
     window: tpiHistory(c).window,
@@ -545,7 +574,7 @@ function computeLastTherapeuticTpiSameMuscle(c: Context) {
     "latest",
     therapeuticTpiSameMuscle(c).list,
     therapeuticTpiSameMuscle(c).member,
-    (procedure) => field(c, "Procedure", procedure, "date"),
+    (procedure) => fieldValue(c, "Procedure", procedure, "date", procedure.date),
   );
 }
 
@@ -554,8 +583,8 @@ function computeLastTherapeuticTpiSameMuscle(c: Context) {
 // Rule tpi_stabilization: Diagnostic/stabilization trigger point injection [DSP.1]
 function tpiStabilizationApplies(c: Context): Tri {
   return and(
-    inCodes(field(c, "item", c.item, "code"), triggerPointInjection),
-    compare("==", field(c, "item", c.item, "purpose"), "diagnostic"),
+    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), triggerPointInjection),
+    compare("==", fieldValue(c, "item", c.item, "purpose", c.item.purpose), "diagnostic"),
   );
 }
 
@@ -576,12 +605,12 @@ function criterionDSP1Conservative(c: Context): Tri {
 
 // [DSP.1] the pain persisted despite the conservative treatment (trigger-point-injections.pol:73)
 function criterionDSP1Persists(c: Context): Tri {
-  return field(c, "case", c.input, "pain_persists") as Tri;
+  return fieldValue(c, "case", c.input, "pain_persists", c.input.pain_persists) as Tri;
 }
 
 // [DSP.1] the injection is of anesthetic and/or corticosteroid (trigger-point-injections.pol:76)
 function criterionDSP1Agent(c: Context): Tri {
-  return compare("!=", field(c, "item", c.item, "injectate"), "other_agent");
+  return compare("!=", fieldValue(c, "item", c.item, "injectate", c.item.injectate), "other_agent");
 }
 
 // [DSP.2] at most 3 stabilization sessions before this one (4 in all) (trigger-point-injections.pol:79)
@@ -605,8 +634,8 @@ function criterionDSP2Interval(c: Context): Tri {
 // Rule tpi_therapeutic: Therapeutic trigger point injection [TP.1]
 function tpiTherapeuticApplies(c: Context): Tri {
   return and(
-    inCodes(field(c, "item", c.item, "code"), triggerPointInjection),
-    compare("==", field(c, "item", c.item, "purpose"), "therapeutic"),
+    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), triggerPointInjection),
+    compare("==", fieldValue(c, "item", c.item, "purpose", c.item.purpose), "therapeutic"),
   );
 }
 
@@ -616,8 +645,14 @@ function criterionTP1Response(c: Context): Tri {
     and(
       stabilizationTpi(c).member(procedure),
       or(
-        compare(">", field(c, "Procedure", procedure, "relief"), 0),
-        field(c, "Procedure", procedure, "functional_improvement") as Tri,
+        compare(">", fieldValue(c, "Procedure", procedure, "relief", procedure.relief), 0),
+        fieldValue(
+          c,
+          "Procedure",
+          procedure,
+          "functional_improvement",
+          procedure.functional_improvement,
+        ) as Tri,
       ),
     ),
   );
@@ -635,17 +670,23 @@ function criterionTP1aDuration(c: Context): Tri {
 
 // [TP.1.a] the pain persists (trigger-point-injections.pol:101)
 function criterionTP1aPersists(c: Context): Tri {
-  return field(c, "case", c.input, "pain_persists") as Tri;
+  return fieldValue(c, "case", c.input, "pain_persists", c.input.pain_persists) as Tri;
 }
 
 // [TP.1.b] the injections are part of an active treatment program (trigger-point-injections.pol:104)
 function criterionTP1bProgram(c: Context): Tri {
-  return field(c, "case", c.input, "active_treatment_program") as Tri;
+  return fieldValue(
+    c,
+    "case",
+    c.input,
+    "active_treatment_program",
+    c.input.active_treatment_program,
+  ) as Tri;
 }
 
 // [TP.1] the injection is of anesthetic and/or corticosteroid (trigger-point-injections.pol:107)
 function criterionTP1Agent(c: Context): Tri {
-  return compare("!=", field(c, "item", c.item, "injectate"), "other_agent");
+  return compare("!=", fieldValue(c, "item", c.item, "injectate", c.item.injectate), "other_agent");
 }
 
 // [TP.2] at most 5 earlier therapeutic sessions of this muscle (6 in all) (trigger-point-injections.pol:110)
@@ -688,7 +729,7 @@ function criterionTP2ReliefDuration(c: Context): Tri {
 
 // Rule tpi_rolling_cap: Trigger point injections in a rolling 12 months [TP.3]
 function tpiRollingCapApplies(c: Context): Tri {
-  return inCodes(field(c, "item", c.item, "code"), triggerPointInjection);
+  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), triggerPointInjection);
 }
 
 // [TP.3] 10 trigger point injections were already given in the last 12 months (trigger-point-injections.pol:129)
@@ -699,7 +740,7 @@ function criterionTP3(c: Context): Tri {
       and(
         tpiHistory(c).member(procedure),
         inWindow(
-          field(c, "Procedure", procedure, "date"),
+          fieldValue(c, "Procedure", procedure, "date", procedure.date),
           last12Months(c).start,
           last12Months(c).end,
         ),
@@ -712,8 +753,10 @@ function criterionTP3(c: Context): Tri {
 // Rule tpi_ultrasound: Ultrasound guidance for trigger point injections [US]
 function tpiUltrasoundApplies(c: Context): Tri {
   return and(
-    inCodes(field(c, "item", c.item, "code"), ultrasoundGuidance),
-    some(c.otherItems, (item) => inCodes(field(c, "item", item, "code"), triggerPointInjection)),
+    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), ultrasoundGuidance),
+    some(c.otherItems, (item) =>
+      inCodes(fieldValue(c, "item", item, "code", item.code), triggerPointInjection),
+    ),
   );
 }
 

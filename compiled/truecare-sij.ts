@@ -12,6 +12,7 @@ import {
   decideOutcomes,
   determine,
   field,
+  fieldValue,
   inCodes,
   inWindow,
   list,
@@ -484,25 +485,60 @@ function computeActiveTherapy(c: Context): View {
     list: list(c, "therapies"),
     member: (therapy) =>
       or(
-        compare("==", field(c, "Therapy", therapy, "kind"), "physical_therapy"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "occupational_therapy"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "chiropractic"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "manipulation"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "physical_therapy"),
+        compare(
+          "==",
+          fieldValue(c, "Therapy", therapy, "kind", therapy.kind),
+          "occupational_therapy",
+        ),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "chiropractic"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "manipulation"),
         and(
-          compare("==", field(c, "Therapy", therapy, "kind"), "home_exercise_program"),
-          field(c, "Therapy", therapy, "physician_supervised") as Tri,
-          field(c, "Therapy", therapy, "exercise_prescription") as Tri,
+          compare(
+            "==",
+            fieldValue(c, "Therapy", therapy, "kind", therapy.kind),
+            "home_exercise_program",
+          ),
+          fieldValue(
+            c,
+            "Therapy",
+            therapy,
+            "physician_supervised",
+            therapy.physician_supervised,
+          ) as Tri,
+          fieldValue(
+            c,
+            "Therapy",
+            therapy,
+            "exercise_prescription",
+            therapy.exercise_prescription,
+          ) as Tri,
           or(
             and(
-              field(c, "Therapy", therapy, "follow_up_documented") as Tri,
+              fieldValue(
+                c,
+                "Therapy",
+                therapy,
+                "follow_up_documented",
+                therapy.follow_up_documented,
+              ) as Tri,
               compareElapsed(
-                between(field(c, "Therapy", therapy, "start"), field(c, "Therapy", therapy, "end")),
+                between(
+                  fieldValue(c, "Therapy", therapy, "start", therapy.start),
+                  fieldValue(c, "Therapy", therapy, "end", therapy.end),
+                ),
                 ">=",
                 6,
                 "wk",
               ),
             ),
-            field(c, "Therapy", therapy, "stopped_for_physical_reason") as Tri,
+            fieldValue(
+              c,
+              "Therapy",
+              therapy,
+              "stopped_for_physical_reason",
+              therapy.stopped_for_physical_reason,
+            ) as Tri,
           ),
         ),
       ),
@@ -520,14 +556,20 @@ function computeInactiveTherapy(c: Context): View {
     list: list(c, "therapies"),
     member: (therapy) =>
       or(
-        compare("==", field(c, "Therapy", therapy, "kind"), "rest"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "ice"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "heat"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "medical_device"),
-        compare("==", field(c, "Therapy", therapy, "kind"), "pharmacotherapy"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "rest"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "ice"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "heat"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "medical_device"),
+        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "pharmacotherapy"),
         and(
-          compare("==", field(c, "Therapy", therapy, "kind"), "tens"),
-          field(c, "Therapy", therapy, "tens_use_documented") as Tri,
+          compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "tens"),
+          fieldValue(
+            c,
+            "Therapy",
+            therapy,
+            "tens_use_documented",
+            therapy.tens_use_documented,
+          ) as Tri,
         ),
       ),
     window: null,
@@ -549,14 +591,14 @@ function computeActiveTherapyFailed(c: Context): Tri {
           and(
             activeTherapy(c).member(therapy),
             overlapsWindow(
-              field(c, "Therapy", therapy, "start"),
-              field(c, "Therapy", therapy, "end"),
+              fieldValue(c, "Therapy", therapy, "start", therapy.start),
+              fieldValue(c, "Therapy", therapy, "end", therapy.end),
               last6Months(c).start,
               last6Months(c).end,
             ),
           ),
-        (therapy) => field(c, "Therapy", therapy, "start"),
-        (therapy) => field(c, "Therapy", therapy, "end"),
+        (therapy) => fieldValue(c, "Therapy", therapy, "start", therapy.start),
+        (therapy) => fieldValue(c, "Therapy", therapy, "end", therapy.end),
         last6Months(c),
       ),
       42,
@@ -564,10 +606,22 @@ function computeActiveTherapyFailed(c: Context): Tri {
     some(activeTherapy(c).list, (therapy) =>
       and(
         activeTherapy(c).member(therapy),
-        field(c, "Therapy", therapy, "stopped_for_physical_reason") as Tri,
+        fieldValue(
+          c,
+          "Therapy",
+          therapy,
+          "stopped_for_physical_reason",
+          therapy.stopped_for_physical_reason,
+        ) as Tri,
       ),
     ),
-    field(c, "case", c.input, "active_therapy_contraindicated") as Tri,
+    fieldValue(
+      c,
+      "case",
+      c.input,
+      "active_therapy_contraindicated",
+      c.input.active_therapy_contraindicated,
+    ) as Tri,
   );
 }
 
@@ -585,14 +639,14 @@ function computeInactiveTherapyFailed(c: Context): Tri {
         and(
           inactiveTherapy(c).member(therapy),
           overlapsWindow(
-            field(c, "Therapy", therapy, "start"),
-            field(c, "Therapy", therapy, "end"),
+            fieldValue(c, "Therapy", therapy, "start", therapy.start),
+            fieldValue(c, "Therapy", therapy, "end", therapy.end),
             last6Months(c).start,
             last6Months(c).end,
           ),
         ),
-      (therapy) => field(c, "Therapy", therapy, "start"),
-      (therapy) => field(c, "Therapy", therapy, "end"),
+      (therapy) => fieldValue(c, "Therapy", therapy, "start", therapy.start),
+      (therapy) => fieldValue(c, "Therapy", therapy, "end", therapy.end),
       last6Months(c),
     ),
     42,
@@ -607,7 +661,8 @@ function sijHistory(c: Context): View {
 function computeSijHistory(c: Context): View {
   return {
     list: list(c, "procedures"),
-    member: (procedure) => inCodes(field(c, "Procedure", procedure, "code"), sijInjection),
+    member: (procedure) =>
+      inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), sijInjection),
     window: null,
   };
 }
@@ -624,9 +679,13 @@ function computeSijSameJoint(c: Context): View {
       and(
         sijHistory(c).member(procedure),
         or(
-          compare("==", field(c, "Procedure", procedure, "side"), field(c, "item", c.item, "side")),
-          compare("==", field(c, "Procedure", procedure, "side"), "bilateral"),
-          compare("==", field(c, "item", c.item, "side"), "bilateral"),
+          compare(
+            "==",
+            fieldValue(c, "Procedure", procedure, "side", procedure.side),
+            fieldValue(c, "item", c.item, "side", c.item.side),
+          ),
+          compare("==", fieldValue(c, "Procedure", procedure, "side", procedure.side), "bilateral"),
+          compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "bilateral"),
         ),
       ),
     window: sijHistory(c).window,
@@ -640,7 +699,7 @@ function lastSijSameJoint(c: Context) {
 
 function computeLastSijSameJoint(c: Context) {
   return pick("latest", sijSameJoint(c).list, sijSameJoint(c).member, (procedure) =>
-    field(c, "Procedure", procedure, "date"),
+    fieldValue(c, "Procedure", procedure, "date", procedure.date),
   );
 }
 
@@ -655,7 +714,7 @@ function computeSijLeftJoint(c: Context): View {
     member: (procedure) =>
       and(
         sijHistory(c).member(procedure),
-        compare("!=", field(c, "Procedure", procedure, "side"), "right"),
+        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "right"),
       ),
     window: sijHistory(c).window,
   };
@@ -672,7 +731,7 @@ function computeSijRightJoint(c: Context): View {
     member: (procedure) =>
       and(
         sijHistory(c).member(procedure),
-        compare("!=", field(c, "Procedure", procedure, "side"), "left"),
+        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "left"),
       ),
     window: sijHistory(c).window,
   };
@@ -689,7 +748,11 @@ function computeDiagnosticSij(c: Context): View {
     member: (procedure) =>
       and(
         sijHistory(c).member(procedure),
-        compare("==", field(c, "Procedure", procedure, "purpose"), "diagnostic"),
+        compare(
+          "==",
+          fieldValue(c, "Procedure", procedure, "purpose", procedure.purpose),
+          "diagnostic",
+        ),
       ),
     window: sijHistory(c).window,
   };
@@ -702,7 +765,7 @@ function firstDiagnosticSij(c: Context) {
 
 function computeFirstDiagnosticSij(c: Context) {
   return pick("earliest", diagnosticSij(c).list, diagnosticSij(c).member, (procedure) =>
-    field(c, "Procedure", procedure, "date"),
+    fieldValue(c, "Procedure", procedure, "date", procedure.date),
   );
 }
 
@@ -717,9 +780,9 @@ function computePositiveDiagnosticSij(c: Context): View {
     member: (procedure) =>
       and(
         diagnosticSij(c).member(procedure),
-        compare(">=", field(c, "Procedure", procedure, "relief"), 75),
+        compare(">=", fieldValue(c, "Procedure", procedure, "relief", procedure.relief), 75),
         inWindow(
-          field(c, "Procedure", procedure, "date"),
+          fieldValue(c, "Procedure", procedure, "date", procedure.date),
           last6Months(c).start,
           last6Months(c).end,
         ),
@@ -736,7 +799,8 @@ function rfaHistory(c: Context): View {
 function computeRfaHistory(c: Context): View {
   return {
     list: list(c, "procedures"),
-    member: (procedure) => inCodes(field(c, "Procedure", procedure, "code"), sijRfa),
+    member: (procedure) =>
+      inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), sijRfa),
     window: null,
   };
 }
@@ -752,7 +816,7 @@ function computeRfaLeftJoint(c: Context): View {
     member: (procedure) =>
       and(
         rfaHistory(c).member(procedure),
-        compare("!=", field(c, "Procedure", procedure, "side"), "right"),
+        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "right"),
       ),
     window: rfaHistory(c).window,
   };
@@ -769,7 +833,7 @@ function computeRfaRightJoint(c: Context): View {
     member: (procedure) =>
       and(
         rfaHistory(c).member(procedure),
-        compare("!=", field(c, "Procedure", procedure, "side"), "left"),
+        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "left"),
       ),
     window: rfaHistory(c).window,
   };
@@ -787,9 +851,13 @@ function computeRfaSameJoint(c: Context): View {
       and(
         rfaHistory(c).member(procedure),
         or(
-          compare("==", field(c, "Procedure", procedure, "side"), field(c, "item", c.item, "side")),
-          compare("==", field(c, "Procedure", procedure, "side"), "bilateral"),
-          compare("==", field(c, "item", c.item, "side"), "bilateral"),
+          compare(
+            "==",
+            fieldValue(c, "Procedure", procedure, "side", procedure.side),
+            fieldValue(c, "item", c.item, "side", c.item.side),
+          ),
+          compare("==", fieldValue(c, "Procedure", procedure, "side", procedure.side), "bilateral"),
+          compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "bilateral"),
         ),
       ),
     window: rfaHistory(c).window,
@@ -807,15 +875,15 @@ function computeRfaLastingLeft(c: Context): Tri {
       rfaLeftJoint(c).member(procedure),
       compareElapsed(
         between(
-          field(c, "Procedure", procedure, "date"),
-          field(c, "Procedure", procedure, "pain_returned"),
+          fieldValue(c, "Procedure", procedure, "date", procedure.date),
+          fieldValue(c, "Procedure", procedure, "pain_returned", procedure.pain_returned),
         ),
         ">=",
         12,
         "mo",
       ),
       inWindow(
-        field(c, "Procedure", procedure, "date"),
+        fieldValue(c, "Procedure", procedure, "date", procedure.date),
         last36Months(c).start,
         last36Months(c).end,
       ),
@@ -834,15 +902,15 @@ function computeRfaLastingRight(c: Context): Tri {
       rfaRightJoint(c).member(procedure),
       compareElapsed(
         between(
-          field(c, "Procedure", procedure, "date"),
-          field(c, "Procedure", procedure, "pain_returned"),
+          fieldValue(c, "Procedure", procedure, "date", procedure.date),
+          fieldValue(c, "Procedure", procedure, "pain_returned", procedure.pain_returned),
         ),
         ">=",
         12,
         "mo",
       ),
       inWindow(
-        field(c, "Procedure", procedure, "date"),
+        fieldValue(c, "Procedure", procedure, "date", procedure.date),
         last36Months(c).start,
         last36Months(c).end,
       ),
@@ -857,8 +925,14 @@ function rfaLastingAll(c: Context): Tri {
 
 function computeRfaLastingAll(c: Context): Tri {
   return and(
-    or(compare("==", field(c, "item", c.item, "side"), "right"), rfaLastingLeft(c)),
-    or(compare("==", field(c, "item", c.item, "side"), "left"), rfaLastingRight(c)),
+    or(
+      compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "right"),
+      rfaLastingLeft(c),
+    ),
+    or(
+      compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "left"),
+      rfaLastingRight(c),
+    ),
   );
 }
 
@@ -872,8 +946,8 @@ function computeOtherSiteBlocksToday(c: Context): View {
     list: c.otherItems,
     member: (item) =>
       and(
-        inCodes(field(c, "item", item, "code"), neuralBlockade),
-        not(inCodes(field(c, "item", item, "code"), sijInjection)),
+        inCodes(fieldValue(c, "item", item, "code", item.code), neuralBlockade),
+        not(inCodes(fieldValue(c, "item", item, "code", item.code), sijInjection)),
       ),
     window: null,
   };
@@ -889,9 +963,13 @@ function computeOtherSiteBlocksLastWeek(c: Context): View {
     list: list(c, "procedures"),
     member: (procedure) =>
       and(
-        inCodes(field(c, "Procedure", procedure, "code"), neuralBlockade),
-        not(inCodes(field(c, "Procedure", procedure, "code"), sijInjection)),
-        inWindow(field(c, "Procedure", procedure, "date"), last6Days(c).start, last6Days(c).end),
+        inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), neuralBlockade),
+        not(inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), sijInjection)),
+        inWindow(
+          fieldValue(c, "Procedure", procedure, "date", procedure.date),
+          last6Days(c).start,
+          last6Days(c).end,
+        ),
       ),
     window: last6Days(c),
   };
@@ -903,7 +981,9 @@ function sijRequested(c: Context): Tri {
 }
 
 function computeSijRequested(c: Context): Tri {
-  return some(c.otherItems, (item) => inCodes(field(c, "item", item, "code"), sijInjection));
+  return some(c.otherItems, (item) =>
+    inCodes(fieldValue(c, "item", item, "code", item.code), sijInjection),
+  );
 }
 
 // --- Rules
@@ -911,8 +991,8 @@ function computeSijRequested(c: Context): Tri {
 // Rule sij_diagnostic: Diagnostic SIJ injection [D.I.A]
 function sijDiagnosticApplies(c: Context): Tri {
   return and(
-    inCodes(field(c, "item", c.item, "code"), sijInjection),
-    compare("==", field(c, "item", c.item, "purpose"), "diagnostic"),
+    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijInjection),
+    compare("==", fieldValue(c, "item", c.item, "purpose", c.item.purpose), "diagnostic"),
   );
 }
 
@@ -924,29 +1004,44 @@ function criterionALimit(c: Context): Tri {
 // [D.I.A.1] pain in the low back or lower extremity (sacroiliac-joint-procedures.pol:115)
 function criterionA1Region(c: Context): Tri {
   return or(
-    field(c, "case", c.input, "low_back_pain") as Tri,
-    field(c, "case", c.input, "lower_extremity_pain") as Tri,
+    fieldValue(c, "case", c.input, "low_back_pain", c.input.low_back_pain) as Tri,
+    fieldValue(c, "case", c.input, "lower_extremity_pain", c.input.lower_extremity_pain) as Tri,
   );
 }
 
 // [D.I.A.1] the pain is somatic, not radicular (sacroiliac-joint-procedures.pol:118)
 function criterionA1Somatic(c: Context): Tri {
-  return not(field(c, "case", c.input, "radicular_pain") as Tri);
+  return not(fieldValue(c, "case", c.input, "radicular_pain", c.input.radicular_pain) as Tri);
 }
 
 // [D.I.A.1] the pain has lasted at least 3 months (sacroiliac-joint-procedures.pol:121)
 function criterionA1Duration(c: Context): Tri {
-  return compareElapsed(since(field(c, "case", c.input, "pain_onset"), c.dos), ">=", 3, "mo");
+  return compareElapsed(
+    since(fieldValue(c, "case", c.input, "pain_onset", c.input.pain_onset), c.dos),
+    ">=",
+    3,
+    "mo",
+  );
 }
 
 // [D.I.A.2] pain and tenderness in the sacroiliac joint region (sacroiliac-joint-procedures.pol:124)
 function criterionA2(c: Context): Tri {
-  return field(c, "case", c.input, "sij_tenderness") as Tri;
+  return fieldValue(c, "case", c.input, "sij_tenderness", c.input.sij_tenderness) as Tri;
 }
 
 // [D.I.A.3] at least one positive SIJ provocation test (sacroiliac-joint-procedures.pol:127)
 function criterionA3(c: Context): Tri {
-  return compare(">=", field(c, "case", c.input, "provocation_tests_positive"), 1);
+  return compare(
+    ">=",
+    fieldValue(
+      c,
+      "case",
+      c.input,
+      "provocation_tests_positive",
+      c.input.provocation_tests_positive,
+    ),
+    1,
+  );
 }
 
 // [D.I.A.4.a] 6 weeks of active therapy in the past 6 months, or unable to do it (sacroiliac-joint-procedures.pol:130)
@@ -975,8 +1070,8 @@ function criterionA5(c: Context): Tri {
 // Rule sij_therapeutic: Therapeutic SIJ injection [D.I.B]
 function sijTherapeuticApplies(c: Context): Tri {
   return and(
-    inCodes(field(c, "item", c.item, "code"), sijInjection),
-    compare("==", field(c, "item", c.item, "purpose"), "therapeutic"),
+    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijInjection),
+    compare("==", fieldValue(c, "item", c.item, "purpose", c.item.purpose), "therapeutic"),
   );
 }
 
@@ -993,14 +1088,26 @@ function criterionB1Function(c: Context): Tri {
 // [D.I.B.2] the pain returned or function deteriorated (sacroiliac-joint-procedures.pol:148)
 function criterionB2(c: Context): Tri {
   return or(
-    field(c, "case", c.input, "return_of_pain") as Tri,
-    field(c, "case", c.input, "functional_deterioration") as Tri,
+    fieldValue(c, "case", c.input, "return_of_pain", c.input.return_of_pain) as Tri,
+    fieldValue(
+      c,
+      "case",
+      c.input,
+      "functional_deterioration",
+      c.input.functional_deterioration,
+    ) as Tri,
   );
 }
 
 // [D.I.B.3] the injection is given together with conservative therapy (sacroiliac-joint-procedures.pol:151)
 function criterionB3(c: Context): Tri {
-  return field(c, "case", c.input, "conservative_therapy_planned") as Tri;
+  return fieldValue(
+    c,
+    "case",
+    c.input,
+    "conservative_therapy_planned",
+    c.input.conservative_therapy_planned,
+  ) as Tri;
 }
 
 // [D.I.B.4] at least 2 months since the previous injection of this joint (sacroiliac-joint-procedures.pol:154)
@@ -1014,14 +1121,14 @@ function criterionB4(c: Context): Tri {
 // [D.I.B.5] no more than 4 injections of the left joint in the last 12 months (sacroiliac-joint-procedures.pol:157)
 function criterionB5Left(c: Context): Tri {
   return or(
-    compare("==", field(c, "item", c.item, "side"), "right"),
+    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "right"),
     compare(
       "<=",
       count(sijLeftJoint(c).list, (procedure) =>
         and(
           sijLeftJoint(c).member(procedure),
           inWindow(
-            field(c, "Procedure", procedure, "date"),
+            fieldValue(c, "Procedure", procedure, "date", procedure.date),
             last12Months(c).start,
             last12Months(c).end,
           ),
@@ -1035,14 +1142,14 @@ function criterionB5Left(c: Context): Tri {
 // [D.I.B.5] no more than 4 injections of the right joint in the last 12 months (sacroiliac-joint-procedures.pol:160)
 function criterionB5Right(c: Context): Tri {
   return or(
-    compare("==", field(c, "item", c.item, "side"), "left"),
+    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "left"),
     compare(
       "<=",
       count(sijRightJoint(c).list, (procedure) =>
         and(
           sijRightJoint(c).member(procedure),
           inWindow(
-            field(c, "Procedure", procedure, "date"),
+            fieldValue(c, "Procedure", procedure, "date", procedure.date),
             last12Months(c).start,
             last12Months(c).end,
           ),
@@ -1058,14 +1165,18 @@ function criterionC4(c: Context): Tri {
   return some(sijSameJoint(c).list, (procedure) =>
     and(
       sijSameJoint(c).member(procedure),
-      compare("==", field(c, "Procedure", procedure, "purpose"), "therapeutic"),
+      compare(
+        "==",
+        fieldValue(c, "Procedure", procedure, "purpose", procedure.purpose),
+        "therapeutic",
+      ),
     ),
   );
 }
 
 // Rule sij_injection_limits: Limits on every SIJ injection [D.I.C]
 function sijInjectionLimitsApplies(c: Context): Tri {
-  return inCodes(field(c, "item", c.item, "code"), sijInjection);
+  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijInjection);
 }
 
 // [D.I.C.3] neural blockade at another site is requested for the same day (sacroiliac-joint-procedures.pol:171)
@@ -1080,32 +1191,40 @@ function criterionC3LastWeek(c: Context): Tri {
 
 // [D.I.C.6] the injection treats pain from herpes zoster (sacroiliac-joint-procedures.pol:177)
 function criterionC6(c: Context): Tri {
-  return inCodes(field(c, "item", c.item, "diagnosis"), herpesZoster);
+  return inCodes(fieldValue(c, "item", c.item, "diagnosis", c.item.diagnosis), herpesZoster);
 }
 
 // Rule sij_device_report: Implanted stimulator or pain pump [D.III]
 function sijDeviceReportApplies(c: Context): Tri {
-  return inCodes(field(c, "item", c.item, "code"), sijInjection);
+  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijInjection);
 }
 
 // [D.III] a device interrogation report when a stimulator or pain pump is implanted (sacroiliac-joint-procedures.pol:183)
 function criterionD3(c: Context): Tri {
   return or(
-    not(field(c, "case", c.input, "implanted_device") as Tri),
-    field(c, "case", c.input, "device_interrogation_report") as Tri,
+    not(fieldValue(c, "case", c.input, "implanted_device", c.input.implanted_device) as Tri),
+    fieldValue(
+      c,
+      "case",
+      c.input,
+      "device_interrogation_report",
+      c.input.device_interrogation_report,
+    ) as Tri,
   );
 }
 
 // [D.III] if the device is not working properly, rising pain may warrant evaluating it (sacroiliac-joint-procedures.pol:186)
 function criterionD3Device(c: Context): Tri {
-  return field(c, "case", c.input, "implanted_device") as Tri;
+  return fieldValue(c, "case", c.input, "implanted_device", c.input.implanted_device) as Tri;
 }
 
 // Rule sij_codes_together: 64451 billed with 27096 [D.I.C.1]
 function sijCodesTogetherApplies(c: Context): Tri {
   return and(
-    inCodes(field(c, "item", c.item, "code"), sijNerveBlock),
-    some(c.otherItems, (item) => inCodes(field(c, "item", item, "code"), sijJointInjection)),
+    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijNerveBlock),
+    some(c.otherItems, (item) =>
+      inCodes(fieldValue(c, "item", item, "code", item.code), sijJointInjection),
+    ),
   );
 }
 
@@ -1113,8 +1232,8 @@ function sijCodesTogetherApplies(c: Context): Tri {
 function sijGuidanceContrastApplies(c: Context): Tri {
   return and(
     or(
-      inCodes(field(c, "item", c.item, "code"), imageGuidance),
-      inCodes(field(c, "item", c.item, "code"), contrastAgent),
+      inCodes(fieldValue(c, "item", c.item, "code", c.item.code), imageGuidance),
+      inCodes(fieldValue(c, "item", c.item, "code", c.item.code), contrastAgent),
     ),
     sijRequested(c),
   );
@@ -1122,21 +1241,28 @@ function sijGuidanceContrastApplies(c: Context): Tri {
 
 // Rule sij_sedation: Conscious sedation with an SIJ injection [D.I.C.5]
 function sijSedationApplies(c: Context): Tri {
-  return and(inCodes(field(c, "item", c.item, "code"), moderateSedation), sijRequested(c));
+  return and(
+    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), moderateSedation),
+    sijRequested(c),
+  );
 }
 
 // Rule sij_anesthesia: Monitored anesthesia with an SIJ injection [D.I.C.5]
 function sijAnesthesiaApplies(c: Context): Tri {
   return and(
-    inCodes(field(c, "item", c.item, "code"), injectionAnesthesia),
+    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), injectionAnesthesia),
     sijRequested(c),
-    compare("==", field(c, "item", c.item, "anesthesia"), "monitored_anesthesia_care"),
+    compare(
+      "==",
+      fieldValue(c, "item", c.item, "anesthesia", c.item.anesthesia),
+      "monitored_anesthesia_care",
+    ),
   );
 }
 
 // Rule sij_rfa: Radiofrequency ablation of the SIJ [D.II]
 function sijRfaApplies(c: Context): Tri {
-  return inCodes(field(c, "item", c.item, "code"), sijRfa);
+  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijRfa);
 }
 
 // [D.II.A.1] active therapy failed, unless exempt under D.II.B.1 (sacroiliac-joint-procedures.pol:220)
@@ -1152,12 +1278,12 @@ function criterionRA1Inactive(c: Context): Tri {
 // [D.II.A.2] left joint: a diagnostic block in 6 months gave 75% relief or more (sacroiliac-joint-procedures.pol:226)
 function criterionRA2Left(c: Context): Tri {
   return or(
-    compare("==", field(c, "item", c.item, "side"), "right"),
+    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "right"),
     rfaLastingLeft(c),
     some(positiveDiagnosticSij(c).list, (procedure) =>
       and(
         positiveDiagnosticSij(c).member(procedure),
-        compare("!=", field(c, "Procedure", procedure, "side"), "right"),
+        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "right"),
       ),
     ),
   );
@@ -1166,12 +1292,12 @@ function criterionRA2Left(c: Context): Tri {
 // [D.II.A.2] right joint: a diagnostic block in 6 months gave 75% relief or more (sacroiliac-joint-procedures.pol:229)
 function criterionRA2Right(c: Context): Tri {
   return or(
-    compare("==", field(c, "item", c.item, "side"), "left"),
+    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "left"),
     rfaLastingRight(c),
     some(positiveDiagnosticSij(c).list, (procedure) =>
       and(
         positiveDiagnosticSij(c).member(procedure),
-        compare("!=", field(c, "Procedure", procedure, "side"), "left"),
+        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "left"),
       ),
     ),
   );
@@ -1180,12 +1306,12 @@ function criterionRA2Right(c: Context): Tri {
 // [D.II.B.3] no other RFA of the left joint in the last 12 months (sacroiliac-joint-procedures.pol:232)
 function criterionRB3Left(c: Context): Tri {
   return or(
-    compare("==", field(c, "item", c.item, "side"), "right"),
+    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "right"),
     none(rfaLeftJoint(c).list, (procedure) =>
       and(
         rfaLeftJoint(c).member(procedure),
         inWindow(
-          field(c, "Procedure", procedure, "date"),
+          fieldValue(c, "Procedure", procedure, "date", procedure.date),
           last12Months(c).start,
           last12Months(c).end,
         ),
@@ -1197,12 +1323,12 @@ function criterionRB3Left(c: Context): Tri {
 // [D.II.B.3] no other RFA of the right joint in the last 12 months (sacroiliac-joint-procedures.pol:235)
 function criterionRB3Right(c: Context): Tri {
   return or(
-    compare("==", field(c, "item", c.item, "side"), "left"),
+    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "left"),
     none(rfaRightJoint(c).list, (procedure) =>
       and(
         rfaRightJoint(c).member(procedure),
         inWindow(
-          field(c, "Procedure", procedure, "date"),
+          fieldValue(c, "Procedure", procedure, "date", procedure.date),
           last12Months(c).start,
           last12Months(c).end,
         ),
@@ -1213,7 +1339,7 @@ function criterionRB3Right(c: Context): Tri {
 
 // [D.II.C.1] cooled radiofrequency ablation is not medically necessary (sacroiliac-joint-procedures.pol:238)
 function criterionRC1(c: Context): Tri {
-  return field(c, "item", c.item, "cooled") as Tri;
+  return fieldValue(c, "item", c.item, "cooled", c.item.cooled) as Tri;
 }
 
 // [D.II.C.2] SIJ RFA is unproven as long-term management; continuing it may be reviewed (sacroiliac-joint-procedures.pol:242)

@@ -14,7 +14,8 @@ class PolParser extends CstParser {
   constructor() {
     super(T.allTokens, {
       recoveryEnabled: true,
-      nodeLocationTracking: "full",
+      // The builder needs only offsets; line and column come from its own line table.
+      nodeLocationTracking: "onlyOffset",
       maxLookahead: 3,
       errorMessageProvider: messages,
     });

@@ -156,20 +156,36 @@ describe("generateModule on the fixture", () => {
 
   it("writes one applicability function per rule", () => {
     expect(output).toContain("// Rule therapeutic_sij: Therapeutic SIJ injection [D.I.B]\nfunction therapeuticSijApplies(c: Context): Tri {");
-    expect(output).toMatch(/function facetBlockApplies\(c: Context\): Tri \{\n\s+return inCodes\(field\(c, "item", c\.item, "code"\), facet\);/);
+    expect(output).toMatch(/function facetBlockApplies\(c: Context\): Tri \{\n\s+return inCodes\(fieldValue\(c, "item", c\.item, "code", c\.item\.code\), facet\);/);
   });
 
   it("fuses list chains into membership functions and flips literal-first elapsed comparisons", () => {
-    expect(output).toContain('compareElapsed(since(field(c, "case", c.input, "pain_onset"), c.dos), ">=", 3, "mo")');
+    expect(output).toMatch(
+      /compareElapsed\(\s+since\(fieldValue\(c, "case", c\.input, "pain_onset", c\.input\.pain_onset\), c\.dos\),\s+">=",\s+3,\s+"mo",/,
+    );
     expect(output).toMatch(/count\(sijHistory\(c\)\.list, \(procedure\) =>\s+and\(\s+sijHistory\(c\)\.member\(procedure\),/);
-    expect(output).toContain('shiftDate(field(c, "Diagnosis", diagnosis, "noted"), -1, 7, "d")');
+    expect(output).toContain('shiftDate(fieldValue(c, "Diagnosis", diagnosis, "noted", diagnosis.noted), -1, 7, "d")');
   });
 
   it("reads a record's list field through the one local `listOf` helper", () => {
     expect(output.split("function listOf(value: unknown)")).toHaveLength(2);
-    expect(output).toContain('some(listOf(field(c, "Visit", visit, "diagnoses")), (diagnosis) =>');
+    expect(output).toContain('some(listOf(fieldValue(c, "Visit", visit, "diagnoses", visit.diagnoses)), (diagnosis) =>');
     // `date` in the inner condition is the enclosing visit's (binding depth 1).
-    expect(output).toContain('field(c, "Diagnosis", diagnosis, "noted"),\n            field(c, "Visit", visit, "date"),');
+    expect(output).toContain(
+      'fieldValue(c, "Diagnosis", diagnosis, "noted", diagnosis.noted),\n            fieldValue(c, "Visit", visit, "date", visit.date),',
+    );
+  });
+
+  it("reads records of the case as properties at the call site, and anything else through `field`", () => {
+    // The case, the item and list elements are plain records: the call site reads the property.
+    expect(output).toContain('fieldValue(c, "Diagnosis", diagnosis, "code", diagnosis.code)');
+    // A `latest`/`earliest` pick may be none or unknown: the shared `field` handles it.
+    expect(output).toContain('compareElapsed(since(field(c, "Procedure", lastSij(c), "date"), c.dos), ">=", 2, "mo")');
+    expect(output).toContain('count(listOf(field(c, "Visit", lastVisit(c), "diagnoses")), (diagnosis) =>');
+    expect(output).not.toMatch(/fieldValue\([^()]*lastSij\(c\)/);
+    // A duration field is converted to days by `field`, even on an element.
+    expect(output).toContain('(procedure) => field(c, "Procedure", procedure, "relief_duration")');
+    expect(output).not.toContain('"relief_duration", procedure.relief_duration');
   });
 
   it("exports evaluate, validate and evaluateJson", () => {

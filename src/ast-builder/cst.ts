@@ -1,6 +1,9 @@
 // Typed access to Chevrotain CST children. The builder only runs on a CST that parsed without
 // errors, so a missing child is a bug in the grammar/builder pair: it throws, and parse()
 // turns that into an internal-error diagnostic.
+//
+// These run for every CST node of every parse, so they are plain loops: no intermediate arrays
+// or closures for the common lookups (the front end's throughput depends on it).
 
 import type { CstElement, CstNode, IToken } from "chevrotain";
 
@@ -11,19 +14,33 @@ function isToken(element: CstElement): element is IToken {
 }
 
 export function tokens(node: CstNode, key: string): IToken[] {
-  return (node.children[key] ?? []).filter(isToken);
+  const elements = node.children[key];
+  const found: IToken[] = [];
+  if (elements === undefined) return found;
+  for (const element of elements) if (isToken(element)) found.push(element);
+  return found;
 }
 
 export function nodes(node: CstNode, key: string): CstNode[] {
-  return (node.children[key] ?? []).filter((element): element is CstNode => !isToken(element));
+  const elements = node.children[key];
+  const found: CstNode[] = [];
+  if (elements === undefined) return found;
+  for (const element of elements) if (!isToken(element)) found.push(element);
+  return found;
 }
 
 export function optionalToken(node: CstNode, key: string): IToken | undefined {
-  return tokens(node, key)[0];
+  const elements = node.children[key];
+  if (elements === undefined) return undefined;
+  for (const element of elements) if (isToken(element)) return element;
+  return undefined;
 }
 
 export function optionalNode(node: CstNode, key: string): CstNode | undefined {
-  return nodes(node, key)[0];
+  const elements = node.children[key];
+  if (elements === undefined) return undefined;
+  for (const element of elements) if (!isToken(element)) return element;
+  return undefined;
 }
 
 export function token(node: CstNode, key: string): IToken {
@@ -40,9 +57,18 @@ export function node(parent: CstNode, key: string): CstNode {
 
 /** The first child node of a choice, whichever alternative was taken. */
 export function onlyChild(parent: CstNode): CstNode {
-  for (const elements of Object.values(parent.children)) {
-    const found = elements.find((element): element is CstNode => !isToken(element));
-    if (found !== undefined) return found;
+  const children = parent.children;
+  for (const key in children) {
+    for (const element of children[key]!) if (!isToken(element)) return element;
   }
   throw new MissingCstChild(`${parent.name} has no child node`);
+}
+
+/** The first child token, whichever alternative was taken. */
+export function onlyToken(parent: CstNode): IToken {
+  const children = parent.children;
+  for (const key in children) {
+    for (const element of children[key]!) if (isToken(element)) return element;
+  }
+  throw new MissingCstChild(`${parent.name} has no token`);
 }

@@ -6,11 +6,20 @@ import type {
   DurationLiteral,
   Expression,
   Identifier,
+  Span,
   StringLiteral,
 } from "../ast.js";
-import { node, nodes, optionalNode, optionalToken, token, tokens } from "./cst.js";
+import { node, nodes, onlyToken, optionalNode, optionalToken, token, tokens } from "./cst.js";
 import { durationParts, stringValue } from "./literals.js";
 import type { SourcePositions } from "./positions.js";
+
+/** The operand of a binary level: which builder `binaryLevel` hands each operand to. */
+const enum Level {
+  And,
+  Not,
+  Multiplicative,
+  Unary,
+}
 
 export class ExpressionBuilder {
   constructor(private readonly positions: SourcePositions) {}
@@ -37,22 +46,21 @@ export class ExpressionBuilder {
 
   /** `expression` */
   expression(cst: CstNode): Expression {
-    return this.binaryLevel(node(cst, "orExpression"), "andExpression", (and) =>
-      this.binaryLevel(and, "notExpression", (not) => this.not(not)),
-    );
+    return this.binaryLevel(node(cst, "orExpression"), "andExpression", Level.And);
   }
 
-  /** `a op b op c`: operands under `operandKey`, operators labelled `operator`, left-assoc. */
-  private binaryLevel(
-    cst: CstNode,
-    operandKey: string,
-    operand: (n: CstNode) => Expression,
-  ): Expression {
-    const operands = nodes(cst, operandKey).map(operand);
-    const operators = tokens(cst, "operator");
-    let result = operands[0]!;
-    operators.forEach((operator, index) => {
-      const right = operands[index + 1]!;
+  /**
+   * `a op b op c`: operands under `operandKey`, operators labelled `operator`, left-assoc.
+   * The operand level is an enum rather than a callback so that no closure is made per node.
+   */
+  private binaryLevel(cst: CstNode, operandKey: string, operandLevel: Level): Expression {
+    const operands = cst.children[operandKey] ?? [];
+    const operators = cst.children["operator"];
+    let result = this.operand(operands[0] as CstNode, operandLevel);
+    if (operators === undefined) return result;
+    for (let index = 0; index < operators.length; index++) {
+      const operator = operators[index] as IToken;
+      const right = this.operand(operands[index + 1] as CstNode, operandLevel);
       result = {
         kind: "BinaryExpression",
         operator: operator.image as BinaryOperator,
@@ -61,8 +69,21 @@ export class ExpressionBuilder {
         right,
         span: this.positions.join(result.span, right.span),
       };
-    });
+    }
     return result;
+  }
+
+  private operand(cst: CstNode, level: Level): Expression {
+    switch (level) {
+      case Level.And:
+        return this.binaryLevel(cst, "notExpression", Level.Not);
+      case Level.Not:
+        return this.not(cst);
+      case Level.Multiplicative:
+        return this.binaryLevel(cst, "unary", Level.Unary);
+      case Level.Unary:
+        return this.unary(cst);
+    }
   }
 
   private not(cst: CstNode): Expression {
@@ -115,9 +136,7 @@ export class ExpressionBuilder {
   }
 
   private additive(cst: CstNode): Expression {
-    return this.binaryLevel(cst, "multiplicative", (product) =>
-      this.binaryLevel(product, "unary", (unary) => this.unary(unary)),
-    );
+    return this.binaryLevel(cst, "multiplicative", Level.Multiplicative);
   }
 
   private unary(cst: CstNode): Expression {
@@ -134,8 +153,7 @@ export class ExpressionBuilder {
 
   private prefix(cst: CstNode): Expression {
     const start = cst.location!.startOffset;
-    const spanTo = (last: Expression) =>
-      this.positions.join(this.positions.span(start, start), last.span);
+    const spanTo = (last: Expression): Span => this.positions.spanFrom(start, last.span);
     const listPrefix = optionalNode(cst, "listPrefix");
     if (listPrefix !== undefined) {
       const keyword = token(listPrefix, "operator");
@@ -265,12 +283,4 @@ export class ExpressionBuilder {
         throw new Error(`unexpected primary token ${literal.tokenType.name}`);
     }
   }
-}
-
-function onlyToken(cst: CstNode): IToken {
-  for (const elements of Object.values(cst.children)) {
-    const found = elements.find((element): element is IToken => "image" in element);
-    if (found !== undefined) return found;
-  }
-  throw new Error(`${cst.name} has no token`);
 }

@@ -6,7 +6,8 @@ import type { CodeEntry, CodeSystem, DurationUnit, Span } from "../ast.js";
 
 /** `"a \"b\" \\ c"` -> `a "b" \ c`. */
 export function stringValue(image: string): string {
-  return image.slice(1, -1).replace(/\\(["\\])/g, "$1");
+  const inner = image.slice(1, -1);
+  return inner.includes("\\") ? inner.replace(/\\(["\\])/g, "$1") : inner;
 }
 
 /** `[D.I.B.1]` -> `D.I.B.1`. */

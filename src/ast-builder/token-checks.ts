@@ -41,25 +41,25 @@ export function tokenDiagnostics(
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const token of tokens) {
-    const span = positions.tokenSpan(token);
+    // Only a problem token needs its span: computing one for every token slows every parse.
     switch (token.tokenType.name) {
       case "UnterminatedString":
         diagnostics.push(
           error(
             "POL1003",
             `unterminated string \`${shown(token.image)}\``,
-            span,
+            positions.tokenSpan(token),
             'close the string with `"` on the same line',
           ),
         );
         break;
       case "StringLiteral":
-        diagnostics.push(...escapeDiagnostics(token, positions));
+        if (token.image.includes("\\")) diagnostics.push(...escapeDiagnostics(token, positions));
         break;
       case "DateLiteral": {
         const problem = dateProblem(token.image);
         if (problem !== undefined) {
-          diagnostics.push(error("POL1004", `invalid date \`${token.image}\``, span, problem));
+          diagnostics.push(error("POL1004", `invalid date \`${token.image}\``, positions.tokenSpan(token), problem));
         }
         break;
       }
@@ -68,7 +68,7 @@ export function tokenDiagnostics(
           error(
             "POL1006",
             `invalid duration \`${shown(token.image)}\``,
-            span,
+            positions.tokenSpan(token),
             "write a whole number followed by `d`, `wk`, `mo` or `y`, e.g. `12mo`",
           ),
         );
@@ -78,7 +78,7 @@ export function tokenDiagnostics(
           error(
             "POL1002",
             `unclosed citation \`${shown(token.image)}\``,
-            span,
+            positions.tokenSpan(token),
             token.image.length > 1
               ? `close it with \`]\`: \`${shown(token.image)}]\``
               : "a citation is a section between brackets, e.g. `[D.I.B.1]`",
@@ -90,7 +90,7 @@ export function tokenDiagnostics(
           error(
             "POL1005",
             `invalid code \`${shown(token.image)}\``,
-            span,
+            positions.tokenSpan(token),
             invalidCodeHelp(token.image),
           ),
         );

@@ -4,10 +4,13 @@
 import type { Expression, FieldAccess, NameRef } from "../ast.js";
 import type { Binding, FieldModel, Type } from "../model.js";
 
+// Plain Maps, not WeakMaps: the facts live exactly as long as the checked policy that holds them
+// and its AST, so weak keys would free nothing earlier, and they cost every check in the
+// collector's ephemeron work.
 export class Facts {
-  readonly types = new WeakMap<Expression, Type>();
-  readonly bindings = new WeakMap<NameRef, Binding>();
-  readonly fields = new WeakMap<FieldAccess, { record: string; field: FieldModel }>();
+  readonly types = new Map<Expression, Type>();
+  readonly bindings = new Map<NameRef, Binding>();
+  readonly fields = new Map<FieldAccess, { record: string; field: FieldModel }>();
 
   typeOf(expression: Expression): Type {
     const type = this.types.get(expression);

@@ -19,6 +19,9 @@ export interface Code {
   /** For an `and(...)`/`or(...)` call: its operands, so a nested call of the same kind splices in
    *  (Kleene conjunction and disjunction are associative, unknowns merge in the same order). */
   junction?: { operator: "and" | "or"; operands: string[] };
+  /** A record of the case itself, typed as one: the case, the item or a list's element (never
+   *  none or unknown), whose fields can be read as properties. */
+  record?: boolean;
 }
 
 /** A list chain fused into one membership test over its elements. */
@@ -43,6 +46,7 @@ interface Chain {
 const maybeNone = (text: string): Code => ({ text, tri: false, nonNull: false });
 const present = (text: string): Code => ({ text, tri: false, nonNull: true });
 const logic = (text: string): Code => ({ text, tri: true, nonNull: true });
+const caseRecord = (text: string): Code => ({ text, tri: false, nonNull: true, record: true });
 
 const FLIPPED = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" } as const;
 
@@ -56,6 +60,9 @@ export class ExpressionCompiler {
   usesListOf = false;
 
   private readonly letRefs = new Map<string, Code>();
+  /** While compiling a computed field: its scope's first name is the function's parameter, typed
+   *  `unknown` (it may be none or unknown), so it is read through `field`. */
+  private inComputedField = false;
   private readonly computedNonNull = new Map<string, boolean>();
 
   constructor(
@@ -88,7 +95,13 @@ export class ExpressionCompiler {
       const nonNull = target.nonNull && this.computedNonNull.get(`${record}.${name}`) === true;
       return { text: `${fn}(c, ${target.text})`, tri: false, nonNull };
     }
-    const text = `${this.imports.value("field")}(c, ${quote(record)}, ${target.text}, ${quote(name)})`;
+    const args = `c, ${quote(record)}, ${target.text}, ${quote(name)}`;
+    if (target.record && model.type.kind !== "duration") {
+      // The property load at the call site is specialised per site by V8, which a load inside
+      // the shared `field` cannot be; `fieldValue` only handles what that load leaves open.
+      return present(`${this.imports.value("fieldValue")}(${args}, ${target.text}.${name})`);
+    }
+    const text = `${this.imports.value("field")}(${args})`;
     return target.nonNull ? present(text) : maybeNone(text);
   }
 
@@ -177,14 +190,14 @@ export class ExpressionCompiler {
     const binding = this.policy.resolve(ref);
     switch (binding.kind) {
       case "element":
-        return this.read(binding.record, present(this.element(scope, binding.depth, ref)), binding.field);
+        return this.read(binding.record, this.elementCode(scope, binding.depth, ref), binding.field);
       case "let":
         return this.letRef(binding.name);
       case "caseField":
         // Through the field read rule, so a computed case field is computed, as the interpreter does.
-        return this.read(CASE_RECORD, present("c.input"), binding.field);
+        return this.read(CASE_RECORD, caseRecord("c.input"), binding.field);
       case "item":
-        return present("c.item");
+        return caseRecord("c.item");
       case "dos":
         return present("c.dos");
       case "enumMember":
@@ -279,7 +292,7 @@ export class ExpressionCompiler {
         const chain = this.chain(expr.source, scope);
         const window = `${this.window(expr.window)}(c)`;
         const { start, end } = this.dated(chain.record);
-        const element = present(chain.element);
+        const element = caseRecord(chain.element);
         const from = this.read(chain.record, element, start).text;
         const test =
           end === undefined
@@ -315,7 +328,7 @@ export class ExpressionCompiler {
         return { ...chain, base: `${view}.member`, window: `${view}.window` };
       }
       case "element": {
-        const element = present(this.element(scope, binding.depth, ref));
+        const element = this.elementCode(scope, binding.depth, ref);
         return this.start(ref, scope, this.listOf(this.read(binding.record, element, binding.field)));
       }
       default:
@@ -343,7 +356,7 @@ export class ExpressionCompiler {
 
   /** `(element) => <read of field>` over the chain's elements. */
   private elementRead(chain: Chain, field: string): string {
-    return `(${chain.element}) => ${this.read(chain.record, present(chain.element), field).text}`;
+    return `(${chain.element}) => ${this.read(chain.record, caseRecord(chain.element), field).text}`;
   }
 
   private listOf(read: Code): string {
@@ -370,26 +383,31 @@ export class ExpressionCompiler {
     const entry = this.policy.lets.find((candidate) => candidate.name === name);
     if (!entry) throw new Error(`internal error: unknown let \`${name}\``);
     const fn = this.symbol(this.symbols.lets, name, "let");
-    const context = this.imports.type("Context");
     const doc = `/** ${commentText(entry.label)} */\n`;
+    const ref = this.compiling(false, () => this.letFunctions(entry, fn, doc));
+    this.letRefs.set(name, ref);
+    return ref;
+  }
+
+  private letFunctions(entry: CheckedPolicy["lets"][number], fn: string, doc: string): Code {
+    const context = this.imports.type("Context");
     let ref: Code;
     if (entry.type.kind === "list") {
       this.usesView = true;
       const chain = this.chain(entry.decl.value, []);
       const view = `{ list: ${chain.list}, member: ${this.member(chain)}, window: ${chain.window} }`;
-      this.letDecls.set(name, cachedFunctions(this.symbols, context, name, doc, fn, ": View", `(${view})`));
+      this.letDecls.set(entry.name, cachedFunctions(this.symbols, context, entry.name, doc, fn, ": View", `(${view})`));
       ref = logic(`${fn}(c)`);
     } else if (entry.type.kind === "bool") {
       const body = this.value(entry.decl.value, []);
       const tri = this.imports.type("Tri");
-      this.letDecls.set(name, cachedFunctions(this.symbols, context, name, doc, fn, `: ${tri}`, this.asTri(body)));
+      this.letDecls.set(entry.name, cachedFunctions(this.symbols, context, entry.name, doc, fn, `: ${tri}`, this.asTri(body)));
       ref = { text: `${fn}(c)`, tri: true, nonNull: body.nonNull };
     } else {
       const body = this.value(entry.decl.value, []);
-      this.letDecls.set(name, cachedFunctions(this.symbols, context, name, doc, fn, "", body.text));
+      this.letDecls.set(entry.name, cachedFunctions(this.symbols, context, entry.name, doc, fn, "", body.text));
       ref = { text: `${fn}(c)`, tri: false, nonNull: body.nonNull };
     }
-    this.letRefs.set(name, ref);
     return ref;
   }
 
@@ -400,7 +418,7 @@ export class ExpressionCompiler {
     // Reserve the entry first: a computed field never refers to itself, but be safe against loops.
     this.computedDecls.set(key, "");
     const param = localName(camelCase(record), this.symbols.names, []);
-    const body = this.value(model.computed, [param]);
+    const body = this.compiling(true, () => this.value(model.computed!, [param]));
     this.computedNonNull.set(key, body.nonNull);
     const context = this.imports.type("Context");
     const isUnknown = this.imports.value("isUnknown");
@@ -417,6 +435,24 @@ export class ExpressionCompiler {
 
   // -------------------------------------------------------------------------------------------
   // Lookups
+
+  /** An element in scope as code: a typed record, except a computed field's parameter. */
+  private elementCode(scope: readonly string[], depth: number, ref: NameRef): Code {
+    const name = this.element(scope, depth, ref);
+    const isParameter = this.inComputedField && depth === scope.length - 1;
+    return isParameter ? present(name) : caseRecord(name);
+  }
+
+  /** `compile()` with `inComputedField` set as given (a let reached from a computed field is not one). */
+  private compiling<T>(inComputedField: boolean, compile: () => T): T {
+    const outer = this.inComputedField;
+    this.inComputedField = inComputedField;
+    try {
+      return compile();
+    } finally {
+      this.inComputedField = outer;
+    }
+  }
 
   private element(scope: readonly string[], depth: number, ref: NameRef): string {
     const name = scope[scope.length - 1 - depth];

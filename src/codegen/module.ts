@@ -161,7 +161,7 @@ function ruleFunctions(
 ): string {
   const context = imports.type("Context");
   const tri = imports.type("Tri");
-  const code = compiler.read(ITEM_RECORD, { text: "c.item", tri: false, nonNull: true }, "code");
+  const code = compiler.read(ITEM_RECORD, { text: "c.item", tri: false, nonNull: true, record: true }, "code");
   // `for a, b`: the item's code is in any of the rule's code sets.
   const tests = rule.codeSets.map((name) => `${imports.value("inCodes")}(${code.text}, ${compiler.codeSet(name)})`);
   const inSet: Code = {

@@ -9,7 +9,7 @@ import {
   coverage,
   decideOutcomes,
   determine,
-  field,
+  fieldValue,
   inCodes,
   inWindow,
   list,
@@ -171,7 +171,7 @@ function priorMri(c: Context): View {
 function computePriorMri(c: Context): View {
   return {
     list: list(c, "studies"),
-    member: (study) => inCodes(field(c, "Study", study, "code"), lumbarMri),
+    member: (study) => inCodes(fieldValue(c, "Study", study, "code", study.code), lumbarMri),
     window: null,
   };
 }
@@ -180,34 +180,39 @@ function computePriorMri(c: Context): View {
 
 // Rule mri: Lumbar MRI for low back pain [2]
 function mriApplies(c: Context): Tri {
-  return inCodes(field(c, "item", c.item, "code"), lumbarMri);
+  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), lumbarMri);
 }
 
 // [2.a] the pain has lasted at least 6 weeks, unless red flags are present (lumbar-mri.pol:17)
 function criterionDuration(c: Context): Tri {
   return or(
-    field(c, "case", c.input, "red_flags") as Tri,
-    compareElapsed(since(field(c, "case", c.input, "pain_onset"), c.dos), ">=", 6, "wk"),
+    fieldValue(c, "case", c.input, "red_flags", c.input.red_flags) as Tri,
+    compareElapsed(
+      since(fieldValue(c, "case", c.input, "pain_onset", c.input.pain_onset), c.dos),
+      ">=",
+      6,
+      "wk",
+    ),
   );
 }
 
 // [2.b] 6 weeks of conservative therapy in the last 3 months, unless red flags (lumbar-mri.pol:20)
 function criterionTherapy(c: Context): Tri {
   return or(
-    field(c, "case", c.input, "red_flags") as Tri,
+    fieldValue(c, "case", c.input, "red_flags", c.input.red_flags) as Tri,
     compare(
       ">=",
       coverage(
         list(c, "therapies"),
         (therapy) =>
           overlapsWindow(
-            field(c, "Therapy", therapy, "start"),
-            field(c, "Therapy", therapy, "end"),
+            fieldValue(c, "Therapy", therapy, "start", therapy.start),
+            fieldValue(c, "Therapy", therapy, "end", therapy.end),
             last3Months(c).start,
             last3Months(c).end,
           ),
-        (therapy) => field(c, "Therapy", therapy, "start"),
-        (therapy) => field(c, "Therapy", therapy, "end"),
+        (therapy) => fieldValue(c, "Therapy", therapy, "start", therapy.start),
+        (therapy) => fieldValue(c, "Therapy", therapy, "end", therapy.end),
         last3Months(c),
       ),
       42,
@@ -220,7 +225,11 @@ function criterionRepeat(c: Context): Tri {
   return some(priorMri(c).list, (study) =>
     and(
       priorMri(c).member(study),
-      inWindow(field(c, "Study", study, "date"), last12Months(c).start, last12Months(c).end),
+      inWindow(
+        fieldValue(c, "Study", study, "date", study.date),
+        last12Months(c).start,
+        last12Months(c).end,
+      ),
     ),
   );
 }
