@@ -19,6 +19,12 @@ export function packageRoot(): string {
   return directory;
 }
 
+/** The runtime's barrel, which re-exports the modules in `runtimeModulesPath()`. */
 export function runtimeSourcePath(): string {
   return join(packageRoot(), "src", "runtime.ts");
+}
+
+/** The folder of the runtime's modules. */
+export function runtimeModulesPath(): string {
+  return join(packageRoot(), "src", "runtime");
 }

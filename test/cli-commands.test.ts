@@ -60,11 +60,16 @@ describe("pol compile", () => {
   it("writes one module per policy and the runtime, then reports the folder up to date", async () => {
     const out = at("compiled");
     expect((await pol("compile", at("policies"), "--out", out)).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["acme-lumbar-mri.ts", "runtime.ts"]);
-    expect(readdirSync(out).filter((file) => file.endsWith(".tmp"))).toEqual([]);
+    expect(readdirSync(out).sort()).toEqual(["acme-lumbar-mri.ts", "runtime", "runtime.ts"]);
+    // Every runtime module, each copied with a header naming its source.
+    const modules = readdirSync(join(out, "runtime")).sort();
+    expect(modules).toContain("logic.ts");
+    expect(modules).toEqual(readdirSync("src/runtime").filter((file) => file.endsWith(".ts")).sort());
+    expect(readFileSync(join(out, "runtime", "logic.ts"), "utf8")).toMatch(/^\/\/ Copied by pol from src\/runtime\/logic\.ts\. Do not edit/);
+    expect(readdirSync(out, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".tmp"))).toEqual([]);
     const check = await pol("compile", at("policies"), "--out", out, "--check");
     expect(check.code).toBe(0);
-    expect(check.out).toContain("is up to date (2 files)");
+    expect(check.out).toContain(`is up to date (${2 + modules.length} files)`);
   });
 
   it("--check names stale, missing and orphaned modules and exits 1", async () => {
@@ -73,12 +78,18 @@ describe("pol compile", () => {
     const [module] = readdirSync(out).filter((file) => file !== "runtime.ts");
     writeFileSync(join(out, module!), "// edited by hand\n");
     rmSync(join(out, "runtime.ts"));
+    writeFileSync(join(out, "runtime", "calendar.ts"), "// edited by hand\n");
+    rmSync(join(out, "runtime", "logic.ts"));
     writeFileSync(join(out, "old-policy.ts"), "export {};\n");
+    writeFileSync(join(out, "runtime", "retired.ts"), "export {};\n");
     const { code, err } = await pol("compile", at("policies"), "--out", out, "--check");
     expect(code).toBe(1);
     expect(err).toContain(`${module} is out of date`);
-    expect(err).toContain("runtime.ts is missing");
+    expect(err).toContain("compiled/runtime.ts is missing");
+    expect(err).toContain("compiled/runtime/calendar.ts is out of date");
+    expect(err).toContain("compiled/runtime/logic.ts is missing");
     expect(err).toContain("old-policy.ts has no policy");
+    expect(err).toContain("compiled/runtime/retired.ts is not part of the runtime");
     expect(readFileSync(join(out, module!), "utf8")).toBe("// edited by hand\n");
   });
 

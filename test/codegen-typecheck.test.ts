@@ -1,17 +1,24 @@
 // Generated evaluators type-check under the strictest settings a consumer may use, next to the
 // runtime exactly as `pol compile` lays them out, and their exported types catch bad cases.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateModule, moduleName } from "../src/codegen.js";
 import type { CheckedPolicy } from "../src/model.js";
+import { RUNTIME_BARREL, RUNTIME_FOLDER, runtimeFiles } from "../src/runtime-files.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 
-const RUNTIME_SOURCE = readFileSync(new URL("../src/runtime.ts", import.meta.url), "utf8");
+const RUNTIME_FILES = runtimeFiles();
+
+/** Whether a checked file is the runtime's barrel or one of its modules. */
+function isRuntimeFile(directory: string, fileName: string): boolean {
+  const path = fileName.slice(directory.length + 1);
+  return path === RUNTIME_BARREL || path.startsWith(`${RUNTIME_FOLDER}/`);
+}
 
 const OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -53,7 +60,10 @@ function typeCheck(files: Record<string, string>): string[] {
   const directory = mkdtempSync(join(tmpdir(), "pol-typecheck-"));
   directories.push(directory);
   writeFileSync(join(directory, "package.json"), '{ "type": "module" }\n');
-  writeFileSync(join(directory, "runtime.ts"), RUNTIME_SOURCE);
+  for (const file of RUNTIME_FILES) {
+    mkdirSync(dirname(join(directory, file.path)), { recursive: true });
+    writeFileSync(join(directory, file.path), file.source);
+  }
   for (const [name, text] of Object.entries(files)) writeFileSync(join(directory, name), text);
   const program = ts.createProgram(
     Object.keys(files).map((name) => join(directory, name)),
@@ -64,7 +74,7 @@ function typeCheck(files: Record<string, string>): string[] {
   // (and what a consumer writes against it) is held to the strictest flags.
   return ts
     .getPreEmitDiagnostics(program)
-    .filter((d) => d.file === undefined || !d.file.fileName.endsWith("/runtime.ts"))
+    .filter((d) => d.file === undefined || !isRuntimeFile(directory, d.file.fileName))
     .map((d) => {
       const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
       if (!d.file || d.start === undefined) return message;

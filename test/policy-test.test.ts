@@ -356,6 +356,7 @@ describe("the two engines", () => {
     expect(await compiled.load(policy)).toBe(evaluator);
     const folder = compiled.folder!;
     expect(existsSync(join(folder, "runtime.mjs"))).toBe(true);
+    expect(existsSync(join(folder, "runtime", "logic.mjs"))).toBe(true);
     compiled.dispose();
     expect(existsSync(folder)).toBe(false);
     expect(runPolicyTest(test, policy, evaluator, new Coverage())).toEqual({

@@ -1,16 +1,16 @@
 // `pol compile [paths...] --out DIR [--check]`: one TypeScript evaluator per policy, plus the
 // runtime they share. All outputs are generated in memory first and written all-or-nothing.
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { generateModule, moduleName } from "../codegen.js";
 import { displayPath, writeFilesAtomically } from "../files.js";
 import type { CheckedPolicy } from "../model.js";
-import { runtimeSourcePath } from "../package-root.js";
+import { RUNTIME_BARREL, RUNTIME_FOLDER, runtimeFiles } from "../runtime-files.js";
 import { checkPaths, reportDiagnostics, type DiagnosticFormat } from "./check.js";
 import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
 
-export const RUNTIME_MODULE = "runtime.ts";
+export const RUNTIME_MODULE = RUNTIME_BARREL;
 
 export interface CompileOptions {
   out: string;
@@ -18,10 +18,23 @@ export interface CompileOptions {
   format: DiagnosticFormat;
 }
 
-/** The runtime as shipped beside compiled evaluators. */
+/** The runtime's barrel as shipped beside compiled evaluators. */
 export function runtimeModule(): string {
-  const source = readFileSync(runtimeSourcePath(), "utf8");
-  return `// Copied by pol from src/runtime.ts. Do not edit: evaluators in this folder import it.\n\n${source}`;
+  return runtimeModules().get(RUNTIME_MODULE) as string;
+}
+
+/**
+ * The runtime as shipped beside compiled evaluators: the barrel and its modules, keyed by path
+ * relative to the output folder (`runtime.ts`, `runtime/logic.ts`, ...), each with a header.
+ */
+export function runtimeModules(): Map<string, string> {
+  const modules = new Map<string, string>();
+  for (const file of runtimeFiles()) {
+    const reason =
+      file.path === RUNTIME_BARREL ? "evaluators in this folder import it." : `${RUNTIME_BARREL} re-exports it.`;
+    modules.set(file.path, `// Copied by pol from src/${file.path}. Do not edit: ${reason}\n\n${file.source}`);
+  }
+  return modules;
 }
 
 /** Every output file of a compile, keyed by path, in a stable order. */
@@ -39,7 +52,7 @@ export async function compileOutputs(policies: readonly CheckedPolicy[], out: st
     owners.set(name, policy.metadata.source);
     outputs.set(join(out, `${name}.ts`), await generateModule(policy));
   }
-  outputs.set(join(out, RUNTIME_MODULE), runtimeModule());
+  for (const [path, source] of runtimeModules()) outputs.set(join(out, path), source);
   return outputs;
 }
 
@@ -80,6 +93,14 @@ function reportStale(outputs: Map<string, string>, out: string, io: Io): number 
     for (const entry of readdirSync(out).sort()) {
       const path = join(out, entry);
       if (entry.endsWith(".ts") && !outputs.has(path)) problems.push(`${displayPath(path)} has no policy`);
+    }
+  }
+  // A module the runtime no longer has would otherwise linger beside the current ones unnoticed.
+  const runtimeFolder = join(out, RUNTIME_FOLDER);
+  if (existsSync(runtimeFolder) && statSync(runtimeFolder).isDirectory()) {
+    for (const entry of readdirSync(runtimeFolder).sort()) {
+      const path = join(runtimeFolder, entry);
+      if (entry.endsWith(".ts") && !outputs.has(path)) problems.push(`${displayPath(path)} is not part of the runtime`);
     }
   }
   if (problems.length === 0) {

@@ -2,13 +2,13 @@
 // the runtime, transpiled to JavaScript in a temporary folder and imported, exactly the code
 // `pol compile` ships. One folder per run, one module per policy, removed by `dispose`.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { generateModule, moduleName } from "../codegen.js";
 import type { CheckedPolicy } from "../model.js";
-import { runtimeSourcePath } from "../package-root.js";
+import { writeTranspiledRuntime } from "../runtime-files.js";
 import type { Determination, EvaluateOptions } from "../runtime.js";
 
 /** The one export of a generated module the tests call; `input` must be a validated case. */
@@ -59,7 +59,7 @@ export class CompiledEvaluators {
   private workspace(transpile: Transpile): string {
     if (!this.directory) {
       this.directory = mkdtempSync(join(tmpdir(), "pol-test-compiled-"));
-      writeFileSync(join(this.directory, "runtime.mjs"), transpile(readFileSync(runtimeSourcePath(), "utf8")));
+      writeTranspiledRuntime(this.directory, transpile);
     }
     return this.directory;
   }

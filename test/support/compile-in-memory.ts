@@ -1,11 +1,11 @@
 // Inline policies checked in memory, and compiled evaluators for many of them in one test file.
 // test/support/compiled.ts loads one evaluator the way a user runs it (module and runtime side by
-// side); property tests that generate a policy per run would pay for transpiling the 1,500-line
+// side); property tests that generate a policy per run would pay for transpiling the 1,800-line
 // runtime every time, so this loader transpiles it once per test file and writes each generated
 // module next to it. It also skips prettier: `generateModule` is `moduleSource` formatted, and
 // formatting (most of the cost) changes no behaviour; test/support/compiled.ts covers that path.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,11 +13,10 @@ import ts from "typescript";
 import { checkSource } from "../../src/checker.js";
 import { moduleSource } from "../../src/codegen/module.js";
 import type { CheckedPolicy } from "../../src/model.js";
+import { writeTranspiledRuntime } from "../../src/runtime-files.js";
 import type { CompiledEvaluator } from "./compiled.js";
 
 export type { CompiledEvaluator } from "./compiled.js";
-
-const RUNTIME_SOURCE = new URL("../../src/runtime.ts", import.meta.url);
 
 function transpile(source: string): string {
   return ts.transpileModule(source, {
@@ -32,7 +31,7 @@ let loaded = 0;
 function runtimeDirectory(): string {
   if (directory === undefined) {
     const created = mkdtempSync(join(tmpdir(), "pol-properties-"));
-    writeFileSync(join(created, "runtime.mjs"), transpile(readFileSync(RUNTIME_SOURCE, "utf8")));
+    writeTranspiledRuntime(created, transpile);
     process.once("exit", () => rmSync(created, { recursive: true, force: true }));
     directory = created;
   }

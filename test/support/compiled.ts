@@ -1,13 +1,14 @@
 // Load a generated evaluator the way a user would run it: the module and a copy of the runtime
 // written side by side, transpiled to JavaScript and imported.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { generateModule, moduleName } from "../../src/codegen.js";
 import type { CheckedPolicy } from "../../src/model.js";
+import { runtimeFiles, writeTranspiledRuntime } from "../../src/runtime-files.js";
 import type { CaseError, Determination, EvaluateOptions, PolicyInfo, SchemaDescriptor, Validation } from "../../src/runtime.js";
 
 /** The exports of a generated module, typed loosely: the tests feed it arbitrary JSON. */
@@ -23,8 +24,8 @@ export interface CompiledEvaluator {
 }
 
 // Read once, when the tests import the interpreter's runtime too: a long property run must compare
-// the interpreter with evaluators built on the very same runtime text, even if the file changes.
-const RUNTIME_SOURCE = readFileSync(new URL("../../src/runtime.ts", import.meta.url), "utf8");
+// the interpreter with evaluators built on the very same runtime text, even if the files change.
+const RUNTIME_FILES = runtimeFiles();
 
 function transpile(source: string): string {
   return ts.transpileModule(source, {
@@ -37,7 +38,7 @@ export async function loadCompiled(policy: CheckedPolicy): Promise<CompiledEvalu
   const directory = mkdtempSync(join(tmpdir(), "pol-codegen-"));
   try {
     const modulePath = join(directory, `${moduleName(policy)}.mjs`);
-    writeFileSync(join(directory, "runtime.mjs"), transpile(RUNTIME_SOURCE));
+    writeTranspiledRuntime(directory, transpile, RUNTIME_FILES);
     writeFileSync(modulePath, transpile(await generateModule(policy, { runtimeImport: "./runtime.mjs" })));
     return (await import(pathToFileURL(modulePath).href)) as CompiledEvaluator;
   } finally {
