@@ -20,7 +20,7 @@ import {
   type SchemaDescriptor,
   type Tri,
 } from "./runtime.js";
-import { schemaDescriptor } from "./schema-descriptor.js";
+import { policyInfo, schemaDescriptor } from "./schema-descriptor.js";
 
 interface Prepared {
   info: PolicyInfo;
@@ -45,21 +45,7 @@ function prepare(policy: CheckedPolicy): Prepared {
   return entry;
 }
 
-export function policyInfo(policy: CheckedPolicy): PolicyInfo {
-  const m = policy.metadata;
-  const info: PolicyInfo = {
-    id: m.id,
-    title: m.title,
-    payer: m.payer,
-    number: m.number,
-    version: m.version,
-    effective: m.effective,
-    source: m.source,
-    sourceHash: m.sourceHash,
-  };
-  if (m.expires !== undefined) info.expires = m.expires;
-  return info;
-}
+export { policyInfo };
 
 function ruleSpec(evaluator: Evaluator, rule: CheckedRule): RuleSpec {
   const codeSets = rule.codeSets.map((name) => evaluator.codeSet(name));

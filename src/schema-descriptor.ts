@@ -2,8 +2,9 @@
 // cases against and reads field labels from. The interpreter builds it at evaluation time and
 // the code generator embeds the same object in every compiled evaluator, so both see one shape.
 
-import { CASE_RECORD, type FieldModel, type RecordModel, type SchemaModel, type Type } from "./model.js";
-import type { FieldDescriptor, FieldType, RecordDescriptor, SchemaDescriptor } from "./runtime.js";
+import type { CodeSetDecl } from "./ast.js";
+import { CASE_RECORD, type CheckedPolicy, type FieldModel, type RecordModel, type SchemaModel, type Type } from "./model.js";
+import type { FieldDescriptor, FieldType, PolicyInfo, RecordDescriptor, SchemaDescriptor } from "./runtime.js";
 
 /** The case record's built-in fields, always listed first. */
 const CASE_BUILT_INS: readonly [string, FieldDescriptor][] = [
@@ -75,4 +76,33 @@ function fieldType(schema: SchemaModel, type: Type, fieldName: string): FieldTyp
         `internal error: field \`${fieldName}\` has type \`${type.kind}\`, which no field can have`,
       );
   }
+}
+
+/** The policy's metadata as the runtime reports it; `expires` only when the policy has one. */
+export function policyInfo(policy: CheckedPolicy): PolicyInfo {
+  const m = policy.metadata;
+  return {
+    id: m.id,
+    title: m.title,
+    payer: m.payer,
+    number: m.number,
+    version: m.version,
+    effective: m.effective,
+    ...(m.expires !== undefined ? { expires: m.expires } : {}),
+    source: m.source,
+    sourceHash: m.sourceHash,
+  };
+}
+
+/** A code set's entries split the way the runtime's `CodeSet` takes them, in declaration order. */
+export function codeSetEntries(decl: CodeSetDecl): { exact: string[]; prefixes: string[]; ranges: [string, string][] } {
+  const exact: string[] = [];
+  const prefixes: string[] = [];
+  const ranges: [string, string][] = [];
+  for (const entry of decl.entries) {
+    if (entry.kind === "CodeExact") exact.push(entry.code);
+    else if (entry.kind === "CodePrefix") prefixes.push(entry.prefix);
+    else ranges.push([entry.from, entry.to]);
+  }
+  return { exact, prefixes, ranges };
 }

@@ -4,10 +4,8 @@
 // emitted, so the module type-checks with `noUnusedLocals`.
 
 import { basename } from "node:path";
-import type { CodeSetDecl } from "../ast.js";
 import { ITEM_RECORD, type CheckedPolicy, type CheckedRule } from "../model.js";
-import type { PolicyInfo } from "../runtime.js";
-import { schemaDescriptor } from "../schema-descriptor.js";
+import { codeSetEntries, policyInfo, schemaDescriptor } from "../schema-descriptor.js";
 import { cachedFunctions, ExpressionCompiler, type Code } from "./expressions.js";
 import { Imports } from "./imports.js";
 import { literal } from "./literals.js";
@@ -65,21 +63,6 @@ function sectionComment(title: string): string {
   return `// --- ${title}`;
 }
 
-/** The policy's metadata as the runtime reports it; `expires` only when the policy has one. */
-function policyInfo(policy: CheckedPolicy): PolicyInfo {
-  const m = policy.metadata;
-  return {
-    id: m.id,
-    title: m.title,
-    payer: m.payer,
-    number: m.number,
-    version: m.version,
-    effective: m.effective,
-    ...(m.expires !== undefined ? { expires: m.expires } : {}),
-    source: m.source,
-    sourceHash: m.sourceHash,
-  };
-}
 
 function helpers(compiler: ExpressionCompiler, imports: Imports): string[] {
   const blocks: string[] = [];
@@ -118,17 +101,6 @@ function codeSets(policy: CheckedPolicy, symbols: Symbols, compiler: ExpressionC
   return lines.length > 0 ? [lines.join("\n")] : [];
 }
 
-function codeSetEntries(decl: CodeSetDecl): { exact: string[]; prefixes: string[]; ranges: [string, string][] } {
-  const exact: string[] = [];
-  const prefixes: string[] = [];
-  const ranges: [string, string][] = [];
-  for (const entry of decl.entries) {
-    if (entry.kind === "CodeExact") exact.push(entry.code);
-    else if (entry.kind === "CodePrefix") prefixes.push(entry.prefix);
-    else ranges.push([entry.from, entry.to]);
-  }
-  return { exact, prefixes, ranges };
-}
 
 /** One function per `within` window giving its bounds, memoised per item: the interpreter computes
  *  them once per list view, and per element would be needless date arithmetic. */

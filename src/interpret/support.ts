@@ -3,6 +3,7 @@
 import type { CodeSetDecl, DurationLiteral, Expression } from "../ast.js";
 import * as rt from "../runtime.js";
 import type { CompareOperator, Member } from "../runtime.js";
+import { codeSetEntries } from "../schema-descriptor.js";
 
 export type Element = Record<string, unknown>;
 
@@ -53,14 +54,7 @@ export function listValue(value: unknown): readonly Element[] | rt.Unknown {
 
 /** The runtime code set of a declaration, entries in declaration order. */
 export function codeSetOf(decl: CodeSetDecl): rt.CodeSet {
-  const exact: string[] = [];
-  const prefixes: string[] = [];
-  const ranges: [string, string][] = [];
-  for (const entry of decl.entries) {
-    if (entry.kind === "CodeExact") exact.push(entry.code);
-    else if (entry.kind === "CodePrefix") prefixes.push(entry.prefix);
-    else ranges.push([entry.from, entry.to]);
-  }
+  const { exact, prefixes, ranges } = codeSetEntries(decl);
   return new rt.CodeSet(exact, prefixes, ranges);
 }
 
