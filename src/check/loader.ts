@@ -3,7 +3,7 @@
 
 import { isAbsolute, posix, relative, sep } from "node:path";
 import type { SourceFile, Span } from "../ast.js";
-import { error, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import { parse } from "../parse.js";
 
 export interface FileHost {
@@ -41,7 +41,7 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
   const read = (hostPath: string, text: string): LoadedFile => {
     const display = displayPath(hostPath);
     const parsed = parse(text, display);
-    diagnostics.push(...parsed.diagnostics);
+    for (const d of parsed.diagnostics) diagnostics.push(d);
     const file: LoadedFile = parsed.file ? { hostPath, display, text, ast: parsed.file } : { hostPath, display, text };
     files.push(file);
     loaded.set(hostPath, file);
@@ -55,7 +55,7 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
       if (cycleStart >= 0) {
         const cycle = [...stack.slice(cycleStart), target].map(displayPath).map((p) => `\`${p}\``);
         diagnostics.push(
-          error("POL2007", `\`use\` cycle: ${cycle.join(" uses ")}`, use.path.span, "remove one of these `use` declarations"),
+          diagnostic("POL2007", use.path.span, { cycle: cycle.join(" uses ") }),
         );
         continue;
       }
@@ -63,7 +63,7 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
       const text = host.readFile(target);
       if (text === undefined) {
         diagnostics.push(
-          error("POL2006", `cannot read \`${use.path.value}\``, use.path.span, `looked for \`${displayPath(target)}\``),
+          diagnostic("POL2006", use.path.span, { path: use.path.value }, { resolved: displayPath(target) }),
         );
         continue;
       }
@@ -75,7 +75,7 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
   const hostPath = normalizePath(mainPath);
   const text = mainSource ?? host.readFile(hostPath);
   if (text === undefined) {
-    diagnostics.push(error("POL2006", `cannot read \`${mainPath}\``, startOf(displayPath(hostPath))));
+    diagnostics.push(diagnostic("POL2006", startOf(displayPath(hostPath)), { path: mainPath }));
     return { files, declarationOrder, diagnostics };
   }
   const main = read(hostPath, text);

@@ -1,7 +1,7 @@
 // `pol check [paths...]`: parse and type-check policies and schemas, reporting every error.
 
 import { checkFile, type CheckResult } from "../checker.js";
-import { diagnosticToJson, renderDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { diagnosticsToJson, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../diagnostics.js";
 import { collectFiles } from "../files.js";
 import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
 
@@ -36,25 +36,18 @@ export function checkPaths(paths: readonly string[]): CheckedFiles {
 export function reportDiagnostics(checked: CheckedFiles, format: DiagnosticFormat, io: Io): void {
   const { diagnostics, sources } = checked;
   if (format === "json") {
-    io.out(JSON.stringify({ diagnostics: diagnostics.map(diagnosticToJson) }, null, 2) + "\n");
+    io.out(JSON.stringify(diagnosticsToJson(diagnostics), null, 2) + "\n");
     return;
   }
-  for (const diagnostic of diagnostics) {
-    io.err(renderDiagnostic(diagnostic, sources.get(diagnostic.span.file) ?? "") + "\n\n");
-  }
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
-  if (errors > 0) io.err(`${errors} error${errors === 1 ? "" : "s"} in ${countFiles(diagnostics)}\n`);
-}
-
-function countFiles(diagnostics: readonly Diagnostic[]): string {
-  const files = new Set(diagnostics.map((d) => d.span.file)).size;
-  return `${files} file${files === 1 ? "" : "s"}`;
+  for (const block of renderDiagnostics(diagnostics, sources)) io.err(block + "\n\n");
+  const summary = summaryLine(diagnostics);
+  if (summary !== undefined) io.err(summary + "\n");
 }
 
 export function runCheck(paths: readonly string[], format: DiagnosticFormat, io: Io): number {
   const checked = checkPaths(paths);
   reportDiagnostics(checked, format, io);
-  if (format === "human" && checked.diagnostics.length === 0) {
+  if (format === "human" && !checked.diagnostics.some((d) => d.severity === "error")) {
     io.out(`checked ${checked.results.size} file${checked.results.size === 1 ? "" : "s"}: no errors\n`);
   }
   return checked.diagnostics.some((d) => d.severity === "error") ? EXIT_FAILED : EXIT_OK;

@@ -3,7 +3,7 @@
 // CI). A file with syntax errors is reported with its diagnostics and left alone.
 
 import { readFileSync } from "node:fs";
-import { renderDiagnostic } from "../diagnostics.js";
+import { renderDiagnostics } from "../diagnostics.js";
 import { collectFiles, writeFilesAtomically } from "../files.js";
 import { parse } from "../parse.js";
 import { formatPol } from "../prettier-plugin.js";
@@ -33,7 +33,7 @@ export async function runFmt(paths: readonly string[], options: FmtOptions, io: 
     // Parse first: a file with errors gets pol's own diagnostics rather than prettier's message.
     const { diagnostics } = parse(source, path);
     if (diagnostics.length > 0) {
-      for (const diagnostic of diagnostics) io.err(renderDiagnostic(diagnostic, source) + "\n\n");
+      for (const block of renderDiagnostics(diagnostics, new Map([[path, source]]))) io.err(block + "\n\n");
       failed++;
       continue;
     }
