@@ -134,9 +134,12 @@ export const catalogue = {
   },
   POL1014: {
     severity: "error",
-    summary: "expression nested too deeply",
-    message: "expression nested too deeply: more than {limit} levels",
-    help: "name inner parts with `let` declarations",
+    summary: "expression nested too deeply or too long (see \"Limits\" in docs/language.md)",
+    message: "expression too deep: more than {limit} {what}",
+    help: {
+      nesting: "nesting is limited to 64 levels of parentheses, groups and prefix operators: name inner parts with `let`",
+      operators: "an expression holds at most 500 operators: name parts of it with `let` or use a code set",
+    },
   },
   POL1015: {
     severity: "error",
