@@ -99,6 +99,7 @@ function check(program: LoadedProgram): CheckResult {
     typeOf: (expression) => facts.typeOf(expression),
     resolve: (name) => facts.resolve(name),
     fieldOf: (access) => facts.fieldOf(access),
+    text: (span) => sources.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "",
   });
 }
 

@@ -2,7 +2,9 @@
 // oracle that compiled evaluators are tested against, and what `pol eval` runs.
 
 import { Evaluator } from "./interpret/evaluate.js";
-import { ITEM_RECORD, type CheckedPolicy, type CheckedRule } from "./model.js";
+import type { LoweredRule } from "./lower/ir.js";
+import { lower } from "./lower/lower.js";
+import type { CheckedPolicy } from "./model.js";
 import {
   and,
   determine,
@@ -34,11 +36,12 @@ const prepared = new WeakMap<CheckedPolicy, Prepared>();
 function prepare(policy: CheckedPolicy): Prepared {
   let entry = prepared.get(policy);
   if (!entry) {
-    const evaluator = new Evaluator(policy);
+    const lowered = lower(policy);
+    const evaluator = new Evaluator(lowered);
     entry = {
       info: policyInfo(policy),
       schema: schemaDescriptor(policy.schema),
-      rules: policy.rules.map((rule) => ruleSpec(evaluator, rule)),
+      rules: lowered.rules.map((rule) => ruleSpec(evaluator, rule)),
     };
     prepared.set(policy, entry);
   }
@@ -47,18 +50,17 @@ function prepare(policy: CheckedPolicy): Prepared {
 
 export { policyInfo };
 
-function ruleSpec(evaluator: Evaluator, rule: CheckedRule): RuleSpec {
-  const codeSets = rule.codeSets.map((name) => evaluator.codeSet(name));
-  const when = rule.decl.when;
+function ruleSpec(evaluator: Evaluator, rule: LoweredRule): RuleSpec {
+  const codeSets = rule.codeSets.map((index) => evaluator.codeSet(index));
+  const when = rule.when;
   return {
     id: rule.id,
     title: rule.title,
     citation: rule.citation,
-    applies: (ctx) =>
-      and(
-        inAnyCodeSet(field(ctx, ITEM_RECORD, ctx.item, "code"), codeSets),
-        when ? (evaluator.value(when, ctx, []) as Tri) : true,
-      ),
+    applies: (ctx) => {
+      const inSet = inAnyCodeSet(field(ctx, "item", ctx.item, "code"), codeSets);
+      return when === undefined || inSet === false ? inSet : and(inSet, evaluator.condition(when, ctx));
+    },
     criteria: rule.criteria.map((criterion): CriterionSpec => {
       const spec: CriterionSpec = {
         id: criterion.id,
@@ -68,7 +70,7 @@ function ruleSpec(evaluator: Evaluator, rule: CheckedRule): RuleSpec {
         line: criterion.line,
       };
       const condition = criterion.condition;
-      if (condition) spec.condition = (ctx) => evaluator.value(condition, ctx, []) as Tri;
+      if (condition) spec.condition = (ctx) => evaluator.condition(condition, ctx);
       return spec;
     }),
   };

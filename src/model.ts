@@ -134,4 +134,6 @@ export interface CheckedPolicy {
   resolve(name: NameRef): Binding;
   /** The record a field access reads from, and the field. */
   fieldOf(access: FieldAccess): { record: string; field: FieldModel };
+  /** The source text a span covers (any file of the program). */
+  text(span: Span): string;
 }
