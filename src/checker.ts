@@ -2,7 +2,7 @@
 // the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
 
 import { readFileSync } from "node:fs";
-import type { PolicyHeader } from "./ast.js";
+import type { PolicyHeader, SourceFile } from "./ast.js";
 import { error, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { CheckedPolicy, CheckedRule } from "./model.js";
 import { Facts } from "./check/facts.js";
@@ -92,6 +92,7 @@ function check(program: LoadedProgram): CheckResult {
       sourceHash: sourceHash(program.files),
     },
     file: main,
+    schemaName: schemaNameOf(files) ?? header.id,
     schema: env.schema,
     codeSets: env.codeSets,
     lets: expressions.lets,
@@ -101,6 +102,12 @@ function check(program: LoadedProgram): CheckResult {
     fieldOf: (access) => facts.fieldOf(access),
     text: (span) => sources.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "",
   });
+}
+
+/** The name of the first schema file the program reads, if any. */
+function schemaNameOf(files: readonly SourceFile[]): string | undefined {
+  for (const file of files) if (file.header.kind === "SchemaHeader") return file.header.name.name;
+  return undefined;
 }
 
 /** The header and the presence of rules, for every policy file in the program. */

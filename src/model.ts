@@ -124,6 +124,9 @@ export interface PolicyMetadata {
 
 export interface CheckedPolicy {
   metadata: PolicyMetadata;
+  /** The name of the schema the policy uses (`schema spine` -> `spine`); the policy's own id when
+   *  it declares its case itself. Compiled schema modules are named after it. */
+  schemaName: string;
   file: SourceFile;
   schema: SchemaModel;
   codeSets: Map<string, CodeSetDecl>;

@@ -61,13 +61,3 @@ export function localName(preferred: string, module: Names, enclosing: readonly 
   for (let n = 2; module.has(name) || enclosing.includes(name); n++) name = `${preferred}${n}`;
   return name;
 }
-
-/** A string as a TypeScript string literal. */
-export function quote(text: string): string {
-  return JSON.stringify(text);
-}
-
-/** Text safe inside a `//` or `/** *\/` comment: one line, no comment terminator. */
-export function commentText(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").replace(/\*\//g, "*\\/");
-}
