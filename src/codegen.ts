@@ -5,8 +5,11 @@ import { format } from "prettier";
 import type { CheckedPolicy } from "./model.js";
 import { moduleSource } from "./codegen/module.js";
 
+/** The runtime package's name, which generated modules import. */
+export const RUNTIME_PACKAGE = "@pol/runtime";
+
 export interface GenerateOptions {
-  /** Import specifier of the runtime module, relative to the generated file (default `./runtime.js`). */
+  /** Import specifier of the runtime (default `@pol/runtime`, the package). */
   runtimeImport?: string;
 }
 
@@ -20,6 +23,6 @@ export function moduleName(policy: CheckedPolicy): string {
 }
 
 export async function generateModule(policy: CheckedPolicy, options: GenerateOptions = {}): Promise<string> {
-  const source = moduleSource(policy, options.runtimeImport ?? "./runtime.js");
+  const source = moduleSource(policy, options.runtimeImport ?? RUNTIME_PACKAGE);
   return format(source, { parser: "typescript", printWidth: 100 });
 }

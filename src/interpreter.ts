@@ -19,7 +19,7 @@ import {
   type RuleSpec,
   type SchemaDescriptor,
   type Tri,
-} from "./runtime.js";
+} from "@pol/runtime";
 import { policyInfo, schemaDescriptor } from "./schema-descriptor.js";
 
 interface Prepared {

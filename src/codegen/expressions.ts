@@ -6,6 +6,7 @@
 import type { BinaryExpression, DurationLiteral, Expression, NameRef } from "../ast.js";
 import { CASE_RECORD, type CheckedPolicy, type FieldModel } from "../model.js";
 import type { Imports } from "./imports.js";
+import type { RuntimeValueName } from "./runtime-names.js";
 import { camelCase, commentText, localName, quote } from "./names.js";
 import { windowKey, type Symbols } from "./symbols.js";
 
@@ -106,7 +107,7 @@ export class ExpressionCompiler {
   }
 
   value(expr: Expression, scope: readonly string[]): Code {
-    const rt = (name: string) => this.imports.value(name);
+    const rt = (name: RuntimeValueName) => this.imports.value(name);
     switch (expr.kind) {
       case "BooleanLiteral":
         return logic(String(expr.value));
@@ -210,7 +211,7 @@ export class ExpressionCompiler {
 
   private binary(expr: BinaryExpression, scope: readonly string[]): Code {
     const { operator, left, right } = expr;
-    const rt = (name: string) => this.imports.value(name);
+    const rt = (name: RuntimeValueName) => this.imports.value(name);
     switch (operator) {
       case "and":
       case "or":

@@ -1,17 +1,20 @@
-// The runtime names a generated module uses, so it imports exactly those.
+// The runtime names a generated module uses, so it imports exactly those. Names are typed as the
+// runtime's exports: using a name the runtime does not export fails type-checking.
+
+import type { RuntimeTypeName, RuntimeValueName } from "./runtime-names.js";
 
 export class Imports {
   private readonly values = new Set<string>();
   private readonly types = new Set<string>();
 
   /** Use a runtime value (function, class, constant); returns its name for printing. */
-  value(name: string): string {
+  value(name: RuntimeValueName): string {
     this.values.add(name);
     return name;
   }
 
   /** Use a runtime type; returns its name for printing. */
-  type(name: string): string {
+  type(name: RuntimeTypeName): string {
     this.types.add(name);
     return name;
   }

@@ -11,8 +11,9 @@ import type {
   QuantifierExpression,
   SumExpression,
 } from "../ast.js";
-import * as rt from "../runtime.js";
-import type { Context, Member, Tri } from "../runtime.js";
+import * as rt from "@pol/runtime";
+import { memo } from "./memo.js";
+import type { Context, Member, Tri } from "@pol/runtime";
 import type { Evaluator } from "./evaluate.js";
 import { baseView, listValue, where, type Elements, type View } from "./support.js";
 
@@ -99,7 +100,7 @@ function nameView(ev: Evaluator, ref: NameRef, ctx: Context, elements: Elements)
     case "let": {
       // List lets are memoised as views, so their reads are recorded once and replayed.
       const decl = ev.letDecl(binding.name);
-      return ctx.memo(binding.name, () => viewOf(ev, decl.value, ctx, []));
+      return memo(ctx, binding.name, () => viewOf(ev, decl.value, ctx, []));
     }
     case "element":
       return baseView(listValue(ev.value(ref, ctx, elements)));

@@ -4,8 +4,9 @@
 
 import type { BinaryExpression, Expression, FieldAccess, LetDecl, NameRef } from "../ast.js";
 import { CASE_RECORD, type CheckedPolicy, type FieldModel } from "../model.js";
-import * as rt from "../runtime.js";
-import type { CompareOperator, Context, Tri } from "../runtime.js";
+import * as rt from "@pol/runtime";
+import { memo } from "./memo.js";
+import type { CompareOperator, Context, Tri } from "@pol/runtime";
 import { aggregate } from "./chains.js";
 import { codeSetOf, fixedDays, flipped, where, type Elements } from "./support.js";
 
@@ -124,7 +125,7 @@ export class Evaluator {
       }
       case "let": {
         const decl = this.letDecl(binding.name);
-        return ctx.memo(binding.name, () => this.value(decl.value, ctx, []));
+        return memo(ctx, binding.name, () => this.value(decl.value, ctx, []));
       }
       case "caseField":
         return this.read(ctx, CASE_RECORD, ctx.input, this.fieldModel(CASE_RECORD, binding.field));

@@ -1,8 +1,8 @@
 // Small pieces the interpreter's evaluation shares: value shapes, literal conversions, code sets.
 
 import type { CodeSetDecl, DurationLiteral, Expression } from "../ast.js";
-import * as rt from "../runtime.js";
-import type { CompareOperator, Member } from "../runtime.js";
+import * as rt from "@pol/runtime";
+import type { CompareOperator, Member } from "@pol/runtime";
 import { codeSetEntries } from "../schema-descriptor.js";
 
 export type Element = Record<string, unknown>;

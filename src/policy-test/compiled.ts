@@ -1,6 +1,8 @@
-// The compiled evaluators policy tests run against: each policy's generated module and a copy of
-// the runtime, transpiled to JavaScript in a temporary folder and imported, exactly the code
-// `pol compile` ships. One folder per run, one module per policy, removed by `dispose`.
+// The compiled evaluators policy tests run against: each policy's generated module, transpiled to
+// JavaScript in a temporary folder and imported, exactly the code `pol compile` ships. Its runtime
+// import names the `@pol/runtime` the interpreter uses, by absolute URL (the temporary folder has
+// no node_modules to resolve the package from). One folder per run, one module per policy,
+// removed by `dispose`.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,8 +10,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { generateModule, moduleName } from "../codegen.js";
 import type { CheckedPolicy } from "../model.js";
-import { writeTranspiledRuntime } from "../runtime-files.js";
-import type { Determination, EvaluateOptions } from "../runtime.js";
+import { runtimeEntryUrl } from "../runtime-package.js";
+import type { Determination, EvaluateOptions } from "@pol/runtime";
 
 /** The one export of a generated module the tests call; `input` must be a validated case. */
 export interface CompiledEvaluator {
@@ -47,20 +49,17 @@ export class CompiledEvaluators {
 
   private async build(policy: CheckedPolicy): Promise<CompiledEvaluator> {
     const transpile = await this.transpiler();
-    const directory = this.workspace(transpile);
+    const directory = this.workspace();
     // Policies with the same module name (a test of a broken copy) must not overwrite each other.
     const path = join(directory, `${moduleName(policy)}-${++this.count}.mjs`);
-    writeFileSync(path, transpile(await generateModule(policy, { runtimeImport: "./runtime.mjs" })));
+    writeFileSync(path, transpile(await generateModule(policy, { runtimeImport: runtimeEntryUrl() })));
     const module = (await import(pathToFileURL(path).href)) as Partial<CompiledEvaluator>;
     if (typeof module.evaluate !== "function") throw new Error("the generated module has no `evaluate` export");
     return module as CompiledEvaluator;
   }
 
-  private workspace(transpile: Transpile): string {
-    if (!this.directory) {
-      this.directory = mkdtempSync(join(tmpdir(), "pol-test-compiled-"));
-      writeTranspiledRuntime(this.directory, transpile);
-    }
+  private workspace(): string {
+    this.directory ??= mkdtempSync(join(tmpdir(), "pol-test-compiled-"));
     return this.directory;
   }
 

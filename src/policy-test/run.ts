@@ -12,7 +12,7 @@ import {
   type Outcome,
   type SchemaDescriptor,
   type Status,
-} from "../runtime.js";
+} from "@pol/runtime";
 import { schemaDescriptor } from "../schema-descriptor.js";
 import type { CompiledEvaluator } from "./compiled.js";
 import type { Coverage } from "./coverage.js";

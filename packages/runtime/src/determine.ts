@@ -1,4 +1,4 @@
-// pol runtime, part of the dependency-free runtime that `pol compile` copies (see ../runtime.ts).
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
 //
 // Determinations
 
@@ -6,6 +6,7 @@ import { type Missing, type Tri, Unknown } from "./logic.js";
 import type { IsoDate } from "./calendar.js";
 import type { SchemaDescriptor } from "./validate.js";
 import { Context } from "./context.js";
+import type { Fact } from "./types.js";
 
 export type Outcome =
   | "approved"
@@ -19,12 +20,6 @@ export type Outcome =
 export type Status = "met" | "not_met" | "unknown";
 
 export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note";
-
-export interface Fact {
-  fact: string;
-  /** The JSON value read; `null` when it was absent. */
-  value: unknown;
-}
 
 export interface PolicyInfo {
   id: string;
