@@ -17,11 +17,12 @@ import {
   none,
   or,
   pick,
+  requireRuntime,
   since,
   some,
   validateCase,
   windowStart,
-} from "./runtime.js";
+} from "@pol/runtime";
 import type {
   CaseError,
   Context,
@@ -35,7 +36,9 @@ import type {
   Tri,
   Unknown,
   Validation,
-} from "./runtime.js";
+} from "@pol/runtime";
+
+requireRuntime("0.2", "cigna.tpi");
 
 // --- Case types
 

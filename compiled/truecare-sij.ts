@@ -21,11 +21,12 @@ import {
   or,
   overlapsWindow,
   pick,
+  requireRuntime,
   since,
   some,
   validateCase,
   windowStart,
-} from "./runtime.js";
+} from "@pol/runtime";
 import type {
   CaseError,
   Context,
@@ -39,7 +40,9 @@ import type {
   Tri,
   Unknown,
   Validation,
-} from "./runtime.js";
+} from "@pol/runtime";
+
+requireRuntime("0.2", "truecare.sij");
 
 // --- Case types
 

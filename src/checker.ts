@@ -2,7 +2,7 @@
 // the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
 
 import { readFileSync } from "node:fs";
-import type { PolicyHeader, SourceFile } from "./ast.js";
+import type { PolicyHeader } from "./ast.js";
 import { error, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { CheckedPolicy, CheckedRule } from "./model.js";
 import { Facts } from "./check/facts.js";
@@ -92,7 +92,7 @@ function check(program: LoadedProgram): CheckResult {
       sourceHash: sourceHash(program.files),
     },
     file: main,
-    schemaName: schemaNameOf(files) ?? header.id,
+    ...schemaOf(program, header.id),
     schema: env.schema,
     codeSets: env.codeSets,
     lets: expressions.lets,
@@ -104,10 +104,13 @@ function check(program: LoadedProgram): CheckResult {
   });
 }
 
-/** The name of the first schema file the program reads, if any. */
-function schemaNameOf(files: readonly SourceFile[]): string | undefined {
-  for (const file of files) if (file.header.kind === "SchemaHeader") return file.header.name.name;
-  return undefined;
+/** The schema the policy uses: the first schema file the program reads, else the policy itself. */
+function schemaOf(program: LoadedProgram, policyId: string): { schemaName: string; schemaSource: string } {
+  for (const file of program.files) {
+    const header = file.ast?.header;
+    if (header?.kind === "SchemaHeader") return { schemaName: header.name.name, schemaSource: file.display };
+  }
+  return { schemaName: policyId, schemaSource: program.main!.display };
 }
 
 /** The header and the presence of rules, for every policy file in the program. */

@@ -127,6 +127,8 @@ export interface CheckedPolicy {
   /** The name of the schema the policy uses (`schema spine` -> `spine`); the policy's own id when
    *  it declares its case itself. Compiled schema modules are named after it. */
   schemaName: string;
+  /** The display path of the file that declares the schema (the policy's own when it declares its case). */
+  schemaSource: string;
   file: SourceFile;
   schema: SchemaModel;
   codeSets: Map<string, CodeSetDecl>;

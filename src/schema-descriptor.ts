@@ -4,7 +4,7 @@
 
 import type { CodeSetDecl } from "./ast.js";
 import { CASE_RECORD, type CheckedPolicy, type PolicyMetadata, type FieldModel, type RecordModel, type SchemaModel, type Type } from "./model.js";
-import type { FieldDescriptor, FieldType, PolicyInfo, RecordDescriptor, SchemaDescriptor } from "./runtime.js";
+import type { FieldDescriptor, FieldType, PolicyInfo, RecordDescriptor, SchemaDescriptor } from "@pol/runtime";
 
 /** The case record's built-in fields, always listed first. */
 const CASE_BUILT_INS: readonly [string, FieldDescriptor][] = [

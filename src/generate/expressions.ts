@@ -120,10 +120,10 @@ export class ExpressionWriter {
       case "earliest":
         return ts`${rt(expr.operator)}(c, ${source}, ${member}, ${handle(chain.dated!.start)})`;
       case "sum":
-        return ts`${rt("sum")}(c, ${source}, ${member}, ${handle(expr.summed!.field)})`;
+        return ts`${rt("sumOf")}(c, ${source}, ${member}, ${handle(expr.summed!.field)})`;
       case "coverage": {
         const window = chain.window === undefined ? ts`null` : ts`${this.names.windows[chain.window]!}(c)`;
-        return ts`${rt("coverage")}(c, ${source}, ${member}, ${handle(chain.dated!.start)}, ${handle(chain.dated!.end!)}, ${window})`;
+        return ts`${rt("coverageOf")}(c, ${source}, ${member}, ${handle(chain.dated!.start)}, ${handle(chain.dated!.end!)}, ${window})`;
       }
     }
   }
@@ -143,14 +143,22 @@ export class ExpressionWriter {
   /** `(procedure) => and(...filters)`, or `everyElement` for a chain without filters. */
   private member(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
     if (chain.filters.length === 0) return this.rt.value("everyElement");
-    const tests = chain.filters.map((filter) => {
-      if (filter.kind === "where") return this.write(filter.condition, scope);
+    // An `and` filter's operands join the conjunction: `and` is associative, and the operands are
+    // evaluated in the same order either way.
+    const tests = chain.filters.flatMap((filter) => {
+      if (filter.kind === "where") {
+        const condition = filter.condition;
+        if (condition.kind === "junction" && condition.operator === "and") return condition.operands.map((operand) => this.write(operand, scope));
+        return [this.write(condition, scope)];
+      }
       const window = ts`${this.names.windows[filter.window]!}(c)`;
       const read = (field: string) => ts`${this.rt.value("read")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(field)})`;
       const { start, end } = chain.dated!;
-      return end === undefined
-        ? ts`${this.rt.value("inWindow")}(${read(start)}, ${window})`
-        : ts`${this.rt.value("overlapsWindow")}(${read(start)}, ${read(end)}, ${window})`;
+      return [
+        end === undefined
+          ? ts`${this.rt.value("inWindow")}(${read(start)}, ${window})`
+          : ts`${this.rt.value("overlapsWindow")}(${read(start)}, ${read(end)}, ${window})`,
+      ];
     });
     const body = tests.length === 1 ? tests[0]! : ts`${this.rt.value("and")}(${list(tests)})`;
     return ts`(${element}) => ${body}`;

@@ -21,7 +21,11 @@ const RESERVED = new Set([
 /** `sij_injection` -> `sijInjection`; `HbA1c_level` -> `hbA1cLevel`. */
 export function camelCase(name: string): string {
   const pascal = pascalCase(name);
-  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
+  // A leading run of capitals is an acronym or an id (`DSP1_condition`, `TP3`): all lower case.
+  // Before a lower-case word its last capital starts that word (`HTMLParser` -> `htmlParser`).
+  let run = /^[A-Z][A-Z0-9]*/.exec(pascal)?.[0] ?? "";
+  if (run.length > 1 && /^[a-z]/.test(pascal.slice(run.length)) && /[A-Z]$/.test(run)) run = run.slice(0, -1);
+  return run.toLowerCase() + pascal.slice(run.length);
 }
 
 /** `line_item` -> `LineItem`; `Procedure` -> `Procedure`. */

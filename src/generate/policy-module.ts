@@ -4,7 +4,7 @@
 // source it encodes), the rule table (`as const`, so rule and criterion ids are union types), and
 // the entry points, of which the first a developer reaches validates its input.
 
-import type { LoweredCriterion, LoweredPolicy, LoweredRule } from "../lower/ir.js";
+import type { Expr, LoweredCriterion, LoweredPolicy, LoweredRule } from "../lower/ir.js";
 import { policyInfoOf } from "../schema-descriptor.js";
 import { ExpressionWriter, type ModuleNames } from "./expressions.js";
 import { camelCase, Names } from "./names.js";
@@ -63,19 +63,23 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lets[entry.slot]!} = ${cache}(${slot++}, (c: ${Context})${returns} => ${body});`;
   });
 
+  // A condition that is a let is the let's own function: no wrapper around it.
+  const letOf = (expr: Expr | undefined) => (expr?.kind === "let" ? names.lets[expr.slot]! : undefined);
   const ruleNames = policy.rules.map((rule) => ({
-    when: rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined,
-    criteria: rule.criteria.map((criterion) => (criterion.condition ? ident(names.names.claim(camelCase(criterion.id))) : undefined)),
+    when: letOf(rule.when) ?? (rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined),
+    criteria: rule.criteria.map(
+      (criterion) => letOf(criterion.condition) ?? (criterion.condition ? ident(names.names.claim(camelCase(criterion.id))) : undefined),
+    ),
   }));
   const ruleFunctions = policy.rules.flatMap((rule, r) => {
     const functions: Ts[] = [comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`)];
     const when = ruleNames[r]!.when;
-    if (when && rule.when) {
+    if (when && rule.when && rule.when.kind !== "let") {
       functions.push(ts`${doc(`Whether rule ${rule.id} applies to the line item (its \`when\`).`)}\nfunction ${when}(c: ${Context}): ${Tri} {\n  return ${writer.write(rule.when, [])};\n}`);
     }
     rule.criteria.forEach((criterion, i) => {
       const name = ruleNames[r]!.criteria[i];
-      if (name && criterion.condition) {
+      if (name && criterion.condition && criterion.condition.kind !== "let") {
         functions.push(ts`${criterionDoc(criterion)}\nfunction ${name}(c: ${Context}): ${Tri} {\n  return ${writer.write(criterion.condition, [])};\n}`);
       }
     });
@@ -92,7 +96,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   const entryPoints = entryPointSource(rt);
   const body: Ts[] = [
     ts`${rt.value("requireRuntime")}(${str(options.runtimeVersion)}, ${str(policy.metadata.id)});`,
-    ts`export type { Case } from ${schemaModule};\nexport type { Determination, Outcome } from ${str(RUNTIME_PACKAGE)};`,
+    ts`export type { Case } from ${schemaModule};\nexport type { Determination, Evaluation, Decision, Outcome } from ${str(RUNTIME_PACKAGE)};`,
     ts`export const policy = ${data(policyInfoOf(policy.metadata))} as const satisfies ${rt.type("PolicyInfo")};`,
     ...section("Code sets", codeSets),
     ...section("Windows", windows),
@@ -103,7 +107,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ...section("Entry points", [entryPoints]),
   ];
   const imports = [
-    ts`import { ${join(rt.names().map((name) => name as Ts), ", ")} } from ${str(RUNTIME_PACKAGE)};`,
+    ts`import { ${join(rt.importList().map((name) => name as Ts), ", ")} } from ${str(RUNTIME_PACKAGE)};`,
     ts`import { ${join(schemaImports.map(ident), ", ")} } from ${schemaModule};`,
   ];
   return join([join(header, "\n"), join(imports, "\n"), ...body], "\n\n") + "\n";
@@ -114,10 +118,7 @@ function section(title: string, blocks: readonly Ts[]): Ts[] {
 }
 
 function criterionDoc(criterion: LoweredCriterion): Ts {
-  return doc(
-    `${criterion.id} [${criterion.citation}] ${criterion.effect}: ${criterion.description}`,
-    `\`${criterion.text}\` (line ${criterion.line})`,
-  );
+  return doc(`${criterion.id} [${criterion.citation}] ${criterion.effect}, line ${criterion.line}: ${criterion.description}: \`${criterion.text}\``);
 }
 
 /** One row per rule and per criterion, kept on one line each like a hand-aligned table. */
@@ -142,20 +143,7 @@ function rulesTable(
 }
 
 function entryPointSource(rt: RuntimeImports): Ts {
-  const Case = ts`Case`;
-  const validation = ts`${rt.type("Validation")}<${Case}>`;
-  const options = ts`options?: ${rt.type("EvaluateOptions")}`;
-  const errors = ts`{ ok: false; errors: ${rt.type("CaseError")}[] }`;
-  return join(
-    [
-      ts`${doc("Check untrusted JSON against the policy's schema: the case, or every error with its JSON path.")}\nexport function validate(json: unknown): ${validation} {\n  return ${rt.value("validateCase")}(json, schema) as ${validation};\n}`,
-      ts`${doc("Validate untrusted JSON, then determine every line item: what a service should call.")}\nexport function evaluate(json: unknown, ${options}): { ok: true; determination: ${rt.type("Determination")} } | ${errors} {\n  const valid = validate(json);\n  return valid.ok ? { ok: true, determination: evaluateTrusted(valid.value, options) } : valid;\n}`,
-      ts`${doc("Validate untrusted JSON, then decide every line item's outcome only.")}\nexport function decide(json: unknown): { ok: true; outcomes: ${rt.type("Outcome")}[] } | ${errors} {\n  const valid = validate(json);\n  return valid.ok ? { ok: true, outcomes: decideTrusted(valid.value) } : valid;\n}`,
-      ts`${doc("The determination of a case that has already passed `validate`: it trusts its input.")}\nexport function evaluateTrusted(input: ${Case}, ${options}): ${rt.type("Determination")} {\n  return ${rt.value("determine")}(policy, schema, rules, input, options);\n}`,
-      ts`${doc("The outcomes of a case that has already passed `validate`, stopping at the first deciding criterion.")}\nexport function decideTrusted(input: ${Case}): ${rt.type("Outcome")}[] {\n  return ${rt.value("decideOutcomes")}(policy, schema, rules, input);\n}`,
-    ],
-    "\n\n",
-  );
+  return ts`export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = ${rt.value("evaluators")}<Case>(policy, schema, rules);`;
 }
 
 /** The records whose field handles the module reads, as imported from the schema module. */

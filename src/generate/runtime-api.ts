@@ -1,7 +1,7 @@
 // The runtime names generated modules import. They are typed against the runtime's own exports,
 // so a name the runtime does not export fails to type-check here instead of in generated code.
 
-import type * as runtime from "../runtime.js";
+import type * as runtime from "@pol/runtime";
 import type { Names } from "./names.js";
 import { ident, type Ts } from "./ts.js";
 
@@ -53,7 +53,7 @@ export class RuntimeImports {
   }
 
   /** The import list: `a, b as b2, type C`, sorted by runtime name. */
-  names(): string[] {
+  importList(): string[] {
     return [...this.aliases]
       .sort(([a], [b]) => compareNames(a, b))
       .map(([name, alias]) => `${this.values.has(name) ? "" : "type "}${alias === name ? name : `${name} as ${alias}`}`);

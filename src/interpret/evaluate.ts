@@ -1,10 +1,11 @@
 // The reference interpreter's expression evaluation: a direct walk of the lowered form (../lower),
 // as plain as it can be, so it can serve as the oracle the generated evaluators are compared
-// with. Junctions and chain filters stop at the first operand that settles them, left to right,
-// exactly as generated code does, so both record the same reads in the same order.
+// with. Every operand of a junction and every filter of a chain is evaluated, left to right, as
+// the arguments of generated code's `and(...)`/`or(...)` calls are, so both record the same reads
+// in the same order.
 
-import * as rt from "../runtime.js";
-import type { Context, Member, Tri } from "../runtime.js";
+import * as rt from "@pol/runtime";
+import type { Context, Member, Tri } from "@pol/runtime";
 import type { Chain, Expr, LoweredPolicy } from "../lower/ir.js";
 
 type Element = Record<string, unknown>;
@@ -14,9 +15,21 @@ type Elements = readonly unknown[];
 
 export class Evaluator {
   private readonly codeSets: rt.CodeSet[];
+  private readonly handles = new Map<string, rt.FieldHandles<Record<string, unknown>>>();
 
-  constructor(readonly policy: LoweredPolicy) {
+  constructor(
+    readonly policy: LoweredPolicy,
+    schema: rt.SchemaDescriptor,
+  ) {
     this.codeSets = policy.codeSets.map((set) => new rt.CodeSet(set.exact, set.prefixes, set.ranges));
+    for (const record of policy.schema.records.keys()) this.handles.set(record, rt.fieldsOf(schema, record));
+  }
+
+  /** The handle of a field, as generated code names it (`Procedure.relief`). */
+  handle(record: string, field: string): rt.FieldHandle {
+    const handle = this.handles.get(record)?.[field];
+    if (handle === undefined) throw new Error(`internal error: unknown field \`${record}.${field}\``);
+    return handle;
   }
 
   codeSet(index: number): rt.CodeSet {
@@ -40,7 +53,7 @@ export class Evaluator {
       case "element":
         return elements[expr.level];
       case "field":
-        return rt.field(ctx, expr.record, this.value(expr.target, ctx, elements), expr.field);
+        return rt.read(ctx, this.value(expr.target, ctx, elements), this.handle(expr.record, expr.field));
       case "computed": {
         const target = this.value(expr.target, ctx, elements);
         // A computed field of a record that is none or unknown is none or unknown itself.
@@ -76,11 +89,8 @@ export class Evaluator {
         return rt.arithmetic(expr.operator, this.value(expr.left, ctx, elements), this.value(expr.right, ctx, elements));
       case "shiftDate":
         return rt.shiftDate(this.value(expr.date, ctx, elements), expr.sign, expr.amount, expr.unit);
-      case "shiftDays": {
-        const date = this.value(expr.date, ctx, elements);
-        // The runtime takes an unknown or none amount of days too, and propagates it.
-        return rt.shiftDate(date, expr.sign, this.value(expr.days, ctx, elements) as number, "d");
-      }
+      case "shiftDays":
+        return rt.shiftDays(this.value(expr.date, ctx, elements), expr.sign, this.value(expr.days, ctx, elements));
       case "dateDifference":
         return rt.dateDifference(this.value(expr.left, ctx, elements), this.value(expr.right, ctx, elements));
       case "since":
@@ -92,23 +102,17 @@ export class Evaluator {
     }
   }
 
-  /** Kleene `and`/`or`, left to right, stopping at the first operand that decides it. */
+  /** Kleene `and`/`or` of every operand. */
   private junction(operator: "and" | "or", operands: readonly Expr[], ctx: Context, elements: Elements): Tri {
-    const decisive = operator === "or";
-    let unknown: rt.Unknown | undefined;
-    for (const operand of operands) {
-      const value = this.value(operand, ctx, elements) as Tri;
-      if (value === decisive) return decisive;
-      if (rt.isUnknown(value)) unknown = unknown === undefined ? value : rt.unknownOf(unknown, value);
-    }
-    return unknown ?? !decisive;
+    const values = operands.map((operand) => this.value(operand, ctx, elements));
+    return operator === "and" ? rt.and(...values) : rt.or(...values);
   }
 
   private aggregate(expr: Extract<Expr, { kind: "aggregate" }>, ctx: Context, elements: Elements): unknown {
     const { chain } = expr;
     const list = this.list(chain, ctx, elements);
     const member = this.member(chain, ctx, elements);
-    const read = (field: string) => (element: Element) => rt.field(ctx, chain.record, element, field);
+    const handle = (field: string) => this.handle(chain.record, field);
     switch (expr.operator) {
       case "count":
         return rt.count(list, member);
@@ -117,13 +121,14 @@ export class Evaluator {
       case "none":
         return rt.none(list, member);
       case "latest":
+        return rt.latest(ctx, list, member, handle(chain.dated!.start));
       case "earliest":
-        return rt.pick(expr.operator, list, member, read(chain.dated!.start));
+        return rt.earliest(ctx, list, member, handle(chain.dated!.start));
       case "sum":
-        return rt.sum(list, member, read(expr.summed!.field), expr.summed!.duration);
+        return rt.sumOf(ctx, list, member, handle(expr.summed!.field));
       case "coverage": {
         const window = chain.window === undefined ? null : this.window(chain.window, ctx);
-        return rt.coverage(list, member, read(chain.dated!.start), read(chain.dated!.end!), window);
+        return rt.coverageOf(ctx, list, member, handle(chain.dated!.start), handle(chain.dated!.end!), window);
       }
     }
   }
@@ -133,47 +138,34 @@ export class Evaluator {
     const source = chain.source;
     switch (source.kind) {
       case "caseList":
-        return rt.list(ctx, source.field);
+        return rt.list(ctx, this.handle("case", source.field));
       case "otherItems":
         return ctx.otherItems;
-      case "recordList": {
-        const value = rt.field(ctx, source.record, this.value(source.target, ctx, elements), source.field);
-        if (Array.isArray(value)) return value as Element[];
-        if (rt.isUnknown(value)) return value;
-        // A list field of a record that does not exist (none): there are no elements.
-        return [];
-      }
+      case "recordList":
+        return rt.listIn(ctx, this.value(source.target, ctx, elements), this.handle(source.record, source.field));
     }
   }
 
-  /** Whether an element belongs: every filter, in order, stopping at the first not met. */
+  /** Whether an element belongs: the conjunction of every filter. */
   private member(chain: Chain, ctx: Context, elements: Elements): Member {
     const { filters, level, dated, record } = chain;
     return (element) => {
       const scope = [...elements.slice(0, level), element];
-      let unknown: rt.Unknown | undefined;
-      for (const filter of filters) {
-        let value: Tri;
-        if (filter.kind === "where") {
-          value = this.value(filter.condition, ctx, scope) as Tri;
-        } else {
-          const window = this.window(filter.window, ctx);
-          const start = rt.field(ctx, record, element, dated!.start);
-          value =
-            dated!.end === undefined
-              ? rt.inWindow(start, window.start, window.end)
-              : rt.overlapsWindow(start, rt.field(ctx, record, element, dated!.end), window.start, window.end);
-        }
-        if (value === false) return false;
-        if (rt.isUnknown(value)) unknown = unknown === undefined ? value : rt.unknownOf(unknown, value);
-      }
-      return unknown ?? true;
+      const values = filters.map((filter): Tri => {
+        if (filter.kind === "where") return this.value(filter.condition, ctx, scope) as Tri;
+        const window = this.window(filter.window, ctx);
+        const start = rt.read(ctx, element, this.handle(record, dated!.start));
+        return dated!.end === undefined
+          ? rt.inWindow(start, window)
+          : rt.overlapsWindow(start, rt.read(ctx, element, this.handle(record, dated!.end)), window);
+      });
+      return values.length === 1 ? values[0]! : rt.and(...values);
     };
   }
 
   /** `within N`: from N before the date of service to the date of service, both included. */
-  private window(index: number, ctx: Context): { start: string; end: string } {
+  private window(index: number, ctx: Context): rt.Window {
     const { amount, unit } = this.policy.windows[index]!;
-    return { start: rt.windowStart(ctx.dos, amount, unit), end: ctx.dos };
+    return rt.windowBack(ctx.dos, amount, unit);
   }
 }

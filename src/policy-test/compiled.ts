@@ -1,19 +1,22 @@
-// The compiled evaluators policy tests run against: each policy's generated module and a copy of
-// the runtime, transpiled to JavaScript in a temporary folder and imported, exactly the code
-// `pol compile` ships. One folder per run, one module per policy, removed by `dispose`.
+// The compiled evaluators policy tests run against: each policy's generated module and its schema
+// module, transpiled to JavaScript in a temporary folder and imported, exactly the code `pol
+// compile` ships. Their runtime import names the `@pol/runtime` the interpreter uses, by absolute
+// URL (the temporary folder has no node_modules to resolve the package from). One folder per
+// policy, removed by `dispose`.
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { generateModule, moduleName } from "../codegen.js";
+import { generateModules, moduleName } from "../generate/modules.js";
+import { RUNTIME_PACKAGE } from "../generate/runtime-api.js";
 import type { CheckedPolicy } from "../model.js";
-import { writeTranspiledRuntime } from "../runtime-files.js";
-import type { Determination, EvaluateOptions } from "../runtime.js";
+import { runtimeEntryUrl } from "../runtime-package.js";
+import type { Determination, EvaluateOptions } from "@pol/runtime";
 
 /** The one export of a generated module the tests call; `input` must be a validated case. */
 export interface CompiledEvaluator {
-  evaluate(input: Record<string, unknown>, options?: EvaluateOptions): Determination;
+  evaluateTrusted(input: Record<string, unknown>, options?: EvaluateOptions): Determination;
 }
 
 type Transpile = (source: string) => string;
@@ -47,20 +50,24 @@ export class CompiledEvaluators {
 
   private async build(policy: CheckedPolicy): Promise<CompiledEvaluator> {
     const transpile = await this.transpiler();
-    const directory = this.workspace(transpile);
-    // Policies with the same module name (a test of a broken copy) must not overwrite each other.
-    const path = join(directory, `${moduleName(policy)}-${++this.count}.mjs`);
-    writeFileSync(path, transpile(await generateModule(policy, { runtimeImport: "./runtime.mjs" })));
+    // One folder per policy: policies with the same module name (a test of a broken copy) or
+    // schemas of one name must not overwrite each other.
+    const directory = join(this.workspace(), String(++this.count));
+    mkdirSync(directory);
+    writeFileSync(join(directory, "package.json"), '{ "type": "module" }\n');
+    const runtime = JSON.stringify(runtimeEntryUrl());
+    for (const [file, source] of await generateModules([policy])) {
+      const javascript = transpile(source).replaceAll(`from ${JSON.stringify(RUNTIME_PACKAGE)}`, `from ${runtime}`);
+      writeFileSync(join(directory, file.replace(/\.ts$/, ".js")), javascript);
+    }
+    const path = join(directory, `${moduleName(policy)}.js`);
     const module = (await import(pathToFileURL(path).href)) as Partial<CompiledEvaluator>;
-    if (typeof module.evaluate !== "function") throw new Error("the generated module has no `evaluate` export");
+    if (typeof module.evaluateTrusted !== "function") throw new Error("the generated module has no `evaluateTrusted` export");
     return module as CompiledEvaluator;
   }
 
-  private workspace(transpile: Transpile): string {
-    if (!this.directory) {
-      this.directory = mkdtempSync(join(tmpdir(), "pol-test-compiled-"));
-      writeTranspiledRuntime(this.directory, transpile);
-    }
+  private workspace(): string {
+    this.directory ??= mkdtempSync(join(tmpdir(), "pol-test-compiled-"));
     return this.directory;
   }
 

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { displayPath } from "../files.js";
-import type { Outcome } from "../runtime.js";
+import type { Outcome } from "@pol/runtime";
 import { jsonErrorMessage } from "../json-text.js";
 
 export const OUTCOMES: readonly Outcome[] = [

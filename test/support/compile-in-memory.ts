@@ -1,9 +1,8 @@
 // Inline policies checked in memory, and compiled evaluators for many of them in one test file.
-// test/support/compiled.ts loads one evaluator the way a user runs it (module and runtime side by
-// side); property tests that generate a policy per run would pay for transpiling the 1,800-line
-// runtime every time, so this loader transpiles it once per test file and writes each generated
-// module next to it. It also skips prettier: `generateModule` is `moduleSource` formatted, and
-// formatting (most of the cost) changes no behaviour; test/support/compiled.ts covers that path.
+// test/support/compiled.ts loads one evaluator the way a user runs it; this loader, for property
+// tests that generate a policy per run, skips prettier: `generateModule` is `moduleSource`
+// formatted, and formatting (most of the cost) changes no behaviour; test/support/compiled.ts
+// covers that path. Both import the runtime the interpreter uses, by URL.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +12,7 @@ import ts from "typescript";
 import { checkSource } from "../../src/checker.js";
 import { moduleSource } from "../../src/codegen/module.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import { writeTranspiledRuntime } from "../../src/runtime-files.js";
+import { runtimeEntryUrl } from "../../src/runtime-package.js";
 import type { CompiledEvaluator } from "./compiled.js";
 
 export type { CompiledEvaluator } from "./compiled.js";
@@ -27,11 +26,10 @@ function transpile(source: string): string {
 let directory: string | undefined;
 let loaded = 0;
 
-/** The temporary directory holding the transpiled runtime; removed when the worker exits. */
-function runtimeDirectory(): string {
+/** The temporary directory holding the generated modules; removed when the worker exits. */
+function moduleDirectory(): string {
   if (directory === undefined) {
     const created = mkdtempSync(join(tmpdir(), "pol-properties-"));
-    writeTranspiledRuntime(created, transpile);
     process.once("exit", () => rmSync(created, { recursive: true, force: true }));
     directory = created;
   }
@@ -41,9 +39,9 @@ function runtimeDirectory(): string {
 /** Generate (unformatted), transpile and import the evaluator for `policy`; its module file is
  *  removed once imported. */
 export async function compileInMemory(policy: CheckedPolicy): Promise<CompiledEvaluator> {
-  const dir = runtimeDirectory();
+  const dir = moduleDirectory();
   const modulePath = join(dir, `policy-${++loaded}.mjs`);
-  writeFileSync(modulePath, transpile(moduleSource(policy, "./runtime.mjs")));
+  writeFileSync(modulePath, transpile(moduleSource(policy, runtimeEntryUrl())));
   try {
     return (await import(pathToFileURL(modulePath).href)) as CompiledEvaluator;
   } finally {

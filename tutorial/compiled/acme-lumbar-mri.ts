@@ -15,11 +15,12 @@ import {
   list,
   or,
   overlapsWindow,
+  requireRuntime,
   since,
   some,
   validateCase,
   windowStart,
-} from "./runtime.js";
+} from "@pol/runtime";
 import type {
   CaseError,
   Context,
@@ -33,7 +34,9 @@ import type {
   Tri,
   Unknown,
   Validation,
-} from "./runtime.js";
+} from "@pol/runtime";
+
+requireRuntime("0.2", "acme.lumbar_mri");
 
 // --- Case types
 

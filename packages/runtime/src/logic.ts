@@ -1,4 +1,4 @@
-// pol runtime, part of the dependency-free runtime that `pol compile` copies (see ../runtime.ts).
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
 //
 // Unknowns and three-valued logic
 
@@ -69,7 +69,8 @@ export function unknownOf(...values: unknown[]): Unknown {
 }
 
 /** Kleene conjunction: false if any is false, true if all are true, otherwise unknown (merging the unknown operands). */
-export function and(...operands: Tri[]): Tri {
+/** Operands are Tri; anything else (none) counts as false. */
+export function and(...operands: readonly unknown[]): Tri {
   let unknown: Unknown | undefined;
   for (const operand of operands) {
     if (operand === true) continue;
@@ -80,7 +81,7 @@ export function and(...operands: Tri[]): Tri {
 }
 
 /** Kleene disjunction: true if any is true, false if all are false, otherwise unknown. */
-export function or(...operands: Tri[]): Tri {
+export function or(...operands: readonly unknown[]): Tri {
   let unknown: Unknown | undefined;
   for (const operand of operands) {
     if (operand === true) return true;
@@ -89,7 +90,7 @@ export function or(...operands: Tri[]): Tri {
   return unknown ?? false;
 }
 
-export function not(operand: Tri): Tri {
+export function not(operand: unknown): Tri {
   if (operand instanceof Unknown) return operand;
   return operand !== true;
 }

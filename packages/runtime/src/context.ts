@@ -1,13 +1,11 @@
-// Copied by pol from src/runtime/context.ts. Do not edit: runtime.ts re-exports it.
-
-// pol runtime, part of the dependency-free runtime that `pol compile` copies (see ../runtime.ts).
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
 //
 // The evaluation context: field reads, read recording for explanations, and case-level lists.
 
 import { Unknown } from "./logic.js";
 import { type IsoDate, parseDuration } from "./calendar.js";
 import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownField } from "./validate.js";
-import type { Fact } from "./determine.js";
+import type { Fact } from "./types.js";
 
 /**
  * Reads recorded for one criterion (or one cached let), in order, deduplicated by fact. A read is
@@ -55,23 +53,13 @@ class ReadLog {
   }
 }
 
-const NO_READS = new ReadLog();
-
-interface MemoEntry {
-  value: unknown;
-  /** The reads the computation made, replayed on each later use when tracing. */
-  reads: ReadLog;
-}
-
 /**
  * One evaluation: the case, the item under decision, memoised lets and (optionally) a trace of reads.
- * Memos are cleared for every line item (a let that does not mention `item` is then recomputed
- * once per item: cheap, and it keeps the memo table free of dependency bookkeeping).
+ * Cached lets are dropped for every line item (a let that does not mention `item` is then
+ * recomputed once per item: cheap, and it keeps the cache free of dependency bookkeeping).
  */
 export class Context {
-  /** The interpreter's lets by name; created on first use (compiled code uses slots). */
-  private memos: Map<string, MemoEntry> | undefined;
-  /** Innermost last: the criterion's log, then one per memo being computed. */
+  /** Innermost last: the criterion's log, then one per cached let being computed. */
   private readLogs: ReadLog[] = [];
   private otherItemsCache: readonly Record<string, unknown>[] | undefined;
   private paths: Map<object, string> | undefined;
@@ -105,35 +93,11 @@ export class Context {
     return this.otherItemsCache;
   }
 
-  /** The value of a let, computed at most once per line item (the interpreter's cache, by name). */
-  memo<T>(name: string, compute: () => T): T {
-    const memos = (this.memos ??= new Map());
-    const entry = memos.get(name);
-    if (entry !== undefined) {
-      if (this.tracing) this.replay(entry.reads);
-      return entry.value as T;
-    }
-    if (!this.tracing) {
-      const value = compute();
-      memos.set(name, { value, reads: NO_READS });
-      return value;
-    }
-    const log = this.openLog();
-    let value: T;
-    try {
-      value = compute();
-    } finally {
-      this.readLogs.pop();
-    }
-    memos.set(name, { value, reads: log });
-    this.replay(log);
-    return value;
-  }
-
   /**
-   * The value of a let, computed at most once per line item: compiled evaluators' cache. Each let
-   * owns a slot number and a module-level `compute` function, so a hit allocates nothing; a slot
-   * belongs to the current item when its stamp is the current item's generation.
+   * The value of a let, computed at most once per line item. Each let owns a slot number (fixed
+   * when a module is compiled; the interpreter numbers its lets by name) and a `compute`
+   * function, so a hit allocates nothing; a slot belongs to the current item when its stamp is
+   * the current item's generation.
    */
   cached<T>(slot: number, compute: (context: Context) => T): T {
     if (this.slotStamps[slot] === this.generation) {
@@ -158,6 +122,36 @@ export class Context {
     return value;
   }
 
+  /**
+   * A value that is the same for every line item of the case (a let that reads no item): cached
+   * in slot `slot` for the whole evaluation, with its reads replayed like `cached`.
+   */
+  cachedForCase<T>(slot: number, compute: (context: Context) => T): T {
+    if (this.caseSlotSet[slot] === true) {
+      if (this.tracing) this.replay(this.caseSlotReads[slot]!);
+      return this.caseSlotValues[slot] as T;
+    }
+    let value: T;
+    if (!this.tracing) {
+      value = compute(this);
+    } else {
+      const log = this.openLog();
+      try {
+        value = compute(this);
+      } finally {
+        this.readLogs.pop();
+      }
+      this.caseSlotReads[slot] = log;
+      this.replay(log);
+    }
+    this.caseSlotValues[slot] = value;
+    this.caseSlotSet[slot] = true;
+    return value;
+  }
+
+  private readonly caseSlotValues: unknown[] = [];
+  private readonly caseSlotSet: boolean[] = [];
+  private readonly caseSlotReads: ReadLog[] = [];
   private readonly slotValues: unknown[] = [];
   private readonly slotStamps: number[] = [];
   private readonly slotReads: ReadLog[] = [];
@@ -176,12 +170,11 @@ export class Context {
     if (log !== undefined) log.addAll(reads);
   }
 
-  /** Start the next line item: clears item-dependent memos and slots. */
+  /** Start the next line item: drops the cached lets. */
   beginItem(index: number): void {
     this.itemIndex = index;
     const item = this.items[index];
     this.item = isPlainObject(item) ? item : {};
-    if (this.memos !== undefined && this.memos.size > 0) this.memos.clear();
     this.generation++;
     this.otherItemsCache = undefined;
   }
@@ -347,13 +340,4 @@ function factPath(context: Context, record: object, name: string): string {
 function labelOf(schema: SchemaDescriptor, recordName: string, name: string): string {
   const record = hasOwn(schema.records, recordName) ? schema.records[recordName] : undefined;
   return ownField(record, name)?.label ?? builtInCaseField(recordName, name)?.label ?? name;
-}
-
-/** A case-level list (or `items`): the array, or Unknown when the case lacks it. */
-export function list(context: Context, name: string): readonly Record<string, unknown>[] | Unknown {
-  const value = context.input[name];
-  const present = Array.isArray(value);
-  if (context.tracing) context.recordField(context.input, name, present ? value : null);
-  if (present) return value as Record<string, unknown>[];
-  return new Unknown([{ fact: name, label: labelOf(context.schema, "case", name) }]);
 }

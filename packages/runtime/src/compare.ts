@@ -1,4 +1,4 @@
-// pol runtime, part of the dependency-free runtime that `pol compile` copies (see ../runtime.ts).
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
 //
 // Comparison and arithmetic. Operands: number | string | boolean | null | Unknown | Range.
 // null (none) makes a comparison false and arithmetic null; Unknown propagates; a Range compares

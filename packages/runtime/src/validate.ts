@@ -1,6 +1,4 @@
-// Copied by pol from src/runtime/validate.ts. Do not edit: runtime.ts re-exports it.
-
-// pol runtime, part of the dependency-free runtime that `pol compile` copies (see ../runtime.ts).
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
 //
 // Schema descriptors and case validation (the evaluation context is in context.ts)
 

@@ -1,7 +1,8 @@
-// pol runtime: the semantics shared by the reference interpreter and every compiled evaluator.
-// Dependency-free on purpose: `pol compile` copies this file and its modules (src/runtime/*.ts,
-// one per concern, importing only each other) next to the evaluators it emits. This file is the
-// public barrel: everything the interpreter and generated code use is imported from here.
+// @pol/runtime: the semantics shared by the reference interpreter and every compiled evaluator.
+// A versioned, dependency-free package: generated evaluators import it by name and check at load
+// time that it is the version they were compiled for (`requireRuntime`). Its modules (src/*.ts,
+// one per concern) import only each other, without cycles; this file is the public barrel:
+// everything the interpreter and generated code use is imported from here.
 //
 // Value model (plain JavaScript values, so the common case costs nothing):
 //   known values   boolean | number | string (ISO dates, codes, enum members, text) | record objects
@@ -24,7 +25,7 @@ export {
   type Tri,
   Unknown,
   unknownOf,
-} from "./runtime/logic.js";
+} from "./logic.js";
 export {
   arithmetic,
   type ArithmeticOperator,
@@ -32,7 +33,7 @@ export {
   compare,
   type CompareOperator,
   negate,
-} from "./runtime/compare.js";
+} from "./compare.js";
 export {
   addDays,
   addDuration,
@@ -43,20 +44,18 @@ export {
   dateDifference,
   daysBetween,
   type Elapsed,
-  inWindow,
   type IsoDate,
   monthsBetween,
-  overlapsWindow,
   parseDuration,
   parseIsoDate,
   shiftDate,
   since,
   windowStart,
-} from "./runtime/calendar.js";
+} from "./calendar.js";
 export {
   CodeSet,
   inCodes,
-} from "./runtime/codes.js";
+} from "./codes.js";
 export {
   type CaseError,
   type FieldDescriptor,
@@ -65,13 +64,12 @@ export {
   type SchemaDescriptor,
   validateCase,
   type Validation,
-} from "./runtime/validate.js";
+} from "./validate.js";
 export {
   Context,
   field,
   fieldValue,
-  list,
-} from "./runtime/context.js";
+} from "./context.js";
 export {
   count,
   coverage,
@@ -80,17 +78,20 @@ export {
   pick,
   some,
   sum,
-} from "./runtime/aggregates.js";
+} from "./aggregates.js";
 export {
   type CriterionEffect,
   type CriterionSpec,
   criterionStatus,
   type CriterionTrace,
+  type Decision,
+  type Evaluation,
+  evaluators,
+  type Evaluators,
   decideOutcomes,
   type Determination,
   determine,
   type EvaluateOptions,
-  type Fact,
   type ItemDetermination,
   type MissingDocumentation,
   type Note,
@@ -100,4 +101,45 @@ export {
   type RuleApplication,
   type RuleSpec,
   type Status,
-} from "./runtime/determine.js";
+} from "./determine.js";
+export type { Fact } from "./types.js";
+export {
+  computed,
+  coverageOf,
+  earliest,
+  everyElement,
+  type FieldHandle,
+  type FieldHandles,
+  fieldsOf,
+  inWindow,
+  latest,
+  list,
+  listIn,
+  overlapsWindow,
+  perCase,
+  perItem,
+  read,
+  sumOf,
+  type Window,
+  windowBack,
+} from "./access.js";
+export {
+  add,
+  atLeast,
+  atMost,
+  divide,
+  elapsedAtLeast,
+  elapsedAtMost,
+  elapsedEqual,
+  elapsedLessThan,
+  elapsedMoreThan,
+  elapsedNotEqual,
+  equal,
+  greaterThan,
+  lessThan,
+  multiply,
+  notEqual,
+  shiftDays,
+  subtract,
+} from "./operators.js";
+export { requireRuntime, RUNTIME_VERSION } from "./version.js";

@@ -1,11 +1,13 @@
-// pol runtime, part of the dependency-free runtime that `pol compile` copies (see ../runtime.ts).
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
 //
 // Determinations
 
-import { type Missing, type Tri, Unknown } from "./logic.js";
+import { type Missing, or, type Tri, Unknown, and } from "./logic.js";
 import type { IsoDate } from "./calendar.js";
-import type { SchemaDescriptor } from "./validate.js";
-import { Context } from "./context.js";
+import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
+import { Context, field } from "./context.js";
+import { type CodeSet, inCodes } from "./codes.js";
+import type { Fact } from "./types.js";
 
 export type Outcome =
   | "approved"
@@ -19,12 +21,6 @@ export type Outcome =
 export type Status = "met" | "not_met" | "unknown";
 
 export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note";
-
-export interface Fact {
-  fact: string;
-  /** The JSON value read; `null` when it was absent. */
-  value: unknown;
-}
 
 export interface PolicyInfo {
   id: string;
@@ -40,23 +36,33 @@ export interface PolicyInfo {
 
 /** A rule as the decision procedure sees it; the interpreter and compiled code both build these. */
 export interface RuleSpec {
-  id: string;
-  title: string;
-  citation: string;
-  /** Whether the rule applies to the current item (its code set and `when`). */
-  applies(context: Context): Tri;
-  criteria: readonly CriterionSpec[];
+  readonly id: string;
+  readonly title: string;
+  readonly citation: string;
+  /** The code sets the rule binds to: it applies to an item whose code is in any of them ... */
+  readonly codes: readonly CodeSet[];
+  /** ... and, when given, for which this condition holds. */
+  readonly when?: (context: Context) => Tri;
+  readonly criteria: readonly CriterionSpec[];
+}
+
+/** Whether a rule applies to the current item: its code is in one of the rule's sets, and `when` holds. */
+function ruleApplies(context: Context, rule: RuleSpec): Tri {
+  const code = field(context, "item", context.item, "code");
+  const codes = rule.codes;
+  const inSet = codes.length === 1 ? inCodes(code, codes[0]!) : or(...codes.map((set) => inCodes(code, set)));
+  return rule.when === undefined || inSet === false ? inSet : and(inSet, rule.when(context));
 }
 
 export interface CriterionSpec {
-  id: string;
-  effect: CriterionEffect;
-  citation: string;
-  description: string;
-  line: number;
+  readonly id: string;
+  readonly effect: CriterionEffect;
+  readonly citation: string;
+  readonly description: string;
+  readonly line: number;
   /** For `require`, the condition that must hold. For exclusions and notes, the `when`
    *  condition; absent when the exclusion or note is unconditional. */
-  condition?(context: Context): Tri;
+  readonly condition?: (context: Context) => Tri;
 }
 
 export interface CriterionTrace {
@@ -297,7 +303,7 @@ function determineItem(
   const relevant: EvaluatedRule[] = [];
   const pending: { rule: RuleSpec; applies: Tri }[] = [];
   for (const rule of rules) {
-    const applies = rule.applies(context);
+    const applies = ruleApplies(context, rule);
     const status = statusOf(applies);
     applications.push({ rule: rule.id, title: rule.title, citation: rule.citation, applies: status });
     if (status !== "not_met") pending.push({ rule, applies });
@@ -382,7 +388,7 @@ function decideItem(
   let definite = 0;
   let possible = 0;
   for (let r = 0; r < rules.length; r++) {
-    const applicability = rules[r]!.applies(context);
+    const applicability = ruleApplies(context, rules[r]!);
     applies[r] = applicability;
     if (applicability === true) definite++;
     else if (applicability instanceof Unknown) possible++;
@@ -431,4 +437,45 @@ function levelPlan(rules: readonly RuleSpec[]): LevelPlan {
     levelPlans.set(rules, plan);
   }
   return plan;
+}
+
+/** What `evaluate` gives for untrusted JSON: the determination, or every validation error. */
+export type Evaluation = { ok: true; determination: Determination } | { ok: false; errors: CaseError[] };
+
+/** What `decide` gives for untrusted JSON: the outcomes, or every validation error. */
+export type Decision = { ok: true; outcomes: Outcome[] } | { ok: false; errors: CaseError[] };
+
+/** A compiled policy's entry points, typed by its case. */
+export interface Evaluators<C> {
+  /** Check untrusted JSON against the policy's schema: the case, or every error with its JSON path. */
+  validate(json: unknown): Validation<C>;
+  /** Validate untrusted JSON, then determine every line item: what a service should call. */
+  evaluate(json: unknown, options?: EvaluateOptions): Evaluation;
+  /** Validate untrusted JSON, then decide every line item's outcome only. */
+  decide(json: unknown): Decision;
+  /** The determination of a case that has already passed `validate`: it trusts its input. */
+  evaluateTrusted(input: C, options?: EvaluateOptions): Determination;
+  /** The outcomes of a case that has already passed `validate`, stopping at the first deciding criterion. */
+  decideTrusted(input: C): Outcome[];
+}
+
+/** The entry points of a compiled policy over its schema and rule table. */
+export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaDescriptor, rules: readonly RuleSpec[]): Evaluators<C> {
+  const validate = (json: unknown) => validateCase(json, schema) as Validation<C>;
+  const evaluateTrusted = (input: C, options?: EvaluateOptions) =>
+    determine(policy, schema, rules, input as Record<string, unknown>, options);
+  const decideTrusted = (input: C) => decideOutcomes(policy, schema, rules, input as Record<string, unknown>);
+  return {
+    validate,
+    evaluate(json, options) {
+      const valid = validate(json);
+      return valid.ok ? { ok: true, determination: evaluateTrusted(valid.value, options) } : valid;
+    },
+    decide(json) {
+      const valid = validate(json);
+      return valid.ok ? { ok: true, outcomes: decideTrusted(valid.value) } : valid;
+    },
+    evaluateTrusted,
+    decideTrusted,
+  };
 }

@@ -1,6 +1,4 @@
-// Copied by pol from src/runtime/calendar.ts. Do not edit: runtime.ts re-exports it.
-
-// pol runtime, part of the dependency-free runtime that `pol compile` copies (see ../runtime.ts).
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
 //
 // Calendar (CQL rules; see docs/semantics.md)
 //

@@ -1,6 +1,4 @@
-// Copied by pol from src/runtime/aggregates.ts. Do not edit: runtime.ts re-exports it.
-
-// pol runtime, part of the dependency-free runtime that `pol compile` copies (see ../runtime.ts).
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
 //
 // Aggregates over lists. `member` gives each element's membership (filters and windows fused):
 // true, false or Unknown. Elements whose membership is Unknown make results ranges, exactly.
