@@ -58,13 +58,18 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   });
   const lets = policy.lets.map((entry) => {
     const cache = rt.value(entry.dependsOnItem ? "perItem" : "perCase");
-    const returns = entry.type.kind === "bool" ? ts`: ${Tri}` : ts``;
+    const returns = isLogical(entry.body, policy) ? ts`: ${Tri}` : ts``;
     const body = writer.write(entry.body, []);
     return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lets[entry.slot]!} = ${cache}(${slot++}, (c: ${Context})${returns} => ${body});`;
   });
 
+  // A condition is a Tri; a bare fact (a bool field, a computed field) is made one by `truth`.
+  const condition = (expr: Expr): Ts => {
+    const code = writer.write(expr, []);
+    return isLogical(expr, policy) ? code : ts`${rt.value("truth")}(${code})`;
+  };
   // A condition that is a let is the let's own function: no wrapper around it.
-  const letOf = (expr: Expr | undefined) => (expr?.kind === "let" ? names.lets[expr.slot]! : undefined);
+  const letOf = (expr: Expr | undefined) => (expr?.kind === "let" && isLogical(expr, policy) ? names.lets[expr.slot]! : undefined);
   const ruleNames = policy.rules.map((rule) => ({
     when: letOf(rule.when) ?? (rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined),
     criteria: rule.criteria.map(
@@ -74,13 +79,13 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   const ruleFunctions = policy.rules.flatMap((rule, r) => {
     const functions: Ts[] = [comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`)];
     const when = ruleNames[r]!.when;
-    if (when && rule.when && rule.when.kind !== "let") {
-      functions.push(ts`${doc(`Whether rule ${rule.id} applies to the line item (its \`when\`).`)}\nfunction ${when}(c: ${Context}): ${Tri} {\n  return ${writer.write(rule.when, [])};\n}`);
+    if (when && rule.when && letOf(rule.when) === undefined) {
+      functions.push(ts`${doc(`Whether rule ${rule.id} applies to the line item (its \`when\`).`)}\nfunction ${when}(c: ${Context}): ${Tri} {\n  return ${condition(rule.when)};\n}`);
     }
     rule.criteria.forEach((criterion, i) => {
       const name = ruleNames[r]!.criteria[i];
-      if (name && criterion.condition && criterion.condition.kind !== "let") {
-        functions.push(ts`${criterionDoc(criterion)}\nfunction ${name}(c: ${Context}): ${Tri} {\n  return ${writer.write(criterion.condition, [])};\n}`);
+      if (name && criterion.condition && letOf(criterion.condition) === undefined) {
+        functions.push(ts`${criterionDoc(criterion)}\nfunction ${name}(c: ${Context}): ${Tri} {\n  return ${condition(criterion.condition)};\n}`);
       }
     });
     return functions;
@@ -186,3 +191,23 @@ function claimNames(policy: LoweredPolicy): ModuleNames {
 }
 
 const UNIT_NAMES = { d: "Days", wk: "Weeks", mo: "Months", y: "Years" } as const;
+
+/** Whether an expression is already a Tri (a logic result), so a condition needs no `truth`. */
+function isLogical(expr: Expr, policy: LoweredPolicy): boolean {
+  switch (expr.kind) {
+    case "junction":
+    case "not":
+    case "compare":
+    case "compareElapsed":
+    case "inCodes":
+      return true;
+    case "literal":
+      return typeof expr.value === "boolean";
+    case "aggregate":
+      return expr.operator === "some" || expr.operator === "none";
+    case "let":
+      return isLogical(policy.lets[expr.slot]!.body, policy);
+    default:
+      return false;
+  }
+}

@@ -4,14 +4,11 @@
 // URL (the temporary folder has no node_modules to resolve the package from). One folder per
 // policy, removed by `dispose`.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { generateModules, moduleName } from "../generate/modules.js";
-import { RUNTIME_PACKAGE } from "../generate/runtime-api.js";
+import { writeLoadableModules } from "../generate/loadable.js";
 import type { CheckedPolicy } from "../model.js";
-import { runtimeEntryUrl } from "../runtime-package.js";
 import type { Determination, EvaluateOptions } from "@pol/runtime";
 
 /** The one export of a generated module the tests call; `input` must be a validated case. */
@@ -19,11 +16,8 @@ export interface CompiledEvaluator {
   evaluateTrusted(input: Record<string, unknown>, options?: EvaluateOptions): Determination;
 }
 
-type Transpile = (source: string) => string;
-
 export class CompiledEvaluators {
   private directory: string | undefined;
-  private transpile: Transpile | undefined;
   private readonly loaded = new Map<CheckedPolicy, Promise<CompiledEvaluator>>();
   private count = 0;
 
@@ -49,19 +43,10 @@ export class CompiledEvaluators {
   }
 
   private async build(policy: CheckedPolicy): Promise<CompiledEvaluator> {
-    const transpile = await this.transpiler();
     // One folder per policy: policies with the same module name (a test of a broken copy) or
     // schemas of one name must not overwrite each other.
-    const directory = join(this.workspace(), String(++this.count));
-    mkdirSync(directory);
-    writeFileSync(join(directory, "package.json"), '{ "type": "module" }\n');
-    const runtime = JSON.stringify(runtimeEntryUrl());
-    for (const [file, source] of await generateModules([policy])) {
-      const javascript = transpile(source).replaceAll(`from ${JSON.stringify(RUNTIME_PACKAGE)}`, `from ${runtime}`);
-      writeFileSync(join(directory, file.replace(/\.ts$/, ".js")), javascript);
-    }
-    const path = join(directory, `${moduleName(policy)}.js`);
-    const module = (await import(pathToFileURL(path).href)) as Partial<CompiledEvaluator>;
+    const url = await writeLoadableModules(policy, join(this.workspace(), String(++this.count)));
+    const module = (await import(url)) as Partial<CompiledEvaluator>;
     if (typeof module.evaluateTrusted !== "function") throw new Error("the generated module has no `evaluateTrusted` export");
     return module as CompiledEvaluator;
   }
@@ -69,15 +54,5 @@ export class CompiledEvaluators {
   private workspace(): string {
     this.directory ??= mkdtempSync(join(tmpdir(), "pol-test-compiled-"));
     return this.directory;
-  }
-
-  /** TypeScript is loaded only when a test runs: the other commands should not pay for it. */
-  private async transpiler(): Promise<Transpile> {
-    if (!this.transpile) {
-      const ts = (await import("typescript")).default;
-      const compilerOptions = { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 };
-      this.transpile = (source) => ts.transpileModule(source, { compilerOptions }).outputText;
-    }
-    return this.transpile;
   }
 }

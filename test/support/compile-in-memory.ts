@@ -1,27 +1,17 @@
-// Inline policies checked in memory, and compiled evaluators for many of them in one test file.
-// test/support/compiled.ts loads one evaluator the way a user runs it; this loader, for property
-// tests that generate a policy per run, skips prettier: `generateModule` is `moduleSource`
-// formatted, and formatting (most of the cost) changes no behaviour; test/support/compiled.ts
-// covers that path. Both import the runtime the interpreter uses, by URL.
+// Inline policies checked in memory, and compiled evaluators for many of them in one test file,
+// loaded the way test/support/compiled.ts loads one (generated, formatted, transpiled, importing
+// the runtime the interpreter uses by URL).
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import ts from "typescript";
 import { checkSource } from "../../src/checker.js";
-import { moduleSource } from "../../src/codegen/module.js";
+import { writeLoadableModules } from "../../src/generate/loadable.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import { runtimeEntryUrl } from "../../src/runtime-package.js";
+import { schemaDescriptor } from "../../src/schema-descriptor.js";
 import type { CompiledEvaluator } from "./compiled.js";
 
 export type { CompiledEvaluator } from "./compiled.js";
-
-function transpile(source: string): string {
-  return ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-}
 
 let directory: string | undefined;
 let loaded = 0;
@@ -36,17 +26,17 @@ function moduleDirectory(): string {
   return directory;
 }
 
-/** Generate (unformatted), transpile and import the evaluator for `policy`; its module file is
- *  removed once imported. */
+/** Generate, transpile and import the evaluator for `policy`. */
 export async function compileInMemory(policy: CheckedPolicy): Promise<CompiledEvaluator> {
-  const dir = moduleDirectory();
-  const modulePath = join(dir, `policy-${++loaded}.mjs`);
-  writeFileSync(modulePath, transpile(moduleSource(policy, runtimeEntryUrl())));
-  try {
-    return (await import(pathToFileURL(modulePath).href)) as CompiledEvaluator;
-  } finally {
-    rmSync(modulePath, { force: true });
-  }
+  const module = await import(await writeLoadableModules(policy, join(moduleDirectory(), `policy-${++loaded}`)));
+  return {
+    policy: module.policy,
+    schema: schemaDescriptor(policy.schema),
+    evaluate: module.evaluateTrusted,
+    decide: module.decideTrusted,
+    validate: module.validate,
+    evaluateJson: module.evaluate,
+  };
 }
 
 /** Check `policy` (the main file, at `mem/policy.pol`) with its schema at `mem/schema.pol`, all in

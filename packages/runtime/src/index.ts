@@ -25,6 +25,7 @@ export {
   type Tri,
   Unknown,
   unknownOf,
+  truth,
 } from "./logic.js";
 export {
   arithmetic,

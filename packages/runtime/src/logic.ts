@@ -114,3 +114,8 @@ export function isRange(value: unknown): value is Range {
     (value as Range).unknown instanceof Unknown
   );
 }
+
+/** A value in a condition: true and unknown stand; anything else (false, none) is false. */
+export function truth(value: unknown): Tri {
+  return value === true || value instanceof Unknown ? (value as Tri) : false;
+}
