@@ -4,19 +4,16 @@
 import { format } from "prettier";
 import type { CheckedPolicy } from "./model.js";
 import { moduleSource } from "./codegen/module.js";
+import { moduleFileName } from "./check/module-names.js";
 
 export interface GenerateOptions {
   /** Import specifier of the runtime module, relative to the generated file (default `./runtime.js`). */
   runtimeImport?: string;
 }
 
-/** The generated file's base name: `truecare.sij` -> `truecare-sij`. */
+/** The generated file's base name: `truecare.sij` -> `truecare-sij` (src/check/module-names.ts). */
 export function moduleName(policy: CheckedPolicy): string {
-  const name = policy.metadata.id
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return name === "" ? "policy" : name;
+  return moduleFileName(policy.metadata.id);
 }
 
 export async function generateModule(policy: CheckedPolicy, options: GenerateOptions = {}): Promise<string> {

@@ -1,10 +1,11 @@
 // `pol compile [paths...] --out DIR [--check]`: one TypeScript evaluator per policy, plus the
-// runtime they share. All outputs are generated in memory first and written all-or-nothing.
+// runtime they share. All outputs are generated in memory first, then the output folder is
+// replaced all-or-nothing (src/output-folder.ts); the folder belongs to pol.
 
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { generateModule, moduleName } from "../codegen.js";
-import { displayPath, writeFilesAtomically } from "../files.js";
+import { displayPath } from "../files.js";
+import { inspectOutputFolder, relativeToOut, writeOutputFolder } from "../output-folder.js";
 import type { CheckedPolicy } from "../model.js";
 import { RUNTIME_BARREL, RUNTIME_FOLDER, runtimeFiles } from "../runtime-files.js";
 import { checkPaths, reportDiagnostics, type DiagnosticFormat } from "./check.js";
@@ -77,32 +78,27 @@ export async function runCompile(paths: readonly string[], options: CompileOptio
     throw error;
   }
   if (options.check) return reportStale(outputs, options.out, io);
-  writeFilesAtomically(outputs);
+  const recovered = writeOutputFolder(options.out, byRelativePath(outputs, options.out));
+  for (const line of recovered) io.out(`${line}\n`);
   for (const path of outputs.keys()) io.out(`wrote ${displayPath(path)}\n`);
   return EXIT_OK;
 }
 
-/** `--check`: compare what would be written with what is on disk, including leftover modules. */
+function byRelativePath(outputs: ReadonlyMap<string, string>, out: string): Map<string, string> {
+  return new Map([...outputs].map(([path, content]) => [relativeToOut(out, path), content]));
+}
+
+/** `--check`: compare what would be written with what is on disk, including files pol did not
+ *  write and folders left by an interrupted compile. */
 function reportStale(outputs: Map<string, string>, out: string, io: Io): number {
+  const state = inspectOutputFolder(out, byRelativePath(outputs, out));
+  const shown = (path: string) => displayPath(join(out, path));
   const problems: string[] = [];
-  for (const [path, content] of outputs) {
-    if (!existsSync(path)) problems.push(`${displayPath(path)} is missing`);
-    else if (readFileSync(path, "utf8") !== content) problems.push(`${displayPath(path)} is out of date`);
-  }
-  if (existsSync(out)) {
-    for (const entry of readdirSync(out).sort()) {
-      const path = join(out, entry);
-      if (entry.endsWith(".ts") && !outputs.has(path)) problems.push(`${displayPath(path)} has no policy`);
-    }
-  }
-  // A module the runtime no longer has would otherwise linger beside the current ones unnoticed.
-  const runtimeFolder = join(out, RUNTIME_FOLDER);
-  if (existsSync(runtimeFolder) && statSync(runtimeFolder).isDirectory()) {
-    for (const entry of readdirSync(runtimeFolder).sort()) {
-      const path = join(runtimeFolder, entry);
-      if (entry.endsWith(".ts") && !outputs.has(path)) problems.push(`${displayPath(path)} is not part of the runtime`);
-    }
-  }
+  if (state.notAFolder) problems.push(`\`${displayPath(out)}\` is a file, not a folder`);
+  for (const path of state.leftovers) problems.push(`${path} was left by an interrupted compile`);
+  for (const path of state.missing) problems.push(`${shown(path)} is missing`);
+  for (const path of state.stale) problems.push(`${shown(path)} is out of date`);
+  for (const path of state.unexpected) problems.push(`${shown(path)} ${unexpectedReason(path)}`);
   if (problems.length === 0) {
     io.out(`${displayPath(out)} is up to date (${outputs.size} files)\n`);
     return EXIT_OK;
@@ -110,4 +106,13 @@ function reportStale(outputs: Map<string, string>, out: string, io: Io): number 
   for (const problem of problems) io.err(`error: ${problem}\n`);
   io.err("run `pol compile` to regenerate it\n");
   return EXIT_FAILED;
+}
+
+/** Why a file in the output folder should not be there. */
+function unexpectedReason(path: string): string {
+  if (/\.\d+\.tmp$/.test(path)) return "is a temporary file left by an interrupted run";
+  // A module the runtime no longer has would otherwise linger beside the current ones unnoticed.
+  if (path.startsWith(`${RUNTIME_FOLDER}/`) && path.endsWith(".ts")) return "is not part of the runtime";
+  if (!path.includes("/") && path.endsWith(".ts")) return "has no policy";
+  return "was not written by pol (the output folder belongs to pol)";
 }
