@@ -21,7 +21,7 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { displayPath, UsageError } from "./files.js";
-import { errorCode } from "./source-files.js";
+import { errnoPhrase, errorCode, FileSystemError, isFileSystemFailure } from "./source-files.js";
 
 export interface WriteFs {
   /** Creates `path` and its missing parents. */
@@ -47,7 +47,8 @@ export const nodeWriteFs: WriteFs = {
     try {
       return lstatSync(path);
     } catch (error) {
-      if (errorCode(error) === "ENOENT") return undefined;
+      const code = errorCode(error);
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
       throw error;
     }
   },
@@ -132,6 +133,15 @@ export function recoverOutputFolder(out: string, fs: WriteFs = nodeWriteFs): str
  * earlier run first; returns what that recovery did.
  */
 export function writeOutputFolder(out: string, files: ReadonlyMap<string, string>, fs: WriteFs = nodeWriteFs): string[] {
+  try {
+    return replaceFolder(out, files, fs);
+  } catch (error) {
+    if (!isFileSystemFailure(error)) throw error;
+    throw new FileSystemError(`cannot write the output folder \`${out}\`: ${errnoPhrase(error.code)}`);
+  }
+}
+
+function replaceFolder(out: string, files: ReadonlyMap<string, string>, fs: WriteFs): string[] {
   const target = resolve(out);
   if (dirname(target) === target) throw new UsageError(`\`--out\` cannot be the root folder \`${out}\``);
   const recovered = recoverOutputFolder(target, fs);
