@@ -45,6 +45,10 @@ export const catalogue = {
   POL2009: { summary: "unknown enum member" },
   POL2010: { summary: "a schema file cannot contain rules" },
   POL2011: { summary: "missing schema: no `case` or `item` declaration is visible" },
+  POL2012: { summary: "a `use` path is absolute or leaves the project root" },
+  POL2013: { summary: "a `use` names a file that is not a `.pol` source (another extension, not a regular file, or over 1 MiB)" },
+  POL2014: { summary: "a policy id compiles to a file name pol reserves (`runtime`, `index`)" },
+  POL2015: { summary: "two policies compile to the same file name" },
   // Types and units
   POL3001: { summary: "operands of incompatible types" },
   POL3002: { summary: "percent literal outside 0-100%" },
@@ -103,7 +107,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
  */
 export function renderDiagnostic(diagnostic: Diagnostic, source: string): string {
   const { span } = diagnostic;
-  const lines = source.split(/\r?\n/);
+  const lines = source.split(/\r\n|\r|\n/);
   const lineNo = span.start.line;
   const lineText = lines[lineNo - 1] ?? "";
   const gutter = String(Math.max(lineNo, span.end.line)).length;
@@ -143,7 +147,7 @@ export function diagnosticToJson(diagnostic: Diagnostic): Record<string, unknown
  * with `~~~` under each diagnostic's span and the message below it.
  */
 export function renderBaseline(source: string, diagnostics: readonly Diagnostic[]): string {
-  const lines = source.replace(/\r\n/g, "\n").split("\n");
+  const lines = source.split(/\r\n|\r|\n/);
   const byLine = new Map<number, Diagnostic[]>();
   for (const d of sortDiagnostics(diagnostics)) {
     const list = byLine.get(d.span.start.line) ?? [];

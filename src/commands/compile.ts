@@ -1,11 +1,11 @@
-// `pol compile [paths...] --out DIR [--check]`: one TypeScript evaluator per policy, each importing
-// the runtime package `@pol/runtime`. All outputs are generated in memory first and written
-// all-or-nothing.
+// `pol compile [paths...] --out DIR [--check]`: one TypeScript module per policy and one per
+// schema they use, each importing the runtime package `@pol/runtime`. All outputs are generated in memory first, then the output folder is
+// replaced all-or-nothing (src/output-folder.ts); the folder belongs to pol.
 
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { generateModules, ModuleConflict } from "../generate/modules.js";
-import { displayPath, writeFilesAtomically } from "../files.js";
+import { displayPath } from "../files.js";
+import { inspectOutputFolder, relativeToOut, writeOutputFolder } from "../output-folder.js";
 import type { CheckedPolicy } from "../model.js";
 import { checkPaths, reportDiagnostics, type DiagnosticFormat } from "./check.js";
 import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
@@ -14,19 +14,6 @@ export interface CompileOptions {
   out: string;
   check: boolean;
   format: DiagnosticFormat;
-}
-
-/** What older versions of pol copied beside the evaluators; evaluators now import `@pol/runtime`. */
-const LEFTOVER_RUNTIME = ["runtime.ts", "runtime"];
-
-/** Leftover runtime copies in `out`, as paths (a policy compiled to `runtime.ts` is no leftover). */
-function leftoverRuntime(out: string, outputs: Map<string, string>): string[] {
-  return LEFTOVER_RUNTIME.map((entry) => join(out, entry)).filter((path) => existsSync(path) && !outputs.has(path));
-}
-
-/** A leftover as shown: a folder with a trailing slash. */
-function shownLeftover(path: string): string {
-  return displayPath(path) + (statSync(path).isDirectory() ? "/" : "");
 }
 
 /** Every output file of a compile, keyed by path, in a stable order. */
@@ -54,31 +41,27 @@ export async function runCompile(paths: readonly string[], options: CompileOptio
     throw error;
   }
   if (options.check) return reportStale(outputs, options.out, io);
-  writeFilesAtomically(outputs);
+  const recovered = writeOutputFolder(options.out, byRelativePath(outputs, options.out));
+  for (const line of recovered) io.out(`${line}\n`);
   for (const path of outputs.keys()) io.out(`wrote ${displayPath(path)}\n`);
-  for (const path of leftoverRuntime(options.out, outputs)) {
-    io.err(`warning: ${shownLeftover(path)} is a copy of the runtime left by an older pol; evaluators import @pol/runtime now, delete it\n`);
-  }
   return EXIT_OK;
 }
 
-/** `--check`: compare what would be written with what is on disk, including leftover modules. */
+function byRelativePath(outputs: ReadonlyMap<string, string>, out: string): Map<string, string> {
+  return new Map([...outputs].map(([path, content]) => [relativeToOut(out, path), content]));
+}
+
+/** `--check`: compare what would be written with what is on disk, including files pol did not
+ *  write and folders left by an interrupted compile. */
 function reportStale(outputs: Map<string, string>, out: string, io: Io): number {
+  const state = inspectOutputFolder(out, byRelativePath(outputs, out));
+  const shown = (path: string) => displayPath(join(out, path));
   const problems: string[] = [];
-  for (const [path, content] of outputs) {
-    if (!existsSync(path)) problems.push(`${displayPath(path)} is missing`);
-    else if (readFileSync(path, "utf8") !== content) problems.push(`${displayPath(path)} is out of date`);
-  }
-  const leftovers = new Set(leftoverRuntime(out, outputs));
-  for (const path of leftovers) {
-    problems.push(`${shownLeftover(path)} is a copy of the runtime left by an older pol (evaluators import @pol/runtime); delete it`);
-  }
-  if (existsSync(out)) {
-    for (const entry of readdirSync(out).sort()) {
-      const path = join(out, entry);
-      if (entry.endsWith(".ts") && !outputs.has(path) && !leftovers.has(path)) problems.push(`${displayPath(path)} has no policy`);
-    }
-  }
+  if (state.notAFolder) problems.push(`\`${displayPath(out)}\` is a file, not a folder`);
+  for (const path of state.leftovers) problems.push(`${path} was left by an interrupted compile`);
+  for (const path of state.missing) problems.push(`${shown(path)} is missing`);
+  for (const path of state.stale) problems.push(`${shown(path)} is out of date`);
+  for (const path of state.unexpected) problems.push(`${shown(path)} ${unexpectedReason(path)}`);
   if (problems.length === 0) {
     io.out(`${displayPath(out)} is up to date (${outputs.size} files)\n`);
     return EXIT_OK;
@@ -86,4 +69,13 @@ function reportStale(outputs: Map<string, string>, out: string, io: Io): number 
   for (const problem of problems) io.err(`error: ${problem}\n`);
   io.err("run `pol compile` to regenerate it\n");
   return EXIT_FAILED;
+}
+
+/** Why a file in the output folder should not be there. */
+function unexpectedReason(path: string): string {
+  if (/\.\d+\.tmp$/.test(path)) return "is a temporary file left by an interrupted run";
+  // What older versions of pol copied beside the evaluators: they import `@pol/runtime` now.
+  if (path === "runtime.ts" || path.startsWith("runtime/")) return "is a copy of the runtime left by an older pol (evaluators import @pol/runtime)";
+  if (!path.includes("/") && path.endsWith(".ts")) return "has no policy";
+  return "was not written by pol (the output folder belongs to pol)";
 }

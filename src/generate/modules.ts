@@ -3,22 +3,16 @@
 
 import { format } from "prettier";
 import type { LoweredPolicy } from "../lower/ir.js";
+import { moduleFileName, RESERVED_MODULE_NAMES } from "../check/module-names.js";
 import { lower } from "../lower/lower.js";
 import type { CheckedPolicy } from "../model.js";
 import { RUNTIME_VERSION } from "@pol/runtime";
 import { policyModuleSource } from "./policy-module.js";
 import { schemaModuleName, schemaModuleSource } from "./schema-module.js";
 
-/** File names the generator writes that no policy module may take. */
-export const RESERVED_MODULE_NAMES: readonly string[] = ["runtime", "index"];
-
-/** The policy module's base name: `truecare.sij` -> `truecare-sij`. */
+/** The policy module's base name: `truecare.sij` -> `truecare-sij` (`pol check` rejects clashes). */
 export function moduleName(policy: { metadata: { id: string } }): string {
-  const name = policy.metadata.id
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return name === "" ? "policy" : name;
+  return moduleFileName(policy.metadata.id);
 }
 
 /** Two policies that cannot be compiled side by side. */
