@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Generates docs/diagnostics.md from the diagnostic catalogue (src/diagnostics.ts) and the golden
-// error files (test/golden/POLxxxx-*.pol): every code with its summary and the message pol really
-// prints for the golden example. `node scripts/diagnostics-doc.mjs` rewrites the doc (run
+// error files (test/golden/POLxxxx-*.pol): every code with its summary, severity, message and help
+// templates, and the message pol really prints for the golden example. `node scripts/diagnostics-doc.mjs` rewrites the doc (run
 // `npm run build` first: it uses the compiled checker in dist/); `--check` exits 1 when the doc
 // is stale. test/docs.test.ts calls `diagnosticsDoc` with the TypeScript sources instead, so the
 // doc is checked against the code under test, built or not.
@@ -21,7 +21,7 @@ const RANGES = [
 
 /**
  * The text of docs/diagnostics.md.
- * @param {{ catalogue: Record<string, { summary: string }>,
+ * @param {{ catalogue: Record<string, CatalogueEntry>,
  *           checkFile: (path: string) => { diagnostics: any[], sources: Map<string, string> },
  *           renderDiagnostic: (diagnostic: any, source: string) => string,
  *           goldenDir?: string }} tools
@@ -31,9 +31,17 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, goldenD
   const out = [
     "# Diagnostics",
     "",
-    "Every error `pol check` (and `pol compile`, `pol eval`, `pol test`) can report. Codes are stable:",
-    "`POL1xxx` syntax, `POL2xxx` names and files, `POL3xxx` types and units, `POL4xxx` policy",
-    "structure. Each example is what pol prints for the file of the same name in `test/golden/`.",
+    "Every diagnostic `pol check` (and `pol compile`, `pol eval`, `pol test`) can report. Codes are",
+    "stable: `POL1xxx` syntax, `POL2xxx` names and files, `POL3xxx` types and units, `POL4xxx` policy",
+    "structure; a retired code keeps its number reserved. Each code has one message shape: the",
+    "message and help templates below name their parameters in braces (`{name}`), and a help that",
+    "depends on the case lists its variants. Any help may instead be a suggestion, \"did you mean",
+    "`x`?\". Each example is what pol prints for the file of the same name in `test/golden/`.",
+    "",
+    "Errors make `pol check` exit 1; warnings are reported but alone exit 0. At most 100 diagnostics",
+    "are shown per file, followed by a line such as `... and 15,900 more errors in this file`;",
+    "`--format json` lists at most 100 per file too, with `total` counting all of them and `omitted`",
+    "giving the number left out per file.",
     "",
     "This file is generated from the catalogue in `src/diagnostics.ts` by",
     "`node scripts/diagnostics-doc.mjs`; `test/docs.test.ts` fails when it is out of date.",
@@ -44,7 +52,20 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, goldenD
     if (codes.length === 0) continue;
     out.push(`## ${title}`, "");
     for (const code of codes) {
-      out.push(`### ${code}: ${catalogue[code].summary}`, "");
+      const entry = catalogue[code];
+      out.push(`### ${code}: ${entry.summary}${entry.retired ? " (retired)" : ""}`, "");
+      if (entry.retired) out.push(`Retired: ${entry.retired}. The number stays reserved.`, "");
+      out.push(`- severity: ${entry.severity}`, `- message: ${entry.message}`);
+      if (typeof entry.help === "string") out.push(`- help: ${entry.help}`);
+      else if (entry.help) {
+        out.push("- help, depending on the case:");
+        for (const variant of Object.values(entry.help)) out.push(`  - ${variant}`);
+      }
+      out.push("");
+      if (entry.internal) {
+        out.push("No example: this code reports a bug in pol, not a mistake in the policy.", "");
+        continue;
+      }
       const golden = goldens.find((name) => name.startsWith(`${code}-`));
       if (golden === undefined) {
         out.push("No example yet: add `test/golden/" + code + "-NAME.pol`.", "");
@@ -72,6 +93,11 @@ function exampleOf(code, path, checkFile, renderDiagnostic) {
   if (diagnostic === undefined) throw new Error(`${path} has no error: it cannot illustrate ${code}`);
   return { code: diagnostic.code, text: renderDiagnostic(diagnostic, result.sources.get(diagnostic.span.file) ?? "") };
 }
+
+/**
+ * @typedef {{ severity: string, summary: string, message: string,
+ *             help?: string | Record<string, string>, retired?: string, internal?: true }} CatalogueEntry
+ */
 
 async function run() {
   const { catalogue, renderDiagnostic } = await import("../dist/src/diagnostics.js");

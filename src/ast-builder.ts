@@ -7,6 +7,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import { polLexer } from "../grammar/lexer.js";
 import { parseTokens } from "../grammar/parser.js";
 import { DeclarationBuilder } from "./ast-builder/declarations.js";
+import { depthDiagnostics } from "./ast-builder/depth-limits.js";
 import { recognitionDiagnostics } from "./ast-builder/parse-errors.js";
 import { SourcePositions } from "./ast-builder/positions.js";
 import { structureDiagnostics } from "./ast-builder/structure-checks.js";
@@ -20,31 +21,51 @@ export interface BuildResult {
 
 /**
  * A parser error on a token touching characters the lexer dropped is a consequence of those
- * characters, already reported as POL1001: `a @ b` reads as `a b`, and `D.1]` as `D.1`.
+ * characters, already reported as POL1001: `a @ b` reads as `a b`, and `D.1]` as `D.1`. Returns
+ * the test, prepared once in O(E log T) for E dropped runs and T tokens; each test is O(1).
  */
 function touchesDroppedCharacters(
-  diagnostic: Diagnostic,
   tokens: readonly IToken[],
   lexingErrors: readonly ILexingError[],
-): boolean {
-  const { start, end } = diagnostic.span;
-  return lexingErrors.some((dropped) => {
-    const droppedEnd = dropped.offset + dropped.length;
-    const next = tokens.find((token) => token.startOffset >= droppedEnd);
-    return end.offset === dropped.offset || next?.startOffset === start.offset;
-  });
+): (diagnostic: Diagnostic) => boolean {
+  const droppedStarts = new Set<number>();
+  const tokensAfterDropped = new Set<number>();
+  for (const dropped of lexingErrors) {
+    droppedStarts.add(dropped.offset);
+    const next = firstTokenFrom(tokens, dropped.offset + dropped.length);
+    if (next !== undefined) tokensAfterDropped.add(next.startOffset);
+  }
+  return (diagnostic) =>
+    droppedStarts.has(diagnostic.span.end.offset) || tokensAfterDropped.has(diagnostic.span.start.offset);
+}
+
+/** The first token starting at or after `offset` (tokens are in source order). */
+function firstTokenFrom(tokens: readonly IToken[], offset: number): IToken | undefined {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (tokens[middle]!.startOffset < offset) low = middle + 1;
+    else high = middle;
+  }
+  return tokens[low];
 }
 
 export function buildAst(source: string, fileName: string): BuildResult {
   const positions = new SourcePositions(fileName, source);
   const lexed = polLexer.tokenize(source);
+  const tooDeep = depthDiagnostics(lexed.tokens, positions);
+  if (tooDeep.length > 0) {
+    // The parser would recurse past the stack: report the limit and the lexical errors only.
+    const diagnostics = [...lexingDiagnostics(lexed.errors, positions), ...tokenDiagnostics(lexed.tokens, positions), ...tooDeep];
+    return { file: undefined, diagnostics };
+  }
   const { cst, errors } = parseTokens(lexed.tokens);
+  const dropped = touchesDroppedCharacters(lexed.tokens, lexed.errors);
   const diagnostics = [
     ...lexingDiagnostics(lexed.errors, positions),
     ...tokenDiagnostics(lexed.tokens, positions),
-    ...recognitionDiagnostics(errors, lexed.tokens, positions).filter(
-      (diagnostic) => !touchesDroppedCharacters(diagnostic, lexed.tokens, lexed.errors),
-    ),
+    ...recognitionDiagnostics(errors, lexed.tokens, positions).filter((diagnostic) => !dropped(diagnostic)),
     ...structureDiagnostics(cst, positions),
   ];
   if (diagnostics.length > 0) return { file: undefined, diagnostics };

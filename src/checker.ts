@@ -3,7 +3,7 @@
 
 import { realpathSync } from "node:fs";
 import type { PolicyHeader } from "./ast.js";
-import { error, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { diagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { CheckedPolicy, CheckedRule } from "./model.js";
 import { Facts } from "./check/facts.js";
 import { Excerpts } from "./check/format.js";
@@ -33,7 +33,7 @@ export const nodeFileHost: FileHost = {
 };
 
 /** A `use` that was not followed: the declarations of that file are missing. */
-const UNREAD_FILE_CODES = new Set<string>(["POL2006", "POL2012", "POL2013"]);
+const UNREAD_FILE_CODES = new Set<string>(["POL2006", "POL2019", "POL2020"]);
 
 export interface CheckResult {
   /** Sorted; every error of every file involved. */
@@ -88,7 +88,7 @@ function check(program: LoadedProgram): CheckResult {
   const header = checkHeader(main.header, []);
   if (!env.hasSchema) {
     diagnostics.push(
-      error("POL2011", `policy \`${header.id}\` has no schema: no \`case\` or \`item\` declaration is visible`, headerIdSpan(main.header), 'use its schema, e.g. `use "../schema/spine.pol"`'),
+      diagnostic("POL2011", headerIdSpan(main.header), { policy: header.id }),
     );
   }
   if (diagnostics.length > 0) return finish();
@@ -134,7 +134,7 @@ function checkPolicyFile(header: PolicyHeader, rules: readonly CheckedRule[], di
   const { id } = checkHeader(header, diagnostics);
   if (rules.length === 0) {
     diagnostics.push(
-      error("POL4004", `policy \`${id}\` has no rules`, headerIdSpan(header), 'add a rule: `rule NAME "title" [SECTION] for CODESET` followed by its criteria'),
+      diagnostic("POL4004", headerIdSpan(header), { policy: id }),
     );
   }
   return id;

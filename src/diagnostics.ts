@@ -1,6 +1,12 @@
 // Diagnostics: the one catalogue of every message pol can report, and how they are rendered.
 // Codes are stable: POL1xxx syntax, POL2xxx names and files, POL3xxx types and units,
 // POL4xxx policy structure (rules, criteria, citations). Never reuse or renumber a code.
+//
+// Each catalogue entry holds the message template (one lowercase sentence, user input in
+// backticks, no trailing period) with `{named}` parameters, and optionally a help template (how
+// to fix it) or several named help variants. Call sites pass only the arguments, checked per code:
+//
+//   diagnostic("POL2002", span, { field, record }, suggest(field, names) ?? { fields })
 
 import type { Span } from "./ast.js";
 
@@ -17,83 +23,662 @@ export interface Diagnostic {
 }
 
 interface CatalogueEntry {
-  /** What the code means, for `docs/diagnostics.md` and `pol explain`-style help. */
+  severity: Severity;
+  /** What the code means, for `docs/diagnostics.md`. */
   summary: string;
+  /** The message, with `{name}` parameters. */
+  message: string;
+  /** How to fix it: one template, or named variants of which the call site picks one. */
+  help?: string | Readonly<Record<string, string>>;
+  /** Why the code can no longer be reported; its number stays reserved. */
+  retired?: string;
+  /** Reports a bug in pol rather than a mistake in the input: no golden file can show it. */
+  internal?: true;
 }
 
-/** Every diagnostic code. Add new codes at the end of their range. */
+/** Every diagnostic code. Add new codes at the end of their range; never renumber or reuse one. */
 export const catalogue = {
   // Syntax
-  POL1001: { summary: "unexpected character" },
-  POL1002: { summary: "unexpected token: the parser expected something else here" },
-  POL1003: { summary: "unterminated string literal" },
-  POL1004: { summary: "invalid date literal" },
-  POL1005: { summary: "invalid code in a code list" },
-  POL1006: { summary: "invalid duration literal" },
-  POL1007: { summary: "missing token: the parser expected more input" },
-  POL1008: { summary: "header field given twice" },
-  POL1009: { summary: "required header field missing" },
+  POL1001: {
+    severity: "error",
+    summary: "unexpected character",
+    message: "unexpected {characters} `{text}`",
+    help: {
+      bracket: "a citation is a section between brackets, e.g. `[D.I.B.1]`",
+      bang: "use `not` to negate and `!=` to compare",
+      ampersand: "use `and`",
+      pipe: "use `or`",
+      quote: "strings are written between double quotes",
+      semicolon: "statements need no terminator: remove the `;`",
+    },
+  },
+  POL1002: {
+    severity: "error",
+    summary: "unexpected token: the parser expected something else here",
+    message: "expected {expected} but found `{found}`",
+    help: {
+      equals: "use `==` to compare",
+      chained: "comparisons do not chain: join two comparisons with `and`",
+      forCodes: "a rule names the code set it applies to: `for CODESET`",
+      criterionId: 'a criterion starts with its id, e.g. `require B1 [D.I.B.1] "..."`',
+      useFirst: "put every `use` before the declarations",
+      criterionInRule: "a criterion belongs to a rule: move it under its `rule`",
+    },
+  },
+  POL1003: {
+    severity: "error",
+    summary: "unterminated string literal",
+    message: "unterminated string `{text}`",
+    help: 'close the string with `"` on the same line',
+  },
+  POL1004: { severity: "error", summary: "invalid date literal", message: "invalid date `{text}`", help: "{problem}" },
+  POL1005: {
+    severity: "error",
+    summary: "invalid code in a code list",
+    message: "invalid code `{text}`",
+    help: {
+      range: "a range is two codes joined by `-`, e.g. `64490-64495`",
+      prefix: "a prefix ends with `*`, e.g. `B02.*` or `M54*`",
+      shape: "a code is letters and digits with at most one `.`, e.g. `27096` or `M54.5`",
+    },
+  },
+  POL1006: {
+    severity: "error",
+    summary: "invalid duration literal",
+    message: "invalid duration `{text}`",
+    help: "write a whole number followed by `d`, `wk`, `mo` or `y`, e.g. `12mo`",
+  },
+  POL1007: {
+    severity: "error",
+    summary: "missing token: the parser expected more input",
+    message: "unexpected end of file: expected {expected}",
+  },
+  POL1008: {
+    severity: "error",
+    summary: "header field given twice",
+    message: "header field `{key}` given twice",
+    help: "keep one of them",
+  },
+  POL1009: {
+    severity: "error",
+    summary: "required header field missing",
+    message: "the header of policy `{policy}` has no `{key}`",
+    help: "add `{example}` to the header",
+  },
+  POL1010: {
+    severity: "error",
+    summary: "unclosed citation",
+    message: "unclosed citation `{text}`",
+    help: {
+      close: "close it with `]`: `{text}]`",
+      empty: "a citation is a section between brackets, e.g. `[D.I.B.1]`",
+    },
+  },
+  POL1011: {
+    severity: "error",
+    summary: "invalid escape in a string",
+    message: "invalid escape `{escape}` in a string",
+    help: 'only `\\"` and `\\\\` are escapes: write other characters as they are',
+  },
+  POL1012: {
+    severity: "error",
+    summary: "unknown header field",
+    message: "unknown header field `{key}`",
+    help: "the header fields are `title`, `payer`, `number`, `version`, `effective` and `expires`",
+  },
+  POL1013: {
+    severity: "error",
+    summary: "a field with two labels",
+    message: "field `{field}` has two labels",
+    help: "keep one label, before or after `= expression`",
+  },
+  POL1014: {
+    severity: "error",
+    summary: "expression nested too deeply or too long (see \"Limits\" in docs/language.md)",
+    message: "expression too deep: more than {limit} {what}",
+    help: {
+      nesting: "nesting is limited to 64 levels of parentheses, groups and prefix operators: name inner parts with `let`",
+      operators: "an expression holds at most 500 operators: name parts of it with `let` or use a code set",
+    },
+  },
+  POL1015: {
+    severity: "error",
+    summary: "internal error in pol (a bug, not a mistake in the policy)",
+    message: "internal error: {detail}",
+    help: "please report this bug with the file that triggers it",
+    internal: true,
+  },
   // Names and files
-  POL2001: { summary: "unknown name" },
-  POL2002: { summary: "unknown field of a record" },
-  POL2003: { summary: "unknown code set" },
-  POL2004: { summary: "unknown type" },
-  POL2005: { summary: "duplicate declaration" },
-  POL2006: { summary: "used file not found or unreadable" },
-  POL2007: { summary: "cycle of `use` between files" },
-  POL2008: { summary: "a `let` refers to itself" },
-  POL2009: { summary: "unknown enum member" },
-  POL2010: { summary: "a schema file cannot contain rules" },
-  POL2011: { summary: "missing schema: no `case` or `item` declaration is visible" },
-  POL2012: { summary: "a `use` path is absolute or leaves the project root" },
-  POL2013: { summary: "a `use` names a file that is not a `.pol` source (another extension, not a regular file, or over 1 MiB)" },
-  POL2014: { summary: "a policy id compiles to a file name pol reserves (`runtime`, `index`)" },
-  POL2015: { summary: "two policies compile to the same file name" },
+  POL2001: {
+    severity: "error",
+    summary: "unknown name",
+    message: "unknown name `{name}`",
+    help: {
+      enumMember: "`{name}` is a member of `{enum}`: compare a `{enum}` with it, e.g. `x == {name}`",
+      codeSet: "`{name}` is a code set: test a code with `item.code in {name}`",
+      recordOnly: "a computed field can use only the fields of its own record",
+    },
+  },
+  POL2002: {
+    severity: "error",
+    summary: "unknown field of a record",
+    message: "unknown field `{field}` on `{record}`",
+    help: "the fields of `{record}` are {fields}",
+  },
+  POL2003: {
+    severity: "error",
+    summary: "unknown code set",
+    message: "unknown code set `{name}`",
+    help: 'declare it with `codes NAME "label" = cpt { ... }`',
+  },
+  POL2004: {
+    severity: "error",
+    summary: "unknown type",
+    message: "unknown type `{name}`",
+    help: "a field type is one of `bool number percent date duration code text`, an enum, or `list of RECORD`",
+  },
+  POL2005: {
+    severity: "error",
+    summary: "duplicate declaration",
+    message: "`{name}` is already declared",
+    help: {
+      schema: "the first `{name}` declaration is at {location}; declare all its fields there",
+      other: "the first declaration is at {location} ({kind})",
+    },
+  },
+  POL2006: {
+    severity: "error",
+    summary: "used file not found or unreadable",
+    message: "cannot read `{path}`",
+    help: {
+      looked: "looked for `{resolved}`",
+      problem: "{problem}",
+    },
+  },
+  POL2007: {
+    severity: "error",
+    summary: "cycle of `use` between files",
+    message: "`use` cycle: {cycle}",
+    help: "remove one of these `use` declarations",
+  },
+  POL2008: {
+    severity: "error",
+    summary: "a `let` refers to itself",
+    message: "`{name}` refers to itself: {cycle}",
+    help: "a `let` cannot depend on its own value",
+  },
+  POL2009: {
+    severity: "error",
+    summary: "unknown enum member",
+    message: "`{name}` is not a member of `{enum}`",
+    help: "`{enum}` is one of {members}",
+  },
+  POL2010: {
+    severity: "error",
+    summary: "a schema file cannot contain rules",
+    message: "a schema cannot contain rules, but `{rule}` is a rule",
+    help: "move the rule into a policy file that uses this schema",
+  },
+  POL2011: {
+    severity: "error",
+    summary: "missing schema: no `case` or `item` declaration is visible",
+    message: "policy `{policy}` has no schema: no `case` or `item` declaration is visible",
+    help: 'use its schema, e.g. `use "../schema/spine.pol"`',
+  },
+  POL2012: {
+    severity: "error",
+    summary: "unknown record in `list of`",
+    message: "unknown record `{name}`",
+    help: 'declare it with `record NAME "label" { ... }`',
+  },
+  POL2013: {
+    severity: "error",
+    summary: "a record or enum named like a built-in type",
+    message: "`{name}` is a built-in type",
+    help: "choose another name",
+  },
+  POL2014: {
+    severity: "error",
+    summary: "duplicate enum member",
+    message: "`{member}` is already a member of `{enum}`",
+    help: "the first is at {location}",
+  },
+  POL2015: {
+    severity: "error",
+    summary: "a case field named like a built-in field",
+    message: "`{field}` is a built-in field of the case",
+    help: "every case has `date_of_service` and `items`; remove this field or rename it",
+  },
+  POL2016: {
+    severity: "error",
+    summary: "duplicate field of a record",
+    message: "field `{field}` is already declared in `{record}`",
+    help: "the first declaration is at {location}",
+  },
+  POL2017: {
+    severity: "error",
+    summary: "a computed field refers to itself",
+    message: "computed field `{field}` refers to itself: {cycle}",
+    help: "compute the field from the record's other fields",
+  },
+  POL2018: {
+    severity: "error",
+    summary: "`dated by` names an unknown field",
+    message: "`dated by` names `{field}`, which is not a field of `{record}`",
+    help: "add a field `{field}: date` to `{record}`",
+  },
+  POL2019: {
+    severity: "error",
+    summary: "a `use` path is absolute or leaves the project root",
+    message: "`use` path `{path}` {problem}",
+    help: {
+      absolute: "write the path relative to this file's folder, e.g. `use \"../schema/spine.pol\"`",
+      outside: "a used file must be inside the project: the nearest folder holding `pol.config.json` or `package.json` (else the folder being checked)",
+      link: "a used file must be inside the project, also after following links",
+    },
+  },
+  POL2020: {
+    severity: "error",
+    summary: "a `use` names a file that is not a `.pol` source (another extension, not a regular file, or over 1 MiB)",
+    message: "`use` can only name a `.pol` source file, not `{path}`",
+    help: {
+      extension: "name a schema or policy file ending in `.pol`",
+      unreadable: "{problem}",
+    },
+  },
+  POL2021: {
+    severity: "error",
+    summary: "a policy id compiles to a file name pol reserves (`runtime`, `index`)",
+    message: "policy `{policy}` would compile to `{file}`, a file name pol reserves for its own output",
+    help: "choose another policy id, e.g. `acme.{policy}`",
+  },
+  POL2022: {
+    severity: "error",
+    summary: "two policies compile to the same file name",
+    message: "policy `{policy}` compiles to `{file}`, as does policy {others}",
+    help: "give one of them a different id: ids that differ only in case or punctuation compile to one file",
+  },
   // Types and units
-  POL3001: { summary: "operands of incompatible types" },
-  POL3002: { summary: "percent literal outside 0-100%" },
-  POL3003: { summary: "calendar duration compared with a fixed duration" },
-  POL3004: { summary: "window or pick over a list whose records have no date" },
-  POL3005: { summary: "a condition must be a boolean" },
-  POL3006: { summary: "expected a list" },
-  POL3007: { summary: "field access on a value that is not a record" },
-  POL3008: { summary: "`in` applied to a value that is not a code" },
-  POL3009: { summary: "invalid code range" },
-  POL3010: { summary: "`coverage` over records that are not episodes" },
-  POL3011: { summary: "`sum` over a field that is not a number or duration" },
-  POL3012: { summary: "computed field of the wrong type" },
-  POL3013: { summary: "the item declaration must have a `code: code` field" },
-  POL3014: { summary: "`dated by` names a field that is not a date" },
-  POL3015: { summary: "`within` applied to a list that already has a window" },
+  POL3001: {
+    severity: "error",
+    summary: "comparison of incompatible types",
+    message: "cannot compare `{left}` with `{right}`",
+    help: {
+      elapsed: "compare `time since ...` with a literal such as `2mo`",
+      calendar: "a calendar duration such as `2mo` compares only with `time since ...` or `time between ...`",
+      percent: "write `{text}%`",
+      ratio: "turn a ratio into a percent with `as percent`",
+      count: "count the list: `count {text}`",
+    },
+  },
+  POL3002: {
+    severity: "error",
+    summary: "percent literal outside 0-100%",
+    message: "percent `{text}` is outside 0-100%",
+    help: "a percent lies between `0%` and `100%`",
+  },
+  POL3003: {
+    severity: "error",
+    summary: "calendar duration compared with a fixed duration",
+    message: "`{fixed}` is a fixed duration but `{calendar}` is calendar months",
+    help: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+  },
+  POL3004: {
+    severity: "error",
+    summary: "window or pick over a list whose records have no date",
+    message: "`{text}` has no date: `{record}` is not declared `dated by`",
+    help: {
+      item: "{why}, and line items have no date",
+      record: "{why}; declare the date: `record {record} dated by <field>`",
+    },
+  },
+  POL3005: {
+    severity: "error",
+    summary: "a condition must be a boolean",
+    message: "`{text}` is `{type}`, not a condition",
+    help: {
+      list: "test the list with `some {text}` or `no {text}`",
+      compare: "compare it, e.g. `{text} >= ...`",
+    },
+  },
+  POL3006: { severity: "error", summary: "expected a list", message: "{user} needs a list, but `{text}` is `{type}`" },
+  POL3007: {
+    severity: "error",
+    summary: "field access on a value that is not a record",
+    message: "`{text}` is `{type}`, not a record, so it has no field `{field}`",
+    help: { list: "pick one record first, e.g. `latest {text}`, or test the list with `some {text} where {field} ...`" },
+  },
+  POL3008: {
+    severity: "error",
+    summary: "`in` applied to a value that is not a code",
+    message: "`in` needs a code, but `{text}` is `{type}`",
+    help: { item: "test the item's code: `item.code in ...`" },
+  },
+  POL3009: {
+    severity: "error",
+    summary: "code range with ends of different lengths",
+    message: "the ends of code range `{range}` have different lengths",
+    help: "a range runs between codes of equal length, e.g. `64490-64495`",
+  },
+  POL3010: {
+    severity: "error",
+    summary: "`coverage` over records that are not episodes",
+    message: "`coverage` needs episodes, but `{record}` is not dated by a start and an end",
+    help: "an episode is declared `record {record} dated by <start> to <end>`",
+  },
+  POL3011: {
+    severity: "error",
+    summary: "`sum` over a field that is not a number or duration",
+    message: "`sum` needs a number or duration field, but `{field}` is `{type}`",
+  },
+  POL3012: {
+    severity: "error",
+    summary: "computed field of the wrong type",
+    message: "computed field `{field}` is declared `{declared}` but its expression is `{actual}`",
+    help: { percent: "turn the ratio into a percent with `as percent`" },
+  },
+  POL3013: {
+    severity: "error",
+    summary: "the item declaration must have a `code: code` field",
+    message: "the item declaration has no `code: code` field",
+    help: 'add `code: code "requested procedure code"`: rules bind to line items by code',
+  },
+  POL3014: {
+    severity: "error",
+    summary: "`dated by` names a field that is not a date",
+    message: "`dated by` needs a date field, but `{field}` is `{type}`",
+    help: "declare `{field}: date`",
+  },
+  POL3015: {
+    severity: "error",
+    summary: "`within` applied to a list that already has a window",
+    message: "the list already has a window (`within {window}`)",
+    help: "use one `within` per list",
+  },
+  POL3016: {
+    severity: "error",
+    summary: "a list of values that are not records",
+    message: "a list must hold records, not `{name}`",
+    help: "a list holds records, e.g. `list of Procedure`",
+  },
+  POL3017: {
+    severity: "error",
+    summary: "a field holding a single record",
+    message: "a field cannot hold a single `{record}` record",
+    help: "use `list of {record}`",
+  },
+  POL3018: {
+    severity: "error",
+    summary: "the item field `code` is not a code",
+    message: "the item field `code` is `{type}`, not `code`",
+    help: "declare it as `code: code`",
+  },
+  POL3019: {
+    severity: "error",
+    summary: "code range that runs backwards",
+    message: "code range `{range}` runs backwards",
+    help: "write `{reversed}`",
+  },
+  POL3020: {
+    severity: "error",
+    summary: "a date header field written as a string",
+    message: "`{key}` must be a date, not a string",
+    help: "write the date without quotes, e.g. `{key} 2025-07-01`",
+  },
+  POL3021: {
+    severity: "error",
+    summary: "a text header field written as a date",
+    message: "`{key}` must be a string, not a date",
+    help: 'put it in quotes: `{key} "{value}"`',
+  },
+  POL3022: {
+    severity: "error",
+    summary: "`as percent` applied to a value that is not a number",
+    message: "`as percent` turns a number into a percent, but `{text}` is `{type}`",
+  },
+  POL3023: {
+    severity: "error",
+    summary: "expected a date",
+    message: "{user} needs a date, but `{text}` is `{type}`",
+    help: { record: "use one of its dates, e.g. `{text}.date`" },
+  },
+  POL3024: {
+    severity: "error",
+    summary: "ordering comparison of values that have no order",
+    message: "`{operator}` needs numbers, percents, dates or durations, not `{type}`",
+  },
+  POL3025: {
+    severity: "error",
+    summary: "`*` or `/` applied to values that are not numbers",
+    message: "cannot {verb} `{left}` by `{right}`",
+    help: "`*` and `/` work on numbers",
+  },
+  POL3026: {
+    severity: "error",
+    summary: "a length plus a date, written the wrong way round",
+    message: "cannot add a date to `{type}`",
+    help: "write the date first, e.g. `dos + 7d`",
+  },
+  POL3027: {
+    severity: "error",
+    summary: "`+` applied to values that do not add",
+    message: "cannot add `{left}` and `{right}`",
+    help: { calendar: "calendar months have no fixed length in days; add each to a date instead" },
+  },
+  POL3028: {
+    severity: "error",
+    summary: "`-` applied to values that do not subtract",
+    message: "cannot subtract `{right}` from `{left}`",
+    help: { calendar: "calendar months have no fixed length in days; add each to a date instead" },
+  },
+  POL3029: {
+    severity: "error",
+    summary: "negation of a value that is not a number, percent or duration",
+    message: "cannot negate `{type}`",
+  },
   // Policy structure
-  POL4001: { summary: "criterion without a citation" },
-  POL4002: { summary: "duplicate rule name" },
-  POL4003: { summary: "duplicate criterion id" },
-  POL4004: { summary: "a policy file needs at least one rule" },
-  POL4005: { summary: "`require` needs a condition" },
-  POL4006: { summary: "criterion without a description" },
+  POL4001: {
+    severity: "error",
+    summary: "criterion without a citation",
+    message: "criterion `{id}` has no citation",
+    help: "add the policy section it encodes, e.g. `[D.I.B.1]`",
+  },
+  POL4002: {
+    severity: "error",
+    summary: "duplicate rule name",
+    message: "rule `{rule}` is already declared",
+    help: "the first is at {location}; rename one of them",
+  },
+  POL4003: {
+    severity: "error",
+    summary: "duplicate criterion id",
+    message: "criterion `{id}` is already declared",
+    help: "the first is at {location}; criterion ids are unique within a policy",
+  },
+  POL4004: {
+    severity: "error",
+    summary: "a policy file needs at least one rule",
+    message: "policy `{policy}` has no rules",
+    help: 'add a rule: `rule NAME "title" [SECTION] for CODESET` followed by its criteria',
+  },
+  POL4005: {
+    severity: "error",
+    summary: "`require` needs a condition",
+    message: "`require {id}` has no condition",
+    help: "write the condition that must hold after the description",
+    retired: "the grammar requires a condition after `require`: a missing one is a syntax error (POL1002 or POL1007)",
+  },
+  POL4006: {
+    severity: "error",
+    summary: "criterion without a description",
+    message: "criterion `{id}` has no description",
+    help: 'add the analyst\'s words in quotes after the citation, e.g. `"at least 75% relief"`',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
+
 
 export type DiagnosticCode = keyof typeof catalogue;
 
-export function error(code: DiagnosticCode, message: string, span: Span, help?: string): Diagnostic {
-  return help === undefined
-    ? { code, severity: "error", message, span }
-    : { code, severity: "error", message, span, help };
+/** The `{name}` parameters of a template. */
+type Params<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | Params<Rest> : never;
+type ArgsOf<S extends string> = { readonly [K in Params<S>]: string | number };
+type Entry<C extends DiagnosticCode> = (typeof catalogue)[C];
+
+/** The arguments of the message of `C`, e.g. `{ field, record }` for POL2002. */
+export type MessageArgs<C extends DiagnosticCode> = ArgsOf<Entry<C>["message"]>;
+
+/**
+ * The arguments of the help of `C`: the template's parameters, or for a code with help variants
+ * `{ help: "variant", ...its parameters }`. A code without help takes none.
+ */
+export type HelpArgs<C extends DiagnosticCode> = Entry<C> extends { readonly help: infer H }
+  ? H extends string
+    ? ArgsOf<H>
+    : { [V in keyof H & string]: { readonly help: V } & (H[V] extends string ? ArgsOf<H[V]> : never) }[keyof H & string]
+  : never;
+
+/** A "did you mean" help, from `suggest`: it stands in for the help of any code. */
+export interface Suggestion {
+  readonly didYouMean: string;
+}
+
+/** A diagnostic not yet placed: what a pure function (e.g. an operator rule) returns. */
+export type Problem = {
+  [C in DiagnosticCode]: { code: C; args: MessageArgs<C>; help?: HelpArgs<C> | Suggestion };
+}[DiagnosticCode];
+
+/** Fill `{name}` parameters in one pass, so arguments containing braces are left as they are. */
+function fill(template: string, args: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = args[name];
+    if (value === undefined) throw new Error(`internal error: no argument \`${name}\` for \`${template}\``);
+    return String(value);
+  });
+}
+
+/**
+ * A diagnostic of `code` at `span`. Without `help`, a code whose help is a single template
+ * without parameters shows it; pass a `Suggestion` to show "did you mean" instead.
+ */
+export function diagnostic<C extends DiagnosticCode>(
+  code: C,
+  span: Span,
+  args: MessageArgs<C>,
+  help?: HelpArgs<C> | Suggestion,
+): Diagnostic {
+  const entry: CatalogueEntry = catalogue[code];
+  const result: Diagnostic = { code, severity: entry.severity, message: fill(entry.message, args), span };
+  const text = helpText(entry, help as Readonly<Record<string, string | number>> | undefined);
+  if (text !== undefined) result.help = text;
+  return result;
+}
+
+/** The same as `diagnostic`, from a `Problem`. */
+export function fromProblem(problem: Problem, span: Span): Diagnostic {
+  const { code, args, help } = problem as { code: DiagnosticCode; args: never; help?: never };
+  return diagnostic(code, span, args, help);
+}
+
+function helpText(entry: CatalogueEntry, args: Readonly<Record<string, string | number>> | undefined): string | undefined {
+  if (args !== undefined && typeof args["didYouMean"] === "string") return `did you mean \`${args["didYouMean"]}\`?`;
+  const { help } = entry;
+  if (help === undefined) return undefined;
+  if (typeof help === "string") {
+    if (args === undefined) return /\{\w+\}/.test(help) ? undefined : help;
+    return fill(help, args);
+  }
+  if (args === undefined) return undefined;
+  const variant = help[String(args["help"])];
+  if (variant === undefined) throw new Error(`internal error: no help variant \`${String(args["help"])}\``);
+  return fill(variant, args);
 }
 
 /** Sort by file, then position, then code: the order every report uses. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
     (a, b) =>
-      a.span.file.localeCompare(b.span.file) ||
+      (a.span.file === b.span.file ? 0 : a.span.file.localeCompare(b.span.file)) ||
       a.span.start.offset - b.span.start.offset ||
       a.code.localeCompare(b.code),
   );
 }
 
 // ---------------------------------------------------------------------------------------------
+// Did you mean
+
+/**
+ * Bounds on the work of `suggest`, so that thousands of unknown names in a hostile file cost
+ * little: names longer than `maxNameLength` get no suggestion, at most `maxCandidates`
+ * candidates are looked at per name, and the edit distance stops as soon as it exceeds the
+ * best distance so far.
+ */
+export const SUGGESTION_LIMITS = { maxNameLength: 64, maxCandidates: 1000 } as const;
+
+/** Edit-distance cells computed so far, for tests that check the work stays bounded. */
+export const suggestionWork = { cells: 0 };
+
+/**
+ * "did you mean `x`?" for the closest candidate within a small edit distance (a third of the
+ * name's length, at least 1), ties broken alphabetically; case is ignored. The one suggestion
+ * function of the front end.
+ */
+export function suggest(name: string, candidates: Iterable<string>): Suggestion | undefined {
+  if (name.length === 0 || name.length > SUGGESTION_LIMITS.maxNameLength) return undefined;
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3));
+  let looked = 0;
+  for (const candidate of candidates) {
+    if (++looked > SUGGESTION_LIMITS.maxCandidates) break;
+    if (Math.abs(candidate.length - name.length) > bestDistance) continue;
+    const distance = boundedEditDistance(lower, candidate.toLowerCase(), bestDistance);
+    if (distance < bestDistance || (distance === bestDistance && (best === undefined || candidate < best))) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best === undefined ? undefined : { didYouMean: best };
+}
+
+/** Levenshtein distance of `a` and `b` when it is at most `bound`, otherwise `bound + 1`. */
+export function boundedEditDistance(a: string, b: string, bound: number): number {
+  if (Math.abs(a.length - b.length) > bound) return bound + 1;
+  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0]!;
+    previous[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]!;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(above + 1, previous[j - 1]! + 1, diagonal + cost);
+      previous[j] = value;
+      if (value < rowMin) rowMin = value;
+      diagonal = above;
+    }
+    suggestionWork.cells += b.length;
+    if (rowMin > bound) return bound + 1;
+  }
+  const distance = previous[b.length]!;
+  return distance > bound ? bound + 1 : distance;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rendering
+
+/** At most this many diagnostics of one file are rendered; a summary line counts the rest. */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+
+/** The lines of a source text, split once; line numbers start at 1. */
+export class SourceLines {
+  private readonly lines: string[];
+  constructor(source: string) {
+    this.lines = source.split(/\r\n|\r|\n/);
+  }
+  line(lineNo: number): string {
+    return this.lines[lineNo - 1] ?? "";
+  }
+}
 
 /**
  * Human format, one block per diagnostic:
@@ -105,11 +690,11 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
  *      |              ~~~~~~
  *      = help: did you mean `relief`?
  */
-export function renderDiagnostic(diagnostic: Diagnostic, source: string): string {
+export function renderDiagnostic(diagnostic: Diagnostic, source: string | SourceLines): string {
+  const lines = typeof source === "string" ? new SourceLines(source) : source;
   const { span } = diagnostic;
-  const lines = source.split(/\r\n|\r|\n/);
   const lineNo = span.start.line;
-  const lineText = lines[lineNo - 1] ?? "";
+  const lineText = lines.line(lineNo);
   const gutter = String(Math.max(lineNo, span.end.line)).length;
   const pad = " ".repeat(gutter);
   const startCol = span.start.column;
@@ -125,6 +710,64 @@ export function renderDiagnostic(diagnostic: Diagnostic, source: string): string
   ];
   if (diagnostic.help) out.push(`${pad} = help: ${diagnostic.help}`);
   return out.join("\n");
+}
+
+/** "15,900 more errors", "1 more warning", "3 more diagnostics" (errors and warnings mixed). */
+function moreOf(omitted: readonly Diagnostic[]): string {
+  const errors = omitted.filter((d) => d.severity === "error").length;
+  const noun = errors === omitted.length ? "error" : errors === 0 ? "warning" : "diagnostic";
+  return `${omitted.length.toLocaleString("en-US")} more ${noun}${omitted.length === 1 ? "" : "s"}`;
+}
+
+/**
+ * Diagnostics already sorted (`sortDiagnostics`) split per file into the first
+ * `MAX_DIAGNOSTICS_PER_FILE` and the rest.
+ */
+export function capPerFile(
+  diagnostics: readonly Diagnostic[],
+  max: number = MAX_DIAGNOSTICS_PER_FILE,
+): { file: string; shown: Diagnostic[]; omitted: Diagnostic[] }[] {
+  const groups: { file: string; shown: Diagnostic[]; omitted: Diagnostic[] }[] = [];
+  let current: { file: string; shown: Diagnostic[]; omitted: Diagnostic[] } | undefined;
+  for (const d of diagnostics) {
+    if (current === undefined || current.file !== d.span.file) {
+      current = { file: d.span.file, shown: [], omitted: [] };
+      groups.push(current);
+    }
+    (current.shown.length < max ? current.shown : current.omitted).push(d);
+  }
+  return groups;
+}
+
+/**
+ * The human report of sorted diagnostics: one block each (see `renderDiagnostic`), each file's
+ * source split into lines once, at most `MAX_DIAGNOSTICS_PER_FILE` per file followed by
+ * "... and 15,900 more errors in this file". Time is linear in the sources and diagnostics.
+ */
+export function renderDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  max: number = MAX_DIAGNOSTICS_PER_FILE,
+): string[] {
+  const blocks: string[] = [];
+  for (const group of capPerFile(diagnostics, max)) {
+    const lines = new SourceLines(sources.get(group.file) ?? "");
+    for (const d of group.shown) blocks.push(renderDiagnostic(d, lines));
+    if (group.omitted.length > 0) blocks.push(`... and ${moreOf(group.omitted)} in this file (${group.file})`);
+  }
+  return blocks;
+}
+
+/** "2 errors and 1 warning in 1 file", or undefined when there are none. */
+export function summaryLine(diagnostics: readonly Diagnostic[]): string | undefined {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const parts: string[] = [];
+  if (errors > 0) parts.push(`${errors} error${errors === 1 ? "" : "s"}`);
+  if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? "" : "s"}`);
+  if (parts.length === 0) return undefined;
+  const files = new Set(diagnostics.map((d) => d.span.file)).size;
+  return `${parts.join(" and ")} in ${files} file${files === 1 ? "" : "s"}`;
 }
 
 /** JSON format for tools: one object per diagnostic. */
@@ -143,20 +786,39 @@ export function diagnosticToJson(diagnostic: Diagnostic): Record<string, unknown
 }
 
 /**
+ * The JSON report (`pol check --format json`): `diagnostics` holds at most
+ * `MAX_DIAGNOSTICS_PER_FILE` per file, `total` counts them all, and `omitted` (present only
+ * when some were left out) gives the number left out per file.
+ */
+export function diagnosticsToJson(
+  diagnostics: readonly Diagnostic[],
+  max: number = MAX_DIAGNOSTICS_PER_FILE,
+): Record<string, unknown> {
+  const shown: Record<string, unknown>[] = [];
+  const omitted: { file: string; count: number }[] = [];
+  for (const group of capPerFile(diagnostics, max)) {
+    for (const d of group.shown) shown.push(diagnosticToJson(d));
+    if (group.omitted.length > 0) omitted.push({ file: group.file, count: group.omitted.length });
+  }
+  return { diagnostics: shown, total: diagnostics.length, ...(omitted.length > 0 ? { omitted } : {}) };
+}
+
+/**
  * The golden baseline format (`.errors.txt`, after TypeScript's): the whole source reprinted,
  * with `~~~` under each diagnostic's span and the message below it.
  */
 export function renderBaseline(source: string, diagnostics: readonly Diagnostic[]): string {
   const lines = source.split(/\r\n|\r|\n/);
+  const sorted = sortDiagnostics(diagnostics);
   const byLine = new Map<number, Diagnostic[]>();
-  for (const d of sortDiagnostics(diagnostics)) {
+  for (const d of sorted) {
     const list = byLine.get(d.span.start.line) ?? [];
     list.push(d);
     byLine.set(d.span.start.line, list);
   }
   const out: string[] = [];
-  for (const d of sortDiagnostics(diagnostics)) {
-    out.push(`${d.span.file}(${d.span.start.line},${d.span.start.column}): error ${d.code}: ${d.message}`);
+  for (const d of sorted) {
+    out.push(`${d.span.file}(${d.span.start.line},${d.span.start.column}): ${d.severity} ${d.code}: ${d.message}`);
   }
   out.push("");
   lines.forEach((text, index) => {
@@ -170,34 +832,4 @@ export function renderBaseline(source: string, diagnostics: readonly Diagnostic[
     }
   });
   return out.join("\n").replace(/\n+$/, "") + "\n";
-}
-
-/** "did you mean `x`?" for the closest candidate within a small edit distance. */
-export function suggest(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const limit = Math.max(1, Math.floor(name.length / 3));
-  return best !== undefined && bestDistance <= limit ? `did you mean \`${best}\`?` : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0]!;
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j]!;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + cost);
-      diagonal = above;
-    }
-  }
-  return previous[b.length]!;
 }

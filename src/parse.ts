@@ -1,7 +1,7 @@
 // The front end's entry point: source text in, AST or syntax diagnostics out. Never throws.
 
 import type { SourceFile } from "./ast.js";
-import { error, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { diagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { buildAst } from "./ast-builder.js";
 
 export interface ParseResult {
@@ -16,12 +16,13 @@ export function parse(source: string, fileName: string): ParseResult {
     return { file, diagnostics: sortDiagnostics(diagnostics) };
   } catch (failure) {
     // A bug in pol, not in the input: still report it as a diagnostic rather than a crash.
-    const detail = failure instanceof Error ? failure.message : String(failure);
-    const start = { offset: 0, line: 1, column: 1 };
-    const span = { file: fileName, start, end: start };
-    return {
-      file: undefined,
-      diagnostics: [error("POL1002", `internal parser error: ${detail}`, span)],
-    };
+    return { file: undefined, diagnostics: [internalError(fileName, failure)] };
   }
+}
+
+/** A bug in pol met while reading `fileName`, as a POL1015 diagnostic at 1:1. */
+export function internalError(fileName: string, failure: unknown): Diagnostic {
+  const detail = failure instanceof Error ? failure.message : String(failure);
+  const start = { offset: 0, line: 1, column: 1 };
+  return diagnostic("POL1015", { file: fileName, start, end: start }, { detail });
 }

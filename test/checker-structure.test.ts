@@ -2,12 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { checkSource } from "../src/checker.js";
-import { Facts } from "../src/check/facts.js";
-import { Excerpts } from "../src/check/format.js";
-import { buildEnvironment } from "../src/check/schema.js";
-import { checkRules } from "../src/check/structure.js";
-import { ExpressionChecker } from "../src/check/types.js";
-import type { Diagnostic } from "../src/diagnostics.js";
+import { catalogue } from "../src/diagnostics.js";
 import { parse } from "../src/parse.js";
 import { checkPolicy, HEADER, memoryHost, POLICY_PATH, ruleWith, SCHEMA, SCHEMA_PATH, single } from "./checker-fixtures.js";
 
@@ -31,8 +26,8 @@ describe("header", () => {
     );
     const result = check(source + ruleWith("true"));
     expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ["POL3001", "`version` must be a string, not a date"],
-      ["POL3001", "`effective` must be a date, not a string"],
+      ["POL3021", "`version` must be a string, not a date"],
+      ["POL3020", "`effective` must be a date, not a string"],
     ]);
   });
 
@@ -94,19 +89,17 @@ describe("rules and criteria", () => {
     expect(bare.diagnostics.map((d) => d.code)).toEqual(["POL4001", "POL4006"]);
   });
 
-  it("reports `require` without a condition (POL4005) in a tree the parser hands over", () => {
-    // The grammar itself insists on a condition after `require`; the AST allows its absence, so
-    // the checker guards the contract for trees built by other means.
-    const policy = parse(HEADER + rule("r", '  require B1 [D.1] "relief" true\n'), POLICY_PATH).file!;
-    const schema = parse(SCHEMA, SCHEMA_PATH).file!;
-    const ruleDecl = policy.declarations.find((decl) => decl.kind === "RuleDecl")!;
-    delete ruleDecl.criteria[0]!.condition;
-    const diagnostics: Diagnostic[] = [];
-    const env = buildEnvironment([schema, policy], diagnostics);
-    const sources = new Map([[POLICY_PATH, HEADER]]);
-    checkRules(policy, new ExpressionChecker(env, new Facts(), diagnostics, new Excerpts(sources)), diagnostics);
-    expect(diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([
-      ["POL4005", "`require B1` has no condition", "write the condition that must hold after the description"],
+  it("retires POL4005: a `require` without a condition is a syntax error", () => {
+    // The grammar insists on a condition after `require`, so the checker's POL4005 could never
+    // fire; the code stays reserved and docs/diagnostics.md marks it retired.
+    expect(catalogue.POL4005.retired).toMatch(/grammar requires a condition/);
+    const cut = parse(HEADER + rule("r", '  require B1 [D.1] "relief"\n  require B2 [D.2] "more" true\n'), POLICY_PATH);
+    expect(cut.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["POL1002", "expected a condition but found `require`"],
+    ]);
+    const atEnd = parse(HEADER + rule("r", '  require B1 [D.1] "relief"\n'), POLICY_PATH);
+    expect(atEnd.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["POL1007", "unexpected end of file: expected a condition"],
     ]);
   });
 

@@ -152,19 +152,19 @@ describe("names", () => {
     expect(d.code).toBe("POL2002");
   });
 
-  it("reports a let that refers to itself (POL2008)", () => {
+  it("reports a let that refers to itself (POL2017)", () => {
     const direct = single(checkCondition("loop", 'let loop "a loop" = loop and imaging_done\n'));
-    expect(direct).toMatchObject({ code: "POL2008", message: "`loop` refers to itself", text: "loop" });
+    expect(direct).toMatchObject({ code: "POL2008", message: "`loop` refers to itself: `loop` -> `loop`", text: "loop" });
     expect(direct.span.start.line).toBe(11);
     const indirect = single(checkCondition("a", 'let a "a" = b\nlet b "b" = c\nlet c "c" = a\n'));
-    expect(indirect).toMatchObject({ code: "POL2008", message: "`a` refers to itself through `b`, `c`" });
+    expect(indirect).toMatchObject({ code: "POL2008", message: "`a` refers to itself: `a` -> `b` -> `c` -> `a`" });
     expect(indirect.span.start.line).toBe(13);
   });
 
-  it("reports a computed field computed from itself (POL2008)", () => {
+  it("reports a computed field computed from itself (POL2017)", () => {
     const schema = SCHEMA.replace('pain_after: number "pain score after"', 'pain_after: number = pain_after + 1 "pain score after"');
     const d = single(checkPolicy(ruleWith("true"), { [SCHEMA_PATH]: schema }));
-    expect(d).toMatchObject({ code: "POL2008", message: "computed field `Procedure.pain_after` refers to itself", text: "pain_after" });
+    expect(d).toMatchObject({ code: "POL2017", message: "computed field `Procedure.pain_after` refers to itself: `Procedure.pain_after` -> `Procedure.pain_after`", text: "pain_after" });
   });
 
   it("keeps computed fields to their own record's fields", () => {
@@ -192,15 +192,15 @@ describe("declarations", () => {
     );
     const result = checkPolicy(ruleWith("true"), { [SCHEMA_PATH]: schema });
     expect(result.diagnostics.map((d) => [d.code, d.message, spanText(result, d)])).toEqual([
-      ["POL2005", "`left` is already a member of `Side`", "left"],
-      ["POL2005", "field `kind` is already declared in `Therapy`", "kind"],
+      ["POL2014", "`left` is already a member of `Side`", "left"],
+      ["POL2016", "field `kind` is already declared in `Therapy`", "kind"],
     ]);
   });
 
-  it("reports a case field named like a built-in (POL2005)", () => {
+  it("reports a case field named like a built-in (POL2015)", () => {
     const schema = SCHEMA.replace('pain_onset: date "date the pain began"', 'items: number "count"');
     const d = single(checkPolicy(ruleWith("true"), { [SCHEMA_PATH]: schema }));
-    expect(d).toMatchObject({ code: "POL2005", message: "`items` is a built-in field of the case", text: "items" });
+    expect(d).toMatchObject({ code: "POL2015", message: "`items` is a built-in field of the case", text: "items" });
   });
 
   it("reports an unknown type with a suggestion (POL2004)", () => {
@@ -209,12 +209,12 @@ describe("declarations", () => {
     expect(d).toMatchObject({ code: "POL2004", message: "unknown type `Sde`", help: "did you mean `Side`?", text: "Sde" });
   });
 
-  it("reports a list of a non-record and a single record field (POL2004)", () => {
+  it("reports a list of a non-record and a single record field (POL3016, POL3017)", () => {
     const schema = SCHEMA.replace('diagnoses: list of Diagnosis "diagnoses"', 'diagnoses: list of code "diagnoses"\n  first: Diagnosis "first"');
     const result = checkPolicy(ruleWith("true"), { [SCHEMA_PATH]: schema });
     expect(result.diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([
-      ["POL2004", "a list must hold records, not `code`", "a list holds records, e.g. `list of Procedure`"],
-      ["POL2004", "a field cannot hold a single `Diagnosis` record", "use `list of Diagnosis`"],
+      ["POL3016", "a list must hold records, not `code`", "a list holds records, e.g. `list of Procedure`"],
+      ["POL3017", "a field cannot hold a single `Diagnosis` record", "use `list of Diagnosis`"],
     ]);
   });
 });

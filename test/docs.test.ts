@@ -12,15 +12,21 @@ const doc = readFileSync("docs/diagnostics.md", "utf8");
 describe("docs/diagnostics.md", () => {
   it("has a section for every catalogue code, with its summary", () => {
     const headings = [...doc.matchAll(/^### (POL\d{4}): (.*)$/gm)].map((m) => [m[1], m[2]]);
-    const expected = Object.entries(catalogue).map(([code, entry]) => [code, entry.summary]);
+    const expected = Object.entries(catalogue).map(([code, entry]) => [
+      code,
+      "retired" in entry ? `${entry.summary} (retired)` : entry.summary,
+    ]);
     expect(headings).toEqual(expected);
   });
 
-  it("shows an example message for every code", () => {
+  it("shows the message template of every code, and an example for every code but internal ones", () => {
     const sections = doc.split(/^### /m).slice(1);
+    expect(sections.length).toBe(Object.keys(catalogue).length);
     for (const section of sections) {
-      const code = section.slice(0, 7);
-      expect(section, code).toMatch(/```text\nerror\[POL\d{4}\]: .+\n/);
+      const code = section.slice(0, 7) as keyof typeof catalogue;
+      expect(section, code).toContain(`- message: ${catalogue[code].message}\n`);
+      if ("internal" in catalogue[code]) expect(section, code).toContain("No example");
+      else expect(section, code).toMatch(/```text\n(error|warning)\[POL\d{4}\]: .+\n/);
     }
   });
 

@@ -45,9 +45,9 @@ describe("lexical errors", () => {
     ]);
   });
 
-  it('POL1002: an escape other than \\" and \\\\', () => {
+  it('POL1011: an escape other than \\" and \\\\', () => {
     expect(report(HEAD + 'let x = "a\\tb"\n')).toEqual([
-      '3:11-3:13 POL1002 invalid escape `\\t` in a string | only `\\"` and `\\\\` are escapes: write other characters as they are',
+      '3:11-3:13 POL1011 invalid escape `\\t` in a string | only `\\"` and `\\\\` are escapes: write other characters as they are',
     ]);
   });
 
@@ -75,9 +75,9 @@ describe("lexical errors", () => {
     ]);
   });
 
-  it("POL1002: a citation missing its closing bracket", () => {
+  it("POL1010: a citation missing its closing bracket", () => {
     expect(report(HEAD + 'rule r "t" [D.I for s\n')).toEqual([
-      "3:12-3:16 POL1002 unclosed citation `[D.I` | close it with `]`: `[D.I]`",
+      "3:12-3:16 POL1010 unclosed citation `[D.I` | close it with `]`: `[D.I]`",
     ]);
   });
 });
@@ -134,20 +134,20 @@ describe("parser errors", () => {
     ]);
   });
 
-  it("POL1002: an unknown header field, with a suggestion when one is close", () => {
+  it("POL1012: an unknown header field, with a suggestion when one is close", () => {
     expect(report(HEAD + '  tittle "x"\n  sponsor "y"\n')).toEqual([
-      "3:3-3:9 POL1002 unknown header field `tittle` | did you mean `title`?",
-      "4:3-4:10 POL1002 unknown header field `sponsor`",
+      "3:3-3:9 POL1012 unknown header field `tittle` | did you mean `title`?",
+      "4:3-4:10 POL1012 unknown header field `sponsor` | the header fields are `title`, `payer`, `number`, `version`, `effective` and `expires`",
     ]);
   });
 
-  it("POL1002: uses after declarations, criteria outside rules, fields with two labels", () => {
+  it("POL1002, POL1013: uses after declarations, criteria outside rules, fields with two labels", () => {
     expect(report(HEAD + 'let x = 1\nrequire A [a] "x" a\nuse "x.pol"\n')).toEqual([
       "4:1-4:8 POL1002 expected a declaration but found `require` | a criterion belongs to a rule: move it under its `rule`",
       "5:1-5:4 POL1002 expected a declaration but found `use` | put every `use` before the declarations",
     ]);
     expect(report(HEAD + 'record R { a: number "one" = 1 "two" }\n')).toEqual([
-      "3:32-3:37 POL1002 field `a` has two labels | keep one label, before or after `= expression`",
+      "3:32-3:37 POL1013 field `a` has two labels | keep one label, before or after `= expression`",
     ]);
   });
 

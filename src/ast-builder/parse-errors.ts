@@ -2,8 +2,8 @@
 // with a help line where the likely fix is known.
 
 import { EOF, type IRecognitionException, type IToken } from "chevrotain";
-import { error, type Diagnostic } from "../diagnostics.js";
-import { END_OF_FILE_PREFIX } from "../../grammar/parser-messages.js";
+import { diagnostic, type Diagnostic, type HelpArgs } from "../diagnostics.js";
+import { END_OF_FILE_PREFIX, shown } from "../../grammar/parser-messages.js";
 import type { SourcePositions } from "./positions.js";
 
 /** Tokens that can end an operand: after one of them, `=` was probably meant as `==`. */
@@ -39,17 +39,26 @@ export function recognitionDiagnostics(
     // misses: the POL1003 on the string already says so.
     const previous = atEnd ? tokens[tokens.length - 1] : previousToken(tokens, token);
     if (previous?.tokenType.name === "UnterminatedString") continue;
+    const expected = expectedOf(recognition.message);
     if (atEnd) {
-      const message = recognition.message.startsWith(END_OF_FILE_PREFIX)
-        ? recognition.message
-        : `${END_OF_FILE_PREFIX}${recognition.message}`;
-      diagnostics.push(error("POL1007", message, positions.span(offset, offset)));
+      diagnostics.push(diagnostic("POL1007", positions.span(offset, offset), { expected }));
     } else {
       const help = helpFor(token, previous, recognition.message);
-      diagnostics.push(error("POL1002", recognition.message, positions.tokenSpan(token), help));
+      const found = shown(token.image);
+      diagnostics.push(diagnostic("POL1002", positions.tokenSpan(token), { expected, found }, help));
     }
   }
   return diagnostics;
+}
+
+/**
+ * What the parser expected, from a message of grammar/parser-messages.ts: "expected X but found
+ * `Y`" or "unexpected end of file: expected X".
+ */
+function expectedOf(message: string): string {
+  const body = message.startsWith(END_OF_FILE_PREFIX) ? message.slice(END_OF_FILE_PREFIX.length) : message;
+  const match = /^expected ([\s\S]*?)(?: but found `[\s\S]*`)?$/.exec(body);
+  return match ? match[1]! : body;
 }
 
 /** Where a missing token would go: right after the last token (or at 1:1 in an empty file). */
@@ -78,19 +87,18 @@ const comparisonOperators = new Set([
   "GreaterEqual",
 ]);
 
-function helpFor(token: IToken, previous: IToken | undefined, message: string): string | undefined {
+function helpFor(token: IToken, previous: IToken | undefined, message: string): HelpArgs<"POL1002"> | undefined {
   const found = token.tokenType.name;
   if (found === "Equals" && previous !== undefined && operandEnd.has(previous.tokenType.name)) {
-    return "use `==` to compare";
+    return { help: "equals" };
   }
   if (comparisonOperators.has(found) && message.startsWith("expected a declaration")) {
-    return "comparisons do not chain: join two comparisons with `and`";
+    return { help: "chained" };
   }
-  if (message.startsWith("expected `for` "))
-    return "a rule names the code set it applies to: `for CODESET`";
+  if (message.startsWith("expected `for` ")) return { help: "forCodes" };
   if (token.tokenType.name === "Citation" && previous !== undefined) {
     if (["Require", "Deny", "NotCovered", "Bundle", "Note"].includes(previous.tokenType.name)) {
-      return 'a criterion starts with its id, e.g. `require B1 [D.I.B.1] "..."`';
+      return { help: "criterionId" };
     }
   }
   return undefined;

@@ -3,7 +3,7 @@
 
 import type { CstNode } from "chevrotain";
 import type { HeaderKey } from "../ast.js";
-import { error, suggest, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, suggest, type Diagnostic } from "../diagnostics.js";
 import { shown } from "../../grammar/parser-messages.js";
 import { nodes, optionalNode, optionalToken, tokens } from "./cst.js";
 import type { SourcePositions } from "./positions.js";
@@ -36,18 +36,9 @@ function headerDiagnostics(file: CstNode, positions: SourcePositions): Diagnosti
     if (key === undefined) continue;
     const span = positions.tokenSpan(key);
     if (!(headerKeys as readonly string[]).includes(key.image)) {
-      diagnostics.push(
-        error(
-          "POL1002",
-          `unknown header field \`${key.image}\``,
-          span,
-          suggest(key.image, headerKeys),
-        ),
-      );
+      diagnostics.push(diagnostic("POL1012", span, { key: key.image }, suggest(key.image, headerKeys)));
     } else if (seen.has(key.image)) {
-      diagnostics.push(
-        error("POL1008", `header field \`${key.image}\` given twice`, span, "keep one of them"),
-      );
+      diagnostics.push(diagnostic("POL1008", span, { key: key.image }));
     }
     seen.add(key.image);
   }
@@ -71,12 +62,7 @@ function topLevelDiagnostics(file: CstNode, positions: SourcePositions): Diagnos
       const keyword = optionalToken(use, "Use");
       if (seenDeclaration && keyword !== undefined) {
         diagnostics.push(
-          error(
-            "POL1002",
-            "expected a declaration but found `use`",
-            positions.tokenSpan(keyword),
-            "put every `use` before the declarations",
-          ),
+          diagnostic("POL1002", positions.tokenSpan(keyword), { expected: "a declaration", found: "use" }, { help: "useFirst" }),
         );
       }
       previous = "use";
@@ -84,11 +70,11 @@ function topLevelDiagnostics(file: CstNode, positions: SourcePositions): Diagnos
       const effect = optionalToken(criterion, "effect");
       if (effect !== undefined && previous !== "rule" && previous !== "criterion") {
         diagnostics.push(
-          error(
+          diagnostic(
             "POL1002",
-            `expected a declaration but found \`${shown(effect.image)}\``,
             positions.tokenSpan(effect),
-            "a criterion belongs to a rule: move it under its `rule`",
+            { expected: "a declaration", found: shown(effect.image) },
+            { help: "criterionInRule" },
           ),
         );
       }
@@ -117,14 +103,7 @@ function fieldDiagnostics(file: CstNode, positions: SourcePositions): Diagnostic
       const second = tokens(field, "trailingLabel")[0];
       const name = optionalToken(field, "Identifier");
       if (second !== undefined && tokens(field, "label").length > 0 && name !== undefined) {
-        diagnostics.push(
-          error(
-            "POL1002",
-            `field \`${name.image}\` has two labels`,
-            positions.tokenSpan(second),
-            "keep one label, before or after `= expression`",
-          ),
-        );
+        diagnostics.push(diagnostic("POL1013", positions.tokenSpan(second), { field: name.image }));
       }
     }
   }

@@ -2,19 +2,19 @@
 // grammar/lexer.ts) plus literals whose shape is right but whose value is not (`2025-02-30`).
 
 import type { ILexingError, IToken } from "chevrotain";
-import { error, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, type Diagnostic, type HelpArgs } from "../diagnostics.js";
 import { shown } from "../../grammar/parser-messages.js";
 import { dateProblem } from "./literals.js";
 import type { SourcePositions } from "./positions.js";
 
 /** Why a stray character is probably there. */
-const characterHelp = new Map<string, string>([
-  ["]", "a citation is a section between brackets, e.g. `[D.I.B.1]`"],
-  ["!", "use `not` to negate and `!=` to compare"],
-  ["&", "use `and`"],
-  ["|", "use `or`"],
-  ["'", "strings are written between double quotes"],
-  [";", "statements need no terminator: remove the `;`"],
+const characterHelp = new Map<string, HelpArgs<"POL1001">>([
+  ["]", { help: "bracket" }],
+  ["!", { help: "bang" }],
+  ["&", { help: "ampersand" }],
+  ["|", { help: "pipe" }],
+  ["'", { help: "quote" }],
+  [";", { help: "semicolon" }],
 ]);
 
 export function lexingDiagnostics(
@@ -27,11 +27,8 @@ export function lexingDiagnostics(
       lexingError.offset + lexingError.length,
     );
     const span = positions.span(lexingError.offset, lexingError.offset + lexingError.length);
-    const message =
-      text.length === 1
-        ? `unexpected character \`${shown(text)}\``
-        : `unexpected characters \`${shown(text)}\``;
-    return error("POL1001", message, span, characterHelp.get(text[0] ?? ""));
+    const characters = text.length === 1 ? "character" : "characters";
+    return diagnostic("POL1001", span, { characters, text: shown(text) }, characterHelp.get(text[0] ?? ""));
   });
 }
 
@@ -44,55 +41,34 @@ export function tokenDiagnostics(
     // Only a problem token needs its span: computing one for every token slows every parse.
     switch (token.tokenType.name) {
       case "UnterminatedString":
-        diagnostics.push(
-          error(
-            "POL1003",
-            `unterminated string \`${shown(token.image)}\``,
-            positions.tokenSpan(token),
-            'close the string with `"` on the same line',
-          ),
-        );
+        diagnostics.push(diagnostic("POL1003", positions.tokenSpan(token), { text: shown(token.image) }));
         break;
       case "StringLiteral":
-        if (token.image.includes("\\")) diagnostics.push(...escapeDiagnostics(token, positions));
+        if (token.image.includes("\\")) escapeDiagnostics(token, positions, diagnostics);
         break;
       case "DateLiteral": {
         const problem = dateProblem(token.image);
         if (problem !== undefined) {
-          diagnostics.push(error("POL1004", `invalid date \`${token.image}\``, positions.tokenSpan(token), problem));
+          diagnostics.push(diagnostic("POL1004", positions.tokenSpan(token), { text: token.image }, { problem }));
         }
         break;
       }
       case "MalformedDuration":
-        diagnostics.push(
-          error(
-            "POL1006",
-            `invalid duration \`${shown(token.image)}\``,
-            positions.tokenSpan(token),
-            "write a whole number followed by `d`, `wk`, `mo` or `y`, e.g. `12mo`",
-          ),
-        );
+        diagnostics.push(diagnostic("POL1006", positions.tokenSpan(token), { text: shown(token.image) }));
         break;
       case "UnclosedCitation":
         diagnostics.push(
-          error(
-            "POL1002",
-            `unclosed citation \`${shown(token.image)}\``,
+          diagnostic(
+            "POL1010",
             positions.tokenSpan(token),
-            token.image.length > 1
-              ? `close it with \`]\`: \`${shown(token.image)}]\``
-              : "a citation is a section between brackets, e.g. `[D.I.B.1]`",
+            { text: shown(token.image) },
+            token.image.length > 1 ? { help: "close", text: shown(token.image) } : { help: "empty" },
           ),
         );
         break;
       case "InvalidCode":
         diagnostics.push(
-          error(
-            "POL1005",
-            `invalid code \`${shown(token.image)}\``,
-            positions.tokenSpan(token),
-            invalidCodeHelp(token.image),
-          ),
+          diagnostic("POL1005", positions.tokenSpan(token), { text: shown(token.image) }, invalidCodeHelp(token.image)),
         );
         break;
     }
@@ -100,27 +76,18 @@ export function tokenDiagnostics(
   return diagnostics;
 }
 
-function invalidCodeHelp(image: string): string {
-  if (image.includes("-")) return "a range is two codes joined by `-`, e.g. `64490-64495`";
-  if (image.includes("*")) return "a prefix ends with `*`, e.g. `B02.*` or `M54*`";
-  return "a code is letters and digits with at most one `.`, e.g. `27096` or `M54.5`";
+function invalidCodeHelp(image: string): HelpArgs<"POL1005"> {
+  if (image.includes("-")) return { help: "range" };
+  if (image.includes("*")) return { help: "prefix" };
+  return { help: "shape" };
 }
 
 /** Only `\"` and `\\` are escapes in a string. */
-function escapeDiagnostics(token: IToken, positions: SourcePositions): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
+function escapeDiagnostics(token: IToken, positions: SourcePositions, diagnostics: Diagnostic[]): void {
   const pattern = /\\(.)/g;
   for (let match = pattern.exec(token.image); match !== null; match = pattern.exec(token.image)) {
     if (match[1] === '"' || match[1] === "\\") continue;
     const start = token.startOffset + match.index;
-    diagnostics.push(
-      error(
-        "POL1002",
-        `invalid escape \`${match[0]}\` in a string`,
-        positions.span(start, start + 2),
-        'only `\\"` and `\\\\` are escapes: write other characters as they are',
-      ),
-    );
+    diagnostics.push(diagnostic("POL1011", positions.span(start, start + 2), { escape: match[0] }));
   }
-  return diagnostics;
 }

@@ -4,7 +4,7 @@
 
 import { isAbsolute, posix, relative, sep } from "node:path";
 import type { SourceFile, Span } from "../ast.js";
-import { error, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, fromProblem, type Diagnostic, type Problem } from "../diagnostics.js";
 import { parse } from "../parse.js";
 import { isInside, projectRoot, rootRelative } from "../source-files.js";
 
@@ -67,7 +67,7 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
   const read = (hostPath: string, text: string): LoadedFile => {
     const display = displayPath(hostPath);
     const parsed = parse(text, display);
-    diagnostics.push(...parsed.diagnostics);
+    for (const d of parsed.diagnostics) diagnostics.push(d);
     const rootPath = rootRelative(hostPath, root);
     const file: LoadedFile = parsed.file
       ? { hostPath, display, rootPath, text, ast: parsed.file }
@@ -81,7 +81,7 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
     for (const use of file.ast?.uses ?? []) {
       const refused = refuseUse(use.path.value, file.hostPath, root);
       if (refused) {
-        diagnostics.push(error(refused.code, refused.message, use.path.span, refused.help));
+        diagnostics.push(fromProblem(refused, use.path.span));
         continue;
       }
       const target = resolveUse(file.hostPath, use.path.value);
@@ -89,14 +89,14 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
       if (cycleStart >= 0) {
         const cycle = [...stack.slice(cycleStart), target].map(displayPath).map((p) => `\`${p}\``);
         diagnostics.push(
-          error("POL2007", `\`use\` cycle: ${cycle.join(" uses ")}`, use.path.span, "remove one of these `use` declarations"),
+          diagnostic("POL2007", use.path.span, { cycle: cycle.join(" uses ") }),
         );
         continue;
       }
       if (loaded.has(target)) continue;
       if (linksOutside(host, target, root)) {
         diagnostics.push(
-          error("POL2012", `\`use\` path \`${use.path.value}\` leaves the project root \`${rootDisplay(root)}\` through a symbolic link`, use.path.span, "a used file must be inside the project, also after following links"),
+          diagnostic("POL2019", use.path.span, { path: use.path.value, problem: `leaves the project root \`${rootDisplay(root)}\` through a symbolic link` }, { help: "link" }),
         );
         continue;
       }
@@ -104,10 +104,12 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
       if (typeof text !== "string") {
         if (text === undefined || text.missing) {
           diagnostics.push(
-            error("POL2006", `cannot read \`${use.path.value}\``, use.path.span, `looked for \`${displayPath(target)}\``),
+            diagnostic("POL2006", use.path.span, { path: use.path.value }, { help: "looked", resolved: displayPath(target) }),
           );
         } else {
-          diagnostics.push(error("POL2013", `\`use\` can only name a \`.pol\` source file: ${text.problem}`, use.path.span));
+          diagnostics.push(
+            diagnostic("POL2020", use.path.span, { path: use.path.value }, { help: "unreadable", problem: text.problem }),
+          );
         }
         continue;
       }
@@ -119,8 +121,8 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
   const hostPath = normalizePath(mainPath);
   const text = mainSource ?? host.readFile(hostPath);
   if (typeof text !== "string") {
-    const message = text === undefined || text.missing ? `cannot read \`${mainPath}\`` : text.problem;
-    diagnostics.push(error("POL2006", message, startOf(displayPath(hostPath))));
+    const help = text === undefined || text.missing ? undefined : { help: "problem" as const, problem: text.problem };
+    diagnostics.push(diagnostic("POL2006", startOf(displayPath(hostPath)), { path: mainPath }, help));
     return { files, declarationOrder, diagnostics, root };
   }
   const main = read(hostPath, text);
@@ -132,33 +134,21 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
  * Why a `use` path may not be followed: it is absolute, it leaves the project root, or it names a
  * file that is not a `.pol` source. Checked on the path alone, before anything is read.
  */
-function refuseUse(
-  usePath: string,
-  fromHostPath: string,
-  root: string,
-): { code: "POL2012" | "POL2013"; message: string; help: string } | undefined {
+function refuseUse(usePath: string, fromHostPath: string, root: string): Problem | undefined {
   const written = usePath.replace(/\\/g, "/");
   if (isAbsolute(written) || /^[A-Za-z]:\//.test(written)) {
-    return {
-      code: "POL2012",
-      message: `\`use\` paths must be relative, but \`${usePath}\` is absolute`,
-      help: "write the path relative to this file's folder, e.g. `use \"../schema/spine.pol\"`",
-    };
+    return { code: "POL2019", args: { path: usePath, problem: "is absolute: `use` paths must be relative" }, help: { help: "absolute" } };
   }
   const target = resolveUse(fromHostPath, usePath);
   if (!isInside(target, root)) {
     return {
-      code: "POL2012",
-      message: `\`use\` path \`${usePath}\` leaves the project root \`${rootDisplay(root)}\``,
-      help: "a used file must be inside the project: the nearest folder holding `pol.config.json` or `package.json` (else the folder being checked)",
+      code: "POL2019",
+      args: { path: usePath, problem: `leaves the project root \`${rootDisplay(root)}\`` },
+      help: { help: "outside" },
     };
   }
   if (!written.endsWith(SOURCE_EXTENSION)) {
-    return {
-      code: "POL2013",
-      message: `\`use\` can only name a \`.pol\` source file, not \`${usePath}\``,
-      help: "name a schema or policy file ending in `.pol`",
-    };
+    return { code: "POL2020", args: { path: usePath }, help: { help: "extension" } };
   }
   return undefined;
 }

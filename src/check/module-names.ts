@@ -3,7 +3,7 @@
 // (`acme.a_b` and `acme.a.b`), would make one output silently overwrite another.
 
 import type { Span } from "../ast.js";
-import { error, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import { location } from "./format.js";
 
 /** Base names of files pol writes beside the evaluators, which no policy may compile to. */
@@ -31,7 +31,7 @@ export function checkModuleNames(policies: readonly NamedPolicy[], diagnostics: 
     const name = moduleFileName(policy.id);
     if (RESERVED_MODULE_NAMES.includes(name)) {
       diagnostics.push(
-        error("POL2014", `policy \`${policy.id}\` would compile to \`${name}.ts\`, a file name pol reserves for its own output`, policy.span, `choose another policy id, e.g. \`acme.${policy.id}\``),
+        diagnostic("POL2021", policy.span, { policy: policy.id, file: `${name}.ts` }, { policy: policy.id }),
       );
     }
     const same = byName.get(name) ?? [];
@@ -44,7 +44,7 @@ export function checkModuleNames(policies: readonly NamedPolicy[], diagnostics: 
     for (const policy of distinct) {
       const others = distinct.filter((other) => other !== policy).map((other) => `\`${other.id}\` (${location(other.span)})`);
       diagnostics.push(
-        error("POL2015", `policy \`${policy.id}\` compiles to \`${name}.ts\`, as does policy ${others.join(" and ")}`, policy.span, "give one of them a different id: ids that differ only in case or punctuation compile to one file"),
+        diagnostic("POL2022", policy.span, { policy: policy.id, file: `${name}.ts`, others: others.join(" and ") }),
       );
     }
   }

@@ -3,7 +3,7 @@
 // only through dates and through `time since` / `time between`.
 
 import type { BinaryOperator } from "../ast.js";
-import type { DiagnosticCode } from "../diagnostics.js";
+import type { HelpArgs, Problem } from "../diagnostics.js";
 import type { Type } from "../model.js";
 import { typeName } from "./format.js";
 
@@ -16,7 +16,7 @@ export interface Operand {
   literal?: "duration" | "number";
 }
 
-export type OperatorResult = { type: Type } | { code: DiagnosticCode; message: string; help?: string };
+export type OperatorResult = { type: Type } | Problem;
 
 const ORDERED = new Set<Type["kind"]>(["number", "percent", "date", "duration"]);
 const EQUATABLE = new Set<Type["kind"]>(["bool", "number", "percent", "date", "duration", "code", "text", "enum"]);
@@ -29,45 +29,32 @@ export function comparison(operator: BinaryOperator, left: Operand, right: Opera
   if (l.kind === "elapsed" || r.kind === "elapsed") {
     const other = l.kind === "elapsed" ? right : left;
     if (other.literal === "duration") return BOOL;
-    return {
-      code: "POL3001",
-      message: `cannot compare \`elapsed time\` with \`${typeName(other.type)}\``,
-      help: "compare `time since ...` with a literal such as `2mo`",
-    };
+    return { code: "POL3001", args: { left: "elapsed time", right: typeName(other.type) }, help: { help: "elapsed" } };
   }
   if ((l.kind === "duration" && r.kind === "calendar") || (l.kind === "calendar" && r.kind === "duration")) {
     const [fixed, calendar] = l.kind === "duration" ? [left, right] : [right, left];
-    return {
-      code: "POL3003",
-      message: `\`${fixed.text}\` is a fixed duration but \`${calendar.text}\` is calendar months`,
-      help: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
-    };
+    return { code: "POL3003", args: { fixed: fixed.text, calendar: calendar.text } };
   }
   if (l.kind === "calendar" || r.kind === "calendar") {
-    return {
-      code: "POL3001",
-      message: `cannot compare \`${typeName(l)}\` with \`${typeName(r)}\``,
-      help: "a calendar duration such as `2mo` compares only with `time since ...` or `time between ...`",
-    };
+    return { code: "POL3001", args: { left: typeName(l), right: typeName(r) }, help: { help: "calendar" } };
   }
   const equality = operator === "==" || operator === "!=";
   if (equality && (sameType(l, r) ? EQUATABLE.has(l.kind) : isCodeAndText(l, r))) return BOOL;
   if (!equality && sameType(l, r) && ORDERED.has(l.kind)) return BOOL;
   if (!equality && sameType(l, r)) {
-    return { code: "POL3001", message: `\`${operator}\` needs numbers, percents, dates or durations, not \`${typeName(l)}\`` };
+    return { code: "POL3024", args: { operator, type: typeName(l) } };
   }
-  const result: OperatorResult = { code: "POL3001", message: `cannot compare \`${typeName(l)}\` with \`${typeName(r)}\`` };
   const help = mismatchHelp(left, right) ?? mismatchHelp(right, left);
-  return help ? { ...result, help } : result;
+  return { code: "POL3001", args: { left: typeName(l), right: typeName(r) }, ...(help ? { help } : {}) };
 }
 
 /** A likely fix when `operand` looks like the side written in the wrong unit. */
-function mismatchHelp(operand: Operand, other: Operand): string | undefined {
+function mismatchHelp(operand: Operand, other: Operand): HelpArgs<"POL3001"> | undefined {
   if (operand.type.kind === "number" && other.type.kind === "percent") {
-    return operand.literal === "number" ? `write \`${operand.text}%\`` : "turn a ratio into a percent with `as percent`";
+    return operand.literal === "number" ? { help: "percent", text: operand.text } : { help: "ratio" };
   }
   if (operand.type.kind === "list" && (other.type.kind === "number" || other.literal === "number")) {
-    return `count the list: \`count ${operand.text}\``;
+    return { help: "count", text: operand.text };
   }
   return undefined;
 }
@@ -78,29 +65,25 @@ export function arithmetic(operator: "+" | "-" | "*" | "/", left: Type, right: T
   if (operator === "*" || operator === "/") {
     if (l === "number" && r === "number") return { type: { kind: "number" } };
     const verb = operator === "*" ? "multiply" : "divide";
-    return { code: "POL3001", message: `cannot ${verb} \`${typeName(left)}\` by \`${typeName(right)}\``, help: "`*` and `/` work on numbers" };
+    return { code: "POL3025", args: { verb, left: typeName(left), right: typeName(right) } };
   }
   if (l === r && (l === "number" || l === "percent" || l === "duration")) return { type: left };
   const isLength = (kind: Type["kind"]) => kind === "duration" || kind === "calendar";
   if (l === "date" && isLength(r)) return { type: { kind: "date" } };
   if (operator === "+" && isLength(l) && r === "date") {
     // One spelling only: the evaluators shift a date by a length, never the other way round.
-    return { code: "POL3001", message: `cannot add a date to \`${typeName(left)}\``, help: "write the date first, e.g. `dos + 7d`" };
+    return { code: "POL3026", args: { type: typeName(left) } };
   }
   if (operator === "-" && l === "date" && r === "date") return { type: { kind: "duration" } };
-  const message =
-    operator === "+"
-      ? `cannot add \`${typeName(left)}\` and \`${typeName(right)}\``
-      : `cannot subtract \`${typeName(right)}\` from \`${typeName(left)}\``;
-  if (isLength(l) && isLength(r)) {
-    return { code: "POL3001", message, help: "calendar months have no fixed length in days; add each to a date instead" };
-  }
-  return { code: "POL3001", message };
+  const args = { left: typeName(left), right: typeName(right) };
+  const help = isLength(l) && isLength(r) ? { help: "calendar" as const } : undefined;
+  if (operator === "+") return { code: "POL3027", args, ...(help ? { help } : {}) };
+  return { code: "POL3028", args, ...(help ? { help } : {}) };
 }
 
 export function negation(operand: Type): OperatorResult {
   if (operand.kind === "number" || operand.kind === "percent" || operand.kind === "duration") return { type: operand };
-  return { code: "POL3001", message: `cannot negate \`${typeName(operand)}\`` };
+  return { code: "POL3029", args: { type: typeName(operand) } };
 }
 
 export function sameType(a: Type, b: Type): boolean {

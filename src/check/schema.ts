@@ -2,7 +2,7 @@
 // from every file in the program, reporting duplicates, unknown types and malformed records.
 
 import type { CaseDecl, CodeSetDecl, EnumDecl, FieldDecl, ItemDecl, LetDecl, RecordDecl, SourceFile, Span, TypeRef } from "../ast.js";
-import { error, suggest, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, suggest, type Diagnostic, type Suggestion } from "../diagnostics.js";
 import { CASE_RECORD, ITEM_RECORD, type FieldModel, type RecordModel, type SchemaModel, type Type } from "../model.js";
 import { location, typeName } from "./format.js";
 
@@ -49,7 +49,7 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
         const word = decl.kind === "CaseDecl" ? "case" : "item";
         if (first) {
           diagnostics.push(
-            error("POL2005", `\`${word}\` is already declared`, keywordSpan(decl.span, word.length), `the first \`${word}\` declaration is at ${location(first.span)}; declare all its fields there`),
+            diagnostic("POL2005", keywordSpan(decl.span, word.length), { name: word }, { help: "schema", name: word, location: location(first.span) }),
           );
         } else if (decl.kind === "CaseDecl") caseDecl = decl;
         else itemDecl = decl;
@@ -58,13 +58,13 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
       if (decl.kind === "RuleDecl") continue;
       const name = decl.name.name;
       if ((decl.kind === "RecordDecl" || decl.kind === "EnumDecl") && (PRIMITIVES as readonly string[]).includes(name)) {
-        diagnostics.push(error("POL2005", `\`${name}\` is a built-in type`, decl.name.span, "choose another name"));
+        diagnostics.push(diagnostic("POL2013", decl.name.span, { name }));
         continue;
       }
       const first = declared.get(name);
       if (first) {
         diagnostics.push(
-          error("POL2005", `\`${name}\` is already declared`, decl.name.span, `the first declaration is at ${location(first.name.span)} (${KIND_NAMES[first.kind]})`),
+          diagnostic("POL2005", decl.name.span, { name }, { help: "other", location: location(first.name.span), kind: KIND_NAMES[first.kind] }),
         );
         continue;
       }
@@ -121,7 +121,7 @@ function enumMembers(decl: EnumDecl, diagnostics: Diagnostic[]): string[] {
     const first = members.get(member.name);
     if (first) {
       diagnostics.push(
-        error("POL2005", `\`${member.name}\` is already a member of \`${decl.name.name}\``, member.span, `the first is at ${location(first)}`),
+        diagnostic("POL2014", member.span, { member: member.name, enum: decl.name.name }, { location: location(first) }),
       );
     } else members.set(member.name, member.span);
   }
@@ -135,14 +135,14 @@ function addFields(env: Environment, record: RecordModel, fields: readonly Field
     const name = decl.name.name;
     if (builtIn.has(name)) {
       diagnostics.push(
-        error("POL2005", `\`${name}\` is a built-in field of the case`, decl.name.span, "every case has `date_of_service` and `items`; remove this field or rename it"),
+        diagnostic("POL2015", decl.name.span, { field: name }),
       );
       continue;
     }
     const first = spans.get(name);
     if (first) {
       diagnostics.push(
-        error("POL2005", `field \`${name}\` is already declared in \`${record.name}\``, decl.name.span, `the first declaration is at ${location(first)}`),
+        diagnostic("POL2016", decl.name.span, { field: name, record: record.name }, { location: location(first) }),
       );
       continue;
     }
@@ -161,41 +161,36 @@ function resolveTypeRef(env: Environment, ref: TypeRef, diagnostics: Diagnostic[
   const primitive = (PRIMITIVES as readonly string[]).includes(name);
   if (ref.list) {
     if (env.schema.records.has(name) && name !== CASE_RECORD) return { kind: "list", element: name };
-    const help = primitive || env.schema.enums.has(name) ? "a list holds records, e.g. `list of Procedure`" : suggestType(env, name, true);
-    const message = primitive || env.schema.enums.has(name) ? `a list must hold records, not \`${name}\`` : `unknown record \`${name}\``;
-    diagnostics.push(error("POL2004", message, ref.name.span, help));
+    if (primitive || env.schema.enums.has(name)) diagnostics.push(diagnostic("POL3016", ref.name.span, { name }));
+    else diagnostics.push(diagnostic("POL2012", ref.name.span, { name }, suggestType(env, name, true)));
     return { kind: "error" };
   }
   if (primitive) return { kind: name } as Type;
   if (env.schema.enums.has(name)) return { kind: "enum", name };
   if (env.schema.records.has(name)) {
-    diagnostics.push(error("POL2004", `a field cannot hold a single \`${name}\` record`, ref.name.span, `use \`list of ${name}\``));
+    diagnostics.push(diagnostic("POL3017", ref.name.span, { record: name }, { record: name }));
     return { kind: "error" };
   }
-  diagnostics.push(error("POL2004", `unknown type \`${name}\``, ref.name.span, suggestType(env, name, false)));
+  diagnostics.push(diagnostic("POL2004", ref.name.span, { name }, suggestType(env, name, false)));
   return { kind: "error" };
 }
 
-function suggestType(env: Environment, name: string, recordsOnly: boolean): string {
+/** "did you mean" a known type, or nothing (the code's own help then shows). */
+function suggestType(env: Environment, name: string, recordsOnly: boolean): Suggestion | undefined {
   const records = [...env.schema.records.keys()].filter((r) => r !== CASE_RECORD && r !== ITEM_RECORD);
   const candidates = recordsOnly ? records : [...PRIMITIVES, ...env.schema.enums.keys(), ...records];
-  return (
-    suggest(name, candidates) ??
-    (recordsOnly
-      ? "declare it with `record NAME \"label\" { ... }`"
-      : "a field type is one of `bool number percent date duration code text`, an enum, or `list of RECORD`")
-  );
+  return suggest(name, candidates);
 }
 
 function checkDatedBy(record: RecordModel, decl: RecordDecl, diagnostics: Diagnostic[]): void {
   for (const ref of decl.dated?.end ? [decl.dated.start, decl.dated.end] : decl.dated ? [decl.dated.start] : []) {
     const field = record.fields.get(ref.name);
     if (!field) {
-      const help = suggest(ref.name, record.fields.keys()) ?? `add a field \`${ref.name}: date\` to \`${record.name}\``;
-      diagnostics.push(error("POL3014", `\`dated by\` names \`${ref.name}\`, which is not a field of \`${record.name}\``, ref.span, help));
+      const args = { field: ref.name, record: record.name };
+      diagnostics.push(diagnostic("POL2018", ref.span, args, suggest(ref.name, record.fields.keys()) ?? args));
     } else if (field.type.kind !== "date" && field.type.kind !== "error") {
       diagnostics.push(
-        error("POL3014", `\`dated by\` needs a date field, but \`${ref.name}\` is \`${typeName(field.type)}\``, ref.span, `declare \`${ref.name}: date\``),
+        diagnostic("POL3014", ref.span, { field: ref.name, type: typeName(field.type) }, { field: ref.name }),
       );
     }
   }
@@ -205,10 +200,10 @@ function checkItemCode(record: RecordModel, decl: ItemDecl, diagnostics: Diagnos
   const code = record.fields.get("code");
   if (!code) {
     diagnostics.push(
-      error("POL3013", "the item declaration has no `code: code` field", keywordSpan(decl.span, "item".length), 'add `code: code "requested procedure code"`: rules bind to line items by code'),
+      diagnostic("POL3013", keywordSpan(decl.span, "item".length), {}),
     );
   } else if (code.type.kind !== "code" && code.type.kind !== "error") {
-    diagnostics.push(error("POL3013", "the item field `code` must have type `code`", code.decl?.type.span ?? decl.span, "declare it as `code: code`"));
+    diagnostics.push(diagnostic("POL3018", code.decl?.type.span ?? decl.span, { type: typeName(code.type) }));
   }
 }
 
@@ -218,10 +213,10 @@ function checkCodeRanges(decl: CodeSetDecl, diagnostics: Diagnostic[]): void {
     const text = `${entry.from}-${entry.to}`;
     if (entry.from.length !== entry.to.length) {
       diagnostics.push(
-        error("POL3009", `the ends of code range \`${text}\` have different lengths`, entry.span, "a range runs between codes of equal length, e.g. `64490-64495`"),
+        diagnostic("POL3009", entry.span, { range: text }),
       );
     } else if (entry.from > entry.to) {
-      diagnostics.push(error("POL3009", `code range \`${text}\` runs backwards`, entry.span, `write \`${entry.to}-${entry.from}\``));
+      diagnostics.push(diagnostic("POL3019", entry.span, { range: text }, { reversed: `${entry.to}-${entry.from}` }));
     }
   }
 }

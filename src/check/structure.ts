@@ -2,7 +2,7 @@
 // conditions of rules and criteria (typed through the expression checker).
 
 import type { Criterion, HeaderKey, PolicyHeader, RuleDecl, SourceFile, Span } from "../ast.js";
-import { error, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { CheckedCriterion, CheckedRule } from "../model.js";
 import { location } from "./format.js";
 import type { ExpressionChecker } from "./types.js";
@@ -20,9 +20,9 @@ export function checkHeader(header: PolicyHeader, diagnostics: Diagnostic[]): He
   for (const field of header.fields) {
     const wantsDate = DATE_KEYS.has(field.key);
     if (wantsDate && field.value.kind !== "DateLiteral") {
-      diagnostics.push(error("POL3001", `\`${field.key}\` must be a date, not a string`, field.value.span, `write the date without quotes, e.g. \`${field.key} 2025-07-01\``));
+      diagnostics.push(diagnostic("POL3020", field.value.span, { key: field.key }, { key: field.key }));
     } else if (!wantsDate && field.value.kind !== "StringLiteral") {
-      diagnostics.push(error("POL3001", `\`${field.key}\` must be a string, not a date`, field.value.span, `put it in quotes: \`${field.key} "${field.value.value}"\``));
+      diagnostics.push(diagnostic("POL3021", field.value.span, { key: field.key }, { key: field.key, value: field.value.value }));
     }
     values[field.key] ??= field.value.value;
   }
@@ -31,7 +31,7 @@ export function checkHeader(header: PolicyHeader, diagnostics: Diagnostic[]): He
   for (const key of REQUIRED_KEYS) {
     if (header.fields.some((field) => field.key === key)) continue;
     const example = DATE_KEYS.has(key) ? `${key} 2025-07-01` : `${key} "..."`;
-    diagnostics.push(error("POL1009", `the header of policy \`${id}\` has no \`${key}\``, idSpan, `add \`${example}\` to the header`));
+    diagnostics.push(diagnostic("POL1009", idSpan, { policy: id, key }, { example }));
   }
   return { id, values };
 }
@@ -45,12 +45,12 @@ export function checkRules(file: SourceFile, expressions: ExpressionChecker, dia
     if (decl.kind !== "RuleDecl") continue;
     if (file.header.kind === "SchemaHeader") {
       diagnostics.push(
-        error("POL2010", `a schema cannot contain rules, but \`${decl.id.name}\` is a rule`, decl.id.span, "move the rule into a policy file that uses this schema"),
+        diagnostic("POL2010", decl.id.span, { rule: decl.id.name }),
       );
     }
     const first = ruleNames.get(decl.id.name);
     if (first) {
-      diagnostics.push(error("POL4002", `rule \`${decl.id.name}\` is already declared`, decl.id.span, `the first is at ${location(first)}; rename one of them`));
+      diagnostics.push(diagnostic("POL4002", decl.id.span, { rule: decl.id.name }, { location: location(first) }));
     } else ruleNames.set(decl.id.name, decl.id.span);
     rules.push(checkRule(decl, criterionIds, expressions, diagnostics));
   }
@@ -80,20 +80,18 @@ function checkCriterion(
   const id = criterion.id.name;
   const first = criterionIds.get(id);
   if (first) {
-    diagnostics.push(error("POL4003", `criterion \`${id}\` is already declared`, criterion.id.span, `the first is at ${location(first)}; criterion ids are unique within a policy`));
+    diagnostics.push(diagnostic("POL4003", criterion.id.span, { id }, { location: location(first) }));
   } else criterionIds.set(id, criterion.id.span);
   if (!criterion.citation) {
-    diagnostics.push(error("POL4001", `criterion \`${id}\` has no citation`, criterion.id.span, "add the policy section it encodes, e.g. `[D.I.B.1]`"));
+    diagnostics.push(diagnostic("POL4001", criterion.id.span, { id }));
   }
   if (!criterion.description) {
     diagnostics.push(
-      error("POL4006", `criterion \`${id}\` has no description`, criterion.id.span, 'add the analyst\'s words in quotes after the citation, e.g. `"at least 75% relief"`'),
+      diagnostic("POL4006", criterion.id.span, { id }),
     );
   }
+  // The grammar requires a condition after `require` (POL4005 is retired).
   if (criterion.condition) expressions.checkCondition(criterion.condition);
-  else if (criterion.effect === "require") {
-    diagnostics.push(error("POL4005", `\`require ${id}\` has no condition`, criterion.id.span, "write the condition that must hold after the description"));
-  }
   const checked: CheckedCriterion = {
     id,
     effect: criterion.effect,

@@ -3,7 +3,16 @@
 // operand, so one mistake yields one diagnostic.
 
 import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, LetDecl, NameRef, Span } from "../ast.js";
-import { error, suggest, type Diagnostic, type DiagnosticCode } from "../diagnostics.js";
+import {
+  diagnostic,
+  fromProblem,
+  suggest,
+  type Diagnostic,
+  type DiagnosticCode,
+  type HelpArgs,
+  type MessageArgs,
+  type Suggestion,
+} from "../diagnostics.js";
 import { ITEM_RECORD, type Binding, type RecordModel, type Type } from "../model.js";
 import type { Facts } from "./facts.js";
 import { Excerpts, typeName } from "./format.js";
@@ -56,9 +65,9 @@ export class ExpressionChecker {
     if (actual.kind === "error" || field.type.kind === "error" || sameType(actual, field.type)) return;
     this.report(
       "POL3012",
-      `computed field \`${field.name}\` is declared \`${typeName(field.type)}\` but its expression is \`${typeName(actual)}\``,
       expression.span,
-      field.type.kind === "percent" && actual.kind === "number" ? "turn the ratio into a percent with `as percent`" : undefined,
+      { field: field.name, declared: typeName(field.type), actual: typeName(actual) },
+      field.type.kind === "percent" && actual.kind === "number" ? { help: "percent" } : undefined,
     );
   }
 
@@ -69,12 +78,8 @@ export class ExpressionChecker {
       state.set(field, "visiting");
       for (const { target, span } of this.computedReferences.get(field) ?? []) {
         if (state.get(target) === "visiting") {
-          const others = path.slice(path.indexOf(target) + 1);
-          const message =
-            others.length === 0
-              ? `computed field \`${target}\` refers to itself`
-              : `computed field \`${target}\` refers to itself through ${others.map((f) => `\`${f}\``).join(", ")}`;
-          this.report("POL2008", message, span, "compute the field from the record's other fields");
+          const cycle = [...path.slice(path.indexOf(target)), target].map((f) => `\`${f}\``).join(" -> ");
+          this.report("POL2017", span, { field: target, cycle });
         } else if (!state.has(target)) visit(target, [...path, target]);
       }
       state.set(field, "done");
@@ -94,7 +99,7 @@ export class ExpressionChecker {
     const type = this.check(expression, scope);
     if (type.kind === "bool" || type.kind === "error") return type;
     const text = this.excerpts.of(expression);
-    this.report("POL3005", `\`${text}\` is \`${typeName(type)}\`, not a condition`, expression.span, conditionHelp(type, text));
+    this.report("POL3005", expression.span, { text, type: typeName(type) }, conditionHelp(type, text));
     return ERROR;
   }
 
@@ -113,7 +118,7 @@ export class ExpressionChecker {
       case "PercentLiteral":
         if (e.value < 0 || e.value > 100) {
           const written = e.text.endsWith("%") ? e.text : `${e.text}%`;
-          this.report("POL3002", `percent \`${written}\` is outside 0-100%`, e.span, "a percent lies between `0%` and `100%`");
+          this.report("POL3002", e.span, { text: written });
         }
         return { kind: "percent" };
       case "DurationLiteral":
@@ -139,9 +144,9 @@ export class ExpressionChecker {
         if (operand.kind !== "code" && operand.kind !== "error") {
           this.report(
             "POL3008",
-            `\`in\` needs a code, but \`${this.excerpts.of(e.operand)}\` is \`${typeName(operand)}\``,
             e.operand.span,
-            operand.kind === "record" && operand.name === ITEM_RECORD ? "test the item's code: `item.code in ...`" : undefined,
+            { text: this.excerpts.of(e.operand), type: typeName(operand) },
+            operand.kind === "record" && operand.name === ITEM_RECORD ? { help: "item" } : undefined,
           );
         }
         this.checkCodeSetName(e.codes.name, e.codes.span);
@@ -150,7 +155,7 @@ export class ExpressionChecker {
       case "AsPercentExpression": {
         const operand = this.check(e.operand, scope);
         if (operand.kind === "number" || operand.kind === "error") return operand.kind === "error" ? ERROR : { kind: "percent" };
-        this.report("POL3001", `\`as percent\` turns a number into a percent, but \`${this.excerpts.of(e.operand)}\` is \`${typeName(operand)}\``, e.operand.span);
+        this.report("POL3022", e.operand.span, { text: this.excerpts.of(e.operand), type: typeName(operand) });
         return ERROR;
       }
       case "GroupExpression":
@@ -183,7 +188,7 @@ export class ExpressionChecker {
         if (!field) return this.unknownField(e.field.name, e.field.span, record);
         if (field.type.kind === "number" || field.type.kind === "duration") return field.type;
         if (field.type.kind !== "error") {
-          this.report("POL3011", `\`sum\` needs a number or duration field, but \`${e.field.name}\` is \`${typeName(field.type)}\``, e.field.span);
+          this.report("POL3011", e.field.span, { field: e.field.name, type: typeName(field.type) });
         }
         return ERROR;
       }
@@ -192,13 +197,7 @@ export class ExpressionChecker {
         if (!source) return { kind: "duration" };
         const record = this.env.schema.records.get(source.element)!;
         if (!record.dated?.end) {
-          const dated = record.dated ? `is dated by one date (\`${record.dated.start}\`)` : "has no dates";
-          this.report(
-            "POL3010",
-            `\`coverage\` needs episodes, but \`${record.name}\` ${dated}`,
-            e.source.span,
-            `an episode is declared \`record ${record.name} dated by <start> to <end>\``,
-          );
+          this.report("POL3010", e.source.span, { record: record.name }, { record: record.name });
         }
         return { kind: "duration" };
       }
@@ -228,21 +227,21 @@ export class ExpressionChecker {
         this.facts.bindings.set(e, { kind: "enumMember", enum: expected.name, member: e.name });
         return expected;
       }
-      const help = suggest(e.name, members) ?? `\`${expected.name}\` is one of ${members.map((m) => `\`${m}\``).join(", ")}`;
-      this.report("POL2009", `\`${e.name}\` is not a member of \`${expected.name}\``, e.span, help);
+      const help = suggest(e.name, members) ?? { enum: expected.name, members: members.map((m) => `\`${m}\``).join(", ") };
+      this.report("POL2009", e.span, { name: e.name, enum: expected.name }, help);
       return ERROR;
     }
-    this.report("POL2001", `unknown name \`${e.name}\``, e.span, this.unknownNameHelp(e.name, scope));
+    this.report("POL2001", e.span, { name: e.name }, this.unknownNameHelp(e.name, scope));
     return ERROR;
   }
 
-  private unknownNameHelp(name: string, scope: Scope): string | undefined {
+  private unknownNameHelp(name: string, scope: Scope): HelpArgs<"POL2001"> | Suggestion | undefined {
     const close = suggest(name, visibleNames(this.env, scope));
     if (close) return close;
     const enumeration = [...this.env.schema.enums.values()].find((en) => en.members.includes(name));
-    if (enumeration) return `\`${name}\` is a member of \`${enumeration.name}\`: compare a \`${enumeration.name}\` with it, e.g. \`x == ${name}\``;
-    if (this.env.codeSets.has(name)) return `\`${name}\` is a code set: test a code with \`item.code in ${name}\``;
-    if (scope.recordOnly) return "a computed field can use only the fields of its own record";
+    if (enumeration) return { help: "enumMember", name, enum: enumeration.name };
+    if (this.env.codeSets.has(name)) return { help: "codeSet", name };
+    if (scope.recordOnly) return { help: "recordOnly" };
     return undefined;
   }
 
@@ -280,11 +279,8 @@ export class ExpressionChecker {
     if (state?.status === "checking") {
       const names = this.letStack.map((frame) => frame.name);
       const path = names.slice(names.indexOf(name));
-      const message =
-        path.length === 1
-          ? `\`${name}\` refers to itself`
-          : `\`${name}\` refers to itself through ${path.slice(1).map((n) => `\`${n}\``).join(", ")}`;
-      this.report("POL2008", message, reference!.span, "a `let` cannot depend on its own value");
+      const cycle = [...path, name].map((n) => `\`${n}\``).join(" -> ");
+      this.report("POL2008", reference!.span, { name, cycle });
       return { type: ERROR, dependsOnItem: false };
     }
     const decl = this.env.lets.get(name)!;
@@ -304,11 +300,9 @@ export class ExpressionChecker {
     if (target.kind === "error") return ERROR;
     if (target.kind !== "record") {
       const text = this.excerpts.of(e.target);
-      const help =
-        target.kind === "list"
-          ? `pick one record first, e.g. \`latest ${text}\`, or test the list with \`some ${text} where ${e.field.name} ...\``
-          : undefined;
-      this.report("POL3007", `\`${text}\` is \`${typeName(target)}\`, not a record, so it has no field \`${e.field.name}\``, e.target.span, help);
+      const field = e.field.name;
+      const help = target.kind === "list" ? { help: "list" as const, text, field } : undefined;
+      this.report("POL3007", e.target.span, { text, type: typeName(target), field }, help);
       return ERROR;
     }
     const record = this.env.schema.records.get(target.name)!;
@@ -320,15 +314,16 @@ export class ExpressionChecker {
   }
 
   private unknownField(name: string, span: Span, record: RecordModel): Type {
-    const help = suggest(name, record.fields.keys()) ?? `the fields of \`${record.name}\` are ${[...record.fields.keys()].map((f) => `\`${f}\``).join(", ")}`;
-    this.report("POL2002", `unknown field \`${name}\` on \`${record.name}\``, span, record.fields.size > 0 ? help : undefined);
+    const fields = [...record.fields.keys()].map((f) => `\`${f}\``).join(", ");
+    const help = suggest(name, record.fields.keys()) ?? { record: record.name, fields };
+    this.report("POL2002", span, { field: name, record: record.name }, record.fields.size > 0 ? help : undefined);
     return ERROR;
   }
 
   /** A code set named by `in CODESET` or by a rule's `for CODESET` must be declared. */
   checkCodeSetName(name: string, span: Span): void {
     if (this.env.codeSets.has(name)) return;
-    this.report("POL2003", `unknown code set \`${name}\``, span, suggest(name, this.env.codeSets.keys()) ?? "declare it with `codes NAME \"label\" = cpt { ... }`");
+    this.report("POL2003", span, { name }, suggest(name, this.env.codeSets.keys()));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -384,7 +379,7 @@ export class ExpressionChecker {
   private operator(result: OperatorResult, span: Span, operandType?: Type): Type {
     if (operandType?.kind === "error") return ERROR;
     if ("type" in result) return result.type;
-    this.report(result.code, result.message, span, result.help);
+    this.diagnostics.push(fromProblem(result, span));
     return ERROR;
   }
 
@@ -397,7 +392,7 @@ export class ExpressionChecker {
     if (type.kind === "list") return type;
     if (type.kind !== "error") {
       const text = this.excerpts.of(e);
-      this.report("POL3006", `${user} needs a list, but \`${text}\` is \`${typeName(type)}\``, e.span);
+      this.report("POL3006", e.span, { user, text, type: typeName(type) });
     }
     return undefined;
   }
@@ -407,9 +402,9 @@ export class ExpressionChecker {
     if (this.env.schema.records.get(element)?.dated) return true;
     this.report(
       "POL3004",
-      `\`${this.excerpts.of(e)}\` has no date: \`${element}\` is not declared \`dated by\``,
       e.span,
-      element === ITEM_RECORD ? `${why}, and line items have no date` : `${why}; declare the date: \`record ${element} dated by <field>\``,
+      { text: this.excerpts.of(e), record: element },
+      element === ITEM_RECORD ? { help: "item", why } : { help: "record", why, record: element },
     );
     return false;
   }
@@ -420,7 +415,7 @@ export class ExpressionChecker {
     if (!source || !this.dated(sourceExpression, source.element, "`within` keeps records by date")) return ERROR;
     if (source.window) {
       const first = `${source.window.amount}${source.window.unit}`;
-      this.report("POL3015", `the list already has a window (\`within ${first}\`)`, window.span, "use one `within` per list");
+      this.report("POL3015", window.span, { window: first });
       return ERROR;
     }
     return { kind: "list", element: source.element, window: { amount: window.amount, unit: window.unit } };
@@ -429,12 +424,12 @@ export class ExpressionChecker {
   private date(e: Expression, scope: Scope, user: string): void {
     const type = this.check(e, scope);
     if (type.kind === "date" || type.kind === "error") return;
-    const help = type.kind === "record" ? `use one of its dates, e.g. \`${this.excerpts.of(e)}.date\`` : undefined;
-    this.report("POL3001", `${user} needs a date, but \`${this.excerpts.of(e)}\` is \`${typeName(type)}\``, e.span, help);
+    const text = this.excerpts.of(e);
+    this.report("POL3023", e.span, { user, text, type: typeName(type) }, type.kind === "record" ? { help: "record", text } : undefined);
   }
 
-  private report(code: DiagnosticCode, message: string, span: Span, help?: string): void {
-    this.diagnostics.push(error(code, message, span, help));
+  private report<C extends DiagnosticCode>(code: C, span: Span, args: MessageArgs<C>, help?: HelpArgs<C> | Suggestion): void {
+    this.diagnostics.push(diagnostic(code, span, args, help));
   }
 }
 
@@ -442,15 +437,15 @@ function durationType(literal: DurationLiteral): Type {
   return literal.unit === "d" || literal.unit === "wk" ? { kind: "duration" } : { kind: "calendar" };
 }
 
-function conditionHelp(type: Type, text: string): string | undefined {
+function conditionHelp(type: Type, text: string): HelpArgs<"POL3005"> | undefined {
   switch (type.kind) {
     case "list":
-      return `test the list with \`some ${text}\` or \`no ${text}\``;
+      return { help: "list", text };
     case "number":
     case "percent":
     case "date":
     case "duration":
-      return `compare it, e.g. \`${text} >= ...\``;
+      return { help: "compare", text };
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@
 
 import { checkFile, nodeFileHost, type CheckResult } from "../checker.js";
 import { projectRoot } from "../source-files.js";
-import { diagnosticToJson, renderDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { diagnosticsToJson, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../diagnostics.js";
 import { checkModuleNames } from "../check/module-names.js";
 import { headerIdSpan } from "../check/structure.js";
 import { collectFiles } from "../files.js";
@@ -43,7 +43,7 @@ export function checkPaths(paths: readonly string[]): CheckedFiles {
     ),
     clashes,
   );
-  for (const diagnostic of clashes) if (diagnostic.code === "POL2015") diagnostics.push(diagnostic);
+  for (const diagnostic of clashes) if (diagnostic.code === "POL2022") diagnostics.push(diagnostic);
   return { results, diagnostics: sortDiagnostics(diagnostics), sources };
 }
 
@@ -64,25 +64,18 @@ function filesWithRoots(paths: readonly string[]): [string, string][] {
 export function reportDiagnostics(checked: CheckedFiles, format: DiagnosticFormat, io: Io): void {
   const { diagnostics, sources } = checked;
   if (format === "json") {
-    io.out(JSON.stringify({ diagnostics: diagnostics.map(diagnosticToJson) }, null, 2) + "\n");
+    io.out(JSON.stringify(diagnosticsToJson(diagnostics), null, 2) + "\n");
     return;
   }
-  for (const diagnostic of diagnostics) {
-    io.err(renderDiagnostic(diagnostic, sources.get(diagnostic.span.file) ?? "") + "\n\n");
-  }
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
-  if (errors > 0) io.err(`${errors} error${errors === 1 ? "" : "s"} in ${countFiles(diagnostics)}\n`);
-}
-
-function countFiles(diagnostics: readonly Diagnostic[]): string {
-  const files = new Set(diagnostics.map((d) => d.span.file)).size;
-  return `${files} file${files === 1 ? "" : "s"}`;
+  for (const block of renderDiagnostics(diagnostics, sources)) io.err(block + "\n\n");
+  const summary = summaryLine(diagnostics);
+  if (summary !== undefined) io.err(summary + "\n");
 }
 
 export function runCheck(paths: readonly string[], format: DiagnosticFormat, io: Io): number {
   const checked = checkPaths(paths);
   reportDiagnostics(checked, format, io);
-  if (format === "human" && checked.diagnostics.length === 0) {
+  if (format === "human" && !checked.diagnostics.some((d) => d.severity === "error")) {
     io.out(`checked ${checked.results.size} file${checked.results.size === 1 ? "" : "s"}: no errors\n`);
   }
   return checked.diagnostics.some((d) => d.severity === "error") ? EXIT_FAILED : EXIT_OK;

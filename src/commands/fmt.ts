@@ -4,7 +4,7 @@
 // rewritten through temporary siblings (src/in-place-writes.ts); temporary files left by an
 // interrupted run are removed first (with --check: reported, exit 1).
 
-import { renderDiagnostic } from "../diagnostics.js";
+import { renderDiagnostics } from "../diagnostics.js";
 import { collectFiles } from "../files.js";
 import { removeStrayTemporaryFiles, strayTemporaryFiles, writeFilesInPlace } from "../in-place-writes.js";
 import { readTextFile } from "../source-files.js";
@@ -41,7 +41,7 @@ export async function runFmt(paths: readonly string[], options: FmtOptions, io: 
     // Parse first: a file with errors gets pol's own diagnostics rather than prettier's message.
     const { diagnostics } = parse(source, path);
     if (diagnostics.length > 0) {
-      for (const diagnostic of diagnostics) io.err(renderDiagnostic(diagnostic, source) + "\n\n");
+      for (const block of renderDiagnostics(diagnostics, new Map([[path, source]]))) io.err(block + "\n\n");
       failed++;
       continue;
     }
