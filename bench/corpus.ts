@@ -4,7 +4,7 @@
 // 12-month window's first day, 4 vs 5 injections, 10 in 12 months, month ends, leap days), and
 // a few percent of cases lose one to three facts, which makes their criteria unknown.
 
-import { addDays, addMonths } from "../src/runtime.js";
+import { addDays, addMonths } from "@pol/runtime";
 import { Random } from "./prng.js";
 
 export type PolicyKey = "sij" | "tpi";

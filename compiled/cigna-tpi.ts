@@ -3,192 +3,42 @@
 
 import {
   and,
+  atLeast,
+  atMost,
   CodeSet,
-  compare,
-  compareElapsed,
+  type Context,
   count,
-  decideOutcomes,
-  determine,
-  field,
-  fieldValue,
+  elapsedAtLeast,
+  equal,
+  evaluators,
+  greaterThan,
   inCodes,
   inWindow,
+  latest,
   list,
   none,
+  notEqual,
   or,
-  pick,
+  perCase,
+  perItem,
+  type PolicyInfo,
+  read,
+  requireRuntime,
+  type RuleSpec,
   since,
   some,
-  validateCase,
-  windowStart,
-} from "./runtime.js";
-import type {
-  CaseError,
-  Context,
-  Determination,
-  EvaluateOptions,
-  Member,
-  Outcome,
-  PolicyInfo,
-  RuleSpec,
-  SchemaDescriptor,
-  Tri,
-  Unknown,
-  Validation,
-} from "./runtime.js";
+  type Tri,
+  truth,
+  windowBack,
+} from "@pol/runtime";
+import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-// --- Case types
+requireRuntime("0.2.0", "cigna.tpi");
 
-/** A fixed length of time: days or weeks, e.g. `42d`, `6wk`. */
-export type Duration = `${number}d` | `${number}wk`;
+export type { Case } from "./spine.schema.js";
+export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
 
-/** side of the body */
-export type Side = "left" | "right" | "bilateral";
-
-/** purpose of an injection */
-export type Purpose = "diagnostic" | "therapeutic";
-
-/** kind of conservative therapy */
-export type TherapyKind =
-  | "physical_therapy"
-  | "occupational_therapy"
-  | "home_exercise_program"
-  | "chiropractic"
-  | "manipulation"
-  | "rest"
-  | "ice"
-  | "heat"
-  | "medical_device"
-  | "tens"
-  | "pharmacotherapy"
-  | "pain_management";
-
-/** medication injected */
-export type Injectate =
-  "local_anesthetic" | "corticosteroid" | "anesthetic_and_corticosteroid" | "other_agent";
-
-/** kind of anesthesia care */
-export type AnesthesiaKind = "monitored_anesthesia_care" | "general_anesthesia";
-
-/** case */
-export interface Case {
-  /** date of service */
-  date_of_service: string;
-  /** requested line items */
-  items: LineItem[];
-  /** date the pain began */
-  pain_onset?: string | null;
-  /** whether low back pain is documented */
-  low_back_pain?: boolean | null;
-  /** whether lower extremity (buttock, hip or leg) pain is documented */
-  lower_extremity_pain?: boolean | null;
-  /** whether thoracic (mid or upper) back pain is documented */
-  upper_back_pain?: boolean | null;
-  /** whether neck pain is documented */
-  neck_pain?: boolean | null;
-  /** whether a diagnosis of myofascial pain syndrome is documented */
-  myofascial_pain_syndrome?: boolean | null;
-  /** whether the pain is radicular (follows a nerve root) or somatic */
-  radicular_pain?: boolean | null;
-  /** examination finding of pain and tenderness over the sacroiliac joint region */
-  sij_tenderness?: boolean | null;
-  /** number of positive SIJ provocation tests (distraction, compression, thigh thrust, FABER...) */
-  provocation_tests_positive?: number | null;
-  /** documentation that active conservative therapy is contraindicated */
-  active_therapy_contraindicated?: boolean | null;
-  /** current documentation that the pain persists */
-  pain_persists?: boolean | null;
-  /** documentation that the pain returned after the prior injection */
-  return_of_pain?: boolean | null;
-  /** documentation that function deteriorated after the prior injection */
-  functional_deterioration?: boolean | null;
-  /** plan of conservative therapy to continue alongside the requested injection */
-  conservative_therapy_planned?: boolean | null;
-  /** the active treatment program (pain management, therapy, home exercise) with the injections */
-  active_treatment_program?: boolean | null;
-  /** whether the member has an indwelling spinal cord stimulator or pain pump */
-  implanted_device?: boolean | null;
-  /** device interrogation report for the implanted spinal cord stimulator or pain pump */
-  device_interrogation_report?: boolean | null;
-  /** prior interventional pain procedures */
-  procedures?: Procedure[] | null;
-  /** conservative therapy episodes */
-  therapies?: Therapy[] | null;
-}
-
-/** requested line item */
-export interface LineItem {
-  /** requested procedure code */
-  code: string;
-  /** side(s) to be treated by the requested procedure */
-  side?: Side | null;
-  /** site of the requested procedure (joint, spinal level or region) */
-  site?: string | null;
-  /** whether the requested injection is diagnostic (or stabilization) or therapeutic */
-  purpose?: Purpose | null;
-  /** ICD-10 diagnosis the requested procedure is to treat */
-  diagnosis?: string | null;
-  /** muscle to be injected by the requested trigger point injection */
-  muscle?: string | null;
-  /** medication to be injected */
-  injectate?: Injectate | null;
-  /** whether the requested ablation uses a cooled radiofrequency probe */
-  cooled?: boolean | null;
-  /** whether the requested anesthesia service is monitored anesthesia care or general anesthesia */
-  anesthesia?: AnesthesiaKind | null;
-}
-
-/** prior procedure */
-export interface Procedure {
-  /** procedure code of the prior procedure */
-  code?: string | null;
-  /** date the prior procedure was performed */
-  date?: string | null;
-  /** side treated by the prior procedure */
-  side?: Side | null;
-  /** site of the prior procedure (joint, spinal level or region) */
-  site?: string | null;
-  /** whether the prior injection was diagnostic (or stabilization) or therapeutic */
-  purpose?: Purpose | null;
-  /** muscle injected at the prior trigger point injection */
-  muscle?: string | null;
-  /** percent pain relief reported after the prior procedure */
-  relief?: number | null;
-  /** how long the pain relief after the prior procedure lasted */
-  relief_duration?: Duration | null;
-  /** date the pain returned after the prior procedure */
-  pain_returned?: string | null;
-  /** whether function or activity tolerance improved after the prior procedure */
-  functional_improvement?: boolean | null;
-  /** pain score (0-10) before the prior procedure */
-  pain_before?: number | null;
-  /** pain score (0-10) after the prior procedure */
-  pain_after?: number | null;
-}
-
-/** conservative therapy episode */
-export interface Therapy {
-  /** kind of conservative therapy given */
-  kind?: TherapyKind | null;
-  /** start date of the conservative therapy */
-  start?: string | null;
-  /** end date of the conservative therapy */
-  end?: string | null;
-  /** whether a physician supervised the home exercise program */
-  physician_supervised?: boolean | null;
-  /** exercise prescription or plan for the home exercise program */
-  exercise_prescription?: boolean | null;
-  /** follow-up note in the medical record after the home exercise program was completed */
-  follow_up_documented?: boolean | null;
-  /** a documented physical reason the therapy could not be completed (pain, intolerance) */
-  stopped_for_physical_reason?: boolean | null;
-  /** TENS use, frequency and duration as recorded in the medical record */
-  tens_use_documented?: boolean | null;
-}
-
-// --- Policy data
-
-export const policy: PolicyInfo = {
+export const policy = {
   id: "cigna.tpi",
   title: "Trigger point injections",
   payer: "Cigna",
@@ -197,780 +47,295 @@ export const policy: PolicyInfo = {
   effective: "2024-11-01",
   source: "policies/cigna/trigger-point-injections.pol",
   sourceHash: "a4e7a819bc5f970e3c18ca118b8169682f9bc12642bcf95a9789c2b02f8dc196",
-};
+} as const satisfies PolicyInfo;
 
-export const schema: SchemaDescriptor = {
-  records: {
-    Procedure: {
-      label: "prior procedure",
-      fields: {
-        code: { type: "code", label: "procedure code of the prior procedure" },
-        date: { type: "date", label: "date the prior procedure was performed" },
-        side: {
-          type: { enum: ["left", "right", "bilateral"] },
-          label: "side treated by the prior procedure",
-        },
-        site: {
-          type: "text",
-          label: "site of the prior procedure (joint, spinal level or region)",
-        },
-        purpose: {
-          type: { enum: ["diagnostic", "therapeutic"] },
-          label: "whether the prior injection was diagnostic (or stabilization) or therapeutic",
-        },
-        muscle: { type: "text", label: "muscle injected at the prior trigger point injection" },
-        relief: {
-          type: "percent",
-          label: "percent pain relief reported after the prior procedure",
-        },
-        relief_duration: {
-          type: "duration",
-          label: "how long the pain relief after the prior procedure lasted",
-        },
-        pain_returned: { type: "date", label: "date the pain returned after the prior procedure" },
-        functional_improvement: {
-          type: "bool",
-          label: "whether function or activity tolerance improved after the prior procedure",
-        },
-        pain_before: { type: "number", label: "pain score (0-10) before the prior procedure" },
-        pain_after: { type: "number", label: "pain score (0-10) after the prior procedure" },
-        score_relief: {
-          type: "percent",
-          label: "pain scores before and after the prior procedure",
-          computed: true,
-        },
-      },
-      dated: { start: "date" },
-    },
-    Therapy: {
-      label: "conservative therapy episode",
-      fields: {
-        kind: {
-          type: {
-            enum: [
-              "physical_therapy",
-              "occupational_therapy",
-              "home_exercise_program",
-              "chiropractic",
-              "manipulation",
-              "rest",
-              "ice",
-              "heat",
-              "medical_device",
-              "tens",
-              "pharmacotherapy",
-              "pain_management",
-            ],
-          },
-          label: "kind of conservative therapy given",
-        },
-        start: { type: "date", label: "start date of the conservative therapy" },
-        end: { type: "date", label: "end date of the conservative therapy" },
-        physician_supervised: {
-          type: "bool",
-          label: "whether a physician supervised the home exercise program",
-        },
-        exercise_prescription: {
-          type: "bool",
-          label: "exercise prescription or plan for the home exercise program",
-        },
-        follow_up_documented: {
-          type: "bool",
-          label:
-            "follow-up note in the medical record after the home exercise program was completed",
-        },
-        stopped_for_physical_reason: {
-          type: "bool",
-          label:
-            "a documented physical reason the therapy could not be completed (pain, intolerance)",
-        },
-        tens_use_documented: {
-          type: "bool",
-          label: "TENS use, frequency and duration as recorded in the medical record",
-        },
-      },
-      dated: { start: "start", end: "end" },
-    },
-    case: {
-      label: "case",
-      fields: {
-        date_of_service: { type: "date", label: "date of service" },
-        items: { type: { list: "item" }, label: "requested line items" },
-        pain_onset: { type: "date", label: "date the pain began" },
-        low_back_pain: { type: "bool", label: "whether low back pain is documented" },
-        lower_extremity_pain: {
-          type: "bool",
-          label: "whether lower extremity (buttock, hip or leg) pain is documented",
-        },
-        upper_back_pain: {
-          type: "bool",
-          label: "whether thoracic (mid or upper) back pain is documented",
-        },
-        neck_pain: { type: "bool", label: "whether neck pain is documented" },
-        myofascial_pain_syndrome: {
-          type: "bool",
-          label: "whether a diagnosis of myofascial pain syndrome is documented",
-        },
-        radicular_pain: {
-          type: "bool",
-          label: "whether the pain is radicular (follows a nerve root) or somatic",
-        },
-        sij_tenderness: {
-          type: "bool",
-          label: "examination finding of pain and tenderness over the sacroiliac joint region",
-        },
-        provocation_tests_positive: {
-          type: "number",
-          label:
-            "number of positive SIJ provocation tests (distraction, compression, thigh thrust, FABER...)",
-        },
-        active_therapy_contraindicated: {
-          type: "bool",
-          label: "documentation that active conservative therapy is contraindicated",
-        },
-        pain_persists: { type: "bool", label: "current documentation that the pain persists" },
-        return_of_pain: {
-          type: "bool",
-          label: "documentation that the pain returned after the prior injection",
-        },
-        functional_deterioration: {
-          type: "bool",
-          label: "documentation that function deteriorated after the prior injection",
-        },
-        conservative_therapy_planned: {
-          type: "bool",
-          label: "plan of conservative therapy to continue alongside the requested injection",
-        },
-        active_treatment_program: {
-          type: "bool",
-          label:
-            "the active treatment program (pain management, therapy, home exercise) with the injections",
-        },
-        implanted_device: {
-          type: "bool",
-          label: "whether the member has an indwelling spinal cord stimulator or pain pump",
-        },
-        device_interrogation_report: {
-          type: "bool",
-          label:
-            "device interrogation report for the implanted spinal cord stimulator or pain pump",
-        },
-        procedures: { type: { list: "Procedure" }, label: "prior interventional pain procedures" },
-        therapies: { type: { list: "Therapy" }, label: "conservative therapy episodes" },
-      },
-    },
-    item: {
-      label: "requested line item",
-      fields: {
-        code: { type: "code", label: "requested procedure code" },
-        side: {
-          type: { enum: ["left", "right", "bilateral"] },
-          label: "side(s) to be treated by the requested procedure",
-        },
-        site: {
-          type: "text",
-          label: "site of the requested procedure (joint, spinal level or region)",
-        },
-        purpose: {
-          type: { enum: ["diagnostic", "therapeutic"] },
-          label: "whether the requested injection is diagnostic (or stabilization) or therapeutic",
-        },
-        diagnosis: { type: "code", label: "ICD-10 diagnosis the requested procedure is to treat" },
-        muscle: {
-          type: "text",
-          label: "muscle to be injected by the requested trigger point injection",
-        },
-        injectate: {
-          type: {
-            enum: [
-              "local_anesthetic",
-              "corticosteroid",
-              "anesthetic_and_corticosteroid",
-              "other_agent",
-            ],
-          },
-          label: "medication to be injected",
-        },
-        cooled: {
-          type: "bool",
-          label: "whether the requested ablation uses a cooled radiofrequency probe",
-        },
-        anesthesia: {
-          type: { enum: ["monitored_anesthesia_care", "general_anesthesia"] },
-          label:
-            "whether the requested anesthesia service is monitored anesthesia care or general anesthesia",
-        },
-      },
-    },
-  },
-};
+// --- Code sets
 
-/** A list narrowed by `where` and `within`: its elements, which of them belong, and the window. */
-interface View {
-  list: readonly Record<string, unknown>[] | Unknown;
-  member: Member;
-  window: { start: string; end: string } | null;
-}
+/** trigger point injection (cpt) */
+const triggerPointInjection = new CodeSet(["20552", "20553"], [], []);
 
-const triggerPointInjection = new CodeSet(["20552", "20553"], [], []); // trigger point injection
-const ultrasoundGuidance = new CodeSet(["76942"], [], []); // ultrasound guidance for needle placement
+/** ultrasound guidance for needle placement (cpt) */
+const ultrasoundGuidance = new CodeSet(["76942"], [], []);
 
-/** `within 12mo`: the 12 months up to the date of service, both ends included. */
-function last12Months(c: Context) {
-  return c.cached(8, computeLast12Months);
-}
+// --- Windows
 
-function computeLast12Months(c: Context) {
-  return { start: windowStart(c.dos, 12, "mo"), end: c.dos };
-}
+/** `within 12mo`: the 12 months up to the date of service, both ends included */
+const last12Months = perCase(0, (c) => windowBack(c.dos, 12, "mo"));
 
-/** back pain, neck pain or myofascial pain syndrome */
-function qualifyingPain(c: Context): Tri {
-  return c.cached(0, computeQualifyingPain);
-}
+// --- Lets
 
-function computeQualifyingPain(c: Context): Tri {
-  return or(
-    fieldValue(c, "case", c.input, "low_back_pain", c.input.low_back_pain) as Tri,
-    fieldValue(c, "case", c.input, "upper_back_pain", c.input.upper_back_pain) as Tri,
-    fieldValue(c, "case", c.input, "neck_pain", c.input.neck_pain) as Tri,
-    fieldValue(
-      c,
-      "case",
-      c.input,
-      "myofascial_pain_syndrome",
-      c.input.myofascial_pain_syndrome,
-    ) as Tri,
-  );
-}
+/** qualifying_pain: back pain, neck pain or myofascial pain syndrome */
+const qualifyingPain = perCase(1, (c: Context): Tri =>
+  or(
+    read(c, c.input, Case.low_back_pain),
+    read(c, c.input, Case.upper_back_pain),
+    read(c, c.input, Case.neck_pain),
+    read(c, c.input, Case.myofascial_pain_syndrome),
+  ),
+);
 
-/** the pain has lasted at least 4 weeks (subacute or chronic) */
-function subacuteOrChronic(c: Context): Tri {
-  return c.cached(1, computeSubacuteOrChronic);
-}
+/** subacute_or_chronic: the pain has lasted at least 4 weeks (subacute or chronic) */
+const subacuteOrChronic = perCase(2, (c: Context): Tri =>
+  elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk"),
+);
 
-function computeSubacuteOrChronic(c: Context): Tri {
-  return compareElapsed(
-    since(fieldValue(c, "case", c.input, "pain_onset", c.input.pain_onset), c.dos),
-    ">=",
-    4,
-    "wk",
-  );
-}
-
-/** conservative treatment episodes */
-function conservativeTreatment(c: Context): View {
-  return c.cached(2, computeConservativeTreatment);
-}
-
-function computeConservativeTreatment(c: Context): View {
-  return {
-    list: list(c, "therapies"),
-    member: (therapy) =>
-      or(
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "pharmacotherapy"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "physical_therapy"),
-        compare(
-          "==",
-          fieldValue(c, "Therapy", therapy, "kind", therapy.kind),
-          "home_exercise_program",
-        ),
-        compare(
-          "==",
-          fieldValue(c, "Therapy", therapy, "kind", therapy.kind),
-          "occupational_therapy",
-        ),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "chiropractic"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "manipulation"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "rest"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "ice"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "heat"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "medical_device"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "tens"),
-      ),
-    window: null,
-  };
-}
-
-/** prior trigger point injections */
-function tpiHistory(c: Context): View {
-  return c.cached(3, computeTpiHistory);
-}
-
-function computeTpiHistory(c: Context): View {
-  return {
-    list: list(c, "procedures"),
-    member: (procedure) =>
-      inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), triggerPointInjection),
-    window: null,
-  };
-}
-
-/** prior diagnostic/stabilization trigger point injections */
-function stabilizationTpi(c: Context): View {
-  return c.cached(4, computeStabilizationTpi);
-}
-
-function computeStabilizationTpi(c: Context): View {
-  return {
-    list: tpiHistory(c).list,
-    member: (procedure) =>
+/** last_stabilization_tpi: the latest diagnostic/stabilization trigger point injection */
+const lastStabilizationTpi = perCase(3, (c: Context) =>
+  latest(
+    c,
+    list(c, Case.procedures),
+    (procedure) =>
       and(
-        tpiHistory(c).member(procedure),
-        compare(
-          "==",
-          fieldValue(c, "Procedure", procedure, "purpose", procedure.purpose),
-          "diagnostic",
-        ),
+        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
       ),
-    window: tpiHistory(c).window,
-  };
-}
+    Procedure.date,
+  ),
+);
 
-/** the latest diagnostic/stabilization trigger point injection */
-function lastStabilizationTpi(c: Context) {
-  return c.cached(5, computeLastStabilizationTpi);
-}
-
-function computeLastStabilizationTpi(c: Context) {
-  return pick("latest", stabilizationTpi(c).list, stabilizationTpi(c).member, (procedure) =>
-    fieldValue(c, "Procedure", procedure, "date", procedure.date),
-  );
-}
-
-/** prior therapeutic injections of the requested muscle */
-function therapeuticTpiSameMuscle(c: Context): View {
-  return c.cached(6, computeTherapeuticTpiSameMuscle);
-}
-
-function computeTherapeuticTpiSameMuscle(c: Context): View {
-  return {
-    list: tpiHistory(c).list,
-    member: (procedure) =>
+/** last_therapeutic_tpi_same_muscle: the preceding therapeutic injection of the requested muscle */
+const lastTherapeuticTpiSameMuscle = perItem(4, (c: Context) =>
+  latest(
+    c,
+    list(c, Case.procedures),
+    (procedure) =>
       and(
-        tpiHistory(c).member(procedure),
-        compare(
-          "==",
-          fieldValue(c, "Procedure", procedure, "purpose", procedure.purpose),
-          "therapeutic",
-        ),
-        compare(
-          "==",
-          fieldValue(c, "Procedure", procedure, "muscle", procedure.muscle),
-          fieldValue(c, "item", c.item, "muscle", c.item.muscle),
-        ),
+        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
+        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
       ),
-    window: tpiHistory(c).window,
-  };
-}
-
-/** the preceding therapeutic injection of the requested muscle */
-function lastTherapeuticTpiSameMuscle(c: Context) {
-  return c.cached(7, computeLastTherapeuticTpiSameMuscle);
-}
-
-function computeLastTherapeuticTpiSameMuscle(c: Context) {
-  return pick(
-    "latest",
-    therapeuticTpiSameMuscle(c).list,
-    therapeuticTpiSameMuscle(c).member,
-    (procedure) => fieldValue(c, "Procedure", procedure, "date", procedure.date),
-  );
-}
+    Procedure.date,
+  ),
+);
 
 // --- Rules
 
-// Rule tpi_stabilization: Diagnostic/stabilization trigger point injection [DSP.1]
+// Rule tpi_stabilization [DSP.1]: Diagnostic/stabilization trigger point injection
+
+/** Whether rule tpi_stabilization applies to the line item (its `when`). */
 function tpiStabilizationApplies(c: Context): Tri {
-  return and(
-    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), triggerPointInjection),
-    compare("==", fieldValue(c, "item", c.item, "purpose", c.item.purpose), "diagnostic"),
-  );
+  return equal(read(c, c.item, LineItem.purpose), "diagnostic");
 }
 
-// [DSP.1] back pain, neck pain or myofascial pain syndrome (trigger-point-injections.pol:64)
-function criterionDSP1Condition(c: Context): Tri {
-  return qualifyingPain(c);
-}
-
-// [DSP.1] the pain is subacute or chronic (trigger-point-injections.pol:67)
-function criterionDSP1Duration(c: Context): Tri {
-  return subacuteOrChronic(c);
-}
-
-// [DSP.1] conservative treatment was given (trigger-point-injections.pol:70)
-function criterionDSP1Conservative(c: Context): Tri {
-  return some(conservativeTreatment(c).list, conservativeTreatment(c).member);
-}
-
-// [DSP.1] the pain persisted despite the conservative treatment (trigger-point-injections.pol:73)
-function criterionDSP1Persists(c: Context): Tri {
-  return fieldValue(c, "case", c.input, "pain_persists", c.input.pain_persists) as Tri;
-}
-
-// [DSP.1] the injection is of anesthetic and/or corticosteroid (trigger-point-injections.pol:76)
-function criterionDSP1Agent(c: Context): Tri {
-  return compare("!=", fieldValue(c, "item", c.item, "injectate", c.item.injectate), "other_agent");
-}
-
-// [DSP.2] at most 3 stabilization sessions before this one (4 in all) (trigger-point-injections.pol:79)
-function criterionDSP2Sessions(c: Context): Tri {
-  return compare("<=", count(stabilizationTpi(c).list, stabilizationTpi(c).member), 3);
-}
-
-// [DSP.2] at least 1 week since the previous stabilization session (trigger-point-injections.pol:82)
-function criterionDSP2Interval(c: Context): Tri {
-  return or(
-    none(stabilizationTpi(c).list, stabilizationTpi(c).member),
-    compareElapsed(
-      since(field(c, "Procedure", lastStabilizationTpi(c), "date"), c.dos),
-      ">=",
-      1,
-      "wk",
+/** DSP1_conservative [DSP.1] require, line 70: conservative treatment was given: `some conservative_treatment` */
+function dsp1Conservative(c: Context): Tri {
+  return some(list(c, Case.therapies), (therapy) =>
+    or(
+      equal(read(c, therapy, Therapy.kind), "pharmacotherapy"),
+      equal(read(c, therapy, Therapy.kind), "physical_therapy"),
+      equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
+      equal(read(c, therapy, Therapy.kind), "occupational_therapy"),
+      equal(read(c, therapy, Therapy.kind), "chiropractic"),
+      equal(read(c, therapy, Therapy.kind), "manipulation"),
+      equal(read(c, therapy, Therapy.kind), "rest"),
+      equal(read(c, therapy, Therapy.kind), "ice"),
+      equal(read(c, therapy, Therapy.kind), "heat"),
+      equal(read(c, therapy, Therapy.kind), "medical_device"),
+      equal(read(c, therapy, Therapy.kind), "tens"),
     ),
   );
 }
 
-// Rule tpi_therapeutic: Therapeutic trigger point injection [TP.1]
-function tpiTherapeuticApplies(c: Context): Tri {
-  return and(
-    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), triggerPointInjection),
-    compare("==", fieldValue(c, "item", c.item, "purpose", c.item.purpose), "therapeutic"),
+/** DSP1_persists [DSP.1] require, line 73: the pain persisted despite the conservative treatment: `pain_persists` */
+function dsp1Persists(c: Context): Tri {
+  return truth(read(c, c.input, Case.pain_persists));
+}
+
+/** DSP1_agent [DSP.1] require, line 76: the injection is of anesthetic and/or corticosteroid: `item.injectate != other_agent` */
+function dsp1Agent(c: Context): Tri {
+  return notEqual(read(c, c.item, LineItem.injectate), "other_agent");
+}
+
+/** DSP2_sessions [DSP.2] require, line 79: at most 3 stabilization sessions before this one (4 in all): `count stabilization_tpi <= 3` */
+function dsp2Sessions(c: Context): Tri {
+  return atMost(
+    count(list(c, Case.procedures), (procedure) =>
+      and(
+        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
+      ),
+    ),
+    3,
   );
 }
 
-// [TP.1] a stabilization injection gave a beneficial clinical response (trigger-point-injections.pol:92)
-function criterionTP1Response(c: Context): Tri {
-  return some(stabilizationTpi(c).list, (procedure) =>
+/** DSP2_interval [DSP.2] require, line 82: at least 1 week since the previous stabilization session: `no stabilization_tpi or time since last_stabilization_tpi.date >= 1wk` */
+function dsp2Interval(c: Context): Tri {
+  return or(
+    none(list(c, Case.procedures), (procedure) =>
+      and(
+        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
+      ),
+    ),
+    elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
+  );
+}
+
+// Rule tpi_therapeutic [TP.1]: Therapeutic trigger point injection
+
+/** Whether rule tpi_therapeutic applies to the line item (its `when`). */
+function tpiTherapeuticApplies(c: Context): Tri {
+  return equal(read(c, c.item, LineItem.purpose), "therapeutic");
+}
+
+/** TP1_response [TP.1] require, line 92: a stabilization injection gave a beneficial clinical response: `some stabilization_tpi where relief > 0% or functional_improvement` */
+function tp1Response(c: Context): Tri {
+  return some(list(c, Case.procedures), (procedure) =>
     and(
-      stabilizationTpi(c).member(procedure),
+      inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+      equal(read(c, procedure, Procedure.purpose), "diagnostic"),
       or(
-        compare(">", fieldValue(c, "Procedure", procedure, "relief", procedure.relief), 0),
-        fieldValue(
-          c,
-          "Procedure",
-          procedure,
-          "functional_improvement",
-          procedure.functional_improvement,
-        ) as Tri,
+        greaterThan(read(c, procedure, Procedure.relief), 0),
+        read(c, procedure, Procedure.functional_improvement),
       ),
     ),
   );
 }
 
-// [TP.1.a] back pain, neck pain or myofascial pain syndrome (trigger-point-injections.pol:95)
-function criterionTP1aCondition(c: Context): Tri {
-  return qualifyingPain(c);
+/** TP1a_persists [TP.1.a] require, line 101: the pain persists: `pain_persists` */
+function tp1aPersists(c: Context): Tri {
+  return truth(read(c, c.input, Case.pain_persists));
 }
 
-// [TP.1.a] the pain is subacute or chronic (trigger-point-injections.pol:98)
-function criterionTP1aDuration(c: Context): Tri {
-  return subacuteOrChronic(c);
+/** TP1b_program [TP.1.b] require, line 104: the injections are part of an active treatment program: `active_treatment_program` */
+function tp1bProgram(c: Context): Tri {
+  return truth(read(c, c.input, Case.active_treatment_program));
 }
 
-// [TP.1.a] the pain persists (trigger-point-injections.pol:101)
-function criterionTP1aPersists(c: Context): Tri {
-  return fieldValue(c, "case", c.input, "pain_persists", c.input.pain_persists) as Tri;
+/** TP1_agent [TP.1] require, line 107: the injection is of anesthetic and/or corticosteroid: `item.injectate != other_agent` */
+function tp1Agent(c: Context): Tri {
+  return notEqual(read(c, c.item, LineItem.injectate), "other_agent");
 }
 
-// [TP.1.b] the injections are part of an active treatment program (trigger-point-injections.pol:104)
-function criterionTP1bProgram(c: Context): Tri {
-  return fieldValue(
-    c,
-    "case",
-    c.input,
-    "active_treatment_program",
-    c.input.active_treatment_program,
-  ) as Tri;
-}
-
-// [TP.1] the injection is of anesthetic and/or corticosteroid (trigger-point-injections.pol:107)
-function criterionTP1Agent(c: Context): Tri {
-  return compare("!=", fieldValue(c, "item", c.item, "injectate", c.item.injectate), "other_agent");
-}
-
-// [TP.2] at most 5 earlier therapeutic sessions of this muscle (6 in all) (trigger-point-injections.pol:110)
-function criterionTP2Sessions(c: Context): Tri {
-  return compare(
-    "<=",
-    count(therapeuticTpiSameMuscle(c).list, therapeuticTpiSameMuscle(c).member),
+/** TP2_sessions [TP.2] require, line 110: at most 5 earlier therapeutic sessions of this muscle (6 in all): `count therapeutic_tpi_same_muscle <= 5` */
+function tp2Sessions(c: Context): Tri {
+  return atMost(
+    count(list(c, Case.procedures), (procedure) =>
+      and(
+        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
+        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
+      ),
+    ),
     5,
   );
 }
 
-// [TP.2] at least 2 months since the preceding therapeutic session (trigger-point-injections.pol:113)
-function criterionTP2Interval(c: Context): Tri {
+/** TP2_interval [TP.2] require, line 113: at least 2 months since the preceding therapeutic session: `no therapeutic_tpi_same_muscle or time since last_therapeutic_tpi_same_muscle.date >= 2mo` */
+function tp2Interval(c: Context): Tri {
   return or(
-    none(therapeuticTpiSameMuscle(c).list, therapeuticTpiSameMuscle(c).member),
-    compareElapsed(
-      since(field(c, "Procedure", lastTherapeuticTpiSameMuscle(c), "date"), c.dos),
-      ">=",
-      2,
-      "mo",
-    ),
-  );
-}
-
-// [TP.2] the preceding therapeutic session gave more than 50% relief (trigger-point-injections.pol:116)
-function criterionTP2Relief(c: Context): Tri {
-  return or(
-    none(therapeuticTpiSameMuscle(c).list, therapeuticTpiSameMuscle(c).member),
-    compare(">", field(c, "Procedure", lastTherapeuticTpiSameMuscle(c), "relief"), 50),
-  );
-}
-
-// [TP.2] the preceding session's relief lasted at least 6 weeks (trigger-point-injections.pol:119)
-function criterionTP2ReliefDuration(c: Context): Tri {
-  return or(
-    none(therapeuticTpiSameMuscle(c).list, therapeuticTpiSameMuscle(c).member),
-    compare(">=", field(c, "Procedure", lastTherapeuticTpiSameMuscle(c), "relief_duration"), 42),
-  );
-}
-
-// Rule tpi_rolling_cap: Trigger point injections in a rolling 12 months [TP.3]
-function tpiRollingCapApplies(c: Context): Tri {
-  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), triggerPointInjection);
-}
-
-// [TP.3] 10 trigger point injections were already given in the last 12 months (trigger-point-injections.pol:129)
-function criterionTP3(c: Context): Tri {
-  return compare(
-    ">=",
-    count(tpiHistory(c).list, (procedure) =>
+    none(list(c, Case.procedures), (procedure) =>
       and(
-        tpiHistory(c).member(procedure),
-        inWindow(
-          fieldValue(c, "Procedure", procedure, "date", procedure.date),
-          last12Months(c).start,
-          last12Months(c).end,
-        ),
+        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
+        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
+      ),
+    ),
+    elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
+  );
+}
+
+/** TP2_relief [TP.2] require, line 116: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
+function tp2Relief(c: Context): Tri {
+  return or(
+    none(list(c, Case.procedures), (procedure) =>
+      and(
+        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
+        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
+      ),
+    ),
+    greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
+  );
+}
+
+/** TP2_relief_duration [TP.2] require, line 119: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
+function tp2ReliefDuration(c: Context): Tri {
+  return or(
+    none(list(c, Case.procedures), (procedure) =>
+      and(
+        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
+        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
+      ),
+    ),
+    atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
+  );
+}
+
+// Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
+
+/** TP3 [TP.3] deny, line 129: 10 trigger point injections were already given in the last 12 months: `count tpi_history within 12mo >= 10` */
+function tp3(c: Context): Tri {
+  return atLeast(
+    count(list(c, Case.procedures), (procedure) =>
+      and(
+        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
+        inWindow(read(c, procedure, Procedure.date), last12Months(c)),
       ),
     ),
     10,
   );
 }
 
-// Rule tpi_ultrasound: Ultrasound guidance for trigger point injections [US]
+// Rule tpi_ultrasound [US]: Ultrasound guidance for trigger point injections
+
+/** Whether rule tpi_ultrasound applies to the line item (its `when`). */
 function tpiUltrasoundApplies(c: Context): Tri {
-  return and(
-    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), ultrasoundGuidance),
-    some(c.otherItems, (item) =>
-      inCodes(fieldValue(c, "item", item, "code", item.code), triggerPointInjection),
-    ),
-  );
+  return some(c.otherItems, (item) => inCodes(read(c, item, LineItem.code), triggerPointInjection));
 }
 
-const rules: readonly RuleSpec[] = [
+// prettier-ignore
+const rules = [
   {
-    id: "tpi_stabilization",
-    title: "Diagnostic/stabilization trigger point injection",
-    citation: "DSP.1",
-    applies: tpiStabilizationApplies,
+    id: "tpi_stabilization", title: "Diagnostic/stabilization trigger point injection", citation: "DSP.1", codes: [triggerPointInjection], when: tpiStabilizationApplies,
     criteria: [
-      {
-        id: "DSP1_condition",
-        effect: "require",
-        citation: "DSP.1",
-        description: "back pain, neck pain or myofascial pain syndrome",
-        line: 64,
-        condition: criterionDSP1Condition,
-      },
-      {
-        id: "DSP1_duration",
-        effect: "require",
-        citation: "DSP.1",
-        description: "the pain is subacute or chronic",
-        line: 67,
-        condition: criterionDSP1Duration,
-      },
-      {
-        id: "DSP1_conservative",
-        effect: "require",
-        citation: "DSP.1",
-        description: "conservative treatment was given",
-        line: 70,
-        condition: criterionDSP1Conservative,
-      },
-      {
-        id: "DSP1_persists",
-        effect: "require",
-        citation: "DSP.1",
-        description: "the pain persisted despite the conservative treatment",
-        line: 73,
-        condition: criterionDSP1Persists,
-      },
-      {
-        id: "DSP1_agent",
-        effect: "require",
-        citation: "DSP.1",
-        description: "the injection is of anesthetic and/or corticosteroid",
-        line: 76,
-        condition: criterionDSP1Agent,
-      },
-      {
-        id: "DSP2_sessions",
-        effect: "require",
-        citation: "DSP.2",
-        description: "at most 3 stabilization sessions before this one (4 in all)",
-        line: 79,
-        condition: criterionDSP2Sessions,
-      },
-      {
-        id: "DSP2_interval",
-        effect: "require",
-        citation: "DSP.2",
-        description: "at least 1 week since the previous stabilization session",
-        line: 82,
-        condition: criterionDSP2Interval,
-      },
+      { id: "DSP1_condition", effect: "require", citation: "DSP.1", line: 64, condition: qualifyingPain, description: "back pain, neck pain or myofascial pain syndrome" },
+      { id: "DSP1_duration", effect: "require", citation: "DSP.1", line: 67, condition: subacuteOrChronic, description: "the pain is subacute or chronic" },
+      { id: "DSP1_conservative", effect: "require", citation: "DSP.1", line: 70, condition: dsp1Conservative, description: "conservative treatment was given" },
+      { id: "DSP1_persists", effect: "require", citation: "DSP.1", line: 73, condition: dsp1Persists, description: "the pain persisted despite the conservative treatment" },
+      { id: "DSP1_agent", effect: "require", citation: "DSP.1", line: 76, condition: dsp1Agent, description: "the injection is of anesthetic and/or corticosteroid" },
+      { id: "DSP2_sessions", effect: "require", citation: "DSP.2", line: 79, condition: dsp2Sessions, description: "at most 3 stabilization sessions before this one (4 in all)" },
+      { id: "DSP2_interval", effect: "require", citation: "DSP.2", line: 82, condition: dsp2Interval, description: "at least 1 week since the previous stabilization session" },
     ],
   },
   {
-    id: "tpi_therapeutic",
-    title: "Therapeutic trigger point injection",
-    citation: "TP.1",
-    applies: tpiTherapeuticApplies,
+    id: "tpi_therapeutic", title: "Therapeutic trigger point injection", citation: "TP.1", codes: [triggerPointInjection], when: tpiTherapeuticApplies,
     criteria: [
-      {
-        id: "TP1_response",
-        effect: "require",
-        citation: "TP.1",
-        description: "a stabilization injection gave a beneficial clinical response",
-        line: 92,
-        condition: criterionTP1Response,
-      },
-      {
-        id: "TP1a_condition",
-        effect: "require",
-        citation: "TP.1.a",
-        description: "back pain, neck pain or myofascial pain syndrome",
-        line: 95,
-        condition: criterionTP1aCondition,
-      },
-      {
-        id: "TP1a_duration",
-        effect: "require",
-        citation: "TP.1.a",
-        description: "the pain is subacute or chronic",
-        line: 98,
-        condition: criterionTP1aDuration,
-      },
-      {
-        id: "TP1a_persists",
-        effect: "require",
-        citation: "TP.1.a",
-        description: "the pain persists",
-        line: 101,
-        condition: criterionTP1aPersists,
-      },
-      {
-        id: "TP1b_program",
-        effect: "require",
-        citation: "TP.1.b",
-        description: "the injections are part of an active treatment program",
-        line: 104,
-        condition: criterionTP1bProgram,
-      },
-      {
-        id: "TP1_agent",
-        effect: "require",
-        citation: "TP.1",
-        description: "the injection is of anesthetic and/or corticosteroid",
-        line: 107,
-        condition: criterionTP1Agent,
-      },
-      {
-        id: "TP2_sessions",
-        effect: "require",
-        citation: "TP.2",
-        description: "at most 5 earlier therapeutic sessions of this muscle (6 in all)",
-        line: 110,
-        condition: criterionTP2Sessions,
-      },
-      {
-        id: "TP2_interval",
-        effect: "require",
-        citation: "TP.2",
-        description: "at least 2 months since the preceding therapeutic session",
-        line: 113,
-        condition: criterionTP2Interval,
-      },
-      {
-        id: "TP2_relief",
-        effect: "require",
-        citation: "TP.2",
-        description: "the preceding therapeutic session gave more than 50% relief",
-        line: 116,
-        condition: criterionTP2Relief,
-      },
-      {
-        id: "TP2_relief_duration",
-        effect: "require",
-        citation: "TP.2",
-        description: "the preceding session's relief lasted at least 6 weeks",
-        line: 119,
-        condition: criterionTP2ReliefDuration,
-      },
+      { id: "TP1_response", effect: "require", citation: "TP.1", line: 92, condition: tp1Response, description: "a stabilization injection gave a beneficial clinical response" },
+      { id: "TP1a_condition", effect: "require", citation: "TP.1.a", line: 95, condition: qualifyingPain, description: "back pain, neck pain or myofascial pain syndrome" },
+      { id: "TP1a_duration", effect: "require", citation: "TP.1.a", line: 98, condition: subacuteOrChronic, description: "the pain is subacute or chronic" },
+      { id: "TP1a_persists", effect: "require", citation: "TP.1.a", line: 101, condition: tp1aPersists, description: "the pain persists" },
+      { id: "TP1b_program", effect: "require", citation: "TP.1.b", line: 104, condition: tp1bProgram, description: "the injections are part of an active treatment program" },
+      { id: "TP1_agent", effect: "require", citation: "TP.1", line: 107, condition: tp1Agent, description: "the injection is of anesthetic and/or corticosteroid" },
+      { id: "TP2_sessions", effect: "require", citation: "TP.2", line: 110, condition: tp2Sessions, description: "at most 5 earlier therapeutic sessions of this muscle (6 in all)" },
+      { id: "TP2_interval", effect: "require", citation: "TP.2", line: 113, condition: tp2Interval, description: "at least 2 months since the preceding therapeutic session" },
+      { id: "TP2_relief", effect: "require", citation: "TP.2", line: 116, condition: tp2Relief, description: "the preceding therapeutic session gave more than 50% relief" },
+      { id: "TP2_relief_duration", effect: "require", citation: "TP.2", line: 119, condition: tp2ReliefDuration, description: "the preceding session's relief lasted at least 6 weeks" },
     ],
   },
   {
-    id: "tpi_rolling_cap",
-    title: "Trigger point injections in a rolling 12 months",
-    citation: "TP.3",
-    applies: tpiRollingCapApplies,
+    id: "tpi_rolling_cap", title: "Trigger point injections in a rolling 12 months", citation: "TP.3", codes: [triggerPointInjection],
     criteria: [
-      {
-        id: "TP3",
-        effect: "deny",
-        citation: "TP.3",
-        description: "10 trigger point injections were already given in the last 12 months",
-        line: 129,
-        condition: criterionTP3,
-      },
+      { id: "TP3", effect: "deny", citation: "TP.3", line: 129, condition: tp3, description: "10 trigger point injections were already given in the last 12 months" },
     ],
   },
   {
-    id: "tpi_ultrasound",
-    title: "Ultrasound guidance for trigger point injections",
-    citation: "US",
-    applies: tpiUltrasoundApplies,
+    id: "tpi_ultrasound", title: "Ultrasound guidance for trigger point injections", citation: "US", codes: [ultrasoundGuidance], when: tpiUltrasoundApplies,
     criteria: [
-      {
-        id: "US",
-        effect: "not_covered",
-        citation: "US",
-        description: "ultrasound guidance for trigger point injections is not covered",
-        line: 135,
-      },
+      { id: "US", effect: "not_covered", citation: "US", line: 135, description: "ultrasound guidance for trigger point injections is not covered" },
     ],
   },
-];
+] as const satisfies readonly RuleSpec[];
+
+export type RuleId = (typeof rules)[number]["id"];
+export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
 
-/** The determination for a case that already passed `validate` (or was built as a typed `Case`). */
-export function evaluate(input: Case, options?: EvaluateOptions): Determination {
-  // The runtime reads the case as plain JSON, field by field.
-  return determine(policy, schema, rules, input as unknown as Record<string, unknown>, options);
-}
-
-/** The outcome of each line item, in order: `evaluate(input).items.map((i) => i.outcome)`, computed
- *  without reasons, missing documentation or trace, stopping at the first criterion that settles it. */
-export function decide(input: Case): Outcome[] {
-  return decideOutcomes(policy, schema, rules, input as unknown as Record<string, unknown>);
-}
-
-/** Check untrusted JSON against the schema: the typed case, or every error with its path. */
-export function validate(json: unknown): Validation<Case> {
-  return validateCase(json, schema) as Validation<Case>;
-}
-
-/** Validate untrusted JSON, then evaluate it. */
-export function evaluateJson(
-  json: unknown,
-  options?: EvaluateOptions,
-): { ok: true; determination: Determination } | { ok: false; errors: CaseError[] } {
-  const validation = validateCase(json, schema);
-  if (!validation.ok) return { ok: false, errors: validation.errors };
-  return { ok: true, determination: determine(policy, schema, rules, validation.value, options) };
-}
+export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(
+  policy,
+  schema,
+  rules,
+);

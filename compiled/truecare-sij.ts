@@ -3,196 +3,46 @@
 
 import {
   and,
+  atLeast,
+  atMost,
   between,
   CodeSet,
-  compare,
-  compareElapsed,
+  type Context,
   count,
-  coverage,
-  decideOutcomes,
-  determine,
-  field,
-  fieldValue,
+  coverageOf,
+  earliest,
+  elapsedAtLeast,
+  equal,
+  evaluators,
   inCodes,
   inWindow,
+  latest,
   list,
   none,
   not,
+  notEqual,
   or,
   overlapsWindow,
-  pick,
+  perCase,
+  perItem,
+  type PolicyInfo,
+  read,
+  requireRuntime,
+  type RuleSpec,
   since,
   some,
-  validateCase,
-  windowStart,
-} from "./runtime.js";
-import type {
-  CaseError,
-  Context,
-  Determination,
-  EvaluateOptions,
-  Member,
-  Outcome,
-  PolicyInfo,
-  RuleSpec,
-  SchemaDescriptor,
-  Tri,
-  Unknown,
-  Validation,
-} from "./runtime.js";
+  type Tri,
+  truth,
+  windowBack,
+} from "@pol/runtime";
+import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-// --- Case types
+requireRuntime("0.2.0", "truecare.sij");
 
-/** A fixed length of time: days or weeks, e.g. `42d`, `6wk`. */
-export type Duration = `${number}d` | `${number}wk`;
+export type { Case } from "./spine.schema.js";
+export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
 
-/** side of the body */
-export type Side = "left" | "right" | "bilateral";
-
-/** purpose of an injection */
-export type Purpose = "diagnostic" | "therapeutic";
-
-/** kind of conservative therapy */
-export type TherapyKind =
-  | "physical_therapy"
-  | "occupational_therapy"
-  | "home_exercise_program"
-  | "chiropractic"
-  | "manipulation"
-  | "rest"
-  | "ice"
-  | "heat"
-  | "medical_device"
-  | "tens"
-  | "pharmacotherapy"
-  | "pain_management";
-
-/** medication injected */
-export type Injectate =
-  "local_anesthetic" | "corticosteroid" | "anesthetic_and_corticosteroid" | "other_agent";
-
-/** kind of anesthesia care */
-export type AnesthesiaKind = "monitored_anesthesia_care" | "general_anesthesia";
-
-/** case */
-export interface Case {
-  /** date of service */
-  date_of_service: string;
-  /** requested line items */
-  items: LineItem[];
-  /** date the pain began */
-  pain_onset?: string | null;
-  /** whether low back pain is documented */
-  low_back_pain?: boolean | null;
-  /** whether lower extremity (buttock, hip or leg) pain is documented */
-  lower_extremity_pain?: boolean | null;
-  /** whether thoracic (mid or upper) back pain is documented */
-  upper_back_pain?: boolean | null;
-  /** whether neck pain is documented */
-  neck_pain?: boolean | null;
-  /** whether a diagnosis of myofascial pain syndrome is documented */
-  myofascial_pain_syndrome?: boolean | null;
-  /** whether the pain is radicular (follows a nerve root) or somatic */
-  radicular_pain?: boolean | null;
-  /** examination finding of pain and tenderness over the sacroiliac joint region */
-  sij_tenderness?: boolean | null;
-  /** number of positive SIJ provocation tests (distraction, compression, thigh thrust, FABER...) */
-  provocation_tests_positive?: number | null;
-  /** documentation that active conservative therapy is contraindicated */
-  active_therapy_contraindicated?: boolean | null;
-  /** current documentation that the pain persists */
-  pain_persists?: boolean | null;
-  /** documentation that the pain returned after the prior injection */
-  return_of_pain?: boolean | null;
-  /** documentation that function deteriorated after the prior injection */
-  functional_deterioration?: boolean | null;
-  /** plan of conservative therapy to continue alongside the requested injection */
-  conservative_therapy_planned?: boolean | null;
-  /** the active treatment program (pain management, therapy, home exercise) with the injections */
-  active_treatment_program?: boolean | null;
-  /** whether the member has an indwelling spinal cord stimulator or pain pump */
-  implanted_device?: boolean | null;
-  /** device interrogation report for the implanted spinal cord stimulator or pain pump */
-  device_interrogation_report?: boolean | null;
-  /** prior interventional pain procedures */
-  procedures?: Procedure[] | null;
-  /** conservative therapy episodes */
-  therapies?: Therapy[] | null;
-}
-
-/** requested line item */
-export interface LineItem {
-  /** requested procedure code */
-  code: string;
-  /** side(s) to be treated by the requested procedure */
-  side?: Side | null;
-  /** site of the requested procedure (joint, spinal level or region) */
-  site?: string | null;
-  /** whether the requested injection is diagnostic (or stabilization) or therapeutic */
-  purpose?: Purpose | null;
-  /** ICD-10 diagnosis the requested procedure is to treat */
-  diagnosis?: string | null;
-  /** muscle to be injected by the requested trigger point injection */
-  muscle?: string | null;
-  /** medication to be injected */
-  injectate?: Injectate | null;
-  /** whether the requested ablation uses a cooled radiofrequency probe */
-  cooled?: boolean | null;
-  /** whether the requested anesthesia service is monitored anesthesia care or general anesthesia */
-  anesthesia?: AnesthesiaKind | null;
-}
-
-/** prior procedure */
-export interface Procedure {
-  /** procedure code of the prior procedure */
-  code?: string | null;
-  /** date the prior procedure was performed */
-  date?: string | null;
-  /** side treated by the prior procedure */
-  side?: Side | null;
-  /** site of the prior procedure (joint, spinal level or region) */
-  site?: string | null;
-  /** whether the prior injection was diagnostic (or stabilization) or therapeutic */
-  purpose?: Purpose | null;
-  /** muscle injected at the prior trigger point injection */
-  muscle?: string | null;
-  /** percent pain relief reported after the prior procedure */
-  relief?: number | null;
-  /** how long the pain relief after the prior procedure lasted */
-  relief_duration?: Duration | null;
-  /** date the pain returned after the prior procedure */
-  pain_returned?: string | null;
-  /** whether function or activity tolerance improved after the prior procedure */
-  functional_improvement?: boolean | null;
-  /** pain score (0-10) before the prior procedure */
-  pain_before?: number | null;
-  /** pain score (0-10) after the prior procedure */
-  pain_after?: number | null;
-}
-
-/** conservative therapy episode */
-export interface Therapy {
-  /** kind of conservative therapy given */
-  kind?: TherapyKind | null;
-  /** start date of the conservative therapy */
-  start?: string | null;
-  /** end date of the conservative therapy */
-  end?: string | null;
-  /** whether a physician supervised the home exercise program */
-  physician_supervised?: boolean | null;
-  /** exercise prescription or plan for the home exercise program */
-  exercise_prescription?: boolean | null;
-  /** follow-up note in the medical record after the home exercise program was completed */
-  follow_up_documented?: boolean | null;
-  /** a documented physical reason the therapy could not be completed (pain, intolerance) */
-  stopped_for_physical_reason?: boolean | null;
-  /** TENS use, frequency and duration as recorded in the medical record */
-  tens_use_documented?: boolean | null;
-}
-
-// --- Policy data
-
-export const policy: PolicyInfo = {
+export const policy = {
   id: "truecare.sij",
   title: "Sacroiliac joint procedures",
   payer: "TrueCare",
@@ -201,225 +51,17 @@ export const policy: PolicyInfo = {
   effective: "2025-07-01",
   source: "policies/truecare/sacroiliac-joint-procedures.pol",
   sourceHash: "ae0ee105e947dca1242e8e63b39ad01fb0eedef015879696ce1ba02c6976efa1",
-};
+} as const satisfies PolicyInfo;
 
-export const schema: SchemaDescriptor = {
-  records: {
-    Procedure: {
-      label: "prior procedure",
-      fields: {
-        code: { type: "code", label: "procedure code of the prior procedure" },
-        date: { type: "date", label: "date the prior procedure was performed" },
-        side: {
-          type: { enum: ["left", "right", "bilateral"] },
-          label: "side treated by the prior procedure",
-        },
-        site: {
-          type: "text",
-          label: "site of the prior procedure (joint, spinal level or region)",
-        },
-        purpose: {
-          type: { enum: ["diagnostic", "therapeutic"] },
-          label: "whether the prior injection was diagnostic (or stabilization) or therapeutic",
-        },
-        muscle: { type: "text", label: "muscle injected at the prior trigger point injection" },
-        relief: {
-          type: "percent",
-          label: "percent pain relief reported after the prior procedure",
-        },
-        relief_duration: {
-          type: "duration",
-          label: "how long the pain relief after the prior procedure lasted",
-        },
-        pain_returned: { type: "date", label: "date the pain returned after the prior procedure" },
-        functional_improvement: {
-          type: "bool",
-          label: "whether function or activity tolerance improved after the prior procedure",
-        },
-        pain_before: { type: "number", label: "pain score (0-10) before the prior procedure" },
-        pain_after: { type: "number", label: "pain score (0-10) after the prior procedure" },
-        score_relief: {
-          type: "percent",
-          label: "pain scores before and after the prior procedure",
-          computed: true,
-        },
-      },
-      dated: { start: "date" },
-    },
-    Therapy: {
-      label: "conservative therapy episode",
-      fields: {
-        kind: {
-          type: {
-            enum: [
-              "physical_therapy",
-              "occupational_therapy",
-              "home_exercise_program",
-              "chiropractic",
-              "manipulation",
-              "rest",
-              "ice",
-              "heat",
-              "medical_device",
-              "tens",
-              "pharmacotherapy",
-              "pain_management",
-            ],
-          },
-          label: "kind of conservative therapy given",
-        },
-        start: { type: "date", label: "start date of the conservative therapy" },
-        end: { type: "date", label: "end date of the conservative therapy" },
-        physician_supervised: {
-          type: "bool",
-          label: "whether a physician supervised the home exercise program",
-        },
-        exercise_prescription: {
-          type: "bool",
-          label: "exercise prescription or plan for the home exercise program",
-        },
-        follow_up_documented: {
-          type: "bool",
-          label:
-            "follow-up note in the medical record after the home exercise program was completed",
-        },
-        stopped_for_physical_reason: {
-          type: "bool",
-          label:
-            "a documented physical reason the therapy could not be completed (pain, intolerance)",
-        },
-        tens_use_documented: {
-          type: "bool",
-          label: "TENS use, frequency and duration as recorded in the medical record",
-        },
-      },
-      dated: { start: "start", end: "end" },
-    },
-    case: {
-      label: "case",
-      fields: {
-        date_of_service: { type: "date", label: "date of service" },
-        items: { type: { list: "item" }, label: "requested line items" },
-        pain_onset: { type: "date", label: "date the pain began" },
-        low_back_pain: { type: "bool", label: "whether low back pain is documented" },
-        lower_extremity_pain: {
-          type: "bool",
-          label: "whether lower extremity (buttock, hip or leg) pain is documented",
-        },
-        upper_back_pain: {
-          type: "bool",
-          label: "whether thoracic (mid or upper) back pain is documented",
-        },
-        neck_pain: { type: "bool", label: "whether neck pain is documented" },
-        myofascial_pain_syndrome: {
-          type: "bool",
-          label: "whether a diagnosis of myofascial pain syndrome is documented",
-        },
-        radicular_pain: {
-          type: "bool",
-          label: "whether the pain is radicular (follows a nerve root) or somatic",
-        },
-        sij_tenderness: {
-          type: "bool",
-          label: "examination finding of pain and tenderness over the sacroiliac joint region",
-        },
-        provocation_tests_positive: {
-          type: "number",
-          label:
-            "number of positive SIJ provocation tests (distraction, compression, thigh thrust, FABER...)",
-        },
-        active_therapy_contraindicated: {
-          type: "bool",
-          label: "documentation that active conservative therapy is contraindicated",
-        },
-        pain_persists: { type: "bool", label: "current documentation that the pain persists" },
-        return_of_pain: {
-          type: "bool",
-          label: "documentation that the pain returned after the prior injection",
-        },
-        functional_deterioration: {
-          type: "bool",
-          label: "documentation that function deteriorated after the prior injection",
-        },
-        conservative_therapy_planned: {
-          type: "bool",
-          label: "plan of conservative therapy to continue alongside the requested injection",
-        },
-        active_treatment_program: {
-          type: "bool",
-          label:
-            "the active treatment program (pain management, therapy, home exercise) with the injections",
-        },
-        implanted_device: {
-          type: "bool",
-          label: "whether the member has an indwelling spinal cord stimulator or pain pump",
-        },
-        device_interrogation_report: {
-          type: "bool",
-          label:
-            "device interrogation report for the implanted spinal cord stimulator or pain pump",
-        },
-        procedures: { type: { list: "Procedure" }, label: "prior interventional pain procedures" },
-        therapies: { type: { list: "Therapy" }, label: "conservative therapy episodes" },
-      },
-    },
-    item: {
-      label: "requested line item",
-      fields: {
-        code: { type: "code", label: "requested procedure code" },
-        side: {
-          type: { enum: ["left", "right", "bilateral"] },
-          label: "side(s) to be treated by the requested procedure",
-        },
-        site: {
-          type: "text",
-          label: "site of the requested procedure (joint, spinal level or region)",
-        },
-        purpose: {
-          type: { enum: ["diagnostic", "therapeutic"] },
-          label: "whether the requested injection is diagnostic (or stabilization) or therapeutic",
-        },
-        diagnosis: { type: "code", label: "ICD-10 diagnosis the requested procedure is to treat" },
-        muscle: {
-          type: "text",
-          label: "muscle to be injected by the requested trigger point injection",
-        },
-        injectate: {
-          type: {
-            enum: [
-              "local_anesthetic",
-              "corticosteroid",
-              "anesthetic_and_corticosteroid",
-              "other_agent",
-            ],
-          },
-          label: "medication to be injected",
-        },
-        cooled: {
-          type: "bool",
-          label: "whether the requested ablation uses a cooled radiofrequency probe",
-        },
-        anesthesia: {
-          type: { enum: ["monitored_anesthesia_care", "general_anesthesia"] },
-          label:
-            "whether the requested anesthesia service is monitored anesthesia care or general anesthesia",
-        },
-      },
-    },
-  },
-};
+// --- Code sets
 
-/** A list narrowed by `where` and `within`: its elements, which of them belong, and the window. */
-interface View {
-  list: readonly Record<string, unknown>[] | Unknown;
-  member: Member;
-  window: { start: string; end: string } | null;
-}
+/** sacroiliac joint injection (cpt) */
+const sijInjection = new CodeSet(["27096", "64451", "G0260"], [], []);
 
-const sijInjection = new CodeSet(["27096", "64451", "G0260"], [], []); // sacroiliac joint injection
-const sijJointInjection = new CodeSet(["27096"], [], []); // SIJ injection with imaging (27096)
-const sijNerveBlock = new CodeSet(["64451"], [], []); // injection of the nerves innervating the SIJ (64451)
-const sijRfa = new CodeSet(["64625"], [], []); // radiofrequency ablation of the nerves innervating the SIJ
+/** radiofrequency ablation of the nerves innervating the SIJ (cpt) */
+const sijRfa = new CodeSet(["64625"], [], []);
+
+/** neural blockade (nerve block or spinal injection) (cpt) */
 const neuralBlockade = new CodeSet(
   ["27096", "64451", "G0260", "64454"],
   [],
@@ -432,706 +74,343 @@ const neuralBlockade = new CodeSet(
     ["64490", "64495"],
     ["64505", "64530"],
   ],
-); // neural blockade (nerve block or spinal injection)
-const imageGuidance = new CodeSet(["77002", "77003", "77012", "77021", "76942", "73542"], [], []); // image guidance for the injection
-const contrastAgent = new CodeSet([], [], [["Q9958", "Q9967"]]); // contrast material
-const moderateSedation = new CodeSet([], [], [["99151", "99157"]]); // moderate (conscious) sedation
-const injectionAnesthesia = new CodeSet(["01937", "01938", "01991", "01992"], [], []); // anesthesia for a spinal or nerve block injection
-const herpesZoster = new CodeSet([], ["B02"], []); // herpes zoster
+);
 
-/** `within 6mo`: the 6 months up to the date of service, both ends included. */
-function last6Months(c: Context) {
-  return c.cached(22, computeLast6Months);
-}
+/** herpes zoster (icd10) */
+const herpesZoster = new CodeSet([], ["B02"], []);
 
-function computeLast6Months(c: Context) {
-  return { start: windowStart(c.dos, 6, "mo"), end: c.dos };
-}
+/** injection of the nerves innervating the SIJ (64451) (cpt) */
+const sijNerveBlock = new CodeSet(["64451"], [], []);
 
-/** `within 36mo`: the 36 months up to the date of service, both ends included. */
-function last36Months(c: Context) {
-  return c.cached(23, computeLast36Months);
-}
+/** SIJ injection with imaging (27096) (cpt) */
+const sijJointInjection = new CodeSet(["27096"], [], []);
 
-function computeLast36Months(c: Context) {
-  return { start: windowStart(c.dos, 36, "mo"), end: c.dos };
-}
+/** image guidance for the injection (cpt) */
+const imageGuidance = new CodeSet(["77002", "77003", "77012", "77021", "76942", "73542"], [], []);
 
-/** `within 6d`: the 6 days up to the date of service, both ends included. */
-function last6Days(c: Context) {
-  return c.cached(24, computeLast6Days);
-}
+/** contrast material (hcpcs) */
+const contrastAgent = new CodeSet([], [], [["Q9958", "Q9967"]]);
 
-function computeLast6Days(c: Context) {
-  return { start: windowStart(c.dos, 6, "d"), end: c.dos };
-}
+/** moderate (conscious) sedation (cpt) */
+const moderateSedation = new CodeSet([], [], [["99151", "99157"]]);
 
-/** `within 12mo`: the 12 months up to the date of service, both ends included. */
-function last12Months(c: Context) {
-  return c.cached(25, computeLast12Months);
-}
+/** anesthesia for a spinal or nerve block injection (cpt) */
+const injectionAnesthesia = new CodeSet(["01937", "01938", "01991", "01992"], [], []);
 
-function computeLast12Months(c: Context) {
-  return { start: windowStart(c.dos, 12, "mo"), end: c.dos };
-}
+// --- Windows
 
-/** active conservative therapy episodes [C.ACTIVE] */
-function activeTherapy(c: Context): View {
-  return c.cached(0, computeActiveTherapy);
-}
+/** `within 6mo`: the 6 months up to the date of service, both ends included */
+const last6Months = perCase(0, (c) => windowBack(c.dos, 6, "mo"));
 
-function computeActiveTherapy(c: Context): View {
-  return {
-    list: list(c, "therapies"),
-    member: (therapy) =>
-      or(
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "physical_therapy"),
-        compare(
-          "==",
-          fieldValue(c, "Therapy", therapy, "kind", therapy.kind),
-          "occupational_therapy",
-        ),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "chiropractic"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "manipulation"),
-        and(
-          compare(
-            "==",
-            fieldValue(c, "Therapy", therapy, "kind", therapy.kind),
-            "home_exercise_program",
-          ),
-          fieldValue(
-            c,
-            "Therapy",
-            therapy,
-            "physician_supervised",
-            therapy.physician_supervised,
-          ) as Tri,
-          fieldValue(
-            c,
-            "Therapy",
-            therapy,
-            "exercise_prescription",
-            therapy.exercise_prescription,
-          ) as Tri,
-          or(
-            and(
-              fieldValue(
-                c,
-                "Therapy",
-                therapy,
-                "follow_up_documented",
-                therapy.follow_up_documented,
-              ) as Tri,
-              compareElapsed(
-                between(
-                  fieldValue(c, "Therapy", therapy, "start", therapy.start),
-                  fieldValue(c, "Therapy", therapy, "end", therapy.end),
-                ),
-                ">=",
-                6,
-                "wk",
-              ),
-            ),
-            fieldValue(
-              c,
-              "Therapy",
-              therapy,
-              "stopped_for_physical_reason",
-              therapy.stopped_for_physical_reason,
-            ) as Tri,
-          ),
-        ),
-      ),
-    window: null,
-  };
-}
+/** `within 36mo`: the 36 months up to the date of service, both ends included */
+const last36Months = perCase(1, (c) => windowBack(c.dos, 36, "mo"));
 
-/** inactive conservative therapy episodes [C.INACTIVE] */
-function inactiveTherapy(c: Context): View {
-  return c.cached(1, computeInactiveTherapy);
-}
+/** `within 12mo`: the 12 months up to the date of service, both ends included */
+const last12Months = perCase(2, (c) => windowBack(c.dos, 12, "mo"));
 
-function computeInactiveTherapy(c: Context): View {
-  return {
-    list: list(c, "therapies"),
-    member: (therapy) =>
-      or(
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "rest"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "ice"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "heat"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "medical_device"),
-        compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "pharmacotherapy"),
-        and(
-          compare("==", fieldValue(c, "Therapy", therapy, "kind", therapy.kind), "tens"),
-          fieldValue(
-            c,
-            "Therapy",
-            therapy,
-            "tens_use_documented",
-            therapy.tens_use_documented,
-          ) as Tri,
-        ),
-      ),
-    window: null,
-  };
-}
+/** `within 6d`: the 6 days up to the date of service, both ends included */
+const last6Days = perCase(3, (c) => windowBack(c.dos, 6, "d"));
 
-/** 6 weeks of active therapy in 6 months, or unable to complete it */
-function activeTherapyFailed(c: Context): Tri {
-  return c.cached(2, computeActiveTherapyFailed);
-}
+// --- Lets
 
-function computeActiveTherapyFailed(c: Context): Tri {
-  return or(
-    compare(
-      ">=",
-      coverage(
-        activeTherapy(c).list,
+/** active_therapy_failed: 6 weeks of active therapy in 6 months, or unable to complete it */
+const activeTherapyFailed = perCase(4, (c: Context): Tri =>
+  or(
+    atLeast(
+      coverageOf(
+        c,
+        list(c, Case.therapies),
         (therapy) =>
           and(
-            activeTherapy(c).member(therapy),
+            or(
+              equal(read(c, therapy, Therapy.kind), "physical_therapy"),
+              equal(read(c, therapy, Therapy.kind), "occupational_therapy"),
+              equal(read(c, therapy, Therapy.kind), "chiropractic"),
+              equal(read(c, therapy, Therapy.kind), "manipulation"),
+              and(
+                equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
+                read(c, therapy, Therapy.physician_supervised),
+                read(c, therapy, Therapy.exercise_prescription),
+                or(
+                  and(
+                    read(c, therapy, Therapy.follow_up_documented),
+                    elapsedAtLeast(
+                      between(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end)),
+                      6,
+                      "wk",
+                    ),
+                  ),
+                  read(c, therapy, Therapy.stopped_for_physical_reason),
+                ),
+              ),
+            ),
             overlapsWindow(
-              fieldValue(c, "Therapy", therapy, "start", therapy.start),
-              fieldValue(c, "Therapy", therapy, "end", therapy.end),
-              last6Months(c).start,
-              last6Months(c).end,
+              read(c, therapy, Therapy.start),
+              read(c, therapy, Therapy.end),
+              last6Months(c),
             ),
           ),
-        (therapy) => fieldValue(c, "Therapy", therapy, "start", therapy.start),
-        (therapy) => fieldValue(c, "Therapy", therapy, "end", therapy.end),
+        Therapy.start,
+        Therapy.end,
         last6Months(c),
       ),
       42,
     ),
-    some(activeTherapy(c).list, (therapy) =>
+    some(list(c, Case.therapies), (therapy) =>
       and(
-        activeTherapy(c).member(therapy),
-        fieldValue(
-          c,
-          "Therapy",
-          therapy,
-          "stopped_for_physical_reason",
-          therapy.stopped_for_physical_reason,
-        ) as Tri,
-      ),
-    ),
-    fieldValue(
-      c,
-      "case",
-      c.input,
-      "active_therapy_contraindicated",
-      c.input.active_therapy_contraindicated,
-    ) as Tri,
-  );
-}
-
-/** 6 weeks of inactive therapy in 6 months */
-function inactiveTherapyFailed(c: Context): Tri {
-  return c.cached(3, computeInactiveTherapyFailed);
-}
-
-function computeInactiveTherapyFailed(c: Context): Tri {
-  return compare(
-    ">=",
-    coverage(
-      inactiveTherapy(c).list,
-      (therapy) =>
-        and(
-          inactiveTherapy(c).member(therapy),
-          overlapsWindow(
-            fieldValue(c, "Therapy", therapy, "start", therapy.start),
-            fieldValue(c, "Therapy", therapy, "end", therapy.end),
-            last6Months(c).start,
-            last6Months(c).end,
+        or(
+          equal(read(c, therapy, Therapy.kind), "physical_therapy"),
+          equal(read(c, therapy, Therapy.kind), "occupational_therapy"),
+          equal(read(c, therapy, Therapy.kind), "chiropractic"),
+          equal(read(c, therapy, Therapy.kind), "manipulation"),
+          and(
+            equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
+            read(c, therapy, Therapy.physician_supervised),
+            read(c, therapy, Therapy.exercise_prescription),
+            or(
+              and(
+                read(c, therapy, Therapy.follow_up_documented),
+                elapsedAtLeast(
+                  between(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end)),
+                  6,
+                  "wk",
+                ),
+              ),
+              read(c, therapy, Therapy.stopped_for_physical_reason),
+            ),
           ),
         ),
-      (therapy) => fieldValue(c, "Therapy", therapy, "start", therapy.start),
-      (therapy) => fieldValue(c, "Therapy", therapy, "end", therapy.end),
+        read(c, therapy, Therapy.stopped_for_physical_reason),
+      ),
+    ),
+    read(c, c.input, Case.active_therapy_contraindicated),
+  ),
+);
+
+/** inactive_therapy_failed: 6 weeks of inactive therapy in 6 months */
+const inactiveTherapyFailed = perCase(5, (c: Context): Tri =>
+  atLeast(
+    coverageOf(
+      c,
+      list(c, Case.therapies),
+      (therapy) =>
+        and(
+          or(
+            equal(read(c, therapy, Therapy.kind), "rest"),
+            equal(read(c, therapy, Therapy.kind), "ice"),
+            equal(read(c, therapy, Therapy.kind), "heat"),
+            equal(read(c, therapy, Therapy.kind), "medical_device"),
+            equal(read(c, therapy, Therapy.kind), "pharmacotherapy"),
+            and(
+              equal(read(c, therapy, Therapy.kind), "tens"),
+              read(c, therapy, Therapy.tens_use_documented),
+            ),
+          ),
+          overlapsWindow(
+            read(c, therapy, Therapy.start),
+            read(c, therapy, Therapy.end),
+            last6Months(c),
+          ),
+        ),
+      Therapy.start,
+      Therapy.end,
       last6Months(c),
     ),
     42,
-  );
-}
+  ),
+);
 
-/** prior SIJ injections */
-function sijHistory(c: Context): View {
-  return c.cached(4, computeSijHistory);
-}
-
-function computeSijHistory(c: Context): View {
-  return {
-    list: list(c, "procedures"),
-    member: (procedure) =>
-      inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), sijInjection),
-    window: null,
-  };
-}
-
-/** prior SIJ injections of a joint requested now */
-function sijSameJoint(c: Context): View {
-  return c.cached(5, computeSijSameJoint);
-}
-
-function computeSijSameJoint(c: Context): View {
-  return {
-    list: sijHistory(c).list,
-    member: (procedure) =>
+/** last_sij_same_joint: the latest SIJ injection of a joint requested now */
+const lastSijSameJoint = perItem(6, (c: Context) =>
+  latest(
+    c,
+    list(c, Case.procedures),
+    (procedure) =>
       and(
-        sijHistory(c).member(procedure),
+        inCodes(read(c, procedure, Procedure.code), sijInjection),
         or(
-          compare(
-            "==",
-            fieldValue(c, "Procedure", procedure, "side", procedure.side),
-            fieldValue(c, "item", c.item, "side", c.item.side),
-          ),
-          compare("==", fieldValue(c, "Procedure", procedure, "side", procedure.side), "bilateral"),
-          compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "bilateral"),
+          equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
+          equal(read(c, procedure, Procedure.side), "bilateral"),
+          equal(read(c, c.item, LineItem.side), "bilateral"),
         ),
       ),
-    window: sijHistory(c).window,
-  };
-}
+    Procedure.date,
+  ),
+);
 
-/** the latest SIJ injection of a joint requested now */
-function lastSijSameJoint(c: Context) {
-  return c.cached(6, computeLastSijSameJoint);
-}
-
-function computeLastSijSameJoint(c: Context) {
-  return pick("latest", sijSameJoint(c).list, sijSameJoint(c).member, (procedure) =>
-    fieldValue(c, "Procedure", procedure, "date", procedure.date),
-  );
-}
-
-/** prior SIJ injections of the left joint */
-function sijLeftJoint(c: Context): View {
-  return c.cached(7, computeSijLeftJoint);
-}
-
-function computeSijLeftJoint(c: Context): View {
-  return {
-    list: sijHistory(c).list,
-    member: (procedure) =>
+/** first_diagnostic_sij: the initial diagnostic SIJ injection */
+const firstDiagnosticSij = perCase(7, (c: Context) =>
+  earliest(
+    c,
+    list(c, Case.procedures),
+    (procedure) =>
       and(
-        sijHistory(c).member(procedure),
-        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "right"),
+        inCodes(read(c, procedure, Procedure.code), sijInjection),
+        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
       ),
-    window: sijHistory(c).window,
-  };
-}
+    Procedure.date,
+  ),
+);
 
-/** prior SIJ injections of the right joint */
-function sijRightJoint(c: Context): View {
-  return c.cached(8, computeSijRightJoint);
-}
-
-function computeSijRightJoint(c: Context): View {
-  return {
-    list: sijHistory(c).list,
-    member: (procedure) =>
-      and(
-        sijHistory(c).member(procedure),
-        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "left"),
-      ),
-    window: sijHistory(c).window,
-  };
-}
-
-/** prior diagnostic SIJ injections */
-function diagnosticSij(c: Context): View {
-  return c.cached(9, computeDiagnosticSij);
-}
-
-function computeDiagnosticSij(c: Context): View {
-  return {
-    list: sijHistory(c).list,
-    member: (procedure) =>
-      and(
-        sijHistory(c).member(procedure),
-        compare(
-          "==",
-          fieldValue(c, "Procedure", procedure, "purpose", procedure.purpose),
-          "diagnostic",
-        ),
-      ),
-    window: sijHistory(c).window,
-  };
-}
-
-/** the initial diagnostic SIJ injection */
-function firstDiagnosticSij(c: Context) {
-  return c.cached(10, computeFirstDiagnosticSij);
-}
-
-function computeFirstDiagnosticSij(c: Context) {
-  return pick("earliest", diagnosticSij(c).list, diagnosticSij(c).member, (procedure) =>
-    fieldValue(c, "Procedure", procedure, "date", procedure.date),
-  );
-}
-
-/** diagnostic SIJ injections in 6 months with at least 75% relief */
-function positiveDiagnosticSij(c: Context): View {
-  return c.cached(11, computePositiveDiagnosticSij);
-}
-
-function computePositiveDiagnosticSij(c: Context): View {
-  return {
-    list: diagnosticSij(c).list,
-    member: (procedure) =>
-      and(
-        diagnosticSij(c).member(procedure),
-        compare(">=", fieldValue(c, "Procedure", procedure, "relief", procedure.relief), 75),
-        inWindow(
-          fieldValue(c, "Procedure", procedure, "date", procedure.date),
-          last6Months(c).start,
-          last6Months(c).end,
-        ),
-      ),
-    window: last6Months(c),
-  };
-}
-
-/** prior SIJ radiofrequency ablations */
-function rfaHistory(c: Context): View {
-  return c.cached(12, computeRfaHistory);
-}
-
-function computeRfaHistory(c: Context): View {
-  return {
-    list: list(c, "procedures"),
-    member: (procedure) =>
-      inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), sijRfa),
-    window: null,
-  };
-}
-
-/** prior RFAs of the left SIJ */
-function rfaLeftJoint(c: Context): View {
-  return c.cached(13, computeRfaLeftJoint);
-}
-
-function computeRfaLeftJoint(c: Context): View {
-  return {
-    list: rfaHistory(c).list,
-    member: (procedure) =>
-      and(
-        rfaHistory(c).member(procedure),
-        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "right"),
-      ),
-    window: rfaHistory(c).window,
-  };
-}
-
-/** prior RFAs of the right SIJ */
-function rfaRightJoint(c: Context): View {
-  return c.cached(14, computeRfaRightJoint);
-}
-
-function computeRfaRightJoint(c: Context): View {
-  return {
-    list: rfaHistory(c).list,
-    member: (procedure) =>
-      and(
-        rfaHistory(c).member(procedure),
-        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "left"),
-      ),
-    window: rfaHistory(c).window,
-  };
-}
-
-/** prior RFAs of a joint requested now */
-function rfaSameJoint(c: Context): View {
-  return c.cached(15, computeRfaSameJoint);
-}
-
-function computeRfaSameJoint(c: Context): View {
-  return {
-    list: rfaHistory(c).list,
-    member: (procedure) =>
-      and(
-        rfaHistory(c).member(procedure),
-        or(
-          compare(
-            "==",
-            fieldValue(c, "Procedure", procedure, "side", procedure.side),
-            fieldValue(c, "item", c.item, "side", c.item.side),
-          ),
-          compare("==", fieldValue(c, "Procedure", procedure, "side", procedure.side), "bilateral"),
-          compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "bilateral"),
-        ),
-      ),
-    window: rfaHistory(c).window,
-  };
-}
-
-/** a left SIJ RFA in the last 36 months reduced pain for at least 12 months */
-function rfaLastingLeft(c: Context): Tri {
-  return c.cached(16, computeRfaLastingLeft);
-}
-
-function computeRfaLastingLeft(c: Context): Tri {
-  return some(rfaLeftJoint(c).list, (procedure) =>
+/** rfa_lasting_left: a left SIJ RFA in the last 36 months reduced pain for at least 12 months */
+const rfaLastingLeft = perCase(8, (c: Context): Tri =>
+  some(list(c, Case.procedures), (procedure) =>
     and(
-      rfaLeftJoint(c).member(procedure),
-      compareElapsed(
-        between(
-          fieldValue(c, "Procedure", procedure, "date", procedure.date),
-          fieldValue(c, "Procedure", procedure, "pain_returned", procedure.pain_returned),
-        ),
-        ">=",
+      inCodes(read(c, procedure, Procedure.code), sijRfa),
+      notEqual(read(c, procedure, Procedure.side), "right"),
+      elapsedAtLeast(
+        between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)),
         12,
         "mo",
       ),
-      inWindow(
-        fieldValue(c, "Procedure", procedure, "date", procedure.date),
-        last36Months(c).start,
-        last36Months(c).end,
-      ),
+      inWindow(read(c, procedure, Procedure.date), last36Months(c)),
     ),
-  );
-}
+  ),
+);
 
-/** a right SIJ RFA in the last 36 months reduced pain for at least 12 months */
-function rfaLastingRight(c: Context): Tri {
-  return c.cached(17, computeRfaLastingRight);
-}
-
-function computeRfaLastingRight(c: Context): Tri {
-  return some(rfaRightJoint(c).list, (procedure) =>
+/** rfa_lasting_right: a right SIJ RFA in the last 36 months reduced pain for at least 12 months */
+const rfaLastingRight = perCase(9, (c: Context): Tri =>
+  some(list(c, Case.procedures), (procedure) =>
     and(
-      rfaRightJoint(c).member(procedure),
-      compareElapsed(
-        between(
-          fieldValue(c, "Procedure", procedure, "date", procedure.date),
-          fieldValue(c, "Procedure", procedure, "pain_returned", procedure.pain_returned),
-        ),
-        ">=",
+      inCodes(read(c, procedure, Procedure.code), sijRfa),
+      notEqual(read(c, procedure, Procedure.side), "left"),
+      elapsedAtLeast(
+        between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)),
         12,
         "mo",
       ),
-      inWindow(
-        fieldValue(c, "Procedure", procedure, "date", procedure.date),
-        last36Months(c).start,
-        last36Months(c).end,
-      ),
+      inWindow(read(c, procedure, Procedure.date), last36Months(c)),
     ),
-  );
-}
+  ),
+);
 
-/** every requested joint had an RFA in 36 months with 12 months of relief */
-function rfaLastingAll(c: Context): Tri {
-  return c.cached(18, computeRfaLastingAll);
-}
+/** rfa_lasting_all: every requested joint had an RFA in 36 months with 12 months of relief */
+const rfaLastingAll = perItem(10, (c: Context): Tri =>
+  and(
+    or(equal(read(c, c.item, LineItem.side), "right"), rfaLastingLeft(c)),
+    or(equal(read(c, c.item, LineItem.side), "left"), rfaLastingRight(c)),
+  ),
+);
 
-function computeRfaLastingAll(c: Context): Tri {
-  return and(
-    or(
-      compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "right"),
-      rfaLastingLeft(c),
-    ),
-    or(
-      compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "left"),
-      rfaLastingRight(c),
-    ),
-  );
-}
-
-/** neural blockade at another site requested for the same day */
-function otherSiteBlocksToday(c: Context): View {
-  return c.cached(19, computeOtherSiteBlocksToday);
-}
-
-function computeOtherSiteBlocksToday(c: Context): View {
-  return {
-    list: c.otherItems,
-    member: (item) =>
-      and(
-        inCodes(fieldValue(c, "item", item, "code", item.code), neuralBlockade),
-        not(inCodes(fieldValue(c, "item", item, "code", item.code), sijInjection)),
-      ),
-    window: null,
-  };
-}
-
-/** neural blockade at another site in the week before */
-function otherSiteBlocksLastWeek(c: Context): View {
-  return c.cached(20, computeOtherSiteBlocksLastWeek);
-}
-
-function computeOtherSiteBlocksLastWeek(c: Context): View {
-  return {
-    list: list(c, "procedures"),
-    member: (procedure) =>
-      and(
-        inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), neuralBlockade),
-        not(inCodes(fieldValue(c, "Procedure", procedure, "code", procedure.code), sijInjection)),
-        inWindow(
-          fieldValue(c, "Procedure", procedure, "date", procedure.date),
-          last6Days(c).start,
-          last6Days(c).end,
-        ),
-      ),
-    window: last6Days(c),
-  };
-}
-
-/** an SIJ injection is requested on the same day */
-function sijRequested(c: Context): Tri {
-  return c.cached(21, computeSijRequested);
-}
-
-function computeSijRequested(c: Context): Tri {
-  return some(c.otherItems, (item) =>
-    inCodes(fieldValue(c, "item", item, "code", item.code), sijInjection),
-  );
-}
+/** sij_requested: an SIJ injection is requested on the same day */
+const sijRequested = perItem(11, (c: Context): Tri =>
+  some(c.otherItems, (item) => inCodes(read(c, item, LineItem.code), sijInjection)),
+);
 
 // --- Rules
 
-// Rule sij_diagnostic: Diagnostic SIJ injection [D.I.A]
+// Rule sij_diagnostic [D.I.A]: Diagnostic SIJ injection
+
+/** Whether rule sij_diagnostic applies to the line item (its `when`). */
 function sijDiagnosticApplies(c: Context): Tri {
-  return and(
-    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijInjection),
-    compare("==", fieldValue(c, "item", c.item, "purpose", c.item.purpose), "diagnostic"),
-  );
+  return equal(read(c, c.item, LineItem.purpose), "diagnostic");
 }
 
-// [D.I.A] at most one diagnostic SIJ injection before this one (up to 2 in all) (sacroiliac-joint-procedures.pol:112)
-function criterionALimit(c: Context): Tri {
-  return compare("<=", count(diagnosticSij(c).list, diagnosticSij(c).member), 1);
-}
-
-// [D.I.A.1] pain in the low back or lower extremity (sacroiliac-joint-procedures.pol:115)
-function criterionA1Region(c: Context): Tri {
-  return or(
-    fieldValue(c, "case", c.input, "low_back_pain", c.input.low_back_pain) as Tri,
-    fieldValue(c, "case", c.input, "lower_extremity_pain", c.input.lower_extremity_pain) as Tri,
-  );
-}
-
-// [D.I.A.1] the pain is somatic, not radicular (sacroiliac-joint-procedures.pol:118)
-function criterionA1Somatic(c: Context): Tri {
-  return not(fieldValue(c, "case", c.input, "radicular_pain", c.input.radicular_pain) as Tri);
-}
-
-// [D.I.A.1] the pain has lasted at least 3 months (sacroiliac-joint-procedures.pol:121)
-function criterionA1Duration(c: Context): Tri {
-  return compareElapsed(
-    since(fieldValue(c, "case", c.input, "pain_onset", c.input.pain_onset), c.dos),
-    ">=",
-    3,
-    "mo",
-  );
-}
-
-// [D.I.A.2] pain and tenderness in the sacroiliac joint region (sacroiliac-joint-procedures.pol:124)
-function criterionA2(c: Context): Tri {
-  return fieldValue(c, "case", c.input, "sij_tenderness", c.input.sij_tenderness) as Tri;
-}
-
-// [D.I.A.3] at least one positive SIJ provocation test (sacroiliac-joint-procedures.pol:127)
-function criterionA3(c: Context): Tri {
-  return compare(
-    ">=",
-    fieldValue(
-      c,
-      "case",
-      c.input,
-      "provocation_tests_positive",
-      c.input.provocation_tests_positive,
+/** A_limit [D.I.A] require, line 112: at most one diagnostic SIJ injection before this one (up to 2 in all): `count diagnostic_sij <= 1` */
+function aLimit(c: Context): Tri {
+  return atMost(
+    count(list(c, Case.procedures), (procedure) =>
+      and(
+        inCodes(read(c, procedure, Procedure.code), sijInjection),
+        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
+      ),
     ),
     1,
   );
 }
 
-// [D.I.A.4.a] 6 weeks of active therapy in the past 6 months, or unable to do it (sacroiliac-joint-procedures.pol:130)
-function criterionA4a(c: Context): Tri {
-  return activeTherapyFailed(c);
+/** A1_region [D.I.A.1] require, line 115: pain in the low back or lower extremity: `low_back_pain or lower_extremity_pain` */
+function a1Region(c: Context): Tri {
+  return or(read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain));
 }
 
-// [D.I.A.4.b] 6 weeks of inactive conservative therapy in the past 6 months (sacroiliac-joint-procedures.pol:133)
-function criterionA4b(c: Context): Tri {
-  return inactiveTherapyFailed(c);
+/** A1_somatic [D.I.A.1] require, line 118: the pain is somatic, not radicular: `not radicular_pain` */
+function a1Somatic(c: Context): Tri {
+  return not(read(c, c.input, Case.radicular_pain));
 }
 
-// [D.I.A.5] a second diagnostic injection comes at least 1 week after the first (sacroiliac-joint-procedures.pol:136)
-function criterionA5(c: Context): Tri {
+/** A1_duration [D.I.A.1] require, line 121: the pain has lasted at least 3 months: `time since pain_onset >= 3mo` */
+function a1Duration(c: Context): Tri {
+  return elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo");
+}
+
+/** A2 [D.I.A.2] require, line 124: pain and tenderness in the sacroiliac joint region: `sij_tenderness` */
+function a2(c: Context): Tri {
+  return truth(read(c, c.input, Case.sij_tenderness));
+}
+
+/** A3 [D.I.A.3] require, line 127: at least one positive SIJ provocation test: `provocation_tests_positive >= 1` */
+function a3(c: Context): Tri {
+  return atLeast(read(c, c.input, Case.provocation_tests_positive), 1);
+}
+
+/** A5 [D.I.A.5] require, line 136: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
+function a5(c: Context): Tri {
   return or(
-    none(diagnosticSij(c).list, diagnosticSij(c).member),
-    compareElapsed(
-      since(field(c, "Procedure", firstDiagnosticSij(c), "date"), c.dos),
-      ">=",
-      1,
-      "wk",
+    none(list(c, Case.procedures), (procedure) =>
+      and(
+        inCodes(read(c, procedure, Procedure.code), sijInjection),
+        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
+      ),
     ),
+    elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
   );
 }
 
-// Rule sij_therapeutic: Therapeutic SIJ injection [D.I.B]
+// Rule sij_therapeutic [D.I.B]: Therapeutic SIJ injection
+
+/** Whether rule sij_therapeutic applies to the line item (its `when`). */
 function sijTherapeuticApplies(c: Context): Tri {
-  return and(
-    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijInjection),
-    compare("==", fieldValue(c, "item", c.item, "purpose", c.item.purpose), "therapeutic"),
+  return equal(read(c, c.item, LineItem.purpose), "therapeutic");
+}
+
+/** B1_relief [D.I.B.1] require, line 142: the previous injection of this joint gave at least 75% pain relief: `last_sij_same_joint.relief >= 75%` */
+function b1Relief(c: Context): Tri {
+  return atLeast(read(c, lastSijSameJoint(c), Procedure.relief), 75);
+}
+
+/** B1_function [D.I.B.1] require, line 145: the previous injection of this joint improved function: `last_sij_same_joint.functional_improvement` */
+function b1Function(c: Context): Tri {
+  return truth(read(c, lastSijSameJoint(c), Procedure.functional_improvement));
+}
+
+/** B2 [D.I.B.2] require, line 148: the pain returned or function deteriorated: `return_of_pain or functional_deterioration` */
+function b2(c: Context): Tri {
+  return or(read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration));
+}
+
+/** B3 [D.I.B.3] require, line 151: the injection is given together with conservative therapy: `conservative_therapy_planned` */
+function b3(c: Context): Tri {
+  return truth(read(c, c.input, Case.conservative_therapy_planned));
+}
+
+/** B4 [D.I.B.4] require, line 154: at least 2 months since the previous injection of this joint: `no sij_same_joint or time since last_sij_same_joint.date >= 2mo` */
+function b4(c: Context): Tri {
+  return or(
+    none(list(c, Case.procedures), (procedure) =>
+      and(
+        inCodes(read(c, procedure, Procedure.code), sijInjection),
+        or(
+          equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
+          equal(read(c, procedure, Procedure.side), "bilateral"),
+          equal(read(c, c.item, LineItem.side), "bilateral"),
+        ),
+      ),
+    ),
+    elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
   );
 }
 
-// [D.I.B.1] the previous injection of this joint gave at least 75% pain relief (sacroiliac-joint-procedures.pol:142)
-function criterionB1Relief(c: Context): Tri {
-  return compare(">=", field(c, "Procedure", lastSijSameJoint(c), "relief"), 75);
-}
-
-// [D.I.B.1] the previous injection of this joint improved function (sacroiliac-joint-procedures.pol:145)
-function criterionB1Function(c: Context): Tri {
-  return field(c, "Procedure", lastSijSameJoint(c), "functional_improvement") as Tri;
-}
-
-// [D.I.B.2] the pain returned or function deteriorated (sacroiliac-joint-procedures.pol:148)
-function criterionB2(c: Context): Tri {
+/** B5_left [D.I.B.5] require, line 157: no more than 4 injections of the left joint in the last 12 months: `item.side == right or count sij_left_joint within 12mo <= 4` */
+function b5Left(c: Context): Tri {
   return or(
-    fieldValue(c, "case", c.input, "return_of_pain", c.input.return_of_pain) as Tri,
-    fieldValue(
-      c,
-      "case",
-      c.input,
-      "functional_deterioration",
-      c.input.functional_deterioration,
-    ) as Tri,
-  );
-}
-
-// [D.I.B.3] the injection is given together with conservative therapy (sacroiliac-joint-procedures.pol:151)
-function criterionB3(c: Context): Tri {
-  return fieldValue(
-    c,
-    "case",
-    c.input,
-    "conservative_therapy_planned",
-    c.input.conservative_therapy_planned,
-  ) as Tri;
-}
-
-// [D.I.B.4] at least 2 months since the previous injection of this joint (sacroiliac-joint-procedures.pol:154)
-function criterionB4(c: Context): Tri {
-  return or(
-    none(sijSameJoint(c).list, sijSameJoint(c).member),
-    compareElapsed(since(field(c, "Procedure", lastSijSameJoint(c), "date"), c.dos), ">=", 2, "mo"),
-  );
-}
-
-// [D.I.B.5] no more than 4 injections of the left joint in the last 12 months (sacroiliac-joint-procedures.pol:157)
-function criterionB5Left(c: Context): Tri {
-  return or(
-    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "right"),
-    compare(
-      "<=",
-      count(sijLeftJoint(c).list, (procedure) =>
+    equal(read(c, c.item, LineItem.side), "right"),
+    atMost(
+      count(list(c, Case.procedures), (procedure) =>
         and(
-          sijLeftJoint(c).member(procedure),
-          inWindow(
-            fieldValue(c, "Procedure", procedure, "date", procedure.date),
-            last12Months(c).start,
-            last12Months(c).end,
-          ),
+          inCodes(read(c, procedure, Procedure.code), sijInjection),
+          notEqual(read(c, procedure, Procedure.side), "right"),
+          inWindow(read(c, procedure, Procedure.date), last12Months(c)),
         ),
       ),
       4,
@@ -1139,20 +418,16 @@ function criterionB5Left(c: Context): Tri {
   );
 }
 
-// [D.I.B.5] no more than 4 injections of the right joint in the last 12 months (sacroiliac-joint-procedures.pol:160)
-function criterionB5Right(c: Context): Tri {
+/** B5_right [D.I.B.5] require, line 160: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count sij_right_joint within 12mo <= 4` */
+function b5Right(c: Context): Tri {
   return or(
-    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "left"),
-    compare(
-      "<=",
-      count(sijRightJoint(c).list, (procedure) =>
+    equal(read(c, c.item, LineItem.side), "left"),
+    atMost(
+      count(list(c, Case.procedures), (procedure) =>
         and(
-          sijRightJoint(c).member(procedure),
-          inWindow(
-            fieldValue(c, "Procedure", procedure, "date", procedure.date),
-            last12Months(c).start,
-            last12Months(c).end,
-          ),
+          inCodes(read(c, procedure, Procedure.code), sijInjection),
+          notEqual(read(c, procedure, Procedure.side), "left"),
+          inWindow(read(c, procedure, Procedure.date), last12Months(c)),
         ),
       ),
       4,
@@ -1160,562 +435,268 @@ function criterionB5Right(c: Context): Tri {
   );
 }
 
-// [D.I.C.4] SIJ injections are unproven as long-term management; continuing them may be reviewed (sacroiliac-joint-procedures.pol:165)
-function criterionC4(c: Context): Tri {
-  return some(sijSameJoint(c).list, (procedure) =>
+/** C4 [D.I.C.4] note, line 165: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
+function c4(c: Context): Tri {
+  return some(list(c, Case.procedures), (procedure) =>
     and(
-      sijSameJoint(c).member(procedure),
-      compare(
-        "==",
-        fieldValue(c, "Procedure", procedure, "purpose", procedure.purpose),
-        "therapeutic",
+      inCodes(read(c, procedure, Procedure.code), sijInjection),
+      or(
+        equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
+        equal(read(c, procedure, Procedure.side), "bilateral"),
+        equal(read(c, c.item, LineItem.side), "bilateral"),
       ),
+      equal(read(c, procedure, Procedure.purpose), "therapeutic"),
     ),
   );
 }
 
-// Rule sij_injection_limits: Limits on every SIJ injection [D.I.C]
-function sijInjectionLimitsApplies(c: Context): Tri {
-  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijInjection);
+// Rule sij_injection_limits [D.I.C]: Limits on every SIJ injection
+
+/** C3_same_day [D.I.C.3] deny, line 171: neural blockade at another site is requested for the same day: `some other_site_blocks_today` */
+function c3SameDay(c: Context): Tri {
+  return some(c.otherItems, (item) =>
+    and(
+      inCodes(read(c, item, LineItem.code), neuralBlockade),
+      not(inCodes(read(c, item, LineItem.code), sijInjection)),
+    ),
+  );
 }
 
-// [D.I.C.3] neural blockade at another site is requested for the same day (sacroiliac-joint-procedures.pol:171)
-function criterionC3SameDay(c: Context): Tri {
-  return some(otherSiteBlocksToday(c).list, otherSiteBlocksToday(c).member);
+/** C3_last_week [D.I.C.3] deny, line 174: neural blockade at another site was performed less than 1 week ago: `some other_site_blocks_last_week` */
+function c3LastWeek(c: Context): Tri {
+  return some(list(c, Case.procedures), (procedure) =>
+    and(
+      inCodes(read(c, procedure, Procedure.code), neuralBlockade),
+      not(inCodes(read(c, procedure, Procedure.code), sijInjection)),
+      inWindow(read(c, procedure, Procedure.date), last6Days(c)),
+    ),
+  );
 }
 
-// [D.I.C.3] neural blockade at another site was performed less than 1 week ago (sacroiliac-joint-procedures.pol:174)
-function criterionC3LastWeek(c: Context): Tri {
-  return some(otherSiteBlocksLastWeek(c).list, otherSiteBlocksLastWeek(c).member);
+/** C6 [D.I.C.6] deny, line 177: the injection treats pain from herpes zoster: `item.diagnosis in herpes_zoster` */
+function c6(c: Context): Tri {
+  return inCodes(read(c, c.item, LineItem.diagnosis), herpesZoster);
 }
 
-// [D.I.C.6] the injection treats pain from herpes zoster (sacroiliac-joint-procedures.pol:177)
-function criterionC6(c: Context): Tri {
-  return inCodes(fieldValue(c, "item", c.item, "diagnosis", c.item.diagnosis), herpesZoster);
-}
+// Rule sij_device_report [D.III]: Implanted stimulator or pain pump
 
-// Rule sij_device_report: Implanted stimulator or pain pump [D.III]
-function sijDeviceReportApplies(c: Context): Tri {
-  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijInjection);
-}
-
-// [D.III] a device interrogation report when a stimulator or pain pump is implanted (sacroiliac-joint-procedures.pol:183)
-function criterionD3(c: Context): Tri {
+/** D3 [D.III] require, line 183: a device interrogation report when a stimulator or pain pump is implanted: `not implanted_device or device_interrogation_report` */
+function d3(c: Context): Tri {
   return or(
-    not(fieldValue(c, "case", c.input, "implanted_device", c.input.implanted_device) as Tri),
-    fieldValue(
-      c,
-      "case",
-      c.input,
-      "device_interrogation_report",
-      c.input.device_interrogation_report,
-    ) as Tri,
+    not(read(c, c.input, Case.implanted_device)),
+    read(c, c.input, Case.device_interrogation_report),
   );
 }
 
-// [D.III] if the device is not working properly, rising pain may warrant evaluating it (sacroiliac-joint-procedures.pol:186)
-function criterionD3Device(c: Context): Tri {
-  return fieldValue(c, "case", c.input, "implanted_device", c.input.implanted_device) as Tri;
+/** D3_device [D.III] note, line 186: if the device is not working properly, rising pain may warrant evaluating it: `implanted_device` */
+function d3Device(c: Context): Tri {
+  return truth(read(c, c.input, Case.implanted_device));
 }
 
-// Rule sij_codes_together: 64451 billed with 27096 [D.I.C.1]
+// Rule sij_codes_together [D.I.C.1]: 64451 billed with 27096
+
+/** Whether rule sij_codes_together applies to the line item (its `when`). */
 function sijCodesTogetherApplies(c: Context): Tri {
-  return and(
-    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijNerveBlock),
-    some(c.otherItems, (item) =>
-      inCodes(fieldValue(c, "item", item, "code", item.code), sijJointInjection),
-    ),
-  );
+  return some(c.otherItems, (item) => inCodes(read(c, item, LineItem.code), sijJointInjection));
 }
 
-// Rule sij_guidance_contrast: Image guidance and contrast with an SIJ injection [D.I.C.2]
-function sijGuidanceContrastApplies(c: Context): Tri {
-  return and(
-    or(
-      inCodes(fieldValue(c, "item", c.item, "code", c.item.code), imageGuidance),
-      inCodes(fieldValue(c, "item", c.item, "code", c.item.code), contrastAgent),
-    ),
-    sijRequested(c),
-  );
-}
+// Rule sij_guidance_contrast [D.I.C.2]: Image guidance and contrast with an SIJ injection
 
-// Rule sij_sedation: Conscious sedation with an SIJ injection [D.I.C.5]
-function sijSedationApplies(c: Context): Tri {
-  return and(
-    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), moderateSedation),
-    sijRequested(c),
-  );
-}
+// Rule sij_sedation [D.I.C.5]: Conscious sedation with an SIJ injection
 
-// Rule sij_anesthesia: Monitored anesthesia with an SIJ injection [D.I.C.5]
+// Rule sij_anesthesia [D.I.C.5]: Monitored anesthesia with an SIJ injection
+
+/** Whether rule sij_anesthesia applies to the line item (its `when`). */
 function sijAnesthesiaApplies(c: Context): Tri {
   return and(
-    inCodes(fieldValue(c, "item", c.item, "code", c.item.code), injectionAnesthesia),
     sijRequested(c),
-    compare(
-      "==",
-      fieldValue(c, "item", c.item, "anesthesia", c.item.anesthesia),
-      "monitored_anesthesia_care",
-    ),
+    equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"),
   );
 }
 
-// Rule sij_rfa: Radiofrequency ablation of the SIJ [D.II]
-function sijRfaApplies(c: Context): Tri {
-  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), sijRfa);
-}
+// Rule sij_rfa [D.II]: Radiofrequency ablation of the SIJ
 
-// [D.II.A.1] active therapy failed, unless exempt under D.II.B.1 (sacroiliac-joint-procedures.pol:220)
-function criterionRA1Active(c: Context): Tri {
+/** RA1_active [D.II.A.1] require, line 220: active therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or active_therapy_failed` */
+function ra1Active(c: Context): Tri {
   return or(rfaLastingAll(c), activeTherapyFailed(c));
 }
 
-// [D.II.A.1] inactive therapy failed, unless exempt under D.II.B.1 (sacroiliac-joint-procedures.pol:223)
-function criterionRA1Inactive(c: Context): Tri {
+/** RA1_inactive [D.II.A.1] require, line 223: inactive therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or inactive_therapy_failed` */
+function ra1Inactive(c: Context): Tri {
   return or(rfaLastingAll(c), inactiveTherapyFailed(c));
 }
 
-// [D.II.A.2] left joint: a diagnostic block in 6 months gave 75% relief or more (sacroiliac-joint-procedures.pol:226)
-function criterionRA2Left(c: Context): Tri {
+/** RA2_left [D.II.A.2] require, line 226: left joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == right or rfa_lasting_left or some positive_diagnostic_sij where side != right` */
+function ra2Left(c: Context): Tri {
   return or(
-    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "right"),
+    equal(read(c, c.item, LineItem.side), "right"),
     rfaLastingLeft(c),
-    some(positiveDiagnosticSij(c).list, (procedure) =>
+    some(list(c, Case.procedures), (procedure) =>
       and(
-        positiveDiagnosticSij(c).member(procedure),
-        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "right"),
+        inCodes(read(c, procedure, Procedure.code), sijInjection),
+        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
+        atLeast(read(c, procedure, Procedure.relief), 75),
+        inWindow(read(c, procedure, Procedure.date), last6Months(c)),
+        notEqual(read(c, procedure, Procedure.side), "right"),
       ),
     ),
   );
 }
 
-// [D.II.A.2] right joint: a diagnostic block in 6 months gave 75% relief or more (sacroiliac-joint-procedures.pol:229)
-function criterionRA2Right(c: Context): Tri {
+/** RA2_right [D.II.A.2] require, line 229: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
+function ra2Right(c: Context): Tri {
   return or(
-    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "left"),
+    equal(read(c, c.item, LineItem.side), "left"),
     rfaLastingRight(c),
-    some(positiveDiagnosticSij(c).list, (procedure) =>
+    some(list(c, Case.procedures), (procedure) =>
       and(
-        positiveDiagnosticSij(c).member(procedure),
-        compare("!=", fieldValue(c, "Procedure", procedure, "side", procedure.side), "left"),
+        inCodes(read(c, procedure, Procedure.code), sijInjection),
+        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
+        atLeast(read(c, procedure, Procedure.relief), 75),
+        inWindow(read(c, procedure, Procedure.date), last6Months(c)),
+        notEqual(read(c, procedure, Procedure.side), "left"),
       ),
     ),
   );
 }
 
-// [D.II.B.3] no other RFA of the left joint in the last 12 months (sacroiliac-joint-procedures.pol:232)
-function criterionRB3Left(c: Context): Tri {
+/** RB3_left [D.II.B.3] require, line 232: no other RFA of the left joint in the last 12 months: `item.side == right or no rfa_left_joint within 12mo` */
+function rb3Left(c: Context): Tri {
   return or(
-    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "right"),
-    none(rfaLeftJoint(c).list, (procedure) =>
+    equal(read(c, c.item, LineItem.side), "right"),
+    none(list(c, Case.procedures), (procedure) =>
       and(
-        rfaLeftJoint(c).member(procedure),
-        inWindow(
-          fieldValue(c, "Procedure", procedure, "date", procedure.date),
-          last12Months(c).start,
-          last12Months(c).end,
-        ),
+        inCodes(read(c, procedure, Procedure.code), sijRfa),
+        notEqual(read(c, procedure, Procedure.side), "right"),
+        inWindow(read(c, procedure, Procedure.date), last12Months(c)),
       ),
     ),
   );
 }
 
-// [D.II.B.3] no other RFA of the right joint in the last 12 months (sacroiliac-joint-procedures.pol:235)
-function criterionRB3Right(c: Context): Tri {
+/** RB3_right [D.II.B.3] require, line 235: no other RFA of the right joint in the last 12 months: `item.side == left or no rfa_right_joint within 12mo` */
+function rb3Right(c: Context): Tri {
   return or(
-    compare("==", fieldValue(c, "item", c.item, "side", c.item.side), "left"),
-    none(rfaRightJoint(c).list, (procedure) =>
+    equal(read(c, c.item, LineItem.side), "left"),
+    none(list(c, Case.procedures), (procedure) =>
       and(
-        rfaRightJoint(c).member(procedure),
-        inWindow(
-          fieldValue(c, "Procedure", procedure, "date", procedure.date),
-          last12Months(c).start,
-          last12Months(c).end,
-        ),
+        inCodes(read(c, procedure, Procedure.code), sijRfa),
+        notEqual(read(c, procedure, Procedure.side), "left"),
+        inWindow(read(c, procedure, Procedure.date), last12Months(c)),
       ),
     ),
   );
 }
 
-// [D.II.C.1] cooled radiofrequency ablation is not medically necessary (sacroiliac-joint-procedures.pol:238)
-function criterionRC1(c: Context): Tri {
-  return fieldValue(c, "item", c.item, "cooled", c.item.cooled) as Tri;
+/** RC1 [D.II.C.1] deny, line 238: cooled radiofrequency ablation is not medically necessary: `item.cooled` */
+function rc1(c: Context): Tri {
+  return truth(read(c, c.item, LineItem.cooled));
 }
 
-// [D.II.C.2] SIJ RFA is unproven as long-term management; continuing it may be reviewed (sacroiliac-joint-procedures.pol:242)
-function criterionRC2(c: Context): Tri {
-  return some(rfaSameJoint(c).list, rfaSameJoint(c).member);
+/** RC2 [D.II.C.2] note, line 242: SIJ RFA is unproven as long-term management; continuing it may be reviewed: `some rfa_same_joint` */
+function rc2(c: Context): Tri {
+  return some(list(c, Case.procedures), (procedure) =>
+    and(
+      inCodes(read(c, procedure, Procedure.code), sijRfa),
+      or(
+        equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
+        equal(read(c, procedure, Procedure.side), "bilateral"),
+        equal(read(c, c.item, LineItem.side), "bilateral"),
+      ),
+    ),
+  );
 }
 
-const rules: readonly RuleSpec[] = [
+// prettier-ignore
+const rules = [
   {
-    id: "sij_diagnostic",
-    title: "Diagnostic SIJ injection",
-    citation: "D.I.A",
-    applies: sijDiagnosticApplies,
+    id: "sij_diagnostic", title: "Diagnostic SIJ injection", citation: "D.I.A", codes: [sijInjection], when: sijDiagnosticApplies,
     criteria: [
-      {
-        id: "A_limit",
-        effect: "require",
-        citation: "D.I.A",
-        description: "at most one diagnostic SIJ injection before this one (up to 2 in all)",
-        line: 112,
-        condition: criterionALimit,
-      },
-      {
-        id: "A1_region",
-        effect: "require",
-        citation: "D.I.A.1",
-        description: "pain in the low back or lower extremity",
-        line: 115,
-        condition: criterionA1Region,
-      },
-      {
-        id: "A1_somatic",
-        effect: "require",
-        citation: "D.I.A.1",
-        description: "the pain is somatic, not radicular",
-        line: 118,
-        condition: criterionA1Somatic,
-      },
-      {
-        id: "A1_duration",
-        effect: "require",
-        citation: "D.I.A.1",
-        description: "the pain has lasted at least 3 months",
-        line: 121,
-        condition: criterionA1Duration,
-      },
-      {
-        id: "A2",
-        effect: "require",
-        citation: "D.I.A.2",
-        description: "pain and tenderness in the sacroiliac joint region",
-        line: 124,
-        condition: criterionA2,
-      },
-      {
-        id: "A3",
-        effect: "require",
-        citation: "D.I.A.3",
-        description: "at least one positive SIJ provocation test",
-        line: 127,
-        condition: criterionA3,
-      },
-      {
-        id: "A4a",
-        effect: "require",
-        citation: "D.I.A.4.a",
-        description: "6 weeks of active therapy in the past 6 months, or unable to do it",
-        line: 130,
-        condition: criterionA4a,
-      },
-      {
-        id: "A4b",
-        effect: "require",
-        citation: "D.I.A.4.b",
-        description: "6 weeks of inactive conservative therapy in the past 6 months",
-        line: 133,
-        condition: criterionA4b,
-      },
-      {
-        id: "A5",
-        effect: "require",
-        citation: "D.I.A.5",
-        description: "a second diagnostic injection comes at least 1 week after the first",
-        line: 136,
-        condition: criterionA5,
-      },
+      { id: "A_limit", effect: "require", citation: "D.I.A", line: 112, condition: aLimit, description: "at most one diagnostic SIJ injection before this one (up to 2 in all)" },
+      { id: "A1_region", effect: "require", citation: "D.I.A.1", line: 115, condition: a1Region, description: "pain in the low back or lower extremity" },
+      { id: "A1_somatic", effect: "require", citation: "D.I.A.1", line: 118, condition: a1Somatic, description: "the pain is somatic, not radicular" },
+      { id: "A1_duration", effect: "require", citation: "D.I.A.1", line: 121, condition: a1Duration, description: "the pain has lasted at least 3 months" },
+      { id: "A2", effect: "require", citation: "D.I.A.2", line: 124, condition: a2, description: "pain and tenderness in the sacroiliac joint region" },
+      { id: "A3", effect: "require", citation: "D.I.A.3", line: 127, condition: a3, description: "at least one positive SIJ provocation test" },
+      { id: "A4a", effect: "require", citation: "D.I.A.4.a", line: 130, condition: activeTherapyFailed, description: "6 weeks of active therapy in the past 6 months, or unable to do it" },
+      { id: "A4b", effect: "require", citation: "D.I.A.4.b", line: 133, condition: inactiveTherapyFailed, description: "6 weeks of inactive conservative therapy in the past 6 months" },
+      { id: "A5", effect: "require", citation: "D.I.A.5", line: 136, condition: a5, description: "a second diagnostic injection comes at least 1 week after the first" },
     ],
   },
   {
-    id: "sij_therapeutic",
-    title: "Therapeutic SIJ injection",
-    citation: "D.I.B",
-    applies: sijTherapeuticApplies,
+    id: "sij_therapeutic", title: "Therapeutic SIJ injection", citation: "D.I.B", codes: [sijInjection], when: sijTherapeuticApplies,
     criteria: [
-      {
-        id: "B1_relief",
-        effect: "require",
-        citation: "D.I.B.1",
-        description: "the previous injection of this joint gave at least 75% pain relief",
-        line: 142,
-        condition: criterionB1Relief,
-      },
-      {
-        id: "B1_function",
-        effect: "require",
-        citation: "D.I.B.1",
-        description: "the previous injection of this joint improved function",
-        line: 145,
-        condition: criterionB1Function,
-      },
-      {
-        id: "B2",
-        effect: "require",
-        citation: "D.I.B.2",
-        description: "the pain returned or function deteriorated",
-        line: 148,
-        condition: criterionB2,
-      },
-      {
-        id: "B3",
-        effect: "require",
-        citation: "D.I.B.3",
-        description: "the injection is given together with conservative therapy",
-        line: 151,
-        condition: criterionB3,
-      },
-      {
-        id: "B4",
-        effect: "require",
-        citation: "D.I.B.4",
-        description: "at least 2 months since the previous injection of this joint",
-        line: 154,
-        condition: criterionB4,
-      },
-      {
-        id: "B5_left",
-        effect: "require",
-        citation: "D.I.B.5",
-        description: "no more than 4 injections of the left joint in the last 12 months",
-        line: 157,
-        condition: criterionB5Left,
-      },
-      {
-        id: "B5_right",
-        effect: "require",
-        citation: "D.I.B.5",
-        description: "no more than 4 injections of the right joint in the last 12 months",
-        line: 160,
-        condition: criterionB5Right,
-      },
-      {
-        id: "C4",
-        effect: "note",
-        citation: "D.I.C.4",
-        description:
-          "SIJ injections are unproven as long-term management; continuing them may be reviewed",
-        line: 165,
-        condition: criterionC4,
-      },
+      { id: "B1_relief", effect: "require", citation: "D.I.B.1", line: 142, condition: b1Relief, description: "the previous injection of this joint gave at least 75% pain relief" },
+      { id: "B1_function", effect: "require", citation: "D.I.B.1", line: 145, condition: b1Function, description: "the previous injection of this joint improved function" },
+      { id: "B2", effect: "require", citation: "D.I.B.2", line: 148, condition: b2, description: "the pain returned or function deteriorated" },
+      { id: "B3", effect: "require", citation: "D.I.B.3", line: 151, condition: b3, description: "the injection is given together with conservative therapy" },
+      { id: "B4", effect: "require", citation: "D.I.B.4", line: 154, condition: b4, description: "at least 2 months since the previous injection of this joint" },
+      { id: "B5_left", effect: "require", citation: "D.I.B.5", line: 157, condition: b5Left, description: "no more than 4 injections of the left joint in the last 12 months" },
+      { id: "B5_right", effect: "require", citation: "D.I.B.5", line: 160, condition: b5Right, description: "no more than 4 injections of the right joint in the last 12 months" },
+      { id: "C4", effect: "note", citation: "D.I.C.4", line: 165, condition: c4, description: "SIJ injections are unproven as long-term management; continuing them may be reviewed" },
     ],
   },
   {
-    id: "sij_injection_limits",
-    title: "Limits on every SIJ injection",
-    citation: "D.I.C",
-    applies: sijInjectionLimitsApplies,
+    id: "sij_injection_limits", title: "Limits on every SIJ injection", citation: "D.I.C", codes: [sijInjection],
     criteria: [
-      {
-        id: "C3_same_day",
-        effect: "deny",
-        citation: "D.I.C.3",
-        description: "neural blockade at another site is requested for the same day",
-        line: 171,
-        condition: criterionC3SameDay,
-      },
-      {
-        id: "C3_last_week",
-        effect: "deny",
-        citation: "D.I.C.3",
-        description: "neural blockade at another site was performed less than 1 week ago",
-        line: 174,
-        condition: criterionC3LastWeek,
-      },
-      {
-        id: "C6",
-        effect: "deny",
-        citation: "D.I.C.6",
-        description: "the injection treats pain from herpes zoster",
-        line: 177,
-        condition: criterionC6,
-      },
+      { id: "C3_same_day", effect: "deny", citation: "D.I.C.3", line: 171, condition: c3SameDay, description: "neural blockade at another site is requested for the same day" },
+      { id: "C3_last_week", effect: "deny", citation: "D.I.C.3", line: 174, condition: c3LastWeek, description: "neural blockade at another site was performed less than 1 week ago" },
+      { id: "C6", effect: "deny", citation: "D.I.C.6", line: 177, condition: c6, description: "the injection treats pain from herpes zoster" },
     ],
   },
   {
-    id: "sij_device_report",
-    title: "Implanted stimulator or pain pump",
-    citation: "D.III",
-    applies: sijDeviceReportApplies,
+    id: "sij_device_report", title: "Implanted stimulator or pain pump", citation: "D.III", codes: [sijInjection],
     criteria: [
-      {
-        id: "D3",
-        effect: "require",
-        citation: "D.III",
-        description: "a device interrogation report when a stimulator or pain pump is implanted",
-        line: 183,
-        condition: criterionD3,
-      },
-      {
-        id: "D3_device",
-        effect: "note",
-        citation: "D.III",
-        description: "if the device is not working properly, rising pain may warrant evaluating it",
-        line: 186,
-        condition: criterionD3Device,
-      },
+      { id: "D3", effect: "require", citation: "D.III", line: 183, condition: d3, description: "a device interrogation report when a stimulator or pain pump is implanted" },
+      { id: "D3_device", effect: "note", citation: "D.III", line: 186, condition: d3Device, description: "if the device is not working properly, rising pain may warrant evaluating it" },
     ],
   },
   {
-    id: "sij_codes_together",
-    title: "64451 billed with 27096",
-    citation: "D.I.C.1",
-    applies: sijCodesTogetherApplies,
+    id: "sij_codes_together", title: "64451 billed with 27096", citation: "D.I.C.1", codes: [sijNerveBlock], when: sijCodesTogetherApplies,
     criteria: [
-      {
-        id: "C1",
-        effect: "bundle",
-        citation: "D.I.C.1",
-        description: "64451 and 27096 are the same procedure; only 27096 is paid",
-        line: 192,
-      },
+      { id: "C1", effect: "bundle", citation: "D.I.C.1", line: 192, description: "64451 and 27096 are the same procedure; only 27096 is paid" },
     ],
   },
   {
-    id: "sij_guidance_contrast",
-    title: "Image guidance and contrast with an SIJ injection",
-    citation: "D.I.C.2",
-    applies: sijGuidanceContrastApplies,
+    id: "sij_guidance_contrast", title: "Image guidance and contrast with an SIJ injection", citation: "D.I.C.2", codes: [imageGuidance, contrastAgent], when: sijRequested,
     criteria: [
-      {
-        id: "C2",
-        effect: "bundle",
-        citation: "D.I.C.2",
-        description: "image guidance and contrast are included in the SIJ injection",
-        line: 197,
-      },
+      { id: "C2", effect: "bundle", citation: "D.I.C.2", line: 197, description: "image guidance and contrast are included in the SIJ injection" },
     ],
   },
   {
-    id: "sij_sedation",
-    title: "Conscious sedation with an SIJ injection",
-    citation: "D.I.C.5",
-    applies: sijSedationApplies,
+    id: "sij_sedation", title: "Conscious sedation with an SIJ injection", citation: "D.I.C.5", codes: [moderateSedation], when: sijRequested,
     criteria: [
-      {
-        id: "C5_sedation",
-        effect: "deny",
-        citation: "D.I.C.5",
-        description: "conscious sedation is not medically necessary",
-        line: 202,
-      },
+      { id: "C5_sedation", effect: "deny", citation: "D.I.C.5", line: 202, description: "conscious sedation is not medically necessary" },
     ],
   },
   {
-    id: "sij_anesthesia",
-    title: "Monitored anesthesia with an SIJ injection",
-    citation: "D.I.C.5",
-    applies: sijAnesthesiaApplies,
+    id: "sij_anesthesia", title: "Monitored anesthesia with an SIJ injection", citation: "D.I.C.5", codes: [injectionAnesthesia], when: sijAnesthesiaApplies,
     criteria: [
-      {
-        id: "C5_anesthesia",
-        effect: "deny",
-        citation: "D.I.C.5",
-        description: "monitored anesthesia care is not medically necessary",
-        line: 209,
-      },
+      { id: "C5_anesthesia", effect: "deny", citation: "D.I.C.5", line: 209, description: "monitored anesthesia care is not medically necessary" },
     ],
   },
   {
-    id: "sij_rfa",
-    title: "Radiofrequency ablation of the SIJ",
-    citation: "D.II",
-    applies: sijRfaApplies,
+    id: "sij_rfa", title: "Radiofrequency ablation of the SIJ", citation: "D.II", codes: [sijRfa],
     criteria: [
-      {
-        id: "RA1_active",
-        effect: "require",
-        citation: "D.II.A.1",
-        description: "active therapy failed, unless exempt under D.II.B.1",
-        line: 220,
-        condition: criterionRA1Active,
-      },
-      {
-        id: "RA1_inactive",
-        effect: "require",
-        citation: "D.II.A.1",
-        description: "inactive therapy failed, unless exempt under D.II.B.1",
-        line: 223,
-        condition: criterionRA1Inactive,
-      },
-      {
-        id: "RA2_left",
-        effect: "require",
-        citation: "D.II.A.2",
-        description: "left joint: a diagnostic block in 6 months gave 75% relief or more",
-        line: 226,
-        condition: criterionRA2Left,
-      },
-      {
-        id: "RA2_right",
-        effect: "require",
-        citation: "D.II.A.2",
-        description: "right joint: a diagnostic block in 6 months gave 75% relief or more",
-        line: 229,
-        condition: criterionRA2Right,
-      },
-      {
-        id: "RB3_left",
-        effect: "require",
-        citation: "D.II.B.3",
-        description: "no other RFA of the left joint in the last 12 months",
-        line: 232,
-        condition: criterionRB3Left,
-      },
-      {
-        id: "RB3_right",
-        effect: "require",
-        citation: "D.II.B.3",
-        description: "no other RFA of the right joint in the last 12 months",
-        line: 235,
-        condition: criterionRB3Right,
-      },
-      {
-        id: "RC1",
-        effect: "deny",
-        citation: "D.II.C.1",
-        description: "cooled radiofrequency ablation is not medically necessary",
-        line: 238,
-        condition: criterionRC1,
-      },
-      {
-        id: "RC2",
-        effect: "note",
-        citation: "D.II.C.2",
-        description: "SIJ RFA is unproven as long-term management; continuing it may be reviewed",
-        line: 242,
-        condition: criterionRC2,
-      },
+      { id: "RA1_active", effect: "require", citation: "D.II.A.1", line: 220, condition: ra1Active, description: "active therapy failed, unless exempt under D.II.B.1" },
+      { id: "RA1_inactive", effect: "require", citation: "D.II.A.1", line: 223, condition: ra1Inactive, description: "inactive therapy failed, unless exempt under D.II.B.1" },
+      { id: "RA2_left", effect: "require", citation: "D.II.A.2", line: 226, condition: ra2Left, description: "left joint: a diagnostic block in 6 months gave 75% relief or more" },
+      { id: "RA2_right", effect: "require", citation: "D.II.A.2", line: 229, condition: ra2Right, description: "right joint: a diagnostic block in 6 months gave 75% relief or more" },
+      { id: "RB3_left", effect: "require", citation: "D.II.B.3", line: 232, condition: rb3Left, description: "no other RFA of the left joint in the last 12 months" },
+      { id: "RB3_right", effect: "require", citation: "D.II.B.3", line: 235, condition: rb3Right, description: "no other RFA of the right joint in the last 12 months" },
+      { id: "RC1", effect: "deny", citation: "D.II.C.1", line: 238, condition: rc1, description: "cooled radiofrequency ablation is not medically necessary" },
+      { id: "RC2", effect: "note", citation: "D.II.C.2", line: 242, condition: rc2, description: "SIJ RFA is unproven as long-term management; continuing it may be reviewed" },
     ],
   },
-];
+] as const satisfies readonly RuleSpec[];
+
+export type RuleId = (typeof rules)[number]["id"];
+export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
 
-/** The determination for a case that already passed `validate` (or was built as a typed `Case`). */
-export function evaluate(input: Case, options?: EvaluateOptions): Determination {
-  // The runtime reads the case as plain JSON, field by field.
-  return determine(policy, schema, rules, input as unknown as Record<string, unknown>, options);
-}
-
-/** The outcome of each line item, in order: `evaluate(input).items.map((i) => i.outcome)`, computed
- *  without reasons, missing documentation or trace, stopping at the first criterion that settles it. */
-export function decide(input: Case): Outcome[] {
-  return decideOutcomes(policy, schema, rules, input as unknown as Record<string, unknown>);
-}
-
-/** Check untrusted JSON against the schema: the typed case, or every error with its path. */
-export function validate(json: unknown): Validation<Case> {
-  return validateCase(json, schema) as Validation<Case>;
-}
-
-/** Validate untrusted JSON, then evaluate it. */
-export function evaluateJson(
-  json: unknown,
-  options?: EvaluateOptions,
-): { ok: true; determination: Determination } | { ok: false; errors: CaseError[] } {
-  const validation = validateCase(json, schema);
-  if (!validation.ok) return { ok: false, errors: validation.errors };
-  return { ok: true, determination: determine(policy, schema, rules, validation.value, options) };
-}
+export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(
+  policy,
+  schema,
+  rules,
+);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 
 const pol = ["node", "bin/pol.js"];
 const steps = [
+  { name: "build the runtime package and the CLI", command: ["npm", "run", "--silent", "build"] },
   { name: "type-check sources, tests and compiled evaluators", command: ["npx", "tsc", "-p", "tsconfig.test.json"] },
   { name: "pol check", command: [...pol, "check", "policies"] },
   { name: "pol fmt --check", command: [...pol, "fmt", "--check", "policies"] },

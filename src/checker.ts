@@ -1,29 +1,39 @@
 // The checker: loads a file and everything it uses, resolves names, checks types and units and
 // the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
 
-import { readFileSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import type { PolicyHeader } from "./ast.js";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { CheckedPolicy, CheckedRule } from "./model.js";
 import { Facts } from "./check/facts.js";
 import { Excerpts } from "./check/format.js";
 import { sourceHash } from "./check/hash.js";
-import { loadProgram, type FileHost, type LoadedProgram } from "./check/loader.js";
+import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions } from "./check/loader.js";
+import { readTextFile } from "./source-files.js";
 import { buildEnvironment } from "./check/schema.js";
 import { checkHeader, checkRules, headerIdSpan } from "./check/structure.js";
+import { checkModuleNames, type NamedPolicy } from "./check/module-names.js";
 import { ExpressionChecker } from "./check/types.js";
 
 export type { FileHost } from "./check/loader.js";
 
+/** Reads regular files of at most MAX_FILE_BYTES only (src/source-files.ts). */
 export const nodeFileHost: FileHost = {
-  readFile(path: string): string | undefined {
+  readFile(path: string) {
+    const read = readTextFile(path);
+    return read.ok ? read.text : { problem: read.problem, missing: read.missing };
+  },
+  realPath(path: string) {
     try {
-      return readFileSync(path, "utf8");
+      return realpathSync(path);
     } catch {
       return undefined;
     }
   },
 };
+
+/** A `use` that was not followed: the declarations of that file are missing. */
+const UNREAD_FILE_CODES = new Set<string>(["POL2006", "POL2019", "POL2020"]);
 
 export interface CheckResult {
   /** Sorted; every error of every file involved. */
@@ -34,13 +44,13 @@ export interface CheckResult {
   sources: Map<string, string>;
 }
 
-export function checkFile(path: string, host: FileHost = nodeFileHost): CheckResult {
-  return check(loadProgram(path, host));
+export function checkFile(path: string, host: FileHost = nodeFileHost, options: LoadOptions = {}): CheckResult {
+  return check(loadProgram(path, host, undefined, options));
 }
 
 /** Check `source` as if it were the file at `path`; its `use`s are read through `host`. */
-export function checkSource(source: string, path: string, host: FileHost = nodeFileHost): CheckResult {
-  return check(loadProgram(path, host, source));
+export function checkSource(source: string, path: string, host: FileHost = nodeFileHost, options: LoadOptions = {}): CheckResult {
+  return check(loadProgram(path, host, source, options));
 }
 
 function check(program: LoadedProgram): CheckResult {
@@ -52,7 +62,8 @@ function check(program: LoadedProgram): CheckResult {
   };
   const main = program.main?.ast;
   // Without every file's declarations, names would fail to resolve for reasons already reported.
-  const incomplete = program.files.some((file) => !file.ast) || diagnostics.some((d) => d.code === "POL2006");
+  const incomplete =
+    program.files.some((file) => !file.ast) || diagnostics.some((d) => UNREAD_FILE_CODES.has(d.code));
   if (!main || incomplete) return finish();
 
   const files = program.declarationOrder.map((file) => file.ast!);
@@ -64,11 +75,15 @@ function check(program: LoadedProgram): CheckResult {
   expressions.checkLets();
 
   let mainRules: CheckedRule[] = [];
+  const policyIds: NamedPolicy[] = [];
   for (const file of files) {
     const rules = checkRules(file, expressions, diagnostics);
     if (file === main) mainRules = rules;
-    if (file.header.kind === "PolicyHeader") checkPolicyFile(file.header, rules, diagnostics);
+    if (file.header.kind === "PolicyHeader") {
+      policyIds.push({ id: checkPolicyFile(file.header, rules, diagnostics), span: headerIdSpan(file.header) });
+    }
   }
+  checkModuleNames(policyIds, diagnostics);
   if (main.header.kind !== "PolicyHeader") return finish();
   const header = checkHeader(main.header, []);
   if (!env.hasSchema) {
@@ -88,10 +103,12 @@ function check(program: LoadedProgram): CheckResult {
       version: values.version!,
       effective: values.effective!,
       ...(values.expires !== undefined ? { expires: values.expires } : {}),
-      source: program.main!.display,
-      sourceHash: sourceHash(program.files),
+      // Relative to the project root, not the working directory: output must not depend on it.
+      source: program.main!.rootPath,
+      sourceHash: sourceHash(program.files.map((file) => ({ display: file.rootPath, text: file.text }))),
     },
     file: main,
+    ...schemaOf(program, header.id),
     schema: env.schema,
     codeSets: env.codeSets,
     lets: expressions.lets,
@@ -99,15 +116,26 @@ function check(program: LoadedProgram): CheckResult {
     typeOf: (expression) => facts.typeOf(expression),
     resolve: (name) => facts.resolve(name),
     fieldOf: (access) => facts.fieldOf(access),
+    text: (span) => sources.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "",
   });
 }
 
+/** The schema the policy uses: the first schema file the program reads, else the policy itself. */
+function schemaOf(program: LoadedProgram, policyId: string): { schemaName: string; schemaSource: string } {
+  for (const file of program.files) {
+    const header = file.ast?.header;
+    if (header?.kind === "SchemaHeader") return { schemaName: header.name.name, schemaSource: file.display };
+  }
+  return { schemaName: policyId, schemaSource: program.main!.display };
+}
+
 /** The header and the presence of rules, for every policy file in the program. */
-function checkPolicyFile(header: PolicyHeader, rules: readonly CheckedRule[], diagnostics: Diagnostic[]): void {
+function checkPolicyFile(header: PolicyHeader, rules: readonly CheckedRule[], diagnostics: Diagnostic[]): string {
   const { id } = checkHeader(header, diagnostics);
   if (rules.length === 0) {
     diagnostics.push(
       diagnostic("POL4004", headerIdSpan(header), { policy: id }),
     );
   }
+  return id;
 }

@@ -9,6 +9,7 @@ import { runFmt } from "./commands/fmt.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./commands/io.js";
 import { runTest, type TestFormat } from "./commands/test.js";
 import { UsageError } from "./files.js";
+import { describeFileSystemFailure, FileSystemError, isFileSystemFailure } from "./source-files.js";
 
 // Shown after `pol --help`: the everyday commands, then what the exit codes mean (CI reads them).
 const PROGRAM_HELP = `
@@ -151,6 +152,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (error instanceof UsageError) {
       io.err(`error: ${error.message}\n`);
       return EXIT_USAGE;
+    }
+    // The file system failed (a folder pol may not read, an output it cannot write, a full disk):
+    // a problem of the environment, not a bug in pol.
+    if (error instanceof FileSystemError || isFileSystemFailure(error)) {
+      const message = error instanceof FileSystemError ? error.message : describeFileSystemFailure(error);
+      io.err(`error: ${message}\n`);
+      io.err("help: check that the path exists, is of the right kind (file or folder) and that pol may use it\n");
+      return EXIT_FAILED;
     }
     io.err(`internal error: ${(error as Error)?.message ?? String(error)}\n`);
     io.err("this is a bug in pol; please report it with the input that caused it\n");

@@ -190,7 +190,10 @@ export const catalogue = {
     severity: "error",
     summary: "used file not found or unreadable",
     message: "cannot read `{path}`",
-    help: "looked for `{resolved}`",
+    help: {
+      looked: "looked for `{resolved}`",
+      problem: "{problem}",
+    },
   },
   POL2007: {
     severity: "error",
@@ -263,6 +266,37 @@ export const catalogue = {
     summary: "`dated by` names an unknown field",
     message: "`dated by` names `{field}`, which is not a field of `{record}`",
     help: "add a field `{field}: date` to `{record}`",
+  },
+  POL2019: {
+    severity: "error",
+    summary: "a `use` path is absolute or leaves the project root",
+    message: "`use` path `{path}` {problem}",
+    help: {
+      absolute: "write the path relative to this file's folder, e.g. `use \"../schema/spine.pol\"`",
+      outside: "a used file must be inside the project: the nearest folder holding `pol.config.json` or `package.json` (else the folder being checked)",
+      link: "a used file must be inside the project, also after following links",
+    },
+  },
+  POL2020: {
+    severity: "error",
+    summary: "a `use` names a file that is not a `.pol` source (another extension, not a regular file, or over 1 MiB)",
+    message: "`use` can only name a `.pol` source file, not `{path}`",
+    help: {
+      extension: "name a schema or policy file ending in `.pol`",
+      unreadable: "{problem}",
+    },
+  },
+  POL2021: {
+    severity: "error",
+    summary: "a policy id compiles to a file name pol reserves (`runtime`, `index`)",
+    message: "policy `{policy}` would compile to `{file}`, a file name pol reserves for its own output",
+    help: "choose another policy id, e.g. `acme.{policy}`",
+  },
+  POL2022: {
+    severity: "error",
+    summary: "two policies compile to the same file name",
+    message: "policy `{policy}` compiles to `{file}`, as does policy {others}",
+    help: "give one of them a different id: ids that differ only in case or punctuation compile to one file",
   },
   // Types and units
   POL3001: {
@@ -639,7 +673,7 @@ export const MAX_DIAGNOSTICS_PER_FILE = 100;
 export class SourceLines {
   private readonly lines: string[];
   constructor(source: string) {
-    this.lines = source.split(/\r?\n/);
+    this.lines = source.split(/\r\n|\r|\n/);
   }
   line(lineNo: number): string {
     return this.lines[lineNo - 1] ?? "";
@@ -774,7 +808,7 @@ export function diagnosticsToJson(
  * with `~~~` under each diagnostic's span and the message below it.
  */
 export function renderBaseline(source: string, diagnostics: readonly Diagnostic[]): string {
-  const lines = source.replace(/\r\n/g, "\n").split("\n");
+  const lines = source.split(/\r\n|\r|\n/);
   const sorted = sortDiagnostics(diagnostics);
   const byLine = new Map<number, Diagnostic[]>();
   for (const d of sorted) {

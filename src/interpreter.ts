@@ -2,24 +2,21 @@
 // oracle that compiled evaluators are tested against, and what `pol eval` runs.
 
 import { Evaluator } from "./interpret/evaluate.js";
-import { ITEM_RECORD, type CheckedPolicy, type CheckedRule } from "./model.js";
+import type { LoweredRule } from "./lower/ir.js";
+import { lower } from "./lower/lower.js";
+import type { CheckedPolicy } from "./model.js";
 import {
-  and,
   determine,
-  field,
-  inCodes,
-  or,
   validateCase,
   type CaseError,
-  type CodeSet,
+  type Context,
   type CriterionSpec,
   type Determination,
   type EvaluateOptions,
   type PolicyInfo,
   type RuleSpec,
   type SchemaDescriptor,
-  type Tri,
-} from "./runtime.js";
+} from "@pol/runtime";
 import { policyInfo, schemaDescriptor } from "./schema-descriptor.js";
 
 interface Prepared {
@@ -34,11 +31,13 @@ const prepared = new WeakMap<CheckedPolicy, Prepared>();
 function prepare(policy: CheckedPolicy): Prepared {
   let entry = prepared.get(policy);
   if (!entry) {
-    const evaluator = new Evaluator(policy);
+    const lowered = lower(policy);
+    const schema = schemaDescriptor(policy.schema);
+    const evaluator = new Evaluator(lowered, schema);
     entry = {
       info: policyInfo(policy),
-      schema: schemaDescriptor(policy.schema),
-      rules: policy.rules.map((rule) => ruleSpec(evaluator, rule)),
+      schema,
+      rules: lowered.rules.map((rule) => ruleSpec(evaluator, rule)),
     };
     prepared.set(policy, entry);
   }
@@ -47,36 +46,26 @@ function prepare(policy: CheckedPolicy): Prepared {
 
 export { policyInfo };
 
-function ruleSpec(evaluator: Evaluator, rule: CheckedRule): RuleSpec {
-  const codeSets = rule.codeSets.map((name) => evaluator.codeSet(name));
-  const when = rule.decl.when;
+function ruleSpec(evaluator: Evaluator, rule: LoweredRule): RuleSpec {
+  const when = rule.when;
   return {
     id: rule.id,
     title: rule.title,
     citation: rule.citation,
-    applies: (ctx) =>
-      and(
-        inAnyCodeSet(field(ctx, ITEM_RECORD, ctx.item, "code"), codeSets),
-        when ? (evaluator.value(when, ctx, []) as Tri) : true,
-      ),
+    codes: rule.codeSets.map((index) => evaluator.codeSet(index)),
+    ...(when === undefined ? {} : { when: (ctx: Context) => evaluator.condition(when, ctx) }),
     criteria: rule.criteria.map((criterion): CriterionSpec => {
-      const spec: CriterionSpec = {
+      const condition = criterion.condition;
+      return {
         id: criterion.id,
         effect: criterion.effect,
         citation: criterion.citation,
         description: criterion.description,
         line: criterion.line,
+        ...(condition === undefined ? {} : { condition: (ctx: Context) => evaluator.condition(condition, ctx) }),
       };
-      const condition = criterion.condition;
-      if (condition) spec.condition = (ctx) => evaluator.value(condition, ctx, []) as Tri;
-      return spec;
     }),
   };
-}
-
-/** Whether a code is in any of a rule's code sets (`for a, b`). */
-function inAnyCodeSet(code: unknown, codeSets: readonly CodeSet[]): Tri {
-  return codeSets.length === 1 ? inCodes(code, codeSets[0]!) : or(...codeSets.map((set) => inCodes(code, set)));
 }
 
 /** The determination for a case that has already passed `validateCase`. */

@@ -6,7 +6,7 @@ export function jsonErrorMessage(error: Error, text: string): string {
   if (!position) return error.message;
   const offset = Number(position[1]);
   const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  const column = offset - before.lastIndexOf("\n");
+  const line = before.split(/\r\n|\r|\n/).length;
+  const column = offset - Math.max(before.lastIndexOf("\n"), before.lastIndexOf("\r"));
   return `${error.message.replace(/\s*\(line \d+ column \d+\)$/, "")} (line ${line}, column ${column})`;
 }

@@ -124,6 +124,11 @@ export interface PolicyMetadata {
 
 export interface CheckedPolicy {
   metadata: PolicyMetadata;
+  /** The name of the schema the policy uses (`schema spine` -> `spine`); the policy's own id when
+   *  it declares its case itself. Compiled schema modules are named after it. */
+  schemaName: string;
+  /** The display path of the file that declares the schema (the policy's own when it declares its case). */
+  schemaSource: string;
   file: SourceFile;
   schema: SchemaModel;
   codeSets: Map<string, CodeSetDecl>;
@@ -134,4 +139,6 @@ export interface CheckedPolicy {
   resolve(name: NameRef): Binding;
   /** The record a field access reads from, and the field. */
   fieldOf(access: FieldAccess): { record: string; field: FieldModel };
+  /** The source text a span covers (any file of the program). */
+  text(span: Span): string;
 }

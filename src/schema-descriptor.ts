@@ -3,8 +3,8 @@
 // the code generator embeds the same object in every compiled evaluator, so both see one shape.
 
 import type { CodeSetDecl } from "./ast.js";
-import { CASE_RECORD, type CheckedPolicy, type FieldModel, type RecordModel, type SchemaModel, type Type } from "./model.js";
-import type { FieldDescriptor, FieldType, PolicyInfo, RecordDescriptor, SchemaDescriptor } from "./runtime.js";
+import { CASE_RECORD, type CheckedPolicy, type PolicyMetadata, type FieldModel, type RecordModel, type SchemaModel, type Type } from "./model.js";
+import type { FieldDescriptor, FieldType, PolicyInfo, RecordDescriptor, SchemaDescriptor } from "@pol/runtime";
 
 /** The case record's built-in fields, always listed first. */
 const CASE_BUILT_INS: readonly [string, FieldDescriptor][] = [
@@ -80,7 +80,10 @@ function fieldType(schema: SchemaModel, type: Type, fieldName: string): FieldTyp
 
 /** The policy's metadata as the runtime reports it; `expires` only when the policy has one. */
 export function policyInfo(policy: CheckedPolicy): PolicyInfo {
-  const m = policy.metadata;
+  return policyInfoOf(policy.metadata);
+}
+
+export function policyInfoOf(m: PolicyMetadata): PolicyInfo {
   return {
     id: m.id,
     title: m.title,

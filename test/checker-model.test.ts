@@ -162,6 +162,8 @@ describe("checkFile on disk", () => {
   it("reads the policy and its schema and reports paths relative to the working directory", () => {
     const root = mkdtempSync(join(tmpdir(), "pol-checker-"));
     try {
+      // The project root: `use "../schema/spine.pol"` must stay inside it.
+      writeFileSync(join(root, "pol.config.json"), "{}\n");
       mkdirSync(join(root, "schema"));
       mkdirSync(join(root, "policies"));
       writeFileSync(join(root, "schema", "spine.pol"), SCHEMA);
@@ -170,7 +172,8 @@ describe("checkFile on disk", () => {
       const result = checkFile(policyPath);
       expect(result.diagnostics).toEqual([]);
       const display = relative(process.cwd(), policyPath).split(sep).join("/");
-      expect(result.policy!.metadata.source).toBe(display);
+      // Compiled output names the source relative to the project root, whatever the working directory.
+      expect(result.policy!.metadata.source).toBe("policies/sij.pol");
       expect([...result.sources.keys()]).toEqual([display, relative(process.cwd(), join(root, "schema", "spine.pol")).split(sep).join("/")]);
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // `pol check`, `pol compile` and `pol eval` through the CLI entry point: exit codes, what is
 // written (all or nothing), and the messages for broken policies, stale output and bad cases.
 
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -57,40 +57,49 @@ describe("pol check", () => {
 });
 
 describe("pol compile", () => {
-  it("writes one module per policy and the runtime, then reports the folder up to date", async () => {
+  it("writes one module per policy, importing @pol/runtime, then reports the folder up to date", async () => {
     const out = at("compiled");
     expect((await pol("compile", at("policies"), "--out", out)).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["acme-lumbar-mri.ts", "runtime", "runtime.ts"]);
-    // Every runtime module, each copied with a header naming its source.
-    const modules = readdirSync(join(out, "runtime")).sort();
-    expect(modules).toContain("logic.ts");
-    expect(modules).toEqual(readdirSync("src/runtime").filter((file) => file.endsWith(".ts")).sort());
-    expect(readFileSync(join(out, "runtime", "logic.ts"), "utf8")).toMatch(/^\/\/ Copied by pol from src\/runtime\/logic\.ts\. Do not edit/);
+    expect(readdirSync(out).sort()).toEqual(["acme-lumbar-mri.ts"]);
+    expect(readFileSync(join(out, "acme-lumbar-mri.ts"), "utf8")).toContain('} from "@pol/runtime";');
     expect(readdirSync(out, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".tmp"))).toEqual([]);
     const check = await pol("compile", at("policies"), "--out", out, "--check");
     expect(check.code).toBe(0);
-    expect(check.out).toContain(`is up to date (${2 + modules.length} files)`);
+    expect(check.out).toContain("is up to date (1 files)");
   });
 
   it("--check names stale, missing and orphaned modules and exits 1", async () => {
     const out = at("compiled");
     await pol("compile", at("policies"), "--out", out);
-    const [module] = readdirSync(out).filter((file) => file !== "runtime.ts");
+    const [module] = readdirSync(out);
     writeFileSync(join(out, module!), "// edited by hand\n");
-    rmSync(join(out, "runtime.ts"));
-    writeFileSync(join(out, "runtime", "calendar.ts"), "// edited by hand\n");
-    rmSync(join(out, "runtime", "logic.ts"));
     writeFileSync(join(out, "old-policy.ts"), "export {};\n");
-    writeFileSync(join(out, "runtime", "retired.ts"), "export {};\n");
     const { code, err } = await pol("compile", at("policies"), "--out", out, "--check");
     expect(code).toBe(1);
     expect(err).toContain(`${module} is out of date`);
-    expect(err).toContain("compiled/runtime.ts is missing");
-    expect(err).toContain("compiled/runtime/calendar.ts is out of date");
-    expect(err).toContain("compiled/runtime/logic.ts is missing");
     expect(err).toContain("old-policy.ts has no policy");
-    expect(err).toContain("compiled/runtime/retired.ts is not part of the runtime");
     expect(readFileSync(join(out, module!), "utf8")).toBe("// edited by hand\n");
+    rmSync(join(out, module!));
+    expect((await pol("compile", at("policies"), "--out", out, "--check")).err).toContain(`${module} is missing`);
+  });
+
+  it("reports a runtime copy left by an older pol: --check fails, compile warns", async () => {
+    const out = at("compiled");
+    await pol("compile", at("policies"), "--out", out);
+    writeFileSync(join(out, "runtime.ts"), 'export * from "./runtime/logic.js";\n');
+    mkdirSync(join(out, "runtime"));
+    writeFileSync(join(out, "runtime", "logic.ts"), "export {};\n");
+    const check = await pol("compile", at("policies"), "--out", out, "--check");
+    expect(check.code).toBe(1);
+    expect(check.err).toMatch(/compiled\/runtime\.ts is a copy of the runtime left by an older pol .*; delete it/);
+    expect(check.err).toMatch(/compiled\/runtime\/ is a copy of the runtime left by an older pol .*; delete it/);
+    expect(check.err).not.toContain("has no policy");
+    const compile = await pol("compile", at("policies"), "--out", out);
+    expect(compile.code).toBe(0);
+    expect(compile.err).toMatch(/^warning: .*compiled\/runtime\.ts is a copy of the runtime/m);
+    rmSync(join(out, "runtime.ts"));
+    rmSync(join(out, "runtime"), { recursive: true });
+    expect((await pol("compile", at("policies"), "--out", out, "--check")).code).toBe(0);
   });
 
   it("writes nothing when a policy has an error", async () => {

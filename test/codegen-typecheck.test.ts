@@ -1,23 +1,22 @@
-// Generated evaluators type-check under the strictest settings a consumer may use, next to the
-// runtime exactly as `pol compile` lays them out, and their exported types catch bad cases.
+// Generated evaluators type-check under the strictest settings a consumer may use, against the
+// `@pol/runtime` package as a consumer installs it, and their exported types catch bad cases.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join, resolve } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateModule, moduleName } from "../src/codegen.js";
 import type { CheckedPolicy } from "../src/model.js";
-import { RUNTIME_BARREL, RUNTIME_FOLDER, runtimeFiles } from "../src/runtime-files.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 
-const RUNTIME_FILES = runtimeFiles();
+/** The runtime package's folder (its built `dist/` holds the types consumers check against). */
+const RUNTIME_PACKAGE = realpathSync(resolve("packages/runtime"));
 
-/** Whether a checked file is the runtime's barrel or one of its modules. */
-function isRuntimeFile(directory: string, fileName: string): boolean {
-  const path = fileName.slice(directory.length + 1);
-  return path === RUNTIME_BARREL || path.startsWith(`${RUNTIME_FOLDER}/`);
+/** Whether a checked file belongs to the runtime package. */
+function isRuntimeFile(fileName: string): boolean {
+  return fileName.startsWith(`${RUNTIME_PACKAGE}/`);
 }
 
 const OPTIONS: ts.CompilerOptions = {
@@ -54,16 +53,14 @@ afterAll(() => {
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
 });
 
-/** Write the files (plus the runtime and an ESM package.json) to a fresh directory and type-check
- *  them; the diagnostics of every file except the runtime, formatted one per line. */
+/** Write the files (plus an ESM package.json and the runtime package linked into node_modules) to
+ *  a fresh directory and type-check them; the diagnostics of every file except the runtime's. */
 function typeCheck(files: Record<string, string>): string[] {
   const directory = mkdtempSync(join(tmpdir(), "pol-typecheck-"));
   directories.push(directory);
   writeFileSync(join(directory, "package.json"), '{ "type": "module" }\n');
-  for (const file of RUNTIME_FILES) {
-    mkdirSync(dirname(join(directory, file.path)), { recursive: true });
-    writeFileSync(join(directory, file.path), file.source);
-  }
+  mkdirSync(join(directory, "node_modules", "@pol"), { recursive: true });
+  symlinkSync(RUNTIME_PACKAGE, join(directory, "node_modules", "@pol", "runtime"), "dir");
   for (const [name, text] of Object.entries(files)) writeFileSync(join(directory, name), text);
   const program = ts.createProgram(
     Object.keys(files).map((name) => join(directory, name)),
@@ -74,7 +71,7 @@ function typeCheck(files: Record<string, string>): string[] {
   // (and what a consumer writes against it) is held to the strictest flags.
   return ts
     .getPreEmitDiagnostics(program)
-    .filter((d) => d.file === undefined || !isRuntimeFile(directory, d.file.fileName))
+    .filter((d) => d.file === undefined || !isRuntimeFile(d.file.fileName))
     .map((d) => {
       const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
       if (!d.file || d.start === undefined) return message;
@@ -122,7 +119,7 @@ function of(diagnostics: string[], file: string): string[] {
 describe("generated modules type-check", () => {
   const files = policyFiles();
   const fixtureModule = `${moduleName(fixturePolicy())}.ts`;
-  // Laid out like `pol compile` output: every module and one runtime in one folder, checked at once.
+  // Laid out like `pol compile` output: every module in one folder, checked at once.
   let diagnostics: string[];
   const modules = new Map<string, string>();
 

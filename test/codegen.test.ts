@@ -1,6 +1,7 @@
 // The code generator: deterministic, readable output with citations and .pol lines, and
 // generated code that, once transpiled and run, gives exactly the interpreter's determinations.
 
+import { RUNTIME_VERSION } from "@pol/runtime";
 import { format } from "prettier";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateModule, moduleName } from "../src/codegen.js";
@@ -55,11 +56,18 @@ describe("generateModule on the fixture", () => {
     expect(policy.metadata.sourceHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("imports the runtime from ./runtime.js by default, or from the given specifier", async () => {
-    expect(output).toContain('} from "./runtime.js";');
+  it("imports the runtime package @pol/runtime by default, or from the given specifier", async () => {
+    expect(output).toContain('} from "@pol/runtime";');
     const elsewhere = await generateModule(policy, { runtimeImport: "../lib/runtime.js" });
     expect(elsewhere).toContain('} from "../lib/runtime.js";');
-    expect(elsewhere).not.toContain("./runtime.js");
+    expect(elsewhere).not.toContain("@pol/runtime");
+  });
+
+  it("checks the runtime version right after its imports", () => {
+    const imports = output.lastIndexOf('from "@pol/runtime";');
+    const rest = output.slice(imports + 'from "@pol/runtime";'.length).trimStart();
+    const [major, minor] = RUNTIME_VERSION.split(".");
+    expect(rest.split("\n")[0]).toBe(`requireRuntime("${major}.${minor}", "demo.codegen_fixture");`);
   });
 
   it("imports only what it uses, sorted, values and types separately", () => {
@@ -76,7 +84,7 @@ describe("generateModule on the fixture", () => {
     expect(values).toContain("CodeSet");
     expect(types).toEqual(expect.arrayContaining(["Context", "Tri", "RuleSpec", "Determination"]));
     // Every imported value is called (or constructed) in the body.
-    const body = output.slice(output.lastIndexOf('from "./runtime.js";'));
+    const body = output.slice(output.lastIndexOf('from "@pol/runtime";'));
     for (const name of values) expect(body, name).toMatch(new RegExp(`\\b${name}\\(`));
   });
 

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { interpret } from "../src/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
-import { validateCase, type Outcome } from "../src/runtime.js";
+import { validateCase, type Outcome } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "./support/arbitraries.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
 import { loadCompiled, type CompiledEvaluator } from "./support/compiled.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkSource } from "../src/checker.js";
 import { evaluateCase, interpret, policyInfo } from "../src/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
-import type { CriterionTrace, Determination, ItemDetermination, Status } from "../src/runtime.js";
+import type { CriterionTrace, Determination, ItemDetermination, Status } from "@pol/runtime";
 import { schemaDescriptor } from "../src/schema-descriptor.js";
 
 // ---------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ const blocks = [...doc.matchAll(/^```pol\n([\s\S]*?)^```$/gm)].map((match) => ({
 
 // Blocks are checked from <scratch>/doc/, so `use "../schema/spine.pol"` finds the real schema.
 const scratch = mkdtempSync(join(tmpdir(), "pol-language-doc-"));
+writeFileSync(join(scratch, "pol.config.json"), "{}\n"); // the project root, which `use` paths stay inside
 mkdirSync(join(scratch, "doc"));
 cpSync("policies/schema", join(scratch, "schema"), { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,8 +1,9 @@
 // `pol test`: policy test files run against the interpreter and the compiled evaluator, failures
 // shown as diffs, and criterion coverage with its reachability rules.
 
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkFile, checkSource } from "../src/checker.js";
 import { main } from "../src/cli.js";
@@ -14,8 +15,9 @@ import { differences, sameSet, showSet } from "../src/policy-test/diff.js";
 import { OptionalFactReads, reachableStates } from "../src/policy-test/reachability.js";
 import { formatPercent, renderFailure, renderMismatch } from "../src/policy-test/render.js";
 import { runPolicyTest } from "../src/policy-test/run.js";
+import { runtimeEntryUrl } from "../src/runtime-package.js";
 import { parseTestFile, type PolicyTest } from "../src/policy-test/test-file.js";
-import type { Determination } from "../src/runtime.js";
+import type { Determination } from "@pol/runtime";
 
 const FIXTURES = "test/fixtures/policy-test";
 const PASSING = `${FIXTURES}/passing`;
@@ -355,8 +357,13 @@ describe("the two engines", () => {
     const evaluator = await compiled.load(policy);
     expect(await compiled.load(policy)).toBe(evaluator);
     const folder = compiled.folder!;
-    expect(existsSync(join(folder, "runtime.mjs"))).toBe(true);
-    expect(existsSync(join(folder, "runtime", "logic.mjs"))).toBe(true);
+    // Only the module: it imports the installed runtime package, the one the interpreter imports.
+    const files = readdirSync(folder);
+    expect(files).toHaveLength(1);
+    const module = readFileSync(join(folder, files[0]!), "utf8");
+    expect(module).toContain(`from "${runtimeEntryUrl()}"`);
+    expect(module).not.toContain("@pol/runtime");
+    expect(runtimeEntryUrl()).toBe(pathToFileURL(realpathSync("node_modules/@pol/runtime/dist/index.js")).href);
     compiled.dispose();
     expect(existsSync(folder)).toBe(false);
     expect(runPolicyTest(test, policy, evaluator, new Coverage())).toEqual({

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { renderJson, renderText } from "../src/report.js";
-import type { CriterionTrace, Determination, ItemDetermination, PolicyInfo } from "../src/runtime.js";
+import type { CriterionTrace, Determination, ItemDetermination, PolicyInfo } from "@pol/runtime";
 import { runs } from "./support/runs.js";
 
 const policy: PolicyInfo = {

@@ -15,7 +15,7 @@ import {
   windowStart,
   type Member,
   type Tri,
-} from "../src/runtime.js";
+} from "@pol/runtime";
 
 type Row = Record<string, unknown>;
 const u = (fact: string) => new Unknown([{ fact, label: fact }]);

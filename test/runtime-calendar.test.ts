@@ -18,7 +18,7 @@ import {
   since,
   windowStart,
   type CompareOperator,
-} from "../src/runtime.js";
+} from "@pol/runtime";
 
 const gone = new Unknown([{ fact: "pain_onset", label: "date the pain began" }]);
 

@@ -17,7 +17,8 @@ import {
   type RuleSpec,
   type SchemaDescriptor,
   type Tri,
-} from "../src/runtime.js";
+} from "@pol/runtime";
+import { memo } from "../src/interpret/memo.js";
 
 const schema: SchemaDescriptor = {
   records: {
@@ -68,7 +69,7 @@ const imaging = new CodeSet(["77003"], [], []);
 const caseField = (ctx: Context, name: string) => field(ctx, "case", ctx.input, name);
 const itemField = (ctx: Context, name: string) => field(ctx, "item", ctx.item, name);
 const lastProcedure = (ctx: Context) =>
-  ctx.memo("last", () =>
+  memo(ctx, "last", () =>
     pick(
       "latest",
       list(ctx, "procedures"),
@@ -303,14 +304,16 @@ describe("Context", () => {
     expect(ctx.otherItems.map((i) => i.code)).toEqual(["a", "c"]);
     expect(ctx.dos).toBe("2025-08-01");
   });
-  it("memoises per item", () => {
+  it("memoises per item (the interpreter's by-name cache over the context's slots)", () => {
     const ctx = new Context(schema, input, false);
     let computed = 0;
     ctx.beginItem(0);
-    expect(ctx.memo("x", () => ++computed)).toBe(1);
-    expect(ctx.memo("x", () => ++computed)).toBe(1);
+    expect(memo(ctx, "x", () => ++computed)).toBe(1);
+    expect(memo(ctx, "x", () => ++computed)).toBe(1);
+    expect(memo(ctx, "y", () => 10 * ++computed)).toBe(20);
     ctx.beginItem(1);
-    expect(ctx.memo("x", () => ++computed)).toBe(2);
+    expect(memo(ctx, "x", () => ++computed)).toBe(3);
+    expect(memo(new Context(schema, input, false), "x", () => "fresh")).toBe("fresh");
   });
   it("names the paths of records and never throws for strangers", () => {
     const ctx = new Context(schema, input, false);

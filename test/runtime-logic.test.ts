@@ -14,7 +14,7 @@ import {
   or,
   unknownOf,
   type Range,
-} from "../src/runtime.js";
+} from "@pol/runtime";
 
 const u = (...facts: string[]) => new Unknown(facts.map((fact) => ({ fact, label: `label of ${fact}` })));
 const factsOf = (value: unknown) => (isUnknown(value) ? value.missing.map((m) => m.fact) : value);

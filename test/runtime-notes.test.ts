@@ -14,7 +14,7 @@ import {
   type RuleSpec,
   type SchemaDescriptor,
   type Tri,
-} from "../src/runtime.js";
+} from "@pol/runtime";
 
 const schema: SchemaDescriptor = {
   records: {

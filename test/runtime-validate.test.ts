@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { validateCase, type CaseError, type SchemaDescriptor } from "../src/runtime.js";
+import { validateCase, type CaseError, type SchemaDescriptor } from "@pol/runtime";
 import { runs } from "./support/runs.js";
 
 const side = { enum: ["left", "right", "bilateral"] } as const;

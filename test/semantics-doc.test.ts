@@ -4,8 +4,8 @@
 // the test rather than being skipped, so the doc can only say what the runtime does.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import * as rt from "../src/runtime.js";
-import type { CalendarUnit, CompareOperator, CriterionEffect, CriterionSpec, Tri } from "../src/runtime.js";
+import * as rt from "@pol/runtime";
+import type { CalendarUnit, CompareOperator, CriterionEffect, CriterionSpec, Tri } from "@pol/runtime";
 
 interface Row {
   line: number;

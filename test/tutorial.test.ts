@@ -8,7 +8,7 @@
 //   <!-- tutorial-typo: PATH "FROM" "TO" -->       the "(with the typo)" command runs on a copy
 //                                                  of tutorial/ with FROM replaced by TO in PATH
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -122,7 +122,7 @@ describe("README tutorial", () => {
     expect(output.replaceAll(shownPath(out) + "/", "tutorial/compiled/")).toBe(
       shownOutput("pol compile tutorial --out tutorial/compiled"),
     );
-    // Recursive: the runtime's modules sit in tutorial/compiled/runtime/.
+    // Recursive, so that a leftover copy of the runtime in a subfolder would be noticed too.
     const filesUnder = (folder: string) =>
       readdirSync(folder, { recursive: true, encoding: "utf8" }).filter((path) => path.endsWith(".ts")).sort();
     const generated = filesUnder(out);
@@ -146,8 +146,11 @@ describe("README tutorial", () => {
     );
     expect(tsc.stdout + tsc.stderr, "tsc reported errors").toBe("");
     expect(tsc.status).toBe(0);
-    // The emitted files are ES modules, like every .js file of this package.
+    // The emitted files are ES modules, like every .js file of this package, and import the
+    // runtime package, installed here as an application installs it.
     writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+    mkdirSync(join(out, "node_modules", "@pol"), { recursive: true });
+    symlinkSync(realpathSync("packages/runtime"), join(out, "node_modules", "@pol", "runtime"), "dir");
     const run = spawnSync(process.execPath, [join(out, "app.js")], { encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);

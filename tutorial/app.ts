@@ -1,6 +1,7 @@
 // Calls the evaluator that `pol compile tutorial --out tutorial/compiled` generated from
 // lumbar-mri.pol. `Case` is the typed case: a misspelled field or a wrong enum member is a
-// TypeScript error here, long before a request reaches the evaluator.
+// TypeScript error here, long before a request reaches the evaluator. `evaluate` validates its
+// input first, so the same call is safe on JSON straight from a request.
 import { evaluate, type Case } from "./compiled/acme-lumbar-mri.js";
 
 const request: Case = {
@@ -15,7 +16,9 @@ const request: Case = {
 const incomplete: Case = { date_of_service: "2025-03-03", items: [{ code: "72148" }], studies: [] };
 
 for (const input of [request, incomplete]) {
-  for (const item of evaluate(input).items) {
+  const result = evaluate(input);
+  if (!result.ok) throw new Error(result.errors.map((error) => error.message).join("\n"));
+  for (const item of result.determination.items) {
     console.log(`${item.code}: ${item.outcome}`);
     for (const missing of item.missing) console.log(`  needs ${missing.label} (${missing.fact})`);
   }

@@ -69,7 +69,7 @@ export async function runCompilerBench(
     }
     return result.policy;
   });
-  const generated = checked.map((policy) => moduleSource(policy, "./runtime.js"));
+  const generated = checked.map((policy) => moduleSource(policy, "@pol/runtime"));
   const generatedLines = generated.reduce((sum, source) => sum + lineCount(source), 0);
   // prettier is two orders of magnitude slower than the rest: a sample of modules gives its rate.
   const formatted = generated.slice(0, PRETTIER_MODULES);
@@ -98,7 +98,7 @@ export async function runCompilerBench(
   );
   stages.push(
     await timeStage("codegen (before prettier)", lines, passes, () => {
-      for (const policy of checked) moduleSource(policy, "./runtime.js");
+      for (const policy of checked) moduleSource(policy, "@pol/runtime");
     }),
   );
   stages.push(

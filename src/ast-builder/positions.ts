@@ -5,7 +5,7 @@ import type { IToken } from "chevrotain";
 import type { Position, Span } from "../ast.js";
 
 export class SourcePositions {
-  /** Offset of the first character of each line; lines end at `\n` (so `\r\n` works too). */
+  /** Offset of the first character of each line; lines end at `\n`, `\r\n` or a lone `\r`. */
   private readonly lineStarts: number[] = [0];
   /** The line index of the last lookup: the builder asks in source order, so it is usually
    *  the answer again, which saves the binary search. */
@@ -15,8 +15,14 @@ export class SourcePositions {
     readonly fileName: string,
     readonly source: string,
   ) {
-    for (let i = source.indexOf("\n"); i >= 0; i = source.indexOf("\n", i + 1)) {
-      this.lineStarts.push(i + 1);
+    if (!source.includes("\r")) {
+      for (let i = source.indexOf("\n"); i >= 0; i = source.indexOf("\n", i + 1)) this.lineStarts.push(i + 1);
+    } else {
+      // Old Mac line endings (a lone `\r`) end lines too, as they do in editors.
+      for (let i = 0; i < source.length; i++) {
+        const c = source.charCodeAt(i);
+        if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) this.lineStarts.push(i + 1);
+      }
     }
   }
 

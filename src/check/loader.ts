@@ -1,21 +1,44 @@
 // Loading a file and everything it `use`s: each file is read and parsed once, `use` paths resolve
-// relative to the using file, and missing files and cycles are reported at the `use` that names them.
+// relative to the using file and must stay inside the project root, and missing files, files that
+// are not `.pol` sources and cycles are reported at the `use` that names them.
 
 import { isAbsolute, posix, relative, sep } from "node:path";
 import type { SourceFile, Span } from "../ast.js";
-import { diagnostic, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, fromProblem, type Diagnostic, type Problem } from "../diagnostics.js";
 import { parse } from "../parse.js";
+import { isInside, projectRoot, rootRelative } from "../source-files.js";
+
+/** Why a file could not be read: `missing` when there is no such file. */
+export interface ReadFailure {
+  problem: string;
+  missing: boolean;
+}
 
 export interface FileHost {
-  /** Absolute or cwd-relative path in; the file's contents, or undefined when it cannot be read. */
-  readFile(path: string): string | undefined;
+  /** Absolute or cwd-relative path in; the file's contents, or undefined (or why) when it cannot be read. */
+  readFile(path: string): string | undefined | ReadFailure;
+  /** The path with symbolic links resolved (absolute), or undefined; lets the loader refuse a
+   *  link inside the project that points outside it. Hosts without links leave it out. */
+  realPath?(path: string): string | undefined;
 }
+
+export interface LoadOptions {
+  /** The project root (absolute): `use` paths must stay inside it, and `rootPath`s are relative
+   *  to it. Default: `projectRoot(mainPath)`. */
+  root?: string;
+}
+
+/** The one extension of pol sources: `use` names no other file. */
+export const SOURCE_EXTENSION = ".pol";
 
 export interface LoadedFile {
   /** The path handed to the host: absolute when the main file was given absolute, else cwd-relative. */
   hostPath: string;
   /** Relative to the working directory with `/` separators: the path every span and report uses. */
   display: string;
+  /** Relative to the project root with `/` separators: the path stamped into compiled output and
+   *  its source hash, the same from any working directory. */
+  rootPath: string;
   text: string;
   /** Present when the file parsed without syntax errors. */
   ast?: SourceFile;
@@ -30,9 +53,12 @@ export interface LoadedProgram {
    *  so a clash is reported on the later, using declaration. */
   declarationOrder: LoadedFile[];
   diagnostics: Diagnostic[];
+  /** The project root the program was loaded against (absolute). */
+  root: string;
 }
 
-export function loadProgram(mainPath: string, host: FileHost, mainSource?: string): LoadedProgram {
+export function loadProgram(mainPath: string, host: FileHost, mainSource?: string, options: LoadOptions = {}): LoadedProgram {
+  const root = options.root ?? projectRoot(mainPath);
   const diagnostics: Diagnostic[] = [];
   const files: LoadedFile[] = [];
   const declarationOrder: LoadedFile[] = [];
@@ -42,7 +68,10 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
     const display = displayPath(hostPath);
     const parsed = parse(text, display);
     for (const d of parsed.diagnostics) diagnostics.push(d);
-    const file: LoadedFile = parsed.file ? { hostPath, display, text, ast: parsed.file } : { hostPath, display, text };
+    const rootPath = rootRelative(hostPath, root);
+    const file: LoadedFile = parsed.file
+      ? { hostPath, display, rootPath, text, ast: parsed.file }
+      : { hostPath, display, rootPath, text };
     files.push(file);
     loaded.set(hostPath, file);
     return file;
@@ -50,6 +79,11 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
 
   const visit = (file: LoadedFile, stack: string[]): void => {
     for (const use of file.ast?.uses ?? []) {
+      const refused = refuseUse(use.path.value, file.hostPath, root);
+      if (refused) {
+        diagnostics.push(fromProblem(refused, use.path.span));
+        continue;
+      }
       const target = resolveUse(file.hostPath, use.path.value);
       const cycleStart = stack.indexOf(target);
       if (cycleStart >= 0) {
@@ -60,11 +94,23 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
         continue;
       }
       if (loaded.has(target)) continue;
-      const text = host.readFile(target);
-      if (text === undefined) {
+      if (linksOutside(host, target, root)) {
         diagnostics.push(
-          diagnostic("POL2006", use.path.span, { path: use.path.value }, { resolved: displayPath(target) }),
+          diagnostic("POL2019", use.path.span, { path: use.path.value, problem: `leaves the project root \`${rootDisplay(root)}\` through a symbolic link` }, { help: "link" }),
         );
+        continue;
+      }
+      const text = host.readFile(target);
+      if (typeof text !== "string") {
+        if (text === undefined || text.missing) {
+          diagnostics.push(
+            diagnostic("POL2006", use.path.span, { path: use.path.value }, { help: "looked", resolved: displayPath(target) }),
+          );
+        } else {
+          diagnostics.push(
+            diagnostic("POL2020", use.path.span, { path: use.path.value }, { help: "unreadable", problem: text.problem }),
+          );
+        }
         continue;
       }
       visit(read(target, text), [...stack, target]);
@@ -74,13 +120,37 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
 
   const hostPath = normalizePath(mainPath);
   const text = mainSource ?? host.readFile(hostPath);
-  if (text === undefined) {
-    diagnostics.push(diagnostic("POL2006", startOf(displayPath(hostPath)), { path: mainPath }));
-    return { files, declarationOrder, diagnostics };
+  if (typeof text !== "string") {
+    const help = text === undefined || text.missing ? undefined : { help: "problem" as const, problem: text.problem };
+    diagnostics.push(diagnostic("POL2006", startOf(displayPath(hostPath)), { path: mainPath }, help));
+    return { files, declarationOrder, diagnostics, root };
   }
   const main = read(hostPath, text);
   visit(main, [hostPath]);
-  return { main, files, declarationOrder, diagnostics };
+  return { main, files, declarationOrder, diagnostics, root };
+}
+
+/**
+ * Why a `use` path may not be followed: it is absolute, it leaves the project root, or it names a
+ * file that is not a `.pol` source. Checked on the path alone, before anything is read.
+ */
+function refuseUse(usePath: string, fromHostPath: string, root: string): Problem | undefined {
+  const written = usePath.replace(/\\/g, "/");
+  if (isAbsolute(written) || /^[A-Za-z]:\//.test(written)) {
+    return { code: "POL2019", args: { path: usePath, problem: "is absolute: `use` paths must be relative" }, help: { help: "absolute" } };
+  }
+  const target = resolveUse(fromHostPath, usePath);
+  if (!isInside(target, root)) {
+    return {
+      code: "POL2019",
+      args: { path: usePath, problem: `leaves the project root \`${rootDisplay(root)}\`` },
+      help: { help: "outside" },
+    };
+  }
+  if (!written.endsWith(SOURCE_EXTENSION)) {
+    return { code: "POL2020", args: { path: usePath }, help: { help: "extension" } };
+  }
+  return undefined;
 }
 
 /** `use` paths are relative to the directory of the using file. */
@@ -99,6 +169,18 @@ export function displayPath(hostPath: string): string {
   if (!isAbsolute(hostPath)) return hostPath;
   const rel = relative(process.cwd(), hostPath);
   return rel === "" ? hostPath : rel.split(sep).join("/");
+}
+
+function linksOutside(host: FileHost, target: string, root: string): boolean {
+  if (!host.realPath) return false;
+  const real = host.realPath(target);
+  const realRoot = host.realPath(root);
+  return real !== undefined && realRoot !== undefined && !isInside(real, realRoot);
+}
+
+function rootDisplay(root: string): string {
+  const rel = relative(process.cwd(), root);
+  return rel === "" ? "." : rel.split(sep).join("/");
 }
 
 function startOf(file: string): Span {

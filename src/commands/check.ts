@@ -1,7 +1,10 @@
 // `pol check [paths...]`: parse and type-check policies and schemas, reporting every error.
 
-import { checkFile, type CheckResult } from "../checker.js";
+import { checkFile, nodeFileHost, type CheckResult } from "../checker.js";
+import { projectRoot } from "../source-files.js";
 import { diagnosticsToJson, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../diagnostics.js";
+import { checkModuleNames } from "../check/module-names.js";
+import { headerIdSpan } from "../check/structure.js";
 import { collectFiles } from "../files.js";
 import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
 
@@ -19,8 +22,8 @@ export function checkPaths(paths: readonly string[]): CheckedFiles {
   const sources = new Map<string, string>();
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
-  for (const file of collectFiles(paths, [".pol"])) {
-    const result = checkFile(file);
+  for (const [file, root] of filesWithRoots(paths)) {
+    const result = checkFile(file, nodeFileHost, { root });
     results.set(file, result);
     for (const [path, text] of result.sources) sources.set(path, text);
     for (const diagnostic of result.diagnostics) {
@@ -30,7 +33,32 @@ export function checkPaths(paths: readonly string[]): CheckedFiles {
       diagnostics.push(diagnostic);
     }
   }
+  // Policies checked together are compiled together: no two may compile to one file.
+  const clashes: Diagnostic[] = [];
+  checkModuleNames(
+    [...results.values()].flatMap((result) =>
+      result.policy?.file.header.kind === "PolicyHeader"
+        ? [{ id: result.policy.metadata.id, span: headerIdSpan(result.policy.file.header) }]
+        : [],
+    ),
+    clashes,
+  );
+  for (const diagnostic of clashes) if (diagnostic.code === "POL2022") diagnostics.push(diagnostic);
   return { results, diagnostics: sortDiagnostics(diagnostics), sources };
+}
+
+/**
+ * Every `.pol` file under `paths`, sorted, each with the project root of the path it was found
+ * under (src/source-files.ts): the nearest folder with `pol.config.json` or `package.json`, else
+ * the path named.
+ */
+function filesWithRoots(paths: readonly string[]): [string, string][] {
+  const roots = new Map<string, string>();
+  for (const path of paths) {
+    const root = projectRoot(path);
+    for (const file of collectFiles([path], [".pol"])) if (!roots.has(file)) roots.set(file, root);
+  }
+  return [...roots].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export function reportDiagnostics(checked: CheckedFiles, format: DiagnosticFormat, io: Io): void {

@@ -1,12 +1,12 @@
 // `pol eval <policy> <case.json>`: the determination for one case, as a reviewer's letter or JSON.
 
-import { readFileSync } from "node:fs";
 import { jsonErrorMessage } from "../json-text.js";
 import { checkFile } from "../checker.js";
-import { displayPath, UsageError } from "../files.js";
+import { displayPath, requireFile, UsageError } from "../files.js";
 import { evaluateCase } from "../interpreter.js";
 import type { CheckedPolicy } from "../model.js";
 import { renderJson, renderText } from "../report.js";
+import { readTextFile } from "../source-files.js";
 import { reportDiagnostics } from "./check.js";
 import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
 
@@ -31,16 +31,13 @@ export function loadPolicy(path: string, io: Io): CheckedPolicy | undefined {
   return result.policy;
 }
 
-export type JsonRead = { ok: true; value: unknown } | { ok: false; message: string };
+export type JsonRead = { ok: true; value: unknown } | { ok: false; message: string; unreadable?: boolean };
 
 /** Read and parse a JSON file, turning every failure into one clear message. */
 export function readJsonFile(path: string): JsonRead {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return { ok: false, message: `cannot read \`${path}\`` };
-  }
+  const read = readTextFile(path);
+  if (!read.ok) return { ok: false, message: read.missing ? `cannot read \`${path}\`` : read.problem, unreadable: true };
+  const text = read.text;
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
@@ -49,11 +46,13 @@ export function readJsonFile(path: string): JsonRead {
 }
 
 export function runEval(policyPath: string, casePath: string, options: EvalOptions, io: Io): number {
+  // Only a regular `.pol` file is read as a policy, so no other file is ever shown in a code frame.
+  requireFile(policyPath, [".pol"]);
   const policy = loadPolicy(policyPath, io);
   if (!policy) return EXIT_FAILED;
   const read = readJsonFile(casePath);
   if (!read.ok) {
-    if (read.message.startsWith("cannot read")) throw new UsageError(read.message);
+    if (read.unreadable) throw new UsageError(read.message);
     io.err(`error: ${read.message}\n`);
     return EXIT_FAILED;
   }

@@ -1,219 +1,171 @@
-// Expression evaluation over the checked AST: the semantic oracle the compiled evaluators are
-// compared with. It follows the evaluation mapping shared with the code generator exactly:
-// every operand is evaluated, left to right, so both record the same reads in the same order.
+// The reference interpreter's expression evaluation: a direct walk of the lowered form (../lower),
+// as plain as it can be, so it can serve as the oracle the generated evaluators are compared
+// with. Every operand of a junction and every filter of a chain is evaluated, left to right, as
+// the arguments of generated code's `and(...)`/`or(...)` calls are, so both record the same reads
+// in the same order.
 
-import type { BinaryExpression, Expression, FieldAccess, LetDecl, NameRef } from "../ast.js";
-import { CASE_RECORD, type CheckedPolicy, type FieldModel } from "../model.js";
-import * as rt from "../runtime.js";
-import type { CompareOperator, Context, Tri } from "../runtime.js";
-import { aggregate } from "./chains.js";
-import { codeSetOf, fixedDays, flipped, where, type Elements } from "./support.js";
+import * as rt from "@pol/runtime";
+import type { Context, Member, Tri } from "@pol/runtime";
+import type { Chain, Expr, LoweredPolicy } from "../lower/ir.js";
 
-type Elapsed = rt.Elapsed | null | rt.Unknown;
+type Element = Record<string, unknown>;
 
-/** Evaluates one checked policy's expressions; its lookup tables are built once per policy. */
+/** The elements bound by enclosing chains: index = element level. */
+type Elements = readonly unknown[];
+
 export class Evaluator {
-  private readonly codeSets = new Map<string, rt.CodeSet>();
-  private readonly lets = new Map<string, LetDecl>();
+  private readonly codeSets: rt.CodeSet[];
+  private readonly handles = new Map<string, rt.FieldHandles<Record<string, unknown>>>();
 
-  constructor(readonly policy: CheckedPolicy) {
-    for (const [name, decl] of policy.codeSets) this.codeSets.set(name, codeSetOf(decl));
-    for (const entry of policy.lets) this.lets.set(entry.name, entry.decl);
+  constructor(
+    readonly policy: LoweredPolicy,
+    schema: rt.SchemaDescriptor,
+  ) {
+    this.codeSets = policy.codeSets.map((set) => new rt.CodeSet(set.exact, set.prefixes, set.ranges));
+    for (const record of policy.schema.records.keys()) this.handles.set(record, rt.fieldsOf(schema, record));
   }
 
-  /** The value of an expression (never a list: lists only feed chains and aggregates). */
-  value(expr: Expression, ctx: Context, elements: Elements): unknown {
+  /** The handle of a field, as generated code names it (`Procedure.relief`). */
+  handle(record: string, field: string): rt.FieldHandle {
+    const handle = this.handles.get(record)?.[field];
+    if (handle === undefined) throw new Error(`internal error: unknown field \`${record}.${field}\``);
+    return handle;
+  }
+
+  codeSet(index: number): rt.CodeSet {
+    return this.codeSets[index]!;
+  }
+
+  condition(expr: Expr, ctx: Context): Tri {
+    return this.value(expr, ctx, []) as Tri;
+  }
+
+  value(expr: Expr, ctx: Context, elements: Elements): unknown {
     switch (expr.kind) {
-      case "BooleanLiteral":
-      case "NumberLiteral":
-      case "PercentLiteral":
-      case "DateLiteral":
-      case "StringLiteral":
+      case "literal":
         return expr.value;
-      case "DurationLiteral":
-        return fixedDays(expr);
-      case "NameRef":
-        return this.name(expr, ctx, elements);
-      case "FieldAccess":
-        return this.fieldAccess(expr, ctx, elements);
-      case "UnaryExpression": {
-        const operand = this.value(expr.operand, ctx, elements);
-        return expr.operator === "not" ? rt.not(operand as Tri) : rt.negate(operand);
-      }
-      case "BinaryExpression":
-        return this.binary(expr, ctx, elements);
-      case "InCodesExpression": {
-        const inSet = rt.inCodes(this.value(expr.operand, ctx, elements), this.codeSet(expr.codes.name));
-        return expr.negated ? rt.not(inSet) : inSet;
-      }
-      case "AsPercentExpression":
-        return rt.asPercent(this.value(expr.operand, ctx, elements));
-      case "GroupExpression": {
-        const operands = expr.operands.map((operand) => this.value(operand, ctx, elements) as Tri);
-        return expr.operator === "all" ? rt.and(...operands) : rt.or(...operands);
-      }
-      case "CountExpression":
-      case "QuantifierExpression":
-      case "PickExpression":
-      case "SumExpression":
-      case "CoverageExpression":
-        return aggregate(this, expr, ctx, elements);
-      case "TimeSinceExpression":
-        return rt.since(this.value(expr.from, ctx, elements), ctx.dos);
-      case "TimeBetweenExpression": {
-        const from = this.value(expr.from, ctx, elements);
-        const to = this.value(expr.to, ctx, elements);
-        return rt.between(from, to);
-      }
-      case "WhereExpression":
-      case "WithinExpression":
-        throw new Error(`internal error: a list chain used as a value at ${where(expr)}`);
-    }
-  }
-
-  /** Field `field` of `value`, a record of model `record`: computed fields are computed here. */
-  read(ctx: Context, record: string, value: unknown, field: FieldModel): unknown {
-    if (field.computed) {
-      if (value === null || rt.isUnknown(value)) return value;
-      return this.value(field.computed, ctx, [value]);
-    }
-    return rt.field(ctx, record, value, field.name);
-  }
-
-  codeSet(name: string): rt.CodeSet {
-    const set = this.codeSets.get(name);
-    if (!set) throw new Error(`internal error: unknown code set \`${name}\``);
-    return set;
-  }
-
-  letDecl(name: string): LetDecl {
-    const decl = this.lets.get(name);
-    if (!decl) throw new Error(`internal error: unknown let \`${name}\``);
-    return decl;
-  }
-
-  fieldModel(record: string, field: string): FieldModel {
-    const model = this.policy.schema.records.get(record)?.fields.get(field);
-    if (!model) throw new Error(`internal error: unknown field \`${record}.${field}\``);
-    return model;
-  }
-
-  /** The record model of the elements of a list-typed expression. */
-  elementRecord(list: Expression): string {
-    const type = this.policy.typeOf(list);
-    if (type.kind !== "list") throw new Error(`internal error: expected a list at ${where(list)}`);
-    return type.element;
-  }
-
-  /** The date field of an event record, or the start and end fields of an episode record. */
-  datedFields(record: string): { record: string; start: FieldModel; end?: FieldModel } {
-    const dated = this.policy.schema.records.get(record)?.dated;
-    if (!dated) throw new Error(`internal error: record \`${record}\` has no date`);
-    const start = this.fieldModel(record, dated.start);
-    return dated.end === undefined
-      ? { record, start }
-      : { record, start, end: this.fieldModel(record, dated.end) };
-  }
-
-  private name(ref: NameRef, ctx: Context, elements: Elements): unknown {
-    const binding = this.policy.resolve(ref);
-    switch (binding.kind) {
-      case "element": {
-        const record = elements[elements.length - 1 - binding.depth];
-        return this.read(ctx, binding.record, record, this.fieldModel(binding.record, binding.field));
-      }
-      case "let": {
-        const decl = this.letDecl(binding.name);
-        return ctx.memo(binding.name, () => this.value(decl.value, ctx, []));
-      }
-      case "caseField":
-        return this.read(ctx, CASE_RECORD, ctx.input, this.fieldModel(CASE_RECORD, binding.field));
-      case "item":
-        return ctx.item;
       case "dos":
         return ctx.dos;
-      case "enumMember":
-        return binding.member;
-      case "items":
+      case "case":
+        return ctx.input;
+      case "item":
+        return ctx.item;
+      case "element":
+        return elements[expr.level];
+      case "field":
+        return rt.read(ctx, this.value(expr.target, ctx, elements), this.handle(expr.record, expr.field));
+      case "computed": {
+        const target = this.value(expr.target, ctx, elements);
+        // A computed field of a record that is none or unknown is none or unknown itself.
+        if (target === null || rt.isUnknown(target)) return target;
+        return this.value(this.policy.computed[expr.index]!.body, ctx, [target]);
+      }
+      case "let": {
+        const entry = this.policy.lets[expr.slot]!;
+        return ctx.cached(expr.slot, () => this.value(entry.body, ctx, []));
+      }
+      case "not":
+        return rt.not(this.value(expr.operand, ctx, elements) as Tri);
+      case "negate":
+        return rt.negate(this.value(expr.operand, ctx, elements));
+      case "junction":
+        return this.junction(expr.operator, expr.operands, ctx, elements);
+      case "compare":
+        return rt.compare(expr.operator, this.value(expr.left, ctx, elements), this.value(expr.right, ctx, elements));
+      case "compareElapsed":
+        return rt.compareElapsed(
+          this.value(expr.elapsed, ctx, elements) as rt.Elapsed | null | rt.Unknown,
+          expr.operator,
+          expr.amount,
+          expr.unit,
+        );
+      case "inCodes": {
+        const inSet = rt.inCodes(this.value(expr.operand, ctx, elements), this.codeSet(expr.codeSet));
+        return expr.negated ? rt.not(inSet) : inSet;
+      }
+      case "asPercent":
+        return rt.asPercent(this.value(expr.operand, ctx, elements));
+      case "arithmetic":
+        return rt.arithmetic(expr.operator, this.value(expr.left, ctx, elements), this.value(expr.right, ctx, elements));
+      case "shiftDate":
+        return rt.shiftDate(this.value(expr.date, ctx, elements), expr.sign, expr.amount, expr.unit);
+      case "shiftDays":
+        return rt.shiftDays(this.value(expr.date, ctx, elements), expr.sign, this.value(expr.days, ctx, elements));
+      case "dateDifference":
+        return rt.dateDifference(this.value(expr.left, ctx, elements), this.value(expr.right, ctx, elements));
+      case "since":
+        return rt.since(this.value(expr.from, ctx, elements), ctx.dos);
+      case "between":
+        return rt.between(this.value(expr.from, ctx, elements), this.value(expr.to, ctx, elements));
+      case "aggregate":
+        return this.aggregate(expr, ctx, elements);
+    }
+  }
+
+  /** Kleene `and`/`or` of every operand. */
+  private junction(operator: "and" | "or", operands: readonly Expr[], ctx: Context, elements: Elements): Tri {
+    const values = operands.map((operand) => this.value(operand, ctx, elements));
+    return operator === "and" ? rt.and(...values) : rt.or(...values);
+  }
+
+  private aggregate(expr: Extract<Expr, { kind: "aggregate" }>, ctx: Context, elements: Elements): unknown {
+    const { chain } = expr;
+    const list = this.list(chain, ctx, elements);
+    const member = this.member(chain, ctx, elements);
+    const handle = (field: string) => this.handle(chain.record, field);
+    switch (expr.operator) {
+      case "count":
+        return rt.count(list, member);
+      case "some":
+        return rt.some(list, member);
+      case "none":
+        return rt.none(list, member);
+      case "latest":
+        return rt.latest(ctx, list, member, handle(chain.dated!.start));
+      case "earliest":
+        return rt.earliest(ctx, list, member, handle(chain.dated!.start));
+      case "sum":
+        return rt.sumOf(ctx, list, member, handle(expr.summed!.field));
+      case "coverage": {
+        const window = chain.window === undefined ? null : this.window(chain.window, ctx);
+        return rt.coverageOf(ctx, list, member, handle(chain.dated!.start), handle(chain.dated!.end!), window);
+      }
+    }
+  }
+
+  /** The chain's list: an array, or the Unknown standing for a list the case lacks. */
+  private list(chain: Chain, ctx: Context, elements: Elements): readonly Element[] | rt.Unknown {
+    const source = chain.source;
+    switch (source.kind) {
+      case "caseList":
+        return rt.list(ctx, this.handle("case", source.field));
       case "otherItems":
-        throw new Error(`internal error: the list \`${ref.name}\` used as a value at ${where(ref)}`);
+        return ctx.otherItems;
+      case "recordList":
+        return rt.listIn(ctx, this.value(source.target, ctx, elements), this.handle(source.record, source.field));
     }
   }
 
-  private fieldAccess(access: FieldAccess, ctx: Context, elements: Elements): unknown {
-    const target = this.value(access.target, ctx, elements);
-    const { record, field } = this.policy.fieldOf(access);
-    return this.read(ctx, record, target, field);
+  /** Whether an element belongs: the conjunction of every filter. */
+  private member(chain: Chain, ctx: Context, elements: Elements): Member {
+    const { filters, level, dated, record } = chain;
+    return (element) => {
+      const scope = [...elements.slice(0, level), element];
+      const values = filters.map((filter): Tri => {
+        if (filter.kind === "where") return this.value(filter.condition, ctx, scope) as Tri;
+        const window = this.window(filter.window, ctx);
+        const start = rt.read(ctx, element, this.handle(record, dated!.start));
+        return dated!.end === undefined
+          ? rt.inWindow(start, window)
+          : rt.overlapsWindow(start, rt.read(ctx, element, this.handle(record, dated!.end)), window);
+      });
+      return values.length === 1 ? values[0]! : rt.and(...values);
+    };
   }
 
-  private binary(expr: BinaryExpression, ctx: Context, elements: Elements): unknown {
-    const { operator, left, right } = expr;
-    switch (operator) {
-      case "and":
-      case "or": {
-        const l = this.value(left, ctx, elements) as Tri;
-        const r = this.value(right, ctx, elements) as Tri;
-        return operator === "and" ? rt.and(l, r) : rt.or(l, r);
-      }
-      case "==":
-      case "!=":
-      case "<":
-      case "<=":
-      case ">":
-      case ">=":
-        return this.comparison(operator, left, right, ctx, elements);
-      case "+":
-      case "-":
-        return this.additive(operator, left, right, ctx, elements);
-      case "*":
-      case "/": {
-        const l = this.value(left, ctx, elements);
-        const r = this.value(right, ctx, elements);
-        return rt.arithmetic(operator, l, r);
-      }
-    }
-  }
-
-  /** Elapsed times compare with calendar-aware duration literals; everything else with `compare`. */
-  private comparison(
-    operator: CompareOperator,
-    left: Expression,
-    right: Expression,
-    ctx: Context,
-    elements: Elements,
-  ): unknown {
-    if (right.kind === "DurationLiteral" && this.policy.typeOf(left).kind === "elapsed") {
-      const elapsed = this.value(left, ctx, elements) as Elapsed;
-      return rt.compareElapsed(elapsed, operator, right.amount, right.unit);
-    }
-    if (left.kind === "DurationLiteral" && this.policy.typeOf(right).kind === "elapsed") {
-      const elapsed = this.value(right, ctx, elements) as Elapsed;
-      return rt.compareElapsed(elapsed, flipped[operator], left.amount, left.unit);
-    }
-    const l = this.value(left, ctx, elements);
-    const r = this.value(right, ctx, elements);
-    return rt.compare(operator, l, r);
-  }
-
-  /** Dates shift by durations (calendar units included) and subtract to days; numbers add. */
-  private additive(
-    operator: "+" | "-",
-    left: Expression,
-    right: Expression,
-    ctx: Context,
-    elements: Elements,
-  ): unknown {
-    const sign = operator === "+" ? 1 : -1;
-    const leftType = this.policy.typeOf(left).kind;
-    if (leftType === "date" && right.kind === "DurationLiteral") {
-      return rt.shiftDate(this.value(left, ctx, elements), sign, right.amount, right.unit);
-    }
-    const rightType = this.policy.typeOf(right).kind;
-    const l = this.value(left, ctx, elements);
-    const r = this.value(right, ctx, elements);
-    // The runtime takes an unknown or none amount of days and propagates it.
-    if (leftType === "date" && rightType === "duration") return rt.shiftDate(l, sign, r as number, "d");
-    if (leftType === "date" && rightType === "date" && operator === "-") return rt.dateDifference(l, r);
-    return rt.arithmetic(operator, l, r);
+  /** `within N`: from N before the date of service to the date of service, both included. */
+  private window(index: number, ctx: Context): rt.Window {
+    const { amount, unit } = this.policy.windows[index]!;
+    return rt.windowBack(ctx.dos, amount, unit);
   }
 }

@@ -1,26 +1,23 @@
-// The compiled evaluators policy tests run against: each policy's generated module and a copy of
-// the runtime, transpiled to JavaScript in a temporary folder and imported, exactly the code
-// `pol compile` ships. One folder per run, one module per policy, removed by `dispose`.
+// The compiled evaluators policy tests run against: each policy's generated module and its schema
+// module, transpiled to JavaScript in a temporary folder and imported, exactly the code `pol
+// compile` ships. Their runtime import names the `@pol/runtime` the interpreter uses, by absolute
+// URL (the temporary folder has no node_modules to resolve the package from). One folder per
+// policy, removed by `dispose`.
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { generateModule, moduleName } from "../codegen.js";
+import { writeLoadableModules } from "../generate/loadable.js";
 import type { CheckedPolicy } from "../model.js";
-import { writeTranspiledRuntime } from "../runtime-files.js";
-import type { Determination, EvaluateOptions } from "../runtime.js";
+import type { Determination, EvaluateOptions } from "@pol/runtime";
 
 /** The one export of a generated module the tests call; `input` must be a validated case. */
 export interface CompiledEvaluator {
-  evaluate(input: Record<string, unknown>, options?: EvaluateOptions): Determination;
+  evaluateTrusted(input: Record<string, unknown>, options?: EvaluateOptions): Determination;
 }
-
-type Transpile = (source: string) => string;
 
 export class CompiledEvaluators {
   private directory: string | undefined;
-  private transpile: Transpile | undefined;
   private readonly loaded = new Map<CheckedPolicy, Promise<CompiledEvaluator>>();
   private count = 0;
 
@@ -46,31 +43,16 @@ export class CompiledEvaluators {
   }
 
   private async build(policy: CheckedPolicy): Promise<CompiledEvaluator> {
-    const transpile = await this.transpiler();
-    const directory = this.workspace(transpile);
-    // Policies with the same module name (a test of a broken copy) must not overwrite each other.
-    const path = join(directory, `${moduleName(policy)}-${++this.count}.mjs`);
-    writeFileSync(path, transpile(await generateModule(policy, { runtimeImport: "./runtime.mjs" })));
-    const module = (await import(pathToFileURL(path).href)) as Partial<CompiledEvaluator>;
-    if (typeof module.evaluate !== "function") throw new Error("the generated module has no `evaluate` export");
+    // One folder per policy: policies with the same module name (a test of a broken copy) or
+    // schemas of one name must not overwrite each other.
+    const url = await writeLoadableModules(policy, join(this.workspace(), String(++this.count)));
+    const module = (await import(url)) as Partial<CompiledEvaluator>;
+    if (typeof module.evaluateTrusted !== "function") throw new Error("the generated module has no `evaluateTrusted` export");
     return module as CompiledEvaluator;
   }
 
-  private workspace(transpile: Transpile): string {
-    if (!this.directory) {
-      this.directory = mkdtempSync(join(tmpdir(), "pol-test-compiled-"));
-      writeTranspiledRuntime(this.directory, transpile);
-    }
+  private workspace(): string {
+    this.directory ??= mkdtempSync(join(tmpdir(), "pol-test-compiled-"));
     return this.directory;
-  }
-
-  /** TypeScript is loaded only when a test runs: the other commands should not pay for it. */
-  private async transpiler(): Promise<Transpile> {
-    if (!this.transpile) {
-      const ts = (await import("typescript")).default;
-      const compilerOptions = { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 };
-      this.transpile = (source) => ts.transpileModule(source, { compilerOptions }).outputText;
-    }
-    return this.transpile;
   }
 }

@@ -2,7 +2,7 @@
 // unknown) the tests drove it to, out of the states it can reach at all.
 
 import type { CheckedPolicy } from "../model.js";
-import type { Determination, Status } from "../runtime.js";
+import type { Determination, Status } from "@pol/runtime";
 import { OptionalFactReads, reachableStates } from "./reachability.js";
 
 export const STATES: readonly Status[] = ["met", "not_met", "unknown"];

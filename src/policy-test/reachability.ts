@@ -6,7 +6,7 @@
 
 import type { Expression } from "../ast.js";
 import { CASE_RECORD, ITEM_RECORD, type CheckedCriterion, type CheckedPolicy } from "../model.js";
-import type { Status } from "../runtime.js";
+import type { Status } from "@pol/runtime";
 
 export function reachableStates(criterion: CheckedCriterion, facts: OptionalFactReads): Set<Status> {
   if (!criterion.condition) return new Set(criterion.effect === "require" ? ["met", "not_met"] : ["not_met"]);

@@ -1,7 +1,7 @@
 // Policy test results as text: each failing test as a diff of expected (-) and actual (+) values
 // with the criteria that explain the actual outcome, and per-policy coverage tables.
 
-import type { Status } from "../runtime.js";
+import type { Status } from "@pol/runtime";
 import { STATES, type CoverageReport, type PolicyCoverage, type StateCoverage } from "./coverage.js";
 import { showSet, showValue } from "./diff.js";
 import type { CriterionNote, Failure, FieldMismatch, TestResult } from "./run.js";

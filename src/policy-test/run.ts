@@ -12,7 +12,7 @@ import {
   type Outcome,
   type SchemaDescriptor,
   type Status,
-} from "../runtime.js";
+} from "@pol/runtime";
 import { schemaDescriptor } from "../schema-descriptor.js";
 import type { CompiledEvaluator } from "./compiled.js";
 import type { Coverage } from "./coverage.js";
@@ -102,7 +102,7 @@ export function runPolicyTest(
     }
   };
   const expected = run("interpreter", (input) => interpret(policy, input, { trace: true }));
-  const actual = run("compiled evaluator", (input) => compiled.evaluate(input, { trace: true }));
+  const actual = run("compiled evaluator", (input) => compiled.evaluateTrusted(input, { trace: true }));
   if (expected && actual) {
     const found = differences(expected, actual);
     if (found.length > 0) failures.push({ kind: "engines_disagree", differences: found });

@@ -1,11 +1,11 @@
 // Policy test files (`*.test.json`, docs/testing.md): read, parse and check their shape, so every
 // mistake in one is reported with its JSON path before anything runs.
 
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { displayPath } from "../files.js";
-import type { Outcome } from "../runtime.js";
+import type { Outcome } from "@pol/runtime";
 import { jsonErrorMessage } from "../json-text.js";
+import { readTextFile } from "../source-files.js";
 
 export const OUTCOMES: readonly Outcome[] = [
   "approved",
@@ -47,12 +47,9 @@ export type TestFileRead = { ok: true; file: TestFile } | { ok: false; errors: s
 
 /** Read and check one test file; every problem is reported as `path: message`. */
 export function readTestFile(path: string): TestFileRead {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return { ok: false, errors: [`cannot read \`${displayPath(path)}\``] };
-  }
+  const read = readTextFile(path);
+  if (!read.ok) return { ok: false, errors: [read.missing ? `cannot read \`${displayPath(path)}\`` : read.problem] };
+  const text = read.text;
   let json: unknown;
   try {
     json = JSON.parse(text);

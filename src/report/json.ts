@@ -12,7 +12,7 @@ import type {
   PolicyInfo,
   Reason,
   RuleApplication,
-} from "../runtime.js";
+} from "@pol/runtime";
 
 export function renderJson(d: Determination): string {
   return JSON.stringify(determination(d), null, 2) + "\n";

@@ -12,7 +12,7 @@ import type {
   Reason,
   RuleApplication,
   Status,
-} from "../runtime.js";
+} from "@pol/runtime";
 import { codeName, showFact, wrap } from "./layout.js";
 
 const OUTCOME_WORDS: Record<Outcome, string> = {

@@ -14,7 +14,7 @@ import {
   isRange,
   windowStart,
   type Member,
-} from "../../src/runtime.js";
+} from "@pol/runtime";
 import { runs } from "../support/runs.js";
 
 const SIDES = ["left", "right", "bilateral"] as const;

@@ -12,7 +12,7 @@ import {
   parseIsoDate,
   since,
   windowStart,
-} from "../../src/runtime.js";
+} from "@pol/runtime";
 import {
   format,
   isLeap,

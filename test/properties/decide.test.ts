@@ -18,7 +18,7 @@ import {
   type RuleSpec,
   type SchemaDescriptor,
   type Tri,
-} from "../../src/runtime.js";
+} from "@pol/runtime";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { fixturePolicy } from "../support/codegen-fixture.js";
 import { loadCompiled, type CompiledEvaluator } from "../support/compiled.js";

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { interpret } from "../../src/interpreter.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import type { Determination, FieldType, SchemaDescriptor } from "../../src/runtime.js";
+import type { Determination, FieldType, SchemaDescriptor } from "@pol/runtime";
 import { caseArbitrary, policyHints, type CaseHints } from "../support/arbitraries.js";
 import { loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
 import { oracleAddDays } from "../support/oracle-dates.js";

@@ -2,7 +2,7 @@
 // never changes a decided answer).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Unknown, and, isUnknown, not, or, type Tri } from "../../src/runtime.js";
+import { Unknown, and, isUnknown, not, or, type Tri } from "@pol/runtime";
 import { runs } from "../support/runs.js";
 
 const U = new Unknown([{ fact: "u", label: "u" }]);

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Expression } from "../../src/ast.js";
 import { interpret } from "../../src/interpreter.js";
 import { CASE_RECORD, ITEM_RECORD, type CheckedPolicy } from "../../src/model.js";
-import type { Determination, SchemaDescriptor, Status } from "../../src/runtime.js";
+import type { Determination, SchemaDescriptor, Status } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { checkInMemory, compileInMemory, type CompiledEvaluator } from "../support/compile-in-memory.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";

@@ -14,7 +14,7 @@ import { Evaluator } from "../../src/interpret/evaluate.js";
 import type { Elements } from "../../src/interpret/support.js";
 import { interpret } from "../../src/interpreter.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import { Context, type CompareOperator, type Determination, type Status } from "../../src/runtime.js";
+import { Context, type CompareOperator, type Determination, type Status } from "@pol/runtime";
 import { schemaDescriptor } from "../../src/schema-descriptor.js";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { loadCompiled, type CompiledEvaluator } from "../support/compiled.js";

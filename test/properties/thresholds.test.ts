@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { interpret } from "../../src/interpreter.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import type { CompareOperator, Determination } from "../../src/runtime.js";
+import type { CompareOperator, Determination } from "@pol/runtime";
 import { checkInMemory, compileInMemory, type CompiledEvaluator } from "../support/compile-in-memory.js";
 import { monthLength, oracleAddDays, oracleAddMonths, oracleDaysBetween, parse } from "../support/oracle-dates.js";
 import { property } from "../support/runs.js";

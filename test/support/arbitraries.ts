@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import type { Expression } from "../../src/ast.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import type { FieldDescriptor, RecordDescriptor, SchemaDescriptor } from "../../src/runtime.js";
+import type { FieldDescriptor, RecordDescriptor, SchemaDescriptor } from "@pol/runtime";
 
 /** Values worth generating because the policy mentions them (or their neighbours). */
 export interface CaseHints {

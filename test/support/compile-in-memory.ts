@@ -1,54 +1,42 @@
-// Inline policies checked in memory, and compiled evaluators for many of them in one test file.
-// test/support/compiled.ts loads one evaluator the way a user runs it (module and runtime side by
-// side); property tests that generate a policy per run would pay for transpiling the 1,800-line
-// runtime every time, so this loader transpiles it once per test file and writes each generated
-// module next to it. It also skips prettier: `generateModule` is `moduleSource` formatted, and
-// formatting (most of the cost) changes no behaviour; test/support/compiled.ts covers that path.
+// Inline policies checked in memory, and compiled evaluators for many of them in one test file,
+// loaded the way test/support/compiled.ts loads one (generated, formatted, transpiled, importing
+// the runtime the interpreter uses by URL).
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import ts from "typescript";
 import { checkSource } from "../../src/checker.js";
-import { moduleSource } from "../../src/codegen/module.js";
+import { writeLoadableModules } from "../../src/generate/loadable.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import { writeTranspiledRuntime } from "../../src/runtime-files.js";
+import { schemaDescriptor } from "../../src/schema-descriptor.js";
 import type { CompiledEvaluator } from "./compiled.js";
 
 export type { CompiledEvaluator } from "./compiled.js";
 
-function transpile(source: string): string {
-  return ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-}
-
 let directory: string | undefined;
 let loaded = 0;
 
-/** The temporary directory holding the transpiled runtime; removed when the worker exits. */
-function runtimeDirectory(): string {
+/** The temporary directory holding the generated modules; removed when the worker exits. */
+function moduleDirectory(): string {
   if (directory === undefined) {
     const created = mkdtempSync(join(tmpdir(), "pol-properties-"));
-    writeTranspiledRuntime(created, transpile);
     process.once("exit", () => rmSync(created, { recursive: true, force: true }));
     directory = created;
   }
   return directory;
 }
 
-/** Generate (unformatted), transpile and import the evaluator for `policy`; its module file is
- *  removed once imported. */
+/** Generate, transpile and import the evaluator for `policy`. */
 export async function compileInMemory(policy: CheckedPolicy): Promise<CompiledEvaluator> {
-  const dir = runtimeDirectory();
-  const modulePath = join(dir, `policy-${++loaded}.mjs`);
-  writeFileSync(modulePath, transpile(moduleSource(policy, "./runtime.mjs")));
-  try {
-    return (await import(pathToFileURL(modulePath).href)) as CompiledEvaluator;
-  } finally {
-    rmSync(modulePath, { force: true });
-  }
+  const module = await import(await writeLoadableModules(policy, join(moduleDirectory(), `policy-${++loaded}`)));
+  return {
+    policy: module.policy,
+    schema: schemaDescriptor(policy.schema),
+    evaluate: module.evaluateTrusted,
+    decide: module.decideTrusted,
+    validate: module.validate,
+    evaluateJson: module.evaluate,
+  };
 }
 
 /** Check `policy` (the main file, at `mem/policy.pol`) with its schema at `mem/schema.pol`, all in

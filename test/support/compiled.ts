@@ -1,21 +1,21 @@
-// Load a generated evaluator the way a user would run it: the module and a copy of the runtime
-// written side by side, transpiled to JavaScript and imported.
+// Load a generated evaluator the way a user would run it: the module transpiled to JavaScript and
+// imported, its `@pol/runtime` import naming the very runtime the interpreter uses (by URL: the
+// temporary folder has no node_modules).
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import ts from "typescript";
-import { generateModule, moduleName } from "../../src/codegen.js";
+import { writeLoadableModules } from "../../src/generate/loadable.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import { runtimeFiles, writeTranspiledRuntime } from "../../src/runtime-files.js";
-import type { CaseError, Determination, EvaluateOptions, PolicyInfo, SchemaDescriptor, Validation } from "../../src/runtime.js";
+import { schemaDescriptor } from "../../src/schema-descriptor.js";
+import type { CaseError, Determination, EvaluateOptions, Outcome, PolicyInfo, SchemaDescriptor, Validation } from "@pol/runtime";
 
 /** The exports of a generated module, typed loosely: the tests feed it arbitrary JSON. */
 export interface CompiledEvaluator {
   policy: PolicyInfo;
   schema: SchemaDescriptor;
   evaluate(input: unknown, options?: EvaluateOptions): Determination;
+  decide(input: unknown): Outcome[];
   validate(json: unknown): Validation<unknown>;
   evaluateJson(
     json: unknown,
@@ -23,24 +23,31 @@ export interface CompiledEvaluator {
   ): { ok: true; determination: Determination } | { ok: false; errors: CaseError[] };
 }
 
-// Read once, when the tests import the interpreter's runtime too: a long property run must compare
-// the interpreter with evaluators built on the very same runtime text, even if the files change.
-const RUNTIME_FILES = runtimeFiles();
-
-function transpile(source: string): string {
-  return ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
+/** The exports a generated policy module has, and its schema module's descriptor. */
+interface GeneratedModule {
+  policy: PolicyInfo;
+  evaluate(json: unknown, options?: EvaluateOptions): { ok: true; determination: Determination } | { ok: false; errors: CaseError[] };
+  decide(json: unknown): { ok: true; outcomes: Outcome[] } | { ok: false; errors: CaseError[] };
+  validate(json: unknown): Validation<unknown>;
+  evaluateTrusted(input: unknown, options?: EvaluateOptions): Determination;
+  decideTrusted(input: unknown): Outcome[];
 }
 
 /** Generate, transpile and import the evaluator for `policy`; the temporary files are removed. */
 export async function loadCompiled(policy: CheckedPolicy): Promise<CompiledEvaluator> {
   const directory = mkdtempSync(join(tmpdir(), "pol-codegen-"));
   try {
-    const modulePath = join(directory, `${moduleName(policy)}.mjs`);
-    writeTranspiledRuntime(directory, transpile, RUNTIME_FILES);
-    writeFileSync(modulePath, transpile(await generateModule(policy, { runtimeImport: "./runtime.mjs" })));
-    return (await import(pathToFileURL(modulePath).href)) as CompiledEvaluator;
+    const module = (await import(await writeLoadableModules(policy, directory))) as GeneratedModule;
+    // The tests name the trusting entry points after what they do: `evaluate` a valid case,
+    // `evaluateJson` untrusted JSON.
+    return {
+      policy: module.policy,
+      schema: schemaDescriptor(policy.schema),
+      evaluate: module.evaluateTrusted,
+      decide: module.decideTrusted,
+      validate: module.validate,
+      evaluateJson: module.evaluate,
+    };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

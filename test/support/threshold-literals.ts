@@ -10,7 +10,7 @@ import type {
   PercentLiteral,
 } from "../../src/ast.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import type { CompareOperator } from "../../src/runtime.js";
+import type { CompareOperator } from "@pol/runtime";
 
 export type ThresholdLiteral = NumberLiteral | PercentLiteral | DurationLiteral | DateLiteral;
 

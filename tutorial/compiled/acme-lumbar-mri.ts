@@ -3,86 +3,35 @@
 
 import {
   and,
+  atLeast,
   CodeSet,
-  compare,
-  compareElapsed,
-  coverage,
-  decideOutcomes,
-  determine,
-  fieldValue,
+  type Context,
+  coverageOf,
+  elapsedAtLeast,
+  evaluators,
   inCodes,
   inWindow,
   list,
   or,
   overlapsWindow,
+  perCase,
+  type PolicyInfo,
+  read,
+  requireRuntime,
+  type RuleSpec,
   since,
   some,
-  validateCase,
-  windowStart,
-} from "./runtime.js";
-import type {
-  CaseError,
-  Context,
-  Determination,
-  EvaluateOptions,
-  Member,
-  Outcome,
-  PolicyInfo,
-  RuleSpec,
-  SchemaDescriptor,
-  Tri,
-  Unknown,
-  Validation,
-} from "./runtime.js";
+  type Tri,
+  windowBack,
+} from "@pol/runtime";
+import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-// --- Case types
+requireRuntime("0.2.0", "acme.lumbar_mri");
 
-/** kind of conservative therapy */
-export type TherapyKind = "physical_therapy" | "home_exercise" | "medication";
+export type { Case } from "./imaging.schema.js";
+export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
 
-/** case */
-export interface Case {
-  /** date of service */
-  date_of_service: string;
-  /** requested line items */
-  items: LineItem[];
-  /** date the low back pain began */
-  pain_onset?: string | null;
-  /** whether red-flag symptoms (fever, weight loss, new weakness) are documented */
-  red_flags?: boolean | null;
-  /** conservative therapy episodes */
-  therapies?: Therapy[] | null;
-  /** prior imaging studies */
-  studies?: Study[] | null;
-}
-
-/** requested line item */
-export interface LineItem {
-  /** requested procedure code */
-  code: string;
-}
-
-/** conservative therapy episode */
-export interface Therapy {
-  /** kind of conservative therapy given */
-  kind?: TherapyKind | null;
-  /** start date of the therapy */
-  start?: string | null;
-  /** end date of the therapy */
-  end?: string | null;
-}
-
-/** prior imaging study */
-export interface Study {
-  /** procedure code of the prior study */
-  code?: string | null;
-  /** date of the prior study */
-  date?: string | null;
-}
-
-// --- Policy data
-
-export const policy: PolicyInfo = {
+export const policy = {
   id: "acme.lumbar_mri",
   title: "MRI of the lumbar spine",
   payer: "Acme Health",
@@ -91,128 +40,49 @@ export const policy: PolicyInfo = {
   effective: "2025-01-01",
   source: "tutorial/lumbar-mri.pol",
   sourceHash: "76b2e7944ba48a8c48937abe433fae44794e7eb1ec71dd9dca206f4dd7647450",
-};
+} as const satisfies PolicyInfo;
 
-export const schema: SchemaDescriptor = {
-  records: {
-    Therapy: {
-      label: "conservative therapy episode",
-      fields: {
-        kind: {
-          type: { enum: ["physical_therapy", "home_exercise", "medication"] },
-          label: "kind of conservative therapy given",
-        },
-        start: { type: "date", label: "start date of the therapy" },
-        end: { type: "date", label: "end date of the therapy" },
-      },
-      dated: { start: "start", end: "end" },
-    },
-    Study: {
-      label: "prior imaging study",
-      fields: {
-        code: { type: "code", label: "procedure code of the prior study" },
-        date: { type: "date", label: "date of the prior study" },
-      },
-      dated: { start: "date" },
-    },
-    case: {
-      label: "case",
-      fields: {
-        date_of_service: { type: "date", label: "date of service" },
-        items: { type: { list: "item" }, label: "requested line items" },
-        pain_onset: { type: "date", label: "date the low back pain began" },
-        red_flags: {
-          type: "bool",
-          label: "whether red-flag symptoms (fever, weight loss, new weakness) are documented",
-        },
-        therapies: { type: { list: "Therapy" }, label: "conservative therapy episodes" },
-        studies: { type: { list: "Study" }, label: "prior imaging studies" },
-      },
-    },
-    item: {
-      label: "requested line item",
-      fields: { code: { type: "code", label: "requested procedure code" } },
-    },
-  },
-};
+// --- Code sets
 
-/** A list narrowed by `where` and `within`: its elements, which of them belong, and the window. */
-interface View {
-  list: readonly Record<string, unknown>[] | Unknown;
-  member: Member;
-  window: { start: string; end: string } | null;
-}
+/** MRI of the lumbar spine (cpt) */
+const lumbarMri = new CodeSet(["72148", "72149", "72158"], [], []);
 
-const lumbarMri = new CodeSet(["72148", "72149", "72158"], [], []); // MRI of the lumbar spine
+// --- Windows
 
-/** `within 3mo`: the 3 months up to the date of service, both ends included. */
-function last3Months(c: Context) {
-  return c.cached(1, computeLast3Months);
-}
+/** `within 3mo`: the 3 months up to the date of service, both ends included */
+const last3Months = perCase(0, (c) => windowBack(c.dos, 3, "mo"));
 
-function computeLast3Months(c: Context) {
-  return { start: windowStart(c.dos, 3, "mo"), end: c.dos };
-}
-
-/** `within 12mo`: the 12 months up to the date of service, both ends included. */
-function last12Months(c: Context) {
-  return c.cached(2, computeLast12Months);
-}
-
-function computeLast12Months(c: Context) {
-  return { start: windowStart(c.dos, 12, "mo"), end: c.dos };
-}
-
-/** lumbar MRIs already done */
-function priorMri(c: Context): View {
-  return c.cached(0, computePriorMri);
-}
-
-function computePriorMri(c: Context): View {
-  return {
-    list: list(c, "studies"),
-    member: (study) => inCodes(fieldValue(c, "Study", study, "code", study.code), lumbarMri),
-    window: null,
-  };
-}
+/** `within 12mo`: the 12 months up to the date of service, both ends included */
+const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 
 // --- Rules
 
-// Rule mri: Lumbar MRI for low back pain [2]
-function mriApplies(c: Context): Tri {
-  return inCodes(fieldValue(c, "item", c.item, "code", c.item.code), lumbarMri);
-}
+// Rule mri [2]: Lumbar MRI for low back pain
 
-// [2.a] the pain has lasted at least 6 weeks, unless red flags are present (lumbar-mri.pol:17)
-function criterionDuration(c: Context): Tri {
+/** duration [2.a] require, line 17: the pain has lasted at least 6 weeks, unless red flags are present: `red_flags or time since pain_onset >= 6wk` */
+function duration(c: Context): Tri {
   return or(
-    fieldValue(c, "case", c.input, "red_flags", c.input.red_flags) as Tri,
-    compareElapsed(
-      since(fieldValue(c, "case", c.input, "pain_onset", c.input.pain_onset), c.dos),
-      ">=",
-      6,
-      "wk",
-    ),
+    read(c, c.input, Case.red_flags),
+    elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"),
   );
 }
 
-// [2.b] 6 weeks of conservative therapy in the last 3 months, unless red flags (lumbar-mri.pol:20)
-function criterionTherapy(c: Context): Tri {
+/** therapy [2.b] require, line 20: 6 weeks of conservative therapy in the last 3 months, unless red flags: `red_flags or coverage of therapies within 3mo >= 6wk` */
+function therapy(c: Context): Tri {
   return or(
-    fieldValue(c, "case", c.input, "red_flags", c.input.red_flags) as Tri,
-    compare(
-      ">=",
-      coverage(
-        list(c, "therapies"),
-        (therapy) =>
+    read(c, c.input, Case.red_flags),
+    atLeast(
+      coverageOf(
+        c,
+        list(c, Case.therapies),
+        (therapy2) =>
           overlapsWindow(
-            fieldValue(c, "Therapy", therapy, "start", therapy.start),
-            fieldValue(c, "Therapy", therapy, "end", therapy.end),
-            last3Months(c).start,
-            last3Months(c).end,
+            read(c, therapy2, Therapy.start),
+            read(c, therapy2, Therapy.end),
+            last3Months(c),
           ),
-        (therapy) => fieldValue(c, "Therapy", therapy, "start", therapy.start),
-        (therapy) => fieldValue(c, "Therapy", therapy, "end", therapy.end),
+        Therapy.start,
+        Therapy.end,
         last3Months(c),
       ),
       42,
@@ -220,80 +90,35 @@ function criterionTherapy(c: Context): Tri {
   );
 }
 
-// [2.c] a lumbar MRI was already done in the last 12 months (lumbar-mri.pol:23)
-function criterionRepeat(c: Context): Tri {
-  return some(priorMri(c).list, (study) =>
+/** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */
+function repeat(c: Context): Tri {
+  return some(list(c, Case.studies), (study) =>
     and(
-      priorMri(c).member(study),
-      inWindow(
-        fieldValue(c, "Study", study, "date", study.date),
-        last12Months(c).start,
-        last12Months(c).end,
-      ),
+      inCodes(read(c, study, Study.code), lumbarMri),
+      inWindow(read(c, study, Study.date), last12Months(c)),
     ),
   );
 }
 
-const rules: readonly RuleSpec[] = [
+// prettier-ignore
+const rules = [
   {
-    id: "mri",
-    title: "Lumbar MRI for low back pain",
-    citation: "2",
-    applies: mriApplies,
+    id: "mri", title: "Lumbar MRI for low back pain", citation: "2", codes: [lumbarMri],
     criteria: [
-      {
-        id: "duration",
-        effect: "require",
-        citation: "2.a",
-        description: "the pain has lasted at least 6 weeks, unless red flags are present",
-        line: 17,
-        condition: criterionDuration,
-      },
-      {
-        id: "therapy",
-        effect: "require",
-        citation: "2.b",
-        description: "6 weeks of conservative therapy in the last 3 months, unless red flags",
-        line: 20,
-        condition: criterionTherapy,
-      },
-      {
-        id: "repeat",
-        effect: "deny",
-        citation: "2.c",
-        description: "a lumbar MRI was already done in the last 12 months",
-        line: 23,
-        condition: criterionRepeat,
-      },
+      { id: "duration", effect: "require", citation: "2.a", line: 17, condition: duration, description: "the pain has lasted at least 6 weeks, unless red flags are present" },
+      { id: "therapy", effect: "require", citation: "2.b", line: 20, condition: therapy, description: "6 weeks of conservative therapy in the last 3 months, unless red flags" },
+      { id: "repeat", effect: "deny", citation: "2.c", line: 23, condition: repeat, description: "a lumbar MRI was already done in the last 12 months" },
     ],
   },
-];
+] as const satisfies readonly RuleSpec[];
+
+export type RuleId = (typeof rules)[number]["id"];
+export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
 
-/** The determination for a case that already passed `validate` (or was built as a typed `Case`). */
-export function evaluate(input: Case, options?: EvaluateOptions): Determination {
-  // The runtime reads the case as plain JSON, field by field.
-  return determine(policy, schema, rules, input as unknown as Record<string, unknown>, options);
-}
-
-/** The outcome of each line item, in order: `evaluate(input).items.map((i) => i.outcome)`, computed
- *  without reasons, missing documentation or trace, stopping at the first criterion that settles it. */
-export function decide(input: Case): Outcome[] {
-  return decideOutcomes(policy, schema, rules, input as unknown as Record<string, unknown>);
-}
-
-/** Check untrusted JSON against the schema: the typed case, or every error with its path. */
-export function validate(json: unknown): Validation<Case> {
-  return validateCase(json, schema) as Validation<Case>;
-}
-
-/** Validate untrusted JSON, then evaluate it. */
-export function evaluateJson(
-  json: unknown,
-  options?: EvaluateOptions,
-): { ok: true; determination: Determination } | { ok: false; errors: CaseError[] } {
-  const validation = validateCase(json, schema);
-  if (!validation.ok) return { ok: false, errors: validation.errors };
-  return { ok: true, determination: determine(policy, schema, rules, validation.value, options) };
-}
+export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(
+  policy,
+  schema,
+  rules,
+);

@@ -1,0 +1,169 @@
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
+//
+// Reading a case: field handles, field and list reads, and the per-case and per-item caches that
+// lets and windows live in. Both the interpreter and generated modules read through these.
+
+import { type Range, type Tri, Unknown } from "./logic.js";
+import { coverage, type Member, pick, sum } from "./aggregates.js";
+import {
+  inWindow as inDateWindow,
+  overlapsWindow as overlapsDateWindow,
+  parseDuration,
+  windowStart,
+  type CalendarUnit,
+  type IsoDate,
+} from "./calendar.js";
+import type { Context } from "./context.js";
+import { builtInCaseField, hasOwn, type SchemaDescriptor } from "./validate.js";
+
+type Row = Record<string, unknown>;
+
+/** One field of one record, as evaluators read it: everything a read needs, worked out once. */
+export interface FieldHandle {
+  readonly record: string;
+  readonly name: string;
+  /** What the fact is called when it is missing. */
+  readonly label: string;
+  /** Stored as text (`6wk`) and read in days. */
+  readonly duration: boolean;
+  /** Named like a member of every object (`constructor`, `toString`): read as an own property only. */
+  readonly inherited: boolean;
+}
+
+/** The handles of a record's fields, by field name. */
+export type FieldHandles<R> = { readonly [K in keyof R]-?: FieldHandle };
+
+/** Every field of `record` in `schema` (the case's built-ins included) as a handle. */
+export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHandles<R> {
+  const handles: Record<string, FieldHandle> = Object.create(null);
+  const descriptor = hasOwn(schema.records, record) ? schema.records[record] : undefined;
+  const names = descriptor === undefined ? [] : Object.keys(descriptor.fields);
+  if (record === "case") for (const name of ["date_of_service", "items"]) if (!names.includes(name)) names.push(name);
+  for (const name of names) {
+    const field = descriptor !== undefined && hasOwn(descriptor.fields, name) ? descriptor.fields[name] : builtInCaseField(record, name);
+    handles[name] = {
+      record,
+      name,
+      label: field?.label ?? name,
+      duration: field?.type === "duration",
+      inherited: name in Object.prototype,
+    };
+  }
+  return handles as FieldHandles<R>;
+}
+
+/**
+ * A field of a record: its value; Unknown when absent or null (naming the fact and its label);
+ * null when the record itself is none; the record's Unknown when the record is unknown. Duration
+ * fields are returned in days. Only the record's own properties count. Recorded when tracing.
+ */
+export function read(c: Context, record: unknown, handle: FieldHandle): unknown {
+  if (record === null || record === undefined) return null;
+  if (record instanceof Unknown) return record;
+  const row = record as Row;
+  const value = handle.inherited && !hasOwn(row, handle.name) ? undefined : row[handle.name];
+  if (value === null || value === undefined) {
+    if (c.tracing) c.recordField(row, handle.name, null);
+    return missing(c, row, handle);
+  }
+  if (c.tracing) c.recordField(row, handle.name, value);
+  if (handle.duration) {
+    // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
+    // holds anything else; if one does, the fact is treated as not known rather than guessed.
+    const days = typeof value === "string" ? parseDuration(value) : undefined;
+    return days === undefined ? missing(c, row, handle) : days;
+  }
+  return value;
+}
+
+function missing(c: Context, row: Row, handle: FieldHandle): Unknown {
+  const base = c.pathOf(row);
+  return new Unknown([{ fact: base === "" ? handle.name : `${base}.${handle.name}`, label: handle.label }]);
+}
+
+/** A list field of the case (or `items`): the array, or Unknown when the case lacks it. */
+export function list(c: Context, handle: FieldHandle): readonly Row[] | Unknown {
+  const value = hasOwn(c.input, handle.name) ? c.input[handle.name] : undefined;
+  const present = Array.isArray(value);
+  if (c.tracing) c.recordField(c.input, handle.name, present ? value : null);
+  if (present) return value as Row[];
+  return new Unknown([{ fact: handle.name, label: handle.label }]);
+}
+
+/** A list field of a record value: its elements; none of a record that is none. */
+export function listIn(c: Context, record: unknown, handle: FieldHandle): readonly Row[] | Unknown {
+  const value = read(c, record, handle);
+  if (Array.isArray(value)) return value as Row[];
+  if (value instanceof Unknown) return value;
+  // A list field of a record that does not exist (none): there are no elements.
+  return [];
+}
+
+/** A value computed at most once per line item, in cache slot `slot`. */
+export function perItem<T>(slot: number, compute: (c: Context) => T): (c: Context) => T {
+  return (c) => c.cached(slot, compute);
+}
+
+/** A value that is the same for every line item of a case, computed once per case in slot `slot`. */
+export function perCase<T>(slot: number, compute: (c: Context) => T): (c: Context) => T {
+  return (c) => c.cachedForCase(slot, compute);
+}
+
+/** A computed field: none for a record that is none, unknown for one that is unknown. */
+export function computed<T>(compute: (c: Context, record: Row) => T): (c: Context, record: unknown) => T | null | Unknown {
+  return (c, record) => {
+    if (record === null || record === undefined) return null;
+    if (record instanceof Unknown) return record;
+    return compute(c, record as Row);
+  };
+}
+
+/** A window looking back from the date of service: `within 12mo` is [dos - 12mo, dos]. */
+export interface Window {
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+}
+
+export function windowBack(dos: IsoDate, amount: number, unit: CalendarUnit): Window {
+  return { start: windowStart(dos, amount, unit), end: dos };
+}
+
+/** Every element belongs: the membership of a chain without filters. */
+export const everyElement: Member = () => true;
+
+/** `latest L`: the member with the latest date (see `pick`). */
+export function latest(c: Context, list: readonly Row[] | Unknown, member: Member, date: FieldHandle): Row | null | Unknown {
+  return pick("latest", list, member, (element) => read(c, element, date));
+}
+
+/** `earliest L`: the member with the earliest date (see `pick`). */
+export function earliest(c: Context, list: readonly Row[] | Unknown, member: Member, date: FieldHandle): Row | null | Unknown {
+  return pick("earliest", list, member, (element) => read(c, element, date));
+}
+
+/** `sum F of L`: see `sum`; a duration field cannot be negative. */
+export function sumOf(c: Context, list: readonly Row[] | Unknown, member: Member, field: FieldHandle): number | Range {
+  return sum(list, member, (element) => read(c, element, field), field.duration);
+}
+
+/** `coverage of L`: days covered by the members' episodes, clipped to the chain's window (see `coverage`). */
+export function coverageOf(
+  c: Context,
+  list: readonly Row[] | Unknown,
+  member: Member,
+  start: FieldHandle,
+  end: FieldHandle,
+  window: Window | null,
+): number | Range {
+  return coverage(list, member, (element) => read(c, element, start), (element) => read(c, element, end), window);
+}
+
+/** `date in window`, both ends included. */
+export function inWindow(date: unknown, window: Window): Tri {
+  return inDateWindow(date, window.start, window.end);
+}
+
+/** An episode from `from` to `to` that overlaps the window. */
+export function overlapsWindow(from: unknown, to: unknown, window: Window): Tri {
+  return overlapsDateWindow(from, to, window.start, window.end);
+}

@@ -1,0 +1,247 @@
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
+//
+// Calendar (CQL rules; see docs/semantics.md)
+//
+// Dates stay ISO strings (their string order is their date order). Arithmetic goes through day
+// numbers with Howard Hinnant's days-from-civil algorithm: pure integer arithmetic, no `Date`,
+// no time zones. Results are clamped to 0001-01-01 .. 9999-12-31 so they stay valid ISO dates
+// whose string order is still date order.
+
+import { type Tri, Unknown, mergeTwo, unknownOf } from "./logic.js";
+import type { CompareOperator } from "./compare.js";
+
+export type IsoDate = string;
+export type CalendarUnit = "d" | "wk" | "mo" | "y";
+
+const MIN_YEAR = 1;
+const MAX_YEAR = 9999;
+const MIN_DATE = "0001-01-01";
+const MAX_DATE = "9999-12-31";
+
+function digit(text: string, index: number): number {
+  return text.charCodeAt(index) - 48;
+}
+
+function yearOf(date: IsoDate): number {
+  return digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3);
+}
+
+function monthOf(date: IsoDate): number {
+  return digit(date, 5) * 10 + digit(date, 6);
+}
+
+function dayOf(date: IsoDate): number {
+  return digit(date, 8) * 10 + digit(date, 9);
+}
+
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+const MONTH_LENGTHS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_LENGTHS[month - 1]!;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const shiftedMonth = month > 2 ? month - 3 : month + 9; // March = 0, so leap days come last
+  const dayOfYear = Math.floor((153 * shiftedMonth + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+const MIN_DAY_NUMBER = daysFromCivil(MIN_YEAR, 1, 1);
+const MAX_DAY_NUMBER = daysFromCivil(MAX_YEAR, 12, 31);
+
+/** The day number of an ISO date. */
+export function dayNumber(date: IsoDate): number {
+  return daysFromCivil(yearOf(date), monthOf(date), dayOf(date));
+}
+
+function formatDate(year: number, month: number, day: number): IsoDate {
+  const y = year < 10 ? "000" + year : year < 100 ? "00" + year : year < 1000 ? "0" + year : "" + year;
+  return y + (month < 10 ? "-0" : "-") + month + (day < 10 ? "-0" : "-") + day;
+}
+
+/** The ISO date of a day number (inverse of `dayNumber`), clamped to the supported years. */
+function dateOfDayNumber(days: number): IsoDate {
+  if (days < MIN_DAY_NUMBER) return MIN_DATE;
+  if (days > MAX_DAY_NUMBER) return MAX_DATE;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return formatDate(year, month, day);
+}
+
+const ISO_DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A valid ISO calendar date `YYYY-MM-DD` (years 0001-9999), or undefined. */
+export function parseIsoDate(text: string): IsoDate | undefined {
+  if (typeof text !== "string" || !ISO_DATE_SHAPE.test(text)) return undefined;
+  const year = yearOf(text);
+  const month = monthOf(text);
+  const day = dayOf(text);
+  if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return text;
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return days === 0 ? date : dateOfDayNumber(dayNumber(date) + days);
+}
+
+/** Keeps the day of month, clamped to the end of the target month: Jan 31 + 1 = Feb 28/29. */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  if (months === 0) return date;
+  const monthIndex = yearOf(date) * 12 + (monthOf(date) - 1) + months;
+  const year = Math.floor(monthIndex / 12);
+  if (year < MIN_YEAR) return MIN_DATE;
+  if (year > MAX_YEAR) return MAX_DATE;
+  const month = monthIndex - year * 12 + 1;
+  return formatDate(year, month, Math.min(dayOf(date), daysInMonth(year, month)));
+}
+
+/** `date + amount unit` for any unit (weeks are 7 days, years 12 months). */
+export function addDuration(date: IsoDate, amount: number, unit: CalendarUnit): IsoDate {
+  switch (unit) {
+    case "d":
+      return addDays(date, amount);
+    case "wk":
+      return addDays(date, amount * 7);
+    case "mo":
+      return addMonths(date, amount);
+    case "y":
+      return addMonths(date, amount * 12);
+  }
+}
+
+/** Days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/**
+ * Whole calendar months from `from` to `to` (from <= to): the largest n >= 0 with
+ * addMonths(from, n) <= to. So Jan 31 -> Feb 28 (2025) is 1 month, as `time since` agrees:
+ * `time between Jan 31 and Feb 28 >= 1mo` holds. When from > to, the negative of
+ * monthsBetween(to, from), so the result is antisymmetric.
+ */
+export function monthsBetween(from: IsoDate, to: IsoDate): number {
+  if (from > to) {
+    const back = monthsBetween(to, from);
+    return back === 0 ? 0 : -back; // never -0
+  }
+  const months = yearOf(to) * 12 + monthOf(to) - (yearOf(from) * 12 + monthOf(from));
+  return addMonths(from, months) <= to ? months : months - 1;
+}
+
+/** Date arithmetic in expressions: `date + 2mo`, `date - 7d` (sign -1); null and Unknown propagate. */
+export function shiftDate(date: unknown, sign: 1 | -1, amount: number, unit: CalendarUnit): unknown {
+  if (typeof date === "string") return addDuration(date, sign * amount, unit);
+  if (date instanceof Unknown) return date;
+  return null;
+}
+
+/** `a - b` for two dates: days from b to a. */
+export function dateDifference(left: unknown, right: unknown): unknown {
+  if (left instanceof Unknown || right instanceof Unknown) return unknownOf(left, right);
+  if (typeof left !== "string" || typeof right !== "string") return null;
+  return daysBetween(right, left);
+}
+
+/** The first day of `within amount unit`: dos - amount unit (clamped). The window is [start, dos]. */
+export function windowStart(dos: IsoDate, amount: number, unit: CalendarUnit): IsoDate {
+  return addDuration(dos, -amount, unit);
+}
+
+/** Whether an event dated `date` lies in [start, end]; unknown when the date is unknown; false for null. */
+export function inWindow(date: unknown, start: IsoDate, end: IsoDate): Tri {
+  if (typeof date === "string") return start <= date && date <= end;
+  if (date instanceof Unknown) return date;
+  return false;
+}
+
+/** Whether an episode [from, to] overlaps [start, end]; unknown ends make it unknown unless the known end decides. */
+export function overlapsWindow(from: unknown, to: unknown, start: IsoDate, end: IsoDate): Tri {
+  const startsInTime = typeof from === "string" ? from <= end : from instanceof Unknown ? from : false;
+  if (startsInTime === false) return false;
+  const endsInTime = typeof to === "string" ? to >= start : to instanceof Unknown ? to : false;
+  if (endsInTime === false) return false;
+  if (startsInTime === true) return endsInTime;
+  if (endsInTime === true) return startsInTime;
+  return mergeTwo(startsInTime, endsInTime);
+}
+
+/** Elapsed time between two dates, earlier first. */
+export interface Elapsed {
+  from: IsoDate;
+  to: IsoDate;
+}
+
+/** `time since date`: from `date` to the date of service. A date after the date of service gives a negative elapsed time: all `>=`/`>` comparisons are false. */
+export function since(date: unknown, dos: IsoDate): Elapsed | null | Unknown {
+  if (typeof date === "string") return { from: date, to: dos };
+  if (date instanceof Unknown) return date;
+  return null;
+}
+
+/** `time between a and b`, in either order. */
+export function between(a: unknown, b: unknown): Elapsed | null | Unknown {
+  if (a instanceof Unknown || b instanceof Unknown) return unknownOf(a, b);
+  if (typeof a !== "string" || typeof b !== "string") return null;
+  return a <= b ? { from: a, to: b } : { from: b, to: a };
+}
+
+/**
+ * Compare an elapsed time with `amount unit`:
+ * `>= N` holds when from + N <= to; `> N` when from + N < to; `<= N` when from + N >= to;
+ * `< N` when from + N > to; `== N` when from + N == to. null is false; Unknown propagates.
+ */
+export function compareElapsed(
+  elapsed: Elapsed | null | Unknown,
+  operator: CompareOperator,
+  amount: number,
+  unit: CalendarUnit,
+): Tri {
+  if (elapsed instanceof Unknown) return elapsed;
+  if (elapsed === null || elapsed === undefined) return false;
+  const reached = addDuration(elapsed.from, amount, unit);
+  const to = elapsed.to;
+  switch (operator) {
+    case ">=":
+      return reached <= to;
+    case ">":
+      return reached < to;
+    case "<=":
+      return reached >= to;
+    case "<":
+      return reached > to;
+    case "==":
+      return reached === to;
+    case "!=":
+      return reached !== to;
+  }
+}
+
+const FIXED_DURATION = /^(\d{1,9})(d|wk)$/;
+
+/** Parse a fixed duration `42d` / `6wk` into days; undefined for anything else. */
+export function parseDuration(text: string): number | undefined {
+  if (typeof text !== "string") return undefined;
+  const match = FIXED_DURATION.exec(text);
+  if (match === null) return undefined;
+  const amount = Number(match[1]);
+  return match[2] === "wk" ? amount * 7 : amount;
+}

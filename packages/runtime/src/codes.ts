@@ -1,0 +1,69 @@
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
+//
+// Code sets
+//
+// Codes are compared upper-cased and without dots, so ICD-10 `B02.9` and `B029` are the same code
+// and `b02.9` matches too. Ranges compare equal-length codes lexicographically.
+
+import { type Tri, Unknown } from "./logic.js";
+
+function normaliseCode(code: string): string {
+  if (isNormalCode(code)) return code;
+  const trimmed = code.trim();
+  return (trimmed.indexOf(".") < 0 ? trimmed : trimmed.replace(/\./g, "")).toUpperCase();
+}
+
+/** Whether a code is already upper-case without dots or spaces: the usual case, checked without allocating. */
+function isNormalCode(code: string): boolean {
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 46 /* . */ || c <= 32 || (c >= 97 && c <= 122)) return false;
+  }
+  return true;
+}
+
+export class CodeSet {
+  private readonly exactCodes: ReadonlySet<string>;
+  private readonly normalisedPrefixes: readonly string[];
+  private readonly normalisedRanges: readonly (readonly [string, string])[];
+  /** No prefixes or ranges: a miss in the exact codes is a miss. */
+  private readonly exactOnly: boolean;
+
+  constructor(
+    readonly exact: readonly string[],
+    /** `B02.*` is stored as prefix "B02". */
+    readonly prefixes: readonly string[],
+    /** Inclusive, equal-length bounds. */
+    readonly ranges: readonly (readonly [string, string])[],
+  ) {
+    this.exactCodes = new Set(exact.map(normaliseCode));
+    this.normalisedPrefixes = prefixes.map(normaliseCode);
+    this.normalisedRanges = ranges.map(([lo, hi]) => [normaliseCode(lo), normaliseCode(hi)] as const);
+    this.exactOnly = prefixes.length === 0 && ranges.length === 0;
+  }
+
+  has(code: string): boolean {
+    // Every stored code is normal, so a raw hit is a hit; only a miss may need normalising.
+    if (this.exactCodes.has(code)) return true;
+    const raw = String(code);
+    const normal = normaliseCode(raw);
+    if (normal !== raw && this.exactCodes.has(normal)) return true;
+    if (this.exactOnly) return false;
+    const prefixes = this.normalisedPrefixes;
+    for (let i = 0; i < prefixes.length; i++) if (normal.startsWith(prefixes[i]!)) return true;
+    const ranges = this.normalisedRanges;
+    for (let i = 0; i < ranges.length; i++) {
+      const range = ranges[i]!;
+      if (normal.length === range[0].length && range[0] <= normal && normal <= range[1]) return true;
+    }
+    return false;
+  }
+}
+
+/** `code in set`: unknown when the code is unknown; false for null. */
+export function inCodes(code: unknown, set: CodeSet): Tri {
+  if (typeof code === "string") return set.has(code);
+  if (code instanceof Unknown) return code;
+  if (typeof code === "number") return set.has(String(code));
+  return false;
+}

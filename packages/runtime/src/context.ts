@@ -1,0 +1,343 @@
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
+//
+// The evaluation context: field reads, read recording for explanations, and case-level lists.
+
+import { Unknown } from "./logic.js";
+import { type IsoDate, parseDuration } from "./calendar.js";
+import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownField } from "./validate.js";
+import type { Fact } from "./types.js";
+
+/**
+ * Reads recorded for one criterion (or one cached let), in order, deduplicated by fact. A read is
+ * kept as the record object and the field name; its JSON path is built once, by `endReads`, so a
+ * read costs two comparisons per earlier read instead of a path string and string comparisons.
+ * A read given as a ready `Fact` (`Context.recordRead`) is kept with `record` undefined.
+ */
+class ReadLog {
+  readonly records: (object | undefined)[] = [];
+  readonly names: string[] = [];
+  readonly values: unknown[] = [];
+  /** Built once the log outgrows a linear scan (a criterion over a long history). */
+  private seen: Map<object | undefined, Set<string>> | undefined;
+
+  add(record: object | undefined, name: string, value: unknown): void {
+    const records = this.records;
+    const names = this.names;
+    if (this.seen !== undefined) {
+      let fields = this.seen.get(record);
+      if (fields === undefined) this.seen.set(record, (fields = new Set()));
+      if (fields.has(name)) return;
+      fields.add(name);
+    } else {
+      for (let i = 0; i < records.length; i++) if (records[i] === record && names[i] === name) return;
+      if (records.length >= 32) {
+        this.seen = new Map();
+        for (let i = 0; i < records.length; i++) this.remember(records[i], names[i]!);
+        this.remember(record, name);
+      }
+    }
+    records.push(record);
+    names.push(name);
+    this.values.push(value);
+  }
+
+  /** Every read of `log`, in its order, after this log's own. */
+  addAll(log: ReadLog): void {
+    for (let i = 0; i < log.records.length; i++) this.add(log.records[i], log.names[i]!, log.values[i]);
+  }
+
+  private remember(record: object | undefined, name: string): void {
+    let fields = this.seen!.get(record);
+    if (fields === undefined) this.seen!.set(record, (fields = new Set()));
+    fields.add(name);
+  }
+}
+
+/**
+ * One evaluation: the case, the item under decision, memoised lets and (optionally) a trace of reads.
+ * Cached lets are dropped for every line item (a let that does not mention `item` is then
+ * recomputed once per item: cheap, and it keeps the cache free of dependency bookkeeping).
+ */
+export class Context {
+  /** Innermost last: the criterion's log, then one per cached let being computed. */
+  private readLogs: ReadLog[] = [];
+  private otherItemsCache: readonly Record<string, unknown>[] | undefined;
+  private paths: Map<object, string> | undefined;
+
+  constructor(
+    readonly schema: SchemaDescriptor,
+    readonly input: Record<string, unknown>,
+    readonly tracing: boolean,
+  ) {}
+
+  /** The date of service. */
+  get dos(): IsoDate {
+    return this.input.date_of_service as IsoDate;
+  }
+
+  /** The line item under decision, and its index. */
+  item: Record<string, unknown> = {};
+  itemIndex = 0;
+
+  /** The case's line items (empty when absent, which a valid case never is). */
+  get items(): readonly Record<string, unknown>[] {
+    const items = this.input.items;
+    return Array.isArray(items) ? (items as Record<string, unknown>[]) : [];
+  }
+
+  /** Requested line items other than the current one. */
+  get otherItems(): readonly Record<string, unknown>[] {
+    if (this.otherItemsCache === undefined) {
+      this.otherItemsCache = this.items.filter((_, index) => index !== this.itemIndex);
+    }
+    return this.otherItemsCache;
+  }
+
+  /**
+   * The value of a let, computed at most once per line item. Each let owns a slot number (fixed
+   * when a module is compiled; the interpreter numbers its lets by name) and a `compute`
+   * function, so a hit allocates nothing; a slot belongs to the current item when its stamp is
+   * the current item's generation.
+   */
+  cached<T>(slot: number, compute: (context: Context) => T): T {
+    if (this.slotStamps[slot] === this.generation) {
+      if (this.tracing) this.replay(this.slotReads[slot]!);
+      return this.slotValues[slot] as T;
+    }
+    let value: T;
+    if (!this.tracing) {
+      value = compute(this);
+    } else {
+      const log = this.openLog();
+      try {
+        value = compute(this);
+      } finally {
+        this.readLogs.pop();
+      }
+      this.slotReads[slot] = log;
+      this.replay(log);
+    }
+    this.slotValues[slot] = value;
+    this.slotStamps[slot] = this.generation;
+    return value;
+  }
+
+  /**
+   * A value that is the same for every line item of the case (a let that reads no item): cached
+   * in slot `slot` for the whole evaluation, with its reads replayed like `cached`.
+   */
+  cachedForCase<T>(slot: number, compute: (context: Context) => T): T {
+    if (this.caseSlotSet[slot] === true) {
+      if (this.tracing) this.replay(this.caseSlotReads[slot]!);
+      return this.caseSlotValues[slot] as T;
+    }
+    let value: T;
+    if (!this.tracing) {
+      value = compute(this);
+    } else {
+      const log = this.openLog();
+      try {
+        value = compute(this);
+      } finally {
+        this.readLogs.pop();
+      }
+      this.caseSlotReads[slot] = log;
+      this.replay(log);
+    }
+    this.caseSlotValues[slot] = value;
+    this.caseSlotSet[slot] = true;
+    return value;
+  }
+
+  private readonly caseSlotValues: unknown[] = [];
+  private readonly caseSlotSet: boolean[] = [];
+  private readonly caseSlotReads: ReadLog[] = [];
+  private readonly slotValues: unknown[] = [];
+  private readonly slotStamps: number[] = [];
+  private readonly slotReads: ReadLog[] = [];
+  private generation = 0;
+
+  /** A read log for a let being computed, innermost; the caller pops it. */
+  private openLog(): ReadLog {
+    const log = new ReadLog();
+    this.readLogs.push(log);
+    return log;
+  }
+
+  /** A cached let's reads, recorded again for the criterion (or let) using it. */
+  private replay(reads: ReadLog): void {
+    const log = this.readLogs[this.readLogs.length - 1];
+    if (log !== undefined) log.addAll(reads);
+  }
+
+  /** Start the next line item: drops the cached lets. */
+  beginItem(index: number): void {
+    this.itemIndex = index;
+    const item = this.items[index];
+    this.item = isPlainObject(item) ? item : {};
+    this.generation++;
+    this.otherItemsCache = undefined;
+  }
+
+  /** Start recording reads for one criterion; `endReads` returns them in order, deduplicated. */
+  beginReads(): void {
+    this.readLogs = [new ReadLog()];
+  }
+  endReads(): Fact[] {
+    const log = this.readLogs[0];
+    this.readLogs = [];
+    if (log === undefined) return [];
+    const facts: Fact[] = [];
+    for (let i = 0; i < log.records.length; i++) {
+      const record = log.records[i];
+      const name = log.names[i]!;
+      facts.push({ fact: record === undefined ? name : factPath(this, record, name), value: log.values[i] });
+    }
+    return facts;
+  }
+
+  /** A read whose path is already known; reads outside `beginReads`/`endReads` are dropped. */
+  recordRead(fact: Fact): void {
+    const log = this.readLogs[this.readLogs.length - 1];
+    if (log !== undefined) log.add(undefined, fact.fact, fact.value);
+  }
+
+  /** Called by `field` and `list` when tracing: field `name` of `record` (a record of the case)
+   *  read as `value` (null when absent). */
+  recordField(record: object, name: string, value: unknown): void {
+    const log = this.readLogs[this.readLogs.length - 1];
+    if (log !== undefined) log.add(record, name, value);
+  }
+
+  /** The JSON path of a record of the case (`` for the case itself, `items[1]`, `procedures[3]`). */
+  pathOf(record: object): string {
+    if (record === this.input) return "";
+    if (record === this.item) return `items[${this.itemIndex}]`;
+    this.paths ??= this.indexPaths();
+    return this.paths.get(record) ?? "?";
+  }
+
+  /** Every element of every list in the case, nested lists included, by identity, with its path. Built once. */
+  private indexPaths(): Map<object, string> {
+    const paths = new Map<object, string>();
+    const listFields = listFieldsOf(this.schema);
+    const visit = (record: Record<string, unknown>, recordName: string, base: string): void => {
+      const lists = listFields.get(recordName);
+      if (lists === undefined) return;
+      for (let l = 0; l < lists.length; l++) {
+        const [name, elementRecord] = lists[l]!;
+        const elements = record[name];
+        if (!Array.isArray(elements)) continue;
+        for (let index = 0; index < elements.length; index++) {
+          const element: unknown = elements[index];
+          if (typeof element !== "object" || element === null || paths.has(element)) continue;
+          const path = base + name + "[" + index + "]";
+          paths.set(element, path);
+          visit(element as Record<string, unknown>, elementRecord, path + ".");
+        }
+      }
+    };
+    visit(this.input, "case", "");
+    return paths;
+  }
+}
+
+/** Each record's list fields as [field, element record]; the case's `items` first. */
+type ListFields = Map<string, readonly (readonly [string, string])[]>;
+
+const listFieldsBySchema = new WeakMap<SchemaDescriptor, ListFields>();
+
+/** The list fields of every record of a schema, worked out once per schema. */
+function listFieldsOf(schema: SchemaDescriptor): ListFields {
+  let table = listFieldsBySchema.get(schema);
+  if (table !== undefined) return table;
+  table = new Map();
+  const recordNames = Object.keys(schema.records);
+  if (!recordNames.includes("case")) recordNames.push("case");
+  for (const recordName of recordNames) {
+    const descriptor = hasOwn(schema.records, recordName) ? schema.records[recordName] : undefined;
+    const lists: [string, string][] = recordName === "case" ? [["items", "item"]] : [];
+    for (const [name, field] of Object.entries(descriptor?.fields ?? {})) {
+      if (typeof field.type === "object" && "list" in field.type && name !== "items") lists.push([name, field.type.list]);
+    }
+    table.set(recordName, lists);
+  }
+  listFieldsBySchema.set(schema, table);
+  return table;
+}
+
+/**
+ * Read a field of a record (or of the case): the value; Unknown when absent or null (with the
+ * field's path and label); null when the record is none; Unknown when the record is unknown.
+ * Duration fields are returned in days. Records a read when tracing.
+ */
+export function field(context: Context, recordName: string, record: unknown, name: string): unknown {
+  // The common read, small enough to be inlined at each call site (where the property load
+  // becomes monomorphic): a present value that is not a duration, not traced.
+  if (record !== null && record !== undefined && !context.tracing) {
+    const value = (record as Record<string, unknown>)[name];
+    if (value !== null && value !== undefined && (typeof value !== "string" || !mayBeDuration(value))) {
+      if (!(record instanceof Unknown)) return value;
+    }
+  }
+  return readField(context, recordName, record, name);
+}
+
+/**
+ * `field` for a record of the case itself (never none or unknown) and a field that is not a
+ * duration, given `value`, the call site's own read of `record[name]`: V8 specialises that
+ * property load per call site, which the load inside the shared `field` cannot be. A present
+ * value is the result unless tracing; everything else is `field`'s.
+ */
+export function fieldValue(
+  context: Context,
+  recordName: string,
+  record: Record<string, unknown>,
+  name: string,
+  value: unknown,
+): unknown {
+  if (value !== null && value !== undefined && !context.tracing) return value;
+  return readField(context, recordName, record, name);
+}
+
+/** `field` in full: none and unknown records, absent values, durations and tracing. */
+function readField(context: Context, recordName: string, record: unknown, name: string): unknown {
+  if (record === null || record === undefined) return null;
+  if (record instanceof Unknown) return record;
+  const target = record as Record<string, unknown>;
+  const value = target[name];
+  const absent = value === null || value === undefined;
+  if (context.tracing || absent) {
+    if (context.tracing) context.recordField(target, name, absent ? null : value);
+    if (absent) return new Unknown([{ fact: factPath(context, target, name), label: labelOf(context.schema, recordName, name) }]);
+  }
+  if (typeof value === "string" && mayBeDuration(value) && isDurationField(context.schema, recordName, name)) {
+    // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
+    // holds anything else; if one does, the fact is treated as not known rather than guessed.
+    const days = parseDuration(value);
+    if (days !== undefined) return days;
+    return new Unknown([{ fact: factPath(context, target, name), label: labelOf(context.schema, recordName, name) }]);
+  }
+  return value;
+}
+
+/** A cheap filter before the schema lookup: fixed durations end in `d` or `k` (`42d`, `6wk`). */
+function mayBeDuration(value: string): boolean {
+  const last = value.charCodeAt(value.length - 1);
+  return last === 100 /* d */ || last === 107; /* k */
+}
+
+function isDurationField(schema: SchemaDescriptor, recordName: string, name: string): boolean {
+  const record = hasOwn(schema.records, recordName) ? schema.records[recordName] : undefined;
+  return ownField(record, name)?.type === "duration";
+}
+
+function factPath(context: Context, record: object, name: string): string {
+  const base = context.pathOf(record);
+  return base === "" ? name : base + "." + name;
+}
+
+function labelOf(schema: SchemaDescriptor, recordName: string, name: string): string {
+  const record = hasOwn(schema.records, recordName) ? schema.records[recordName] : undefined;
+  return ownField(record, name)?.label ?? builtInCaseField(recordName, name)?.label ?? name;
+}

@@ -1,0 +1,481 @@
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
+//
+// Determinations
+
+import { type Missing, or, type Tri, Unknown, and } from "./logic.js";
+import type { IsoDate } from "./calendar.js";
+import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
+import { Context, field } from "./context.js";
+import { type CodeSet, inCodes } from "./codes.js";
+import type { Fact } from "./types.js";
+
+export type Outcome =
+  | "approved"
+  | "denied"
+  | "pended"
+  | "not_covered"
+  | "not_separately_billable"
+  | "policy_not_in_effect"
+  | "no_applicable_policy";
+
+export type Status = "met" | "not_met" | "unknown";
+
+export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note";
+
+export interface PolicyInfo {
+  id: string;
+  title: string;
+  payer: string;
+  number: string;
+  version: string;
+  effective: IsoDate;
+  expires?: IsoDate;
+  source: string;
+  sourceHash: string;
+}
+
+/** A rule as the decision procedure sees it; the interpreter and compiled code both build these. */
+export interface RuleSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly citation: string;
+  /** The code sets the rule binds to: it applies to an item whose code is in any of them ... */
+  readonly codes: readonly CodeSet[];
+  /** ... and, when given, for which this condition holds. */
+  readonly when?: (context: Context) => Tri;
+  readonly criteria: readonly CriterionSpec[];
+}
+
+/** Whether a rule applies to the current item: its code is in one of the rule's sets, and `when` holds. */
+function ruleApplies(context: Context, rule: RuleSpec): Tri {
+  const code = field(context, "item", context.item, "code");
+  const codes = rule.codes;
+  const inSet = codes.length === 1 ? inCodes(code, codes[0]!) : or(...codes.map((set) => inCodes(code, set)));
+  return rule.when === undefined || inSet === false ? inSet : and(inSet, rule.when(context));
+}
+
+export interface CriterionSpec {
+  readonly id: string;
+  readonly effect: CriterionEffect;
+  readonly citation: string;
+  readonly description: string;
+  readonly line: number;
+  /** For `require`, the condition that must hold. For exclusions and notes, the `when`
+   *  condition; absent when the exclusion or note is unconditional. */
+  readonly condition?: (context: Context) => Tri;
+}
+
+export interface CriterionTrace {
+  rule: string;
+  criterion: string;
+  effect: CriterionEffect;
+  citation: string;
+  description: string;
+  line: number;
+  /** met: the criterion does not stand in the way of approval. For a note: met when it does not
+   *  apply (condition false), not_met when it applies, unknown when that is unknown. */
+  status: Status;
+  facts: Fact[];
+  missing: Missing[];
+}
+
+export interface Reason {
+  rule: string;
+  criterion: string;
+  effect: CriterionEffect;
+  citation: string;
+  description: string;
+}
+
+/** A caution for the reviewer: a `note` criterion that applies to the item. Never changes the outcome. */
+export interface Note {
+  rule: string;
+  criterion: string;
+  citation: string;
+  description: string;
+}
+
+export interface MissingDocumentation {
+  fact: string;
+  label: string;
+  /** Criterion ids (and rule ids, for an unknown rule applicability) that need it. */
+  criteria: string[];
+}
+
+export interface RuleApplication {
+  rule: string;
+  title: string;
+  citation: string;
+  applies: Status;
+}
+
+export interface ItemDetermination {
+  index: number;
+  code: string;
+  outcome: Outcome;
+  rules: RuleApplication[];
+  reasons: Reason[];
+  missing: MissingDocumentation[];
+  /** The notes of the rules that apply whose condition holds or that have none, in rule and
+   *  criterion order. A note whose condition is unknown is left out. */
+  notes: Note[];
+  /** Every criterion of every rule that applies or may apply; empty when not tracing. */
+  trace: CriterionTrace[];
+}
+
+export interface Determination {
+  policy: PolicyInfo;
+  dateOfService: IsoDate;
+  items: ItemDetermination[];
+}
+
+export interface EvaluateOptions {
+  /** Include the per-criterion trace with facts (default true). */
+  trace?: boolean;
+}
+
+/** The outcome each level of criteria produces when one of its criteria is not met, strongest first. */
+const LEVEL_OUTCOMES = ["not_covered", "not_separately_billable", "denied"] as const;
+
+/** A criterion's level in LEVEL_OUTCOMES; -1 for a note, which takes part in no level. */
+function levelOf(effect: CriterionEffect): number {
+  return effect === "not_covered" ? 0 : effect === "bundle" ? 1 : effect === "note" ? -1 : 2;
+}
+
+/**
+ * Whether a criterion stands in the way of approval. A `require` is met when its condition holds;
+ * an exclusion (`deny`, `not covered`, `bundle`) is met when its `when` condition does not hold,
+ * and never met when it has no condition. A `note` reads like an exclusion (not_met: it applies)
+ * but never stands in the way: the outcome, reasons and missing documentation ignore notes.
+ */
+export function criterionStatus(effect: CriterionEffect, condition: Tri | undefined): Status {
+  if (condition instanceof Unknown) return "unknown";
+  if (effect === "require") return condition === true ? "met" : "not_met";
+  if (condition === undefined) return "not_met";
+  return condition === true ? "not_met" : "met";
+}
+
+function statusOf(value: Tri): Status {
+  return value === true ? "met" : value instanceof Unknown ? "unknown" : "not_met";
+}
+
+interface EvaluatedCriterion {
+  spec: CriterionSpec;
+  status: Status;
+  unknown: Unknown | undefined;
+  facts: Fact[];
+}
+
+interface EvaluatedRule {
+  spec: RuleSpec;
+  applies: Tri;
+  criteria: EvaluatedCriterion[];
+}
+
+/** The outcome of a set of applying rules: levels strongest first; an unknown level pends. */
+function outcomeOf(rules: readonly EvaluatedRule[]): Outcome {
+  if (rules.length === 0) return "no_applicable_policy";
+  for (let level = 0; level < LEVEL_OUTCOMES.length; level++) {
+    let unknown = false;
+    for (const rule of rules) {
+      for (const criterion of rule.criteria) {
+        if (levelOf(criterion.spec.effect) !== level) continue;
+        if (criterion.status === "not_met") return LEVEL_OUTCOMES[level]!;
+        if (criterion.status === "unknown") unknown = true;
+      }
+    }
+    if (unknown) return "pended";
+  }
+  return "approved";
+}
+
+/** A criterion's condition for the current item; undefined for an unconditional exclusion. */
+function conditionOf(context: Context, criterion: CriterionSpec): Tri | undefined {
+  return criterion.condition === undefined ? undefined : criterion.condition(context);
+}
+
+/** Whether the policy is in effect on the date of service (both ends included). */
+function inEffect(policy: PolicyInfo, dos: IsoDate): boolean {
+  return !(dos < policy.effective || (policy.expires !== undefined && dos > policy.expires));
+}
+
+function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): EvaluatedRule {
+  const criteria: EvaluatedCriterion[] = [];
+  for (const criterion of rule.criteria) {
+    if (context.tracing) context.beginReads();
+    const condition = conditionOf(context, criterion);
+    const facts = context.tracing ? context.endReads() : [];
+    criteria.push({
+      spec: criterion,
+      status: criterionStatus(criterion.effect, condition),
+      unknown: condition instanceof Unknown ? condition : undefined,
+      facts,
+    });
+  }
+  return { spec: rule, applies, criteria };
+}
+
+/** The missing facts that would settle a pended item, each with the criteria (and rules) that need them. */
+function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumentation[] {
+  const byFact = new Map<string, MissingDocumentation>();
+  const need = (unknown: Unknown, id: string): void => {
+    for (const missing of unknown.missing) {
+      let entry = byFact.get(missing.fact);
+      if (entry === undefined) {
+        entry = { fact: missing.fact, label: missing.label, criteria: [] };
+        byFact.set(missing.fact, entry);
+      }
+      if (!entry.criteria.includes(id)) entry.criteria.push(id);
+    }
+  };
+  for (const rule of rules) {
+    if (rule.applies instanceof Unknown) need(rule.applies, rule.spec.id);
+    for (const criterion of rule.criteria)
+      if (criterion.unknown !== undefined && criterion.spec.effect !== "note") need(criterion.unknown, criterion.spec.id);
+  }
+  return [...byFact.values()];
+}
+
+function reasonsOf(rules: readonly EvaluatedRule[]): Reason[] {
+  const reasons: Reason[] = [];
+  for (const rule of rules) {
+    for (const { spec, status } of rule.criteria) {
+      if (status !== "not_met" || spec.effect === "note") continue;
+      reasons.push({
+        rule: rule.spec.id,
+        criterion: spec.id,
+        effect: spec.effect,
+        citation: spec.citation,
+        description: spec.description,
+      });
+    }
+  }
+  return reasons;
+}
+
+/** The notes that apply (not_met) in rules that apply: unknown notes are not shown. */
+function notesOf(rules: readonly EvaluatedRule[]): Note[] {
+  const notes: Note[] = [];
+  for (const rule of rules) {
+    for (const { spec, status } of rule.criteria) {
+      if (spec.effect !== "note" || status !== "not_met") continue;
+      notes.push({ rule: rule.spec.id, criterion: spec.id, citation: spec.citation, description: spec.description });
+    }
+  }
+  return notes;
+}
+
+function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
+  const trace: CriterionTrace[] = [];
+  for (const rule of rules) {
+    for (const { spec, status, unknown, facts } of rule.criteria) {
+      trace.push({
+        rule: rule.spec.id,
+        criterion: spec.id,
+        effect: spec.effect,
+        citation: spec.citation,
+        description: spec.description,
+        line: spec.line,
+        status,
+        facts,
+        missing: unknown === undefined ? [] : [...unknown.missing],
+      });
+    }
+  }
+  return trace;
+}
+
+function determineItem(
+  context: Context,
+  policy: PolicyInfo,
+  rules: readonly RuleSpec[],
+  index: number,
+): ItemDetermination {
+  context.beginItem(index);
+  const code = String(context.item.code);
+  const dos = context.dos;
+  const base = { index, code, rules: [] as RuleApplication[], reasons: [] as Reason[], missing: [], notes: [], trace: [] };
+  if (!inEffect(policy, dos)) {
+    return { ...base, outcome: "policy_not_in_effect" };
+  }
+  const applications: RuleApplication[] = [];
+  const definite: EvaluatedRule[] = [];
+  const relevant: EvaluatedRule[] = [];
+  const pending: { rule: RuleSpec; applies: Tri }[] = [];
+  for (const rule of rules) {
+    const applies = ruleApplies(context, rule);
+    const status = statusOf(applies);
+    applications.push({ rule: rule.id, title: rule.title, citation: rule.citation, applies: status });
+    if (status !== "not_met") pending.push({ rule, applies });
+  }
+  if (pending.length === 0) return { ...base, rules: applications, outcome: "no_applicable_policy" };
+  for (const { rule, applies } of pending) {
+    const evaluated = evaluateRule(context, rule, applies);
+    relevant.push(evaluated);
+    if (applies === true) definite.push(evaluated);
+  }
+  // Decided only when the rules that may apply cannot change what the rules that do apply say.
+  const certain = outcomeOf(definite);
+  const possible = outcomeOf(relevant);
+  const outcome: Outcome = certain === possible && certain !== "pended" ? certain : "pended";
+  return {
+    index,
+    code,
+    outcome,
+    rules: applications,
+    reasons: reasonsOf(outcome === "pended" ? relevant : definite),
+    missing: outcome === "pended" ? missingDocumentation(relevant) : [],
+    notes: notesOf(definite),
+    trace: context.tracing ? traceOf(relevant) : [],
+  };
+}
+
+/**
+ * The decision procedure, shared by interpreter and compiled evaluators (docs/language.md,
+ * "Outcomes"). `input` must already be a valid case.
+ */
+export function determine(
+  policy: PolicyInfo,
+  schema: SchemaDescriptor,
+  rules: readonly RuleSpec[],
+  input: Record<string, unknown>,
+  options?: EvaluateOptions,
+): Determination {
+  const context = new Context(schema, input, options?.trace !== false);
+  const items: ItemDetermination[] = [];
+  for (let index = 0; index < context.items.length; index++) items.push(determineItem(context, policy, rules, index));
+  return { policy, dateOfService: context.dos, items };
+}
+
+/**
+ * The outcome of every line item, in order: exactly `determine(...).items.map((i) => i.outcome)`,
+ * without reasons, missing documentation, trace or rule applications, and stopping at the first
+ * criterion that settles the outcome. `input` must already be a valid case.
+ */
+export function decideOutcomes(
+  policy: PolicyInfo,
+  schema: SchemaDescriptor,
+  rules: readonly RuleSpec[],
+  input: Record<string, unknown>,
+): Outcome[] {
+  const context = new Context(schema, input, false);
+  const outcomes: Outcome[] = [];
+  const applies: Tri[] = new Array<Tri>(rules.length);
+  for (let index = 0; index < context.items.length; index++) {
+    outcomes.push(decideItem(context, policy, rules, index, applies));
+  }
+  return outcomes;
+}
+
+/**
+ * `determineItem`'s outcome, short-circuited. determineItem takes `certain` = outcomeOf(rules that
+ * apply) and `possible` = outcomeOf(rules that apply or may apply), and pends unless they agree.
+ * Walking the levels strongest first, at each level: a not_met criterion of an applying rule gives
+ * that level's outcome to both; otherwise an unknown one pends `certain`; otherwise any criterion
+ * of a possibly applying rule that is not met decides `possible` at this level while `certain`
+ * goes on to a different outcome: pended either way. With no applying rule at all, `certain` is
+ * "no_applicable_policy", which `possible` never is: pended.
+ */
+function decideItem(
+  context: Context,
+  policy: PolicyInfo,
+  rules: readonly RuleSpec[],
+  index: number,
+  applies: Tri[],
+): Outcome {
+  context.beginItem(index);
+  if (!inEffect(policy, context.dos)) return "policy_not_in_effect";
+  let definite = 0;
+  let possible = 0;
+  for (let r = 0; r < rules.length; r++) {
+    const applicability = ruleApplies(context, rules[r]!);
+    applies[r] = applicability;
+    if (applicability === true) definite++;
+    else if (applicability instanceof Unknown) possible++;
+  }
+  if (definite === 0) return possible === 0 ? "no_applicable_policy" : "pended";
+  const levels = levelPlan(rules);
+  for (let level = 0; level < LEVEL_OUTCOMES.length; level++) {
+    const byRule = levels[level]!;
+    let unknown = false;
+    for (let r = 0; r < rules.length; r++) {
+      if (applies[r] !== true) continue;
+      const criteria = byRule[r]!;
+      for (let i = 0; i < criteria.length; i++) {
+        const criterion = criteria[i]!;
+        const status = criterionStatus(criterion.effect, conditionOf(context, criterion));
+        if (status === "not_met") return LEVEL_OUTCOMES[level]!;
+        if (status === "unknown") unknown = true;
+      }
+    }
+    if (unknown) return "pended";
+    if (possible === 0) continue;
+    for (let r = 0; r < rules.length; r++) {
+      if (!(applies[r] instanceof Unknown)) continue;
+      const criteria = byRule[r]!;
+      for (let i = 0; i < criteria.length; i++) {
+        const criterion = criteria[i]!;
+        if (criterionStatus(criterion.effect, conditionOf(context, criterion)) !== "met") return "pended";
+      }
+    }
+  }
+  return "approved";
+}
+
+/** Each rule's criteria grouped by level: `[level][rule]`, in the rule's order; notes are in none. */
+type LevelPlan = readonly (readonly (readonly CriterionSpec[])[])[];
+
+const levelPlans = new WeakMap<readonly RuleSpec[], LevelPlan>();
+
+/** The level plan of a rule table, built on its first decision. */
+function levelPlan(rules: readonly RuleSpec[]): LevelPlan {
+  let plan = levelPlans.get(rules);
+  if (plan === undefined) {
+    plan = LEVEL_OUTCOMES.map((_, level) =>
+      rules.map((rule) => rule.criteria.filter((criterion) => levelOf(criterion.effect) === level)),
+    );
+    levelPlans.set(rules, plan);
+  }
+  return plan;
+}
+
+/** What `evaluate` gives for untrusted JSON: the determination, or every validation error. */
+export type Evaluation = { ok: true; determination: Determination } | { ok: false; errors: CaseError[] };
+
+/** What `decide` gives for untrusted JSON: the outcomes, or every validation error. */
+export type Decision = { ok: true; outcomes: Outcome[] } | { ok: false; errors: CaseError[] };
+
+/** A compiled policy's entry points, typed by its case. */
+export interface Evaluators<C> {
+  /** Check untrusted JSON against the policy's schema: the case, or every error with its JSON path. */
+  validate(json: unknown): Validation<C>;
+  /** Validate untrusted JSON, then determine every line item: what a service should call. */
+  evaluate(json: unknown, options?: EvaluateOptions): Evaluation;
+  /** Validate untrusted JSON, then decide every line item's outcome only. */
+  decide(json: unknown): Decision;
+  /** The determination of a case that has already passed `validate`: it trusts its input. */
+  evaluateTrusted(input: C, options?: EvaluateOptions): Determination;
+  /** The outcomes of a case that has already passed `validate`, stopping at the first deciding criterion. */
+  decideTrusted(input: C): Outcome[];
+}
+
+/** The entry points of a compiled policy over its schema and rule table. */
+export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaDescriptor, rules: readonly RuleSpec[]): Evaluators<C> {
+  const validate = (json: unknown) => validateCase(json, schema) as Validation<C>;
+  const evaluateTrusted = (input: C, options?: EvaluateOptions) =>
+    determine(policy, schema, rules, input as Record<string, unknown>, options);
+  const decideTrusted = (input: C) => decideOutcomes(policy, schema, rules, input as Record<string, unknown>);
+  return {
+    validate,
+    evaluate(json, options) {
+      const valid = validate(json);
+      return valid.ok ? { ok: true, determination: evaluateTrusted(valid.value, options) } : valid;
+    },
+    decide(json) {
+      const valid = validate(json);
+      return valid.ok ? { ok: true, outcomes: decideTrusted(valid.value) } : valid;
+    },
+    evaluateTrusted,
+    decideTrusted,
+  };
+}

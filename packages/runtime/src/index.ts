@@ -1,0 +1,146 @@
+// @pol/runtime: the semantics shared by the reference interpreter and every compiled evaluator.
+// A versioned, dependency-free package: generated evaluators import it by name and check at load
+// time that it is the version they were compiled for (`requireRuntime`). Its modules (src/*.ts,
+// one per concern) import only each other, without cycles; this file is the public barrel:
+// everything the interpreter and generated code use is imported from here.
+//
+// Value model (plain JavaScript values, so the common case costs nothing):
+//   known values   boolean | number | string (ISO dates, codes, enum members, text) | record objects
+//   unknown        an `Unknown` instance carrying the facts whose absence made it unknown
+//   none           `null`: the field of an event that does not exist (`latest` of an empty list)
+// Percents are numbers 0-100; fixed durations are numbers of days; dates are ISO `YYYY-MM-DD`.
+//
+// Performance rule: when every value is known, logic, comparisons, field reads and aggregates
+// allocate nothing (date arithmetic builds its result string, `since` its Elapsed). Unknown
+// merging, ranges and read recording are only paid for when they happen.
+
+export {
+  and,
+  isRange,
+  isUnknown,
+  type Missing,
+  not,
+  or,
+  type Range,
+  type Tri,
+  Unknown,
+  unknownOf,
+  truth,
+} from "./logic.js";
+export {
+  arithmetic,
+  type ArithmeticOperator,
+  asPercent,
+  compare,
+  type CompareOperator,
+  negate,
+} from "./compare.js";
+export {
+  addDays,
+  addDuration,
+  addMonths,
+  between,
+  type CalendarUnit,
+  compareElapsed,
+  dateDifference,
+  daysBetween,
+  type Elapsed,
+  type IsoDate,
+  monthsBetween,
+  parseDuration,
+  parseIsoDate,
+  shiftDate,
+  since,
+  windowStart,
+} from "./calendar.js";
+export {
+  CodeSet,
+  inCodes,
+} from "./codes.js";
+export {
+  type CaseError,
+  type FieldDescriptor,
+  type FieldType,
+  type RecordDescriptor,
+  type SchemaDescriptor,
+  validateCase,
+  type Validation,
+} from "./validate.js";
+export {
+  Context,
+  field,
+  fieldValue,
+} from "./context.js";
+export {
+  count,
+  coverage,
+  type Member,
+  none,
+  pick,
+  some,
+  sum,
+} from "./aggregates.js";
+export {
+  type CriterionEffect,
+  type CriterionSpec,
+  criterionStatus,
+  type CriterionTrace,
+  type Decision,
+  type Evaluation,
+  evaluators,
+  type Evaluators,
+  decideOutcomes,
+  type Determination,
+  determine,
+  type EvaluateOptions,
+  type ItemDetermination,
+  type MissingDocumentation,
+  type Note,
+  type Outcome,
+  type PolicyInfo,
+  type Reason,
+  type RuleApplication,
+  type RuleSpec,
+  type Status,
+} from "./determine.js";
+export type { Fact } from "./types.js";
+export {
+  computed,
+  coverageOf,
+  earliest,
+  everyElement,
+  type FieldHandle,
+  type FieldHandles,
+  fieldsOf,
+  inWindow,
+  latest,
+  list,
+  listIn,
+  overlapsWindow,
+  perCase,
+  perItem,
+  read,
+  sumOf,
+  type Window,
+  windowBack,
+} from "./access.js";
+export {
+  add,
+  atLeast,
+  atMost,
+  divide,
+  elapsedAtLeast,
+  elapsedAtMost,
+  elapsedEqual,
+  elapsedLessThan,
+  elapsedMoreThan,
+  elapsedNotEqual,
+  equal,
+  greaterThan,
+  lessThan,
+  multiply,
+  notEqual,
+  shiftDays,
+  subtract,
+} from "./operators.js";
+export { requireRuntime, RUNTIME_VERSION } from "./version.js";

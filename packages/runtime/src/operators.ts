@@ -1,0 +1,89 @@
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
+//
+// The operators as generated code and the interpreter call them: one function per operator, so no
+// operator is chosen at run time. Each has a fast path for two present numbers (or two strings:
+// ISO dates, codes, text, enum members) and otherwise takes the exact general path of `compare`,
+// `compareElapsed` and `arithmetic` (none, unknowns, ranges).
+
+import type { Tri, Unknown } from "./logic.js";
+import { arithmetic, compare } from "./compare.js";
+import { compareElapsed, shiftDate, type CalendarUnit, type Elapsed } from "./calendar.js";
+
+/** Both numbers (not NaN: a malformed number never decides anything) or both strings. */
+function plain(left: unknown, right: unknown): boolean {
+  return (
+    (typeof left === "number" && typeof right === "number" && left === left && right === right) ||
+    (typeof left === "string" && typeof right === "string")
+  );
+}
+
+export function equal(left: unknown, right: unknown): Tri {
+  return plain(left, right) ? left === right : compare("==", left, right);
+}
+
+export function notEqual(left: unknown, right: unknown): Tri {
+  return plain(left, right) ? left !== right : compare("!=", left, right);
+}
+
+export function lessThan(left: unknown, right: unknown): Tri {
+  return plain(left, right) ? (left as number) < (right as number) : compare("<", left, right);
+}
+
+export function atMost(left: unknown, right: unknown): Tri {
+  return plain(left, right) ? (left as number) <= (right as number) : compare("<=", left, right);
+}
+
+export function greaterThan(left: unknown, right: unknown): Tri {
+  return plain(left, right) ? (left as number) > (right as number) : compare(">", left, right);
+}
+
+export function atLeast(left: unknown, right: unknown): Tri {
+  return plain(left, right) ? (left as number) >= (right as number) : compare(">=", left, right);
+}
+
+type ElapsedValue = Elapsed | null | Unknown;
+
+export function elapsedEqual(elapsed: unknown, amount: number, unit: CalendarUnit): Tri {
+  return compareElapsed(elapsed as ElapsedValue, "==", amount, unit);
+}
+
+export function elapsedNotEqual(elapsed: unknown, amount: number, unit: CalendarUnit): Tri {
+  return compareElapsed(elapsed as ElapsedValue, "!=", amount, unit);
+}
+
+export function elapsedLessThan(elapsed: unknown, amount: number, unit: CalendarUnit): Tri {
+  return compareElapsed(elapsed as ElapsedValue, "<", amount, unit);
+}
+
+export function elapsedAtMost(elapsed: unknown, amount: number, unit: CalendarUnit): Tri {
+  return compareElapsed(elapsed as ElapsedValue, "<=", amount, unit);
+}
+
+export function elapsedMoreThan(elapsed: unknown, amount: number, unit: CalendarUnit): Tri {
+  return compareElapsed(elapsed as ElapsedValue, ">", amount, unit);
+}
+
+export function elapsedAtLeast(elapsed: unknown, amount: number, unit: CalendarUnit): Tri {
+  return compareElapsed(elapsed as ElapsedValue, ">=", amount, unit);
+}
+
+export function add(left: unknown, right: unknown): unknown {
+  return arithmetic("+", left, right);
+}
+
+export function subtract(left: unknown, right: unknown): unknown {
+  return arithmetic("-", left, right);
+}
+
+export function multiply(left: unknown, right: unknown): unknown {
+  return arithmetic("*", left, right);
+}
+
+export function divide(left: unknown, right: unknown): unknown {
+  return arithmetic("/", left, right);
+}
+
+/** `date + days` for a computed number of days (a duration field): unknown or none propagate. */
+export function shiftDays(date: unknown, sign: 1 | -1, days: unknown): unknown {
+  return shiftDate(date, sign, days as number, "d");
+}

@@ -1,0 +1,181 @@
+// Lowered expressions as TypeScript. Each node maps to one runtime call specialised for it (a
+// comparison knows its operator, a field read its handle), in the order the interpreter evaluates
+// them, so both evaluators record the same reads. Chains become one membership function per
+// aggregate, its filters conjoined.
+
+import type { Chain, CompareOperator, Expr, LoweredPolicy } from "../lower/ir.js";
+import { camelCase, localName, type Names } from "./names.js";
+import type { RuntimeImports, RuntimeValue } from "./runtime-api.js";
+import { ident, list, num, str, ts, type Ts } from "./ts.js";
+
+const COMPARE: Record<CompareOperator, RuntimeValue> = {
+  "==": "equal",
+  "!=": "notEqual",
+  "<": "lessThan",
+  "<=": "atMost",
+  ">": "greaterThan",
+  ">=": "atLeast",
+};
+
+const COMPARE_ELAPSED: Record<CompareOperator, RuntimeValue> = {
+  "==": "elapsedEqual",
+  "!=": "elapsedNotEqual",
+  "<": "elapsedLessThan",
+  "<=": "elapsedAtMost",
+  ">": "elapsedMoreThan",
+  ">=": "elapsedAtLeast",
+};
+
+const ARITHMETIC: Record<"+" | "-" | "*" | "/", RuntimeValue> = {
+  "+": "add",
+  "-": "subtract",
+  "*": "multiply",
+  "/": "divide",
+};
+
+/** Module-level names of what expressions refer to, by index into the lowered tables. */
+export interface ModuleNames {
+  names: Names;
+  codeSets: readonly Ts[];
+  windows: readonly Ts[];
+  computed: readonly Ts[];
+  lets: readonly Ts[];
+  /** Record name -> the field-handle table imported from the schema module. */
+  handles(record: string): Ts;
+}
+
+export class ExpressionWriter {
+  constructor(
+    private readonly policy: LoweredPolicy,
+    private readonly names: ModuleNames,
+    private readonly rt: RuntimeImports,
+  ) {}
+
+  /** An expression; `scope` names the elements bound by enclosing chains, by level. */
+  write(expr: Expr, scope: readonly Ts[]): Ts {
+    const rt = (name: RuntimeValue) => this.rt.value(name);
+    switch (expr.kind) {
+      case "literal":
+        return typeof expr.value === "string" ? str(expr.value) : typeof expr.value === "number" ? number(expr.value) : ts`${expr.value ? ts`true` : ts`false`}`;
+      case "dos":
+        return ts`c.dos`;
+      case "case":
+        return ts`c.input`;
+      case "item":
+        return ts`c.item`;
+      case "element":
+        return this.element(scope, expr.level);
+      case "field":
+        return ts`${rt("read")}(c, ${this.write(expr.target, scope)}, ${this.names.handles(expr.record)}.${ident(expr.field)})`;
+      case "computed":
+        return ts`${this.names.computed[expr.index]!}(c, ${this.write(expr.target, scope)})`;
+      case "let":
+        return ts`${this.names.lets[expr.slot]!}(c)`;
+      case "not":
+        return ts`${rt("not")}(${this.write(expr.operand, scope)})`;
+      case "negate":
+        return ts`${rt("negate")}(${this.write(expr.operand, scope)})`;
+      case "junction":
+        return ts`${rt(expr.operator)}(${list(expr.operands.map((operand) => this.write(operand, scope)))})`;
+      case "compare":
+        return ts`${rt(COMPARE[expr.operator])}(${this.write(expr.left, scope)}, ${this.write(expr.right, scope)})`;
+      case "compareElapsed":
+        return ts`${rt(COMPARE_ELAPSED[expr.operator])}(${this.write(expr.elapsed, scope)}, ${expr.amount}, ${str(expr.unit)})`;
+      case "inCodes": {
+        const test = ts`${rt("inCodes")}(${this.write(expr.operand, scope)}, ${this.names.codeSets[expr.codeSet]!})`;
+        return expr.negated ? ts`${rt("not")}(${test})` : test;
+      }
+      case "asPercent":
+        return ts`${rt("asPercent")}(${this.write(expr.operand, scope)})`;
+      case "arithmetic":
+        return ts`${rt(ARITHMETIC[expr.operator])}(${this.write(expr.left, scope)}, ${this.write(expr.right, scope)})`;
+      case "shiftDate":
+        return ts`${rt("shiftDate")}(${this.write(expr.date, scope)}, ${expr.sign}, ${expr.amount}, ${str(expr.unit)})`;
+      case "shiftDays":
+        return ts`${rt("shiftDays")}(${this.write(expr.date, scope)}, ${expr.sign}, ${this.write(expr.days, scope)})`;
+      case "dateDifference":
+        return ts`${rt("dateDifference")}(${this.write(expr.left, scope)}, ${this.write(expr.right, scope)})`;
+      case "since":
+        return ts`${rt("since")}(${this.write(expr.from, scope)}, c.dos)`;
+      case "between":
+        return ts`${rt("between")}(${this.write(expr.from, scope)}, ${this.write(expr.to, scope)})`;
+      case "aggregate":
+        return this.aggregate(expr, scope);
+    }
+  }
+
+  private aggregate(expr: Extract<Expr, { kind: "aggregate" }>, scope: readonly Ts[]): Ts {
+    const rt = (name: RuntimeValue) => this.rt.value(name);
+    const { chain } = expr;
+    const element = this.elementName(chain, scope);
+    const source = this.source(chain, scope);
+    const member = this.member(chain, [...scope, element], element);
+    const handle = (field: string) => ts`${this.names.handles(chain.record)}.${ident(field)}`;
+    switch (expr.operator) {
+      case "count":
+      case "some":
+      case "none":
+        return ts`${rt(expr.operator)}(${source}, ${member})`;
+      case "latest":
+      case "earliest":
+        return ts`${rt(expr.operator)}(c, ${source}, ${member}, ${handle(chain.dated!.start)})`;
+      case "sum":
+        return ts`${rt("sumOf")}(c, ${source}, ${member}, ${handle(expr.summed!.field)})`;
+      case "coverage": {
+        const window = chain.window === undefined ? ts`null` : ts`${this.names.windows[chain.window]!}(c)`;
+        return ts`${rt("coverageOf")}(c, ${source}, ${member}, ${handle(chain.dated!.start)}, ${handle(chain.dated!.end!)}, ${window})`;
+      }
+    }
+  }
+
+  private source(chain: Chain, scope: readonly Ts[]): Ts {
+    const source = chain.source;
+    switch (source.kind) {
+      case "caseList":
+        return ts`${this.rt.value("list")}(c, ${this.names.handles("case")}.${ident(source.field)})`;
+      case "otherItems":
+        return ts`c.otherItems`;
+      case "recordList":
+        return ts`${this.rt.value("listIn")}(c, ${this.write(source.target, scope)}, ${this.names.handles(source.record)}.${ident(source.field)})`;
+    }
+  }
+
+  /** `(procedure) => and(...filters)`, or `everyElement` for a chain without filters. */
+  private member(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
+    if (chain.filters.length === 0) return this.rt.value("everyElement");
+    // An `and` filter's operands join the conjunction: `and` is associative, and the operands are
+    // evaluated in the same order either way.
+    const tests = chain.filters.flatMap((filter) => {
+      if (filter.kind === "where") {
+        const condition = filter.condition;
+        if (condition.kind === "junction" && condition.operator === "and") return condition.operands.map((operand) => this.write(operand, scope));
+        return [this.write(condition, scope)];
+      }
+      const window = ts`${this.names.windows[filter.window]!}(c)`;
+      const read = (field: string) => ts`${this.rt.value("read")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(field)})`;
+      const { start, end } = chain.dated!;
+      return [
+        end === undefined
+          ? ts`${this.rt.value("inWindow")}(${read(start)}, ${window})`
+          : ts`${this.rt.value("overlapsWindow")}(${read(start)}, ${read(end)}, ${window})`,
+      ];
+    });
+    const body = tests.length === 1 ? tests[0]! : ts`${this.rt.value("and")}(${list(tests)})`;
+    return ts`(${element}) => ${body}`;
+  }
+
+  private elementName(chain: Chain, scope: readonly Ts[]): Ts {
+    return ident(localName(camelCase(chain.record), this.names.names, scope));
+  }
+
+  private element(scope: readonly Ts[], level: number): Ts {
+    const name = scope[level];
+    if (name === undefined) throw new Error(`internal error: no element bound at level ${level}`);
+    return name;
+  }
+}
+
+/** A number literal; a negative one in parentheses, so it reads as one operand anywhere. */
+function number(value: number): Ts {
+  return value < 0 ? ts`(${num(value)})` : num(value);
+}

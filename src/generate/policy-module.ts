@@ -1,0 +1,213 @@
+// The policy module: one per policy, written the way a careful engineer would write it by hand.
+// Sections: header, imports, policy data, code sets, windows, computed fields, lets, one function
+// per rule condition and per criterion (each with its citation, description, `.pol` line and the
+// source it encodes), the rule table (`as const`, so rule and criterion ids are union types), and
+// the entry points, of which the first a developer reaches validates its input.
+
+import type { Expr, LoweredCriterion, LoweredPolicy, LoweredRule } from "../lower/ir.js";
+import { policyInfoOf } from "../schema-descriptor.js";
+import { ExpressionWriter, type ModuleNames } from "./expressions.js";
+import { camelCase, Names } from "./names.js";
+import { RUNTIME_PACKAGE, RuntimeImports } from "./runtime-api.js";
+import { emittedRecords, schemaModuleName, schemaTypeName } from "./schema-module.js";
+import { comment, data, doc, ident, join, list, str, ts, type Ts } from "./ts.js";
+
+/** Names every policy module declares itself. */
+const MODULE_NAMES = [
+  "policy",
+  "rules",
+  "RuleId",
+  "CriterionId",
+  "validate",
+  "evaluate",
+  "decide",
+  "evaluateTrusted",
+  "decideTrusted",
+  "c",
+] as const;
+
+const UNIT_WORDS = { d: "day", wk: "week", mo: "month", y: "year" } as const;
+
+export interface PolicyModuleOptions {
+  /** The runtime version the module requires (major.minor must match at load). */
+  runtimeVersion: string;
+}
+
+export function policyModuleSource(policy: LoweredPolicy, schemaName: string, options: PolicyModuleOptions): string {
+  const names = claimNames(policy);
+  // Runtime names are claimed after the policy's own: one a policy name took is imported under an alias.
+  const rt = new RuntimeImports(names.names);
+  const writer = new ExpressionWriter(policy, names, rt);
+  const Context = rt.type("Context");
+  const Tri = rt.type("Tri");
+
+  const codeSets = policy.codeSets.map((set) => {
+    const args = list([data(set.exact), data(set.prefixes), data(set.ranges)]);
+    return ts`${doc(`${set.label} (${set.system})`)}\nconst ${names.codeSets[set.index]!} = new ${rt.value("CodeSet")}(${args});`;
+  });
+  let slot = 0;
+  const windows = policy.windows.map((window) => {
+    const phrase = `the ${window.amount} ${UNIT_WORDS[window.unit]}${window.amount === 1 ? "" : "s"} up to the date of service, both ends included`;
+    const body = ts`${rt.value("perCase")}(${slot++}, (c) => ${rt.value("windowBack")}(c.dos, ${window.amount}, ${str(window.unit)}))`;
+    return ts`${doc(`\`within ${window.amount}${window.unit}\`: ${phrase}`)}\nconst ${names.windows[window.index]!} = ${body};`;
+  });
+  const computed = policy.computed.map((field) => {
+    const param = ident(camelCase(field.record));
+    const body = writer.write(field.body, [param]);
+    return ts`${doc(`${field.record}.${field.field}: ${field.label}`)}\nconst ${names.computed[field.index]!} = ${rt.value("computed")}((c: ${Context}, ${param}) => ${body});`;
+  });
+  const lets = policy.lets.map((entry) => {
+    const cache = rt.value(entry.dependsOnItem ? "perItem" : "perCase");
+    const returns = isLogical(entry.body, policy) ? ts`: ${Tri}` : ts``;
+    const body = writer.write(entry.body, []);
+    return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lets[entry.slot]!} = ${cache}(${slot++}, (c: ${Context})${returns} => ${body});`;
+  });
+
+  // A condition is a Tri; a bare fact (a bool field, a computed field) is made one by `truth`.
+  const condition = (expr: Expr): Ts => {
+    const code = writer.write(expr, []);
+    return isLogical(expr, policy) ? code : ts`${rt.value("truth")}(${code})`;
+  };
+  // A condition that is a let is the let's own function: no wrapper around it.
+  const letOf = (expr: Expr | undefined) => (expr?.kind === "let" && isLogical(expr, policy) ? names.lets[expr.slot]! : undefined);
+  const ruleNames = policy.rules.map((rule) => ({
+    when: letOf(rule.when) ?? (rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined),
+    criteria: rule.criteria.map(
+      (criterion) => letOf(criterion.condition) ?? (criterion.condition ? ident(names.names.claim(camelCase(criterion.id))) : undefined),
+    ),
+  }));
+  const ruleFunctions = policy.rules.flatMap((rule, r) => {
+    const functions: Ts[] = [comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`)];
+    const when = ruleNames[r]!.when;
+    if (when && rule.when && letOf(rule.when) === undefined) {
+      functions.push(ts`${doc(`Whether rule ${rule.id} applies to the line item (its \`when\`).`)}\nfunction ${when}(c: ${Context}): ${Tri} {\n  return ${condition(rule.when)};\n}`);
+    }
+    rule.criteria.forEach((criterion, i) => {
+      const name = ruleNames[r]!.criteria[i];
+      if (name && criterion.condition && letOf(criterion.condition) === undefined) {
+        functions.push(ts`${criterionDoc(criterion)}\nfunction ${name}(c: ${Context}): ${Tri} {\n  return ${condition(criterion.condition)};\n}`);
+      }
+    });
+    return functions;
+  });
+  const table = rulesTable(policy.rules, ruleNames, names, rt);
+
+  const schemaModule = str(`./${schemaModuleName(schemaName)}.js`);
+  const schemaImports = ["schema", ...usedHandles(policy)].sort();
+  const header = [
+    comment(`Generated by pol from ${policy.metadata.source}. Do not edit: change the .pol file and run \`pol compile\`.`),
+    comment(`Policy ${policy.metadata.id} ${policy.metadata.version}, source hash ${policy.metadata.sourceHash.slice(0, 12)}`),
+  ];
+  const entryPoints = entryPointSource(rt);
+  const body: Ts[] = [
+    ts`${rt.value("requireRuntime")}(${str(options.runtimeVersion)}, ${str(policy.metadata.id)});`,
+    ts`export type { Case } from ${schemaModule};\nexport type { Determination, Evaluation, Decision, Outcome } from ${str(RUNTIME_PACKAGE)};`,
+    ts`export const policy = ${data(policyInfoOf(policy.metadata))} as const satisfies ${rt.type("PolicyInfo")};`,
+    ...section("Code sets", codeSets),
+    ...section("Windows", windows),
+    ...section("Computed fields", computed),
+    ...section("Lets", lets),
+    ...section("Rules", ruleFunctions),
+    table,
+    ...section("Entry points", [entryPoints]),
+  ];
+  const imports = [
+    ts`import { ${join(rt.importList().map((name) => name as Ts), ", ")} } from ${str(RUNTIME_PACKAGE)};`,
+    ts`import { ${join(schemaImports.map(ident), ", ")} } from ${schemaModule};`,
+  ];
+  return join([join(header, "\n"), join(imports, "\n"), ...body], "\n\n") + "\n";
+}
+
+function section(title: string, blocks: readonly Ts[]): Ts[] {
+  return blocks.length === 0 ? [] : [comment(`--- ${title}`), ...blocks];
+}
+
+function criterionDoc(criterion: LoweredCriterion): Ts {
+  return doc(`${criterion.id} [${criterion.citation}] ${criterion.effect}, line ${criterion.line}: ${criterion.description}: \`${criterion.text}\``);
+}
+
+/** One row per rule and per criterion, kept on one line each like a hand-aligned table. */
+function rulesTable(
+  rules: readonly LoweredRule[],
+  ruleNames: readonly { when: Ts | undefined; criteria: readonly (Ts | undefined)[] }[],
+  names: ModuleNames,
+  rt: RuntimeImports,
+): Ts {
+  const rows = rules.map((rule, r) => {
+    const codes = ts`[${list(rule.codeSets.map((index) => names.codeSets[index]!))}]`;
+    const when = ruleNames[r]!.when;
+    const head = ts`id: ${str(rule.id)}, title: ${str(rule.title)}, citation: ${str(rule.citation)}, codes: ${codes}${when ? ts`, when: ${when}` : ts``}`;
+    const criteria = rule.criteria.map((criterion, i) => {
+      const condition = ruleNames[r]!.criteria[i];
+      const fields = ts`id: ${str(criterion.id)}, effect: ${str(criterion.effect)}, citation: ${str(criterion.citation)}, line: ${criterion.line}${condition ? ts`, condition: ${condition}` : ts``}, description: ${str(criterion.description)}`;
+      return ts`      { ${fields} },`;
+    });
+    return ts`  {\n    ${head},\n    criteria: [\n${join(criteria, "\n")}\n    ],\n  },`;
+  });
+  return ts`${comment("prettier-ignore")}\nconst rules = [\n${join(rows, "\n")}\n] as const satisfies readonly ${rt.type("RuleSpec")}[];\n\nexport type RuleId = (typeof rules)[number]["id"];\nexport type CriterionId = (typeof rules)[number]["criteria"][number]["id"];`;
+}
+
+function entryPointSource(rt: RuntimeImports): Ts {
+  return ts`export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = ${rt.value("evaluators")}<Case>(policy, schema, rules);`;
+}
+
+/** The records whose field handles the module reads, as imported from the schema module. */
+function usedHandles(policy: LoweredPolicy): string[] {
+  // Every record of the schema whose handles an expression may name: simple and deterministic,
+  // and the unused ones are left out so the module passes `noUnusedLocals`.
+  const used = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== "object" || value === null) return;
+    const node = value as Record<string, unknown>;
+    if ((node.kind === "field" || node.kind === "recordList") && typeof node.record === "string") used.add(node.record);
+    if (node.kind === "caseList") used.add("case");
+    if (node.kind === "aggregate") {
+      const chain = node.chain as { record: string; dated?: unknown; filters: { kind: string }[] };
+      if (node.operator !== "count" && node.operator !== "some" && node.operator !== "none") used.add(chain.record);
+      if (chain.filters.some((filter) => filter.kind === "within")) used.add(chain.record);
+    }
+    for (const [key, child] of Object.entries(node)) if (key !== "span") visit(child);
+  };
+  visit(policy.rules);
+  visit(policy.lets);
+  visit(policy.computed);
+  return emittedRecords(policy.schema)
+    .filter((record) => used.has(record.name))
+    .map((record) => schemaTypeName(record.name));
+}
+
+function claimNames(policy: LoweredPolicy): ModuleNames {
+  const schemaNames = emittedRecords(policy.schema).map((record) => schemaTypeName(record.name));
+  const names = new Names([...MODULE_NAMES, "schema", "Case", ...schemaNames]);
+  return {
+    names,
+    codeSets: policy.codeSets.map((set) => ident(names.claim(camelCase(set.name)))),
+    windows: policy.windows.map((window) => ident(names.claim(`last${window.amount}${UNIT_NAMES[window.unit]}`))),
+    computed: policy.computed.map((field) => ident(names.claim(camelCase(field.field)))),
+    lets: policy.lets.map((entry) => ident(names.claim(camelCase(entry.name)))),
+    handles: (record) => ident(schemaTypeName(record)),
+  };
+}
+
+const UNIT_NAMES = { d: "Days", wk: "Weeks", mo: "Months", y: "Years" } as const;
+
+/** Whether an expression is already a Tri (a logic result), so a condition needs no `truth`. */
+function isLogical(expr: Expr, policy: LoweredPolicy): boolean {
+  switch (expr.kind) {
+    case "junction":
+    case "not":
+    case "compare":
+    case "compareElapsed":
+    case "inCodes":
+      return true;
+    case "literal":
+      return typeof expr.value === "boolean";
+    case "aggregate":
+      return expr.operator === "some" || expr.operator === "none";
+    case "let":
+      return isLogical(policy.lets[expr.slot]!.body, policy);
+    default:
+      return false;
+  }
+}

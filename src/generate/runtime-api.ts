@@ -1,0 +1,74 @@
+// The runtime names generated modules import. They are typed against the runtime's own exports,
+// so a name the runtime does not export fails to type-check here instead of in generated code.
+
+import type * as runtime from "@pol/runtime";
+import type { Names } from "./names.js";
+import { ident, type Ts } from "./ts.js";
+
+/** The package generated modules import the runtime from. */
+export const RUNTIME_PACKAGE = "@pol/runtime";
+
+/** A value the runtime exports (a function or a class). */
+export type RuntimeValue = {
+  [K in keyof typeof runtime]: (typeof runtime)[K] extends (...args: never[]) => unknown
+    ? K
+    : (typeof runtime)[K] extends abstract new (...args: never[]) => unknown
+      ? K
+      : never;
+}[keyof typeof runtime];
+
+/** The types generated modules name, each resolved against the runtime: one it does not export
+ *  fails to type-check here. */
+interface RuntimeTypes {
+  CaseError: runtime.CaseError;
+  Context: runtime.Context;
+  Determination: runtime.Determination;
+  EvaluateOptions: runtime.EvaluateOptions;
+  Outcome: runtime.Outcome;
+  PolicyInfo: runtime.PolicyInfo;
+  RuleSpec: runtime.RuleSpec;
+  Tri: runtime.Tri;
+  Validation: runtime.Validation<unknown>;
+}
+
+export type RuntimeType = keyof RuntimeTypes;
+
+/** The runtime names one module uses, so it imports exactly those, each under a name no
+ *  declaration of the module has taken (`count as count2` when a let is called `count`). */
+export class RuntimeImports {
+  private readonly aliases = new Map<string, string>();
+  private readonly types = new Set<string>();
+  private readonly values = new Set<string>();
+
+  constructor(private readonly names: Names) {}
+
+  value(name: RuntimeValue): Ts {
+    this.values.add(name);
+    return ident(this.local(name));
+  }
+
+  type(name: RuntimeType): Ts {
+    this.types.add(name);
+    return ident(this.local(name));
+  }
+
+  /** The import list: `a, b as b2, type C`, sorted by runtime name. */
+  importList(): string[] {
+    return [...this.aliases]
+      .sort(([a], [b]) => compareNames(a, b))
+      .map(([name, alias]) => `${this.values.has(name) ? "" : "type "}${alias === name ? name : `${name} as ${alias}`}`);
+  }
+
+  private local(name: string): string {
+    let alias = this.aliases.get(name);
+    if (alias === undefined) {
+      alias = this.names.claim(name);
+      this.aliases.set(name, alias);
+    }
+    return alias;
+  }
+}
+
+function compareNames(a: string, b: string): number {
+  return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,167 @@
+// The lowered form: a checked policy with every decision already made, which the reference
+// interpreter and the code generator both read (and nothing else). Names are resolved to the
+// read they stand for, units are normalised (fixed durations in days, calendar windows as
+// amount and unit), `where`/`within` chains are flattened into a source, filters and a window,
+// `and`/`or` chains into one junction, and lets into numbered slots. Every node keeps the span
+// of the source it came from, so both evaluators can point back at the policy.
+
+import type { CodeSystem, CriterionEffect, Span } from "../ast.js";
+import type { PolicyMetadata, SchemaModel, Type } from "../model.js";
+
+export type CompareOperator = "==" | "!=" | "<" | "<=" | ">" | ">=";
+export type CalendarUnit = "d" | "wk" | "mo" | "y";
+
+/**
+ * What a comparison compares, decided from the operand types:
+ * - `number`: numbers, percents and fixed durations (days); either side may be a range (a count
+ *   or a sum over uncertain elements), so the comparison is interval-exact;
+ * - `scalar`: strings (ISO dates order as text; codes, text, enum members), booleans.
+ */
+export type CompareDomain = "number" | "scalar";
+
+export interface LoweredPolicy {
+  metadata: PolicyMetadata;
+  schema: SchemaModel;
+  codeSets: LoweredCodeSet[];
+  /** Distinct `within` windows, each computed once per case. */
+  windows: LoweredWindow[];
+  /** Computed fields reached by the rules, each lowered once with its record at element level 0. */
+  computed: LoweredComputed[];
+  /** Value lets (never lists: list lets are chains, inlined where they are used), in dependency order. */
+  lets: LoweredLet[];
+  rules: LoweredRule[];
+}
+
+export interface LoweredCodeSet {
+  index: number;
+  name: string;
+  label: string;
+  system: CodeSystem;
+  exact: string[];
+  prefixes: string[];
+  ranges: [string, string][];
+  span: Span;
+}
+
+export interface LoweredWindow {
+  index: number;
+  amount: number;
+  unit: CalendarUnit;
+}
+
+export interface LoweredComputed {
+  index: number;
+  record: string;
+  field: string;
+  label: string;
+  type: Type;
+  body: Expr;
+  /** True when the body can never be none for a record that exists. */
+  nonNull: boolean;
+  span: Span;
+}
+
+export interface LoweredLet {
+  slot: number;
+  name: string;
+  label: string;
+  type: Type;
+  /** False when the value is the same for every line item of a case (computed once per case). */
+  dependsOnItem: boolean;
+  body: Expr;
+  span: Span;
+}
+
+export interface LoweredRule {
+  id: string;
+  title: string;
+  citation: string;
+  /** Indices into `codeSets`: the item's code is in any of them. */
+  codeSets: number[];
+  when?: Expr;
+  criteria: LoweredCriterion[];
+  span: Span;
+}
+
+export interface LoweredCriterion {
+  id: string;
+  effect: CriterionEffect;
+  citation: string;
+  description: string;
+  line: number;
+  /** The condition as written in the policy, on one line, for comments and reports. */
+  text: string;
+  condition?: Expr;
+  span: Span;
+}
+
+/** A list and the elements of it that belong: a `where`/`within` chain, flattened. */
+export interface Chain {
+  /** Record model of the elements. */
+  record: string;
+  /** The element level this chain binds: filters see the element at this index of the scope. */
+  level: number;
+  source: ListSource;
+  /** Conjoined membership tests, in source order. */
+  filters: Filter[];
+  /** The last window applied (coverage is clipped to it), as an index into `windows`. */
+  window?: number;
+  /** The record's date fields: an event's date, or an episode's start and end. */
+  dated?: { start: string; end?: string };
+}
+
+export type ListSource =
+  /** A list field of the case (`procedures`), or the line items. */
+  | { kind: "caseList"; field: string }
+  /** The requested line items other than the one under decision. */
+  | { kind: "otherItems" }
+  /** A list field of a record value (`last_block.levels`). */
+  | { kind: "recordList"; target: Expr; record: string; field: string };
+
+export type Filter =
+  | { kind: "where"; condition: Expr }
+  /** Dated elements inside the window (events by date, episodes by overlap). */
+  | { kind: "within"; window: number };
+
+export type AggregateOperator = "count" | "some" | "none" | "latest" | "earliest" | "sum" | "coverage";
+
+interface Node {
+  span: Span;
+}
+
+export type Expr =
+  | (Node & { kind: "literal"; value: boolean | number | string })
+  | (Node & { kind: "dos" })
+  /** The case record itself, or the line item under decision. */
+  | (Node & { kind: "case" })
+  | (Node & { kind: "item" })
+  /** The element bound at `level` by an enclosing chain (or a computed field's record, level 0). */
+  | (Node & { kind: "element"; level: number; record: string })
+  /**
+   * A stored field of a record. `present` when the target is a record that exists for sure (the
+   * case, the item, a chain's element, a computed field's own record); otherwise it may be none
+   * or unknown. `duration` fields are stored as text and read in days.
+   */
+  | (Node & { kind: "field"; target: Expr; record: string; field: string; duration: boolean; present: boolean })
+  | (Node & { kind: "computed"; target: Expr; index: number })
+  | (Node & { kind: "let"; slot: number })
+  | (Node & { kind: "not"; operand: Expr })
+  | (Node & { kind: "negate"; operand: Expr })
+  /** Kleene `and`/`or` over two or more operands, nested junctions of the same kind flattened. */
+  | (Node & { kind: "junction"; operator: "and" | "or"; operands: Expr[] })
+  | (Node & { kind: "compare"; operator: CompareOperator; domain: CompareDomain; left: Expr; right: Expr })
+  /** `time since x >= 2mo`, with a literal on the left already flipped to the right. */
+  | (Node & { kind: "compareElapsed"; elapsed: Expr; operator: CompareOperator; amount: number; unit: CalendarUnit })
+  | (Node & { kind: "inCodes"; operand: Expr; codeSet: number; negated: boolean })
+  | (Node & { kind: "asPercent"; operand: Expr })
+  | (Node & { kind: "arithmetic"; operator: "+" | "-" | "*" | "/"; left: Expr; right: Expr })
+  /** `date + 3mo`: a date shifted by a literal amount of a unit (calendar units clamp). */
+  | (Node & { kind: "shiftDate"; date: Expr; sign: 1 | -1; amount: number; unit: CalendarUnit })
+  /** `date + relief_duration`: a date shifted by a computed number of days. */
+  | (Node & { kind: "shiftDays"; date: Expr; sign: 1 | -1; days: Expr })
+  | (Node & { kind: "dateDifference"; left: Expr; right: Expr })
+  | (Node & { kind: "since"; from: Expr })
+  | (Node & { kind: "between"; from: Expr; to: Expr })
+  | (Node & { kind: "aggregate"; operator: AggregateOperator; chain: Chain; summed?: { field: string; duration: boolean } });
+
+export type ExprKind = Expr["kind"];

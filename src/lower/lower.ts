@@ -1,0 +1,435 @@
+// Lowering: the checked program becomes the lowered form (./ir.ts). Every decision both
+// evaluators would otherwise make on their own is made here, once: what a name reads, whether a
+// comparison is on elapsed time (and which way round), how a date shifts, which fields a
+// computed field or a window reads, and how a `where`/`within` chain (through list lets too)
+// flattens into one source with its filters.
+
+import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span } from "../ast.js";
+import { CASE_RECORD, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
+import { codeSetEntries } from "../schema-descriptor.js";
+import type {
+  CalendarUnit,
+  Chain,
+  CompareOperator,
+  Expr,
+  LoweredCodeSet,
+  LoweredComputed,
+  LoweredCriterion,
+  LoweredLet,
+  LoweredPolicy,
+  LoweredRule,
+  LoweredWindow,
+} from "./ir.js";
+
+/** `2mo <= time since x` is `time since x >= 2mo`. */
+const FLIPPED: Record<CompareOperator, CompareOperator> = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+
+/** The scope an expression is lowered in: how many elements enclosing chains bind. */
+interface Scope {
+  /** Element records, outermost first; the element at level i is `records[i]`. */
+  records: readonly string[];
+}
+
+const TOP: Scope = { records: [] };
+
+export function lower(policy: CheckedPolicy): LoweredPolicy {
+  return new Lowering(policy).run();
+}
+
+class Lowering {
+  private readonly codeSets = new Map<string, LoweredCodeSet>();
+  private readonly windows = new Map<string, LoweredWindow>();
+  private readonly computed = new Map<string, LoweredComputed>();
+  private readonly letSlots = new Map<string, number>();
+  private readonly lets: LoweredLet[] = [];
+
+  constructor(private readonly policy: CheckedPolicy) {}
+
+  run(): LoweredPolicy {
+    // Value lets in dependency order (the checker's order): a let only reads slots before it.
+    for (const entry of this.policy.lets) {
+      if (entry.type.kind === "list") continue;
+      const slot = this.lets.length;
+      this.letSlots.set(entry.name, slot);
+      this.lets.push({
+        slot,
+        name: entry.name,
+        label: entry.label,
+        type: entry.type,
+        dependsOnItem: entry.dependsOnItem,
+        body: this.expr(entry.decl.value, TOP),
+        span: entry.decl.span,
+      });
+    }
+    const rules = this.policy.rules.map((rule): LoweredRule => {
+      const lowered: LoweredRule = {
+        id: rule.id,
+        title: rule.title,
+        citation: rule.citation,
+        codeSets: rule.codeSets.map((name) => this.codeSet(name, rule.decl.span)),
+        criteria: rule.criteria.map(
+          (criterion): LoweredCriterion => ({
+            id: criterion.id,
+            effect: criterion.effect,
+            citation: criterion.citation,
+            description: criterion.description,
+            line: criterion.line,
+            text: criterion.condition ? this.oneLine(criterion.condition.span) : "",
+            ...(criterion.condition ? { condition: this.expr(criterion.condition, TOP) } : {}),
+            span: criterion.span,
+          }),
+        ),
+        span: rule.decl.span,
+      };
+      if (rule.decl.when) lowered.when = this.expr(rule.decl.when, TOP);
+      return lowered;
+    });
+    // Lets no rule reaches are kept: they are part of the policy and cheap (computed on first use).
+    return {
+      metadata: this.policy.metadata,
+      schema: this.policy.schema,
+      codeSets: [...this.codeSets.values()],
+      windows: [...this.windows.values()],
+      computed: [...this.computed.values()],
+      lets: this.lets,
+      rules,
+    };
+  }
+
+  private oneLine(span: Span): string {
+    return this.policy.text(span).replace(/\s+/g, " ").trim();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions
+
+  private expr(expr: Expression, scope: Scope): Expr {
+    const span = expr.span;
+    switch (expr.kind) {
+      case "BooleanLiteral":
+      case "NumberLiteral":
+      case "PercentLiteral":
+      case "DateLiteral":
+      case "StringLiteral":
+        return { kind: "literal", value: expr.value, span };
+      case "DurationLiteral":
+        return { kind: "literal", value: fixedDays(expr), span };
+      case "NameRef":
+        return this.name(expr, scope);
+      case "FieldAccess": {
+        const { record, field } = this.policy.fieldOf(expr);
+        return this.read(this.expr(expr.target, scope), record, field, span);
+      }
+      case "UnaryExpression": {
+        const operand = this.expr(expr.operand, scope);
+        if (expr.operator === "not") return { kind: "not", operand, span };
+        if (operand.kind === "literal" && typeof operand.value === "number") return { kind: "literal", value: -operand.value, span };
+        return { kind: "negate", operand, span };
+      }
+      case "BinaryExpression":
+        return this.binary(expr, scope);
+      case "InCodesExpression":
+        return {
+          kind: "inCodes",
+          operand: this.expr(expr.operand, scope),
+          codeSet: this.codeSet(expr.codes.name, expr.codes.span),
+          negated: expr.negated,
+          span,
+        };
+      case "AsPercentExpression":
+        return { kind: "asPercent", operand: this.expr(expr.operand, scope), span };
+      case "GroupExpression":
+        return this.junction(expr.operator === "all" ? "and" : "or", expr.operands, scope, span);
+      case "CountExpression":
+        return { kind: "aggregate", operator: "count", chain: this.chain(expr.source, scope), span };
+      case "QuantifierExpression":
+        return { kind: "aggregate", operator: expr.quantifier === "some" ? "some" : "none", chain: this.chain(expr.source, scope), span };
+      case "PickExpression":
+        return { kind: "aggregate", operator: expr.pick, chain: this.dated(this.chain(expr.source, scope), span), span };
+      case "SumExpression": {
+        const chain = this.chain(expr.source, scope);
+        const field = this.fieldModel(chain.record, expr.field.name);
+        return {
+          kind: "aggregate",
+          operator: "sum",
+          chain,
+          summed: { field: field.name, duration: field.type.kind === "duration" },
+          span,
+        };
+      }
+      case "CoverageExpression": {
+        const chain = this.dated(this.chain(expr.source, scope), span);
+        if (chain.dated?.end === undefined) throw internal(`coverage over \`${chain.record}\`, which is not an episode`, span);
+        return { kind: "aggregate", operator: "coverage", chain, span };
+      }
+      case "TimeSinceExpression":
+        return { kind: "since", from: this.expr(expr.from, scope), span };
+      case "TimeBetweenExpression":
+        return { kind: "between", from: this.expr(expr.from, scope), to: this.expr(expr.to, scope), span };
+      case "WhereExpression":
+      case "WithinExpression":
+        throw internal("a list chain used as a value", span);
+    }
+  }
+
+  private name(ref: NameRef, scope: Scope): Expr {
+    const binding = this.policy.resolve(ref);
+    const span = ref.span;
+    switch (binding.kind) {
+      case "element": {
+        const element = this.element(scope, binding.depth, binding.record, span);
+        return this.read(element, binding.record, this.fieldModel(binding.record, binding.field), span);
+      }
+      case "let": {
+        const slot = this.letSlots.get(binding.name);
+        if (slot === undefined) throw internal(`the let \`${binding.name}\` has no slot`, span);
+        return { kind: "let", slot, span };
+      }
+      case "caseField":
+        return this.read({ kind: "case", span }, CASE_RECORD, this.fieldModel(CASE_RECORD, binding.field), span);
+      case "item":
+        return { kind: "item", span };
+      case "dos":
+        return { kind: "dos", span };
+      case "enumMember":
+        return { kind: "literal", value: binding.member, span };
+      case "items":
+      case "otherItems":
+        throw internal(`the list \`${ref.name}\` used as a value`, span);
+    }
+  }
+
+  /** A field read: a computed field is lowered (once) and computed; a stored one is read. */
+  private read(target: Expr, record: string, field: FieldModel, span: Span): Expr {
+    if (field.computed) return { kind: "computed", target, index: this.computedField(record, field), span };
+    const present = target.kind === "case" || target.kind === "item" || target.kind === "element";
+    return { kind: "field", target, record, field: field.name, duration: field.type.kind === "duration", present, span };
+  }
+
+  private binary(expr: BinaryExpression, scope: Scope): Expr {
+    const { operator, left, right, span } = expr;
+    switch (operator) {
+      case "and":
+      case "or":
+        return this.junction(operator, [left, right], scope, span);
+      case "==":
+      case "!=":
+      case "<":
+      case "<=":
+      case ">":
+      case ">=": {
+        if (right.kind === "DurationLiteral" && this.kindOf(left) === "elapsed") {
+          return { kind: "compareElapsed", elapsed: this.expr(left, scope), operator, amount: right.amount, unit: right.unit, span };
+        }
+        if (left.kind === "DurationLiteral" && this.kindOf(right) === "elapsed") {
+          const flipped = FLIPPED[operator];
+          return { kind: "compareElapsed", elapsed: this.expr(right, scope), operator: flipped, amount: left.amount, unit: left.unit, span };
+        }
+        const domain = NUMERIC.has(this.kindOf(left)) || NUMERIC.has(this.kindOf(right)) ? "number" : "scalar";
+        return { kind: "compare", operator, domain, left: this.expr(left, scope), right: this.expr(right, scope), span };
+      }
+      case "+":
+      case "-": {
+        const sign = operator === "+" ? 1 : -1;
+        const leftKind = this.kindOf(left);
+        if (leftKind === "date" && right.kind === "DurationLiteral") {
+          return { kind: "shiftDate", date: this.expr(left, scope), sign, amount: right.amount, unit: right.unit, span };
+        }
+        const rightKind = this.kindOf(right);
+        if (leftKind === "date" && rightKind === "duration") {
+          return { kind: "shiftDays", date: this.expr(left, scope), sign, days: this.expr(right, scope), span };
+        }
+        if (leftKind === "date" && rightKind === "date" && operator === "-") {
+          return { kind: "dateDifference", left: this.expr(left, scope), right: this.expr(right, scope), span };
+        }
+        return { kind: "arithmetic", operator, left: this.expr(left, scope), right: this.expr(right, scope), span };
+      }
+      case "*":
+      case "/":
+        return { kind: "arithmetic", operator, left: this.expr(left, scope), right: this.expr(right, scope), span };
+    }
+  }
+
+  /** `a and (b and c)` and `all(a, b, c)` both become one `and` of a, b, c. */
+  private junction(operator: "and" | "or", operands: readonly Expression[], scope: Scope, span: Span): Expr {
+    const flat: Expr[] = [];
+    for (const operand of operands) {
+      const lowered = this.expr(operand, scope);
+      if (lowered.kind === "junction" && lowered.operator === operator) flat.push(...lowered.operands);
+      else flat.push(lowered);
+    }
+    return { kind: "junction", operator, operands: flat, span };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Chains
+
+  /** A list-typed expression as one chain. A list let is lowered again where it is used, so its
+   *  filters bind the element at this chain's level and fuse with the filters added here. */
+  private chain(expr: Expression, scope: Scope): Chain {
+    switch (expr.kind) {
+      case "WhereExpression": {
+        const chain = this.chain(expr.source, scope);
+        const inner: Scope = { records: [...scope.records, chain.record] };
+        return { ...chain, filters: [...chain.filters, { kind: "where", condition: this.expr(expr.condition, inner) }] };
+      }
+      case "WithinExpression": {
+        const chain = this.dated(this.chain(expr.source, scope), expr.span);
+        const window = this.window(expr.window);
+        return { ...chain, filters: [...chain.filters, { kind: "within", window }], window };
+      }
+      case "NameRef":
+        return this.namedList(expr, scope);
+      case "FieldAccess": {
+        const { record, field } = this.policy.fieldOf(expr);
+        const target = this.expr(expr.target, scope);
+        return this.start(expr, scope, { kind: "recordList", target, record, field: field.name });
+      }
+      default:
+        throw internal(`\`${expr.kind}\` used as a list`, expr.span);
+    }
+  }
+
+  private namedList(ref: NameRef, scope: Scope): Chain {
+    const binding = this.policy.resolve(ref);
+    switch (binding.kind) {
+      case "caseField":
+        return this.start(ref, scope, { kind: "caseList", field: binding.field });
+      case "items":
+        return this.start(ref, scope, { kind: "caseList", field: "items" });
+      case "otherItems":
+        return this.start(ref, scope, { kind: "otherItems" });
+      case "let": {
+        const entry = this.policy.lets.find((candidate) => candidate.name === binding.name);
+        if (!entry) throw internal(`unknown let \`${binding.name}\``, ref.span);
+        // A let's body binds no outer element, so lowering it at this scope only moves its level.
+        return this.chain(entry.decl.value, scope);
+      }
+      case "element": {
+        const element = this.element(scope, binding.depth, binding.record, ref.span);
+        return this.start(ref, scope, { kind: "recordList", target: element, record: binding.record, field: binding.field });
+      }
+      default:
+        throw internal(`\`${ref.name}\` used as a list`, ref.span);
+    }
+  }
+
+  private start(expr: Expression, scope: Scope, source: Chain["source"]): Chain {
+    const type = this.policy.typeOf(expr);
+    if (type.kind !== "list") throw internal("expected a list", expr.span);
+    return { record: type.element, level: scope.records.length, source, filters: [] };
+  }
+
+  /** The chain with its record's date fields, which windows, picks and coverage read. */
+  private dated(chain: Chain, span: Span): Chain {
+    if (chain.dated) return chain;
+    const dated = this.policy.schema.records.get(chain.record)?.dated;
+    if (!dated) throw internal(`record \`${chain.record}\` has no date`, span);
+    return { ...chain, dated: dated.end === undefined ? { start: dated.start } : { start: dated.start, end: dated.end } };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tables: code sets, windows, computed fields
+
+  private codeSet(name: string, span: Span): number {
+    const known = this.codeSets.get(name);
+    if (known) return known.index;
+    const decl = this.policy.codeSets.get(name);
+    if (!decl) throw internal(`unknown code set \`${name}\``, span);
+    const { exact, prefixes, ranges } = codeSetEntries(decl);
+    const entry: LoweredCodeSet = {
+      index: this.codeSets.size,
+      name,
+      label: decl.label?.value ?? name,
+      system: decl.system,
+      exact,
+      prefixes,
+      ranges,
+      span: decl.span,
+    };
+    this.codeSets.set(name, entry);
+    return entry.index;
+  }
+
+  private window(literal: DurationLiteral): number {
+    const key = `${literal.amount}${literal.unit}`;
+    let entry = this.windows.get(key);
+    if (!entry) {
+      entry = { index: this.windows.size, amount: literal.amount, unit: literal.unit as CalendarUnit };
+      this.windows.set(key, entry);
+    }
+    return entry.index;
+  }
+
+  private computedField(record: string, field: FieldModel): number {
+    const key = `${record}.${field.name}`;
+    const known = this.computed.get(key);
+    if (known) return known.index;
+    const entry: LoweredComputed = {
+      index: this.computed.size,
+      record,
+      field: field.name,
+      label: field.label,
+      type: field.type,
+      body: { kind: "literal", value: false, span: field.decl?.span ?? this.policy.file.span }, // replaced below
+      nonNull: false,
+      span: field.decl?.span ?? this.policy.file.span,
+    };
+    // Registered before its body is lowered: the checker rejects cycles, and this keeps a
+    // self-reference (should one ever slip through) from recursing forever.
+    this.computed.set(key, entry);
+    entry.body = this.expr(field.computed!, { records: [record] });
+    entry.nonNull = neverNone(entry.body);
+    return entry.index;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lookups
+
+  private element(scope: Scope, depth: number, record: string, span: Span): Expr {
+    const level = scope.records.length - 1 - depth;
+    if (level < 0) throw internal("an element outside any `where`", span);
+    return { kind: "element", level, record, span };
+  }
+
+  private fieldModel(record: string, field: string): FieldModel {
+    const model = this.policy.schema.records.get(record)?.fields.get(field);
+    if (!model) throw new Error(`internal error: unknown field \`${record}.${field}\``);
+    return model;
+  }
+
+  private kindOf(expr: Expression): Type["kind"] {
+    return this.policy.typeOf(expr).kind;
+  }
+}
+
+const NUMERIC: ReadonlySet<Type["kind"]> = new Set(["number", "percent", "duration"]);
+
+/** Whether a lowered value can never be none (null) when the records it reads exist. */
+function neverNone(expr: Expr): boolean {
+  switch (expr.kind) {
+    case "literal":
+    case "dos":
+    case "not":
+    case "junction":
+    case "compare":
+    case "compareElapsed":
+    case "inCodes":
+      return true;
+    case "field":
+      return expr.present;
+    default:
+      return false;
+  }
+}
+
+/** A fixed duration literal as a value: days. Calendar literals are never values. */
+function fixedDays(literal: DurationLiteral): number {
+  if (literal.unit === "d") return literal.amount;
+  if (literal.unit === "wk") return literal.amount * 7;
+  throw internal("a calendar duration used as a value", literal.span);
+}
+
+function internal(message: string, span: Span): Error {
+  return new Error(`internal error: ${message} at ${span.file}:${span.start.line}:${span.start.column}`);
+}
