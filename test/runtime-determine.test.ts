@@ -18,7 +18,10 @@ import {
   type SchemaDescriptor,
   type Tri,
 } from "@pol/runtime";
-import { memo } from "../src/interpret/memo.js";
+
+
+/** Every code: these rules apply by their `when` alone. */
+const anyCode = new CodeSet([], [""], []);
 
 const schema: SchemaDescriptor = {
   records: {
@@ -90,7 +93,7 @@ function criterion(id: string, effect: CriterionEffect, condition?: (ctx: Contex
 }
 
 function rule(id: string, applies: (ctx: Context) => Tri, criteria: CriterionSpec[]): RuleSpec {
-  return { id, title: `rule ${id}`, citation: `[${id}]`, applies, criteria };
+  return { id, title: `rule ${id}`, citation: `[${id}]`, codes: [anyCode], when: applies, criteria };
 }
 
 const isSij = (ctx: Context) => inCodes(itemField(ctx, "code"), sij);

@@ -16,6 +16,9 @@ import {
   type Tri,
 } from "@pol/runtime";
 
+/** Every code: these rules apply by their `when` alone. */
+const anyCode = new CodeSet([], [""], []);
+
 const schema: SchemaDescriptor = {
   records: {
     case: {
@@ -54,7 +57,7 @@ function criterion(id: string, effect: CriterionEffect, condition?: (ctx: Contex
 }
 
 function rule(id: string, applies: (ctx: Context) => Tri, criteria: CriterionSpec[]): RuleSpec {
-  return { id, title: `rule ${id}`, citation: `R.${id}`, applies, criteria };
+  return { id, title: `rule ${id}`, citation: `R.${id}`, codes: [anyCode], when: applies, criteria };
 }
 
 const injection = rule("injection", (ctx) => inCodes(field(ctx, "item", ctx.item, "code"), sij), [

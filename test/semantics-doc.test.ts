@@ -5,7 +5,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as rt from "@pol/runtime";
+import { CodeSet as AnyCodeSet } from "@pol/runtime";
 import type { CalendarUnit, CompareOperator, CriterionEffect, CriterionSpec, Tri } from "@pol/runtime";
+
+/** Every code: these rules apply by their `when` alone. */
+const anyCode = new AnyCodeSet([], [""], []);
 
 interface Row {
   line: number;
@@ -167,7 +171,7 @@ function outcome(inputs: [string, string][]): string {
     }
     criteria.push(spec);
   }
-  const rule = { id: "rule", title: "rule", citation: "1", applies: () => applies, criteria };
+  const rule = { id: "rule", title: "rule", citation: "1", codes: [anyCode], when: () => applies, criteria };
   const policy: rt.PolicyInfo = {
     id: "doc.example",
     title: "example",

@@ -19,11 +19,15 @@ import {
   type SchemaDescriptor,
   type Tri,
 } from "@pol/runtime";
+import { CodeSet as AnyCodeSet } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { fixturePolicy } from "../support/codegen-fixture.js";
 import { loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
 import { runs } from "../support/runs.js";
+
+/** Every code: these rules apply by their `when` alone. */
+const anyCode = new AnyCodeSet([], [""], []);
 
 /** About 60 ms per case on a slow, busy machine; never less than the suite's default. */
 const TIMEOUT = Math.max(60_000, runs(100) * 60);
@@ -99,7 +103,8 @@ describe("decideOutcomes on synthetic rule tables", () => {
       id: `r${r}`,
       title: `rule ${r}`,
       citation: "",
-      applies: (context) => entry.applies[context.itemIndex]!,
+      codes: [anyCode],
+      when: (context) => entry.applies[context.itemIndex]!,
       criteria: entry.criteria.map(({ effect: kind, conditions }, i): CriterionSpec => {
         const spec: CriterionSpec = { id: `r${r}c${i}`, effect: kind, citation: "", description: "", line: i + 1 };
         if (conditions !== undefined) spec.condition = (context) => conditions[context.itemIndex]!;
@@ -136,7 +141,8 @@ describe("decideOutcomes on synthetic rule tables", () => {
         id: "r",
         title: "r",
         citation: "",
-        applies: () => true,
+        codes: [anyCode],
+        when: () => true,
         criteria: [
           { id: "a", effect: "require", citation: "", description: "", line: 1, condition: counted(false) },
           { id: "b", effect: "require", citation: "", description: "", line: 2, condition: counted(true) },
