@@ -14,10 +14,16 @@ export function literal(value: unknown): string {
       return String(value);
     case "object": {
       const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-      const body = entries.map(([key, v]) => `${IDENTIFIER.test(key) ? key : JSON.stringify(key)}: ${literal(v)}`);
+      const body = entries.map(([key, v]) => `${propertyKey(key)}: ${literal(v)}`);
       return `{ ${body.join(", ")} }`;
     }
     default:
       throw new Error(`internal error: cannot print a ${typeof value} as a literal`);
   }
+}
+
+/** An object literal key. `__proto__: v` would set the prototype, so that name is computed. */
+function propertyKey(key: string): string {
+  if (key === "__proto__") return '["__proto__"]';
+  return IDENTIFIER.test(key) ? key : JSON.stringify(key);
 }
