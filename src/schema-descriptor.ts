@@ -13,27 +13,26 @@ const CASE_BUILT_INS: readonly [string, FieldDescriptor][] = [
 ];
 
 export function schemaDescriptor(schema: SchemaModel): SchemaDescriptor {
-  const records: Record<string, RecordDescriptor> = {};
-  for (const [name, record] of schema.records) {
-    records[name] = recordDescriptor(schema, record);
-  }
+  // Built with Object.fromEntries: every name becomes an own property, even one such as
+  // `constructor` or `__proto__` (an assignment would set the object's prototype instead).
+  const records = Object.fromEntries([...schema.records].map(([name, record]) => [name, recordDescriptor(schema, record)]));
   return { records };
 }
 
 function recordDescriptor(schema: SchemaModel, record: RecordModel): RecordDescriptor {
-  const fields: Record<string, FieldDescriptor> = {};
+  const entries: [string, FieldDescriptor][] = [];
   if (record.name === CASE_RECORD) {
     // The checker's case model holds the built-ins already; the descriptor must have them first
     // whatever the model's order, because validation and codegen rely on them being there.
     for (const [name, fallback] of CASE_BUILT_INS) {
       const model = record.fields.get(name);
-      fields[name] = model ? fieldDescriptor(schema, model) : fallback;
+      entries.push([name, model ? fieldDescriptor(schema, model) : fallback]);
     }
   }
   for (const [name, model] of record.fields) {
-    if (!(name in fields)) fields[name] = fieldDescriptor(schema, model);
+    if (!entries.some(([seen]) => seen === name)) entries.push([name, fieldDescriptor(schema, model)]);
   }
-  const descriptor: RecordDescriptor = { label: record.label, fields };
+  const descriptor: RecordDescriptor = { label: record.label, fields: Object.fromEntries(entries) };
   if (record.dated) {
     descriptor.dated =
       record.dated.end === undefined

@@ -1,7 +1,7 @@
 // Thresholds are exact (docs/language.md, "Semantics"): for every comparison operator, with the
 // literal on either side, random values at, just below, just above and away from random
 // boundaries get the outcome the mathematical comparison gives, in the interpreter and in the
-// compiled evaluator alike. Expected answers never come from src/runtime.ts: numbers are compared
+// compiled evaluator alike. Expected answers never come from @pol/runtime: numbers are compared
 // as integers (halves, tenths of a percent, days) and dates through test/support/oracle-dates.ts.
 
 import fc from "fast-check";

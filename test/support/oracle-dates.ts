@@ -1,5 +1,5 @@
 // An independent date oracle for property tests of the runtime's calendar. It deliberately uses
-// a different algorithm from src/runtime.ts (which does integer days-from-civil arithmetic):
+// a different algorithm from @pol/runtime (which does integer days-from-civil arithmetic):
 // JavaScript's UTC Date for day arithmetic and an explicit month-length table for clamping.
 // Valid for years 1000-9999 (Date.UTC maps years 0-99 to 1900-1999, which the tests avoid).
 

@@ -8,13 +8,14 @@ import { coverage, type Member, pick, sum } from "./aggregates.js";
 import {
   inWindow as inDateWindow,
   overlapsWindow as overlapsDateWindow,
+  isIsoDate,
   parseDuration,
   windowStart,
   type CalendarUnit,
   type IsoDate,
 } from "./calendar.js";
 import type { Context } from "./context.js";
-import { builtInCaseField, hasOwn, type SchemaDescriptor } from "./validate.js";
+import { builtInCaseField, type FieldType, hasOwn, type SchemaDescriptor } from "./validate.js";
 
 type Row = Record<string, unknown>;
 
@@ -26,8 +27,52 @@ export interface FieldHandle {
   readonly label: string;
   /** Stored as text (`6wk`) and read in days. */
   readonly duration: boolean;
+  /** What a value must be to be read as known; anything else a valid case cannot hold. */
+  readonly shape: Shape;
+  /** The members, for an enum field. */
+  readonly members?: ReadonlySet<string>;
   /** Named like a member of every object (`constructor`, `toString`): read as an own property only. */
   readonly inherited: boolean;
+}
+
+/** The JSON shape each field type is stored as. */
+export type Shape = "boolean" | "number" | "date" | "duration" | "string" | "enum" | "list";
+
+function shapeOf(type: FieldType | undefined): Shape {
+  if (type === undefined) return "string";
+  if (typeof type === "object") return "list" in type ? "list" : "enum";
+  switch (type) {
+    case "bool":
+      return "boolean";
+    case "number":
+    case "percent":
+      return "number";
+    case "date":
+    case "duration":
+      return type;
+    default:
+      return "string";
+  }
+}
+
+/** Whether a present value has its field's shape: a malformed one (a date `2025-02-30`, a number
+ *  that is not finite, a string in a boolean field) is read as unknown, never as a known value. */
+function wellFormed(value: unknown, handle: FieldHandle): boolean {
+  switch (handle.shape) {
+    case "boolean":
+      return typeof value === "boolean";
+    case "number":
+      return typeof value === "number" && value - value === 0;
+    case "date":
+      return isIsoDate(value);
+    case "string":
+    case "duration":
+      return typeof value === "string";
+    case "enum":
+      return typeof value === "string" && handle.members!.has(value);
+    case "list":
+      return Array.isArray(value);
+  }
 }
 
 /** The handles of a record's fields, by field name. */
@@ -41,11 +86,14 @@ export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHand
   if (record === "case") for (const name of ["date_of_service", "items"]) if (!names.includes(name)) names.push(name);
   for (const name of names) {
     const field = descriptor !== undefined && hasOwn(descriptor.fields, name) ? descriptor.fields[name] : builtInCaseField(record, name);
+    const type = field?.type;
     handles[name] = {
       record,
       name,
       label: field?.label ?? name,
-      duration: field?.type === "duration",
+      duration: type === "duration",
+      shape: shapeOf(type),
+      ...(typeof type === "object" && "enum" in type ? { members: new Set(type.enum) } : {}),
       inherited: name in Object.prototype,
     };
   }
@@ -67,10 +115,11 @@ export function read(c: Context, record: unknown, handle: FieldHandle): unknown 
     return missing(c, row, handle);
   }
   if (c.tracing) c.recordField(row, handle.name, value);
+  if (!wellFormed(value, handle)) return missing(c, row, handle);
   if (handle.duration) {
     // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
     // holds anything else; if one does, the fact is treated as not known rather than guessed.
-    const days = typeof value === "string" ? parseDuration(value) : undefined;
+    const days = parseDuration(value as string);
     return days === undefined ? missing(c, row, handle) : days;
   }
   return value;

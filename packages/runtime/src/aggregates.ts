@@ -3,8 +3,8 @@
 // Aggregates over lists. `member` gives each element's membership (filters and windows fused):
 // true, false or Unknown. Elements whose membership is Unknown make results ranges, exactly.
 
-import { MissingList, type Range, type Tri, Unknown, isRange, not, unknownOf } from "./logic.js";
-import { type IsoDate, dayNumber } from "./calendar.js";
+import { MALFORMED, MissingList, type Range, type Tri, Unknown, isRange, not, unknownOf } from "./logic.js";
+import { type IsoDate, dateOperand, dayNumber } from "./calendar.js";
 
 export type Member = (element: Record<string, unknown>) => Tri;
 
@@ -87,7 +87,9 @@ export function sum(
   for (const element of list) {
     const membership = member(element);
     if (membership === false) continue;
-    const amount = value(element);
+    const read = value(element);
+    // A non-finite number is no amount: unknown, like an absent one.
+    const amount = typeof read === "number" && read - read !== 0 ? MALFORMED : read;
     const certain = membership === true;
     if (!certain) (unknowns ??= new Unknowns()).add(membership as Unknown);
     if (typeof amount === "number") {
@@ -126,7 +128,8 @@ export function pick(
     const element = list[index]!;
     const membership = member(element);
     if (membership === false) continue;
-    const when = date(element);
+    // A malformed date is unknown: the element could be the pick.
+    const when = dateOperand(date(element));
     const dated = typeof when === "string";
     if (membership === true && dated) {
       // `>=` / `<=`: on a tie the later element replaces the earlier one.
@@ -186,8 +189,8 @@ export function coverage(
   for (const element of list) {
     const membership = member(element);
     if (membership === false) continue;
-    const from = start(element);
-    const to = end(element);
+    const from = dateOperand(start(element));
+    const to = dateOperand(end(element));
     if (
       (typeof from !== "string" && !(from instanceof Unknown)) ||
       (typeof to !== "string" && !(to instanceof Unknown))

@@ -7,8 +7,8 @@
 // no time zones. Results are clamped to 0001-01-01 .. 9999-12-31 so they stay valid ISO dates
 // whose string order is still date order.
 
-import { type Tri, Unknown, mergeTwo, unknownOf } from "./logic.js";
-import type { CompareOperator } from "./compare.js";
+import { MALFORMED, type Tri, Unknown, mergeTwo, unknownOf } from "./logic.js";
+import type { CompareOperator } from "./types.js";
 
 export type IsoDate = string;
 export type CalendarUnit = "d" | "wk" | "mo" | "y";
@@ -86,16 +86,38 @@ function dateOfDayNumber(days: number): IsoDate {
   return formatDate(year, month, day);
 }
 
-const ISO_DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+function isDigit(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= 48 && code <= 57;
+}
+
+/** Whether `value` is a valid ISO calendar date `YYYY-MM-DD` (years 0001-9999): exactly what
+ *  validation accepts, and what every calendar operation needs. No allocation. */
+export function isIsoDate(value: unknown): value is IsoDate {
+  if (typeof value !== "string" || value.length !== 10) return false;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false; // "-"
+  if (!isDigit(value, 0) || !isDigit(value, 1) || !isDigit(value, 2) || !isDigit(value, 3)) return false;
+  if (!isDigit(value, 5) || !isDigit(value, 6) || !isDigit(value, 8) || !isDigit(value, 9)) return false;
+  const year = yearOf(value);
+  const month = monthOf(value);
+  const day = dayOf(value);
+  return year >= MIN_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
 
 /** A valid ISO calendar date `YYYY-MM-DD` (years 0001-9999), or undefined. */
 export function parseIsoDate(text: string): IsoDate | undefined {
-  if (typeof text !== "string" || !ISO_DATE_SHAPE.test(text)) return undefined;
-  const year = yearOf(text);
-  const month = monthOf(text);
-  const day = dayOf(text);
-  if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return text;
+  return isIsoDate(text) ? text : undefined;
+}
+
+/**
+ * A date operand as calendar operations take it: a valid date; an Unknown as is; null for none
+ * (null or undefined); and for anything else (a malformed date, a value of another type) the
+ * Unknown `MALFORMED`, so that it is never mistaken for a known date or for none.
+ */
+export function dateOperand(value: unknown): IsoDate | Unknown | null {
+  if (typeof value === "string") return isIsoDate(value) ? value : MALFORMED;
+  if (value === null || value === undefined) return null;
+  return value instanceof Unknown ? value : MALFORMED;
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
@@ -149,16 +171,17 @@ export function monthsBetween(from: IsoDate, to: IsoDate): number {
 
 /** Date arithmetic in expressions: `date + 2mo`, `date - 7d` (sign -1); null and Unknown propagate. */
 export function shiftDate(date: unknown, sign: 1 | -1, amount: number, unit: CalendarUnit): unknown {
-  if (typeof date === "string") return addDuration(date, sign * amount, unit);
-  if (date instanceof Unknown) return date;
-  return null;
+  const operand = dateOperand(date);
+  return typeof operand === "string" ? addDuration(operand, sign * amount, unit) : operand;
 }
 
 /** `a - b` for two dates: days from b to a. */
 export function dateDifference(left: unknown, right: unknown): unknown {
-  if (left instanceof Unknown || right instanceof Unknown) return unknownOf(left, right);
-  if (typeof left !== "string" || typeof right !== "string") return null;
-  return daysBetween(right, left);
+  const l = dateOperand(left);
+  const r = dateOperand(right);
+  if (l instanceof Unknown || r instanceof Unknown) return unknownOf(l, r);
+  if (l === null || r === null) return null;
+  return daysBetween(r, l);
 }
 
 /** The first day of `within amount unit`: dos - amount unit (clamped). The window is [start, dos]. */
@@ -168,16 +191,18 @@ export function windowStart(dos: IsoDate, amount: number, unit: CalendarUnit): I
 
 /** Whether an event dated `date` lies in [start, end]; unknown when the date is unknown; false for null. */
 export function inWindow(date: unknown, start: IsoDate, end: IsoDate): Tri {
-  if (typeof date === "string") return start <= date && date <= end;
-  if (date instanceof Unknown) return date;
-  return false;
+  if (isIsoDate(date)) return start <= date && date <= end;
+  const operand = dateOperand(date);
+  return operand instanceof Unknown ? operand : false;
 }
 
 /** Whether an episode [from, to] overlaps [start, end]; unknown ends make it unknown unless the known end decides. */
 export function overlapsWindow(from: unknown, to: unknown, start: IsoDate, end: IsoDate): Tri {
-  const startsInTime = typeof from === "string" ? from <= end : from instanceof Unknown ? from : false;
+  const first = dateOperand(from);
+  const last = dateOperand(to);
+  const startsInTime = typeof first === "string" ? first <= end : first instanceof Unknown ? first : false;
   if (startsInTime === false) return false;
-  const endsInTime = typeof to === "string" ? to >= start : to instanceof Unknown ? to : false;
+  const endsInTime = typeof last === "string" ? last >= start : last instanceof Unknown ? last : false;
   if (endsInTime === false) return false;
   if (startsInTime === true) return endsInTime;
   if (endsInTime === true) return startsInTime;
@@ -192,16 +217,18 @@ export interface Elapsed {
 
 /** `time since date`: from `date` to the date of service. A date after the date of service gives a negative elapsed time: all `>=`/`>` comparisons are false. */
 export function since(date: unknown, dos: IsoDate): Elapsed | null | Unknown {
-  if (typeof date === "string") return { from: date, to: dos };
-  if (date instanceof Unknown) return date;
-  return null;
+  const operand = dateOperand(date);
+  if (typeof operand !== "string") return operand;
+  return isIsoDate(dos) ? { from: operand, to: dos } : MALFORMED;
 }
 
 /** `time between a and b`, in either order. */
 export function between(a: unknown, b: unknown): Elapsed | null | Unknown {
-  if (a instanceof Unknown || b instanceof Unknown) return unknownOf(a, b);
-  if (typeof a !== "string" || typeof b !== "string") return null;
-  return a <= b ? { from: a, to: b } : { from: b, to: a };
+  const first = dateOperand(a);
+  const second = dateOperand(b);
+  if (first instanceof Unknown || second instanceof Unknown) return unknownOf(first, second);
+  if (first === null || second === null) return null;
+  return first <= second ? { from: first, to: second } : { from: second, to: first };
 }
 
 /**
@@ -217,6 +244,7 @@ export function compareElapsed(
 ): Tri {
   if (elapsed instanceof Unknown) return elapsed;
   if (elapsed === null || elapsed === undefined) return false;
+  if (!isIsoDate(elapsed.from) || !isIsoDate(elapsed.to)) return MALFORMED;
   const reached = addDuration(elapsed.from, amount, unit);
   const to = elapsed.to;
   switch (operator) {

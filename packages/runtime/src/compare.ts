@@ -4,14 +4,32 @@
 // null (none) makes a comparison false and arithmetic null; Unknown propagates; a Range compares
 // true/false when every value in it gives the same answer, otherwise it is unknown.
 
-import { type Tri, Unknown, isRange, unknownOf } from "./logic.js";
+import { isIsoDate } from "./calendar.js";
+import { MALFORMED, type Tri, Unknown, isRange, unknownOf } from "./logic.js";
+import type { CompareOperator } from "./types.js";
 
-export type CompareOperator = "==" | "!=" | "<" | "<=" | ">" | ">=";
+export type { CompareOperator } from "./types.js";
+
+/** A number that is not finite (NaN, ±Infinity): never a value a case can hold. */
+function isNonFinite(value: unknown): boolean {
+  return typeof value === "number" && value - value !== 0;
+}
+
+/** An operand an ordering (`<`, `>=`, ...) cannot order: a non-finite number, or a string (ordered
+ *  operands that are strings are dates) that is no valid date. */
+function isMalformedOrdered(value: unknown): boolean {
+  return typeof value === "number" ? value - value !== 0 : typeof value === "string" && !isIsoDate(value);
+}
 
 export function compare(operator: CompareOperator, left: unknown, right: unknown): Tri {
   if (left instanceof Unknown || right instanceof Unknown) return unknownOf(left, right);
   // A comparison involving none is not met, whatever the operator: there is no such event.
   if (left === null || left === undefined || right === null || right === undefined) return false;
+  if (operator === "==" || operator === "!=") {
+    if (isNonFinite(left) || isNonFinite(right)) return MALFORMED;
+  } else if (isMalformedOrdered(left) || isMalformedOrdered(right)) {
+    return MALFORMED;
+  }
   if (typeof left === "object" || typeof right === "object") return compareRanges(operator, left, right);
   switch (operator) {
     case "==":
@@ -83,6 +101,7 @@ export type ArithmeticOperator = "+" | "-" | "*" | "/";
 export function arithmetic(operator: ArithmeticOperator, left: unknown, right: unknown): unknown {
   if (left instanceof Unknown || right instanceof Unknown) return unknownOf(left, right);
   if (left === null || left === undefined || right === null || right === undefined) return null;
+  if (isNonFinite(left) || isNonFinite(right)) return MALFORMED;
   if (typeof left === "number" && typeof right === "number") {
     switch (operator) {
       case "+":
@@ -134,7 +153,7 @@ function combine(operator: "*" | "/", x: number, y: number): number {
 }
 
 export function negate(value: unknown): unknown {
-  if (typeof value === "number") return -value;
+  if (typeof value === "number") return value - value === 0 ? -value : MALFORMED;
   if (value instanceof Unknown) return value;
   if (isRange(value)) return { lo: -value.hi, hi: -value.lo, unknown: value.unknown };
   return null;
@@ -142,7 +161,7 @@ export function negate(value: unknown): unknown {
 
 /** A ratio as a percent: 0.6 -> 60. */
 export function asPercent(value: unknown): unknown {
-  if (typeof value === "number") return value * 100;
+  if (typeof value === "number") return value - value === 0 ? value * 100 : MALFORMED;
   if (value instanceof Unknown) return value;
   if (isRange(value)) return { lo: value.lo * 100, hi: value.hi * 100, unknown: value.unknown };
   return null;

@@ -3,7 +3,7 @@
 // The evaluation context: field reads, read recording for explanations, and case-level lists.
 
 import { Unknown } from "./logic.js";
-import { type IsoDate, parseDuration } from "./calendar.js";
+import { type IsoDate, isIsoDate, parseDuration } from "./calendar.js";
 import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownField } from "./validate.js";
 import type { Fact } from "./types.js";
 
@@ -64,11 +64,16 @@ export class Context {
   private otherItemsCache: readonly Record<string, unknown>[] | undefined;
   private paths: Map<object, string> | undefined;
 
+  /** Names of date fields, in any record: a string read under one of these names is checked. */
+  readonly dateNames: ReadonlySet<string>;
+
   constructor(
     readonly schema: SchemaDescriptor,
     readonly input: Record<string, unknown>,
     readonly tracing: boolean,
-  ) {}
+  ) {
+    this.dateNames = dateNamesOf(schema);
+  }
 
   /** The date of service. */
   get dos(): IsoDate {
@@ -242,6 +247,20 @@ export class Context {
   }
 }
 
+const dateNamesBySchema = new WeakMap<SchemaDescriptor, ReadonlySet<string>>();
+
+/** The names of the date fields of every record of a schema (and `date_of_service`), once per schema. */
+function dateNamesOf(schema: SchemaDescriptor): ReadonlySet<string> {
+  let names = dateNamesBySchema.get(schema);
+  if (names !== undefined) return names;
+  const found = new Set<string>(["date_of_service"]);
+  for (const record of Object.values(schema.records)) {
+    for (const [name, field] of Object.entries(record.fields)) if (field.type === "date") found.add(name);
+  }
+  dateNamesBySchema.set(schema, found);
+  return found;
+}
+
 /** Each record's list fields as [field, element record]; the case's `items` first. */
 type ListFields = Map<string, readonly (readonly [string, string])[]>;
 
@@ -270,15 +289,19 @@ function listFieldsOf(schema: SchemaDescriptor): ListFields {
  * Read a field of a record (or of the case): the value; Unknown when absent or null (with the
  * field's path and label); null when the record is none; Unknown when the record is unknown.
  * Duration fields are returned in days. Records a read when tracing.
+ *
+ * Only the record's own properties are read (a field named `constructor` or `toString` is not the
+ * inherited member), and a value a valid case cannot hold is unknown, with the field's path and
+ * label, never a known value: a date field holding anything but a valid ISO date, a number that
+ * is not finite. So evaluating a case that skipped validation never mistakes a malformed fact for
+ * a known one.
  */
 export function field(context: Context, recordName: string, record: unknown, name: string): unknown {
   // The common read, small enough to be inlined at each call site (where the property load
-  // becomes monomorphic): a present value that is not a duration, not traced.
+  // becomes monomorphic): a present, well-formed value that is not a duration, not traced.
   if (record !== null && record !== undefined && !context.tracing) {
     const value = (record as Record<string, unknown>)[name];
-    if (value !== null && value !== undefined && (typeof value !== "string" || !mayBeDuration(value))) {
-      if (!(record instanceof Unknown)) return value;
-    }
+    if (passesAsIs(context, name, value) && !(record instanceof Unknown)) return value;
   }
   return readField(context, recordName, record, name);
 }
@@ -286,8 +309,9 @@ export function field(context: Context, recordName: string, record: unknown, nam
 /**
  * `field` for a record of the case itself (never none or unknown) and a field that is not a
  * duration, given `value`, the call site's own read of `record[name]`: V8 specialises that
- * property load per call site, which the load inside the shared `field` cannot be. A present
- * value is the result unless tracing; everything else is `field`'s.
+ * property load per call site, which the load inside the shared `field` cannot be. A present,
+ * well-formed value is the result unless tracing; everything else (an inherited member such as
+ * `constructor` included) is `field`'s.
  */
 export function fieldValue(
   context: Context,
@@ -296,29 +320,62 @@ export function fieldValue(
   name: string,
   value: unknown,
 ): unknown {
-  if (value !== null && value !== undefined && !context.tracing) return value;
+  if (!context.tracing && passesAsIs(context, name, value)) return value;
   return readField(context, recordName, record, name);
 }
 
-/** `field` in full: none and unknown records, absent values, durations and tracing. */
+/**
+ * Whether `readField` would return `value`, read as `record[name]`, unchanged, decided without
+ * the schema: a boolean; a finite number; a string that may not be a duration, and is a valid
+ * date when `name` names a date field anywhere; a list. Everything else (absent values,
+ * inherited members, which are functions or Object.prototype, malformed values) goes the long way.
+ */
+function passesAsIs(context: Context, name: string, value: unknown): boolean {
+  switch (typeof value) {
+    case "boolean":
+      return !context.dateNames.has(name);
+    case "number":
+      return value - value === 0 && !context.dateNames.has(name);
+    case "string":
+      return !mayBeDuration(value) && (isIsoDate(value) || !context.dateNames.has(name));
+    case "object":
+      return Array.isArray(value) && !context.dateNames.has(name);
+    default:
+      return false;
+  }
+}
+
+/** `field` in full: none and unknown records, absent values, durations, malformed values and tracing. */
 function readField(context: Context, recordName: string, record: unknown, name: string): unknown {
   if (record === null || record === undefined) return null;
   if (record instanceof Unknown) return record;
   const target = record as Record<string, unknown>;
-  const value = target[name];
+  const value = hasOwn(target, name) ? target[name] : undefined;
   const absent = value === null || value === undefined;
-  if (context.tracing || absent) {
-    if (context.tracing) context.recordField(target, name, absent ? null : value);
-    if (absent) return new Unknown([{ fact: factPath(context, target, name), label: labelOf(context.schema, recordName, name) }]);
-  }
+  if (context.tracing) context.recordField(target, name, absent ? null : value);
+  if (absent) return unknownField(context, recordName, target, name);
+  if (typeof value === "number") return value - value === 0 && !isDateField(context, recordName, name) ? value : unknownField(context, recordName, target, name);
+  if (isDateField(context, recordName, name)) return isIsoDate(value) ? value : unknownField(context, recordName, target, name);
   if (typeof value === "string" && mayBeDuration(value) && isDurationField(context.schema, recordName, name)) {
     // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
     // holds anything else; if one does, the fact is treated as not known rather than guessed.
     const days = parseDuration(value);
     if (days !== undefined) return days;
-    return new Unknown([{ fact: factPath(context, target, name), label: labelOf(context.schema, recordName, name) }]);
+    return unknownField(context, recordName, target, name);
   }
   return value;
+}
+
+/** The Unknown standing for field `name` of `record`: its path and label. */
+function unknownField(context: Context, recordName: string, record: object, name: string): Unknown {
+  return new Unknown([{ fact: factPath(context, record, name), label: labelOf(context.schema, recordName, name) }]);
+}
+
+/** Whether field `name` of records `recordName` is a date (`date_of_service` always is). */
+function isDateField(context: Context, recordName: string, name: string): boolean {
+  if (!context.dateNames.has(name)) return false;
+  const record = hasOwn(context.schema.records, recordName) ? context.schema.records[recordName] : undefined;
+  return (ownField(record, name) ?? builtInCaseField(recordName, name))?.type === "date";
 }
 
 /** A cheap filter before the schema lookup: fixed durations end in `d` or `k` (`42d`, `6wk`). */

@@ -3,7 +3,7 @@
 // Determinations
 
 import { type Missing, or, type Tri, Unknown, and } from "./logic.js";
-import type { IsoDate } from "./calendar.js";
+import { type IsoDate, isIsoDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
 import { Context, field } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
@@ -295,6 +295,10 @@ function determineItem(
   const code = String(context.item.code);
   const dos = context.dos;
   const base = { index, code, rules: [] as RuleApplication[], reasons: [] as Reason[], missing: [], notes: [], trace: [] };
+  if (!isIsoDate(dos)) {
+    // A case that skipped validation without a valid date of service: nothing can be decided.
+    return { ...base, outcome: "pended", missing: [{ fact: "date_of_service", label: "date of service", criteria: [] }] };
+  }
   if (!inEffect(policy, dos)) {
     return { ...base, outcome: "policy_not_in_effect" };
   }
@@ -332,7 +336,9 @@ function determineItem(
 
 /**
  * The decision procedure, shared by interpreter and compiled evaluators (docs/language.md,
- * "Outcomes"). `input` must already be a valid case.
+ * "Outcomes"). `input` should be a case that passed `validateCase`. One that skipped it is still
+ * never approved on a malformed fact: a date that is no calendar date or a number that is not
+ * finite reads as unknown (see `field`), and an invalid date of service pends every item.
  */
 export function determine(
   policy: PolicyInfo,
@@ -350,7 +356,7 @@ export function determine(
 /**
  * The outcome of every line item, in order: exactly `determine(...).items.map((i) => i.outcome)`,
  * without reasons, missing documentation, trace or rule applications, and stopping at the first
- * criterion that settles the outcome. `input` must already be a valid case.
+ * criterion that settles the outcome. `input` should be a valid case (see `determine`).
  */
 export function decideOutcomes(
   policy: PolicyInfo,
@@ -384,6 +390,7 @@ function decideItem(
   applies: Tri[],
 ): Outcome {
   context.beginItem(index);
+  if (!isIsoDate(context.dos)) return "pended";
   if (!inEffect(policy, context.dos)) return "policy_not_in_effect";
   let definite = 0;
   let possible = 0;

@@ -15,6 +15,13 @@ export class Unknown {
 
 export type Tri = boolean | Unknown;
 
+/**
+ * What a malformed value (a date that is no calendar date, a number that is not finite) is when it
+ * reaches an operation without validation: unknown. Field reads name the fact (see `field`); an
+ * operation handed such a value directly has no fact to name.
+ */
+export const MALFORMED: Unknown = new Unknown(Object.freeze([]));
+
 export function isUnknown(value: unknown): value is Unknown {
   return value instanceof Unknown;
 }

@@ -2,6 +2,8 @@
 //
 // Types shared by several modules, kept here so that no two modules import each other.
 
+export type CompareOperator = "==" | "!=" | "<" | "<=" | ">" | ">=";
+
 /** A fact read while evaluating a criterion: its JSON path in the case and the value read. */
 export interface Fact {
   fact: string;

@@ -207,11 +207,14 @@ function validateList(
   }
   const elementLabel = hasOwn(schema.records, elementRecord) ? schema.records[elementRecord]!.label : elementRecord;
   const required = elementRecord === "item" ? ["code"] : [];
-  value.forEach((element, index) => {
+  // By index, not forEach: a hole (`[, {...}]`) is an error too, not an element skipped.
+  for (let index = 0; index < value.length; index++) {
     const elementPath = `${path}[${index}]`;
-    if (isPlainObject(element)) validateRecord(schema, elementRecord, element, elementPath, required, errors);
+    const element: unknown = value[index];
+    if (!(index in value)) errors.push({ path: elementPath, message: `expected a ${elementLabel} (an object), found a hole in the list` });
+    else if (isPlainObject(element)) validateRecord(schema, elementRecord, element, elementPath, required, errors);
     else errors.push({ path: elementPath, message: `expected a ${elementLabel} (an object), found ${shown(element)}` });
-  });
+  }
 }
 
 /** `date_of_service` and `items` exist on every case even if a descriptor forgot them. */
