@@ -21,8 +21,8 @@ Examples:
 
 Exit codes:
   0  success
-  1  errors in the input, failing tests or stale output
-  2  usage error (unknown command or option, missing file)`;
+  1  errors in the input, failing tests, stale output, or a file that cannot be read or written
+  2  usage error (unknown command or option, missing file, a file of the wrong kind)`;
 
 const EXAMPLES = {
   check: `

@@ -6,7 +6,8 @@ import { isAbsolute, posix, relative, sep } from "node:path";
 import type { SourceFile, Span } from "../ast.js";
 import { diagnostic, fromProblem, type Diagnostic, type Problem } from "../diagnostics.js";
 import { parse } from "../parse.js";
-import { isInside, projectRoot, rootRelative } from "../source-files.js";
+import { projectRoot, rootRelative } from "../source-files.js";
+import { linksOutside, refuseUse, rootDisplay } from "./use-paths.js";
 
 /** Why a file could not be read: `missing` when there is no such file. */
 export interface ReadFailure {
@@ -130,29 +131,6 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
   return { main, files, declarationOrder, diagnostics, root };
 }
 
-/**
- * Why a `use` path may not be followed: it is absolute, it leaves the project root, or it names a
- * file that is not a `.pol` source. Checked on the path alone, before anything is read.
- */
-function refuseUse(usePath: string, fromHostPath: string, root: string): Problem | undefined {
-  const written = usePath.replace(/\\/g, "/");
-  if (isAbsolute(written) || /^[A-Za-z]:\//.test(written)) {
-    return { code: "POL2019", args: { path: usePath, problem: "is absolute: `use` paths must be relative" }, help: { help: "absolute" } };
-  }
-  const target = resolveUse(fromHostPath, usePath);
-  if (!isInside(target, root)) {
-    return {
-      code: "POL2019",
-      args: { path: usePath, problem: `leaves the project root \`${rootDisplay(root)}\`` },
-      help: { help: "outside" },
-    };
-  }
-  if (!written.endsWith(SOURCE_EXTENSION)) {
-    return { code: "POL2020", args: { path: usePath }, help: { help: "extension" } };
-  }
-  return undefined;
-}
-
 /** `use` paths are relative to the directory of the using file. */
 export function resolveUse(fromHostPath: string, usePath: string): string {
   const target = usePath.replace(/\\/g, "/");
@@ -169,18 +147,6 @@ export function displayPath(hostPath: string): string {
   if (!isAbsolute(hostPath)) return hostPath;
   const rel = relative(process.cwd(), hostPath);
   return rel === "" ? hostPath : rel.split(sep).join("/");
-}
-
-function linksOutside(host: FileHost, target: string, root: string): boolean {
-  if (!host.realPath) return false;
-  const real = host.realPath(target);
-  const realRoot = host.realPath(root);
-  return real !== undefined && realRoot !== undefined && !isInside(real, realRoot);
-}
-
-function rootDisplay(root: string): string {
-  const rel = relative(process.cwd(), root);
-  return rel === "" ? "." : rel.split(sep).join("/");
 }
 
 function startOf(file: string): Span {
