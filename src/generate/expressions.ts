@@ -156,8 +156,8 @@ export class ExpressionWriter {
       const { start, end } = chain.dated!;
       return [
         end === undefined
-          ? ts`${this.rt.value("inWindow")}(${read(start)}, ${window})`
-          : ts`${this.rt.value("overlapsWindow")}(${read(start)}, ${read(end)}, ${window})`,
+          ? ts`${this.rt.value("within")}(${read(start)}, ${window})`
+          : ts`${this.rt.value("overlaps")}(${read(start)}, ${read(end)}, ${window})`,
       ];
     });
     const body = tests.length === 1 ? tests[0]! : ts`${this.rt.value("and")}(${list(tests)})`;

@@ -156,8 +156,8 @@ export class Evaluator {
         const window = this.window(filter.window, ctx);
         const start = rt.read(ctx, element, this.handle(record, dated!.start));
         return dated!.end === undefined
-          ? rt.inWindow(start, window)
-          : rt.overlapsWindow(start, rt.read(ctx, element, this.handle(record, dated!.end)), window);
+          ? rt.within(start, window)
+          : rt.overlaps(start, rt.read(ctx, element, this.handle(record, dated!.end)), window);
       });
       return values.length === 1 ? values[0]! : rt.and(...values);
     };

@@ -6,8 +6,8 @@
 import { type Range, type Tri, Unknown } from "./logic.js";
 import { coverage, type Member, pick, sum } from "./aggregates.js";
 import {
-  inWindow as inDateWindow,
-  overlapsWindow as overlapsDateWindow,
+  inWindow,
+  overlapsWindow,
   isIsoDate,
   parseDuration,
   windowStart,
@@ -207,12 +207,12 @@ export function coverageOf(
   return coverage(list, member, (element) => read(c, element, start), (element) => read(c, element, end), window);
 }
 
-/** `date in window`, both ends included. */
-export function inWindow(date: unknown, window: Window): Tri {
-  return inDateWindow(date, window.start, window.end);
+/** `date` lies in the window, both ends included. */
+export function within(date: unknown, window: Window): Tri {
+  return inWindow(date, window.start, window.end);
 }
 
-/** An episode from `from` to `to` that overlaps the window. */
-export function overlapsWindow(from: unknown, to: unknown, window: Window): Tri {
-  return overlapsDateWindow(from, to, window.start, window.end);
+/** An episode from `from` to `to` overlaps the window. */
+export function overlaps(from: unknown, to: unknown, window: Window): Tri {
+  return overlapsWindow(from, to, window.start, window.end);
 }
