@@ -13,27 +13,29 @@ import {
   evaluators,
   greaterThan,
   inCodes,
-  inWindow,
   latest,
   list,
   none,
   notEqual,
+  oneOf,
   or,
   perCase,
   perItem,
   type PolicyInfo,
   read,
   requireRuntime,
+  type Row,
   type RuleSpec,
   since,
   some,
   type Tri,
   truth,
   windowBack,
+  within,
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.2.0", "cigna.tpi");
+requireRuntime("0.2", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -62,6 +64,22 @@ const ultrasoundGuidance = new CodeSet(["76942"], [], []);
 /** `within 12mo`: the 12 months up to the date of service, both ends included */
 const last12Months = perCase(0, (c) => windowBack(c.dos, 12, "mo"));
 
+// --- Value sets
+
+const kindValues = new Set([
+  "pharmacotherapy",
+  "physical_therapy",
+  "home_exercise_program",
+  "occupational_therapy",
+  "chiropractic",
+  "manipulation",
+  "rest",
+  "ice",
+  "heat",
+  "medical_device",
+  "tens",
+]);
+
 // --- Lets
 
 /** qualifying_pain: back pain, neck pain or myofascial pain syndrome */
@@ -81,32 +99,39 @@ const subacuteOrChronic = perCase(2, (c: Context): Tri =>
 
 /** last_stabilization_tpi: the latest diagnostic/stabilization trigger point injection */
 const lastStabilizationTpi = perCase(3, (c: Context) =>
-  latest(
-    c,
-    list(c, Case.procedures),
-    (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
-      ),
-    Procedure.date,
-  ),
+  latest(c, list(c, Case.procedures), (procedure) => stabilizationTpi(c, procedure), Procedure.date),
 );
 
 /** last_therapeutic_tpi_same_muscle: the preceding therapeutic injection of the requested muscle */
 const lastTherapeuticTpiSameMuscle = perItem(4, (c: Context) =>
-  latest(
-    c,
-    list(c, Case.procedures),
-    (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
-        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
-      ),
-    Procedure.date,
-  ),
+  latest(c, list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure), Procedure.date),
 );
+
+// --- Lists
+
+/** tpi_history: prior trigger point injections */
+function tpiHistory(c: Context, procedure: Row): Tri {
+  return inCodes(read(c, procedure, Procedure.code), triggerPointInjection);
+}
+
+/** stabilization_tpi: prior diagnostic/stabilization trigger point injections */
+function stabilizationTpi(c: Context, procedure: Row): Tri {
+  return and(tpiHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
+}
+
+/** therapeutic_tpi_same_muscle: prior therapeutic injections of the requested muscle */
+function therapeuticTpiSameMuscle(c: Context, procedure: Row): Tri {
+  return and(
+    tpiHistory(c, procedure),
+    equal(read(c, procedure, Procedure.purpose), "therapeutic"),
+    equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
+  );
+}
+
+/** conservative_treatment: conservative treatment episodes */
+function conservativeTreatment(c: Context, therapy: Row): Tri {
+  return oneOf(read(c, therapy, Therapy.kind), kindValues);
+}
 
 // --- Rules
 
@@ -119,21 +144,7 @@ function tpiStabilizationApplies(c: Context): Tri {
 
 /** DSP1_conservative [DSP.1] require, line 70: conservative treatment was given: `some conservative_treatment` */
 function dsp1Conservative(c: Context): Tri {
-  return some(list(c, Case.therapies), (therapy) =>
-    or(
-      equal(read(c, therapy, Therapy.kind), "pharmacotherapy"),
-      equal(read(c, therapy, Therapy.kind), "physical_therapy"),
-      equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
-      equal(read(c, therapy, Therapy.kind), "occupational_therapy"),
-      equal(read(c, therapy, Therapy.kind), "chiropractic"),
-      equal(read(c, therapy, Therapy.kind), "manipulation"),
-      equal(read(c, therapy, Therapy.kind), "rest"),
-      equal(read(c, therapy, Therapy.kind), "ice"),
-      equal(read(c, therapy, Therapy.kind), "heat"),
-      equal(read(c, therapy, Therapy.kind), "medical_device"),
-      equal(read(c, therapy, Therapy.kind), "tens"),
-    ),
-  );
+  return some(list(c, Case.therapies), (therapy) => conservativeTreatment(c, therapy));
 }
 
 /** DSP1_persists [DSP.1] require, line 73: the pain persisted despite the conservative treatment: `pain_persists` */
@@ -149,12 +160,7 @@ function dsp1Agent(c: Context): Tri {
 /** DSP2_sessions [DSP.2] require, line 79: at most 3 stabilization sessions before this one (4 in all): `count stabilization_tpi <= 3` */
 function dsp2Sessions(c: Context): Tri {
   return atMost(
-    count(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
-      ),
-    ),
+    count(list(c, Case.procedures), (procedure) => stabilizationTpi(c, procedure)),
     3,
   );
 }
@@ -162,12 +168,7 @@ function dsp2Sessions(c: Context): Tri {
 /** DSP2_interval [DSP.2] require, line 82: at least 1 week since the previous stabilization session: `no stabilization_tpi or time since last_stabilization_tpi.date >= 1wk` */
 function dsp2Interval(c: Context): Tri {
   return or(
-    none(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
-      ),
-    ),
+    none(list(c, Case.procedures), (procedure) => stabilizationTpi(c, procedure)),
     elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
   );
 }
@@ -183,12 +184,8 @@ function tpiTherapeuticApplies(c: Context): Tri {
 function tp1Response(c: Context): Tri {
   return some(list(c, Case.procedures), (procedure) =>
     and(
-      inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-      equal(read(c, procedure, Procedure.purpose), "diagnostic"),
-      or(
-        greaterThan(read(c, procedure, Procedure.relief), 0),
-        read(c, procedure, Procedure.functional_improvement),
-      ),
+      stabilizationTpi(c, procedure),
+      or(greaterThan(read(c, procedure, Procedure.relief), 0), read(c, procedure, Procedure.functional_improvement)),
     ),
   );
 }
@@ -211,13 +208,7 @@ function tp1Agent(c: Context): Tri {
 /** TP2_sessions [TP.2] require, line 110: at most 5 earlier therapeutic sessions of this muscle (6 in all): `count therapeutic_tpi_same_muscle <= 5` */
 function tp2Sessions(c: Context): Tri {
   return atMost(
-    count(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
-        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
-      ),
-    ),
+    count(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
     5,
   );
 }
@@ -225,13 +216,7 @@ function tp2Sessions(c: Context): Tri {
 /** TP2_interval [TP.2] require, line 113: at least 2 months since the preceding therapeutic session: `no therapeutic_tpi_same_muscle or time since last_therapeutic_tpi_same_muscle.date >= 2mo` */
 function tp2Interval(c: Context): Tri {
   return or(
-    none(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
-        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
-      ),
-    ),
+    none(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
     elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
   );
 }
@@ -239,13 +224,7 @@ function tp2Interval(c: Context): Tri {
 /** TP2_relief [TP.2] require, line 116: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
 function tp2Relief(c: Context): Tri {
   return or(
-    none(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
-        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
-      ),
-    ),
+    none(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
     greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
   );
 }
@@ -253,13 +232,7 @@ function tp2Relief(c: Context): Tri {
 /** TP2_relief_duration [TP.2] require, line 119: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
 function tp2ReliefDuration(c: Context): Tri {
   return or(
-    none(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-        equal(read(c, procedure, Procedure.purpose), "therapeutic"),
-        equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
-      ),
-    ),
+    none(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
     atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
   );
 }
@@ -270,10 +243,7 @@ function tp2ReliefDuration(c: Context): Tri {
 function tp3(c: Context): Tri {
   return atLeast(
     count(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), triggerPointInjection),
-        inWindow(read(c, procedure, Procedure.date), last12Months(c)),
-      ),
+      and(tpiHistory(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
     ),
     10,
   );
@@ -334,8 +304,4 @@ export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
 
-export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(
-  policy,
-  schema,
-  rules,
-);
+export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(policy, schema, rules);

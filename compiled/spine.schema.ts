@@ -27,8 +27,7 @@ export type TherapyKind =
   | "pain_management";
 
 /** medication injected */
-export type Injectate =
-  "local_anesthetic" | "corticosteroid" | "anesthetic_and_corticosteroid" | "other_agent";
+export type Injectate = "local_anesthetic" | "corticosteroid" | "anesthetic_and_corticosteroid" | "other_agent";
 
 /** kind of anesthesia care */
 export type AnesthesiaKind = "monitored_anesthesia_care" | "general_anesthesia";
@@ -156,27 +155,15 @@ export const schema: SchemaDescriptor = {
       fields: {
         code: { type: "code", label: "procedure code of the prior procedure" },
         date: { type: "date", label: "date the prior procedure was performed" },
-        side: {
-          type: { enum: ["left", "right", "bilateral"] },
-          label: "side treated by the prior procedure",
-        },
-        site: {
-          type: "text",
-          label: "site of the prior procedure (joint, spinal level or region)",
-        },
+        side: { type: { enum: ["left", "right", "bilateral"] }, label: "side treated by the prior procedure" },
+        site: { type: "text", label: "site of the prior procedure (joint, spinal level or region)" },
         purpose: {
           type: { enum: ["diagnostic", "therapeutic"] },
           label: "whether the prior injection was diagnostic (or stabilization) or therapeutic",
         },
         muscle: { type: "text", label: "muscle injected at the prior trigger point injection" },
-        relief: {
-          type: "percent",
-          label: "percent pain relief reported after the prior procedure",
-        },
-        relief_duration: {
-          type: "duration",
-          label: "how long the pain relief after the prior procedure lasted",
-        },
+        relief: { type: "percent", label: "percent pain relief reported after the prior procedure" },
+        relief_duration: { type: "duration", label: "how long the pain relief after the prior procedure lasted" },
         pain_returned: { type: "date", label: "date the pain returned after the prior procedure" },
         functional_improvement: {
           type: "bool",
@@ -184,11 +171,7 @@ export const schema: SchemaDescriptor = {
         },
         pain_before: { type: "number", label: "pain score (0-10) before the prior procedure" },
         pain_after: { type: "number", label: "pain score (0-10) after the prior procedure" },
-        score_relief: {
-          type: "percent",
-          label: "pain scores before and after the prior procedure",
-          computed: true,
-        },
+        score_relief: { type: "percent", label: "pain scores before and after the prior procedure", computed: true },
       },
       dated: { start: "date" },
     },
@@ -216,23 +199,15 @@ export const schema: SchemaDescriptor = {
         },
         start: { type: "date", label: "start date of the conservative therapy" },
         end: { type: "date", label: "end date of the conservative therapy" },
-        physician_supervised: {
-          type: "bool",
-          label: "whether a physician supervised the home exercise program",
-        },
-        exercise_prescription: {
-          type: "bool",
-          label: "exercise prescription or plan for the home exercise program",
-        },
+        physician_supervised: { type: "bool", label: "whether a physician supervised the home exercise program" },
+        exercise_prescription: { type: "bool", label: "exercise prescription or plan for the home exercise program" },
         follow_up_documented: {
           type: "bool",
-          label:
-            "follow-up note in the medical record after the home exercise program was completed",
+          label: "follow-up note in the medical record after the home exercise program was completed",
         },
         stopped_for_physical_reason: {
           type: "bool",
-          label:
-            "a documented physical reason the therapy could not be completed (pain, intolerance)",
+          label: "a documented physical reason the therapy could not be completed (pain, intolerance)",
         },
         tens_use_documented: {
           type: "bool",
@@ -252,37 +227,27 @@ export const schema: SchemaDescriptor = {
           type: "bool",
           label: "whether lower extremity (buttock, hip or leg) pain is documented",
         },
-        upper_back_pain: {
-          type: "bool",
-          label: "whether thoracic (mid or upper) back pain is documented",
-        },
+        upper_back_pain: { type: "bool", label: "whether thoracic (mid or upper) back pain is documented" },
         neck_pain: { type: "bool", label: "whether neck pain is documented" },
         myofascial_pain_syndrome: {
           type: "bool",
           label: "whether a diagnosis of myofascial pain syndrome is documented",
         },
-        radicular_pain: {
-          type: "bool",
-          label: "whether the pain is radicular (follows a nerve root) or somatic",
-        },
+        radicular_pain: { type: "bool", label: "whether the pain is radicular (follows a nerve root) or somatic" },
         sij_tenderness: {
           type: "bool",
           label: "examination finding of pain and tenderness over the sacroiliac joint region",
         },
         provocation_tests_positive: {
           type: "number",
-          label:
-            "number of positive SIJ provocation tests (distraction, compression, thigh thrust, FABER...)",
+          label: "number of positive SIJ provocation tests (distraction, compression, thigh thrust, FABER...)",
         },
         active_therapy_contraindicated: {
           type: "bool",
           label: "documentation that active conservative therapy is contraindicated",
         },
         pain_persists: { type: "bool", label: "current documentation that the pain persists" },
-        return_of_pain: {
-          type: "bool",
-          label: "documentation that the pain returned after the prior injection",
-        },
+        return_of_pain: { type: "bool", label: "documentation that the pain returned after the prior injection" },
         functional_deterioration: {
           type: "bool",
           label: "documentation that function deteriorated after the prior injection",
@@ -293,8 +258,7 @@ export const schema: SchemaDescriptor = {
         },
         active_treatment_program: {
           type: "bool",
-          label:
-            "the active treatment program (pain management, therapy, home exercise) with the injections",
+          label: "the active treatment program (pain management, therapy, home exercise) with the injections",
         },
         implanted_device: {
           type: "bool",
@@ -302,8 +266,7 @@ export const schema: SchemaDescriptor = {
         },
         device_interrogation_report: {
           type: "bool",
-          label:
-            "device interrogation report for the implanted spinal cord stimulator or pain pump",
+          label: "device interrogation report for the implanted spinal cord stimulator or pain pump",
         },
         procedures: { type: { list: "Procedure" }, label: "prior interventional pain procedures" },
         therapies: { type: { list: "Therapy" }, label: "conservative therapy episodes" },
@@ -317,38 +280,21 @@ export const schema: SchemaDescriptor = {
           type: { enum: ["left", "right", "bilateral"] },
           label: "side(s) to be treated by the requested procedure",
         },
-        site: {
-          type: "text",
-          label: "site of the requested procedure (joint, spinal level or region)",
-        },
+        site: { type: "text", label: "site of the requested procedure (joint, spinal level or region)" },
         purpose: {
           type: { enum: ["diagnostic", "therapeutic"] },
           label: "whether the requested injection is diagnostic (or stabilization) or therapeutic",
         },
         diagnosis: { type: "code", label: "ICD-10 diagnosis the requested procedure is to treat" },
-        muscle: {
-          type: "text",
-          label: "muscle to be injected by the requested trigger point injection",
-        },
+        muscle: { type: "text", label: "muscle to be injected by the requested trigger point injection" },
         injectate: {
-          type: {
-            enum: [
-              "local_anesthetic",
-              "corticosteroid",
-              "anesthetic_and_corticosteroid",
-              "other_agent",
-            ],
-          },
+          type: { enum: ["local_anesthetic", "corticosteroid", "anesthetic_and_corticosteroid", "other_agent"] },
           label: "medication to be injected",
         },
-        cooled: {
-          type: "bool",
-          label: "whether the requested ablation uses a cooled radiofrequency probe",
-        },
+        cooled: { type: "bool", label: "whether the requested ablation uses a cooled radiofrequency probe" },
         anesthesia: {
           type: { enum: ["monitored_anesthesia_care", "general_anesthesia"] },
-          label:
-            "whether the requested anesthesia service is monitored anesthesia care or general anesthesia",
+          label: "whether the requested anesthesia service is monitored anesthesia care or general anesthesia",
         },
       },
     },

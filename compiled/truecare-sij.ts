@@ -15,29 +15,31 @@ import {
   equal,
   evaluators,
   inCodes,
-  inWindow,
   latest,
   list,
   none,
   not,
   notEqual,
+  oneOf,
   or,
-  overlapsWindow,
+  overlaps,
   perCase,
   perItem,
   type PolicyInfo,
   read,
   requireRuntime,
+  type Row,
   type RuleSpec,
   since,
   some,
   type Tri,
   truth,
   windowBack,
+  within,
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.2.0", "truecare.sij");
+requireRuntime("0.2", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -111,6 +113,12 @@ const last12Months = perCase(2, (c) => windowBack(c.dos, 12, "mo"));
 /** `within 6d`: the 6 days up to the date of service, both ends included */
 const last6Days = perCase(3, (c) => windowBack(c.dos, 6, "d"));
 
+// --- Value sets
+
+const kindValues = new Set(["physical_therapy", "occupational_therapy", "chiropractic", "manipulation"]);
+
+const kindValues2 = new Set(["rest", "ice", "heat", "medical_device", "pharmacotherapy"]);
+
 // --- Lets
 
 /** active_therapy_failed: 6 weeks of active therapy in 6 months, or unable to complete it */
@@ -122,33 +130,8 @@ const activeTherapyFailed = perCase(4, (c: Context): Tri =>
         list(c, Case.therapies),
         (therapy) =>
           and(
-            or(
-              equal(read(c, therapy, Therapy.kind), "physical_therapy"),
-              equal(read(c, therapy, Therapy.kind), "occupational_therapy"),
-              equal(read(c, therapy, Therapy.kind), "chiropractic"),
-              equal(read(c, therapy, Therapy.kind), "manipulation"),
-              and(
-                equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
-                read(c, therapy, Therapy.physician_supervised),
-                read(c, therapy, Therapy.exercise_prescription),
-                or(
-                  and(
-                    read(c, therapy, Therapy.follow_up_documented),
-                    elapsedAtLeast(
-                      between(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end)),
-                      6,
-                      "wk",
-                    ),
-                  ),
-                  read(c, therapy, Therapy.stopped_for_physical_reason),
-                ),
-              ),
-            ),
-            overlapsWindow(
-              read(c, therapy, Therapy.start),
-              read(c, therapy, Therapy.end),
-              last6Months(c),
-            ),
+            activeTherapy(c, therapy),
+            overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
           ),
         Therapy.start,
         Therapy.end,
@@ -157,31 +140,7 @@ const activeTherapyFailed = perCase(4, (c: Context): Tri =>
       42,
     ),
     some(list(c, Case.therapies), (therapy) =>
-      and(
-        or(
-          equal(read(c, therapy, Therapy.kind), "physical_therapy"),
-          equal(read(c, therapy, Therapy.kind), "occupational_therapy"),
-          equal(read(c, therapy, Therapy.kind), "chiropractic"),
-          equal(read(c, therapy, Therapy.kind), "manipulation"),
-          and(
-            equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
-            read(c, therapy, Therapy.physician_supervised),
-            read(c, therapy, Therapy.exercise_prescription),
-            or(
-              and(
-                read(c, therapy, Therapy.follow_up_documented),
-                elapsedAtLeast(
-                  between(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end)),
-                  6,
-                  "wk",
-                ),
-              ),
-              read(c, therapy, Therapy.stopped_for_physical_reason),
-            ),
-          ),
-        ),
-        read(c, therapy, Therapy.stopped_for_physical_reason),
-      ),
+      and(activeTherapy(c, therapy), read(c, therapy, Therapy.stopped_for_physical_reason)),
     ),
     read(c, c.input, Case.active_therapy_contraindicated),
   ),
@@ -195,22 +154,8 @@ const inactiveTherapyFailed = perCase(5, (c: Context): Tri =>
       list(c, Case.therapies),
       (therapy) =>
         and(
-          or(
-            equal(read(c, therapy, Therapy.kind), "rest"),
-            equal(read(c, therapy, Therapy.kind), "ice"),
-            equal(read(c, therapy, Therapy.kind), "heat"),
-            equal(read(c, therapy, Therapy.kind), "medical_device"),
-            equal(read(c, therapy, Therapy.kind), "pharmacotherapy"),
-            and(
-              equal(read(c, therapy, Therapy.kind), "tens"),
-              read(c, therapy, Therapy.tens_use_documented),
-            ),
-          ),
-          overlapsWindow(
-            read(c, therapy, Therapy.start),
-            read(c, therapy, Therapy.end),
-            last6Months(c),
-          ),
+          inactiveTherapy(c, therapy),
+          overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
         ),
       Therapy.start,
       Therapy.end,
@@ -222,48 +167,25 @@ const inactiveTherapyFailed = perCase(5, (c: Context): Tri =>
 
 /** last_sij_same_joint: the latest SIJ injection of a joint requested now */
 const lastSijSameJoint = perItem(6, (c: Context) =>
-  latest(
-    c,
-    list(c, Case.procedures),
-    (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), sijInjection),
-        or(
-          equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
-          equal(read(c, procedure, Procedure.side), "bilateral"),
-          equal(read(c, c.item, LineItem.side), "bilateral"),
-        ),
-      ),
-    Procedure.date,
-  ),
+  latest(c, list(c, Case.procedures), (procedure) => sijSameJoint(c, procedure), Procedure.date),
 );
 
 /** first_diagnostic_sij: the initial diagnostic SIJ injection */
 const firstDiagnosticSij = perCase(7, (c: Context) =>
-  earliest(
-    c,
-    list(c, Case.procedures),
-    (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), sijInjection),
-        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
-      ),
-    Procedure.date,
-  ),
+  earliest(c, list(c, Case.procedures), (procedure) => diagnosticSij(c, procedure), Procedure.date),
 );
 
 /** rfa_lasting_left: a left SIJ RFA in the last 36 months reduced pain for at least 12 months */
 const rfaLastingLeft = perCase(8, (c: Context): Tri =>
   some(list(c, Case.procedures), (procedure) =>
     and(
-      inCodes(read(c, procedure, Procedure.code), sijRfa),
-      notEqual(read(c, procedure, Procedure.side), "right"),
+      rfaLeftJoint(c, procedure),
       elapsedAtLeast(
         between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)),
         12,
         "mo",
       ),
-      inWindow(read(c, procedure, Procedure.date), last36Months(c)),
+      within(read(c, procedure, Procedure.date), last36Months(c)),
     ),
   ),
 );
@@ -272,14 +194,13 @@ const rfaLastingLeft = perCase(8, (c: Context): Tri =>
 const rfaLastingRight = perCase(9, (c: Context): Tri =>
   some(list(c, Case.procedures), (procedure) =>
     and(
-      inCodes(read(c, procedure, Procedure.code), sijRfa),
-      notEqual(read(c, procedure, Procedure.side), "left"),
+      rfaRightJoint(c, procedure),
       elapsedAtLeast(
         between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)),
         12,
         "mo",
       ),
-      inWindow(read(c, procedure, Procedure.date), last36Months(c)),
+      within(read(c, procedure, Procedure.date), last36Months(c)),
     ),
   ),
 );
@@ -297,6 +218,120 @@ const sijRequested = perItem(11, (c: Context): Tri =>
   some(c.otherItems, (item) => inCodes(read(c, item, LineItem.code), sijInjection)),
 );
 
+// --- Lists
+
+/** active_therapy: active conservative therapy episodes [C.ACTIVE] */
+function activeTherapy(c: Context, therapy: Row): Tri {
+  return or(
+    oneOf(read(c, therapy, Therapy.kind), kindValues),
+    and(
+      equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
+      read(c, therapy, Therapy.physician_supervised),
+      read(c, therapy, Therapy.exercise_prescription),
+      or(
+        and(
+          read(c, therapy, Therapy.follow_up_documented),
+          elapsedAtLeast(between(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end)), 6, "wk"),
+        ),
+        read(c, therapy, Therapy.stopped_for_physical_reason),
+      ),
+    ),
+  );
+}
+
+/** inactive_therapy: inactive conservative therapy episodes [C.INACTIVE] */
+function inactiveTherapy(c: Context, therapy: Row): Tri {
+  return or(
+    oneOf(read(c, therapy, Therapy.kind), kindValues2),
+    and(equal(read(c, therapy, Therapy.kind), "tens"), read(c, therapy, Therapy.tens_use_documented)),
+  );
+}
+
+/** sij_history: prior SIJ injections */
+function sijHistory(c: Context, procedure: Row): Tri {
+  return inCodes(read(c, procedure, Procedure.code), sijInjection);
+}
+
+/** sij_same_joint: prior SIJ injections of a joint requested now */
+function sijSameJoint(c: Context, procedure: Row): Tri {
+  return and(
+    sijHistory(c, procedure),
+    or(
+      equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
+      equal(read(c, procedure, Procedure.side), "bilateral"),
+      equal(read(c, c.item, LineItem.side), "bilateral"),
+    ),
+  );
+}
+
+/** diagnostic_sij: prior diagnostic SIJ injections */
+function diagnosticSij(c: Context, procedure: Row): Tri {
+  return and(sijHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
+}
+
+/** rfa_history: prior SIJ radiofrequency ablations */
+function rfaHistory(c: Context, procedure: Row): Tri {
+  return inCodes(read(c, procedure, Procedure.code), sijRfa);
+}
+
+/** rfa_left_joint: prior RFAs of the left SIJ */
+function rfaLeftJoint(c: Context, procedure: Row): Tri {
+  return and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
+}
+
+/** rfa_right_joint: prior RFAs of the right SIJ */
+function rfaRightJoint(c: Context, procedure: Row): Tri {
+  return and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
+}
+
+/** sij_left_joint: prior SIJ injections of the left joint */
+function sijLeftJoint(c: Context, procedure: Row): Tri {
+  return and(sijHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
+}
+
+/** sij_right_joint: prior SIJ injections of the right joint */
+function sijRightJoint(c: Context, procedure: Row): Tri {
+  return and(sijHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
+}
+
+/** other_site_blocks_today: neural blockade at another site requested for the same day */
+function otherSiteBlocksToday(c: Context, item: Row): Tri {
+  return and(
+    inCodes(read(c, item, LineItem.code), neuralBlockade),
+    not(inCodes(read(c, item, LineItem.code), sijInjection)),
+  );
+}
+
+/** other_site_blocks_last_week: neural blockade at another site in the week before */
+function otherSiteBlocksLastWeek(c: Context, procedure: Row): Tri {
+  return and(
+    inCodes(read(c, procedure, Procedure.code), neuralBlockade),
+    not(inCodes(read(c, procedure, Procedure.code), sijInjection)),
+    within(read(c, procedure, Procedure.date), last6Days(c)),
+  );
+}
+
+/** positive_diagnostic_sij: diagnostic SIJ injections in 6 months with at least 75% relief */
+function positiveDiagnosticSij(c: Context, procedure: Row): Tri {
+  return and(
+    diagnosticSij(c, procedure),
+    atLeast(read(c, procedure, Procedure.relief), 75),
+    within(read(c, procedure, Procedure.date), last6Months(c)),
+  );
+}
+
+/** rfa_same_joint: prior RFAs of a joint requested now */
+function rfaSameJoint(c: Context, procedure: Row): Tri {
+  return and(
+    rfaHistory(c, procedure),
+    or(
+      equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
+      equal(read(c, procedure, Procedure.side), "bilateral"),
+      equal(read(c, c.item, LineItem.side), "bilateral"),
+    ),
+  );
+}
+
 // --- Rules
 
 // Rule sij_diagnostic [D.I.A]: Diagnostic SIJ injection
@@ -309,12 +344,7 @@ function sijDiagnosticApplies(c: Context): Tri {
 /** A_limit [D.I.A] require, line 112: at most one diagnostic SIJ injection before this one (up to 2 in all): `count diagnostic_sij <= 1` */
 function aLimit(c: Context): Tri {
   return atMost(
-    count(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), sijInjection),
-        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
-      ),
-    ),
+    count(list(c, Case.procedures), (procedure) => diagnosticSij(c, procedure)),
     1,
   );
 }
@@ -347,12 +377,7 @@ function a3(c: Context): Tri {
 /** A5 [D.I.A.5] require, line 136: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
 function a5(c: Context): Tri {
   return or(
-    none(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), sijInjection),
-        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
-      ),
-    ),
+    none(list(c, Case.procedures), (procedure) => diagnosticSij(c, procedure)),
     elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
   );
 }
@@ -387,16 +412,7 @@ function b3(c: Context): Tri {
 /** B4 [D.I.B.4] require, line 154: at least 2 months since the previous injection of this joint: `no sij_same_joint or time since last_sij_same_joint.date >= 2mo` */
 function b4(c: Context): Tri {
   return or(
-    none(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), sijInjection),
-        or(
-          equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
-          equal(read(c, procedure, Procedure.side), "bilateral"),
-          equal(read(c, c.item, LineItem.side), "bilateral"),
-        ),
-      ),
-    ),
+    none(list(c, Case.procedures), (procedure) => sijSameJoint(c, procedure)),
     elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
   );
 }
@@ -407,11 +423,7 @@ function b5Left(c: Context): Tri {
     equal(read(c, c.item, LineItem.side), "right"),
     atMost(
       count(list(c, Case.procedures), (procedure) =>
-        and(
-          inCodes(read(c, procedure, Procedure.code), sijInjection),
-          notEqual(read(c, procedure, Procedure.side), "right"),
-          inWindow(read(c, procedure, Procedure.date), last12Months(c)),
-        ),
+        and(sijLeftJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
       ),
       4,
     ),
@@ -424,11 +436,7 @@ function b5Right(c: Context): Tri {
     equal(read(c, c.item, LineItem.side), "left"),
     atMost(
       count(list(c, Case.procedures), (procedure) =>
-        and(
-          inCodes(read(c, procedure, Procedure.code), sijInjection),
-          notEqual(read(c, procedure, Procedure.side), "left"),
-          inWindow(read(c, procedure, Procedure.date), last12Months(c)),
-        ),
+        and(sijRightJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
       ),
       4,
     ),
@@ -438,15 +446,7 @@ function b5Right(c: Context): Tri {
 /** C4 [D.I.C.4] note, line 165: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
 function c4(c: Context): Tri {
   return some(list(c, Case.procedures), (procedure) =>
-    and(
-      inCodes(read(c, procedure, Procedure.code), sijInjection),
-      or(
-        equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
-        equal(read(c, procedure, Procedure.side), "bilateral"),
-        equal(read(c, c.item, LineItem.side), "bilateral"),
-      ),
-      equal(read(c, procedure, Procedure.purpose), "therapeutic"),
-    ),
+    and(sijSameJoint(c, procedure), equal(read(c, procedure, Procedure.purpose), "therapeutic")),
   );
 }
 
@@ -454,23 +454,12 @@ function c4(c: Context): Tri {
 
 /** C3_same_day [D.I.C.3] deny, line 171: neural blockade at another site is requested for the same day: `some other_site_blocks_today` */
 function c3SameDay(c: Context): Tri {
-  return some(c.otherItems, (item) =>
-    and(
-      inCodes(read(c, item, LineItem.code), neuralBlockade),
-      not(inCodes(read(c, item, LineItem.code), sijInjection)),
-    ),
-  );
+  return some(c.otherItems, (item) => otherSiteBlocksToday(c, item));
 }
 
 /** C3_last_week [D.I.C.3] deny, line 174: neural blockade at another site was performed less than 1 week ago: `some other_site_blocks_last_week` */
 function c3LastWeek(c: Context): Tri {
-  return some(list(c, Case.procedures), (procedure) =>
-    and(
-      inCodes(read(c, procedure, Procedure.code), neuralBlockade),
-      not(inCodes(read(c, procedure, Procedure.code), sijInjection)),
-      inWindow(read(c, procedure, Procedure.date), last6Days(c)),
-    ),
-  );
+  return some(list(c, Case.procedures), (procedure) => otherSiteBlocksLastWeek(c, procedure));
 }
 
 /** C6 [D.I.C.6] deny, line 177: the injection treats pain from herpes zoster: `item.diagnosis in herpes_zoster` */
@@ -482,10 +471,7 @@ function c6(c: Context): Tri {
 
 /** D3 [D.III] require, line 183: a device interrogation report when a stimulator or pain pump is implanted: `not implanted_device or device_interrogation_report` */
 function d3(c: Context): Tri {
-  return or(
-    not(read(c, c.input, Case.implanted_device)),
-    read(c, c.input, Case.device_interrogation_report),
-  );
+  return or(not(read(c, c.input, Case.implanted_device)), read(c, c.input, Case.device_interrogation_report));
 }
 
 /** D3_device [D.III] note, line 186: if the device is not working properly, rising pain may warrant evaluating it: `implanted_device` */
@@ -508,10 +494,7 @@ function sijCodesTogetherApplies(c: Context): Tri {
 
 /** Whether rule sij_anesthesia applies to the line item (its `when`). */
 function sijAnesthesiaApplies(c: Context): Tri {
-  return and(
-    sijRequested(c),
-    equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"),
-  );
+  return and(sijRequested(c), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"));
 }
 
 // Rule sij_rfa [D.II]: Radiofrequency ablation of the SIJ
@@ -532,13 +515,7 @@ function ra2Left(c: Context): Tri {
     equal(read(c, c.item, LineItem.side), "right"),
     rfaLastingLeft(c),
     some(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), sijInjection),
-        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
-        atLeast(read(c, procedure, Procedure.relief), 75),
-        inWindow(read(c, procedure, Procedure.date), last6Months(c)),
-        notEqual(read(c, procedure, Procedure.side), "right"),
-      ),
+      and(positiveDiagnosticSij(c, procedure), notEqual(read(c, procedure, Procedure.side), "right")),
     ),
   );
 }
@@ -549,13 +526,7 @@ function ra2Right(c: Context): Tri {
     equal(read(c, c.item, LineItem.side), "left"),
     rfaLastingRight(c),
     some(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), sijInjection),
-        equal(read(c, procedure, Procedure.purpose), "diagnostic"),
-        atLeast(read(c, procedure, Procedure.relief), 75),
-        inWindow(read(c, procedure, Procedure.date), last6Months(c)),
-        notEqual(read(c, procedure, Procedure.side), "left"),
-      ),
+      and(positiveDiagnosticSij(c, procedure), notEqual(read(c, procedure, Procedure.side), "left")),
     ),
   );
 }
@@ -565,11 +536,7 @@ function rb3Left(c: Context): Tri {
   return or(
     equal(read(c, c.item, LineItem.side), "right"),
     none(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), sijRfa),
-        notEqual(read(c, procedure, Procedure.side), "right"),
-        inWindow(read(c, procedure, Procedure.date), last12Months(c)),
-      ),
+      and(rfaLeftJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
     ),
   );
 }
@@ -579,11 +546,7 @@ function rb3Right(c: Context): Tri {
   return or(
     equal(read(c, c.item, LineItem.side), "left"),
     none(list(c, Case.procedures), (procedure) =>
-      and(
-        inCodes(read(c, procedure, Procedure.code), sijRfa),
-        notEqual(read(c, procedure, Procedure.side), "left"),
-        inWindow(read(c, procedure, Procedure.date), last12Months(c)),
-      ),
+      and(rfaRightJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
     ),
   );
 }
@@ -595,16 +558,7 @@ function rc1(c: Context): Tri {
 
 /** RC2 [D.II.C.2] note, line 242: SIJ RFA is unproven as long-term management; continuing it may be reviewed: `some rfa_same_joint` */
 function rc2(c: Context): Tri {
-  return some(list(c, Case.procedures), (procedure) =>
-    and(
-      inCodes(read(c, procedure, Procedure.code), sijRfa),
-      or(
-        equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
-        equal(read(c, procedure, Procedure.side), "bilateral"),
-        equal(read(c, c.item, LineItem.side), "bilateral"),
-      ),
-    ),
-  );
+  return some(list(c, Case.procedures), (procedure) => rfaSameJoint(c, procedure));
 }
 
 // prettier-ignore
@@ -695,8 +649,4 @@ export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
 
-export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(
-  policy,
-  schema,
-  rules,
-);
+export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(policy, schema, rules);

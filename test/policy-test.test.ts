@@ -315,7 +315,7 @@ describe("the two engines", () => {
   it("fails a test when the compiled evaluator disagrees with the interpreter, showing where", () => {
     const policy = fixturePolicy();
     const tampered = {
-      evaluate(input: Record<string, unknown>): Determination {
+      evaluateTrusted(input: Record<string, unknown>): Determination {
         // Stand-in for a code generator bug: one wrong outcome and one wrong criterion status.
         const copy = interpret(policy, input, { trace: true });
         copy.items[0]!.outcome = "pended";
@@ -342,7 +342,7 @@ describe("the two engines", () => {
       test,
       fixturePolicy(),
       {
-        evaluate: () => {
+        evaluateTrusted: () => {
           throw new Error("boom");
         },
       },
@@ -357,12 +357,17 @@ describe("the two engines", () => {
     const evaluator = await compiled.load(policy);
     expect(await compiled.load(policy)).toBe(evaluator);
     const folder = compiled.folder!;
-    // Only the module: it imports the installed runtime package, the one the interpreter imports.
-    const files = readdirSync(folder);
-    expect(files).toHaveLength(1);
-    const module = readFileSync(join(folder, files[0]!), "utf8");
-    expect(module).toContain(`from "${runtimeEntryUrl()}"`);
-    expect(module).not.toContain("@pol/runtime");
+    // One folder for the policy: its module and its schema's, both importing the installed
+    // runtime package, the one the interpreter imports.
+    const [policyFolder, ...others] = readdirSync(folder);
+    expect(others).toEqual([]);
+    const files = readdirSync(join(folder, policyFolder!)).sort();
+    expect(files).toEqual(["fixture-tiny.js", "package.json", "tiny.schema.js"]);
+    for (const file of files.filter((name) => name.endsWith(".js"))) {
+      const module = readFileSync(join(folder, policyFolder!, file), "utf8");
+      expect(module).toContain(`from "${runtimeEntryUrl()}"`);
+      expect(module).not.toContain("@pol/runtime");
+    }
     expect(runtimeEntryUrl()).toBe(pathToFileURL(realpathSync("node_modules/@pol/runtime/dist/index.js")).href);
     compiled.dispose();
     expect(existsSync(folder)).toBe(false);
@@ -377,7 +382,7 @@ describe("the two engines", () => {
 describe("expected notes", () => {
   const checked = checkFile("policies/truecare/sacroiliac-joint-procedures.pol");
   const policy = checked.policy!;
-  const interpreter = { evaluate: (input: Record<string, unknown>) => interpret(policy, input, { trace: true }) };
+  const interpreter = { evaluateTrusted: (input: Record<string, unknown>) => interpret(policy, input, { trace: true }) };
   const withDevice = (notes?: string[]): PolicyTest => ({
     name: "device",
     case: {

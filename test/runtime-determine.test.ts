@@ -8,6 +8,9 @@ import {
   field,
   inCodes,
   list,
+  fieldsOf,
+  perCase,
+  perItem,
   not,
   pick,
   some,
@@ -71,15 +74,14 @@ const imaging = new CodeSet(["77003"], [], []);
 
 const caseField = (ctx: Context, name: string) => field(ctx, "case", ctx.input, name);
 const itemField = (ctx: Context, name: string) => field(ctx, "item", ctx.item, name);
-const lastProcedure = (ctx: Context) =>
-  memo(ctx, "last", () =>
-    pick(
-      "latest",
-      list(ctx, "procedures"),
-      () => true,
-      (p) => field(ctx, "procedure", p, "date"),
-    ),
-  );
+const lastProcedure = perItem(0, (ctx: Context) =>
+  pick(
+    "latest",
+    list(ctx, fieldsOf<{ procedures: unknown }>(schema, "case").procedures),
+    () => true,
+    (p) => field(ctx, "procedure", p, "date"),
+  ),
+);
 
 function criterion(id: string, effect: CriterionEffect, condition?: (ctx: Context) => Tri): CriterionSpec {
   return {
@@ -307,16 +309,21 @@ describe("Context", () => {
     expect(ctx.otherItems.map((i) => i.code)).toEqual(["a", "c"]);
     expect(ctx.dos).toBe("2025-08-01");
   });
-  it("memoises per item (the interpreter's by-name cache over the context's slots)", () => {
+  it("caches a let per item (perItem) or per case (perCase), by slot", () => {
     const ctx = new Context(schema, input, false);
     let computed = 0;
+    const x = perItem(0, () => ++computed);
+    const y = perItem(1, () => 10 * ++computed);
+    const z = perCase(0, () => 100 * ++computed);
     ctx.beginItem(0);
-    expect(memo(ctx, "x", () => ++computed)).toBe(1);
-    expect(memo(ctx, "x", () => ++computed)).toBe(1);
-    expect(memo(ctx, "y", () => 10 * ++computed)).toBe(20);
+    expect(x(ctx)).toBe(1);
+    expect(x(ctx)).toBe(1);
+    expect(y(ctx)).toBe(20);
+    expect(z(ctx)).toBe(300);
     ctx.beginItem(1);
-    expect(memo(ctx, "x", () => ++computed)).toBe(3);
-    expect(memo(new Context(schema, input, false), "x", () => "fresh")).toBe("fresh");
+    expect(x(ctx)).toBe(4);
+    expect(z(ctx)).toBe(300);
+    expect(perItem(0, () => "fresh")(new Context(schema, input, false))).toBe("fresh");
   });
   it("names the paths of records and never throws for strangers", () => {
     const ctx = new Context(schema, input, false);
@@ -349,8 +356,8 @@ describe("Context", () => {
     expect(field(ctx, "case", { ...input }, "nothing")).toMatchObject({
       missing: [{ fact: "?.nothing", label: "nothing" }],
     });
-    const missingList = list(ctx, "absent");
-    expect(missingList).toMatchObject({ missing: [{ fact: "absent", label: "absent" }] });
+    const missingList = list(ctx, { record: "case", name: "absent", label: "absent records", duration: false, shape: "list", inherited: false });
+    expect(missingList).toMatchObject({ missing: [{ fact: "absent", label: "absent records" }] });
     expect(field(ctx, "procedure", missingList, "relief")).toBe(missingList);
   });
 });

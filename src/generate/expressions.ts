@@ -40,11 +40,15 @@ export interface ModuleNames {
   windows: readonly Ts[];
   computed: readonly Ts[];
   lets: readonly Ts[];
+  lists: readonly Ts[];
   /** Record name -> the field-handle table imported from the schema module. */
   handles(record: string): Ts;
 }
 
 export class ExpressionWriter {
+  /** The value sets `oneOf` tests name, in the order first used: declared at module level. */
+  readonly valueSets: { name: Ts; values: readonly string[] }[] = [];
+
   constructor(
     private readonly policy: LoweredPolicy,
     private readonly names: ModuleNames,
@@ -85,6 +89,8 @@ export class ExpressionWriter {
         const test = ts`${rt("inCodes")}(${this.write(expr.operand, scope)}, ${this.names.codeSets[expr.codeSet]!})`;
         return expr.negated ? ts`${rt("not")}(${test})` : test;
       }
+      case "oneOf":
+        return ts`${rt("oneOf")}(${this.write(expr.operand, scope)}, ${this.valueSet(expr)})`;
       case "asPercent":
         return ts`${rt("asPercent")}(${this.write(expr.operand, scope)})`;
       case "arithmetic":
@@ -142,7 +148,13 @@ export class ExpressionWriter {
 
   /** `(procedure) => and(...filters)`, or `everyElement` for a chain without filters. */
   private member(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
-    if (chain.filters.length === 0) return this.rt.value("everyElement");
+    const body = this.membership(chain, scope, element);
+    return body === undefined ? this.rt.value("everyElement") : ts`(${element}) => ${body}`;
+  }
+
+  /** Whether `element` belongs to the chain: its base list's test, then its filters, conjoined. */
+  membership(chain: Chain, scope: readonly Ts[], element: Ts): Ts | undefined {
+    const base = chain.base === undefined ? [] : [ts`${this.names.lists[chain.base]!}(c, ${element})`];
     // An `and` filter's operands join the conjunction: `and` is associative, and the operands are
     // evaluated in the same order either way.
     const tests = chain.filters.flatMap((filter) => {
@@ -160,8 +172,24 @@ export class ExpressionWriter {
           : ts`${this.rt.value("overlaps")}(${read(start)}, ${read(end)}, ${window})`,
       ];
     });
-    const body = tests.length === 1 ? tests[0]! : ts`${this.rt.value("and")}(${list(tests)})`;
-    return ts`(${element}) => ${body}`;
+    const all = [...base, ...tests];
+    if (all.length === 0) return undefined;
+    return all.length === 1 ? all[0]! : ts`${this.rt.value("and")}(${list(all)})`;
+  }
+
+  /** The module-level set a `oneOf` tests, declared once per distinct list of values. */
+  private valueSet(expr: Extract<Expr, { kind: "oneOf" }>): Ts {
+    const known = this.valueSets.find((set) => set.values.join("\u0000") === expr.values.join("\u0000"));
+    if (known) return known.name;
+    const field = expr.operand.kind === "field" ? expr.operand.field : "allowed";
+    const name = ident(this.names.names.claim(`${camelCase(field)}Values`));
+    this.valueSets.push({ name, values: expr.values });
+    return name;
+  }
+
+  /** A name for the element of a list let's function. */
+  elementOf(chain: Chain): Ts {
+    return this.elementName(chain, []);
   }
 
   private elementName(chain: Chain, scope: readonly Ts[]): Ts {

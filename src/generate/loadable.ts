@@ -29,11 +29,15 @@ async function transpile(): Promise<Transpile> {
  * Write the policy's modules (policy and schema) into `directory`, which must not hold another
  * policy's, and return the URL of the policy module to import.
  */
-export async function writeLoadableModules(policy: CheckedPolicy, directory: string): Promise<string> {
+export async function writeLoadableModules(
+  policy: CheckedPolicy,
+  directory: string,
+  runtimeUrl: string = runtimeEntryUrl(),
+): Promise<string> {
   const toJavaScript = await transpile();
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "package.json"), '{ "type": "module" }\n');
-  const runtime = JSON.stringify(runtimeEntryUrl());
+  const runtime = JSON.stringify(runtimeUrl);
   for (const [file, source] of await generateModules([policy])) {
     const javascript = toJavaScript(source).replaceAll(`from ${JSON.stringify(RUNTIME_PACKAGE)}`, `from ${runtime}`);
     writeFileSync(join(directory, file.replace(/\.ts$/, ".js")), javascript);

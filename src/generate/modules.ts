@@ -46,7 +46,9 @@ export async function generateModules(policies: readonly CheckedPolicy[]): Promi
 
 /** The policy's module, from its lowered form. */
 export async function generatePolicyModule(policy: CheckedPolicy, lowered: LoweredPolicy = lower(policy)): Promise<string> {
-  return formatted(policyModuleSource(lowered, policy.schemaName, { runtimeVersion: RUNTIME_VERSION }));
+  // Only major.minor: a patch release of the runtime leaves committed evaluators up to date.
+  const runtimeVersion = RUNTIME_VERSION.split(".").slice(0, 2).join(".");
+  return formatted(policyModuleSource(lowered, policy.schemaName, { runtimeVersion }));
 }
 
 /** The module of the schema the policy uses. */
@@ -55,5 +57,5 @@ export async function generateSchemaModule(policy: CheckedPolicy): Promise<strin
 }
 
 function formatted(source: string): Promise<string> {
-  return format(source, { parser: "typescript", printWidth: 100 });
+  return format(source, { parser: "typescript", printWidth: 120 });
 }

@@ -7,7 +7,7 @@
 import type { Expr, LoweredCriterion, LoweredPolicy, LoweredRule } from "../lower/ir.js";
 import { policyInfoOf } from "../schema-descriptor.js";
 import { ExpressionWriter, type ModuleNames } from "./expressions.js";
-import { camelCase, Names } from "./names.js";
+import { camelCase, localName, Names } from "./names.js";
 import { RUNTIME_PACKAGE, RuntimeImports } from "./runtime-api.js";
 import { emittedRecords, schemaModuleName, schemaTypeName } from "./schema-module.js";
 import { comment, data, doc, ident, join, list, str, ts, type Ts } from "./ts.js";
@@ -29,7 +29,7 @@ const MODULE_NAMES = [
 const UNIT_WORDS = { d: "day", wk: "week", mo: "month", y: "year" } as const;
 
 export interface PolicyModuleOptions {
-  /** The runtime version the module requires (major.minor must match at load). */
+  /** The runtime version the module requires, `major.minor` (checked when it loads). */
   runtimeVersion: string;
 }
 
@@ -52,7 +52,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     return ts`${doc(`\`within ${window.amount}${window.unit}\`: ${phrase}`)}\nconst ${names.windows[window.index]!} = ${body};`;
   });
   const computed = policy.computed.map((field) => {
-    const param = ident(camelCase(field.record));
+    const param = ident(localName(field.record === "case" ? "input" : camelCase(field.record), names.names, []));
     const body = writer.write(field.body, [param]);
     return ts`${doc(`${field.record}.${field.field}: ${field.label}`)}\nconst ${names.computed[field.index]!} = ${rt.value("computed")}((c: ${Context}, ${param}) => ${body});`;
   });
@@ -70,6 +70,11 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   };
   // A condition that is a let is the let's own function: no wrapper around it.
   const letOf = (expr: Expr | undefined) => (expr?.kind === "let" && isLogical(expr, policy) ? names.lets[expr.slot]! : undefined);
+  const lists = policy.lists.map((entry) => {
+    const element = writer.elementOf(entry.chain);
+    const body = writer.membership(entry.chain, [element], element) ?? ts`true`;
+    return ts`${doc(`${entry.name}: ${entry.label}`)}\nfunction ${names.lists[entry.index]!}(c: ${Context}, ${element}: ${rt.type("Row")}): ${Tri} {\n  return ${body};\n}`;
+  });
   const ruleNames = policy.rules.map((rule) => ({
     when: letOf(rule.when) ?? (rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined),
     criteria: rule.criteria.map(
@@ -106,7 +111,9 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ...section("Code sets", codeSets),
     ...section("Windows", windows),
     ...section("Computed fields", computed),
+    ...section("Value sets", writer.valueSets.map((set) => ts`const ${set.name} = new Set(${data(set.values)});`)),
     ...section("Lets", lets),
+    ...section("Lists", lists),
     ...section("Rules", ruleFunctions),
     table,
     ...section("Entry points", [entryPoints]),
@@ -162,23 +169,26 @@ function usedHandles(policy: LoweredPolicy): string[] {
     const node = value as Record<string, unknown>;
     if ((node.kind === "field" || node.kind === "recordList") && typeof node.record === "string") used.add(node.record);
     if (node.kind === "caseList") used.add("case");
-    if (node.kind === "aggregate") {
-      const chain = node.chain as { record: string; dated?: unknown; filters: { kind: string }[] };
-      if (node.operator !== "count" && node.operator !== "some" && node.operator !== "none") used.add(chain.record);
-      if (chain.filters.some((filter) => filter.kind === "within")) used.add(chain.record);
+    // A pick, sum or coverage names its date or summed field; a window names the date fields.
+    if (node.kind === "aggregate" && !["count", "some", "none"].includes(node.operator as string)) {
+      used.add((node.chain as { record: string }).record);
+    }
+    if (Array.isArray(node.filters) && (node.filters as { kind: string }[]).some((filter) => filter.kind === "within")) {
+      used.add(node.record as string);
     }
     for (const [key, child] of Object.entries(node)) if (key !== "span") visit(child);
   };
   visit(policy.rules);
   visit(policy.lets);
   visit(policy.computed);
+  visit(policy.lists);
   return emittedRecords(policy.schema)
     .filter((record) => used.has(record.name))
-    .map((record) => schemaTypeName(record.name));
+    .map((record) => schemaTypeName(policy.schema, record.name));
 }
 
 function claimNames(policy: LoweredPolicy): ModuleNames {
-  const schemaNames = emittedRecords(policy.schema).map((record) => schemaTypeName(record.name));
+  const schemaNames = emittedRecords(policy.schema).map((record) => schemaTypeName(policy.schema, record.name));
   const names = new Names([...MODULE_NAMES, "schema", "Case", ...schemaNames]);
   return {
     names,
@@ -186,7 +196,8 @@ function claimNames(policy: LoweredPolicy): ModuleNames {
     windows: policy.windows.map((window) => ident(names.claim(`last${window.amount}${UNIT_NAMES[window.unit]}`))),
     computed: policy.computed.map((field) => ident(names.claim(camelCase(field.field)))),
     lets: policy.lets.map((entry) => ident(names.claim(camelCase(entry.name)))),
-    handles: (record) => ident(schemaTypeName(record)),
+    lists: policy.lists.map((entry) => ident(names.claim(camelCase(entry.name)))),
+    handles: (record) => ident(schemaTypeName(policy.schema, record)),
   };
 }
 

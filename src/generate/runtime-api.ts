@@ -27,6 +27,7 @@ interface RuntimeTypes {
   Outcome: runtime.Outcome;
   PolicyInfo: runtime.PolicyInfo;
   RuleSpec: runtime.RuleSpec;
+  Row: runtime.Row;
   Tri: runtime.Tri;
   Validation: runtime.Validation<unknown>;
 }

@@ -6,7 +6,7 @@
 
 import { CASE_RECORD, ITEM_RECORD, type FieldModel, type RecordModel, type SchemaModel } from "../model.js";
 import { schemaDescriptor } from "../schema-descriptor.js";
-import { pascalCase } from "./names.js";
+import { Names, pascalCase } from "./names.js";
 import { RUNTIME_PACKAGE } from "./runtime-api.js";
 import { comment, data, doc, ident, join, str, ts, type Ts } from "./ts.js";
 
@@ -16,11 +16,36 @@ const REQUIRED: Record<string, readonly string[]> = {
   [ITEM_RECORD]: ["code"],
 };
 
-/** The TypeScript name of a record or enum of the schema: `Case`, `LineItem`, `Procedure`, `Side`. */
-export function schemaTypeName(name: string): string {
-  if (name === CASE_RECORD) return "Case";
-  if (name === ITEM_RECORD) return "LineItem";
-  return pascalCase(name);
+/** Names the schema module declares besides the schema's own types. */
+const SCHEMA_MODULE_NAMES = ["Duration", "schema", "fieldsOf", "SchemaDescriptor"];
+
+const typeNamesBySchema = new WeakMap<SchemaModel, Map<string, string>>();
+
+/**
+ * The TypeScript names of a schema's records and enums: `Case`, `LineItem`, `Procedure`, `Side`.
+ * Claimed in a fixed order (the case, the item, the other records, the enums), so a record that
+ * is itself called `Case` gets `Case2` and every module over the schema agrees on the names.
+ */
+export function schemaTypeNames(schema: SchemaModel): ReadonlyMap<string, string> {
+  let names = typeNamesBySchema.get(schema);
+  if (names === undefined) {
+    const claimed = new Names(SCHEMA_MODULE_NAMES);
+    names = new Map();
+    for (const record of emittedRecords(schema)) {
+      const preferred = record.name === CASE_RECORD ? "Case" : record.name === ITEM_RECORD ? "LineItem" : pascalCase(record.name);
+      names.set(record.name, claimed.claim(preferred));
+    }
+    for (const model of schema.enums.values()) names.set(model.name, claimed.claim(pascalCase(model.name)));
+    typeNamesBySchema.set(schema, names);
+  }
+  return names;
+}
+
+/** The TypeScript name of one record or enum of the schema. */
+export function schemaTypeName(schema: SchemaModel, name: string): string {
+  const type = schemaTypeNames(schema).get(name);
+  if (type === undefined) throw new Error(`internal error: no type name for \`${name}\``);
+  return type;
 }
 
 /** The file name of a schema's module, without extension: `spine` -> `spine`. */
@@ -47,29 +72,29 @@ export function schemaModuleSource(schemaName: string, source: string, schema: S
   }
   for (const model of schema.enums.values()) {
     const members = model.members.length === 0 ? ts`never` : join(model.members.map(str), " | ");
-    blocks.push(ts`${doc(model.label)}\nexport type ${ident(schemaTypeName(model.name))} = ${members};`);
+    blocks.push(ts`${doc(model.label)}\nexport type ${ident(schemaTypeName(schema, model.name))} = ${members};`);
   }
   for (const record of records) {
     const required = REQUIRED[record.name] ?? [];
     const fields = suppliable(record).map((field) => {
-      const type = fieldType(field);
+      const type = fieldType(schema, field);
       const declaration = required.includes(field.name)
         ? ts`${ident(field.name)}: ${type};`
         : ts`${ident(field.name)}?: ${type} | null;`;
       return ts`  ${doc(field.label)}\n  ${declaration}`;
     });
-    blocks.push(ts`${doc(record.label)}\nexport interface ${ident(schemaTypeName(record.name))} {\n${join(fields, "\n")}\n}`);
+    blocks.push(ts`${doc(record.label)}\nexport interface ${ident(schemaTypeName(schema, record.name))} {\n${join(fields, "\n")}\n}`);
   }
   blocks.push(ts`export const schema: SchemaDescriptor = ${data(schemaDescriptor(schema))};`);
   blocks.push(comment("Field handles: each record's fields as policy modules read them."));
   for (const record of records) {
-    const name = ident(schemaTypeName(record.name));
+    const name = ident(schemaTypeName(schema, record.name));
     blocks.push(ts`export const ${name} = fieldsOf<${name}>(schema, ${str(record.name)});`);
   }
   return join(blocks, "\n\n") + "\n";
 }
 
-function fieldType(field: FieldModel): Ts {
+function fieldType(schema: SchemaModel, field: FieldModel): Ts {
   const type = field.type;
   switch (type.kind) {
     case "bool":
@@ -84,9 +109,9 @@ function fieldType(field: FieldModel): Ts {
     case "duration":
       return ts`Duration`;
     case "enum":
-      return ident(schemaTypeName(type.name));
+      return ident(schemaTypeName(schema, type.name));
     case "list":
-      return ts`${ident(schemaTypeName(type.element))}[]`;
+      return ts`${ident(schemaTypeName(schema, type.element))}[]`;
     default:
       throw new Error(`internal error: field \`${field.name}\` has type \`${type.kind}\`, which no field can have`);
   }

@@ -83,6 +83,11 @@ export class Evaluator {
         const inSet = rt.inCodes(this.value(expr.operand, ctx, elements), this.codeSet(expr.codeSet));
         return expr.negated ? rt.not(inSet) : inSet;
       }
+      case "oneOf": {
+        // Exactly the disjunction of comparisons it stands for.
+        const operand = this.value(expr.operand, ctx, elements);
+        return rt.or(...expr.values.map((value) => rt.compare("==", operand, value)));
+      }
       case "asPercent":
         return rt.asPercent(this.value(expr.operand, ctx, elements));
       case "arithmetic":
@@ -146,12 +151,14 @@ export class Evaluator {
     }
   }
 
-  /** Whether an element belongs: the conjunction of every filter. */
+  /** Whether an element belongs: the base list's membership, then every filter, conjoined. */
   private member(chain: Chain, ctx: Context, elements: Elements): Member {
     const { filters, level, dated, record } = chain;
+    const base = chain.base === undefined ? undefined : this.member(this.policy.lists[chain.base]!.chain, ctx, []);
     return (element) => {
       const scope = [...elements.slice(0, level), element];
-      const values = filters.map((filter): Tri => {
+      const first = base === undefined ? [] : [base(element)];
+      const own = filters.map((filter): Tri => {
         if (filter.kind === "where") return this.value(filter.condition, ctx, scope) as Tri;
         const window = this.window(filter.window, ctx);
         const start = rt.read(ctx, element, this.handle(record, dated!.start));
@@ -159,6 +166,7 @@ export class Evaluator {
           ? rt.within(start, window)
           : rt.overlaps(start, rt.read(ctx, element, this.handle(record, dated!.end)), window);
       });
+      const values = [...first, ...own];
       return values.length === 1 ? values[0]! : rt.and(...values);
     };
   }

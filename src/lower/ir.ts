@@ -27,8 +27,10 @@ export interface LoweredPolicy {
   windows: LoweredWindow[];
   /** Computed fields reached by the rules, each lowered once with its record at element level 0. */
   computed: LoweredComputed[];
-  /** Value lets (never lists: list lets are chains, inlined where they are used), in dependency order. */
+  /** Value lets (not lists), in dependency order. */
   lets: LoweredLet[];
+  /** List lets reached by the rules: a list and which of its elements belong, element at level 0. */
+  lists: LoweredList[];
   rules: LoweredRule[];
 }
 
@@ -72,6 +74,14 @@ export interface LoweredLet {
   span: Span;
 }
 
+export interface LoweredList {
+  index: number;
+  name: string;
+  label: string;
+  chain: Chain;
+  span: Span;
+}
+
 export interface LoweredRule {
   id: string;
   title: string;
@@ -102,7 +112,9 @@ export interface Chain {
   /** The element level this chain binds: filters see the element at this index of the scope. */
   level: number;
   source: ListSource;
-  /** Conjoined membership tests, in source order. */
+  /** A list let this chain narrows (an index into `lists`): its membership comes first. */
+  base?: number;
+  /** Conjoined membership tests, in source order, after the base's. */
   filters: Filter[];
   /** The last window applied (coverage is clipped to it), as an index into `windows`. */
   window?: number;
@@ -153,6 +165,9 @@ export type Expr =
   /** `time since x >= 2mo`, with a literal on the left already flipped to the right. */
   | (Node & { kind: "compareElapsed"; elapsed: Expr; operator: CompareOperator; amount: number; unit: CalendarUnit })
   | (Node & { kind: "inCodes"; operand: Expr; codeSet: number; negated: boolean })
+  /** `x == a or x == b or ...` over one operand and three or more text literals: a set test,
+   *  exactly that disjunction (unknown when x is, false when x is none). */
+  | (Node & { kind: "oneOf"; operand: Expr; values: string[] })
   | (Node & { kind: "asPercent"; operand: Expr })
   | (Node & { kind: "arithmetic"; operator: "+" | "-" | "*" | "/"; left: Expr; right: Expr })
   /** `date + 3mo`: a date shifted by a literal amount of a unit (calendar units clamp). */

@@ -16,6 +16,7 @@ import type {
   LoweredComputed,
   LoweredCriterion,
   LoweredLet,
+  LoweredList,
   LoweredPolicy,
   LoweredRule,
   LoweredWindow,
@@ -42,6 +43,7 @@ class Lowering {
   private readonly computed = new Map<string, LoweredComputed>();
   private readonly letSlots = new Map<string, number>();
   private readonly lets: LoweredLet[] = [];
+  private readonly lists = new Map<string, LoweredList>();
 
   constructor(private readonly policy: CheckedPolicy) {}
 
@@ -92,6 +94,7 @@ class Lowering {
       windows: [...this.windows.values()],
       computed: [...this.computed.values()],
       lets: this.lets,
+      lists: [...this.lists.values()],
       rules,
     };
   }
@@ -256,7 +259,13 @@ class Lowering {
     for (const operand of operands) {
       const lowered = this.expr(operand, scope);
       if (lowered.kind === "junction" && lowered.operator === operator) flat.push(...lowered.operands);
+      else if (lowered.kind === "oneOf" && operator === "or") flat.push(...comparisons(lowered));
       else flat.push(lowered);
+    }
+    if (operator === "or") {
+      const grouped = setTests(flat, span);
+      if (grouped.length === 1) return grouped[0]!;
+      return { kind: "junction", operator, operands: grouped, span };
     }
     return { kind: "junction", operator, operands: flat, span };
   }
@@ -300,10 +309,19 @@ class Lowering {
       case "otherItems":
         return this.start(ref, scope, { kind: "otherItems" });
       case "let": {
-        const entry = this.policy.lets.find((candidate) => candidate.name === binding.name);
-        if (!entry) throw internal(`unknown let \`${binding.name}\``, ref.span);
-        // A let's body binds no outer element, so lowering it at this scope only moves its level.
-        return this.chain(entry.decl.value, scope);
+        // A list let is lowered once, at the top level; a chain over it starts from its list and
+        // its membership, with the element at this chain's level.
+        const list = this.listLet(binding.name, ref.span);
+        const { chain } = list;
+        return {
+          record: chain.record,
+          level: scope.records.length,
+          source: chain.source,
+          ...(chain.base !== undefined || chain.filters.length > 0 ? { base: list.index } : {}),
+          filters: [],
+          ...(chain.window !== undefined ? { window: chain.window } : {}),
+          ...(chain.dated ? { dated: chain.dated } : {}),
+        };
       }
       case "element": {
         const element = this.element(scope, binding.depth, binding.record, ref.span);
@@ -312,6 +330,18 @@ class Lowering {
       default:
         throw internal(`\`${ref.name}\` used as a list`, ref.span);
     }
+  }
+
+  private listLet(name: string, span: Span): LoweredList {
+    const known = this.lists.get(name);
+    if (known) return known;
+    const entry = this.policy.lets.find((candidate) => candidate.name === name);
+    if (!entry) throw internal(`unknown let \`${name}\``, span);
+    const list: LoweredList = { index: -1, name, label: entry.label, chain: this.chain(entry.decl.value, TOP), span: entry.decl.span };
+    // Numbered after the lists it is built on, so each list only refers to lists before it.
+    list.index = this.lists.size;
+    this.lists.set(name, list);
+    return list;
   }
 
   private start(expr: Expression, scope: Scope, source: Chain["source"]): Chain {
@@ -415,6 +445,7 @@ function neverNone(expr: Expr): boolean {
     case "compare":
     case "compareElapsed":
     case "inCodes":
+    case "oneOf":
       return true;
     case "field":
       return expr.present;
@@ -432,4 +463,52 @@ function fixedDays(literal: DurationLiteral): number {
 
 function internal(message: string, span: Span): Error {
   return new Error(`internal error: ${message} at ${span.file}:${span.start.line}:${span.start.column}`);
+}
+
+/** Whether `expr` is `operand == "text"`, and the operand and text if so. */
+function textEquality(expr: Expr): { operand: Expr; value: string } | undefined {
+  if (expr.kind !== "compare" || expr.operator !== "==" || expr.right.kind !== "literal") return undefined;
+  return typeof expr.right.value === "string" ? { operand: expr.left, value: expr.right.value } : undefined;
+}
+
+/**
+ * Every run of three or more `x == "a"` operands over one operand, in a disjunction, as one set
+ * test (`kind == rest or kind == ice or kind == heat`): the same value, read once.
+ */
+function setTests(operands: readonly Expr[], span: Span): Expr[] {
+  const out: Expr[] = [];
+  for (let i = 0; i < operands.length; ) {
+    const head = textEquality(operands[i]!);
+    let end = i + 1;
+    if (head) while (end < operands.length && sameExpr(textEquality(operands[end]!)?.operand, head.operand)) end++;
+    if (head && end - i >= 3) {
+      out.push({ kind: "oneOf", operand: head.operand, values: operands.slice(i, end).map((o) => textEquality(o)!.value), span });
+    } else {
+      out.push(...operands.slice(i, head ? end : i + 1));
+    }
+    i = head ? end : i + 1;
+  }
+  return out;
+}
+
+/** A set test back as the comparisons it stands for, so a longer `or` chain can extend it. */
+function comparisons(set: Extract<Expr, { kind: "oneOf" }>): Expr[] {
+  return set.values.map((value) => ({
+    kind: "compare",
+    operator: "==",
+    domain: "scalar",
+    left: set.operand,
+    right: { kind: "literal", value, span: set.span },
+    span: set.span,
+  }));
+}
+
+/** Two lowered expressions that read the same thing (spans aside). */
+function sameExpr(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a).filter((key) => key !== "span");
+  if (keys.length !== Object.keys(b).filter((key) => key !== "span").length) return false;
+  return keys.every((key) => sameExpr((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }

@@ -10,23 +10,24 @@ import {
   elapsedAtLeast,
   evaluators,
   inCodes,
-  inWindow,
   list,
   or,
-  overlapsWindow,
+  overlaps,
   perCase,
   type PolicyInfo,
   read,
   requireRuntime,
+  type Row,
   type RuleSpec,
   since,
   some,
   type Tri,
   windowBack,
+  within,
 } from "@pol/runtime";
 import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-requireRuntime("0.2.0", "acme.lumbar_mri");
+requireRuntime("0.2", "acme.lumbar_mri");
 
 export type { Case } from "./imaging.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -55,6 +56,13 @@ const last3Months = perCase(0, (c) => windowBack(c.dos, 3, "mo"));
 /** `within 12mo`: the 12 months up to the date of service, both ends included */
 const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 
+// --- Lists
+
+/** prior_mri: lumbar MRIs already done */
+function priorMri(c: Context, study: Row): Tri {
+  return inCodes(read(c, study, Study.code), lumbarMri);
+}
+
 // --- Rules
 
 // Rule mri [2]: Lumbar MRI for low back pain
@@ -76,7 +84,7 @@ function therapy(c: Context): Tri {
         c,
         list(c, Case.therapies),
         (therapy2) =>
-          overlapsWindow(
+          overlaps(
             read(c, therapy2, Therapy.start),
             read(c, therapy2, Therapy.end),
             last3Months(c),
@@ -93,10 +101,7 @@ function therapy(c: Context): Tri {
 /** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */
 function repeat(c: Context): Tri {
   return some(list(c, Case.studies), (study) =>
-    and(
-      inCodes(read(c, study, Study.code), lumbarMri),
-      inWindow(read(c, study, Study.date), last12Months(c)),
-    ),
+    and(priorMri(c, study), within(read(c, study, Study.date), last12Months(c))),
   );
 }
 

@@ -17,7 +17,8 @@ import {
 import type { Context } from "./context.js";
 import { builtInCaseField, type FieldType, hasOwn, type SchemaDescriptor } from "./validate.js";
 
-type Row = Record<string, unknown>;
+/** A record of the case: the case itself, a line item, an element of a list. */
+export type Row = Record<string, unknown>;
 
 /** One field of one record, as evaluators read it: everything a read needs, worked out once. */
 export interface FieldHandle {

@@ -121,6 +121,7 @@ export {
   perCase,
   perItem,
   read,
+  type Row,
   sumOf,
   type Window,
   windowBack,
@@ -142,6 +143,7 @@ export {
   lessThan,
   multiply,
   notEqual,
+  oneOf,
   shiftDays,
   subtract,
 } from "./operators.js";

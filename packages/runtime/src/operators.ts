@@ -5,7 +5,7 @@
 // ISO dates, codes, text, enum members) and otherwise takes the exact general path of `compare`,
 // `compareElapsed` and `arithmetic` (none, unknowns, ranges).
 
-import type { Tri, Unknown } from "./logic.js";
+import { type Tri, Unknown } from "./logic.js";
 import { arithmetic, compare } from "./compare.js";
 import { compareElapsed, shiftDate, type CalendarUnit, type Elapsed } from "./calendar.js";
 
@@ -86,4 +86,10 @@ export function divide(left: unknown, right: unknown): unknown {
 /** `date + days` for a computed number of days (a duration field): unknown or none propagate. */
 export function shiftDays(date: unknown, sign: 1 | -1, days: unknown): unknown {
   return shiftDate(date, sign, days as number, "d");
+}
+
+/** `x == a or x == b or ...` as one set test: unknown when x is, false when x is none. */
+export function oneOf(value: unknown, values: ReadonlySet<string>): Tri {
+  if (value instanceof Unknown) return value;
+  return typeof value === "string" && values.has(value);
 }
