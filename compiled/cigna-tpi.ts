@@ -109,6 +109,11 @@ const lastTherapeuticTpiSameMuscle = perItem(4, (c: Context) =>
 
 // --- Lists
 
+/** conservative_treatment: conservative treatment episodes */
+function conservativeTreatment(c: Context, therapy: Row): Tri {
+  return oneOf(read(c, therapy, Therapy.kind), kindValues);
+}
+
 /** tpi_history: prior trigger point injections */
 function tpiHistory(c: Context, procedure: Row): Tri {
   return inCodes(read(c, procedure, Procedure.code), triggerPointInjection);
@@ -126,11 +131,6 @@ function therapeuticTpiSameMuscle(c: Context, procedure: Row): Tri {
     equal(read(c, procedure, Procedure.purpose), "therapeutic"),
     equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
   );
-}
-
-/** conservative_treatment: conservative treatment episodes */
-function conservativeTreatment(c: Context, therapy: Row): Tri {
-  return oneOf(read(c, therapy, Therapy.kind), kindValues);
 }
 
 // --- Rules

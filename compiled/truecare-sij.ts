@@ -60,9 +60,6 @@ export const policy = {
 /** sacroiliac joint injection (cpt) */
 const sijInjection = new CodeSet(["27096", "64451", "G0260"], [], []);
 
-/** radiofrequency ablation of the nerves innervating the SIJ (cpt) */
-const sijRfa = new CodeSet(["64625"], [], []);
-
 /** neural blockade (nerve block or spinal injection) (cpt) */
 const neuralBlockade = new CodeSet(
   ["27096", "64451", "G0260", "64454"],
@@ -99,19 +96,22 @@ const moderateSedation = new CodeSet([], [], [["99151", "99157"]]);
 /** anesthesia for a spinal or nerve block injection (cpt) */
 const injectionAnesthesia = new CodeSet(["01937", "01938", "01991", "01992"], [], []);
 
+/** radiofrequency ablation of the nerves innervating the SIJ (cpt) */
+const sijRfa = new CodeSet(["64625"], [], []);
+
 // --- Windows
 
 /** `within 6mo`: the 6 months up to the date of service, both ends included */
 const last6Months = perCase(0, (c) => windowBack(c.dos, 6, "mo"));
 
-/** `within 36mo`: the 36 months up to the date of service, both ends included */
-const last36Months = perCase(1, (c) => windowBack(c.dos, 36, "mo"));
-
 /** `within 12mo`: the 12 months up to the date of service, both ends included */
-const last12Months = perCase(2, (c) => windowBack(c.dos, 12, "mo"));
+const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 
 /** `within 6d`: the 6 days up to the date of service, both ends included */
-const last6Days = perCase(3, (c) => windowBack(c.dos, 6, "d"));
+const last6Days = perCase(2, (c) => windowBack(c.dos, 6, "d"));
+
+/** `within 36mo`: the 36 months up to the date of service, both ends included */
+const last36Months = perCase(3, (c) => windowBack(c.dos, 36, "mo"));
 
 // --- Value sets
 
@@ -165,18 +165,23 @@ const inactiveTherapyFailed = perCase(5, (c: Context): Tri =>
   ),
 );
 
-/** last_sij_same_joint: the latest SIJ injection of a joint requested now */
-const lastSijSameJoint = perItem(6, (c: Context) =>
-  latest(c, list(c, Case.procedures), (procedure) => sijSameJoint(c, procedure), Procedure.date),
-);
-
 /** first_diagnostic_sij: the initial diagnostic SIJ injection */
-const firstDiagnosticSij = perCase(7, (c: Context) =>
+const firstDiagnosticSij = perCase(6, (c: Context) =>
   earliest(c, list(c, Case.procedures), (procedure) => diagnosticSij(c, procedure), Procedure.date),
 );
 
+/** last_sij_same_joint: the latest SIJ injection of a joint requested now */
+const lastSijSameJoint = perItem(7, (c: Context) =>
+  latest(c, list(c, Case.procedures), (procedure) => sijSameJoint(c, procedure), Procedure.date),
+);
+
+/** sij_requested: an SIJ injection is requested on the same day */
+const sijRequested = perItem(8, (c: Context): Tri =>
+  some(c.otherItems, (item) => inCodes(read(c, item, LineItem.code), sijInjection)),
+);
+
 /** rfa_lasting_left: a left SIJ RFA in the last 36 months reduced pain for at least 12 months */
-const rfaLastingLeft = perCase(8, (c: Context): Tri =>
+const rfaLastingLeft = perCase(9, (c: Context): Tri =>
   some(list(c, Case.procedures), (procedure) =>
     and(
       rfaLeftJoint(c, procedure),
@@ -191,7 +196,7 @@ const rfaLastingLeft = perCase(8, (c: Context): Tri =>
 );
 
 /** rfa_lasting_right: a right SIJ RFA in the last 36 months reduced pain for at least 12 months */
-const rfaLastingRight = perCase(9, (c: Context): Tri =>
+const rfaLastingRight = perCase(10, (c: Context): Tri =>
   some(list(c, Case.procedures), (procedure) =>
     and(
       rfaRightJoint(c, procedure),
@@ -206,19 +211,24 @@ const rfaLastingRight = perCase(9, (c: Context): Tri =>
 );
 
 /** rfa_lasting_all: every requested joint had an RFA in 36 months with 12 months of relief */
-const rfaLastingAll = perItem(10, (c: Context): Tri =>
+const rfaLastingAll = perItem(11, (c: Context): Tri =>
   and(
     or(equal(read(c, c.item, LineItem.side), "right"), rfaLastingLeft(c)),
     or(equal(read(c, c.item, LineItem.side), "left"), rfaLastingRight(c)),
   ),
 );
 
-/** sij_requested: an SIJ injection is requested on the same day */
-const sijRequested = perItem(11, (c: Context): Tri =>
-  some(c.otherItems, (item) => inCodes(read(c, item, LineItem.code), sijInjection)),
-);
-
 // --- Lists
+
+/** sij_history: prior SIJ injections */
+function sijHistory(c: Context, procedure: Row): Tri {
+  return inCodes(read(c, procedure, Procedure.code), sijInjection);
+}
+
+/** diagnostic_sij: prior diagnostic SIJ injections */
+function diagnosticSij(c: Context, procedure: Row): Tri {
+  return and(sijHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
+}
 
 /** active_therapy: active conservative therapy episodes [C.ACTIVE] */
 function activeTherapy(c: Context, therapy: Row): Tri {
@@ -247,11 +257,6 @@ function inactiveTherapy(c: Context, therapy: Row): Tri {
   );
 }
 
-/** sij_history: prior SIJ injections */
-function sijHistory(c: Context, procedure: Row): Tri {
-  return inCodes(read(c, procedure, Procedure.code), sijInjection);
-}
-
 /** sij_same_joint: prior SIJ injections of a joint requested now */
 function sijSameJoint(c: Context, procedure: Row): Tri {
   return and(
@@ -262,26 +267,6 @@ function sijSameJoint(c: Context, procedure: Row): Tri {
       equal(read(c, c.item, LineItem.side), "bilateral"),
     ),
   );
-}
-
-/** diagnostic_sij: prior diagnostic SIJ injections */
-function diagnosticSij(c: Context, procedure: Row): Tri {
-  return and(sijHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
-}
-
-/** rfa_history: prior SIJ radiofrequency ablations */
-function rfaHistory(c: Context, procedure: Row): Tri {
-  return inCodes(read(c, procedure, Procedure.code), sijRfa);
-}
-
-/** rfa_left_joint: prior RFAs of the left SIJ */
-function rfaLeftJoint(c: Context, procedure: Row): Tri {
-  return and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
-}
-
-/** rfa_right_joint: prior RFAs of the right SIJ */
-function rfaRightJoint(c: Context, procedure: Row): Tri {
-  return and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
 }
 
 /** sij_left_joint: prior SIJ injections of the left joint */
@@ -309,6 +294,21 @@ function otherSiteBlocksLastWeek(c: Context, procedure: Row): Tri {
     not(inCodes(read(c, procedure, Procedure.code), sijInjection)),
     within(read(c, procedure, Procedure.date), last6Days(c)),
   );
+}
+
+/** rfa_history: prior SIJ radiofrequency ablations */
+function rfaHistory(c: Context, procedure: Row): Tri {
+  return inCodes(read(c, procedure, Procedure.code), sijRfa);
+}
+
+/** rfa_left_joint: prior RFAs of the left SIJ */
+function rfaLeftJoint(c: Context, procedure: Row): Tri {
+  return and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
+}
+
+/** rfa_right_joint: prior RFAs of the right SIJ */
+function rfaRightJoint(c: Context, procedure: Row): Tri {
+  return and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
 }
 
 /** positive_diagnostic_sij: diagnostic SIJ injections in 6 months with at least 75% relief */

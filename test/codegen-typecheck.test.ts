@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateModule, moduleName } from "../src/codegen.js";
+import { generateModules, moduleName } from "../src/generate/modules.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
@@ -80,20 +80,23 @@ function typeCheck(files: Record<string, string>): string[] {
     });
 }
 
+/** The policy's module and its schema's, by file name, as `pol compile` writes them. */
 async function moduleFiles(policy: CheckedPolicy): Promise<Record<string, string>> {
-  return { [`${moduleName(policy)}.ts`]: await generateModule(policy) };
+  return Object.fromEntries(await generateModules([policy]));
 }
 
 /** A consumer of the fixture's module: typed cases, and five bad ones the types must reject. */
 function consumerOf(module: string): string {
-  return `import { evaluate, validate, type Case } from "./${module}.js";
+  return `import { evaluate, evaluateTrusted, validate, type Case } from "./${module}.js";
 
 const good: Case = {
   date_of_service: "2025-08-15",
   items: [{ code: "27096", side: "left", purpose: null }],
   procedures: [{ relief_duration: "6wk", relief: 80, functional_improvement: true }],
 };
-export const outcomes: string[] = evaluate(good).items.map((item) => item.outcome);
+export const outcomes: string[] = evaluateTrusted(good).items.map((item) => item.outcome);
+const checkedFirst = evaluate(JSON.parse("{}"));
+export const errors: number = checkedFirst.ok ? 0 : checkedFirst.errors.length;
 
 // @ts-expect-error a computed field cannot be supplied
 export const computed: Case = { date_of_service: "2025-08-15", items: [{ code: "27096" }], procedures: [{ score_relief: 80 }] };
@@ -128,9 +131,10 @@ describe("generated modules type-check", () => {
     for (const file of files) {
       const checked = checkPolicyFile(file);
       if (!checked.policy) continue;
-      const [name, text] = Object.entries(await moduleFiles(checked.policy))[0]!;
-      modules.set(file, name);
-      sources[name] = text;
+      for (const [name, text] of Object.entries(await moduleFiles(checked.policy))) {
+        if (!name.endsWith(".schema.ts")) modules.set(file, name);
+        sources[name] = text;
+      }
     }
     sources["consumer.ts"] = consumerOf(fixtureModule.replace(/\.ts$/, ""));
     diagnostics = typeCheck(sources);
@@ -156,11 +160,12 @@ describe("generated modules type-check", () => {
   });
 
   it("the harness is not vacuous: it reports a broken module and unexpected case errors", async () => {
-    const text = (await moduleFiles(fixturePolicy()))[fixtureModule]!;
-    const broken = text.replace("function criterionB1(c: Context): Tri {", "function criterionB1(c: Context): number {");
+    const files = await moduleFiles(fixturePolicy());
+    const text = files[fixtureModule]!;
+    const broken = text.replace(/(function \w+\(c: Context\)): Tri \{/, "$1: number {");
     expect(broken).not.toBe(text);
     const consumer = consumerOf(fixtureModule.replace(/\.ts$/, "")).replaceAll("// @ts-expect-error", "//");
-    const reported = typeCheck({ [fixtureModule]: broken, "consumer.ts": consumer });
+    const reported = typeCheck({ ...files, [fixtureModule]: broken, "consumer.ts": consumer });
     expect(of(reported, fixtureModule).length).toBeGreaterThan(0);
     // Each of the five bad cases is an error once it is no longer expected.
     expect(of(reported, "consumer.ts")).toHaveLength(5);

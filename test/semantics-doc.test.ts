@@ -167,9 +167,10 @@ function outcome(inputs: [string, string][]): string {
     const spec: CriterionSpec = { id, effect, citation: "1", description: id, line: 1 };
     if (text !== "always") {
       const condition = scalar(text, id) as Tri;
-      spec.condition = () => condition;
+      criteria.push({ ...spec, condition: () => condition });
+    } else {
+      criteria.push(spec);
     }
-    criteria.push(spec);
   }
   const rule = { id: "rule", title: "rule", citation: "1", codes: [anyCode], when: () => applies, criteria };
   const policy: rt.PolicyInfo = {

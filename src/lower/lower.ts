@@ -48,21 +48,6 @@ class Lowering {
   constructor(private readonly policy: CheckedPolicy) {}
 
   run(): LoweredPolicy {
-    // Value lets in dependency order (the checker's order): a let only reads slots before it.
-    for (const entry of this.policy.lets) {
-      if (entry.type.kind === "list") continue;
-      const slot = this.lets.length;
-      this.letSlots.set(entry.name, slot);
-      this.lets.push({
-        slot,
-        name: entry.name,
-        label: entry.label,
-        type: entry.type,
-        dependsOnItem: entry.dependsOnItem,
-        body: this.expr(entry.decl.value, TOP),
-        span: entry.decl.span,
-      });
-    }
     const rules = this.policy.rules.map((rule): LoweredRule => {
       const lowered: LoweredRule = {
         id: rule.id,
@@ -86,7 +71,6 @@ class Lowering {
       if (rule.decl.when) lowered.when = this.expr(rule.decl.when, TOP);
       return lowered;
     });
-    // Lets no rule reaches are kept: they are part of the policy and cheap (computed on first use).
     return {
       metadata: this.policy.metadata,
       schema: this.policy.schema,
@@ -183,11 +167,8 @@ class Lowering {
         const element = this.element(scope, binding.depth, binding.record, span);
         return this.read(element, binding.record, this.fieldModel(binding.record, binding.field), span);
       }
-      case "let": {
-        const slot = this.letSlots.get(binding.name);
-        if (slot === undefined) throw internal(`the let \`${binding.name}\` has no slot`, span);
-        return { kind: "let", slot, span };
-      }
+      case "let":
+        return { kind: "let", slot: this.valueLet(binding.name, span), span };
       case "caseField":
         return this.read({ kind: "case", span }, CASE_RECORD, this.fieldModel(CASE_RECORD, binding.field), span);
       case "item":
@@ -330,6 +311,22 @@ class Lowering {
       default:
         throw internal(`\`${ref.name}\` used as a list`, ref.span);
     }
+  }
+
+  /**
+   * A value let's slot, lowering the let on its first use: only what the rules reach is lowered.
+   * Slots are numbered after the lets a let reads, so every let reads only slots before its own.
+   */
+  private valueLet(name: string, span: Span): number {
+    const known = this.letSlots.get(name);
+    if (known !== undefined) return known;
+    const entry = this.policy.lets.find((candidate) => candidate.name === name);
+    if (!entry) throw internal(`unknown let \`${name}\``, span);
+    const body = this.expr(entry.decl.value, TOP);
+    const slot = this.lets.length;
+    this.letSlots.set(name, slot);
+    this.lets.push({ slot, name, label: entry.label, type: entry.type, dependsOnItem: entry.dependsOnItem, body, span: entry.decl.span });
+    return slot;
   }
 
   private listLet(name: string, span: Span): LoweredList {

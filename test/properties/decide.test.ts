@@ -107,8 +107,7 @@ describe("decideOutcomes on synthetic rule tables", () => {
       when: (context) => entry.applies[context.itemIndex]!,
       criteria: entry.criteria.map(({ effect: kind, conditions }, i): CriterionSpec => {
         const spec: CriterionSpec = { id: `r${r}c${i}`, effect: kind, citation: "", description: "", line: i + 1 };
-        if (conditions !== undefined) spec.condition = (context) => conditions[context.itemIndex]!;
-        return spec;
+        return conditions === undefined ? spec : { ...spec, condition: (context) => conditions[context.itemIndex]! };
       }),
     }));
   }

@@ -9,10 +9,11 @@
 
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DurationLiteral, Expression } from "../../src/ast.js";
+import type { DurationLiteral, Expression, Span } from "../../src/ast.js";
 import { Evaluator } from "../../src/interpret/evaluate.js";
-import type { Elements } from "../../src/interpret/support.js";
 import { interpret } from "../../src/interpreter.js";
+import type { Expr, LoweredPolicy } from "../../src/lower/ir.js";
+import { lower } from "../../src/lower/lower.js";
 import type { CheckedPolicy } from "../../src/model.js";
 import { Context, type CompareOperator, type Determination, type Status } from "@pol/runtime";
 import { schemaDescriptor } from "../../src/schema-descriptor.js";
@@ -37,25 +38,50 @@ function expected(threshold: Threshold, sign: number): boolean {
   return threshold.literalFirst ? MATH[threshold.operator](0, sign) : MATH[threshold.operator](sign, 0);
 }
 
-/** The interpreter's evaluator with one expression node answered by a controlled value. */
+/** The interpreter's evaluator with the lowered node of one source span answered by a controlled value. */
 class Substituting extends Evaluator {
   constructor(
-    policy: CheckedPolicy,
-    private readonly target: Expression,
+    policy: LoweredPolicy,
+    schema: ReturnType<typeof schemaDescriptor>,
+    private readonly target: Span,
     private readonly replacement: unknown,
   ) {
-    super(policy);
+    super(policy, schema);
   }
 
-  override value(expr: Expression, ctx: Context, elements: Elements): unknown {
-    return expr === this.target ? this.replacement : super.value(expr, ctx, elements);
+  override value(expr: Expr, ctx: Context, elements: readonly unknown[]): unknown {
+    return expr.span === this.target ? this.replacement : super.value(expr, ctx, elements);
   }
 }
 
+const loweredPolicies = new WeakMap<CheckedPolicy, LoweredPolicy>();
+
+/** The lowered node a source span became (lowering keeps each node's span object). */
+function loweredAt(policy: LoweredPolicy, span: Span): Expr {
+  let found: Expr | undefined;
+  const visit = (value: unknown): void => {
+    if (found !== undefined || typeof value !== "object" || value === null) return;
+    if (Array.isArray(value)) return value.forEach(visit);
+    const node = value as Record<string, unknown>;
+    if (node.span === span && (node.kind === "compare" || node.kind === "compareElapsed")) {
+      found = node as unknown as Expr;
+      return;
+    }
+    for (const [key, child] of Object.entries(node)) if (key !== "span") visit(child);
+  };
+  visit([policy.lets, policy.lists, policy.computed, policy.rules]);
+  if (found === undefined) throw new Error(`no lowered comparison at ${span.start.line}:${span.start.column}`);
+  return found;
+}
+
 function evaluateWith(policy: CheckedPolicy, threshold: Threshold, operand: unknown): unknown {
-  const context = new Context(schemaDescriptor(policy.schema), { date_of_service: "2025-07-01", items: [{ code: "00000" }] }, false);
+  let lowered = loweredPolicies.get(policy);
+  if (lowered === undefined) loweredPolicies.set(policy, (lowered = lower(policy)));
+  const schema = schemaDescriptor(policy.schema);
+  const context = new Context(schema, { date_of_service: "2025-07-01", items: [{ code: "00000" }] }, false);
   context.beginItem(0);
-  return new Substituting(policy, threshold.operand, operand).value(threshold.comparison, context, []);
+  const comparison = loweredAt(lowered, threshold.comparison.span);
+  return new Substituting(lowered, schema, threshold.operand.span, operand).value(comparison, context, []);
 }
 
 /** `from + literal`, by the date oracle. */

@@ -137,6 +137,9 @@ rule facet_block "Facet joint injection" [D.II]
   deny F3 [D.II.3] "zoster noted at a visit, or at the latest visit"
     when (some visits where some diagnoses where code in zoster and noted <= date)
       or count last_visit.diagnoses where code in zoster >= 1
+
+  require F4 [D.II.4] "therapy of a listed kind, or imaging"
+    some therapies where kind == "physical" or kind == "chiropractic" or kind == "massage" or imaging_done
 `;
 
 export function fixtureHost(): FileHost {

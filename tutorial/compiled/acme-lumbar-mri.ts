@@ -69,10 +69,7 @@ function priorMri(c: Context, study: Row): Tri {
 
 /** duration [2.a] require, line 17: the pain has lasted at least 6 weeks, unless red flags are present: `red_flags or time since pain_onset >= 6wk` */
 function duration(c: Context): Tri {
-  return or(
-    read(c, c.input, Case.red_flags),
-    elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"),
-  );
+  return or(read(c, c.input, Case.red_flags), elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"));
 }
 
 /** therapy [2.b] require, line 20: 6 weeks of conservative therapy in the last 3 months, unless red flags: `red_flags or coverage of therapies within 3mo >= 6wk` */
@@ -83,12 +80,7 @@ function therapy(c: Context): Tri {
       coverageOf(
         c,
         list(c, Case.therapies),
-        (therapy2) =>
-          overlaps(
-            read(c, therapy2, Therapy.start),
-            read(c, therapy2, Therapy.end),
-            last3Months(c),
-          ),
+        (therapy2) => overlaps(read(c, therapy2, Therapy.start), read(c, therapy2, Therapy.end), last3Months(c)),
         Therapy.start,
         Therapy.end,
         last3Months(c),
@@ -122,8 +114,4 @@ export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
 
-export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(
-  policy,
-  schema,
-  rules,
-);
+export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(policy, schema, rules);

@@ -81,10 +81,7 @@ export const schema: SchemaDescriptor = {
         studies: { type: { list: "Study" }, label: "prior imaging studies" },
       },
     },
-    item: {
-      label: "requested line item",
-      fields: { code: { type: "code", label: "requested procedure code" } },
-    },
+    item: { label: "requested line item", fields: { code: { type: "code", label: "requested procedure code" } } },
   },
 };
 
