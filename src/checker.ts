@@ -124,9 +124,9 @@ function check(program: LoadedProgram): CheckResult {
 function schemaOf(program: LoadedProgram, policyId: string): { schemaName: string; schemaSource: string } {
   for (const file of program.files) {
     const header = file.ast?.header;
-    if (header?.kind === "SchemaHeader") return { schemaName: header.name.name, schemaSource: file.display };
+    if (header?.kind === "SchemaHeader") return { schemaName: header.name.name, schemaSource: file.rootPath };
   }
-  return { schemaName: policyId, schemaSource: program.main!.display };
+  return { schemaName: policyId, schemaSource: program.main!.rootPath };
 }
 
 /** The header and the presence of rules, for every policy file in the program. */
