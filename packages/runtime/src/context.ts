@@ -53,6 +53,16 @@ class ReadLog {
   }
 }
 
+/** Cached values by slot, each with the stamp saying whom it belongs to and the reads it made. */
+class SlotTable {
+  readonly values: unknown[] = [];
+  readonly stamps: number[] = [];
+  readonly reads: ReadLog[] = [];
+}
+
+/** The stamp of per-case slots: item generations start at 1. */
+const CASE_STAMP = 0;
+
 /**
  * One evaluation: the case, the item under decision, memoised lets and (optionally) a trace of reads.
  * Cached lets are dropped for every line item (a let that does not mention `item` is then
@@ -100,41 +110,31 @@ export class Context {
 
   /**
    * The value of a let, computed at most once per line item. Each let owns a slot number (fixed
-   * when a module is compiled; the interpreter numbers its lets by name) and a `compute`
-   * function, so a hit allocates nothing; a slot belongs to the current item when its stamp is
-   * the current item's generation.
+   * when a module is compiled, or by the lowering for the interpreter) and a `compute` function,
+   * so a hit allocates nothing; a slot belongs to the current item when its stamp is the current
+   * item's generation.
    */
   cached<T>(slot: number, compute: (context: Context) => T): T {
-    if (this.slotStamps[slot] === this.generation) {
-      if (this.tracing) this.replay(this.slotReads[slot]!);
-      return this.slotValues[slot] as T;
-    }
-    let value: T;
-    if (!this.tracing) {
-      value = compute(this);
-    } else {
-      const log = this.openLog();
-      try {
-        value = compute(this);
-      } finally {
-        this.readLogs.pop();
-      }
-      this.slotReads[slot] = log;
-      this.replay(log);
-    }
-    this.slotValues[slot] = value;
-    this.slotStamps[slot] = this.generation;
-    return value;
+    return this.lookup(this.itemSlots, slot, this.generation, compute);
   }
 
   /**
    * A value that is the same for every line item of the case (a let that reads no item): cached
-   * in slot `slot` for the whole evaluation, with its reads replayed like `cached`.
+   * in its own slot for the whole evaluation, with its reads replayed like `cached`.
    */
   cachedForCase<T>(slot: number, compute: (context: Context) => T): T {
-    if (this.caseSlotSet[slot] === true) {
-      if (this.tracing) this.replay(this.caseSlotReads[slot]!);
-      return this.caseSlotValues[slot] as T;
+    return this.lookup(this.caseSlots, slot, CASE_STAMP, compute);
+  }
+
+  private readonly itemSlots = new SlotTable();
+  private readonly caseSlots = new SlotTable();
+  private generation = 0;
+
+  /** The slot's value if its stamp is `stamp`; else computed, with its reads kept for replay. */
+  private lookup<T>(table: SlotTable, slot: number, stamp: number, compute: (context: Context) => T): T {
+    if (table.stamps[slot] === stamp) {
+      if (this.tracing) this.replay(table.reads[slot]!);
+      return table.values[slot] as T;
     }
     let value: T;
     if (!this.tracing) {
@@ -146,21 +146,13 @@ export class Context {
       } finally {
         this.readLogs.pop();
       }
-      this.caseSlotReads[slot] = log;
+      table.reads[slot] = log;
       this.replay(log);
     }
-    this.caseSlotValues[slot] = value;
-    this.caseSlotSet[slot] = true;
+    table.values[slot] = value;
+    table.stamps[slot] = stamp;
     return value;
   }
-
-  private readonly caseSlotValues: unknown[] = [];
-  private readonly caseSlotSet: boolean[] = [];
-  private readonly caseSlotReads: ReadLog[] = [];
-  private readonly slotValues: unknown[] = [];
-  private readonly slotStamps: number[] = [];
-  private readonly slotReads: ReadLog[] = [];
-  private generation = 0;
 
   /** A read log for a let being computed, innermost; the caller pops it. */
   private openLog(): ReadLog {
