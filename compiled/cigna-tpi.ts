@@ -28,6 +28,7 @@ import {
   type RuleSpec,
   since,
   some,
+  someOther,
   type Tri,
   truth,
   windowBack,
@@ -253,7 +254,7 @@ function tp3(c: Context): Tri {
 
 /** Whether rule tpi_ultrasound applies to the line item (its `when`). */
 function tpiUltrasoundApplies(c: Context): Tri {
-  return some(c.otherItems, (item) => inCodes(read(c, item, LineItem.code), triggerPointInjection));
+  return someOther(c, 5, (item) => inCodes(read(c, item, LineItem.code), triggerPointInjection));
 }
 
 // prettier-ignore

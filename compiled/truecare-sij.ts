@@ -32,6 +32,7 @@ import {
   type RuleSpec,
   since,
   some,
+  someOther,
   type Tri,
   truth,
   windowBack,
@@ -177,7 +178,7 @@ const lastSijSameJoint = perItem(7, (c: Context) =>
 
 /** sij_requested: an SIJ injection is requested on the same day */
 const sijRequested = perItem(8, (c: Context): Tri =>
-  some(c.otherItems, (item) => inCodes(read(c, item, LineItem.code), sijInjection)),
+  someOther(c, 14, (item) => inCodes(read(c, item, LineItem.code), sijInjection)),
 );
 
 /** rfa_lasting_left: a left SIJ RFA in the last 36 months reduced pain for at least 12 months */
@@ -454,7 +455,7 @@ function c4(c: Context): Tri {
 
 /** C3_same_day [D.I.C.3] deny, line 171: neural blockade at another site is requested for the same day: `some other_site_blocks_today` */
 function c3SameDay(c: Context): Tri {
-  return some(c.otherItems, (item) => otherSiteBlocksToday(c, item));
+  return someOther(c, 12, (item) => otherSiteBlocksToday(c, item));
 }
 
 /** C3_last_week [D.I.C.3] deny, line 174: neural blockade at another site was performed less than 1 week ago: `some other_site_blocks_last_week` */
@@ -483,7 +484,7 @@ function d3Device(c: Context): Tri {
 
 /** Whether rule sij_codes_together applies to the line item (its `when`). */
 function sijCodesTogetherApplies(c: Context): Tri {
-  return some(c.otherItems, (item) => inCodes(read(c, item, LineItem.code), sijJointInjection));
+  return someOther(c, 13, (item) => inCodes(read(c, item, LineItem.code), sijJointInjection));
 }
 
 // Rule sij_guidance_contrast [D.I.C.2]: Image guidance and contrast with an SIJ injection

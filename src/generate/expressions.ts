@@ -41,6 +41,8 @@ export interface ModuleNames {
   computed: readonly Ts[];
   lets: readonly Ts[];
   lists: readonly Ts[];
+  /** The per-case cache slot of a shared membership table (see the `shared` of aggregates). */
+  sharedSlot(index: number): number;
   /** Record name -> the field-handle table imported from the schema module. */
   handles(record: string): Ts;
 }
@@ -117,6 +119,11 @@ export class ExpressionWriter {
     const source = this.source(chain, scope);
     const member = this.member(chain, [...scope, element], element);
     const handle = (field: string) => ts`${this.names.handles(chain.record)}.${ident(field)}`;
+    if (expr.shared !== undefined) {
+      const shared = { count: "countOthers", some: "someOther", none: "noOther" } as const;
+      const fn = shared[expr.operator as keyof typeof shared];
+      return ts`${rt(fn)}(c, ${this.names.sharedSlot(expr.shared)}, ${member})`;
+    }
     switch (expr.operator) {
       case "count":
       case "some":

@@ -197,6 +197,8 @@ function claimNames(policy: LoweredPolicy): ModuleNames {
     computed: policy.computed.map((field) => ident(names.claim(camelCase(field.field)))),
     lets: policy.lets.map((entry) => ident(names.claim(camelCase(entry.name)))),
     lists: policy.lists.map((entry) => ident(names.claim(camelCase(entry.name)))),
+    // Per-case slots after those of the windows and lets.
+    sharedSlot: (index) => policy.windows.length + policy.lets.length + index,
     handles: (record) => ident(schemaTypeName(policy.schema, record)),
   };
 }

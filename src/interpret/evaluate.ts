@@ -118,6 +118,11 @@ export class Evaluator {
     const list = this.list(chain, ctx, elements);
     const member = this.member(chain, ctx, elements);
     const handle = (field: string) => this.handle(chain.record, field);
+    if (expr.shared !== undefined) {
+      // Every item's membership once per case (the interpreter's per-case slots hold only these).
+      if (expr.operator === "count") return rt.countOthers(ctx, expr.shared, member);
+      return expr.operator === "some" ? rt.someOther(ctx, expr.shared, member) : rt.noOther(ctx, expr.shared, member);
+    }
     switch (expr.operator) {
       case "count":
         return rt.count(list, member);

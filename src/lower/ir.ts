@@ -31,6 +31,8 @@ export interface LoweredPolicy {
   lets: LoweredLet[];
   /** List lets reached by the rules: a list and which of its elements belong, element at level 0. */
   lists: LoweredList[];
+  /** How many shared membership tables aggregates over `other_items` use (see `shared`). */
+  sharedTables: number;
   rules: LoweredRule[];
 }
 
@@ -177,6 +179,17 @@ export type Expr =
   | (Node & { kind: "dateDifference"; left: Expr; right: Expr })
   | (Node & { kind: "since"; from: Expr })
   | (Node & { kind: "between"; from: Expr; to: Expr })
-  | (Node & { kind: "aggregate"; operator: AggregateOperator; chain: Chain; summed?: { field: string; duration: boolean } });
+  | (Node & {
+      kind: "aggregate";
+      operator: AggregateOperator;
+      chain: Chain;
+      summed?: { field: string; duration: boolean };
+      /**
+       * For `count`/`some`/`no` over `other_items` with a test that reads nothing of the item under
+       * decision: the index of a per-case table of every item's membership, so each item's answer
+       * comes from it instead of a scan of the others (linear, not quadratic, in line items).
+       */
+      shared?: number;
+    });
 
 export type ExprKind = Expr["kind"];

@@ -44,6 +44,7 @@ class Lowering {
   private readonly letSlots = new Map<string, number>();
   private readonly lets: LoweredLet[] = [];
   private readonly lists = new Map<string, LoweredList>();
+  private sharedTables = 0;
 
   constructor(private readonly policy: CheckedPolicy) {}
 
@@ -79,6 +80,7 @@ class Lowering {
       computed: [...this.computed.values()],
       lets: this.lets,
       lists: [...this.lists.values()],
+      sharedTables: this.sharedTables,
       rules,
     };
   }
@@ -128,9 +130,9 @@ class Lowering {
       case "GroupExpression":
         return this.junction(expr.operator === "all" ? "and" : "or", expr.operands, scope, span);
       case "CountExpression":
-        return { kind: "aggregate", operator: "count", chain: this.chain(expr.source, scope), span };
+        return this.overOthers({ kind: "aggregate", operator: "count", chain: this.chain(expr.source, scope), span });
       case "QuantifierExpression":
-        return { kind: "aggregate", operator: expr.quantifier === "some" ? "some" : "none", chain: this.chain(expr.source, scope), span };
+        return this.overOthers({ kind: "aggregate", operator: expr.quantifier === "some" ? "some" : "none", chain: this.chain(expr.source, scope), span });
       case "PickExpression":
         return { kind: "aggregate", operator: expr.pick, chain: this.dated(this.chain(expr.source, scope), span), span };
       case "SumExpression": {
@@ -249,6 +251,40 @@ class Lowering {
       return { kind: "junction", operator, operands: grouped, span };
     }
     return { kind: "junction", operator, operands: flat, span };
+  }
+
+  /** A count or quantifier over `other_items` whose test reads nothing of the item: shared. */
+  private overOthers(aggregate: Extract<Expr, { kind: "aggregate" }>): Expr {
+    const { chain } = aggregate;
+    if (chain.source.kind !== "otherItems" || !this.itemIndependent(chain, chain.level)) return aggregate;
+    return { ...aggregate, shared: this.sharedTables++ };
+  }
+
+  /** Whether a chain's membership reads nothing of the item under decision, nor any element
+   *  bound outside it (below `level`), so it is the same for every item of a case. */
+  private itemIndependent(chain: Chain, level: number): boolean {
+    const base = chain.base === undefined ? true : this.itemIndependent([...this.lists.values()][chain.base]!.chain, 0);
+    if (!base) return false;
+    return chain.filters.every((filter) => filter.kind === "within" || this.readsNoItem(filter.condition, level));
+  }
+
+  private readsNoItem(expr: unknown, level: number): boolean {
+    if (typeof expr !== "object" || expr === null) return true;
+    if (Array.isArray(expr)) return expr.every((child) => this.readsNoItem(child, level));
+    const node = expr as Expr;
+    switch (node.kind) {
+      case "item":
+        return false;
+      case "element":
+        return node.level >= level;
+      case "let":
+        return !this.lets[node.slot]!.dependsOnItem;
+      case "aggregate":
+        if (node.chain.source.kind === "otherItems") return false;
+        if (!this.itemIndependent(node.chain, level)) return false;
+        return node.chain.source.kind !== "recordList" || this.readsNoItem(node.chain.source.target, level);
+    }
+    return Object.entries(node).every(([key, child]) => key === "span" || this.readsNoItem(child, level));
   }
 
   // -------------------------------------------------------------------------------------------

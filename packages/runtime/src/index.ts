@@ -127,6 +127,7 @@ export {
   windowBack,
   within,
 } from "./access.js";
+export { countOthers, noOther, someOther } from "./others.js";
 export {
   add,
   atLeast,
