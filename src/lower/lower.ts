@@ -85,9 +85,16 @@ class Lowering {
     };
   }
 
+  /**
+   * A condition's source on one line. An expression's span ends with its last operand, so a
+   * closing parenthesis after it (`a or (b and c)`) is outside: unbalanced ones are added back.
+   */
   private oneLine(span: Span): string {
-    return this.policy.text(span).replace(/\s+/g, " ").trim();
+    const text = this.policy.text(span).replace(/\s+/g, " ").trim();
+    const open = (text.match(/\(/g) ?? []).length - (text.match(/\)/g) ?? []).length;
+    return open > 0 ? text + ")".repeat(open) : text;
   }
+
 
   // -------------------------------------------------------------------------------------------
   // Expressions
