@@ -13,7 +13,7 @@ import { decideTrusted as decideTpi, evaluateTrusted as evaluateTpi } from "../g
 import type { Case as TpiCase } from "../generated/cigna-tpi.js";
 import { decideTrusted as decideSij, evaluateTrusted as evaluateSij } from "../generated/truecare-sij.js";
 import type { Case as SijCase } from "../generated/truecare-sij.js";
-import type { BenchCase, PolicyKey } from "../corpus.js";
+import type { BenchCase, CaseInput, PolicyKey } from "../corpus.js";
 import type { Decide } from "./decision.js";
 
 export const POLICY_FILES: Readonly<Record<PolicyKey, string>> = {
@@ -34,6 +34,19 @@ export function compiledEngine(trace: boolean): Decide {
     c.policy === "sij"
       ? evaluateSij(c.input as unknown as SijCase, options).items[0]!.outcome
       : evaluateTpi(c.input as unknown as TpiCase, options).items[0]!.outcome;
+}
+
+/** Every line item's outcome of one policy's case: `decideTrusted`, or `evaluateTrusted` with the trace. */
+export function compiledOutcomes(policy: PolicyKey, mode: "decide" | "trace"): (input: CaseInput) => readonly string[] {
+  const options = { trace: true };
+  if (policy === "sij") {
+    return mode === "decide"
+      ? (input) => decideSij(input as unknown as SijCase)
+      : (input) => evaluateSij(input as unknown as SijCase, options).items.map((item) => item.outcome);
+  }
+  return mode === "decide"
+    ? (input) => decideTpi(input as unknown as TpiCase)
+    : (input) => evaluateTpi(input as unknown as TpiCase, options).items.map((item) => item.outcome);
 }
 
 export function loadPolicies(root: string): Record<PolicyKey, CheckedPolicy> {
