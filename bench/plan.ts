@@ -17,7 +17,7 @@ export const COMPILER_PASSES = 5;
 export const PRETTIER_PASSES = 3;
 /** prettier is timed on the first N generated modules. */
 export const PRETTIER_MODULES = 20;
-export const COLD_CHECK_RUNS = 5;
+export const COLD_CHECK_RUNS = 9;
 
 export const TARGETS = {
   /** Compiled, decision only: at most this many times the hand-written function's time per case. */

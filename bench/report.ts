@@ -4,6 +4,7 @@ import type { CompilerResults } from "./compiler/stages.js";
 import type { EvaluationResults } from "./evaluation.js";
 import type { Machine } from "./machine.js";
 import type { MemoryResult } from "./memory.js";
+import { printStartupProfile } from "./profiling.js";
 import type { ScalingResults, ScalingSeries } from "./scaling.js";
 import { TARGETS } from "./plan.js";
 import type { Throughput } from "./timing.js";
@@ -166,6 +167,9 @@ export function compilerReport(compiler: CompilerResults): string {
     "",
     `cold \`pol check policies\` (${compiler.coldCheck.files} files, fresh node process): median ${ms(compiler.coldCheck.median)} ` +
       `of ${compiler.coldCheck.passes.length} (${compiler.coldCheck.passes.map((p) => ms(p)).join(", ")})`,
+    "",
+    "where a cold `pol check policies` spends its time (`node --cpu-prof`, one run):",
+    printStartupProfile(compiler.coldCheck.profile),
   ].join("\n");
 }
 
