@@ -56,25 +56,25 @@ export function targetChecks(
   );
   return [
     {
-      name: "compiled, decision only (decide), vs hand-written",
+      name: "compiled, decision only (decideTrusted), vs hand-written",
       target: `<= ${TARGETS.decisionVsHandwritten}x`,
       actual: `${fixed(decision, 2)}x`,
       met: decision <= TARGETS.decisionVsHandwritten,
     },
     {
-      name: "compiled, with trace (evaluate, trace: true), vs hand-written",
+      name: "compiled, with trace (evaluateTrusted, trace: true), vs hand-written",
       target: `<= ${TARGETS.traceVsHandwritten}x`,
       actual: `${fixed(trace, 2)}x`,
       met: trace <= TARGETS.traceVsHandwritten,
     },
     {
-      name: "compiled, decision only (decide), vs json-rules-engine",
+      name: "compiled, decision only (decideTrusted), vs json-rules-engine",
       target: `>= ${TARGETS.vsJsonRules}x faster`,
       actual: `${fixed(vsJson, 1)}x faster`,
       met: vsJson >= TARGETS.vsJsonRules,
     },
     {
-      name: "compiled, decision only (decide), bytes allocated per case vs hand-written",
+      name: "compiled, decision only (decideTrusted), bytes allocated per case vs hand-written",
       target: `<= ${TARGETS.allocationVsHandwritten}x`,
       actual: `${fixed(allocation, 2)}x (${int(bytes("compiled"))} B vs ${int(bytes("hand-written"))} B)`,
       met: allocation <= TARGETS.allocationVsHandwritten,
@@ -128,9 +128,9 @@ export function evaluationReport(evaluation: EvaluationResults): string {
       ["engine", "cases", "passes", "median pass", "cases/s", "time vs hand-written"],
       [
         row("hand-written TypeScript", evaluation.handwritten),
-        row("pol compiled, decision only (decide)", evaluation.compiled),
+        row("pol compiled, decision only (decideTrusted)", evaluation.compiled),
         row("pol compiled, full determination without trace", evaluation.compiledFull),
-        row("pol compiled, with trace (evaluate)", evaluation.compiledTrace),
+        row("pol compiled, with trace (evaluateTrusted)", evaluation.compiledTrace),
         row("pol reference interpreter", evaluation.interpreter),
         row("json-rules-engine", evaluation.jsonRules),
       ],
