@@ -143,23 +143,35 @@ function previousInjection(random: Random, dos: string, code: string, side: stri
   return procedure;
 }
 
+/** A prior procedure of an SIJ case: mostly SIJ injections, some other blocks and unrelated codes. */
+function sijProcedure(random: Random, dos: string): Record<string, unknown> {
+  const r = random.next();
+  const code =
+    r < 0.72
+      ? random.pick(SIJ_CODES)
+      : r < 0.84
+        ? random.pick(["64490", "64493", "62321", "64450", "64520", "64455"])
+        : r < 0.9
+          ? "64625"
+          : random.pick(["20552", "99213", "73542"]);
+  return procedureCommon(random, dos, code);
+}
+
+/** A prior procedure of a TPI case: mostly trigger point injections, most of the requested muscle. */
+function tpiProcedure(random: Random, dos: string, muscle: string): Record<string, unknown> {
+  const code = random.chance(0.85) ? random.pick(TPI_CODES) : random.pick(["27096", "64490", "99213"]);
+  const procedure = procedureCommon(random, dos, code);
+  procedure.muscle = random.chance(0.6) ? muscle : random.pick(MUSCLES);
+  procedure.relief_duration = random.pick(["41d", "42d", "6wk", "43d", "5wk", "8wk", "60d"]);
+  return procedure;
+}
+
 function sijCase(random: Random): CaseInput {
   const dos = dateOfService(random, "sij");
   const clean = random.chance(0.4); // every documentation flag present and favourable
   const count = random.pick([0, 0, 1, 1, 2, 2, 3, 4, 5, 6, 8]);
   const procedures: Record<string, unknown>[] = [];
-  for (let i = 0; i < count; i++) {
-    const r = random.next();
-    const code =
-      r < 0.72
-        ? random.pick(SIJ_CODES)
-        : r < 0.84
-          ? random.pick(["64490", "64493", "62321", "64450", "64520", "64455"])
-          : r < 0.9
-            ? "64625"
-            : random.pick(["20552", "99213", "73542"]);
-    procedures.push(procedureCommon(random, dos, code));
-  }
+  for (let i = 0; i < count; i++) procedures.push(sijProcedure(random, dos));
   const side = random.pick(["left", "right", "bilateral"]);
   // Most requests follow an earlier injection of the same joint, as the therapeutic rule expects.
   if (random.chance(0.85)) procedures.push(previousInjection(random, dos, random.pick(SIJ_CODES), side, 75));
@@ -190,13 +202,7 @@ function tpiCase(random: Random): CaseInput {
   // One case in eight has a long history, to reach the rolling cap of 10 in 12 months.
   const count = random.chance(0.125) ? random.int(8, 14) : random.pick([0, 1, 1, 2, 2, 3, 4, 5, 6, 7]);
   const procedures: Record<string, unknown>[] = [];
-  for (let i = 0; i < count; i++) {
-    const code = random.chance(0.85) ? random.pick(TPI_CODES) : random.pick(["27096", "64490", "99213"]);
-    const procedure = procedureCommon(random, dos, code);
-    procedure.muscle = random.chance(0.6) ? muscle : random.pick(MUSCLES);
-    procedure.relief_duration = random.pick(["41d", "42d", "6wk", "43d", "5wk", "8wk", "60d"]);
-    procedures.push(procedure);
-  }
+  for (let i = 0; i < count; i++) procedures.push(tpiProcedure(random, dos, muscle));
   if (random.chance(0.85)) {
     const stabilization = previousInjection(random, dos, random.pick(TPI_CODES), "left", 1);
     stabilization.purpose = "diagnostic";
@@ -228,6 +234,50 @@ function tpiCase(random: Random): CaseInput {
   };
   for (const name of TPI_CASE_FLAGS) input[name] = clean || flag(random, name.endsWith("pain") ? 0.45 : 0.85);
   return input;
+}
+
+/**
+ * A case of `items` line items and `procedures` prior procedures, for the scaling bench: a
+ * corpus case (complete: no facts dropped) whose history is replaced by `procedures` procedures
+ * drawn as the corpus draws them (the last one the injection a therapeutic request follows), and
+ * whose one item is followed by `items - 1` more requests of the rule's codes (other sides,
+ * muscles, injectates). Seeded: the same arguments always give the same case.
+ */
+export function scaledCase(policy: PolicyKey, seed: number, items: number, procedures: number): CaseInput {
+  const random = new Random(seed);
+  const input = policy === "sij" ? sijCase(random) : tpiCase(random);
+  const dos = input.date_of_service;
+  const first = input.items[0]!;
+  const history: Record<string, unknown>[] = [];
+  for (let i = 0; i < procedures - 1; i++) {
+    history.push(policy === "sij" ? sijProcedure(random, dos) : tpiProcedure(random, dos, first.muscle as string));
+  }
+  if (procedures > 0) {
+    const code = random.pick(policy === "sij" ? SIJ_CODES : TPI_CODES);
+    const previous = previousInjection(random, dos, code, (first.side as string | undefined) ?? "left", policy === "sij" ? 75 : 51);
+    if (policy === "tpi") {
+      previous.muscle = first.muscle;
+      previous.relief_duration = random.pick(["42d", "6wk", "8wk", "60d", "41d"]);
+    }
+    history.push(previous);
+  }
+  random.shuffle(history);
+  input.procedures = history;
+  const requests = [first];
+  for (let i = 1; i < items; i++) {
+    const item = { ...first };
+    if (policy === "sij") {
+      item.code = random.pick(SIJ_CODES);
+      item.side = random.pick(["left", "right", "bilateral"]);
+    } else {
+      item.code = random.pick(TPI_CODES);
+      item.muscle = random.pick(MUSCLES);
+      item.injectate = random.pick(["local_anesthetic", "corticosteroid", "anesthetic_and_corticosteroid"]);
+    }
+    requests.push(item);
+  }
+  input.items = requests;
+  return JSON.parse(JSON.stringify(input)) as CaseInput;
 }
 
 /** Facts that stay known: the structure of the case, every code, and the item's purpose (so the

@@ -17,7 +17,7 @@ export const COMPILER_PASSES = 5;
 export const PRETTIER_PASSES = 3;
 /** prettier is timed on the first N generated modules. */
 export const PRETTIER_MODULES = 20;
-export const COLD_CHECK_RUNS = 5;
+export const COLD_CHECK_RUNS = 9;
 
 export const TARGETS = {
   /** Compiled, decision only: at most this many times the hand-written function's time per case. */
@@ -25,7 +25,14 @@ export const TARGETS = {
   /** Compiled, with trace: at most this many times the hand-written function's time per case. */
   traceVsHandwritten: 4,
   /** Compiled, decision only: at least this many times json-rules-engine's throughput. */
-  vsJsonRules: 50,
+  vsJsonRules: 100,
+  /** Compiled, decision only: at most this many times the hand-written function's bytes allocated per case. */
+  allocationVsHandwritten: 2,
+  /** Cold `pol check policies`, fresh node process: at most this many seconds of wall time (median). */
+  coldCheckSeconds: 0.4,
+  /** Scaling: time per case may grow at most this many times per 10x more items or procedures
+   *  (10 is exactly linear), on the steps from 100 upward (below, fixed costs dominate). */
+  growthPer10x: 15,
   /** Parse and check: at least this many policy lines per second. */
   frontEndLinesPerSecond: 50_000,
 };

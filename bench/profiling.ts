@@ -130,3 +130,69 @@ export function profileInChild(root: string, target: string, cases: number, fram
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Where a package or file group's time goes at start-up: node_modules packages by name, pol's
+ *  own files by folder, Node's module loader as one group, V8 pseudo-frames by name. */
+function startupGroup(url: string, functionName: string): string {
+  if (url === "") return functionName;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  if (url.startsWith("node:")) return "node internals (module loading, fs)";
+  const own = /\/(dist\/(?:src|grammar)(?:\/[^/]+\/)?)/.exec(url);
+  return own ? own[1]! : url.replace(/^.*\//, "");
+}
+
+export interface StartupProfile {
+  totalMs: number;
+  /** Self time by group, largest first. */
+  groups: { group: string; ms: number; share: number }[];
+  /** Inclusive time of the largest frames (loading chevrotain, building the parser, checking). */
+  inclusive: { name: string; ms: number; share: number }[];
+}
+
+/** A cold process's profile, summarised by package (self time) and by frame (inclusive time). */
+export function summariseStartup(path: string, count: number): StartupProfile {
+  const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    const node = byNode.get(id)!;
+    if (node.callFrame.functionName === "(idle)") return;
+    total += delta;
+    const group = startupGroup(node.callFrame.url, node.callFrame.functionName);
+    self.set(group, (self.get(group) ?? 0) + delta);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byNode.get(at)!.callFrame;
+      if (frame.url === "" || frame.url.startsWith("node:")) continue;
+      const key = `${frame.functionName || "(anonymous or top level)"} ${fileOf(frame.url)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + delta);
+    }
+  });
+  const rows = (map: Map<string, number>) =>
+    [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, time]) => ({ name, ms: time / 1000, share: time / total }));
+  return {
+    totalMs: total / 1000,
+    groups: rows(self).map(({ name, ms, share }) => ({ group: name, ms, share })),
+    inclusive: rows(inclusive),
+  };
+}
+
+export function printStartupProfile(summary: StartupProfile): string {
+  const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
+  const ms = (value: number) => `${value.toFixed(1).padStart(7)} ms`;
+  return [
+    `${summary.totalMs.toFixed(0)} ms sampled (the process, less idle time)`,
+    "self time by package or folder:",
+    ...summary.groups.map((g) => `  ${pct(g.share)} ${ms(g.ms)}  ${g.group}`),
+    "inclusive time by frame (JavaScript frames):",
+    ...summary.inclusive.map((f) => `  ${pct(f.share)} ${ms(f.ms)}  ${f.name}`),
+  ].join("\n");
+}

@@ -4,6 +4,8 @@ import type { CompilerResults } from "./compiler/stages.js";
 import type { EvaluationResults } from "./evaluation.js";
 import type { Machine } from "./machine.js";
 import type { MemoryResult } from "./memory.js";
+import { printStartupProfile } from "./profiling.js";
+import type { ScalingResults, ScalingSeries } from "./scaling.js";
 import { TARGETS } from "./plan.js";
 import type { Throughput } from "./timing.js";
 
@@ -24,31 +26,65 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-export function targetChecks(evaluation: EvaluationResults, compiler: CompilerResults): TargetCheck[] {
+export function targetChecks(
+  evaluation: EvaluationResults,
+  compiler: CompilerResults,
+  memory: readonly MemoryResult[],
+  scaling: ScalingResults,
+): TargetCheck[] {
   const hw = evaluation.handwritten.casesPerSecond;
   const decision = hw / evaluation.compiled.casesPerSecond;
   const trace = hw / evaluation.compiledTrace.casesPerSecond;
   const vsJson = evaluation.compiled.casesPerSecond / evaluation.jsonRules.casesPerSecond;
   const check = compiler.stages.find((stage) => stage.stage.startsWith("check"))!;
   const parse = compiler.stages.find((stage) => stage.stage.startsWith("parse"))!;
+  const bytes = (engine: string) => memory.find((m) => m.engine === engine)?.bytesPerCase ?? NaN;
+  const allocation = bytes("compiled") / bytes("hand-written");
+  const scalingChecks = (["decideTrusted", "evaluateTrusted+trace"] as const).flatMap((engine) =>
+    (["items", "procedures"] as const).map((dimension): TargetCheck => {
+      const series = scaling.series.filter((s) => s.engine === engine && s.dimension === dimension);
+      const steps = series.flatMap((s) => s.points.filter((p) => p.size > 100 && p.growth !== undefined).map((p) => p.growth!));
+      const skipped = series.flatMap((s) => s.points.filter((p) => p.skipped !== undefined).map((p) => `${s.policy} ${int(p.size)}`));
+      const worst = Math.max(...steps);
+      return {
+        name: `scaling, ${engine}, in ${dimension === "items" ? "line items" : "prior procedures"} (worst growth per 10x, from 100 up)`,
+        target: `<= ${TARGETS.growthPer10x}x (linear: 10x)`,
+        actual: `${fixed(worst, 1)}x` + (skipped.length > 0 ? `; skipped: ${skipped.join(", ")}` : ""),
+        met: worst <= TARGETS.growthPer10x && skipped.length === 0,
+      };
+    }),
+  );
   return [
     {
-      name: "compiled, decision only (decide), vs hand-written",
+      name: "compiled, decision only (decideTrusted), vs hand-written",
       target: `<= ${TARGETS.decisionVsHandwritten}x`,
       actual: `${fixed(decision, 2)}x`,
       met: decision <= TARGETS.decisionVsHandwritten,
     },
     {
-      name: "compiled, with trace (evaluate, trace: true), vs hand-written",
+      name: "compiled, with trace (evaluateTrusted, trace: true), vs hand-written",
       target: `<= ${TARGETS.traceVsHandwritten}x`,
       actual: `${fixed(trace, 2)}x`,
       met: trace <= TARGETS.traceVsHandwritten,
     },
     {
-      name: "compiled, decision only (decide), vs json-rules-engine",
+      name: "compiled, decision only (decideTrusted), vs json-rules-engine",
       target: `>= ${TARGETS.vsJsonRules}x faster`,
       actual: `${fixed(vsJson, 1)}x faster`,
       met: vsJson >= TARGETS.vsJsonRules,
+    },
+    {
+      name: "compiled, decision only (decideTrusted), bytes allocated per case vs hand-written",
+      target: `<= ${TARGETS.allocationVsHandwritten}x`,
+      actual: `${fixed(allocation, 2)}x (${int(bytes("compiled"))} B vs ${int(bytes("hand-written"))} B)`,
+      met: allocation <= TARGETS.allocationVsHandwritten,
+    },
+    ...scalingChecks,
+    {
+      name: "cold `pol check policies` (median wall time)",
+      target: `<= ${TARGETS.coldCheckSeconds} s`,
+      actual: `${fixed(compiler.coldCheck.median, 3)} s`,
+      met: compiler.coldCheck.median <= TARGETS.coldCheckSeconds,
     },
     {
       name: "parse, lines/s",
@@ -92,9 +128,9 @@ export function evaluationReport(evaluation: EvaluationResults): string {
       ["engine", "cases", "passes", "median pass", "cases/s", "time vs hand-written"],
       [
         row("hand-written TypeScript", evaluation.handwritten),
-        row("pol compiled, decision only (decide)", evaluation.compiled),
+        row("pol compiled, decision only (decideTrusted)", evaluation.compiled),
         row("pol compiled, full determination without trace", evaluation.compiledFull),
-        row("pol compiled, with trace (evaluate)", evaluation.compiledTrace),
+        row("pol compiled, with trace (evaluateTrusted)", evaluation.compiledTrace),
         row("pol reference interpreter", evaluation.interpreter),
         row("json-rules-engine", evaluation.jsonRules),
       ],
@@ -104,8 +140,9 @@ export function evaluationReport(evaluation: EvaluationResults): string {
 }
 
 export function memoryReport(memory: readonly MemoryResult[]): string {
+  const hw = memory.find((m) => m.engine === "hand-written")?.bytesPerCase ?? NaN;
   return table(
-    ["engine (fresh process)", "cases", "peak heap growth", "peak RSS growth", "peak RSS", "allocated per case"],
+    ["engine (fresh process)", "cases", "peak heap growth", "peak RSS growth", "peak RSS", "allocated per case", "vs hand-written"],
     memory.map((m) => [
       m.engine,
       int(m.cases),
@@ -113,6 +150,7 @@ export function memoryReport(memory: readonly MemoryResult[]): string {
       `${fixed(m.peakRssGrowth)} MB`,
       `${fixed(m.peakRss)} MB`,
       `${int(m.bytesPerCase)} B` + (m.gcsDuringAllocation > 0 ? ` (${m.gcsDuringAllocation} GCs: a lower bound)` : ""),
+      `${fixed(m.bytesPerCase / hw, 2)}x`,
     ]),
   );
 }
@@ -129,6 +167,9 @@ export function compilerReport(compiler: CompilerResults): string {
     "",
     `cold \`pol check policies\` (${compiler.coldCheck.files} files, fresh node process): median ${ms(compiler.coldCheck.median)} ` +
       `of ${compiler.coldCheck.passes.length} (${compiler.coldCheck.passes.map((p) => ms(p)).join(", ")})`,
+    "",
+    "where a cold `pol check policies` spends its time (`node --cpu-prof`, one run):",
+    printStartupProfile(compiler.coldCheck.profile),
   ].join("\n");
 }
 
@@ -137,4 +178,41 @@ export function targetsReport(checks: readonly TargetCheck[]): string {
     ["target", "goal", "measured", "result"],
     checks.map((c) => [c.name, c.target, c.actual, c.met ? "PASS" : "MISS"]),
   );
+}
+
+const micro = (seconds: number): string => {
+  const us = seconds * 1e6;
+  return us >= 100 ? `${int(us)} us` : `${us.toFixed(us >= 10 ? 1 : 2)} us`;
+};
+
+/** One table per policy and dimension: time per case, per unit and growth, per engine. */
+export function scalingReport(scaling: ScalingResults): string {
+  const blocks: string[] = [];
+  const keys = [...new Set(scaling.series.map((s) => `${s.policy}\t${s.dimension}`))];
+  for (const key of keys) {
+    const [policy, dimension] = key.split("\t") as [string, string];
+    const series = scaling.series.filter((s) => s.policy === policy && s.dimension === dimension);
+    const unit = dimension === "items" ? "item" : "procedure";
+    const header = ["size", ...series.flatMap((s) => [`${s.engine} per case`, `per ${unit}`, "growth"])];
+    const sizes = series[0]!.points.map((p) => p.size);
+    const cell = (s: ScalingSeries, size: number): string[] => {
+      const point = s.points.find((p) => p.size === size);
+      if (point === undefined || point.perCase === undefined) return [point?.skipped ?? "-", "", ""];
+      return [micro(point.perCase), micro(point.perUnit!), point.growth === undefined ? "" : `${fixed(point.growth, 1)}x`];
+    };
+    const title =
+      dimension === "items"
+        ? `${policy.toUpperCase()}: line items per case (8 prior procedures)`
+        : `${policy.toUpperCase()}: prior procedures per case (1 line item)`;
+    blocks.push(title + "\n" + table(header, sizes.map((size) => [int(size), ...series.flatMap((s) => cell(s, size))])));
+  }
+  const { compared, disagreements } = scaling.agreement;
+  blocks.push(
+    disagreements.length === 0
+      ? `outcomes agree between engines at all ${compared} sizes compared (digest of every case's outcomes)`
+      : `DISAGREEMENTS:\n${disagreements.join("\n")}`,
+  );
+  blocks.push(`(the hand-written function decides a case's first line item only, so it has no line-item series;
+growth: time per case over the previous size's; linear is 10x. A size that takes over ${scaling.limitSeconds} s is stopped.)`);
+  return blocks.join("\n\n");
 }

@@ -1,8 +1,10 @@
 // `npm run bench`: pol's evaluators against a hand-written function and json-rules-engine, then
 // the compiler's stages, with the targets printed beside the figures. docs/performance.md
 // explains the method and records a run. `run.js --memory ENGINE` and `run.js --allocation
-// ENGINE` are the child modes that measure one engine's memory in a fresh process.
+// ENGINE` are the child modes that measure one engine's memory in a fresh process;
+// `run.js --scaling POLICY ENGINE DIMENSION` measures one scaling series (bench/scaling.ts).
 
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildCompilerCorpus } from "./compiler/corpus.js";
@@ -25,7 +27,8 @@ import {
   SLOW_PASSES,
 } from "./plan.js";
 import { printProfileSummary, profileInChild } from "./profiling.js";
-import { compilerReport, evaluationReport, machineReport, memoryReport, targetChecks, targetsReport } from "./report.js";
+import { compilerReport, evaluationReport, machineReport, memoryReport, scalingReport, targetChecks, targetsReport } from "./report.js";
+import { measureScalingInChild, runScaling, SCALING_ENGINES, type ScalingDimension, type ScalingEngine } from "./scaling.js";
 import { Disagreement } from "./verify.js";
 
 const root = process.cwd();
@@ -35,7 +38,7 @@ const section = (title: string, body: string): void => void process.stdout.write
 async function main(): Promise<number> {
   const started = process.hrtime.bigint();
   const machine = describeMachine();
-  section("machine", machineReport(machine));
+  section("machine", `${machineReport(machine)}\ncommit ${commitOf(root)}`);
 
   log(`building the corpus: ${CORPUS_SIZE.toLocaleString("en-US")} cases, seed ${CORPUS_SEED}...`);
   const cases = buildCorpus(CORPUS_SIZE, CORPUS_SEED);
@@ -57,8 +60,15 @@ async function main(): Promise<number> {
   const compiler = await runCompilerBench(root, compilerCorpus, COMPILER_PASSES, PRETTIER_PASSES, COLD_CHECK_RUNS);
   section("3. compiler", compilerReport(compiler));
 
-  const checks = targetChecks(evaluation, compiler);
-  section("4. targets", targetsReport(checks));
+  log("scaling: line items and prior procedures, one child process per series...");
+  const scaling = await runScaling(log);
+  section("4. scaling (time per case against line items and prior procedures)", scalingReport(scaling));
+  if (scaling.agreement.disagreements.length > 0) {
+    throw new Disagreement(`engines disagree on scaled cases:\n${scaling.agreement.disagreements.join("\n")}`);
+  }
+
+  const checks = targetChecks(evaluation, compiler, memory, scaling);
+  section("5. targets", targetsReport(checks));
 
   // Where a target is missed, the profile that shows why.
   const profiles: Record<string, string> = {};
@@ -70,16 +80,25 @@ async function main(): Promise<number> {
   for (const [name, target] of wanted) {
     log(`profiling ${name} (node --cpu-prof)...`);
     profiles[name] = printProfileSummary(profileInChild(root, target, 20_000, 15));
-    section(`5. profile: ${name} (node --cpu-prof, 5 passes over 20,000 cases or the compiler corpus)`, profiles[name]!);
+    section(`6. profile: ${name} (node --cpu-prof, 5 passes over 20,000 cases or the compiler corpus)`, profiles[name]!);
   }
 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   section("done", `bench took ${seconds.toFixed(0)} s; results also in dist/bench/results.json`);
   writeFileSync(
     fileURLToPath(new URL("./results.json", import.meta.url)),
-    JSON.stringify({ machine, evaluation: { ...evaluation, agreement: { ...evaluation.agreement, outcomes: Object.fromEntries(evaluation.agreement.outcomes) } }, memory, compiler, targets: checks, profiles }, null, 2),
+    JSON.stringify({ machine, commit: commitOf(root), evaluation: { ...evaluation, agreement: { ...evaluation.agreement, outcomes: Object.fromEntries(evaluation.agreement.outcomes) } }, memory, compiler, scaling, targets: checks, profiles }, null, 2),
   );
   return 0;
+}
+
+/** The commit the figures come from (with `+changes` when the work tree differs), or "unknown". */
+function commitOf(root: string): string {
+  const git = (args: string[]) => spawnSync("git", args, { cwd: root, encoding: "utf8" });
+  const head = git(["rev-parse", "--short=12", "HEAD"]);
+  if (head.status !== 0) return "unknown";
+  const dirty = git(["status", "--porcelain", "--untracked-files=no"]).stdout.trim() !== "";
+  return head.stdout.trim() + (dirty ? "+changes" : "");
 }
 
 async function child(mode: string, engine: string): Promise<number> {
@@ -93,8 +112,16 @@ async function child(mode: string, engine: string): Promise<number> {
 }
 
 try {
-  const [mode, engine] = process.argv.slice(2);
-  process.exitCode = mode === "--memory" || mode === "--allocation" ? await child(mode, engine ?? "") : await main();
+  const [mode, engine, ...rest] = process.argv.slice(2);
+  if (mode === "--scaling") {
+    const [scalingEngine, dimension] = rest as [ScalingEngine, ScalingDimension];
+    if (!(engine === "sij" || engine === "tpi") || !SCALING_ENGINES.includes(scalingEngine) || !(dimension === "items" || dimension === "procedures")) {
+      throw new Error("usage: run.js --scaling sij|tpi ENGINE items|procedures");
+    }
+    measureScalingInChild(engine, scalingEngine, dimension);
+  } else {
+    process.exitCode = mode === "--memory" || mode === "--allocation" ? await child(mode, engine ?? "") : await main();
+  }
 } catch (failure) {
   if (failure instanceof Disagreement) {
     log(`\nbench stopped: ${failure.message}`);

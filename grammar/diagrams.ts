@@ -2,7 +2,7 @@
 // parser itself so they cannot drift from the grammar. Run with `npm run grammar:diagrams`
 // after `npm run build` (this file runs as dist/grammar/diagrams.js).
 
-import { createSyntaxDiagramsCode } from "chevrotain";
+import { createSyntaxDiagramsCode } from "./chevrotain.js";
 import { renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -6,7 +6,8 @@
 // invalid code) belong to the category of the token they were meant to be: the parser accepts
 // them, so one typo produces one diagnostic (reported from the token stream) instead of a cascade.
 
-import { createToken, EOF, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { checkGrammarDefinition, createToken, EOF, Lexer } from "./chevrotain.js";
 
 export const Identifier = createToken({
   name: "Identifier",
@@ -364,5 +365,5 @@ export const allTokens: TokenType[] = [
 
 export const polLexer = new Lexer(
   { modes: { default: defaultMode, codes: codesMode }, defaultMode: "default" },
-  { positionTracking: "full", ensureOptimizations: false },
+  { positionTracking: "full", ensureOptimizations: false, skipValidations: !checkGrammarDefinition },
 );

@@ -2,7 +2,8 @@
 // sentence, user input in backticks. Chevrotain calls these builders while parsing; the
 // diagnostic code (POL1002, or POL1007 at end of input) is chosen when errors become diagnostics.
 
-import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import * as T from "./lexer.js";
 
 export const END_OF_FILE_PREFIX = "unexpected end of file: ";

@@ -4,7 +4,8 @@
 // One parser instance is shared by every parse: self-analysis is the slow part of Chevrotain
 // and runs once per process.
 
-import { CstParser, type CstNode, type IToken } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
+import { checkGrammarDefinition, CstParser } from "./chevrotain.js";
 import * as T from "./lexer.js";
 import { PolErrorMessages } from "./parser-messages.js";
 
@@ -18,6 +19,7 @@ class PolParser extends CstParser {
       nodeLocationTracking: "onlyOffset",
       maxLookahead: 3,
       errorMessageProvider: messages,
+      skipValidations: !checkGrammarDefinition,
     });
     this.performSelfAnalysis();
   }

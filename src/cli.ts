@@ -1,13 +1,15 @@
 // The `pol` command line. Every command returns an exit code: 0 success, 1 failure (errors in
 // the input, failing tests, stale output), 2 usage errors. No input ever produces a stack trace.
 
+// Each command's module is imported when the command runs, not at start-up: `pol check` never
+// loads prettier, the code generator, the interpreter or the test runner (cold start-up is most
+// of a `pol check`'s wall time; see docs/performance.md).
+
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { runCheck, type DiagnosticFormat } from "./commands/check.js";
-import { runCompile } from "./commands/compile.js";
-import { runEval, type ReportFormat } from "./commands/eval.js";
-import { runFmt } from "./commands/fmt.js";
+import type { DiagnosticFormat } from "./commands/check.js";
+import type { ReportFormat } from "./commands/eval.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./commands/io.js";
-import { runTest, type TestFormat } from "./commands/test.js";
+import type { TestFormat } from "./commands/test.js";
 import { UsageError } from "./files.js";
 import { describeFileSystemFailure, FileSystemError, isFileSystemFailure } from "./source-files.js";
 
@@ -82,7 +84,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument("[paths...]", "files or folders", ["policies"])
     .addOption(format())
     .addHelpText("after", EXAMPLES.check)
-    .action((paths: string[], options: { format: DiagnosticFormat }) => {
+    .action(async (paths: string[], options: { format: DiagnosticFormat }) => {
+      const { runCheck } = await import("./commands/check.js");
       setExit(runCheck(paths, options.format, io));
     });
 
@@ -95,6 +98,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(format())
     .addHelpText("after", EXAMPLES.compile)
     .action(async (paths: string[], options: { out: string; check: boolean; format: DiagnosticFormat }) => {
+      const { runCompile } = await import("./commands/compile.js");
       setExit(await runCompile(paths, options, io));
     });
 
@@ -106,7 +110,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--explain", "include every criterion with its status and the facts it used", false)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addHelpText("after", EXAMPLES.eval)
-    .action((policy: string, casePath: string, options: { explain: boolean; format: ReportFormat }) => {
+    .action(async (policy: string, casePath: string, options: { explain: boolean; format: ReportFormat }) => {
+      const { runEval } = await import("./commands/eval.js");
       setExit(runEval(policy, casePath, options, io));
     });
 
@@ -118,6 +123,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(format())
     .addHelpText("after", EXAMPLES.test)
     .action(async (paths: string[], options: { minCoverage?: number; format: TestFormat }) => {
+      const { runTest } = await import("./commands/test.js");
       setExit(await runTest(paths, options, io));
     });
 
@@ -128,6 +134,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--check", "do not write: list the files that are not formatted and exit 1", false)
     .addHelpText("after", EXAMPLES.fmt)
     .action(async (paths: string[], options: { check: boolean }) => {
+      const { runFmt } = await import("./commands/fmt.js");
       setExit(await runFmt(paths, options, io));
     });
 

@@ -4,19 +4,24 @@
 //   lex       polLexer.tokenize
 //   parse     parse(): lexing, the Chevrotain CST parser, CST checks and CST -> AST
 //   check     checkSource(): parses the file and the schema it uses, then resolves and checks
-//   codegen   moduleSource(): the evaluator's TypeScript before formatting
-//   prettier  prettier.format of that source (generateModule = codegen + prettier)
+//   codegen   lower() + policyModuleSource(): the policy module's TypeScript before formatting
+//   prettier  prettier.format of that source (generatePolicyModule = codegen + prettier)
 
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { RUNTIME_VERSION } from "@pol/runtime";
 import { format } from "prettier";
 import { polLexer } from "../../grammar/lexer.js";
 import { checkSource } from "../../src/checker.js";
-import { moduleSource } from "../../src/codegen/module.js";
+import { policyModuleSource } from "../../src/generate/policy-module.js";
+import { lower } from "../../src/lower/lower.js";
 import type { CheckedPolicy } from "../../src/model.js";
 import { parse } from "../../src/parse.js";
 import { median } from "../timing.js";
 import { PRETTIER_MODULES } from "../plan.js";
+import { summariseStartup, type StartupProfile } from "../profiling.js";
 import { lineCount, type CompilerCorpus } from "./corpus.js";
 
 export interface StageTiming {
@@ -34,8 +39,8 @@ export interface CompilerResults {
   schemaLines: number;
   generatedLines: number;
   stages: StageTiming[];
-  /** Wall times of `node bin/pol.js check policies`, fresh process each. */
-  coldCheck: { passes: number[]; median: number; files: number };
+  /** Wall times of `node bin/pol.js check policies`, fresh process each, and one run's CPU profile. */
+  coldCheck: ColdCheck;
 }
 
 async function timeStage(stage: string, lines: number, passes: number, run: () => unknown): Promise<StageTiming> {
@@ -58,7 +63,7 @@ export async function runCompilerBench(
   coldRuns: number,
 ): Promise<CompilerResults> {
   const { variants, host, lines } = corpus;
-  const schemaSource = host.readFile(corpus.schemaPath)!;
+  const schemaSource = readFileSync(corpus.schemaPath, "utf8");
 
   // Every variant must check cleanly, or the timings would measure error paths.
   const checked: CheckedPolicy[] = variants.map((variant) => {
@@ -69,7 +74,9 @@ export async function runCompilerBench(
     }
     return result.policy;
   });
-  const generated = checked.map((policy) => moduleSource(policy, "@pol/runtime"));
+  const codegen = (policy: CheckedPolicy): string =>
+    policyModuleSource(lower(policy), policy.schemaName, { runtimeVersion: RUNTIME_VERSION });
+  const generated = checked.map(codegen);
   const generatedLines = generated.reduce((sum, source) => sum + lineCount(source), 0);
   // prettier is two orders of magnitude slower than the rest: a sample of modules gives its rate.
   const formatted = generated.slice(0, PRETTIER_MODULES);
@@ -97,8 +104,8 @@ export async function runCompilerBench(
     }),
   );
   stages.push(
-    await timeStage("codegen (before prettier)", lines, passes, () => {
-      for (const policy of checked) moduleSource(policy, "@pol/runtime");
+    await timeStage("codegen (lower + emit, before prettier)", lines, passes, () => {
+      for (const policy of checked) codegen(policy);
     }),
   );
   stages.push(
@@ -117,11 +124,19 @@ export async function runCompilerBench(
   };
 }
 
+export interface ColdCheck {
+  passes: number[];
+  median: number;
+  files: number;
+  /** `node --cpu-prof bin/pol.js check policies`, once (not timed). */
+  profile: StartupProfile;
+}
+
 /** `pol check policies` in a fresh node process each time; one untimed run first warms the disk cache. */
-function coldCheck(root: string, runs: number): { passes: number[]; median: number; files: number } {
-  const run = (): { seconds: number; output: string } => {
+function coldCheck(root: string, runs: number): ColdCheck {
+  const run = (nodeFlags: string[] = []): { seconds: number; output: string } => {
     const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [resolve(root, "bin/pol.js"), "check", "policies"], {
+    const result = spawnSync(process.execPath, [...nodeFlags, resolve(root, "bin/pol.js"), "check", "policies"], {
       cwd: root,
       encoding: "utf8",
     });
@@ -133,5 +148,12 @@ function coldCheck(root: string, runs: number): { passes: number[]; median: numb
   const passes: number[] = [];
   for (let i = 0; i < runs; i++) passes.push(run().seconds);
   const files = Number(/checked (\d+) files?/.exec(first.output)?.[1] ?? NaN);
-  return { passes, median: median(passes), files };
+  const dir = mkdtempSync(join(tmpdir(), "pol-bench-cold-"));
+  try {
+    run(["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+    const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"))!;
+    return { passes, median: median(passes), files, profile: summariseStartup(join(dir, file), 12) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

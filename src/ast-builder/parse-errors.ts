@@ -1,7 +1,8 @@
 // Parser (recognition) errors as diagnostics: POL1007 at the end of input, POL1002 elsewhere,
 // with a help line where the likely fix is known.
 
-import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
+import { EOF } from "../../grammar/chevrotain.js";
 import { diagnostic, type Diagnostic, type HelpArgs } from "../diagnostics.js";
 import { END_OF_FILE_PREFIX, shown } from "../../grammar/parser-messages.js";
 import type { SourcePositions } from "./positions.js";
