@@ -56,6 +56,25 @@ function shapeOf(type: FieldType | undefined): Shape {
   }
 }
 
+/** Dates already found valid, and durations already parsed: a case repeats its dates and
+ *  durations across criteria and items. Bounded, so hostile input cannot grow them. */
+const VALID_DATES = new Set<string>();
+const DURATION_DAYS = new Map<string, number | undefined>();
+const MAX_REMEMBERED = 8192;
+
+function checkDate(value: string): boolean {
+  if (!isIsoDate(value)) return false;
+  if (VALID_DATES.size < MAX_REMEMBERED) VALID_DATES.add(value);
+  return true;
+}
+
+function durationDays(text: string): number | undefined {
+  if (DURATION_DAYS.has(text)) return DURATION_DAYS.get(text);
+  const days = parseDuration(text);
+  if (DURATION_DAYS.size < MAX_REMEMBERED) DURATION_DAYS.set(text, days);
+  return days;
+}
+
 /** Whether a present value has its field's shape: a malformed one (a date `2025-02-30`, a number
  *  that is not finite, a string in a boolean field) is read as unknown, never as a known value. */
 function wellFormed(value: unknown, handle: FieldHandle): boolean {
@@ -65,7 +84,7 @@ function wellFormed(value: unknown, handle: FieldHandle): boolean {
     case "number":
       return typeof value === "number" && value - value === 0;
     case "date":
-      return isIsoDate(value);
+      return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value));
     case "string":
     case "duration":
       return typeof value === "string";
@@ -120,7 +139,7 @@ export function read(c: Context, record: unknown, handle: FieldHandle): unknown 
   if (handle.duration) {
     // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
     // holds anything else; if one does, the fact is treated as not known rather than guessed.
-    const days = parseDuration(value as string);
+    const days = durationDays(value as string);
     return days === undefined ? missing(c, row, handle) : days;
   }
   return value;

@@ -22,12 +22,17 @@ function isNormalCode(code: string): boolean {
   return true;
 }
 
+const MAX_ANSWERS = 4096;
+
 export class CodeSet {
   private readonly exactCodes: ReadonlySet<string>;
   private readonly normalisedPrefixes: readonly string[];
   private readonly normalisedRanges: readonly (readonly [string, string])[];
   /** No prefixes or ranges: a miss in the exact codes is a miss. */
   private readonly exactOnly: boolean;
+  /** Answers for codes as written that needed normalising or a prefix or range search: a case
+   *  repeats its codes, so each is worked out once. Bounded, so hostile input cannot grow it. */
+  private readonly answers = new Map<string, boolean>();
 
   constructor(
     readonly exact: readonly string[],
@@ -45,7 +50,14 @@ export class CodeSet {
   has(code: string): boolean {
     // Every stored code is normal, so a raw hit is a hit; only a miss may need normalising.
     if (this.exactCodes.has(code)) return true;
-    const raw = String(code);
+    const known = this.answers.get(code);
+    if (known !== undefined) return known;
+    const answer = this.search(String(code));
+    if (this.answers.size < MAX_ANSWERS) this.answers.set(code, answer);
+    return answer;
+  }
+
+  private search(raw: string): boolean {
     const normal = normaliseCode(raw);
     if (normal !== raw && this.exactCodes.has(normal)) return true;
     if (this.exactOnly) return false;

@@ -367,8 +367,9 @@ export function decideOutcomes(
   const context = new Context(schema, input, false);
   const outcomes: Outcome[] = [];
   const applies: Tri[] = new Array<Tri>(rules.length);
+  const levels = levelPlan(rules);
   for (let index = 0; index < context.items.length; index++) {
-    outcomes.push(decideItem(context, policy, rules, index, applies));
+    outcomes.push(decideItem(context, policy, rules, index, applies, levels));
   }
   return outcomes;
 }
@@ -388,6 +389,7 @@ function decideItem(
   rules: readonly RuleSpec[],
   index: number,
   applies: Tri[],
+  levels: LevelPlan,
 ): Outcome {
   context.beginItem(index);
   if (!isIsoDate(context.dos)) return "pended";
@@ -401,7 +403,6 @@ function decideItem(
     else if (applicability instanceof Unknown) possible++;
   }
   if (definite === 0) return possible === 0 ? "no_applicable_policy" : "pended";
-  const levels = levelPlan(rules);
   for (let level = 0; level < LEVEL_OUTCOMES.length; level++) {
     const byRule = levels[level]!;
     let unknown = false;
