@@ -1,5 +1,5 @@
 // The grammar of pol: a Chevrotain CstParser with error recovery. The CST it builds is turned
-// into the AST by src/ast-builder. Rule names are the production names of docs/language.md.
+// into the AST by src/syntax/. Rule names are the production names of docs/language.md.
 //
 // One parser instance is shared by every parse: self-analysis is the slow part of Chevrotain
 // and runs once per process.

@@ -4,7 +4,7 @@
 // outcome; `decide` (decision only) returns just the outcomes.
 
 import { resolve } from "node:path";
-import { checkFile } from "../../src/checker.js";
+import { checkFile } from "../../src/check/checker.js";
 import { interpret } from "../../src/interpreter.js";
 import type { CheckedPolicy } from "../../src/model.js";
 import { decide as decideTpi, evaluate as evaluateTpi } from "../generated/cigna-tpi.js";

@@ -1,17 +1,17 @@
 // From source text to diagnostics and, when there are none, the AST. The steps live in
-// src/ast-builder/: lexical checks, parser errors, CST-level structure checks, CST -> AST.
+// src/syntax/: lexical checks, parser errors, CST-level structure checks, CST -> AST.
 
 import type { ILexingError, IToken } from "chevrotain";
-import type { SourceFile } from "./ast.js";
-import type { Diagnostic } from "./diagnostics.js";
-import { polLexer } from "../grammar/lexer.js";
-import { parseTokens } from "../grammar/parser.js";
-import { DeclarationBuilder } from "./ast-builder/declarations.js";
-import { depthDiagnostics } from "./ast-builder/depth-limits.js";
-import { recognitionDiagnostics } from "./ast-builder/parse-errors.js";
-import { SourcePositions } from "./ast-builder/positions.js";
-import { structureDiagnostics } from "./ast-builder/structure-checks.js";
-import { lexingDiagnostics, tokenDiagnostics } from "./ast-builder/token-checks.js";
+import type { SourceFile } from "../ast.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { polLexer } from "../../grammar/lexer.js";
+import { parseTokens } from "../../grammar/parser.js";
+import { DeclarationBuilder } from "./declarations.js";
+import { depthDiagnostics } from "./depth-limits.js";
+import { recognitionDiagnostics } from "./parse-errors.js";
+import { SourcePositions } from "./positions.js";
+import { structureDiagnostics } from "./structure-checks.js";
+import { lexingDiagnostics, tokenDiagnostics } from "./token-checks.js";
 
 export interface BuildResult {
   file: SourceFile | undefined;

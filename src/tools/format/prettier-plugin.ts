@@ -1,12 +1,12 @@
 // The prettier plugin for `.pol` files: `prettier --write "policies/**/*.pol"` with the plugin
 // configured in .prettierrc.json, and `pol fmt`. The printer places comments itself (by source
-// position, see src/format/comments.ts), so the AST handed to prettier carries none: prettier's
+// position, see comments.ts), so the AST handed to prettier carries none: prettier's
 // own comment attachment does not apply.
 
 import type { Parser, Plugin, Printer, SupportLanguage } from "prettier";
-import type { SourceFile } from "./ast.js";
-import { printSourceFile } from "./format/print.js";
-import { parse } from "./parse.js";
+import type { SourceFile } from "../../ast.js";
+import { printSourceFile } from "./print.js";
+import { parse } from "../../syntax/parse.js";
 
 /** What the `pol` parser hands to prettier: the file and the text it was parsed from. */
 export interface PolDocument {

@@ -2,9 +2,9 @@
 // once, run its tests, and gather coverage across all of them.
 
 import { existsSync, statSync } from "node:fs";
-import type { Io } from "../commands/io.js";
-import { loadPolicy } from "../commands/eval.js";
-import type { CheckedPolicy } from "../model.js";
+import type { Io } from "../../cli/io.js";
+import { loadPolicy } from "../../cli/commands/eval.js";
+import type { CheckedPolicy } from "../../model.js";
 import { CompiledEvaluators, type CompiledEvaluator } from "./compiled.js";
 import { Coverage, type CoverageReport } from "./coverage.js";
 import { runPolicyTest, type TestResult } from "./run.js";

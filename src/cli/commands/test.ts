@@ -2,11 +2,11 @@
 // reference interpreter and the compiled evaluator, and report criterion coverage.
 
 import { existsSync, statSync } from "node:fs";
-import { collectFiles, UsageError } from "../files.js";
-import { formatPercent, renderCoverage, renderFailedTest, renderUncovered } from "../policy-test/render.js";
-import type { Failure } from "../policy-test/run.js";
-import { runSuite, type SuiteResult } from "../policy-test/suite.js";
-import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
+import { collectFiles, UsageError } from "../../files/paths.js";
+import { formatPercent, renderCoverage, renderFailedTest, renderUncovered } from "../../tools/policy-test/render.js";
+import type { Failure } from "../../tools/policy-test/run.js";
+import { runSuite, type SuiteResult } from "../../tools/policy-test/suite.js";
+import { EXIT_FAILED, EXIT_OK, type Io } from "../io.js";
 
 export type TestFormat = "human" | "json";
 

@@ -1,13 +1,13 @@
 // Where a command writes. Tests pass their own to capture output; the CLI uses the process streams.
 
-import { writeIfOpen } from "../closed-streams.js";
+import { writeIfOpen } from "./closed-streams.js";
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
 }
 
-/** The process streams; output to a stream whose reader has gone is dropped (src/closed-streams.ts). */
+/** The process streams; output to a stream whose reader has gone is dropped (src/cli/closed-streams.ts). */
 export const processIo: Io = {
   out: (text) => writeIfOpen(process.stdout, text),
   err: (text) => writeIfOpen(process.stderr, text),

@@ -20,7 +20,7 @@
 
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { displayPath, UsageError } from "./files.js";
+import { displayPath, UsageError } from "./paths.js";
 import { errnoPhrase, errorCode, FileSystemError, isFileSystemFailure } from "./source-files.js";
 
 export interface WriteFs {

@@ -6,10 +6,10 @@ import { runCheck, type DiagnosticFormat } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runEval, type ReportFormat } from "./commands/eval.js";
 import { runFmt } from "./commands/fmt.js";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./commands/io.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
 import { runTest, type TestFormat } from "./commands/test.js";
-import { UsageError } from "./files.js";
-import { describeFileSystemFailure, FileSystemError, isFileSystemFailure } from "./source-files.js";
+import { UsageError } from "../files/paths.js";
+import { describeFileSystemFailure, FileSystemError, isFileSystemFailure } from "../files/source-files.js";
 
 // Shown after `pol --help`: the everyday commands, then what the exit codes mean (CI reads them).
 const PROGRAM_HELP = `

@@ -1,14 +1,14 @@
 // `pol compile [paths...] --out DIR [--check]`: one TypeScript module per policy and one per
 // schema they use, each importing the runtime package `@pol/runtime`. All outputs are generated in memory first, then the output folder is
-// replaced all-or-nothing (src/output-folder.ts); the folder belongs to pol.
+// replaced all-or-nothing (src/files/output-folder.ts); the folder belongs to pol.
 
 import { join } from "node:path";
-import { generateModules, ModuleConflict } from "../generate/modules.js";
-import { displayPath } from "../files.js";
-import { inspectOutputFolder, relativeToOut, writeOutputFolder } from "../output-folder.js";
-import type { CheckedPolicy } from "../model.js";
+import { generateModules, ModuleConflict } from "../../generate/modules.js";
+import { displayPath } from "../../files/paths.js";
+import { inspectOutputFolder, relativeToOut, writeOutputFolder } from "../../files/output-folder.js";
+import type { CheckedPolicy } from "../../model.js";
 import { checkPaths, reportDiagnostics, type DiagnosticFormat } from "./check.js";
-import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
+import { EXIT_FAILED, EXIT_OK, type Io } from "../io.js";
 
 export interface CompileOptions {
   out: string;

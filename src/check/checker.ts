@@ -2,22 +2,22 @@
 // the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
 
 import { realpathSync } from "node:fs";
-import type { PolicyHeader } from "./ast.js";
-import { diagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
-import type { CheckedPolicy, CheckedRule } from "./model.js";
-import { Facts } from "./check/facts.js";
-import { Excerpts } from "./check/format.js";
-import { sourceHash } from "./check/hash.js";
-import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions } from "./check/loader.js";
-import { readTextFile } from "./source-files.js";
-import { buildEnvironment } from "./check/schema.js";
-import { checkHeader, checkRules, headerIdSpan } from "./check/structure.js";
-import { checkModuleNames, type NamedPolicy } from "./check/module-names.js";
-import { ExpressionChecker } from "./check/types.js";
+import type { PolicyHeader } from "../ast.js";
+import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import type { CheckedPolicy, CheckedRule } from "../model.js";
+import { Facts } from "./facts.js";
+import { Excerpts } from "./format.js";
+import { sourceHash } from "./hash.js";
+import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions } from "./loader.js";
+import { readTextFile } from "../files/source-files.js";
+import { buildEnvironment } from "./schema.js";
+import { checkHeader, checkRules, headerIdSpan } from "./structure.js";
+import { checkModuleNames, type NamedPolicy } from "./module-names.js";
+import { ExpressionChecker } from "./types.js";
 
-export type { FileHost } from "./check/loader.js";
+export type { FileHost } from "./loader.js";
 
-/** Reads regular files of at most MAX_FILE_BYTES only (src/source-files.ts). */
+/** Reads regular files of at most MAX_FILE_BYTES only (src/files/source-files.ts). */
 export const nodeFileHost: FileHost = {
   readFile(path: string) {
     const read = readTextFile(path);

@@ -1,11 +1,11 @@
-// Where the formatter must put parentheses. The AST keeps none (see src/ast-builder), so they are
+// Where the formatter must put parentheses. The AST keeps none (see src/syntax), so they are
 // recomputed: a child needs them when it binds looser than its slot allows, or when its printed
 // text would swallow the token that follows it. The second case comes from the forms whose tail
 // is looser than the form itself: the condition of `where` is a whole expression, `time since x`
 // takes an additive operand, and `count L` takes a chain that keeps taking `where`/`within` steps.
 // The levels follow the precedence table of docs/language.md and the grammar in grammar/parser.ts.
 
-import type { BinaryOperator, Expression } from "../ast.js";
+import type { BinaryOperator, Expression } from "../../ast.js";
 
 export const Level = {
   or: 1,

@@ -1,7 +1,7 @@
 // The front end's entry point: source text in, AST or syntax diagnostics out. Never throws.
 
-import type { SourceFile } from "./ast.js";
-import { diagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import type { SourceFile } from "../ast.js";
+import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { buildAst } from "./ast-builder.js";
 
 export interface ParseResult {

@@ -6,7 +6,7 @@
 // files: the next `pol fmt` removes them, and `pol fmt --check` reports them.
 
 import { basename, dirname, join } from "node:path";
-import { displayPath } from "./files.js";
+import { displayPath } from "./paths.js";
 import { nodeWriteFs, type WriteFs } from "./output-folder.js";
 
 /** `a.pol.1234.tmp`: the temporary files of this module (and of earlier versions of pol). */

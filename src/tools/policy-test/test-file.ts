@@ -2,10 +2,10 @@
 // mistake in one is reported with its JSON path before anything runs.
 
 import { dirname, resolve } from "node:path";
-import { displayPath } from "../files.js";
+import { displayPath } from "../../files/paths.js";
 import type { Outcome } from "@pol/runtime";
-import { jsonErrorMessage } from "../json-text.js";
-import { readTextFile } from "../source-files.js";
+import { jsonErrorMessage } from "../../files/json-text.js";
+import { readTextFile } from "../../files/source-files.js";
 
 export const OUTCOMES: readonly Outcome[] = [
   "approved",

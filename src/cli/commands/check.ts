@@ -1,12 +1,12 @@
 // `pol check [paths...]`: parse and type-check policies and schemas, reporting every error.
 
-import { checkFile, nodeFileHost, type CheckResult } from "../checker.js";
-import { projectRoot } from "../source-files.js";
-import { diagnosticsToJson, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../diagnostics.js";
-import { checkModuleNames } from "../check/module-names.js";
-import { headerIdSpan } from "../check/structure.js";
-import { collectFiles } from "../files.js";
-import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
+import { checkFile, nodeFileHost, type CheckResult } from "../../check/checker.js";
+import { projectRoot } from "../../files/source-files.js";
+import { diagnosticsToJson, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../../diagnostics.js";
+import { checkModuleNames } from "../../check/module-names.js";
+import { headerIdSpan } from "../../check/structure.js";
+import { collectFiles } from "../../files/paths.js";
+import { EXIT_FAILED, EXIT_OK, type Io } from "../io.js";
 
 export type DiagnosticFormat = "human" | "json";
 
@@ -49,7 +49,7 @@ export function checkPaths(paths: readonly string[]): CheckedFiles {
 
 /**
  * Every `.pol` file under `paths`, sorted, each with the project root of the path it was found
- * under (src/source-files.ts): the nearest folder with `pol.config.json` or `package.json`, else
+ * under (src/files/source-files.ts): the nearest folder with `pol.config.json` or `package.json`, else
  * the path named.
  */
 function filesWithRoots(paths: readonly string[]): [string, string][] {

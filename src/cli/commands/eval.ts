@@ -1,14 +1,15 @@
 // `pol eval <policy> <case.json>`: the determination for one case, as a reviewer's letter or JSON.
 
-import { jsonErrorMessage } from "../json-text.js";
-import { checkFile } from "../checker.js";
-import { displayPath, requireFile, UsageError } from "../files.js";
-import { evaluateCase } from "../interpreter.js";
-import type { CheckedPolicy } from "../model.js";
-import { renderJson, renderText } from "../report.js";
-import { readTextFile } from "../source-files.js";
+import { jsonErrorMessage } from "../../files/json-text.js";
+import { checkFile } from "../../check/checker.js";
+import { displayPath, requireFile, UsageError } from "../../files/paths.js";
+import { evaluateCase } from "../../interpreter.js";
+import type { CheckedPolicy } from "../../model.js";
+import { renderJson } from "../../tools/report/json.js";
+import { renderText } from "../../tools/report/text.js";
+import { readTextFile } from "../../files/source-files.js";
 import { reportDiagnostics } from "./check.js";
-import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
+import { EXIT_FAILED, EXIT_OK, type Io } from "../io.js";
 
 export type ReportFormat = "text" | "json";
 

@@ -1,16 +1,16 @@
 // `pol fmt [--check] [paths...]`: format `.pol` files with the prettier plugin. With --check
 // nothing is written: the files that are not formatted are listed and the exit code is 1 (for
 // CI). A file with syntax errors is reported with its diagnostics and left alone. Files are
-// rewritten through temporary siblings (src/in-place-writes.ts); temporary files left by an
+// rewritten through temporary siblings (src/files/in-place-writes.ts); temporary files left by an
 // interrupted run are removed first (with --check: reported, exit 1).
 
-import { renderDiagnostics } from "../diagnostics.js";
-import { collectFiles } from "../files.js";
-import { removeStrayTemporaryFiles, strayTemporaryFiles, writeFilesInPlace } from "../in-place-writes.js";
-import { readTextFile } from "../source-files.js";
-import { parse } from "../parse.js";
-import { formatPol } from "../prettier-plugin.js";
-import { EXIT_FAILED, EXIT_OK, type Io } from "./io.js";
+import { renderDiagnostics } from "../../diagnostics.js";
+import { collectFiles } from "../../files/paths.js";
+import { removeStrayTemporaryFiles, strayTemporaryFiles, writeFilesInPlace } from "../../files/in-place-writes.js";
+import { readTextFile } from "../../files/source-files.js";
+import { parse } from "../../syntax/parse.js";
+import { formatPol } from "../../tools/format/prettier-plugin.js";
+import { EXIT_FAILED, EXIT_OK, type Io } from "../io.js";
 
 export interface FmtOptions {
   check: boolean;
