@@ -8,8 +8,7 @@ import { runEval, type ReportFormat } from "./commands/eval.js";
 import { runFmt } from "./commands/fmt.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
 import { runTest, type TestFormat } from "./commands/test.js";
-import { UsageError } from "../files/paths.js";
-import { describeFileSystemFailure, FileSystemError, isFileSystemFailure } from "../files/source-files.js";
+import { describeFileSystemFailure, FileSystemError, isFileSystemFailure, UsageError } from "../index.js";
 
 // Shown after `pol --help`: the everyday commands, then what the exit codes mean (CI reads them).
 const PROGRAM_HELP = `

@@ -1,5 +1,7 @@
 // Where a command writes. Tests pass their own to capture output; the CLI uses the process streams.
 
+import type { CheckedFiles, DiagnosticFormat } from "../index.js";
+import { diagnosticReport } from "../index.js";
 import { writeIfOpen } from "./closed-streams.js";
 
 export interface Io {
@@ -17,3 +19,10 @@ export const processIo: Io = {
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+
+/** Print the diagnostics of `checked`: JSON on stdout, or code frames and a summary on stderr. */
+export function printDiagnostics(checked: CheckedFiles, format: DiagnosticFormat, io: Io): void {
+  const { out, err } = diagnosticReport(checked, format);
+  if (out !== "") io.out(out);
+  if (err !== "") io.err(err);
+}

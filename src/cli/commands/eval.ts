@@ -1,15 +1,16 @@
 // `pol eval <policy> <case.json>`: the determination for one case, as a reviewer's letter or JSON.
 
-import { jsonErrorMessage } from "../../files/json-text.js";
-import { checkFile } from "../../check/checker.js";
-import { displayPath, requireFile, UsageError } from "../../files/paths.js";
-import { evaluateCase } from "../../interpreter.js";
-import type { CheckedPolicy } from "../../model.js";
-import { renderJson } from "../../tools/report/json.js";
-import { renderText } from "../../tools/report/text.js";
-import { readTextFile } from "../../files/source-files.js";
-import { reportDiagnostics } from "./check.js";
-import { EXIT_FAILED, EXIT_OK, type Io } from "../io.js";
+import {
+  displayPath,
+  evaluateCase,
+  loadPolicy,
+  readJsonFile,
+  renderJson,
+  renderText,
+  requireFile,
+  UsageError,
+} from "../../index.js";
+import { EXIT_FAILED, EXIT_OK, printDiagnostics, type Io } from "../io.js";
 
 export type ReportFormat = "text" | "json";
 
@@ -18,39 +19,16 @@ export interface EvalOptions {
   format: ReportFormat;
 }
 
-/** Check one policy file; report its errors and return undefined when it cannot be evaluated. */
-export function loadPolicy(path: string, io: Io): CheckedPolicy | undefined {
-  const result = checkFile(path);
-  if (result.diagnostics.length > 0) {
-    reportDiagnostics({ results: new Map([[path, result]]), diagnostics: result.diagnostics, sources: result.sources }, "human", io);
-    return undefined;
-  }
-  if (!result.policy) {
-    io.err(`error: \`${displayPath(path)}\` is a schema, not a policy: evaluate a policy that uses it\n`);
-    return undefined;
-  }
-  return result.policy;
-}
-
-export type JsonRead = { ok: true; value: unknown } | { ok: false; message: string; unreadable?: boolean };
-
-/** Read and parse a JSON file, turning every failure into one clear message. */
-export function readJsonFile(path: string): JsonRead {
-  const read = readTextFile(path);
-  if (!read.ok) return { ok: false, message: read.missing ? `cannot read \`${path}\`` : read.problem, unreadable: true };
-  const text = read.text;
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, message: `\`${path}\` is not valid JSON: ${jsonErrorMessage(error as Error, text)}` };
-  }
-}
-
 export function runEval(policyPath: string, casePath: string, options: EvalOptions, io: Io): number {
   // Only a regular `.pol` file is read as a policy, so no other file is ever shown in a code frame.
   requireFile(policyPath, [".pol"]);
-  const policy = loadPolicy(policyPath, io);
-  if (!policy) return EXIT_FAILED;
+  const load = loadPolicy(policyPath);
+  if (!load.ok) {
+    printDiagnostics(load.checked, "human", io);
+    if (load.problem !== undefined) io.err(`error: ${load.problem}\n`);
+    return EXIT_FAILED;
+  }
+  const { policy } = load;
   const read = readJsonFile(casePath);
   if (!read.ok) {
     if (read.unreadable) throw new UsageError(read.message);

@@ -4,12 +4,14 @@
 // rewritten through temporary siblings (src/files/in-place-writes.ts); temporary files left by an
 // interrupted run are removed first (with --check: reported, exit 1).
 
-import { renderDiagnostics } from "../../diagnostics.js";
-import { collectFiles } from "../../files/paths.js";
-import { removeStrayTemporaryFiles, strayTemporaryFiles, writeFilesInPlace } from "../../files/in-place-writes.js";
-import { readTextFile } from "../../files/source-files.js";
-import { parse } from "../../syntax/parse.js";
-import { formatPol } from "../../tools/format/prettier-plugin.js";
+import {
+  collectFiles,
+  formatFiles,
+  removeStrayTemporaryFiles,
+  renderDiagnostics,
+  strayTemporaryFiles,
+  writeFilesInPlace,
+} from "../../index.js";
 import { EXIT_FAILED, EXIT_OK, type Io } from "../io.js";
 
 export interface FmtOptions {
@@ -28,25 +30,10 @@ export async function runFmt(paths: readonly string[], options: FmtOptions, io: 
   } else {
     for (const path of removeStrayTemporaryFiles(strays)) io.out(`removed \`${path}\`, left by an interrupted run\n`);
   }
-  const changed = new Map<string, string>();
-  let failed = 0;
-  for (const path of files) {
-    const read = readTextFile(path);
-    if (!read.ok) {
-      io.err(`error: ${read.problem}\n`);
-      failed++;
-      continue;
-    }
-    const source = read.text;
-    // Parse first: a file with errors gets pol's own diagnostics rather than prettier's message.
-    const { diagnostics } = parse(source, path);
-    if (diagnostics.length > 0) {
-      for (const block of renderDiagnostics(diagnostics, new Map([[path, source]]))) io.err(block + "\n\n");
-      failed++;
-      continue;
-    }
-    const formatted = await formatPol(source, path);
-    if (formatted !== source) changed.set(path, formatted);
+  const { changed, failures } = await formatFiles(files);
+  for (const failure of failures) {
+    if (failure.problem !== undefined) io.err(`error: ${failure.problem}\n`);
+    for (const block of renderDiagnostics(failure.diagnostics, failure.sources)) io.err(block + "\n\n");
   }
 
   if (options.check) {
@@ -56,6 +43,7 @@ export async function runFmt(paths: readonly string[], options: FmtOptions, io: 
     writeFilesInPlace(changed);
     for (const path of changed.keys()) io.out(`formatted ${path}\n`);
   }
+  const failed = failures.length;
   if (failed > 0) io.err(`${plural(failed, "file")} not formatted because of errors\n`);
   if (changed.size === 0 && failed === 0) io.out(`${plural(files.length, "file")} already formatted\n`);
   return failed > 0 || (options.check && (changed.size > 0 || strays.length > 0)) ? EXIT_FAILED : EXIT_OK;

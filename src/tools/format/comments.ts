@@ -7,7 +7,7 @@
 // the order never changes.
 
 import { doc, type Doc } from "prettier";
-import type { Comment } from "../../ast.js";
+import type { Comment } from "../../index.js";
 
 const { breakParent, hardline, lineSuffix } = doc.builders;
 

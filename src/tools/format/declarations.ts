@@ -20,7 +20,7 @@ import type {
   Span,
   UseDecl,
   Declaration,
-} from "../../ast.js";
+} from "../../index.js";
 import { commentText, trailingComment, withComments, type CommentQueue } from "./comments.js";
 import { ExpressionPrinter, quote } from "./expressions.js";
 

@@ -4,7 +4,7 @@
 // when they do not fit.
 
 import { doc, type Doc } from "prettier";
-import type { Comment, Expression, StringLiteral } from "../../ast.js";
+import type { Comment, Expression, StringLiteral } from "../../index.js";
 import { commentText, trailingComment, type CommentQueue } from "./comments.js";
 import {
   binaryLevel,

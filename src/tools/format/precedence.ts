@@ -5,7 +5,7 @@
 // takes an additive operand, and `count L` takes a chain that keeps taking `where`/`within` steps.
 // The levels follow the precedence table of docs/language.md and the grammar in grammar/parser.ts.
 
-import type { BinaryOperator, Expression } from "../../ast.js";
+import type { BinaryOperator, Expression } from "../../index.js";
 
 export const Level = {
   or: 1,

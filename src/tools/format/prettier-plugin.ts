@@ -4,9 +4,8 @@
 // own comment attachment does not apply.
 
 import type { Parser, Plugin, Printer, SupportLanguage } from "prettier";
-import type { SourceFile } from "../../ast.js";
+import { parse, type SourceFile } from "../../index.js";
 import { printSourceFile } from "./print.js";
-import { parse } from "../../syntax/parse.js";
 
 /** What the `pol` parser hands to prettier: the file and the text it was parsed from. */
 export interface PolDocument {

@@ -1,7 +1,7 @@
 // The formatter's entry point: a parsed `.pol` file and its source text in, a prettier Doc out.
 
 import type { Doc } from "prettier";
-import type { SourceFile } from "../../ast.js";
+import type { SourceFile } from "../../index.js";
 import { CommentQueue } from "./comments.js";
 import { DeclarationPrinter } from "./declarations.js";
 

@@ -7,8 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeLoadableModules } from "../../generate/loadable.js";
-import type { CheckedPolicy } from "../../model.js";
+import { writeLoadableModules, type CheckedPolicy } from "../../index.js";
 import type { Determination, EvaluateOptions } from "@pol/runtime";
 
 /** The one export of a generated module the tests call; `input` must be a validated case. */

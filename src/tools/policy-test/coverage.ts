@@ -1,7 +1,7 @@
 // Criterion coverage: for every criterion of every tested policy, which states (met, not met,
 // unknown) the tests drove it to, out of the states it can reach at all.
 
-import type { CheckedPolicy } from "../../model.js";
+import type { CheckedPolicy } from "../../index.js";
 import type { Determination, Status } from "@pol/runtime";
 import { OptionalFactReads, reachableStates } from "./reachability.js";
 

@@ -4,8 +4,7 @@
 // validator requires those), found by walking the condition through the lets and computed fields
 // it uses, as the checker resolved them.
 
-import type { Expression } from "../../ast.js";
-import { CASE_RECORD, ITEM_RECORD, type CheckedCriterion, type CheckedPolicy } from "../../model.js";
+import { CASE_RECORD, ITEM_RECORD, type CheckedCriterion, type CheckedPolicy, type Expression } from "../../index.js";
 import type { Status } from "@pol/runtime";
 
 export function reachableStates(criterion: CheckedCriterion, facts: OptionalFactReads): Set<Status> {

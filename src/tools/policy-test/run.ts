@@ -2,8 +2,7 @@
 // compiled evaluator, require the two to agree, and compare every line item with what the test
 // expects. The interpreter is the oracle: expectations are checked against its determination.
 
-import { interpret } from "../../interpreter.js";
-import type { CheckedPolicy } from "../../model.js";
+import { interpret, schemaDescriptor, type CheckedPolicy } from "../../index.js";
 import {
   validateCase,
   type CaseError,
@@ -13,7 +12,6 @@ import {
   type SchemaDescriptor,
   type Status,
 } from "@pol/runtime";
-import { schemaDescriptor } from "../../schema-descriptor.js";
 import type { CompiledEvaluator } from "./compiled.js";
 import type { Coverage } from "./coverage.js";
 import { differences, sameSet, type Difference } from "./diff.js";

@@ -2,9 +2,7 @@
 // once, run its tests, and gather coverage across all of them.
 
 import { existsSync, statSync } from "node:fs";
-import type { Io } from "../../cli/io.js";
-import { loadPolicy } from "../../cli/commands/eval.js";
-import type { CheckedPolicy } from "../../model.js";
+import { loadPolicy, type CheckedPolicy, type PolicyLoad } from "../../index.js";
 import { CompiledEvaluators, type CompiledEvaluator } from "./compiled.js";
 import { Coverage, type CoverageReport } from "./coverage.js";
 import { runPolicyTest, type TestResult } from "./run.js";
@@ -26,8 +24,11 @@ export interface SuiteResult {
 
 type Loaded = { ok: true; policy: CheckedPolicy; evaluator: CompiledEvaluator } | { ok: false; error: string };
 
-/** Run every test file; policy diagnostics are reported on `io` as they are found. */
-export async function runSuite(files: readonly string[], io: Io): Promise<SuiteResult> {
+/** Why a tested policy cannot be evaluated: its diagnostics, or a problem such as being a schema. */
+export type PolicyErrors = Extract<PolicyLoad, { ok: false }>;
+
+/** Run every test file; `onPolicyErrors` is told of each policy that cannot be evaluated, as it is found. */
+export async function runSuite(files: readonly string[], onPolicyErrors: (errors: PolicyErrors) => void): Promise<SuiteResult> {
   const compiled = new CompiledEvaluators();
   const coverage = new Coverage();
   const policies = new Map<string, Promise<Loaded>>();
@@ -42,7 +43,7 @@ export async function runSuite(files: readonly string[], io: Io): Promise<SuiteR
       const { file } = read;
       let loading = policies.get(file.policyPath);
       if (!loading) {
-        loading = loadTested(file.policyPath, file.policy, compiled, io);
+        loading = loadTested(file.policyPath, file.policy, compiled, onPolicyErrors);
         policies.set(file.policyPath, loading);
       }
       const loaded = await loading;
@@ -60,16 +61,33 @@ export async function runSuite(files: readonly string[], io: Io): Promise<SuiteR
   return { files: results, coverage: coverage.report() };
 }
 
-async function loadTested(path: string, written: string, compiled: CompiledEvaluators, io: Io): Promise<Loaded> {
+async function loadTested(
+  path: string,
+  written: string,
+  compiled: CompiledEvaluators,
+  onPolicyErrors: (errors: PolicyErrors) => void,
+): Promise<Loaded> {
   if (!existsSync(path) || statSync(path).isDirectory()) {
     return { ok: false, error: `policy: no policy file \`${written}\` (looked for \`${path}\`)` };
   }
-  const policy = loadPolicy(path, io);
-  if (!policy) return { ok: false, error: `policy: \`${path}\` cannot be evaluated (see the errors above)` };
+  const load = loadPolicy(path);
+  if (!load.ok) {
+    onPolicyErrors(load);
+    return { ok: false, error: `policy: \`${path}\` cannot be evaluated (see the errors above)` };
+  }
+  const { policy } = load;
   try {
     return { ok: true, policy, evaluator: await compiled.load(policy) };
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
     return { ok: false, error: `policy: cannot build the compiled evaluator for \`${path}\`: ${message}` };
   }
+}
+
+/** How many tests passed and failed, and how many test files could not be run. */
+export function suiteTotals(suite: SuiteResult): { passed: number; failed: number; broken: number } {
+  const tests = suite.files.flatMap((file) => file.tests);
+  const passed = tests.filter((test) => test.passed).length;
+  const broken = suite.files.filter((file) => file.errors.length > 0).length;
+  return { passed, failed: tests.length - passed, broken };
 }

@@ -1,11 +1,30 @@
 // Policy test files (`*.test.json`, docs/testing.md): read, parse and check their shape, so every
 // mistake in one is reported with its JSON path before anything runs.
 
+import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { displayPath } from "../../files/paths.js";
 import type { Outcome } from "@pol/runtime";
-import { jsonErrorMessage } from "../../files/json-text.js";
-import { readTextFile } from "../../files/source-files.js";
+import { collectFiles, displayPath, jsonErrorMessage, readTextFile, UsageError } from "../../index.js";
+
+export const TEST_FILE_SUFFIX = ".test.json";
+
+/**
+ * Every test file under `paths`, sorted. A usage error when a file named is not a test file (a
+ * policy or a case named by mistake would otherwise be reported as a malformed test file) or
+ * when there are none.
+ */
+export function findTestFiles(paths: readonly string[]): string[] {
+  for (const path of paths) {
+    if (existsSync(path) && statSync(path).isFile() && !path.endsWith(TEST_FILE_SUFFIX)) {
+      throw new UsageError(`\`${path}\` is not a test file: test files are named \`*${TEST_FILE_SUFFIX}\``);
+    }
+  }
+  const files = collectFiles(paths, [TEST_FILE_SUFFIX]);
+  if (files.length === 0) {
+    throw new UsageError(`no \`*${TEST_FILE_SUFFIX}\` test files under ${paths.map((path) => `\`${path}\``).join(", ")}`);
+  }
+  return files;
+}
 
 export const OUTCOMES: readonly Outcome[] = [
   "approved",
