@@ -6,6 +6,7 @@
 
 import { CstParser, type CstNode, type IToken } from "chevrotain";
 import * as T from "./lexer.js";
+import type { FileCstNode } from "./cst.js";
 import { PolErrorMessages } from "./parser-messages.js";
 
 const messages = new PolErrorMessages();
@@ -517,13 +518,14 @@ export const polParser = new PolParser();
 messages.ruleStack = () => polParser.ruleStack();
 
 export interface CstParseResult {
-  cst: CstNode;
+  /** Typed by grammar/cst.d.ts; after recovery from errors any child may be missing. */
+  cst: FileCstNode;
   errors: typeof polParser.errors;
 }
 
 /** Parse a token vector into a CST; errors are the parser's (recovered) recognition errors. */
 export function parseTokens(tokens: IToken[]): CstParseResult {
   polParser.input = tokens;
-  const cst = polParser.file();
+  const cst = polParser.file() as FileCstNode;
   return { cst, errors: polParser.errors };
 }

@@ -1,9 +1,12 @@
-// Typed access to Chevrotain CST children. The builder only runs on a CST that parsed without
-// errors, so a missing child is a bug in the grammar/builder pair: it throws, and parse()
-// turns that into an internal-error diagnostic.
+// Reading Chevrotain CST nodes. Their children are typed by name in grammar/cst.d.ts, generated
+// from the parser (`npm run grammar:cst`): the builder reads `cst.children.expression`, and the
+// compiler checks the name and the node type. A child the grammar may skip is optional there;
+// the ones it always has are read with `one`. The builder only runs on a CST that parsed
+// without errors, so a missing required child is a bug in the grammar/builder pair: `one` throws,
+// and parse() turns that into an internal-error diagnostic.
 //
 // These run for every CST node of every parse, so they are plain loops: no intermediate arrays
-// or closures for the common lookups (the front end's throughput depends on it).
+// or closures (the front end's throughput depends on it).
 
 import type { CstElement, CstNode, IToken } from "chevrotain";
 
@@ -13,45 +16,17 @@ function isToken(element: CstElement): element is IToken {
   return "image" in element;
 }
 
-export function tokens(node: CstNode, key: string): IToken[] {
-  const elements = node.children[key];
-  const found: IToken[] = [];
-  if (elements === undefined) return found;
-  for (const element of elements) if (isToken(element)) found.push(element);
+/** The first element of a child the grammar requires. */
+export function one<T>(elements: readonly T[] | undefined): T {
+  const found = elements?.[0];
+  if (found === undefined) throw new MissingCstChild("a child the grammar requires is missing from the CST");
   return found;
 }
 
-export function nodes(node: CstNode, key: string): CstNode[] {
-  const elements = node.children[key];
-  const found: CstNode[] = [];
-  if (elements === undefined) return found;
-  for (const element of elements) if (!isToken(element)) found.push(element);
-  return found;
-}
-
-export function optionalToken(node: CstNode, key: string): IToken | undefined {
-  const elements = node.children[key];
-  if (elements === undefined) return undefined;
-  for (const element of elements) if (isToken(element)) return element;
-  return undefined;
-}
-
-export function optionalNode(node: CstNode, key: string): CstNode | undefined {
-  const elements = node.children[key];
-  if (elements === undefined) return undefined;
-  for (const element of elements) if (!isToken(element)) return element;
-  return undefined;
-}
-
-export function token(node: CstNode, key: string): IToken {
-  const found = optionalToken(node, key);
-  if (found === undefined) throw new MissingCstChild(`${node.name} has no ${key} token`);
-  return found;
-}
-
-export function node(parent: CstNode, key: string): CstNode {
-  const found = optionalNode(parent, key);
-  if (found === undefined) throw new MissingCstChild(`${parent.name} has no ${key} node`);
+/** The element at `index` of a child list that must have it (the operands of a binary level). */
+export function at<T>(elements: readonly T[], index: number): T {
+  const found = elements[index];
+  if (found === undefined) throw new MissingCstChild(`the CST has no element ${index} of a child list`);
   return found;
 }
 

@@ -15,10 +15,37 @@ import type {
   TypeRef,
   UseDecl,
 } from "../ast.js";
-import { node, nodes, onlyChild, optionalNode, optionalToken, token, tokens } from "./cst.js";
+import type {
+  CaseDeclCstNode,
+  CodeSetDeclCstNode,
+  CriterionCstNode,
+  EnumDeclCstNode,
+  FieldBlockCstNode,
+  FileCstNode,
+  HeaderFieldCstNode,
+  ItemDeclCstNode,
+  LetDeclCstNode,
+  PolicyHeaderCstNode,
+  RecordDeclCstNode,
+  RuleDeclCstNode,
+  SchemaHeaderCstNode,
+  TypeRefCstNode,
+  UseDeclCstNode,
+} from "../../grammar/cst.js";
+import { one, onlyChild } from "./cst.js";
 import { ExpressionBuilder } from "./expressions.js";
 import { citationText, codeEntry, codeSystem } from "./literals.js";
 import type { SourcePositions } from "./positions.js";
+
+/** The node of whichever declaration a `declaration` holds. */
+type DeclarationCstNode =
+  | EnumDeclCstNode
+  | RecordDeclCstNode
+  | CaseDeclCstNode
+  | ItemDeclCstNode
+  | CodeSetDeclCstNode
+  | LetDeclCstNode
+  | RuleDeclCstNode;
 
 const effects: Record<string, CriterionEffect> = {
   require: "require",
@@ -35,21 +62,21 @@ export class DeclarationBuilder {
   }
 
   /** The whole file; `comments` come from the lexer's comment group. */
-  file(cst: CstNode, comments: readonly IToken[]): SourceFile {
+  file(cst: FileCstNode, comments: readonly IToken[]): SourceFile {
     const uses: UseDecl[] = [];
     const declarations: Declaration[] = [];
-    for (const item of nodes(cst, "topLevel")) {
-      const use = optionalNode(item, "useDecl");
+    for (const item of cst.children.topLevel ?? []) {
+      const use = item.children.useDecl?.[0];
       if (use !== undefined) uses.push(this.use(use));
-      else declarations.push(this.declaration(onlyChild(node(item, "declaration"))));
+      else declarations.push(this.declaration(onlyChild(one(item.children.declaration)) as DeclarationCstNode));
     }
-    const schema = optionalNode(cst, "schemaHeader");
+    const schema = cst.children.schemaHeader?.[0];
     return {
       kind: "SourceFile",
       header:
         schema !== undefined
           ? this.schemaHeader(schema)
-          : this.policyHeader(node(cst, "policyHeader")),
+          : this.policyHeader(one(cst.children.policyHeader)),
       uses,
       declarations,
       comments: comments.map((comment) => this.comment(comment)),
@@ -69,28 +96,28 @@ export class DeclarationBuilder {
     };
   }
 
-  private schemaHeader(cst: CstNode): SchemaHeader {
-    const title = optionalToken(cst, "StringLiteral");
+  private schemaHeader(cst: SchemaHeaderCstNode): SchemaHeader {
+    const title = cst.children.StringLiteral?.[0];
     return {
       kind: "SchemaHeader",
-      name: this.expressions.identifier(token(cst, "Identifier")),
+      name: this.expressions.identifier(one(cst.children.Identifier)),
       ...(title !== undefined ? { title: this.expressions.string(title) } : {}),
       span: this.span(cst),
     };
   }
 
-  private policyHeader(cst: CstNode): PolicyHeader {
+  private policyHeader(cst: PolicyHeaderCstNode): PolicyHeader {
     return {
       kind: "PolicyHeader",
-      id: tokens(cst, "Identifier").map((part) => this.expressions.identifier(part)),
-      fields: nodes(cst, "headerField").map((field) => this.headerField(field)),
+      id: cst.children.Identifier.map((part) => this.expressions.identifier(part)),
+      fields: (cst.children.headerField ?? []).map((field) => this.headerField(field)),
       span: this.span(cst),
     };
   }
 
-  private headerField(cst: CstNode): HeaderField {
-    const key = token(cst, "Identifier");
-    const date = optionalToken(cst, "DateLiteral");
+  private headerField(cst: HeaderFieldCstNode): HeaderField {
+    const key = one(cst.children.Identifier);
+    const date = cst.children.DateLiteral?.[0];
     return {
       kind: "HeaderField",
       key: key.image as HeaderKey,
@@ -98,63 +125,63 @@ export class DeclarationBuilder {
       value:
         date !== undefined
           ? { kind: "DateLiteral", value: date.image, span: this.positions.tokenSpan(date) }
-          : this.expressions.string(token(cst, "StringLiteral")),
+          : this.expressions.string(one(cst.children.StringLiteral)),
       span: this.span(cst),
     };
   }
 
-  private use(cst: CstNode): UseDecl {
+  private use(cst: UseDeclCstNode): UseDecl {
     return {
       kind: "UseDecl",
-      path: this.expressions.string(token(cst, "StringLiteral")),
+      path: this.expressions.string(one(cst.children.StringLiteral)),
       span: this.span(cst),
     };
   }
 
-  private declaration(cst: CstNode): Declaration {
+  private declaration(cst: DeclarationCstNode): Declaration {
     const span = this.span(cst);
     const label = this.optionalLabel(cst);
     switch (cst.name) {
       case "enumDecl":
         return {
           kind: "EnumDecl",
-          name: this.expressions.identifier(token(cst, "name")),
+          name: this.expressions.identifier(one(cst.children.name)),
           ...label,
-          members: tokens(cst, "members").map((member) => this.expressions.identifier(member)),
+          members: cst.children.members.map((member) => this.expressions.identifier(member)),
           span,
         };
       case "recordDecl": {
-        const dated = optionalNode(cst, "datedBy");
-        const end = dated !== undefined ? optionalToken(dated, "end") : undefined;
+        const dated = cst.children.datedBy?.[0];
+        const end = dated?.children.end?.[0];
         return {
           kind: "RecordDecl",
-          name: this.expressions.identifier(token(cst, "Identifier")),
+          name: this.expressions.identifier(one(cst.children.Identifier)),
           ...label,
           ...(dated !== undefined
             ? {
                 dated: {
                   kind: "DatedBy",
-                  start: this.expressions.identifier(token(dated, "start")),
+                  start: this.expressions.identifier(one(dated.children.start)),
                   ...(end !== undefined ? { end: this.expressions.identifier(end) } : {}),
                   span: this.span(dated),
                 },
               }
             : {}),
-          fields: this.fields(node(cst, "fieldBlock")),
+          fields: this.fields(one(cst.children.fieldBlock)),
           span,
         };
       }
       case "caseDecl":
-        return { kind: "CaseDecl", fields: this.fields(node(cst, "fieldBlock")), span };
+        return { kind: "CaseDecl", fields: this.fields(one(cst.children.fieldBlock)), span };
       case "itemDecl":
-        return { kind: "ItemDecl", fields: this.fields(node(cst, "fieldBlock")), span };
+        return { kind: "ItemDecl", fields: this.fields(one(cst.children.fieldBlock)), span };
       case "codeSetDecl":
         return {
           kind: "CodeSetDecl",
-          name: this.expressions.identifier(token(cst, "Identifier")),
+          name: this.expressions.identifier(one(cst.children.Identifier)),
           ...label,
-          system: codeSystem(token(cst, "CodeListOpen").image),
-          entries: tokens(cst, "CodeEntry").map((entry) =>
+          system: codeSystem(one(cst.children.CodeListOpen).image),
+          entries: (cst.children.CodeEntry ?? []).map((entry) =>
             codeEntry(entry, this.positions.tokenSpan(entry)),
           ),
           span,
@@ -162,32 +189,34 @@ export class DeclarationBuilder {
       case "letDecl":
         return {
           kind: "LetDecl",
-          name: this.expressions.identifier(token(cst, "Identifier")),
+          name: this.expressions.identifier(one(cst.children.Identifier)),
           ...label,
-          value: this.expressions.expression(node(cst, "expression")),
+          value: this.expressions.expression(one(cst.children.expression)),
           span,
         };
       case "ruleDecl": {
-        const citation = optionalToken(cst, "Citation");
-        const when = optionalNode(cst, "expression");
+        const children = cst.children;
+        const citation = children.Citation?.[0];
+        const when = children.expression?.[0];
         return {
           kind: "RuleDecl",
-          id: this.expressions.identifier(token(cst, "name")),
-          title: this.expressions.string(token(cst, "StringLiteral")),
+          id: this.expressions.identifier(one(children.name)),
+          title: this.expressions.string(one(children.StringLiteral)),
           ...(citation !== undefined ? { citation: this.citation(citation) } : {}),
-          codes: tokens(cst, "codes").map((codes) => this.expressions.identifier(codes)),
+          codes: (children.codes ?? []).map((codes) => this.expressions.identifier(codes)),
           ...(when !== undefined ? { when: this.expressions.expression(when) } : {}),
-          criteria: nodes(cst, "criterion").map((criterion) => this.criterion(criterion)),
+          criteria: (children.criterion ?? []).map((criterion) => this.criterion(criterion)),
           span,
         };
       }
       default:
-        throw new Error(`unknown declaration ${cst.name}`);
+        throw new Error(`unknown declaration ${(cst as CstNode).name}`);
     }
   }
 
-  private optionalLabel(cst: CstNode) {
-    const label = optionalToken(cst, "StringLiteral");
+  /** The label of a declaration that may have one: its string literal. */
+  private optionalLabel(cst: DeclarationCstNode) {
+    const label = "StringLiteral" in cst.children ? cst.children.StringLiteral?.[0] : undefined;
     return label !== undefined ? { label: this.expressions.string(label) } : {};
   }
 
@@ -199,14 +228,15 @@ export class DeclarationBuilder {
     };
   }
 
-  private fields(block: CstNode): FieldDecl[] {
-    return nodes(block, "field").map((field) => {
-      const label = optionalToken(field, "label") ?? optionalToken(field, "trailingLabel");
-      const computed = optionalNode(field, "expression");
+  private fields(block: FieldBlockCstNode): FieldDecl[] {
+    return (block.children.field ?? []).map((field) => {
+      const children = field.children;
+      const label = children.label?.[0] ?? children.trailingLabel?.[0];
+      const computed = children.expression?.[0];
       return {
         kind: "FieldDecl",
-        name: this.expressions.identifier(token(field, "Identifier")),
-        type: this.typeRef(node(field, "typeRef")),
+        name: this.expressions.identifier(one(children.Identifier)),
+        type: this.typeRef(one(children.typeRef)),
         ...(label !== undefined ? { label: this.expressions.string(label) } : {}),
         ...(computed !== undefined ? { computed: this.expressions.expression(computed) } : {}),
         span: this.span(field),
@@ -214,26 +244,27 @@ export class DeclarationBuilder {
     });
   }
 
-  private typeRef(cst: CstNode): TypeRef {
+  private typeRef(cst: TypeRefCstNode): TypeRef {
+    const children = cst.children;
     return {
       kind: "TypeRef",
-      name: this.expressions.identifier(optionalToken(cst, "Percent") ?? token(cst, "Identifier")),
-      list: optionalToken(cst, "List") !== undefined,
+      name: this.expressions.identifier(children.Percent?.[0] ?? one(children.Identifier)),
+      list: children.List !== undefined,
       span: this.span(cst),
     };
   }
 
-  private criterion(cst: CstNode): Criterion {
-    const effect = token(cst, "effect");
-    const head = node(cst, "criterionHead");
-    const citation = optionalToken(head, "Citation");
-    const description = optionalToken(head, "StringLiteral");
-    const condition = optionalNode(cst, "expression");
+  private criterion(cst: CriterionCstNode): Criterion {
+    const effect = one(cst.children.effect);
+    const head = one(cst.children.criterionHead).children;
+    const citation = head.Citation?.[0];
+    const description = head.StringLiteral?.[0];
+    const condition = cst.children.expression?.[0];
     return {
       kind: "Criterion",
       effect: effects[effect.image] ?? "not_covered",
       effectSpan: this.positions.tokenSpan(effect),
-      id: this.expressions.identifier(token(head, "Identifier")),
+      id: this.expressions.identifier(one(head.Identifier)),
       ...(citation !== undefined ? { citation: this.citation(citation) } : {}),
       ...(description !== undefined ? { description: this.expressions.string(description) } : {}),
       ...(condition !== undefined ? { condition: this.expressions.expression(condition) } : {}),

@@ -2,6 +2,20 @@
 
 import type { CstNode, IToken } from "chevrotain";
 import type {
+  AccessCstNode,
+  AdditiveCstNode,
+  AndExpressionCstNode,
+  AsPercentCstNode,
+  ChainCstNode,
+  ComparisonCstNode,
+  ExpressionCstNode,
+  MultiplicativeCstNode,
+  NotExpressionCstNode,
+  PrefixCstNode,
+  PrimaryCstNode,
+  UnaryCstNode,
+} from "../../grammar/cst.js";
+import type {
   BinaryOperator,
   DurationLiteral,
   Expression,
@@ -9,7 +23,7 @@ import type {
   Span,
   StringLiteral,
 } from "../ast.js";
-import { node, nodes, onlyToken, optionalNode, optionalToken, token, tokens } from "./cst.js";
+import { at, one, onlyToken } from "./cst.js";
 import { durationParts, stringValue } from "./literals.js";
 import type { SourcePositions } from "./positions.js";
 
@@ -45,22 +59,22 @@ export class ExpressionBuilder {
   }
 
   /** `expression` */
-  expression(cst: CstNode): Expression {
-    return this.binaryLevel(node(cst, "orExpression"), "andExpression", Level.And);
+  expression(cst: ExpressionCstNode): Expression {
+    const or = one(cst.children.orExpression).children;
+    return this.binaryLevel(or.andExpression, or.operator, Level.And);
   }
 
   /**
-   * `a op b op c`: operands under `operandKey`, operators labelled `operator`, left-assoc.
-   * The operand level is an enum rather than a callback so that no closure is made per node.
+   * `a op b op c`: the operands of one level and the operators between them (labelled
+   * `operator` in every binary rule), left-assoc. The operand level is an enum rather than a
+   * callback so that no closure is made per node.
    */
-  private binaryLevel(cst: CstNode, operandKey: string, operandLevel: Level): Expression {
-    const operands = cst.children[operandKey] ?? [];
-    const operators = cst.children["operator"];
-    let result = this.operand(operands[0] as CstNode, operandLevel);
+  private binaryLevel(operands: readonly CstNode[], operators: readonly IToken[] | undefined, operandLevel: Level): Expression {
+    let result = this.operand(one(operands), operandLevel);
     if (operators === undefined) return result;
     for (let index = 0; index < operators.length; index++) {
-      const operator = operators[index] as IToken;
-      const right = this.operand(operands[index + 1] as CstNode, operandLevel);
+      const operator = operators[index]!;
+      const right = this.operand(at(operands, index + 1), operandLevel);
       result = {
         kind: "BinaryExpression",
         operator: operator.image as BinaryOperator,
@@ -73,23 +87,29 @@ export class ExpressionBuilder {
     return result;
   }
 
+  /** `cst` is a node of the rule `level` names (the caller took it from that rule's operands). */
   private operand(cst: CstNode, level: Level): Expression {
     switch (level) {
-      case Level.And:
-        return this.binaryLevel(cst, "notExpression", Level.Not);
+      case Level.And: {
+        const and = (cst as AndExpressionCstNode).children;
+        return this.binaryLevel(and.notExpression, and.operator, Level.Not);
+      }
       case Level.Not:
-        return this.not(cst);
-      case Level.Multiplicative:
-        return this.binaryLevel(cst, "unary", Level.Unary);
+        return this.not(cst as NotExpressionCstNode);
+      case Level.Multiplicative: {
+        const multiplicative = (cst as MultiplicativeCstNode).children;
+        return this.binaryLevel(multiplicative.unary, multiplicative.operator, Level.Unary);
+      }
       case Level.Unary:
-        return this.unary(cst);
+        return this.unary(cst as UnaryCstNode);
     }
   }
 
-  private not(cst: CstNode): Expression {
-    const keyword = optionalToken(cst, "Not");
-    if (keyword === undefined) return this.comparison(node(cst, "comparison"));
-    const operand = this.not(node(cst, "notExpression"));
+  private not(cst: NotExpressionCstNode): Expression {
+    const children = cst.children;
+    const keyword = children.Not?.[0];
+    if (keyword === undefined) return this.comparison(one(children.comparison));
+    const operand = this.not(one(children.notExpression));
     return {
       kind: "UnaryExpression",
       operator: "not",
@@ -98,10 +118,11 @@ export class ExpressionBuilder {
     };
   }
 
-  private comparison(cst: CstNode): Expression {
-    const [leftCst, rightCst] = nodes(cst, "asPercent");
+  private comparison(cst: ComparisonCstNode): Expression {
+    const children = cst.children;
+    const [leftCst, rightCst] = children.asPercent;
     const left = this.asPercent(leftCst!);
-    const operator = optionalToken(cst, "operator");
+    const operator = children.operator?.[0];
     if (operator !== undefined) {
       const right = this.asPercent(rightCst!);
       return {
@@ -113,20 +134,20 @@ export class ExpressionBuilder {
         span: this.positions.join(left.span, right.span),
       };
     }
-    const codes = optionalToken(cst, "Identifier");
+    const codes = children.Identifier?.[0];
     if (codes === undefined) return left;
     return {
       kind: "InCodesExpression",
       operand: left,
       codes: this.identifier(codes),
-      negated: optionalToken(cst, "Not") !== undefined,
+      negated: children.Not !== undefined,
       span: this.positions.join(left.span, this.positions.tokenSpan(codes)),
     };
   }
 
-  private asPercent(cst: CstNode): Expression {
-    const operand = this.additive(node(cst, "additive"));
-    const percent = optionalToken(cst, "Percent");
+  private asPercent(cst: AsPercentCstNode): Expression {
+    const operand = this.additive(one(cst.children.additive));
+    const percent = cst.children.Percent?.[0];
     if (percent === undefined) return operand;
     return {
       kind: "AsPercentExpression",
@@ -135,14 +156,15 @@ export class ExpressionBuilder {
     };
   }
 
-  private additive(cst: CstNode): Expression {
-    return this.binaryLevel(cst, "multiplicative", Level.Multiplicative);
+  private additive(cst: AdditiveCstNode): Expression {
+    return this.binaryLevel(cst.children.multiplicative, cst.children.operator, Level.Multiplicative);
   }
 
-  private unary(cst: CstNode): Expression {
-    const minus = optionalToken(cst, "Minus");
-    if (minus === undefined) return this.prefix(node(cst, "prefix"));
-    const operand = this.unary(node(cst, "unary"));
+  private unary(cst: UnaryCstNode): Expression {
+    const children = cst.children;
+    const minus = children.Minus?.[0];
+    if (minus === undefined) return this.prefix(one(children.prefix));
+    const operand = this.unary(one(children.unary));
     return {
       kind: "UnaryExpression",
       operator: "-",
@@ -151,13 +173,14 @@ export class ExpressionBuilder {
     };
   }
 
-  private prefix(cst: CstNode): Expression {
+  private prefix(cst: PrefixCstNode): Expression {
+    const children = cst.children;
     const start = cst.location!.startOffset;
     const spanTo = (last: Expression): Span => this.positions.spanFrom(start, last.span);
-    const listPrefix = optionalNode(cst, "listPrefix");
+    const listPrefix = children.listPrefix?.[0];
     if (listPrefix !== undefined) {
-      const keyword = token(listPrefix, "operator");
-      const source = this.chain(node(listPrefix, "chain"));
+      const keyword = one(listPrefix.children.operator);
+      const source = this.chain(one(listPrefix.children.chain));
       const span = spanTo(source);
       switch (keyword.image) {
         case "count":
@@ -174,37 +197,37 @@ export class ExpressionBuilder {
           };
       }
     }
-    if (optionalToken(cst, "Sum") !== undefined) {
-      const source = this.chain(node(cst, "chain"));
+    if (children.Sum !== undefined) {
+      const source = this.chain(one(children.chain));
       return {
         kind: "SumExpression",
-        field: this.identifier(token(cst, "Identifier")),
+        field: this.identifier(one(children.Identifier)),
         source,
         span: spanTo(source),
       };
     }
-    if (optionalToken(cst, "Coverage") !== undefined) {
-      const source = this.chain(node(cst, "chain"));
+    if (children.Coverage !== undefined) {
+      const source = this.chain(one(children.chain));
       return { kind: "CoverageExpression", source, span: spanTo(source) };
     }
-    if (optionalToken(cst, "Since") !== undefined) {
-      const from = this.additive(node(cst, "additive"));
+    if (children.Since !== undefined) {
+      const from = this.additive(one(children.additive));
       return { kind: "TimeSinceExpression", from, span: spanTo(from) };
     }
-    if (optionalToken(cst, "Between") !== undefined) {
-      const [fromCst, toCst] = nodes(cst, "additive");
+    if (children.Between !== undefined) {
+      const [fromCst, toCst] = children.additive ?? [];
       const from = this.additive(fromCst!);
       const to = this.additive(toCst!);
       return { kind: "TimeBetweenExpression", from, to, span: spanTo(to) };
     }
-    return this.chain(node(cst, "chain"));
+    return this.chain(one(children.chain));
   }
 
   /** `L where C within 12mo ...`: steps nest left to right. */
-  private chain(cst: CstNode): Expression {
-    let result = this.access(node(cst, "access"));
-    for (const step of nodes(cst, "chainStep")) {
-      const condition = optionalNode(step, "expression");
+  private chain(cst: ChainCstNode): Expression {
+    let result = this.access(one(cst.children.access));
+    for (const step of cst.children.chainStep ?? []) {
+      const condition = step.children.expression?.[0];
       if (condition !== undefined) {
         const built = this.expression(condition);
         result = {
@@ -214,7 +237,7 @@ export class ExpressionBuilder {
           span: this.positions.join(result.span, built.span),
         };
       } else {
-        const window = this.duration(token(step, "DurationLiteral"));
+        const window = this.duration(one(step.children.DurationLiteral));
         result = {
           kind: "WithinExpression",
           source: result,
@@ -226,9 +249,9 @@ export class ExpressionBuilder {
     return result;
   }
 
-  private access(cst: CstNode): Expression {
-    let result = this.primary(node(cst, "primary"));
-    for (const field of tokens(cst, "fields")) {
+  private access(cst: AccessCstNode): Expression {
+    let result = this.primary(one(cst.children.primary));
+    for (const field of cst.children.fields ?? []) {
       const name = this.identifier(field);
       result = {
         kind: "FieldAccess",
@@ -240,13 +263,13 @@ export class ExpressionBuilder {
     return result;
   }
 
-  private primary(cst: CstNode): Expression {
-    const inner = optionalNode(cst, "expression");
+  private primary(cst: PrimaryCstNode): Expression {
+    const inner = cst.children.expression?.[0];
     if (inner !== undefined) return this.expression(inner);
-    const group = optionalNode(cst, "group");
+    const group = cst.children.group?.[0];
     if (group !== undefined) {
-      const operator = token(group, "operator").image === "all" ? "all" : "any";
-      const operands = nodes(group, "expression").map((operand) => this.expression(operand));
+      const operator = one(group.children.operator).image === "all" ? "all" : "any";
+      const operands = group.children.expression.map((operand) => this.expression(operand));
       return {
         kind: "GroupExpression",
         operator,
@@ -254,6 +277,7 @@ export class ExpressionBuilder {
         span: this.positions.span(group.location!.startOffset, group.location!.endOffset! + 1),
       };
     }
+    // Whichever literal or name the alternative consumed (a contextual keyword among them).
     return this.literalOrName(onlyToken(cst));
   }
 

@@ -1,11 +1,11 @@
 // Syntax rules the grammar leaves loose on purpose (so that recovery stays simple), checked on
-// the CST. They run even when the parser recovered from errors, so every child is optional.
+// the CST. They run even when the parser recovered from errors, so every child is optional here,
+// even one grammar/cst.d.ts types as always present: each is read with `?.`.
 
-import type { CstNode } from "chevrotain";
 import type { HeaderKey } from "../ast.js";
 import { diagnostic, suggest, type Diagnostic } from "../diagnostics.js";
 import { shown } from "../../grammar/parser-messages.js";
-import { nodes, optionalNode, optionalToken, tokens } from "./cst.js";
+import type { FileCstNode } from "../../grammar/cst.js";
 import type { SourcePositions } from "./positions.js";
 
 const headerKeys: readonly HeaderKey[] = [
@@ -17,7 +17,7 @@ const headerKeys: readonly HeaderKey[] = [
   "expires",
 ];
 
-export function structureDiagnostics(file: CstNode, positions: SourcePositions): Diagnostic[] {
+export function structureDiagnostics(file: FileCstNode, positions: SourcePositions): Diagnostic[] {
   return [
     ...headerDiagnostics(file, positions),
     ...topLevelDiagnostics(file, positions),
@@ -26,13 +26,13 @@ export function structureDiagnostics(file: CstNode, positions: SourcePositions):
 }
 
 /** Header keys are names, not keywords: only the six known ones, each at most once. */
-function headerDiagnostics(file: CstNode, positions: SourcePositions): Diagnostic[] {
-  const header = optionalNode(file, "policyHeader");
+function headerDiagnostics(file: FileCstNode, positions: SourcePositions): Diagnostic[] {
+  const header = file.children.policyHeader?.[0];
   if (header === undefined) return [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  for (const field of nodes(header, "headerField")) {
-    const key = optionalToken(field, "Identifier");
+  for (const field of header.children.headerField ?? []) {
+    const key = field.children.Identifier?.[0];
     if (key === undefined) continue;
     const span = positions.tokenSpan(key);
     if (!(headerKeys as readonly string[]).includes(key.image)) {
@@ -50,16 +50,16 @@ function headerDiagnostics(file: CstNode, positions: SourcePositions): Diagnosti
  * level right after a rule (or another such criterion) is where the parser resumed after an
  * error inside that rule, already reported: only one after anything else is misplaced.
  */
-function topLevelDiagnostics(file: CstNode, positions: SourcePositions): Diagnostic[] {
+function topLevelDiagnostics(file: FileCstNode, positions: SourcePositions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   let seenDeclaration = false;
   let previous: "use" | "rule" | "criterion" | "other" | undefined;
-  for (const item of nodes(file, "topLevel")) {
-    const use = optionalNode(item, "useDecl");
-    const criterion = optionalNode(item, "criterion");
-    const declaration = optionalNode(item, "declaration");
+  for (const item of file.children.topLevel ?? []) {
+    const use = item.children.useDecl?.[0];
+    const criterion = item.children.criterion?.[0];
+    const declaration = item.children.declaration?.[0];
     if (use !== undefined) {
-      const keyword = optionalToken(use, "Use");
+      const keyword = use.children.Use?.[0];
       if (seenDeclaration && keyword !== undefined) {
         diagnostics.push(
           diagnostic("POL1002", positions.tokenSpan(keyword), { expected: "a declaration", found: "use" }, { help: "useFirst" }),
@@ -67,7 +67,7 @@ function topLevelDiagnostics(file: CstNode, positions: SourcePositions): Diagnos
       }
       previous = "use";
     } else if (criterion !== undefined) {
-      const effect = optionalToken(criterion, "effect");
+      const effect = criterion.children.effect?.[0];
       if (effect !== undefined && previous !== "rule" && previous !== "criterion") {
         diagnostics.push(
           diagnostic(
@@ -82,27 +82,23 @@ function topLevelDiagnostics(file: CstNode, positions: SourcePositions): Diagnos
       previous = "criterion";
     } else if (declaration !== undefined) {
       seenDeclaration = true;
-      previous = optionalNode(declaration, "ruleDecl") !== undefined ? "rule" : "other";
+      previous = declaration.children.ruleDecl?.[0] !== undefined ? "rule" : "other";
     }
   }
   return diagnostics;
 }
 
 /** A field has one label, before or after its `= expression`. */
-function fieldDiagnostics(file: CstNode, positions: SourcePositions): Diagnostic[] {
+function fieldDiagnostics(file: FileCstNode, positions: SourcePositions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const item of nodes(file, "topLevel")) {
-    const declaration = optionalNode(item, "declaration");
-    const owner =
-      declaration &&
-      (optionalNode(declaration, "recordDecl") ??
-        optionalNode(declaration, "caseDecl") ??
-        optionalNode(declaration, "itemDecl"));
-    const block = owner && optionalNode(owner, "fieldBlock");
-    for (const field of block ? nodes(block, "field") : []) {
-      const second = tokens(field, "trailingLabel")[0];
-      const name = optionalToken(field, "Identifier");
-      if (second !== undefined && tokens(field, "label").length > 0 && name !== undefined) {
+  for (const item of file.children.topLevel ?? []) {
+    const declaration = item.children.declaration?.[0]?.children;
+    const owner = declaration?.recordDecl?.[0] ?? declaration?.caseDecl?.[0] ?? declaration?.itemDecl?.[0];
+    const block = owner?.children.fieldBlock?.[0];
+    for (const field of block?.children.field ?? []) {
+      const second = field.children.trailingLabel?.[0];
+      const name = field.children.Identifier?.[0];
+      if (second !== undefined && (field.children.label?.length ?? 0) > 0 && name !== undefined) {
         diagnostics.push(diagnostic("POL1013", positions.tokenSpan(second), { field: name.image }));
       }
     }
