@@ -1,4 +1,4 @@
-// File-system helpers for the CLI: finding the files a command works on, and display paths.
+// Finding the files a command works on (named, or found in folders), and display paths.
 
 import { join, relative, sep } from "node:path";
 import { describeErrno, errorCode, FileSystemError, sourceFs } from "./source-files.js";
