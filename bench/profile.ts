@@ -3,7 +3,7 @@
 // `hand-written`; or `check`, the front end over the compiler corpus) so a CPU profile shows where its time goes;
 // `node dist/bench/profile.js summarise FILE.cpuprofile` prints its top frames by self time.
 
-import { checkSource } from "../src/checker.js";
+import { checkSource } from "../src/check/checker.js";
 import { buildCompilerCorpus } from "./compiler/corpus.js";
 import { buildCorpus, type BenchCase } from "./corpus.js";
 import { decideByHand } from "./engines/handwritten.js";

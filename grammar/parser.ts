@@ -1,5 +1,5 @@
 // The grammar of pol: a Chevrotain CstParser with error recovery. The CST it builds is turned
-// into the AST by src/ast-builder. Rule names are the production names of docs/language.md.
+// into the AST by src/syntax/. Rule names are the production names of docs/language.md.
 //
 // One parser instance is shared by every parse: self-analysis is the slow part of Chevrotain
 // and runs once per process.
@@ -7,6 +7,7 @@
 import type { CstNode, IToken } from "chevrotain";
 import { checkGrammarDefinition, CstParser } from "./chevrotain.js";
 import * as T from "./lexer.js";
+import type { FileCstNode } from "./cst.js";
 import { PolErrorMessages } from "./parser-messages.js";
 
 const messages = new PolErrorMessages();
@@ -519,13 +520,14 @@ export const polParser = new PolParser();
 messages.ruleStack = () => polParser.ruleStack();
 
 export interface CstParseResult {
-  cst: CstNode;
+  /** Typed by grammar/cst.d.ts; after recovery from errors any child may be missing. */
+  cst: FileCstNode;
   errors: typeof polParser.errors;
 }
 
 /** Parse a token vector into a CST; errors are the parser's (recovered) recognition errors. */
 export function parseTokens(tokens: IToken[]): CstParseResult {
   polParser.input = tokens;
-  const cst = polParser.file();
+  const cst = polParser.file() as FileCstNode;
   return { cst, errors: polParser.errors };
 }

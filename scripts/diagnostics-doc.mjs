@@ -101,7 +101,7 @@ function exampleOf(code, path, checkFile, renderDiagnostic) {
 
 async function run() {
   const { catalogue, renderDiagnostic } = await import("../dist/src/diagnostics.js");
-  const { checkFile } = await import("../dist/src/checker.js");
+  const { checkFile } = await import("../dist/src/check/checker.js");
   const text = diagnosticsDoc({ catalogue, checkFile, renderDiagnostic });
   if (process.argv.includes("--check")) {
     let current = "";

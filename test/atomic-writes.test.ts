@@ -6,9 +6,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import { writeFilesInPlace } from "../src/in-place-writes.js";
-import { inspectOutputFolder, nodeWriteFs, recoverOutputFolder, writeOutputFolder, type WriteFs } from "../src/output-folder.js";
+import { main } from "../src/cli/cli.js";
+import { writeFilesInPlace } from "../src/files/in-place-writes.js";
+import { inspectOutputFolder, nodeWriteFs, recoverOutputFolder, writeOutputFolder, type WriteFs } from "../src/files/output-folder.js";
 
 let dir: string;
 

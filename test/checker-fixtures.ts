@@ -2,7 +2,7 @@
 // through an in-memory file host.
 
 import { expect } from "vitest";
-import { checkSource, type CheckResult, type FileHost } from "../src/checker.js";
+import { checkSource, type CheckResult, type FileHost } from "../src/check/checker.js";
 import type { Diagnostic } from "../src/diagnostics.js";
 
 export const SCHEMA_PATH = "fixtures/schema/spine.pol";

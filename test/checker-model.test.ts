@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Expression, FieldAccess, NameRef, Node } from "../src/ast.js";
-import { checkFile } from "../src/checker.js";
+import { checkFile } from "../src/check/checker.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { checkPolicy, POLICY_PATH, SCHEMA, SCHEMA_PATH } from "./checker-fixtures.js";
 

@@ -4,7 +4,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkSource } from "../src/checker.js";
+import { checkSource } from "../src/check/checker.js";
 import { HEADER, memoryHost, POLICY_PATH, SCHEMA, SCHEMA_PATH } from "./checker-fixtures.js";
 import { runs } from "./support/runs.js";
 

@@ -1,9 +1,9 @@
 // The checker's policy-structure rules: the header, rules, criteria, citations and descriptions.
 
 import { describe, expect, it } from "vitest";
-import { checkSource } from "../src/checker.js";
+import { checkSource } from "../src/check/checker.js";
 import { catalogue } from "../src/diagnostics.js";
-import { parse } from "../src/parse.js";
+import { parse } from "../src/syntax/parse.js";
 import { checkPolicy, HEADER, memoryHost, POLICY_PATH, ruleWith, SCHEMA, SCHEMA_PATH, single } from "./checker-fixtures.js";
 
 const check = (source: string) => checkSource(source, POLICY_PATH, memoryHost({ [SCHEMA_PATH]: SCHEMA }));

@@ -2,7 +2,7 @@
 // enum members, duplicates, and reporting every error rather than the first.
 
 import { describe, expect, it } from "vitest";
-import { checkFile, checkSource } from "../src/checker.js";
+import { checkFile, checkSource } from "../src/check/checker.js";
 import {
   checkCondition,
   checkPolicy,

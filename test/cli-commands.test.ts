@@ -5,8 +5,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import type { Io } from "../src/commands/io.js";
+import { main } from "../src/cli/cli.js";
+import type { Io } from "../src/cli/io.js";
 
 let dir: string;
 

@@ -9,10 +9,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { main } from "../src/cli.js";
-import type { Io } from "../src/commands/io.js";
-import { nodeWriteFs } from "../src/output-folder.js";
-import { MAX_FILE_BYTES, sourceFs } from "../src/source-files.js";
+import { main } from "../src/cli/cli.js";
+import type { Io } from "../src/cli/io.js";
+import { nodeWriteFs } from "../src/files/output-folder.js";
+import { MAX_FILE_BYTES, sourceFs } from "../src/files/source-files.js";
 
 const POL = resolve("bin/pol.js");
 const posix = process.platform !== "win32";

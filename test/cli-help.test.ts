@@ -3,7 +3,7 @@
 // must bring its own Examples section, and a line in the README's command table) automatically.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
+import { main } from "../src/cli/cli.js";
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";

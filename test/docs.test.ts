@@ -2,7 +2,7 @@
 // it is regenerated here from the TypeScript sources and must equal the committed file.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkFile } from "../src/checker.js";
+import { checkFile } from "../src/check/checker.js";
 import { catalogue, renderDiagnostic } from "../src/diagnostics.js";
 // @ts-expect-error: a plain ES module script without type declarations
 import { diagnosticsDoc, DOC_PATH } from "../scripts/diagnostics-doc.mjs";

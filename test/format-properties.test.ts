@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatPol } from "../src/prettier-plugin.js";
+import { formatPol } from "../src/tools/format/prettier-plugin.js";
 import { parseShape } from "./support/ast-shape.js";
 import { runs } from "./support/runs.js";
 

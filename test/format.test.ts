@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPol } from "../src/prettier-plugin.js";
+import { formatPol } from "../src/tools/format/prettier-plugin.js";
 import { parseShape } from "./support/ast-shape.js";
 
 // Every example is checked three ways: it formats to the expected text, the expected text is a

@@ -4,8 +4,8 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_NESTING, MAX_OPERATORS } from "../src/ast-builder/depth-limits.js";
-import { checkSource } from "../src/checker.js";
+import { MAX_NESTING, MAX_OPERATORS } from "../src/syntax/depth-limits.js";
+import { checkSource } from "../src/check/checker.js";
 import {
   diagnostic,
   diagnosticsToJson,
@@ -18,8 +18,8 @@ import {
   summaryLine,
   type Diagnostic,
 } from "../src/diagnostics.js";
-import { formatPol } from "../src/prettier-plugin.js";
-import { internalError, parse } from "../src/parse.js";
+import { formatPol } from "../src/tools/format/prettier-plugin.js";
+import { internalError, parse } from "../src/syntax/parse.js";
 import { HEADER, memoryHost, POLICY_PATH, SCHEMA, SCHEMA_PATH } from "./checker-fixtures.js";
 import { runs } from "./support/runs.js";
 

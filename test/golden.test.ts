@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { checkFile } from "../src/checker.js";
+import { checkFile } from "../src/check/checker.js";
 import { catalogue, renderBaseline } from "../src/diagnostics.js";
 
 const goldenDir = fileURLToPath(new URL("./golden/", import.meta.url));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSource } from "../src/checker.js";
+import { checkSource } from "../src/check/checker.js";
 import { evaluateCase, interpret, policyInfo } from "../src/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
 import type { CriterionTrace, Determination, ItemDetermination, Status } from "@pol/runtime";

@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkFile } from "../src/checker.js";
+import { checkFile } from "../src/check/checker.js";
 import { renderDiagnostic } from "../src/diagnostics.js";
 
 const PRELUDE = `policy doc.example

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics.js";
-import { parse } from "../src/parse.js";
+import { parse } from "../src/syntax/parse.js";
 
 /** One line per diagnostic: `line:col-line:col CODE message | help`. */
 function report(source: string): string[] {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { keywordSpellings } from "../grammar/lexer.js";
-import { parse, type ParseResult } from "../src/parse.js";
+import { parse, type ParseResult } from "../src/syntax/parse.js";
 import { runs } from "./support/runs.js";
 
 /** The contract of parse() on any input: no throw, diagnostics XOR a file, no internal error. */

@@ -11,7 +11,7 @@ import type {
   SchemaHeader,
   SourceFile,
 } from "../src/ast.js";
-import { parse } from "../src/parse.js";
+import { parse } from "../src/syntax/parse.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -5,18 +5,18 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { checkFile, checkSource } from "../src/checker.js";
-import { main } from "../src/cli.js";
+import { checkFile, checkSource } from "../src/check/checker.js";
+import { main } from "../src/cli/cli.js";
 import { interpret } from "../src/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
-import { CompiledEvaluators } from "../src/policy-test/compiled.js";
-import { Coverage } from "../src/policy-test/coverage.js";
-import { differences, sameSet, showSet } from "../src/policy-test/diff.js";
-import { OptionalFactReads, reachableStates } from "../src/policy-test/reachability.js";
-import { formatPercent, renderFailure, renderMismatch } from "../src/policy-test/render.js";
-import { runPolicyTest } from "../src/policy-test/run.js";
+import { CompiledEvaluators } from "../src/tools/policy-test/compiled.js";
+import { Coverage } from "../src/tools/policy-test/coverage.js";
+import { differences, sameSet, showSet } from "../src/tools/policy-test/diff.js";
+import { OptionalFactReads, reachableStates } from "../src/tools/policy-test/reachability.js";
+import { formatPercent, renderFailure, renderMismatch } from "../src/tools/policy-test/render.js";
+import { runPolicyTest } from "../src/tools/policy-test/run.js";
 import { runtimeEntryUrl } from "../src/runtime-package.js";
-import { parseTestFile, type PolicyTest } from "../src/policy-test/test-file.js";
+import { parseTestFile, type PolicyTest } from "../src/tools/policy-test/test-file.js";
 import type { Determination } from "@pol/runtime";
 
 const FIXTURES = "test/fixtures/policy-test";
@@ -221,7 +221,7 @@ describe("pol test on failing files", () => {
 describe("pol test usage errors", () => {
   it.each([
     [["test", "no/such/folder"], "error: no such file or directory `no/such/folder`"],
-    [["test", "src/policy-test"], "error: no `*.test.json` test files under `src/policy-test`"],
+    [["test", "src/tools/policy-test"], "error: no `*.test.json` test files under `src/tools/policy-test`"],
     [["test", `${FIXTURES}/policy.pol`], "is not a test file: test files are named `*.test.json`"],
     [["test", PASSING, "--min-coverage", "abc"], "expected a percent from 0 to 100"],
     [["test", PASSING, "--min-coverage", "101"], "expected a percent from 0 to 100"],

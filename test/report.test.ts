@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { renderJson, renderText } from "../src/report.js";
+import { renderJson } from "../src/tools/report/json.js";
+import { renderText } from "../src/tools/report/text.js";
 import type { CriterionTrace, Determination, ItemDetermination, PolicyInfo } from "@pol/runtime";
 import { runs } from "./support/runs.js";
 

@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
+import { main } from "../src/cli/cli.js";
 
 const README = readFileSync("README.md", "utf8");
 

@@ -6,7 +6,7 @@
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { FileHost } from "../../src/checker.js";
+import type { FileHost } from "../../src/check/checker.js";
 import { Random } from "../prng.js";
 
 export interface PolicyVariant {

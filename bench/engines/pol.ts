@@ -6,7 +6,7 @@
 // returns just the outcomes.
 
 import { resolve } from "node:path";
-import { checkFile } from "../../src/checker.js";
+import { checkFile } from "../../src/check/checker.js";
 import { interpret } from "../../src/interpreter.js";
 import type { CheckedPolicy } from "../../src/model.js";
 import { decideTrusted as decideTpi, evaluateTrusted as evaluateTpi } from "../generated/cigna-tpi.js";

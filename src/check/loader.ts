@@ -5,8 +5,8 @@
 import { isAbsolute, posix, relative, sep } from "node:path";
 import type { SourceFile, Span } from "../ast.js";
 import { diagnostic, fromProblem, type Diagnostic, type Problem } from "../diagnostics.js";
-import { parse } from "../parse.js";
-import { projectRoot, rootRelative } from "../source-files.js";
+import { parse } from "../syntax/parse.js";
+import { projectRoot, rootRelative } from "../files/source-files.js";
 import { linksOutside, refuseUse, rootDisplay } from "./use-paths.js";
 
 /** Why a file could not be read: `missing` when there is no such file. */

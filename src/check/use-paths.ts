@@ -3,7 +3,7 @@
 
 import { isAbsolute, relative, sep } from "node:path";
 import type { Problem } from "../diagnostics.js";
-import { isInside } from "../source-files.js";
+import { isInside } from "../files/source-files.js";
 import { resolveUse, SOURCE_EXTENSION, type FileHost } from "./loader.js";
 
 /**

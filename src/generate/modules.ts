@@ -1,7 +1,6 @@
 // The generator's entry point: every checked policy becomes one policy module, and every schema
 // they use one schema module, each formatted with prettier and identical on every run.
 
-import { format } from "prettier";
 import type { LoweredPolicy } from "../lower/ir.js";
 import { moduleFileName, RESERVED_MODULE_NAMES } from "../check/module-names.js";
 import { lower } from "../lower/lower.js";
@@ -56,6 +55,8 @@ export async function generateSchemaModule(policy: CheckedPolicy): Promise<strin
   return formatted(schemaModuleSource(policy.schemaName, policy.schemaSource, policy.schema));
 }
 
-function formatted(source: string): Promise<string> {
+/** Prettier is loaded on first use: only compiling and testing need it. */
+async function formatted(source: string): Promise<string> {
+  const { format } = await import("prettier");
   return format(source, { parser: "typescript", printWidth: 120 });
 }

@@ -2,7 +2,7 @@
 // mean the same thing and carry the same comments in the same order, however they are laid out.
 
 import type { SourceFile } from "../../src/ast.js";
-import { parse } from "../../src/parse.js";
+import { parse } from "../../src/syntax/parse.js";
 
 const POSITION_KEYS = new Set(["span", "keySpan", "effectSpan", "operatorSpan"]);
 

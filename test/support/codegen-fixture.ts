@@ -1,7 +1,7 @@
 // An inline schema and policy that together use every expression form the code generator
 // handles, checked through an in-memory file host. Shared by the code generator's tests.
 
-import { checkSource, type FileHost } from "../../src/checker.js";
+import { checkSource, type FileHost } from "../../src/check/checker.js";
 import type { CheckedPolicy } from "../../src/model.js";
 
 export const FIXTURE_SCHEMA_PATH = "fixtures/schema/codegen.pol";

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSource } from "../../src/checker.js";
+import { checkSource } from "../../src/check/checker.js";
 import { writeLoadableModules } from "../../src/generate/loadable.js";
 import type { CheckedPolicy } from "../../src/model.js";
 import { schemaDescriptor } from "../../src/schema-descriptor.js";

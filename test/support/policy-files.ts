@@ -3,7 +3,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { checkFile, type CheckResult } from "../../src/checker.js";
+import { checkFile, type CheckResult } from "../../src/check/checker.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 

@@ -1,0 +1,141 @@
+// The checker: loads a file and everything it uses, resolves names, checks types and units and
+// the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
+
+import { realpathSync } from "node:fs";
+import type { PolicyHeader } from "../ast.js";
+import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import type { CheckedPolicy, CheckedRule } from "../model.js";
+import { Facts } from "./facts.js";
+import { Excerpts } from "./format.js";
+import { sourceHash } from "./hash.js";
+import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions } from "./loader.js";
+import { readTextFile } from "../files/source-files.js";
+import { buildEnvironment } from "./schema.js";
+import { checkHeader, checkRules, headerIdSpan } from "./structure.js";
+import { checkModuleNames, type NamedPolicy } from "./module-names.js";
+import { ExpressionChecker } from "./types.js";
+
+export type { FileHost } from "./loader.js";
+
+/** Reads regular files of at most MAX_FILE_BYTES only (src/files/source-files.ts). */
+export const nodeFileHost: FileHost = {
+  readFile(path: string) {
+    const read = readTextFile(path);
+    return read.ok ? read.text : { problem: read.problem, missing: read.missing };
+  },
+  realPath(path: string) {
+    try {
+      return realpathSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** A `use` that was not followed: the declarations of that file are missing. */
+const UNREAD_FILE_CODES = new Set<string>(["POL2006", "POL2019", "POL2020"]);
+
+export interface CheckResult {
+  /** Sorted; every error of every file involved. */
+  diagnostics: Diagnostic[];
+  /** Present when the file is a policy and there are no errors. */
+  policy?: CheckedPolicy;
+  /** Display path -> text of every file read, for rendering code frames. */
+  sources: Map<string, string>;
+}
+
+export function checkFile(path: string, host: FileHost = nodeFileHost, options: LoadOptions = {}): CheckResult {
+  return check(loadProgram(path, host, undefined, options));
+}
+
+/** Check `source` as if it were the file at `path`; its `use`s are read through `host`. */
+export function checkSource(source: string, path: string, host: FileHost = nodeFileHost, options: LoadOptions = {}): CheckResult {
+  return check(loadProgram(path, host, source, options));
+}
+
+function check(program: LoadedProgram): CheckResult {
+  const diagnostics = [...program.diagnostics];
+  const sources = new Map(program.files.map((file) => [file.display, file.text]));
+  const finish = (policy?: CheckedPolicy): CheckResult => {
+    const sorted = sortDiagnostics(diagnostics);
+    return policy && sorted.length === 0 ? { diagnostics: sorted, policy, sources } : { diagnostics: sorted, sources };
+  };
+  const main = program.main?.ast;
+  // Without every file's declarations, names would fail to resolve for reasons already reported.
+  const incomplete =
+    program.files.some((file) => !file.ast) || diagnostics.some((d) => UNREAD_FILE_CODES.has(d.code));
+  if (!main || incomplete) return finish();
+
+  const files = program.declarationOrder.map((file) => file.ast!);
+  const env = buildEnvironment(files, diagnostics);
+  const facts = new Facts();
+  const expressions = new ExpressionChecker(env, facts, diagnostics, new Excerpts(sources));
+  for (const { record, field, expression } of env.computed) expressions.checkComputedField(record, field, expression);
+  expressions.checkComputedCycles();
+  expressions.checkLets();
+
+  let mainRules: CheckedRule[] = [];
+  const policyIds: NamedPolicy[] = [];
+  for (const file of files) {
+    const rules = checkRules(file, expressions, diagnostics);
+    if (file === main) mainRules = rules;
+    if (file.header.kind === "PolicyHeader") {
+      policyIds.push({ id: checkPolicyFile(file.header, rules, diagnostics), span: headerIdSpan(file.header) });
+    }
+  }
+  checkModuleNames(policyIds, diagnostics);
+  if (main.header.kind !== "PolicyHeader") return finish();
+  const header = checkHeader(main.header, []);
+  if (!env.hasSchema) {
+    diagnostics.push(
+      diagnostic("POL2011", headerIdSpan(main.header), { policy: header.id }),
+    );
+  }
+  if (diagnostics.length > 0) return finish();
+
+  const { values } = header;
+  return finish({
+    metadata: {
+      id: header.id,
+      title: values.title!,
+      payer: values.payer!,
+      number: values.number!,
+      version: values.version!,
+      effective: values.effective!,
+      ...(values.expires !== undefined ? { expires: values.expires } : {}),
+      // Relative to the project root, not the working directory: output must not depend on it.
+      source: program.main!.rootPath,
+      sourceHash: sourceHash(program.files.map((file) => ({ display: file.rootPath, text: file.text }))),
+    },
+    file: main,
+    ...schemaOf(program, header.id),
+    schema: env.schema,
+    codeSets: env.codeSets,
+    lets: expressions.lets,
+    rules: mainRules,
+    typeOf: (expression) => facts.typeOf(expression),
+    resolve: (name) => facts.resolve(name),
+    fieldOf: (access) => facts.fieldOf(access),
+    text: (span) => sources.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "",
+  });
+}
+
+/** The schema the policy uses: the first schema file the program reads, else the policy itself. */
+function schemaOf(program: LoadedProgram, policyId: string): { schemaName: string; schemaSource: string } {
+  for (const file of program.files) {
+    const header = file.ast?.header;
+    if (header?.kind === "SchemaHeader") return { schemaName: header.name.name, schemaSource: file.rootPath };
+  }
+  return { schemaName: policyId, schemaSource: program.main!.rootPath };
+}
+
+/** The header and the presence of rules, for every policy file in the program. */
+function checkPolicyFile(header: PolicyHeader, rules: readonly CheckedRule[], diagnostics: Diagnostic[]): string {
+  const { id } = checkHeader(header, diagnostics);
+  if (rules.length === 0) {
+    diagnostics.push(
+      diagnostic("POL4004", headerIdSpan(header), { policy: id }),
+    );
+  }
+  return id;
+}

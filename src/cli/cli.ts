@@ -1,0 +1,167 @@
+// The `pol` command line. Every command returns an exit code: 0 success, 1 failure (errors in
+// the input, failing tests, stale output), 2 usage errors. No input ever produces a stack trace.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { runCheck, type DiagnosticFormat } from "./commands/check.js";
+import { runCompile } from "./commands/compile.js";
+import { runEval, type ReportFormat } from "./commands/eval.js";
+import { runFmt } from "./commands/fmt.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
+import { runTest, type TestFormat } from "./commands/test.js";
+import { describeFileSystemFailure, FileSystemError, isFileSystemFailure, UsageError } from "../index.js";
+
+// Shown after `pol --help`: the everyday commands, then what the exit codes mean (CI reads them).
+const PROGRAM_HELP = `
+Examples:
+  $ pol check                      type-check every policy under policies/
+  $ pol compile --check            fail when compiled/ is out of date
+  $ pol eval policy.pol case.json  the determination for one case
+  $ pol help check                 the options and examples of one command
+
+Exit codes:
+  0  success
+  1  errors in the input, failing tests, stale output, or a file that cannot be read or written
+  2  usage error (unknown command or option, missing file, a file of the wrong kind)`;
+
+const EXAMPLES = {
+  check: `
+Examples:
+  $ pol check                      check every .pol file under policies/
+  $ pol check policies/cigna       check one folder
+  $ pol check --format json        machine-readable diagnostics`,
+  compile: `
+Examples:
+  $ pol compile                    compile policies/ into compiled/
+  $ pol compile --check            exit 1 when compiled/ is stale (for CI)
+  $ pol compile policies --out build/evaluators`,
+  eval: `
+Examples:
+  $ pol eval policies/truecare/sacroiliac-joint-procedures.pol case.json
+  $ pol eval policy.pol case.json --explain       every criterion with the facts it used
+  $ pol eval policy.pol case.json --format json   the determination as JSON`,
+  test: `
+Examples:
+  $ pol test                              run every *.test.json under policies/
+  $ pol test policies/truecare/tests      one folder of test files
+  $ pol test --min-coverage 90            also fail below 90% criterion coverage
+  $ pol test --format json                results and coverage as JSON`,
+  fmt: `
+Examples:
+  $ pol fmt                        format every .pol file under policies/
+  $ pol fmt --check                exit 1 when a file is not formatted (for CI)
+  $ pol fmt policies/cigna         format one folder`,
+};
+
+/** `--min-coverage`: a percent from 0 to 100. */
+function parsePercent(value: string): number {
+  const percent = Number(value.trim().replace(/%$/, ""));
+  if (value.trim() === "" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+    throw new InvalidArgumentError("expected a percent from 0 to 100, e.g. `90`");
+  }
+  return percent;
+}
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name("pol")
+    .description("Check, compile, evaluate and test medical-necessity policies written in pol.")
+    .version(process.env.npm_package_version ?? "0.1.0", "-V, --version")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run `pol --help` for usage)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .addHelpText("after", PROGRAM_HELP);
+
+  const format = () =>
+    new Option("--format <format>", "output format").choices(["human", "json"]).default("human");
+
+  program
+    .command("check")
+    .description("parse and type-check .pol files, reporting every error")
+    .argument("[paths...]", "files or folders", ["policies"])
+    .addOption(format())
+    .addHelpText("after", EXAMPLES.check)
+    .action((paths: string[], options: { format: DiagnosticFormat }) => {
+      setExit(runCheck(paths, options.format, io));
+    });
+
+  program
+    .command("compile")
+    .description("compile policies to typed TypeScript evaluators")
+    .argument("[paths...]", "files or folders", ["policies"])
+    .option("--out <dir>", "output folder", "compiled")
+    .option("--check", "do not write: exit 1 when the output folder is not up to date", false)
+    .addOption(format())
+    .addHelpText("after", EXAMPLES.compile)
+    .action(async (paths: string[], options: { out: string; check: boolean; format: DiagnosticFormat }) => {
+      setExit(await runCompile(paths, options, io));
+    });
+
+  program
+    .command("eval")
+    .description("evaluate one case against a policy and print the determination")
+    .argument("<policy>", "the policy's .pol file")
+    .argument("<case>", "the case, as JSON")
+    .option("--explain", "include every criterion with its status and the facts it used", false)
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText("after", EXAMPLES.eval)
+    .action((policy: string, casePath: string, options: { explain: boolean; format: ReportFormat }) => {
+      setExit(runEval(policy, casePath, options, io));
+    });
+
+  program
+    .command("test")
+    .description("run policy test files against the interpreter and the compiled evaluator, with coverage")
+    .argument("[paths...]", "test files or folders holding *.test.json files", ["policies"])
+    .option("--min-coverage <percent>", "fail when less than <percent> (0-100) of the reachable criterion states are covered", parsePercent)
+    .addOption(format())
+    .addHelpText("after", EXAMPLES.test)
+    .action(async (paths: string[], options: { minCoverage?: number; format: TestFormat }) => {
+      setExit(await runTest(paths, options, io));
+    });
+
+  program
+    .command("fmt")
+    .description("format .pol files in the house style (the prettier plugin)")
+    .argument("[paths...]", "files or folders", ["policies"])
+    .option("--check", "do not write: list the files that are not formatted and exit 1", false)
+    .addHelpText("after", EXAMPLES.fmt)
+    .action(async (paths: string[], options: { check: boolean }) => {
+      setExit(await runFmt(paths, options, io));
+    });
+
+  return program;
+}
+
+/** Run the CLI with `argv` (without `node` and the script) and return the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT_OK;
+      if (error.code === "commander.help") return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    // The file system failed (a folder pol may not read, an output it cannot write, a full disk):
+    // a problem of the environment, not a bug in pol.
+    if (error instanceof FileSystemError || isFileSystemFailure(error)) {
+      const message = error instanceof FileSystemError ? error.message : describeFileSystemFailure(error);
+      io.err(`error: ${message}\n`);
+      io.err("help: check that the path exists, is of the right kind (file or folder) and that pol may use it\n");
+      return EXIT_FAILED;
+    }
+    io.err(`internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    io.err("this is a bug in pol; please report it with the input that caused it\n");
+    return EXIT_FAILED;
+  }
+}

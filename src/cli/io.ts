@@ -1,0 +1,28 @@
+// Where a command writes. Tests pass their own to capture output; the CLI uses the process streams.
+
+import type { CheckedFiles, DiagnosticFormat } from "../index.js";
+import { diagnosticReport } from "../index.js";
+import { writeIfOpen } from "./closed-streams.js";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** The process streams; output to a stream whose reader has gone is dropped (src/cli/closed-streams.ts). */
+export const processIo: Io = {
+  out: (text) => writeIfOpen(process.stdout, text),
+  err: (text) => writeIfOpen(process.stderr, text),
+};
+
+/** Exit codes shared by every command. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** Print the diagnostics of `checked`: JSON on stdout, or code frames and a summary on stderr. */
+export function printDiagnostics(checked: CheckedFiles, format: DiagnosticFormat, io: Io): void {
+  const { out, err } = diagnosticReport(checked, format);
+  if (out !== "") io.out(out);
+  if (err !== "") io.err(err);
+}

@@ -1,0 +1,118 @@
+// The pol library: the one entry point of the compiler for the tools around it (src/tools/), the
+// CLI (src/cli/) and any program that embeds pol. Tools and commands import this module only,
+// never a stage's files (test/layout.test.ts enforces it), so a stage can be reorganised behind
+// it without touching them. docs/architecture.md draws the pipeline these exports follow:
+//
+//   syntax -> check -> lower -> evaluators (interpret, generate)
+//
+// Tools use what this module exports only inside their functions: the module re-exports the
+// tools too, so a tool that read one of these bindings while it was being loaded would meet it
+// uninitialised.
+
+// ---------------------------------------------------------------------------------------------
+// The vocabulary every stage shares: the AST (syntax's output), diagnostics (syntax's and
+// check's), the checked model (check's output) and the lowered form both evaluators read.
+
+export type * from "./ast.js";
+export {
+  catalogue,
+  diagnosticsToJson,
+  renderDiagnostic,
+  renderDiagnostics,
+  sortDiagnostics,
+  summaryLine,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Severity,
+} from "./diagnostics.js";
+export {
+  CASE_RECORD,
+  ITEM_RECORD,
+  type Binding,
+  type CheckedCriterion,
+  type CheckedPolicy,
+  type CheckedRule,
+  type EnumModel,
+  type FieldModel,
+  type PolicyMetadata,
+  type RecordModel,
+  type SchemaModel,
+  type Type,
+} from "./model.js";
+export type { Expr, LoweredCriterion, LoweredPolicy, LoweredRule } from "./lower/ir.js";
+
+// ---------------------------------------------------------------------------------------------
+// The pipeline, stage by stage.
+
+/** syntax: source text -> AST, or syntax diagnostics. */
+export { parse, type ParseResult } from "./syntax/parse.js";
+/** check: a file and everything it `use`s -> CheckedPolicy, or diagnostics. */
+export { checkFile, checkSource, nodeFileHost, type CheckResult, type FileHost } from "./check/checker.js";
+/** lower: CheckedPolicy -> LoweredPolicy, the form both evaluators read. */
+export { lower } from "./lower/lower.js";
+/** interpret: evaluate a case directly from the lowered form. */
+export { evaluateCase, interpret, policyInfo } from "./interpreter.js";
+export { schemaDescriptor } from "./schema-descriptor.js";
+/** generate: TypeScript modules (a schema module and a policy module) importing @pol/runtime. */
+export {
+  generateModules,
+  generatePolicyModule,
+  generateSchemaModule,
+  ModuleConflict,
+  moduleName,
+} from "./generate/modules.js";
+export { writeLoadableModules } from "./generate/loadable.js";
+export { runtimeEntryUrl } from "./runtime-package.js";
+
+// ---------------------------------------------------------------------------------------------
+// The pipeline over files on disk: what the commands run.
+
+export {
+  checkedPolicies,
+  checkPaths,
+  diagnosticReport,
+  loadPolicy,
+  type CheckedFiles,
+  type DiagnosticFormat,
+  type PolicyLoad,
+} from "./project/check-paths.js";
+export { readJsonFile, type JsonRead } from "./project/json-files.js";
+export { compileOutputs, outputProblems, writeCompiled } from "./project/compile.js";
+
+// Files: reading sources within limits, naming paths, writing files and folders atomically.
+export { collectFiles, displayPath, requireFile, UsageError } from "./files/paths.js";
+export {
+  describeFileSystemFailure,
+  FileSystemError,
+  isFileSystemFailure,
+  MAX_FILE_BYTES,
+  readTextFile,
+  type FileRead,
+} from "./files/source-files.js";
+export { jsonErrorMessage } from "./files/json-text.js";
+export { removeStrayTemporaryFiles, strayTemporaryFiles, writeFilesInPlace } from "./files/in-place-writes.js";
+
+// ---------------------------------------------------------------------------------------------
+// The tools around the compiler.
+
+/**
+ * format: the prettier plugin's printer, and `pol fmt` over files. Loaded on first use, like
+ * prettier itself, so commands that never format (`pol check`) do not pay for loading it.
+ */
+export type { FormatFailure, FormattedFiles } from "./tools/format/files.js";
+
+export async function formatPol(source: string, fileName?: string): Promise<string> {
+  return (await import("./tools/format/prettier-plugin.js")).formatPol(source, fileName);
+}
+
+export async function formatFiles(files: readonly string[]): Promise<import("./tools/format/files.js").FormattedFiles> {
+  return (await import("./tools/format/files.js")).formatFiles(files);
+}
+/** report: a determination as a reviewer's letter or as JSON. */
+export { renderText } from "./tools/report/text.js";
+export { renderJson } from "./tools/report/json.js";
+/** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
+export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";
+export { runSuite, suiteTotals, type PolicyErrors, type SuiteResult } from "./tools/policy-test/suite.js";
+export { suiteJson } from "./tools/policy-test/json.js";
+export { formatPercent, renderCoverage, renderFailedTest, renderUncovered } from "./tools/policy-test/render.js";

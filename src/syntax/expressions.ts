@@ -1,0 +1,310 @@
+// CST -> AST for expressions. Each grammar level folds left to right; parentheses leave no node.
+
+import type { CstNode, IToken } from "chevrotain";
+import type {
+  AccessCstNode,
+  AdditiveCstNode,
+  AndExpressionCstNode,
+  AsPercentCstNode,
+  ChainCstNode,
+  ComparisonCstNode,
+  ExpressionCstNode,
+  MultiplicativeCstNode,
+  NotExpressionCstNode,
+  PrefixCstNode,
+  PrimaryCstNode,
+  UnaryCstNode,
+} from "../../grammar/cst.js";
+import type {
+  BinaryOperator,
+  DurationLiteral,
+  Expression,
+  Identifier,
+  Span,
+  StringLiteral,
+} from "../ast.js";
+import { at, one, onlyToken } from "./cst.js";
+import { durationParts, stringValue } from "./literals.js";
+import type { SourcePositions } from "./positions.js";
+
+/** The operand of a binary level: which builder `binaryLevel` hands each operand to. */
+const enum Level {
+  And,
+  Not,
+  Multiplicative,
+  Unary,
+}
+
+export class ExpressionBuilder {
+  constructor(private readonly positions: SourcePositions) {}
+
+  identifier(name: IToken): Identifier {
+    return { kind: "Identifier", name: name.image, span: this.positions.tokenSpan(name) };
+  }
+
+  string(literal: IToken): StringLiteral {
+    return {
+      kind: "StringLiteral",
+      value: stringValue(literal.image),
+      span: this.positions.tokenSpan(literal),
+    };
+  }
+
+  duration(literal: IToken): DurationLiteral {
+    return {
+      kind: "DurationLiteral",
+      ...durationParts(literal.image),
+      span: this.positions.tokenSpan(literal),
+    };
+  }
+
+  /** `expression` */
+  expression(cst: ExpressionCstNode): Expression {
+    const or = one(cst.children.orExpression).children;
+    return this.binaryLevel(or.andExpression, or.operator, Level.And);
+  }
+
+  /**
+   * `a op b op c`: the operands of one level and the operators between them (labelled
+   * `operator` in every binary rule), left-assoc. The operand level is an enum rather than a
+   * callback so that no closure is made per node.
+   */
+  private binaryLevel(operands: readonly CstNode[], operators: readonly IToken[] | undefined, operandLevel: Level): Expression {
+    let result = this.operand(one(operands), operandLevel);
+    if (operators === undefined) return result;
+    for (let index = 0; index < operators.length; index++) {
+      const operator = operators[index]!;
+      const right = this.operand(at(operands, index + 1), operandLevel);
+      result = {
+        kind: "BinaryExpression",
+        operator: operator.image as BinaryOperator,
+        operatorSpan: this.positions.tokenSpan(operator),
+        left: result,
+        right,
+        span: this.positions.join(result.span, right.span),
+      };
+    }
+    return result;
+  }
+
+  /** `cst` is a node of the rule `level` names (the caller took it from that rule's operands). */
+  private operand(cst: CstNode, level: Level): Expression {
+    switch (level) {
+      case Level.And: {
+        const and = (cst as AndExpressionCstNode).children;
+        return this.binaryLevel(and.notExpression, and.operator, Level.Not);
+      }
+      case Level.Not:
+        return this.not(cst as NotExpressionCstNode);
+      case Level.Multiplicative: {
+        const multiplicative = (cst as MultiplicativeCstNode).children;
+        return this.binaryLevel(multiplicative.unary, multiplicative.operator, Level.Unary);
+      }
+      case Level.Unary:
+        return this.unary(cst as UnaryCstNode);
+    }
+  }
+
+  private not(cst: NotExpressionCstNode): Expression {
+    const children = cst.children;
+    const keyword = children.Not?.[0];
+    if (keyword === undefined) return this.comparison(one(children.comparison));
+    const operand = this.not(one(children.notExpression));
+    return {
+      kind: "UnaryExpression",
+      operator: "not",
+      operand,
+      span: this.positions.join(this.positions.tokenSpan(keyword), operand.span),
+    };
+  }
+
+  private comparison(cst: ComparisonCstNode): Expression {
+    const children = cst.children;
+    const [leftCst, rightCst] = children.asPercent;
+    const left = this.asPercent(leftCst!);
+    const operator = children.operator?.[0];
+    if (operator !== undefined) {
+      const right = this.asPercent(rightCst!);
+      return {
+        kind: "BinaryExpression",
+        operator: operator.image as BinaryOperator,
+        operatorSpan: this.positions.tokenSpan(operator),
+        left,
+        right,
+        span: this.positions.join(left.span, right.span),
+      };
+    }
+    const codes = children.Identifier?.[0];
+    if (codes === undefined) return left;
+    return {
+      kind: "InCodesExpression",
+      operand: left,
+      codes: this.identifier(codes),
+      negated: children.Not !== undefined,
+      span: this.positions.join(left.span, this.positions.tokenSpan(codes)),
+    };
+  }
+
+  private asPercent(cst: AsPercentCstNode): Expression {
+    const operand = this.additive(one(cst.children.additive));
+    const percent = cst.children.Percent?.[0];
+    if (percent === undefined) return operand;
+    return {
+      kind: "AsPercentExpression",
+      operand,
+      span: this.positions.join(operand.span, this.positions.tokenSpan(percent)),
+    };
+  }
+
+  private additive(cst: AdditiveCstNode): Expression {
+    return this.binaryLevel(cst.children.multiplicative, cst.children.operator, Level.Multiplicative);
+  }
+
+  private unary(cst: UnaryCstNode): Expression {
+    const children = cst.children;
+    const minus = children.Minus?.[0];
+    if (minus === undefined) return this.prefix(one(children.prefix));
+    const operand = this.unary(one(children.unary));
+    return {
+      kind: "UnaryExpression",
+      operator: "-",
+      operand,
+      span: this.positions.join(this.positions.tokenSpan(minus), operand.span),
+    };
+  }
+
+  private prefix(cst: PrefixCstNode): Expression {
+    const children = cst.children;
+    const start = cst.location!.startOffset;
+    const spanTo = (last: Expression): Span => this.positions.spanFrom(start, last.span);
+    const listPrefix = children.listPrefix?.[0];
+    if (listPrefix !== undefined) {
+      const keyword = one(listPrefix.children.operator);
+      const source = this.chain(one(listPrefix.children.chain));
+      const span = spanTo(source);
+      switch (keyword.image) {
+        case "count":
+          return { kind: "CountExpression", source, span };
+        case "some":
+        case "no":
+          return { kind: "QuantifierExpression", quantifier: keyword.image, source, span };
+        default:
+          return {
+            kind: "PickExpression",
+            pick: keyword.image === "latest" ? "latest" : "earliest",
+            source,
+            span,
+          };
+      }
+    }
+    if (children.Sum !== undefined) {
+      const source = this.chain(one(children.chain));
+      return {
+        kind: "SumExpression",
+        field: this.identifier(one(children.Identifier)),
+        source,
+        span: spanTo(source),
+      };
+    }
+    if (children.Coverage !== undefined) {
+      const source = this.chain(one(children.chain));
+      return { kind: "CoverageExpression", source, span: spanTo(source) };
+    }
+    if (children.Since !== undefined) {
+      const from = this.additive(one(children.additive));
+      return { kind: "TimeSinceExpression", from, span: spanTo(from) };
+    }
+    if (children.Between !== undefined) {
+      const [fromCst, toCst] = children.additive ?? [];
+      const from = this.additive(fromCst!);
+      const to = this.additive(toCst!);
+      return { kind: "TimeBetweenExpression", from, to, span: spanTo(to) };
+    }
+    return this.chain(one(children.chain));
+  }
+
+  /** `L where C within 12mo ...`: steps nest left to right. */
+  private chain(cst: ChainCstNode): Expression {
+    let result = this.access(one(cst.children.access));
+    for (const step of cst.children.chainStep ?? []) {
+      const condition = step.children.expression?.[0];
+      if (condition !== undefined) {
+        const built = this.expression(condition);
+        result = {
+          kind: "WhereExpression",
+          source: result,
+          condition: built,
+          span: this.positions.join(result.span, built.span),
+        };
+      } else {
+        const window = this.duration(one(step.children.DurationLiteral));
+        result = {
+          kind: "WithinExpression",
+          source: result,
+          window,
+          span: this.positions.join(result.span, window.span),
+        };
+      }
+    }
+    return result;
+  }
+
+  private access(cst: AccessCstNode): Expression {
+    let result = this.primary(one(cst.children.primary));
+    for (const field of cst.children.fields ?? []) {
+      const name = this.identifier(field);
+      result = {
+        kind: "FieldAccess",
+        target: result,
+        field: name,
+        span: this.positions.join(result.span, name.span),
+      };
+    }
+    return result;
+  }
+
+  private primary(cst: PrimaryCstNode): Expression {
+    const inner = cst.children.expression?.[0];
+    if (inner !== undefined) return this.expression(inner);
+    const group = cst.children.group?.[0];
+    if (group !== undefined) {
+      const operator = one(group.children.operator).image === "all" ? "all" : "any";
+      const operands = group.children.expression.map((operand) => this.expression(operand));
+      return {
+        kind: "GroupExpression",
+        operator,
+        operands,
+        span: this.positions.span(group.location!.startOffset, group.location!.endOffset! + 1),
+      };
+    }
+    // Whichever literal or name the alternative consumed (a contextual keyword among them).
+    return this.literalOrName(onlyToken(cst));
+  }
+
+  private literalOrName(literal: IToken): Expression {
+    const span = this.positions.tokenSpan(literal);
+    const text = literal.image;
+    switch (literal.tokenType.name) {
+      case "True":
+        return { kind: "BooleanLiteral", value: true, span };
+      case "False":
+        return { kind: "BooleanLiteral", value: false, span };
+      case "NumberLiteral":
+        return { kind: "NumberLiteral", value: Number(text), text, span };
+      case "PercentLiteral":
+        return { kind: "PercentLiteral", value: Number(text.slice(0, -1)), text, span };
+      case "DurationLiteral":
+        return this.duration(literal);
+      case "DateLiteral":
+        return { kind: "DateLiteral", value: text, span };
+      case "StringLiteral":
+        return this.string(literal);
+      case "Identifier":
+      case "Note": // a contextual keyword, a name everywhere but at the start of a criterion
+      case "Item":
+        return { kind: "NameRef", name: text, span };
+      default:
+        throw new Error(`unexpected primary token ${literal.tokenType.name}`);
+    }
+  }
+}
