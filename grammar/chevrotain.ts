@@ -35,7 +35,7 @@ function bundledChevrotain(): string | undefined {
 
 const chevrotain = (await import(bundledChevrotain() ?? "chevrotain")) as typeof Chevrotain;
 
-export const { createToken, CstParser, EOF, Lexer, createSyntaxDiagramsCode } = chevrotain;
+export const { createToken, CstParser, EOF, Lexer, createSyntaxDiagramsCode, generateCstDts } = chevrotain;
 export type CstParser = Chevrotain.CstParser;
 export type Lexer = Chevrotain.Lexer;
 

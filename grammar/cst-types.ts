@@ -4,7 +4,9 @@
 // them. Run with `npm run grammar:cst` after changing grammar/parser.ts; test/grammar.test.ts
 // fails while the committed file is out of date.
 
-import { generateCstDts } from "chevrotain";
+// From the same Chevrotain module the parser is built with: the grammar it walks is made of that
+// module's classes.
+import { generateCstDts } from "./chevrotain.js";
 import { renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
