@@ -51,7 +51,7 @@ export { checkFile, checkSource, nodeFileHost, type CheckResult, type FileHost }
 /** lower: CheckedPolicy -> LoweredPolicy, the form both evaluators read. */
 export { lower } from "./lower/lower.js";
 /** interpret: evaluate a case directly from the lowered form. */
-export { evaluateCase, interpret, policyInfo } from "./interpreter.js";
+export { evaluateCase, interpret, policyInfo } from "./interpret/interpreter.js";
 export { schemaDescriptor } from "./schema-descriptor.js";
 /** generate: TypeScript modules (a schema module and a policy module) importing @pol/runtime. */
 export {

@@ -3,7 +3,7 @@
 
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { interpret } from "../src/interpreter.js";
+import { interpret } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { validateCase, type Outcome } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "./support/arbitraries.js";

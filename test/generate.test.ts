@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { RUNTIME_VERSION } from "@pol/runtime";
 import { format } from "prettier";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateCase, interpret } from "../src/interpreter.js";
+import { evaluateCase, interpret } from "../src/interpret/interpreter.js";
 import { generateModules, moduleName } from "../src/generate/modules.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { loadCompiled, type CompiledEvaluator } from "./support/compiled.js";

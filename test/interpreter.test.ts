@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkSource } from "../src/check/checker.js";
-import { evaluateCase, interpret, policyInfo } from "../src/interpreter.js";
+import { evaluateCase, interpret, policyInfo } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
 import type { CriterionTrace, Determination, ItemDetermination, Status } from "@pol/runtime";
 import { schemaDescriptor } from "../src/schema-descriptor.js";

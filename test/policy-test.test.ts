@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkFile, checkSource } from "../src/check/checker.js";
 import { main } from "../src/cli/cli.js";
-import { interpret } from "../src/interpreter.js";
+import { interpret } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { CompiledEvaluators } from "../src/tools/policy-test/compiled.js";
 import { Coverage } from "../src/tools/policy-test/coverage.js";

@@ -96,7 +96,7 @@ rule bundled "Guidance billed with an injection" [1]
 
   it("read each item's code a number of times linear in the number of items", async () => {
     const { checkInMemory, compileInMemory } = await import("./support/compile-in-memory.js");
-    const { interpret } = await import("../src/interpreter.js");
+    const { interpret } = await import("../src/interpret/interpreter.js");
     const policy = checkInMemory(SCHEMA, POLICY);
     const compiled = await compileInMemory(policy);
     for (const n of [100, 1000]) {

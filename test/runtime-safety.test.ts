@@ -31,7 +31,7 @@ import {
 } from "@pol/runtime";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluateCase, interpret } from "../src/interpreter.js";
+import { evaluateCase, interpret } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { schemaDescriptor } from "../src/schema-descriptor.js";
 import { checkInMemory, compileInMemory } from "./support/compile-in-memory.js";

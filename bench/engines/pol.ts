@@ -7,7 +7,7 @@
 
 import { resolve } from "node:path";
 import { checkFile } from "../../src/check/checker.js";
-import { interpret } from "../../src/interpreter.js";
+import { interpret } from "../../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../../src/model.js";
 import { decideTrusted as decideTpi, evaluateTrusted as evaluateTpi } from "../generated/cigna-tpi.js";
 import type { Case as TpiCase } from "../generated/cigna-tpi.js";

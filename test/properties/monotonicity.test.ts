@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Expression } from "../../src/ast.js";
-import { interpret } from "../../src/interpreter.js";
+import { interpret } from "../../src/interpret/interpreter.js";
 import { CASE_RECORD, ITEM_RECORD, type CheckedPolicy } from "../../src/model.js";
 import type { Determination, SchemaDescriptor, Status } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";

@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DurationLiteral, Expression, Span } from "../../src/ast.js";
 import { Evaluator } from "../../src/interpret/evaluate.js";
-import { interpret } from "../../src/interpreter.js";
+import { interpret } from "../../src/interpret/interpreter.js";
 import type { Expr, LoweredPolicy } from "../../src/lower/ir.js";
 import { lower } from "../../src/lower/lower.js";
 import type { CheckedPolicy } from "../../src/model.js";

@@ -6,7 +6,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { interpret } from "../../src/interpreter.js";
+import { interpret } from "../../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../../src/model.js";
 import type { CompareOperator, Determination } from "@pol/runtime";
 import { checkInMemory, compileInMemory, type CompiledEvaluator } from "../support/compile-in-memory.js";

@@ -1,10 +1,10 @@
-// The reference interpreter: evaluates a checked policy directly from its AST. It is the semantic
-// oracle that compiled evaluators are tested against, and what `pol eval` runs.
+// The reference interpreter: evaluates a checked policy from its lowered form (../lower). It is
+// the semantic oracle that compiled evaluators are tested against, and what `pol eval` runs.
 
-import { Evaluator } from "./interpret/evaluate.js";
-import type { LoweredRule } from "./lower/ir.js";
-import { lower } from "./lower/lower.js";
-import type { CheckedPolicy } from "./model.js";
+import { Evaluator } from "./evaluate.js";
+import type { LoweredRule } from "../lower/ir.js";
+import { lower } from "../lower/lower.js";
+import type { CheckedPolicy } from "../model.js";
 import {
   determine,
   validateCase,
@@ -17,7 +17,7 @@ import {
   type RuleSpec,
   type SchemaDescriptor,
 } from "@pol/runtime";
-import { policyInfo, schemaDescriptor } from "./schema-descriptor.js";
+import { policyInfo, schemaDescriptor } from "../schema-descriptor.js";
 
 interface Prepared {
   info: PolicyInfo;
