@@ -213,6 +213,48 @@ describe("property: corrupted cases", () => {
     }
   });
 
+  it("any value validation rejects, in any field, never approves what omitting the field would not", () => {
+    const scenario = fc.integer({ min: 0, max: 10_000 }).chain((n) => {
+      const index = n % seeds.length;
+      const fields = places(seeds[index]!.case).filter((place) => place.kind === "field");
+      return fc.record({ seed: fc.constant(index), place: fc.constantFrom(...fields), value: jsonish });
+    });
+    fc.assert(
+      fc.property(scenario, ({ seed: index, place, value }) => {
+        const seed = seeds[index]!;
+        const input = edited(seed.case, place.path, { value });
+        // A valid value is another fact, which may rightly approve.
+        if (seed.module.validate(input).ok) return;
+        const trusted = seed.module.evaluateTrusted(input).items.map((item) => item.outcome);
+        const without = seed.module.evaluateTrusted(edited(seed.case, factOf(place.path), { delete: true })).items.map((item) => item.outcome);
+        trusted.forEach((outcome, item) => {
+          if (outcome === "approved") expect(without[item], `${place.path.join(".")} = ${JSON.stringify(value)}`).toBe("approved");
+        });
+        expect(interpret(seed.policy, input).items.map((item) => item.outcome)).toEqual(trusted);
+      }),
+      property("corrupted cases: invalid values never approve what omission would not", 1000),
+    );
+  });
+
+  it("examples: a blank code, a percent outside 0-100, an object without a prototype", () => {
+    const seed = seeds.find((entry) => entry.policy.metadata.id === "cigna.tpi" && (entry.case.procedures as unknown[] | undefined)?.length === 10)!;
+    expect(seed.module.evaluateTrusted(seed.case).items[0]!.outcome).toBe("denied");
+    // Ten injections in the window deny; one of them with a blank code must not approve.
+    const blank = edited(seed.case, ["procedures", 9, "code"], { value: " " });
+    expect(seed.module.evaluateTrusted(blank).items[0]!.outcome).not.toBe("approved");
+    for (const hole of [{ hole: true } as const, { value: null }, { value: 7 }]) {
+      const holed = edited(seed.case, ["procedures", 9], hole);
+      expect(seed.module.evaluateTrusted(holed).items[0]!.outcome, JSON.stringify(hole)).toBe("pended");
+      expect(interpret(seed.policy, holed).items[0]!.outcome, JSON.stringify(hole)).toBe("pended");
+    }
+    const bare = Object.create(null) as Record<string, unknown>;
+    for (const path of [["items", 0, "code"], ["items", 0], ["procedures", 0, "code"], ["pain_onset"]]) {
+      const input = edited(seed.case, path, { value: bare });
+      expect(() => seed.module.evaluateTrusted(input), path.join(".")).not.toThrow();
+      expect(() => seed.module.decideTrusted(input), path.join(".")).not.toThrow();
+    }
+  });
+
   it("a malformed date, a non-finite number or a hole never approves what omitting the fact would not", () => {
     const malformed = fc.oneof(
       fc.constantFrom(...MALFORMED_DATES).map((value) => ({ value, kind: "date" as const })),

@@ -37,7 +37,7 @@ export interface FieldHandle {
 }
 
 /** The JSON shape each field type is stored as. */
-export type Shape = "boolean" | "number" | "date" | "duration" | "string" | "enum" | "list";
+export type Shape = "boolean" | "number" | "percent" | "date" | "duration" | "code" | "string" | "enum" | "list";
 
 function shapeOf(type: FieldType | undefined): Shape {
   if (type === undefined) return "string";
@@ -46,10 +46,11 @@ function shapeOf(type: FieldType | undefined): Shape {
     case "bool":
       return "boolean";
     case "number":
-    case "percent":
       return "number";
+    case "percent":
     case "date":
     case "duration":
+    case "code":
       return type;
     default:
       return "string";
@@ -57,13 +58,18 @@ function shapeOf(type: FieldType | undefined): Shape {
 }
 
 /** Whether a present value has its field's shape: a malformed one (a date `2025-02-30`, a number
- *  that is not finite, a string in a boolean field) is read as unknown, never as a known value. */
+ *  that is not finite, a percent outside 0-100, a blank code, a string in a boolean field) is read
+ *  as unknown, never as a known value. */
 function wellFormed(value: unknown, handle: FieldHandle): boolean {
   switch (handle.shape) {
     case "boolean":
       return typeof value === "boolean";
     case "number":
       return typeof value === "number" && value - value === 0;
+    case "percent":
+      return typeof value === "number" && value >= 0 && value <= 100;
+    case "code":
+      return typeof value === "string" && value.trim() !== "";
     case "date":
       return isIsoDate(value);
     case "string":
