@@ -36,7 +36,8 @@ export function lookupName(env: Environment, scope: Scope, name: string): Bindin
   if (scope.recordOnly) return undefined;
   if (env.lets.has(name)) return { kind: "let", name };
   if (name !== "items" && env.schema.records.get(CASE_RECORD)?.fields.has(name)) return { kind: "caseField", field: name };
-  return BUILT_INS[name];
+  // Own properties only: a name such as `constructor` or `__proto__` is no built-in.
+  return Object.hasOwn(BUILT_INS, name) ? BUILT_INS[name] : undefined;
 }
 
 /** Every name a bare reference could mean here, for "did you mean" suggestions. */

@@ -75,7 +75,8 @@ export function schemaModuleSource(schemaName: string, source: string, schema: S
     blocks.push(ts`${doc(model.label)}\nexport type ${ident(schemaTypeName(schema, model.name))} = ${members};`);
   }
   for (const record of records) {
-    const required = REQUIRED[record.name] ?? [];
+    // Own properties only: a record may be called `constructor` or `__proto__`.
+    const required = Object.hasOwn(REQUIRED, record.name) ? REQUIRED[record.name]! : [];
     const fields = suppliable(record).map((field) => {
       const type = fieldType(schema, field);
       const declaration = required.includes(field.name)

@@ -15,7 +15,7 @@ import {
   type IsoDate,
 } from "./calendar.js";
 import type { Context } from "./context.js";
-import { builtInCaseField, type FieldType, hasOwn, type SchemaDescriptor } from "./validate.js";
+import { builtInCaseField, type FieldType, hasOwn, isPlainObject, type SchemaDescriptor } from "./validate.js";
 
 /** A record of the case: the case itself, a line item, an element of a list. */
 export type Row = Record<string, unknown>;
@@ -37,7 +37,7 @@ export interface FieldHandle {
 }
 
 /** The JSON shape each field type is stored as. */
-export type Shape = "boolean" | "number" | "date" | "duration" | "string" | "enum" | "list";
+export type Shape = "boolean" | "number" | "percent" | "date" | "duration" | "code" | "string" | "enum" | "list";
 
 function shapeOf(type: FieldType | undefined): Shape {
   if (type === undefined) return "string";
@@ -46,10 +46,11 @@ function shapeOf(type: FieldType | undefined): Shape {
     case "bool":
       return "boolean";
     case "number":
-    case "percent":
       return "number";
+    case "percent":
     case "date":
     case "duration":
+    case "code":
       return type;
     default:
       return "string";
@@ -76,13 +77,18 @@ function durationDays(text: string): number | undefined {
 }
 
 /** Whether a present value has its field's shape: a malformed one (a date `2025-02-30`, a number
- *  that is not finite, a string in a boolean field) is read as unknown, never as a known value. */
+ *  that is not finite, a percent outside 0-100, a blank code, a string in a boolean field) is read
+ *  as unknown, never as a known value. */
 function wellFormed(value: unknown, handle: FieldHandle): boolean {
   switch (handle.shape) {
     case "boolean":
       return typeof value === "boolean";
     case "number":
       return typeof value === "number" && value - value === 0;
+    case "percent":
+      return typeof value === "number" && value >= 0 && value <= 100;
+    case "code":
+      return typeof value === "string" && value.trim() !== "";
     case "date":
       return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value));
     case "string":
@@ -155,14 +161,24 @@ export function list(c: Context, handle: FieldHandle): readonly Row[] | Unknown 
   const value = hasOwn(c.input, handle.name) ? c.input[handle.name] : undefined;
   const present = Array.isArray(value);
   if (c.tracing) c.recordField(c.input, handle.name, present ? value : null);
-  if (present) return value as Row[];
+  if (present) return recordsOnly(value) ? (value as Row[]) : new Unknown([{ fact: handle.name, label: handle.label }]);
   return new Unknown([{ fact: handle.name, label: handle.label }]);
+}
+
+/**
+ * Whether every element of a list is a record (an object). A list that skipped validation with a
+ * hole, `null` or another value among its elements has lost a record: the list is not known,
+ * as if omitted, rather than read as the shorter list of the records that remain.
+ */
+function recordsOnly(elements: readonly unknown[]): boolean {
+  for (let i = 0; i < elements.length; i++) if (!isPlainObject(elements[i])) return false;
+  return true;
 }
 
 /** A list field of a record value: its elements; none of a record that is none. */
 export function listIn(c: Context, record: unknown, handle: FieldHandle): readonly Row[] | Unknown {
   const value = read(c, record, handle);
-  if (Array.isArray(value)) return value as Row[];
+  if (Array.isArray(value)) return recordsOnly(value) ? (value as Row[]) : missing(c, record as Row, handle);
   if (value instanceof Unknown) return value;
   // A list field of a record that does not exist (none): there are no elements.
   return [];

@@ -77,11 +77,15 @@ export class Context {
   /** Names of date fields, in any record: a string read under one of these names is checked. */
   readonly dateNames: ReadonlySet<string>;
 
+  /** The case; anything else that skipped validation (`null`, a string, a list) reads as `{}`. */
+  readonly input: Record<string, unknown>;
+
   constructor(
     readonly schema: SchemaDescriptor,
-    readonly input: Record<string, unknown>,
+    input: Record<string, unknown>,
     readonly tracing: boolean,
   ) {
+    this.input = isPlainObject(input) ? input : {};
     this.dateNames = dateNamesOf(schema);
   }
 

@@ -285,6 +285,16 @@ function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
   return trace;
 }
 
+/** An item's code as reported: itself when valid; anything a case that skipped validation holds
+ *  instead as `String` shows it, or as `[object Object]` for an object `String` cannot convert. */
+function codeText(code: unknown): string {
+  try {
+    return String(code);
+  } catch {
+    return Object.prototype.toString.call(code);
+  }
+}
+
 function determineItem(
   context: Context,
   policy: PolicyInfo,
@@ -292,7 +302,7 @@ function determineItem(
   index: number,
 ): ItemDetermination {
   context.beginItem(index);
-  const code = String(context.item.code);
+  const code = codeText(context.item.code);
   const dos = context.dos;
   const base = { index, code, rules: [] as RuleApplication[], reasons: [] as Reason[], missing: [], notes: [], trace: [] };
   if (!isIsoDate(dos)) {
