@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateCase, interpret } from "../src/interpreter.js";
+import { evaluateCase, interpret } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { importPolicy } from "./fuzz/support.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";

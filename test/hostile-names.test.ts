@@ -6,7 +6,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluateCase, interpret } from "../src/interpreter.js";
+import { evaluateCase, interpret } from "../src/interpret/interpreter.js";
 import { checkMemory, importPolicy } from "./fuzz/support.js";
 import { property } from "./support/runs.js";
 

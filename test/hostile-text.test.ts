@@ -12,7 +12,7 @@ import fc from "fast-check";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateModules } from "../src/generate/modules.js";
-import { interpret } from "../src/interpreter.js";
+import { interpret } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { checkMemory, hostileText, importPolicy, PAYLOADS, polString } from "./fuzz/support.js";
 import { property } from "./support/runs.js";
