@@ -8,6 +8,7 @@
 //
 //   diagnostic("POL2002", span, { field, record }, suggest(field, names) ?? { fields })
 
+import { closestName, SUGGESTION_LIMITS, type SuggestionWork } from "@pol/runtime";
 import type { Span } from "./ast.js";
 
 export type Severity = "error" | "warning";
@@ -606,61 +607,19 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 // ---------------------------------------------------------------------------------------------
 // Did you mean
 
-/**
- * Bounds on the work of `suggest`, so that thousands of unknown names in a hostile file cost
- * little: names longer than `maxNameLength` get no suggestion, at most `maxCandidates`
- * candidates are looked at per name, and the edit distance stops as soon as it exceeds the
- * best distance so far.
- */
-export const SUGGESTION_LIMITS = { maxNameLength: 64, maxCandidates: 1000 } as const;
+export { SUGGESTION_LIMITS };
 
 /** Edit-distance cells computed so far, for tests that check the work stays bounded. */
-export const suggestionWork = { cells: 0 };
+export const suggestionWork: SuggestionWork = { cells: 0 };
 
 /**
  * "did you mean `x`?" for the closest candidate within a small edit distance (a third of the
- * name's length, at least 1), ties broken alphabetically; case is ignored. The one suggestion
- * function of the front end.
+ * name's length, at least 1), ties broken alphabetically; case is ignored. The runtime's
+ * `closestName`, which case validation uses too: one suggestion function for all of pol.
  */
 export function suggest(name: string, candidates: Iterable<string>): Suggestion | undefined {
-  if (name.length === 0 || name.length > SUGGESTION_LIMITS.maxNameLength) return undefined;
-  const lower = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(name.length / 3));
-  let looked = 0;
-  for (const candidate of candidates) {
-    if (++looked > SUGGESTION_LIMITS.maxCandidates) break;
-    if (Math.abs(candidate.length - name.length) > bestDistance) continue;
-    const distance = boundedEditDistance(lower, candidate.toLowerCase(), bestDistance);
-    if (distance < bestDistance || (distance === bestDistance && (best === undefined || candidate < best))) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
+  const best = closestName(name, candidates, suggestionWork);
   return best === undefined ? undefined : { didYouMean: best };
-}
-
-/** Levenshtein distance of `a` and `b` when it is at most `bound`, otherwise `bound + 1`. */
-export function boundedEditDistance(a: string, b: string, bound: number): number {
-  if (Math.abs(a.length - b.length) > bound) return bound + 1;
-  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0]!;
-    previous[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j]!;
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const value = Math.min(above + 1, previous[j - 1]! + 1, diagonal + cost);
-      previous[j] = value;
-      if (value < rowMin) rowMin = value;
-      diagonal = above;
-    }
-    suggestionWork.cells += b.length;
-    if (rowMin > bound) return bound + 1;
-  }
-  const distance = previous[b.length]!;
-  return distance > bound ? bound + 1 : distance;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -178,3 +178,21 @@ describe("validateCase", () => {
     );
   });
 });
+
+describe("validateCase on hostile keys", () => {
+  it("reports a megabyte-long unknown key cut short, without comparing it with every field", () => {
+    const key = "k".repeat(1_000_000);
+    const result = validateCase({ date_of_service: "2025-08-01", items: [{ code: "27096" }], [key]: 1 }, schema);
+    expect(result.ok).toBe(false);
+    const [error] = (result as { errors: CaseError[] }).errors;
+    expect(error!.message).toBe(`unknown field \`${"k".repeat(77)}...\``);
+    expect(error!.path.length).toBeLessThan(100);
+  });
+
+  it("still suggests the field a short unknown key was meant to be", () => {
+    const result = validateCase({ date_of_service: "2025-08-01", items: [{ code: "27096" }], dte_of_service: 1 }, schema);
+    expect((result as { errors: CaseError[] }).errors.map((e) => e.message)).toContain(
+      "unknown field `dte_of_service`; did you mean `date_of_service`?",
+    );
+  });
+});

@@ -128,6 +128,7 @@ export {
   within,
 } from "./access.js";
 export { countOthers, noOther, someOther } from "./others.js";
+export { boundedEditDistance, closestName, SUGGESTION_LIMITS, type SuggestionWork } from "./names.js";
 export {
   add,
   atLeast,

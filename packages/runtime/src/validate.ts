@@ -3,6 +3,7 @@
 // Schema descriptors and case validation (the evaluation context is in context.ts)
 
 import { parseDuration, parseIsoDate } from "./calendar.js";
+import { closestName } from "./names.js";
 
 export type FieldType =
   | "bool"
@@ -64,44 +65,15 @@ function shown(value: unknown): string {
   return "`" + String(value) + "`";
 }
 
+/** A field name as an error shows it: a hostile, very long one is cut short. */
+function shownName(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 77)}...` : name;
+}
+
 function childPath(parent: string, name: string): string {
   return parent === "" ? name : parent + "." + name;
 }
 
-/** Optimal-string-alignment edit distance (a transposition costs 1): `releif` -> `relief` is 1. */
-function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[] = new Array(rows * cols).fill(0);
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[(i - 2) * cols + j - 2]! + 1);
-      }
-      d[i * cols + j] = best;
-    }
-  }
-  return d[rows * cols - 1]!;
-}
-
-/** The closest name within a third of the word's length (at least 1 edit), if any. */
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  const limit = Math.max(1, Math.floor(name.length / 3));
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
 
 const CALENDAR_DURATION = /^(\d{1,9})(mo|y)$/;
 
@@ -170,10 +142,10 @@ function validateRecord(
     if (descriptor === undefined) {
       const suppliable =
         record === undefined ? [] : Object.keys(record.fields).filter((f) => !record.fields[f]!.computed);
-      const suggestion = closest(name, suppliable);
+      const suggestion = closestName(name, suppliable);
       errors.push({
-        path: fieldPath,
-        message: `unknown field \`${name}\`` + (suggestion === undefined ? "" : `; did you mean \`${suggestion}\`?`),
+        path: childPath(path, shownName(name)),
+        message: `unknown field \`${shownName(name)}\`` + (suggestion === undefined ? "" : `; did you mean \`${suggestion}\`?`),
       });
       continue;
     }
