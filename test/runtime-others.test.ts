@@ -4,7 +4,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Context, count, countOthers, noOther, none, some, someOther, Unknown, type SchemaDescriptor, type Tri } from "@pol/runtime";
+import { Context, MAX_FACTS, count, countOthers, noOther, none, some, someOther, Unknown, type SchemaDescriptor, type Tri } from "@pol/runtime";
 import { property } from "./support/runs.js";
 
 const schema: SchemaDescriptor = {
@@ -66,15 +66,31 @@ describe("someOther, noOther and countOthers", () => {
     expect(calls.n).toBe(n);
   });
 
-  it("scan the others when tracing, so each item's trace names the facts it depends on", () => {
-    const input = caseOf(["in", "out", "out"]);
-    const context = new Context(schema, input, true);
+  it("when tracing, list the reads of the other items' tests, each item's own left out", () => {
+    const input = caseOf(["out", "out", "in"]);
+    const schemaWithM: SchemaDescriptor = {
+      records: { ...schema.records, item: { label: "line item", fields: { code: { type: "code", label: "code" }, m: { type: "text", label: "m" } } } },
+    };
+    const context = new Context(schemaWithM, input, true);
     const calls = { n: 0 };
+    const member = (item: Record<string, unknown>): Tri => {
+      calls.n++;
+      context.recordField(item, "m", item.m);
+      return item.m === "in";
+    };
+    const traces: string[][] = [];
     for (let index = 0; index < 3; index++) {
       context.beginItem(index);
-      someOther(context, 0, memberOf(calls));
+      context.beginReads();
+      someOther(context, 0, member);
+      traces.push(context.endReads().map((fact) => fact.fact));
     }
-    expect(calls.n).toBeGreaterThan(3);
+    expect(calls.n).toBe(3);
+    expect(traces).toEqual([
+      ["items[1].m", "items[2].m"],
+      ["items[0].m", "items[2].m"],
+      ["items[0].m", "items[1].m"],
+    ]);
   });
 });
 
@@ -114,6 +130,14 @@ rule bundled "Guidance billed with an injection" [1]
       const determination = interpret(policy, input, { trace: false });
       expect(determination.items.map((item) => item.outcome)).toEqual(outcomes);
       expect(reads, `interpreter, ${n} items`).toBeLessThan(4 * n);
+      // With the trace too: each item lists at most MAX_FACTS of the others' facts.
+      reads = 0;
+      const traced = compiled.evaluate(input, { trace: true });
+      expect(reads, `compiled with trace, ${n} items`).toBeLessThan(4 * n);
+      expect(interpret(policy, input, { trace: true })).toEqual(traced);
+      const trace = traced.items[0]!.trace[0]!;
+      expect(trace.facts.length).toBe(Math.min(n - 1, MAX_FACTS));
+      expect(trace.factsTruncated === true).toBe(n - 1 > MAX_FACTS);
     }
   });
 });

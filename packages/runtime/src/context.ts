@@ -13,16 +13,30 @@ import type { Fact } from "./types.js";
  * read costs two comparisons per earlier read instead of a path string and string comparisons.
  * A read given as a ready `Fact` (`Context.recordRead`) is kept with `record` undefined.
  */
-class ReadLog {
+export class ReadLog {
   readonly records: (object | undefined)[] = [];
   readonly names: string[] = [];
   readonly values: unknown[] = [];
+  /** Set once a read was left out because the log already held `limit` facts. */
+  truncated = false;
   /** Built once the log outgrows a linear scan (a criterion over a long history). */
   private seen: Map<object | undefined, Set<string>> | undefined;
+
+  /** The log keeps at most `limit` facts; past that, new reads only mark it truncated. */
+  constructor(readonly limit = Infinity) {}
+
+  /** Whether the log holds all it may: further new reads only mark it truncated. */
+  get full(): boolean {
+    return this.records.length >= this.limit;
+  }
 
   add(record: object | undefined, name: string, value: unknown): void {
     const records = this.records;
     const names = this.names;
+    if (records.length >= this.limit) {
+      if (!this.truncated && !this.has(record, name)) this.truncated = true;
+      return;
+    }
     if (this.seen !== undefined) {
       let fields = this.seen.get(record);
       if (fields === undefined) this.seen.set(record, (fields = new Set()));
@@ -41,9 +55,19 @@ class ReadLog {
     this.values.push(value);
   }
 
-  /** Every read of `log`, in its order, after this log's own. */
+  /** Every read of `log`, in its order, after this log's own (until this log is full). */
   addAll(log: ReadLog): void {
-    for (let i = 0; i < log.records.length; i++) this.add(log.records[i], log.names[i]!, log.values[i]);
+    for (let i = 0; i < log.records.length; i++) {
+      this.add(log.records[i], log.names[i]!, log.values[i]);
+      if (this.truncated) return;
+    }
+    if (log.truncated) this.truncated = true;
+  }
+
+  private has(record: object | undefined, name: string): boolean {
+    if (this.seen !== undefined) return this.seen.get(record)?.has(name) === true;
+    for (let i = 0; i < this.records.length; i++) if (this.records[i] === record && this.names[i] === name) return true;
+    return false;
   }
 
   private remember(record: object | undefined, name: string): void {
@@ -59,6 +83,9 @@ class SlotTable {
   readonly stamps: number[] = [];
   readonly reads: ReadLog[] = [];
 }
+
+/** The most facts a criterion's trace lists; it says when it left some out. */
+export const MAX_FACTS = 200;
 
 /** The stamp of per-case slots: item generations start at 1. */
 const CASE_STAMP = 0;
@@ -160,7 +187,8 @@ export class Context {
 
   /** A read log for a let being computed, innermost; the caller pops it. */
   private openLog(): ReadLog {
-    const log = new ReadLog();
+    // A let's reads are replayed into criteria that list at most MAX_FACTS: it keeps no more.
+    const log = new ReadLog(MAX_FACTS);
     this.readLogs.push(log);
     return log;
   }
@@ -180,14 +208,24 @@ export class Context {
     this.otherItemsCache = undefined;
   }
 
-  /** Start recording reads for one criterion; `endReads` returns them in order, deduplicated. */
+  /**
+   * Start recording reads for one criterion; `endReads` returns them in order, deduplicated, at
+   * most MAX_FACTS of them (`readsTruncated` then says some were left out), so that the trace of a
+   * criterion over a long history or many line items stays small.
+   */
   beginReads(): void {
-    this.readLogs = [new ReadLog()];
+    this.readLogs = [new ReadLog(MAX_FACTS)];
+    this.readsTruncated = false;
   }
+
+  /** Whether the last `endReads` left reads out. */
+  readsTruncated = false;
+
   endReads(): Fact[] {
     const log = this.readLogs[0];
     this.readLogs = [];
     if (log === undefined) return [];
+    this.readsTruncated = log.truncated;
     const facts: Fact[] = [];
     for (let i = 0; i < log.records.length; i++) {
       const record = log.records[i];
@@ -195,6 +233,34 @@ export class Context {
       facts.push({ fact: record === undefined ? name : factPath(this, record, name), value: log.values[i] });
     }
     return facts;
+  }
+
+  /**
+   * `compute`, with its reads kept in a log of their own (for replay with `replayReads`) instead
+   * of the current one; no log when not tracing.
+   */
+  withOwnReads<T>(compute: () => T): { value: T; reads: ReadLog | undefined } {
+    if (!this.tracing) return { value: compute(), reads: undefined };
+    const log = this.openLog();
+    try {
+      return { value: compute(), reads: log };
+    } finally {
+      this.readLogs.pop();
+    }
+  }
+
+  /** Reads kept by `withOwnReads`, recorded again in the current log; false once it is full. */
+  replayReads(reads: ReadLog): boolean {
+    const log = this.readLogs[this.readLogs.length - 1];
+    if (log === undefined) return false;
+    log.addAll(reads);
+    return !log.full;
+  }
+
+  /** Say that reads were left out of the current log (it was full). */
+  markReadsTruncated(): void {
+    const log = this.readLogs[this.readLogs.length - 1];
+    if (log !== undefined) log.truncated = true;
   }
 
   /** A read whose path is already known; reads outside `beginReads`/`endReads` are dropped. */

@@ -75,7 +75,10 @@ export interface CriterionTrace {
   /** met: the criterion does not stand in the way of approval. For a note: met when it does not
    *  apply (condition false), not_met when it applies, unknown when that is unknown. */
   status: Status;
+  /** The facts the condition read, in order, each once; at most MAX_FACTS of them. */
   facts: Fact[];
+  /** Present (true) when the condition read more facts than `facts` lists. */
+  factsTruncated?: true;
   missing: Missing[];
 }
 
@@ -164,6 +167,7 @@ interface EvaluatedCriterion {
   status: Status;
   unknown: Unknown | undefined;
   facts: Fact[];
+  factsTruncated: boolean;
 }
 
 interface EvaluatedRule {
@@ -210,6 +214,7 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
       status: criterionStatus(criterion.effect, condition),
       unknown: condition instanceof Unknown ? condition : undefined,
       facts,
+      factsTruncated: context.tracing && context.readsTruncated,
     });
   }
   return { spec: rule, applies, criteria };
@@ -268,7 +273,7 @@ function notesOf(rules: readonly EvaluatedRule[]): Note[] {
 function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
   const trace: CriterionTrace[] = [];
   for (const rule of rules) {
-    for (const { spec, status, unknown, facts } of rule.criteria) {
+    for (const { spec, status, unknown, facts, factsTruncated } of rule.criteria) {
       trace.push({
         rule: rule.spec.id,
         criterion: spec.id,
@@ -278,6 +283,7 @@ function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
         line: spec.line,
         status,
         facts,
+        ...(factsTruncated ? { factsTruncated: true as const } : {}),
         missing: unknown === undefined ? [] : [...unknown.missing],
       });
     }

@@ -70,6 +70,7 @@ export {
 } from "./validate.js";
 export {
   Context,
+  MAX_FACTS,
   field,
   fieldValue,
 } from "./context.js";

@@ -5,32 +5,54 @@
 // for every item costs n² for n items; instead every item's membership is worked out once per
 // case (in a per-case cache slot) and each item's answer is read off the totals, minus itself.
 // The answers are exactly those of `count`/`some`/`none` over `Context.otherItems`. When tracing,
-// each item scans the others as before, so its trace names the other items' facts it depends on.
+// each item's membership keeps its reads, and every item's criterion lists those of the other
+// items, in order, until its trace holds all the facts it may (MAX_FACTS): linear in line items.
 
-import { count, type Member, some } from "./aggregates.js";
-import type { Context } from "./context.js";
+import type { Member } from "./aggregates.js";
+import type { Context, ReadLog } from "./context.js";
 import { mergeTwo, not, type Range, type Tri, Unknown } from "./logic.js";
 
 /** Every item's membership, and how many are definitely in and how many may be. */
 interface Memberships {
   values: Tri[];
+  /** Each item's reads, when tracing. */
+  reads: (ReadLog | undefined)[];
   definite: number;
   possible: number;
 }
 
 function membershipsOf(c: Context, slot: number, member: Member): Memberships {
-  return c.cachedForCase(slot, () => {
+  const memberships = c.cachedForCase(slot, () => {
     const values: Tri[] = [];
+    const reads: (ReadLog | undefined)[] = [];
     let definite = 0;
     let possible = 0;
     for (const item of c.items) {
-      const membership = member(item);
+      const { value: membership, reads: log } = c.withOwnReads(() => member(item));
       values.push(membership);
+      reads.push(log);
       if (membership === true) definite++;
       else if (membership instanceof Unknown) possible++;
     }
-    return { values, definite, possible };
+    return { values, reads, definite, possible };
   });
+  if (c.tracing) {
+    // The other items' reads, in order, as a scan of them would have made them.
+    const { reads } = memberships;
+    for (let index = 0; index < reads.length; index++) {
+      const log = reads[index];
+      if (index === c.itemIndex || log === undefined || c.replayReads(log)) continue;
+      // The trace is full: it says so if any other item's reads are left out.
+      for (let rest = index + 1; rest < reads.length; rest++) {
+        if (rest !== c.itemIndex && reads[rest]!.records.length > 0) {
+          c.markReadsTruncated();
+          break;
+        }
+      }
+      break;
+    }
+  }
+  return memberships;
 }
 
 /** The unknown memberships of the items other than the current one, merged in item order. */
@@ -46,7 +68,6 @@ function othersUnknown(c: Context, values: readonly Tri[]): Unknown {
 
 /** `some other_items where ...` for a test that reads nothing of the current item; `slot` is a per-case cache slot. */
 export function someOther(c: Context, slot: number, member: Member): Tri {
-  if (c.tracing) return some(c.otherItems, member);
   const { values, definite, possible } = membershipsOf(c, slot, member);
   const self = values[c.itemIndex];
   if (definite - (self === true ? 1 : 0) > 0) return true;
@@ -61,7 +82,6 @@ export function noOther(c: Context, slot: number, member: Member): Tri {
 
 /** `count other_items where ...`: see `someOther`. */
 export function countOthers(c: Context, slot: number, member: Member): number | Range {
-  if (c.tracing) return count(c.otherItems, member);
   const { values, definite, possible } = membershipsOf(c, slot, member);
   const self = values[c.itemIndex];
   const sure = definite - (self === true ? 1 : 0);

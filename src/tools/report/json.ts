@@ -90,6 +90,7 @@ function criterion(t: CriterionTrace) {
     line: t.line,
     status: t.status,
     facts: t.facts.map(fact),
+    ...(t.factsTruncated ? { factsTruncated: true } : {}),
     missing: t.missing.map(missing),
   };
 }

@@ -156,7 +156,8 @@ function traceOf(item: ItemDetermination, reason: Reason): CriterionTrace | unde
 /** `[D.I.B.1] description — not met (facts)`. Reasons without a trace are criteria not met. */
 function reasonText(reason: Reason, traced: CriterionTrace | undefined): string {
   const status = traced?.status ?? "not_met";
-  const facts = traced && traced.facts.length > 0 ? ` (${traced.facts.map(showFact).join(", ")})` : "";
+  const more = traced?.factsTruncated ? ", and more" : "";
+  const facts = traced && traced.facts.length > 0 ? ` (${traced.facts.map(showFact).join(", ")}${more})` : "";
   return `[${reason.citation}] ${reason.description} — ${verdict(reason.effect, status)}${facts}`;
 }
 
@@ -199,7 +200,7 @@ function criterionLines(t: CriterionTrace): string[] {
   const effect = t.effect === "not_covered" ? "not covered" : t.effect;
   const out = wrap(indent + status, `[${t.citation}] ${effect} ${t.criterion}: ${t.description}`, hanging);
   if (t.facts.length > 0)
-    out.push(...wrap(hanging, `facts: ${t.facts.map(showFact).join(", ")}`, hanging + "  "));
+    out.push(...wrap(hanging, `facts: ${t.facts.map(showFact).join(", ")}${t.factsTruncated ? ", and more" : ""}`, hanging + "  "));
   const shown = new Set(t.facts.filter((f) => f.value === null).map((f) => f.fact));
   const missing = t.missing.filter((m) => !shown.has(m.fact));
   if (missing.length > 0) {
