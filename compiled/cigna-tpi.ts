@@ -111,151 +111,122 @@ const lastTherapeuticTpiSameMuscle = perItem(4, (c: Context) =>
 // --- Lists
 
 /** conservative_treatment: conservative treatment episodes */
-function conservativeTreatment(c: Context, therapy: Row): Tri {
-  return oneOf(read(c, therapy, Therapy.kind), kindValues);
-}
+const conservativeTreatment = (c: Context, therapy: Row): Tri => oneOf(read(c, therapy, Therapy.kind), kindValues);
 
 /** tpi_history: prior trigger point injections */
-function tpiHistory(c: Context, procedure: Row): Tri {
-  return inCodes(read(c, procedure, Procedure.code), triggerPointInjection);
-}
+const tpiHistory = (c: Context, procedure: Row): Tri =>
+  inCodes(read(c, procedure, Procedure.code), triggerPointInjection);
 
 /** stabilization_tpi: prior diagnostic/stabilization trigger point injections */
-function stabilizationTpi(c: Context, procedure: Row): Tri {
-  return and(tpiHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
-}
+const stabilizationTpi = (c: Context, procedure: Row): Tri =>
+  and(tpiHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
 
 /** therapeutic_tpi_same_muscle: prior therapeutic injections of the requested muscle */
-function therapeuticTpiSameMuscle(c: Context, procedure: Row): Tri {
-  return and(
+const therapeuticTpiSameMuscle = (c: Context, procedure: Row): Tri =>
+  and(
     tpiHistory(c, procedure),
     equal(read(c, procedure, Procedure.purpose), "therapeutic"),
     equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
   );
-}
 
 // --- Rules
 
 // Rule tpi_stabilization [DSP.1]: Diagnostic/stabilization trigger point injection
 
 /** Whether rule tpi_stabilization applies to the line item (its `when`). */
-function tpiStabilizationApplies(c: Context): Tri {
-  return equal(read(c, c.item, LineItem.purpose), "diagnostic");
-}
+const tpiStabilizationApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
 /** DSP1_conservative [DSP.1] require, line 70: conservative treatment was given: `some conservative_treatment` */
-function dsp1Conservative(c: Context): Tri {
-  return some(list(c, Case.therapies), (therapy) => conservativeTreatment(c, therapy));
-}
+const dsp1Conservative = (c: Context): Tri =>
+  some(list(c, Case.therapies), (therapy) => conservativeTreatment(c, therapy));
 
 /** DSP1_persists [DSP.1] require, line 73: the pain persisted despite the conservative treatment: `pain_persists` */
-function dsp1Persists(c: Context): Tri {
-  return truth(read(c, c.input, Case.pain_persists));
-}
+const dsp1Persists = (c: Context): Tri => truth(read(c, c.input, Case.pain_persists));
 
 /** DSP1_agent [DSP.1] require, line 76: the injection is of anesthetic and/or corticosteroid: `item.injectate != other_agent` */
-function dsp1Agent(c: Context): Tri {
-  return notEqual(read(c, c.item, LineItem.injectate), "other_agent");
-}
+const dsp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectate), "other_agent");
 
 /** DSP2_sessions [DSP.2] require, line 79: at most 3 stabilization sessions before this one (4 in all): `count stabilization_tpi <= 3` */
-function dsp2Sessions(c: Context): Tri {
-  return atMost(
+const dsp2Sessions = (c: Context): Tri =>
+  atMost(
     count(list(c, Case.procedures), (procedure) => stabilizationTpi(c, procedure)),
     3,
   );
-}
 
 /** DSP2_interval [DSP.2] require, line 82: at least 1 week since the previous stabilization session: `no stabilization_tpi or time since last_stabilization_tpi.date >= 1wk` */
-function dsp2Interval(c: Context): Tri {
-  return or(
+const dsp2Interval = (c: Context): Tri =>
+  or(
     none(list(c, Case.procedures), (procedure) => stabilizationTpi(c, procedure)),
     elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
   );
-}
 
 // Rule tpi_therapeutic [TP.1]: Therapeutic trigger point injection
 
 /** Whether rule tpi_therapeutic applies to the line item (its `when`). */
-function tpiTherapeuticApplies(c: Context): Tri {
-  return equal(read(c, c.item, LineItem.purpose), "therapeutic");
-}
+const tpiTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
 
 /** TP1_response [TP.1] require, line 92: a stabilization injection gave a beneficial clinical response: `some stabilization_tpi where relief > 0% or functional_improvement` */
-function tp1Response(c: Context): Tri {
-  return some(list(c, Case.procedures), (procedure) =>
+const tp1Response = (c: Context): Tri =>
+  some(list(c, Case.procedures), (procedure) =>
     and(
       stabilizationTpi(c, procedure),
       or(greaterThan(read(c, procedure, Procedure.relief), 0), read(c, procedure, Procedure.functional_improvement)),
     ),
   );
-}
 
 /** TP1a_persists [TP.1.a] require, line 101: the pain persists: `pain_persists` */
-function tp1aPersists(c: Context): Tri {
-  return truth(read(c, c.input, Case.pain_persists));
-}
+const tp1aPersists = (c: Context): Tri => truth(read(c, c.input, Case.pain_persists));
 
 /** TP1b_program [TP.1.b] require, line 104: the injections are part of an active treatment program: `active_treatment_program` */
-function tp1bProgram(c: Context): Tri {
-  return truth(read(c, c.input, Case.active_treatment_program));
-}
+const tp1bProgram = (c: Context): Tri => truth(read(c, c.input, Case.active_treatment_program));
 
 /** TP1_agent [TP.1] require, line 107: the injection is of anesthetic and/or corticosteroid: `item.injectate != other_agent` */
-function tp1Agent(c: Context): Tri {
-  return notEqual(read(c, c.item, LineItem.injectate), "other_agent");
-}
+const tp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectate), "other_agent");
 
 /** TP2_sessions [TP.2] require, line 110: at most 5 earlier therapeutic sessions of this muscle (6 in all): `count therapeutic_tpi_same_muscle <= 5` */
-function tp2Sessions(c: Context): Tri {
-  return atMost(
+const tp2Sessions = (c: Context): Tri =>
+  atMost(
     count(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
     5,
   );
-}
 
 /** TP2_interval [TP.2] require, line 113: at least 2 months since the preceding therapeutic session: `no therapeutic_tpi_same_muscle or time since last_therapeutic_tpi_same_muscle.date >= 2mo` */
-function tp2Interval(c: Context): Tri {
-  return or(
+const tp2Interval = (c: Context): Tri =>
+  or(
     none(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
     elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
   );
-}
 
 /** TP2_relief [TP.2] require, line 116: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
-function tp2Relief(c: Context): Tri {
-  return or(
+const tp2Relief = (c: Context): Tri =>
+  or(
     none(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
     greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
   );
-}
 
 /** TP2_relief_duration [TP.2] require, line 119: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
-function tp2ReliefDuration(c: Context): Tri {
-  return or(
+const tp2ReliefDuration = (c: Context): Tri =>
+  or(
     none(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
     atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
   );
-}
 
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
 
 /** TP3 [TP.3] deny, line 129: 10 trigger point injections were already given in the last 12 months: `count tpi_history within 12mo >= 10` */
-function tp3(c: Context): Tri {
-  return atLeast(
+const tp3 = (c: Context): Tri =>
+  atLeast(
     count(list(c, Case.procedures), (procedure) =>
       and(tpiHistory(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
     ),
     10,
   );
-}
 
 // Rule tpi_ultrasound [US]: Ultrasound guidance for trigger point injections
 
 /** Whether rule tpi_ultrasound applies to the line item (its `when`). */
-function tpiUltrasoundApplies(c: Context): Tri {
-  return someOther(c, 5, (item) => inCodes(read(c, item, LineItem.code), triggerPointInjection));
-}
+const tpiUltrasoundApplies = (c: Context): Tri =>
+  someOther(c, 5, (item) => inCodes(read(c, item, LineItem.code), triggerPointInjection));
 
 // prettier-ignore
 const rules = [

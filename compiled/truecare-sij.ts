@@ -222,18 +222,15 @@ const rfaLastingAll = perItem(11, (c: Context): Tri =>
 // --- Lists
 
 /** sij_history: prior SIJ injections */
-function sijHistory(c: Context, procedure: Row): Tri {
-  return inCodes(read(c, procedure, Procedure.code), sijInjection);
-}
+const sijHistory = (c: Context, procedure: Row): Tri => inCodes(read(c, procedure, Procedure.code), sijInjection);
 
 /** diagnostic_sij: prior diagnostic SIJ injections */
-function diagnosticSij(c: Context, procedure: Row): Tri {
-  return and(sijHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
-}
+const diagnosticSij = (c: Context, procedure: Row): Tri =>
+  and(sijHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
 
 /** active_therapy: active conservative therapy episodes [C.ACTIVE] */
-function activeTherapy(c: Context, therapy: Row): Tri {
-  return or(
+const activeTherapy = (c: Context, therapy: Row): Tri =>
+  or(
     oneOf(read(c, therapy, Therapy.kind), kindValues),
     and(
       equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
@@ -248,19 +245,17 @@ function activeTherapy(c: Context, therapy: Row): Tri {
       ),
     ),
   );
-}
 
 /** inactive_therapy: inactive conservative therapy episodes [C.INACTIVE] */
-function inactiveTherapy(c: Context, therapy: Row): Tri {
-  return or(
+const inactiveTherapy = (c: Context, therapy: Row): Tri =>
+  or(
     oneOf(read(c, therapy, Therapy.kind), kindValues2),
     and(equal(read(c, therapy, Therapy.kind), "tens"), read(c, therapy, Therapy.tens_use_documented)),
   );
-}
 
 /** sij_same_joint: prior SIJ injections of a joint requested now */
-function sijSameJoint(c: Context, procedure: Row): Tri {
-  return and(
+const sijSameJoint = (c: Context, procedure: Row): Tri =>
+  and(
     sijHistory(c, procedure),
     or(
       equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
@@ -268,62 +263,49 @@ function sijSameJoint(c: Context, procedure: Row): Tri {
       equal(read(c, c.item, LineItem.side), "bilateral"),
     ),
   );
-}
 
 /** sij_left_joint: prior SIJ injections of the left joint */
-function sijLeftJoint(c: Context, procedure: Row): Tri {
-  return and(sijHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
-}
+const sijLeftJoint = (c: Context, procedure: Row): Tri =>
+  and(sijHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
 
 /** sij_right_joint: prior SIJ injections of the right joint */
-function sijRightJoint(c: Context, procedure: Row): Tri {
-  return and(sijHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
-}
+const sijRightJoint = (c: Context, procedure: Row): Tri =>
+  and(sijHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
 
 /** other_site_blocks_today: neural blockade at another site requested for the same day */
-function otherSiteBlocksToday(c: Context, item: Row): Tri {
-  return and(
-    inCodes(read(c, item, LineItem.code), neuralBlockade),
-    not(inCodes(read(c, item, LineItem.code), sijInjection)),
-  );
-}
+const otherSiteBlocksToday = (c: Context, item: Row): Tri =>
+  and(inCodes(read(c, item, LineItem.code), neuralBlockade), not(inCodes(read(c, item, LineItem.code), sijInjection)));
 
 /** other_site_blocks_last_week: neural blockade at another site in the week before */
-function otherSiteBlocksLastWeek(c: Context, procedure: Row): Tri {
-  return and(
+const otherSiteBlocksLastWeek = (c: Context, procedure: Row): Tri =>
+  and(
     inCodes(read(c, procedure, Procedure.code), neuralBlockade),
     not(inCodes(read(c, procedure, Procedure.code), sijInjection)),
     within(read(c, procedure, Procedure.date), last6Days(c)),
   );
-}
 
 /** rfa_history: prior SIJ radiofrequency ablations */
-function rfaHistory(c: Context, procedure: Row): Tri {
-  return inCodes(read(c, procedure, Procedure.code), sijRfa);
-}
+const rfaHistory = (c: Context, procedure: Row): Tri => inCodes(read(c, procedure, Procedure.code), sijRfa);
 
 /** rfa_left_joint: prior RFAs of the left SIJ */
-function rfaLeftJoint(c: Context, procedure: Row): Tri {
-  return and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
-}
+const rfaLeftJoint = (c: Context, procedure: Row): Tri =>
+  and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
 
 /** rfa_right_joint: prior RFAs of the right SIJ */
-function rfaRightJoint(c: Context, procedure: Row): Tri {
-  return and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
-}
+const rfaRightJoint = (c: Context, procedure: Row): Tri =>
+  and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
 
 /** positive_diagnostic_sij: diagnostic SIJ injections in 6 months with at least 75% relief */
-function positiveDiagnosticSij(c: Context, procedure: Row): Tri {
-  return and(
+const positiveDiagnosticSij = (c: Context, procedure: Row): Tri =>
+  and(
     diagnosticSij(c, procedure),
     atLeast(read(c, procedure, Procedure.relief), 75),
     within(read(c, procedure, Procedure.date), last6Months(c)),
   );
-}
 
 /** rfa_same_joint: prior RFAs of a joint requested now */
-function rfaSameJoint(c: Context, procedure: Row): Tri {
-  return and(
+const rfaSameJoint = (c: Context, procedure: Row): Tri =>
+  and(
     rfaHistory(c, procedure),
     or(
       equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
@@ -331,96 +313,72 @@ function rfaSameJoint(c: Context, procedure: Row): Tri {
       equal(read(c, c.item, LineItem.side), "bilateral"),
     ),
   );
-}
 
 // --- Rules
 
 // Rule sij_diagnostic [D.I.A]: Diagnostic SIJ injection
 
 /** Whether rule sij_diagnostic applies to the line item (its `when`). */
-function sijDiagnosticApplies(c: Context): Tri {
-  return equal(read(c, c.item, LineItem.purpose), "diagnostic");
-}
+const sijDiagnosticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
 /** A_limit [D.I.A] require, line 112: at most one diagnostic SIJ injection before this one (up to 2 in all): `count diagnostic_sij <= 1` */
-function aLimit(c: Context): Tri {
-  return atMost(
+const aLimit = (c: Context): Tri =>
+  atMost(
     count(list(c, Case.procedures), (procedure) => diagnosticSij(c, procedure)),
     1,
   );
-}
 
 /** A1_region [D.I.A.1] require, line 115: pain in the low back or lower extremity: `low_back_pain or lower_extremity_pain` */
-function a1Region(c: Context): Tri {
-  return or(read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain));
-}
+const a1Region = (c: Context): Tri =>
+  or(read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain));
 
 /** A1_somatic [D.I.A.1] require, line 118: the pain is somatic, not radicular: `not radicular_pain` */
-function a1Somatic(c: Context): Tri {
-  return not(read(c, c.input, Case.radicular_pain));
-}
+const a1Somatic = (c: Context): Tri => not(read(c, c.input, Case.radicular_pain));
 
 /** A1_duration [D.I.A.1] require, line 121: the pain has lasted at least 3 months: `time since pain_onset >= 3mo` */
-function a1Duration(c: Context): Tri {
-  return elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo");
-}
+const a1Duration = (c: Context): Tri => elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo");
 
 /** A2 [D.I.A.2] require, line 124: pain and tenderness in the sacroiliac joint region: `sij_tenderness` */
-function a2(c: Context): Tri {
-  return truth(read(c, c.input, Case.sij_tenderness));
-}
+const a2 = (c: Context): Tri => truth(read(c, c.input, Case.sij_tenderness));
 
 /** A3 [D.I.A.3] require, line 127: at least one positive SIJ provocation test: `provocation_tests_positive >= 1` */
-function a3(c: Context): Tri {
-  return atLeast(read(c, c.input, Case.provocation_tests_positive), 1);
-}
+const a3 = (c: Context): Tri => atLeast(read(c, c.input, Case.provocation_tests_positive), 1);
 
 /** A5 [D.I.A.5] require, line 136: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
-function a5(c: Context): Tri {
-  return or(
+const a5 = (c: Context): Tri =>
+  or(
     none(list(c, Case.procedures), (procedure) => diagnosticSij(c, procedure)),
     elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
   );
-}
 
 // Rule sij_therapeutic [D.I.B]: Therapeutic SIJ injection
 
 /** Whether rule sij_therapeutic applies to the line item (its `when`). */
-function sijTherapeuticApplies(c: Context): Tri {
-  return equal(read(c, c.item, LineItem.purpose), "therapeutic");
-}
+const sijTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
 
 /** B1_relief [D.I.B.1] require, line 142: the previous injection of this joint gave at least 75% pain relief: `last_sij_same_joint.relief >= 75%` */
-function b1Relief(c: Context): Tri {
-  return atLeast(read(c, lastSijSameJoint(c), Procedure.relief), 75);
-}
+const b1Relief = (c: Context): Tri => atLeast(read(c, lastSijSameJoint(c), Procedure.relief), 75);
 
 /** B1_function [D.I.B.1] require, line 145: the previous injection of this joint improved function: `last_sij_same_joint.functional_improvement` */
-function b1Function(c: Context): Tri {
-  return truth(read(c, lastSijSameJoint(c), Procedure.functional_improvement));
-}
+const b1Function = (c: Context): Tri => truth(read(c, lastSijSameJoint(c), Procedure.functional_improvement));
 
 /** B2 [D.I.B.2] require, line 148: the pain returned or function deteriorated: `return_of_pain or functional_deterioration` */
-function b2(c: Context): Tri {
-  return or(read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration));
-}
+const b2 = (c: Context): Tri =>
+  or(read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration));
 
 /** B3 [D.I.B.3] require, line 151: the injection is given together with conservative therapy: `conservative_therapy_planned` */
-function b3(c: Context): Tri {
-  return truth(read(c, c.input, Case.conservative_therapy_planned));
-}
+const b3 = (c: Context): Tri => truth(read(c, c.input, Case.conservative_therapy_planned));
 
 /** B4 [D.I.B.4] require, line 154: at least 2 months since the previous injection of this joint: `no sij_same_joint or time since last_sij_same_joint.date >= 2mo` */
-function b4(c: Context): Tri {
-  return or(
+const b4 = (c: Context): Tri =>
+  or(
     none(list(c, Case.procedures), (procedure) => sijSameJoint(c, procedure)),
     elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
   );
-}
 
 /** B5_left [D.I.B.5] require, line 157: no more than 4 injections of the left joint in the last 12 months: `item.side == right or count sij_left_joint within 12mo <= 4` */
-function b5Left(c: Context): Tri {
-  return or(
+const b5Left = (c: Context): Tri =>
+  or(
     equal(read(c, c.item, LineItem.side), "right"),
     atMost(
       count(list(c, Case.procedures), (procedure) =>
@@ -429,11 +387,10 @@ function b5Left(c: Context): Tri {
       4,
     ),
   );
-}
 
 /** B5_right [D.I.B.5] require, line 160: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count sij_right_joint within 12mo <= 4` */
-function b5Right(c: Context): Tri {
-  return or(
+const b5Right = (c: Context): Tri =>
+  or(
     equal(read(c, c.item, LineItem.side), "left"),
     atMost(
       count(list(c, Case.procedures), (procedure) =>
@@ -442,50 +399,39 @@ function b5Right(c: Context): Tri {
       4,
     ),
   );
-}
 
 /** C4 [D.I.C.4] note, line 165: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
-function c4(c: Context): Tri {
-  return some(list(c, Case.procedures), (procedure) =>
+const c4 = (c: Context): Tri =>
+  some(list(c, Case.procedures), (procedure) =>
     and(sijSameJoint(c, procedure), equal(read(c, procedure, Procedure.purpose), "therapeutic")),
   );
-}
 
 // Rule sij_injection_limits [D.I.C]: Limits on every SIJ injection
 
 /** C3_same_day [D.I.C.3] deny, line 171: neural blockade at another site is requested for the same day: `some other_site_blocks_today` */
-function c3SameDay(c: Context): Tri {
-  return someOther(c, 12, (item) => otherSiteBlocksToday(c, item));
-}
+const c3SameDay = (c: Context): Tri => someOther(c, 12, (item) => otherSiteBlocksToday(c, item));
 
 /** C3_last_week [D.I.C.3] deny, line 174: neural blockade at another site was performed less than 1 week ago: `some other_site_blocks_last_week` */
-function c3LastWeek(c: Context): Tri {
-  return some(list(c, Case.procedures), (procedure) => otherSiteBlocksLastWeek(c, procedure));
-}
+const c3LastWeek = (c: Context): Tri =>
+  some(list(c, Case.procedures), (procedure) => otherSiteBlocksLastWeek(c, procedure));
 
 /** C6 [D.I.C.6] deny, line 177: the injection treats pain from herpes zoster: `item.diagnosis in herpes_zoster` */
-function c6(c: Context): Tri {
-  return inCodes(read(c, c.item, LineItem.diagnosis), herpesZoster);
-}
+const c6 = (c: Context): Tri => inCodes(read(c, c.item, LineItem.diagnosis), herpesZoster);
 
 // Rule sij_device_report [D.III]: Implanted stimulator or pain pump
 
 /** D3 [D.III] require, line 183: a device interrogation report when a stimulator or pain pump is implanted: `not implanted_device or device_interrogation_report` */
-function d3(c: Context): Tri {
-  return or(not(read(c, c.input, Case.implanted_device)), read(c, c.input, Case.device_interrogation_report));
-}
+const d3 = (c: Context): Tri =>
+  or(not(read(c, c.input, Case.implanted_device)), read(c, c.input, Case.device_interrogation_report));
 
 /** D3_device [D.III] note, line 186: if the device is not working properly, rising pain may warrant evaluating it: `implanted_device` */
-function d3Device(c: Context): Tri {
-  return truth(read(c, c.input, Case.implanted_device));
-}
+const d3Device = (c: Context): Tri => truth(read(c, c.input, Case.implanted_device));
 
 // Rule sij_codes_together [D.I.C.1]: 64451 billed with 27096
 
 /** Whether rule sij_codes_together applies to the line item (its `when`). */
-function sijCodesTogetherApplies(c: Context): Tri {
-  return someOther(c, 13, (item) => inCodes(read(c, item, LineItem.code), sijJointInjection));
-}
+const sijCodesTogetherApplies = (c: Context): Tri =>
+  someOther(c, 13, (item) => inCodes(read(c, item, LineItem.code), sijJointInjection));
 
 // Rule sij_guidance_contrast [D.I.C.2]: Image guidance and contrast with an SIJ injection
 
@@ -494,73 +440,60 @@ function sijCodesTogetherApplies(c: Context): Tri {
 // Rule sij_anesthesia [D.I.C.5]: Monitored anesthesia with an SIJ injection
 
 /** Whether rule sij_anesthesia applies to the line item (its `when`). */
-function sijAnesthesiaApplies(c: Context): Tri {
-  return and(sijRequested(c), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"));
-}
+const sijAnesthesiaApplies = (c: Context): Tri =>
+  and(sijRequested(c), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"));
 
 // Rule sij_rfa [D.II]: Radiofrequency ablation of the SIJ
 
 /** RA1_active [D.II.A.1] require, line 220: active therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or active_therapy_failed` */
-function ra1Active(c: Context): Tri {
-  return or(rfaLastingAll(c), activeTherapyFailed(c));
-}
+const ra1Active = (c: Context): Tri => or(rfaLastingAll(c), activeTherapyFailed(c));
 
 /** RA1_inactive [D.II.A.1] require, line 223: inactive therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or inactive_therapy_failed` */
-function ra1Inactive(c: Context): Tri {
-  return or(rfaLastingAll(c), inactiveTherapyFailed(c));
-}
+const ra1Inactive = (c: Context): Tri => or(rfaLastingAll(c), inactiveTherapyFailed(c));
 
 /** RA2_left [D.II.A.2] require, line 226: left joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == right or rfa_lasting_left or some positive_diagnostic_sij where side != right` */
-function ra2Left(c: Context): Tri {
-  return or(
+const ra2Left = (c: Context): Tri =>
+  or(
     equal(read(c, c.item, LineItem.side), "right"),
     rfaLastingLeft(c),
     some(list(c, Case.procedures), (procedure) =>
       and(positiveDiagnosticSij(c, procedure), notEqual(read(c, procedure, Procedure.side), "right")),
     ),
   );
-}
 
 /** RA2_right [D.II.A.2] require, line 229: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
-function ra2Right(c: Context): Tri {
-  return or(
+const ra2Right = (c: Context): Tri =>
+  or(
     equal(read(c, c.item, LineItem.side), "left"),
     rfaLastingRight(c),
     some(list(c, Case.procedures), (procedure) =>
       and(positiveDiagnosticSij(c, procedure), notEqual(read(c, procedure, Procedure.side), "left")),
     ),
   );
-}
 
 /** RB3_left [D.II.B.3] require, line 232: no other RFA of the left joint in the last 12 months: `item.side == right or no rfa_left_joint within 12mo` */
-function rb3Left(c: Context): Tri {
-  return or(
+const rb3Left = (c: Context): Tri =>
+  or(
     equal(read(c, c.item, LineItem.side), "right"),
     none(list(c, Case.procedures), (procedure) =>
       and(rfaLeftJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
     ),
   );
-}
 
 /** RB3_right [D.II.B.3] require, line 235: no other RFA of the right joint in the last 12 months: `item.side == left or no rfa_right_joint within 12mo` */
-function rb3Right(c: Context): Tri {
-  return or(
+const rb3Right = (c: Context): Tri =>
+  or(
     equal(read(c, c.item, LineItem.side), "left"),
     none(list(c, Case.procedures), (procedure) =>
       and(rfaRightJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
     ),
   );
-}
 
 /** RC1 [D.II.C.1] deny, line 238: cooled radiofrequency ablation is not medically necessary: `item.cooled` */
-function rc1(c: Context): Tri {
-  return truth(read(c, c.item, LineItem.cooled));
-}
+const rc1 = (c: Context): Tri => truth(read(c, c.item, LineItem.cooled));
 
 /** RC2 [D.II.C.2] note, line 242: SIJ RFA is unproven as long-term management; continuing it may be reviewed: `some rfa_same_joint` */
-function rc2(c: Context): Tri {
-  return some(list(c, Case.procedures), (procedure) => rfaSameJoint(c, procedure));
-}
+const rc2 = (c: Context): Tri => some(list(c, Case.procedures), (procedure) => rfaSameJoint(c, procedure));
 
 // prettier-ignore
 const rules = [

@@ -73,7 +73,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   const lists = policy.lists.map((entry) => {
     const element = writer.elementOf(entry.chain);
     const body = writer.membership(entry.chain, [element], element) ?? ts`true`;
-    return ts`${doc(`${entry.name}: ${entry.label}`)}\nfunction ${names.lists[entry.index]!}(c: ${Context}, ${element}: ${rt.type("Row")}): ${Tri} {\n  return ${body};\n}`;
+    return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lists[entry.index]!} = (c: ${Context}, ${element}: ${rt.type("Row")}): ${Tri} => ${body};`;
   });
   const ruleNames = policy.rules.map((rule) => ({
     when: letOf(rule.when) ?? (rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined),
@@ -85,12 +85,12 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     const functions: Ts[] = [comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`)];
     const when = ruleNames[r]!.when;
     if (when && rule.when && letOf(rule.when) === undefined) {
-      functions.push(ts`${doc(`Whether rule ${rule.id} applies to the line item (its \`when\`).`)}\nfunction ${when}(c: ${Context}): ${Tri} {\n  return ${condition(rule.when)};\n}`);
+      functions.push(ts`${doc(`Whether rule ${rule.id} applies to the line item (its \`when\`).`)}\nconst ${when} = (c: ${Context}): ${Tri} => ${condition(rule.when)};`);
     }
     rule.criteria.forEach((criterion, i) => {
       const name = ruleNames[r]!.criteria[i];
       if (name && criterion.condition && letOf(criterion.condition) === undefined) {
-        functions.push(ts`${criterionDoc(criterion)}\nfunction ${name}(c: ${Context}): ${Tri} {\n  return ${condition(criterion.condition)};\n}`);
+        functions.push(ts`${criterionDoc(criterion)}\nconst ${name} = (c: ${Context}): ${Tri} => ${condition(criterion.condition)};`);
       }
     });
     return functions;

@@ -59,22 +59,19 @@ const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 // --- Lists
 
 /** prior_mri: lumbar MRIs already done */
-function priorMri(c: Context, study: Row): Tri {
-  return inCodes(read(c, study, Study.code), lumbarMri);
-}
+const priorMri = (c: Context, study: Row): Tri => inCodes(read(c, study, Study.code), lumbarMri);
 
 // --- Rules
 
 // Rule mri [2]: Lumbar MRI for low back pain
 
 /** duration [2.a] require, line 17: the pain has lasted at least 6 weeks, unless red flags are present: `red_flags or time since pain_onset >= 6wk` */
-function duration(c: Context): Tri {
-  return or(read(c, c.input, Case.red_flags), elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"));
-}
+const duration = (c: Context): Tri =>
+  or(read(c, c.input, Case.red_flags), elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"));
 
 /** therapy [2.b] require, line 20: 6 weeks of conservative therapy in the last 3 months, unless red flags: `red_flags or coverage of therapies within 3mo >= 6wk` */
-function therapy(c: Context): Tri {
-  return or(
+const therapy = (c: Context): Tri =>
+  or(
     read(c, c.input, Case.red_flags),
     atLeast(
       coverageOf(
@@ -88,14 +85,10 @@ function therapy(c: Context): Tri {
       42,
     ),
   );
-}
 
 /** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */
-function repeat(c: Context): Tri {
-  return some(list(c, Case.studies), (study) =>
-    and(priorMri(c, study), within(read(c, study, Study.date), last12Months(c))),
-  );
-}
+const repeat = (c: Context): Tri =>
+  some(list(c, Case.studies), (study) => and(priorMri(c, study), within(read(c, study, Study.date), last12Months(c))));
 
 // prettier-ignore
 const rules = [
