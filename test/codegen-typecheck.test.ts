@@ -162,7 +162,7 @@ describe("generated modules type-check", () => {
   it("the harness is not vacuous: it reports a broken module and unexpected case errors", async () => {
     const files = await moduleFiles(fixturePolicy());
     const text = files[fixtureModule]!;
-    const broken = text.replace(/(function \w+\(c: Context\)): Tri \{/, "$1: number {");
+    const broken = text.replace(/(const \w+ = \(c: Context\)): Tri =>/, "$1: number =>");
     expect(broken).not.toBe(text);
     const consumer = consumerOf(fixtureModule.replace(/\.ts$/, "")).replaceAll("// @ts-expect-error", "//");
     const reported = typeCheck({ ...files, [fixtureModule]: broken, "consumer.ts": consumer });
