@@ -76,6 +76,22 @@ function durationDays(text: string): number | undefined {
   return days;
 }
 
+/** Whether a text is empty or only white space (exactly what `trim` removes), without allocating:
+ *  a code's first character almost always settles it. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isWhiteSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+function isWhiteSpace(code: number): boolean {
+  if (code === 32 || (code >= 9 && code <= 13)) return true;
+  if (code < 160) return false;
+  return (
+    code === 160 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
+
 /** Whether a present value has its field's shape: a malformed one (a date `2025-02-30`, a number
  *  that is not finite, a percent outside 0-100, a blank code, a string in a boolean field) is read
  *  as unknown, never as a known value. */
@@ -88,7 +104,7 @@ function wellFormed(value: unknown, handle: FieldHandle): boolean {
     case "percent":
       return typeof value === "number" && value >= 0 && value <= 100;
     case "code":
-      return typeof value === "string" && value.trim() !== "";
+      return typeof value === "string" && !isBlank(value);
     case "date":
       return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value));
     case "string":
@@ -161,7 +177,7 @@ export function list(c: Context, handle: FieldHandle): readonly Row[] | Unknown 
   const value = hasOwn(c.input, handle.name) ? c.input[handle.name] : undefined;
   const present = Array.isArray(value);
   if (c.tracing) c.recordField(c.input, handle.name, present ? value : null);
-  if (present) return recordsOnly(value) ? (value as Row[]) : new Unknown([{ fact: handle.name, label: handle.label }]);
+  if (present) return recordsOnly(c, value) ? (value as Row[]) : new Unknown([{ fact: handle.name, label: handle.label }]);
   return new Unknown([{ fact: handle.name, label: handle.label }]);
 }
 
@@ -170,15 +186,19 @@ export function list(c: Context, handle: FieldHandle): readonly Row[] | Unknown 
  * hole, `null` or another value among its elements has lost a record: the list is not known,
  * as if omitted, rather than read as the shorter list of the records that remain.
  */
-function recordsOnly(elements: readonly unknown[]): boolean {
+function recordsOnly(c: Context, elements: readonly unknown[]): boolean {
+  // Every criterion over a list reads it again: each list is checked once per evaluation.
+  const checked = (c.listsOfRecords ??= new WeakSet());
+  if (checked.has(elements)) return true;
   for (let i = 0; i < elements.length; i++) if (!isPlainObject(elements[i])) return false;
+  checked.add(elements);
   return true;
 }
 
 /** A list field of a record value: its elements; none of a record that is none. */
 export function listIn(c: Context, record: unknown, handle: FieldHandle): readonly Row[] | Unknown {
   const value = read(c, record, handle);
-  if (Array.isArray(value)) return recordsOnly(value) ? (value as Row[]) : missing(c, record as Row, handle);
+  if (Array.isArray(value)) return recordsOnly(c, value) ? (value as Row[]) : missing(c, record as Row, handle);
   if (value instanceof Unknown) return value;
   // A list field of a record that does not exist (none): there are no elements.
   return [];

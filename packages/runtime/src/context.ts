@@ -218,6 +218,9 @@ export class Context {
     this.readsTruncated = false;
   }
 
+  /** The case's lists found to hold only records, during this evaluation (see `list`). */
+  listsOfRecords: WeakSet<readonly unknown[]> | undefined;
+
   /** Whether the last `endReads` left reads out. */
   readsTruncated = false;
 
