@@ -4,6 +4,7 @@ import {
   Context,
   and,
   compare,
+  decideOutcomes,
   determine,
   field,
   inCodes,
@@ -359,5 +360,31 @@ describe("Context", () => {
     const missingList = list(ctx, { record: "case", name: "absent", label: "absent records", duration: false, shape: "list", inherited: false });
     expect(missingList).toMatchObject({ missing: [{ fact: "absent", label: "absent records" }] });
     expect(field(ctx, "procedure", missingList, "relief")).toBe(missingList);
+  });
+});
+
+describe("decideOutcomes tries cheaper criteria first", () => {
+  it("within a level, where the order cannot change the outcome, and gives determine's outcome", () => {
+    const evaluated: string[] = [];
+    const criterion = (id: string, cost: number): CriterionSpec => ({
+      id,
+      effect: "require",
+      citation: id,
+      description: id,
+      line: 1,
+      cost,
+      condition: () => {
+        evaluated.push(id);
+        return false;
+      },
+    });
+    const rules: RuleSpec[] = [
+      { id: "r", title: "r", citation: "r", codes: [sij], criteria: [criterion("scans the history", 3), criterion("reads a fact", 0)] },
+    ];
+    const input = makeCase();
+    expect(decideOutcomes(policy, schema, rules, input)).toEqual(determine(policy, schema, rules, input).items.map((i) => i.outcome));
+    evaluated.length = 0;
+    decideOutcomes(policy, schema, rules, input);
+    expect(evaluated).toEqual(["reads a fact"]);
   });
 });

@@ -146,7 +146,7 @@ function rulesTable(
     const head = ts`id: ${str(rule.id)}, title: ${str(rule.title)}, citation: ${str(rule.citation)}, codes: ${codes}${when ? ts`, when: ${when}` : ts``}`;
     const criteria = rule.criteria.map((criterion, i) => {
       const condition = ruleNames[r]!.criteria[i];
-      const fields = ts`id: ${str(criterion.id)}, effect: ${str(criterion.effect)}, citation: ${str(criterion.citation)}, line: ${criterion.line}${condition ? ts`, condition: ${condition}` : ts``}, description: ${str(criterion.description)}`;
+      const fields = ts`id: ${str(criterion.id)}, effect: ${str(criterion.effect)}, citation: ${str(criterion.citation)}, line: ${criterion.line}${condition ? ts`, condition: ${condition}` : ts``}${criterion.cost > 0 ? ts`, cost: ${criterion.cost}` : ts``}, description: ${str(criterion.description)}`;
       return ts`      { ${fields} },`;
     });
     return ts`  {\n    ${head},\n    criteria: [\n${join(criteria, "\n")}\n    ],\n  },`;

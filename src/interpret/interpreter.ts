@@ -63,6 +63,7 @@ function ruleSpec(evaluator: Evaluator, rule: LoweredRule): RuleSpec {
         description: criterion.description,
         line: criterion.line,
         ...(condition === undefined ? {} : { condition: (ctx: Context) => evaluator.condition(condition, ctx) }),
+        ...(criterion.cost > 0 ? { cost: criterion.cost } : {}),
       };
     }),
   };

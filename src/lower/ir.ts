@@ -104,6 +104,8 @@ export interface LoweredCriterion {
   /** The condition as written in the policy, on one line, for comments and reports. */
   text: string;
   condition?: Expr;
+  /** How many list scans evaluating the condition may take (through lets too): 0 for facts only. */
+  cost: number;
   span: Span;
 }
 

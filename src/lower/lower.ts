@@ -64,12 +64,14 @@ class Lowering {
             line: criterion.line,
             text: criterion.condition ? this.oneLine(criterion.condition.span) : "",
             ...(criterion.condition ? { condition: this.expr(criterion.condition, TOP) } : {}),
+            cost: 0,
             span: criterion.span,
           }),
         ),
         span: rule.decl.span,
       };
       if (rule.decl.when) lowered.when = this.expr(rule.decl.when, TOP);
+      for (const criterion of lowered.criteria) criterion.cost = criterion.condition ? this.cost(criterion.condition) : 0;
       return lowered;
     });
     return {
@@ -258,6 +260,19 @@ class Lowering {
       return { kind: "junction", operator, operands: grouped, span };
     }
     return { kind: "junction", operator, operands: flat, span };
+  }
+
+  /** How many list scans an expression may take: aggregates, through lets, lists and computed fields. */
+  private cost(expr: unknown): number {
+    if (typeof expr !== "object" || expr === null) return 0;
+    if (Array.isArray(expr)) return expr.reduce((total: number, child) => total + this.cost(child), 0);
+    const node = expr as Expr;
+    if (node.kind === "let") return this.cost(this.lets[node.slot]!.body);
+    if (node.kind === "computed") return this.cost(node.target) + this.cost([...this.computed.values()][node.index]!.body);
+    let total = node.kind === "aggregate" ? 1 : 0;
+    if (node.kind === "aggregate" && node.chain.base !== undefined) total += this.cost([...this.lists.values()][node.chain.base]!.chain);
+    for (const [key, child] of Object.entries(node)) if (key !== "span") total += this.cost(child);
+    return total;
   }
 
   /** A count or quantifier over `other_items` whose test reads nothing of the item: shared. */

@@ -96,8 +96,8 @@ const rules = [
     id: "mri", title: "Lumbar MRI for low back pain", citation: "2", codes: [lumbarMri],
     criteria: [
       { id: "duration", effect: "require", citation: "2.a", line: 17, condition: duration, description: "the pain has lasted at least 6 weeks, unless red flags are present" },
-      { id: "therapy", effect: "require", citation: "2.b", line: 20, condition: therapy, description: "6 weeks of conservative therapy in the last 3 months, unless red flags" },
-      { id: "repeat", effect: "deny", citation: "2.c", line: 23, condition: repeat, description: "a lumbar MRI was already done in the last 12 months" },
+      { id: "therapy", effect: "require", citation: "2.b", line: 20, condition: therapy, cost: 1, description: "6 weeks of conservative therapy in the last 3 months, unless red flags" },
+      { id: "repeat", effect: "deny", citation: "2.c", line: 23, condition: repeat, cost: 1, description: "a lumbar MRI was already done in the last 12 months" },
     ],
   },
 ] as const satisfies readonly RuleSpec[];

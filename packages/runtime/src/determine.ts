@@ -63,6 +63,11 @@ export interface CriterionSpec {
   /** For `require`, the condition that must hold. For exclusions and notes, the `when`
    *  condition; absent when the exclusion or note is unconditional. */
   readonly condition?: (context: Context) => Tri;
+  /**
+   * How much work the condition is, roughly (the lists it scans): `decide` tries cheaper criteria
+   * first within a level, where the order cannot change the outcome. 0 when absent.
+   */
+  readonly cost?: number;
 }
 
 export interface CriterionTrace {
@@ -455,8 +460,14 @@ const levelPlans = new WeakMap<readonly RuleSpec[], LevelPlan>();
 function levelPlan(rules: readonly RuleSpec[]): LevelPlan {
   let plan = levelPlans.get(rules);
   if (plan === undefined) {
+    // Within a level any criterion not met decides, and otherwise any unknown pends: the order
+    // does not change the outcome, so the cheapest go first (a stable sort keeps source order).
     plan = LEVEL_OUTCOMES.map((_, level) =>
-      rules.map((rule) => rule.criteria.filter((criterion) => levelOf(criterion.effect) === level)),
+      rules.map((rule) =>
+        rule.criteria
+          .filter((criterion) => levelOf(criterion.effect) === level)
+          .sort((a, b) => (a.cost ?? 0) - (b.cost ?? 0)),
+      ),
     );
     levelPlans.set(rules, plan);
   }
