@@ -218,6 +218,9 @@ export class Context {
     this.readsTruncated = false;
   }
 
+  /** Per-case tables of every line item's membership (others.ts), by slot. */
+  readonly sharedTables: unknown[] = [];
+
   /** The case's lists found to hold only records, during this evaluation (see `list`). */
   listsOfRecords: WeakSet<readonly unknown[]> | undefined;
 

@@ -3,7 +3,7 @@
 // `count`, `some` and `no` over the other requested line items, when the test reads nothing of
 // the item under decision (`some other_items where code in sij_injection`). Scanning the others
 // for every item costs n² for n items; instead every item's membership is worked out once per
-// case (in a per-case cache slot) and each item's answer is read off the totals, minus itself.
+// case (in a per-case table) and each item's answer is read off the totals, minus itself.
 // The answers are exactly those of `count`/`some`/`none` over `Context.otherItems`. When tracing,
 // each item's membership keeps its reads, and every item's criterion lists those of the other
 // items, in order, until its trace holds all the facts it may (MAX_FACTS): linear in line items.
@@ -22,7 +22,10 @@ interface Memberships {
 }
 
 function membershipsOf(c: Context, slot: number, member: Member): Memberships {
-  const memberships = c.cachedForCase(slot, () => {
+  // Kept in the context's shared tables, not its let slots: a hit allocates nothing, and the
+  // reads are replayed per item below, each item's own left out.
+  let memberships = c.sharedTables[slot] as Memberships | undefined;
+  if (memberships === undefined) {
     const values: Tri[] = [];
     const reads: (ReadLog | undefined)[] = [];
     let definite = 0;
@@ -34,8 +37,9 @@ function membershipsOf(c: Context, slot: number, member: Member): Memberships {
       if (membership === true) definite++;
       else if (membership instanceof Unknown) possible++;
     }
-    return { values, reads, definite, possible };
-  });
+    memberships = { values, reads, definite, possible };
+    c.sharedTables[slot] = memberships;
+  }
   if (c.tracing) {
     // The other items' reads, in order, as a scan of them would have made them.
     const { reads } = memberships;
@@ -66,7 +70,7 @@ function othersUnknown(c: Context, values: readonly Tri[]): Unknown {
   return merged ?? new Unknown([]);
 }
 
-/** `some other_items where ...` for a test that reads nothing of the current item; `slot` is a per-case cache slot. */
+/** `some other_items where ...` for a test that reads nothing of the current item; `slot` names its per-case table. */
 export function someOther(c: Context, slot: number, member: Member): Tri {
   const { values, definite, possible } = membershipsOf(c, slot, member);
   const self = values[c.itemIndex];
