@@ -1,40 +1,17 @@
 // Generated evaluators type-check under the strictest settings a consumer may use, against the
 // `@pol/runtime` package as a consumer installs it, and their exported types catch bad cases.
 
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateModules, moduleName } from "../src/generate/modules.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
+import { consumerFolder, isRuntimeFile, STRICT_OPTIONS } from "./support/strict-typecheck.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 
-/** The runtime package's folder (its built `dist/` holds the types consumers check against). */
-const RUNTIME_PACKAGE = realpathSync(resolve("packages/runtime"));
-
-/** Whether a checked file belongs to the runtime package. */
-function isRuntimeFile(fileName: string): boolean {
-  return fileName.startsWith(`${RUNTIME_PACKAGE}/`);
-}
-
-const OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  noEmit: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  noImplicitReturns: true,
-  noUncheckedIndexedAccess: true,
-  exactOptionalPropertyTypes: true,
-  skipLibCheck: true,
-  types: [],
-  // The runtime and generated code need no DOM; leaving it out halves the checking time.
-  lib: ["lib.es2022.d.ts"],
-};
+const OPTIONS = STRICT_OPTIONS;
 
 /** A compiler host that parses the standard library once for all the programs of this file. */
 const host = ts.createCompilerHost(OPTIONS);
@@ -56,11 +33,8 @@ afterAll(() => {
 /** Write the files (plus an ESM package.json and the runtime package linked into node_modules) to
  *  a fresh directory and type-check them; the diagnostics of every file except the runtime's. */
 function typeCheck(files: Record<string, string>): string[] {
-  const directory = mkdtempSync(join(tmpdir(), "pol-typecheck-"));
+  const directory = consumerFolder("pol-typecheck-");
   directories.push(directory);
-  writeFileSync(join(directory, "package.json"), '{ "type": "module" }\n');
-  mkdirSync(join(directory, "node_modules", "@pol"), { recursive: true });
-  symlinkSync(RUNTIME_PACKAGE, join(directory, "node_modules", "@pol", "runtime"), "dir");
   for (const [name, text] of Object.entries(files)) writeFileSync(join(directory, name), text);
   const program = ts.createProgram(
     Object.keys(files).map((name) => join(directory, name)),

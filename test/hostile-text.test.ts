@@ -4,9 +4,8 @@
 // text, that run none of the string's code when imported, and that carry the string exactly
 // wherever the runtime reports it (policy metadata, rule titles, reasons, traces, labels).
 
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, realpathSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import ts from "typescript";
@@ -16,6 +15,7 @@ import { interpret } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { checkMemory, hostileText, importPolicy, PAYLOADS, polString } from "./fuzz/support.js";
 import { property } from "./support/runs.js";
+import { consumerFolder, isRuntimeFile, STRICT_OPTIONS } from "./support/strict-typecheck.js";
 
 const POSITIONS = [
   "title",
@@ -202,23 +202,6 @@ describe("hostile text in every text position", () => {
 // ---------------------------------------------------------------------------------------------
 // A full type-check of a batch of hostile policies, laid out like `pol compile` output.
 
-const RUNTIME_PACKAGE = realpathSync(resolve("packages/runtime"));
-const OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  noEmit: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  noImplicitReturns: true,
-  noUncheckedIndexedAccess: true,
-  exactOptionalPropertyTypes: true,
-  skipLibCheck: true,
-  types: [],
-  lib: ["lib.es2022.d.ts"],
-};
-
 const folders: string[] = [];
 afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
@@ -230,11 +213,8 @@ describe("hostile text type-checks", () => {
     const { numRuns, seed } = property("hostile text: generated modules type-check (one program per batch)", 8);
     const batch = fc.sample(texts, { numRuns: Math.min(numRuns, 60), ...(seed === undefined ? {} : { seed }) });
     batch.push(Object.fromEntries(POSITIONS.map((position, i) => [position, PAYLOADS[i % PAYLOADS.length]!])) as Texts);
-    const folder = mkdtempSync(join(tmpdir(), "pol-hostile-typecheck-"));
+    const folder = consumerFolder("pol-hostile-typecheck-");
     folders.push(folder);
-    writeFileSync(join(folder, "package.json"), '{ "type": "module" }\n');
-    mkdirSync(join(folder, "node_modules", "@pol"), { recursive: true });
-    symlinkSync(RUNTIME_PACKAGE, join(folder, "node_modules", "@pol", "runtime"), "dir");
     const files: string[] = [];
     for (const [n, t] of batch.entries()) {
       for (const [file, source] of await generateModules([checked(t, `t.p${n}`, `s${n}`)])) {
@@ -243,10 +223,10 @@ describe("hostile text type-checks", () => {
       }
     }
     expect(files).toHaveLength(2 * batch.length);
-    const program = ts.createProgram(files, OPTIONS);
+    const program = ts.createProgram(files, STRICT_OPTIONS);
     const diagnostics = ts
       .getPreEmitDiagnostics(program)
-      .filter((d) => d.file === undefined || !d.file.fileName.startsWith(`${RUNTIME_PACKAGE}/`))
+      .filter((d) => d.file === undefined || !isRuntimeFile(d.file.fileName))
       .map((d) => `${d.file?.fileName ?? ""} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
     expect(diagnostics).toEqual([]);
   });

@@ -160,23 +160,23 @@ export class Evaluator {
   private member(chain: Chain, ctx: Context, elements: Elements): Member {
     const { filters, level, dated, record } = chain;
     const base = chain.base === undefined ? undefined : this.member(this.policy.lists[chain.base]!.chain, ctx, []);
+    // What every element's test needs, worked out once per list: the windows and date fields.
+    const windows = filters.map((filter) => (filter.kind === "within" ? this.window(filter.window, ctx) : undefined));
+    const start = dated === undefined ? undefined : this.handle(record, dated.start);
+    const end = dated?.end === undefined ? undefined : this.handle(record, dated.end);
     return (element) => {
       const scope = [...elements.slice(0, level), element];
       const first = base === undefined ? [] : [base(element)];
-      const own = filters.map((filter): Tri => {
+      const own = filters.map((filter, i): Tri => {
         if (filter.kind === "where") return this.value(filter.condition, ctx, scope) as Tri;
-        const window = this.window(filter.window, ctx);
-        const start = rt.read(ctx, element, this.handle(record, dated!.start));
-        return dated!.end === undefined
-          ? rt.within(start, window)
-          : rt.overlaps(start, rt.read(ctx, element, this.handle(record, dated!.end)), window);
+        const from = rt.read(ctx, element, start!);
+        return end === undefined ? rt.within(from, windows[i]!) : rt.overlaps(from, rt.read(ctx, element, end), windows[i]!);
       });
       const values = [...first, ...own];
       return values.length === 1 ? values[0]! : rt.and(...values);
     };
   }
 
-  /** `within N`: from N before the date of service to the date of service, both included. */
   private window(index: number, ctx: Context): rt.Window {
     const { amount, unit } = this.policy.windows[index]!;
     return rt.windowBack(ctx.dos, amount, unit);

@@ -40,10 +40,12 @@ export function lower(policy: CheckedPolicy): LoweredPolicy {
 class Lowering {
   private readonly codeSets = new Map<string, LoweredCodeSet>();
   private readonly windows = new Map<string, LoweredWindow>();
-  private readonly computed = new Map<string, LoweredComputed>();
+  /** By index: an entry's place in the array is its index. */
+  private readonly computed: LoweredComputed[] = [];
   private readonly letSlots = new Map<string, number>();
   private readonly lets: LoweredLet[] = [];
-  private readonly lists = new Map<string, LoweredList>();
+  /** By index, as `computed`. */
+  private readonly lists: LoweredList[] = [];
   private sharedTables = 0;
 
   constructor(private readonly policy: CheckedPolicy) {}
@@ -79,9 +81,9 @@ class Lowering {
       schema: this.policy.schema,
       codeSets: [...this.codeSets.values()],
       windows: [...this.windows.values()],
-      computed: [...this.computed.values()],
+      computed: this.computed,
       lets: this.lets,
-      lists: [...this.lists.values()],
+      lists: this.lists,
       sharedTables: this.sharedTables,
       rules,
     };
@@ -268,9 +270,9 @@ class Lowering {
     if (Array.isArray(expr)) return expr.reduce((total: number, child) => total + this.cost(child), 0);
     const node = expr as Expr;
     if (node.kind === "let") return this.cost(this.lets[node.slot]!.body);
-    if (node.kind === "computed") return this.cost(node.target) + this.cost([...this.computed.values()][node.index]!.body);
+    if (node.kind === "computed") return this.cost(node.target) + this.cost(this.computed[node.index]!.body);
     let total = node.kind === "aggregate" ? 1 : 0;
-    if (node.kind === "aggregate" && node.chain.base !== undefined) total += this.cost([...this.lists.values()][node.chain.base]!.chain);
+    if (node.kind === "aggregate" && node.chain.base !== undefined) total += this.cost(this.lists[node.chain.base]!.chain);
     for (const [key, child] of Object.entries(node)) if (key !== "span") total += this.cost(child);
     return total;
   }
@@ -285,7 +287,7 @@ class Lowering {
   /** Whether a chain's membership reads nothing of the item under decision, nor any element
    *  bound outside it (below `level`), so it is the same for every item of a case. */
   private itemIndependent(chain: Chain, level: number): boolean {
-    const base = chain.base === undefined ? true : this.itemIndependent([...this.lists.values()][chain.base]!.chain, 0);
+    const base = chain.base === undefined ? true : this.itemIndependent(this.lists[chain.base]!.chain, 0);
     if (!base) return false;
     return chain.filters.every((filter) => filter.kind === "within" || this.readsNoItem(filter.condition, level));
   }
@@ -388,14 +390,14 @@ class Lowering {
   }
 
   private listLet(name: string, span: Span): LoweredList {
-    const known = this.lists.get(name);
+    const known = this.lists.find((list) => list.name === name);
     if (known) return known;
     const entry = this.policy.lets.find((candidate) => candidate.name === name);
     if (!entry) throw internal(`unknown let \`${name}\``, span);
     const list: LoweredList = { index: -1, name, label: entry.label, chain: this.chain(entry.decl.value, TOP), span: entry.decl.span };
     // Numbered after the lists it is built on, so each list only refers to lists before it.
-    list.index = this.lists.size;
-    this.lists.set(name, list);
+    list.index = this.lists.length;
+    this.lists.push(list);
     return list;
   }
 
@@ -447,11 +449,10 @@ class Lowering {
   }
 
   private computedField(record: string, field: FieldModel): number {
-    const key = `${record}.${field.name}`;
-    const known = this.computed.get(key);
+    const known = this.computed.find((entry) => entry.record === record && entry.field === field.name);
     if (known) return known.index;
     const entry: LoweredComputed = {
-      index: this.computed.size,
+      index: this.computed.length,
       record,
       field: field.name,
       label: field.label,
@@ -462,7 +463,7 @@ class Lowering {
     };
     // Registered before its body is lowered: the checker rejects cycles, and this keeps a
     // self-reference (should one ever slip through) from recursing forever.
-    this.computed.set(key, entry);
+    this.computed.push(entry);
     entry.body = this.expr(field.computed!, { records: [record] });
     entry.nonNull = neverNone(entry.body);
     return entry.index;

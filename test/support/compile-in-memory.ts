@@ -2,14 +2,13 @@
 // loaded the way test/support/compiled.ts loads one (generated, formatted, transpiled, importing
 // the runtime the interpreter uses by URL).
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkSource } from "../../src/check/checker.js";
 import { writeLoadableModules } from "../../src/generate/loadable.js";
 import type { CheckedPolicy } from "../../src/model.js";
-import { schemaDescriptor } from "../../src/schema-descriptor.js";
-import type { CompiledEvaluator } from "./compiled.js";
+import { asEvaluator, type CompiledEvaluator, type GeneratedModule } from "./compiled.js";
 
 export type { CompiledEvaluator } from "./compiled.js";
 
@@ -28,15 +27,8 @@ function moduleDirectory(): string {
 
 /** Generate, transpile and import the evaluator for `policy`. */
 export async function compileInMemory(policy: CheckedPolicy): Promise<CompiledEvaluator> {
-  const module = await import(await writeLoadableModules(policy, join(moduleDirectory(), `policy-${++loaded}`)));
-  return {
-    policy: module.policy,
-    schema: schemaDescriptor(policy.schema),
-    evaluate: module.evaluateTrusted,
-    decide: module.decideTrusted,
-    validate: module.validate,
-    evaluateJson: module.evaluate,
-  };
+  const url = await writeLoadableModules(policy, join(moduleDirectory(), `policy-${++loaded}`));
+  return asEvaluator(policy, (await import(url)) as GeneratedModule);
 }
 
 /** Check `policy` (the main file, at `mem/policy.pol`) with its schema at `mem/schema.pol`, all in

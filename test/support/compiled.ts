@@ -2,7 +2,7 @@
 // imported, its `@pol/runtime` import naming the very runtime the interpreter uses (by URL: the
 // temporary folder has no node_modules).
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeLoadableModules } from "../../src/generate/loadable.js";
@@ -24,7 +24,7 @@ export interface CompiledEvaluator {
 }
 
 /** The exports a generated policy module has, and its schema module's descriptor. */
-interface GeneratedModule {
+export interface GeneratedModule {
   policy: PolicyInfo;
   evaluate(json: unknown, options?: EvaluateOptions): { ok: true; determination: Determination } | { ok: false; errors: CaseError[] };
   decide(json: unknown): { ok: true; outcomes: Outcome[] } | { ok: false; errors: CaseError[] };
@@ -37,18 +37,23 @@ interface GeneratedModule {
 export async function loadCompiled(policy: CheckedPolicy): Promise<CompiledEvaluator> {
   const directory = mkdtempSync(join(tmpdir(), "pol-codegen-"));
   try {
-    const module = (await import(await writeLoadableModules(policy, directory))) as GeneratedModule;
-    // The tests name the trusting entry points after what they do: `evaluate` a valid case,
-    // `evaluateJson` untrusted JSON.
-    return {
-      policy: module.policy,
-      schema: schemaDescriptor(policy.schema),
-      evaluate: module.evaluateTrusted,
-      decide: module.decideTrusted,
-      validate: module.validate,
-      evaluateJson: module.evaluate,
-    };
+    return asEvaluator(policy, (await import(await writeLoadableModules(policy, directory))) as GeneratedModule);
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+/**
+ * A generated module as the tests call it. They name the trusting entry points after what they
+ * do: `evaluate` a valid case, `evaluateJson` untrusted JSON.
+ */
+export function asEvaluator(policy: CheckedPolicy, module: GeneratedModule): CompiledEvaluator {
+  return {
+    policy: module.policy,
+    schema: schemaDescriptor(policy.schema),
+    evaluate: module.evaluateTrusted,
+    decide: module.decideTrusted,
+    validate: module.validate,
+    evaluateJson: module.evaluate,
+  };
 }

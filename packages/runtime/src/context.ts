@@ -31,27 +31,22 @@ export class ReadLog {
   }
 
   add(record: object | undefined, name: string, value: unknown): void {
+    if (this.has(record, name)) return;
     const records = this.records;
-    const names = this.names;
     if (records.length >= this.limit) {
-      if (!this.truncated && !this.has(record, name)) this.truncated = true;
+      this.truncated = true;
       return;
     }
     if (this.seen !== undefined) {
-      let fields = this.seen.get(record);
-      if (fields === undefined) this.seen.set(record, (fields = new Set()));
-      if (fields.has(name)) return;
-      fields.add(name);
-    } else {
-      for (let i = 0; i < records.length; i++) if (records[i] === record && names[i] === name) return;
-      if (records.length >= 32) {
-        this.seen = new Map();
-        for (let i = 0; i < records.length; i++) this.remember(records[i], names[i]!);
-        this.remember(record, name);
-      }
+      this.remember(record, name);
+    } else if (records.length >= 32) {
+      // From here on a lookup is a map and a set, not a scan of every earlier read.
+      this.seen = new Map();
+      for (let i = 0; i < records.length; i++) this.remember(records[i], this.names[i]!);
+      this.remember(record, name);
     }
     records.push(record);
-    names.push(name);
+    this.names.push(name);
     this.values.push(value);
   }
 
@@ -101,8 +96,13 @@ export class Context {
   private otherItemsCache: readonly Record<string, unknown>[] | undefined;
   private paths: Map<object, string> | undefined;
 
-  /** Names of date fields, in any record: a string read under one of these names is checked. */
-  readonly dateNames: ReadonlySet<string>;
+  /** Names of date fields, in any record: a string `field` reads under one of these names is
+   *  checked. Worked out on first use: generated modules and the interpreter read through
+   *  field handles, which know their field's type. */
+  get dateNames(): ReadonlySet<string> {
+    return (this.dateNamesCache ??= dateNamesOf(this.schema));
+  }
+  private dateNamesCache: ReadonlySet<string> | undefined;
 
   /** The case; anything else that skipped validation (`null`, a string, a list) reads as `{}`. */
   readonly input: Record<string, unknown>;
@@ -113,7 +113,6 @@ export class Context {
     readonly tracing: boolean,
   ) {
     this.input = isPlainObject(input) ? input : {};
-    this.dateNames = dateNamesOf(schema);
   }
 
   /** The date of service. */
@@ -371,24 +370,6 @@ export function field(context: Context, recordName: string, record: unknown, nam
     const value = (record as Record<string, unknown>)[name];
     if (passesAsIs(context, name, value) && !(record instanceof Unknown)) return value;
   }
-  return readField(context, recordName, record, name);
-}
-
-/**
- * `field` for a record of the case itself (never none or unknown) and a field that is not a
- * duration, given `value`, the call site's own read of `record[name]`: V8 specialises that
- * property load per call site, which the load inside the shared `field` cannot be. A present,
- * well-formed value is the result unless tracing; everything else (an inherited member such as
- * `constructor` included) is `field`'s.
- */
-export function fieldValue(
-  context: Context,
-  recordName: string,
-  record: Record<string, unknown>,
-  name: string,
-  value: unknown,
-): unknown {
-  if (!context.tracing && passesAsIs(context, name, value)) return value;
   return readField(context, recordName, record, name);
 }
 

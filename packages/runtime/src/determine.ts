@@ -2,7 +2,7 @@
 //
 // Determinations
 
-import { type Missing, or, type Tri, Unknown, and } from "./logic.js";
+import { and, type Missing, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
 import { Context, field } from "./context.js";
@@ -49,8 +49,16 @@ export interface RuleSpec {
 /** Whether a rule applies to the current item: its code is in one of the rule's sets, and `when` holds. */
 function ruleApplies(context: Context, rule: RuleSpec): Tri {
   const code = field(context, "item", context.item, "code");
-  const codes = rule.codes;
-  const inSet = codes.length === 1 ? inCodes(code, codes[0]!) : or(...codes.map((set) => inCodes(code, set)));
+  // `or` of the sets' answers, without an array per item: every unknown answer is the code's own.
+  let inSet: Tri = false;
+  for (const set of rule.codes) {
+    const answer = inCodes(code, set);
+    if (answer === true) {
+      inSet = true;
+      break;
+    }
+    if (answer instanceof Unknown) inSet = answer;
+  }
   return rule.when === undefined || inSet === false ? inSet : and(inSet, rule.when(context));
 }
 

@@ -72,7 +72,6 @@ export {
   Context,
   MAX_FACTS,
   field,
-  fieldValue,
 } from "./context.js";
 export {
   count,
