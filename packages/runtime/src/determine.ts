@@ -4,7 +4,7 @@
 
 import { and, type Missing, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
-import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
+import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Validation, validateCase } from "./validate.js";
 import { Context, field } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
@@ -145,7 +145,7 @@ export interface Determination {
   items: ItemDetermination[];
 }
 
-export interface EvaluateOptions {
+export interface EvaluateOptions extends ValidateOptions {
   /** Include the per-criterion trace with facts (default true). */
   trace?: boolean;
 }
@@ -491,11 +491,11 @@ export type Decision = { ok: true; outcomes: Outcome[] } | { ok: false; errors: 
 /** A compiled policy's entry points, typed by its case. */
 export interface Evaluators<C> {
   /** Check untrusted JSON against the policy's schema: the case, or every error with its JSON path. */
-  validate(json: unknown): Validation<C>;
+  validate(json: unknown, options?: ValidateOptions): Validation<C>;
   /** Validate untrusted JSON, then determine every line item: what a service should call. */
   evaluate(json: unknown, options?: EvaluateOptions): Evaluation;
   /** Validate untrusted JSON, then decide every line item's outcome only. */
-  decide(json: unknown): Decision;
+  decide(json: unknown, options?: ValidateOptions): Decision;
   /** The determination of a case that has already passed `validate`: it trusts its input. */
   evaluateTrusted(input: C, options?: EvaluateOptions): Determination;
   /** The outcomes of a case that has already passed `validate`, stopping at the first deciding criterion. */
@@ -504,18 +504,18 @@ export interface Evaluators<C> {
 
 /** The entry points of a compiled policy over its schema and rule table. */
 export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaDescriptor, rules: readonly RuleSpec[]): Evaluators<C> {
-  const validate = (json: unknown) => validateCase(json, schema) as Validation<C>;
+  const validate = (json: unknown, options?: ValidateOptions) => validateCase(json, schema, options) as Validation<C>;
   const evaluateTrusted = (input: C, options?: EvaluateOptions) =>
     determine(policy, schema, rules, input as Record<string, unknown>, options);
   const decideTrusted = (input: C) => decideOutcomes(policy, schema, rules, input as Record<string, unknown>);
   return {
     validate,
     evaluate(json, options) {
-      const valid = validate(json);
+      const valid = validate(json, options);
       return valid.ok ? { ok: true, determination: evaluateTrusted(valid.value, options) } : valid;
     },
-    decide(json) {
-      const valid = validate(json);
+    decide(json, options) {
+      const valid = validate(json, options);
       return valid.ok ? { ok: true, outcomes: decideTrusted(valid.value) } : valid;
     },
     evaluateTrusted,

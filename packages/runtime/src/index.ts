@@ -66,6 +66,7 @@ export {
   type RecordDescriptor,
   type SchemaDescriptor,
   validateCase,
+  type ValidateOptions,
   type Validation,
 } from "./validate.js";
 export {

@@ -1,6 +1,6 @@
-// `pol compile [paths...] --out DIR [--check]`: one TypeScript module per policy and one per
-// schema they use (src/project/compile.ts), written into an output folder that belongs to pol,
-// or, with --check, compared with it.
+// `pol compile [paths...] --out DIR [--check] [--emit ts|js|cjs]`: one module per policy and one
+// per schema they use, an index and JSON Schemas (src/project/compile.ts), written into an
+// output folder that belongs to pol, or, with --check, compared with it.
 
 import {
   checkedPolicies,
@@ -18,6 +18,8 @@ export interface CompileOptions {
   out: string;
   check: boolean;
   format: DiagnosticFormat;
+  emit: "ts" | "js" | "cjs";
+  importExtension: "js" | "ts";
 }
 
 export async function runCompile(paths: readonly string[], options: CompileOptions, io: Io): Promise<number> {
@@ -29,7 +31,7 @@ export async function runCompile(paths: readonly string[], options: CompileOptio
   }
   let outputs: Map<string, string>;
   try {
-    outputs = await compileOutputs(checkedPolicies(checked), options.out);
+    outputs = await compileOutputs(checkedPolicies(checked), options.out, { emit: options.emit, importExtension: options.importExtension });
   } catch (error) {
     if (error instanceof ModuleConflict) {
       io.err(`error: ${error.message}\n`);

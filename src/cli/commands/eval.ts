@@ -32,6 +32,8 @@ export interface EvalOptions {
   jobs?: number;
   /** Where to write a batch's summary as JSON. */
   summary?: string;
+  /** Accept fields the schema does not declare. */
+  ignoreUnknownFields?: boolean;
 }
 
 /** Input read as many cases, one per line: NDJSON files and `-` (stdin). */
@@ -57,7 +59,7 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
     io.err(`error: ${read.message}\n`);
     return EXIT_FAILED;
   }
-  const evaluated = evaluateCase(policy, read.value);
+  const evaluated = evaluateCase(policy, read.value, { unknownFields: options.ignoreUnknownFields ? "ignore" : "reject" });
   if (!evaluated.ok) {
     io.err(`error: \`${displayPath(casePath)}\` is not a valid case for ${policy.metadata.id}:\n`);
     for (const error of evaluated.errors) io.err(`  ${error.path || "(case)"}: ${error.message}\n`);
@@ -81,6 +83,7 @@ async function runBatch(policy: CheckedPolicy, casePath: string, options: EvalOp
   const run = await evaluateBatch(policy, input, output, {
     jobs: options.jobs ?? defaultJobs(),
     explain: options.explain,
+    ignoreUnknownFields: options.ignoreUnknownFields === true,
     signal: stop.signal,
     onBadLine(line, errors) {
       progress?.clear();

@@ -9,6 +9,7 @@ export interface WorkerSetup {
   moduleUrl: string;
   /** Include each criterion's trace (`--explain`). */
   explain: boolean;
+  ignoreUnknownFields: boolean;
   maxLineChars: number;
 }
 

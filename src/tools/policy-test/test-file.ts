@@ -88,7 +88,10 @@ export function parseTestFile(json: unknown, path: string): TestFileRead {
   const fail = problems.fail;
   if (!isObject(json))
     return { ok: false, errors: [`expected an object \`{ "policy": ..., "tests": [...] }\`, found ${kind(json)}`] };
-  unknownKeys(json, "", FILE_KEYS, fail);
+  // `$schema` may name the test-file schema `pol compile` writes, for editors.
+  const { $schema: editorSchema, ...keys } = json;
+  if (editorSchema !== undefined && typeof editorSchema !== "string") fail("$schema", `expected the path or URL of a JSON Schema, found ${kind(editorSchema)}`);
+  unknownKeys(keys, "", FILE_KEYS, fail);
   const policy = json.policy;
   if (typeof policy !== "string" || policy === "")
     fail("policy", `expected the path of the policy under test, relative to the test file, found ${kind(policy)}`);
