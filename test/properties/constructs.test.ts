@@ -100,9 +100,9 @@ function runtimeList(list: readonly Element[]): Record<string, unknown>[] {
 describe("distinct counts", () => {
   it("the range holds the count of every completion, and both bounds are reached", () => {
     fc.assert(
-      fc.property(fc.array(elementArb(KEYS), { maxLength: 5 }), (list) => {
+      fc.property(fc.array(elementArb(KEYS), { maxLength: 4 }), (list) => {
         // Unknown values may also be values no member has: enough fresh ones for all of them.
-        const domain = [...KEYS, ...list.map((_, i) => `fresh${i}`)];
+        const domain = [...KEYS, ...list.filter((e) => e.value === "unknown").map((_, i) => `fresh${i}`)];
         const counts = completions(list, domain).map((world) => new Set(world.filter((e) => e.member).map((e) => e.value)).size);
         const result = distinctCount(runtimeList(list), (e) => e.member as Tri, (e) => [e.value]);
         const [lo, hi] = isRange(result) ? [result.lo, result.hi] : [result as number, result as number];
