@@ -168,7 +168,7 @@ function fieldSchema(field: FieldDescriptor, required: boolean, base: string): J
     case "duration":
       return { description: `${description} (days or weeks: 42d, 6wk)`, type: type("string"), pattern: DURATION_PATTERN };
     case "code":
-      return { description, type: type("string") };
+      return { description, type: type("string"), pattern: "\\S" };
     case "text":
       return { description, type: type("string") };
   }
