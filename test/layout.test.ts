@@ -61,6 +61,7 @@ describe("layout", () => {
     expect(CLIENTS.map(shown).sort()).toEqual([
       "src/cli",
       "src/tools/format",
+      "src/tools/lsp",
       "src/tools/policy-test",
       "src/tools/report",
     ]);
