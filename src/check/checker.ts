@@ -1,7 +1,6 @@
 // The checker: loads a file and everything it uses, resolves names, checks types and units and
 // the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
 
-import { realpathSync } from "node:fs";
 import type { Expression, FieldAccess, LetDecl, NameRef, PolicyHeader, SourceFile, CodeSetDecl } from "../ast.js";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { Binding, CheckedPolicy, CheckedRule, FieldModel, SchemaModel, Type } from "../model.js";
@@ -9,28 +8,14 @@ import { Facts } from "./facts.js";
 import { Excerpts } from "./format.js";
 import { sourceHash } from "./hash.js";
 import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions } from "./loader.js";
-import { readTextFile } from "../files/source-files.js";
+import { nodeFileHost } from "../files/source-files.js";
 import { buildEnvironment } from "./schema.js";
 import { checkHeader, checkRules, headerIdSpan } from "./structure.js";
 import { checkModuleNames, type NamedPolicy } from "./module-names.js";
 import { ExpressionChecker } from "./types.js";
 
 export type { FileHost } from "./loader.js";
-
-/** Reads regular files of at most MAX_FILE_BYTES only (src/files/source-files.ts). */
-export const nodeFileHost: FileHost = {
-  readFile(path: string) {
-    const read = readTextFile(path);
-    return read.ok ? read.text : { problem: read.problem, missing: read.missing };
-  },
-  realPath(path: string) {
-    try {
-      return realpathSync(path);
-    } catch {
-      return undefined;
-    }
-  },
-};
+export { nodeFileHost };
 
 /** A `use` that was not followed: the declarations of that file are missing. */
 const UNREAD_FILE_CODES = new Set<string>(["POL2006", "POL2019", "POL2020"]);
