@@ -62,6 +62,7 @@ describe("layout", () => {
   it("finds the tools and the CLI where docs/architecture.md puts them", () => {
     expect(CLIENTS.map(shown).sort()).toEqual([
       "src/cli",
+      "src/tools/batch",
       "src/tools/format",
       "src/tools/lsp",
       "src/tools/policy-test",
