@@ -188,10 +188,10 @@ export function list(c: Context, handle: FieldHandle): readonly Row[] | Unknown 
  */
 function recordsOnly(c: Context, elements: readonly unknown[]): boolean {
   // Every criterion over a list reads it again: each list is checked once per evaluation.
-  const checked = (c.listsOfRecords ??= new WeakSet());
-  if (checked.has(elements)) return true;
+  const checked = c.listsOfRecords;
+  for (let i = 0; i < checked.length; i++) if (checked[i] === elements) return true;
   for (let i = 0; i < elements.length; i++) if (!isPlainObject(elements[i])) return false;
-  checked.add(elements);
+  checked.push(elements);
   return true;
 }
 

@@ -82,9 +82,6 @@ class SlotTable {
 /** The most facts a criterion's trace lists; it says when it left some out. */
 export const MAX_FACTS = 200;
 
-/** The stamp of per-case slots: item generations start at 1. */
-const CASE_STAMP = 0;
-
 /**
  * One evaluation: the case, the item under decision, memoised lets and (optionally) a trace of reads.
  * Cached lets are dropped for every line item (a let that does not mention `item` is then
@@ -105,14 +102,33 @@ export class Context {
   private dateNamesCache: ReadonlySet<string> | undefined;
 
   /** The case; anything else that skipped validation (`null`, a string, a list) reads as `{}`. */
-  readonly input: Record<string, unknown>;
+  input: Record<string, unknown> = {};
 
   constructor(
     readonly schema: SchemaDescriptor,
     input: Record<string, unknown>,
     readonly tracing: boolean,
   ) {
+    this.beginCase(input);
+  }
+
+  /**
+   * Start evaluating another case with this context: everything cached for the previous case is
+   * dropped. A context is reused from case to case (see `determine.ts`), so a decision allocates
+   * no context, tables or caches of its own.
+   */
+  beginCase(input: Record<string, unknown>): void {
     this.input = isPlainObject(input) ? input : {};
+    this.caseStamp++;
+    this.generation++;
+    this.item = {};
+    this.itemIndex = 0;
+    this.otherItemsCache = undefined;
+    this.paths = undefined;
+    this.readLogs = [];
+    this.readsTruncated = false;
+    this.sharedTables.length = 0;
+    this.listsOfRecords.length = 0;
   }
 
   /** The date of service. */
@@ -153,12 +169,14 @@ export class Context {
    * in its own slot for the whole evaluation, with its reads replayed like `cached`.
    */
   cachedForCase<T>(slot: number, compute: (context: Context) => T): T {
-    return this.lookup(this.caseSlots, slot, CASE_STAMP, compute);
+    return this.lookup(this.caseSlots, slot, this.caseStamp, compute);
   }
 
   private readonly itemSlots = new SlotTable();
   private readonly caseSlots = new SlotTable();
+  /** Stamps of the current item's and the current case's slots; both only ever grow. */
   private generation = 0;
+  private caseStamp = 0;
 
   /** The slot's value if its stamp is `stamp`; else computed, with its reads kept for replay. */
   private lookup<T>(table: SlotTable, slot: number, stamp: number, compute: (context: Context) => T): T {
@@ -217,11 +235,16 @@ export class Context {
     this.readsTruncated = false;
   }
 
+  /** Working space of the decision procedure (each rule's applicability), kept with the context
+   *  so that a reused context brings its own. */
+  readonly scratch: unknown[] = [];
+
   /** Per-case tables of every line item's membership (others.ts), by slot. */
   readonly sharedTables: unknown[] = [];
 
-  /** The case's lists found to hold only records, during this evaluation (see `list`). */
-  listsOfRecords: WeakSet<readonly unknown[]> | undefined;
+  /** The case's lists found to hold only records, during this evaluation (see `list`): a case
+   *  has a handful of lists, so a scan by identity beats a set. */
+  readonly listsOfRecords: (readonly unknown[])[] = [];
 
   /** Whether the last `endReads` left reads out. */
   readsTruncated = false;

@@ -376,7 +376,10 @@ export function determine(
   input: Record<string, unknown>,
   options?: EvaluateOptions,
 ): Determination {
-  const context = new Context(schema, input, options?.trace !== false);
+  return determineWith(new Context(schema, input, options?.trace !== false), policy, rules);
+}
+
+function determineWith(context: Context, policy: PolicyInfo, rules: readonly RuleSpec[]): Determination {
   const items: ItemDetermination[] = [];
   for (let index = 0; index < context.items.length; index++) items.push(determineItem(context, policy, rules, index));
   return { policy, dateOfService: context.dos, items };
@@ -393,15 +396,49 @@ export function decideOutcomes(
   rules: readonly RuleSpec[],
   input: Record<string, unknown>,
 ): Outcome[] {
-  const context = new Context(schema, input, false);
-  const outcomes: Outcome[] = [];
-  const applies: Tri[] = new Array<Tri>(rules.length);
+  return decideWith(new Context(schema, input, false), policy, rules);
+}
+
+function decideWith(context: Context, policy: PolicyInfo, rules: readonly RuleSpec[]): Outcome[] {
   const levels = levelPlan(rules);
-  for (let index = 0; index < context.items.length; index++) {
+  const applies = context.scratch as Tri[];
+  const count = context.items.length;
+  // One item (the usual request) gets its array at its final size.
+  const outcomes: Outcome[] = count === 1 ? [decideItem(context, policy, rules, 0, applies, levels)] : [];
+  for (let index = outcomes.length; index < count; index++) {
     outcomes.push(decideItem(context, policy, rules, index, applies, levels));
   }
   return outcomes;
 }
+
+/**
+ * The contexts of one policy's entry points, one per kind of evaluation, reused from case to case
+ * so that a decision allocates no context of its own. An evaluation that starts while another is
+ * under way (one cannot, unless a caller re-enters from inside an evaluation) gets a fresh one.
+ */
+class Contexts {
+  private readonly idle: (Context | undefined)[] = [undefined, undefined];
+
+  constructor(private readonly schema: SchemaDescriptor) {}
+
+  /** A context for `input`, taken from the idle ones: give it back with `release`. */
+  take(input: Record<string, unknown>, tracing: boolean): Context {
+    const kind = tracing ? 1 : 0;
+    const context = this.idle[kind];
+    if (context === undefined) return new Context(this.schema, input, tracing);
+    this.idle[kind] = undefined;
+    context.beginCase(input);
+    return context;
+  }
+
+  release(context: Context): void {
+    // An idle context does not hold on to the case it evaluated.
+    context.beginCase(EMPTY_CASE);
+    this.idle[context.tracing ? 1 : 0] = context;
+  }
+}
+
+const EMPTY_CASE: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /**
  * `determineItem`'s outcome, short-circuited. determineItem takes `certain` = outcomeOf(rules that
@@ -505,9 +542,23 @@ export interface Evaluators<C> {
 /** The entry points of a compiled policy over its schema and rule table. */
 export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaDescriptor, rules: readonly RuleSpec[]): Evaluators<C> {
   const validate = (json: unknown) => validateCase(json, schema) as Validation<C>;
-  const evaluateTrusted = (input: C, options?: EvaluateOptions) =>
-    determine(policy, schema, rules, input as Record<string, unknown>, options);
-  const decideTrusted = (input: C) => decideOutcomes(policy, schema, rules, input as Record<string, unknown>);
+  const contexts = new Contexts(schema);
+  const evaluateTrusted = (input: C, options?: EvaluateOptions): Determination => {
+    const context = contexts.take(input as Record<string, unknown>, options?.trace !== false);
+    try {
+      return determineWith(context, policy, rules);
+    } finally {
+      contexts.release(context);
+    }
+  };
+  const decideTrusted = (input: C): Outcome[] => {
+    const context = contexts.take(input as Record<string, unknown>, false);
+    try {
+      return decideWith(context, policy, rules);
+    } finally {
+      contexts.release(context);
+    }
+  };
   return {
     validate,
     evaluate(json, options) {
