@@ -2,7 +2,7 @@
 //
 // The evaluation context: field reads, read recording for explanations, and case-level lists.
 
-import { Unknown } from "./logic.js";
+import { UNNAMED, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate, parseDuration } from "./calendar.js";
 import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownField } from "./validate.js";
 import type { Fact } from "./types.js";
@@ -82,6 +82,9 @@ class SlotTable {
 /** The most facts a criterion's trace lists; it says when it left some out. */
 export const MAX_FACTS = 200;
 
+/** What a case or line item that is not an object reads as: a record without fields. */
+const NO_RECORD: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
 /**
  * One evaluation: the case, the item under decision, memoised lets and (optionally) a trace of reads.
  * Cached lets are dropped for every line item (a let that does not mention `item` is then
@@ -89,7 +92,7 @@ export const MAX_FACTS = 200;
  */
 export class Context {
   /** Innermost last: the criterion's log, then one per cached let being computed. */
-  private readLogs: ReadLog[] = [];
+  private readonly readLogs: ReadLog[] = [];
   private otherItemsCache: readonly Record<string, unknown>[] | undefined;
   private paths: Map<object, string> | undefined;
 
@@ -102,7 +105,7 @@ export class Context {
   private dateNamesCache: ReadonlySet<string> | undefined;
 
   /** The case; anything else that skipped validation (`null`, a string, a list) reads as `{}`. */
-  input: Record<string, unknown> = {};
+  input: Record<string, unknown> = NO_RECORD;
 
   constructor(
     readonly schema: SchemaDescriptor,
@@ -118,16 +121,15 @@ export class Context {
    * no context, tables or caches of its own.
    */
   beginCase(input: Record<string, unknown>): void {
-    this.input = isPlainObject(input) ? input : {};
+    this.input = isPlainObject(input) ? input : NO_RECORD;
     this.caseStamp++;
     this.generation++;
-    this.item = {};
+    this.item = NO_RECORD;
     this.itemIndex = 0;
     this.otherItemsCache = undefined;
     this.paths = undefined;
-    this.readLogs = [];
+    this.readLogs.length = 0;
     this.readsTruncated = false;
-    this.sharedTables.length = 0;
     this.listsOfRecords.length = 0;
   }
 
@@ -136,8 +138,14 @@ export class Context {
     return this.input.date_of_service as IsoDate;
   }
 
+  /**
+   * Set when only outcomes are wanted (never with `tracing`): a missing fact then reads as an
+   * unknown that names no fact (`UNNAMED`), with no path built for it.
+   */
+  outcomeOnly = false;
+
   /** The line item under decision, and its index. */
-  item: Record<string, unknown> = {};
+  item: Record<string, unknown> = NO_RECORD;
   itemIndex = 0;
 
   /** The case's line items (empty when absent, which a valid case never is). */
@@ -220,7 +228,7 @@ export class Context {
   beginItem(index: number): void {
     this.itemIndex = index;
     const item = this.items[index];
-    this.item = isPlainObject(item) ? item : {};
+    this.item = isPlainObject(item) ? item : NO_RECORD;
     this.generation++;
     this.otherItemsCache = undefined;
   }
@@ -231,7 +239,8 @@ export class Context {
    * criterion over a long history or many line items stays small.
    */
   beginReads(): void {
-    this.readLogs = [new ReadLog(MAX_FACTS)];
+    this.readLogs.length = 0;
+    this.readLogs.push(new ReadLog(MAX_FACTS));
     this.readsTruncated = false;
   }
 
@@ -239,8 +248,14 @@ export class Context {
    *  so that a reused context brings its own. */
   readonly scratch: unknown[] = [];
 
-  /** Per-case tables of every line item's membership (others.ts), by slot. */
+  /** Per-case tables of every line item's membership (others.ts), by slot; each belongs to the
+   *  case whose `caseStamp` it holds, so a reused context reuses them. */
   readonly sharedTables: unknown[] = [];
+
+  /** The stamp of the case under evaluation (see `sharedTables`). */
+  get currentCase(): number {
+    return this.caseStamp;
+  }
 
   /** The case's lists found to hold only records, during this evaluation (see `list`): a case
    *  has a handful of lists, so a scan by identity beats a set. */
@@ -251,7 +266,7 @@ export class Context {
 
   endReads(): Fact[] {
     const log = this.readLogs[0];
-    this.readLogs = [];
+    this.readLogs.length = 0;
     if (log === undefined) return [];
     this.readsTruncated = log.truncated;
     const facts: Fact[] = [];
@@ -264,18 +279,26 @@ export class Context {
   }
 
   /**
-   * `compute`, with its reads kept in a log of their own (for replay with `replayReads`) instead
-   * of the current one; no log when not tracing.
+   * `compute(record, this)`, with its reads kept in a log of their own (then in `ownReads`, for
+   * replay with `replayReads`) instead of the current one; no log (`ownReads` undefined) when not
+   * tracing.
    */
-  withOwnReads<T>(compute: () => T): { value: T; reads: ReadLog | undefined } {
-    if (!this.tracing) return { value: compute(), reads: undefined };
+  withOwnReads<T>(compute: (record: Record<string, unknown>, context: Context) => T, record: Record<string, unknown>): T {
+    if (!this.tracing) {
+      this.ownReads = undefined;
+      return compute(record, this);
+    }
     const log = this.openLog();
     try {
-      return { value: compute(), reads: log };
+      return compute(record, this);
     } finally {
       this.readLogs.pop();
+      this.ownReads = log;
     }
   }
+
+  /** The reads of the last `withOwnReads`. */
+  ownReads: ReadLog | undefined;
 
   /** Reads kept by `withOwnReads`, recorded again in the current log; false once it is full. */
   replayReads(reads: ReadLog): boolean {
@@ -440,6 +463,7 @@ function readField(context: Context, recordName: string, record: unknown, name: 
 
 /** The Unknown standing for field `name` of `record`: its path and label. */
 function unknownField(context: Context, recordName: string, record: object, name: string): Unknown {
+  if (context.outcomeOnly) return UNNAMED;
   return new Unknown([{ fact: factPath(context, record, name), label: labelOf(context.schema, recordName, name) }]);
 }
 

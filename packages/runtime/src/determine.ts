@@ -51,8 +51,9 @@ function ruleApplies(context: Context, rule: RuleSpec): Tri {
   const code = field(context, "item", context.item, "code");
   // `or` of the sets' answers, without an array per item: every unknown answer is the code's own.
   let inSet: Tri = false;
-  for (const set of rule.codes) {
-    const answer = inCodes(code, set);
+  const sets = rule.codes;
+  for (let i = 0; i < sets.length; i++) {
+    const answer = inCodes(code, sets[i]!);
     if (answer === true) {
       inSet = true;
       break;
@@ -396,7 +397,9 @@ export function decideOutcomes(
   rules: readonly RuleSpec[],
   input: Record<string, unknown>,
 ): Outcome[] {
-  return decideWith(new Context(schema, input, false), policy, rules);
+  const context = new Context(schema, input, false);
+  context.outcomeOnly = true;
+  return decideWith(context, policy, rules);
 }
 
 function decideWith(context: Context, policy: PolicyInfo, rules: readonly RuleSpec[]): Outcome[] {
@@ -417,25 +420,35 @@ function decideWith(context: Context, policy: PolicyInfo, rules: readonly RuleSp
  * under way (one cannot, unless a caller re-enters from inside an evaluation) gets a fresh one.
  */
 class Contexts {
-  private readonly idle: (Context | undefined)[] = [undefined, undefined];
+  private readonly idle: (Context | undefined)[] = [undefined, undefined, undefined];
 
   constructor(private readonly schema: SchemaDescriptor) {}
 
   /** A context for `input`, taken from the idle ones: give it back with `release`. */
-  take(input: Record<string, unknown>, tracing: boolean): Context {
-    const kind = tracing ? 1 : 0;
-    const context = this.idle[kind];
-    if (context === undefined) return new Context(this.schema, input, tracing);
+  take(input: Record<string, unknown>, kind: EvaluationKind): Context {
+    let context = this.idle[kind];
+    if (context === undefined) {
+      context = new Context(this.schema, input, kind === EvaluationKind.Trace);
+      context.outcomeOnly = kind === EvaluationKind.Outcomes;
+      return context;
+    }
     this.idle[kind] = undefined;
     context.beginCase(input);
     return context;
   }
 
-  release(context: Context): void {
+  release(context: Context, kind: EvaluationKind): void {
     // An idle context does not hold on to the case it evaluated.
     context.beginCase(EMPTY_CASE);
-    this.idle[context.tracing ? 1 : 0] = context;
+    this.idle[kind] = context;
   }
+}
+
+/** What an evaluation produces: outcomes only, a determination, a determination with its trace. */
+const enum EvaluationKind {
+  Outcomes = 0,
+  Determination = 1,
+  Trace = 2,
 }
 
 const EMPTY_CASE: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
@@ -544,19 +557,20 @@ export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaD
   const validate = (json: unknown) => validateCase(json, schema) as Validation<C>;
   const contexts = new Contexts(schema);
   const evaluateTrusted = (input: C, options?: EvaluateOptions): Determination => {
-    const context = contexts.take(input as Record<string, unknown>, options?.trace !== false);
+    const kind = options?.trace !== false ? EvaluationKind.Trace : EvaluationKind.Determination;
+    const context = contexts.take(input as Record<string, unknown>, kind);
     try {
       return determineWith(context, policy, rules);
     } finally {
-      contexts.release(context);
+      contexts.release(context, kind);
     }
   };
   const decideTrusted = (input: C): Outcome[] => {
-    const context = contexts.take(input as Record<string, unknown>, false);
+    const context = contexts.take(input as Record<string, unknown>, EvaluationKind.Outcomes);
     try {
       return decideWith(context, policy, rules);
     } finally {
-      contexts.release(context);
+      contexts.release(context, EvaluationKind.Outcomes);
     }
   };
   return {

@@ -16,11 +16,14 @@
 
 export {
   and,
+  andAll,
   isRange,
   isUnknown,
   type Missing,
+  JUNCTION_ARITY,
   not,
   or,
+  orAll,
   type Range,
   type Tri,
   Unknown,
