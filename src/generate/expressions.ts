@@ -99,6 +99,12 @@ export class ExpressionWriter {
         return ts`${rt("oneOf")}(${this.write(expr.operand, scope)}, ${this.valueSet(expr)})`;
       case "asPercent":
         return ts`${rt("asPercent")}(${this.write(expr.operand, scope)})`;
+      case "rank":
+        return ts`${rt("rank")}(${this.write(expr.operand, scope)}, ${this.rankTable(expr.enum, expr.members)})`;
+      case "documented":
+        return ts`${rt("documented")}(${this.write(expr.operand, scope)})`;
+      case "spanDays":
+        return ts`${rt("spanDays")}(c.dos, ${expr.amount}, ${str(expr.unit)})`;
       case "arithmetic":
         return ts`${rt(ARITHMETIC[expr.operator])}(${this.write(expr.left, scope)}, ${this.write(expr.right, scope)})`;
       case "shiftDate":
@@ -133,6 +139,8 @@ export class ExpressionWriter {
       case "some":
       case "none":
         return ts`${rt(expr.operator)}(${source}, ${member}, c)`;
+      case "countDistinct":
+        return ts`${rt("countDistinct")}(c, ${source}, ${member}, [${list(expr.keys!.map(handle))}])`;
       case "latest":
       case "earliest":
         return ts`${rt(expr.operator)}(c, ${source}, ${member}, ${handle(chain.dated!.start)})`;
@@ -161,9 +169,11 @@ export class ExpressionWriter {
    * The chain's membership function: the list let's own for a chain without filters, else a
    * module-level function `(procedure, c) => and(...tests)` (a closure only for a chain inside
    * another chain's test, whose test may read the enclosing element); `everyElement` for a chain
-   * with neither.
+   * with neither; for a selection (`earliest 3 of L`), the runtime's membership function over
+   * the whole list.
    */
   private member(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
+    if (chain.selection !== undefined) return this.selection(chain, [...scope, element], element);
     if (chain.filters.length === 0 && chain.base !== undefined) return this.names.lists[chain.base]!;
     const body = this.membership(chain, [...scope, element], element);
     if (body === undefined) return this.rt.value("everyElement");
@@ -197,8 +207,19 @@ export class ExpressionWriter {
     return `within ${amount}${unit}`;
   }
 
+  /** `select(c, list, inner, Record.date, "earliest", 3, then)`: the members selected by order. */
+  private selection(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
+    const { pick, count, inner } = chain.selection!;
+    const outer = scope.slice(0, -1);
+    const rest = this.membership({ ...chain, selection: undefined } as Chain, scope, element);
+    const then = rest === undefined ? ts`` : ts`, (${element}) => ${rest}`;
+    const date = ts`${this.names.handles(chain.record)}.${ident(chain.dated!.start)}`;
+    return ts`${this.rt.value("select")}(c, ${this.source(chain, outer)}, ${this.member(inner, outer, element)}, ${date}, ${str(pick)}, ${count}${then})`;
+  }
+
   /** Whether `element` belongs to the chain: its base list's test, then its filters, conjoined. */
   membership(chain: Chain, scope: readonly Ts[], element: Ts): Ts | undefined {
+    if (chain.selection !== undefined) return ts`${this.selection(chain, scope, element)}(${element}, c)`;
     const base = chain.base === undefined ? [] : [ts`${this.names.lists[chain.base]!}(${element}, c)`];
     // An `and` filter's operands join the conjunction: `and` is associative, and the operands are
     // evaluated in the same order either way.
@@ -235,6 +256,17 @@ export class ExpressionWriter {
     const field = expr.operand.kind === "field" ? expr.operand.field : "allowed";
     const name = ident(this.names.names.claim(`${camelCase(field)}Values`));
     this.valueSets.push({ name, values: expr.values });
+    return name;
+  }
+
+  /** The members of an ordered enum, declared once per enum at module level. */
+  readonly rankTables: { name: Ts; members: readonly string[] }[] = [];
+
+  private rankTable(enumeration: string, members: readonly string[]): Ts {
+    const known = this.rankTables.find((table) => table.members.join("\u0000") === members.join("\u0000"));
+    if (known) return known.name;
+    const name = ident(this.names.names.claim(`${camelCase(enumeration)}Order`));
+    this.rankTables.push({ name, members });
     return name;
   }
 
