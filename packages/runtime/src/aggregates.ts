@@ -7,12 +7,18 @@
 
 import { MALFORMED, MissingList, type Range, type Tri, Unknown, isRange, not, unknownOf } from "./logic.js";
 import { type IsoDate, dateOperand, dayNumber } from "./calendar.js";
+import { Context, type Scans } from "./context.js";
 
 /** An element's membership; `context` is whatever the aggregate was given (generated code: its `Context`). */
 export type Member<C = never> = (element: Record<string, unknown>, context: C) => Tri;
 
 /** A value of an element (a date, an amount), read with the aggregate's context and a key (a field handle). */
 export type ElementValue<C = never, K = never> = (element: Record<string, unknown>, context: C, key: K) => unknown;
+
+/** The memberships an aggregate may read and remember: a compiled module's `Context` that does not trace. */
+function scansOf(context: unknown): Scans | undefined {
+  return context instanceof Context ? context.scans : undefined;
+}
 
 /** Collects the unknowns met while scanning a list; created only when the first one shows up. */
 class Unknowns {
@@ -46,8 +52,12 @@ export function count<C>(list: readonly Record<string, unknown>[] | Unknown, mem
   let definite = 0;
   let possible = 0;
   let unknowns: Unknowns | undefined;
+  const scans = scansOf(context);
+  const known = scans?.find(list, member);
+  const remember = known === undefined ? scans?.remember(list, member) : undefined;
   for (let i = 0; i < list.length; i++) {
-    const membership = member(list[i]!, context as C);
+    const membership = known !== undefined ? known[i]! : member(list[i]!, context as C);
+    if (remember !== undefined) remember[i] = membership;
     if (membership === true) definite++;
     else if (membership instanceof Unknown) {
       possible++;
@@ -61,8 +71,10 @@ export function count<C>(list: readonly Record<string, unknown>[] | Unknown, mem
 export function some<C>(list: readonly Record<string, unknown>[] | Unknown, member: Member<C>, context?: C): Tri {
   if (list instanceof Unknown) return list;
   let unknowns: Unknowns | undefined;
+  // Stops at the first member, so it remembers nothing; it reads what a full scan remembered.
+  const known = scansOf(context)?.find(list, member);
   for (let i = 0; i < list.length; i++) {
-    const membership = member(list[i]!, context as C);
+    const membership = known !== undefined ? known[i]! : member(list[i]!, context as C);
     if (membership === true) return true;
     if (membership instanceof Unknown) (unknowns ??= new Unknowns()).add(membership);
   }
@@ -92,9 +104,13 @@ export function sum<C, K>(
   let lo = 0;
   let hi = 0;
   let unknowns: Unknowns | undefined;
+  const scans = scansOf(context);
+  const known = scans?.find(list, member);
+  const remember = known === undefined ? scans?.remember(list, member) : undefined;
   for (let i = 0; i < list.length; i++) {
     const element = list[i]!;
-    const membership = member(element, context as C);
+    const membership = known !== undefined ? known[i]! : member(element, context as C);
+    if (remember !== undefined) remember[i] = membership;
     if (membership === false) continue;
     const read = value(element, context as C, key as K);
     // A non-finite number is no amount: unknown, like an absent one.
@@ -135,9 +151,13 @@ export function pick<C, K>(
   let bestDate = "";
   let bestIndex = -1;
   let uncertain: { index: number; date: IsoDate | undefined; unknown: Unknown }[] | undefined;
+  const scans = scansOf(context);
+  const known = scans?.find(list, member);
+  const remember = known === undefined ? scans?.remember(list, member) : undefined;
   for (let index = 0; index < list.length; index++) {
     const element = list[index]!;
-    const membership = member(element, context as C);
+    const membership = known !== undefined ? known[index]! : member(element, context as C);
+    if (remember !== undefined) remember[index] = membership;
     if (membership === false) continue;
     // A malformed date is unknown: the element could be the pick.
     const when = dateOperand(date(element, context as C, key as K));
@@ -199,9 +219,13 @@ export function coverage<C, K>(
   const definite: [number, number][] = [];
   let possible: [number, number][] | undefined;
   let unknowns: Unknowns | undefined;
+  const scans = scansOf(context);
+  const known = scans?.find(list, member);
+  const remember = known === undefined ? scans?.remember(list, member) : undefined;
   for (let i = 0; i < list.length; i++) {
     const element = list[i]!;
-    const membership = member(element, context as C);
+    const membership = known !== undefined ? known[i]! : member(element, context as C);
+    if (remember !== undefined) remember[i] = membership;
     if (membership === false) continue;
     const from = dateOperand(start(element, context as C, keys?.start as K));
     const to = dateOperand(end(element, context as C, keys?.end as K));

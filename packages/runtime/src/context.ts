@@ -2,7 +2,7 @@
 //
 // The evaluation context: field reads, read recording for explanations, and case-level lists.
 
-import { UNNAMED, Unknown } from "./logic.js";
+import { type Tri, UNNAMED, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate, parseDuration } from "./calendar.js";
 import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownField } from "./validate.js";
 import type { Fact } from "./types.js";
@@ -82,6 +82,52 @@ class SlotTable {
 /** The most facts a criterion's trace lists; it says when it left some out. */
 export const MAX_FACTS = 200;
 
+/**
+ * Each element's membership of a list under one membership function, for the current line item:
+ * remembered by an aggregate that tests every element (`count`, `latest`, `sum`, `coverage`), so
+ * that the next aggregate over the same list and membership function (`no`, `some`, another
+ * `latest`) reads them instead of testing every element again. Generated modules pass the same
+ * module-level function for the same membership, so `count tp_same_muscle <= 5` and
+ * `no tp_same_muscle or ...` share one pass. Only without a trace (a trace lists each criterion's
+ * own reads); dropped with every line item, since a membership may read the item.
+ */
+export class Scans {
+  private readonly lists: (readonly unknown[] | undefined)[] = [];
+  private readonly members: unknown[] = [];
+  private readonly memberships: Tri[][] = [];
+  private size = 0;
+
+  /** The memberships of `list`'s elements under `member`, if an aggregate remembered them. */
+  find(list: readonly unknown[], member: unknown): readonly Tri[] | undefined {
+    for (let i = 0; i < this.size; i++) {
+      if (this.lists[i] === list && this.members[i] === member) return this.memberships[i];
+    }
+    return undefined;
+  }
+
+  /**
+   * The array an aggregate writes the membership of `list[i]` under `member` into, at `i`, for
+   * every element. Arrays are reused from item to item; one may be longer than this list, and
+   * only the first `list.length` entries are read.
+   */
+  remember(list: readonly unknown[], member: unknown): Tri[] {
+    const i = this.size++;
+    this.lists[i] = list;
+    this.members[i] = member;
+    let memberships = this.memberships[i];
+    if (memberships === undefined) this.memberships[i] = memberships = [];
+    return memberships;
+  }
+
+  clear(): void {
+    for (let i = 0; i < this.size; i++) {
+      this.lists[i] = undefined;
+      this.members[i] = undefined;
+    }
+    this.size = 0;
+  }
+}
+
 /** What a case or line item that is not an object reads as: a record without fields. */
 const NO_RECORD: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
@@ -131,6 +177,7 @@ export class Context {
     this.readLogs.length = 0;
     this.readsTruncated = false;
     this.listsOfRecords.length = 0;
+    this.scans?.clear();
   }
 
   /** The date of service. */
@@ -143,6 +190,11 @@ export class Context {
    * unknown that names no fact (`UNNAMED`), with no path built for it.
    */
   outcomeOnly = false;
+
+  /** Memberships remembered for the current item (see `Scans`); only in a context that does not
+   *  trace, and only given by the entry points of compiled modules, whose membership functions
+   *  are the same objects from call to call. */
+  scans: Scans | undefined;
 
   /** The line item under decision, and its index. */
   item: Record<string, unknown> = NO_RECORD;
@@ -230,6 +282,7 @@ export class Context {
     const item = this.items[index];
     this.item = isPlainObject(item) ? item : NO_RECORD;
     this.generation++;
+    this.scans?.clear();
     this.otherItemsCache = undefined;
   }
 

@@ -5,7 +5,7 @@
 import { and, type Missing, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
-import { Context, field } from "./context.js";
+import { Context, field, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
 
@@ -430,6 +430,7 @@ class Contexts {
     if (context === undefined) {
       context = new Context(this.schema, input, kind === EvaluationKind.Trace);
       context.outcomeOnly = kind === EvaluationKind.Outcomes;
+      if (kind !== EvaluationKind.Trace) context.scans = new Scans();
       return context;
     }
     this.idle[kind] = undefined;

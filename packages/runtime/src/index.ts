@@ -73,6 +73,7 @@ export {
 } from "./validate.js";
 export {
   Context,
+  Scans,
   MAX_FACTS,
   field,
 } from "./context.js";
