@@ -37,9 +37,9 @@ export type ConfigLoad =
 /** What each key holds, for messages and for the template `pol init` writes. */
 const KEYS = {
   $schema: "the URL of a JSON Schema for editors (pol ignores it)",
-  sources: "a list of folders, e.g. `[\"policies\"]`",
-  out: "a folder, e.g. `\"compiled\"`",
-  minCoverage: "a percent from 0 to 100, e.g. `100`",
+  sources: "a list of folder names",
+  out: "a folder name",
+  minCoverage: "a number from 0 to 100 (a percent)",
   warningsAsErrors: "`true` or `false`",
 } as const;
 
@@ -90,7 +90,7 @@ export function loadConfig(path: string): ConfigLoad {
   const diagnostics: Diagnostic[] = [];
   const values = json as Record<string, unknown>;
   for (const key of Object.keys(values)) {
-    if (key in KEYS) continue;
+    if (Object.hasOwn(KEYS, key)) continue;
     diagnostics.push(
       diagnostic(
         "POL2041",
