@@ -10,6 +10,12 @@ export interface Io {
   err(text: string): void;
   /** Machine output (JSON, SARIF, XML, annotations): never painted. Defaults to `out`. */
   data?(text: string): void;
+  /** Standard input, for commands that read `-` (the process's stdin when absent). */
+  stdin?: AsyncIterable<Buffer | string>;
+  /** Standard output as a stream, for commands that stream with backpressure (`out` when absent). */
+  stdout?: NodeJS.WritableStream;
+  /** Whether stderr is a terminal: progress is drawn only there. */
+  errIsTerminal?: boolean;
 }
 
 /**
@@ -20,6 +26,9 @@ export const processIo: Io = {
   out: (text) => writeIfOpen(process.stdout, colourWanted(process.stdout) ? colourize(text) : text),
   err: (text) => writeIfOpen(process.stderr, colourWanted(process.stderr) ? colourize(text) : text),
   data: (text) => writeIfOpen(process.stdout, text),
+  stdin: process.stdin,
+  stdout: process.stdout,
+  errIsTerminal: process.stderr.isTTY === true,
 };
 
 /** Write machine output (never painted). */
