@@ -48,6 +48,13 @@ let packages: string;
 let cwd: string;
 let npmCache: string;
 
+/** The environment without colour: NO_COLOR set, FORCE_COLOR (which the test runner may set) gone. */
+function plainEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  delete env.FORCE_COLOR;
+  return env;
+}
+
 /** Run shell lines in `folder` as a user would, offline, without colour; combined output. */
 function shell(lines: string, folder: string, env: Record<string, string> = {}): { status: number; output: string; cwd: string } {
   const cwdFile = join(work, ".cwd");
@@ -56,9 +63,7 @@ function shell(lines: string, folder: string, env: Record<string, string> = {}):
     cwd: folder,
     encoding: "utf8",
     env: {
-      ...process.env,
-      NO_COLOR: "1",
-      FORCE_COLOR: "",
+      ...plainEnv(),
       npm_config_offline: "true",
       npm_config_cache: npmCache,
       npm_config_audit: "false",
@@ -81,7 +86,7 @@ function pol(args: string[], folder = cwd, env: Record<string, string> = {}): { 
   const result = spawnSync(process.execPath, [join(cwd, "node_modules/.bin/pol"), ...args], {
     cwd: folder,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", ...env },
+    env: { ...plainEnv(), ...env },
   });
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
@@ -138,7 +143,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe("README: Use pol in your project, run against the packed tarballs", () => {
+describe("README: Use pol in your project, run against the packed tarballs", { timeout: 240_000 }, () => {
   it("runs every command block, each exiting 0", () => {
     const runs = readmeBlocks().filter((block) => block.kind.startsWith("run") || block.kind.startsWith("program "));
     expect(runs.length).toBeGreaterThanOrEqual(6);
@@ -178,7 +183,7 @@ describe("README: Use pol in your project, run against the packed tarballs", () 
   });
 });
 
-describe("the installed pol", () => {
+describe("the installed pol", { timeout: 240_000 }, () => {
   it("writes JSON with --format json on every command", () => {
     const runs: [string[], (report: Record<string, unknown>) => void][] = [
       [["check", "--format", "json"], (r) => expect(r.total).toBe(0)],
