@@ -175,6 +175,9 @@ describe("README: Use pol in your project, run against the packed tarballs", { t
   });
 
   it("installs pol and @pol/runtime at the top of node_modules, dependencies bundled", () => {
+    // Every dependency but the runtime ships inside the tarball, so installing needs no registry.
+    const own = JSON.parse(readFileSync("package.json", "utf8")) as { dependencies: Record<string, string>; bundleDependencies: string[] };
+    expect([...own.bundleDependencies].sort()).toEqual(Object.keys(own.dependencies).filter((name) => name !== "@pol/runtime").sort());
     const manifest = JSON.parse(readFileSync(join(cwd, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
     expect(Object.keys(manifest.devDependencies).sort()).toEqual(["@pol/runtime", "pol"]);
     expect(existsSync(join(cwd, "node_modules/@pol/runtime/dist/index.js"))).toBe(true);

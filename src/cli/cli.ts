@@ -6,6 +6,7 @@ import { runCheck, type DiagnosticFormat } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runEval, type EvalOptions } from "./commands/eval.js";
 import { runFmt } from "./commands/fmt.js";
+import { runLsp } from "./commands/lsp.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
 import { runInit } from "./commands/init.js";
 import { runTest, type TestReporter } from "./commands/test.js";
@@ -64,6 +65,10 @@ Examples:
 Examples:
   $ pol init                       scaffold the current folder
   $ pol init my-policies           scaffold a new folder`,
+  lsp: `
+Examples:
+  $ pol lsp                        serve one editor over stdin and stdout
+  $ pol lsp --stdio                the same (language clients pass --stdio)`,
 };
 
 /** `--min-coverage`: a percent from 0 to 100. */
@@ -191,6 +196,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText("after", EXAMPLES.init)
     .action(async (folder: string, options: { format: "human" | "json" }) => {
       setExit(await runInit(folder, options, io));
+    });
+
+  program
+    .command("lsp")
+    .description("run the language server for editors (Language Server Protocol over stdio)")
+    .option("--stdio", "talk over stdin and stdout (the default and only transport)", false)
+    .addHelpText("after", EXAMPLES.lsp)
+    .action(async () => {
+      await runLsp();
     });
 
   return program;
