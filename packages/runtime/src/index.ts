@@ -135,6 +135,8 @@ export {
   atMost,
   divide,
   documented,
+  inList,
+  lookup,
   elapsedAtLeast,
   elapsedAtMost,
   elapsedEqual,
