@@ -113,6 +113,7 @@ function unitOf(type: Type): string | undefined {
 }
 
 const UNIT_WORDS: Record<DurationLiteral["unit"], [string, string]> = {
+  h: ["hour", "a fixed length, a 24th of a day"],
   d: ["day", "a fixed length"],
   wk: ["week", "a fixed length of 7 days each"],
   mo: ["calendar month", "a calendar length: adding months clamps to the end of a shorter month"],
