@@ -179,4 +179,18 @@ describe("the test-file schema", () => {
     }
     expect(schemas.size).toBeGreaterThanOrEqual(3);
   });
+
+  it("takes a file's base case with per-test changes, and a whole case per test without one", () => {
+    const policyPath = "policies/truecare/sacroiliac-joint-procedures.pol";
+    const validate = ajv().compile(testFileJsonSchema(load(policyPath), `${policyPath}.test.json`) as object);
+    const whole = { date_of_service: "2025-03-01", items: [{ code: "27096" }] };
+    const expectOne = [{ outcome: "pended" }];
+    const withBase = (tests: unknown[]) => ({ policy: "x.pol", base: whole, tests });
+    expect(validate(withBase([{ name: "as is", expect: expectOne }]))).toBe(true);
+    expect(validate(withBase([{ name: "later", case: { date_of_service: "2025-04-01" }, expect: expectOne }]))).toBe(true);
+    expect(validate(withBase([{ name: "not a patch", case: [1], expect: expectOne }]))).toBe(false);
+    expect(validate({ policy: "x.pol", base: "case", tests: [{ name: "t", expect: expectOne }] })).toBe(false);
+    expect(validate({ policy: "x.pol", tests: [{ name: "no case", expect: expectOne }] })).toBe(false);
+    expect(validate({ policy: "x.pol", tests: [{ name: "whole", case: whole, expect: expectOne }] })).toBe(true);
+  });
 });

@@ -123,10 +123,12 @@ function check(program: LoadedProgram): CheckResult {
     ...schemaOf(program, header.id),
     schema: env.schema,
     codeSets: env.codeSets,
+    tables: env.tables,
     lets: expressions.lets,
     rules: mainRules,
     typeOf: (expression) => facts.typeOf(expression),
     resolve: (name) => facts.resolve(name),
+    membershipOf: (test) => facts.memberships.get(test),
     fieldOf: (access) => facts.fieldOf(access),
     text: (span) => sources.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "",
   });

@@ -18,7 +18,7 @@ export const ISO_DATE_PATTERN =
   "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$";
 
 /** A fixed duration as the runtime's `parseDuration` accepts it: days or weeks. */
-const DURATION_PATTERN = "^[0-9]{1,9}(?:d|wk)$";
+const DURATION_PATTERN = "^[0-9]{1,9}(?:h|d|wk)$";
 
 /** Every outcome, as a test file may expect it (the `satisfies` and the check below keep it complete). */
 const OUTCOMES = [
@@ -89,17 +89,20 @@ export function testFileJsonSchema(policy: CheckedPolicy, id: string): Json {
     properties: {
       $schema: { type: "string", description: "this schema, for editors" },
       policy: { type: "string", minLength: 1, description: "the policy under test, relative to the test file" },
+      // Each test's merged case is what pol validates, so a base may leave out what every test adds.
+      base: { type: "object", description: "the case every test starts from" },
       tests: {
         type: "array",
         minItems: 1,
         items: {
           type: "object",
-          required: ["name", "case", "expect"],
+          required: ["name", "expect"],
           additionalProperties: false,
           properties: {
             name: { type: "string", pattern: "\\S", description: "unique within the file" },
             source: { type: "string", description: "where in the policy the test comes from" },
-            case: { $ref: `#/$defs/${CASE_RECORD}` },
+            // What `case` holds depends on `base`: see the `if` below.
+            case: {},
             expect: {
               type: "array",
               minItems: 1,
@@ -118,6 +121,22 @@ export function testFileJsonSchema(policy: CheckedPolicy, id: string): Json {
             },
           },
         },
+      },
+    },
+    // With a `base`, a test's `case` is a JSON merge patch over it (checked once merged, by pol);
+    // without one, every test gives its whole case.
+    if: { properties: { base: true }, required: ["base"] },
+    then: {
+      properties: {
+        tests: {
+          type: "array",
+          items: { type: "object", properties: { case: { type: "object", description: "changes to `base`: a JSON merge patch (RFC 7396)" } } },
+        },
+      },
+    },
+    else: {
+      properties: {
+        tests: { type: "array", items: { type: "object", required: ["case"], properties: { case: { $ref: `#/$defs/${CASE_RECORD}` } } } },
       },
     },
     $defs: recordDefinitions(descriptor, false, "#/$defs/"),
@@ -149,28 +168,49 @@ function recordSchema(name: string, record: RecordDescriptor, ignoreUnknown: boo
 function fieldSchema(field: FieldDescriptor, required: boolean, base: string): Json {
   // A computed field is worked out from the others: supplying one is an error, even as null.
   if (field.computed) return { description: `${field.label} (computed from other fields: never supplied)`, not: {} };
-  const type = (name: string): Json => (required ? name : [name, "null"]);
   const description = field.label;
   const fieldType = field.type;
-  if (typeof fieldType === "object") {
-    if ("enum" in fieldType) return { description, enum: required ? [...fieldType.enum] : [...fieldType.enum, null] };
-    return { description, type: type("array"), items: { $ref: `${base}${fieldType.list}` } };
+  const nullable = (schema: { [key: string]: Json }): { [key: string]: Json } =>
+    required ? schema : { ...schema, type: [schema.type as string, "null"] };
+  if (typeof fieldType === "object" && "list" in fieldType) {
+    return { description, ...nullable({ type: "array", items: { $ref: `${base}${fieldType.list}` } }) };
   }
-  switch (fieldType) {
+  if (typeof fieldType === "object" && "values" in fieldType) {
+    // A list of values: the list may be absent or null, its elements may not.
+    return { description, ...nullable({ type: "array", items: valueSchema(fieldType.values) }) };
+  }
+  if (typeof fieldType === "object") {
+    return { description, enum: required ? [...fieldType.enum] : [...fieldType.enum, null] };
+  }
+  const schema = valueSchema(fieldType);
+  const unit = UNIT_WORDS[fieldType];
+  return { description: unit === undefined ? description : `${description} (${unit})`, ...nullable(schema) };
+}
+
+const UNIT_WORDS: Partial<Record<string, string>> = {
+  percent: "percent",
+  date: "YYYY-MM-DD",
+  duration: "hours, days or weeks: 4h, 42d, 6wk",
+};
+
+/** One present value of a scalar type, or of an enum (a list's element). */
+function valueSchema(type: Exclude<FieldDescriptor["type"], { list: string } | { values: unknown }>): { [key: string]: Json } {
+  if (typeof type === "object") return { enum: [...type.enum] };
+  switch (type) {
     case "bool":
-      return { description, type: type("boolean") };
+      return { type: "boolean" };
     case "number":
-      return { description, type: type("number") };
+      return { type: "number" };
     case "percent":
-      return { description: `${description} (percent)`, type: type("number"), minimum: 0, maximum: 100 };
+      return { type: "number", minimum: 0, maximum: 100 };
     case "date":
-      return { description: `${description} (YYYY-MM-DD)`, type: type("string"), format: "date", pattern: ISO_DATE_PATTERN };
+      return { type: "string", format: "date", pattern: ISO_DATE_PATTERN };
     case "duration":
-      return { description: `${description} (days or weeks: 42d, 6wk)`, type: type("string"), pattern: DURATION_PATTERN };
+      return { type: "string", pattern: DURATION_PATTERN };
     case "code":
-      return { description, type: type("string"), pattern: "\\S" };
+      return { type: "string", pattern: "\\S" };
     case "text":
-      return { description, type: type("string") };
+      return { type: "string" };
   }
 }
 

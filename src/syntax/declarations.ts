@@ -5,6 +5,8 @@ import type {
   Comment,
   Criterion,
   CriterionEffect,
+  Expression,
+  TableEntry,
   Declaration,
   FieldDecl,
   HeaderField,
@@ -25,6 +27,7 @@ import type {
   HeaderFieldCstNode,
   ItemDeclCstNode,
   LetDeclCstNode,
+  TableDeclCstNode,
   PolicyHeaderCstNode,
   RecordDeclCstNode,
   RuleDeclCstNode,
@@ -44,6 +47,7 @@ type DeclarationCstNode =
   | CaseDeclCstNode
   | ItemDeclCstNode
   | CodeSetDeclCstNode
+  | TableDeclCstNode
   | LetDeclCstNode
   | RuleDeclCstNode;
 
@@ -187,6 +191,20 @@ export class DeclarationBuilder {
           ),
           span,
         };
+      case "tableDecl":
+        return {
+          kind: "TableDecl",
+          name: this.expressions.identifier(one(cst.children.name)),
+          ...label,
+          key: this.expressions.identifier(one(cst.children.key)),
+          entries: (cst.children.tableEntry ?? []).map((entry) => {
+            const value = this.expressions.literalOrName(one(entry.children.value));
+            if (!isTableValue(value)) throw new Error("a table value that is not a literal");
+            const member = this.expressions.identifier(one(entry.children.member));
+            return { kind: "TableEntry", member, value, span: this.positions.join(member.span, value.span) };
+          }),
+          span,
+        };
       case "letDecl":
         return {
           kind: "LetDecl",
@@ -272,4 +290,8 @@ export class DeclarationBuilder {
       span: this.span(cst),
     };
   }
+}
+
+function isTableValue(value: Expression): value is TableEntry["value"] {
+  return ["NumberLiteral", "PercentLiteral", "DurationLiteral", "StringLiteral", "BooleanLiteral"].includes(value.kind);
 }

@@ -140,6 +140,8 @@ export {
   atMost,
   divide,
   documented,
+  inList,
+  lookup,
   elapsedAtLeast,
   elapsedAtMost,
   elapsedEqual,
