@@ -215,8 +215,10 @@ export interface RuleDecl extends NodeBase {
  *   the item is denied, not covered, or not separately billable.
  * - note: never changes the outcome; when its condition holds (or it has none) the item's
  *   determination carries it as a caution for the reviewer.
+ * - approve: no condition; always met. It says that the rule approves every item it applies to
+ *   (unless another criterion stands in the way), so a rule without criteria is never silent.
  */
-export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note";
+export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note" | "approve";
 
 export interface Criterion extends NodeBase {
   kind: "Criterion";

@@ -515,6 +515,18 @@ export const catalogue = {
     message: "criterion `{id}` has no description",
     help: 'add the analyst\'s words in quotes after the citation, e.g. `"at least 75% relief"`',
   },
+  POL4021: {
+    severity: "error",
+    summary: "a rule with no criterion that decides: it would approve every item it applies to without a word",
+    message: "rule `{rule}` has no `require`, `deny`, `not covered` or `bundle` criterion, so it would approve every item it applies to",
+    help: 'add the criteria the policy sets, or say that the rule approves: `approve {example} [{citation}] "..."`',
+  },
+  POL4022: {
+    severity: "warning",
+    summary: "`approve` in a rule that has criteria which decide",
+    message: "`approve {id}` says nothing: rule `{rule}` already has criteria that decide its items",
+    help: "remove `approve {id}`: a rule with criteria approves an item when all of them are met",
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 
@@ -592,6 +604,11 @@ function helpText(entry: CatalogueEntry, args: Readonly<Record<string, string | 
   const variant = help[String(args["help"])];
   if (variant === undefined) throw new Error(`internal error: no help variant \`${String(args["help"])}\``);
   return fill(variant, args);
+}
+
+/** Whether any of `diagnostics` is an error: warnings alone never stop a command. */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
 }
 
 /** Sort by file, then position, then code: the order every report uses. */

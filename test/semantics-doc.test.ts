@@ -162,7 +162,7 @@ function outcome(inputs: [string, string][]): string {
       continue;
     }
     const effect = name as CriterionEffect;
-    expect(["require", "deny", "not_covered", "bundle", "note"]).toContain(effect);
+    expect(["require", "deny", "not_covered", "bundle", "note", "approve"]).toContain(effect);
     const id = `${effect}${criteria.length + 1}`;
     const spec: CriterionSpec = { id, effect, citation: "1", description: id, line: 1 };
     if (text !== "always") {

@@ -3,7 +3,7 @@
 
 import { realpathSync } from "node:fs";
 import type { PolicyHeader } from "../ast.js";
-import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { CheckedPolicy, CheckedRule } from "../model.js";
 import { Facts } from "./facts.js";
 import { Excerpts } from "./format.js";
@@ -38,7 +38,7 @@ const UNREAD_FILE_CODES = new Set<string>(["POL2006", "POL2019", "POL2020"]);
 export interface CheckResult {
   /** Sorted; every error of every file involved. */
   diagnostics: Diagnostic[];
-  /** Present when the file is a policy and there are no errors. */
+  /** Present when the file is a policy and there are no errors (warnings allowed). */
   policy?: CheckedPolicy;
   /** Display path -> text of every file read, for rendering code frames. */
   sources: Map<string, string>;
@@ -58,7 +58,7 @@ function check(program: LoadedProgram): CheckResult {
   const sources = new Map(program.files.map((file) => [file.display, file.text]));
   const finish = (policy?: CheckedPolicy): CheckResult => {
     const sorted = sortDiagnostics(diagnostics);
-    return policy && sorted.length === 0 ? { diagnostics: sorted, policy, sources } : { diagnostics: sorted, sources };
+    return policy && !hasErrors(sorted) ? { diagnostics: sorted, policy, sources } : { diagnostics: sorted, sources };
   };
   const main = program.main?.ast;
   // Without every file's declarations, names would fail to resolve for reasons already reported.
@@ -91,7 +91,7 @@ function check(program: LoadedProgram): CheckResult {
       diagnostic("POL2011", headerIdSpan(main.header), { policy: header.id }),
     );
   }
-  if (diagnostics.length > 0) return finish();
+  if (hasErrors(diagnostics)) return finish();
 
   const { values } = header;
   return finish({

@@ -61,6 +61,7 @@ function checkRule(decl: RuleDecl, criterionIds: Map<string, Span>, expressions:
   for (const codes of decl.codes) expressions.checkCodeSetName(codes.name, codes.span);
   if (decl.when) expressions.checkCondition(decl.when);
   const criteria = decl.criteria.map((criterion) => checkCriterion(criterion, criterionIds, expressions, diagnostics));
+  checkRuleDecides(decl, diagnostics);
   return {
     decl,
     id: decl.id.name,
@@ -102,6 +103,25 @@ function checkCriterion(
   };
   if (criterion.condition) checked.condition = criterion.condition;
   return checked;
+}
+
+/**
+ * A rule approves the items it applies to unless a criterion stands in the way, so a rule whose
+ * only criteria are notes (or that has none) approves everything in its code sets. That must be
+ * written as `approve`; an `approve` beside criteria that decide says nothing and is a warning.
+ */
+function checkRuleDecides(decl: RuleDecl, diagnostics: Diagnostic[]): void {
+  const deciding = decl.criteria.filter((c) => c.effect !== "note" && c.effect !== "approve");
+  const approvals = decl.criteria.filter((c) => c.effect === "approve");
+  if (deciding.length === 0 && approvals.length === 0) {
+    const citation = decl.citation?.text ?? "SECTION";
+    diagnostics.push(diagnostic("POL4021", decl.id.span, { rule: decl.id.name }, { example: `${decl.id.name}_covered`, citation }));
+  }
+  if (deciding.length > 0) {
+    for (const approval of approvals) {
+      diagnostics.push(diagnostic("POL4022", approval.id.span, { id: approval.id.name, rule: decl.id.name }));
+    }
+  }
 }
 
 /** The dotted id of a policy header: where header-level diagnostics point. */

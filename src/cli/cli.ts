@@ -28,7 +28,8 @@ const EXAMPLES = {
 Examples:
   $ pol check                      check every .pol file under policies/
   $ pol check policies/cigna       check one folder
-  $ pol check --format json        machine-readable diagnostics`,
+  $ pol check --format json        machine-readable diagnostics
+  $ pol check --deny-warnings      fail on warnings too (for CI)`,
   compile: `
 Examples:
   $ pol compile                    compile policies/ into compiled/
@@ -77,12 +78,13 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command("check")
-    .description("parse and type-check .pol files, reporting every error")
+    .description("parse and type-check .pol files, reporting every error and warning")
     .argument("[paths...]", "files or folders", ["policies"])
     .addOption(format())
+    .option("--deny-warnings", "exit 1 when there are warnings too (for CI)", false)
     .addHelpText("after", EXAMPLES.check)
-    .action((paths: string[], options: { format: DiagnosticFormat }) => {
-      setExit(runCheck(paths, options.format, io));
+    .action((paths: string[], options: { format: DiagnosticFormat; denyWarnings: boolean }) => {
+      setExit(runCheck(paths, options.format, io, { denyWarnings: options.denyWarnings }));
     });
 
   program

@@ -52,6 +52,7 @@ const effects: Record<string, CriterionEffect> = {
   deny: "deny",
   bundle: "bundle",
   note: "note",
+  approve: "approve",
 };
 
 export class DeclarationBuilder {

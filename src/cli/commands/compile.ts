@@ -7,6 +7,7 @@ import {
   checkPaths,
   compileOutputs,
   displayPath,
+  hasErrors,
   ModuleConflict,
   outputProblems,
   writeCompiled,
@@ -22,7 +23,7 @@ export interface CompileOptions {
 
 export async function runCompile(paths: readonly string[], options: CompileOptions, io: Io): Promise<number> {
   const checked = checkPaths(paths);
-  if (checked.diagnostics.length > 0) {
+  if (hasErrors(checked.diagnostics)) {
     printDiagnostics(checked, options.format, io);
     io.err("nothing was compiled\n");
     return EXIT_FAILED;

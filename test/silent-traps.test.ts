@@ -1,0 +1,148 @@
+// The constructs that once type-checked and then meant something an analyst would not expect
+// (empty rules, coverage past the date of service, shadowing, text matching, ...): each is now an
+// error, a warning, or a documented meaning, evaluated here by both evaluators.
+
+import { describe, expect, it } from "vitest";
+import { checkSource } from "../src/check/checker.js";
+import type { Diagnostic } from "../src/diagnostics.js";
+import { interpret } from "../src/interpret/interpreter.js";
+import type { CheckedPolicy } from "../src/model.js";
+import type { Determination } from "@pol/runtime";
+import { loadCompiled } from "./support/compiled.js";
+
+const SCHEMA = `schema traps "Cases for the silent-trap tests"
+
+enum Side "side of the body" { left right bilateral }
+enum Kind "kind of therapy" { physical_therapy rest baseline }
+
+record Procedure "prior procedure" dated by date {
+  code: code "procedure code"
+  date: date "date of the procedure"
+  side: Side "side treated"
+  muscle: text "muscle injected"
+  relief: percent "percent pain relief"
+}
+
+record Therapy "conservative therapy episode" dated by start to finish {
+  kind: Kind "kind of therapy"
+  start: date "first day"
+  finish: date "last day"
+}
+
+case {
+  pain_onset: date "date the pain began"
+  low_back_pain: bool "low back pain"
+  procedures: list of Procedure "prior procedures"
+  therapies: list of Therapy "conservative therapy episodes"
+}
+
+item {
+  code: code "requested procedure code"
+  side: Side "side to treat"
+  muscle: text "muscle to inject"
+}
+`;
+
+const HEADER = `policy test.traps
+  title "Silent traps"
+  payer "TestPlan"
+  number "T-1"
+  version "2025-01-01"
+  effective 2020-01-01
+
+use "schema.pol"
+
+`;
+
+export function checkBody(body: string, extraFiles: Record<string, string> = {}): { policy?: CheckedPolicy; diagnostics: Diagnostic[] } {
+  const files = new Map<string, string>([["mem/schema.pol", SCHEMA], ...Object.entries(extraFiles)]);
+  const result = checkSource(HEADER + body, "mem/policy.pol", { readFile: (path) => files.get(path) });
+  return result.policy ? { policy: result.policy, diagnostics: result.diagnostics } : { diagnostics: result.diagnostics };
+}
+
+function policyOf(body: string): CheckedPolicy {
+  const { policy, diagnostics } = checkBody(body);
+  if (!policy) throw new Error(`policy did not check:\n${diagnostics.map((d) => `${d.code} ${d.message}`).join("\n")}`);
+  return policy;
+}
+
+function codes(body: string): string[] {
+  return checkBody(body).diagnostics.map((d) => d.code);
+}
+
+/** Both evaluators' determinations of `json`, required to agree. */
+async function evaluateBoth(policy: CheckedPolicy, json: unknown): Promise<Determination> {
+  const interpreted = interpret(policy, json);
+  const compiled = await loadCompiled(policy);
+  expect(compiled.evaluate(json)).toEqual(interpreted);
+  return interpreted;
+}
+
+const CODES = `codes sij "sacroiliac joint injection" = cpt { 27096 }
+codes rfa "radiofrequency ablation" = cpt { 64625 }
+codes tpi "trigger point injection" = cpt { 20552 }
+`;
+
+describe("a rule approves only when it says so", () => {
+  it("reports a rule with only notes or no criteria (POL4021)", () => {
+    expect(codes(`${CODES}
+rule rfa_doc "Radiofrequency ablation" [D.II]
+  for rfa
+  note R1 [D.II.C] "repeat ablation may be reviewed"
+`)).toEqual(["POL4021"]);
+    expect(codes(`${CODES}
+rule rfa_doc "Radiofrequency ablation" [D.II]
+  for rfa
+`)).toEqual(["POL4021"]);
+  });
+
+  it("accepts exclusions alone, and warns about an approve beside criteria (POL4022)", () => {
+    expect(codes(`${CODES}
+rule rfa_cap "Radiofrequency ablation" [D.II]
+  for rfa
+  deny R1 [D.II.C] "more than 2 ablations in 12 months" when count procedures where code in rfa within 12mo > 2
+`)).toEqual([]);
+    const { policy, diagnostics } = checkBody(`${CODES}
+rule rfa_cap "Radiofrequency ablation" [D.II]
+  for rfa
+  require R1 [D.II.A] "low back pain" low_back_pain
+  approve R2 [D.II] "ablation is covered"
+`);
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([["POL4022", "warning"]]);
+    expect(policy).toBeDefined();
+  });
+
+  it("approves every item an `approve` rule applies to, in both evaluators", async () => {
+    const policy = policyOf(`${CODES}
+rule rfa_covered "Radiofrequency ablation" [D.II]
+  for rfa when item.side == left
+  approve R1 [D.II.A] "a left-sided ablation is covered"
+  note R2 [D.II.C] "repeat ablation may be reviewed" when some procedures where code in rfa
+`);
+    const determination = await evaluateBoth(policy, {
+      date_of_service: "2025-08-15",
+      items: [{ code: "64625", side: "left" }, { code: "64625", side: "right" }, { code: "64625" }],
+    });
+    expect(determination.items.map((item) => item.outcome)).toEqual(["approved", "no_applicable_policy", "pended"]);
+    const trace = determination.items[0]!.trace.find((t) => t.criterion === "R1")!;
+    expect([trace.effect, trace.status, trace.facts]).toEqual(["approve", "met", []]);
+    expect(determination.items[0]!.reasons).toEqual([]);
+  });
+
+  it("lets another applying rule still deny an item an `approve` rule covers", async () => {
+    const policy = policyOf(`${CODES}
+rule rfa_covered "Radiofrequency ablation" [D.II]
+  for rfa
+  approve R1 [D.II.A] "ablation is covered"
+rule rfa_limits "Limits" [D.II.C]
+  for rfa
+  require R2 [D.II.C] "low back pain" low_back_pain
+`);
+    const determination = await evaluateBoth(policy, {
+      date_of_service: "2025-08-15",
+      low_back_pain: false,
+      items: [{ code: "64625" }],
+    });
+    expect(determination.items[0]!.outcome).toBe("denied");
+  });
+});
