@@ -71,7 +71,7 @@ function codes(body: string): string[] {
 }
 
 /** Both evaluators' determinations of `json`, required to agree. */
-async function evaluateBoth(policy: CheckedPolicy, json: unknown): Promise<Determination> {
+async function evaluateBoth(policy: CheckedPolicy, json: Record<string, unknown>): Promise<Determination> {
   const interpreted = interpret(policy, json);
   const compiled = await loadCompiled(policy);
   expect(compiled.evaluate(json)).toEqual(interpreted);
