@@ -131,13 +131,14 @@ function evaluate(operation: string, bindings: Bindings): unknown {
     const counted = rt.count(list, (element) => element.member as Tri);
     return m[2] === undefined ? counted : rt.compare(m[2] as CompareOperator, counted, Number(m[3]));
   }
-  if ((m = new RegExp(`^coverage of (\\w+) within ${UNIT}$`).exec(operation))) {
+  if ((m = new RegExp(`^coverage of (\\w+)(?: within ${UNIT})?$`).exec(operation))) {
     const list = listOf(bindings, m[1]!, (text) => {
       const [start, end] = text.split("..");
       return { start: scalar(start!, "start"), end: scalar(end!, "end") };
     });
-    const window = { start: rt.windowStart(dos(), Number(m[2]), m[3] as CalendarUnit), end: dos() };
-    return rt.coverage(list, () => true, (e) => e.start, (e) => e.end, window);
+    const window =
+      m[2] === undefined ? null : { start: rt.windowStart(dos(), Number(m[2]), m[3] as CalendarUnit), end: dos() };
+    return rt.coverage(list, () => true, (e) => e.start, (e) => e.end, window, dos());
   }
   if ((m = new RegExp(`^(\\w+) ${OPERATOR} (\\d+)$`).exec(operation))) {
     return rt.compare(m[2] as CompareOperator, value(m[1]!), Number(m[3]));

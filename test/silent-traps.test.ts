@@ -146,3 +146,22 @@ rule rfa_limits "Limits" [D.II.C]
     expect(determination.items[0]!.outcome).toBe("denied");
   });
 });
+
+describe("coverage never counts past the date of service", () => {
+  it("clips `coverage of L` without `within` at the date of service, in both evaluators", async () => {
+    const policy = policyOf(`${CODES}
+rule sij_rule "SIJ injection" [D.I]
+  for sij
+  require A [D.I.A] "6 weeks of therapy" coverage of therapies >= 6wk
+`);
+    const therapy = (start: string, finish: string | null) => ({ kind: "physical_therapy", start, finish });
+    const outcome = async (therapies: unknown[]) =>
+      (await evaluateBoth(policy, { date_of_service: "2025-03-01", therapies, items: [{ code: "27096" }] })).items[0]!.outcome;
+    // 41 days before the date of service, running on for two more months: not yet 6 weeks.
+    expect(await outcome([therapy("2025-01-19", "2025-05-01")])).toBe("denied");
+    expect(await outcome([therapy("2025-01-18", "2025-05-01")])).toBe("approved");
+    // An unknown end can reach the date of service at most: the same boundary.
+    expect(await outcome([therapy("2025-01-19", null)])).toBe("denied");
+    expect(await outcome([therapy("2025-01-18", null)])).toBe("pended");
+  });
+});

@@ -251,7 +251,7 @@ export function sumOf(c: Context, list: readonly Row[] | Unknown, member: Member
   return sum(list, member, (element) => read(c, element, field), field.duration);
 }
 
-/** `coverage of L`: days covered by the members' episodes, clipped to the chain's window (see `coverage`). */
+/** `coverage of L`: days covered by the members' episodes before the date of service, clipped to the chain's window (see `coverage`). */
 export function coverageOf(
   c: Context,
   list: readonly Row[] | Unknown,
@@ -260,7 +260,7 @@ export function coverageOf(
   end: FieldHandle,
   window: Window | null,
 ): number | Range {
-  return coverage(list, member, (element) => read(c, element, start), (element) => read(c, element, end), window);
+  return coverage(list, member, (element) => read(c, element, start), (element) => read(c, element, end), window, c.dos);
 }
 
 /** `date` lies in the window, both ends included. */
