@@ -155,7 +155,7 @@ export const catalogue = {
     summary: "unknown name",
     message: "unknown name `{name}`",
     help: {
-      enumMember: "`{name}` is a member of `{enum}`: compare a `{enum}` with it, e.g. `x == {name}`",
+      enumMember: "`{name}` is a member of `{enum}`: compare a `{enum}` with it, e.g. `x == {name}`, or write `{enum}.{name}`",
       codeSet: "`{name}` is a code set: test a code with `item.code in {name}`",
       recordOnly: "a computed field can use only the fields of its own record",
     },
@@ -298,6 +298,18 @@ export const catalogue = {
     summary: "two policies compile to the same file name",
     message: "policy `{policy}` compiles to `{file}`, as does policy {others}",
     help: "give one of them a different id: ids that differ only in case or punctuation compile to one file",
+  },
+  POL2035: {
+    severity: "error",
+    summary: "a `let` or field named like a built-in name or a case field, which it would hide",
+    message: "{what} `{name}` would hide {hidden}",
+    help: "choose another name: `{name}` always means {hidden}",
+  },
+  POL2036: {
+    severity: "error",
+    summary: "a name that is both a `let` or field and a member of the enum it is compared with",
+    message: "`{name}` is both {what} and a member of `{enum}`",
+    help: "write `{enum}.{name}` for the member, or rename {what}",
   },
   // Types and units
   POL3001: {

@@ -165,3 +165,57 @@ rule sij_rule "SIJ injection" [D.I]
     expect(await outcome([therapy("2025-01-18", null)])).toBe("pended");
   });
 });
+
+describe("built-in names cannot be hidden; enum members can be qualified", () => {
+  it("reports a let or a field named like a built-in or a case field (POL2035)", () => {
+    expect(codes(`${CODES}
+let dos "the latest injection's date" = (latest procedures).date
+rule r "R" [D]
+  for sij
+  require A [D.1] "two months" time since dos >= 2mo
+`)).toEqual(["POL2035"]);
+    expect(codes(`${CODES}
+let pain_onset "the first injection's date" = (earliest procedures).date
+rule r "R" [D]
+  for sij
+  require A [D.1] "three months" time since pain_onset >= 3mo
+`)).toEqual(["POL2035"]);
+  });
+
+  it("reports a let named like the member of the enum it is compared with (POL2036), not a type error", () => {
+    const { diagnostics } = checkBody(`${CODES}
+let baseline "the first therapy" = earliest therapies
+rule r "R" [D]
+  for sij
+  require A [D.1] "some baseline therapy" some therapies where kind == baseline
+`);
+    expect(diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([
+      [
+        "POL2036",
+        "`baseline` is both the `let` `baseline` and a member of `Kind`",
+        "write `Kind.baseline` for the member, or rename the `let` `baseline`",
+      ],
+    ]);
+  });
+
+  it("evaluates a qualified member `Kind.member` as the member, in both evaluators", async () => {
+    const policy = policyOf(`${CODES}
+let baseline_done "a baseline therapy was done" = some therapies where kind == Kind.baseline
+let requested_side "the requested side" = item.side
+rule r "R" [D]
+  for sij when Side.left == requested_side
+  require A [D.1] "a baseline therapy" baseline_done
+`);
+    const determination = await evaluateBoth(policy, {
+      date_of_service: "2025-03-01",
+      therapies: [{ kind: "baseline", start: "2025-01-01", finish: "2025-01-10" }],
+      items: [{ code: "27096", side: "left" }, { code: "27096", side: "right" }],
+    });
+    expect(determination.items.map((item) => item.outcome)).toEqual(["approved", "no_applicable_policy"]);
+    expect(codes(`${CODES}
+rule r "R" [D]
+  for sij when item.side == Side.middle
+  require A [D.1] "a" low_back_pain
+`)).toEqual(["POL2009"]);
+  });
+});

@@ -116,6 +116,7 @@ function check(program: LoadedProgram): CheckResult {
     typeOf: (expression) => facts.typeOf(expression),
     resolve: (name) => facts.resolve(name),
     fieldOf: (access) => facts.fieldOf(access),
+    memberOf: (access) => facts.members.get(access),
     text: (span) => sources.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "",
   });
 }

@@ -5,6 +5,7 @@ import type { CaseDecl, CodeSetDecl, EnumDecl, FieldDecl, ItemDecl, LetDecl, Rec
 import { diagnostic, suggest, type Diagnostic, type Suggestion } from "../diagnostics.js";
 import { CASE_RECORD, ITEM_RECORD, type FieldModel, type RecordModel, type SchemaModel, type Type } from "../model.js";
 import { location, typeName } from "./format.js";
+import { RESERVED_NAMES } from "./scope.js";
 
 /** Everything declared at the top level of the program, visible to every file in it. */
 export interface Environment {
@@ -85,6 +86,10 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
           env.codeSets.set(name, decl);
           break;
         case "LetDecl":
+          if (Object.hasOwn(RESERVED_NAMES, name)) {
+            const args = { what: "the `let`", name, hidden: RESERVED_NAMES[name]! };
+            diagnostics.push(diagnostic("POL2035", decl.name.span, args, args));
+          }
           env.lets.set(name, decl);
           break;
       }
@@ -105,6 +110,12 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
     if (decl.dated) checkDatedBy(record, decl, diagnostics);
   }
   if (caseDecl) fill(caseRecord, caseDecl.fields);
+  for (const [name, decl] of env.lets) {
+    if (caseRecord.fields.has(name) && !Object.hasOwn(RESERVED_NAMES, name)) {
+      const args = { what: "the `let`", name, hidden: `the case field \`${name}\`` };
+      diagnostics.push(diagnostic("POL2035", decl.name.span, args, args));
+    }
+  }
   if (itemDecl) {
     fill(itemRecord, itemDecl.fields);
     checkItemCode(itemRecord, itemDecl, diagnostics);
@@ -138,6 +149,11 @@ function addFields(env: Environment, record: RecordModel, fields: readonly Field
         diagnostic("POL2015", decl.name.span, { field: name }),
       );
       continue;
+    }
+    if (Object.hasOwn(RESERVED_NAMES, name)) {
+      const what = record.name === CASE_RECORD ? "the case field" : record.name === ITEM_RECORD ? "the item field" : `the field of \`${record.name}\``;
+      const args = { what, name, hidden: RESERVED_NAMES[name]! };
+      diagnostics.push(diagnostic("POL2035", decl.name.span, args, args));
     }
     const first = spans.get(name);
     if (first) {

@@ -296,6 +296,8 @@ export class ExpressionChecker {
   }
 
   private fieldAccess(e: FieldAccess, scope: Scope): Type {
+    const qualified = this.qualifiedMember(e, scope);
+    if (qualified) return qualified;
     const target = this.check(e.target, scope);
     if (target.kind === "error") return ERROR;
     if (target.kind !== "record") {
@@ -311,6 +313,21 @@ export class ExpressionChecker {
     this.facts.fields.set(e, { record: record.name, field });
     this.noteComputedReference(record.name, field.name, e.field.span);
     return field.type;
+  }
+
+  /** `Kind.member`: an enum's name (that no let or field hides) and one of its members. */
+  private qualifiedMember(e: FieldAccess, scope: Scope): Type | undefined {
+    if (e.target.kind !== "NameRef" || lookupName(this.env, scope, e.target.name) !== undefined) return undefined;
+    const enumeration = this.env.schema.enums.get(e.target.name);
+    if (!enumeration) return undefined;
+    const member = e.field.name;
+    if (!enumeration.members.includes(member)) {
+      const members = enumeration.members.map((m) => `\`${m}\``).join(", ");
+      this.report("POL2009", e.field.span, { name: member, enum: enumeration.name }, suggest(member, enumeration.members) ?? { enum: enumeration.name, members });
+      return ERROR;
+    }
+    this.facts.members.set(e, { enum: enumeration.name, member });
+    return { kind: "enum", name: enumeration.name };
   }
 
   private unknownField(name: string, span: Span, record: RecordModel): Type {
@@ -356,17 +373,44 @@ export class ExpressionChecker {
   /** Type both sides of a comparison. A bare name that resolves to nothing else is read as a member
    *  of the other side's enum (`item.purpose == therapeutic`), so that side is typed first. */
   private operands(e: BinaryExpression, scope: Scope): [Operand, Operand] {
-    const bare = (x: Expression) => x.kind === "NameRef" && lookupName(this.env, scope, x.name) === undefined;
+    // A name that is also an enum member is typed last, so that a clash with the other side's
+    // enum is reported as such (POL2036), not as whatever its own meaning leads to.
+    const typedLast = (x: Expression) =>
+      x.kind === "NameRef" && (lookupName(this.env, scope, x.name) === undefined || this.isEnumMember(x.name));
     let left: Type;
     let right: Type;
-    if (bare(e.left) && !bare(e.right)) {
+    if (typedLast(e.left) && !typedLast(e.right)) {
       right = this.check(e.right, scope);
-      left = this.check(e.left, scope, right);
+      left = this.memberClash(e.left, right, scope) ?? this.check(e.left, scope, right);
     } else {
       left = this.check(e.left, scope);
-      right = this.check(e.right, scope, left);
+      right = this.memberClash(e.right, left, scope) ?? this.check(e.right, scope, left);
     }
     return [this.operand(e.left, left), this.operand(e.right, right)];
+  }
+
+  private isEnumMember(name: string): boolean {
+    for (const enumeration of this.env.schema.enums.values()) if (enumeration.members.includes(name)) return true;
+    return false;
+  }
+
+  /** A name compared with an enum that has a member of that name, while the name means something else. */
+  private memberClash(e: Expression, other: Type, scope: Scope): Type | undefined {
+    if (e.kind !== "NameRef" || other.kind !== "enum") return undefined;
+    const members = this.env.schema.enums.get(other.name)?.members ?? [];
+    const binding = lookupName(this.env, scope, e.name);
+    if (!binding || !members.includes(e.name)) return undefined;
+    const what =
+      binding.kind === "let"
+        ? `the \`let\` \`${e.name}\``
+        : binding.kind === "element"
+          ? `the field \`${e.name}\` of \`${binding.record}\``
+          : binding.kind === "caseField"
+            ? `the case field \`${e.name}\``
+            : `the built-in \`${e.name}\``;
+    this.report("POL2036", e.span, { name: e.name, what, enum: other.name }, { name: e.name, what, enum: other.name });
+    this.facts.types.set(e, ERROR);
+    return ERROR;
   }
 
   private operand(expression: Expression, type: Type): Operand {

@@ -117,6 +117,8 @@ class Lowering {
       case "NameRef":
         return this.name(expr, scope);
       case "FieldAccess": {
+        const member = this.policy.memberOf(expr);
+        if (member) return { kind: "literal", value: member.member, span };
         const { record, field } = this.policy.fieldOf(expr);
         return this.read(this.expr(expr.target, scope), record, field, span);
       }

@@ -36,6 +36,7 @@ export class OptionalFactReads {
       case "NameRef":
         return this.name(expression);
       case "FieldAccess": {
+        if (this.policy.memberOf(expression)) return false;
         const { record, field } = this.policy.fieldOf(expression);
         return this.mayRead(expression.target) || this.field(record, field.name);
       }
