@@ -311,6 +311,12 @@ export const catalogue = {
     message: "`{name}` is both {what} and a member of `{enum}`",
     help: "write `{enum}.{name}` for the member, or rename {what}",
   },
+  POL2037: {
+    severity: "error",
+    summary: "a `use` names a policy file, whose rules and header would be left behind",
+    message: "`use` names `{path}`, the policy `{policy}`: its rules would not apply here",
+    help: "`use` a schema; to share lets and code sets between policies, move them into a schema file both policies use",
+  },
   // Types and units
   POL3001: {
     severity: "error",

@@ -219,3 +219,30 @@ rule r "R" [D]
 `)).toEqual(["POL2009"]);
   });
 });
+
+describe("`use` of a policy file", () => {
+  it("is an error at the `use` (POL2037), whose rules would otherwise be dropped", () => {
+    const used = `policy test.other
+  title "Other"
+  payer "TestPlan"
+  number "T-2"
+  version "2025-01-01"
+  effective 2020-01-01
+
+use "schema.pol"
+
+codes rfa "radiofrequency ablation" = cpt { 64625 }
+rule rfa_rule "RFA" [D]
+  for rfa
+  require A [D.1] "low back pain" low_back_pain
+`;
+    const { policy, diagnostics } = checkBody(
+      `use "other.pol"\n${CODES.replace(/^codes rfa.*\n/m, "")}\nrule r "R" [D]\n  for sij\n  require B [D.2] "low back pain" low_back_pain\n`,
+      { "mem/other.pol": used },
+    );
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["POL2037", "`use` names `other.pol`, the policy `test.other`: its rules would not apply here"],
+    ]);
+    expect(policy).toBeUndefined();
+  });
+});
