@@ -495,6 +495,12 @@ export const catalogue = {
     summary: "negation of a value that is not a number, percent or duration",
     message: "cannot negate `{type}`",
   },
+  POL3055: {
+    severity: "warning",
+    summary: "free text compared with a string: only that wording matches",
+    message: "`{text}` is free text: comparing it with {literal} matches that wording only (case and spacing aside)",
+    help: "declare `{text}` as an enum in the schema, so that every value is one of its members and the comparison is exact",
+  },
   // Policy structure
   POL4001: {
     severity: "error",

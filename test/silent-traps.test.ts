@@ -2,12 +2,13 @@
 // (empty rules, coverage past the date of service, shadowing, text matching, ...): each is now an
 // error, a warning, or a documented meaning, evaluated here by both evaluators.
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkSource } from "../src/check/checker.js";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { interpret } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
-import type { Determination } from "@pol/runtime";
+import { normaliseText, type Determination } from "@pol/runtime";
 import { loadCompiled } from "./support/compiled.js";
 
 const SCHEMA = `schema traps "Cases for the silent-trap tests"
@@ -244,5 +245,61 @@ rule rfa_rule "RFA" [D]
       ["POL2037", "`use` names `other.pol`, the policy `test.other`: its rules would not apply here"],
     ]);
     expect(policy).toBeUndefined();
+  });
+});
+
+describe("free text compares by a normalised form", () => {
+  it("counts sessions of one muscle whatever the case and spacing, in both evaluators", async () => {
+    const policy = policyOf(`${CODES}
+let same_muscle "prior injections of the requested muscle" = procedures where code in tpi and muscle == item.muscle
+rule tpi_cap "Trigger point injections" [TP.2]
+  for tpi
+  require TP2 [TP.2] "at most 6 sessions per muscle in all" count same_muscle <= 5
+`);
+    const session = (muscle: string) => ({ code: "20552", date: "2025-01-02", muscle });
+    const procedures = [
+      ...["gluteus medius", "gluteus medius", "Gluteus medius", " gluteus  medius", "GLUTEUS MEDIUS"].map(session),
+      session("gluteus\tmedius"),
+    ];
+    const determination = await evaluateBoth(policy, {
+      date_of_service: "2025-03-01",
+      procedures,
+      items: [{ code: "20552", muscle: "Gluteus Medius" }, { code: "20552", muscle: "gluteus minimus" }],
+    });
+    expect(determination.items.map((item) => item.outcome)).toEqual(["denied", "approved"]);
+    // The trace shows the facts as the case recorded them.
+    expect(determination.items[0]!.trace[0]!.facts.some((fact) => fact.value === "Gluteus Medius")).toBe(true);
+  });
+
+  it("warns where free text is compared with a string (POL3055), and matches it normalised", async () => {
+    const body = `${CODES}
+rule r "R" [D]
+  for sij
+  require A [D.1] "the injected muscle is the piriformis" item.muscle == "Piriformis "
+`;
+    const { policy, diagnostics } = checkBody(body);
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([["POL3055", "warning"]]);
+    const determination = await evaluateBoth(policy!, {
+      date_of_service: "2025-03-01",
+      items: [{ code: "27096", muscle: "piriformis" }, { code: "27096", muscle: "piriform" }],
+    });
+    expect(determination.items.map((item) => item.outcome)).toEqual(["approved", "denied"]);
+  });
+
+  it("normalises text idempotently, and equally for texts that differ in case and white space only", () => {
+    const word = fc.stringMatching(/^[a-z\u00e0-\u00fe]{1,6}$/);
+    const gap = fc.constantFrom(" ", "  ", "\t", "\n ", " \u00a0");
+    fc.assert(
+      fc.property(fc.array(fc.tuple(word, gap, fc.boolean()), { minLength: 1, maxLength: 4 }), gap, gap, (words, before, after) => {
+        const plain = words.map(([w]) => w).join(" ");
+        const written = before + words.map(([w, g, upper], i) => (upper ? w.toUpperCase() : w) + (i < words.length - 1 ? g : "")).join("") + after;
+        expect(normaliseText(written)).toBe(normaliseText(plain));
+        expect(normaliseText(normaliseText(written))).toBe(normaliseText(written));
+      }),
+    );
+    expect(normaliseText("  Gluteus \t Medius ")).toBe("gluteus medius");
+    expect(normaliseText("gluteus medius")).toBe("gluteus medius");
+    expect(normaliseText("Cafe\u0301")).toBe(normaliseText("caf\u00e9"));
+    expect(normaliseText(null)).toBe(null);
   });
 });

@@ -365,7 +365,9 @@ export class ExpressionChecker {
       default: {
         const [left, right] = this.operands(e, scope);
         if (left.type.kind === "error" || right.type.kind === "error") return BOOL;
-        return this.operator(comparison(e.operator, left, right), e.span);
+        const result = this.operator(comparison(e.operator, left, right), e.span);
+        if (result.kind !== "error") this.freeText(e, left, right);
+        return result;
       }
     }
   }
@@ -387,6 +389,14 @@ export class ExpressionChecker {
       right = this.memberClash(e.right, left, scope) ?? this.check(e.right, scope, left);
     }
     return [this.operand(e.left, left), this.operand(e.right, right)];
+  }
+
+  /** `kind == "physical"`: free text matched against one wording, where an enum would be exact. */
+  private freeText(e: BinaryExpression, left: Operand, right: Operand): void {
+    if (e.operator !== "==" && e.operator !== "!=") return;
+    const [field, literal] = e.right.kind === "StringLiteral" ? [left, e.right] : e.left.kind === "StringLiteral" ? [right, e.left] : [];
+    if (!field || !literal || field.type.kind !== "text" || e.left.kind === e.right.kind) return;
+    this.report("POL3055", e.span, { text: field.text, literal: `"${literal.value}"` }, { text: field.text });
   }
 
   private isEnumMember(name: string): boolean {

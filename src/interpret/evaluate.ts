@@ -90,6 +90,8 @@ export class Evaluator {
       }
       case "asPercent":
         return rt.asPercent(this.value(expr.operand, ctx, elements));
+      case "normaliseText":
+        return rt.normaliseText(this.value(expr.operand, ctx, elements));
       case "arithmetic":
         return rt.arithmetic(expr.operator, this.value(expr.left, ctx, elements), this.value(expr.right, ctx, elements));
       case "shiftDate":

@@ -173,6 +173,9 @@ export type Expr =
    *  exactly that disjunction (unknown when x is, false when x is none). */
   | (Node & { kind: "oneOf"; operand: Expr; values: string[] })
   | (Node & { kind: "asPercent"; operand: Expr })
+  /** A free-text operand of `==`/`!=` as the comparison sees it (`normaliseText`: case, surrounding
+   *  and repeated white space); text literals are normalised when lowered instead. */
+  | (Node & { kind: "normaliseText"; operand: Expr })
   | (Node & { kind: "arithmetic"; operator: "+" | "-" | "*" | "/"; left: Expr; right: Expr })
   /** `date + 3mo`: a date shifted by a literal amount of a unit (calendar units clamp). */
   | (Node & { kind: "shiftDate"; date: Expr; sign: 1 | -1; amount: number; unit: CalendarUnit })

@@ -6,6 +6,7 @@
 
 import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span } from "../ast.js";
 import { CASE_RECORD, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
+import { normaliseText } from "@pol/runtime";
 import { codeSetEntries } from "../schema-descriptor.js";
 import type {
   CalendarUnit,
@@ -225,6 +226,10 @@ class Lowering {
           return { kind: "compareElapsed", elapsed: this.expr(right, scope), operator: flipped, amount: left.amount, unit: left.unit, span };
         }
         const domain = NUMERIC.has(this.kindOf(left)) || NUMERIC.has(this.kindOf(right)) ? "number" : "scalar";
+        if (this.kindOf(left) === "text" && this.kindOf(right) === "text") {
+          // Free text compares by its normalised form (docs/semantics.md, "Text").
+          return { kind: "compare", operator, domain, left: this.text(left, scope), right: this.text(right, scope), span };
+        }
         return { kind: "compare", operator, domain, left: this.expr(left, scope), right: this.expr(right, scope), span };
       }
       case "+":
@@ -484,6 +489,13 @@ class Lowering {
     const model = this.policy.schema.records.get(record)?.fields.get(field);
     if (!model) throw new Error(`internal error: unknown field \`${record}.${field}\``);
     return model;
+  }
+
+  /** A text operand of a comparison, normalised: a literal now, anything else when evaluated. */
+  private text(expr: Expression, scope: Scope): Expr {
+    const operand = this.expr(expr, scope);
+    if (operand.kind === "literal" && typeof operand.value === "string") return { ...operand, value: normaliseText(operand.value) };
+    return { kind: "normaliseText", operand, span: operand.span };
   }
 
   private kindOf(expr: Expression): Type["kind"] {

@@ -144,6 +144,7 @@ export {
   greaterThan,
   lessThan,
   multiply,
+  normaliseText,
   notEqual,
   oneOf,
   shiftDays,
