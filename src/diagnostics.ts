@@ -551,6 +551,34 @@ export const catalogue = {
     message: "`approve {id}` says nothing: rule `{rule}` already has criteria that decide its items",
     help: "remove `approve {id}`: a rule with criteria approves an item when all of them are met",
   },
+  POL4023: {
+    severity: "warning",
+    summary: "a `let` no rule uses",
+    message: "`{name}` is never used: no rule reaches this `let`",
+    help: "remove it, or use it in the criterion it was written for",
+  },
+  POL4024: {
+    severity: "warning",
+    summary: "a code set no rule uses",
+    message: "code set `{name}` is never used: no rule applies to it or tests a code against it",
+    help: "remove it, or name it in a rule's `for` or in `code in {name}`",
+  },
+  POL4025: {
+    severity: "warning",
+    summary: "a condition that is a tautology or a contradiction by its form",
+    message: "`{text}` is {outcome}",
+    help: {
+      decided: "`{literal} {operator} ...` does not depend on the rest: remove the literal or the condition",
+      neutral: "`{literal}` does nothing here: remove it",
+      negated: "`{operand}` and its negation cannot both hold, and one of them always does: check which was meant",
+    },
+  },
+  POL4026: {
+    severity: "warning",
+    summary: "a comparison at the end of a `where` condition inside `count`, which reads as if the count were compared",
+    message: "`{comparison}` is part of the `where` condition, not a comparison of the count",
+    help: "say so with parentheses, `{filter}`, or compare the count from outside them: `({filter}) >= ...`",
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 

@@ -14,6 +14,7 @@ import { buildEnvironment } from "./schema.js";
 import { checkHeader, checkRules, headerIdSpan } from "./structure.js";
 import { checkModuleNames, type NamedPolicy } from "./module-names.js";
 import { ExpressionChecker } from "./types.js";
+import { Warnings } from "./warnings.js";
 
 export type { FileHost } from "./loader.js";
 
@@ -84,6 +85,8 @@ function check(program: LoadedProgram): CheckResult {
     }
   }
   checkModuleNames(policyIds, diagnostics);
+  const warnings = new Warnings(facts, new Excerpts(sources), sources, diagnostics);
+  for (const file of files) if (file.header.kind === "PolicyHeader") warnings.checkPolicyFile(file);
   if (main.header.kind !== "PolicyHeader") return finish();
   const header = checkHeader(main.header, []);
   if (!env.hasSchema) {
