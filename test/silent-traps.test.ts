@@ -22,6 +22,7 @@ record Procedure "prior procedure" dated by date {
   side: Side "side treated"
   muscle: text "muscle injected"
   relief: percent "percent pain relief"
+  pain_before: number "pain score before"
 }
 
 record Therapy "conservative therapy episode" dated by start to finish {
@@ -55,10 +56,12 @@ use "schema.pol"
 
 `;
 
-export function checkBody(body: string, extraFiles: Record<string, string> = {}): { policy?: CheckedPolicy; diagnostics: Diagnostic[] } {
+/** Check a policy body; its unused code sets and lets (POL4023, POL4024) are left out unless `all`. */
+function checkBody(body: string, extraFiles: Record<string, string> = {}, all = false): { policy?: CheckedPolicy; diagnostics: Diagnostic[] } {
   const files = new Map<string, string>([["mem/schema.pol", SCHEMA], ...Object.entries(extraFiles)]);
   const result = checkSource(HEADER + body, "mem/policy.pol", { readFile: (path) => files.get(path) });
-  return result.policy ? { policy: result.policy, diagnostics: result.diagnostics } : { diagnostics: result.diagnostics };
+  const diagnostics = all ? result.diagnostics : result.diagnostics.filter((d) => d.code !== "POL4023" && d.code !== "POL4024");
+  return result.policy ? { policy: result.policy, diagnostics } : { diagnostics };
 }
 
 function policyOf(body: string): CheckedPolicy {
@@ -301,5 +304,55 @@ rule r "R" [D]
     expect(normaliseText("gluteus medius")).toBe("gluteus medius");
     expect(normaliseText("Cafe\u0301")).toBe(normaliseText("caf\u00e9"));
     expect(normaliseText(null)).toBe(null);
+  });
+});
+
+describe("warnings", () => {
+  const rule = (condition: string) => `${CODES}
+let sij_history "prior SIJ injections" = procedures where code in sij
+rule r "R" [D]
+  for sij
+  require A [D.1] "the condition" ${condition}
+`;
+  const warnings = (body: string) => checkBody(body, {}, true).diagnostics.map((d) => `${d.severity} ${d.code}`);
+
+  it("reports unused lets and code sets, through lets that rules use", () => {
+    expect(warnings(rule("some sij_history"))).toEqual(["warning POL4024", "warning POL4024"]);
+    expect(warnings(`codes sij "SIJ" = cpt { 27096 }
+let a "a" = procedures where code in sij
+let b "b" = some a
+let c "c" = count a
+rule r "R" [D]
+  for sij
+  require A [D.1] "b" b
+`)).toEqual(["warning POL4023"]);
+  });
+
+  it("reports conditions decided by their form, flattening chains", () => {
+    const codesOf = (condition: string) => warnings(rule(condition)).filter((w) => w === "warning POL4025");
+    expect(codesOf("true or low_back_pain")).toEqual(["warning POL4025"]);
+    expect(codesOf("low_back_pain and some sij_history and false")).toEqual(["warning POL4025"]);
+    expect(codesOf("low_back_pain and some sij_history and not low_back_pain")).toEqual(["warning POL4025"]);
+    expect(codesOf("low_back_pain or not (low_back_pain)")).toEqual(["warning POL4025"]);
+    expect(codesOf("any(false, low_back_pain)")).toEqual(["warning POL4025"]);
+    expect(codesOf("low_back_pain or not some sij_history")).toEqual([]);
+    expect(codesOf("true")).toEqual([]);
+  });
+
+  it("reports a comparison swallowed by a count's where unless parentheses say which is meant", () => {
+    const letted = (value: string) => `${CODES}
+let n "n" = ${value}
+rule r "R" [D]
+  for sij
+  require A [D.1] "at most 4" n <= 4
+`;
+    const codesOf = (value: string) => warnings(letted(value)).filter((w) => w !== "warning POL4024");
+    expect(codesOf("count procedures where code in sij and pain_before >= 2")).toEqual(["warning POL4026"]);
+    expect(codesOf("count procedures where code in sij and relief >= 50%")).toEqual([]);
+    expect(codesOf("count procedures where code in sij and muscle == item.muscle")).toEqual([]);
+    expect(codesOf("count procedures where (code in sij and pain_before >= 2)")).toEqual([]);
+    // The comparison of another count at the end of the condition is swallowed all the same.
+    const { diagnostics } = checkBody(letted("count therapies where kind == rest or count procedures >= 2"));
+    expect(diagnostics.map((d) => d.code)).toEqual(["POL4026"]);
   });
 });
