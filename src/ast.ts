@@ -48,6 +48,18 @@ export interface SourceFile extends NodeBase {
   declarations: Declaration[];
   /** Comments in source order, kept for the formatter. */
   comments: Comment[];
+  /** Present only on the part of a file with syntax errors that parsed cleanly (see `parse`). */
+  recovered?: Recovered;
+}
+
+/** What a file with syntax errors lost: the checker stays silent about it, so nothing cascades. */
+export interface Recovered {
+  /** Names of the declarations the errors touch; references to them are not reported. */
+  names: Set<string>;
+  /** Whether a schema declaration (enum, record, case, item) is among them: then nothing is checked. */
+  schema: boolean;
+  /** Rules that lost a criterion, or whose criteria follow an error. */
+  partialRules: Set<RuleDecl>;
 }
 
 export interface Comment extends NodeBase {

@@ -64,7 +64,8 @@ function check(program: LoadedProgram): CheckResult {
   const main = program.main?.ast;
   // Without every file's declarations, names would fail to resolve for reasons already reported.
   const incomplete =
-    program.files.some((file) => !file.ast) || diagnostics.some((d) => UNREAD_FILE_CODES.has(d.code));
+    program.files.some((file) => !file.ast || file.ast.recovered?.schema === true) ||
+    diagnostics.some((d) => UNREAD_FILE_CODES.has(d.code));
   if (!main || incomplete) return finish();
 
   const files = program.declarationOrder.map((file) => file.ast!);
@@ -81,7 +82,7 @@ function check(program: LoadedProgram): CheckResult {
     const rules = checkRules(file, expressions, diagnostics);
     if (file === main) mainRules = rules;
     if (file.header.kind === "PolicyHeader") {
-      policyIds.push({ id: checkPolicyFile(file.header, rules, diagnostics), span: headerIdSpan(file.header) });
+      policyIds.push({ id: checkPolicyFile(file.header, rules, diagnostics, file.recovered !== undefined), span: headerIdSpan(file.header) });
     }
   }
   checkModuleNames(policyIds, diagnostics);
@@ -134,9 +135,9 @@ function schemaOf(program: LoadedProgram, policyId: string): { schemaName: strin
 }
 
 /** The header and the presence of rules, for every policy file in the program. */
-function checkPolicyFile(header: PolicyHeader, rules: readonly CheckedRule[], diagnostics: Diagnostic[]): string {
+function checkPolicyFile(header: PolicyHeader, rules: readonly CheckedRule[], diagnostics: Diagnostic[], recovered: boolean): string {
   const { id } = checkHeader(header, diagnostics);
-  if (rules.length === 0) {
+  if (rules.length === 0 && !recovered) {
     diagnostics.push(
       diagnostic("POL4004", headerIdSpan(header), { policy: id }),
     );

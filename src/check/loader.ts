@@ -70,9 +70,9 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
     const parsed = parse(text, display);
     for (const d of parsed.diagnostics) diagnostics.push(d);
     const rootPath = rootRelative(hostPath, root);
-    const file: LoadedFile = parsed.file
-      ? { hostPath, display, rootPath, text, ast: parsed.file }
-      : { hostPath, display, rootPath, text };
+    // A file with syntax errors is still checked as far as it parsed cleanly (SourceFile.recovered).
+    const ast = parsed.file ?? parsed.partial;
+    const file: LoadedFile = ast ? { hostPath, display, rootPath, text, ast } : { hostPath, display, rootPath, text };
     files.push(file);
     loaded.set(hostPath, file);
     return file;

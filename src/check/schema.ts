@@ -16,6 +16,8 @@ export interface Environment {
   hasSchema: boolean;
   /** Computed fields, to be type-checked once every record is known. */
   computed: { record: RecordModel; field: FieldModel; expression: NonNullable<FieldDecl["computed"]> }[];
+  /** Names declared where a syntax error struck: a reference to one is not reported again. */
+  lost: Set<string>;
 }
 
 const PRIMITIVES = ["bool", "number", "percent", "date", "duration", "code", "text"] as const;
@@ -37,6 +39,7 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
     lets: new Map(),
     hasSchema: false,
     computed: [],
+    lost: new Set(files.flatMap((file) => [...(file.recovered?.names ?? [])])),
   };
   const declared = new Map<string, NamedDecl>();
   const recordDecls: [RecordModel, RecordDecl][] = [];

@@ -52,16 +52,23 @@ export function checkRules(file: SourceFile, expressions: ExpressionChecker, dia
     if (first) {
       diagnostics.push(diagnostic("POL4002", decl.id.span, { rule: decl.id.name }, { location: location(first) }));
     } else ruleNames.set(decl.id.name, decl.id.span);
-    rules.push(checkRule(decl, criterionIds, expressions, diagnostics));
+    rules.push(checkRule(decl, criterionIds, expressions, diagnostics, file.recovered?.partialRules));
   }
   return rules;
 }
 
-function checkRule(decl: RuleDecl, criterionIds: Map<string, Span>, expressions: ExpressionChecker, diagnostics: Diagnostic[]): CheckedRule {
+function checkRule(
+  decl: RuleDecl,
+  criterionIds: Map<string, Span>,
+  expressions: ExpressionChecker,
+  diagnostics: Diagnostic[],
+  partialRules: ReadonlySet<RuleDecl> | undefined,
+): CheckedRule {
   for (const codes of decl.codes) expressions.checkCodeSetName(codes.name, codes.span);
   if (decl.when) expressions.checkCondition(decl.when);
   const criteria = decl.criteria.map((criterion) => checkCriterion(criterion, criterionIds, expressions, diagnostics));
-  checkRuleDecides(decl, diagnostics);
+  // A rule that lost criteria to a syntax error is judged when they parse.
+  if (!partialRules?.has(decl)) checkRuleDecides(decl, diagnostics);
   return {
     decl,
     id: decl.id.name,

@@ -221,6 +221,7 @@ export class ExpressionChecker {
       return this.bindingType(binding, e);
     }
     if (expected?.kind === "error") return ERROR; // the other operand is already reported
+    if (this.env.lost.has(e.name)) return ERROR; // declared where a syntax error struck
     if (expected?.kind === "enum") {
       const members = this.env.schema.enums.get(expected.name)?.members ?? [];
       if (members.includes(e.name)) {
@@ -339,7 +340,7 @@ export class ExpressionChecker {
 
   /** A code set named by `in CODESET` or by a rule's `for CODESET` must be declared. */
   checkCodeSetName(name: string, span: Span): void {
-    if (this.env.codeSets.has(name)) return;
+    if (this.env.codeSets.has(name) || this.env.lost.has(name)) return;
     this.report("POL2003", span, { name }, suggest(name, this.env.codeSets.keys()));
   }
 
