@@ -8,36 +8,25 @@ import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { Facts } from "./facts.js";
 import type { Excerpts } from "./format.js";
 
-/** The direct subexpressions of `e`, in source order. */
+/** The direct subexpressions of `e`, in source order: every property holding expressions, so
+ *  that a form added to the language is walked without being listed here. */
 export function children(e: Expression): Expression[] {
-  switch (e.kind) {
-    case "FieldAccess":
-      return [e.target];
-    case "UnaryExpression":
-    case "InCodesExpression":
-    case "AsPercentExpression":
-      return [e.operand];
-    case "BinaryExpression":
-      return [e.left, e.right];
-    case "GroupExpression":
-      return e.operands;
-    case "WhereExpression":
-      return [e.source, e.condition];
-    case "WithinExpression":
-      return [e.source, e.window];
-    case "CountExpression":
-    case "QuantifierExpression":
-    case "PickExpression":
-    case "SumExpression":
-    case "CoverageExpression":
-      return [e.source];
-    case "TimeSinceExpression":
-      return [e.from];
-    case "TimeBetweenExpression":
-      return [e.from, e.to];
-    default:
-      return [];
-  }
+  const found: Expression[] = [];
+  const add = (value: unknown): void => {
+    if (Array.isArray(value)) for (const entry of value) add(entry);
+    else if (isExpression(value)) found.push(value);
+  };
+  for (const [key, value] of Object.entries(e)) if (key !== "span") add(value);
+  return found.sort((x, y) => x.span.start.offset - y.span.start.offset);
+}
+
+/** Names, citations and other nodes that are not expressions carry no reads. */
+const NOT_EXPRESSIONS = new Set(["Identifier", "Citation", "Comment"]);
+
+function isExpression(value: unknown): value is Expression {
+  if (typeof value !== "object" || value === null) return false;
+  const node = value as { kind?: unknown; span?: unknown };
+  return typeof node.kind === "string" && typeof node.span === "object" && !NOT_EXPRESSIONS.has(node.kind);
 }
 
 /** Every expression of `root`, each with its parent (undefined for the root), parents first. */

@@ -134,6 +134,7 @@ export {
   atLeast,
   atMost,
   divide,
+  documented,
   elapsedAtLeast,
   elapsedAtMost,
   elapsedEqual,
@@ -147,7 +148,10 @@ export {
   normaliseText,
   notEqual,
   oneOf,
+  rank,
   shiftDays,
+  spanDays,
   subtract,
 } from "./operators.js";
+export { countDistinct, distinctCount, select, selectBy } from "./selection.js";
 export { requireRuntime, RUNTIME_VERSION } from "./version.js";

@@ -42,6 +42,8 @@ export class OptionalFactReads {
       }
       case "UnaryExpression":
       case "InCodesExpression":
+      case "InSetExpression":
+      case "DocumentedExpression":
       case "AsPercentExpression":
         return this.mayRead(expression.operand);
       case "BinaryExpression":
@@ -76,6 +78,7 @@ export class OptionalFactReads {
       case "item":
       case "items":
       case "otherItems":
+      case "namedElement":
         return false;
       case "caseField":
         return this.field(CASE_RECORD, binding.field);
