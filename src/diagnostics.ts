@@ -64,6 +64,8 @@ export const catalogue = {
       criterionId: 'a criterion starts with its id, e.g. `require B1 [D.I.B.1] "..."`',
       useFirst: "put every `use` before the declarations",
       criterionInRule: "a criterion belongs to a rule: move it under its `rule`",
+      durationUnit: "a duration has a unit: `{amount}d` (days), `{amount}wk`, `{amount}mo` or `{amount}y`",
+      durationWord: "write the amount and its unit as one word: `{duration}`",
     },
   },
   POL1003: {
@@ -358,6 +360,8 @@ export const catalogue = {
       percent: "write `{text}%`",
       ratio: "turn a ratio into a percent with `as percent`",
       count: "count the list: `count {text}`",
+      dropPercent: "`{text}` is a number, not a percent: compare it with `{number}`, without `%`",
+      date: "compare a date with a date such as `2025-01-01`, or measure the time since it: `time since {text} >= 3mo`",
     },
   },
   POL3002: {
@@ -370,7 +374,11 @@ export const catalogue = {
     severity: "error",
     summary: "calendar duration compared with a fixed duration",
     message: "`{fixed}` is a fixed duration but `{calendar}` is calendar months",
-    help: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+    help: {
+      general: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+      coverage: "coverage counts days: compare it with days or weeks, e.g. `>= 6wk`, or give the list a window in months (`within 6mo`)",
+      field: "durations a case records are in days: compare with days or weeks, e.g. `>= 8wk`",
+    },
   },
   POL3004: {
     severity: "error",
@@ -489,7 +497,10 @@ export const catalogue = {
     severity: "error",
     summary: "expected a date",
     message: "{user} needs a date, but `{text}` is `{type}`",
-    help: { record: "use one of its dates, e.g. `{text}.date`" },
+    help: {
+      record: "use one of its dates, e.g. `{text}.date`",
+      list: "pick one record and take its date, e.g. `(latest {text}).date`",
+    },
   },
   POL3024: {
     severity: "error",

@@ -483,6 +483,7 @@ export class ExpressionChecker {
     const text = this.excerpts.of(expression);
     if (expression.kind === "DurationLiteral") return { type, text, literal: "duration" };
     if (expression.kind === "NumberLiteral") return { type, text, literal: "number" };
+    if (expression.kind === "PercentLiteral") return { type, text, literal: "percent" };
     return { type, text };
   }
 
@@ -535,7 +536,8 @@ export class ExpressionChecker {
     const type = this.check(e, scope);
     if (type.kind === "date" || type.kind === "error") return;
     const text = this.excerpts.of(e);
-    this.report("POL3023", e.span, { user, text, type: typeName(type) }, type.kind === "record" ? { help: "record", text } : undefined);
+    const help = type.kind === "record" ? { help: "record" as const, text } : type.kind === "list" ? { help: "list" as const, text } : undefined;
+    this.report("POL3023", e.span, { user, text, type: typeName(type) }, help);
   }
 
   /**

@@ -95,10 +95,12 @@ export class DeclarationBuilder {
    */
   partialFile(cst: FileCstNode, touched: (start: number, end: number) => boolean): SourceFile | undefined {
     const recovered: Recovered = { names: new Set(), schema: false, partialRules: new Set() };
-    const clean = <T>(node: CstNode, build: () => T): T | undefined => {
+    // A node is clean when no error lies from its start up to whatever follows it: an error right
+    // after a criterion (`>= 3 months`) cut it short, and checking the rest would only cascade.
+    const clean = <T>(node: CstNode, build: () => T, until?: number): T | undefined => {
       const location = node.location;
       if (location === undefined || Number.isNaN(location.startOffset) || Number.isNaN(location.endOffset ?? NaN)) return undefined;
-      if (touched(location.startOffset, location.endOffset!) || recoveredIn(node)) return undefined;
+      if (touched(location.startOffset, until ?? location.endOffset!) || recoveredIn(node)) return undefined;
       try {
         return build();
       } catch {
@@ -114,25 +116,31 @@ export class DeclarationBuilder {
     const uses: UseDecl[] = [];
     const declarations: Declaration[] = [];
     let rule: RuleDecl | undefined;
-    for (const item of cst.children.topLevel ?? []) {
+    const items = cst.children.topLevel ?? [];
+    items.forEach((item, index) => {
+      const next = items[index + 1]?.location?.startOffset;
+      const until = next === undefined || Number.isNaN(next) ? this.positions.source.length : next - 1;
       const use = item.children.useDecl?.[0];
       const criterion = item.children.criterion?.[0];
       const declarationCst = item.children.declaration?.[0];
       if (use !== undefined) {
-        const built = clean(use, () => this.use(use));
+        const built = clean(use, () => this.use(use), until);
         if (built) uses.push(built);
       } else if (criterion !== undefined) {
-        const built = rule && clean(criterion, () => this.criterion(criterion));
+        const built = rule && clean(criterion, () => this.criterion(criterion), until);
         if (rule && built) rule.criteria.push(built);
         else if (rule) recovered.partialRules.add(rule);
       } else if (declarationCst !== undefined) {
         const node = onlyChild(declarationCst) as DeclarationCstNode;
-        const built = node.name === "ruleDecl" ? this.partialRule(node as RuleDeclCstNode, clean, recovered) : clean(node, () => this.declaration(node));
+        const built =
+          node.name === "ruleDecl"
+            ? this.partialRule(node as RuleDeclCstNode, clean, recovered, until)
+            : clean(node, () => this.declaration(node), until);
         rule = built?.kind === "RuleDecl" ? built : undefined;
         if (built) declarations.push(built);
         else this.lost(node, recovered);
       }
-    }
+    });
     return {
       kind: "SourceFile",
       header,
@@ -147,8 +155,9 @@ export class DeclarationBuilder {
   /** A rule whose heading is clean, with the criteria that are; undefined when the heading is not. */
   private partialRule(
     cst: RuleDeclCstNode,
-    clean: <T>(node: CstNode, build: () => T) => T | undefined,
+    clean: <T>(node: CstNode, build: () => T, until?: number) => T | undefined,
     recovered: Recovered,
+    until: number,
   ): RuleDecl | undefined {
     const criteria = cst.children.criterion ?? [];
     const headingEnd = criteria[0]?.location?.startOffset;
@@ -157,11 +166,12 @@ export class DeclarationBuilder {
       headingEnd === undefined ? headingOnly : { ...headingOnly, location: { ...cst.location!, endOffset: headingEnd - 1 } };
     const rule = clean(heading, () => this.declaration(headingOnly) as RuleDecl);
     if (rule === undefined) return undefined;
-    for (const criterion of criteria) {
-      const built = clean(criterion, () => this.criterion(criterion));
+    criteria.forEach((criterion, index) => {
+      const next = criteria[index + 1]?.location?.startOffset;
+      const built = clean(criterion, () => this.criterion(criterion), next === undefined || Number.isNaN(next) ? until : next - 1);
       if (built) rule.criteria.push(built);
       else recovered.partialRules.add(rule);
-    }
+    });
     return rule;
   }
 
