@@ -671,6 +671,12 @@ export const catalogue = {
     message: "`{comparison}` is part of the `where` condition, not a comparison of the count",
     help: "say so with parentheses, `{filter}`, or compare the count from outside them: `({filter}) >= ...`",
   },
+  POL4027: {
+    severity: "warning",
+    summary: "a `require` that is met when an event is absent, through `not` over a comparison on it",
+    message: "this criterion is met when there is no such event at all: `{text}` holds when the record is none",
+    help: "write what no event means, e.g. `no {list} or {text}`, or require the event: `some {list} and {text}`",
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 

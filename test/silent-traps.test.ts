@@ -356,3 +356,28 @@ rule r "R" [D]
     expect(diagnostics.map((d) => d.code)).toEqual(["POL4026"]);
   });
 });
+
+describe("`not` over an absent event", () => {
+  it("keeps the none semantics in both evaluators and warns unless the absence is written (POL4027)", async () => {
+    const body = (condition: string) => `${CODES}
+let sij_history "prior SIJ injections" = procedures where code in sij
+let prev_sij "the previous SIJ injection" = latest sij_history
+rule r "R" [D]
+  for sij
+  require A [D.1] "the previous injection did not treat the left side" ${condition}
+`;
+    const implicit = checkBody(body("not (prev_sij.side == left)"));
+    expect(implicit.diagnostics.map((d) => [d.code, d.severity])).toEqual([["POL4027", "warning"]]);
+    expect(implicit.diagnostics[0]!.help).toContain("no sij_history or not (prev_sij.side == left)");
+    const explicit = checkBody(body("no sij_history or not (prev_sij.side == left)"));
+    expect(explicit.diagnostics).toEqual([]);
+    for (const policy of [implicit.policy!, explicit.policy!]) {
+      const determination = await evaluateBoth(policy, {
+        date_of_service: "2025-03-01",
+        procedures: [],
+        items: [{ code: "27096" }],
+      });
+      expect(determination.items[0]!.outcome).toBe("approved");
+    }
+  });
+});

@@ -58,6 +58,66 @@ export class Warnings {
         this.swallowedComparison(e, parent);
       }
     }
+    for (const decl of file.declarations) {
+      if (decl.kind !== "RuleDecl") continue;
+      for (const criterion of decl.criteria) {
+        if (criterion.effect === "require" && criterion.condition) this.metByAbsence(criterion.condition, file);
+      }
+    }
+  }
+
+  /**
+   * `not (last.injectate == steroid)` in a `require` is met when there is no such event at all,
+   * since a comparison on none is not met and its negation is (docs/semantics.md, "None"). The
+   * semantics stay; the warning asks the author to write the absence out, `no L or ...`, which
+   * also silences it.
+   */
+  private metByAbsence(condition: Expression, file: SourceFile): void {
+    const lets = new Map<string, LetDecl>();
+    for (const decl of file.declarations) if (decl.kind === "LetDecl") lets.set(decl.name.name, decl);
+    const seen = new Set<string>();
+    const negations: Expression[] = [];
+    let explicit = false;
+    const visit = (root: Expression, negated: boolean): void => {
+      for (const [e] of walk(root)) {
+        if (e.kind === "QuantifierExpression") explicit = true;
+        if (e.kind === "UnaryExpression" && e.operator === "not" && !negated && this.readsPossibleNone(e.operand)) negations.push(e);
+        if (e.kind !== "NameRef") continue;
+        const binding = this.facts.bindings.get(e);
+        if (binding?.kind !== "let" || seen.has(binding.name)) continue;
+        seen.add(binding.name);
+        const decl = lets.get(binding.name);
+        if (decl) visit(decl.value, negated);
+      }
+    };
+    visit(condition, false);
+    if (explicit || negations.length === 0) return;
+    // A condition already reported as decided by its form needs no second finding.
+    if (this.diagnostics.some((d) => d.code === "POL4025" && d.span.start.offset === condition.span.start.offset && d.span.file === condition.span.file)) return;
+    const negation = negations[0] as Expression & { kind: "UnaryExpression" };
+    const text = this.excerpts.of(negation);
+    this.diagnostics.push(diagnostic("POL4027", condition.span, { text }, { text, list: this.pickedList(negation.operand, lets) ?? "LIST" }));
+  }
+
+  /** Whether `e` compares a field of a record that may be none (`latest`, `earliest`). */
+  private readsPossibleNone(e: Expression): boolean {
+    return this.noneTarget(e) !== undefined;
+  }
+
+  private noneTarget(e: Expression): Expression | undefined {
+    for (const [node] of walk(e)) {
+      if (node.kind !== "FieldAccess") continue;
+      const target = this.facts.types.get(node.target);
+      if (target?.kind === "record" && target.optional) return node.target;
+    }
+    return undefined;
+  }
+
+  /** The list a possibly-none record is picked from, as written: for the help's `no L or ...`. */
+  private pickedList(e: Expression, lets: ReadonlyMap<string, LetDecl>): string | undefined {
+    let target = this.noneTarget(e);
+    if (target?.kind === "NameRef") target = lets.get(target.name)?.value;
+    return target?.kind === "PickExpression" ? this.excerpts.of(target.source) : undefined;
   }
 
   /** The conditions of the file's rules and criteria and the values of its lets. */
