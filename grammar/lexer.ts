@@ -75,6 +75,14 @@ export const Note = createToken({
   categories: [Identifier],
   label: "`note`",
 });
+/** `table` starts a lookup-table declaration but stays usable as a name, as `note` does. */
+export const Table = createToken({
+  name: "Table",
+  pattern: /table/,
+  longer_alt: Identifier,
+  categories: [Identifier],
+  label: "`table`",
+});
 export const And = keyword("and", "And");
 export const Or = keyword("or", "Or");
 export const Not = keyword("not", "Not");
@@ -123,6 +131,7 @@ const keywords: TokenType[] = [
   Bundle,
   Approve,
   Note,
+  Table,
   And,
   Or,
   Not,
@@ -168,7 +177,7 @@ export const DateLiteral = createToken({
 
 export const DurationLiteral = createToken({
   name: "DurationLiteral",
-  pattern: /\d+(?:d|wk|mo|y)\b/,
+  pattern: /\d+(?:d|wk|mo|y|h)\b/,
   label: "a duration",
 });
 

@@ -104,8 +104,27 @@ export type Declaration =
   | CaseDecl
   | ItemDecl
   | CodeSetDecl
+  | TableDecl
   | LetDecl
   | RuleDecl;
+
+/**
+ * `table action_time "how long each anesthetic acts" by Anesthetic { lidocaine 2h bupivacaine 8h }`:
+ * a value for every member of an enum.
+ */
+export interface TableDecl extends NodeBase {
+  kind: "TableDecl";
+  name: Identifier;
+  label?: StringLiteral;
+  key: Identifier;
+  entries: TableEntry[];
+}
+
+export interface TableEntry extends NodeBase {
+  kind: "TableEntry";
+  member: Identifier;
+  value: NumberLiteral | PercentLiteral | DurationLiteral | StringLiteral | BooleanLiteral;
+}
 
 /** `enum Side "side of the body" { left right bilateral }` */
 export interface EnumDecl extends NodeBase {
@@ -272,6 +291,7 @@ export type Expression =
   | SelectExpression
   | DocumentedExpression
   | SumExpression
+  | LookupExpression
   | CoverageExpression
   | TimeSinceExpression
   | TimeBetweenExpression;
@@ -295,7 +315,7 @@ export interface PercentLiteral extends NodeBase {
   text: string;
 }
 
-export type DurationUnit = "d" | "wk" | "mo" | "y";
+export type DurationUnit = "h" | "d" | "wk" | "mo" | "y";
 
 /** `7d`, `6wk`, `12mo`, `1y`. Days and weeks are fixed lengths; months and years are calendar units. */
 export interface DurationLiteral extends NodeBase {
@@ -451,6 +471,13 @@ export interface SumExpression extends NodeBase {
   kind: "SumExpression";
   field: Identifier;
   source: Expression;
+}
+
+/** `action_time of last_block.anesthetic`: the table's value for a member of its enum. */
+export interface LookupExpression extends NodeBase {
+  kind: "LookupExpression";
+  table: Identifier;
+  key: Expression;
 }
 
 /** `coverage of therapies where ... within 6mo`: days covered by the union of the episodes,

@@ -331,6 +331,18 @@ export const catalogue = {
     message: "unknown name `{name}`: the element is named `{element}`, so its fields are read through the name",
     help: "write `{element}.{name}`",
   },
+  POL2026: {
+    severity: "error",
+    summary: "a member given twice in a table",
+    message: "`{member}` has a value in table `{table}` already",
+    help: "keep one value for each member",
+  },
+  POL2027: {
+    severity: "error",
+    summary: "a lookup in something that is not a table",
+    message: "`{name}` is not a table: `{name} of ...` looks a value up in a table",
+    help: "declare it with `table {name} \"label\" by ENUM` and a value for each member, or write the expression without `of`",
+  },
   POL2035: {
     severity: "error",
     summary: "a `let` or field named like a built-in name or a case field, which it would hide",
@@ -454,9 +466,9 @@ export const catalogue = {
   },
   POL3016: {
     severity: "error",
-    summary: "a list of values that are not records",
-    message: "a list must hold records, not `{name}`",
-    help: "a list holds records, e.g. `list of Procedure`",
+    summary: "a list of values that are neither records nor codes, texts or enum members",
+    message: "a list must hold records, codes, texts or members of an enum, not `{name}`",
+    help: "a list holds records (`list of Procedure`) or values tested with `in` (`list of code`, `list of text`, `list of Level`)",
   },
   POL3017: {
     severity: "error",
@@ -586,6 +598,47 @@ export const catalogue = {
     summary: "coverage compared with more months than its window holds",
     message: "coverage within `{window}` can never reach `{amount}`",
     help: "widen the window to at least `{amount}`, or compare with a smaller amount",
+  },
+  POL3038: {
+    severity: "error",
+    summary: "a table keyed by something that is not an enum",
+    message: "table `{table}` is keyed `by {name}`, which is not an enum",
+    help: "a table gives a value for each member of an enum: name the enum after `by`",
+  },
+  POL3039: {
+    severity: "error",
+    summary: "a calendar duration in a table",
+    message: "`{value}` is a calendar duration: a table holds fixed durations only",
+    help: "write the duration in hours, days or weeks, e.g. `4h`, `3d`, `6wk`",
+  },
+  POL3040: {
+    severity: "error",
+    summary: "table values of different types",
+    message: "`{value}` is `{type}`, but the values of table `{table}` are `{first}`",
+    help: "give every member a value of one type",
+  },
+  POL3041: {
+    severity: "error",
+    summary: "a table without a value for every member of its enum",
+    message: "table `{table}` has no value for {missing} of `{enum}`",
+    help: "give every member of `{enum}` a value: a lookup must never fall through",
+  },
+  POL3042: {
+    severity: "error",
+    summary: "a table looked up with a value that is not a member of its enum",
+    message: "table `{table}` is keyed by `{enum}`, but `{text}` is `{type}`",
+  },
+  POL3043: {
+    severity: "error",
+    summary: "hours where whole days are counted",
+    message: "`{text}` is in hours, but {user} counts whole days",
+    help: "write the length in days or weeks, e.g. `2d`; hours compare only with other durations",
+  },
+  POL3044: {
+    severity: "error",
+    summary: "`in` a list of values of another type",
+    message: "`{text}` is `{type}`, so it can never be in a `{list}`",
+    help: "test a value of the list's type, e.g. a member of its enum",
   },
   POL3055: {
     severity: "warning",

@@ -557,6 +557,13 @@ describe("counting, ordering and naming constructs", () => {
     await expectFormat('schema s "S"\nenum Severity "severity"   ordered {none mild}\n', 'schema s "S"\n\nenum Severity "severity" ordered { none mild }\n');
   });
 
+  it("prints a table one entry per line, and lookups", async () => {
+    await expectFormat(
+      `${HEAD}\ntable   t "how long" by Anesthetic { lidocaine 2h, bupivacaine 8h }\nlet x = t  of  last.anesthetic\n`,
+      `${HEAD}\ntable t "how long" by Anesthetic {\n  lidocaine 2h\n  bupivacaine 8h\n}\nlet x = t of last.anesthetic\n`,
+    );
+  });
+
   it("formats the constructs fixture idempotently, keeping its AST", async () => {
     for (const source of [CONSTRUCTS_SCHEMA, CONSTRUCTS_POLICY]) {
       const once = await formatPol(source);

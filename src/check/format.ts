@@ -11,6 +11,8 @@ export function typeName(type: Type): string {
       return type.name;
     case "list":
       return `list of ${type.element}`;
+    case "values":
+      return `list of ${typeName(type.element)}`;
     case "calendar":
       return "calendar duration";
     case "elapsed":

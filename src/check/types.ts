@@ -151,6 +151,13 @@ export class ExpressionChecker {
       case "BinaryExpression":
         return this.binary(e, scope);
       case "InCodesExpression": {
+        if (!this.env.codeSets.has(e.codes.name) && lookupName(this.env, scope, e.codes.name) !== undefined) {
+          // `level in levels`: a name that is no code set but a value in scope, a list of values.
+          const list: NameRef = { kind: "NameRef", name: e.codes.name, span: e.codes.span };
+          this.facts.memberships.set(e, list);
+          this.inList(e.operand, list, scope);
+          return BOOL;
+        }
         const operand = this.check(e.operand, scope);
         if (operand.kind !== "code" && operand.kind !== "error") {
           this.report(
@@ -206,6 +213,8 @@ export class ExpressionChecker {
       case "DocumentedExpression":
         this.documented(e.operand, scope);
         return BOOL;
+      case "LookupExpression":
+        return this.lookup(e, scope);
       case "InSetExpression":
         this.memberSet(e, scope);
         return BOOL;
@@ -407,6 +416,10 @@ export class ExpressionChecker {
         const left = this.check(e.left, scope);
         const right = this.check(e.right, scope);
         if (left.kind === "error" || right.kind === "error") return ERROR;
+        if (left.kind === "date" && e.right.kind === "DurationLiteral" && e.right.unit === "h") {
+          this.report("POL3043", e.right.span, { text: this.excerpts.of(e.right), user: "a date" });
+          return ERROR;
+        }
         return this.operator(arithmetic(e.operator, left, right), e.span);
       }
       default: {
@@ -417,6 +430,11 @@ export class ExpressionChecker {
           const enumeration = this.env.schema.enums.get(left.type.name);
           if (enumeration?.ordered) return BOOL;
           this.report("POL3036", e.operatorSpan, { operator: e.operator, enum: left.type.name }, { enum: left.type.name });
+          return BOOL;
+        }
+        const hours = [e.left, e.right].find((side) => side.kind === "DurationLiteral" && side.unit === "h");
+        if (hours !== undefined && (left.type.kind === "elapsed" || right.type.kind === "elapsed")) {
+          this.report("POL3043", hours.span, { text: this.excerpts.of(hours), user: "elapsed time between dates" });
           return BOOL;
         }
         const months = this.coverageInMonths(e.left, e.right) ?? this.coverageInMonths(e.right, e.left);
@@ -522,6 +540,10 @@ export class ExpressionChecker {
 
   private within(sourceExpression: Expression, window: DurationLiteral, scope: Scope): Type {
     this.check(window, scope);
+    if (window.unit === "h") {
+      this.report("POL3043", window.span, { text: `${window.amount}h`, user: "a window" });
+      return ERROR;
+    }
     const source = this.list(sourceExpression, scope, "`within`");
     if (!source || !this.dated(sourceExpression, source.element, "`within` keeps records by date")) return ERROR;
     if (source.window) {
@@ -573,6 +595,21 @@ export class ExpressionChecker {
     if (binding?.kind !== "let") return undefined;
     const decl = this.env.lets.get(binding.name);
     return decl === undefined ? undefined : this.coverageSource(decl.value);
+  }
+
+  /** `action_time of last_block.anesthetic`: the key must be a value of the table's enum. */
+  private lookup(e: Extract<Expression, { kind: "LookupExpression" }>, scope: Scope): Type {
+    const table = this.env.tables.get(e.table.name);
+    const key = this.check(e.key, scope, table ? { kind: "enum", name: table.key } : undefined);
+    if (!table) {
+      this.report("POL2027", e.table.span, { name: e.table.name }, suggest(e.table.name, this.env.tables.keys()));
+      return ERROR;
+    }
+    if (key.kind !== "error" && !(key.kind === "enum" && key.name === table.key)) {
+      this.report("POL3042", e.key.span, { table: table.name, enum: table.key, text: this.excerpts.of(e.key), type: typeName(key) });
+      return ERROR;
+    }
+    return table.type;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -668,10 +705,16 @@ export class ExpressionChecker {
 
   /** `x in r.list`: a list field of values (not of records). */
   private inList(operand: Expression, list: Expression, scope: Scope): void {
-    this.check(operand, scope);
     const type = this.check(list, scope);
+    const value = this.check(operand, scope, type.kind === "values" ? type.element : undefined);
     if (type.kind === "error") return;
-    this.report("POL3035", list.span, { text: this.excerpts.of(list), type: typeName(type) });
+    if (type.kind !== "values") {
+      this.report("POL3035", list.span, { text: this.excerpts.of(list), type: typeName(type) });
+      return;
+    }
+    if (value.kind === "error") return;
+    const fits = sameType(value, type.element) || (value.kind === "code" && type.element.kind === "text") || (value.kind === "text" && type.element.kind === "code");
+    if (!fits) this.report("POL3044", operand.span, { text: this.excerpts.of(operand), type: typeName(value), list: typeName(type) });
   }
 
   private report<C extends DiagnosticCode>(code: C, span: Span, args: MessageArgs<C>, help?: HelpArgs<C> | Suggestion): void {
@@ -694,7 +737,7 @@ function describeGlobal(kind: string): string {
 }
 
 function durationType(literal: DurationLiteral): Type {
-  return literal.unit === "d" || literal.unit === "wk" ? { kind: "duration" } : { kind: "calendar" };
+  return literal.unit === "mo" || literal.unit === "y" ? { kind: "calendar" } : { kind: "duration" };
 }
 
 function conditionHelp(type: Type, text: string): HelpArgs<"POL3005"> | undefined {

@@ -38,6 +38,7 @@ const ARITHMETIC: Record<"+" | "-" | "*" | "/", RuntimeValue> = {
 export interface ModuleNames {
   names: Names;
   codeSets: readonly Ts[];
+  tables: readonly Ts[];
   windows: readonly Ts[];
   computed: readonly Ts[];
   lets: readonly Ts[];
@@ -103,6 +104,12 @@ export class ExpressionWriter {
         return ts`${rt("normaliseText")}(${this.write(expr.operand, scope)})`;
       case "rank":
         return ts`${rt("rank")}(${this.write(expr.operand, scope)}, ${this.rankTable(expr.enum, expr.members)})`;
+      case "inList": {
+        const test = ts`${rt("inList")}(${this.write(expr.operand, scope)}, ${this.write(expr.list, scope)})`;
+        return expr.negated ? ts`${rt("not")}(${test})` : test;
+      }
+      case "lookup":
+        return ts`${rt("lookup")}(${this.write(expr.operand, scope)}, ${this.names.tables[expr.table]!})`;
       case "documented":
         return ts`${rt("documented")}(${this.write(expr.operand, scope)})`;
       case "spanDays":

@@ -7,6 +7,8 @@ import type {
   RuleDecl,
   Criterion,
   CriterionEffect,
+  Expression,
+  TableEntry,
   Declaration,
   FieldDecl,
   HeaderField,
@@ -27,6 +29,7 @@ import type {
   HeaderFieldCstNode,
   ItemDeclCstNode,
   LetDeclCstNode,
+  TableDeclCstNode,
   PolicyHeaderCstNode,
   RecordDeclCstNode,
   RuleDeclCstNode,
@@ -46,6 +49,7 @@ type DeclarationCstNode =
   | CaseDeclCstNode
   | ItemDeclCstNode
   | CodeSetDeclCstNode
+  | TableDeclCstNode
   | LetDeclCstNode
   | RuleDeclCstNode;
 
@@ -286,6 +290,20 @@ export class DeclarationBuilder {
           ),
           span,
         };
+      case "tableDecl":
+        return {
+          kind: "TableDecl",
+          name: this.expressions.identifier(one(cst.children.name)),
+          ...label,
+          key: this.expressions.identifier(one(cst.children.key)),
+          entries: (cst.children.tableEntry ?? []).map((entry) => {
+            const value = this.expressions.literalOrName(one(entry.children.value));
+            if (!isTableValue(value)) throw new Error("a table value that is not a literal");
+            const member = this.expressions.identifier(one(entry.children.member));
+            return { kind: "TableEntry", member, value, span: this.positions.join(member.span, value.span) };
+          }),
+          span,
+        };
       case "letDecl":
         return {
           kind: "LetDecl",
@@ -383,4 +401,8 @@ function recoveredIn(node: CstNode): boolean {
     }
   }
   return false;
+}
+
+function isTableValue(value: Expression): value is TableEntry["value"] {
+  return ["NumberLiteral", "PercentLiteral", "DurationLiteral", "StringLiteral", "BooleanLiteral"].includes(value.kind);
 }

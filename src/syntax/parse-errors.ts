@@ -11,6 +11,7 @@ import type { SourcePositions } from "./positions.js";
 const operandEnd = new Set([
   "Identifier",
   "Note",
+  "Table",
   "Item",
   "RParen",
   "NumberLiteral",

@@ -100,6 +100,9 @@ export function sum<C, K>(
   key?: K,
 ): number | Range {
   const unknownFloor = nonNegative ? 0 : -Infinity;
+  // Durations are days that may hold hours (24ths): added as whole seconds, so that twelve
+  // values of `1h` sum to exactly `12h`.
+  const scale = nonNegative ? 86_400 : 1;
   if (list instanceof Unknown) return { lo: unknownFloor, hi: Infinity, unknown: list };
   let lo = 0;
   let hi = 0;
@@ -114,7 +117,7 @@ export function sum<C, K>(
     if (membership === false) continue;
     const read = value(element, context as C, key as K);
     // A non-finite number is no amount: unknown, like an absent one.
-    const amount = typeof read === "number" && read - read !== 0 ? MALFORMED : read;
+    const amount = typeof read === "number" ? (read - read !== 0 ? MALFORMED : nonNegative ? Math.round(read * scale) : read) : read;
     const certain = membership === true;
     if (!certain) (unknowns ??= new Unknowns()).add(membership as Unknown);
     if (typeof amount === "number") {
@@ -126,9 +129,14 @@ export function sum<C, K>(
       hi = Infinity;
     } else if (isRange(amount)) {
       (unknowns ??= new Unknowns()).add(amount.unknown);
-      lo += certain ? amount.lo : Math.min(0, amount.lo);
-      hi += certain ? amount.hi : Math.max(0, amount.hi);
+      const [low, high] = scale === 1 ? [amount.lo, amount.hi] : [Math.round(amount.lo * scale), Math.round(amount.hi * scale)];
+      lo += certain ? low : Math.min(0, low);
+      hi += certain ? high : Math.max(0, high);
     }
+  }
+  if (scale !== 1) {
+    lo /= scale;
+    hi /= scale;
   }
   return unknowns === undefined ? lo : { lo, hi, unknown: unknowns.result() };
 }

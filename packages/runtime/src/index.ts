@@ -139,6 +139,8 @@ export {
   atMost,
   divide,
   documented,
+  inList,
+  lookup,
   elapsedAtLeast,
   elapsedAtMost,
   elapsedEqual,

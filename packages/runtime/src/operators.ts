@@ -5,7 +5,7 @@
 // ISO dates, codes, text, enum members) and otherwise takes the exact general path of `compare`,
 // `compareElapsed` and `arithmetic` (none, unknowns, ranges).
 
-import { MALFORMED, type Tri, Unknown } from "./logic.js";
+import { MALFORMED, type Tri, Unknown, unknownOf } from "./logic.js";
 import { arithmetic, compare } from "./compare.js";
 import { addDuration, compareElapsed, daysBetween, shiftDate, type CalendarUnit, type Elapsed, type IsoDate } from "./calendar.js";
 
@@ -83,9 +83,10 @@ export function divide(left: unknown, right: unknown): unknown {
   return arithmetic("/", left, right);
 }
 
-/** `date + days` for a computed number of days (a duration field): unknown or none propagate. */
+/** `date + days` for a computed number of days (a duration field): unknown or none propagate. A
+ *  date has no time of day: a duration with hours shifts it by its whole days (`36h` by 1). */
 export function shiftDays(date: unknown, sign: 1 | -1, days: unknown): unknown {
-  return shiftDate(date, sign, days as number, "d");
+  return shiftDate(date, sign, typeof days === "number" ? Math.trunc(days) : days as number, "d");
 }
 
 /** `x == a or x == b or ...` as one set test: unknown when x is, false when x is none. */
@@ -118,6 +119,25 @@ function isNormalText(text: string): boolean {
     else previousSpace = false;
   }
   return !previousSpace || text.length === 0;
+}
+
+/**
+ * `x in L` for a list of values (`item.level in last_block.levels`): true when an element equals
+ * `x` (as `==` compares); unknown when `x` or the list is unknown; not met when `x` is none or the
+ * list belongs to a record that is none.
+ */
+export function inList(value: unknown, list: unknown): Tri {
+  if (value instanceof Unknown || list instanceof Unknown) return unknownOf(value, list);
+  if (value === null || value === undefined || !Array.isArray(list)) return false;
+  for (const element of list) if (compare("==", value, element) === true) return true;
+  return false;
+}
+
+/** `table of x`: the table's value for the member `x`; unknown or none propagate. */
+export function lookup(value: unknown, table: ReadonlyMap<string, unknown>): unknown {
+  if (value instanceof Unknown || value === null || value === undefined) return value;
+  const found = typeof value === "string" ? table.get(value) : undefined;
+  return found === undefined ? MALFORMED : found;
 }
 
 /** A member of an ordered enum as its position (first 0), for comparing by order. */

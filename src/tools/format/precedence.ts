@@ -80,6 +80,7 @@ export function levelOf(expression: Expression): number {
     case "PickExpression":
     case "SelectExpression":
     case "DocumentedExpression":
+    case "LookupExpression":
     case "SumExpression":
     case "CoverageExpression":
     case "TimeSinceExpression":
@@ -168,7 +169,9 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
     case "InListExpression":
       return [slot(expression.operand, Level.asPercent, mode, Level.comparison), slot(expression.list, Level.access, mode)];
     case "DocumentedExpression":
-      return [slot(expression.operand, Level.access, mode, "dot")];
+      return [slot(expression.operand, Level.access, mode)];
+    case "LookupExpression":
+      return [slot(expression.key, Level.access, mode)];
     case "AsPercentExpression":
       return [slot(expression.operand, Level.additive, mode, Level.asPercent)];
     case "UnaryExpression":
@@ -234,6 +237,7 @@ function endsWithChild(expression: Expression): boolean {
     case "PickExpression":
     case "SelectExpression":
     case "DocumentedExpression":
+    case "LookupExpression":
     case "SumExpression":
     case "CoverageExpression":
     case "TimeSinceExpression":

@@ -56,6 +56,7 @@ export function hoverText(analysis: ProgramAnalysis, occurrence: Occurrence): st
     case "literal":
       return occurrence.node && literalHover(occurrence.node);
     case "builtin":
+      if (occurrence.owner !== undefined) return block(`${occurrence.name}: ${occurrence.owner}`, "the element of the enclosing list, named where the list is taken");
       return block(`${occurrence.name}`, BUILT_IN_TEXT[occurrence.name]);
   }
 }
@@ -114,6 +115,7 @@ function unitOf(type: Type): string | undefined {
 }
 
 const UNIT_WORDS: Record<DurationLiteral["unit"], [string, string]> = {
+  h: ["hour", "a fixed length, a 24th of a day"],
   d: ["day", "a fixed length"],
   wk: ["week", "a fixed length of 7 days each"],
   mo: ["calendar month", "a calendar length: adding months clamps to the end of a shorter month"],
