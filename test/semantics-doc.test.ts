@@ -191,7 +191,7 @@ function evaluate(operation: string, bindings: Bindings): unknown {
   if ((m = /^(\w+) \+ (\w+)$/.exec(operation))) {
     return rt.shiftDays(value(m[1]!), 1, rt.parseDuration(get(bindings, m[2]!)));
   }
-  if ((m = /^(\w+) of (\w+)$/.exec(operation))) {
+  if ((m = /^(\w+) of (\w+)$/.exec(operation)) && m[1] !== "coverage") {
     const table = new Map(
       get(bindings, m[1]!).split(",").map((entry) => {
         const [member, duration] = entry.trim().split(" ");
