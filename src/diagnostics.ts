@@ -343,6 +343,37 @@ export const catalogue = {
     message: "`{name}` is not a table: `{name} of ...` looks a value up in a table",
     help: "declare it with `table {name} \"label\" by ENUM` and a value for each member, or write the expression without `of`",
   },
+  // The project's configuration, `pol.config.json`
+  POL2040: {
+    severity: "error",
+    summary: "`pol.config.json` is not valid JSON, or not an object",
+    message: "`pol.config.json` is not {problem}",
+    help: "write one JSON object, e.g. `{ \"sources\": [\"policies\"], \"out\": \"compiled\" }`",
+  },
+  POL2041: {
+    severity: "error",
+    summary: "`pol.config.json` has a key pol does not know",
+    message: "unknown key `{key}` in `pol.config.json`",
+    help: "{suggestion}",
+  },
+  POL2042: {
+    severity: "error",
+    summary: "a value in `pol.config.json` has the wrong type or is out of range",
+    message: "`{key}` must be {expected}, found {found}",
+    help: "{example}",
+  },
+  POL2043: {
+    severity: "error",
+    summary: "a source root in `pol.config.json` is missing, not a folder, or outside the project",
+    message: "source root `{path}` {problem}",
+    help: "list folders inside the project that hold `.pol` files, relative to `pol.config.json`, e.g. `\"sources\": [\"policies\"]`",
+  },
+  POL2044: {
+    severity: "error",
+    summary: "the output folder in `pol.config.json` is the project folder, outside it, or overlaps a source root",
+    message: "output folder `{out}` {problem}",
+    help: "`pol compile` replaces the whole output folder: name a folder of its own inside the project, e.g. `\"out\": \"compiled\"`",
+  },
   POL2035: {
     severity: "error",
     summary: "a `let` or field named like a built-in name or a case field, which it would hide",

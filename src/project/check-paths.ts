@@ -8,8 +8,11 @@ import { diagnosticsToJson, hasErrors, renderDiagnostics, sortDiagnostics, summa
 import { collectFiles, displayPath } from "../files/paths.js";
 import { projectRoot } from "../files/source-files.js";
 import type { CheckedPolicy } from "../model.js";
+import { diagnosticsToGithub, diagnosticsToSarif } from "./diagnostic-formats.js";
+import { polVersion } from "./version.js";
 
-export type DiagnosticFormat = "human" | "json";
+/** `sarif` and `github` are for CI: a SARIF log, and GitHub Actions annotations (diagnostic-formats.ts). */
+export type DiagnosticFormat = "human" | "json" | "sarif" | "github";
 
 export interface CheckedFiles {
   results: Map<string, CheckResult>;
@@ -90,6 +93,8 @@ export function loadPolicy(path: string): PolicyLoad {
 export function diagnosticReport(checked: CheckedFiles, format: DiagnosticFormat): { out: string; err: string } {
   const { diagnostics, sources } = checked;
   if (format === "json") return { out: JSON.stringify(diagnosticsToJson(diagnostics), null, 2) + "\n", err: "" };
+  if (format === "sarif") return { out: JSON.stringify(diagnosticsToSarif(diagnostics, polVersion()), null, 2) + "\n", err: "" };
+  if (format === "github") return { out: diagnosticsToGithub(diagnostics), err: "" };
   let err = "";
   for (const block of renderDiagnostics(diagnostics, sources)) err += block + "\n\n";
   const summary = summaryLine(diagnostics);
