@@ -50,10 +50,10 @@ describe("pol check", () => {
     expect(plain.code).toBe(0);
     expect(plain.err).toContain("warning[POL4023]: `unused_count` is never used");
     expect(plain.err).toMatch(/1 warning in 1 file/);
-    expect(plain.out).toContain("no errors");
+    expect(plain.out).toContain("no errors, 1 warning");
     const denied = await pol("check", at("policies"), "--deny-warnings");
     expect(denied.code).toBe(1);
-    expect(denied.out).toContain("(warnings denied)");
+    expect(denied.err).toContain("warning[POL4023]");
     expect((await pol("compile", at("policies"), "--out", at("compiled"))).code).toBe(0);
     expect((await pol("eval", at("policies/lumbar-mri.pol"), at("case.json"))).code).toBe(0);
   });
