@@ -65,6 +65,7 @@ export const When = keyword("when", "When");
 export const Require = keyword("require", "Require");
 export const Deny = keyword("deny", "Deny");
 export const Bundle = keyword("bundle", "Bundle");
+export const Approve = keyword("approve", "Approve");
 /** `note` starts a criterion but stays usable as a name (a field `note: text`): it is also an
  *  Identifier. No criterion follows where a name could, so the two readings never compete. */
 export const Note = createToken({
@@ -128,6 +129,7 @@ const keywords: TokenType[] = [
   Require,
   Deny,
   Bundle,
+  Approve,
   Note,
   Table,
   And,

@@ -269,8 +269,15 @@ class PolParser extends CstParser {
   /** A criterion has no terminator: the keyword of whatever follows ends it. */
   private criterion = this.RULE("criterion", () => {
     this.OR({
-      ERR_MSG: "`require`, `deny`, `not covered`, `bundle` or `note`",
+      ERR_MSG: "`require`, `deny`, `not covered`, `bundle`, `note` or `approve`",
       DEF: [
+        // `approve` has no condition: the rule approves every item it applies to.
+        {
+          ALT: () => {
+            this.CONSUME(T.Approve, { LABEL: "effect" });
+            this.SUBRULE3(this.criterionHead);
+          },
+        },
         {
           ALT: () => {
             this.CONSUME(T.Require, { LABEL: "effect" });

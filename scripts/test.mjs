@@ -10,11 +10,11 @@ const pol = ["node", "bin/pol.js"];
 const steps = [
   { name: "build the runtime package and the CLI", command: ["npm", "run", "--silent", "build"] },
   { name: "type-check sources, tests and compiled evaluators", command: ["npx", "tsc", "-p", "tsconfig.test.json"] },
-  { name: "pol check", command: [...pol, "check", "policies"] },
+  { name: "pol check", command: [...pol, "check", "policies", "--deny-warnings"] },
   { name: "pol fmt --check", command: [...pol, "fmt", "--check", "policies"] },
   { name: "pol compile --check", command: [...pol, "compile", "--check"] },
   { name: "pol test", command: [...pol, "test", "policies", "--min-coverage", "100"] },
-  { name: "pol check tutorial", command: [...pol, "check", "tutorial"] },
+  { name: "pol check tutorial", command: [...pol, "check", "tutorial", "--deny-warnings"] },
   { name: "type-check the playground", command: ["npx", "tsc", "-p", "playground/tsconfig.json"] },
   { name: "build the playground", command: ["node", "playground/build.mjs"] },
   { name: "type-check the VS Code extension", command: ["npx", "tsc", "-p", "editors/vscode/tsconfig.json"] },

@@ -48,6 +48,18 @@ export interface SourceFile extends NodeBase {
   declarations: Declaration[];
   /** Comments in source order, kept for the formatter. */
   comments: Comment[];
+  /** Present only on the part of a file with syntax errors that parsed cleanly (see `parse`). */
+  recovered?: Recovered;
+}
+
+/** What a file with syntax errors lost: the checker stays silent about it, so nothing cascades. */
+export interface Recovered {
+  /** Names of the declarations the errors touch; references to them are not reported. */
+  names: Set<string>;
+  /** Whether a schema declaration (enum, record, case, item) is among them: then nothing is checked. */
+  schema: boolean;
+  /** Rules that lost a criterion, or whose criteria follow an error. */
+  partialRules: Set<RuleDecl>;
 }
 
 export interface Comment extends NodeBase {
@@ -236,8 +248,10 @@ export interface RuleDecl extends NodeBase {
  *   the item is denied, not covered, or not separately billable.
  * - note: never changes the outcome; when its condition holds (or it has none) the item's
  *   determination carries it as a caution for the reviewer.
+ * - approve: no condition; always met. It says that the rule approves every item it applies to
+ *   (unless another criterion stands in the way), so a rule without criteria is never silent.
  */
-export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note";
+export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note" | "approve";
 
 export interface Criterion extends NodeBase {
   kind: "Criterion";

@@ -64,6 +64,8 @@ export const catalogue = {
       criterionId: 'a criterion starts with its id, e.g. `require B1 [D.I.B.1] "..."`',
       useFirst: "put every `use` before the declarations",
       criterionInRule: "a criterion belongs to a rule: move it under its `rule`",
+      durationUnit: "a duration has a unit: `{amount}d` (days), `{amount}wk`, `{amount}mo` or `{amount}y`",
+      durationWord: "write the amount and its unit as one word: `{duration}`",
     },
   },
   POL1003: {
@@ -167,7 +169,7 @@ export const catalogue = {
     summary: "unknown name",
     message: "unknown name `{name}`",
     help: {
-      enumMember: "`{name}` is a member of `{enum}`: compare a `{enum}` with it, e.g. `x == {name}`",
+      enumMember: "`{name}` is a member of `{enum}`: compare a `{enum}` with it, e.g. `x == {name}`, or write `{enum}.{name}`",
       codeSet: "`{name}` is a code set: test a code with `item.code in {name}`",
       recordOnly: "a computed field can use only the fields of its own record",
     },
@@ -372,6 +374,24 @@ export const catalogue = {
     message: "output folder `{out}` {problem}",
     help: "`pol compile` replaces the whole output folder: name a folder of its own inside the project, e.g. `\"out\": \"compiled\"`",
   },
+  POL2035: {
+    severity: "error",
+    summary: "a `let` or field named like a built-in name or a case field, which it would hide",
+    message: "{what} `{name}` would hide {hidden}",
+    help: "choose another name: `{name}` always means {hidden}",
+  },
+  POL2036: {
+    severity: "error",
+    summary: "a name that is both a `let` or field and a member of the enum it is compared with",
+    message: "`{name}` is both {what} and a member of `{enum}`",
+    help: "write `{enum}.{name}` for the member, or rename {what}",
+  },
+  POL2037: {
+    severity: "error",
+    summary: "a `use` names a policy file, whose rules and header would be left behind",
+    message: "`use` names `{path}`, the policy `{policy}`: its rules would not apply here",
+    help: "`use` a schema; to share lets and code sets between policies, move them into a schema file both policies use",
+  },
   // Types and units
   POL3001: {
     severity: "error",
@@ -383,6 +403,8 @@ export const catalogue = {
       percent: "write `{text}%`",
       ratio: "turn a ratio into a percent with `as percent`",
       count: "count the list: `count {text}`",
+      dropPercent: "`{text}` is a number, not a percent: compare it with `{number}`, without `%`",
+      date: "compare a date with a date such as `2025-01-01`, or measure the time since it: `time since {text} >= 3mo`",
     },
   },
   POL3002: {
@@ -395,7 +417,11 @@ export const catalogue = {
     severity: "error",
     summary: "calendar duration compared with a fixed duration",
     message: "`{fixed}` is a fixed duration but `{calendar}` is calendar months",
-    help: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+    help: {
+      general: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+      coverage: "coverage counts days: compare it with days or weeks, e.g. `>= 6wk`, or give the list a window in months (`within 6mo`)",
+      field: "durations a case records are in days: compare with days or weeks, e.g. `>= 8wk`",
+    },
   },
   POL3004: {
     severity: "error",
@@ -514,7 +540,10 @@ export const catalogue = {
     severity: "error",
     summary: "expected a date",
     message: "{user} needs a date, but `{text}` is `{type}`",
-    help: { record: "use one of its dates, e.g. `{text}.date`" },
+    help: {
+      record: "use one of its dates, e.g. `{text}.date`",
+      list: "pick one record and take its date, e.g. `(latest {text}).date`",
+    },
   },
   POL3024: {
     severity: "error",
@@ -642,6 +671,12 @@ export const catalogue = {
     message: "`{text}` is `{type}`, so it can never be in a `{list}`",
     help: "test a value of the list's type, e.g. a member of its enum",
   },
+  POL3055: {
+    severity: "warning",
+    summary: "free text compared with a string: only that wording matches",
+    message: "`{text}` is free text: comparing it with {literal} matches that wording only (case and spacing aside)",
+    help: "declare `{text}` as an enum in the schema, so that every value is one of its members and the comparison is exact",
+  },
   // Policy structure
   POL4001: {
     severity: "error",
@@ -679,6 +714,52 @@ export const catalogue = {
     summary: "criterion without a description",
     message: "criterion `{id}` has no description",
     help: 'add the analyst\'s words in quotes after the citation, e.g. `"at least 75% relief"`',
+  },
+  POL4021: {
+    severity: "error",
+    summary: "a rule with no criterion that decides: it would approve every item it applies to without a word",
+    message: "rule `{rule}` has no `require`, `deny`, `not covered` or `bundle` criterion, so it would approve every item it applies to",
+    help: 'add the criteria the policy sets, or say that the rule approves: `approve {example} [{citation}] "..."`',
+  },
+  POL4022: {
+    severity: "warning",
+    summary: "`approve` in a rule that has criteria which decide",
+    message: "`approve {id}` says nothing: rule `{rule}` already has criteria that decide its items",
+    help: "remove `approve {id}`: a rule with criteria approves an item when all of them are met",
+  },
+  POL4023: {
+    severity: "warning",
+    summary: "a `let` no rule uses",
+    message: "`{name}` is never used: no rule reaches this `let`",
+    help: "remove it, or use it in the criterion it was written for",
+  },
+  POL4024: {
+    severity: "warning",
+    summary: "a code set no rule uses",
+    message: "code set `{name}` is never used: no rule applies to it or tests a code against it",
+    help: "remove it, or name it in a rule's `for` or in `code in {name}`",
+  },
+  POL4025: {
+    severity: "warning",
+    summary: "a condition that is a tautology or a contradiction by its form",
+    message: "`{text}` is {outcome}",
+    help: {
+      decided: "`{literal} {operator} ...` does not depend on the rest: remove the literal or the condition",
+      neutral: "`{literal}` does nothing here: remove it",
+      negated: "`{operand}` and its negation cannot both hold, and one of them always does: check which was meant",
+    },
+  },
+  POL4026: {
+    severity: "warning",
+    summary: "a comparison at the end of a `where` condition inside `count`, which reads as if the count were compared",
+    message: "`{comparison}` is part of the `where` condition, not a comparison of the count",
+    help: "say so with parentheses, `{filter}`, or compare the count from outside them: `({filter}) >= ...`",
+  },
+  POL4027: {
+    severity: "warning",
+    summary: "a `require` that is met when an event is absent, through `not` over a comparison on it",
+    message: "this criterion is met when there is no such event at all: `{text}` holds when the record is none",
+    help: "write what no event means, e.g. `no {list} or {text}`, or require the event: `some {list} and {text}`",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 
@@ -757,6 +838,11 @@ function helpText(entry: CatalogueEntry, args: Readonly<Record<string, string | 
   const variant = help[String(args["help"])];
   if (variant === undefined) throw new Error(`internal error: no help variant \`${String(args["help"])}\``);
   return fill(variant, args);
+}
+
+/** Whether any of `diagnostics` is an error: warnings alone never stop a command. */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
 }
 
 /** Sort by file, then position, then code: the order every report uses. */

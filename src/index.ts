@@ -19,6 +19,7 @@ export {
   diagnosticsToJson,
   renderDiagnostic,
   renderDiagnostics,
+  hasErrors,
   sortDiagnostics,
   summaryLine,
   type Diagnostic,

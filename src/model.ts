@@ -161,6 +161,8 @@ export interface CheckedPolicy {
   membershipOf(test: InCodesExpression): NameRef | undefined;
   /** The record a field access reads from, and the field. */
   fieldOf(access: FieldAccess): { record: string; field: FieldModel };
+  /** For a qualified enum member `Kind.member` (a field access on an enum's name), the member. */
+  memberOf(access: FieldAccess): { enum: string; member: string } | undefined;
   /** The source text a span covers (any file of the program). */
   text(span: Span): string;
 }

@@ -122,7 +122,7 @@ describe("names", () => {
   it("explains a bare enum member used where no enum is expected", () => {
     const d = single(checkCondition("therapeutic"));
     expect(d.code).toBe("POL2001");
-    expect(d.help).toBe("`therapeutic` is a member of `Purpose`: compare a `Purpose` with it, e.g. `x == therapeutic`");
+    expect(d.help).toBe("`therapeutic` is a member of `Purpose`: compare a `Purpose` with it, e.g. `x == therapeutic`, or write `Purpose.therapeutic`");
   });
 
   it("reports an unknown field with a suggestion (POL2002)", () => {

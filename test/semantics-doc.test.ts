@@ -191,7 +191,7 @@ function evaluate(operation: string, bindings: Bindings): unknown {
   if ((m = /^(\w+) \+ (\w+)$/.exec(operation))) {
     return rt.shiftDays(value(m[1]!), 1, rt.parseDuration(get(bindings, m[2]!)));
   }
-  if ((m = /^(\w+) of (\w+)$/.exec(operation))) {
+  if ((m = /^(\w+) of (\w+)$/.exec(operation)) && m[1] !== "coverage") {
     const table = new Map(
       get(bindings, m[1]!).split(",").map((entry) => {
         const [member, duration] = entry.trim().split(" ");
@@ -202,13 +202,14 @@ function evaluate(operation: string, bindings: Bindings): unknown {
     const looked = rt.lookup(["unknown", "none"].includes(text) ? scalar(text, m[2]!) : text, table);
     return typeof looked === "number" ? `${Math.round(looked * 24)}h` : looked;
   }
-  if ((m = new RegExp(`^coverage of (\\w+) within ${UNIT}$`).exec(operation))) {
+  if ((m = new RegExp(`^coverage of (\\w+)(?: within ${UNIT})?$`).exec(operation))) {
     const list = listOf(bindings, m[1]!, (text) => {
       const [start, end] = text.split("..");
       return { start: scalar(start!, "start"), end: scalar(end!, "end") };
     });
-    const window = { start: rt.windowStart(dos(), Number(m[2]), m[3] as CalendarUnit), end: dos() };
-    return rt.coverage(list, () => true, (e) => e.start, (e) => e.end, window);
+    const window =
+      m[2] === undefined ? null : { start: rt.windowStart(dos(), Number(m[2]), m[3] as CalendarUnit), end: dos() };
+    return rt.coverage(list, () => true, (e) => e.start, (e) => e.end, window, dos());
   }
   if ((m = new RegExp(`^(\\w+) ${OPERATOR} (\\d+)$`).exec(operation))) {
     return rt.compare(m[2] as CompareOperator, value(m[1]!), Number(m[3]));
@@ -233,7 +234,7 @@ function outcome(inputs: [string, string][]): string {
       continue;
     }
     const effect = name as CriterionEffect;
-    expect(["require", "deny", "not_covered", "bundle", "note"]).toContain(effect);
+    expect(["require", "deny", "not_covered", "bundle", "note", "approve"]).toContain(effect);
     const id = `${effect}${criteria.length + 1}`;
     const spec: CriterionSpec = { id, effect, citation: "1", description: id, line: 1 };
     if (text !== "always") {

@@ -11,6 +11,8 @@ export class Facts {
   readonly types = new Map<Expression, Type>();
   readonly bindings = new Map<NameRef, Binding>();
   readonly fields = new Map<FieldAccess, { record: string; field: FieldModel }>();
+  /** Qualified enum members, `Kind.member`. */
+  readonly members = new Map<FieldAccess, { enum: string; member: string }>();
   /** `level in levels` where `levels` is a list of values, not a code set: the list's name. */
   readonly memberships = new Map<InCodesExpression, NameRef>();
 

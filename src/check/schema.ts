@@ -6,6 +6,7 @@ import { diagnostic, suggest, type Diagnostic, type Suggestion } from "../diagno
 import { CASE_RECORD, ITEM_RECORD, type FieldModel, type RecordModel, type SchemaModel, type TableModel, type Type } from "../model.js";
 import { checkTable } from "./tables.js";
 import { location, typeName } from "./format.js";
+import { RESERVED_NAMES } from "./scope.js";
 
 /** Everything declared at the top level of the program, visible to every file in it. */
 export interface Environment {
@@ -18,6 +19,8 @@ export interface Environment {
   hasSchema: boolean;
   /** Computed fields, to be type-checked once every record is known. */
   computed: { record: RecordModel; field: FieldModel; expression: NonNullable<FieldDecl["computed"]> }[];
+  /** Names declared where a syntax error struck: a reference to one is not reported again. */
+  lost: Set<string>;
 }
 
 const PRIMITIVES = ["bool", "number", "percent", "date", "duration", "code", "text"] as const;
@@ -41,6 +44,7 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
     tables: new Map(),
     hasSchema: false,
     computed: [],
+    lost: new Set(files.flatMap((file) => [...(file.recovered?.names ?? [])])),
   };
   const declared = new Map<string, NamedDecl>();
   const recordDecls: [RecordModel, RecordDecl][] = [];
@@ -91,6 +95,10 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
           env.codeSets.set(name, decl);
           break;
         case "LetDecl":
+          if (Object.hasOwn(RESERVED_NAMES, name)) {
+            const args = { what: "the `let`", name, hidden: RESERVED_NAMES[name]! };
+            diagnostics.push(diagnostic("POL2035", decl.name.span, args, args));
+          }
           env.lets.set(name, decl);
           break;
         case "TableDecl":
@@ -114,6 +122,12 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
     if (decl.dated) checkDatedBy(record, decl, diagnostics);
   }
   if (caseDecl) fill(caseRecord, caseDecl.fields);
+  for (const [name, decl] of env.lets) {
+    if (caseRecord.fields.has(name) && !Object.hasOwn(RESERVED_NAMES, name)) {
+      const args = { what: "the `let`", name, hidden: `the case field \`${name}\`` };
+      diagnostics.push(diagnostic("POL2035", decl.name.span, args, args));
+    }
+  }
   if (itemDecl) {
     fill(itemRecord, itemDecl.fields);
     checkItemCode(itemRecord, itemDecl, diagnostics);
@@ -148,6 +162,11 @@ function addFields(env: Environment, record: RecordModel, fields: readonly Field
         diagnostic("POL2015", decl.name.span, { field: name }),
       );
       continue;
+    }
+    if (Object.hasOwn(RESERVED_NAMES, name)) {
+      const what = record.name === CASE_RECORD ? "the case field" : record.name === ITEM_RECORD ? "the item field" : `the field of \`${record.name}\``;
+      const args = { what, name, hidden: RESERVED_NAMES[name]! };
+      diagnostics.push(diagnostic("POL2035", decl.name.span, args, args));
     }
     const first = spans.get(name);
     if (first) {

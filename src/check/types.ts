@@ -274,6 +274,7 @@ export class ExpressionChecker {
       return ERROR;
     }
     if (expected?.kind === "error") return ERROR; // the other operand is already reported
+    if (this.env.lost.has(e.name)) return ERROR; // declared where a syntax error struck
     if (expected?.kind === "enum") {
       const members = this.env.schema.enums.get(expected.name)?.members ?? [];
       if (members.includes(e.name)) {
@@ -351,6 +352,8 @@ export class ExpressionChecker {
   }
 
   private fieldAccess(e: FieldAccess, scope: Scope): Type {
+    const qualified = this.qualifiedMember(e, scope);
+    if (qualified) return qualified;
     const target = this.check(e.target, scope);
     if (target.kind === "error") return ERROR;
     if (target.kind !== "record") {
@@ -368,6 +371,21 @@ export class ExpressionChecker {
     return field.type;
   }
 
+  /** `Kind.member`: an enum's name (that no let or field hides) and one of its members. */
+  private qualifiedMember(e: FieldAccess, scope: Scope): Type | undefined {
+    if (e.target.kind !== "NameRef" || lookupName(this.env, scope, e.target.name) !== undefined) return undefined;
+    const enumeration = this.env.schema.enums.get(e.target.name);
+    if (!enumeration) return undefined;
+    const member = e.field.name;
+    if (!enumeration.members.includes(member)) {
+      const members = enumeration.members.map((m) => `\`${m}\``).join(", ");
+      this.report("POL2009", e.field.span, { name: member, enum: enumeration.name }, suggest(member, enumeration.members) ?? { enum: enumeration.name, members });
+      return ERROR;
+    }
+    this.facts.members.set(e, { enum: enumeration.name, member });
+    return { kind: "enum", name: enumeration.name };
+  }
+
   private unknownField(name: string, span: Span, record: RecordModel): Type {
     const fields = [...record.fields.keys()].map((f) => `\`${f}\``).join(", ");
     const help = suggest(name, record.fields.keys()) ?? { record: record.name, fields };
@@ -377,7 +395,7 @@ export class ExpressionChecker {
 
   /** A code set named by `in CODESET` or by a rule's `for CODESET` must be declared. */
   checkCodeSetName(name: string, span: Span): void {
-    if (this.env.codeSets.has(name)) return;
+    if (this.env.codeSets.has(name) || this.env.lost.has(name)) return;
     this.report("POL2003", span, { name }, suggest(name, this.env.codeSets.keys()));
   }
 
@@ -421,7 +439,9 @@ export class ExpressionChecker {
         }
         const months = this.coverageInMonths(e.left, e.right) ?? this.coverageInMonths(e.right, e.left);
         if (months !== undefined) return BOOL;
-        return this.operator(comparison(e.operator, left, right), e.span);
+        const result = this.operator(comparison(e.operator, left, right), e.span);
+        if (result.kind !== "error") this.freeText(e, left, right);
+        return result;
       }
     }
   }
@@ -429,23 +449,59 @@ export class ExpressionChecker {
   /** Type both sides of a comparison. A bare name that resolves to nothing else is read as a member
    *  of the other side's enum (`item.purpose == therapeutic`), so that side is typed first. */
   private operands(e: BinaryExpression, scope: Scope): [Operand, Operand] {
-    const bare = (x: Expression) => x.kind === "NameRef" && lookupName(this.env, scope, x.name) === undefined;
+    // A name that is also an enum member is typed last, so that a clash with the other side's
+    // enum is reported as such (POL2036), not as whatever its own meaning leads to.
+    const typedLast = (x: Expression) =>
+      x.kind === "NameRef" && (lookupName(this.env, scope, x.name) === undefined || this.isEnumMember(x.name));
     let left: Type;
     let right: Type;
-    if (bare(e.left) && !bare(e.right)) {
+    if (typedLast(e.left) && !typedLast(e.right)) {
       right = this.check(e.right, scope);
-      left = this.check(e.left, scope, right);
+      left = this.memberClash(e.left, right, scope) ?? this.check(e.left, scope, right);
     } else {
       left = this.check(e.left, scope);
-      right = this.check(e.right, scope, left);
+      right = this.memberClash(e.right, left, scope) ?? this.check(e.right, scope, left);
     }
     return [this.operand(e.left, left), this.operand(e.right, right)];
+  }
+
+  /** `kind == "physical"`: free text matched against one wording, where an enum would be exact. */
+  private freeText(e: BinaryExpression, left: Operand, right: Operand): void {
+    if (e.operator !== "==" && e.operator !== "!=") return;
+    const [field, literal] = e.right.kind === "StringLiteral" ? [left, e.right] : e.left.kind === "StringLiteral" ? [right, e.left] : [];
+    if (!field || !literal || field.type.kind !== "text" || e.left.kind === e.right.kind) return;
+    this.report("POL3055", e.span, { text: field.text, literal: `"${literal.value}"` }, { text: field.text });
+  }
+
+  private isEnumMember(name: string): boolean {
+    for (const enumeration of this.env.schema.enums.values()) if (enumeration.members.includes(name)) return true;
+    return false;
+  }
+
+  /** A name compared with an enum that has a member of that name, while the name means something else. */
+  private memberClash(e: Expression, other: Type, scope: Scope): Type | undefined {
+    if (e.kind !== "NameRef" || other.kind !== "enum") return undefined;
+    const members = this.env.schema.enums.get(other.name)?.members ?? [];
+    const binding = lookupName(this.env, scope, e.name);
+    if (!binding || !members.includes(e.name)) return undefined;
+    const what =
+      binding.kind === "let"
+        ? `the \`let\` \`${e.name}\``
+        : binding.kind === "element"
+          ? `the field \`${e.name}\` of \`${binding.record}\``
+          : binding.kind === "caseField"
+            ? `the case field \`${e.name}\``
+            : `the built-in \`${e.name}\``;
+    this.report("POL2036", e.span, { name: e.name, what, enum: other.name }, { name: e.name, what, enum: other.name });
+    this.facts.types.set(e, ERROR);
+    return ERROR;
   }
 
   private operand(expression: Expression, type: Type): Operand {
     const text = this.excerpts.of(expression);
     if (expression.kind === "DurationLiteral") return { type, text, literal: "duration" };
     if (expression.kind === "NumberLiteral") return { type, text, literal: "number" };
+    if (expression.kind === "PercentLiteral") return { type, text, literal: "percent" };
     return { type, text };
   }
 
@@ -502,7 +558,8 @@ export class ExpressionChecker {
     const type = this.check(e, scope);
     if (type.kind === "date" || type.kind === "error") return;
     const text = this.excerpts.of(e);
-    this.report("POL3023", e.span, { user, text, type: typeName(type) }, type.kind === "record" ? { help: "record", text } : undefined);
+    const help = type.kind === "record" ? { help: "record" as const, text } : type.kind === "list" ? { help: "list" as const, text } : undefined;
+    this.report("POL3023", e.span, { user, text, type: typeName(type) }, help);
   }
 
   /**

@@ -34,7 +34,8 @@ Examples:
   $ pol check --format json        machine-readable diagnostics
   $ pol check --format github      annotations on the changed lines of a pull request
   $ pol check --format sarif       a SARIF log for code-scanning tools
-  $ pol check --watch              check again on every change`,
+  $ pol check --watch              check again on every change
+  $ pol check --deny-warnings      fail on warnings too (for CI)`,
   compile: `
 Examples:
   $ pol compile                    compile the project's policies into its output folder
@@ -111,8 +112,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addArgument(paths())
     .addOption(diagnosticFormat())
     .option("--watch", "check again whenever a .pol file changes", false)
+    .option("--deny-warnings", "exit 1 when there are warnings too (for CI)", false)
     .addHelpText("after", EXAMPLES.check)
-    .action(async (paths: string[], options: { format: DiagnosticFormat; watch: boolean }) => {
+    .action(async (paths: string[], options: { format: DiagnosticFormat; watch: boolean; denyWarnings: boolean }) => {
       setExit(await runCheck(paths, options, io));
     });
 

@@ -101,6 +101,8 @@ export class Evaluator {
       }
       case "asPercent":
         return rt.asPercent(this.value(expr.operand, ctx, elements));
+      case "normaliseText":
+        return rt.normaliseText(this.value(expr.operand, ctx, elements));
       case "rank":
         return rt.rank(this.value(expr.operand, ctx, elements), expr.members);
       case "inList": {

@@ -190,6 +190,9 @@ export type Expr =
    *  exactly that disjunction (unknown when x is, false when x is none). */
   | (Node & { kind: "oneOf"; operand: Expr; values: string[] })
   | (Node & { kind: "asPercent"; operand: Expr })
+  /** A free-text operand of `==`/`!=` as the comparison sees it (`normaliseText`: case, surrounding
+   *  and repeated white space); text literals are normalised when lowered instead. */
+  | (Node & { kind: "normaliseText"; operand: Expr })
   /** A member of an ordered enum as its position, so members compare as numbers. */
   | (Node & { kind: "rank"; operand: Expr; enum: string; members: string[] })
   /** `x in L` for a list of values (`item.level in last_block.levels`). */

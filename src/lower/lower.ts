@@ -6,6 +6,7 @@
 
 import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span } from "../ast.js";
 import { CASE_RECORD, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
+import { normaliseText } from "@pol/runtime";
 import { codeSetEntries } from "../schema-descriptor.js";
 import type {
   CalendarUnit,
@@ -120,6 +121,8 @@ class Lowering {
       case "NameRef":
         return this.name(expr, scope);
       case "FieldAccess": {
+        const member = this.policy.memberOf(expr);
+        if (member) return { kind: "literal", value: member.member, span };
         const { record, field } = this.policy.fieldOf(expr);
         return this.read(this.expr(expr.target, scope), record, field, span);
       }
@@ -266,6 +269,10 @@ class Lowering {
             ? { kind: "spanDays", amount: side.amount, unit: side.unit, span: side.span }
             : this.expr(side, scope);
         const domain = NUMERIC.has(this.kindOf(left)) || NUMERIC.has(this.kindOf(right)) ? "number" : "scalar";
+        if (this.kindOf(left) === "text" && this.kindOf(right) === "text") {
+          // Free text compares by its normalised form (docs/semantics.md, "Text").
+          return { kind: "compare", operator, domain, left: this.text(left, scope), right: this.text(right, scope), span };
+        }
         return { kind: "compare", operator, domain, left: lowerSide(left), right: lowerSide(right), span };
       }
       case "+":
@@ -555,6 +562,13 @@ class Lowering {
     const model = this.policy.schema.records.get(record)?.fields.get(field);
     if (!model) throw new Error(`internal error: unknown field \`${record}.${field}\``);
     return model;
+  }
+
+  /** A text operand of a comparison, normalised: a literal now, anything else when evaluated. */
+  private text(expr: Expression, scope: Scope): Expr {
+    const operand = this.expr(expr, scope);
+    if (operand.kind === "literal" && typeof operand.value === "string") return { ...operand, value: normaliseText(operand.value) };
+    return { kind: "normaliseText", operand, span: operand.span };
   }
 
   /** The members of an ordered enum when `expr` is a value of one. */

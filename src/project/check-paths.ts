@@ -4,7 +4,7 @@
 import { checkFile, nodeFileHost, type CheckResult } from "../check/checker.js";
 import { checkModuleNames } from "../check/module-names.js";
 import { headerIdSpan } from "../check/structure.js";
-import { diagnosticsToJson, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../diagnostics.js";
+import { diagnosticsToJson, hasErrors, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../diagnostics.js";
 import { collectFiles, displayPath } from "../files/paths.js";
 import { projectRoot } from "../files/source-files.js";
 import type { CheckedPolicy } from "../model.js";
@@ -82,7 +82,7 @@ export type PolicyLoad =
 export function loadPolicy(path: string): PolicyLoad {
   const result = checkFile(path);
   const checked: CheckedFiles = { results: new Map([[path, result]]), diagnostics: result.diagnostics, sources: result.sources };
-  if (result.diagnostics.length > 0) return { ok: false, checked };
+  if (hasErrors(result.diagnostics)) return { ok: false, checked };
   if (!result.policy) {
     return { ok: false, checked, problem: `\`${displayPath(path)}\` is a schema, not a policy: evaluate a policy that uses it` };
   }

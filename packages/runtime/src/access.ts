@@ -262,7 +262,7 @@ export function sumOf(c: Context, list: readonly Row[] | Unknown, member: Member
   return sum(list, member, readElement, field.duration, c, field);
 }
 
-/** `coverage of L`: days covered by the members' episodes, clipped to the chain's window (see `coverage`). */
+/** `coverage of L`: days covered by the members' episodes before the date of service, clipped to the chain's window (see `coverage`). */
 export function coverageOf(
   c: Context,
   list: readonly Row[] | Unknown,
@@ -271,7 +271,7 @@ export function coverageOf(
   end: FieldHandle,
   window: Window | null,
 ): number | Range {
-  return coverage(list, member, readElement, readElement, window, undefined, c, { start, end });
+  return coverage(list, member, readElement, readElement, window, c.dos, c, { start, end });
 }
 
 /** `date` lies in the window, both ends included. */

@@ -205,8 +205,11 @@ export function pick<C, K>(
  * clipped to a window it covers [max(S, window.start), min(E, window.end)). Overlapping episodes
  * count their shared days once. For the range, `lo` counts only definite episodes and `hi` lets
  * each uncertain one cover as much as it could: an unknown start reaches back to the window start
- * (without a window: without limit), an unknown end reaches the window end (without a window: the
- * date of service `dos` when given, else without limit).
+ * (without a window: without limit), an unknown end reaches the window end.
+ *
+ * Coverage never counts a day on or after the date of service `dos` (when given), with a window
+ * or without: therapy still running at the request counts up to the day before it, exactly as an
+ * episode with an unknown end would at most.
  */
 export function coverage<C, K>(
   list: readonly Record<string, unknown>[] | Unknown,
@@ -219,11 +222,10 @@ export function coverage<C, K>(
   keys?: { start: K; end: K },
 ): number | Range {
   const clipStart = window === null ? -Infinity : dayNumber(window.start);
-  const clipEnd = window === null ? Infinity : dayNumber(window.end);
+  const clipEnd = Math.min(window === null ? Infinity : dayNumber(window.end), dos === undefined ? Infinity : dayNumber(dos));
   if (list instanceof Unknown) {
     return { lo: 0, hi: window === null ? Infinity : Math.max(0, clipEnd - clipStart), unknown: list };
   }
-  const latestEnd = window === null && dos !== undefined ? dayNumber(dos) : clipEnd;
   const definite: [number, number][] = [];
   let possible: [number, number][] | undefined;
   let unknowns: Unknowns | undefined;
@@ -244,7 +246,7 @@ export function coverage<C, K>(
       continue; // an episode of none
     }
     const first = Math.max(typeof from === "string" ? dayNumber(from) : -Infinity, clipStart);
-    const last = Math.min(typeof to === "string" ? dayNumber(to) : latestEnd, clipEnd);
+    const last = Math.min(typeof to === "string" ? dayNumber(to) : clipEnd, clipEnd);
     if (membership === true && typeof from === "string" && typeof to === "string") {
       if (first < last) definite.push([first, last]);
       continue;

@@ -152,6 +152,7 @@ export {
   greaterThan,
   lessThan,
   multiply,
+  normaliseText,
   notEqual,
   oneOf,
   rank,

@@ -96,6 +96,32 @@ export function oneOf(value: unknown, values: ReadonlySet<string>): Tri {
 }
 
 /**
+ * Free text as `==` and `!=` compare it: Unicode NFC, lower case, no surrounding white space and
+ * every run of white space one space, so `"Gluteus  Medius "` equals `"gluteus medius"`. Anything
+ * that is not a string (unknown, none) is returned as it is.
+ */
+export function normaliseText(value: string): string;
+export function normaliseText(value: unknown): unknown;
+export function normaliseText(value: unknown): unknown {
+  if (typeof value !== "string" || isNormalText(value)) return value;
+  return value.normalize("NFC").toLowerCase().trim().replace(/\s+/g, " ");
+}
+
+/** Lower-case ASCII with single inner spaces: already normal, checked without allocating. */
+function isNormalText(text: string): boolean {
+  let previousSpace = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (previousSpace) return false;
+      previousSpace = true;
+    } else if (c < 33 || c > 126 || (c >= 65 && c <= 90)) return false;
+    else previousSpace = false;
+  }
+  return !previousSpace || text.length === 0;
+}
+
+/**
  * `x in L` for a list of values (`item.level in last_block.levels`): true when an element equals
  * `x` (as `==` compares); unknown when `x` or the list is unknown; not met when `x` is none or the
  * list belongs to a record that is none.

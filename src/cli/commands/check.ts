@@ -10,6 +10,8 @@ export type { DiagnosticFormat };
 export interface CheckOptions {
   format: DiagnosticFormat;
   watch?: boolean;
+  /** Fail when there are warnings too (`--deny-warnings`), as `warningsAsErrors` in pol.config.json does. */
+  denyWarnings?: boolean;
   /** For tests of `--watch`: how to stop watching. */
   watchOptions?: WatchOptions;
 }
@@ -19,7 +21,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   if (!load.ok) return load.exitCode;
   const { project } = load;
   return inProjectFolder(project, () => {
-    const once = async () => checkOnce(project.paths, options.format, project.warningsAsErrors, io);
+    const once = async () => checkOnce(project.paths, options.format, project.warningsAsErrors || options.denyWarnings === true, io);
     return options.watch ? watchPaths(project.paths, once, io, options.watchOptions) : once();
   });
 }

@@ -36,6 +36,7 @@ const EFFECT_KEYWORDS: Record<Criterion["effect"], string> = {
   not_covered: "not covered",
   bundle: "bundle",
   note: "note",
+  approve: "approve",
 };
 
 export class DeclarationPrinter {

@@ -143,7 +143,9 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
       const level = binaryLevel(expression.operator);
       if (level === Level.comparison) {
         return [
-          slot(expression.left, Level.asPercent, mode, Level.comparison),
+          // `(count L where c) >= 2`: the parentheses show that the comparison is not part of the
+          // `where` condition, although the grammar would not need them.
+          slot(expression.left, Level.asPercent, mode, Level.comparison, endsInWhere(expression.left)),
           slot(expression.right, Level.asPercent, mode),
         ];
       }
@@ -201,6 +203,27 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
       return expression.operands.map((operand) => slot(operand, Level.or, "full"));
     default:
       return [];
+  }
+}
+
+/** Whether the printed form of `expression` ends with the condition of a `where`. */
+function endsInWhere(expression: Expression): boolean {
+  switch (expression.kind) {
+    case "WhereExpression":
+      return true;
+    case "BinaryExpression":
+      return binaryLevel(expression.operator) !== Level.comparison && endsInWhere(expression.right);
+    case "CountExpression":
+    case "QuantifierExpression":
+    case "PickExpression":
+    case "SumExpression":
+    case "CoverageExpression":
+      return endsInWhere(expression.source);
+    case "UnaryExpression":
+    case "AsPercentExpression":
+      return endsInWhere(expression.operand);
+    default:
+      return false;
   }
 }
 

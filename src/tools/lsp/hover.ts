@@ -67,6 +67,7 @@ const EFFECT_WORDS: Record<Criterion["effect"], string> = {
   not_covered: "not covered",
   bundle: "bundle",
   note: "note",
+  approve: "approve",
 };
 
 const EFFECT_MEANING: Record<Criterion["effect"], string> = {
@@ -75,6 +76,7 @@ const EFFECT_MEANING: Record<Criterion["effect"], string> = {
   not_covered: "makes the item not covered when its condition holds",
   bundle: "makes the item not separately billable when its condition holds",
   note: "a caution for the reviewer; never changes the outcome",
+  approve: "always met: the rule approves every item it applies to, unless another criterion stands in the way",
 };
 
 function fieldHover(analysis: ProgramAnalysis, record: string, name: string): string | undefined {
