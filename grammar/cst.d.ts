@@ -57,6 +57,7 @@ export type HeaderFieldCstChildren = {
   Identifier: IToken[];
   StringLiteral?: IToken[];
   DateLiteral?: IToken[];
+  word?: IToken[];
 };
 
 export interface UseDeclCstNode extends CstNode {
@@ -82,6 +83,26 @@ export type DeclarationCstChildren = {
   codeSetDecl?: CodeSetDeclCstNode[];
   letDecl?: LetDeclCstNode[];
   ruleDecl?: RuleDeclCstNode[];
+  extendDecl?: ExtendDeclCstNode[];
+};
+
+export interface ExtendDeclCstNode extends CstNode {
+  name: "extendDecl";
+  children: ExtendDeclCstChildren;
+}
+
+export type ExtendDeclCstChildren = {
+  Extend: IToken[];
+  Case?: IToken[];
+  fieldBlock?: (FieldBlockCstNode)[];
+  Item?: IToken[];
+  Record?: IToken[];
+  name?: (IToken)[];
+  Enum?: IToken[];
+  LBrace?: IToken[];
+  members?: (IToken)[];
+  Comma?: IToken[];
+  RBrace?: IToken[];
 };
 
 export interface EnumDeclCstNode extends CstNode {
@@ -239,7 +260,10 @@ export type CriterionCstChildren = {
   effect?: (IToken)[];
   criterionHead?: (CriterionHeadCstNode)[];
   expression?: (ExpressionCstNode)[];
-  When?: IToken[];
+  When?: (IToken)[];
+  For?: IToken[];
+  waived?: (IToken)[];
+  Comma?: IToken[];
 };
 
 export interface CriterionHeadCstNode extends CstNode {
@@ -397,6 +421,8 @@ export type ChainStepCstChildren = {
   expression?: ExpressionCstNode[];
   Within?: IToken[];
   DurationLiteral?: IToken[];
+  year?: (IToken)[];
+  Year?: IToken[];
 };
 
 export interface AccessCstNode extends CstNode {

@@ -47,6 +47,13 @@ export const NotCovered = createToken({
   label: "`not covered`",
 });
 
+/** `prior authorization`, like `not covered`, is one keyword spelled as two words. */
+export const PriorAuthorization = createToken({
+  name: "PriorAuthorization",
+  pattern: /prior[ \t]+authorization\b/,
+  label: "`prior authorization`",
+});
+
 export const Policy = keyword("policy", "Policy");
 export const Schema = keyword("schema", "Schema");
 export const Use = keyword("use", "Use");
@@ -74,6 +81,24 @@ export const Note = createToken({
   categories: [Identifier],
   label: "`note`",
 });
+/** Soft keywords like `note`: they start a criterion, and stay usable as names. */
+function softKeyword(word: string, name: string): TokenType {
+  return createToken({
+    name,
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    categories: [Identifier],
+    label: `\`${word}\``,
+  });
+}
+export const Refer = softKeyword("refer", "Refer");
+export const Waive = softKeyword("waive", "Waive");
+/** `within calendar year`, `within plan year`: keywords only after `within`. */
+export const Calendar = softKeyword("calendar", "Calendar");
+export const Plan = softKeyword("plan", "Plan");
+export const Year = softKeyword("year", "Year");
+/** `extend record Procedure { ... }`: adds to a schema's declaration, at the top level only. */
+export const Extend = softKeyword("extend", "Extend");
 export const And = keyword("and", "And");
 export const Or = keyword("or", "Or");
 export const Not = keyword("not", "Not");
@@ -119,6 +144,12 @@ const keywords: TokenType[] = [
   Deny,
   Bundle,
   Note,
+  Refer,
+  Waive,
+  Calendar,
+  Plan,
+  Year,
+  Extend,
   And,
   Or,
   Not,
@@ -148,6 +179,7 @@ const keywords: TokenType[] = [
 /** Every keyword spelling, for tests and tools (e.g. the formatter quoting names). */
 export const keywordSpellings: readonly string[] = [
   "not covered",
+  "prior authorization",
   ...keywords.map((token) => String(token.PATTERN).slice(1, -1)),
 ];
 
@@ -315,6 +347,7 @@ const defaultMode: TokenType[] = [
   Comment,
   CodeListOpen,
   NotCovered,
+  PriorAuthorization,
   // Longest spelling first, so `in` never claims the start of `item`, nor `no` of `not`.
   ...[...keywords].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
   Identifier,

@@ -83,6 +83,7 @@ class PolParser extends CstParser {
       DEF: [
         { ALT: () => this.CONSUME(T.StringLiteral) },
         { ALT: () => this.CONSUME(T.DateLiteral) },
+        { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "word" }) },
       ],
     });
   });
@@ -103,6 +104,49 @@ class PolParser extends CstParser {
         { ALT: () => this.SUBRULE(this.codeSetDecl) },
         { ALT: () => this.SUBRULE(this.letDecl) },
         { ALT: () => this.SUBRULE(this.ruleDecl) },
+        { ALT: () => this.SUBRULE(this.extendDecl) },
+      ],
+    });
+  });
+
+  /** `extend case { ... }`, `extend item { ... }`, `extend record R { ... }`, `extend enum E { ... }`. */
+  private extendDecl = this.RULE("extendDecl", () => {
+    this.CONSUME(T.Extend);
+    this.OR({
+      ERR_MSG: "`case`, `item`, `record` or `enum`",
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Case);
+            this.SUBRULE(this.fieldBlock);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Item);
+            this.SUBRULE2(this.fieldBlock);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Record);
+            this.CONSUME(T.Identifier, { LABEL: "name" });
+            this.SUBRULE3(this.fieldBlock);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Enum);
+            this.CONSUME2(T.Identifier, { LABEL: "name" });
+            this.CONSUME(T.LBrace);
+            this.CONSUME3(T.Identifier, { LABEL: "members" });
+            this.MANY(() => {
+              this.OPTION(() => this.CONSUME(T.Comma));
+              this.CONSUME4(T.Identifier, { LABEL: "members" });
+            });
+            this.CONSUME(T.RBrace);
+          },
+        },
       ],
     });
   });
@@ -234,7 +278,7 @@ class PolParser extends CstParser {
   /** A criterion has no terminator: the keyword of whatever follows ends it. */
   private criterion = this.RULE("criterion", () => {
     this.OR({
-      ERR_MSG: "`require`, `deny`, `not covered`, `bundle` or `note`",
+      ERR_MSG: "`require`, `deny`, `not covered`, `bundle`, `prior authorization`, `refer`, `note` or `waive`",
       DEF: [
         {
           ALT: () => {
@@ -249,6 +293,8 @@ class PolParser extends CstParser {
               { ALT: () => this.CONSUME(T.Deny, { LABEL: "effect" }) },
               { ALT: () => this.CONSUME(T.NotCovered, { LABEL: "effect" }) },
               { ALT: () => this.CONSUME(T.Bundle, { LABEL: "effect" }) },
+              { ALT: () => this.CONSUME(T.PriorAuthorization, { LABEL: "effect" }) },
+              { ALT: () => this.CONSUME(T.Refer, { LABEL: "effect" }) },
               { ALT: () => this.CONSUME(T.Note, { LABEL: "effect" }) },
             ]);
             this.SUBRULE2(this.criterionHead);
@@ -256,6 +302,22 @@ class PolParser extends CstParser {
               this.CONSUME(T.When);
               this.SUBRULE2(this.expression, { ARGS: [false] });
             });
+          },
+        },
+        {
+          // `waive W [C] "..." for A1, A2 when condition`: the criteria of the rule it names are
+          // waived when the condition holds.
+          ALT: () => {
+            this.CONSUME(T.Waive, { LABEL: "effect" });
+            this.SUBRULE3(this.criterionHead);
+            this.CONSUME(T.For);
+            this.CONSUME(T.Identifier, { LABEL: "waived" });
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.CONSUME2(T.Identifier, { LABEL: "waived" });
+            });
+            this.CONSUME2(T.When);
+            this.SUBRULE3(this.expression, { ARGS: [false] });
           },
         },
       ],
@@ -456,7 +518,21 @@ class PolParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.Within);
-          this.CONSUME(T.DurationLiteral);
+          this.OR2({
+            ERR_MSG: "a duration, `calendar year` or `plan year`",
+            DEF: [
+              { ALT: () => this.CONSUME(T.DurationLiteral) },
+              {
+                ALT: () => {
+                  this.OR3([
+                    { ALT: () => this.CONSUME(T.Calendar, { LABEL: "year" }) },
+                    { ALT: () => this.CONSUME(T.Plan, { LABEL: "year" }) },
+                  ]);
+                  this.CONSUME(T.Year);
+                },
+              },
+            ],
+          });
         },
       },
     ]);

@@ -150,6 +150,15 @@ export const catalogue = {
     internal: true,
   },
   // Names and files
+  POL1025: {
+    severity: "error",
+    summary: "a header field given a word it does not take",
+    message: "`{key}` takes {expected}, not the word `{word}`",
+    help: {
+      effective: "write the date the policy takes effect, e.g. `effective 2025-07-01`, or `effective proposed` for a policy not yet in effect",
+      other: "{example}",
+    },
+  },
   POL2001: {
     severity: "error",
     summary: "unknown name",
@@ -300,6 +309,24 @@ export const catalogue = {
     help: "give one of them a different id: ids that differ only in case or punctuation compile to one file",
   },
   // Types and units
+  POL2030: {
+    severity: "error",
+    summary: "a waiver names a criterion its rule does not have",
+    message: "waiver `{waiver}` names `{id}`, which is not a criterion of rule `{rule}`",
+    help: "a waiver waives criteria of its own rule: name one of {criteria}",
+  },
+  POL2031: {
+    severity: "error",
+    summary: "`within plan year` in a schema whose case has no `plan_year_start`",
+    message: "`within plan year` needs the case field `{field}`, the first day of a plan year",
+    help: 'add it to the `case` of the schema: `{field}: date "first day of the member\'s plan year"`',
+  },
+  POL2032: {
+    severity: "error",
+    summary: "`extend` names no declared record or enum",
+    message: "`extend {what} {name}`: {found}",
+    help: "an extension adds to {article} declared in this file or a file it uses: `use` the schema that declares it",
+  },
   POL3001: {
     severity: "error",
     summary: "comparison of incompatible types",
@@ -477,6 +504,12 @@ export const catalogue = {
     summary: "negation of a value that is not a number, percent or duration",
     message: "cannot negate `{type}`",
   },
+  POL3045: {
+    severity: "error",
+    summary: "`within plan year` with a `plan_year_start` that is not a date",
+    message: "`within plan year` counts from the case field `{field}`, which is `{type}`, not a date",
+    help: "declare `{field}` as a `date`: the first day of one of the member's plan years",
+  },
   // Policy structure
   POL4001: {
     severity: "error",
@@ -514,6 +547,18 @@ export const catalogue = {
     summary: "criterion without a description",
     message: "criterion `{id}` has no description",
     help: 'add the analyst\'s words in quotes after the citation, e.g. `"at least 75% relief"`',
+  },
+  POL4013: {
+    severity: "error",
+    summary: "a waiver names a note or another waiver",
+    message: "waiver `{waiver}` names `{id}`, a {effect}, which decides nothing that could be waived",
+    help: "name the criteria that decide the outcome (`require`, `deny`, `not covered`, `bundle`, `prior authorization`, `refer`)",
+  },
+  POL4014: {
+    severity: "error",
+    summary: "a criterion waived by two waivers",
+    message: "criterion `{id}` is already waived by `{first}`",
+    help: "one waiver per criterion: join the two conditions with `or` in one waiver",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -21,7 +21,7 @@ const BASELINES = "test/golden/emit";
 /** The 1-based line of criterion `id` in the fixture source. */
 function fixtureLine(id: string): number {
   const index = FIXTURE_POLICY.split("\n").findIndex((line) =>
-    new RegExp(`^\\s*(require|deny|not covered|bundle) ${id} `).test(line),
+    new RegExp(`^\\s*(require|deny|not covered|bundle|prior authorization|refer|waive) ${id} `).test(line),
   );
   expect(index, `criterion ${id} in the fixture`).toBeGreaterThanOrEqual(0);
   return index + 1;

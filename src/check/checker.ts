@@ -101,7 +101,7 @@ function check(program: LoadedProgram): CheckResult {
       payer: values.payer!,
       number: values.number!,
       version: values.version!,
-      effective: values.effective!,
+      ...(values.effective === "proposed" ? { proposed: true as const } : { effective: values.effective! }),
       ...(values.expires !== undefined ? { expires: values.expires } : {}),
       // Relative to the project root, not the working directory: output must not depend on it.
       source: program.main!.rootPath,

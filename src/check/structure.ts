@@ -2,7 +2,7 @@
 // conditions of rules and criteria (typed through the expression checker).
 
 import type { Criterion, HeaderKey, PolicyHeader, RuleDecl, SourceFile, Span } from "../ast.js";
-import { diagnostic, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, suggest, type Diagnostic } from "../diagnostics.js";
 import type { CheckedCriterion, CheckedRule } from "../model.js";
 import { location } from "./format.js";
 import type { ExpressionChecker } from "./types.js";
@@ -19,6 +19,21 @@ export function checkHeader(header: PolicyHeader, diagnostics: Diagnostic[]): He
   const values: Partial<Record<HeaderKey, string>> = {};
   for (const field of header.fields) {
     const wantsDate = DATE_KEYS.has(field.key);
+    if (field.value.kind === "Identifier") {
+      // The one word a header takes: `effective proposed`, a policy not yet in effect.
+      const word = field.value.name;
+      if (field.key === "effective" && word === "proposed") {
+        values.effective ??= word;
+        continue;
+      }
+      const expected = field.key === "effective" ? "a date or `proposed`" : wantsDate ? "a date" : "a string";
+      const help =
+        field.key === "effective"
+          ? ({ help: "effective" } as const)
+          : ({ help: "other", example: wantsDate ? `write a date, e.g. \`${field.key} 2025-07-01\`` : `put it in quotes: \`${field.key} "${word}"\`` } as const);
+      diagnostics.push(diagnostic("POL1025", field.value.span, { key: field.key, expected, word }, help));
+      continue;
+    }
     if (wantsDate && field.value.kind !== "DateLiteral") {
       diagnostics.push(diagnostic("POL3020", field.value.span, { key: field.key }, { key: field.key }));
     } else if (!wantsDate && field.value.kind !== "StringLiteral") {
@@ -61,6 +76,7 @@ function checkRule(decl: RuleDecl, criterionIds: Map<string, Span>, expressions:
   for (const codes of decl.codes) expressions.checkCodeSetName(codes.name, codes.span);
   if (decl.when) expressions.checkCondition(decl.when);
   const criteria = decl.criteria.map((criterion) => checkCriterion(criterion, criterionIds, expressions, diagnostics));
+  checkWaivers(decl, criteria, diagnostics);
   return {
     decl,
     id: decl.id.name,
@@ -102,6 +118,39 @@ function checkCriterion(
   };
   if (criterion.condition) checked.condition = criterion.condition;
   return checked;
+}
+
+/**
+ * A waiver names criteria of its own rule that decide an outcome, each waived at most once; each
+ * named criterion records its waiver (`waivedBy`).
+ */
+function checkWaivers(decl: RuleDecl, criteria: CheckedCriterion[], diagnostics: Diagnostic[]): void {
+  const byId = new Map(criteria.map((criterion) => [criterion.id, criterion]));
+  for (const waiver of decl.criteria) {
+    if (waiver.effect !== "waive") continue;
+    for (const named of waiver.waives ?? []) {
+      const target = byId.get(named.name);
+      if (target === undefined) {
+        const candidates = criteria.filter((c) => c.effect !== "waive" && c.effect !== "note").map((c) => c.id);
+        const list = candidates.length > 0 ? candidates.map((id) => `\`${id}\``).join(", ") : "its criteria";
+        diagnostics.push(
+          diagnostic(
+            "POL2030",
+            named.span,
+            { waiver: waiver.id.name, id: named.name, rule: decl.id.name },
+            suggest(named.name, candidates) ?? { criteria: list },
+          ),
+        );
+      } else if (target.effect === "note" || target.effect === "waive") {
+        const effect = target.effect === "note" ? "note" : "waiver";
+        diagnostics.push(diagnostic("POL4013", named.span, { waiver: waiver.id.name, id: named.name, effect }));
+      } else if (target.waivedBy !== undefined) {
+        diagnostics.push(diagnostic("POL4014", named.span, { id: named.name, first: target.waivedBy }));
+      } else {
+        target.waivedBy = waiver.id.name;
+      }
+    }
+  }
 }
 
 /** The dotted id of a policy header: where header-level diagnostics point. */

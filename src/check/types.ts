@@ -2,7 +2,7 @@
 // field. A node already reported gets the `error` type, and no rule complains about an `error`
 // operand, so one mistake yields one diagnostic.
 
-import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, LetDecl, NameRef, Span } from "../ast.js";
+import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, LetDecl, NameRef, Span, YearWindow } from "../ast.js";
 import {
   diagnostic,
   fromProblem,
@@ -13,7 +13,7 @@ import {
   type MessageArgs,
   type Suggestion,
 } from "../diagnostics.js";
-import { ITEM_RECORD, type Binding, type RecordModel, type Type } from "../model.js";
+import { CASE_RECORD, ITEM_RECORD, PLAN_YEAR_START, windowText, type Binding, type RecordModel, type Type } from "../model.js";
 import type { Facts } from "./facts.js";
 import { Excerpts, typeName } from "./format.js";
 import { arithmetic, comparison, negation, sameType, type Operand, type OperatorResult } from "./operators.js";
@@ -409,16 +409,33 @@ export class ExpressionChecker {
     return false;
   }
 
-  private within(sourceExpression: Expression, window: DurationLiteral, scope: Scope): Type {
-    this.check(window, scope);
+  private within(sourceExpression: Expression, window: DurationLiteral | YearWindow, scope: Scope): Type {
+    if (window.kind === "DurationLiteral") this.check(window, scope);
     const source = this.list(sourceExpression, scope, "`within`");
     if (!source || !this.dated(sourceExpression, source.element, "`within` keeps records by date")) return ERROR;
     if (source.window) {
-      const first = `${source.window.amount}${source.window.unit}`;
-      this.report("POL3015", window.span, { window: first });
+      this.report("POL3015", window.span, { window: windowText(source.window) });
       return ERROR;
     }
+    if (window.kind === "YearWindow") {
+      if (window.year === "plan" && !this.planYearStart(window)) return ERROR;
+      return { kind: "list", element: source.element, window: { year: window.year } };
+    }
     return { kind: "list", element: source.element, window: { amount: window.amount, unit: window.unit } };
+  }
+
+  /** `within plan year` reads the case's `plan_year_start`, a date: reports when there is none. */
+  private planYearStart(window: YearWindow): boolean {
+    const field = this.env.schema.records.get(CASE_RECORD)?.fields.get(PLAN_YEAR_START);
+    if (field === undefined) {
+      this.report("POL2031", window.span, { field: PLAN_YEAR_START }, { field: PLAN_YEAR_START });
+      return false;
+    }
+    if (field.type.kind !== "date") {
+      this.report("POL3045", window.span, { field: PLAN_YEAR_START, type: typeName(field.type) }, { field: PLAN_YEAR_START });
+      return false;
+    }
+    return true;
   }
 
   private date(e: Expression, scope: Scope, user: string): void {

@@ -103,9 +103,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument("<policy>", "the policy's .pol file")
     .argument("<case>", "the case, as JSON")
     .option("--explain", "include every criterion with its status and the facts it used", false)
+    .option("--as-proposed", "evaluate a proposed policy (`effective proposed`) as if it were in effect", false)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addHelpText("after", EXAMPLES.eval)
-    .action((policy: string, casePath: string, options: { explain: boolean; format: ReportFormat }) => {
+    .action((policy: string, casePath: string, options: { explain: boolean; asProposed: boolean; format: ReportFormat }) => {
       setExit(runEval(policy, casePath, options, io));
     });
 

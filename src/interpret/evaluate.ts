@@ -178,7 +178,14 @@ export class Evaluator {
   }
 
   private window(index: number, ctx: Context): rt.Window {
-    const { amount, unit } = this.policy.windows[index]!;
-    return rt.windowBack(ctx.dos, amount, unit);
+    const window = this.policy.windows[index]!;
+    switch (window.kind) {
+      case "back":
+        return rt.windowBack(ctx.dos, window.amount, window.unit);
+      case "calendarYear":
+        return rt.calendarYear(ctx.dos);
+      case "planYear":
+        return rt.planYear(ctx.dos, this.value(window.start, ctx, []));
+    }
   }
 }

@@ -56,6 +56,7 @@ function ruleSpec(evaluator: Evaluator, rule: LoweredRule): RuleSpec {
     ...(when === undefined ? {} : { when: (ctx: Context) => evaluator.condition(when, ctx) }),
     criteria: rule.criteria.map((criterion): CriterionSpec => {
       const condition = criterion.condition;
+      const waiver = rule.criteria.find((other) => other.id === criterion.waivedBy)?.condition;
       return {
         id: criterion.id,
         effect: criterion.effect,
@@ -63,6 +64,9 @@ function ruleSpec(evaluator: Evaluator, rule: LoweredRule): RuleSpec {
         description: criterion.description,
         line: criterion.line,
         ...(condition === undefined ? {} : { condition: (ctx: Context) => evaluator.condition(condition, ctx) }),
+        ...(criterion.waivedBy === undefined || waiver === undefined
+          ? {}
+          : { waivedBy: criterion.waivedBy, waiver: (ctx: Context) => evaluator.condition(waiver, ctx) }),
         ...(criterion.cost > 0 ? { cost: criterion.cost } : {}),
       };
     }),

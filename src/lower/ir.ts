@@ -47,11 +47,15 @@ export interface LoweredCodeSet {
   span: Span;
 }
 
-export interface LoweredWindow {
-  index: number;
-  amount: number;
-  unit: CalendarUnit;
-}
+/**
+ * A window, computed once per case: the last `amount unit` up to the date of service, or the
+ * calendar year or plan year holding it up to the date of service. A plan year starts on the
+ * anniversaries of the case's `plan_year_start`, read by `start`.
+ */
+export type LoweredWindow =
+  | { index: number; kind: "back"; amount: number; unit: CalendarUnit }
+  | { index: number; kind: "calendarYear" }
+  | { index: number; kind: "planYear"; start: Expr };
 
 export interface LoweredComputed {
   index: number;
@@ -104,6 +108,8 @@ export interface LoweredCriterion {
   /** The condition as written in the policy, on one line, for comments and reports. */
   text: string;
   condition?: Expr;
+  /** The id of the waiver (a `waive` criterion of the same rule) that waives this criterion. */
+  waivedBy?: string;
   /** How many list scans evaluating the condition may take (through lets too): 0 for facts only. */
   cost: number;
   span: Span;

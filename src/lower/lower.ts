@@ -4,8 +4,8 @@
 // computed field or a window reads, and how a `where`/`within` chain (through list lets too)
 // flattens into one source with its filters.
 
-import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span } from "../ast.js";
-import { CASE_RECORD, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
+import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span, YearWindow } from "../ast.js";
+import { CASE_RECORD, PLAN_YEAR_START, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
 import { codeSetEntries } from "../schema-descriptor.js";
 import type {
   CalendarUnit,
@@ -66,6 +66,7 @@ class Lowering {
             line: criterion.line,
             text: criterion.condition ? this.oneLine(criterion.condition.span) : "",
             ...(criterion.condition ? { condition: this.expr(criterion.condition, TOP) } : {}),
+            ...(criterion.waivedBy !== undefined ? { waivedBy: criterion.waivedBy } : {}),
             cost: 0,
             span: criterion.span,
           }),
@@ -438,11 +439,27 @@ class Lowering {
     return entry.index;
   }
 
-  private window(literal: DurationLiteral): number {
-    const key = `${literal.amount}${literal.unit}`;
+  private window(window: DurationLiteral | YearWindow): number {
+    const key = window.kind === "YearWindow" ? `${window.year} year` : `${window.amount}${window.unit}`;
     let entry = this.windows.get(key);
     if (!entry) {
-      entry = { index: this.windows.size, amount: literal.amount, unit: literal.unit as CalendarUnit };
+      const index = this.windows.size;
+      if (window.kind === "DurationLiteral") {
+        entry = { index, kind: "back", amount: window.amount, unit: window.unit as CalendarUnit };
+      } else if (window.year === "calendar") {
+        entry = { index, kind: "calendarYear" };
+      } else {
+        const start: Expr = {
+          kind: "field",
+          target: { kind: "case", span: window.span },
+          record: CASE_RECORD,
+          field: PLAN_YEAR_START,
+          duration: false,
+          present: true,
+          span: window.span,
+        };
+        entry = { index, kind: "planYear", start };
+      }
       this.windows.set(key, entry);
     }
     return entry.index;

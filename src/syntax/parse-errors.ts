@@ -11,6 +11,8 @@ import type { SourcePositions } from "./positions.js";
 const operandEnd = new Set([
   "Identifier",
   "Note",
+  "Refer",
+  "Waive",
   "Item",
   "RParen",
   "NumberLiteral",
@@ -98,7 +100,7 @@ function helpFor(token: IToken, previous: IToken | undefined, message: string): 
   }
   if (message.startsWith("expected `for` ")) return { help: "forCodes" };
   if (token.tokenType.name === "Citation" && previous !== undefined) {
-    if (["Require", "Deny", "NotCovered", "Bundle", "Note"].includes(previous.tokenType.name)) {
+    if (["Require", "Deny", "NotCovered", "Bundle", "PriorAuthorization", "Refer", "Note", "Waive"].includes(previous.tokenType.name)) {
       return { help: "criterionId" };
     }
   }

@@ -92,21 +92,29 @@ describe("decideOutcomes on synthetic rule tables", () => {
   };
   const unknown = new Unknown([{ fact: "x", label: "x" }]);
   const tri = fc.constantFrom<Tri>(true, false, unknown);
-  const effect = fc.constantFrom<CriterionEffect>("require", "deny", "not_covered", "bundle");
-  // A condition per line item (the case has two), or none: an unconditional exclusion.
-  const criterion = fc.record({ effect, conditions: fc.option(fc.tuple(tri, tri), { nil: undefined }) });
+  const effect = fc.constantFrom<CriterionEffect>("require", "deny", "not_covered", "bundle", "authorization", "refer");
+  // A condition per line item (the case has two), or none: an unconditional exclusion; and a
+  // waiver's condition per line item, or none.
+  const criterion = fc.record({
+    effect,
+    conditions: fc.option(fc.tuple(tri, tri), { nil: undefined }),
+    waiver: fc.option(fc.tuple(tri, tri), { nil: undefined }),
+  });
   const rule = fc.record({ applies: fc.tuple(tri, tri), criteria: fc.array(criterion, { maxLength: 4 }) });
 
   /** RuleSpecs whose applicability and conditions for item i are the i-th chosen values. */
-  function specs(table: { applies: [Tri, Tri]; criteria: { effect: CriterionEffect; conditions?: [Tri, Tri] }[] }[]): RuleSpec[] {
+  function specs(
+    table: { applies: [Tri, Tri]; criteria: { effect: CriterionEffect; conditions?: [Tri, Tri]; waiver?: [Tri, Tri] }[] }[],
+  ): RuleSpec[] {
     return table.map((entry, r) => ({
       id: `r${r}`,
       title: `rule ${r}`,
       citation: "",
       codes: [anyCode],
       when: (context) => entry.applies[context.itemIndex]!,
-      criteria: entry.criteria.map(({ effect: kind, conditions }, i): CriterionSpec => {
-        const spec: CriterionSpec = { id: `r${r}c${i}`, effect: kind, citation: "", description: "", line: i + 1 };
+      criteria: entry.criteria.map(({ effect: kind, conditions, waiver }, i): CriterionSpec => {
+        let spec: CriterionSpec = { id: `r${r}c${i}`, effect: kind, citation: "", description: "", line: i + 1 };
+        if (waiver !== undefined) spec = { ...spec, waivedBy: "w", waiver: (context) => waiver[context.itemIndex]! };
         return conditions === undefined ? spec : { ...spec, condition: (context) => conditions[context.itemIndex]! };
       }),
     }));
@@ -125,7 +133,17 @@ describe("decideOutcomes on synthetic rule tables", () => {
       { numRuns: runs(1000) },
     );
     expect([...seen].sort()).toEqual(
-      ["approved", "denied", "no_applicable_policy", "not_covered", "not_separately_billable", "pended", "policy_not_in_effect"],
+      [
+        "approved",
+        "authorization_required",
+        "denied",
+        "no_applicable_policy",
+        "not_covered",
+        "not_separately_billable",
+        "pended",
+        "policy_not_in_effect",
+        "referred_for_review",
+      ],
     );
   });
 

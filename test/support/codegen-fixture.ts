@@ -140,6 +140,15 @@ rule facet_block "Facet joint injection" [D.II]
 
   require F4 [D.II.4] "therapy of a listed kind, or imaging"
     some therapies where kind == "physical" or kind == "chiropractic" or kind == "massage" or imaging_done
+
+  waive F5 [D.II.5] "severe pain with imaging on file waives the exclusion and the therapy"
+    for F1, F4 when imaging_done and severe_pain
+
+  prior authorization F6 [D.II.6] "more than one unit needs prior authorization"
+    when item.units > 1
+
+  refer F7 [D.II.7] "bilateral facet injections are reviewed case by case"
+    when item.side == bilateral
 `;
 
 export function fixtureHost(): FileHost {

@@ -40,6 +40,7 @@ export {
   addDuration,
   addMonths,
   between,
+  calendarYearStart,
   type CalendarUnit,
   compareElapsed,
   dateDifference,
@@ -51,6 +52,7 @@ export {
   overlapsWindow,
   parseDuration,
   parseIsoDate,
+  planYearStart,
   shiftDate,
   since,
   windowStart,
@@ -97,6 +99,8 @@ export {
   type EvaluateOptions,
   type ItemDetermination,
   type MissingDocumentation,
+  type DecideOptions,
+  effectiveStatus,
   type Note,
   type Outcome,
   type PolicyInfo,
@@ -107,6 +111,7 @@ export {
 } from "./determine.js";
 export type { Fact } from "./types.js";
 export {
+  calendarYear,
   computed,
   coverageOf,
   earliest,
@@ -120,6 +125,7 @@ export {
   overlaps,
   perCase,
   perItem,
+  planYear,
   read,
   type Row,
   sumOf,

@@ -16,6 +16,8 @@ export type ReportFormat = "text" | "json";
 
 export interface EvalOptions {
   explain: boolean;
+  /** Evaluate a proposed policy as if it were in effect. */
+  asProposed?: boolean;
   format: ReportFormat;
 }
 
@@ -35,7 +37,7 @@ export function runEval(policyPath: string, casePath: string, options: EvalOptio
     io.err(`error: ${read.message}\n`);
     return EXIT_FAILED;
   }
-  const evaluated = evaluateCase(policy, read.value);
+  const evaluated = evaluateCase(policy, read.value, options.asProposed ? { asProposed: true } : undefined);
   if (!evaluated.ok) {
     io.err(`error: \`${displayPath(casePath)}\` is not a valid case for ${policy.metadata.id}:\n`);
     for (const error of evaluated.errors) io.err(`  ${error.path || "(case)"}: ${error.message}\n`);

@@ -145,7 +145,13 @@ export class ExpressionPrinter {
       case "WhereExpression":
         return [first!, " where ", second!];
       case "WithinExpression":
-        return [first!, " within ", `${expression.window.amount}${expression.window.unit}`];
+        return [
+          first!,
+          " within ",
+          expression.window.kind === "YearWindow"
+            ? `${expression.window.year} year`
+            : `${expression.window.amount}${expression.window.unit}`,
+        ];
       case "CountExpression":
         return ["count ", first!];
       case "QuantifierExpression":
