@@ -93,6 +93,8 @@ export type Binding =
   | { kind: "item" }
   | { kind: "items" }
   | { kind: "otherItems" }
+  /** `earlier_items`: the line items listed before the one under decision that still stand. */
+  | { kind: "earlierItems" }
   | { kind: "dos" }
   | { kind: "enumMember"; enum: string; member: string };
 

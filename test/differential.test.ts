@@ -8,7 +8,7 @@ import type { CheckedPolicy } from "../src/model.js";
 import { validateCase, type Outcome } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "./support/arbitraries.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
-import { loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
+import { asked, loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 import { runs } from "./support/runs.js";
 
@@ -45,6 +45,10 @@ describe.each(targets)("%s", (_name, load) => {
         const expected = interpret(policy, input);
         expect(compiled.evaluate(input)).toEqual(expected);
         expect(compiled.evaluate(input, { trace: false })).toEqual(interpret(policy, input, { trace: false }));
+        if (policy.metadata.proposed) {
+          // A proposed policy: evaluated as proposed, its criteria decide.
+          expect(compiled.evaluate(input, asked(policy))).toEqual(interpret(policy, input, asked(policy)));
+        }
         for (const item of expected.items) outcomes.add(item.outcome);
       }),
       { numRuns: runs(100) },

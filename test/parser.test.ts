@@ -74,7 +74,7 @@ function shape(e: Expression): string {
     case "WhereExpression":
       return `(where ${shape(e.source)} ${shape(e.condition)})`;
     case "WithinExpression":
-      return `(within ${shape(e.source)} ${e.window.amount}${e.window.unit})`;
+      return `(within ${shape(e.source)} ${e.window.kind === "YearWindow" ? `${e.window.year}-year` : `${e.window.amount}${e.window.unit}`})`;
     case "CountExpression":
       return `(count ${shape(e.source)})`;
     case "QuantifierExpression":
@@ -138,7 +138,7 @@ describe("policy files", () => {
     const header = file.header as PolicyHeader;
     expect(header.kind).toBe("PolicyHeader");
     expect(header.id.map((part) => part.name)).toEqual(["truecare", "sij"]);
-    expect(header.fields.map((field) => [field.key, field.value.kind, field.value.value])).toEqual([
+    expect(header.fields.map((field) => [field.key, field.value.kind, field.value.kind === "Identifier" ? field.value.name : field.value.value])).toEqual([
       ["title", "StringLiteral", "Sacroiliac joint procedures"],
       ["payer", "StringLiteral", "TrueCare"],
       ["number", "StringLiteral", "MM-1463"],

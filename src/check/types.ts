@@ -262,6 +262,7 @@ export class ExpressionChecker {
         if (frame) frame.dependsOnItem = true;
         return { kind: "record", name: ITEM_RECORD, optional: false };
       case "otherItems":
+      case "earlierItems":
         if (frame) frame.dependsOnItem = true;
         return { kind: "list", element: ITEM_RECORD };
       case "items":

@@ -148,6 +148,8 @@ export class ExpressionWriter {
         return ts`${this.rt.value("list")}(c, ${this.names.handles("case")}.${ident(source.field)})`;
       case "otherItems":
         return ts`c.otherItems`;
+      case "earlierItems":
+        return ts`c.earlierItems`;
       case "recordList":
         return ts`${this.rt.value("listIn")}(c, ${this.write(source.target, scope)}, ${this.names.handles(source.record)}.${ident(source.field)})`;
     }
@@ -170,6 +172,7 @@ export class ExpressionWriter {
         if (condition.kind === "junction" && condition.operator === "and") return condition.operands.map((operand) => this.write(operand, scope));
         return [this.write(condition, scope)];
       }
+      if (filter.kind === "granted") return [ts`${this.rt.value("granted")}(c, ${element})`];
       const window = ts`${this.names.windows[filter.window]!}(c)`;
       const read = (field: string) => ts`${this.rt.value("read")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(field)})`;
       const { start, end } = chain.dated!;

@@ -151,6 +151,8 @@ export class Evaluator {
         return rt.list(ctx, this.handle("case", source.field));
       case "otherItems":
         return ctx.otherItems;
+      case "earlierItems":
+        return ctx.earlierItems;
       case "recordList":
         return rt.listIn(ctx, this.value(source.target, ctx, elements), this.handle(source.record, source.field));
     }
@@ -160,8 +162,9 @@ export class Evaluator {
   private member(chain: Chain, ctx: Context, elements: Elements): Member {
     const { filters, level, dated, record } = chain;
     const base = chain.base === undefined ? undefined : this.member(this.policy.lists[chain.base]!.chain, ctx, []);
-    // What every element's test needs, worked out once per list: the windows and date fields.
-    const windows = filters.map((filter) => (filter.kind === "within" ? this.window(filter.window, ctx) : undefined));
+    // What every element's test needs, worked out once per list: the windows (on first use, as
+    // generated code reads a plan year's start only when an element is tested) and date fields.
+    const windows: (rt.Window | undefined)[] = filters.map(() => undefined);
     const start = dated === undefined ? undefined : this.handle(record, dated.start);
     const end = dated?.end === undefined ? undefined : this.handle(record, dated.end);
     return (element) => {
@@ -169,8 +172,11 @@ export class Evaluator {
       const first = base === undefined ? [] : [base(element)];
       const own = filters.map((filter, i): Tri => {
         if (filter.kind === "where") return this.value(filter.condition, ctx, scope) as Tri;
+        if (filter.kind === "granted") return rt.granted(ctx, element);
         const from = rt.read(ctx, element, start!);
-        return end === undefined ? rt.within(from, windows[i]!) : rt.overlaps(from, rt.read(ctx, element, end), windows[i]!);
+        const to = end === undefined ? undefined : rt.read(ctx, element, end);
+        const window = (windows[i] ??= this.window((filter as { window: number }).window, ctx));
+        return end === undefined ? rt.within(from, window) : rt.overlaps(from, to, window);
       });
       const values = [...first, ...own];
       return values.length === 1 ? values[0]! : rt.and(...values);

@@ -137,11 +137,16 @@ export type ListSource =
   | { kind: "caseList"; field: string }
   /** The requested line items other than the one under decision. */
   | { kind: "otherItems" }
+  /** The requested line items listed before the one under decision (`earlier_items`). */
+  | { kind: "earlierItems" }
   /** A list field of a record value (`last_block.levels`). */
   | { kind: "recordList"; target: Expr; record: string; field: string };
 
 export type Filter =
   | { kind: "where"; condition: Expr }
+  /** An earlier line item that still stands (approved, or only awaiting authorization or review;
+   *  unknown when pended): the first filter of `earlier_items`. */
+  | { kind: "granted" }
   /** Dated elements inside the window (events by date, episodes by overlap). */
   | { kind: "within"; window: number };
 

@@ -193,6 +193,7 @@ class Lowering {
         return { kind: "literal", value: binding.member, span };
       case "items":
       case "otherItems":
+      case "earlierItems":
         throw internal(`the list \`${ref.name}\` used as a value`, span);
     }
   }
@@ -290,7 +291,7 @@ class Lowering {
   private itemIndependent(chain: Chain, level: number): boolean {
     const base = chain.base === undefined ? true : this.itemIndependent(this.lists[chain.base]!.chain, 0);
     if (!base) return false;
-    return chain.filters.every((filter) => filter.kind === "within" || this.readsNoItem(filter.condition, level));
+    return chain.filters.every((filter) => filter.kind !== "where" || this.readsNoItem(filter.condition, level));
   }
 
   private readsNoItem(expr: unknown, level: number): boolean {
@@ -305,7 +306,7 @@ class Lowering {
       case "let":
         return !this.lets[node.slot]!.dependsOnItem;
       case "aggregate":
-        if (node.chain.source.kind === "otherItems") return false;
+        if (node.chain.source.kind === "otherItems" || node.chain.source.kind === "earlierItems") return false;
         if (!this.itemIndependent(node.chain, level)) return false;
         return node.chain.source.kind !== "recordList" || this.readsNoItem(node.chain.source.target, level);
     }
@@ -350,6 +351,10 @@ class Lowering {
         return this.start(ref, scope, { kind: "caseList", field: "items" });
       case "otherItems":
         return this.start(ref, scope, { kind: "otherItems" });
+      case "earlierItems": {
+        const chain = this.start(ref, scope, { kind: "earlierItems" });
+        return { ...chain, filters: [{ kind: "granted" }, ...chain.filters] };
+      }
       case "let": {
         // A list let is lowered once, at the top level; a chain over it starts from its list and
         // its membership, with the element at this chain's level.

@@ -22,7 +22,7 @@ import {
 import { CodeSet as AnyCodeSet } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { fixturePolicy } from "../support/codegen-fixture.js";
-import { loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
+import { asked, inEffectAsAsked, loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
 import { runs } from "../support/runs.js";
 
@@ -60,9 +60,9 @@ describe.each(targets)("%s", (_name, load) => {
     const seen = new Set<Outcome>();
     fc.assert(
       fc.property(caseArbitrary(compiled.schema, policyHints(policy)), (input) => {
-        const outcomes = compiled.decide(input);
-        expect(outcomes).toEqual(compiled.evaluate(input).items.map((item) => item.outcome));
-        expect(outcomes).toEqual(interpret(policy, input, { trace: false }).items.map((item) => item.outcome));
+        const outcomes = compiled.decide(input, asked(policy));
+        expect(outcomes).toEqual(compiled.evaluate(input, asked(policy)).items.map((item) => item.outcome));
+        expect(outcomes).toEqual(interpret(policy, input, { trace: false, ...asked(policy) }).items.map((item) => item.outcome));
         for (const outcome of outcomes) seen.add(outcome);
       }),
       { numRuns: runs(100) },

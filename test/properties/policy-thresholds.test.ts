@@ -18,7 +18,7 @@ import type { CheckedPolicy } from "../../src/model.js";
 import { Context, type CompareOperator, type Determination, type Status } from "@pol/runtime";
 import { schemaDescriptor } from "../../src/schema-descriptor.js";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
-import { loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
+import { asked, loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
 import { oracleAddDays, oracleAddMonths, oracleDaysBetween } from "../support/oracle-dates.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
 import { property } from "../support/runs.js";
@@ -267,7 +267,7 @@ describe.each(policies)("$file", ({ policy, thresholds }) => {
           const items = input.items as Record<string, unknown>[];
           return { ...input, items: [{ ...items[0], code: codeFor(policy, rule) }, ...items.slice(1)] } as Record<string, unknown>;
         })
-        .filter((input) => interpret(policy, input).items[0]?.rules.find((r) => r.rule === rule)?.applies === "met");
+        .filter((input) => interpret(policy, input, asked(policy)).items[0]?.rules.find((r) => r.rule === rule)?.applies === "met");
       fc.assert(
         fc.property(applying, fc.integer({ min: -2, max: 2 }), (base, nudge) => {
           let value: unknown;
@@ -284,8 +284,8 @@ describe.each(policies)("$file", ({ policy, thresholds }) => {
           }
           const input = { ...base, [fact.field]: value };
           const want = expected(threshold, sign) ? "met" : "not_met";
-          expect(statusIn(interpret(policy, input), rule, criterion), `interpreter, ${name} with ${JSON.stringify(value)}`).toBe(want);
-          expect(statusIn(compiled.evaluate(input), rule, criterion), `compiled, ${name} with ${JSON.stringify(value)}`).toBe(want);
+          expect(statusIn(interpret(policy, input, asked(policy)), rule, criterion), `interpreter, ${name} with ${JSON.stringify(value)}`).toBe(want);
+          expect(statusIn(compiled.evaluate(input, asked(policy)), rule, criterion), `compiled, ${name} with ${JSON.stringify(value)}`).toBe(want);
         }),
         property(`policy threshold (black-box) ${name}`, 20),
       );

@@ -56,6 +56,7 @@ case {
   pain_score: number "current pain score"
   severe_pain: bool "current pain score of 7 or more" = pain_score >= 7
   visits: list of Visit "office visits"
+  plan_year_start: date "first day of the plan year"
 }
 
 item {
@@ -125,6 +126,12 @@ rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B]
   require B10 [D.I.B.10] "dates line up"
     pain_onset + 30d <= dos and dos - pain_onset >= 14d and pain_onset < 2025-06-30
       and (first_sij.date + first_sij.relief_duration <= dos or count items >= 1)
+
+  require B11 [D.I.B.11] "at most 6 a calendar year, with the lines of this request already granted"
+    count sij_history within calendar year + count earlier_items where code in sij_injection < 6
+
+  require B12 [D.I.B.12] "two weeks of therapy or at most 3 injections this plan year"
+    coverage of therapies within plan year >= 14d or count sij_history within plan year <= 3
 
 rule facet_block "Facet joint injection" [D.II]
   for facet

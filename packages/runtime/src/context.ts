@@ -2,7 +2,7 @@
 //
 // The evaluation context: field reads, read recording for explanations, and case-level lists.
 
-import { Unknown } from "./logic.js";
+import { type Missing, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate, parseDuration } from "./calendar.js";
 import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownField } from "./validate.js";
 import type { Fact } from "./types.js";
@@ -130,6 +130,19 @@ export class Context {
     return Array.isArray(items) ? (items as Record<string, unknown>[]) : [];
   }
 
+  /**
+   * What the policy decided for each line item before the current one, in request order:
+   * `determine` and `decideOutcomes` add each item's outcome (and, when pended, the facts it
+   * waits for) once it is decided. `earlier_items` reads them.
+   */
+  readonly decided: { outcome: string; missing: readonly Missing[] }[] = [];
+
+  /** The requested line items listed before the current one. */
+  get earlierItems(): readonly Record<string, unknown>[] {
+    return this.earlierItemsCache ??= this.items.slice(0, this.itemIndex);
+  }
+  private earlierItemsCache: readonly Record<string, unknown>[] | undefined;
+
   /** Requested line items other than the current one. */
   get otherItems(): readonly Record<string, unknown>[] {
     if (this.otherItemsCache === undefined) {
@@ -205,6 +218,7 @@ export class Context {
     this.item = isPlainObject(item) ? item : {};
     this.generation++;
     this.otherItemsCache = undefined;
+    this.earlierItemsCache = undefined;
   }
 
   /**

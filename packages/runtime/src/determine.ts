@@ -462,7 +462,12 @@ export function determine(
 ): Determination {
   const context = new Context(schema, input, options?.trace !== false);
   const items: ItemDetermination[] = [];
-  for (let index = 0; index < context.items.length; index++) items.push(determineItem(context, policy, rules, index, options));
+  for (let index = 0; index < context.items.length; index++) {
+    const item = determineItem(context, policy, rules, index, options);
+    items.push(item);
+    // Line order within a request: the lines after this one see what it came to (`earlier_items`).
+    context.decided.push({ outcome: item.outcome, missing: item.missing.map(({ fact, label }) => ({ fact, label })) });
+  }
   return { policy, dateOfService: context.dos, items };
 }
 
@@ -483,7 +488,10 @@ export function decideOutcomes(
   const applies: Tri[] = new Array<Tri>(rules.length);
   const levels = levelPlan(rules);
   for (let index = 0; index < context.items.length; index++) {
-    outcomes.push(decideItem(context, policy, rules, index, applies, levels, options));
+    const outcome = decideItem(context, policy, rules, index, applies, levels, options);
+    outcomes.push(outcome);
+    // Only whether an earlier line is pended matters to the lines after it, not for what.
+    context.decided.push({ outcome, missing: [] });
   }
   return outcomes;
 }

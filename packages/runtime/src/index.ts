@@ -133,7 +133,7 @@ export {
   windowBack,
   within,
 } from "./access.js";
-export { countOthers, noOther, someOther } from "./others.js";
+export { countOthers, granted, noOther, someOther } from "./others.js";
 export { boundedEditDistance, closestName, SUGGESTION_LIMITS, type SuggestionWork } from "./names.js";
 export {
   add,

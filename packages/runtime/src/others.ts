@@ -7,6 +7,9 @@
 // The answers are exactly those of `count`/`some`/`none` over `Context.otherItems`. When tracing,
 // each item's membership keeps its reads, and every item's criterion lists those of the other
 // items, in order, until its trace holds all the facts it may (MAX_FACTS): linear in line items.
+//
+// Also `granted`: whether a line item listed before the one under decision still stands, for
+// `earlier_items` (line order within a request).
 
 import type { Member } from "./aggregates.js";
 import type { Context, ReadLog } from "./context.js";
@@ -91,4 +94,21 @@ export function countOthers(c: Context, slot: number, member: Member): number | 
   const sure = definite - (self === true ? 1 : 0);
   const maybe = possible - (self instanceof Unknown ? 1 : 0);
   return maybe === 0 ? sure : { lo: sure, hi: sure + maybe, unknown: othersUnknown(c, values) };
+}
+
+/** Outcomes of an earlier line item that leave it standing: it counts against the limits of the lines after it. */
+const STANDING = new Set(["approved", "authorization_required", "referred_for_review"]);
+
+/**
+ * Whether an earlier line item of the request (an element of `earlier_items`) stands: true when
+ * the policy approved it, or only needs prior authorization or a reviewer for it; unknown, with
+ * the facts it waits for, when it is pended; false when it was refused (denied, not covered, not
+ * separately billable) or is outside the policy.
+ */
+export function granted(c: Context, item: Record<string, unknown>): Tri {
+  const index = c.items.indexOf(item);
+  const decided = index < 0 ? undefined : c.decided[index];
+  if (decided === undefined) return new Unknown([]);
+  if (STANDING.has(decided.outcome)) return true;
+  return decided.outcome === "pended" ? new Unknown(decided.missing) : false;
 }

@@ -74,6 +74,7 @@ export class OptionalFactReads {
       case "item":
       case "items":
       case "otherItems":
+      case "earlierItems":
         return false;
       case "caseField":
         return this.field(CASE_RECORD, binding.field);
