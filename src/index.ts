@@ -110,7 +110,18 @@ export async function formatFiles(files: readonly string[]): Promise<import("./t
 }
 /** report: a determination as a reviewer's letter or as JSON. */
 export { renderText } from "./tools/report/text.js";
-export { renderJson } from "./tools/report/json.js";
+export { renderJson, renderJsonLine } from "./tools/report/json.js";
+/** batch evaluation: NDJSON cases through the compiled evaluator on worker threads (`pol eval`). */
+export {
+  defaultJobs,
+  evaluateBatch,
+  MAX_LINE_CHARS,
+  type BatchOptions,
+  type BatchOutput,
+  type BatchRun,
+} from "./tools/batch/batch.js";
+export { renderSummary, summaryJson, type BatchSummary } from "./tools/batch/summary.js";
+export { ProgressLine } from "./tools/batch/progress.js";
 /** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
 export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";
 export { runSuite, suiteTotals, type PolicyErrors, type SuiteResult } from "./tools/policy-test/suite.js";

@@ -60,6 +60,7 @@ describe("layout", () => {
   it("finds the tools and the CLI where docs/architecture.md puts them", () => {
     expect(CLIENTS.map(shown).sort()).toEqual([
       "src/cli",
+      "src/tools/batch",
       "src/tools/format",
       "src/tools/policy-test",
       "src/tools/report",
