@@ -336,9 +336,10 @@ export interface AsPercentCstNode extends CstNode {
 }
 
 export type AsPercentCstChildren = {
-  additive: AdditiveCstNode[];
+  additive: (AdditiveCstNode)[];
   As?: IToken[];
   Percent?: IToken[];
+  Of?: IToken[];
 };
 
 export interface AdditiveCstNode extends CstNode {

@@ -400,11 +400,20 @@ class PolParser extends CstParser {
     });
   });
 
+  /** `ratio as percent`; `rule_name as of date`: a rule's criteria as of an earlier date. */
   private asPercent = this.RULE("asPercent", (noChain?: boolean) => {
     this.SUBRULE(this.additive, { ARGS: [noChain] });
     this.OPTION(() => {
       this.CONSUME(T.As);
-      this.CONSUME(T.Percent);
+      this.OR([
+        { ALT: () => this.CONSUME(T.Percent) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Of);
+            this.SUBRULE2(this.additive, { ARGS: [noChain] });
+          },
+        },
+      ]);
     });
   });
 

@@ -269,6 +269,7 @@ export type Expression =
   | BinaryExpression
   | InCodesExpression
   | AsPercentExpression
+  | AsOfExpression
   | GroupExpression
   | WhereExpression
   | WithinExpression
@@ -369,6 +370,17 @@ export interface InCodesExpression extends NodeBase {
 export interface AsPercentExpression extends NodeBase {
   kind: "AsPercentExpression";
   operand: Expression;
+}
+
+/**
+ * `diagnostic_block as of date`: whether the criteria of the rule named on the left were met on an
+ * earlier date, with the date of service set to it and the case's history cut there.
+ */
+export interface AsOfExpression extends NodeBase {
+  kind: "AsOfExpression";
+  /** The rule's name (a NameRef the checker resolves among the rules). */
+  rule: Expression;
+  date: Expression;
 }
 
 /** `all(a, b, c)` / `any(a, b, c)`: Kleene conjunction / disjunction of criteria. */

@@ -327,6 +327,12 @@ export const catalogue = {
     message: "`extend {what} {name}`: {found}",
     help: "an extension adds to {article} declared in this file or a file it uses: `use` the schema that declares it",
   },
+  POL2033: {
+    severity: "error",
+    summary: "`as of` names no rule",
+    message: "`{name} as of ...` names no rule of this policy",
+    help: "`as of` evaluates a rule's criteria on an earlier date; the rules are {rules}",
+  },
   POL3001: {
     severity: "error",
     summary: "comparison of incompatible types",
@@ -510,6 +516,12 @@ export const catalogue = {
     message: "`within plan year` counts from the case field `{field}`, which is `{type}`, not a date",
     help: "declare `{field}` as a `date`: the first day of one of the member's plan years",
   },
+  POL3046: {
+    severity: "error",
+    summary: "`as of` after something that is not a rule name",
+    message: "`as of` evaluates a rule on an earlier date, but `{text}` is not a rule name",
+    help: "write the rule's name before `as of`, e.g. `diagnostic_block as of date`",
+  },
   // Policy structure
   POL4001: {
     severity: "error",
@@ -559,6 +571,18 @@ export const catalogue = {
     summary: "a criterion waived by two waivers",
     message: "criterion `{id}` is already waived by `{first}`",
     help: "one waiver per criterion: join the two conditions with `or` in one waiver",
+  },
+  POL4015: {
+    severity: "error",
+    summary: "a rule evaluated `as of` an earlier date reads the line item",
+    message: "rule `{rule}` is evaluated as of an earlier date, but it reads the line item (at {location})",
+    help: "as of an earlier date there is no line item: name a rule whose criteria read only the case and its history",
+  },
+  POL4016: {
+    severity: "error",
+    summary: "a rule evaluated `as of` an earlier date inside itself",
+    message: "rule `{rule}` is evaluated as of an earlier date inside itself: {cycle}",
+    help: "a rule cannot depend on its own past evaluation; name another rule",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -156,6 +156,10 @@ export interface CheckedPolicy {
   resolve(name: NameRef): Binding;
   /** The record a field access reads from, and the field. */
   fieldOf(access: FieldAccess): { record: string; field: FieldModel };
+  /** The rule a `rule as of date` names. */
+  asOfRule(expression: Expression): string;
+  /** Whether any expression of the program evaluates a rule `as of` an earlier date. */
+  usesAsOf: boolean;
   /** The source text a span covers (any file of the program). */
   text(span: Span): string;
 }

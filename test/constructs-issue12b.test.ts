@@ -1,6 +1,7 @@
-// Waivers, administrative outcomes, proposed policies, calendar and plan years, schema extension
-// and line order within a request, each through the interpreter and the compiled evaluator: the
-// cases a reader of docs/language.md would try first, boundaries included.
+// Waivers, administrative outcomes, proposed policies, calendar and plan years, schema extension,
+// line order within a request and rules as of an earlier date, each through the interpreter and
+// the compiled evaluator: the cases a reader of docs/language.md would try first, boundaries
+// included.
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkSource } from "../src/check/checker.js";
@@ -200,5 +201,84 @@ describe("the constructs of issue 12, items 9 to 14, in both evaluators", () => 
     expect(items.map((i) => i.outcome)).toEqual(["pended", "approved", "pended"]);
     // The third line waits for the first line's missing side, not for a fact of its own.
     expect(items[2]!.missing.map((m) => m.fact)).toEqual(["items[0].side"]);
+  });
+});
+
+const AS_OF = `
+policy test.as_of
+  title "As of"
+  payer "Test"
+  number "T-15"
+  version "1"
+  effective 2020-01-01
+
+use "base.pol"
+
+codes block "medial branch block" = cpt { 64493 }
+codes ablation "radiofrequency ablation" = cpt { 64635 }
+
+let blocks "prior blocks" = procedures where code in block
+let necessary_blocks "prior blocks that were themselves medically necessary" =
+  blocks where initial_block as of date
+
+rule initial_block "Diagnostic block" [B]
+  for block
+
+  require B1 [B.1] "three months of pain before the block" pain_months >= 3
+  require B2 [B.2] "at most one block before it in the year before" count blocks within 12mo <= 1
+  waive BW [B.3] "spine surgery bypasses the pain criterion" for B1 when surgery
+
+rule rfa "Radiofrequency ablation" [R]
+  for ablation
+
+  require R1 [R.1] "three blocks, each itself medically necessary" count necessary_blocks >= 3
+`;
+
+describe("a rule as of an earlier date, in both evaluators", () => {
+  let policy: CheckedPolicy;
+  let compiled: CompiledEvaluator;
+  beforeAll(async () => {
+    const files = new Map([["mem/base.pol", SCHEMA]]);
+    const result = checkSource(AS_OF, "mem/policy.pol", { readFile: (path) => files.get(path) });
+    if (!result.policy) throw new Error(result.diagnostics.map((d) => `${d.code} ${d.message}`).join("\n"));
+    policy = result.policy;
+    compiled = await loadCompiled(policy);
+  });
+
+  function both(input: Record<string, unknown>): Determination {
+    const expected = interpret(policy, structuredClone(input));
+    expect(compiled.evaluate(structuredClone(input))).toEqual(expected);
+    expect(compiled.decide(structuredClone(input))).toEqual(expected.items.map((i) => i.outcome));
+    return expected;
+  }
+  const block = (date: string) => ({ code: "64493", date });
+  const request = { date_of_service: "2025-08-01", surgery: false, pain_months: 4, items: [{ code: "64635" }] };
+
+  it("sets the date of service to each block's date and cuts the history there", () => {
+    // As of its own date, each block sees the blocks before it in the 12 months before it: the
+    // one of 2024-01-01 is out of the window of 2025-06-01, and no block counts itself.
+    const spaced = { ...request, procedures: [block("2024-01-01"), block("2025-03-01"), block("2025-06-01")] };
+    expect(both(spaced).items[0]!.outcome).toBe("approved");
+    // Three within a year: the third saw two before it and was not necessary.
+    const close = { ...request, procedures: [block("2025-01-01"), block("2025-03-01"), block("2025-06-01")] };
+    expect(both(close).items[0]!.outcome).toBe("denied");
+    // Listed in any order: the cut is by date, not by position.
+    expect(both({ ...spaced, procedures: [...spaced.procedures].reverse() }).items[0]!.outcome).toBe("approved");
+    // Two on one date: neither sees the other (strictly before), both with the first are necessary.
+    const sameDay = { ...request, procedures: [block("2024-01-01"), block("2025-03-01"), block("2025-03-01")] };
+    expect(both(sameDay).items[0]!.outcome).toBe("approved");
+  });
+
+  it("applies the rule's waivers as of the earlier date too", () => {
+    const input = { ...request, pain_months: 1, procedures: [block("2023-01-01"), block("2024-01-01"), block("2025-03-01")] };
+    expect(both(input).items[0]!.outcome).toBe("denied");
+    expect(both({ ...input, surgery: true }).items[0]!.outcome).toBe("approved");
+  });
+
+  it("is unknown for a block whose date is unknown, and asks for it", () => {
+    const input = { ...request, procedures: [block("2023-01-01"), block("2024-01-01"), { code: "64493" }] };
+    const item = both(input).items[0]!;
+    expect(item.outcome).toBe("pended");
+    expect(item.missing.map((m) => m.fact)).toEqual(["procedures[2].date"]);
   });
 });

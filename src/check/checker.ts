@@ -2,7 +2,7 @@
 // the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
 
 import { realpathSync } from "node:fs";
-import type { PolicyHeader } from "../ast.js";
+import type { PolicyHeader, RuleDecl } from "../ast.js";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { CheckedPolicy, CheckedRule } from "../model.js";
 import { Facts } from "./facts.js";
@@ -11,7 +11,7 @@ import { sourceHash } from "./hash.js";
 import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions } from "./loader.js";
 import { readTextFile } from "../files/source-files.js";
 import { buildEnvironment } from "./schema.js";
-import { checkHeader, checkRules, headerIdSpan } from "./structure.js";
+import { checkAsOf, checkHeader, checkRules, headerIdSpan } from "./structure.js";
 import { checkModuleNames, type NamedPolicy } from "./module-names.js";
 import { ExpressionChecker } from "./types.js";
 
@@ -70,6 +70,9 @@ function check(program: LoadedProgram): CheckResult {
   const env = buildEnvironment(files, diagnostics);
   const facts = new Facts();
   const expressions = new ExpressionChecker(env, facts, diagnostics, new Excerpts(sources));
+  const ruleDecls = new Map<string, RuleDecl>();
+  for (const file of files) for (const decl of file.declarations) if (decl.kind === "RuleDecl") ruleDecls.set(decl.id.name, decl);
+  expressions.rules = ruleDecls;
   for (const { record, field, expression } of env.computed) expressions.checkComputedField(record, field, expression);
   expressions.checkComputedCycles();
   expressions.checkLets();
@@ -84,6 +87,7 @@ function check(program: LoadedProgram): CheckResult {
     }
   }
   checkModuleNames(policyIds, diagnostics);
+  checkAsOf(ruleDecls, env.lets, facts, diagnostics);
   if (main.header.kind !== "PolicyHeader") return finish();
   const header = checkHeader(main.header, []);
   if (!env.hasSchema) {
@@ -116,6 +120,12 @@ function check(program: LoadedProgram): CheckResult {
     typeOf: (expression) => facts.typeOf(expression),
     resolve: (name) => facts.resolve(name),
     fieldOf: (access) => facts.fieldOf(access),
+    asOfRule: (expression) => {
+      const rule = facts.asOf.get(expression);
+      if (rule === undefined) throw new Error("internal error: an `as of` the checker did not resolve");
+      return rule;
+    },
+    usesAsOf: facts.asOf.size > 0,
     text: (span) => sources.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "",
   });
 }

@@ -11,6 +11,8 @@ export class Facts {
   readonly types = new Map<Expression, Type>();
   readonly bindings = new Map<NameRef, Binding>();
   readonly fields = new Map<FieldAccess, { record: string; field: FieldModel }>();
+  /** `rule as of date`: the rule each names. */
+  readonly asOf = new Map<Expression, string>();
 
   typeOf(expression: Expression): Type {
     const type = this.types.get(expression);

@@ -1,7 +1,8 @@
 // Policy structure: the header, rule and criterion names, citations and descriptions, and the
 // conditions of rules and criteria (typed through the expression checker).
 
-import type { Criterion, HeaderKey, PolicyHeader, RuleDecl, SourceFile, Span } from "../ast.js";
+import type { Criterion, Expression, HeaderKey, LetDecl, PolicyHeader, RuleDecl, SourceFile, Span } from "../ast.js";
+import type { Facts } from "./facts.js";
 import { diagnostic, suggest, type Diagnostic } from "../diagnostics.js";
 import type { CheckedCriterion, CheckedRule } from "../model.js";
 import { location } from "./format.js";
@@ -151,6 +152,78 @@ function checkWaivers(decl: RuleDecl, criteria: CheckedCriterion[], diagnostics:
       }
     }
   }
+}
+
+/**
+ * `rule as of date` evaluates a rule's criteria on an earlier date, where there is no line item:
+ * the rule must read none (POL4015), and no rule may be evaluated as of a date inside itself,
+ * directly or through other rules (POL4016).
+ */
+export function checkAsOf(
+  rules: ReadonlyMap<string, RuleDecl>,
+  lets: ReadonlyMap<string, LetDecl>,
+  facts: Facts,
+  diagnostics: Diagnostic[],
+): void {
+  if (facts.asOf.size === 0) return;
+  interface Reads {
+    item?: Span;
+    asOf: { rule: string; span: Span }[];
+  }
+  const summaries = new Map<string, Reads>();
+  const walk = (node: unknown, reads: Reads, seenLets: Set<string>): void => {
+    if (Array.isArray(node)) return node.forEach((child) => walk(child, reads, seenLets));
+    if (typeof node !== "object" || node === null) return;
+    const expression = node as Expression;
+    if (expression.kind === "AsOfExpression") {
+      const rule = facts.asOf.get(expression);
+      if (rule !== undefined) reads.asOf.push({ rule, span: expression.span });
+      walk(expression.date, reads, seenLets);
+      return;
+    }
+    if (expression.kind === "NameRef") {
+      const binding = facts.bindings.get(expression);
+      if (binding === undefined) return;
+      if (["item", "items", "otherItems", "earlierItems"].includes(binding.kind)) reads.item ??= expression.span;
+      if (binding.kind === "let" && !seenLets.has(binding.name)) {
+        seenLets.add(binding.name);
+        walk(lets.get(binding.name)?.value, reads, seenLets);
+      }
+      return;
+    }
+    for (const [key, child] of Object.entries(node)) if (key !== "span") walk(child, reads, seenLets);
+  };
+  const summary = (name: string): Reads => {
+    let reads = summaries.get(name);
+    if (reads === undefined) {
+      reads = { asOf: [] };
+      summaries.set(name, reads);
+      for (const criterion of rules.get(name)?.criteria ?? []) walk(criterion.condition, reads, new Set());
+    }
+    return reads;
+  };
+  const reported = new Set<string>();
+  for (const [expression, name] of facts.asOf) {
+    const item = summary(name).item;
+    if (item !== undefined && !reported.has(name)) {
+      reported.add(name);
+      diagnostics.push(diagnostic("POL4015", expression.span, { rule: name, location: location(item) }));
+    }
+  }
+  // Cycles: a rule reaching itself through `as of`.
+  const state = new Map<string, "open" | "done">();
+  const visit = (name: string, path: string[]): void => {
+    state.set(name, "open");
+    for (const edge of summary(name).asOf) {
+      const mark = state.get(edge.rule);
+      if (mark === "open") {
+        const cycle = [...path.slice(path.indexOf(edge.rule)), edge.rule].map((r) => `\`${r}\``).join(" -> ");
+        diagnostics.push(diagnostic("POL4016", edge.span, { rule: edge.rule, cycle }));
+      } else if (mark === undefined) visit(edge.rule, [...path, edge.rule]);
+    }
+    state.set(name, "done");
+  };
+  for (const name of rules.keys()) if (!state.has(name)) visit(name, [name]);
 }
 
 /** The dotted id of a policy header: where header-level diagnostics point. */

@@ -2,7 +2,7 @@
 // field. A node already reported gets the `error` type, and no rule complains about an `error`
 // operand, so one mistake yields one diagnostic.
 
-import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, LetDecl, NameRef, Span, YearWindow } from "../ast.js";
+import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, LetDecl, NameRef, RuleDecl, Span, YearWindow } from "../ast.js";
 import {
   diagnostic,
   fromProblem,
@@ -152,6 +152,8 @@ export class ExpressionChecker {
         this.checkCodeSetName(e.codes.name, e.codes.span);
         return BOOL;
       }
+      case "AsOfExpression":
+        return this.asOf(e, scope);
       case "AsPercentExpression": {
         const operand = this.check(e.operand, scope);
         if (operand.kind === "number" || operand.kind === "error") return operand.kind === "error" ? ERROR : { kind: "percent" };
@@ -424,6 +426,28 @@ export class ExpressionChecker {
     }
     return { kind: "list", element: source.element, window: { amount: window.amount, unit: window.unit } };
   }
+
+  /**
+   * `rule as of date`: the left names a rule of the policy (POL3046, POL2033), the right is a date
+   * (POL3047). Whether the rule reads the line item, and cycles, are checked with the rules.
+   */
+  private asOf(e: Extract<Expression, { kind: "AsOfExpression" }>, scope: Scope): Type {
+    this.date(e.date, scope, "`as of`");
+    if (e.rule.kind !== "NameRef") {
+      this.report("POL3046", e.rule.span, { text: this.excerpts.of(e.rule) });
+      return ERROR;
+    }
+    const name = e.rule.name;
+    if (!this.rules.has(name)) {
+      this.report("POL2033", e.rule.span, { name }, suggest(name, this.rules.keys()) ?? { rules: [...this.rules.keys()].map((r) => `\`${r}\``).join(", ") || "none" });
+      return ERROR;
+    }
+    this.facts.asOf.set(e, name);
+    return { kind: "bool" };
+  }
+
+  /** The rules of the program, by name: what `as of` may name. */
+  rules: ReadonlyMap<string, RuleDecl> = new Map();
 
   /** `within plan year` reads the case's `plan_year_start`, a date: reports when there is none. */
   private planYearStart(window: YearWindow): boolean {

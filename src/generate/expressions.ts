@@ -95,6 +95,9 @@ export class ExpressionWriter {
         return ts`${rt("oneOf")}(${this.write(expr.operand, scope)}, ${this.valueSet(expr)})`;
       case "asPercent":
         return ts`${rt("asPercent")}(${this.write(expr.operand, scope)})`;
+      case "asOf":
+        // The rule table's row of the rule, declared below; read only when this runs.
+        return ts`${rt("asOf")}(c, ${this.write(expr.date, scope)}, rules[${expr.rule}]!)`;
       case "arithmetic":
         return ts`${rt(ARITHMETIC[expr.operator])}(${this.write(expr.left, scope)}, ${this.write(expr.right, scope)})`;
       case "shiftDate":
@@ -173,6 +176,9 @@ export class ExpressionWriter {
         return [this.write(condition, scope)];
       }
       if (filter.kind === "granted") return [ts`${this.rt.value("granted")}(c, ${element})`];
+      if (filter.kind === "cut") {
+        return [ts`${this.rt.value("cut")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(chain.dated!.start)})`];
+      }
       const window = ts`${this.names.windows[filter.window]!}(c)`;
       const read = (field: string) => ts`${this.rt.value("read")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(field)})`;
       const { start, end } = chain.dated!;

@@ -237,6 +237,7 @@ function isLogical(expr: Expr, policy: LoweredPolicy): boolean {
     case "compare":
     case "compareElapsed":
     case "inCodes":
+    case "asOf":
       return true;
     case "literal":
       return typeof expr.value === "boolean";

@@ -32,6 +32,9 @@ export class Evaluator {
     return handle;
   }
 
+  /** The rule specs built from this evaluator, for `rule as of date` (set once they exist). */
+  rules: readonly rt.RuleSpec[] = [];
+
   codeSet(index: number): rt.CodeSet {
     return this.codeSets[index]!;
   }
@@ -88,6 +91,8 @@ export class Evaluator {
         const operand = this.value(expr.operand, ctx, elements);
         return rt.or(...expr.values.map((value) => rt.compare("==", operand, value)));
       }
+      case "asOf":
+        return rt.asOf(ctx, this.value(expr.date, ctx, elements), this.rules[expr.rule]!);
       case "asPercent":
         return rt.asPercent(this.value(expr.operand, ctx, elements));
       case "arithmetic":
@@ -173,6 +178,7 @@ export class Evaluator {
       const own = filters.map((filter, i): Tri => {
         if (filter.kind === "where") return this.value(filter.condition, ctx, scope) as Tri;
         if (filter.kind === "granted") return rt.granted(ctx, element);
+        if (filter.kind === "cut") return rt.cut(ctx, element, start!);
         const from = rt.read(ctx, element, start!);
         const to = end === undefined ? undefined : rt.read(ctx, element, end);
         const window = (windows[i] ??= this.window((filter as { window: number }).window, ctx));

@@ -34,11 +34,9 @@ function prepare(policy: CheckedPolicy): Prepared {
     const lowered = lower(policy);
     const schema = schemaDescriptor(policy.schema);
     const evaluator = new Evaluator(lowered, schema);
-    entry = {
-      info: policyInfo(policy),
-      schema,
-      rules: lowered.rules.map((rule) => ruleSpec(evaluator, rule)),
-    };
+    const rules = lowered.rules.map((rule) => ruleSpec(evaluator, rule));
+    evaluator.rules = rules;
+    entry = { info: policyInfo(policy), schema, rules };
     prepared.set(policy, entry);
   }
   return entry;

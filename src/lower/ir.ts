@@ -147,6 +147,9 @@ export type Filter =
   /** An earlier line item that still stands (approved, or only awaiting authorization or review;
    *  unknown when pended): the first filter of `earlier_items`. */
   | { kind: "granted" }
+  /** In a policy that evaluates rules `as of` earlier dates: an element of a case list of dated
+   *  records dated before the date it is evaluated as of (every element, evaluated normally). */
+  | { kind: "cut" }
   /** Dated elements inside the window (events by date, episodes by overlap). */
   | { kind: "within"; window: number };
 
@@ -184,6 +187,9 @@ export type Expr =
    *  exactly that disjunction (unknown when x is, false when x is none). */
   | (Node & { kind: "oneOf"; operand: Expr; values: string[] })
   | (Node & { kind: "asPercent"; operand: Expr })
+  /** `rule as of date`: the criteria of `rules[rule]` met with the date of service set to `date`
+   *  and the case's history cut there. */
+  | (Node & { kind: "asOf"; rule: number; date: Expr })
   | (Node & { kind: "arithmetic"; operator: "+" | "-" | "*" | "/"; left: Expr; right: Expr })
   /** `date + 3mo`: a date shifted by a literal amount of a unit (calendar units clamp). */
   | (Node & { kind: "shiftDate"; date: Expr; sign: 1 | -1; amount: number; unit: CalendarUnit })

@@ -139,6 +139,11 @@ class Lowering {
         };
       case "AsPercentExpression":
         return { kind: "asPercent", operand: this.expr(expr.operand, scope), span };
+      case "AsOfExpression": {
+        const name = this.policy.asOfRule(expr);
+        const rule = this.policy.rules.findIndex((candidate) => candidate.id === name);
+        return { kind: "asOf", rule, date: this.expr(expr.date, scope), span };
+      }
       case "GroupExpression":
         return this.junction(expr.operator === "all" ? "and" : "or", expr.operands, scope, span);
       case "CountExpression":
@@ -273,7 +278,8 @@ class Lowering {
     const node = expr as Expr;
     if (node.kind === "let") return this.cost(this.lets[node.slot]!.body);
     if (node.kind === "computed") return this.cost(node.target) + this.cost(this.computed[node.index]!.body);
-    let total = node.kind === "aggregate" ? 1 : 0;
+    // A rule evaluated as of an earlier date scans its lists again: count it as a few scans.
+    let total = node.kind === "aggregate" ? 1 : node.kind === "asOf" ? 4 : 0;
     if (node.kind === "aggregate" && node.chain.base !== undefined) total += this.cost(this.lists[node.chain.base]!.chain);
     for (const [key, child] of Object.entries(node)) if (key !== "span") total += this.cost(child);
     return total;
@@ -345,8 +351,12 @@ class Lowering {
   private namedList(ref: NameRef, scope: Scope): Chain {
     const binding = this.policy.resolve(ref);
     switch (binding.kind) {
-      case "caseField":
-        return this.start(ref, scope, { kind: "caseList", field: binding.field });
+      case "caseField": {
+        const chain = this.start(ref, scope, { kind: "caseList", field: binding.field });
+        // Evaluated as of an earlier date, a case's history ends there.
+        if (!this.policy.usesAsOf || !this.policy.schema.records.get(chain.record)?.dated) return chain;
+        return { ...this.dated(chain, ref.span), filters: [{ kind: "cut" }] };
+      }
       case "items":
         return this.start(ref, scope, { kind: "caseList", field: "items" });
       case "otherItems":

@@ -147,7 +147,12 @@ export class ExpressionBuilder {
   }
 
   private asPercent(cst: AsPercentCstNode): Expression {
-    const operand = this.additive(one(cst.children.additive));
+    const [operandCst, dateCst] = cst.children.additive;
+    const operand = this.additive(operandCst!);
+    if (dateCst !== undefined) {
+      const date = this.additive(dateCst);
+      return { kind: "AsOfExpression", rule: operand, date, span: this.positions.join(operand.span, date.span) };
+    }
     const percent = cst.children.Percent?.[0];
     if (percent === undefined) return operand;
     return {

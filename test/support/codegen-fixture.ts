@@ -133,6 +133,16 @@ rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B]
   require B12 [D.I.B.12] "two weeks of therapy or at most 3 injections this plan year"
     coverage of therapies within plan year >= 14d or count sij_history within plan year <= 3
 
+  require B13 [D.I.B.13] "the latest SIJ injection met the diagnostic criteria on its date"
+    no sij_history or diagnostic_history as of last_sij.date
+
+rule diagnostic_history "Diagnostic criteria on the case's history" [D.I.A]
+  for sij_injection when item.purpose == diagnostic
+
+  require A1 [D.I.A.1] "pain for three months" time since pain_onset >= 3mo
+
+  require A2 [D.I.A.2] "at most one earlier injection in 12 months" count recent_sij <= 1
+
 rule facet_block "Facet joint injection" [D.II]
   for facet
 

@@ -298,6 +298,19 @@ export function coverageOf(
   return { lo, hi, unknown: unknownOf(window.unknown, shortest, longest) };
 }
 
+/**
+ * Whether an element of a case list of dated records belongs to the history the context sees:
+ * every element normally; evaluated as of an earlier date (`Context.asOf`), those dated (an
+ * episode: starting) strictly before it, unknown for an undated one. Reads nothing normally.
+ */
+export function cut(c: Context, element: Row, date: FieldHandle): Tri {
+  const cutoff = c.cutoff;
+  if (cutoff === undefined) return true;
+  const value = read(c, element, date);
+  if (typeof value === "string" && isIsoDate(value)) return value < cutoff;
+  return value instanceof Unknown ? value : false;
+}
+
 /** `date` lies in the window, both ends included. */
 export function within(date: unknown, window: Window): Tri {
   const widest = inWindow(date, window.start, window.end);

@@ -115,9 +115,28 @@ export class Context {
     this.input = isPlainObject(input) ? input : {};
   }
 
-  /** The date of service. */
+  /** The date of service: the case's, or the earlier date this context evaluates as of. */
   get dos(): IsoDate {
-    return this.input.date_of_service as IsoDate;
+    return this.cutoff ?? (this.input.date_of_service as IsoDate);
+  }
+
+  /**
+   * Set in a context made by `asOf`: the earlier date it evaluates as of. It is the date of
+   * service there, and the case's history ends before it (see `cut`).
+   */
+  cutoff: IsoDate | undefined;
+
+  /**
+   * The same case as of an earlier date: the date of service set to `date` and its history cut
+   * there, for `rule as of date`. Its lets and windows are its own; its reads are recorded in the
+   * trace of the criterion being evaluated.
+   */
+  asOf(date: IsoDate): Context {
+    const child = new Context(this.schema, this.input, this.tracing);
+    child.cutoff = date;
+    child.readLogs = this.readLogs;
+    child.paths = this.paths;
+    return child;
   }
 
   /** The line item under decision, and its index. */

@@ -2,7 +2,7 @@
 //
 // Determinations
 
-import { and, type Missing, or, type Tri, Unknown } from "./logic.js";
+import { and, MALFORMED, type Missing, or, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
 import { Context, field } from "./context.js";
@@ -239,6 +239,33 @@ function waived(
   if (waiver === false) return { status, unknown: own };
   const either = or(waiver, own ?? false);
   return { status: "unknown", unknown: either instanceof Unknown ? either : undefined };
+}
+
+/**
+ * `rule as of date`: whether every clinical criterion of `rule` (`require`, `deny`, `not covered`,
+ * `bundle`) is met or waived on `date`, with the date of service set to it and the case's history
+ * cut there. The rule's code sets and `when` are not consulted, nor its administrative criteria
+ * and notes. An unknown date is unknown; none (no such event) is false.
+ */
+export function asOf(context: Context, date: unknown, rule: RuleSpec): Tri {
+  if (date instanceof Unknown) return date;
+  if (date === null || date === undefined) return false;
+  if (typeof date !== "string" || !isIsoDate(date)) return MALFORMED;
+  return clinicallyMet(context.asOf(date), rule);
+}
+
+/** Kleene conjunction of "met or waived" over a rule's clinical criteria. */
+function clinicallyMet(context: Context, rule: RuleSpec): Tri {
+  const passes: Tri[] = [];
+  for (const criterion of rule.criteria) {
+    const level = levelOf(criterion.effect);
+    if (level < 0 || level > LEVELS.deny) continue;
+    const condition = conditionOf(context, criterion);
+    const { status, unknown } = waived(criterion, context, condition, criterionStatus(criterion.effect, condition));
+    if (status === "not_met") return false;
+    if (status === "unknown") passes.push(unknown ?? new Unknown([]));
+  }
+  return and(...passes);
 }
 
 /** A criterion's status for the current item, its waiver applied. */

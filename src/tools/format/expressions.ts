@@ -133,6 +133,8 @@ export class ExpressionPrinter {
         return [first!, expression.negated ? " not in " : " in ", expression.codes.name];
       case "AsPercentExpression":
         return [first!, " as percent"];
+      case "AsOfExpression":
+        return [first!, " as of ", children[1]!];
       case "GroupExpression":
         return group([
           expression.operator,

@@ -70,6 +70,7 @@ export function levelOf(expression: Expression): number {
     case "InCodesExpression":
       return Level.comparison;
     case "AsPercentExpression":
+    case "AsOfExpression":
       return Level.asPercent;
     case "UnaryExpression":
       return expression.operator === "not" ? Level.not : Level.unary;
@@ -160,6 +161,8 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
       return [slot(expression.operand, Level.asPercent, mode, Level.comparison)];
     case "AsPercentExpression":
       return [slot(expression.operand, Level.additive, mode, Level.asPercent)];
+    case "AsOfExpression":
+      return [slot(expression.rule, Level.additive, mode, Level.asPercent), slot(expression.date, Level.additive, mode)];
     case "UnaryExpression":
       return [slot(expression.operand, expression.operator === "not" ? Level.not : Level.unary, mode)];
     case "CountExpression":

@@ -42,6 +42,9 @@ export class OptionalFactReads {
       case "InCodesExpression":
       case "AsPercentExpression":
         return this.mayRead(expression.operand);
+      case "AsOfExpression":
+        // The rule it names reads facts of the case's history.
+        return true;
       case "BinaryExpression":
         return this.mayRead(expression.left) || this.mayRead(expression.right);
       case "GroupExpression":
