@@ -130,6 +130,11 @@ export interface Chain {
   window?: number;
   /** The record's date fields: an event's date, or an episode's start and end. */
   dated?: { start: string; end?: string };
+  /**
+   * `earliest 3 of L`: the elements of `inner` (same source, same level) that are among its first
+   * (last) `count` members by date. Selection comes before the base and the filters.
+   */
+  selection?: { pick: "earliest" | "latest"; count: number; inner: Chain };
 }
 
 export type ListSource =
@@ -153,7 +158,7 @@ export type Filter =
   /** Dated elements inside the window (events by date, episodes by overlap). */
   | { kind: "within"; window: number };
 
-export type AggregateOperator = "count" | "some" | "none" | "latest" | "earliest" | "sum" | "coverage";
+export type AggregateOperator = "count" | "countDistinct" | "some" | "none" | "latest" | "earliest" | "sum" | "coverage";
 
 interface Node {
   span: Span;
@@ -190,6 +195,12 @@ export type Expr =
   /** `rule as of date`: the criteria of `rules[rule]` met with the date of service set to `date`
    *  and the case's history cut there. */
   | (Node & { kind: "asOf"; rule: number; date: Expr })
+  /** A member of an ordered enum as its position, so members compare as numbers. */
+  | (Node & { kind: "rank"; operand: Expr; enum: string; members: string[] })
+  /** `documented x`: true when the fact is present, unknown when it is missing. */
+  | (Node & { kind: "documented"; operand: Expr })
+  /** `3mo` compared with coverage: the days of [dos - 3mo, dos). */
+  | (Node & { kind: "spanDays"; amount: number; unit: CalendarUnit })
   | (Node & { kind: "arithmetic"; operator: "+" | "-" | "*" | "/"; left: Expr; right: Expr })
   /** `date + 3mo`: a date shifted by a literal amount of a unit (calendar units clamp). */
   | (Node & { kind: "shiftDate"; date: Expr; sign: 1 | -1; amount: number; unit: CalendarUnit })
@@ -203,6 +214,8 @@ export type Expr =
       operator: AggregateOperator;
       chain: Chain;
       summed?: { field: string; duration: boolean };
+      /** `count distinct date, level of L`: the key fields. */
+      keys?: string[];
       /**
        * For `count`/`some`/`no` over `other_items` with a test that reads nothing of the item under
        * decision: the index of a per-case table of every item's membership, so each item's answer

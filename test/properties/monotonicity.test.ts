@@ -15,6 +15,7 @@ import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { checkInMemory, compileInMemory, type CompiledEvaluator } from "../support/compile-in-memory.js";
 import { asked, inEffectAsAsked } from "../support/compiled.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
+import { constructsPolicy } from "../support/constructs-fixture.js";
 import { property } from "../support/runs.js";
 
 type Json = Record<string, unknown>;
@@ -268,6 +269,13 @@ const targets: [string, () => Promise<{ policy: CheckedPolicy; compiled: Compile
     "inline policy",
     async () => {
       const policy = checkInMemory(INLINE_SCHEMA, INLINE_POLICY);
+      return { policy, compiled: await compileInMemory(policy) };
+    },
+  ],
+  [
+    "the constructs fixture",
+    async () => {
+      const policy = constructsPolicy();
       return { policy, compiled: await compileInMemory(policy) };
     },
   ],

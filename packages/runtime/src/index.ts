@@ -142,6 +142,7 @@ export {
   atLeast,
   atMost,
   divide,
+  documented,
   elapsedAtLeast,
   elapsedAtMost,
   elapsedEqual,
@@ -154,7 +155,10 @@ export {
   multiply,
   notEqual,
   oneOf,
+  rank,
   shiftDays,
+  spanDays,
   subtract,
 } from "./operators.js";
+export { countDistinct, distinctCount, select, selectBy } from "./selection.js";
 export { requireRuntime, RUNTIME_VERSION } from "./version.js";

@@ -164,6 +164,7 @@ export class DeclarationPrinter {
       decl.extension ? "extend enum " : "enum ",
       decl.name.name,
       decl.label ? [" ", quote(decl.label)] : "",
+      decl.ordered ? " ordered" : "",
       " {",
       trailingComment(openTrailing),
       indent([line, join(line, members), ...dangling]),

@@ -40,6 +40,8 @@ export class OptionalFactReads {
       }
       case "UnaryExpression":
       case "InCodesExpression":
+      case "InSetExpression":
+      case "DocumentedExpression":
       case "AsPercentExpression":
         return this.mayRead(expression.operand);
       case "AsOfExpression":
@@ -78,6 +80,7 @@ export class OptionalFactReads {
       case "items":
       case "otherItems":
       case "earlierItems":
+      case "namedElement":
         return false;
       case "caseField":
         return this.field(CASE_RECORD, binding.field);
