@@ -47,7 +47,17 @@ export type { Expr, LoweredCriterion, LoweredPolicy, LoweredRule } from "./lower
 /** syntax: source text -> AST, or syntax diagnostics. */
 export { parse, type ParseResult } from "./syntax/parse.js";
 /** check: a file and everything it `use`s -> CheckedPolicy, or diagnostics. */
-export { checkFile, checkSource, nodeFileHost, type CheckResult, type FileHost } from "./check/checker.js";
+export {
+  checkFile,
+  checkSource,
+  nodeFileHost,
+  type CheckResult,
+  type FileHost,
+  type ProgramAnalysis,
+} from "./check/checker.js";
+export { typeName } from "./check/format.js";
+/** The lexer, for tools that need the tokens themselves (highlighting, completion). */
+export { keywordSpellings, polLexer } from "../grammar/lexer.js";
 /** lower: CheckedPolicy -> LoweredPolicy, the form both evaluators read. */
 export { lower } from "./lower/lower.js";
 /** interpret: evaluate a case directly from the lowered form. */
@@ -107,6 +117,10 @@ export async function formatPol(source: string, fileName?: string): Promise<stri
 
 export async function formatFiles(files: readonly string[]): Promise<import("./tools/format/files.js").FormattedFiles> {
   return (await import("./tools/format/files.js")).formatFiles(files);
+}
+/** lsp: the language server over stdio (`pol lsp`), loaded on first use like the formatter. */
+export async function startLanguageServer(): Promise<void> {
+  (await import("./tools/lsp/server.js")).startLanguageServer();
 }
 /** report: a determination as a reviewer's letter or as JSON. */
 export { renderText } from "./tools/report/text.js";

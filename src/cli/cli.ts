@@ -6,6 +6,7 @@ import { runCheck, type DiagnosticFormat } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runEval, type EvalOptions } from "./commands/eval.js";
 import { runFmt } from "./commands/fmt.js";
+import { runLsp } from "./commands/lsp.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
 import { runTest, type TestFormat } from "./commands/test.js";
 import { describeFileSystemFailure, FileSystemError, isFileSystemFailure, UsageError } from "../index.js";
@@ -52,6 +53,10 @@ Examples:
   $ pol fmt                        format every .pol file under policies/
   $ pol fmt --check                exit 1 when a file is not formatted (for CI)
   $ pol fmt policies/cigna         format one folder`,
+  lsp: `
+Examples:
+  $ pol lsp                        serve one editor over stdin and stdout
+  $ pol lsp --stdio                the same (language clients pass --stdio)`,
 };
 
 /** `--min-coverage`: a percent from 0 to 100. */
@@ -140,6 +145,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText("after", EXAMPLES.fmt)
     .action(async (paths: string[], options: { check: boolean }) => {
       setExit(await runFmt(paths, options, io));
+    });
+
+  program
+    .command("lsp")
+    .description("run the language server for editors (Language Server Protocol over stdio)")
+    .option("--stdio", "talk over stdin and stdout (the default and only transport)", false)
+    .addHelpText("after", EXAMPLES.lsp)
+    .action(async () => {
+      await runLsp();
     });
 
   return program;
