@@ -34,6 +34,9 @@ export type Injectate = "local_anesthetic" | "corticosteroid" | "anesthetic_and_
 /** kind of anesthesia care */
 export type AnesthesiaKind = "monitored_anesthesia_care" | "general_anesthesia";
 
+/** severity of pain on a verbal scale */
+export type PainSeverity = "none" | "mild" | "moderate" | "severe";
+
 /** case */
 export interface Case {
   /** date of service */
@@ -82,6 +85,8 @@ export interface Case {
   plan_year_start?: string | null;
   /** whether the member has had lumbar spine surgery */
   prior_spine_surgery?: boolean | null;
+  /** severity of the low back pain on the current examination */
+  pain_severity?: PainSeverity | null;
 }
 
 /** requested line item */
@@ -285,6 +290,10 @@ export const schema: SchemaDescriptor = {
         therapies: { type: { list: "Therapy" }, label: "conservative therapy episodes" },
         plan_year_start: { type: "date", label: "first day of the member's plan year (any plan year)" },
         prior_spine_surgery: { type: "bool", label: "whether the member has had lumbar spine surgery" },
+        pain_severity: {
+          type: { enum: ["none", "mild", "moderate", "severe"] },
+          label: "severity of the low back pain on the current examination",
+        },
       },
     },
     item: {
