@@ -44,13 +44,11 @@ describe.each(targets)("%s", (_name, load) => {
       fc.property(caseArbitrary(compiled.schema, policyHints(policy)), (input) => {
         const validation = validateCase(input, compiled.schema);
         expect(validation.ok ? [] : validation.errors).toEqual([]);
-        const expected = interpret(policy, input);
-        expect(compiled.evaluate(input)).toEqual(expected);
-        expect(compiled.evaluate(input, { trace: false })).toEqual(interpret(policy, input, { trace: false }));
-        if (policy.metadata.proposed) {
-          // A proposed policy: evaluated as proposed, its criteria decide.
-          expect(compiled.evaluate(input, asked(policy))).toEqual(interpret(policy, input, asked(policy)));
-        }
+        // A proposed policy is evaluated as proposed, so its criteria decide; and as it is.
+        const expected = interpret(policy, input, asked(policy));
+        expect(compiled.evaluate(input, asked(policy))).toEqual(expected);
+        expect(compiled.evaluate(input, { trace: false, ...asked(policy) })).toEqual(interpret(policy, input, { trace: false, ...asked(policy) }));
+        if (policy.metadata.proposed) expect(compiled.evaluate(input)).toEqual(interpret(policy, input));
         for (const item of expected.items) outcomes.add(item.outcome);
       }),
       { numRuns: runs(100) },
