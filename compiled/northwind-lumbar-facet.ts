@@ -49,7 +49,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.2", "northwind.lumbar_facet");
+requireRuntime("0.3", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -104,23 +104,19 @@ const painSeverityOrder = ["none", "mild", "moderate", "severe"];
 // --- Lets
 
 /** last_block: the latest diagnostic facet block */
-const lastBlock = perCase(4, (c: Context) =>
-  latest(c, list(c, Case.procedures), (procedure) => blocks(c, procedure), Procedure.date),
-);
+const lastBlock = perCase(4, (c: Context) => latest(c, list(c, Case.procedures), blocks, Procedure.date));
 
 /** last_ablation: the latest facet ablation */
-const lastAblation = perCase(5, (c: Context) =>
-  latest(c, list(c, Case.procedures), (procedure) => ablations(c, procedure), Procedure.date),
-);
+const lastAblation = perCase(5, (c: Context) => latest(c, list(c, Case.procedures), ablations, Procedure.date));
 
 // --- Lists
 
 /** conservative: conservative therapy episodes [1] */
-const conservative = (c: Context, therapy: Row): Tri =>
+const conservative = (therapy: Row, c: Context): Tri =>
   and(cut(c, therapy, Therapy.start), oneOf(read(c, therapy, Therapy.kind), kindValues));
 
 /** blocks: prior diagnostic facet blocks */
-const blocks = (c: Context, procedure: Row): Tri =>
+const blocks = (procedure: Row, c: Context): Tri =>
   and(
     cut(c, procedure, Procedure.date),
     inCodes(read(c, procedure, Procedure.code), facetBlock),
@@ -128,16 +124,73 @@ const blocks = (c: Context, procedure: Row): Tri =>
   );
 
 /** necessary_blocks: prior diagnostic blocks that were themselves medically necessary */
-const necessaryBlocks = (c: Context, procedure: Row): Tri =>
-  and(blocks(c, procedure), asOf(c, read(c, procedure, Procedure.date), rules[0]!));
+const necessaryBlocks = (procedure: Row, c: Context): Tri =>
+  and(blocks(procedure, c), asOf(c, read(c, procedure, Procedure.date), rules[0]!));
 
 /** ablations: prior facet ablations */
-const ablations = (c: Context, procedure: Row): Tri =>
+const ablations = (procedure: Row, c: Context): Tri =>
   and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), facetRfa));
 
 /** facet_history: prior facet blocks and ablations */
-const facetHistory = (c: Context, procedure: Row): Tri =>
+const facetHistory = (procedure: Row, c: Context): Tri =>
   and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), facetProcedure));
+
+// --- Memberships
+
+/** members of conservative within 6mo */
+const conservativeInLast6Months = (therapy: Row, c: Context): Tri =>
+  and(
+    conservative(therapy, c),
+    overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
+  );
+
+/** members of blocks within 12mo */
+const blocksInLast12Months = (procedure: Row, c: Context): Tri =>
+  and(blocks(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+
+/** members of procedures that pass its `where` test */
+const proceduresWhere = (procedure: Row, c: Context): Tri =>
+  and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), spineSurgery));
+
+/** members of blocks that pass its `where` test */
+const blocksWhere = (procedure: Row, c: Context): Tri =>
+  and(
+    blocks(procedure, c),
+    some(
+      list(c, Case.procedures),
+      (procedure2) =>
+        and(
+          blocks(procedure2, c),
+          greaterThan(read(c, procedure2, Procedure.date), read(c, procedure, Procedure.date)),
+          lessThan(read(c, procedure2, Procedure.date), shiftDate(read(c, procedure, Procedure.date), 1, 1, "wk")),
+        ),
+      c,
+    ),
+  );
+
+/** members of ablations within plan year */
+const ablationsInPlanYear = (procedure: Row, c: Context): Tri =>
+  and(ablations(procedure, c), within(read(c, procedure, Procedure.date), planYearSoFar(c)));
+
+/** members of facet_history within plan year */
+const facetHistoryInPlanYear = (procedure: Row, c: Context): Tri =>
+  and(facetHistory(procedure, c), within(read(c, procedure, Procedure.date), planYearSoFar(c)));
+
+/** members of earlier items that pass its `where` test */
+const earlierItemsWhere = (item: Row, c: Context): Tri =>
+  and(granted(c, item), inCodes(read(c, item, LineItem.code), facetProcedure));
+
+/** members of facet_history within calendar year */
+const facetHistoryInCalendarYear = (procedure: Row, c: Context): Tri =>
+  and(facetHistory(procedure, c), within(read(c, procedure, Procedure.date), calendarYearSoFar(c)));
+
+/** members of earlier items that pass its `where` test */
+const earlierItemsWhere2 = (item: Row, c: Context): Tri =>
+  and(
+    granted(c, item),
+    inCodes(read(c, item, LineItem.code), facetProcedure),
+    equal(read(c, item, LineItem.site), read(c, c.item, LineItem.site)),
+  );
 
 // --- Rules
 
@@ -157,91 +210,46 @@ const d1 = (c: Context): Tri =>
 /** D2 [2.1.b] require, line 42: at least 3 months of conservative therapy in the last 6 months: `coverage of conservative within 6mo >= 3mo` */
 const d2 = (c: Context): Tri =>
   atLeast(
-    coverageOf(
-      c,
-      list(c, Case.therapies),
-      (therapy) =>
-        and(
-          conservative(c, therapy),
-          overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
-        ),
-      Therapy.start,
-      Therapy.end,
-      last6Months(c),
-    ),
+    coverageOf(c, list(c, Case.therapies), conservativeInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
     spanDays(c.dos, 3, "mo"),
   );
 
 /** D3 [2.1.c] require, line 46: no more than one diagnostic block session in the 12 months before: `count distinct date of blocks within 12mo <= 1` */
 const d3 = (c: Context): Tri =>
-  atMost(
-    countDistinct(
-      c,
-      list(c, Case.procedures),
-      (procedure) => and(blocks(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
-      [Procedure.date],
-    ),
-    1,
-  );
+  atMost(countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1);
 
 /** D4 [2.1.e] require, line 49: pain of at least moderate severity: `pain_severity >= moderate` */
 const d4 = (c: Context): Tri => atLeast(rank(read(c, c.input, Case.pain_severity), painSeverityOrder), 2);
 
 /** after_surgery [2.1.d] waive, line 52: a member who has had lumbar spine surgery bypasses the therapy requirement: `prior_spine_surgery or some procedures where code in spine_surgery` */
 const afterSurgery = (c: Context): Tri =>
-  or(
-    read(c, c.input, Case.prior_spine_surgery),
-    some(list(c, Case.procedures), (procedure) =>
-      and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), spineSurgery)),
-    ),
-  );
+  or(read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c));
 
 // Rule ablation [2.2]: Facet joint radiofrequency ablation
 
 /** R1 [2.2.a] require, line 58: two diagnostic blocks, each medically necessary on the date it was given: `count necessary_blocks >= 2` */
-const r1 = (c: Context): Tri =>
-  atLeast(
-    count(list(c, Case.procedures), (procedure) => necessaryBlocks(c, procedure)),
-    2,
-  );
+const r1 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), necessaryBlocks, c), 2);
 
 /** R2 [2.2.b] require, line 61: at least 80% relief after each of the two latest diagnostic blocks: `no (latest 2 of blocks) where relief < 80%` */
 const r2 = (c: Context): Tri =>
   none(
     list(c, Case.procedures),
-    select(
-      c,
-      list(c, Case.procedures),
-      (procedure) => blocks(c, procedure),
-      Procedure.date,
-      "latest",
-      2,
-      (procedure) => lessThan(read(c, procedure, Procedure.relief), 80),
+    select(c, list(c, Case.procedures), blocks, Procedure.date, "latest", 2, (procedure) =>
+      lessThan(read(c, procedure, Procedure.relief), 80),
     ),
+    c,
   );
 
 /** R6 [2.2.d] require, line 64: the relief after the latest block is documented as a percentage: `documented last_block.relief` */
 const r6 = (c: Context): Tri => truth(documented(read(c, lastBlock(c), Procedure.relief)));
 
 /** R7 [2.2.e] require, line 67: the diagnostic blocks were at least a week apart: `no b in blocks where some blocks where date > b.date and date < b.date + 1wk` */
-const r7 = (c: Context): Tri =>
-  none(list(c, Case.procedures), (procedure) =>
-    and(
-      blocks(c, procedure),
-      some(list(c, Case.procedures), (procedure2) =>
-        and(
-          blocks(c, procedure2),
-          greaterThan(read(c, procedure2, Procedure.date), read(c, procedure, Procedure.date)),
-          lessThan(read(c, procedure2, Procedure.date), shiftDate(read(c, procedure, Procedure.date), 1, 1, "wk")),
-        ),
-      ),
-    ),
-  );
+const r7 = (c: Context): Tri => none(list(c, Case.procedures), blocksWhere, c);
 
 /** R3 [2.2.c] require, line 70: at least 6 months since the latest ablation: `no ablations or time since last_ablation.date >= 6mo` */
 const r3 = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), (procedure) => ablations(c, procedure)),
+    none(list(c, Case.procedures), ablations, c),
     elapsedAtLeast(since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"),
   );
 
@@ -249,46 +257,22 @@ const r3 = (c: Context): Tri =>
 const r4 = (c: Context): Tri => not(read(c, c.item, LineItem.authorization_on_file));
 
 /** R5 [2.4] refer, line 76: a third ablation in one plan year is reviewed case by case: `count ablations within plan year >= 2` */
-const r5 = (c: Context): Tri =>
-  atLeast(
-    count(list(c, Case.procedures), (procedure) =>
-      and(ablations(c, procedure), within(read(c, procedure, Procedure.date), planYearSoFar(c))),
-    ),
-    2,
-  );
+const r5 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), ablationsInPlanYear, c), 2);
 
 // Rule limits [2.5]: Facet procedures per year
 
 /** L1 [2.5.a] require, line 82: at most 4 facet procedures per plan year, counting the lines already granted: `count facet_history within plan year + count earlier_items where code in facet_procedure < 4` */
 const l1 = (c: Context): Tri =>
   lessThan(
-    add(
-      count(list(c, Case.procedures), (procedure) =>
-        and(facetHistory(c, procedure), within(read(c, procedure, Procedure.date), planYearSoFar(c))),
-      ),
-      count(c.earlierItems, (item) => and(granted(c, item), inCodes(read(c, item, LineItem.code), facetProcedure))),
-    ),
+    add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), count(c.earlierItems, earlierItemsWhere, c)),
     4,
   );
 
 /** L2 [2.5.b] require, line 85: at most 6 facet procedures per calendar year: `count facet_history within calendar year < 6` */
-const l2 = (c: Context): Tri =>
-  lessThan(
-    count(list(c, Case.procedures), (procedure) =>
-      and(facetHistory(c, procedure), within(read(c, procedure, Procedure.date), calendarYearSoFar(c))),
-    ),
-    6,
-  );
+const l2 = (c: Context): Tri => lessThan(count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6);
 
 /** L3 [2.5.c] not_covered, line 88: a second facet procedure at the same site on one date is not covered: `some earlier_items where code in facet_procedure and site == item.site` */
-const l3 = (c: Context): Tri =>
-  some(c.earlierItems, (item) =>
-    and(
-      granted(c, item),
-      inCodes(read(c, item, LineItem.code), facetProcedure),
-      equal(read(c, item, LineItem.site), read(c, c.item, LineItem.site)),
-    ),
-  );
+const l3 = (c: Context): Tri => some(c.earlierItems, earlierItemsWhere2, c);
 
 // prettier-ignore
 const rules = [

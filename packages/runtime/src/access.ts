@@ -3,7 +3,7 @@
 // Reading a case: field handles, field and list reads, and the per-case and per-item caches that
 // lets and windows live in. Both the interpreter and generated modules read through these.
 
-import { type Range, type Tri, Unknown, unknownOf } from "./logic.js";
+import { type Range, type Tri, UNNAMED, Unknown, unknownOf } from "./logic.js";
 import { coverage, type Member, pick, sum } from "./aggregates.js";
 import {
   calendarYearStart,
@@ -171,6 +171,8 @@ export function read(c: Context, record: unknown, handle: FieldHandle): unknown 
 }
 
 function missing(c: Context, row: Row, handle: FieldHandle): Unknown {
+  // Only the outcome is wanted: which facts are missing never changes it, so none are named.
+  if (c.outcomeOnly) return UNNAMED;
   const base = c.pathOf(row);
   return new Unknown([{ fact: base === "" ? handle.name : `${base}.${handle.name}`, label: handle.label }]);
 }
@@ -191,10 +193,10 @@ export function list(c: Context, handle: FieldHandle): readonly Row[] | Unknown 
  */
 function recordsOnly(c: Context, elements: readonly unknown[]): boolean {
   // Every criterion over a list reads it again: each list is checked once per evaluation.
-  const checked = (c.listsOfRecords ??= new WeakSet());
-  if (checked.has(elements)) return true;
+  const checked = c.listsOfRecords;
+  for (let i = 0; i < checked.length; i++) if (checked[i] === elements) return true;
   for (let i = 0; i < elements.length; i++) if (!isPlainObject(elements[i])) return false;
-  checked.add(elements);
+  checked.push(elements);
   return true;
 }
 
@@ -260,39 +262,43 @@ export function planYear(dos: IsoDate, start: unknown): Window {
 }
 
 /** Every element belongs: the membership of a chain without filters. */
-export const everyElement: Member = () => true;
+export const everyElement: Member<Context> = () => true;
+
+/** A field of an element, as the aggregates read it: no closure per aggregate call. */
+function readElement(element: Row, c: Context, handle: FieldHandle): unknown {
+  return read(c, element, handle);
+}
 
 /** `latest L`: the member with the latest date (see `pick`). */
-export function latest(c: Context, list: readonly Row[] | Unknown, member: Member, date: FieldHandle): Row | null | Unknown {
-  return pick("latest", list, member, (element) => read(c, element, date));
+export function latest(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, date: FieldHandle): Row | null | Unknown {
+  return pick("latest", list, member, readElement, c, date);
 }
 
 /** `earliest L`: the member with the earliest date (see `pick`). */
-export function earliest(c: Context, list: readonly Row[] | Unknown, member: Member, date: FieldHandle): Row | null | Unknown {
-  return pick("earliest", list, member, (element) => read(c, element, date));
+export function earliest(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, date: FieldHandle): Row | null | Unknown {
+  return pick("earliest", list, member, readElement, c, date);
 }
 
 /** `sum F of L`: see `sum`; a duration field cannot be negative. */
-export function sumOf(c: Context, list: readonly Row[] | Unknown, member: Member, field: FieldHandle): number | Range {
-  return sum(list, member, (element) => read(c, element, field), field.duration);
+export function sumOf(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, field: FieldHandle): number | Range {
+  return sum(list, member, readElement, field.duration, c, field);
 }
 
 /** `coverage of L`: days covered by the members' episodes, clipped to the chain's window (see `coverage`). */
 export function coverageOf(
   c: Context,
   list: readonly Row[] | Unknown,
-  member: Member,
+  member: Member<Context>,
   start: FieldHandle,
   end: FieldHandle,
   window: Window | null,
 ): number | Range {
-  const from = (element: Row) => read(c, element, start);
-  const to = (element: Row) => read(c, element, end);
-  if (window === null || window.latestStart === undefined) return coverage(list, member, from, to, window);
+  const keys = { start, end };
+  if (window === null || window.latestStart === undefined) return coverage(list, member, readElement, readElement, window, undefined, c, keys);
   // A window whose start is not known: at least the coverage of its shortest extent, at most
   // that of its longest.
-  const shortest = coverage(list, member, from, to, { start: window.latestStart, end: window.end });
-  const longest = coverage(list, member, from, to, window);
+  const shortest = coverage(list, member, readElement, readElement, { start: window.latestStart, end: window.end }, undefined, c, keys);
+  const longest = coverage(list, member, readElement, readElement, window, undefined, c, keys);
   const lo = typeof shortest === "number" ? shortest : shortest.lo;
   const hi = typeof longest === "number" ? longest : longest.hi;
   return { lo, hi, unknown: unknownOf(window.unknown, shortest, longest) };
