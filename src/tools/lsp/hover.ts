@@ -56,6 +56,7 @@ export function hoverText(analysis: ProgramAnalysis, occurrence: Occurrence): st
     case "literal":
       return occurrence.node && literalHover(occurrence.node);
     case "builtin":
+      if (occurrence.owner !== undefined) return block(`${occurrence.name}: ${occurrence.owner}`, "the element of the enclosing list, named where the list is taken");
       return block(`${occurrence.name}`, BUILT_IN_TEXT[occurrence.name]);
   }
 }

@@ -93,6 +93,9 @@ export function indexProgram(analysis: ProgramAnalysis): SymbolIndex {
             case "enumMember":
               add("member", node.name, node.span, false, `${binding.enum}.${binding.member}`, binding.enum);
               return;
+            case "namedElement":
+              add("builtin", node.name, node.span, false, node.name, binding.record, node);
+              return;
             default:
               if (BUILT_INS.has(node.name)) add("builtin", node.name, node.span, false, node.name, undefined, node);
               return;
@@ -102,6 +105,23 @@ export function indexProgram(analysis: ProgramAnalysis): SymbolIndex {
           expression(node.target);
           const resolved = analysis.fieldOf(node);
           if (resolved) fieldRef(resolved.record, node.field, false);
+          return;
+        }
+        case "InSetExpression": {
+          expression(node.operand);
+          const operand = analysis.typeOf(node.operand);
+          const members = operand?.kind === "enum" ? analysis.schema.enums.get(operand.name)?.members : undefined;
+          for (const member of node.members) {
+            if (member.kind === "Identifier" && members?.includes(member.name)) {
+              add("member", member.name, member.span, false, `${operand!.kind === "enum" ? operand.name : ""}.${member.name}`, operand!.kind === "enum" ? operand.name : undefined);
+            }
+          }
+          return;
+        }
+        case "CountExpression": {
+          expression(node.source);
+          const source = analysis.typeOf(node.source);
+          if (source?.kind === "list") for (const key of node.distinct ?? []) fieldRef(source.element, key, false);
           return;
         }
         case "InCodesExpression":
