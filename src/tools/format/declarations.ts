@@ -148,7 +148,12 @@ export class DeclarationPrinter {
   }
 
   private enumDecl(decl: EnumDecl): Doc {
-    const headerEnd = (decl.label ?? decl.name).span.end.offset;
+    let headerEnd = (decl.label ?? decl.name).span.end.offset;
+    // `ordered` has no node of its own: a comment after it trails the header too.
+    if (decl.ordered) {
+      const at = this.source.slice(headerEnd).search(/\bordered\b/);
+      if (at >= 0) headerEnd += at + "ordered".length;
+    }
     const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
     const members = decl.members.map((member) => {
       const { leading, body } = withComments(
