@@ -5,7 +5,7 @@
 // Codes are compared upper-cased and without dots, so ICD-10 `B02.9` and `B029` are the same code
 // and `b02.9` matches too. Ranges compare equal-length codes lexicographically.
 
-import { MALFORMED, type Tri, Unknown } from "./logic.js";
+import { type Tri, Unknown } from "./logic.js";
 
 function normaliseCode(code: string): string {
   if (isNormalCode(code)) return code;
@@ -72,13 +72,10 @@ export class CodeSet {
   }
 }
 
-/**
- * `code in set`: unknown when the code is unknown; false for null (none). Anything else a valid
- * case cannot hold in a code field (a number, an object) is a malformed fact: unknown, never a
- * known "not in the set", so it cannot let another line or criterion pass.
- */
+/** `code in set`: unknown when the code is unknown; false for null. */
 export function inCodes(code: unknown, set: CodeSet): Tri {
   if (typeof code === "string") return set.has(code);
   if (code instanceof Unknown) return code;
-  return code === null || code === undefined ? false : MALFORMED;
+  if (typeof code === "number") return set.has(String(code));
+  return false;
 }
