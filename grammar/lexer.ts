@@ -72,6 +72,7 @@ export const When = keyword("when", "When");
 export const Require = keyword("require", "Require");
 export const Deny = keyword("deny", "Deny");
 export const Bundle = keyword("bundle", "Bundle");
+export const Approve = keyword("approve", "Approve");
 /** `note` starts a criterion but stays usable as a name (a field `note: text`): it is also an
  *  Identifier. No criterion follows where a name could, so the two readings never compete. */
 export const Note = createToken({
@@ -99,6 +100,14 @@ export const Plan = softKeyword("plan", "Plan");
 export const Year = softKeyword("year", "Year");
 /** `extend record Procedure { ... }`: adds to a schema's declaration, at the top level only. */
 export const Extend = softKeyword("extend", "Extend");
+/** `table` starts a lookup-table declaration but stays usable as a name, as `note` does. */
+export const Table = createToken({
+  name: "Table",
+  pattern: /table/,
+  longer_alt: Identifier,
+  categories: [Identifier],
+  label: "`table`",
+});
 export const And = keyword("and", "And");
 export const Or = keyword("or", "Or");
 export const Not = keyword("not", "Not");
@@ -145,6 +154,7 @@ const keywords: TokenType[] = [
   Require,
   Deny,
   Bundle,
+  Approve,
   Note,
   Refer,
   Waive,
@@ -152,6 +162,7 @@ const keywords: TokenType[] = [
   Plan,
   Year,
   Extend,
+  Table,
   And,
   Or,
   Not,
@@ -198,7 +209,7 @@ export const DateLiteral = createToken({
 
 export const DurationLiteral = createToken({
   name: "DurationLiteral",
-  pattern: /\d+(?:d|wk|mo|y)\b/,
+  pattern: /\d+(?:d|wk|mo|y|h)\b/,
   label: "a duration",
 });
 

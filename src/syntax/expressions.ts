@@ -218,6 +218,11 @@ export class ExpressionBuilder {
         }
       }
     }
+    const table = children.table?.[0];
+    if (table !== undefined) {
+      const key = this.access(one(children.key));
+      return { kind: "LookupExpression", table: this.identifier(table), key, span: spanTo(key) };
+    }
     if (children.Documented !== undefined) {
       const operand = this.access(one(children.access));
       return { kind: "DocumentedExpression", operand, span: spanTo(operand) };
@@ -315,7 +320,7 @@ export class ExpressionBuilder {
     return this.literalOrName(onlyToken(cst));
   }
 
-  private literalOrName(literal: IToken): Expression {
+  literalOrName(literal: IToken): Expression {
     const span = this.positions.tokenSpan(literal);
     const text = literal.image;
     switch (literal.tokenType.name) {
@@ -337,6 +342,7 @@ export class ExpressionBuilder {
       case "Note": // contextual keywords, names everywhere but at the start of a criterion
       case "Refer":
       case "Waive":
+      case "Table": // a contextual keyword, a name everywhere but at the start of a declaration
       case "Item":
         return { kind: "NameRef", name: text, span };
       default:

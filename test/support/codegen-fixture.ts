@@ -166,6 +166,11 @@ rule facet_block "Facet joint injection" [D.II]
 
   refer F7 [D.II.7] "bilateral facet injections are reviewed case by case"
     when item.side == bilateral
+
+rule imaging_alone "Image guidance without an SIJ injection" [D.III]
+  for imaging when no other_items where code in sij_injection
+
+  approve G1 [D.III] "image guidance on its own is covered"
 `;
 
 export function fixtureHost(): FileHost {

@@ -40,11 +40,11 @@ export interface FieldHandle {
 }
 
 /** The JSON shape each field type is stored as. */
-export type Shape = "boolean" | "number" | "percent" | "date" | "duration" | "code" | "string" | "enum" | "list";
+export type Shape = "boolean" | "number" | "percent" | "date" | "duration" | "code" | "string" | "enum" | "list" | "values";
 
 function shapeOf(type: FieldType | undefined): Shape {
   if (type === undefined) return "string";
-  if (typeof type === "object") return "list" in type ? "list" : "enum";
+  if (typeof type === "object") return "list" in type ? "list" : "values" in type ? "values" : "enum";
   switch (type) {
     case "bool":
       return "boolean";
@@ -117,6 +117,9 @@ function wellFormed(value: unknown, handle: FieldHandle): boolean {
       return typeof value === "string" && handle.members!.has(value);
     case "list":
       return Array.isArray(value);
+    case "values":
+      // Codes, texts or members of an enum: every element a string (a member, for an enum).
+      return Array.isArray(value) && value.every((v) => typeof v === "string" && (handle.members === undefined || handle.members.has(v)));
   }
 }
 
@@ -139,6 +142,7 @@ export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHand
       duration: type === "duration",
       shape: shapeOf(type),
       ...(typeof type === "object" && "enum" in type ? { members: new Set(type.enum) } : {}),
+      ...(typeof type === "object" && "values" in type && typeof type.values === "object" ? { members: new Set(type.values.enum) } : {}),
       inherited: name in Object.prototype,
     };
   }
@@ -284,7 +288,7 @@ export function sumOf(c: Context, list: readonly Row[] | Unknown, member: Member
   return sum(list, member, readElement, field.duration, c, field);
 }
 
-/** `coverage of L`: days covered by the members' episodes, clipped to the chain's window (see `coverage`). */
+/** `coverage of L`: days covered by the members' episodes before the date of service, clipped to the chain's window (see `coverage`). */
 export function coverageOf(
   c: Context,
   list: readonly Row[] | Unknown,
@@ -294,11 +298,11 @@ export function coverageOf(
   window: Window | null,
 ): number | Range {
   const keys = { start, end };
-  if (window === null || window.latestStart === undefined) return coverage(list, member, readElement, readElement, window, undefined, c, keys);
+  if (window === null || window.latestStart === undefined) return coverage(list, member, readElement, readElement, window, c.dos, c, keys);
   // A window whose start is not known: at least the coverage of its shortest extent, at most
   // that of its longest.
-  const shortest = coverage(list, member, readElement, readElement, { start: window.latestStart, end: window.end }, undefined, c, keys);
-  const longest = coverage(list, member, readElement, readElement, window, undefined, c, keys);
+  const shortest = coverage(list, member, readElement, readElement, { start: window.latestStart, end: window.end }, c.dos, c, keys);
+  const longest = coverage(list, member, readElement, readElement, window, c.dos, c, keys);
   const lo = typeof shortest === "number" ? shortest : shortest.lo;
   const hi = typeof longest === "number" ? longest : longest.hi;
   return { lo, hi, unknown: unknownOf(window.unknown, shortest, longest) };

@@ -31,7 +31,8 @@ export type CriterionEffect =
   | "authorization"
   | "refer"
   | "note"
-  | "waive";
+  | "waive"
+  | "approve";
 
 export interface PolicyInfo {
   id: string;
@@ -198,6 +199,7 @@ const LEVELS: Record<CriterionEffect, number> = {
   bundle: 1,
   require: 2,
   deny: 2,
+  approve: 2,
   authorization: 3,
   refer: 4,
   note: -1,
@@ -212,10 +214,11 @@ function levelOf(effect: CriterionEffect): number {
 /**
  * Whether a criterion stands in the way of approval. A `require` is met when its condition holds;
  * an exclusion (`deny`, `not covered`, `bundle`) is met when its `when` condition does not hold,
- * and never met when it has no condition. A `note` reads like an exclusion (not_met: it applies)
+ * and never met when it has no condition; an `approve` is always met. A `note` reads like an exclusion (not_met: it applies)
  * but never stands in the way: the outcome, reasons and missing documentation ignore notes.
  */
 export function criterionStatus(effect: CriterionEffect, condition: Tri | undefined): Status {
+  if (effect === "approve") return "met";
   if (condition instanceof Unknown) return "unknown";
   if (effect === "require" || effect === "waive") return condition === true ? "met" : "not_met";
   if (condition === undefined) return "not_met";

@@ -70,6 +70,7 @@ const EFFECT_WORDS: Record<Criterion["effect"], string> = {
   refer: "refer",
   note: "note",
   waive: "waive",
+  approve: "approve",
 };
 
 const EFFECT_MEANING: Record<Criterion["effect"], string> = {
@@ -81,6 +82,7 @@ const EFFECT_MEANING: Record<Criterion["effect"], string> = {
   refer: "refers the item to a clinical reviewer when its condition holds, once every clinical criterion passes",
   note: "a caution for the reviewer; never changes the outcome",
   waive: "waives the criteria it names when its condition holds",
+  approve: "always met: the rule approves every item it applies to, unless another criterion stands in the way",
 };
 
 function fieldHover(analysis: ProgramAnalysis, record: string, name: string): string | undefined {
@@ -119,6 +121,7 @@ function unitOf(type: Type): string | undefined {
 }
 
 const UNIT_WORDS: Record<DurationLiteral["unit"], [string, string]> = {
+  h: ["hour", "a fixed length, a 24th of a day"],
   d: ["day", "a fixed length"],
   wk: ["week", "a fixed length of 7 days each"],
   mo: ["calendar month", "a calendar length: adding months clamps to the end of a shorter month"],

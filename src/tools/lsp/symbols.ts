@@ -18,7 +18,7 @@ import type {
 } from "../../index.js";
 import { CASE_RECORD, ITEM_RECORD } from "../../index.js";
 
-export type SymbolKind = "field" | "let" | "codes" | "enum" | "member" | "record" | "rule" | "criterion";
+export type SymbolKind = "field" | "let" | "codes" | "table" | "enum" | "member" | "record" | "rule" | "criterion";
 
 export interface Occurrence {
   /** `kind:name@declaring file`; undefined for what has no declaration (a literal, a built-in). */
@@ -128,6 +128,10 @@ export function indexProgram(analysis: ProgramAnalysis): SymbolIndex {
           expression(node.operand);
           add("codes", node.codes.name, node.codes.span, false, node.codes.name);
           return;
+        case "LookupExpression":
+          add("table", node.table.name, node.table.span, false, node.table.name);
+          expression(node.key);
+          return;
         case "SumExpression": {
           expression(node.source);
           const source = analysis.typeOf(node.source);
@@ -183,6 +187,11 @@ export function indexProgram(analysis: ProgramAnalysis): SymbolIndex {
         case "CodeSetDecl":
           add("codes", decl.name.name, decl.name.span, true, decl.name.name);
           break;
+        case "TableDecl":
+          add("table", decl.name.name, decl.name.span, true, decl.name.name);
+          add("enum", decl.key.name, decl.key.span, false, decl.key.name);
+          for (const entry of decl.entries) add("member", entry.member.name, entry.member.span, false, `${decl.key.name}.${entry.member.name}`, decl.key.name);
+          break;
         case "LetDecl":
           add("let", decl.name.name, decl.name.span, true, decl.name.name);
           expression(decl.value);
@@ -228,6 +237,9 @@ function declaringFiles(analysis: ProgramAnalysis): Map<string, string> {
         }
         case "CodeSetDecl":
           declare(`codes:${decl.name.name}`, hostPath);
+          break;
+        case "TableDecl":
+          declare(`table:${decl.name.name}`, hostPath);
           break;
         case "LetDecl":
           declare(`let:${decl.name.name}`, hostPath);
