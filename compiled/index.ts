@@ -2,13 +2,15 @@
 
 import type { CodeSet } from "@pol/runtime";
 import * as cignaTpi from "./cigna-tpi.js";
+import * as northwindLumbarFacet from "./northwind-lumbar-facet.js";
 import * as truecareSij from "./truecare-sij.js";
 
-export { cignaTpi, truecareSij };
+export { cignaTpi, northwindLumbarFacet, truecareSij };
 
 /** Every compiled policy module, by policy id. */
 export const policies = {
   "cigna.tpi": cignaTpi,
+  "northwind.lumbar_facet": northwindLumbarFacet,
   "truecare.sij": truecareSij,
 } as const;
 
@@ -18,6 +20,14 @@ export type PolicyId = keyof typeof policies;
 /** The code sets each policy's rules bind to: a line item whose code is in none of them is outside the policy. */
 export const procedureCodeSets: readonly (readonly [PolicyId, readonly CodeSet[]])[] = [
   ["cigna.tpi", [cignaTpi.codeSets.trigger_point_injection, cignaTpi.codeSets.ultrasound_guidance]],
+  [
+    "northwind.lumbar_facet",
+    [
+      northwindLumbarFacet.codeSets.facet_block,
+      northwindLumbarFacet.codeSets.facet_rfa,
+      northwindLumbarFacet.codeSets.facet_procedure,
+    ],
+  ],
   [
     "truecare.sij",
     [

@@ -27,6 +27,8 @@ const OUTCOMES = [
   "pended",
   "not_covered",
   "not_separately_billable",
+  "authorization_required",
+  "referred_for_review",
   "policy_not_in_effect",
   "no_applicable_policy",
 ] as const satisfies readonly Outcome[];
@@ -101,6 +103,7 @@ export function testFileJsonSchema(policy: CheckedPolicy, id: string): Json {
           properties: {
             name: { type: "string", pattern: "\\S", description: "unique within the file" },
             source: { type: "string", description: "where in the policy the test comes from" },
+            asProposed: { type: "boolean", description: "evaluate a proposed policy as if it were in effect" },
             // What `case` holds depends on `base`: see the `if` below.
             case: {},
             expect: {

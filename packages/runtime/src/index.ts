@@ -43,6 +43,7 @@ export {
   addDuration,
   addMonths,
   between,
+  calendarYearStart,
   type CalendarUnit,
   compareElapsed,
   dateDifference,
@@ -54,6 +55,7 @@ export {
   overlapsWindow,
   parseDuration,
   parseIsoDate,
+  planYearStart,
   shiftDate,
   since,
   windowStart,
@@ -102,6 +104,9 @@ export {
   type EvaluateOptions,
   type ItemDetermination,
   type MissingDocumentation,
+  asOf,
+  type DecideOptions,
+  effectiveStatus,
   type Note,
   type Outcome,
   type PolicyInfo,
@@ -112,8 +117,10 @@ export {
 } from "./determine.js";
 export type { Fact } from "./types.js";
 export {
+  calendarYear,
   computed,
   coverageOf,
+  cut,
   earliest,
   everyElement,
   type FieldHandle,
@@ -125,6 +132,7 @@ export {
   overlaps,
   perCase,
   perItem,
+  planYear,
   read,
   type Row,
   sumOf,
@@ -132,7 +140,7 @@ export {
   windowBack,
   within,
 } from "./access.js";
-export { countOthers, noOther, someOther } from "./others.js";
+export { countOthers, granted, noOther, someOther } from "./others.js";
 export { boundedEditDistance, closestName, SUGGESTION_LIMITS, type SuggestionWork } from "./names.js";
 export {
   add,

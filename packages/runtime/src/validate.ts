@@ -132,6 +132,20 @@ function typeError(type: Exclude<FieldType, { list: string } | { values: unknown
   }
 }
 
+/**
+ * What is wrong with one requested line item, as `validateCase` would report it under
+ * `items[index]`: empty for a well-formed item. The runtime asks this of an earlier line whose
+ * facts the rules may have misread (see `granted`).
+ */
+export function itemErrors(schema: SchemaDescriptor, item: unknown, index: number): CaseError[] {
+  const path = `items[${index}]`;
+  if (!isPlainObject(item)) return [{ path, message: `expected a line item (an object), found ${shown(item)}` }];
+  const errors: CaseError[] = [];
+  // A field the schema does not declare is never read, so it cannot make a fact misread.
+  validateRecord(schema, "item", item, path, ["code"], errors, true);
+  return errors;
+}
+
 /** Validates one record (the case, an item, a list element) and everything under it. */
 function validateRecord(
   schema: SchemaDescriptor,

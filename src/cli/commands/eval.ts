@@ -27,6 +27,8 @@ export type ReportFormat = "text" | "json";
 
 export interface EvalOptions {
   explain: boolean;
+  /** Evaluate a proposed policy as if it were in effect. */
+  asProposed?: boolean;
   format: ReportFormat;
   /** Worker threads for a batch; every core when absent. */
   jobs?: number;
@@ -59,7 +61,10 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
     io.err(`error: ${read.message}\n`);
     return EXIT_FAILED;
   }
-  const evaluated = evaluateCase(policy, read.value, { unknownFields: options.ignoreUnknownFields ? "ignore" : "reject" });
+  const evaluated = evaluateCase(policy, read.value, {
+    unknownFields: options.ignoreUnknownFields ? "ignore" : "reject",
+    ...(options.asProposed ? { asProposed: true } : {}),
+  });
   if (!evaluated.ok) {
     io.err(`error: \`${displayPath(casePath)}\` is not a valid case for ${policy.metadata.id}:\n`);
     for (const error of evaluated.errors) io.err(`  ${error.path || "(case)"}: ${error.message}\n`);
@@ -81,6 +86,7 @@ async function runBatch(policy: CheckedPolicy, casePath: string, options: EvalOp
     jobs: options.jobs ?? defaultJobs(),
     explain: options.explain,
     ignoreUnknownFields: options.ignoreUnknownFields === true,
+    asProposed: options.asProposed ?? false,
     signal: stop.signal,
     onBadLine(line, errors) {
       progress?.clear();

@@ -37,6 +37,8 @@ export interface BatchOptions {
   explain?: boolean;
   /** Accept fields the schema does not declare. */
   ignoreUnknownFields?: boolean;
+  /** Evaluate a proposed policy as if it were in effect. */
+  asProposed?: boolean;
   /** Called in input order for every bad line. */
   onBadLine?(line: number, errors: CaseError[]): void;
   /** Called after each chunk is written, with the bytes read so far and the running summary. */
@@ -78,6 +80,7 @@ export async function evaluateBatch(
       moduleUrl,
       explain: options.explain ?? false,
       ignoreUnknownFields: options.ignoreUnknownFields ?? false,
+      asProposed: options.asProposed ?? false,
       maxLineChars: MAX_LINE_CHARS,
     };
     for (let i = 0; i < jobs; i++) workers.push(new Worker(workerUrl(), { workerData: setup }));

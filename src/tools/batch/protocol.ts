@@ -10,6 +10,8 @@ export interface WorkerSetup {
   /** Include each criterion's trace (`--explain`). */
   explain: boolean;
   ignoreUnknownFields: boolean;
+  /** Evaluate a proposed policy as if it were in effect (`--as-proposed`). */
+  asProposed: boolean;
   maxLineChars: number;
 }
 
