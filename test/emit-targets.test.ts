@@ -39,6 +39,9 @@ async function pol(...args: string[]): Promise<{ code: number; out: string; err:
   return { code: await main(args, io), out, err };
 }
 
+/** The two seed policies (the example policy under policies/examples has a schema of its own). */
+const SEED = ["policies/truecare", "policies/cigna"];
+
 /** An application's source: routes each line item through the index, evaluates, prints outcomes. */
 function appSource(importPath: (module: string) => string): string {
   return `import { policiesFor, policies, procedureCodeSets, type PolicyId } from ${JSON.stringify(importPath("index"))};
@@ -99,7 +102,7 @@ describe("pol compile --emit js", () => {
       const app = consumerFolder("pol-emit-");
       folders.push(app);
       const out = join(app, "evaluators");
-      const { code, err } = await pol("compile", "policies", "--out", out, "--emit", emit);
+      const { code, err } = await pol("compile", ...SEED, "--out", out, "--emit", emit);
       expect(code, err).toBe(0);
       const files = readdirSync(out).sort();
       for (const base of ["cigna-tpi", "truecare-sij", "spine.schema", "index"]) {
@@ -112,7 +115,7 @@ describe("pol compile --emit js", () => {
         expect(readFileSync(join(out, "truecare-sij.js"), "utf8")).toContain('require("@pol/runtime")');
         writeFileSync(join(app, "package.json"), '{ "type": "commonjs" }\n');
       } else expect(readFileSync(join(out, "truecare-sij.js"), "utf8")).toContain('from "@pol/runtime"');
-      expect((await pol("compile", "policies", "--out", out, "--emit", emit, "--check")).code).toBe(0);
+      expect((await pol("compile", ...SEED, "--out", out, "--emit", emit, "--check")).code).toBe(0);
       writeFileSync(join(app, "app.ts"), appSource((module) => `./evaluators/${module}.js`));
       const options = emit === "cjs" ? { ...STRICTEST, module: ts.ModuleKind.NodeNext, verbatimModuleSyntax: false } : STRICTEST;
       expect(typeErrors([join(app, "app.ts")], options)).toEqual([]);
@@ -132,12 +135,12 @@ describe("pol compile (TypeScript)", () => {
     const app = consumerFolder("pol-emit-ts-");
     folders.push(app);
     const out = join(app, "evaluators");
-    expect((await pol("compile", "policies", "--out", join(app, "plain"))).code).toBe(0);
+    expect((await pol("compile", ...SEED, "--out", join(app, "plain"))).code).toBe(0);
     const plain = readdirSync(join(app, "plain")).filter((file) => file.endsWith(".ts"));
     expect(plain.sort()).toEqual(["cigna-tpi.ts", "index.ts", "spine.schema.ts", "truecare-sij.ts"]);
     expect(typeErrors(plain.map((file) => join(app, "plain", file)), STRICTEST)).toEqual([]);
 
-    const { code, err } = await pol("compile", "policies", "--out", out, "--import-extension", "ts");
+    const { code, err } = await pol("compile", ...SEED, "--out", out, "--import-extension", "ts");
     expect(code, err).toBe(0);
     expect(readFileSync(join(out, "truecare-sij.ts"), "utf8")).toContain('from "./spine.schema.ts"');
     writeFileSync(join(app, "app.ts"), appSource((module) => `./evaluators/${module}.ts`));
