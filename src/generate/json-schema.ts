@@ -5,7 +5,7 @@
 // `format: "date"` for tools that show it, and a `pattern` that encodes the calendar (month
 // lengths, leap years, years 0001-9999), because 2020-12 validators need not assert formats.
 
-import type { FieldDescriptor, Outcome, RecordDescriptor, SchemaDescriptor } from "@pol/runtime";
+import { type FieldDescriptor, OUTCOMES, type RecordDescriptor, type SchemaDescriptor } from "@pol/runtime";
 import { CASE_RECORD, ITEM_RECORD, type CheckedPolicy } from "../model.js";
 import { schemaDescriptor } from "../schema-descriptor.js";
 import { moduleName } from "./modules.js";
@@ -19,22 +19,6 @@ export const ISO_DATE_PATTERN =
 
 /** A fixed duration as the runtime's `parseDuration` accepts it: days or weeks. */
 const DURATION_PATTERN = "^[0-9]{1,9}(?:h|d|wk)$";
-
-/** Every outcome, as a test file may expect it (the `satisfies` and the check below keep it complete). */
-const OUTCOMES = [
-  "approved",
-  "denied",
-  "pended",
-  "not_covered",
-  "not_separately_billable",
-  "authorization_required",
-  "referred_for_review",
-  "policy_not_in_effect",
-  "no_applicable_policy",
-] as const satisfies readonly Outcome[];
-type MissingOutcome = Exclude<Outcome, (typeof OUTCOMES)[number]>;
-const everyOutcome: MissingOutcome extends never ? true : never = true;
-void everyOutcome;
 
 /** Fields a valid record must have (and not as null), as `validateCase` requires them. */
 const REQUIRED: Readonly<Record<string, readonly string[]>> = {

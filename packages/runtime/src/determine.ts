@@ -20,9 +20,38 @@ export type Outcome =
   | "policy_not_in_effect"
   | "no_applicable_policy";
 
+/** Every outcome, in the order the type lists them (the check below keeps the list complete). */
+export const OUTCOMES = [
+  "approved",
+  "denied",
+  "pended",
+  "not_covered",
+  "not_separately_billable",
+  "authorization_required",
+  "referred_for_review",
+  "policy_not_in_effect",
+  "no_applicable_policy",
+] as const satisfies readonly Outcome[];
+const everyOutcome: Exclude<Outcome, (typeof OUTCOMES)[number]> extends never ? true : never = true;
+void everyOutcome;
+
 /** `waived`: the criterion's waiver holds, so it does not stand in the way whatever it says. */
 export type Status = "met" | "not_met" | "unknown" | "waived";
 
+/**
+ * What a criterion does when it is not met:
+ * - require: its condition must hold; when it does not, the item is denied.
+ * - deny / not_covered / bundle: exclusions; when their condition holds (or they have none),
+ *   the item is denied, not covered, or not separately billable.
+ * - authorization / refer: administrative; when their condition holds (or they have none), an
+ *   item that passes every clinical criterion needs prior authorization, or goes to a clinical
+ *   reviewer (pended for review, not for documentation).
+ * - note: never changes the outcome; when its condition holds (or it has none) the item's
+ *   determination carries it as a caution for the reviewer.
+ * - waive: when its condition holds, the criteria of its rule it names (`waives`) are waived.
+ * - approve: no condition; always met. It says that the rule approves every item it applies to
+ *   (unless another criterion stands in the way), so a rule without criteria is never silent.
+ */
 export type CriterionEffect =
   | "require"
   | "deny"
@@ -33,6 +62,19 @@ export type CriterionEffect =
   | "note"
   | "waive"
   | "approve";
+
+/** How each effect is written in a `.pol` file: for the formatter, hover texts and letters. */
+export const EFFECT_KEYWORDS: Readonly<Record<CriterionEffect, string>> = {
+  require: "require",
+  deny: "deny",
+  not_covered: "not covered",
+  bundle: "bundle",
+  authorization: "prior authorization",
+  refer: "refer",
+  note: "note",
+  waive: "waive",
+  approve: "approve",
+};
 
 export interface PolicyInfo {
   id: string;

@@ -92,6 +92,8 @@ export {
 export {
   type CriterionEffect,
   type CriterionSpec,
+  EFFECT_KEYWORDS,
+  OUTCOMES,
   criterionStatus,
   type CriterionTrace,
   type Decision,
