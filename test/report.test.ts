@@ -36,6 +36,7 @@ const b1: CriterionTrace = {
     { fact: "procedures[1].functional_improvement", value: true },
   ],
   missing: [],
+  values: [],
 };
 
 const b4: CriterionTrace = {
@@ -48,6 +49,7 @@ const b4: CriterionTrace = {
   status: "met",
   facts: [{ fact: "procedures[1].date", value: "2025-05-02" }],
   missing: [],
+  values: [],
 };
 
 const denied: ItemDetermination = {
@@ -89,6 +91,7 @@ const pended: ItemDetermination = {
       status: "unknown",
       facts: [{ fact: "procedures[1].date", value: null }],
       missing: [{ fact: "procedures[1].date", label: "date of the procedure" }],
+      values: [],
     },
   ],
 };
@@ -133,6 +136,7 @@ const bundled: ItemDetermination = {
       status: "not_met",
       facts: [{ fact: "items[0].code", value: "27096" }],
       missing: [],
+      values: [],
     },
   ],
 };
@@ -352,6 +356,7 @@ describe("renderText", () => {
       status: "not_met",
       facts: [],
       missing: [],
+      values: [],
     };
     const approved: ItemDetermination = {
       ...denied,

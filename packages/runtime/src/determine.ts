@@ -8,6 +8,8 @@ import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Valid
 import { Context, field, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
+import { type ComputedValue, type ConditionParts, computedValues } from "./explain.js";
+import { neededFacts, type WeighedRule } from "./relevance.js";
 
 export type Outcome =
   | "approved"
@@ -100,11 +102,21 @@ export interface RuleSpec {
   readonly codes: readonly CodeSet[];
   /** ... and, when given, for which this condition holds. */
   readonly when?: (context: Context) => Tri;
+  /** The parts of `when` (explain.ts), for the facts an item whose rule may apply needs; or, for
+   *  a `when` that is one test, its key. */
+  readonly whenParts?: ConditionParts;
+  readonly whenKey?: string;
   readonly criteria: readonly CriterionSpec[];
 }
 
 /** Whether a rule applies to the current item: its code is in one of the rule's sets, and `when` holds. */
 function ruleApplies(context: Context, rule: RuleSpec): Tri {
+  const inSet = inRuleSets(context, rule);
+  return rule.when === undefined || inSet === false ? inSet : and(inSet, rule.when(context));
+}
+
+/** Whether the item's code is in one of the rule's code sets. */
+function inRuleSets(context: Context, rule: RuleSpec): Tri {
   const code = field(context, "item", context.item, "code");
   // `or` of the sets' answers, without an array per item: every unknown answer is the code's own.
   let inSet: Tri = false;
@@ -117,7 +129,7 @@ function ruleApplies(context: Context, rule: RuleSpec): Tri {
     }
     if (answer instanceof Unknown) inSet = answer;
   }
-  return rule.when === undefined || inSet === false ? inSet : and(inSet, rule.when(context));
+  return inSet;
 }
 
 export interface CriterionSpec {
@@ -141,6 +153,10 @@ export interface CriterionSpec {
    * first within a level, where the order cannot change the outcome. 0 when absent.
    */
   readonly cost?: number;
+  /** The condition's parts (explain.ts): the values the trace shows, the facts a pended item
+   *  needs; or, for a condition that is one test showing nothing, its key. */
+  readonly parts?: ConditionParts;
+  readonly key?: string;
 }
 
 export interface CriterionTrace {
@@ -161,6 +177,8 @@ export interface CriterionTrace {
   /** Present (true) when the condition read more facts than `facts` lists. */
   factsTruncated?: true;
   missing: Missing[];
+  /** The values the condition's comparisons computed, with what they are compared with. */
+  values: ComputedValue[];
 }
 
 export interface Reason {
@@ -169,6 +187,11 @@ export interface Reason {
   effect: CriterionEffect;
   citation: string;
   description: string;
+  /**
+   * Present (true) on a pended item: the criterion is not met, but the outcome waits for the
+   * missing documentation (or for whether its rule applies), so it has decided nothing yet.
+   */
+  pending?: true;
 }
 
 /** A caution for the reviewer: a `note` criterion that applies to the item. Never changes the outcome. */
@@ -326,10 +349,14 @@ function statusOf(value: Tri): Status {
 
 interface EvaluatedCriterion {
   spec: CriterionSpec;
+  /** The condition's own value (before any waiver); undefined for an unconditional criterion. */
+  condition: Tri | undefined;
   status: Status;
   unknown: Unknown | undefined;
   facts: Fact[];
   factsTruncated: boolean;
+  /** The parts' values, when the trace shows them or the criterion is unknown (explain.ts). */
+  values: readonly unknown[] | undefined;
 }
 
 interface EvaluatedRule {
@@ -377,18 +404,49 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
     const condition = conditionOf(context, criterion);
     const { status, unknown } = waived(criterion, context, condition, criterionStatus(criterion.effect, condition));
     const facts = context.tracing ? context.endReads() : [];
-    criteria.push({
-      spec: criterion,
-      status,
-      unknown,
-      facts,
-      factsTruncated: context.tracing && context.readsTruncated,
-    });
+    const factsTruncated = context.tracing && context.readsTruncated;
+    // Evaluated after the reads are recorded, so the trace lists only the condition's own reads.
+    const values =
+      criterion.parts !== undefined && (context.tracing || status === "unknown") ? criterion.parts.values(context) : undefined;
+    criteria.push({ spec: criterion, condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule, applies, criteria };
 }
 
-/** The missing facts that would settle a pended item, each with the criteria (and rules) that need them. */
+/** A rule that applies or may apply, as `neededFacts` weighs it: its applicability in parts, its criteria. */
+function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
+  const { spec } = rule;
+  const known = !(rule.applies instanceof Unknown);
+  const when = known || spec.when === undefined ? undefined : spec.when(context);
+  return {
+    id: spec.id,
+    inSet: known ? true : inRuleSets(context, spec),
+    ...(when === undefined
+      ? {}
+      : {
+          when: {
+            value: when,
+            ...(spec.whenParts === undefined ? {} : { parts: spec.whenParts, values: spec.whenParts.values(context) }),
+            ...(spec.whenKey === undefined ? {} : { key: spec.whenKey }),
+          },
+        }),
+    criteria: rule.criteria.map(({ spec: criterion, condition, values }) => ({
+      id: criterion.id,
+      level: levelOf(criterion.effect),
+      metWhenTrue: criterion.effect === "require" || criterion.effect === "waive",
+      ...(criterion.effect === "approve" ? { fixed: true } : criterion.condition === undefined ? { fixed: false } : {}),
+      condition,
+      ...(criterion.parts === undefined || values === undefined ? {} : { parts: criterion.parts, values }),
+      ...(criterion.key === undefined ? {} : { key: criterion.key }),
+      ...(criterion.waiver === undefined || criterion.waivedBy === undefined ? {} : { waivedBy: criterion.waivedBy }),
+    })),
+  };
+}
+
+/**
+ * Every missing fact a pended item's unknown criteria wait for, each with the criteria (and rules)
+ * that need it: what the item asks for when `neededFacts` cannot narrow it down.
+ */
 function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumentation[] {
   const byFact = new Map<string, MissingDocumentation>();
   const need = (unknown: Unknown, id: string): void => {
@@ -409,7 +467,7 @@ function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumenta
   return [...byFact.values()];
 }
 
-function reasonsOf(rules: readonly EvaluatedRule[]): Reason[] {
+function reasonsOf(rules: readonly EvaluatedRule[], pending: boolean): Reason[] {
   const reasons: Reason[] = [];
   for (const rule of rules) {
     for (const { spec, status } of rule.criteria) {
@@ -420,6 +478,7 @@ function reasonsOf(rules: readonly EvaluatedRule[]): Reason[] {
         effect: spec.effect,
         citation: spec.citation,
         description: spec.description,
+        ...(pending ? { pending: true as const } : {}),
       });
     }
   }
@@ -441,7 +500,7 @@ function notesOf(rules: readonly EvaluatedRule[]): Note[] {
 function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
   const trace: CriterionTrace[] = [];
   for (const rule of rules) {
-    for (const { spec, status, unknown, facts, factsTruncated } of rule.criteria) {
+    for (const { spec, status, unknown, facts, factsTruncated, values } of rule.criteria) {
       trace.push({
         rule: rule.spec.id,
         criterion: spec.id,
@@ -454,6 +513,7 @@ function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
         facts,
         ...(factsTruncated ? { factsTruncated: true as const } : {}),
         missing: unknown === undefined ? [] : [...unknown.missing],
+        values: spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [],
       });
     }
   }
@@ -513,8 +573,8 @@ function determineItem(
     code,
     outcome,
     rules: applications,
-    reasons: reasonsOf(outcome === "pended" ? relevant : definite),
-    missing: outcome === "pended" ? missingDocumentation(relevant) : [],
+    reasons: outcome === "pended" ? reasonsOf(relevant, true) : reasonsOf(definite, false),
+    missing: outcome === "pended" ? (neededFacts(relevant.map((rule) => weighed(context, rule))) ?? missingDocumentation(relevant)) : [],
     notes: notesOf(definite),
     trace: context.tracing ? traceOf(relevant) : [],
   };

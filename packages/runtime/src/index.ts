@@ -119,6 +119,17 @@ export {
 } from "./determine.js";
 export type { Fact } from "./types.js";
 export {
+  type ComputedValue,
+  type ConditionParts,
+  type Part,
+  type Shape,
+  shown,
+  shownElapsed,
+  type ShownValue,
+  type Shows,
+} from "./explain.js";
+export { MAX_OPEN_TESTS } from "./relevance.js";
+export {
   calendarYear,
   computed,
   coverageOf,
