@@ -168,8 +168,8 @@ const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, Li
 /** Whether rule tpi_stabilization applies to the line item (its `when`). */
 const tpiStabilizationApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
-/** The parts of DSP1_condition's condition: for the values a trace shows and the facts a pended item needs. */
-const dsp1ConditionParts: ConditionParts = {
+/** The parts of `qualifying_pain`: for the values a trace shows and the facts a pended item needs. */
+const qualifyingPainParts: ConditionParts = {
   shape: ["or", 0, 1, 2, 3],
   parts: [
     { key: "case.low_back_pain" },
@@ -185,8 +185,8 @@ const dsp1ConditionParts: ConditionParts = {
   ],
 };
 
-/** The parts of DSP1_duration's condition: for the values a trace shows and the facts a pended item needs. */
-const dsp1DurationParts: ConditionParts = {
+/** The parts of `subacute_or_chronic`: for the values a trace shows and the facts a pended item needs. */
+const subacuteOrChronicParts: ConditionParts = {
   shape: 0,
   parts: [
     {
@@ -261,42 +261,6 @@ const tpiTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineIte
 
 /** TP1_response [TP.1] require, line 92: a stabilization injection gave a beneficial clinical response: `some stabilization_tpi where relief > 0% or functional_improvement` */
 const tp1Response = (c: Context): Tri => some(list(c, Case.procedures), stabilizationTpiWhere, c);
-
-/** The parts of TP1a_condition's condition: for the values a trace shows and the facts a pended item needs. */
-const tp1aConditionParts: ConditionParts = {
-  shape: ["or", 0, 1, 2, 3],
-  parts: [
-    { key: "case.low_back_pain" },
-    { key: "case.upper_back_pain" },
-    { key: "case.neck_pain" },
-    { key: "case.myofascial_pain_syndrome" },
-  ],
-  values: (c) => [
-    read(c, c.input, Case.low_back_pain),
-    read(c, c.input, Case.upper_back_pain),
-    read(c, c.input, Case.neck_pain),
-    read(c, c.input, Case.myofascial_pain_syndrome),
-  ],
-};
-
-/** The parts of TP1a_duration's condition: for the values a trace shows and the facts a pended item needs. */
-const tp1aDurationParts: ConditionParts = {
-  shape: 0,
-  parts: [
-    {
-      key: "test 1",
-      shows: {
-        expression: "time since pain_onset",
-        operator: ">=",
-        threshold: "4wk",
-        unit: "days",
-        elapsed: true,
-        required: true,
-      },
-    },
-  ],
-  values: (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk")],
-};
 
 /** TP1a_persists [TP.1.a] require, line 101: the pain persists: `pain_persists` */
 const tp1aPersists = (c: Context): Tri => truth(read(c, c.input, Case.pain_persists));
@@ -443,8 +407,8 @@ const rules = [
   {
     id: "tpi_stabilization", title: "Diagnostic/stabilization trigger point injection", citation: "DSP.1", codes: [triggerPointInjection], when: tpiStabilizationApplies, whenKey: "item.purpose == \"diagnostic\"",
     criteria: [
-      { id: "DSP1_condition", effect: "require", citation: "DSP.1", line: 64, condition: qualifyingPain, parts: dsp1ConditionParts, description: "back pain, neck pain or myofascial pain syndrome" },
-      { id: "DSP1_duration", effect: "require", citation: "DSP.1", line: 67, condition: subacuteOrChronic, parts: dsp1DurationParts, description: "the pain is subacute or chronic" },
+      { id: "DSP1_condition", effect: "require", citation: "DSP.1", line: 64, condition: qualifyingPain, parts: qualifyingPainParts, description: "back pain, neck pain or myofascial pain syndrome" },
+      { id: "DSP1_duration", effect: "require", citation: "DSP.1", line: 67, condition: subacuteOrChronic, parts: subacuteOrChronicParts, description: "the pain is subacute or chronic" },
       { id: "DSP1_conservative", effect: "require", citation: "DSP.1", line: 70, condition: dsp1Conservative, cost: 1, key: "test 2", description: "conservative treatment was given" },
       { id: "DSP1_persists", effect: "require", citation: "DSP.1", line: 73, condition: dsp1Persists, key: "case.pain_persists", description: "the pain persisted despite the conservative treatment" },
       { id: "DSP1_agent", effect: "require", citation: "DSP.1", line: 76, condition: dsp1Agent, key: "item.injectate != \"other_agent\"", description: "the injection is of anesthetic and/or corticosteroid" },
@@ -456,8 +420,8 @@ const rules = [
     id: "tpi_therapeutic", title: "Therapeutic trigger point injection", citation: "TP.1", codes: [triggerPointInjection], when: tpiTherapeuticApplies, whenKey: "item.purpose == \"therapeutic\"",
     criteria: [
       { id: "TP1_response", effect: "require", citation: "TP.1", line: 92, condition: tp1Response, cost: 1, key: "test 6", description: "a stabilization injection gave a beneficial clinical response" },
-      { id: "TP1a_condition", effect: "require", citation: "TP.1.a", line: 95, condition: qualifyingPain, parts: tp1aConditionParts, description: "back pain, neck pain or myofascial pain syndrome" },
-      { id: "TP1a_duration", effect: "require", citation: "TP.1.a", line: 98, condition: subacuteOrChronic, parts: tp1aDurationParts, description: "the pain is subacute or chronic" },
+      { id: "TP1a_condition", effect: "require", citation: "TP.1.a", line: 95, condition: qualifyingPain, parts: qualifyingPainParts, description: "back pain, neck pain or myofascial pain syndrome" },
+      { id: "TP1a_duration", effect: "require", citation: "TP.1.a", line: 98, condition: subacuteOrChronic, parts: subacuteOrChronicParts, description: "the pain is subacute or chronic" },
       { id: "TP1a_persists", effect: "require", citation: "TP.1.a", line: 101, condition: tp1aPersists, key: "case.pain_persists", description: "the pain persists" },
       { id: "TP1b_program", effect: "require", citation: "TP.1.b", line: 104, condition: tp1bProgram, key: "case.active_treatment_program", description: "the injections are part of an active treatment program" },
       { id: "TP1_agent", effect: "require", citation: "TP.1", line: 107, condition: tp1Agent, key: "item.injectate != \"other_agent\"", description: "the injection is of anesthetic and/or corticosteroid" },

@@ -418,8 +418,8 @@ const a2 = (c: Context): Tri => truth(read(c, c.input, Case.sij_tenderness));
 /** A3 [D.I.A.3] require, line 127: at least one positive SIJ provocation test: `provocation_tests_positive >= 1` */
 const a3 = (c: Context): Tri => atLeast(read(c, c.input, Case.provocation_tests_positive), 1);
 
-/** The parts of A4a's condition: for the values a trace shows and the facts a pended item needs. */
-const a4aParts: ConditionParts = {
+/** The parts of `active_therapy_failed`: for the values a trace shows and the facts a pended item needs. */
+const activeTherapyFailedParts: ConditionParts = {
   shape: ["or", 0, 1, 2],
   parts: [
     {
@@ -440,8 +440,8 @@ const a4aParts: ConditionParts = {
   ],
 };
 
-/** The parts of A4b's condition: for the values a trace shows and the facts a pended item needs. */
-const a4bParts: ConditionParts = {
+/** The parts of `inactive_therapy_failed`: for the values a trace shows and the facts a pended item needs. */
+const inactiveTherapyFailedParts: ConditionParts = {
   shape: 0,
   parts: [
     {
@@ -807,8 +807,8 @@ const rules = [
       { id: "A1_duration", effect: "require", citation: "D.I.A.1", line: 121, condition: a1Duration, parts: a1DurationParts, description: "the pain has lasted at least 3 months" },
       { id: "A2", effect: "require", citation: "D.I.A.2", line: 124, condition: a2, key: "case.sij_tenderness", description: "pain and tenderness in the sacroiliac joint region" },
       { id: "A3", effect: "require", citation: "D.I.A.3", line: 127, condition: a3, key: "case.provocation_tests_positive >= 1", description: "at least one positive SIJ provocation test" },
-      { id: "A4a", effect: "require", citation: "D.I.A.4.a", line: 130, condition: activeTherapyFailed, cost: 2, parts: a4aParts, description: "6 weeks of active therapy in the past 6 months, or unable to do it" },
-      { id: "A4b", effect: "require", citation: "D.I.A.4.b", line: 133, condition: inactiveTherapyFailed, cost: 1, parts: a4bParts, description: "6 weeks of inactive conservative therapy in the past 6 months" },
+      { id: "A4a", effect: "require", citation: "D.I.A.4.a", line: 130, condition: activeTherapyFailed, cost: 2, parts: activeTherapyFailedParts, description: "6 weeks of active therapy in the past 6 months, or unable to do it" },
+      { id: "A4b", effect: "require", citation: "D.I.A.4.b", line: 133, condition: inactiveTherapyFailed, cost: 1, parts: inactiveTherapyFailedParts, description: "6 weeks of inactive conservative therapy in the past 6 months" },
       { id: "A5", effect: "require", citation: "D.I.A.5", line: 136, condition: a5, cost: 2, parts: a5Parts, description: "a second diagnostic injection comes at least 1 week after the first" },
     ],
   },

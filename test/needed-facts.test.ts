@@ -97,8 +97,9 @@ rule r "Rule" [R]
     expect(asked(policy, { a: true, b: false })).toEqual({ outcome: "pended", missing: ["c"] });
   });
 
-  it("does not ask about a weaker level that a known unmet criterion has settled", async () => {
-    const policy = await both(`
+  /** Not covered when a, requires b, referred when `refer`. */
+  const levels = (refer: string) =>
+    both(`
 rule r "Rule" [R]
   for x
 
@@ -108,9 +109,12 @@ rule r "Rule" [R]
   require r1 [R.1] "b"
     b
 
-  refer r2 [R.2] "referred when c"
-    when c
+  refer r2 [R.2] "referred"
+    when ${refer}
 `);
+
+  it("does not ask about a weaker level that a known unmet criterion has settled", async () => {
+    const policy = await levels("c");
     // b is false: denied unless not covered, whatever c is.
     expect(asked(policy, { b: false })).toEqual({ outcome: "pended", missing: ["a"] });
     // b is true: the referral can still decide.
@@ -174,19 +178,8 @@ rule r "Rule" [R]
 
   it(`tries at most ${MAX_OPEN_TESTS} open tests, then asks for everything its unknown criteria wait for`, async () => {
     const paths = Array.from({ length: MAX_OPEN_TESTS }, (_, i) => `injections[${i}]`);
-    const policy = await both(`
-rule r "Rule" [R]
-  for x
-
-  not covered r0 [R.0] "not covered when a"
-    when a
-
-  require r1 [R.1] "b"
-    b
-
-  refer r2 [R.2] "an injection at a level gave relief"
-    when ${paths.map((_, i) => `(count injections where level == ${i} and relief >= 50%) >= 1`).join(" or ")}
-`);
+    // Referred when an injection at some level gave relief: one open test per level.
+    const policy = await levels(paths.map((_, i) => `(count injections where level == ${i} and relief >= 50%) >= 1`).join(" or "));
     const injections = paths.map((_, i) => ({ date: "2025-01-01", level: i }));
     // b is false: denied unless not covered, whatever the reliefs; `a` and the 12 tests are 13 open tests.
     expect(asked(policy, { b: false, injections })).toEqual({ outcome: "pended", missing: ["a", ...paths.map((path) => `${path}.relief`)] });

@@ -108,15 +108,27 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     const body = writer.membership(entry.chain, [element], element) ?? ts`true`;
     return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lists[entry.index]!} = (${element}: ${rt.type("Row")}, c: ${Context}): ${Tri} => ${body};`;
   });
+  // Criteria whose condition is one let share that let's parts, declared once.
+  const sharedParts = new Map<string, Ts>();
+  const partsName = (id: string, condition: Expr | undefined, parts: LoweredParts | undefined): Ts | undefined => {
+    if (parts === undefined || singleTest(parts) !== undefined) return undefined;
+    if (condition?.kind !== "let") return ident(names.names.claim(`${camelCase(id)}Parts`));
+    const key = `${condition.slot} ${JSON.stringify(parts.parts.map(({ key, shows }) => [key, shows?.operator, shows?.required, shows?.negated]))}`;
+    let name = sharedParts.get(key);
+    if (name === undefined) {
+      name = ident(names.names.claim(`${camelCase(policy.lets[condition.slot]!.name)}Parts`));
+      sharedParts.set(key, name);
+    }
+    return name;
+  };
+  const declaredParts = new Set<Ts>();
   const ruleNames = policy.rules.map((rule) => ({
     when: letOf(rule.when) ?? (rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined),
     whenParts: rule.whenParts && !singleTest(rule.whenParts) ? ident(names.names.claim(`${camelCase(rule.id)}WhenParts`)) : undefined,
     criteria: rule.criteria.map(
       (criterion) => letOf(criterion.condition) ?? (criterion.condition ? ident(names.names.claim(camelCase(criterion.id))) : undefined),
     ),
-    parts: rule.criteria.map((criterion) =>
-      criterion.parts && !singleTest(criterion.parts) ? ident(names.names.claim(`${camelCase(criterion.id)}Parts`)) : undefined,
-    ),
+    parts: rule.criteria.map((criterion) => partsName(criterion.id, criterion.condition, criterion.parts)),
   }));
   // A condition's parts: its skeleton and tests as data, and one function giving every test's
   // value (a comparison the trace shows with its two sides), run only for a trace or an unknown.
@@ -153,7 +165,11 @@ const ${name}: ${rt.type("ConditionParts")} = ${body};`;
         functions.push(ts`${criterionDoc(criterion)}\nconst ${name} = (c: ${Context}): ${Tri} => ${condition(criterion.condition)};`);
       }
       const parts = ruleNames[r]!.parts[i];
-      if (parts && criterion.parts) functions.push(partsSource(`${criterion.id}'s condition`, parts, criterion.parts));
+      if (parts && criterion.parts && !declaredParts.has(parts)) {
+        declaredParts.add(parts);
+        const about = criterion.condition?.kind === "let" ? `\`${policy.lets[criterion.condition.slot]!.name}\`` : `${criterion.id}'s condition`;
+        functions.push(partsSource(about, parts, criterion.parts));
+      }
     });
     return functions;
   });

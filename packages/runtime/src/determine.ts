@@ -9,7 +9,7 @@ import { Context, field, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
 import { type ComputedValue, type ConditionParts, computedValues } from "./explain.js";
-import { neededFacts, type WeighedRule } from "./relevance.js";
+import { NeededFacts, neededFacts, type WeighedRule } from "./relevance.js";
 
 export type Outcome =
   | "approved"
@@ -448,23 +448,13 @@ function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
  * that need it: what the item asks for when `neededFacts` cannot narrow it down.
  */
 function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumentation[] {
-  const byFact = new Map<string, MissingDocumentation>();
-  const need = (unknown: Unknown, id: string): void => {
-    for (const missing of unknown.missing) {
-      let entry = byFact.get(missing.fact);
-      if (entry === undefined) {
-        entry = { fact: missing.fact, label: missing.label, criteria: [] };
-        byFact.set(missing.fact, entry);
-      }
-      if (!entry.criteria.includes(id)) entry.criteria.push(id);
-    }
-  };
+  const needed = new NeededFacts();
   for (const rule of rules) {
-    if (rule.applies instanceof Unknown) need(rule.applies, rule.spec.id);
+    if (rule.applies instanceof Unknown) needed.add(rule.applies.missing, rule.spec.id);
     for (const criterion of rule.criteria)
-      if (criterion.unknown !== undefined && levelOf(criterion.spec.effect) >= 0) need(criterion.unknown, criterion.spec.id);
+      if (criterion.unknown !== undefined && levelOf(criterion.spec.effect) >= 0) needed.add(criterion.unknown.missing, criterion.spec.id);
   }
-  return [...byFact.values()];
+  return needed.list();
 }
 
 function reasonsOf(rules: readonly EvaluatedRule[], pending: boolean): Reason[] {

@@ -134,25 +134,35 @@ export function neededFacts(rules: readonly WeighedRule[]): Needed[] | undefined
   }
   if (!relevant.includes(true)) return undefined;
 
-  const byFact = new Map<string, Needed>();
+  const needed = new NeededFacts();
   const need = (formula: Formula, id: string): void => {
-    for (const test of atomsOf(formula)) {
-      if (!relevant[test]) continue;
-      for (const missing of tests[test]!.missing) {
-        let entry = byFact.get(missing.fact);
-        if (entry === undefined) {
-          entry = { fact: missing.fact, label: missing.label, criteria: [] };
-          byFact.set(missing.fact, entry);
-        }
-        if (!entry.criteria.includes(id)) entry.criteria.push(id);
-      }
-    }
+    for (const test of atomsOf(formula)) if (relevant[test]) needed.add(tests[test]!.missing, id);
   };
   for (const rule of weighed) {
     need(rule.applies, rule.id);
     for (const criterion of rule.criteria) need(criterion.passes, criterion.id);
   }
-  return [...byFact.values()];
+  return needed.list();
+}
+
+/** Missing facts by fact, first seen first, each with the criteria (or rules) that need it. */
+export class NeededFacts {
+  private readonly byFact = new Map<string, Needed>();
+
+  add(facts: readonly Missing[], id: string): void {
+    for (const missing of facts) {
+      let entry = this.byFact.get(missing.fact);
+      if (entry === undefined) {
+        entry = { fact: missing.fact, label: missing.label, criteria: [] };
+        this.byFact.set(missing.fact, entry);
+      }
+      if (!entry.criteria.includes(id)) entry.criteria.push(id);
+    }
+  }
+
+  list(): Needed[] {
+    return [...this.byFact.values()];
+  }
 }
 
 function shapeFormula(shape: ConditionParts["shape"], part: (index: number) => Formula): Formula {
