@@ -6,20 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/cli.js";
-import type { Io } from "../src/cli/io.js";
+import { runPol } from "./support/run-pol.js";
 
 const POLICY = "policies/truecare/sacroiliac-joint-procedures.pol";
 const dir = mkdtempSync(join(tmpdir(), "pol-fhir-answers-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function pol(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: Io = { out: (text) => void (out += text), err: (text) => void (err += text) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const pol = runPol;
 
 function file(name: string, json: unknown): string {
   const path = join(dir, name);

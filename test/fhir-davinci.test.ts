@@ -5,7 +5,7 @@
 // questionnaire -> filled response -> case -> a decision.
 
 import { describe, expect, it } from "vitest";
-import type { Determination, ItemDetermination } from "@pol/runtime";
+import { OUTCOMES, type Determination, type ItemDetermination } from "@pol/runtime";
 import { schemaDescriptor } from "../src/schema-descriptor.js";
 import { claimResponseFor } from "../src/tools/fhir/davinci/claim-response.js";
 import { COVERAGE_INFORMATION_URL, coverageInformation } from "../src/tools/fhir/davinci/coverage-information.js";
@@ -151,17 +151,7 @@ describe("every answer for the cases of the policy test files", () => {
 
   it("covers every outcome kind", () => {
     const outcomes = new Set(cases.flatMap((c) => c.determination.items.map((item) => item.outcome)));
-    expect([...outcomes].sort()).toEqual([
-      "approved",
-      "authorization_required",
-      "denied",
-      "no_applicable_policy",
-      "not_covered",
-      "not_separately_billable",
-      "pended",
-      "policy_not_in_effect",
-      "referred_for_review",
-    ]);
+    expect([...outcomes].sort()).toEqual([...OUTCOMES].sort());
   });
 
   it("CRD coverage information keeps the CRD profile and validates on its draft order", () => {
