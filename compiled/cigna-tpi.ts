@@ -227,7 +227,7 @@ const tp2ReliefDuration = (c: Context): Tri =>
 
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
 
-/** TP3 [TP.3] deny, line 130: 10 trigger point injections were already given or granted in the last 12 months: `count tpi_history within 12mo + count earlier_items where code in trigger_point_injection) >= 10` */
+/** TP3 [TP.3] deny, line 130: 10 trigger point injections were already given or granted in the last 12 months: `(count tpi_history within 12mo + count earlier_items where code in trigger_point_injection) >= 10` */
 const tp3 = (c: Context): Tri =>
   atLeast(
     add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), count(c.earlierItems, earlierItemsWhere, c)),

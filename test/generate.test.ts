@@ -154,6 +154,8 @@ describe("the fixture's modules", () => {
         }
       }
     }
+    // A condition that starts with a parenthesised operand is quoted from its parenthesis.
+    expect(output).toContain("line 85: zoster noted at a visit, or at the latest visit: `(some visits where some diagnoses");
   });
 
   it("choose operators when generating, never at run time", () => {
@@ -300,6 +302,11 @@ describe("generated modules for the policies under policies/", () => {
           expect(lines[criterion.line - 1]).toMatch(new RegExp(`\\b${criterion.id}\\b`));
           expect(output).toContain(`id: "${criterion.id}", effect: "${criterion.effect}"`);
         }
+      }
+      // Each criterion's comment quotes its whole condition: its parentheses balance.
+      for (const quoted of output.matchAll(/^\/\*\* \S+ \[[^\]]*\] [a-z_]+, line \d+: .*: `(.*)` \*\/$/gm)) {
+        const text = quoted[1]!.replace(/"[^"]*"/g, "");
+        expect(text.split("(").length, quoted[0]).toBe(text.split(")").length);
       }
       // The issue's target is 15 lines per criterion (schema modules apart); docs/performance.md
       // records where the seed policies stand. This guards against a regression past today's size.

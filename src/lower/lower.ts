@@ -94,14 +94,9 @@ class Lowering {
     };
   }
 
-  /**
-   * A condition's source on one line. An expression's span ends with its last operand, so a
-   * closing parenthesis after it (`a or (b and c)`) is outside: unbalanced ones are added back.
-   */
+  /** A condition's source on one line (its span holds the parentheses of its operands). */
   private oneLine(span: Span): string {
-    const text = this.policy.text(span).replace(/\s+/g, " ").trim();
-    const open = (text.match(/\(/g) ?? []).length - (text.match(/\)/g) ?? []).length;
-    return open > 0 ? text + ")".repeat(open) : text;
+    return this.policy.text(span).replace(/\s+/g, " ").trim();
   }
 
 
