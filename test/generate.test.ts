@@ -13,10 +13,21 @@ import { generateModules, moduleName } from "../src/generate/modules.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
 import { FIXTURE_POLICY, fixturePolicy } from "./support/codegen-fixture.js";
+import { constructsPolicy } from "./support/constructs-fixture.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 
 const update = process.env.UPDATE_BASELINES === "1";
 const BASELINES = "test/golden/emit";
+
+/** Each generated module against its golden baseline in test/golden/emit/. */
+function matchBaselines(modules: ReadonlyMap<string, string>): void {
+  for (const [file, text] of modules) {
+    const baseline = join(BASELINES, `${file}.txt`);
+    if (update) writeFileSync(baseline, text);
+    expect(existsSync(baseline), `${baseline} is missing: run with UPDATE_BASELINES=1`).toBe(true);
+    expect(text, `${file} differs from ${baseline}: review, then accept with UPDATE_BASELINES=1`).toBe(readFileSync(baseline, "utf8"));
+  }
+}
 
 /** The 1-based line of criterion `id` in the fixture source. */
 function fixtureLine(id: string): number {
@@ -54,12 +65,7 @@ describe("the fixture's modules", () => {
   });
 
   it("match their golden baselines", () => {
-    for (const [file, text] of modules) {
-      const baseline = join(BASELINES, `${file}.txt`);
-      if (update) writeFileSync(baseline, text);
-      expect(existsSync(baseline), `${baseline} is missing: run with UPDATE_BASELINES=1`).toBe(true);
-      expect(text, `${file} differs from ${baseline}: review, then accept with UPDATE_BASELINES=1`).toBe(readFileSync(baseline, "utf8"));
-    }
+    matchBaselines(modules);
   });
 
   it("are deterministic across runs and across separate checks of the same source", async () => {
@@ -234,6 +240,17 @@ const FIXTURE_CASES: Record<string, Record<string, unknown>> = {
     items: [{ code: "99213" }],
   },
 };
+
+// The counting, ordering and naming constructs (distinct counts, ordinal selection, named
+// elements, months of coverage, tables and hours, lists of values, member sets and ordered enums,
+// `documented`) each pinned in the code they generate.
+describe("the constructs fixture's modules", () => {
+  it("match their golden baselines", async () => {
+    const modules = await generateModules([constructsPolicy()]);
+    expect([...modules.keys()]).toEqual(["constructs.schema.ts", "demo-constructs.ts"]);
+    matchBaselines(modules);
+  });
+});
 
 describe("generated code executes", () => {
   let policy: CheckedPolicy;

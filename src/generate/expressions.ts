@@ -46,6 +46,9 @@ export interface ModuleNames {
   computed: readonly Ts[];
   lets: readonly Ts[];
   lists: readonly Ts[];
+  /** For a list let that is a selection (`earliest 3 of L`): the name of its selection, made once
+   *  per line item. */
+  selections: readonly (Ts | undefined)[];
   /** The per-case cache slot of a shared membership table (see the `shared` of aggregates). */
   sharedSlot(index: number): number;
   /** Record name -> the field-handle table imported from the schema module. */
@@ -243,7 +246,7 @@ export class ExpressionWriter {
   }
 
   /** `select(c, list, inner, Record.date, "earliest", 3, then)`: the members selected by order. */
-  private selection(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
+  selection(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
     const { pick, count, inner } = chain.selection!;
     const outer = scope.slice(0, -1);
     const rest = this.membership({ ...chain, selection: undefined } as Chain, scope, element);
