@@ -8,7 +8,7 @@ import { checkSource } from "../src/check/checker.js";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { interpret } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
-import { normaliseText, type Determination } from "@pol/runtime";
+import { normaliseCode, normaliseText, type Determination } from "@pol/runtime";
 import { loadCompiled } from "./support/compiled.js";
 
 const SCHEMA = `schema traps "Cases for the silent-trap tests"
@@ -367,6 +367,19 @@ rule r "R" [D]
       ["denied", ["C", "E"]],
       ["approved", []],
     ]);
+  });
+
+  it("normalises codes idempotently, and equally for codes that differ in case, dots and surrounding space only", () => {
+    const code = fc.stringMatching(/^[A-Z][0-9]{2}[0-9A-Z]{0,4}$/);
+    fc.assert(
+      fc.property(code, fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.constantFrom("", " ", "\t"), (plain, dot, lower, space) => {
+        const dotted = plain.length > dot ? `${plain.slice(0, dot)}.${plain.slice(dot)}` : plain;
+        const written = space + (lower ? dotted.toLowerCase() : dotted) + space;
+        expect(normaliseCode(written)).toBe(plain);
+        expect(normaliseCode(normaliseCode(written))).toBe(plain);
+      }),
+    );
+    expect(normaliseCode(null)).toBe(null);
   });
 });
 
