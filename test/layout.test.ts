@@ -63,6 +63,7 @@ describe("layout", () => {
     expect(CLIENTS.map(shown).sort()).toEqual([
       "src/cli",
       "src/tools/batch",
+      "src/tools/fhir",
       "src/tools/format",
       "src/tools/lsp",
       "src/tools/policy-test",

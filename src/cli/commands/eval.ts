@@ -1,10 +1,16 @@
 // `pol eval <policy> <case.json>`: the determination for one case, as a reviewer's letter or JSON.
 // `pol eval <policy> <cases.ndjson | ->`: one determination per line as NDJSON on stdout, every
 // core evaluating (src/tools/batch/), bad lines reported on stderr, a summary at the end.
+// `--fhir <bundle>`: the case is read from a FHIR R4 bundle through the policy's bindings first.
 
 import { createReadStream, statSync, writeFileSync } from "node:fs";
 import {
+  defaultFhirBindingsPath,
   defaultJobs,
+  fhirJsonText,
+  loadFhirBindings,
+  readFhirCase,
+  renderFhirText,
   displayPath,
   evaluateBatch,
   evaluateCase,
@@ -19,6 +25,7 @@ import {
   UsageError,
   type BatchOutput,
   type CheckedPolicy,
+  type FhirBindings,
 } from "../../index.js";
 import { isClosed } from "../closed-streams.js";
 import { EXIT_FAILED, EXIT_OK, printDiagnostics, writeData, type Io } from "../io.js";
@@ -36,6 +43,10 @@ export interface EvalOptions {
   summary?: string;
   /** Accept fields the schema does not declare. */
   ignoreUnknownFields?: boolean;
+  /** Read the case (or cases) from a FHIR bundle (or NDJSON of bundles). */
+  fhir?: string;
+  /** The binding file for `fhir`. */
+  bindings?: string;
 }
 
 /** Input read as many cases, one per line: NDJSON files and `-` (stdin). */
@@ -43,10 +54,17 @@ function isBatchInput(path: string): boolean {
   return path === "-" || path.endsWith(".ndjson") || path.endsWith(".jsonl");
 }
 
-export async function runEval(policyPath: string, casePath: string, options: EvalOptions, io: Io): Promise<number> {
+export async function runEval(policyPath: string, caseArgument: string | undefined, options: EvalOptions, io: Io): Promise<number> {
+  if (options.fhir !== undefined && caseArgument !== undefined) {
+    throw new UsageError("give either a case or `--fhir <bundle>`, not both");
+  }
+  if (options.bindings !== undefined && options.fhir === undefined) throw new UsageError("`--bindings` goes with `--fhir <bundle>`");
+  const casePath = caseArgument ?? options.fhir;
+  if (casePath === undefined) throw new UsageError("missing the case: `pol eval POLICY CASE.json` or `pol eval POLICY --fhir BUNDLE.json`");
   // Only a regular `.pol` file is read as a policy, so no other file is ever shown in a code frame.
   requireFile(policyPath, [".pol"]);
   if (isBatchInput(casePath) && casePath !== "-") requireFile(casePath, [".ndjson", ".jsonl"]);
+  if (options.bindings !== undefined) requireFile(options.bindings, [".pol"]);
   const load = loadPolicy(policyPath);
   if (!load.ok) {
     printDiagnostics(load.checked, "human", io);
@@ -54,13 +72,30 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
     return EXIT_FAILED;
   }
   const { policy } = load;
-  if (isBatchInput(casePath)) return runBatch(policy, casePath, options, io);
+  let bindings: FhirBindings | undefined;
+  if (options.fhir !== undefined) {
+    const path = options.bindings ?? defaultFhirBindingsPath(policyPath, policy);
+    if (path === undefined) {
+      io.err(`error: ${policy.metadata.id} has no FHIR bindings: no \`${policy.schemaSource.replace(/\.pol$/, ".fhir.pol")}\` beside its schema\n`);
+      io.err("help: write the bindings there (docs/fhir.md), or name them with `--bindings FILE`\n");
+      return EXIT_FAILED;
+    }
+    const loaded = loadFhirBindings(path);
+    if (loaded.bindings === undefined) {
+      printDiagnostics({ results: new Map(), diagnostics: loaded.diagnostics, sources: loaded.sources }, "human", io);
+      if (loaded.problem !== undefined) io.err(`error: ${loaded.problem}\n`);
+      return EXIT_FAILED;
+    }
+    bindings = loaded.bindings;
+  }
+  if (isBatchInput(casePath)) return runBatch(policy, casePath, { ...options, ...(bindings ? { bindingSet: bindings } : {}) }, io);
   const read = readJsonFile(casePath);
   if (!read.ok) {
     if (read.unreadable) throw new UsageError(read.message);
     io.err(`error: ${read.message}\n`);
     return EXIT_FAILED;
   }
+  if (bindings !== undefined) return evalBundle(policy, bindings, casePath, read.value, options, io);
   const evaluated = evaluateCase(policy, read.value, {
     unknownFields: options.ignoreUnknownFields ? "ignore" : "reject",
     ...(options.asProposed ? { asProposed: true } : {}),
@@ -75,7 +110,28 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
   return EXIT_OK;
 }
 
-async function runBatch(policy: CheckedPolicy, casePath: string, options: EvalOptions, io: Io): Promise<number> {
+/** One bundle: read into a case, evaluated, and printed with where each fact came from. */
+function evalBundle(policy: CheckedPolicy, bindings: FhirBindings, path: string, bundle: unknown, options: EvalOptions, io: Io): number {
+  const read = readFhirCase(bindings, bundle);
+  const shown = displayPath(path);
+  if (!read.ok) {
+    io.err(`error: \`${shown}\` is not a FHIR R4 bundle pol can read:\n`);
+    for (const problem of read.problems) io.err(`  ${problem.pointer || "(bundle)"}: ${problem.message}\n`);
+    return EXIT_FAILED;
+  }
+  const evaluated = evaluateCase(policy, read.case, { ...(options.asProposed ? { asProposed: true } : {}) });
+  if (!evaluated.ok) {
+    io.err(`error: the case read from \`${shown}\` with ${bindings.name} is not a valid case for ${policy.metadata.id}:\n`);
+    for (const error of evaluated.errors) io.err(`  ${error.path || "(case)"}: ${error.message}\n`);
+    io.err(renderFhirText(read, shown));
+    return EXIT_FAILED;
+  }
+  if (options.format === "json") writeData(io, fhirJsonText(renderJson(evaluated.determination), read));
+  else io.out(renderText(evaluated.determination, { explain: options.explain }) + "\n" + renderFhirText(read, shown));
+  return EXIT_OK;
+}
+
+async function runBatch(policy: CheckedPolicy, casePath: string, options: EvalOptions & { bindingSet?: FhirBindings }, io: Io): Promise<number> {
   const fromStdin = casePath === "-";
   const input = fromStdin ? (io.stdin ?? process.stdin) : createReadStream(casePath, { highWaterMark: 256 * 1024 });
   const progress = io.errIsTerminal ? new ProgressLine(io.err, fromStdin ? undefined : statSync(casePath).size) : undefined;
@@ -87,6 +143,7 @@ async function runBatch(policy: CheckedPolicy, casePath: string, options: EvalOp
     explain: options.explain,
     ignoreUnknownFields: options.ignoreUnknownFields === true,
     asProposed: options.asProposed ?? false,
+    ...(options.bindingSet ? { fhir: options.bindingSet } : {}),
     signal: stop.signal,
     onBadLine(line, errors) {
       progress?.clear();
