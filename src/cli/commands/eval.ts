@@ -60,7 +60,7 @@ export async function runEval(policyPath: string, caseArgument: string | undefin
   }
   if (options.bindings !== undefined && options.fhir === undefined) throw new UsageError("`--bindings` goes with `--fhir <bundle>`");
   const casePath = caseArgument ?? options.fhir;
-  if (casePath === undefined) throw new UsageError("missing the case: `pol eval POLICY CASE.json` or `pol eval POLICY --fhir BUNDLE.json`");
+  if (casePath === undefined) throw new UsageError("missing required argument 'case' (or `--fhir <bundle>`)");
   // Only a regular `.pol` file is read as a policy, so no other file is ever shown in a code frame.
   requireFile(policyPath, [".pol"]);
   if (isBatchInput(casePath) && casePath !== "-") requireFile(casePath, [".ndjson", ".jsonl"]);
