@@ -68,6 +68,7 @@ describe("layout", () => {
       "src/tools/lsp",
       "src/tools/policy-test",
       "src/tools/report",
+      "src/tools/serve",
     ]);
     for (const folder of CLIENTS) expect(sourceFiles(folder).length).toBeGreaterThan(0);
   });
