@@ -183,3 +183,4 @@ export { ANSWER_FORMATS, parseReference, renderAnswer, type AnswerFormat, type A
 export { startServer, type RunningServer, type ServeOptions } from "./tools/serve/server.js";
 export { CoverageService, type CaseRead, type HookReply, type HookResponse, type ServedPolicy } from "./tools/serve/service.js";
 export { ORDER_HOOKS, PREFETCH, type OrderHook } from "./tools/serve/hooks.js";
+export { hookRequestFromBundle, type HookRequestOptions } from "./tools/serve/requests.js";
