@@ -83,7 +83,7 @@ let running: RunningServer;
 
 beforeAll(async () => {
   const policy = loadPolicy(TRUECARE);
-  const served: ServedPolicy = { policy, schema: schemaDescriptor(policy.schema), read: testReader };
+  const served: ServedPolicy = { policy, schema: schemaDescriptor(policy.schema), reader: { read: testReader } };
   running = await startServer({ policies: [served], port: 0, today: () => "2025-09-15", maxBodyBytes: 64 * 1024 });
 });
 afterAll(async () => running.close());

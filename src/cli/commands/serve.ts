@@ -2,6 +2,7 @@
 // for the policies named, each reading the patient's record through its FHIR bindings. It prints
 // its URL and serves until it is interrupted (Ctrl-C) or terminated.
 
+import { resolve } from "node:path";
 import {
   defaultFhirBindingsPath,
   loadFhirBindings,
@@ -11,6 +12,7 @@ import {
   schemaDescriptor,
   startServer,
   UsageError,
+  type CaseReader,
   type RunningServer,
   type ServedPolicy,
 } from "../../index.js";
@@ -26,6 +28,8 @@ export interface ServeOptions {
 /** The policies with their readers, or the exit code after reporting why one cannot be served. */
 function servedPolicies(paths: readonly string[], options: ServeOptions, io: Io): ServedPolicy[] | number {
   const served: ServedPolicy[] = [];
+  // One reader per binding file: policies over one schema read each record once.
+  const readers = new Map<string, CaseReader>();
   for (const path of paths) {
     const load = loadPolicy(path);
     if (!load.ok) {
@@ -40,14 +44,19 @@ function servedPolicies(paths: readonly string[], options: ServeOptions, io: Io)
       io.err("help: write the bindings there (docs/fhir.md), or name them with `--bindings FILE`\n");
       return EXIT_FAILED;
     }
-    const loaded = loadFhirBindings(bindingsPath);
-    if (loaded.bindings === undefined) {
-      printDiagnostics({ results: new Map(), diagnostics: loaded.diagnostics, sources: loaded.sources }, "human", io);
-      if (loaded.problem !== undefined) io.err(`error: ${loaded.problem}\n`);
-      return EXIT_FAILED;
+    let reader = readers.get(resolve(bindingsPath));
+    if (reader === undefined) {
+      const loaded = loadFhirBindings(bindingsPath);
+      if (loaded.bindings === undefined) {
+        printDiagnostics({ results: new Map(), diagnostics: loaded.diagnostics, sources: loaded.sources }, "human", io);
+        if (loaded.problem !== undefined) io.err(`error: ${loaded.problem}\n`);
+        return EXIT_FAILED;
+      }
+      const bindings = loaded.bindings;
+      reader = { read: (bundle) => readFhirCase(bindings, bundle) };
+      readers.set(resolve(bindingsPath), reader);
     }
-    const bindings = loaded.bindings;
-    served.push({ policy, schema: schemaDescriptor(policy.schema), read: (bundle) => readFhirCase(bindings, bundle) });
+    served.push({ policy, schema: schemaDescriptor(policy.schema), reader });
   }
   return served;
 }
@@ -68,17 +77,19 @@ export async function runServe(paths: string[], options: ServeOptions, io: Io): 
     io.err("help: choose another port with `--port N` (0: any free port)\n");
     return EXIT_FAILED;
   }
-  const names = served.map(({ policy }) => `${policy.metadata.payer} ${policy.metadata.number}`).join(", ");
-  io.out(`pol serve: CDS Hooks discovery at ${running.url}/cds-services (order-select, order-sign) for ${names}\n`);
-  await new Promise<void>((resolve) => {
+  // Listening for the signals before the URL is printed: a client may stop the service at once.
+  const stopped = new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      resolve();
+      done();
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  const names = served.map(({ policy }) => `${policy.metadata.payer} ${policy.metadata.number}`).join(", ");
+  io.out(`pol serve: CDS Hooks discovery at ${running.url}/cds-services (order-select, order-sign) for ${names}\n`);
+  await stopped;
   await running.close();
   return EXIT_OK;
 }

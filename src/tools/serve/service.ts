@@ -27,11 +27,17 @@ export interface CaseRead {
   sources: { fact: string; resourceType: string; id?: string }[];
 }
 
-/** A policy the service answers for, with the reader of its FHIR bindings. */
+/** Reads a record (a FHIR bundle) into a case: the FHIR bindings' reader. */
+export interface CaseReader {
+  read(bundle: object): CaseRead;
+}
+
+/** A policy the service answers for, with the reader of its FHIR bindings. Policies that share
+ *  bindings should share one reader: the record is then read once per request for all of them. */
 export interface ServedPolicy {
   policy: CheckedPolicy;
   schema: SchemaDescriptor;
-  read(bundle: object): CaseRead;
+  reader: CaseReader;
 }
 
 export interface HookResponse {
@@ -105,13 +111,18 @@ export class CoverageService {
     }
     const bundle = { resourceType: "Bundle", type: "collection", entry: [...record, ...orders].map((resource) => ({ resource })) };
     const decided: { served: ServedPolicy; determination: Determination; caseJson: Record<string, unknown>; orderOf: (index: number) => Json | undefined }[] = [];
+    const reads = new Map<CaseReader, CaseRead>();
     for (const served of this.policies) {
-      const read = served.read(bundle);
+      let read = reads.get(served.reader);
+      if (read === undefined) {
+        read = served.reader.read(bundle);
+        reads.set(served.reader, read);
+      }
       if (!read.ok) return { status: 400, problems: read.problems.map((problem) => ({ path: "context.draftOrders", message: problem.message })) };
       const caseJson = { ...read.case };
       // An order without an occurrence is decided as of the day it is placed.
       if (caseJson.date_of_service === undefined || caseJson.date_of_service === null) caseJson.date_of_service = date;
-      const evaluated = evaluateCase(served.policy, caseJson, { unknownFields: "ignore" });
+      const evaluated = evaluateCase(served.policy, caseJson, { unknownFields: "ignore", trace: false });
       if (!evaluated.ok) return { status: 400, problems: evaluated.errors.map((error) => ({ path: "prefetch", message: `${error.path}: ${error.message}` })) };
       if (read.problems.length > 0) {
         const { metadata } = served.policy;
