@@ -40,15 +40,26 @@ function requests(): Prepared[] {
     });
 }
 
+/** CPU seconds a process has used (user + system), from /proc; undefined where there is none. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `pol serve` in a child process; resolves with its URL and a way to stop it. */
-function startService(): Promise<{ url: string; stop: () => void }> {
+function startService(): Promise<{ url: string; pid: number; stop: () => void }> {
   const child = spawn(process.execPath, ["bin/pol.js", "serve", ...POLICIES, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString("utf8");
       const url = /(http:\/\/\S+)\/cds-services/.exec(output)?.[1];
-      if (url !== undefined) resolve({ url, stop: () => child.kill("SIGTERM") });
+      if (url !== undefined) resolve({ url, pid: child.pid!, stop: () => child.kill("SIGTERM") });
     });
     child.on("exit", (code) => reject(new Error(`pol serve exited with ${code} before listening: ${output}`)));
   });
@@ -96,13 +107,17 @@ async function main(): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
     await load(agent, service.url, prepared, WARM_UP);
+    const cpuBefore = cpuSeconds(service.pid);
     const { latencies, seconds } = await load(agent, service.url, prepared, REQUESTS);
+    const cpuAfter = cpuSeconds(service.pid);
     const sorted = [...latencies].sort((a, b) => a - b);
     const ms = (value: number) => `${value.toFixed(2)} ms`;
     const machine = describeMachine();
     console.log(`pol serve under load: ${REQUESTS} order-sign requests (${prepared.length} example bundles, ${prepared.reduce((n, p) => n + p.orders, 0)} draft orders per cycle), ${CONCURRENCY} at a time, after ${WARM_UP} to warm up`);
     console.log(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage}`);
     console.log(`throughput: ${(REQUESTS / seconds).toFixed(0)} requests/s (${seconds.toFixed(2)} s)`);
+    if (cpuBefore !== undefined && cpuAfter !== undefined && cpuAfter > cpuBefore)
+      console.log(`server CPU: ${(cpuAfter - cpuBefore).toFixed(1)} s, ${(REQUESTS / (cpuAfter - cpuBefore)).toFixed(0)} requests per CPU-second (the steadier figure on a shared machine)`);
     console.log(`latency: p50 ${ms(percentile(sorted, 50))}, p90 ${ms(percentile(sorted, 90))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted[sorted.length - 1]!)}`);
   } finally {
     agent.destroy();

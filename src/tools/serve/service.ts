@@ -4,7 +4,8 @@
 // coverage-information extension to the order, and, for a pended order, a card that offers the
 // questionnaire of the facts still needed.
 
-import type { Determination, SchemaDescriptor } from "@pol/runtime";
+import { createHash } from "node:crypto";
+import type { Determination, ItemDetermination, SchemaDescriptor } from "@pol/runtime";
 import {
   coverageInformation,
   COVERAGE_INFORMATION_URL,
@@ -17,7 +18,6 @@ import {
 } from "../../index.js";
 import { formCompletionCard, noticeCard, type Card } from "./cards.js";
 import { isObject, ORDER_HOOKS, PREFETCH, prefetchedResources, readHookRequest, type HookRequest, type OrderHook, type RequestProblem } from "./hooks.js";
-import { createHash } from "node:crypto";
 
 /** What reading the record into a case gives (the FHIR reader's result, as far as serving needs it). */
 export interface CaseRead {
@@ -49,6 +49,15 @@ export interface HookResponse {
 export type HookReply = { status: 200; body: HookResponse } | { status: 400 | 404; problems: RequestProblem[] };
 
 const SERVICE_PREFIX = "pol-";
+
+/** One policy's determination of a request's record. */
+interface Decision {
+  served: ServedPolicy;
+  determination: Determination;
+  caseJson: Record<string, unknown>;
+  /** The draft order a line item came from. */
+  orderOf(index: number): Record<string, unknown> | undefined;
+}
 
 type Json = Record<string, unknown>;
 
@@ -104,13 +113,46 @@ export class CoverageService {
     const coverage = record.find((resource) => resource.resourceType === "Coverage" && typeof resource.id === "string");
     const response: HookResponse = { cards: [], systemActions: [] };
     if (orders.length === 0) return { status: 200, body: response };
-    const label = this.policies[0]?.policy.metadata.payer ?? "pol";
     if (coverage === undefined) {
+      const label = this.policies[0]?.policy.metadata.payer ?? "pol";
       response.cards.push(noticeCard(uuid([request.hookInstance, "coverage"]), label, "No coverage information: the request names no active Coverage", `Send the member's active Coverage (prefetch \`coverage\`: \`${PREFETCH.coverage}\`); coverage assertions are made about one Coverage.`));
       return { status: 200, body: response };
     }
-    const bundle = { resourceType: "Bundle", type: "collection", entry: [...record, ...orders].map((resource) => ({ resource })) };
-    const decided: { served: ServedPolicy; determination: Determination; caseJson: Record<string, unknown>; orderOf: (index: number) => Json | undefined }[] = [];
+    const decided = this.decide(request, [...record, ...orders], orders, date, response.cards);
+    if (!Array.isArray(decided)) return decided;
+    const selected = (order: Json) =>
+      request.selections === undefined || request.selections.some((id) => id === order.id || id === `ServiceRequest/${String(order.id)}`);
+    // Per order: the answers of the policies that decide it, else (none does) every policy's.
+    const deciding = new Map<Json, FhirExtension[]>();
+    const undeciding = new Map<Json, FhirExtension[]>();
+    for (const decision of decided) {
+      for (const item of decision.determination.items) {
+        const order = decision.orderOf(item.index);
+        if (order === undefined || !selected(order)) continue;
+        const questionnaire = this.offerQuestionnaire(request, decision, item, order, date, response.cards);
+        const extension = coverageInformation(decision.determination, item, { coverage: { reference: `Coverage/${String(coverage.id)}` }, date, questionnaire: () => questionnaire });
+        const into = item.outcome === "no_applicable_policy" || item.outcome === "policy_not_in_effect" ? undeciding : deciding;
+        into.set(order, [...(into.get(order) ?? []), extension]);
+      }
+    }
+    for (const order of orders) {
+      const added = deciding.get(order) ?? undeciding.get(order);
+      if (added === undefined) continue;
+      // Only the coverage information changes (CRD resp-37); an earlier answer is replaced.
+      const kept = Array.isArray(order.extension) ? order.extension.filter((extension) => !(isObject(extension) && extension.url === COVERAGE_INFORMATION_URL)) : [];
+      response.systemActions.push({
+        type: "update",
+        description: `Coverage information for ServiceRequest/${String(order.id)}`,
+        resource: { ...order, extension: [...kept, ...added] },
+      });
+    }
+    return { status: 200, body: response };
+  }
+
+  /** Every served policy's determination of the record, or the reply refusing it. */
+  private decide(request: HookRequest, resources: Json[], orders: Json[], date: string, cards: Card[]): Decision[] | HookReply {
+    const bundle = { resourceType: "Bundle", type: "collection", entry: resources.map((resource) => ({ resource })) };
+    const decided: Decision[] = [];
     const reads = new Map<CaseReader, CaseRead>();
     for (const served of this.policies) {
       let read = reads.get(served.reader);
@@ -126,8 +168,9 @@ export class CoverageService {
       if (!evaluated.ok) return { status: 400, problems: evaluated.errors.map((error) => ({ path: "prefetch", message: `${error.path}: ${error.message}` })) };
       if (read.problems.length > 0) {
         const { metadata } = served.policy;
-        response.cards.push(noticeCard(uuid([request.hookInstance, metadata.id, "problems"]), metadata.payer, `Part of the record could not be read for ${metadata.payer} ${metadata.number}`, read.problems.map((problem) => `- ${problem.message}`).join("\n")));
+        cards.push(noticeCard(uuid([request.hookInstance, metadata.id, "problems"]), metadata.payer, `Part of the record could not be read for ${metadata.payer} ${metadata.number}`, read.problems.map((problem) => `- ${problem.message}`).join("\n")));
       }
+      // Line item i is the order the reader says it came from.
       const byItem = new Map(read.sources.filter((source) => /^items\[\d+\]$/.test(source.fact)).map((source) => [Number(source.fact.slice(6, -1)), source.id]));
       const orderOf = (index: number) => {
         const id = byItem.get(index);
@@ -135,42 +178,20 @@ export class CoverageService {
       };
       decided.push({ served, determination: evaluated.determination, caseJson, orderOf });
     }
-    const selected = (order: Json) =>
-      request.selections === undefined || request.selections.some((id) => id === order.id || id === `ServiceRequest/${String(order.id)}`);
-    const extensions = new Map<Json, FhirExtension[]>();
-    const fallback = new Map<Json, FhirExtension[]>();
-    for (const { served, determination, caseJson, orderOf } of decided) {
-      for (const item of determination.items) {
-        const order = orderOf(item.index);
-        if (order === undefined || !selected(order)) continue;
-        const reference = { reference: `ServiceRequest/${String(order.id ?? item.index + 1)}` };
-        let questionnaire: Questionnaire | undefined;
-        if (item.outcome === "pended" && item.missing.length > 0) {
-          const id = questionnaireUrl(determination, item.missing.map((missing) => missing.fact)).slice("urn:uuid:".length);
-          questionnaire = questionnaireFor(determination, served.schema, caseJson, { items: [item.index], url: `${this.baseUrl}/Questionnaire/${id}`, date });
-          if (questionnaire !== undefined) {
-            this.remember(id, questionnaire);
-            const ids = { card: uuid([request.hookInstance, id, "card"]), suggestion: uuid([request.hookInstance, id, "suggestion"]), task: uuid([id, "task"]) };
-            response.cards.push(formCompletionCard(determination, item, reference, questionnaire, ids, request.patientId, date));
-          }
-        }
-        const extension = coverageInformation(determination, item, { coverage: { reference: `Coverage/${String(coverage.id)}` }, date, questionnaire: () => questionnaire?.url });
-        const undecided = item.outcome === "no_applicable_policy" || item.outcome === "policy_not_in_effect";
-        const into = undecided ? fallback : extensions;
-        into.set(order, [...(into.get(order) ?? []), extension]);
-      }
-    }
-    for (const order of orders) {
-      const added = extensions.get(order) ?? fallback.get(order);
-      if (added === undefined) continue;
-      const kept = Array.isArray(order.extension) ? order.extension.filter((extension) => !(isObject(extension) && extension.url === COVERAGE_INFORMATION_URL)) : [];
-      response.systemActions.push({
-        type: "update",
-        description: `Coverage information for ServiceRequest/${String(order.id)}`,
-        resource: { ...order, extension: [...kept, ...added] },
-      });
-    }
-    return { status: 200, body: response };
+    return decided;
+  }
+
+  /** For a pended item: the questionnaire of what it needs, kept for GET and offered in a card; its URL. */
+  private offerQuestionnaire(request: HookRequest, decision: Decision, item: ItemDetermination, order: Json, date: string, cards: Card[]): string | undefined {
+    if (item.outcome !== "pended" || item.missing.length === 0) return undefined;
+    const { determination, served, caseJson } = decision;
+    const id = questionnaireUrl(determination, item.missing.map((missing) => missing.fact)).slice("urn:uuid:".length);
+    const questionnaire = questionnaireFor(determination, served.schema, caseJson, { items: [item.index], url: `${this.baseUrl}/Questionnaire/${id}`, date });
+    if (questionnaire === undefined) return undefined;
+    this.remember(id, questionnaire);
+    const ids = { card: uuid([request.hookInstance, id, "card"]), suggestion: uuid([request.hookInstance, id, "suggestion"]), task: uuid([id, "task"]) };
+    cards.push(formCompletionCard(determination, item, { reference: `ServiceRequest/${String(order.id)}` }, questionnaire, ids, request.patientId, date));
+    return questionnaire.url;
   }
 
   private remember(id: string, questionnaire: Questionnaire): void {
