@@ -722,6 +722,18 @@ export const catalogue = {
     message: "`{text}` is free text: comparing it with {literal} matches that wording only (case and spacing aside)",
     help: "declare `{text}` as an enum in the schema, so that every value is one of its members and the comparison is exact",
   },
+  POL3080: {
+    severity: "error",
+    summary: "a list of values where a list of records is needed",
+    message: "{user} ranges over the records of a list, but `{text}` is a list of values (`{type}`)",
+    help: "test one value against it with `in`, e.g. `x in {text}`: the values of a list are not counted, filtered or quantified over",
+  },
+  POL3081: {
+    severity: "error",
+    summary: "`in` with a list of values on both sides",
+    message: "`{text}` is a list of values (`{type}`), but `in` tests one value against `{list}`",
+    help: "whether two lists share a value is not expressible; record the value to test as a field of one value (such as `level: Level`) and write `x in {list}`",
+  },
   // Policy structure
   POL4001: {
     severity: "error",

@@ -104,6 +104,39 @@ describe("example bundles", () => {
   }
 });
 
+describe("the loop through a questionnaire", () => {
+  it("a pended bundle, its questionnaire answered inside the bundle, reads as the approved case", async () => {
+    const pended = await pol(["eval", SIJ, "--fhir", "samples/fhir/truecare-pended.bundle.json", "--format", "questionnaire", "--answer-date", "2025-09-15"]);
+    expect(pended.code).toBe(0);
+    const questionnaire = JSON.parse(pended.out) as { url: string; item: { linkId: string }[] };
+    expect(questionnaire.item.map((item) => item.linkId)).toEqual(["return_of_pain", "functional_deterioration", "conservative_therapy_planned"]);
+    // The clinician answers two of the three questions; the response travels in the bundle.
+    const response = {
+      resourceType: "QuestionnaireResponse",
+      id: "answers",
+      questionnaire: questionnaire.url,
+      status: "completed",
+      item: [
+        { linkId: "return_of_pain", answer: [{ valueBoolean: true }] },
+        { linkId: "conservative_therapy_planned", answer: [{ valueBoolean: true }] },
+      ],
+    };
+    const bundle = readJson("samples/fhir/truecare-pended.bundle.json") as { entry: unknown[] };
+    bundle.entry.push({ fullUrl: "http://example.org/fhir/QuestionnaireResponse/answers", resource: response });
+    const read = readFhirCase(bindings, bundle);
+    expect(read.problems).toEqual([]);
+    const evaluated = evaluateCase(policies.get(SIJ)!, read.case);
+    expect(evaluated.ok && evaluated.determination.items.map((item) => item.outcome)).toEqual(["approved"]);
+    expect(read.sources.find((source) => source.fact === "return_of_pain")).toMatchObject({ resourceType: "QuestionnaireResponse", id: "answers" });
+    // The same answers given with --response complete the case read from the bundle.
+    const path = join(dir, "response.json");
+    writeFileSync(path, JSON.stringify(response));
+    const approved = await pol(["eval", SIJ, "--fhir", "samples/fhir/truecare-pended.bundle.json", "--response", path]);
+    expect(approved.code).toBe(0);
+    expect(approved.out).toContain("CPT 27096: APPROVED");
+  });
+});
+
 describe("pol eval --fhir", () => {
   it("prints the letter and where each fact came from", async () => {
     const { code, out, err } = await pol(["eval", SIJ, "--fhir", "samples/fhir/case-a.bundle.json"]);

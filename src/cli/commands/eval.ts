@@ -6,21 +6,19 @@
 import { createReadStream, statSync, writeFileSync } from "node:fs";
 import {
   applyQuestionnaireResponse,
-  defaultFhirBindingsPath,
   defaultJobs,
+  fhirJsonText,
+  readFhirCase,
+  renderFhirText,
   displayPath,
   evaluateBatch,
   evaluateCase,
-  fhirJsonText,
-  loadFhirBindings,
   loadPolicy,
   ProgressLine,
-  parseReference,
-  readFhirCase,
   readJsonFile,
+  parseReference,
   referencesIn,
   renderAnswer,
-  renderFhirText,
   renderJson,
   renderSummary,
   renderText,
@@ -35,6 +33,7 @@ import {
   type FhirCaseRead,
 } from "../../index.js";
 import { isClosed } from "../closed-streams.js";
+import { fhirBindings } from "../bindings.js";
 import { EXIT_FAILED, EXIT_OK, printDiagnostics, writeData, type Io } from "../io.js";
 
 export type ReportFormat = "text" | "json" | AnswerFormat;
@@ -93,16 +92,14 @@ function isBatchInput(path: string): boolean {
 }
 
 export async function runEval(policyPath: string, caseArgument: string | undefined, options: EvalOptions, io: Io): Promise<number> {
-  if (options.fhir !== undefined && caseArgument !== undefined) {
-    throw new UsageError("give either a case or `--fhir <bundle>`, not both");
-  }
+  if (options.fhir !== undefined && caseArgument !== undefined) throw new UsageError("give either a case or `--fhir <bundle>`, not both");
   if (options.bindings !== undefined && options.fhir === undefined) throw new UsageError("`--bindings` goes with `--fhir <bundle>`");
   const casePath = caseArgument ?? options.fhir;
-  if (casePath === undefined) throw new UsageError("missing the case: `pol eval POLICY CASE.json` or `pol eval POLICY --fhir BUNDLE.json`");
+  if (casePath === undefined) throw new UsageError("missing required argument 'case' (or `--fhir <bundle>`)");
   // Only a regular `.pol` file is read as a policy, so no other file is ever shown in a code frame.
   requireFile(policyPath, [".pol"]);
-  if (isBatchInput(casePath) && casePath !== "-") requireFile(casePath, [".ndjson", ".jsonl"]);
   if (options.bindings !== undefined) requireFile(options.bindings, [".pol"]);
+  if (isBatchInput(casePath) && casePath !== "-") requireFile(casePath, [".ndjson", ".jsonl"]);
   const batch = isBatchInput(casePath);
   if (batch && !(options.format === "text" || options.format === "json")) throw new UsageError(`--format ${options.format} answers one case, not many`);
   if (batch && options.response !== undefined) throw new UsageError("--response completes one case, not many");
@@ -115,32 +112,18 @@ export async function runEval(policyPath: string, caseArgument: string | undefin
     return EXIT_FAILED;
   }
   const { policy } = load;
-  let bindings: FhirBindings | undefined;
-  if (options.fhir !== undefined) {
-    const path = options.bindings ?? defaultFhirBindingsPath(policyPath, policy);
-    if (path === undefined) {
-      io.err(`error: ${policy.metadata.id} has no FHIR bindings: no \`${policy.schemaSource.replace(/\.pol$/, ".fhir.pol")}\` beside its schema\n`);
-      io.err("help: write the bindings there (docs/fhir.md), or name them with `--bindings FILE`\n");
-      return EXIT_FAILED;
-    }
-    const loaded = loadFhirBindings(path);
-    if (loaded.bindings === undefined) {
-      printDiagnostics({ results: new Map(), diagnostics: loaded.diagnostics, sources: loaded.sources }, "human", io);
-      if (loaded.problem !== undefined) io.err(`error: ${loaded.problem}\n`);
-      return EXIT_FAILED;
-    }
-    bindings = loaded.bindings;
-  }
+  const bindings = options.fhir === undefined ? undefined : fhirBindings(policyPath, policy, options.bindings, io);
+  if (bindings === null) return EXIT_FAILED;
   if (batch) return runBatch(policy, casePath, { ...options, ...(bindings ? { bindingSet: bindings } : {}) }, io);
   const read = readJson(casePath, io);
   if (!read.ok) return read.exit;
-  const shown = displayPath(casePath);
   let caseJson = read.value;
+  // A bundle is read into the case first; where each fact came from is printed with the answer.
   let fhir: FhirCaseRead | undefined;
   if (bindings !== undefined) {
     fhir = readFhirCase(bindings, read.value);
     if (!fhir.ok) {
-      io.err(`error: \`${shown}\` is not a FHIR R4 bundle pol can read:\n`);
+      io.err(`error: \`${displayPath(casePath)}\` is not a FHIR R4 bundle pol can read:\n`);
       for (const problem of fhir.problems) io.err(`  ${problem.pointer || "(bundle)"}: ${problem.message}\n`);
       return EXIT_FAILED;
     }
@@ -152,7 +135,7 @@ export async function runEval(policyPath: string, caseArgument: string | undefin
     if (!response.ok) return response.exit;
     const merged = applyQuestionnaireResponse(schema, caseJson, response.value);
     if (!merged.ok) {
-      io.err(`error: the answers in \`${displayPath(options.response)}\` do not fit the case ${fhir ? "read from " : ""}\`${shown}\`:\n`);
+      io.err(`error: the answers in \`${displayPath(options.response)}\` do not fit the case \`${displayPath(casePath)}\`:\n`);
       for (const error of merged.errors) io.err(`  ${error.location}${error.fact === undefined ? "" : ` (${error.fact})`}: ${error.message}\n`);
       return EXIT_FAILED;
     }
@@ -163,23 +146,29 @@ export async function runEval(policyPath: string, caseArgument: string | undefin
     ...(options.asProposed ? { asProposed: true } : {}),
   });
   if (!evaluated.ok) {
-    if (fhir === undefined) io.err(`error: \`${shown}\` is not a valid case for ${policy.metadata.id}:\n`);
-    else io.err(`error: the case read from \`${shown}\` with ${bindings!.name} is not a valid case for ${policy.metadata.id}:\n`);
+    const what = fhir ? `the case read from \`${displayPath(casePath)}\`` : `\`${displayPath(casePath)}\``;
+    io.err(`error: ${what} is not a valid case for ${policy.metadata.id}:\n`);
     for (const error of evaluated.errors) io.err(`  ${error.path || "(case)"}: ${error.message}\n`);
-    if (fhir !== undefined) io.err(renderFhirText(fhir, shown));
+    if (fhir) io.err(renderFhirText(fhir, displayPath(casePath)));
     return EXIT_FAILED;
   }
-  const { determination } = evaluated;
-  if (options.format === "json") writeData(io, fhir ? fhirJsonText(renderJson(determination), fhir) : renderJson(determination));
-  else if (options.format === "text") io.out(renderText(determination, { explain: options.explain }) + (fhir ? "\n" + renderFhirText(fhir, shown) : ""));
+  if (options.format === "json") {
+    const json = renderJson(evaluated.determination);
+    writeData(io, fhir ? fhirJsonText(json, fhir) : json);
+  } else if (options.format === "text") {
+    const letter = renderText(evaluated.determination, { explain: options.explain });
+    io.out(fhir ? `${letter}\n${renderFhirText(fhir, displayPath(casePath))}` : letter);
+  }
   else {
     // References the options do not give come from the bundle's Coverage and Patient.
-    const text = renderAnswer(options.format, determination, schema, caseJson, { ...referencesIn(read.value), ...answer });
+    const references = fhir ? referencesIn(read.value) : {};
+    const text = renderAnswer(options.format, evaluated.determination, schema, caseJson, { ...references, ...answer });
     if (text === undefined) io.err("no item is pended for documentation: there is no questionnaire to answer\n");
     else writeData(io, text);
   }
   return EXIT_OK;
 }
+
 
 async function runBatch(policy: CheckedPolicy, casePath: string, options: EvalOptions & { bindingSet?: FhirBindings }, io: Io): Promise<number> {
   const fromStdin = casePath === "-";

@@ -4,8 +4,6 @@
 
 import { resolve } from "node:path";
 import {
-  defaultFhirBindingsPath,
-  loadFhirBindings,
   loadPolicy,
   readFhirCase,
   requireFile,
@@ -16,6 +14,7 @@ import {
   type RunningServer,
   type ServedPolicy,
 } from "../../index.js";
+import { fhirBindingsPath, loadBindings } from "../bindings.js";
 import { EXIT_FAILED, EXIT_OK, printDiagnostics, type Io } from "../io.js";
 
 export interface ServeOptions {
@@ -38,21 +37,12 @@ function servedPolicies(paths: readonly string[], options: ServeOptions, io: Io)
       return EXIT_FAILED;
     }
     const { policy } = load;
-    const bindingsPath = options.bindings ?? defaultFhirBindingsPath(path, policy);
-    if (bindingsPath === undefined) {
-      io.err(`error: ${policy.metadata.id} has no FHIR bindings: no \`${policy.schemaSource.replace(/\.pol$/, ".fhir.pol")}\` beside its schema\n`);
-      io.err("help: write the bindings there (docs/fhir.md), or name them with `--bindings FILE`\n");
-      return EXIT_FAILED;
-    }
+    const bindingsPath = fhirBindingsPath(path, policy, options.bindings, io);
+    if (bindingsPath === null) return EXIT_FAILED;
     let reader = readers.get(resolve(bindingsPath));
     if (reader === undefined) {
-      const loaded = loadFhirBindings(bindingsPath);
-      if (loaded.bindings === undefined) {
-        printDiagnostics({ results: new Map(), diagnostics: loaded.diagnostics, sources: loaded.sources }, "human", io);
-        if (loaded.problem !== undefined) io.err(`error: ${loaded.problem}\n`);
-        return EXIT_FAILED;
-      }
-      const bindings = loaded.bindings;
+      const bindings = loadBindings(bindingsPath, io);
+      if (bindings === null) return EXIT_FAILED;
       reader = { read: (bundle) => readFhirCase(bindings, bundle) };
       readers.set(resolve(bindingsPath), reader);
     }

@@ -290,8 +290,10 @@ function isNode(item: unknown): item is FhirpathItem {
 /** Where an engine node sits below its resource: `.extension[0].valueQuantity` and `/extension/0/valueQuantity`. */
 function locate(node: FhirpathItem): { element: string; pointer: string } {
   const steps: { name: string; index: number | null | undefined }[] = [];
-  for (let n: FhirpathItem | null | undefined = node; n && n.propName !== undefined && n.propName !== null; n = n.parentResNode) {
-    steps.unshift({ name: jsonName(n, n.propName), index: n.index });
+  // The root (the resource, or the element a block reads) has no parent and adds no step.
+  for (let n: FhirpathItem | null | undefined = node; n && n.parentResNode && typeof n.propName === "string"; n = n.parentResNode) {
+    // Below an element read on its own (`Claim.item`), the engine names children by their full path.
+    steps.unshift({ name: jsonName(n, n.propName.slice(n.propName.lastIndexOf(".") + 1)), index: n.index });
     if (steps.length > 64) break;
   }
   return {
