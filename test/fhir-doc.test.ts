@@ -21,6 +21,7 @@ describe("docs/fhir.md", () => {
     expect(commands.length).toBeGreaterThanOrEqual(5);
     expect(commands.some((command) => command.includes("--format questionnaire"))).toBe(true);
     expect(commands.some((command) => command.includes("--response"))).toBe(true);
+    const printed = new Map<string, string>();
     for (const [whole, kind, argument, language, body] of blocks) {
       if (kind === "file") {
         expect(body, argument).toBe(readFileSync(argument!, "utf8"));
@@ -30,9 +31,21 @@ describe("docs/fhir.md", () => {
       expect(program).toBe("pol");
       const { code, out, err } = await runPol(...args);
       expect(code, `${argument}\n${err}`).toBe(0);
+      printed.set(argument!, out);
       const shown = `$ ${argument}\n${out}`;
       if (process.env.UPDATE_DOCS) doc = doc.replace(whole!, `<!-- fhir-output: ${argument} -->\n\`\`\`${language}\n${shown}\`\`\``);
       else expect(body, argument).toBe(shown);
+    }
+    // The response shown answers the questionnaire shown: it names its URL.
+    const questionnaire = [...printed].find(([command]) => command.includes("--format questionnaire"))!;
+    const url = (JSON.parse(questionnaire[1]) as { url: string }).url;
+    for (const [whole, kind, path] of blocks.filter((block) => block[1] === "file" && block[2]!.includes("response"))) {
+      const response = JSON.parse(readFileSync(path!, "utf8")) as { questionnaire?: string };
+      if (process.env.UPDATE_DOCS && response.questionnaire !== url) {
+        const text = readFileSync(path!, "utf8").replace(response.questionnaire!, url);
+        writeFileSync(path!, text);
+        doc = doc.replace(whole!, whole!.replace(response.questionnaire!, url));
+      } else expect(response.questionnaire, `${kind} ${path}`).toBe(url);
     }
     if (process.env.UPDATE_DOCS) writeFileSync(DOC, doc);
     // The loop ends where the transcript says: pended first, approved after the answers.
