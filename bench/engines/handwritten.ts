@@ -15,9 +15,11 @@
 
 import type { BenchCase, CaseInput } from "../corpus.js";
 import type { Decision } from "./decision.js";
-import { F, Latest, T, U, atMost, dayNumber, durationDays, monthsElapsed, yearBefore, type Tri } from "./history.js";
+import { DistinctDates, F, Latest, T, U, atMost, dayNumber, durationDays, monthsElapsed, yearBefore, type Tri } from "./history.js";
 
 const latest = new Latest();
+const leftDates = new DistinctDates();
+const rightDates = new DistinctDates();
 
 function or2(a: Tri, b: Tri): Tri {
   return a === T || b === T ? T : a === U || b === U ? U : F;
@@ -95,10 +97,8 @@ function sijTherapeutic(input: CaseInput): Decision {
 
   let sameSome = false;
   let sameUnknown = false;
-  let leftDefinite = 0;
-  let leftPossible = 0;
-  let rightDefinite = 0;
-  let rightPossible = 0;
+  leftDates.reset();
+  rightDates.reset();
   let blockLastWeek: Tri = F;
   latest.reset();
 
@@ -120,10 +120,8 @@ function sijTherapeutic(input: CaseInput): Decision {
       if (inYear !== F) {
         const left = and2(pside === null || pside === undefined ? U : pside !== "right" ? T : F, inYear);
         const right = and2(pside === null || pside === undefined ? U : pside !== "left" ? T : F, inYear);
-        if (left === T) leftDefinite++;
-        else if (left === U) leftPossible++;
-        if (right === T) rightDefinite++;
-        else if (right === U) rightPossible++;
+        leftDates.add(left, date);
+        rightDates.add(right, date);
       }
     } else if (blockLastWeek !== T && isOtherNeuralBlockade(code)) {
       if (!dated) blockLastWeek = U;
@@ -136,8 +134,8 @@ function sijTherapeutic(input: CaseInput): Decision {
   if (blockLastWeek === T) return "denied"; // C3_last_week
   if (blockLastWeek === U) unknown = true;
 
-  const b5Left = or2(sideKnown ? (side === "right" ? T : F) : U, atMost(leftDefinite, leftPossible, 4));
-  const b5Right = or2(sideKnown ? (side === "left" ? T : F) : U, atMost(rightDefinite, rightPossible, 4));
+  const b5Left = or2(sideKnown ? (side === "right" ? T : F) : U, leftDates.atMost(4));
+  const b5Right = or2(sideKnown ? (side === "left" ? T : F) : U, rightDates.atMost(4));
   const noneSame: Tri = sameSome ? F : sameUnknown ? U : T;
 
   let b1Relief: Tri;

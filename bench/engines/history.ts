@@ -79,6 +79,48 @@ export function atMost(definite: number, possible: number, limit: number): Tri {
 }
 
 /**
+ * `count distinct date of L <= limit` over uncertain elements, as pol counts it: the definite
+ * members' different dates at least; at most those and the possible members' other dates, plus
+ * one for every possible member whose date is unknown. Reused per case.
+ */
+export class DistinctDates {
+  private readonly definite = new Set<string>();
+  private readonly possible = new Set<string>();
+  private undated = 0;
+
+  reset(): void {
+    if (this.definite.size > 0) this.definite.clear();
+    if (this.possible.size > 0) this.possible.clear();
+    this.undated = 0;
+  }
+
+  /** A member (T) or possible member (U) and its date (a string when known). */
+  add(member: Tri, date: unknown): void {
+    if (member === F) return;
+    if (typeof date !== "string") this.undated++;
+    else if (member === T) this.definite.add(date);
+    else this.possible.add(date);
+  }
+
+  /** The fewest different dates the members can have. */
+  get lo(): number {
+    return this.definite.size;
+  }
+
+  /** The most. */
+  get hi(): number {
+    let hi = this.definite.size + this.undated;
+    for (const date of this.possible) if (!this.definite.has(date)) hi++;
+    return hi;
+  }
+
+  atMost(limit: number): Tri {
+    const lo = this.lo;
+    return atMost(lo, this.hi - lo, limit);
+  }
+}
+
+/**
  * `latest` over members: the best definite member by date (ties to the later one), unless an
  * uncertain member (unknown membership or date) could be later. Reused per case, no allocation.
  */

@@ -15,7 +15,7 @@
 import { Engine, type NestedCondition, type TopLevelCondition } from "json-rules-engine";
 import type { BenchCase, CaseInput, PolicyKey } from "../corpus.js";
 import { EFFECTIVE } from "../corpus.js";
-import { F, Latest, T, U, dayNumber, wholeMonths, yearBefore, type Tri } from "./history.js";
+import { DistinctDates, F, Latest, T, U, dayNumber, wholeMonths, yearBefore, type Tri } from "./history.js";
 
 // --- Kleene formulas over facts, compiled to json-rules-engine conditions
 
@@ -190,6 +190,8 @@ function isOtherNeuralBlockade(code: string): boolean {
 }
 
 const latest = new Latest();
+const leftDates = new DistinctDates();
+const rightDates = new DistinctDates();
 
 function sijFacts(input: CaseInput): Record<string, unknown> {
   const dos = input.date_of_service;
@@ -198,8 +200,8 @@ function sijFacts(input: CaseInput): Record<string, unknown> {
   const yearStart = yearBefore(dos);
   const dosDay = dayNumber(dos);
   let sameJoint: Tri = F;
-  const left = [0, 0];
-  const right = [0, 0];
+  leftDates.reset();
+  rightDates.reset();
   let blockLastWeek: Tri = F;
   latest.reset();
   const procedures = input.procedures;
@@ -214,8 +216,8 @@ function sijFacts(input: CaseInput): Record<string, unknown> {
       const inYear: Tri = typeof date === "string" ? (yearStart <= date && date <= dos ? T : F) : U;
       const l = kleeneAnd(sideIsNot(p.side, "right"), inYear);
       const r = kleeneAnd(sideIsNot(p.side, "left"), inYear);
-      if (l !== F) left[l === T ? 0 : 1]!++;
-      if (r !== F) right[r === T ? 0 : 1]!++;
+      leftDates.add(l, date);
+      rightDates.add(r, date);
     } else if (isOtherNeuralBlockade(code)) {
       const inWeek: Tri = typeof date === "string" ? (dayNumber(date) <= dosDay && dayNumber(date) >= dosDay - 6 ? T : F) : U;
       blockLastWeek = kleeneOr(blockLastWeek, inWeek);
@@ -236,10 +238,10 @@ function sijFacts(input: CaseInput): Record<string, unknown> {
     last_relief: last.relief,
     last_functional_improvement: last.functionalImprovement,
     last_months_since: last.monthsSince,
-    left_joint_12mo_lo: left[0],
-    left_joint_12mo_hi: left[0]! + left[1]!,
-    right_joint_12mo_lo: right[0],
-    right_joint_12mo_hi: right[0]! + right[1]!,
+    left_joint_12mo_lo: leftDates.lo,
+    left_joint_12mo_hi: leftDates.hi,
+    right_joint_12mo_lo: rightDates.lo,
+    right_joint_12mo_hi: rightDates.hi,
     other_site_block_today: false, // a single-item case requests nothing else
     other_site_block_last_week: tri(blockLastWeek),
   };

@@ -174,12 +174,13 @@ export class Context {
     this.itemIndex = 0;
     this.otherItemsCache = undefined;
     this.earlierItemsCache = undefined;
-    this.decided.length = 0;
+    // Setting an array's length is a call into the engine even when it is already 0.
+    if (this.decided.length !== 0) this.decided.length = 0;
     this.cutoff = undefined;
     this.paths = undefined;
-    this.readLogs.length = 0;
+    if (this.readLogs.length !== 0) this.readLogs.length = 0;
     this.readsTruncated = false;
-    this.listsOfRecords.length = 0;
+    if (this.listsOfRecords.length !== 0) this.listsOfRecords.length = 0;
     this.scans?.clear();
   }
 
