@@ -125,7 +125,7 @@ const STANDING = new Set(["approved", "authorization_required", "referred_for_re
  * first question about each line and kept with its decision, as the later lines all ask it.
  */
 export function granted(c: Context, item: Record<string, unknown>): Tri {
-  const index = c.items.indexOf(item);
+  const index = c.indexOfItem(item);
   const decided = index < 0 ? undefined : c.decided[index];
   if (decided === undefined) return new Unknown([]);
   return (decided.standing ??= standing(c, item, index, decided));
