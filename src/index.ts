@@ -158,3 +158,28 @@ export { runSuite, suiteTotals, type PolicyErrors, type SuiteOptions, type Suite
 export { suiteJson } from "./tools/policy-test/json.js";
 export { suiteJunit } from "./tools/policy-test/junit.js";
 export { formatPercent, renderCoverage, renderFailedTest, renderFailure, renderUncovered } from "./tools/policy-test/render.js";
+/** Da Vinci answers: CRD coverage information, the DTR questionnaire and its response, the PAS ClaimResponse. */
+export {
+  COVERAGE_INFORMATION_URL,
+  coverageAssertion,
+  coverageInformation,
+  coverageInformationAll,
+  type CoverageAssertion,
+  type CoverageInformationOptions,
+} from "./tools/fhir/davinci/coverage-information.js";
+export {
+  neededFacts,
+  questionnaireFor,
+  questionnaireUrl,
+  type Questionnaire,
+  type QuestionnaireItem,
+  type QuestionnaireOptions,
+} from "./tools/fhir/davinci/questionnaire.js";
+export { applyQuestionnaireResponse, type AnswerError, type ResponseMerge } from "./tools/fhir/davinci/response.js";
+export { claimResponseFor, type ClaimResponse, type ClaimResponseOptions } from "./tools/fhir/davinci/claim-response.js";
+export type { Extension as FhirExtension, Reference as FhirReference, Resource as FhirResource } from "./tools/fhir/davinci/fhir-types.js";
+export { ANSWER_FORMATS, parseReference, renderAnswer, type AnswerFormat, type AnswerOptions } from "./tools/fhir/davinci/answers.js";
+/** serve: the CRD service (CDS Hooks `order-select`, `order-sign`) over HTTP, `pol serve`. */
+export { startServer, type RunningServer, type ServeOptions } from "./tools/serve/server.js";
+export { CoverageService, type CaseRead, type HookReply, type HookResponse, type ServedPolicy } from "./tools/serve/service.js";
+export { ORDER_HOOKS, PREFETCH, type OrderHook } from "./tools/serve/hooks.js";

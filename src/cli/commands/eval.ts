@@ -4,6 +4,7 @@
 
 import { createReadStream, statSync, writeFileSync } from "node:fs";
 import {
+  applyQuestionnaireResponse,
   defaultJobs,
   displayPath,
   evaluateBatch,
@@ -11,19 +12,23 @@ import {
   loadPolicy,
   ProgressLine,
   readJsonFile,
+  parseReference,
+  renderAnswer,
   renderJson,
   renderSummary,
   renderText,
   requireFile,
+  schemaDescriptor,
   summaryJson,
   UsageError,
+  type AnswerFormat,
   type BatchOutput,
   type CheckedPolicy,
 } from "../../index.js";
 import { isClosed } from "../closed-streams.js";
 import { EXIT_FAILED, EXIT_OK, printDiagnostics, writeData, type Io } from "../io.js";
 
-export type ReportFormat = "text" | "json";
+export type ReportFormat = "text" | "json" | AnswerFormat;
 
 export interface EvalOptions {
   explain: boolean;
@@ -36,6 +41,37 @@ export interface EvalOptions {
   summary?: string;
   /** Accept fields the schema does not declare. */
   ignoreUnknownFields?: boolean;
+  /** A QuestionnaireResponse whose answers complete the case before it is evaluated. */
+  response?: string;
+  /** References for the Da Vinci answers: `Coverage/ID`, `Patient/ID` (or absolute URLs). */
+  coverage?: string;
+  patient?: string;
+  /** The date of a Da Vinci answer (default: today). */
+  answerDate?: string;
+}
+
+/** The Da Vinci answers' options, checked before anything is read. */
+function answerOptions(options: EvalOptions) {
+  const reference = (text: string | undefined, type: string, option: string) => {
+    if (text === undefined) return undefined;
+    const parsed = parseReference(text, type);
+    if (parsed === undefined) throw new UsageError(`${option} takes a reference such as \`${type}/123\` or an absolute URL, found \`${text}\``);
+    return parsed;
+  };
+  const date = options.answerDate ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--answer-date takes a date \`YYYY-MM-DD\`, found \`${date}\``);
+  const coverage = reference(options.coverage, "Coverage", "--coverage");
+  const patient = reference(options.patient, "Patient", "--patient");
+  return { date, ...(coverage === undefined ? {} : { coverage }), ...(patient === undefined ? {} : { patient }) };
+}
+
+/** Read a JSON file the command was given: its value, or the exit code after reporting why not. */
+function readJson(path: string, io: Io): { ok: true; value: unknown } | { ok: false; exit: number } {
+  const read = readJsonFile(path);
+  if (read.ok) return { ok: true, value: read.value };
+  if (read.unreadable) throw new UsageError(read.message);
+  io.err(`error: ${read.message}\n`);
+  return { ok: false, exit: EXIT_FAILED };
 }
 
 /** Input read as many cases, one per line: NDJSON files and `-` (stdin). */
@@ -47,6 +83,11 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
   // Only a regular `.pol` file is read as a policy, so no other file is ever shown in a code frame.
   requireFile(policyPath, [".pol"]);
   if (isBatchInput(casePath) && casePath !== "-") requireFile(casePath, [".ndjson", ".jsonl"]);
+  const batch = isBatchInput(casePath);
+  if (batch && !(options.format === "text" || options.format === "json")) throw new UsageError(`--format ${options.format} answers one case, not many`);
+  if (batch && options.response !== undefined) throw new UsageError("--response completes one case, not many");
+  const answer = answerOptions(options);
+  if (options.response !== undefined) requireFile(options.response, [".json"]);
   const load = loadPolicy(policyPath);
   if (!load.ok) {
     printDiagnostics(load.checked, "human", io);
@@ -54,14 +95,23 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
     return EXIT_FAILED;
   }
   const { policy } = load;
-  if (isBatchInput(casePath)) return runBatch(policy, casePath, options, io);
-  const read = readJsonFile(casePath);
-  if (!read.ok) {
-    if (read.unreadable) throw new UsageError(read.message);
-    io.err(`error: ${read.message}\n`);
-    return EXIT_FAILED;
+  if (batch) return runBatch(policy, casePath, options, io);
+  const read = readJson(casePath, io);
+  if (!read.ok) return read.exit;
+  let caseJson = read.value;
+  const schema = schemaDescriptor(policy.schema);
+  if (options.response !== undefined) {
+    const response = readJson(options.response, io);
+    if (!response.ok) return response.exit;
+    const merged = applyQuestionnaireResponse(schema, caseJson, response.value);
+    if (!merged.ok) {
+      io.err(`error: the answers in \`${displayPath(options.response)}\` do not fit the case \`${displayPath(casePath)}\`:\n`);
+      for (const error of merged.errors) io.err(`  ${error.location}${error.fact === undefined ? "" : ` (${error.fact})`}: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    caseJson = merged.case;
   }
-  const evaluated = evaluateCase(policy, read.value, {
+  const evaluated = evaluateCase(policy, caseJson, {
     unknownFields: options.ignoreUnknownFields ? "ignore" : "reject",
     ...(options.asProposed ? { asProposed: true } : {}),
   });
@@ -71,7 +121,12 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
     return EXIT_FAILED;
   }
   if (options.format === "json") writeData(io, renderJson(evaluated.determination));
-  else io.out(renderText(evaluated.determination, { explain: options.explain }));
+  else if (options.format === "text") io.out(renderText(evaluated.determination, { explain: options.explain }));
+  else {
+    const text = renderAnswer(options.format, evaluated.determination, schema, caseJson, answer);
+    if (text === undefined) io.err("no item is pended for documentation: there is no questionnaire to answer\n");
+    else writeData(io, text);
+  }
   return EXIT_OK;
 }
 
