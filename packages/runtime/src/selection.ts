@@ -161,13 +161,23 @@ export function selectBy<C>(
   };
 }
 
-/** `count distinct k1, k2 of L` over a case: see `distinctCount`. */
-export function countDistinct(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, keys: readonly FieldHandle[]): number | Range {
+/**
+ * `count distinct k1, k2 of L` over a case: see `distinctCount`. `forms` gives, per key, the
+ * normal form its values compare in (`normaliseText`, `normaliseCode`), for keys that have one.
+ */
+export function countDistinct(
+  c: Context,
+  list: readonly Row[] | Unknown,
+  member: Member<Context>,
+  keys: readonly FieldHandle[],
+  forms?: readonly (((value: unknown) => unknown) | undefined)[],
+): number | Range {
   if (keys.length === 1 && !(list instanceof Unknown) && !c.tracing && !distinctInUse) {
-    const known = distinctKnown(c, list, member, keys[0]!);
+    const known = distinctKnown(c, list, member, keys[0]!, forms?.[0]);
     if (known >= 0) return known;
   }
-  return distinctCount(list, member, (element) => keys.map((key) => read(c, element, key)), c);
+  if (forms === undefined) return distinctCount(list, member, (element) => keys.map((key) => read(c, element, key)), c);
+  return distinctCount(list, member, (element) => keys.map((key, i) => (forms[i] ? forms[i](read(c, element, key)) : read(c, element, key))), c);
 }
 
 /** The values seen by `distinctKnown`, reused from call to call (a count inside a membership
@@ -183,9 +193,16 @@ let distinctInUse = false;
  * is a known value (or none, which is not counted): the number of different keys, exactly what
  * `distinctCount` gives then, without its key strings and tables. The values themselves, compared
  * with `===` (a string, a finite number, a boolean; 0 and -0 alike), tell them apart as `keyPart` does.
- * -1 when an element needs the general path: an unknown membership or key.
+ * A key with a normal form (`form`) compares in it. -1 when an element needs the general path:
+ * an unknown membership or key.
  */
-function distinctKnown(c: Context, list: readonly Row[], member: Member<Context>, key: FieldHandle): number {
+function distinctKnown(
+  c: Context,
+  list: readonly Row[],
+  member: Member<Context>,
+  key: FieldHandle,
+  form: ((value: unknown) => unknown) | undefined,
+): number {
   const few = DISTINCT_FEW;
   const many = DISTINCT_MANY;
   let size = 0;
@@ -196,7 +213,7 @@ function distinctKnown(c: Context, list: readonly Row[], member: Member<Context>
       const membership = member(element, c);
       if (membership === false) continue;
       if (membership !== true) return -1;
-      const value = read(c, element, key);
+      const value = form === undefined ? read(c, element, key) : form(read(c, element, key));
       if (value === null || value === undefined) continue;
       const type = typeof value;
       if (!(type === "string" || type === "boolean" || (type === "number" && (value as number) - (value as number) === 0))) return -1;
