@@ -20,6 +20,7 @@ import { DistinctDates, F, Latest, T, U, atMost, dayNumber, durationDays, months
 const latest = new Latest();
 const leftDates = new DistinctDates();
 const rightDates = new DistinctDates();
+const sessionDates = new DistinctDates();
 
 function or2(a: Tri, b: Tri): Tri {
   return a === T || b === T ? T : a === U || b === U ? U : F;
@@ -194,6 +195,7 @@ function tpiTherapeutic(input: CaseInput): Decision {
   let response: Tri = F;
   let sameDefinite = 0;
   let samePossible = 0;
+  sessionDates.reset();
   let capDefinite = 0;
   let capPossible = 0;
   latest.reset();
@@ -219,6 +221,7 @@ function tpiTherapeutic(input: CaseInput): Decision {
     const member = and2(equals(purpose, "therapeutic"), same(p.muscle, muscle));
     if (member === T) sameDefinite++;
     else if (member === U) samePossible++;
+    sessionDates.add(member, date);
     latest.add(member, p, index);
     // TP3: every trigger point injection in the last 12 months.
     if (typeof date !== "string") capPossible++;
@@ -228,7 +231,8 @@ function tpiTherapeutic(input: CaseInput): Decision {
   if (capDefinite >= 10) return "denied";
   if (capDefinite + capPossible >= 10) unknown = true;
 
-  const sessions = atMost(sameDefinite, samePossible, 5);
+  // A session is a date: injections on one date are one session.
+  const sessions = sessionDates.atMost(5);
   const noneSame: Tri = sameDefinite > 0 ? F : samePossible > 0 ? U : T;
   let interval: Tri;
   let relief: Tri;

@@ -80,8 +80,9 @@ export function atMost(definite: number, possible: number, limit: number): Tri {
 
 /**
  * `count distinct date of L <= limit` over uncertain elements, as pol counts it: the definite
- * members' different dates at least; at most those and the possible members' other dates, plus
- * one for every possible member whose date is unknown. Reused per case and allocation-free: the
+ * members' different dates at least (one when there are none but a definite member without a
+ * date); at most those and the possible members' other dates, plus one for every member whose
+ * date is unknown. Reused per case and allocation-free: the
  * dates seen are scanned while they are few, and kept in sets past that, so that a long history
  * stays linear.
  */
@@ -89,24 +90,29 @@ export class DistinctDates {
   private readonly definite = new DateSet();
   private readonly possible = new DateSet();
   private undated = 0;
+  private undatedDefinite = 0;
 
   reset(): void {
     this.definite.reset();
     this.possible.reset();
     this.undated = 0;
+    this.undatedDefinite = 0;
   }
 
   /** A member (T) or possible member (U) and its date (a string when known). */
   add(member: Tri, date: unknown): void {
     if (member === F) return;
-    if (typeof date !== "string") this.undated++;
-    else if (member === T) this.definite.add(date);
+    if (typeof date !== "string") {
+      this.undated++;
+      if (member === T) this.undatedDefinite++;
+    } else if (member === T) this.definite.add(date);
     else this.possible.add(date);
   }
 
-  /** The fewest different dates the members can have. */
+  /** The fewest different dates the members can have: a definite member without a date may
+   *  share a known one, but makes one date when there is none. */
   get lo(): number {
-    return this.definite.size;
+    return this.definite.size + (this.definite.size === 0 && this.undatedDefinite > 0 ? 1 : 0);
   }
 
   /** The most. */

@@ -192,6 +192,7 @@ function isOtherNeuralBlockade(code: string): boolean {
 const latest = new Latest();
 const leftDates = new DistinctDates();
 const rightDates = new DistinctDates();
+const sessionDates = new DistinctDates();
 
 function sijFacts(input: CaseInput): Record<string, unknown> {
   const dos = input.date_of_service;
@@ -268,6 +269,7 @@ function tpiFacts(input: CaseInput): Record<string, unknown> {
   const yearStart = yearBefore(dos);
   let response: Tri = F;
   const sameMuscle = [0, 0];
+  sessionDates.reset();
   const cap = [0, 0];
   latest.reset();
   const procedures = input.procedures;
@@ -279,8 +281,9 @@ function tpiFacts(input: CaseInput): Record<string, unknown> {
     response = kleeneOr(response, kleeneAnd(same(p.purpose, "diagnostic"), helped));
     const member = kleeneAnd(same(p.purpose, "therapeutic"), same(p.muscle, item.muscle));
     if (member !== F) sameMuscle[member === T ? 0 : 1]!++;
-    latest.add(member, p, index);
     const date = p.date;
+    sessionDates.add(member, date);
+    latest.add(member, p, index);
     const inYear: Tri = typeof date === "string" ? (yearStart <= date && date <= dos ? T : F) : U;
     if (inYear !== F) cap[inYear === T ? 0 : 1]!++;
   }
@@ -297,8 +300,9 @@ function tpiFacts(input: CaseInput): Record<string, unknown> {
     days_since_onset: typeof onset === "string" ? dayNumber(dos) - dayNumber(onset) : null,
     injectate: known(item.injectate),
     stabilization_response: tri(response),
-    same_muscle_lo: sameMuscle[0],
-    same_muscle_hi: sameMuscle[0]! + sameMuscle[1]!,
+    // A session is a date: injections on one date are one session.
+    same_muscle_lo: sessionDates.lo,
+    same_muscle_hi: sessionDates.hi,
     no_same_muscle: sameMuscle[0]! > 0 ? false : sameMuscle[1]! > 0 ? null : true,
     last_months_since: last.monthsSince,
     last_relief: last.relief,
