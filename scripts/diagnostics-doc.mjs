@@ -19,6 +19,7 @@ const RANGES = [
   ["POL2", "Names and files"],
   ["POL3", "Types and units"],
   ["POL4", "Policy structure"],
+  ["POL6", "FHIR"],
 ];
 
 /**

@@ -34,6 +34,10 @@ export {
   type CheckedPolicy,
   type CheckedRule,
   type EnumModel,
+  type FhirBindings,
+  type FhirBlock,
+  type FhirFieldBinding,
+  type FhirValueKind,
   type FieldModel,
   type PolicyMetadata,
   type RecordModel,
@@ -57,6 +61,9 @@ export {
   type ProgramAnalysis,
 } from "./check/checker.js";
 export { typeName } from "./check/format.js";
+/** FHIR bindings (`fhir` files): the code systems, the FHIRPath engine with its R4 model. */
+export { FHIR_CODE_SYSTEMS, FHIRPATH_SYSTEM_VARIABLES, isFhirResourceType } from "./check/fhir-bindings.js";
+export { fhirpathEngine, type FhirpathEngine, type FhirpathItem } from "./check/fhirpath-engine.js";
 /** The lexer, for tools that need the tokens themselves (highlighting, completion). */
 export { keywordSpellings, polLexer } from "../grammar/lexer.js";
 /** lower: CheckedPolicy -> LoweredPolicy, the form both evaluators read. */
@@ -99,6 +106,7 @@ export {
   type PolicyLoad,
 } from "./project/check-paths.js";
 export { readJsonFile, type JsonRead } from "./project/json-files.js";
+export { defaultFhirBindingsPath, loadFhirBindings, type FhirBindingsLoad } from "./project/fhir.js";
 export { compileOutputs, outputProblems, writeCompiled, type CompileOptions } from "./project/compile.js";
 export { CONFIG_DEFAULTS, CONFIG_FILE, findConfig, loadConfig, type ConfigLoad, type PolConfig } from "./project/config.js";
 export { diagnosticsToGithub, diagnosticsToSarif, escapeData, escapeProperty } from "./project/diagnostic-formats.js";
@@ -152,6 +160,10 @@ export {
 } from "./tools/batch/batch.js";
 export { renderSummary, summaryJson, type BatchSummary } from "./tools/batch/summary.js";
 export { ProgressLine } from "./tools/batch/progress.js";
+/** FHIR: a bundle read into a case through checked bindings (`pol eval --fhir`). */
+export { readFhirCase, type FhirCaseRead, type FhirFactSource, type FhirProblem, type FhirProblemKind } from "./tools/fhir/bindings/read.js";
+export { BUNDLE_LIMITS } from "./tools/fhir/bindings/bundle.js";
+export { fhirJson, fhirJsonText, fhirLine, renderFhirText } from "./tools/fhir/bindings/output.js";
 /** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
 export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";
 export { runSuite, suiteTotals, type PolicyErrors, type SuiteOptions, type SuiteResult } from "./tools/policy-test/suite.js";
