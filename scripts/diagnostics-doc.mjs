@@ -17,7 +17,11 @@ const RANGES = [
   ["POL2", "Names and files"],
   ["POL3", "Types and units"],
   ["POL4", "Policy structure"],
+  ["POL5", "Policy analysis (pol diff, pol verify)"],
 ];
+
+/** The analysis' goldens: rendered by test/analysis-golden.test.ts, shown here as they are. */
+const ANALYSIS_DIR = "test/golden/analysis";
 
 /**
  * The text of docs/diagnostics.md.
@@ -31,7 +35,7 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, goldenD
   const out = [
     "# Diagnostics",
     "",
-    "Every diagnostic `pol check` (and `pol compile`, `pol eval`, `pol test`) can report. Codes are",
+    "Every diagnostic `pol check` (and `pol compile`, `pol eval`, `pol test`, `pol diff`, `pol verify`) can report. Codes are",
     "stable: `POL1xxx` syntax, `POL2xxx` names and files, `POL3xxx` types and units, `POL4xxx` policy",
     "structure; a retired code keeps its number reserved. Each code has one message shape: the",
     "message and help templates below name their parameters in braces (`{name}`), and a help that",
@@ -64,6 +68,19 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, goldenD
       out.push("");
       if (entry.internal) {
         out.push("No example: this code reports a bug in pol, not a mistake in the policy.", "");
+        continue;
+      }
+      if (code.startsWith("POL5")) {
+        const baseline = readdirSync(join(goldenDir, "analysis"))
+          .filter((name) => name.startsWith(`${code}-`) && name.endsWith(".errors.txt") && !name.includes("-satisfied"))
+          .sort()[0];
+        if (baseline === undefined) {
+          out.push(`No example yet: add \`${ANALYSIS_DIR}/${code}-NAME.pol\`.`, "");
+          continue;
+        }
+        const text = readFileSync(join(goldenDir, "analysis", baseline), "utf8");
+        const line = text.split("\n").find((l) => l.includes(`: warning ${code}:`) || l.includes(`: error ${code}:`)) ?? "";
+        out.push(`Example (\`${ANALYSIS_DIR}/${baseline.replace(/\.errors\.txt$/, ".pol")}\`):`, "", "```text", line, "```", "");
         continue;
       }
       const golden = goldens.find((name) => name.startsWith(`${code}-`));

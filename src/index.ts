@@ -14,8 +14,10 @@
 // check's), the checked model (check's output) and the lowered form both evaluators read.
 
 export type * from "./ast.js";
+export type { Determination, ItemDetermination, Outcome } from "@pol/runtime";
 export {
   catalogue,
+  diagnostic,
   diagnosticsToJson,
   renderDiagnostic,
   renderDiagnostics,
@@ -39,7 +41,19 @@ export {
   type SchemaModel,
   type Type,
 } from "./model.js";
-export type { Expr, LoweredCriterion, LoweredPolicy, LoweredRule } from "./lower/ir.js";
+export type {
+  CalendarUnit,
+  Chain,
+  CompareOperator,
+  Expr,
+  ExprKind,
+  Filter,
+  LoweredCodeSet,
+  LoweredCriterion,
+  LoweredPolicy,
+  LoweredRule,
+  LoweredWindow,
+} from "./lower/ir.js";
 
 // ---------------------------------------------------------------------------------------------
 // The pipeline, stage by stage.
@@ -112,7 +126,13 @@ export async function formatFiles(files: readonly string[]): Promise<import("./t
 export { renderText } from "./tools/report/text.js";
 export { renderJson } from "./tools/report/json.js";
 /** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
+export { CompiledEvaluators } from "./tools/policy-test/compiled.js";
 export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";
 export { runSuite, suiteTotals, type PolicyErrors, type SuiteResult } from "./tools/policy-test/suite.js";
 export { suiteJson } from "./tools/policy-test/json.js";
 export { formatPercent, renderCoverage, renderFailedTest, renderUncovered } from "./tools/policy-test/render.js";
+/** versions: `pol diff` (structural and semantic, with counterexample cases) and `pol verify`. */
+export { diffVersions, DEFAULT_SEMANTIC, verify, type DiffOptions, type DiffReport } from "./tools/versions/diff.js";
+export { renderDiffJson, renderDiffText, renderVerifyJson, renderVerifyText } from "./tools/versions/render.js";
+export type { VerifyReport } from "./tools/versions/verify.js";
+export { SolverDisagreement } from "./tools/versions/confirm.js";

@@ -57,6 +57,13 @@ describe("golden diagnostics", () => {
       const text = readFileSync(join(goldenDir, name.replace(/\.pol$/, ".errors.txt")), "utf8");
       for (const match of text.matchAll(/^!!! (POL\d{4}):/gm)) shown.add(match[1]!);
     }
+    // The policy analysis' codes (pol diff, pol verify) have their goldens in analysis/
+    // (test/analysis-golden.test.ts).
+    const analysisDir = join(goldenDir, "analysis");
+    for (const name of readdirSync(analysisDir).filter((n) => n.endsWith(".errors.txt"))) {
+      const text = readFileSync(join(analysisDir, name), "utf8");
+      for (const match of text.matchAll(/^!!! (POL\d{4}):/gm)) shown.add(match[1]!);
+    }
     const expected = Object.entries(entries)
       .filter(([, entry]) => entry.retired === undefined && entry.internal === undefined)
       .map(([code]) => code);

@@ -63,6 +63,7 @@ describe("layout", () => {
       "src/tools/format",
       "src/tools/policy-test",
       "src/tools/report",
+      "src/tools/versions",
     ]);
     for (const folder of CLIENTS) expect(sourceFiles(folder).length).toBeGreaterThan(0);
   });

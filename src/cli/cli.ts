@@ -5,7 +5,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { runCheck, type DiagnosticFormat } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runEval, type ReportFormat } from "./commands/eval.js";
+import { runDiff, type DiffFormat } from "./commands/diff.js";
 import { runFmt } from "./commands/fmt.js";
+import { runVerify, type VerifyFormat } from "./commands/verify.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
 import { runTest, type TestFormat } from "./commands/test.js";
 import { describeFileSystemFailure, FileSystemError, isFileSystemFailure, UsageError } from "../index.js";
@@ -45,12 +47,34 @@ Examples:
   $ pol test policies/truecare/tests      one folder of test files
   $ pol test --min-coverage 90            also fail below 90% criterion coverage
   $ pol test --format json                results and coverage as JSON`,
+  diff: `
+Examples:
+  $ pol diff old.pol new.pol                  what changed, and a case for each code decided differently
+  $ pol diff old.pol new.pol --structural     the structural changes only (no solver)
+  $ pol diff old.pol new.pol --max-list 3     search histories of up to 3 events per list
+  $ pol diff old.pol new.pol --format json    the report as JSON`,
+  verify: `
+Examples:
+  $ pol verify policies/cigna/trigger-point-injections.pol   every property, with a case for each finding
+  $ pol verify policy.pol --format json                       findings as JSON
+Exit codes: 0 when every property holds, 1 when there is a finding or an undecided question.`,
   fmt: `
 Examples:
   $ pol fmt                        format every .pol file under policies/
   $ pol fmt --check                exit 1 when a file is not formatted (for CI)
   $ pol fmt policies/cigna         format one folder`,
 };
+
+/** A whole number from `min` to `max`. */
+function parseCount(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const count = Number(value.trim());
+    if (value.trim() === "" || !Number.isInteger(count) || count < min || count > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    }
+    return count;
+  };
+}
 
 /** `--min-coverage`: a percent from 0 to 100. */
 function parsePercent(value: string): number {
@@ -118,6 +142,40 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText("after", EXAMPLES.test)
     .action(async (paths: string[], options: { minCoverage?: number; format: TestFormat }) => {
       setExit(await runTest(paths, options, io));
+    });
+
+  program
+    .command("diff")
+    .description("compare two versions of a policy: structural changes, and a case for each code they decide differently")
+    .argument("<old>", "the old version's .pol file")
+    .argument("<new>", "the new version's .pol file")
+    .option("--structural", "only the structural changes (no solver)", false)
+    .option("--max-list <n>", "elements per list in the cases searched", parseCount(1, 6), 2)
+    .option("--max-items <n>", "other line items in the cases searched", parseCount(0, 4), 1)
+    .option("--timeout <seconds>", "time limit of each solver query", parseCount(1, 3600), 30)
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText("after", EXAMPLES.diff)
+    .action(
+      async (
+        oldPath: string,
+        newPath: string,
+        options: { structural: boolean; maxList: number; maxItems: number; timeout: number; format: DiffFormat },
+      ) => {
+        setExit(await runDiff(oldPath, newPath, options, io));
+      },
+    );
+
+  program
+    .command("verify")
+    .description("check a policy for rules that never approve, dead or unmeetable criteria and conflicting rules")
+    .argument("<policy>", "the policy's .pol file")
+    .option("--max-list <n>", "elements per list in the cases searched", parseCount(1, 6), 2)
+    .option("--max-items <n>", "other line items in the cases searched", parseCount(0, 4), 1)
+    .option("--timeout <seconds>", "time limit of each solver query", parseCount(1, 3600), 30)
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText("after", EXAMPLES.verify)
+    .action(async (policy: string, options: { maxList: number; maxItems: number; timeout: number; format: VerifyFormat }) => {
+      setExit(await runVerify(policy, options, io));
     });
 
   program

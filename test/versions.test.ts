@@ -1,0 +1,184 @@
+// `pol diff`: the structural diff of each kind of change (golden baselines), and the semantic
+// diff with the solver: every counterexample is evaluated again here by both versions'
+// interpreter, and must be a valid case the two versions decide differently. Solver questions
+// are kept few and small (lists of one element): the machines running the suite are shared.
+
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkFile } from "../src/check/checker.js";
+import type { CheckedPolicy } from "../src/model.js";
+import { lower } from "../src/lower/lower.js";
+import { evaluateCase } from "../src/interpret/interpreter.js";
+import { main } from "../src/cli/cli.js";
+import { diffVersions } from "../src/tools/versions/diff.js";
+import { describeChange } from "../src/tools/versions/render.js";
+import { structuralDiff } from "../src/tools/versions/structural.js";
+import { releaseZ3 } from "../src/tools/versions/solver.js";
+import type { CodeFinding } from "../src/tools/versions/semantic.js";
+
+const DIR = "test/fixtures/versions/structural";
+const update = process.env.UPDATE_BASELINES === "1";
+const SOLVER_TEST = 240_000;
+const small = { bounds: { list: 1, items: 1 }, timeout: 60_000, minimizeBudget: 2_000 };
+
+function policy(path: string): CheckedPolicy {
+  const checked = checkFile(path);
+  expect(checked.diagnostics, path).toEqual([]);
+  return checked.policy!;
+}
+
+afterAll(async () => {
+  await releaseZ3();
+});
+
+async function pol(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(argv, { out: (text) => void (out += text), err: (text) => void (err += text) });
+  expect(err).not.toMatch(/\n\s+at /);
+  return { code, out, err };
+}
+
+/** The outcome both versions' interpreters give the first item of a counterexample. */
+function confirmed(finding: Extract<CodeFinding, { kind: "difference" }>, older: CheckedPolicy, newer: CheckedPolicy): void {
+  const outcomes = [older, newer].map((p) => {
+    const evaluated = evaluateCase(p, finding.case);
+    expect(evaluated.ok, JSON.stringify(finding.case)).toBe(true);
+    return evaluated.ok ? evaluated.determination.items[0]!.outcome : undefined;
+  });
+  expect(outcomes).toEqual([finding.old.outcome, finding.new.outcome]);
+  expect(outcomes[0]).not.toBe(outcomes[1]);
+}
+
+describe("structural diff", () => {
+  const base = lower(policy(join(DIR, "base.pol")));
+  const variants = readdirSync(DIR)
+    .filter((name) => name.endsWith(".pol") && name !== "base.pol")
+    .sort();
+
+  for (const name of variants) {
+    it(`names the change in ${name}`, () => {
+      const changes = structuralDiff(base, lower(policy(join(DIR, name))));
+      const text = changes.map((change) => `${change.kind}\t${describeChange(change)}\n`).join("");
+      const baseline = join(DIR, name.replace(/\.pol$/, ".diff.txt"));
+      if (update) writeFileSync(baseline, text);
+      else {
+        expect(existsSync(baseline), `${baseline} is missing: run with UPDATE_BASELINES=1`).toBe(true);
+        expect(text).toBe(readFileSync(baseline, "utf8"));
+      }
+      expect(changes.length).toBeGreaterThan(0);
+    });
+  }
+
+  it("covers every kind of change the analyst meets", () => {
+    const kinds = new Set(
+      variants.flatMap((name) => structuralDiff(base, lower(policy(join(DIR, name)))).map((change) => change.kind)),
+    );
+    for (const kind of [
+      "header",
+      "codes-added",
+      "codes-removed",
+      "threshold",
+      "comparison",
+      "window",
+      "duration",
+      "criterion-added",
+      "criterion-removed",
+      "criterion-reworded",
+      "criterion-citation",
+      "rule-added",
+      "rule-removed",
+      "condition",
+    ]) {
+      expect(kinds, kind).toContain(kind);
+    }
+  });
+
+  it("finds nothing between a policy and itself", () => {
+    expect(structuralDiff(base, lower(policy(join(DIR, "base.pol"))))).toEqual([]);
+  });
+
+  it("shows the seed policy's changes through the CLI, as text and JSON", async () => {
+    const text = await pol("diff", "policies/cigna/trigger-point-injections.pol", "test/fixtures/versions/tpi-next.pol", "--structural");
+    expect(text.code).toBe(0);
+    expect(text.out).toContain("rule tpi_therapeutic, criterion TP2_relief (line 117): threshold moved: 50% -> 60%");
+    expect(text.out).toContain("rule tpi_rolling_cap, criterion TP3 (line 130): window changed: within 12mo -> within 6mo");
+    expect(text.out).toContain("codes trigger_point_injection (line 23): codes added: 20551");
+    const json = await pol("diff", "policies/truecare/sacroiliac-joint-procedures.pol", "test/fixtures/versions/sij-next.pol", "--structural", "--format", "json");
+    const report = JSON.parse(json.out) as { changes: { kind: string; old?: string; new?: string }[] };
+    expect(report.changes).toContainEqual(expect.objectContaining({ kind: "duration", old: "2mo", new: "3mo" }));
+    expect(report.changes).toContainEqual(expect.objectContaining({ kind: "threshold", old: "1", new: "2" }));
+    expect(report.changes).toContainEqual(expect.objectContaining({ kind: "codes-added", new: "64635" }));
+  });
+
+  it("refuses a file that is not a policy with a located error, no stack trace", async () => {
+    const result = await pol("diff", "policies/schema/spine.pol", join(DIR, "base.pol"), "--structural");
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("is a schema, not a policy");
+  });
+});
+
+describe("semantic diff", () => {
+  const base = policy(join(DIR, "base.pol"));
+
+  it(
+    "finds a case at a moved threshold, confirmed by both versions' evaluators",
+    async () => {
+      const threshold = policy(join(DIR, "threshold.pol"));
+      const report = await diffVersions(base, threshold, { semantic: small });
+      const findings = report.semantic!.findings;
+      const injection = findings.find((f) => f.codes.includes("20552"))!;
+      expect(injection.kind).toBe("difference");
+      if (injection.kind !== "difference") return;
+      confirmed(injection, base, threshold);
+      // The relief lies in [50, 60): the old version meets T2, the new one does not.
+      const relief = (injection.case["procedures"] as { relief?: number }[])[0]!.relief!;
+      expect(relief).toBeGreaterThanOrEqual(50);
+      expect(relief).toBeLessThan(60);
+      // Guidance codes read nothing that changed: no solver question for them.
+      expect(findings.find((f) => f.codes.includes("76942"))).toMatchObject({ kind: "same", unchanged: true });
+    },
+    SOLVER_TEST,
+  );
+
+  it(
+    "finds a case for a code added to a set, and states that a rewording changes nothing",
+    async () => {
+      const codes = policy(join(DIR, "codes.pol"));
+      const report = await diffVersions(base, codes, { semantic: small });
+      const added = report.semantic!.findings.find((f) => f.codes.includes("20551"))!;
+      expect(added.kind).toBe("difference");
+      if (added.kind === "difference") {
+        confirmed(added, base, codes);
+        expect(added.old.outcome).toBe("no_applicable_policy");
+      }
+      const reworded = await diffVersions(base, policy(join(DIR, "reworded.pol")), { semantic: small });
+      expect(reworded.semantic!.findings.every((f) => f.kind === "same")).toBe(true);
+    },
+    SOLVER_TEST,
+  );
+
+  it(
+    "proves an equivalent rewrite decides every case alike within the bounds",
+    async () => {
+      const rewritten = policy("test/fixtures/versions/equivalent.pol");
+      const report = await diffVersions(base, rewritten, { semantic: small });
+      const injection = report.semantic!.findings.find((f) => f.codes.includes("20552"))!;
+      expect(injection).toMatchObject({ kind: "same" });
+      expect(injection).not.toHaveProperty("unchanged");
+    },
+    SOLVER_TEST,
+  );
+
+  it("reports a construct the encoder does not handle as POL5001 at its place, never a guess", async () => {
+    const unsupported = policy("test/fixtures/versions/unsupported.pol");
+    const report = await diffVersions(base, unsupported, { semantic: small });
+    const finding = report.semantic!.findings.find((f) => f.codes.includes("20552"))!;
+    expect(finding.kind).toBe("unsupported");
+    if (finding.kind !== "unsupported") return;
+    expect(finding.diagnostic.code).toBe("POL5001");
+    expect(finding.diagnostic.message).toContain("a date shifted by a computed duration");
+    expect(finding.diagnostic.span.file).toBe("test/fixtures/versions/unsupported.pol");
+  });
+});
