@@ -93,6 +93,7 @@ export type EnumDeclCstChildren = {
   Enum: IToken[];
   name: IToken[];
   StringLiteral?: IToken[];
+  ordered?: IToken[];
   LBrace: IToken[];
   members: (IToken)[];
   Comma?: IToken[];
@@ -303,7 +304,20 @@ export type ComparisonCstChildren = {
   operator?: (IToken)[];
   Not?: IToken[];
   In?: IToken[];
-  Identifier?: IToken[];
+  memberSet?: MemberSetCstNode[];
+  target?: AccessCstNode[];
+};
+
+export interface MemberSetCstNode extends CstNode {
+  name: "memberSet";
+  children: MemberSetCstChildren;
+}
+
+export type MemberSetCstChildren = {
+  LBrace: IToken[];
+  members?: (IToken)[];
+  Comma?: IToken[];
+  RBrace: IToken[];
 };
 
 export interface AsPercentCstNode extends CstNode {
@@ -355,6 +369,8 @@ export interface PrefixCstNode extends CstNode {
 
 export type PrefixCstChildren = {
   listPrefix?: ListPrefixCstNode[];
+  Documented?: IToken[];
+  access?: AccessCstNode[];
   Sum?: IToken[];
   Identifier?: IToken[];
   Of?: (IToken)[];
@@ -374,6 +390,13 @@ export interface ListPrefixCstNode extends CstNode {
 
 export type ListPrefixCstChildren = {
   operator?: (IToken)[];
+  Distinct?: IToken[];
+  keys?: (IToken)[];
+  Comma?: IToken[];
+  Of?: (IToken)[];
+  ordinal?: IToken[];
+  element?: IToken[];
+  In?: IToken[];
   chain: ChainCstNode[];
 };
 

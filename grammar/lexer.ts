@@ -98,6 +98,8 @@ export const Between = keyword("between", "Between");
 export const True = keyword("true", "True");
 export const False = keyword("false", "False");
 export const List = keyword("list", "List");
+export const Distinct = keyword("distinct", "Distinct");
+export const Documented = keyword("documented", "Documented");
 
 const keywords: TokenType[] = [
   Policy,
@@ -143,6 +145,8 @@ const keywords: TokenType[] = [
   True,
   False,
   List,
+  Distinct,
+  Documented,
 ];
 
 /** Every keyword spelling, for tests and tools (e.g. the formatter quoting names). */

@@ -114,6 +114,11 @@ class PolParser extends CstParser {
     this.CONSUME(T.Enum);
     this.CONSUME(T.Identifier, { LABEL: "name" });
     this.OPTION(() => this.CONSUME(T.StringLiteral));
+    // `ordered` is a word, not a keyword: only here, before the members, does it mean anything.
+    this.OPTION3({
+      GATE: () => this.LA(1).image === "ordered",
+      DEF: () => this.CONSUME4(T.Identifier, { LABEL: "ordered" }),
+    });
     this.CONSUME(T.LBrace);
     this.CONSUME2(T.Identifier, { LABEL: "members" });
     this.MANY(() => {
@@ -331,11 +336,27 @@ class PolParser extends CstParser {
           ALT: () => {
             this.OPTION2(() => this.CONSUME(T.Not));
             this.CONSUME(T.In);
-            this.CONSUME(T.Identifier);
+            this.OR3([
+              { ALT: () => this.SUBRULE(this.memberSet) },
+              { ALT: () => this.SUBRULE(this.access, { LABEL: "target" }) },
+            ]);
           },
         },
       ]);
     });
+  });
+
+  /** `{physical_therapy, chiropractic}`: enum members or strings, commas optional. */
+  private memberSet = this.RULE("memberSet", () => {
+    this.CONSUME(T.LBrace);
+    this.AT_LEAST_ONE(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Identifier, { LABEL: "members" }) },
+        { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "members" }) },
+      ]);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RBrace);
   });
 
   private asPercent = this.RULE("asPercent", (noChain?: boolean) => {
@@ -391,6 +412,12 @@ class PolParser extends CstParser {
         { ALT: () => this.SUBRULE(this.listPrefix) },
         {
           ALT: () => {
+            this.CONSUME(T.Documented);
+            this.SUBRULE2(this.access);
+          },
+        },
+        {
+          ALT: () => {
             this.CONSUME(T.Sum);
             this.CONSUME(T.Identifier);
             this.CONSUME(T.Of);
@@ -425,15 +452,40 @@ class PolParser extends CstParser {
     });
   });
 
-  /** `count L`, `some L`, `no L`, `latest L`, `earliest L`: one keyword, then a full chain. */
+  /**
+   * `count L`, `some L`, `no L`, `latest L`, `earliest L`: one keyword, then a full chain.
+   * `count distinct date, level of L` counts distinct values; `latest 3 of L` is the last three
+   * members in date order; `some v in L` names the element (`v.date` inside the chain).
+   */
   private listPrefix = this.RULE("listPrefix", () => {
     this.OR([
-      { ALT: () => this.CONSUME(T.Count, { LABEL: "operator" }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Count, { LABEL: "operator" });
+          this.OPTION(() => {
+            this.CONSUME(T.Distinct);
+            this.CONSUME(T.Identifier, { LABEL: "keys" });
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.CONSUME2(T.Identifier, { LABEL: "keys" });
+            });
+            this.CONSUME(T.Of);
+          });
+        },
+      },
       { ALT: () => this.CONSUME(T.Some, { LABEL: "operator" }) },
       { ALT: () => this.CONSUME(T.No, { LABEL: "operator" }) },
       { ALT: () => this.CONSUME(T.Latest, { LABEL: "operator" }) },
       { ALT: () => this.CONSUME(T.Earliest, { LABEL: "operator" }) },
     ]);
+    this.OPTION2(() => {
+      this.CONSUME(T.NumberLiteral, { LABEL: "ordinal" });
+      this.CONSUME2(T.Of);
+    });
+    this.OPTION3(() => {
+      this.CONSUME3(T.Identifier, { LABEL: "element" });
+      this.CONSUME(T.In);
+    });
     this.SUBRULE(this.chain, { ARGS: [false] });
   });
 

@@ -15,6 +15,9 @@ const steps = [
   { name: "pol compile --check", command: [...pol, "compile", "--check"] },
   { name: "pol test", command: [...pol, "test", "policies", "--min-coverage", "100"] },
   { name: "pol check tutorial", command: [...pol, "check", "tutorial"] },
+  { name: "type-check the playground", command: ["npx", "tsc", "-p", "playground/tsconfig.json"] },
+  { name: "build the playground", command: ["node", "playground/build.mjs"] },
+  { name: "type-check the VS Code extension", command: ["npx", "tsc", "-p", "editors/vscode/tsconfig.json"] },
 ];
 
 let failedSteps = 0;

@@ -101,6 +101,8 @@ export interface EnumDecl extends NodeBase {
   name: Identifier;
   label?: StringLiteral;
   members: Identifier[];
+  /** `enum Severity "pain severity" ordered { mild moderate severe }`: members compare by position. */
+  ordered?: true;
 }
 
 /**
@@ -244,6 +246,8 @@ export type Expression =
   | UnaryExpression
   | BinaryExpression
   | InCodesExpression
+  | InListExpression
+  | InSetExpression
   | AsPercentExpression
   | GroupExpression
   | WhereExpression
@@ -251,6 +255,8 @@ export type Expression =
   | CountExpression
   | QuantifierExpression
   | PickExpression
+  | SelectExpression
+  | DocumentedExpression
   | SumExpression
   | CoverageExpression
   | TimeSinceExpression
@@ -333,11 +339,28 @@ export interface BinaryExpression extends NodeBase {
   right: Expression;
 }
 
-/** `code in sij_injection`, `code not in sij_injection` */
+/** `code in sij_injection`, `code not in sij_injection`; also `level in levels` when the name
+ *  is a list of values rather than a code set (the checker tells them apart). */
 export interface InCodesExpression extends NodeBase {
   kind: "InCodesExpression";
   operand: Expression;
   codes: Identifier;
+  negated: boolean;
+}
+
+/** `item.level in last_block.levels`: membership in a list-valued field. */
+export interface InListExpression extends NodeBase {
+  kind: "InListExpression";
+  operand: Expression;
+  list: Expression;
+  negated: boolean;
+}
+
+/** `kind in {physical_therapy, chiropractic}`: one of a set of enum members (or strings). */
+export interface InSetExpression extends NodeBase {
+  kind: "InSetExpression";
+  operand: Expression;
+  members: (Identifier | StringLiteral)[];
   negated: boolean;
 }
 
@@ -368,10 +391,14 @@ export interface WithinExpression extends NodeBase {
   window: DurationLiteral;
 }
 
-/** `count procedures where ...` */
+/** `count procedures where ...`; `count distinct date, level of procedures` counts distinct
+ *  values (or combinations of values) of the named fields among the members. */
 export interface CountExpression extends NodeBase {
   kind: "CountExpression";
   source: Expression;
+  distinct?: Identifier[];
+  /** `count v in visits where ...`: the element's name inside the chain. */
+  element?: Identifier;
 }
 
 /** `some diagnoses where ...` (at least one) / `no diagnoses where ...` (none). */
@@ -379,6 +406,7 @@ export interface QuantifierExpression extends NodeBase {
   kind: "QuantifierExpression";
   quantifier: "some" | "no";
   source: Expression;
+  element?: Identifier;
 }
 
 /** `latest procedures where ...` / `earliest ...`: by the record's date; none when empty. */
@@ -386,6 +414,22 @@ export interface PickExpression extends NodeBase {
   kind: "PickExpression";
   pick: "latest" | "earliest";
   source: Expression;
+  element?: Identifier;
+}
+
+/** `earliest 3 of epidurals`: the first (or, with `latest`, the last) N members in date order, a list. */
+export interface SelectExpression extends NodeBase {
+  kind: "SelectExpression";
+  pick: "latest" | "earliest";
+  count: NumberLiteral;
+  source: Expression;
+  element?: Identifier;
+}
+
+/** `documented last_block.relief`: met when the fact is in the case, pending when it is not. */
+export interface DocumentedExpression extends NodeBase {
+  kind: "DocumentedExpression";
+  operand: Expression;
 }
 
 /** `sum relief_duration of procedures where ...` */

@@ -151,6 +151,18 @@ export const catalogue = {
     help: "please report this bug with the file that triggers it",
     internal: true,
   },
+  POL1016: {
+    severity: "error",
+    summary: "a number of members picked without `latest` or `earliest`",
+    message: "`{operator} {count} of` picks nothing: only `latest` and `earliest` take a number of members",
+    help: "write `latest {count} of LIST` (the last {count} by date) or `earliest {count} of LIST` (the first {count}), then `{operator}` over it",
+  },
+  POL1017: {
+    severity: "error",
+    summary: "a number of members that is not a whole number of at least 1",
+    message: "`{count}` is not a number of members",
+    help: "write a whole number of at least 1, e.g. `earliest 3 of LIST`",
+  },
   // Names and files
   POL2001: {
     severity: "error",
@@ -300,6 +312,24 @@ export const catalogue = {
     summary: "two policies compile to the same file name",
     message: "policy `{policy}` compiles to `{file}`, as does policy {others}",
     help: "give one of them a different id: ids that differ only in case or punctuation compile to one file",
+  },
+  POL2023: {
+    severity: "error",
+    summary: "a bare name that is a field of two enclosing elements",
+    message: "`{name}` is a field of more than one enclosing element ({records}): it is not clear which one it reads",
+    help: "name the outer element and read its field through the name, e.g. `some v in visits where count visits where {name} >= v.{name} ...`",
+  },
+  POL2024: {
+    severity: "error",
+    summary: "an element name that hides another name",
+    message: "the element name `{name}` hides {what} of the same name",
+    help: "choose another name for the element, e.g. a short one such as `v` or `b`",
+  },
+  POL2025: {
+    severity: "error",
+    summary: "a field of a named element written without the element's name",
+    message: "unknown name `{name}`: the element is named `{element}`, so its fields are read through the name",
+    help: "write `{element}.{name}`",
   },
   // Types and units
   POL3001: {
@@ -478,6 +508,57 @@ export const catalogue = {
     severity: "error",
     summary: "negation of a value that is not a number, percent or duration",
     message: "cannot negate `{type}`",
+  },
+  POL3030: {
+    severity: "error",
+    summary: "a member of a set that does not fit the value tested",
+    message: "`{member}` cannot be a value of `{type}`",
+    help: {
+      enumName: "members of an enum are written as names, without quotes: `{value}`",
+      quote: "text and codes are written between quotes: `\"{value}\"`",
+      kind: "a set of values between braces tests an enum, a text or a code",
+    },
+  },
+  POL3031: {
+    severity: "error",
+    summary: "`documented` of something that is not a fact of the case",
+    message: "`documented` needs a field the case supplies, but `{text}` is not one",
+    help: { field: "name a stored field, e.g. `documented last_block.relief`: a computed value or a let is never documented itself" },
+  },
+  POL3032: {
+    severity: "error",
+    summary: "`count distinct` over a field that has no values to tell apart",
+    message: "`count distinct` cannot tell values of `{field}` apart: it is `{type}`",
+    help: "count distinct values of a field that holds a date, a code, a text, an enum, a number or a duration",
+  },
+  POL3033: {
+    severity: "error",
+    summary: "a field named twice in `count distinct`",
+    message: "`{field}` is named twice in `count distinct`",
+    help: "name each field once",
+  },
+  POL3034: {
+    severity: "error",
+    summary: "a value listed twice in a set",
+    message: "{member} is listed twice in the set",
+    help: "list each value once",
+  },
+  POL3035: {
+    severity: "error",
+    summary: "`in` with something that is not a list of values",
+    message: "`in` needs a code set or a list of values, but `{text}` is `{type}`",
+  },
+  POL3036: {
+    severity: "error",
+    summary: "ordering comparison of members of an enum that is not ordered",
+    message: "`{operator}` compares members of `{enum}`, which has no order",
+    help: "add `ordered` to the declaration of `{enum}`, before its members (lowest first), or test the members with `in` and a set of members between braces",
+  },
+  POL3037: {
+    severity: "error",
+    summary: "coverage compared with more months than its window holds",
+    message: "coverage within `{window}` can never reach `{amount}`",
+    help: "widen the window to at least `{amount}`, or compare with a smaller amount",
   },
   // Policy structure
   POL4001: {

@@ -61,7 +61,17 @@ export type {
 /** syntax: source text -> AST, or syntax diagnostics. */
 export { parse, type ParseResult } from "./syntax/parse.js";
 /** check: a file and everything it `use`s -> CheckedPolicy, or diagnostics. */
-export { checkFile, checkSource, nodeFileHost, type CheckResult, type FileHost } from "./check/checker.js";
+export {
+  checkFile,
+  checkSource,
+  nodeFileHost,
+  type CheckResult,
+  type FileHost,
+  type ProgramAnalysis,
+} from "./check/checker.js";
+export { typeName } from "./check/format.js";
+/** The lexer, for tools that need the tokens themselves (highlighting, completion). */
+export { keywordSpellings, polLexer } from "../grammar/lexer.js";
 /** lower: CheckedPolicy -> LoweredPolicy, the form both evaluators read. */
 export { lower } from "./lower/lower.js";
 /** interpret: evaluate a case directly from the lowered form. */
@@ -122,9 +132,24 @@ export async function formatPol(source: string, fileName?: string): Promise<stri
 export async function formatFiles(files: readonly string[]): Promise<import("./tools/format/files.js").FormattedFiles> {
   return (await import("./tools/format/files.js")).formatFiles(files);
 }
+/** lsp: the language server over stdio (`pol lsp`), loaded on first use like the formatter. */
+export async function startLanguageServer(): Promise<void> {
+  (await import("./tools/lsp/server.js")).startLanguageServer();
+}
 /** report: a determination as a reviewer's letter or as JSON. */
 export { renderText } from "./tools/report/text.js";
-export { renderJson } from "./tools/report/json.js";
+export { renderJson, renderJsonLine } from "./tools/report/json.js";
+/** batch evaluation: NDJSON cases through the compiled evaluator on worker threads (`pol eval`). */
+export {
+  defaultJobs,
+  evaluateBatch,
+  MAX_LINE_CHARS,
+  type BatchOptions,
+  type BatchOutput,
+  type BatchRun,
+} from "./tools/batch/batch.js";
+export { renderSummary, summaryJson, type BatchSummary } from "./tools/batch/summary.js";
+export { ProgressLine } from "./tools/batch/progress.js";
 /** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
 export { CompiledEvaluators } from "./tools/policy-test/compiled.js";
 export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";

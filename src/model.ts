@@ -64,6 +64,8 @@ export interface EnumModel {
   name: string;
   label: string;
   members: string[];
+  /** Declared `ordered`: members compare by their position, first lowest. */
+  ordered: boolean;
 }
 
 export interface SchemaModel {
@@ -77,6 +79,8 @@ export type Binding =
   /** A field of the element of an enclosing `where` (depth 0 = innermost), or of the record a
    *  computed field belongs to. */
   | { kind: "element"; record: string; field: string; depth: number }
+  /** `v` of `some v in visits where ...`: the element itself, a record (depth as for `element`). */
+  | { kind: "namedElement"; record: string; name: string; depth: number }
   | { kind: "let"; name: string }
   | { kind: "caseField"; field: string }
   | { kind: "item" }

@@ -128,7 +128,7 @@ describe("the checked policy", () => {
     const procedure = policy.schema.records.get("Procedure")!;
     expect(procedure.dated).toEqual({ start: "date" });
     expect(policy.schema.records.get("Therapy")!.dated).toEqual({ start: "start", end: "finish" });
-    expect(policy.schema.enums.get("Side")).toEqual({ name: "Side", label: "side of the body", members: ["left", "right", "bilateral"] });
+    expect(policy.schema.enums.get("Side")).toEqual({ name: "Side", label: "side of the body", members: ["left", "right", "bilateral"], ordered: false });
     expect([...policy.codeSets.keys()]).toEqual(["sij_injection"]);
   });
 

@@ -43,8 +43,10 @@ describe("comparisons", () => {
   });
 
   it("rejects ordering values that have no order", () => {
-    const d = single(checkCondition("last.side < item.side", LAST));
-    expect(d).toMatchObject({ code: "POL3024", message: "`<` needs numbers, percents, dates or durations, not `Side`" });
+    const d = single(checkCondition("last.code < item.code", LAST));
+    expect(d).toMatchObject({ code: "POL3024", message: "`<` needs numbers, percents, dates or durations, not `code`" });
+    const e = single(checkCondition("last.side < item.side", LAST));
+    expect(e).toMatchObject({ code: "POL3036", message: "`<` compares members of `Side`, which has no order" });
   });
 
   it("rejects enums of different types and enum members of the wrong enum", () => {

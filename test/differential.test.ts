@@ -8,6 +8,7 @@ import type { CheckedPolicy } from "../src/model.js";
 import { validateCase, type Outcome } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "./support/arbitraries.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
+import { constructsPolicy } from "./support/constructs-fixture.js";
 import { loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 import { runs } from "./support/runs.js";
@@ -17,6 +18,7 @@ const TIMEOUT = Math.max(60_000, runs(100) * 60);
 
 const targets: [string, () => CheckedPolicy][] = [
   ["the code generator fixture", fixturePolicy],
+  ["the constructs fixture", constructsPolicy],
   ...policyFiles().map((file): [string, () => CheckedPolicy] => [
     file,
     () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatPol } from "../src/tools/format/prettier-plugin.js";
 import { parseShape } from "./support/ast-shape.js";
+import { CONSTRUCTS_POLICY, CONSTRUCTS_SCHEMA } from "./support/constructs-fixture.js";
 
 // Every example is checked three ways: it formats to the expected text, the expected text is a
 // fixed point (idempotence), and formatting kept the AST and the comments.
@@ -534,5 +535,29 @@ describe("the plugin", () => {
   it("formats an empty-bodied policy and a Windows line-ended file", async () => {
     const crlf = `${HEAD}\nlet a = 1 # one\n`.replace(/\n/g, "\r\n");
     expect(await formatPol(crlf)).toBe(`${HEAD}\nlet a = 1 # one\n`);
+  });
+});
+
+describe("counting, ordering and naming constructs", () => {
+  it("prints distinct counts, selections, named elements, member sets, documented and ordered enums", async () => {
+    await expectExpression("count   distinct date ,level of injections within 12mo>4", "count distinct date, level of injections within 12mo > 4");
+    await expectExpression("earliest 3 of  injections where relief>0%", "earliest 3 of injections where relief > 0%");
+    await expectExpression("no (earliest 3 of injections) where relief >= 50%", "no (earliest 3 of injections) where relief >= 50%");
+    await expectExpression("earliest (latest 2 of blocks)", "earliest (latest 2 of blocks)");
+    await expectExpression(
+      "some v  in visits where count visits where date >= v.date and date <= v.date + 6wk >= 4",
+      "some v in visits where count visits where date >= v.date and date <= v.date + 6wk >= 4",
+    );
+    await expectExpression('kind in {a b,c}  and name not in {"x"}', 'kind in {a, b, c} and name not in {"x"}');
+    await expectExpression("documented  last.relief or x in last.levels", "documented last.relief or x in last.levels");
+    await expectFormat('schema s "S"\nenum Severity "severity"   ordered {none mild}\n', 'schema s "S"\n\nenum Severity "severity" ordered { none mild }\n');
+  });
+
+  it("formats the constructs fixture idempotently, keeping its AST", async () => {
+    for (const source of [CONSTRUCTS_SCHEMA, CONSTRUCTS_POLICY]) {
+      const once = await formatPol(source);
+      expect(await formatPol(once)).toBe(once);
+      expect(parseShape(once)).toEqual(parseShape(source));
+    }
   });
 });

@@ -75,12 +75,20 @@ function shape(e: Expression): string {
       return `(where ${shape(e.source)} ${shape(e.condition)})`;
     case "WithinExpression":
       return `(within ${shape(e.source)} ${e.window.amount}${e.window.unit})`;
+    case "InListExpression":
+      return `(${e.negated ? "not-in" : "in"} ${shape(e.operand)} ${shape(e.list)})`;
+    case "InSetExpression":
+      return `(${e.negated ? "not-in" : "in"} ${shape(e.operand)} {${e.members.map((m) => (m.kind === "Identifier" ? m.name : JSON.stringify(m.value))).join(" ")}})`;
     case "CountExpression":
-      return `(count ${shape(e.source)})`;
+      return `(count${e.distinct ? ` distinct ${e.distinct.map((k) => k.name).join(",")}` : ""}${named(e.element)} ${shape(e.source)})`;
     case "QuantifierExpression":
-      return `(${e.quantifier} ${shape(e.source)})`;
+      return `(${e.quantifier}${named(e.element)} ${shape(e.source)})`;
     case "PickExpression":
-      return `(${e.pick} ${shape(e.source)})`;
+      return `(${e.pick}${named(e.element)} ${shape(e.source)})`;
+    case "SelectExpression":
+      return `(${e.pick} ${e.count.text}${named(e.element)} ${shape(e.source)})`;
+    case "DocumentedExpression":
+      return `(documented ${shape(e.operand)})`;
     case "SumExpression":
       return `(sum ${e.field.name} ${shape(e.source)})`;
     case "CoverageExpression":
@@ -90,6 +98,10 @@ function shape(e: Expression): string {
     case "TimeBetweenExpression":
       return `(between ${shape(e.from)} ${shape(e.to)})`;
   }
+}
+
+function named(element: { name: string } | undefined): string {
+  return element === undefined ? "" : ` ${element.name} in`;
 }
 
 const shapeOf = (source: string) => shape(expression(source));
@@ -531,6 +543,36 @@ describe("expressions", () => {
       "(>= (coverage (within therapies 6mo)) 42d)",
     );
     expect(shapeOf("count procedures + 1")).toBe("(+ (count procedures) 1)");
+  });
+
+  it("parses distinct counts, ordinal selection and named elements", () => {
+    expect(shapeOf("count distinct date, level of injections within 12mo > 4")).toBe(
+      "(> (count distinct date,level (within injections 12mo)) 4)",
+    );
+    expect(shapeOf("earliest 3 of injections where relief > 0%")).toBe("(earliest 3 (where injections (> relief 0%)))");
+    expect(shapeOf("earliest (latest 2 of blocks)")).toBe("(earliest (latest 2 blocks))");
+    expect(shapeOf("no (earliest 3 of blocks) where relief >= 50%")).toBe("(no (where (earliest 3 blocks) (>= relief 50%)))");
+    expect(shapeOf("some v in visits where count visits where date >= v.date and date <= v.date + 6wk >= 4")).toBe(
+      "(some v in (where visits (>= (count (where visits (and (>= date (. v date)) (<= date (+ (. v date) 6wk))))) 4)))",
+    );
+    expect(shapeOf("count b in blocks where b.relief > 50%")).toBe("(count b in (where blocks (> (. b relief) 50%)))");
+  });
+
+  it("parses member sets, list membership and documented", () => {
+    expect(shapeOf("kind in {physical_therapy, chiropractic}")).toBe("(in kind {physical_therapy chiropractic})");
+    expect(shapeOf('kind not in {"a" "b"}')).toBe('(not-in kind {"a" "b"})');
+    expect(shapeOf("item.level in last.levels")).toBe("(in (. item level) (. last levels))");
+    expect(shapeOf("code in sij")).toBe("(in code sij)");
+    expect(shapeOf("documented last.relief and documented date")).toBe(
+      "(and (documented (. last relief)) (documented date))",
+    );
+  });
+
+  it("reads `ordered` before the members of an enum, and only there", () => {
+    const [ordered, plain] = declarations('enum Severity "severity" ordered { mild moderate }\nenum ordered { a b }\n');
+    expect(ordered).toMatchObject({ kind: "EnumDecl", ordered: true });
+    expect(plain).toMatchObject({ kind: "EnumDecl", name: { name: "ordered" } });
+    expect(plain).not.toHaveProperty("ordered");
   });
 
   it("parses time since and time between with additive arguments", () => {

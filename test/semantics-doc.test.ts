@@ -131,6 +131,45 @@ function evaluate(operation: string, bindings: Bindings): unknown {
     const counted = rt.count(list, (element) => element.member as Tri);
     return m[2] === undefined ? counted : rt.compare(m[2] as CompareOperator, counted, Number(m[3]));
   }
+  if ((m = /^count distinct k of (\w+)$/.exec(operation))) {
+    const list = listOf(bindings, m[1]!, (text) => {
+      const maybe = text.startsWith("maybe ");
+      const key = maybe ? text.slice("maybe ".length) : text;
+      return { member: maybe ? unknownFact(`${m![1]} member`) : true, key: scalar(key, `${m![1]}.key`) };
+    });
+    return rt.distinctCount(list as Record<string, unknown>[] | rt.Unknown, (element) => element.member as Tri, (element) => [element.key]);
+  }
+  if ((m = /^(earliest|latest) (\d+) of (\w+)$/.exec(operation))) {
+    const name = m[3]!;
+    const list = listOf(bindings, name, (text) => {
+      const maybe = text.startsWith("maybe ");
+      const date = maybe ? text.slice("maybe ".length) : text;
+      return { member: maybe ? unknownFact(`${name} member`) : true, date: scalar(date, `${name}.date`) };
+    }) as Record<string, unknown>[];
+    const selected = rt.selectBy(list, (element) => element.member as Tri, (element) => element.date, m[1] as "earliest", Number(m[2]));
+    return list.map((element) => shown(selected(element))).join(", ");
+  }
+  if ((m = new RegExp(`^coverage of (\\w+) within ${UNIT} ${OPERATOR} ${UNIT}$`).exec(operation))) {
+    const list = listOf(bindings, m[1]!, (text) => {
+      const [start, end] = text.split("..");
+      return { start: scalar(start!, "start"), end: scalar(end!, "end") };
+    });
+    const window = { start: rt.windowStart(dos(), Number(m[2]), m[3] as CalendarUnit), end: dos() };
+    const covered = rt.coverage(list, () => true, (e) => e.start, (e) => e.end, window);
+    return rt.compare(m[4] as CompareOperator, covered, rt.spanDays(dos(), Number(m[5]), m[6] as CalendarUnit));
+  }
+  if ((m = new RegExp(`^(\\w+) ${OPERATOR} (\\w+)$`).exec(operation)) && bindings.has("order")) {
+    const order = get(bindings, "order").split(" ");
+    const member = (text: string, name: string) => (order.includes(text) ? text : scalar(text, name));
+    return rt.compare(m[2] as CompareOperator, rt.rank(member(get(bindings, m[1]!), m[1]!), order), rt.rank(m[3]!, order));
+  }
+  if ((m = /^(\w+) (not )?in \{(.+)\}$/.exec(operation))) {
+    const text = get(bindings, m[1]!);
+    const value = ["unknown", "none"].includes(text) ? scalar(text, m[1]!) : text;
+    const test = rt.oneOf(value, new Set(m[3]!.split(",").map((member) => member.trim())));
+    return m[2] === undefined ? test : rt.not(test);
+  }
+  if ((m = /^documented (\w+)$/.exec(operation))) return rt.documented(value(m[1]!));
   if ((m = new RegExp(`^coverage of (\\w+) within ${UNIT}$`).exec(operation))) {
     const list = listOf(bindings, m[1]!, (text) => {
       const [start, end] = text.split("..");

@@ -1,36 +1,21 @@
 // The checker: loads a file and everything it uses, resolves names, checks types and units and
 // the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
 
-import { realpathSync } from "node:fs";
-import type { PolicyHeader } from "../ast.js";
+import type { Expression, FieldAccess, LetDecl, NameRef, PolicyHeader, SourceFile, CodeSetDecl } from "../ast.js";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import type { CheckedPolicy, CheckedRule } from "../model.js";
+import type { Binding, CheckedPolicy, CheckedRule, FieldModel, SchemaModel, Type } from "../model.js";
 import { Facts } from "./facts.js";
 import { Excerpts } from "./format.js";
 import { sourceHash } from "./hash.js";
 import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions } from "./loader.js";
-import { readTextFile } from "../files/source-files.js";
+import { nodeFileHost } from "../files/source-files.js";
 import { buildEnvironment } from "./schema.js";
 import { checkHeader, checkRules, headerIdSpan } from "./structure.js";
 import { checkModuleNames, type NamedPolicy } from "./module-names.js";
 import { ExpressionChecker } from "./types.js";
 
 export type { FileHost } from "./loader.js";
-
-/** Reads regular files of at most MAX_FILE_BYTES only (src/files/source-files.ts). */
-export const nodeFileHost: FileHost = {
-  readFile(path: string) {
-    const read = readTextFile(path);
-    return read.ok ? read.text : { problem: read.problem, missing: read.missing };
-  },
-  realPath(path: string) {
-    try {
-      return realpathSync(path);
-    } catch {
-      return undefined;
-    }
-  },
-};
+export { nodeFileHost };
 
 /** A `use` that was not followed: the declarations of that file are missing. */
 const UNREAD_FILE_CODES = new Set<string>(["POL2006", "POL2019", "POL2020"]);
@@ -42,6 +27,21 @@ export interface CheckResult {
   policy?: CheckedPolicy;
   /** Display path -> text of every file read, for rendering code frames. */
   sources: Map<string, string>;
+  /** What the checker learned, errors or not, once every file of the program parsed: for
+   *  editors, which answer hover, definition and completion while a policy has errors. */
+  analysis?: ProgramAnalysis;
+}
+
+/** The program as the checker saw it. Lookups answer undefined for what was never checked. */
+export interface ProgramAnalysis {
+  /** Main file first, then used files depth-first in `use` order. */
+  files: { display: string; hostPath: string; ast: SourceFile }[];
+  schema: SchemaModel;
+  codeSets: ReadonlyMap<string, CodeSetDecl>;
+  lets: ReadonlyMap<string, LetDecl>;
+  typeOf(expression: Expression): Type | undefined;
+  resolve(name: NameRef): Binding | undefined;
+  fieldOf(access: FieldAccess): { record: string; field: FieldModel } | undefined;
 }
 
 export function checkFile(path: string, host: FileHost = nodeFileHost, options: LoadOptions = {}): CheckResult {
@@ -56,9 +56,12 @@ export function checkSource(source: string, path: string, host: FileHost = nodeF
 function check(program: LoadedProgram): CheckResult {
   const diagnostics = [...program.diagnostics];
   const sources = new Map(program.files.map((file) => [file.display, file.text]));
+  let analysis: ProgramAnalysis | undefined;
   const finish = (policy?: CheckedPolicy): CheckResult => {
     const sorted = sortDiagnostics(diagnostics);
-    return policy && sorted.length === 0 ? { diagnostics: sorted, policy, sources } : { diagnostics: sorted, sources };
+    const result: CheckResult = policy && sorted.length === 0 ? { diagnostics: sorted, policy, sources } : { diagnostics: sorted, sources };
+    if (analysis) result.analysis = analysis;
+    return result;
   };
   const main = program.main?.ast;
   // Without every file's declarations, names would fail to resolve for reasons already reported.
@@ -70,6 +73,15 @@ function check(program: LoadedProgram): CheckResult {
   const env = buildEnvironment(files, diagnostics);
   const facts = new Facts();
   const expressions = new ExpressionChecker(env, facts, diagnostics, new Excerpts(sources));
+  analysis = {
+    files: program.files.map((file) => ({ display: file.display, hostPath: file.hostPath, ast: file.ast! })),
+    schema: env.schema,
+    codeSets: env.codeSets,
+    lets: env.lets,
+    typeOf: (expression) => facts.types.get(expression),
+    resolve: (name) => facts.bindings.get(name),
+    fieldOf: (access) => facts.fields.get(access),
+  };
   for (const { record, field, expression } of env.computed) expressions.checkComputedField(record, field, expression);
   expressions.checkComputedCycles();
   expressions.checkLets();

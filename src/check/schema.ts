@@ -71,7 +71,7 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
       declared.set(name, decl);
       switch (decl.kind) {
         case "EnumDecl":
-          env.schema.enums.set(name, { name, label: decl.label?.value ?? name, members: enumMembers(decl, diagnostics) });
+          env.schema.enums.set(name, { name, label: decl.label?.value ?? name, members: enumMembers(decl, diagnostics), ordered: decl.ordered === true });
           break;
         case "RecordDecl": {
           const record: RecordModel = { name, label: decl.label?.value ?? name, fields: new Map() };

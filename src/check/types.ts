@@ -2,7 +2,7 @@
 // field. A node already reported gets the `error` type, and no rule complains about an `error`
 // operand, so one mistake yields one diagnostic.
 
-import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, LetDecl, NameRef, Span } from "../ast.js";
+import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, Identifier, LetDecl, NameRef, Span } from "../ast.js";
 import {
   diagnostic,
   fromProblem,
@@ -18,7 +18,16 @@ import type { Facts } from "./facts.js";
 import { Excerpts, typeName } from "./format.js";
 import { arithmetic, comparison, negation, sameType, type Operand, type OperatorResult } from "./operators.js";
 import type { Environment } from "./schema.js";
-import { lookupName, TOP_SCOPE, visibleNames, withElement, type Scope } from "./scope.js";
+import {
+  elementsWithField,
+  globalName,
+  lookupName,
+  namedElementWithField,
+  TOP_SCOPE,
+  visibleNames,
+  withElement,
+  type Scope,
+} from "./scope.js";
 
 export interface CheckedLet {
   decl: LetDecl;
@@ -44,6 +53,8 @@ export class ExpressionChecker {
    *  collected so a field computed from itself is caught before it loops at run time. */
   private computedField: string | undefined;
   private readonly computedReferences = new Map<string, { target: string; span: Span }[]>();
+  /** The `where` steps whose element an aggregate names (`some v in visits where ...`). */
+  private readonly elementNames = new Map<Expression, string>();
 
   constructor(
     private readonly env: Environment,
@@ -60,7 +71,7 @@ export class ExpressionChecker {
   /** A computed field is checked with its record's fields in scope and must have its declared type. */
   checkComputedField(record: RecordModel, field: { name: string; type: Type }, expression: Expression): void {
     this.computedField = `${record.name}.${field.name}`;
-    const actual = this.check(expression, { elements: [record.name], recordOnly: true });
+    const actual = this.check(expression, { elements: [{ record: record.name }], recordOnly: true });
     this.computedField = undefined;
     if (actual.kind === "error" || field.type.kind === "error" || sameType(actual, field.type)) return;
     this.report(
@@ -164,22 +175,43 @@ export class ExpressionChecker {
       case "WhereExpression": {
         const source = this.list(e.source, scope, "`where`");
         if (!source) return ERROR;
-        this.checkCondition(e.condition, withElement(scope, source.element));
+        this.checkCondition(e.condition, withElement(scope, source.element, this.elementNames.get(e)));
         return source;
       }
       case "WithinExpression":
         return this.within(e.source, e.window, scope);
-      case "CountExpression":
-        this.list(e.source, scope, "`count`");
+      case "CountExpression": {
+        this.nameElement(e.element, e.source, scope);
+        const source = this.list(e.source, scope, "`count`");
+        if (source && e.distinct) this.distinctKeys(e.distinct, source.element);
         return NUMBER;
+      }
       case "QuantifierExpression":
+        this.nameElement(e.element, e.source, scope);
         this.list(e.source, scope, `\`${e.quantifier}\``);
         return BOOL;
       case "PickExpression": {
+        this.nameElement(e.element, e.source, scope);
         const source = this.list(e.source, scope, `\`${e.pick}\``);
         if (!source || !this.dated(e.source, source.element, `\`${e.pick}\` picks by date`)) return ERROR;
         return { kind: "record", name: source.element, optional: true };
       }
+      case "SelectExpression": {
+        this.nameElement(e.element, e.source, scope);
+        const user = `\`${e.pick} ${e.count.text} of\``;
+        const source = this.list(e.source, scope, user);
+        if (!source || !this.dated(e.source, source.element, `${user} picks by date`)) return ERROR;
+        return source;
+      }
+      case "DocumentedExpression":
+        this.documented(e.operand, scope);
+        return BOOL;
+      case "InSetExpression":
+        this.memberSet(e, scope);
+        return BOOL;
+      case "InListExpression":
+        this.inList(e.operand, e.list, scope);
+        return BOOL;
       case "SumExpression": {
         const source = this.list(e.source, scope, "`sum`");
         if (!source) return ERROR;
@@ -218,7 +250,19 @@ export class ExpressionChecker {
     const binding = lookupName(this.env, scope, e.name);
     if (binding) {
       this.facts.bindings.set(e, binding);
+      if (binding.kind === "element") {
+        const records = elementsWithField(this.env, scope, e.name);
+        if (records.length > 1) {
+          this.report("POL2023", e.span, { name: e.name, records: records.map((r) => `\`${r}\``).join(" inside ") }, { name: e.name });
+          return ERROR;
+        }
+      }
       return this.bindingType(binding, e);
+    }
+    const named = namedElementWithField(this.env, scope, e.name);
+    if (named !== undefined) {
+      this.report("POL2025", e.span, { name: e.name, element: named });
+      return ERROR;
     }
     if (expected?.kind === "error") return ERROR; // the other operand is already reported
     if (expected?.kind === "enum") {
@@ -251,6 +295,8 @@ export class ExpressionChecker {
       case "element":
         this.noteComputedReference(binding.record, binding.field, at.span);
         return this.env.schema.records.get(binding.record)!.fields.get(binding.field)!.type;
+      case "namedElement":
+        return { kind: "record", name: binding.record, optional: false };
       case "caseField":
         return this.env.schema.records.get("case")!.fields.get(binding.field)!.type;
       case "let": {
@@ -348,6 +394,15 @@ export class ExpressionChecker {
       default: {
         const [left, right] = this.operands(e, scope);
         if (left.type.kind === "error" || right.type.kind === "error") return BOOL;
+        const ordering = e.operator !== "==" && e.operator !== "!=";
+        if (ordering && left.type.kind === "enum" && sameType(left.type, right.type)) {
+          const enumeration = this.env.schema.enums.get(left.type.name);
+          if (enumeration?.ordered) return BOOL;
+          this.report("POL3036", e.operatorSpan, { operator: e.operator, enum: left.type.name }, { enum: left.type.name });
+          return BOOL;
+        }
+        const months = this.coverageInMonths(e.left, e.right) ?? this.coverageInMonths(e.right, e.left);
+        if (months !== undefined) return BOOL;
         return this.operator(comparison(e.operator, left, right), e.span);
       }
     }
@@ -428,8 +483,156 @@ export class ExpressionChecker {
     this.report("POL3023", e.span, { user, text, type: typeName(type) }, type.kind === "record" ? { help: "record", text } : undefined);
   }
 
+  /**
+   * `coverage of L within 6mo >= 3mo`: coverage (days) compared with a calendar amount means the
+   * days of that many months back from the date of service. Only coverage, and only with a
+   * literal; a window too short to ever reach the amount is an error. Undefined when `coverage`
+   * and `amount` are not that pair.
+   */
+  private coverageInMonths(coverage: Expression, amount: Expression): true | undefined {
+    if (amount.kind !== "DurationLiteral" || (amount.unit !== "mo" && amount.unit !== "y")) return undefined;
+    const source = this.coverageSource(coverage);
+    if (source === undefined) return undefined;
+    const window = (this.facts.types.get(source) as Extract<Type, { kind: "list" }> | undefined)?.window;
+    if (window !== undefined) {
+      const wanted = amount.unit === "y" ? amount.amount * 12 : amount.amount;
+      const short =
+        window.unit === "mo" || window.unit === "y"
+          ? (window.unit === "y" ? window.amount * 12 : window.amount) < wanted
+          : (window.unit === "wk" ? window.amount * 7 : window.amount) < wanted * 28;
+      if (short) {
+        const text = `${window.amount}${window.unit}`;
+        this.report("POL3037", amount.span, { window: text, amount: `${amount.amount}${amount.unit}` });
+      }
+    }
+    return true;
+  }
+
+  /** The list a coverage expression covers, through lets. */
+  private coverageSource(e: Expression): Expression | undefined {
+    if (e.kind === "CoverageExpression") return e.source;
+    if (e.kind !== "NameRef") return undefined;
+    const binding = this.facts.bindings.get(e);
+    if (binding?.kind !== "let") return undefined;
+    const decl = this.env.lets.get(binding.name);
+    return decl === undefined ? undefined : this.coverageSource(decl.value);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Named elements, distinct counts, documentation, member sets
+
+  /**
+   * `some v in visits where ...`: every `where` step of the chain's own spine binds its element
+   * as `v`. The name must not hide a let, a case field, a built-in or an enclosing element.
+   */
+  private nameElement(name: Identifier | undefined, source: Expression, scope: Scope): void {
+    if (name === undefined) return;
+    const clash =
+      scope.elements.some((element) => element.name === name.name)
+        ? "an enclosing element"
+        : globalName(this.env, name.name) !== undefined
+          ? (describeGlobal(globalName(this.env, name.name)!.kind))
+          : undefined;
+    if (clash !== undefined) this.report("POL2024", name.span, { name: name.name, what: clash });
+    for (let step: Expression = source; ; ) {
+      if (step.kind === "WhereExpression") this.elementNames.set(step, name.name);
+      else if (step.kind !== "WithinExpression") break;
+      step = step.source;
+    }
+  }
+
+  /** `count distinct date, level of L`: each key is a field of the element with a value to compare. */
+  private distinctKeys(keys: readonly Identifier[], element: string): void {
+    const record = this.env.schema.records.get(element)!;
+    const seen = new Set<string>();
+    for (const key of keys) {
+      const field = record.fields.get(key.name);
+      if (!field) {
+        this.unknownField(key.name, key.span, record);
+        continue;
+      }
+      if (seen.has(key.name)) this.report("POL3033", key.span, { field: key.name });
+      seen.add(key.name);
+      if (field.type.kind !== "error" && !DISTINCT_KINDS.has(field.type.kind)) {
+        this.report("POL3032", key.span, { field: key.name, type: typeName(field.type) });
+      }
+    }
+  }
+
+  /** `documented x`: `x` must be a fact a case supplies, a stored field. */
+  private documented(operand: Expression, scope: Scope): void {
+    const type = this.check(operand, scope);
+    if (type.kind === "error") return;
+    const text = this.excerpts.of(operand);
+    let stored: boolean;
+    if (operand.kind === "FieldAccess") stored = !this.facts.fields.get(operand)?.field.computed;
+    else if (operand.kind === "NameRef") {
+      const binding = this.facts.bindings.get(operand);
+      const field =
+        binding?.kind === "element"
+          ? this.env.schema.records.get(binding.record)?.fields.get(binding.field)
+          : binding?.kind === "caseField"
+            ? this.env.schema.records.get("case")?.fields.get(binding.field)
+            : undefined;
+      stored = field !== undefined && !field.computed;
+    } else stored = false;
+    if (!stored) this.report("POL3031", operand.span, { text }, { help: "field" });
+  }
+
+  /** `kind in {a, b}`: members of the operand's enum, or strings for text and codes. */
+  private memberSet(e: Extract<Expression, { kind: "InSetExpression" }>, scope: Scope): void {
+    const operand = this.check(e.operand, scope);
+    if (operand.kind === "error") return;
+    const seen = new Set<string>();
+    for (const member of e.members) {
+      const value = member.kind === "Identifier" ? member.name : member.value;
+      if (seen.has(value)) this.report("POL3034", member.span, { member: member.kind === "Identifier" ? value : JSON.stringify(value) });
+      seen.add(value);
+      if (operand.kind === "enum") {
+        if (member.kind === "StringLiteral") {
+          this.report("POL3030", member.span, { member: JSON.stringify(value), type: typeName(operand) }, { help: "enumName", value });
+          continue;
+        }
+        const members = this.env.schema.enums.get(operand.name)?.members ?? [];
+        if (!members.includes(value)) {
+          const help = suggest(value, members) ?? { enum: operand.name, members: members.map((m) => `\`${m}\``).join(", ") };
+          this.report("POL2009", member.span, { name: value, enum: operand.name }, help);
+        }
+      } else if (operand.kind === "text" || operand.kind === "code") {
+        if (member.kind === "Identifier") {
+          this.report("POL3030", member.span, { member: value, type: typeName(operand) }, { help: "quote", value });
+        }
+      } else {
+        this.report("POL3030", member.span, { member: member.kind === "Identifier" ? value : JSON.stringify(value), type: typeName(operand) }, { help: "kind" });
+        return;
+      }
+    }
+  }
+
+  /** `x in r.list`: a list field of values (not of records). */
+  private inList(operand: Expression, list: Expression, scope: Scope): void {
+    this.check(operand, scope);
+    const type = this.check(list, scope);
+    if (type.kind === "error") return;
+    this.report("POL3035", list.span, { text: this.excerpts.of(list), type: typeName(type) });
+  }
+
   private report<C extends DiagnosticCode>(code: C, span: Span, args: MessageArgs<C>, help?: HelpArgs<C> | Suggestion): void {
     this.diagnostics.push(diagnostic(code, span, args, help));
+  }
+}
+
+/** Values `count distinct` can tell apart. */
+const DISTINCT_KINDS = new Set<Type["kind"]>(["bool", "number", "percent", "date", "duration", "code", "text", "enum"]);
+
+function describeGlobal(kind: string): string {
+  switch (kind) {
+    case "let":
+      return "a let";
+    case "caseField":
+      return "a case field";
+    default:
+      return "a built-in name";
   }
 }
 

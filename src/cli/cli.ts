@@ -4,9 +4,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { runCheck, type DiagnosticFormat } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
-import { runEval, type ReportFormat } from "./commands/eval.js";
 import { runDiff, type DiffFormat } from "./commands/diff.js";
+import { runEval, type EvalOptions } from "./commands/eval.js";
 import { runFmt } from "./commands/fmt.js";
+import { runLsp } from "./commands/lsp.js";
 import { runVerify, type VerifyFormat } from "./commands/verify.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
 import { runTest, type TestFormat } from "./commands/test.js";
@@ -40,7 +41,9 @@ Examples:
 Examples:
   $ pol eval policies/truecare/sacroiliac-joint-procedures.pol case.json
   $ pol eval policy.pol case.json --explain       every criterion with the facts it used
-  $ pol eval policy.pol case.json --format json   the determination as JSON`,
+  $ pol eval policy.pol case.json --format json   the determination as JSON
+  $ pol eval policy.pol cases.ndjson > out.ndjson  many cases on every core, one determination per line
+  $ pol eval policy.pol - --jobs 4 < cases.ndjson   NDJSON from stdin on 4 worker threads`,
   test: `
 Examples:
   $ pol test                              run every *.test.json under policies/
@@ -63,6 +66,10 @@ Examples:
   $ pol fmt                        format every .pol file under policies/
   $ pol fmt --check                exit 1 when a file is not formatted (for CI)
   $ pol fmt policies/cigna         format one folder`,
+  lsp: `
+Examples:
+  $ pol lsp                        serve one editor over stdin and stdout
+  $ pol lsp --stdio                the same (language clients pass --stdio)`,
 };
 
 /** A whole number from `min` to `max`. */
@@ -83,6 +90,13 @@ function parsePercent(value: string): number {
     throw new InvalidArgumentError("expected a percent from 0 to 100, e.g. `90`");
   }
   return percent;
+}
+
+/** `--jobs`: a whole number of worker threads, at least 1. */
+function parseJobs(value: string): number {
+  const jobs = Number(value.trim());
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 1024) throw new InvalidArgumentError("expected a whole number of worker threads from 1 to 1024");
+  return jobs;
 }
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -123,14 +137,16 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command("eval")
-    .description("evaluate one case against a policy and print the determination")
+    .description("evaluate a case (or many, as NDJSON) against a policy and print the determination")
     .argument("<policy>", "the policy's .pol file")
-    .argument("<case>", "the case, as JSON")
+    .argument("<case>", "the case, as JSON; or many cases, one per line, as `*.ndjson`, `*.jsonl` or `-` (stdin)")
     .option("--explain", "include every criterion with its status and the facts it used", false)
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--format <format>", "output format (one case)").choices(["text", "json"]).default("text"))
+    .option("--jobs <n>", "worker threads for many cases (default: every core)", parseJobs)
+    .option("--summary <file>", "also write the summary of many cases to <file> as JSON")
     .addHelpText("after", EXAMPLES.eval)
-    .action((policy: string, casePath: string, options: { explain: boolean; format: ReportFormat }) => {
-      setExit(runEval(policy, casePath, options, io));
+    .action(async (policy: string, casePath: string, options: EvalOptions) => {
+      setExit(await runEval(policy, casePath, options, io));
     });
 
   program
@@ -186,6 +202,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText("after", EXAMPLES.fmt)
     .action(async (paths: string[], options: { check: boolean }) => {
       setExit(await runFmt(paths, options, io));
+    });
+
+  program
+    .command("lsp")
+    .description("run the language server for editors (Language Server Protocol over stdio)")
+    .option("--stdio", "talk over stdin and stdout (the default and only transport)", false)
+    .addHelpText("after", EXAMPLES.lsp)
+    .action(async () => {
+      await runLsp();
     });
 
   return program;

@@ -7,12 +7,21 @@ import { writeIfOpen } from "./closed-streams.js";
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Standard input, for commands that read `-` (the process's stdin when absent). */
+  stdin?: AsyncIterable<Buffer | string>;
+  /** Standard output as a stream, for commands that stream with backpressure (`out` when absent). */
+  stdout?: NodeJS.WritableStream;
+  /** Whether stderr is a terminal: progress is drawn only there. */
+  errIsTerminal?: boolean;
 }
 
 /** The process streams; output to a stream whose reader has gone is dropped (src/cli/closed-streams.ts). */
 export const processIo: Io = {
   out: (text) => writeIfOpen(process.stdout, text),
   err: (text) => writeIfOpen(process.stderr, text),
+  stdin: process.stdin,
+  stdout: process.stdout,
+  errIsTerminal: process.stderr.isTTY === true,
 };
 
 /** Exit codes shared by every command. */

@@ -3,8 +3,9 @@
 // cannot block or flood the process. Also the project root that `use` paths must stay inside and
 // that emitted source paths are relative to, and the errors of the file system in house style.
 
-import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, statSync, type Dirent } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { FileHost } from "../check/loader.js";
 
 /** The largest file pol reads: 1 MiB. Policies, schemas, cases and test files are far smaller. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -65,6 +66,22 @@ export function readTextFile(path: string): FileRead {
     closeSync(fd);
   }
 }
+
+/** The checker's files on disk: regular files of at most MAX_FILE_BYTES only. The one module of
+ *  the check pipeline that touches the file system (a browser build swaps it for its own). */
+export const nodeFileHost: FileHost = {
+  readFile(path: string) {
+    const read = readTextFile(path);
+    return read.ok ? read.text : { problem: read.problem, missing: read.missing };
+  },
+  realPath(path: string) {
+    try {
+      return realpathSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 function tooLarge(path: string): string {
   return `\`${path}\` is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, the most pol reads`;

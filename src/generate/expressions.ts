@@ -95,6 +95,12 @@ export class ExpressionWriter {
         return ts`${rt("oneOf")}(${this.write(expr.operand, scope)}, ${this.valueSet(expr)})`;
       case "asPercent":
         return ts`${rt("asPercent")}(${this.write(expr.operand, scope)})`;
+      case "rank":
+        return ts`${rt("rank")}(${this.write(expr.operand, scope)}, ${this.rankTable(expr.enum, expr.members)})`;
+      case "documented":
+        return ts`${rt("documented")}(${this.write(expr.operand, scope)})`;
+      case "spanDays":
+        return ts`${rt("spanDays")}(c.dos, ${expr.amount}, ${str(expr.unit)})`;
       case "arithmetic":
         return ts`${rt(ARITHMETIC[expr.operator])}(${this.write(expr.left, scope)}, ${this.write(expr.right, scope)})`;
       case "shiftDate":
@@ -129,6 +135,8 @@ export class ExpressionWriter {
       case "some":
       case "none":
         return ts`${rt(expr.operator)}(${source}, ${member})`;
+      case "countDistinct":
+        return ts`${rt("countDistinct")}(c, ${source}, ${member}, [${list(expr.keys!.map(handle))}])`;
       case "latest":
       case "earliest":
         return ts`${rt(expr.operator)}(c, ${source}, ${member}, ${handle(chain.dated!.start)})`;
@@ -153,14 +161,27 @@ export class ExpressionWriter {
     }
   }
 
-  /** `(procedure) => and(...filters)`, or `everyElement` for a chain without filters. */
+  /** `(procedure) => and(...filters)`, or `everyElement` for a chain without filters; for a
+   *  selection (`earliest 3 of L`), the runtime's membership function over the whole list. */
   private member(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
+    if (chain.selection !== undefined) return this.selection(chain, scope, element);
     const body = this.membership(chain, scope, element);
     return body === undefined ? this.rt.value("everyElement") : ts`(${element}) => ${body}`;
   }
 
+  /** `select(c, list, inner, Record.date, "earliest", 3, then)`: the members selected by order. */
+  private selection(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
+    const { pick, count, inner } = chain.selection!;
+    const outer = scope.slice(0, -1);
+    const rest = this.membership({ ...chain, selection: undefined } as Chain, scope, element);
+    const then = rest === undefined ? ts`` : ts`, (${element}) => ${rest}`;
+    const date = ts`${this.names.handles(chain.record)}.${ident(chain.dated!.start)}`;
+    return ts`${this.rt.value("select")}(c, ${this.source(chain, outer)}, ${this.member(inner, scope, element)}, ${date}, ${str(pick)}, ${count}${then})`;
+  }
+
   /** Whether `element` belongs to the chain: its base list's test, then its filters, conjoined. */
   membership(chain: Chain, scope: readonly Ts[], element: Ts): Ts | undefined {
+    if (chain.selection !== undefined) return ts`${this.selection(chain, scope, element)}(${element})`;
     const base = chain.base === undefined ? [] : [ts`${this.names.lists[chain.base]!}(c, ${element})`];
     // An `and` filter's operands join the conjunction: `and` is associative, and the operands are
     // evaluated in the same order either way.
@@ -191,6 +212,17 @@ export class ExpressionWriter {
     const field = expr.operand.kind === "field" ? expr.operand.field : "allowed";
     const name = ident(this.names.names.claim(`${camelCase(field)}Values`));
     this.valueSets.push({ name, values: expr.values });
+    return name;
+  }
+
+  /** The members of an ordered enum, declared once per enum at module level. */
+  readonly rankTables: { name: Ts; members: readonly string[] }[] = [];
+
+  private rankTable(enumeration: string, members: readonly string[]): Ts {
+    const known = this.rankTables.find((table) => table.members.join("\u0000") === members.join("\u0000"));
+    if (known) return known.name;
+    const name = ident(this.names.names.claim(`${camelCase(enumeration)}Order`));
+    this.rankTables.push({ name, members });
     return name;
   }
 

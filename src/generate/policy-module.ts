@@ -112,6 +112,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ...section("Windows", windows),
     ...section("Computed fields", computed),
     ...section("Value sets", writer.valueSets.map((set) => ts`const ${set.name} = new Set(${data(set.values)});`)),
+    ...section("Enum orders", writer.rankTables.map((table) => ts`const ${table.name} = ${data(table.members)};`)),
     ...section("Lets", lets),
     ...section("Lists", lists),
     ...section("Rules", ruleFunctions),
@@ -173,6 +174,7 @@ function usedHandles(policy: LoweredPolicy): string[] {
     if (node.kind === "aggregate" && !["count", "some", "none"].includes(node.operator as string)) {
       used.add((node.chain as { record: string }).record);
     }
+    if (node.selection !== undefined && typeof node.record === "string") used.add(node.record);
     if (Array.isArray(node.filters) && (node.filters as { kind: string }[]).some((filter) => filter.kind === "within")) {
       used.add(node.record as string);
     }

@@ -90,6 +90,12 @@ export class Evaluator {
       }
       case "asPercent":
         return rt.asPercent(this.value(expr.operand, ctx, elements));
+      case "rank":
+        return rt.rank(this.value(expr.operand, ctx, elements), expr.members);
+      case "documented":
+        return rt.documented(this.value(expr.operand, ctx, elements));
+      case "spanDays":
+        return rt.spanDays(ctx.dos, expr.amount, expr.unit);
       case "arithmetic":
         return rt.arithmetic(expr.operator, this.value(expr.left, ctx, elements), this.value(expr.right, ctx, elements));
       case "shiftDate":
@@ -116,7 +122,7 @@ export class Evaluator {
   private aggregate(expr: Extract<Expr, { kind: "aggregate" }>, ctx: Context, elements: Elements): unknown {
     const { chain } = expr;
     const list = this.list(chain, ctx, elements);
-    const member = this.member(chain, ctx, elements);
+    const member = this.member(chain, ctx, elements, list);
     const handle = (field: string) => this.handle(chain.record, field);
     if (expr.shared !== undefined) {
       // Every item's membership once per case (the interpreter's per-case slots hold only these).
@@ -126,6 +132,8 @@ export class Evaluator {
     switch (expr.operator) {
       case "count":
         return rt.count(list, member);
+      case "countDistinct":
+        return rt.countDistinct(ctx, list, member, expr.keys!.map(handle));
       case "some":
         return rt.some(list, member);
       case "none":
@@ -157,9 +165,18 @@ export class Evaluator {
   }
 
   /** Whether an element belongs: the base list's membership, then every filter, conjoined. */
-  private member(chain: Chain, ctx: Context, elements: Elements): Member {
+  private member(chain: Chain, ctx: Context, elements: Elements, list: readonly Element[] | rt.Unknown): Member {
+    const { selection } = chain;
+    if (selection !== undefined) {
+      // The selection over the whole list first, then the chain's own base and filters.
+      const inner = this.member(selection.inner, ctx, elements, list);
+      const date = this.handle(chain.record, chain.dated!.start);
+      const rest = this.member({ ...chain, selection: undefined } as Chain, ctx, elements, list);
+      const then = chain.base === undefined && chain.filters.length === 0 ? undefined : rest;
+      return rt.select(ctx, list, inner, date, selection.pick, selection.count, then);
+    }
     const { filters, level, dated, record } = chain;
-    const base = chain.base === undefined ? undefined : this.member(this.policy.lists[chain.base]!.chain, ctx, []);
+    const base = chain.base === undefined ? undefined : this.member(this.policy.lists[chain.base]!.chain, ctx, [], list);
     // What every element's test needs, worked out once per list: the windows and date fields.
     const windows = filters.map((filter) => (filter.kind === "within" ? this.window(filter.window, ctx) : undefined));
     const start = dated === undefined ? undefined : this.handle(record, dated.start);

@@ -124,6 +124,11 @@ export interface Chain {
   window?: number;
   /** The record's date fields: an event's date, or an episode's start and end. */
   dated?: { start: string; end?: string };
+  /**
+   * `earliest 3 of L`: the elements of `inner` (same source, same level) that are among its first
+   * (last) `count` members by date. Selection comes before the base and the filters.
+   */
+  selection?: { pick: "earliest" | "latest"; count: number; inner: Chain };
 }
 
 export type ListSource =
@@ -139,7 +144,7 @@ export type Filter =
   /** Dated elements inside the window (events by date, episodes by overlap). */
   | { kind: "within"; window: number };
 
-export type AggregateOperator = "count" | "some" | "none" | "latest" | "earliest" | "sum" | "coverage";
+export type AggregateOperator = "count" | "countDistinct" | "some" | "none" | "latest" | "earliest" | "sum" | "coverage";
 
 interface Node {
   span: Span;
@@ -173,6 +178,12 @@ export type Expr =
    *  exactly that disjunction (unknown when x is, false when x is none). */
   | (Node & { kind: "oneOf"; operand: Expr; values: string[] })
   | (Node & { kind: "asPercent"; operand: Expr })
+  /** A member of an ordered enum as its position, so members compare as numbers. */
+  | (Node & { kind: "rank"; operand: Expr; enum: string; members: string[] })
+  /** `documented x`: true when the fact is present, unknown when it is missing. */
+  | (Node & { kind: "documented"; operand: Expr })
+  /** `3mo` compared with coverage: the days of [dos - 3mo, dos). */
+  | (Node & { kind: "spanDays"; amount: number; unit: CalendarUnit })
   | (Node & { kind: "arithmetic"; operator: "+" | "-" | "*" | "/"; left: Expr; right: Expr })
   /** `date + 3mo`: a date shifted by a literal amount of a unit (calendar units clamp). */
   | (Node & { kind: "shiftDate"; date: Expr; sign: 1 | -1; amount: number; unit: CalendarUnit })
@@ -186,6 +197,8 @@ export type Expr =
       operator: AggregateOperator;
       chain: Chain;
       summed?: { field: string; duration: boolean };
+      /** `count distinct date, level of L`: the key fields. */
+      keys?: string[];
       /**
        * For `count`/`some`/`no` over `other_items` with a test that reads nothing of the item under
        * decision: the index of a per-case table of every item's membership, so each item's answer

@@ -140,8 +140,21 @@ class Lowering {
         return { kind: "asPercent", operand: this.expr(expr.operand, scope), span };
       case "GroupExpression":
         return this.junction(expr.operator === "all" ? "and" : "or", expr.operands, scope, span);
-      case "CountExpression":
-        return this.overOthers({ kind: "aggregate", operator: "count", chain: this.chain(expr.source, scope), span });
+      case "CountExpression": {
+        const chain = this.chain(expr.source, scope);
+        if (expr.distinct) {
+          for (const key of expr.distinct) this.fieldModel(chain.record, key.name);
+          return { kind: "aggregate", operator: "countDistinct", chain, keys: expr.distinct.map((key) => key.name), span };
+        }
+        return this.overOthers({ kind: "aggregate", operator: "count", chain, span });
+      }
+      case "DocumentedExpression":
+        return { kind: "documented", operand: this.expr(expr.operand, scope), span };
+      case "InSetExpression": {
+        const values = expr.members.map((member) => (member.kind === "Identifier" ? member.name : member.value));
+        const test: Expr = { kind: "oneOf", operand: this.expr(expr.operand, scope), values, span };
+        return expr.negated ? { kind: "not", operand: test, span } : test;
+      }
       case "QuantifierExpression":
         return this.overOthers({ kind: "aggregate", operator: expr.quantifier === "some" ? "some" : "none", chain: this.chain(expr.source, scope), span });
       case "PickExpression":
@@ -168,6 +181,8 @@ class Lowering {
         return { kind: "between", from: this.expr(expr.from, scope), to: this.expr(expr.to, scope), span };
       case "WhereExpression":
       case "WithinExpression":
+      case "SelectExpression":
+      case "InListExpression":
         throw internal("a list chain used as a value", span);
     }
   }
@@ -180,6 +195,8 @@ class Lowering {
         const element = this.element(scope, binding.depth, binding.record, span);
         return this.read(element, binding.record, this.fieldModel(binding.record, binding.field), span);
       }
+      case "namedElement":
+        return this.element(scope, binding.depth, binding.record, span);
       case "let":
         return { kind: "let", slot: this.valueLet(binding.name, span), span };
       case "caseField":
@@ -222,8 +239,23 @@ class Lowering {
           const flipped = FLIPPED[operator];
           return { kind: "compareElapsed", elapsed: this.expr(right, scope), operator: flipped, amount: left.amount, unit: left.unit, span };
         }
+        const ordered = this.orderedEnum(left);
+        if (ordered !== undefined && operator !== "==" && operator !== "!=") {
+          const ranked = (side: Expression): Expr => {
+            const lowered = this.expr(side, scope);
+            if (lowered.kind === "literal" && typeof lowered.value === "string") {
+              return { kind: "literal", value: ordered.members.indexOf(lowered.value), span: lowered.span };
+            }
+            return { kind: "rank", operand: lowered, enum: ordered.name, members: ordered.members, span: lowered.span };
+          };
+          return { kind: "compare", operator, domain: "number", left: ranked(left), right: ranked(right), span };
+        }
+        const lowerSide = (side: Expression): Expr =>
+          side.kind === "DurationLiteral" && (side.unit === "mo" || side.unit === "y")
+            ? { kind: "spanDays", amount: side.amount, unit: side.unit, span: side.span }
+            : this.expr(side, scope);
         const domain = NUMERIC.has(this.kindOf(left)) || NUMERIC.has(this.kindOf(right)) ? "number" : "scalar";
-        return { kind: "compare", operator, domain, left: this.expr(left, scope), right: this.expr(right, scope), span };
+        return { kind: "compare", operator, domain, left: lowerSide(left), right: lowerSide(right), span };
       }
       case "+":
       case "-": {
@@ -289,6 +321,7 @@ class Lowering {
   private itemIndependent(chain: Chain, level: number): boolean {
     const base = chain.base === undefined ? true : this.itemIndependent(this.lists[chain.base]!.chain, 0);
     if (!base) return false;
+    if (chain.selection !== undefined && !this.itemIndependent(chain.selection.inner, level)) return false;
     return chain.filters.every((filter) => filter.kind === "within" || this.readsNoItem(filter.condition, level));
   }
 
@@ -328,6 +361,18 @@ class Lowering {
         const window = this.window(expr.window);
         return { ...chain, filters: [...chain.filters, { kind: "within", window }], window };
       }
+      case "SelectExpression": {
+        const inner = this.dated(this.chain(expr.source, scope), expr.span);
+        return {
+          record: inner.record,
+          level: inner.level,
+          source: inner.source,
+          filters: [],
+          ...(inner.window !== undefined ? { window: inner.window } : {}),
+          dated: inner.dated!,
+          selection: { pick: expr.pick, count: expr.count.value, inner },
+        };
+      }
       case "NameRef":
         return this.namedList(expr, scope);
       case "FieldAccess": {
@@ -358,7 +403,7 @@ class Lowering {
           record: chain.record,
           level: scope.records.length,
           source: chain.source,
-          ...(chain.base !== undefined || chain.filters.length > 0 ? { base: list.index } : {}),
+          ...(chain.base !== undefined || chain.filters.length > 0 || chain.selection !== undefined ? { base: list.index } : {}),
           filters: [],
           ...(chain.window !== undefined ? { window: chain.window } : {}),
           ...(chain.dated ? { dated: chain.dated } : {}),
@@ -482,6 +527,14 @@ class Lowering {
     const model = this.policy.schema.records.get(record)?.fields.get(field);
     if (!model) throw new Error(`internal error: unknown field \`${record}.${field}\``);
     return model;
+  }
+
+  /** The members of an ordered enum when `expr` is a value of one. */
+  private orderedEnum(expr: Expression): { name: string; members: string[] } | undefined {
+    const type = this.policy.typeOf(expr);
+    if (type.kind !== "enum") return undefined;
+    const enumeration = this.policy.schema.enums.get(type.name);
+    return enumeration?.ordered ? { name: enumeration.name, members: enumeration.members } : undefined;
   }
 
   private kindOf(expr: Expression): Type["kind"] {

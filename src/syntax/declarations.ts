@@ -148,6 +148,7 @@ export class DeclarationBuilder {
           name: this.expressions.identifier(one(cst.children.name)),
           ...label,
           members: cst.children.members.map((member) => this.expressions.identifier(member)),
+          ...(cst.children.ordered !== undefined ? { ordered: true } : {}),
           span,
         };
       case "recordDecl": {

@@ -134,15 +134,24 @@ export class ExpressionBuilder {
         span: this.positions.join(left.span, right.span),
       };
     }
-    const codes = children.Identifier?.[0];
-    if (codes === undefined) return left;
-    return {
-      kind: "InCodesExpression",
-      operand: left,
-      codes: this.identifier(codes),
-      negated: children.Not !== undefined,
-      span: this.positions.join(left.span, this.positions.tokenSpan(codes)),
-    };
+    const negated = children.Not !== undefined;
+    const set = children.memberSet?.[0];
+    if (set !== undefined) {
+      const members = (set.children.members ?? []).map((token) =>
+        token.tokenType.name === "Identifier" ? this.identifier(token) : this.string(token),
+      );
+      const end = this.positions.tokenSpan(one(set.children.RBrace));
+      return { kind: "InSetExpression", operand: left, members, negated, span: this.positions.join(left.span, end) };
+    }
+    const target = children.target?.[0];
+    if (target === undefined) return left;
+    const list = this.access(target);
+    const span = this.positions.join(left.span, list.span);
+    if (list.kind === "NameRef") {
+      const codes: Identifier = { kind: "Identifier", name: list.name, span: list.span };
+      return { kind: "InCodesExpression", operand: left, codes, negated, span };
+    }
+    return { kind: "InListExpression", operand: left, list, negated, span };
   }
 
   private asPercent(cst: AsPercentCstNode): Expression {
@@ -179,23 +188,33 @@ export class ExpressionBuilder {
     const spanTo = (last: Expression): Span => this.positions.spanFrom(start, last.span);
     const listPrefix = children.listPrefix?.[0];
     if (listPrefix !== undefined) {
-      const keyword = one(listPrefix.children.operator);
-      const source = this.chain(one(listPrefix.children.chain));
+      const parts = listPrefix.children;
+      const keyword = one(parts.operator);
+      const source = this.chain(one(parts.chain));
       const span = spanTo(source);
+      const name = parts.element?.[0];
+      const element = name === undefined ? {} : { element: this.identifier(name) };
+      const ordinal = parts.ordinal?.[0];
       switch (keyword.image) {
-        case "count":
-          return { kind: "CountExpression", source, span };
+        case "count": {
+          const distinct = parts.keys === undefined ? {} : { distinct: parts.keys.map((key) => this.identifier(key)) };
+          return { kind: "CountExpression", source, ...distinct, ...element, span };
+        }
         case "some":
         case "no":
-          return { kind: "QuantifierExpression", quantifier: keyword.image, source, span };
-        default:
-          return {
-            kind: "PickExpression",
-            pick: keyword.image === "latest" ? "latest" : "earliest",
-            source,
-            span,
-          };
+          return { kind: "QuantifierExpression", quantifier: keyword.image, source, ...element, span };
+        default: {
+          const pick = keyword.image === "latest" ? "latest" : "earliest";
+          if (ordinal === undefined) return { kind: "PickExpression", pick, source, ...element, span };
+          const count = this.literalOrName(ordinal);
+          if (count.kind !== "NumberLiteral") throw new Error("an ordinal that is not a number");
+          return { kind: "SelectExpression", pick, count, source, ...element, span };
+        }
       }
+    }
+    if (children.Documented !== undefined) {
+      const operand = this.access(one(children.access));
+      return { kind: "DocumentedExpression", operand, span: spanTo(operand) };
     }
     if (children.Sum !== undefined) {
       const source = this.chain(one(children.chain));

@@ -5,7 +5,8 @@
 import type { HeaderKey } from "../ast.js";
 import { diagnostic, suggest, type Diagnostic } from "../diagnostics.js";
 import { shown } from "../../grammar/parser-messages.js";
-import type { FileCstNode } from "../../grammar/cst.js";
+import type { CstNode } from "chevrotain";
+import type { FileCstNode, ListPrefixCstNode } from "../../grammar/cst.js";
 import type { SourcePositions } from "./positions.js";
 
 const headerKeys: readonly HeaderKey[] = [
@@ -22,7 +23,34 @@ export function structureDiagnostics(file: FileCstNode, positions: SourcePositio
     ...headerDiagnostics(file, positions),
     ...topLevelDiagnostics(file, positions),
     ...fieldDiagnostics(file, positions),
+    ...listPrefixDiagnostics(file, positions),
   ];
+}
+
+/** Every node of a rule name below `node`, in source order. */
+function nodesNamed<N extends CstNode>(node: CstNode, name: string, found: N[] = []): N[] {
+  if (node.name === name) found.push(node as N);
+  for (const key in node.children) {
+    for (const child of node.children[key]!) if ("children" in child) nodesNamed(child, name, found);
+  }
+  return found;
+}
+
+/** `latest 3 of L` takes a whole number of at least 1, and only after `latest` or `earliest`. */
+function listPrefixDiagnostics(file: FileCstNode, positions: SourcePositions): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const prefix of nodesNamed<ListPrefixCstNode>(file, "listPrefix")) {
+    const ordinal = prefix.children.ordinal?.[0];
+    const operator = prefix.children.operator?.[0];
+    if (ordinal === undefined || operator === undefined) continue;
+    const span = positions.tokenSpan(ordinal);
+    if (operator.image !== "latest" && operator.image !== "earliest") {
+      diagnostics.push(diagnostic("POL1016", span, { operator: operator.image, count: ordinal.image }));
+    } else if (!/^[1-9][0-9]*$/.test(ordinal.image)) {
+      diagnostics.push(diagnostic("POL1017", span, { count: ordinal.image }));
+    }
+  }
+  return diagnostics;
 }
 
 /** Header keys are names, not keywords: only the six known ones, each at most once. */

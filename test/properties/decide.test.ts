@@ -22,6 +22,7 @@ import {
 import { CodeSet as AnyCodeSet } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { fixturePolicy } from "../support/codegen-fixture.js";
+import { constructsPolicy } from "../support/constructs-fixture.js";
 import { loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
 import { runs } from "../support/runs.js";
@@ -37,6 +38,7 @@ type WithDecide = CompiledEvaluator & { decide(input: unknown): Outcome[] };
 
 const targets: [string, () => CheckedPolicy][] = [
   ["the code generator fixture", fixturePolicy],
+  ["the constructs fixture", constructsPolicy],
   ...policyFiles().map((file): [string, () => CheckedPolicy] => [
     file,
     () => {

@@ -14,6 +14,7 @@ import type { Determination, SchemaDescriptor, Status } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { checkInMemory, compileInMemory, type CompiledEvaluator } from "../support/compile-in-memory.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
+import { constructsPolicy } from "../support/constructs-fixture.js";
 import { property } from "../support/runs.js";
 
 type Json = Record<string, unknown>;
@@ -266,6 +267,13 @@ const targets: [string, () => Promise<{ policy: CheckedPolicy; compiled: Compile
     "inline policy",
     async () => {
       const policy = checkInMemory(INLINE_SCHEMA, INLINE_POLICY);
+      return { policy, compiled: await compileInMemory(policy) };
+    },
+  ],
+  [
+    "the constructs fixture",
+    async () => {
+      const policy = constructsPolicy();
       return { policy, compiled: await compileInMemory(policy) };
     },
   ],

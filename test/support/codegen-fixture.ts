@@ -113,8 +113,8 @@ rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B]
     3mo <= time since pain_onset and time between pain_onset and first_sij.date < 1y
 
   deny B7 [D.I.B.7] "a diagnosis of herpes zoster near another procedure"
-    when some diagnoses where code in zoster
-      and (some procedures where date >= noted - 7d and date <= noted + 2wk and code not in sij_injection)
+    when some d in diagnoses where d.code in zoster
+      and (some procedures where date >= d.noted - 7d and date <= d.noted + 2wk and code not in sij_injection)
 
   not covered B8 [D.I.B.8] "imaging alone"
     when all(imaging_done, not (pain_score > 2), any(item.units > 1, -pain_score < -8, severe_pain))

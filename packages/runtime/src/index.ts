@@ -134,6 +134,7 @@ export {
   atLeast,
   atMost,
   divide,
+  documented,
   elapsedAtLeast,
   elapsedAtMost,
   elapsedEqual,
@@ -146,7 +147,10 @@ export {
   multiply,
   notEqual,
   oneOf,
+  rank,
   shiftDays,
+  spanDays,
   subtract,
 } from "./operators.js";
+export { countDistinct, distinctCount, select, selectBy } from "./selection.js";
 export { requireRuntime, RUNTIME_VERSION } from "./version.js";

@@ -5,9 +5,9 @@
 // ISO dates, codes, text, enum members) and otherwise takes the exact general path of `compare`,
 // `compareElapsed` and `arithmetic` (none, unknowns, ranges).
 
-import { type Tri, Unknown } from "./logic.js";
+import { MALFORMED, type Tri, Unknown } from "./logic.js";
 import { arithmetic, compare } from "./compare.js";
-import { compareElapsed, shiftDate, type CalendarUnit, type Elapsed } from "./calendar.js";
+import { addDuration, compareElapsed, daysBetween, shiftDate, type CalendarUnit, type Elapsed, type IsoDate } from "./calendar.js";
 
 /** Both numbers (not NaN: a malformed number never decides anything) or both strings. */
 function plain(left: unknown, right: unknown): boolean {
@@ -92,4 +92,25 @@ export function shiftDays(date: unknown, sign: 1 | -1, days: unknown): unknown {
 export function oneOf(value: unknown, values: ReadonlySet<string>): Tri {
   if (value instanceof Unknown) return value;
   return typeof value === "string" && values.has(value);
+}
+
+/** A member of an ordered enum as its position (first 0), for comparing by order. */
+export function rank(value: unknown, members: readonly string[]): unknown {
+  if (value instanceof Unknown || value === null || value === undefined) return value;
+  const index = typeof value === "string" ? members.indexOf(value) : -1;
+  return index < 0 ? MALFORMED : index;
+}
+
+/**
+ * `documented x`: met when the fact is in the case, unknown (asking for it) when it is not, never
+ * false for a record that exists. Of a record that is none (no such event) it is not met.
+ */
+export function documented(value: unknown): Tri {
+  if (value instanceof Unknown) return value;
+  return value !== null && value !== undefined;
+}
+
+/** The days of the calendar span of `amount unit` ending at the date of service: [dos - N, dos). */
+export function spanDays(dos: IsoDate, amount: number, unit: CalendarUnit): number {
+  return daysBetween(addDuration(dos, -amount, unit), dos);
 }

@@ -153,6 +153,7 @@ export class DeclarationPrinter {
       "enum ",
       decl.name.name,
       decl.label ? [" ", quote(decl.label)] : "",
+      decl.ordered ? " ordered" : "",
       " {",
       trailingComment(openTrailing),
       indent([line, join(line, members), ...dangling]),

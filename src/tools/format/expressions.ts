@@ -131,6 +131,18 @@ export class ExpressionPrinter {
       }
       case "InCodesExpression":
         return [first!, expression.negated ? " not in " : " in ", expression.codes.name];
+      case "InListExpression":
+        return [first!, expression.negated ? " not in " : " in ", second!];
+      case "InSetExpression":
+        return [
+          first!,
+          expression.negated ? " not in " : " in ",
+          "{",
+          join(", ", expression.members.map((member) => (member.kind === "Identifier" ? member.name : quote(member)))),
+          "}",
+        ];
+      case "DocumentedExpression":
+        return ["documented ", first!];
       case "AsPercentExpression":
         return [first!, " as percent"];
       case "GroupExpression":
@@ -147,11 +159,18 @@ export class ExpressionPrinter {
       case "WithinExpression":
         return [first!, " within ", `${expression.window.amount}${expression.window.unit}`];
       case "CountExpression":
-        return ["count ", first!];
+        return [
+          "count ",
+          expression.distinct ? ["distinct ", expression.distinct.map((key) => key.name).join(", "), " of "] : "",
+          named(expression.element),
+          first!,
+        ];
       case "QuantifierExpression":
-        return [expression.quantifier, " ", first!];
+        return [expression.quantifier, " ", named(expression.element), first!];
       case "PickExpression":
-        return [expression.pick, " ", first!];
+        return [expression.pick, " ", named(expression.element), first!];
+      case "SelectExpression":
+        return [expression.pick, " ", expression.count.text, " of ", named(expression.element), first!];
       case "SumExpression":
         return ["sum ", expression.field.name, " of ", first!];
       case "CoverageExpression":
@@ -201,11 +220,18 @@ export class ExpressionPrinter {
   }
 }
 
+/** `v in ` before a chain whose element is named. */
+function named(element: { name: string } | undefined): string {
+  return element === undefined ? "" : `${element.name} in `;
+}
+
 /** Whether the printed form of `expression` begins with its first child (not a keyword). */
 function startsWithChild(expression: Expression): boolean {
   switch (expression.kind) {
     case "BinaryExpression":
     case "InCodesExpression":
+    case "InListExpression":
+    case "InSetExpression":
     case "AsPercentExpression":
     case "WhereExpression":
     case "WithinExpression":

@@ -68,6 +68,8 @@ export function levelOf(expression: Expression): number {
     case "BinaryExpression":
       return binaryLevel(expression.operator);
     case "InCodesExpression":
+    case "InListExpression":
+    case "InSetExpression":
       return Level.comparison;
     case "AsPercentExpression":
       return Level.asPercent;
@@ -76,6 +78,8 @@ export function levelOf(expression: Expression): number {
     case "CountExpression":
     case "QuantifierExpression":
     case "PickExpression":
+    case "SelectExpression":
+    case "DocumentedExpression":
     case "SumExpression":
     case "CoverageExpression":
     case "TimeSinceExpression":
@@ -157,7 +161,12 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
       );
     }
     case "InCodesExpression":
+    case "InSetExpression":
       return [slot(expression.operand, Level.asPercent, mode, Level.comparison)];
+    case "InListExpression":
+      return [slot(expression.operand, Level.asPercent, mode, Level.comparison), slot(expression.list, Level.access, mode)];
+    case "DocumentedExpression":
+      return [slot(expression.operand, Level.access, mode, "dot")];
     case "AsPercentExpression":
       return [slot(expression.operand, Level.additive, mode, Level.asPercent)];
     case "UnaryExpression":
@@ -165,6 +174,7 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
     case "CountExpression":
     case "QuantifierExpression":
     case "PickExpression":
+    case "SelectExpression":
     case "SumExpression":
     case "CoverageExpression":
       return [slot(expression.source, Level.chain, "full")];
@@ -199,6 +209,8 @@ function endsWithChild(expression: Expression): boolean {
     case "CountExpression":
     case "QuantifierExpression":
     case "PickExpression":
+    case "SelectExpression":
+    case "DocumentedExpression":
     case "SumExpression":
     case "CoverageExpression":
     case "TimeSinceExpression":

@@ -40,6 +40,8 @@ export class OptionalFactReads {
       }
       case "UnaryExpression":
       case "InCodesExpression":
+      case "InSetExpression":
+      case "DocumentedExpression":
       case "AsPercentExpression":
         return this.mayRead(expression.operand);
       case "BinaryExpression":
@@ -74,6 +76,7 @@ export class OptionalFactReads {
       case "item":
       case "items":
       case "otherItems":
+      case "namedElement":
         return false;
       case "caseField":
         return this.field(CASE_RECORD, binding.field);

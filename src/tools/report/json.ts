@@ -18,6 +18,11 @@ export function renderJson(d: Determination): string {
   return JSON.stringify(determination(d), null, 2) + "\n";
 }
 
+/** The same JSON on one line, as NDJSON carries it (`pol eval` over many cases). */
+export function renderJsonLine(d: Determination): string {
+  return JSON.stringify(determination(d)) + "\n";
+}
+
 function determination(d: Determination) {
   return {
     policy: policy(d.policy),

@@ -325,6 +325,25 @@ export class PolicyEncoder {
         if (operand.kind !== "num" || operand.ranged) throw new Unsupported("`as percent` of a count or sum", expr.span);
         return { ...operand, lo: { ...operand.lo, v: operand.lo.v.mul(100) }, hi: { ...operand.hi, v: operand.hi.v.mul(100) } };
       }
+      case "rank": {
+        const operand = this.value(expr.operand, elements);
+        if (operand.kind !== "str") throw new Unsupported("the rank of a value that is not an enum member", expr.span);
+        let position: A = z3.Real.val(0);
+        expr.members.forEach((member, i) => {
+          position = z3.If(operand.v.eq(this.sym.stringId(member)), z3.Real.val(i), position) as A;
+        });
+        return { ...this.number(position), unk: operand.unk, none: operand.none };
+      }
+      case "documented": {
+        const operand = this.value(expr.operand, elements);
+        const unk = this.unkOf(operand);
+        const none = this.noneOf(operand);
+        return { kind: "tri", tri: this.tri(z3.And(z3.Not(unk), z3.Not(none)), z3.And(z3.Not(unk), none)) };
+      }
+      case "spanDays": {
+        const dos = this.value({ kind: "dos", span: expr.span }, []) as DateValue;
+        return this.number(z3.ToReal(dos.v.sub(this.shift(dos, -expr.amount, expr.unit).v)));
+      }
       case "arithmetic":
         return this.arithmetic(expr.operator, this.value(expr.left, elements), this.value(expr.right, elements), expr.span);
       case "shiftDate": {
@@ -629,6 +648,9 @@ export class PolicyEncoder {
   /** Membership of one existing element: the base list's, then every filter, conjoined. */
   private member(chain: Chain, slot: Slot, elements: readonly Sym[], span: Span): Tri {
     const z3 = this.z3;
+    if (chain.selection !== undefined) {
+      throw new Unsupported(`\`${chain.selection.pick} ${chain.selection.count} of\` (the first or last members by date)`, span);
+    }
     const parts: Tri[] = [];
     if (chain.base !== undefined) parts.push(this.member(this.policy.lists[chain.base]!.chain, slot, [], span));
     const scope = [...elements.slice(0, chain.level), this.slotRecord(slot)];
@@ -689,6 +711,8 @@ export class PolicyEncoder {
         return this.sumOf(expr, list, members);
       case "coverage":
         return this.coverage(expr, list, members);
+      case "countDistinct":
+        throw new Unsupported("`count distinct`", expr.span);
     }
   }
 

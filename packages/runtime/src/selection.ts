@@ -1,0 +1,157 @@
+// @pol/runtime: one module of the dependency-free runtime package (see index.ts).
+//
+// Aggregates that look at a list as a whole rather than one element at a time: distinct counts
+// (`count distinct date, level of L`) and ordinal selection (`earliest 3 of L`). Both are exact
+// over uncertain members in the sense of docs/semantics.md: a known answer is one no value of the
+// missing facts could change.
+
+import { type Range, type Tri, Unknown, and, mergeTwo } from "./logic.js";
+import { dateOperand, type IsoDate } from "./calendar.js";
+import { read, type FieldHandle, type Row } from "./access.js";
+import type { Member } from "./aggregates.js";
+import type { Context } from "./context.js";
+
+/** A value a key may hold, as a string that tells values of one field apart. */
+function keyPart(value: unknown): string | Unknown | null {
+  if (value instanceof Unknown) return value;
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number") return value - value === 0 ? `n${value}` : new Unknown([]);
+  return `${typeof value}:${String(value)}`;
+}
+
+/**
+ * `count distinct k1, k2 of L`: how many different combinations of the key fields the members
+ * have. Exact bounds when facts are missing: the lowest count lets every member with an unknown
+ * key share a combination already counted (or, when there is none, one among themselves); the
+ * highest counts every member that could belong with a key it could have as a new combination.
+ * A member whose key reads none (it cannot happen for elements of a list) is not counted.
+ */
+export function distinctCount(
+  list: readonly Row[] | Unknown,
+  member: Member,
+  keys: (element: Row) => readonly unknown[],
+): number | Range {
+  if (list instanceof Unknown) return { lo: 0, hi: Infinity, unknown: list };
+  const definite = new Set<string>();
+  const possible = new Set<string>();
+  let definiteUnkeyed = 0;
+  let unkeyed = 0;
+  let unknown: Unknown | undefined;
+  const note = (u: Unknown) => (unknown = unknown === undefined ? u : mergeTwo(unknown, u));
+  for (const element of list) {
+    const membership = member(element);
+    if (membership === false) continue;
+    const parts: string[] = [];
+    let missing: Unknown | undefined;
+    let none = false;
+    for (const value of keys(element)) {
+      const part = keyPart(value);
+      if (part instanceof Unknown) missing = missing === undefined ? part : mergeTwo(missing, part);
+      else if (part === null) none = true;
+      else parts.push(part);
+    }
+    if (none) continue;
+    if (membership instanceof Unknown) note(membership);
+    if (missing !== undefined) {
+      note(missing);
+      unkeyed++;
+      if (membership === true) definiteUnkeyed++;
+      continue;
+    }
+    const key = parts.join("\u0000");
+    if (membership === true) definite.add(key);
+    else possible.add(key);
+  }
+  const lo = definite.size + (definite.size === 0 && definiteUnkeyed > 0 ? 1 : 0);
+  if (unknown === undefined) return lo;
+  let union = definite.size;
+  for (const key of possible) if (!definite.has(key)) union++;
+  const hi = union + unkeyed;
+  // Missing facts that cannot change the count leave it known.
+  return hi === lo ? lo : { lo, hi, unknown };
+}
+
+interface Candidate {
+  index: number;
+  membership: Tri;
+  /** The date, or the Unknown that stands for it. */
+  date: IsoDate | Unknown;
+}
+
+/**
+ * `earliest N of L` / `latest N of L`: the membership of each element in the first (last) N
+ * members by date. Members are ordered by date; on equal dates the member later in the case's
+ * list comes first, as `latest` and `earliest` pick it. An element is selected when it is a
+ * member and fewer than N members come before it; when missing facts (a membership, a date)
+ * leave that open, its selection is unknown. A member without a date (none) is never selected.
+ * `then` adds the chain's further filters, conjoined after the selection.
+ */
+export function selectBy(
+  list: readonly Row[] | Unknown,
+  member: Member,
+  date: (element: Row) => unknown,
+  which: "earliest" | "latest",
+  n: number,
+  then?: Member,
+): Member {
+  if (list instanceof Unknown) return () => list;
+  const candidates: Candidate[] = [];
+  for (let index = 0; index < list.length; index++) {
+    const element = list[index]!;
+    const membership = member(element);
+    if (membership === false) continue;
+    const when = dateOperand(date(element));
+    if (when === null) continue;
+    candidates.push({ index, membership, date: when });
+  }
+  // Whether `a` certainly, possibly or never comes before `b` in the order of picking.
+  const before = (a: Candidate, b: Candidate): "yes" | "maybe" | "no" => {
+    if (a.date instanceof Unknown || b.date instanceof Unknown) return "maybe";
+    if (a.date === b.date) return a.index > b.index ? "yes" : "no";
+    return (which === "earliest" ? a.date < b.date : a.date > b.date) ? "yes" : "no";
+  };
+  const chosen = new Map<Row, Tri>();
+  for (const candidate of candidates) {
+    let surely = 0;
+    let maybe = 0;
+    let open: Unknown | undefined;
+    for (const other of candidates) {
+      if (other === candidate) continue;
+      const order = before(other, candidate);
+      if (order === "no") continue;
+      if (order === "yes" && other.membership === true) surely++;
+      else {
+        maybe++;
+        const facts = [other.membership, other.date, candidate.date].filter((v): v is Unknown => v instanceof Unknown);
+        for (const u of facts) open = open === undefined ? u : mergeTwo(open, u);
+      }
+    }
+    let selected: Tri;
+    if (surely >= n) selected = false;
+    else if (surely + maybe < n) selected = candidate.membership;
+    else selected = and(candidate.membership, open ?? new Unknown([]));
+    chosen.set(list[candidate.index]!, selected);
+  }
+  return (element) => {
+    const selected = chosen.get(element) ?? false;
+    return then === undefined ? selected : and(selected, then(element));
+  };
+}
+
+/** `count distinct k1, k2 of L` over a case: see `distinctCount`. */
+export function countDistinct(c: Context, list: readonly Row[] | Unknown, member: Member, keys: readonly FieldHandle[]): number | Range {
+  return distinctCount(list, member, (element) => keys.map((key) => read(c, element, key)));
+}
+
+/** `earliest N of L` / `latest N of L` over a case: see `selectBy`. */
+export function select(
+  c: Context,
+  list: readonly Row[] | Unknown,
+  member: Member,
+  date: FieldHandle,
+  which: "earliest" | "latest",
+  n: number,
+  then?: Member,
+): Member {
+  return selectBy(list, member, (element) => read(c, element, date), which, n, then);
+}
