@@ -158,6 +158,14 @@ export { suiteJson } from "./tools/policy-test/json.js";
 export { formatPercent, renderCoverage, renderFailedTest, renderUncovered } from "./tools/policy-test/render.js";
 /** versions: `pol diff` (structural and semantic, with counterexample cases) and `pol verify`. */
 export { diffVersions, DEFAULT_SEMANTIC, verify, type DiffOptions, type DiffReport } from "./tools/versions/diff.js";
-export { renderDiffJson, renderDiffText, renderVerifyJson, renderVerifyText } from "./tools/versions/render.js";
+export {
+  renderDiffJson,
+  renderDiffText,
+  renderReplayJson,
+  renderReplayText,
+  renderVerifyJson,
+  renderVerifyText,
+} from "./tools/versions/render.js";
 export type { VerifyReport } from "./tools/versions/verify.js";
+export { replayCases, type ReplayReport } from "./tools/versions/replay.js";
 export { SolverDisagreement } from "./tools/versions/confirm.js";

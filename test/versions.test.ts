@@ -182,3 +182,36 @@ describe("semantic diff", () => {
     expect(finding.diagnostic.span.file).toBe("test/fixtures/versions/unsupported.pol");
   });
 });
+
+describe("replaying past cases", () => {
+  it(
+    "reports the flips by outcome pair and by criterion, with line numbers, and the lines that are not cases",
+    async () => {
+      const result = await pol(
+        "diff",
+        join(DIR, "base.pol"),
+        join(DIR, "threshold.pol"),
+        "--cases",
+        "test/fixtures/versions/history.ndjson",
+        "--format",
+        "json",
+      );
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.out) as {
+        cases: number;
+        items: number;
+        invalid: number[];
+        flips: number;
+        byOutcome: { pair: string; count: number; cases: string[] }[];
+        byCriterion: { criterion: string; count: number; cases: string[] }[];
+      };
+      expect(report).toMatchObject({ cases: 4, items: 4, invalid: [5], flips: 2 });
+      expect(report.byOutcome).toEqual([
+        { pair: "approved -> denied", count: 1, cases: ["line 1, item 0"] },
+        { pair: "pended -> denied", count: 1, cases: ["line 4, item 0"] },
+      ]);
+      expect(report.byCriterion[0]).toEqual({ criterion: "therapeutic.T2", count: 2, cases: ["line 1, item 0", "line 4, item 0"] });
+    },
+    SOLVER_TEST,
+  );
+});

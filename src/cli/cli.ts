@@ -55,6 +55,7 @@ Examples:
   $ pol diff old.pol new.pol                  what changed, and a case for each code decided differently
   $ pol diff old.pol new.pol --structural     the structural changes only (no solver)
   $ pol diff old.pol new.pol --max-list 3     search histories of up to 3 events per list
+  $ pol diff old.pol new.pol --cases history.ndjson   past cases whose outcome flips, by outcome and criterion
   $ pol diff old.pol new.pol --format json    the report as JSON`,
   verify: `
 Examples:
@@ -166,6 +167,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument("<old>", "the old version's .pol file")
     .argument("<new>", "the new version's .pol file")
     .option("--structural", "only the structural changes (no solver)", false)
+    .option("--cases <history.ndjson>", "replay past cases (one JSON case per line) under both versions and report the flips")
     .option("--max-list <n>", "elements per list in the cases searched", parseCount(1, 6), 2)
     .option("--max-items <n>", "other line items in the cases searched", parseCount(0, 4), 1)
     .option("--timeout <seconds>", "time limit of each solver query", parseCount(1, 3600), 30)
@@ -175,7 +177,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       async (
         oldPath: string,
         newPath: string,
-        options: { structural: boolean; maxList: number; maxItems: number; timeout: number; format: DiffFormat },
+        options: { structural: boolean; maxList: number; maxItems: number; timeout: number; format: DiffFormat; cases?: string },
       ) => {
         setExit(await runDiff(oldPath, newPath, options, io));
       },

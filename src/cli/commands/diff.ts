@@ -3,6 +3,10 @@
 
 import {
   diffVersions,
+  displayPath,
+  renderReplayJson,
+  renderReplayText,
+  replayCases,
   loadPolicy,
   renderDiffJson,
   renderDiffText,
@@ -20,6 +24,8 @@ export interface DiffCommandOptions {
   maxList: number;
   maxItems: number;
   timeout: number;
+  /** Replay these past cases (NDJSON) under both versions instead of the solver's diff. */
+  cases?: string;
 }
 
 export async function runDiff(oldPath: string, newPath: string, options: DiffCommandOptions, io: Io): Promise<number> {
@@ -34,6 +40,12 @@ export async function runDiff(oldPath: string, newPath: string, options: DiffCom
       return EXIT_FAILED;
     }
     policies.push(load.policy);
+  }
+  if (options.cases !== undefined) {
+    requireFile(options.cases, [".ndjson", ".jsonl"]);
+    const report = await replayCases(policies[0]!, policies[1]!, options.cases);
+    io.out(options.format === "json" ? renderReplayJson(report) : renderReplayText(report, displayPath(oldPath), displayPath(newPath)));
+    return EXIT_OK;
   }
   const diffOptions: DiffOptions = {
     structuralOnly: options.structural,

@@ -7,6 +7,7 @@ import type { Change, ChangeKind } from "./structural.js";
 import type { CodeFinding } from "./semantic.js";
 import type { ItemSummary } from "./confirm.js";
 import type { VerifyReport } from "./verify.js";
+import type { ReplayReport } from "./replay.js";
 
 const CHANGE_WORDS: Record<ChangeKind, string> = {
   header: "header changed",
@@ -158,4 +159,24 @@ export async function renderVerifyText(report: VerifyReport): Promise<string> {
 export function renderVerifyJson(report: VerifyReport): string {
   const findings = report.findings.map((finding) => ({ ...finding, diagnostic: diagnosticJson(finding.diagnostic) }));
   return `${JSON.stringify({ ...report, findings }, null, 2)}\n`;
+}
+
+export function renderReplayText(report: ReplayReport, older: string, newer: string): string {
+  const lines: string[] = [];
+  lines.push(`${older} -> ${newer}: ${report.cases} cases, ${report.items} line items replayed under both versions (${report.milliseconds} ms)`);
+  if (report.invalid.length > 0) lines.push(`  ${report.invalid.length} lines are not valid cases (lines ${report.invalid.slice(0, 20).join(", ")})`);
+  lines.push(`  ${report.flips} line items decided differently`);
+  if (report.byOutcome.length > 0) {
+    lines.push("", "By outcome:");
+    for (const entry of report.byOutcome) lines.push(`  ${entry.pair}: ${entry.count} (${entry.cases.join("; ")}${entry.count > entry.cases.length ? "; ..." : ""})`);
+    lines.push("", "By criterion (a reason or a missing fact in one version and not the other):");
+    for (const entry of report.byCriterion) {
+      lines.push(`  ${entry.criterion}: ${entry.count} (${entry.cases.join("; ")}${entry.count > entry.cases.length ? "; ..." : ""})`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function renderReplayJson(report: ReplayReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
 }
