@@ -36,7 +36,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.2", "cigna.tpi");
+requireRuntime("0.3", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -100,34 +100,50 @@ const subacuteOrChronic = perCase(2, (c: Context): Tri =>
 
 /** last_stabilization_tpi: the latest diagnostic/stabilization trigger point injection */
 const lastStabilizationTpi = perCase(3, (c: Context) =>
-  latest(c, list(c, Case.procedures), (procedure) => stabilizationTpi(c, procedure), Procedure.date),
+  latest(c, list(c, Case.procedures), stabilizationTpi, Procedure.date),
 );
 
 /** last_therapeutic_tpi_same_muscle: the preceding therapeutic injection of the requested muscle */
 const lastTherapeuticTpiSameMuscle = perItem(4, (c: Context) =>
-  latest(c, list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure), Procedure.date),
+  latest(c, list(c, Case.procedures), therapeuticTpiSameMuscle, Procedure.date),
 );
 
 // --- Lists
 
 /** conservative_treatment: conservative treatment episodes */
-const conservativeTreatment = (c: Context, therapy: Row): Tri => oneOf(read(c, therapy, Therapy.kind), kindValues);
+const conservativeTreatment = (therapy: Row, c: Context): Tri => oneOf(read(c, therapy, Therapy.kind), kindValues);
 
 /** tpi_history: prior trigger point injections */
-const tpiHistory = (c: Context, procedure: Row): Tri =>
+const tpiHistory = (procedure: Row, c: Context): Tri =>
   inCodes(read(c, procedure, Procedure.code), triggerPointInjection);
 
 /** stabilization_tpi: prior diagnostic/stabilization trigger point injections */
-const stabilizationTpi = (c: Context, procedure: Row): Tri =>
-  and(tpiHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
+const stabilizationTpi = (procedure: Row, c: Context): Tri =>
+  and(tpiHistory(procedure, c), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
 
 /** therapeutic_tpi_same_muscle: prior therapeutic injections of the requested muscle */
-const therapeuticTpiSameMuscle = (c: Context, procedure: Row): Tri =>
+const therapeuticTpiSameMuscle = (procedure: Row, c: Context): Tri =>
   and(
-    tpiHistory(c, procedure),
+    tpiHistory(procedure, c),
     equal(read(c, procedure, Procedure.purpose), "therapeutic"),
     equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
   );
+
+// --- Memberships
+
+/** members of stabilization_tpi that pass its `where` test */
+const stabilizationTpiWhere = (procedure: Row, c: Context): Tri =>
+  and(
+    stabilizationTpi(procedure, c),
+    or(greaterThan(read(c, procedure, Procedure.relief), 0), read(c, procedure, Procedure.functional_improvement)),
+  );
+
+/** members of tpi_history within 12mo */
+const tpiHistoryInLast12Months = (procedure: Row, c: Context): Tri =>
+  and(tpiHistory(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+
+/** members of other items that pass its `where` test */
+const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), triggerPointInjection);
 
 // --- Rules
 
@@ -137,8 +153,7 @@ const therapeuticTpiSameMuscle = (c: Context, procedure: Row): Tri =>
 const tpiStabilizationApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
 /** DSP1_conservative [DSP.1] require, line 70: conservative treatment was given: `some conservative_treatment` */
-const dsp1Conservative = (c: Context): Tri =>
-  some(list(c, Case.therapies), (therapy) => conservativeTreatment(c, therapy));
+const dsp1Conservative = (c: Context): Tri => some(list(c, Case.therapies), conservativeTreatment, c);
 
 /** DSP1_persists [DSP.1] require, line 73: the pain persisted despite the conservative treatment: `pain_persists` */
 const dsp1Persists = (c: Context): Tri => truth(read(c, c.input, Case.pain_persists));
@@ -147,16 +162,12 @@ const dsp1Persists = (c: Context): Tri => truth(read(c, c.input, Case.pain_persi
 const dsp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectate), "other_agent");
 
 /** DSP2_sessions [DSP.2] require, line 79: at most 3 stabilization sessions before this one (4 in all): `count stabilization_tpi <= 3` */
-const dsp2Sessions = (c: Context): Tri =>
-  atMost(
-    count(list(c, Case.procedures), (procedure) => stabilizationTpi(c, procedure)),
-    3,
-  );
+const dsp2Sessions = (c: Context): Tri => atMost(count(list(c, Case.procedures), stabilizationTpi, c), 3);
 
 /** DSP2_interval [DSP.2] require, line 82: at least 1 week since the previous stabilization session: `no stabilization_tpi or time since last_stabilization_tpi.date >= 1wk` */
 const dsp2Interval = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), (procedure) => stabilizationTpi(c, procedure)),
+    none(list(c, Case.procedures), stabilizationTpi, c),
     elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
   );
 
@@ -166,13 +177,7 @@ const dsp2Interval = (c: Context): Tri =>
 const tpiTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
 
 /** TP1_response [TP.1] require, line 92: a stabilization injection gave a beneficial clinical response: `some stabilization_tpi where relief > 0% or functional_improvement` */
-const tp1Response = (c: Context): Tri =>
-  some(list(c, Case.procedures), (procedure) =>
-    and(
-      stabilizationTpi(c, procedure),
-      or(greaterThan(read(c, procedure, Procedure.relief), 0), read(c, procedure, Procedure.functional_improvement)),
-    ),
-  );
+const tp1Response = (c: Context): Tri => some(list(c, Case.procedures), stabilizationTpiWhere, c);
 
 /** TP1a_persists [TP.1.a] require, line 101: the pain persists: `pain_persists` */
 const tp1aPersists = (c: Context): Tri => truth(read(c, c.input, Case.pain_persists));
@@ -184,49 +189,38 @@ const tp1bProgram = (c: Context): Tri => truth(read(c, c.input, Case.active_trea
 const tp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectate), "other_agent");
 
 /** TP2_sessions [TP.2] require, line 110: at most 5 earlier therapeutic sessions of this muscle (6 in all): `count therapeutic_tpi_same_muscle <= 5` */
-const tp2Sessions = (c: Context): Tri =>
-  atMost(
-    count(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
-    5,
-  );
+const tp2Sessions = (c: Context): Tri => atMost(count(list(c, Case.procedures), therapeuticTpiSameMuscle, c), 5);
 
 /** TP2_interval [TP.2] require, line 113: at least 2 months since the preceding therapeutic session: `no therapeutic_tpi_same_muscle or time since last_therapeutic_tpi_same_muscle.date >= 2mo` */
 const tp2Interval = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
+    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
     elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
   );
 
 /** TP2_relief [TP.2] require, line 116: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
 const tp2Relief = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
+    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
     greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
   );
 
 /** TP2_relief_duration [TP.2] require, line 119: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
 const tp2ReliefDuration = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), (procedure) => therapeuticTpiSameMuscle(c, procedure)),
+    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
     atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
   );
 
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
 
 /** TP3 [TP.3] deny, line 129: 10 trigger point injections were already given in the last 12 months: `count tpi_history within 12mo >= 10` */
-const tp3 = (c: Context): Tri =>
-  atLeast(
-    count(list(c, Case.procedures), (procedure) =>
-      and(tpiHistory(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
-    ),
-    10,
-  );
+const tp3 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), 10);
 
 // Rule tpi_ultrasound [US]: Ultrasound guidance for trigger point injections
 
 /** Whether rule tpi_ultrasound applies to the line item (its `when`). */
-const tpiUltrasoundApplies = (c: Context): Tri =>
-  someOther(c, 5, (item) => inCodes(read(c, item, LineItem.code), triggerPointInjection));
+const tpiUltrasoundApplies = (c: Context): Tri => someOther(c, 5, otherItemsWhere);
 
 // prettier-ignore
 const rules = [

@@ -40,7 +40,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.2", "truecare.sij");
+requireRuntime("0.3", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -126,23 +126,10 @@ const kindValues2 = new Set(["rest", "ice", "heat", "medical_device", "pharmacot
 const activeTherapyFailed = perCase(4, (c: Context): Tri =>
   or(
     atLeast(
-      coverageOf(
-        c,
-        list(c, Case.therapies),
-        (therapy) =>
-          and(
-            activeTherapy(c, therapy),
-            overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
-          ),
-        Therapy.start,
-        Therapy.end,
-        last6Months(c),
-      ),
+      coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
       42,
     ),
-    some(list(c, Case.therapies), (therapy) =>
-      and(activeTherapy(c, therapy), read(c, therapy, Therapy.stopped_for_physical_reason)),
-    ),
+    some(list(c, Case.therapies), activeTherapyWhere, c),
     read(c, c.input, Case.active_therapy_contraindicated),
   ),
 );
@@ -150,66 +137,27 @@ const activeTherapyFailed = perCase(4, (c: Context): Tri =>
 /** inactive_therapy_failed: 6 weeks of inactive therapy in 6 months */
 const inactiveTherapyFailed = perCase(5, (c: Context): Tri =>
   atLeast(
-    coverageOf(
-      c,
-      list(c, Case.therapies),
-      (therapy) =>
-        and(
-          inactiveTherapy(c, therapy),
-          overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
-        ),
-      Therapy.start,
-      Therapy.end,
-      last6Months(c),
-    ),
+    coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
     42,
   ),
 );
 
 /** first_diagnostic_sij: the initial diagnostic SIJ injection */
 const firstDiagnosticSij = perCase(6, (c: Context) =>
-  earliest(c, list(c, Case.procedures), (procedure) => diagnosticSij(c, procedure), Procedure.date),
+  earliest(c, list(c, Case.procedures), diagnosticSij, Procedure.date),
 );
 
 /** last_sij_same_joint: the latest SIJ injection of a joint requested now */
-const lastSijSameJoint = perItem(7, (c: Context) =>
-  latest(c, list(c, Case.procedures), (procedure) => sijSameJoint(c, procedure), Procedure.date),
-);
+const lastSijSameJoint = perItem(7, (c: Context) => latest(c, list(c, Case.procedures), sijSameJoint, Procedure.date));
 
 /** sij_requested: an SIJ injection is requested on the same day */
-const sijRequested = perItem(8, (c: Context): Tri =>
-  someOther(c, 14, (item) => inCodes(read(c, item, LineItem.code), sijInjection)),
-);
+const sijRequested = perItem(8, (c: Context): Tri => someOther(c, 14, otherItemsWhere));
 
 /** rfa_lasting_left: a left SIJ RFA in the last 36 months reduced pain for at least 12 months */
-const rfaLastingLeft = perCase(9, (c: Context): Tri =>
-  some(list(c, Case.procedures), (procedure) =>
-    and(
-      rfaLeftJoint(c, procedure),
-      elapsedAtLeast(
-        between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)),
-        12,
-        "mo",
-      ),
-      within(read(c, procedure, Procedure.date), last36Months(c)),
-    ),
-  ),
-);
+const rfaLastingLeft = perCase(9, (c: Context): Tri => some(list(c, Case.procedures), rfaLeftJointWhere, c));
 
 /** rfa_lasting_right: a right SIJ RFA in the last 36 months reduced pain for at least 12 months */
-const rfaLastingRight = perCase(10, (c: Context): Tri =>
-  some(list(c, Case.procedures), (procedure) =>
-    and(
-      rfaRightJoint(c, procedure),
-      elapsedAtLeast(
-        between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)),
-        12,
-        "mo",
-      ),
-      within(read(c, procedure, Procedure.date), last36Months(c)),
-    ),
-  ),
-);
+const rfaLastingRight = perCase(10, (c: Context): Tri => some(list(c, Case.procedures), rfaRightJointWhere, c));
 
 /** rfa_lasting_all: every requested joint had an RFA in 36 months with 12 months of relief */
 const rfaLastingAll = perItem(11, (c: Context): Tri =>
@@ -222,14 +170,14 @@ const rfaLastingAll = perItem(11, (c: Context): Tri =>
 // --- Lists
 
 /** sij_history: prior SIJ injections */
-const sijHistory = (c: Context, procedure: Row): Tri => inCodes(read(c, procedure, Procedure.code), sijInjection);
+const sijHistory = (procedure: Row, c: Context): Tri => inCodes(read(c, procedure, Procedure.code), sijInjection);
 
 /** diagnostic_sij: prior diagnostic SIJ injections */
-const diagnosticSij = (c: Context, procedure: Row): Tri =>
-  and(sijHistory(c, procedure), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
+const diagnosticSij = (procedure: Row, c: Context): Tri =>
+  and(sijHistory(procedure, c), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
 
 /** active_therapy: active conservative therapy episodes [C.ACTIVE] */
-const activeTherapy = (c: Context, therapy: Row): Tri =>
+const activeTherapy = (therapy: Row, c: Context): Tri =>
   or(
     oneOf(read(c, therapy, Therapy.kind), kindValues),
     and(
@@ -247,16 +195,16 @@ const activeTherapy = (c: Context, therapy: Row): Tri =>
   );
 
 /** inactive_therapy: inactive conservative therapy episodes [C.INACTIVE] */
-const inactiveTherapy = (c: Context, therapy: Row): Tri =>
+const inactiveTherapy = (therapy: Row, c: Context): Tri =>
   or(
     oneOf(read(c, therapy, Therapy.kind), kindValues2),
     and(equal(read(c, therapy, Therapy.kind), "tens"), read(c, therapy, Therapy.tens_use_documented)),
   );
 
 /** sij_same_joint: prior SIJ injections of a joint requested now */
-const sijSameJoint = (c: Context, procedure: Row): Tri =>
+const sijSameJoint = (procedure: Row, c: Context): Tri =>
   and(
-    sijHistory(c, procedure),
+    sijHistory(procedure, c),
     or(
       equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
       equal(read(c, procedure, Procedure.side), "bilateral"),
@@ -265,19 +213,19 @@ const sijSameJoint = (c: Context, procedure: Row): Tri =>
   );
 
 /** sij_left_joint: prior SIJ injections of the left joint */
-const sijLeftJoint = (c: Context, procedure: Row): Tri =>
-  and(sijHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
+const sijLeftJoint = (procedure: Row, c: Context): Tri =>
+  and(sijHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "right"));
 
 /** sij_right_joint: prior SIJ injections of the right joint */
-const sijRightJoint = (c: Context, procedure: Row): Tri =>
-  and(sijHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
+const sijRightJoint = (procedure: Row, c: Context): Tri =>
+  and(sijHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "left"));
 
 /** other_site_blocks_today: neural blockade at another site requested for the same day */
-const otherSiteBlocksToday = (c: Context, item: Row): Tri =>
+const otherSiteBlocksToday = (item: Row, c: Context): Tri =>
   and(inCodes(read(c, item, LineItem.code), neuralBlockade), not(inCodes(read(c, item, LineItem.code), sijInjection)));
 
 /** other_site_blocks_last_week: neural blockade at another site in the week before */
-const otherSiteBlocksLastWeek = (c: Context, procedure: Row): Tri =>
+const otherSiteBlocksLastWeek = (procedure: Row, c: Context): Tri =>
   and(
     inCodes(read(c, procedure, Procedure.code), neuralBlockade),
     not(inCodes(read(c, procedure, Procedure.code), sijInjection)),
@@ -285,34 +233,104 @@ const otherSiteBlocksLastWeek = (c: Context, procedure: Row): Tri =>
   );
 
 /** rfa_history: prior SIJ radiofrequency ablations */
-const rfaHistory = (c: Context, procedure: Row): Tri => inCodes(read(c, procedure, Procedure.code), sijRfa);
+const rfaHistory = (procedure: Row, c: Context): Tri => inCodes(read(c, procedure, Procedure.code), sijRfa);
 
 /** rfa_left_joint: prior RFAs of the left SIJ */
-const rfaLeftJoint = (c: Context, procedure: Row): Tri =>
-  and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "right"));
+const rfaLeftJoint = (procedure: Row, c: Context): Tri =>
+  and(rfaHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "right"));
 
 /** rfa_right_joint: prior RFAs of the right SIJ */
-const rfaRightJoint = (c: Context, procedure: Row): Tri =>
-  and(rfaHistory(c, procedure), notEqual(read(c, procedure, Procedure.side), "left"));
+const rfaRightJoint = (procedure: Row, c: Context): Tri =>
+  and(rfaHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "left"));
 
 /** positive_diagnostic_sij: diagnostic SIJ injections in 6 months with at least 75% relief */
-const positiveDiagnosticSij = (c: Context, procedure: Row): Tri =>
+const positiveDiagnosticSij = (procedure: Row, c: Context): Tri =>
   and(
-    diagnosticSij(c, procedure),
+    diagnosticSij(procedure, c),
     atLeast(read(c, procedure, Procedure.relief), 75),
     within(read(c, procedure, Procedure.date), last6Months(c)),
   );
 
 /** rfa_same_joint: prior RFAs of a joint requested now */
-const rfaSameJoint = (c: Context, procedure: Row): Tri =>
+const rfaSameJoint = (procedure: Row, c: Context): Tri =>
   and(
-    rfaHistory(c, procedure),
+    rfaHistory(procedure, c),
     or(
       equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
       equal(read(c, procedure, Procedure.side), "bilateral"),
       equal(read(c, c.item, LineItem.side), "bilateral"),
     ),
   );
+
+// --- Memberships
+
+/** members of active_therapy within 6mo */
+const activeTherapyInLast6Months = (therapy: Row, c: Context): Tri =>
+  and(
+    activeTherapy(therapy, c),
+    overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
+  );
+
+/** members of active_therapy that pass its `where` test */
+const activeTherapyWhere = (therapy: Row, c: Context): Tri =>
+  and(activeTherapy(therapy, c), read(c, therapy, Therapy.stopped_for_physical_reason));
+
+/** members of inactive_therapy within 6mo */
+const inactiveTherapyInLast6Months = (therapy: Row, c: Context): Tri =>
+  and(
+    inactiveTherapy(therapy, c),
+    overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
+  );
+
+/** members of other items that pass its `where` test */
+const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), sijInjection);
+
+/** members of rfa_left_joint that pass its `where` test */
+const rfaLeftJointWhere = (procedure: Row, c: Context): Tri =>
+  and(
+    rfaLeftJoint(procedure, c),
+    elapsedAtLeast(between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)), 12, "mo"),
+    within(read(c, procedure, Procedure.date), last36Months(c)),
+  );
+
+/** members of rfa_right_joint that pass its `where` test */
+const rfaRightJointWhere = (procedure: Row, c: Context): Tri =>
+  and(
+    rfaRightJoint(procedure, c),
+    elapsedAtLeast(between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)), 12, "mo"),
+    within(read(c, procedure, Procedure.date), last36Months(c)),
+  );
+
+/** members of sij_left_joint within 12mo */
+const sijLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
+  and(sijLeftJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+
+/** members of sij_right_joint within 12mo */
+const sijRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
+  and(sijRightJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+
+/** members of sij_same_joint that pass its `where` test */
+const sijSameJointWhere = (procedure: Row, c: Context): Tri =>
+  and(sijSameJoint(procedure, c), equal(read(c, procedure, Procedure.purpose), "therapeutic"));
+
+/** members of other items that pass its `where` test */
+const otherItemsWhere2 = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), sijJointInjection);
+
+/** members of positive_diagnostic_sij that pass its `where` test */
+const positiveDiagnosticSijWhere = (procedure: Row, c: Context): Tri =>
+  and(positiveDiagnosticSij(procedure, c), notEqual(read(c, procedure, Procedure.side), "right"));
+
+/** members of positive_diagnostic_sij that pass its `where` test */
+const positiveDiagnosticSijWhere2 = (procedure: Row, c: Context): Tri =>
+  and(positiveDiagnosticSij(procedure, c), notEqual(read(c, procedure, Procedure.side), "left"));
+
+/** members of rfa_left_joint within 12mo */
+const rfaLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
+  and(rfaLeftJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+
+/** members of rfa_right_joint within 12mo */
+const rfaRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
+  and(rfaRightJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
 
 // --- Rules
 
@@ -322,11 +340,7 @@ const rfaSameJoint = (c: Context, procedure: Row): Tri =>
 const sijDiagnosticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
 /** A_limit [D.I.A] require, line 112: at most one diagnostic SIJ injection before this one (up to 2 in all): `count diagnostic_sij <= 1` */
-const aLimit = (c: Context): Tri =>
-  atMost(
-    count(list(c, Case.procedures), (procedure) => diagnosticSij(c, procedure)),
-    1,
-  );
+const aLimit = (c: Context): Tri => atMost(count(list(c, Case.procedures), diagnosticSij, c), 1);
 
 /** A1_region [D.I.A.1] require, line 115: pain in the low back or lower extremity: `low_back_pain or lower_extremity_pain` */
 const a1Region = (c: Context): Tri =>
@@ -347,7 +361,7 @@ const a3 = (c: Context): Tri => atLeast(read(c, c.input, Case.provocation_tests_
 /** A5 [D.I.A.5] require, line 136: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
 const a5 = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), (procedure) => diagnosticSij(c, procedure)),
+    none(list(c, Case.procedures), diagnosticSij, c),
     elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
   );
 
@@ -372,7 +386,7 @@ const b3 = (c: Context): Tri => truth(read(c, c.input, Case.conservative_therapy
 /** B4 [D.I.B.4] require, line 154: at least 2 months since the previous injection of this joint: `no sij_same_joint or time since last_sij_same_joint.date >= 2mo` */
 const b4 = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), (procedure) => sijSameJoint(c, procedure)),
+    none(list(c, Case.procedures), sijSameJoint, c),
     elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
   );
 
@@ -380,40 +394,26 @@ const b4 = (c: Context): Tri =>
 const b5Left = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "right"),
-    atMost(
-      count(list(c, Case.procedures), (procedure) =>
-        and(sijLeftJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
-      ),
-      4,
-    ),
+    atMost(count(list(c, Case.procedures), sijLeftJointInLast12Months, c), 4),
   );
 
 /** B5_right [D.I.B.5] require, line 160: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count sij_right_joint within 12mo <= 4` */
 const b5Right = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "left"),
-    atMost(
-      count(list(c, Case.procedures), (procedure) =>
-        and(sijRightJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
-      ),
-      4,
-    ),
+    atMost(count(list(c, Case.procedures), sijRightJointInLast12Months, c), 4),
   );
 
 /** C4 [D.I.C.4] note, line 165: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
-const c4 = (c: Context): Tri =>
-  some(list(c, Case.procedures), (procedure) =>
-    and(sijSameJoint(c, procedure), equal(read(c, procedure, Procedure.purpose), "therapeutic")),
-  );
+const c4 = (c: Context): Tri => some(list(c, Case.procedures), sijSameJointWhere, c);
 
 // Rule sij_injection_limits [D.I.C]: Limits on every SIJ injection
 
 /** C3_same_day [D.I.C.3] deny, line 171: neural blockade at another site is requested for the same day: `some other_site_blocks_today` */
-const c3SameDay = (c: Context): Tri => someOther(c, 12, (item) => otherSiteBlocksToday(c, item));
+const c3SameDay = (c: Context): Tri => someOther(c, 12, otherSiteBlocksToday);
 
 /** C3_last_week [D.I.C.3] deny, line 174: neural blockade at another site was performed less than 1 week ago: `some other_site_blocks_last_week` */
-const c3LastWeek = (c: Context): Tri =>
-  some(list(c, Case.procedures), (procedure) => otherSiteBlocksLastWeek(c, procedure));
+const c3LastWeek = (c: Context): Tri => some(list(c, Case.procedures), otherSiteBlocksLastWeek, c);
 
 /** C6 [D.I.C.6] deny, line 177: the injection treats pain from herpes zoster: `item.diagnosis in herpes_zoster` */
 const c6 = (c: Context): Tri => inCodes(read(c, c.item, LineItem.diagnosis), herpesZoster);
@@ -430,8 +430,7 @@ const d3Device = (c: Context): Tri => truth(read(c, c.input, Case.implanted_devi
 // Rule sij_codes_together [D.I.C.1]: 64451 billed with 27096
 
 /** Whether rule sij_codes_together applies to the line item (its `when`). */
-const sijCodesTogetherApplies = (c: Context): Tri =>
-  someOther(c, 13, (item) => inCodes(read(c, item, LineItem.code), sijJointInjection));
+const sijCodesTogetherApplies = (c: Context): Tri => someOther(c, 13, otherItemsWhere2);
 
 // Rule sij_guidance_contrast [D.I.C.2]: Image guidance and contrast with an SIJ injection
 
@@ -456,9 +455,7 @@ const ra2Left = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "right"),
     rfaLastingLeft(c),
-    some(list(c, Case.procedures), (procedure) =>
-      and(positiveDiagnosticSij(c, procedure), notEqual(read(c, procedure, Procedure.side), "right")),
-    ),
+    some(list(c, Case.procedures), positiveDiagnosticSijWhere, c),
   );
 
 /** RA2_right [D.II.A.2] require, line 229: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
@@ -466,34 +463,22 @@ const ra2Right = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "left"),
     rfaLastingRight(c),
-    some(list(c, Case.procedures), (procedure) =>
-      and(positiveDiagnosticSij(c, procedure), notEqual(read(c, procedure, Procedure.side), "left")),
-    ),
+    some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c),
   );
 
 /** RB3_left [D.II.B.3] require, line 232: no other RFA of the left joint in the last 12 months: `item.side == right or no rfa_left_joint within 12mo` */
 const rb3Left = (c: Context): Tri =>
-  or(
-    equal(read(c, c.item, LineItem.side), "right"),
-    none(list(c, Case.procedures), (procedure) =>
-      and(rfaLeftJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
-    ),
-  );
+  or(equal(read(c, c.item, LineItem.side), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c));
 
 /** RB3_right [D.II.B.3] require, line 235: no other RFA of the right joint in the last 12 months: `item.side == left or no rfa_right_joint within 12mo` */
 const rb3Right = (c: Context): Tri =>
-  or(
-    equal(read(c, c.item, LineItem.side), "left"),
-    none(list(c, Case.procedures), (procedure) =>
-      and(rfaRightJoint(c, procedure), within(read(c, procedure, Procedure.date), last12Months(c))),
-    ),
-  );
+  or(equal(read(c, c.item, LineItem.side), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c));
 
 /** RC1 [D.II.C.1] deny, line 238: cooled radiofrequency ablation is not medically necessary: `item.cooled` */
 const rc1 = (c: Context): Tri => truth(read(c, c.item, LineItem.cooled));
 
 /** RC2 [D.II.C.2] note, line 242: SIJ RFA is unproven as long-term management; continuing it may be reviewed: `some rfa_same_joint` */
-const rc2 = (c: Context): Tri => some(list(c, Case.procedures), (procedure) => rfaSameJoint(c, procedure));
+const rc2 = (c: Context): Tri => some(list(c, Case.procedures), rfaSameJoint, c);
 
 // prettier-ignore
 const rules = [

@@ -129,8 +129,14 @@ describe("the fixture's modules", () => {
   });
 
   it("write list lets as named membership functions that chains over them call", () => {
-    expect(output).toContain("const sijHistory = (c: Context, procedure: Row): Tri =>");
-    expect(output).toMatch(/\(procedure\) => sijHistory\(c, procedure\)/);
+    expect(output).toContain("const sijHistory = (procedure: Row, c: Context): Tri =>");
+    // A chain without filters hands the list's own function to the aggregate; one with filters
+    // calls it from a module-level membership function: no closure per aggregate call.
+    expect(output).toContain("none(list(c, Case.procedures), sijHistory, c)");
+    expect(output).toMatch(/= \(procedure: Row, c: Context\): Tri =>\s+and\(sijHistory\(procedure, c\)/);
+    // Only a chain inside another chain's test, which reads the enclosing element, is a closure.
+    expect(output.match(/\(procedure\) =>/g)).toHaveLength(1);
+    expect(output).toMatch(/const diagnosesWhere = [^;]+some\(\s+list\(c, Case\.procedures\),\s+\(procedure\) =>/);
   });
 
   it("put beside each criterion its citation, effect, line, description and source", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
   Unknown,
   addDays,
@@ -233,5 +234,32 @@ describe("parseDuration", () => {
   });
   it.each(["2mo", "1y", "-3d", "3", "3 d", "1.5wk", "d", "", "6WK", "6w"])("rejects %j", (text) => {
     expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+describe("compareElapsed without building dates", () => {
+  // The comparison works on integers in date order; it must agree with adding the duration to
+  // the earlier date and comparing the ISO strings, clamping at the ends of the supported years.
+  const day = fc.integer({ min: 0, max: 3_652_058 }).map((n) => addDays("0001-01-01", n));
+  const nearEnds = fc.constantFrom("0001-01-01", "0001-02-28", "9999-12-31", "9999-11-30", "2024-02-29", "2025-01-31");
+  const date = fc.oneof(day, nearEnds);
+  const operators: CompareOperator[] = ["==", "!=", "<", "<=", ">", ">="];
+  it("agrees with the date arithmetic for every operator and unit", () => {
+    fc.assert(
+      fc.property(
+        date,
+        date,
+        fc.constantFrom(...operators),
+        fc.integer({ min: 0, max: 130_000 }),
+        fc.constantFrom("d" as const, "wk" as const, "mo" as const, "y" as const),
+        (a, b, operator, amount, unit) => {
+          const [from, to] = a <= b ? [a, b] : [b, a];
+          const reached = addDuration(from, amount, unit);
+          const expected = { "==": reached === to, "!=": reached !== to, "<": reached > to, "<=": reached >= to, ">": reached < to, ">=": reached <= to }[operator];
+          expect(compareElapsed({ from, to }, operator, amount, unit)).toBe(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   CodeSet,
   Context,
+  Scans,
   and,
+  count,
+  none,
   compare,
   decideOutcomes,
   determine,
@@ -325,6 +328,43 @@ describe("Context", () => {
     expect(x(ctx)).toBe(4);
     expect(z(ctx)).toBe(300);
     expect(perItem(0, () => "fresh")(new Context(schema, input, false))).toBe("fresh");
+  });
+  it("remembers memberships of a full scan for the item, with `scans`, and reads them again", () => {
+    const ctx = new Context(schema, input, false);
+    ctx.scans = new Scans();
+    const rows = input.procedures as Record<string, unknown>[];
+    let tested = 0;
+    const member = (row: Record<string, unknown>): boolean => (tested++, row.side === "left");
+    ctx.beginItem(0);
+    const counted = count(rows, member, ctx);
+    expect(tested).toBe(rows.length);
+    // `no` and `latest` over the same list and membership read what `count` remembered.
+    expect(none(rows, member, ctx)).toBe(counted === 0);
+    expect(pick("latest", rows, member, (row) => row.date, ctx)).toBe(pick("latest", rows, member, (row) => row.date));
+    expect(tested).toBe(2 * rows.length); // the second pick passed no context
+    // Another membership function, another list or the next item: tested again.
+    count(rows, (row) => member(row), ctx);
+    count(rows.slice(), member, ctx);
+    expect(tested).toBe(4 * rows.length);
+    ctx.beginItem(1);
+    count(rows, member, ctx);
+    expect(tested).toBe(5 * rows.length);
+    // `some` stops at the first member: it reads remembered memberships but remembers none.
+    ctx.beginItem(2);
+    some(rows, member, ctx);
+    const afterSome = tested;
+    some(rows, member, ctx);
+    expect(tested).toBeGreaterThan(afterSome);
+  });
+  it("remembers no memberships without `scans` (the interpreter, and traces)", () => {
+    const ctx = new Context(schema, input, true);
+    const rows = input.procedures as Record<string, unknown>[];
+    let tested = 0;
+    const member = (row: Record<string, unknown>): boolean => (tested++, row.side === "left");
+    ctx.beginItem(0);
+    count(rows, member, ctx);
+    count(rows, member, ctx);
+    expect(tested).toBe(2 * rows.length);
   });
   it("names the paths of records and never throws for strangers", () => {
     const ctx = new Context(schema, input, false);

@@ -144,7 +144,7 @@ describe("version pinning", () => {
   });
 
   it("makes a generated module fail as it loads when the installed runtime is another version", async () => {
-    // A copy of the built runtime that says it is 0.3.0, as a later install would.
+    // A copy of the built runtime that says it is 99.0.0, as a later install would.
     const directory = mkdtempSync(join(tmpdir(), "pol-runtime-version-"));
     directories.push(directory);
     mkdirSync(join(directory, "runtime"));
@@ -155,7 +155,7 @@ describe("version pinning", () => {
     const versionFile = join(directory, "runtime", "version.js");
     const text = readFileSync(versionFile, "utf8");
     expect(text).toContain(`"${RUNTIME_VERSION}"`);
-    writeFileSync(versionFile, text.replace(`"${RUNTIME_VERSION}"`, '"0.3.0"'));
+    writeFileSync(versionFile, text.replace(`"${RUNTIME_VERSION}"`, '"99.0.0"'));
     writeFileSync(join(directory, "package.json"), '{ "type": "module" }\n');
 
     const policy = fixturePolicy();
@@ -163,7 +163,7 @@ describe("version pinning", () => {
     const moduleUrl = await writeLoadableModules(policy, join(directory, "stale"), runtimeUrl);
     const [major, minor] = RUNTIME_VERSION.split(".");
     await expect(import(moduleUrl)).rejects.toThrow(
-      `pol runtime 0.3.0 is installed but the evaluator for policy ${policy.metadata.id} was compiled for ${major}.${minor}.x; ` +
+      `pol runtime 99.0.0 is installed but the evaluator for policy ${policy.metadata.id} was compiled for ${major}.${minor}.x; ` +
         `run pol compile again or install @pol/runtime@${major}.${minor}`,
     );
 

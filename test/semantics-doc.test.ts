@@ -98,11 +98,11 @@ function evaluate(operation: string, bindings: Bindings): unknown {
   if ((m = /^not (\w+)$/.exec(operation))) return rt.not(value(m[1]!) as Tri);
   if ((m = /^(\w+) (and|or) (\w+)$/.exec(operation))) {
     const operands = [value(m[1]!), value(m[3]!)] as Tri[];
-    return m[2] === "and" ? rt.and(...operands) : rt.or(...operands);
+    return m[2] === "and" ? rt.andAll(operands) : rt.orAll(operands);
   }
   if ((m = /^(all|any)\((.+)\)$/.exec(operation))) {
     const operands = m[2]!.split(",").map((name) => value(name.trim()) as Tri);
-    return m[1] === "all" ? rt.and(...operands) : rt.or(...operands);
+    return m[1] === "all" ? rt.andAll(operands) : rt.orAll(operands);
   }
   if ((m = new RegExp(`^(\\w+) ([+-]) ${UNIT}$`).exec(operation))) {
     return rt.shiftDate(value(m[1]!), m[2] === "+" ? 1 : -1, Number(m[3]), m[4] as CalendarUnit);

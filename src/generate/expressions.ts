@@ -5,6 +5,7 @@
 
 import type { Chain, CompareOperator, Expr, LoweredPolicy } from "../lower/ir.js";
 import { camelCase, localName, type Names } from "./names.js";
+import { JUNCTION_ARITY } from "@pol/runtime";
 import type { RuntimeImports, RuntimeValue } from "./runtime-api.js";
 import { ident, list, num, str, ts, type Ts } from "./ts.js";
 
@@ -50,6 +51,9 @@ export interface ModuleNames {
 export class ExpressionWriter {
   /** The value sets `oneOf` tests name, in the order first used: declared at module level. */
   readonly valueSets: { name: Ts; values: readonly string[] }[] = [];
+  /** Membership functions of chains with filters, declared at module level (no closure per
+   *  aggregate call), in the order first used; one per distinct test. */
+  readonly members: { name: Ts; element: Ts; body: Ts; about: string }[] = [];
 
   constructor(
     private readonly policy: LoweredPolicy,
@@ -82,7 +86,7 @@ export class ExpressionWriter {
       case "negate":
         return ts`${rt("negate")}(${this.write(expr.operand, scope)})`;
       case "junction":
-        return ts`${rt(expr.operator)}(${list(expr.operands.map((operand) => this.write(operand, scope)))})`;
+        return this.junction(expr.operator, expr.operands.map((operand) => this.write(operand, scope)));
       case "compare":
         return ts`${rt(COMPARE[expr.operator])}(${this.write(expr.left, scope)}, ${this.write(expr.right, scope)})`;
       case "compareElapsed":
@@ -123,7 +127,7 @@ export class ExpressionWriter {
     const { chain } = expr;
     const element = this.elementName(chain, scope);
     const source = this.source(chain, scope);
-    const member = this.member(chain, [...scope, element], element);
+    const member = this.member(chain, scope, element);
     const handle = (field: string) => ts`${this.names.handles(chain.record)}.${ident(field)}`;
     if (expr.shared !== undefined) {
       const shared = { count: "countOthers", some: "someOther", none: "noOther" } as const;
@@ -134,7 +138,7 @@ export class ExpressionWriter {
       case "count":
       case "some":
       case "none":
-        return ts`${rt(expr.operator)}(${source}, ${member})`;
+        return ts`${rt(expr.operator)}(${source}, ${member}, c)`;
       case "countDistinct":
         return ts`${rt("countDistinct")}(c, ${source}, ${member}, [${list(expr.keys!.map(handle))}])`;
       case "latest":
@@ -161,12 +165,46 @@ export class ExpressionWriter {
     }
   }
 
-  /** `(procedure) => and(...filters)`, or `everyElement` for a chain without filters; for a
-   *  selection (`earliest 3 of L`), the runtime's membership function over the whole list. */
+  /**
+   * The chain's membership function: the list let's own for a chain without filters, else a
+   * module-level function `(procedure, c) => and(...tests)` (a closure only for a chain inside
+   * another chain's test, whose test may read the enclosing element); `everyElement` for a chain
+   * with neither; for a selection (`earliest 3 of L`), the runtime's membership function over
+   * the whole list.
+   */
   private member(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
-    if (chain.selection !== undefined) return this.selection(chain, scope, element);
-    const body = this.membership(chain, scope, element);
-    return body === undefined ? this.rt.value("everyElement") : ts`(${element}) => ${body}`;
+    if (chain.selection !== undefined) return this.selection(chain, [...scope, element], element);
+    if (chain.filters.length === 0 && chain.base !== undefined) return this.names.lists[chain.base]!;
+    const body = this.membership(chain, [...scope, element], element);
+    if (body === undefined) return this.rt.value("everyElement");
+    if (scope.length > 0) return ts`(${element}) => ${body}`;
+    const known = this.members.find((member) => member.element === element && member.body === body);
+    if (known) return known.name;
+    const base = chain.base === undefined ? this.sourceName(chain) : this.policy.lists[chain.base]!.name;
+    const windows = chain.filters.flatMap((filter) => (filter.kind === "within" ? [filter.window] : []));
+    const onlyWindows = windows.length === chain.filters.length;
+    const suffix = onlyWindows ? `in ${this.windowWords(windows[windows.length - 1]!)}` : "where";
+    const name = ident(this.names.names.claim(camelCase(`${base} ${suffix}`)));
+    const about = onlyWindows
+      ? `members of ${base} ${windows.map((window) => this.windowText(window)).join(" ")}`
+      : `members of ${base} that pass its \`where\` test`;
+    this.members.push({ name, element, body, about });
+    return name;
+  }
+
+  private sourceName(chain: Chain): string {
+    const source = chain.source;
+    return source.kind === "otherItems" ? "other items" : source.kind === "caseList" ? source.field : `${source.record} ${source.field}`;
+  }
+
+  private windowWords(index: number): string {
+    const { amount, unit } = this.policy.windows[index]!;
+    return `last ${amount} ${{ d: "days", wk: "weeks", mo: "months", y: "years" }[unit]}`;
+  }
+
+  private windowText(index: number): string {
+    const { amount, unit } = this.policy.windows[index]!;
+    return `within ${amount}${unit}`;
   }
 
   /** `select(c, list, inner, Record.date, "earliest", 3, then)`: the members selected by order. */
@@ -176,13 +214,13 @@ export class ExpressionWriter {
     const rest = this.membership({ ...chain, selection: undefined } as Chain, scope, element);
     const then = rest === undefined ? ts`` : ts`, (${element}) => ${rest}`;
     const date = ts`${this.names.handles(chain.record)}.${ident(chain.dated!.start)}`;
-    return ts`${this.rt.value("select")}(c, ${this.source(chain, outer)}, ${this.member(inner, scope, element)}, ${date}, ${str(pick)}, ${count}${then})`;
+    return ts`${this.rt.value("select")}(c, ${this.source(chain, outer)}, ${this.member(inner, outer, element)}, ${date}, ${str(pick)}, ${count}${then})`;
   }
 
   /** Whether `element` belongs to the chain: its base list's test, then its filters, conjoined. */
   membership(chain: Chain, scope: readonly Ts[], element: Ts): Ts | undefined {
-    if (chain.selection !== undefined) return ts`${this.selection(chain, scope, element)}(${element})`;
-    const base = chain.base === undefined ? [] : [ts`${this.names.lists[chain.base]!}(c, ${element})`];
+    if (chain.selection !== undefined) return ts`${this.selection(chain, scope, element)}(${element}, c)`;
+    const base = chain.base === undefined ? [] : [ts`${this.names.lists[chain.base]!}(${element}, c)`];
     // An `and` filter's operands join the conjunction: `and` is associative, and the operands are
     // evaluated in the same order either way.
     const tests = chain.filters.flatMap((filter) => {
@@ -202,7 +240,13 @@ export class ExpressionWriter {
     });
     const all = [...base, ...tests];
     if (all.length === 0) return undefined;
-    return all.length === 1 ? all[0]! : ts`${this.rt.value("and")}(${list(all)})`;
+    return all.length === 1 ? all[0]! : this.junction("and", all);
+  }
+
+  /** `and(a, b)`: its operands as arguments, or as one array past the most `and` takes. */
+  private junction(operator: "and" | "or", operands: readonly Ts[]): Ts {
+    if (operands.length <= JUNCTION_ARITY) return ts`${this.rt.value(operator)}(${list(operands)})`;
+    return ts`${this.rt.value(operator === "and" ? "andAll" : "orAll")}([${list(operands)}])`;
   }
 
   /** The module-level set a `oneOf` tests, declared once per distinct list of values. */

@@ -73,7 +73,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   const lists = policy.lists.map((entry) => {
     const element = writer.elementOf(entry.chain);
     const body = writer.membership(entry.chain, [element], element) ?? ts`true`;
-    return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lists[entry.index]!} = (c: ${Context}, ${element}: ${rt.type("Row")}): ${Tri} => ${body};`;
+    return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lists[entry.index]!} = (${element}: ${rt.type("Row")}, c: ${Context}): ${Tri} => ${body};`;
   });
   const ruleNames = policy.rules.map((rule) => ({
     when: letOf(rule.when) ?? (rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined),
@@ -115,6 +115,10 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ...section("Enum orders", writer.rankTables.map((table) => ts`const ${table.name} = ${data(table.members)};`)),
     ...section("Lets", lets),
     ...section("Lists", lists),
+    ...section(
+      "Memberships",
+      writer.members.map((member) => ts`${doc(member.about)}\nconst ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${Tri} => ${member.body};`),
+    ),
     ...section("Rules", ruleFunctions),
     table,
     ...section("Entry points", [entryPoints]),

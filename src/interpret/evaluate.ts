@@ -86,7 +86,7 @@ export class Evaluator {
       case "oneOf": {
         // Exactly the disjunction of comparisons it stands for.
         const operand = this.value(expr.operand, ctx, elements);
-        return rt.or(...expr.values.map((value) => rt.compare("==", operand, value)));
+        return rt.orAll(expr.values.map((value) => rt.compare("==", operand, value)));
       }
       case "asPercent":
         return rt.asPercent(this.value(expr.operand, ctx, elements));
@@ -116,7 +116,7 @@ export class Evaluator {
   /** Kleene `and`/`or` of every operand. */
   private junction(operator: "and" | "or", operands: readonly Expr[], ctx: Context, elements: Elements): Tri {
     const values = operands.map((operand) => this.value(operand, ctx, elements));
-    return operator === "and" ? rt.and(...values) : rt.or(...values);
+    return operator === "and" ? rt.andAll(values) : rt.orAll(values);
   }
 
   private aggregate(expr: Extract<Expr, { kind: "aggregate" }>, ctx: Context, elements: Elements): unknown {
@@ -165,7 +165,7 @@ export class Evaluator {
   }
 
   /** Whether an element belongs: the base list's membership, then every filter, conjoined. */
-  private member(chain: Chain, ctx: Context, elements: Elements, list: readonly Element[] | rt.Unknown): Member {
+  private member(chain: Chain, ctx: Context, elements: Elements, list: readonly Element[] | rt.Unknown): Member<Context> {
     const { selection } = chain;
     if (selection !== undefined) {
       // The selection over the whole list first, then the chain's own base and filters.
@@ -183,14 +183,14 @@ export class Evaluator {
     const end = dated?.end === undefined ? undefined : this.handle(record, dated.end);
     return (element) => {
       const scope = [...elements.slice(0, level), element];
-      const first = base === undefined ? [] : [base(element)];
+      const first = base === undefined ? [] : [base(element, ctx)];
       const own = filters.map((filter, i): Tri => {
         if (filter.kind === "where") return this.value(filter.condition, ctx, scope) as Tri;
         const from = rt.read(ctx, element, start!);
         return end === undefined ? rt.within(from, windows[i]!) : rt.overlaps(from, rt.read(ctx, element, end), windows[i]!);
       });
       const values = [...first, ...own];
-      return values.length === 1 ? values[0]! : rt.and(...values);
+      return values.length === 1 ? values[0]! : rt.andAll(values);
     };
   }
 

@@ -14,6 +14,7 @@ import {
   isRange,
   windowStart,
   type Member,
+  type Tri,
 } from "@pol/runtime";
 import { runs } from "../support/runs.js";
 
@@ -46,7 +47,7 @@ const event = (index: number) =>
 const events = fc.integer({ min: 0, max: 8 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => event(i))));
 const knownEvents = fc.array(fc.record({ date: knownDate, side: fc.constantFrom(...SIDES) }), { maxLength: 8 });
 
-const inLastYear: Member = (row) => inWindow(row.date, START, DOS);
+const inLastYear = (row: Record<string, unknown>): Tri => inWindow(row.date, START, DOS);
 const onSide =
   (side: Side): Member =>
   (row) =>

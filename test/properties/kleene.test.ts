@@ -2,7 +2,7 @@
 // never changes a decided answer).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Unknown, and, isUnknown, not, or, type Tri } from "@pol/runtime";
+import { JUNCTION_ARITY, Unknown, and, andAll, isUnknown, not, or, orAll, type Tri } from "@pol/runtime";
 import { runs } from "../support/runs.js";
 
 const U = new Unknown([{ fact: "u", label: "u" }]);
@@ -60,8 +60,8 @@ describe("laws", () => {
   it("De Morgan holds for any number of operands", () => {
     fc.assert(
       fc.property(operands, (xs) => {
-        expect(toSymbol(not(and(...xs)))).toBe(toSymbol(or(...xs.map(not))));
-        expect(toSymbol(not(or(...xs)))).toBe(toSymbol(and(...xs.map(not))));
+        expect(toSymbol(not(andAll(xs)))).toBe(toSymbol(orAll(xs.map(not))));
+        expect(toSymbol(not(orAll(xs)))).toBe(toSymbol(andAll(xs.map(not))));
       }),
       params,
     );
@@ -71,9 +71,9 @@ describe("laws", () => {
     fc.assert(
       fc.property(operands, (xs) => {
         const reversed = [...xs].reverse();
-        expect(toSymbol(and(...xs))).toBe(toSymbol(and(...reversed)));
-        expect(toSymbol(or(...xs))).toBe(toSymbol(or(...reversed)));
-        for (const result of [and(...xs), or(...xs)]) {
+        expect(toSymbol(andAll(xs))).toBe(toSymbol(andAll(reversed)));
+        expect(toSymbol(orAll(xs))).toBe(toSymbol(orAll(reversed)));
+        for (const result of [andAll(xs), orAll(xs)]) {
           if (!isUnknown(result)) continue;
           const expected = [...new Set(xs.flatMap((x) => (isUnknown(x) ? x.missing.map((m) => m.fact) : [])))];
           expect(result.missing.map((m) => m.fact)).toEqual(expected);
@@ -89,9 +89,9 @@ describe("laws", () => {
       fc.property(completion, ([xs, choices]) => {
         const filled = xs.map((x, i) => (isUnknown(x) ? choices[i]! : x));
         for (const [partial, complete] of [
-          [and(...xs), and(...filled)],
-          [or(...xs), or(...filled)],
-          [not(and(...xs)), not(and(...filled))],
+          [andAll(xs), andAll(filled)],
+          [orAll(xs), orAll(filled)],
+          [not(andAll(xs)), not(andAll(filled))],
         ] as const) {
           if (!isUnknown(partial)) expect(complete).toBe(partial);
         }
@@ -112,5 +112,24 @@ describe("laws", () => {
       }),
       params,
     );
+  });
+});
+
+describe("and and or with their operands as parameters", () => {
+  const tri = fc.constantFrom<Tri>(true, false, U, new Unknown([{ fact: "v", label: "v" }]));
+  it("agree with andAll and orAll, merged unknowns included, for up to JUNCTION_ARITY operands", () => {
+    fc.assert(
+      fc.property(fc.array(tri, { maxLength: JUNCTION_ARITY }), (xs) => {
+        const call = (f: (...args: unknown[]) => Tri) => f(...xs);
+        expect(call(and as (...args: unknown[]) => Tri)).toEqual(andAll(xs));
+        expect(call(or as (...args: unknown[]) => Tri)).toEqual(orAll(xs));
+      }),
+      { numRuns: runs(500) },
+    );
+  });
+  it("refuse more operands than they take", () => {
+    const seven = Array.from({ length: JUNCTION_ARITY + 1 }, () => true);
+    expect(() => (and as (...args: unknown[]) => Tri)(...seven)).toThrow(/andAll/);
+    expect(() => (or as (...args: unknown[]) => Tri)(...seven)).toThrow(/orAll/);
   });
 });

@@ -27,7 +27,7 @@ import {
 } from "@pol/runtime";
 import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-requireRuntime("0.2", "acme.lumbar_mri");
+requireRuntime("0.3", "acme.lumbar_mri");
 
 export type { Case } from "./imaging.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -59,7 +59,17 @@ const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 // --- Lists
 
 /** prior_mri: lumbar MRIs already done */
-const priorMri = (c: Context, study: Row): Tri => inCodes(read(c, study, Study.code), lumbarMri);
+const priorMri = (study: Row, c: Context): Tri => inCodes(read(c, study, Study.code), lumbarMri);
+
+// --- Memberships
+
+/** members of therapies within 3mo */
+const therapiesInLast3Months = (therapy2: Row, c: Context): Tri =>
+  overlaps(read(c, therapy2, Therapy.start), read(c, therapy2, Therapy.end), last3Months(c));
+
+/** members of prior_mri within 12mo */
+const priorMriInLast12Months = (study: Row, c: Context): Tri =>
+  and(priorMri(study, c), within(read(c, study, Study.date), last12Months(c)));
 
 // --- Rules
 
@@ -74,21 +84,13 @@ const therapy = (c: Context): Tri =>
   or(
     read(c, c.input, Case.red_flags),
     atLeast(
-      coverageOf(
-        c,
-        list(c, Case.therapies),
-        (therapy2) => overlaps(read(c, therapy2, Therapy.start), read(c, therapy2, Therapy.end), last3Months(c)),
-        Therapy.start,
-        Therapy.end,
-        last3Months(c),
-      ),
+      coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)),
       42,
     ),
   );
 
 /** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */
-const repeat = (c: Context): Tri =>
-  some(list(c, Case.studies), (study) => and(priorMri(c, study), within(read(c, study, Study.date), last12Months(c))));
+const repeat = (c: Context): Tri => some(list(c, Case.studies), priorMriInLast12Months, c);
 
 // prettier-ignore
 const rules = [

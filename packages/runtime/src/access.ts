@@ -3,7 +3,7 @@
 // Reading a case: field handles, field and list reads, and the per-case and per-item caches that
 // lets and windows live in. Both the interpreter and generated modules read through these.
 
-import { type Range, type Tri, Unknown } from "./logic.js";
+import { type Range, type Tri, UNNAMED, Unknown } from "./logic.js";
 import { coverage, type Member, pick, sum } from "./aggregates.js";
 import {
   inWindow,
@@ -168,6 +168,8 @@ export function read(c: Context, record: unknown, handle: FieldHandle): unknown 
 }
 
 function missing(c: Context, row: Row, handle: FieldHandle): Unknown {
+  // Only the outcome is wanted: which facts are missing never changes it, so none are named.
+  if (c.outcomeOnly) return UNNAMED;
   const base = c.pathOf(row);
   return new Unknown([{ fact: base === "" ? handle.name : `${base}.${handle.name}`, label: handle.label }]);
 }
@@ -188,10 +190,10 @@ export function list(c: Context, handle: FieldHandle): readonly Row[] | Unknown 
  */
 function recordsOnly(c: Context, elements: readonly unknown[]): boolean {
   // Every criterion over a list reads it again: each list is checked once per evaluation.
-  const checked = (c.listsOfRecords ??= new WeakSet());
-  if (checked.has(elements)) return true;
+  const checked = c.listsOfRecords;
+  for (let i = 0; i < checked.length; i++) if (checked[i] === elements) return true;
   for (let i = 0; i < elements.length; i++) if (!isPlainObject(elements[i])) return false;
-  checked.add(elements);
+  checked.push(elements);
   return true;
 }
 
@@ -234,33 +236,38 @@ export function windowBack(dos: IsoDate, amount: number, unit: CalendarUnit): Wi
 }
 
 /** Every element belongs: the membership of a chain without filters. */
-export const everyElement: Member = () => true;
+export const everyElement: Member<Context> = () => true;
+
+/** A field of an element, as the aggregates read it: no closure per aggregate call. */
+function readElement(element: Row, c: Context, handle: FieldHandle): unknown {
+  return read(c, element, handle);
+}
 
 /** `latest L`: the member with the latest date (see `pick`). */
-export function latest(c: Context, list: readonly Row[] | Unknown, member: Member, date: FieldHandle): Row | null | Unknown {
-  return pick("latest", list, member, (element) => read(c, element, date));
+export function latest(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, date: FieldHandle): Row | null | Unknown {
+  return pick("latest", list, member, readElement, c, date);
 }
 
 /** `earliest L`: the member with the earliest date (see `pick`). */
-export function earliest(c: Context, list: readonly Row[] | Unknown, member: Member, date: FieldHandle): Row | null | Unknown {
-  return pick("earliest", list, member, (element) => read(c, element, date));
+export function earliest(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, date: FieldHandle): Row | null | Unknown {
+  return pick("earliest", list, member, readElement, c, date);
 }
 
 /** `sum F of L`: see `sum`; a duration field cannot be negative. */
-export function sumOf(c: Context, list: readonly Row[] | Unknown, member: Member, field: FieldHandle): number | Range {
-  return sum(list, member, (element) => read(c, element, field), field.duration);
+export function sumOf(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, field: FieldHandle): number | Range {
+  return sum(list, member, readElement, field.duration, c, field);
 }
 
 /** `coverage of L`: days covered by the members' episodes, clipped to the chain's window (see `coverage`). */
 export function coverageOf(
   c: Context,
   list: readonly Row[] | Unknown,
-  member: Member,
+  member: Member<Context>,
   start: FieldHandle,
   end: FieldHandle,
   window: Window | null,
 ): number | Range {
-  return coverage(list, member, (element) => read(c, element, start), (element) => read(c, element, end), window);
+  return coverage(list, member, readElement, readElement, window, undefined, c, { start, end });
 }
 
 /** `date` lies in the window, both ends included. */

@@ -2,11 +2,23 @@
 //
 // Aggregates over lists. `member` gives each element's membership (filters and windows fused):
 // true, false or Unknown. Elements whose membership is Unknown make results ranges, exactly.
+// Each aggregate passes its `context` on to `member` (and to the field readers), so generated
+// modules hand over one module-level function per membership instead of a closure per call.
 
 import { MALFORMED, MissingList, type Range, type Tri, Unknown, isRange, not, unknownOf } from "./logic.js";
 import { type IsoDate, dateOperand, dayNumber } from "./calendar.js";
+import { Context, type Scans } from "./context.js";
 
-export type Member = (element: Record<string, unknown>) => Tri;
+/** An element's membership; `context` is whatever the aggregate was given (generated code: its `Context`). */
+export type Member<C = never> = (element: Record<string, unknown>, context: C) => Tri;
+
+/** A value of an element (a date, an amount), read with the aggregate's context and a key (a field handle). */
+export type ElementValue<C = never, K = never> = (element: Record<string, unknown>, context: C, key: K) => unknown;
+
+/** The memberships an aggregate may read and remember: a compiled module's `Context` that does not trace. */
+function scansOf(context: unknown): Scans | undefined {
+  return context instanceof Context ? context.scans : undefined;
+}
 
 /** Collects the unknowns met while scanning a list; created only when the first one shows up. */
 class Unknowns {
@@ -35,13 +47,17 @@ class Unknowns {
  * How many elements are members: a number when every membership is known, else the Range from
  * the definite members to definite + possible ones. An unknown list could hold anything: [0, ∞].
  */
-export function count(list: readonly Record<string, unknown>[] | Unknown, member: Member): number | Range {
+export function count<C>(list: readonly Record<string, unknown>[] | Unknown, member: Member<C>, context?: C): number | Range {
   if (list instanceof Unknown) return { lo: 0, hi: Infinity, unknown: list };
   let definite = 0;
   let possible = 0;
   let unknowns: Unknowns | undefined;
-  for (const element of list) {
-    const membership = member(element);
+  const scans = scansOf(context);
+  const known = scans?.find(list, member);
+  const remember = known === undefined ? scans?.remember(list, member) : undefined;
+  for (let i = 0; i < list.length; i++) {
+    const membership = known !== undefined ? known[i]! : member(list[i]!, context as C);
+    if (remember !== undefined) remember[i] = membership;
     if (membership === true) definite++;
     else if (membership instanceof Unknown) {
       possible++;
@@ -52,11 +68,13 @@ export function count(list: readonly Record<string, unknown>[] | Unknown, member
 }
 
 /** `some L`: at least one member. */
-export function some(list: readonly Record<string, unknown>[] | Unknown, member: Member): Tri {
+export function some<C>(list: readonly Record<string, unknown>[] | Unknown, member: Member<C>, context?: C): Tri {
   if (list instanceof Unknown) return list;
   let unknowns: Unknowns | undefined;
-  for (const element of list) {
-    const membership = member(element);
+  // Stops at the first member, so it remembers nothing; it reads what a full scan remembered.
+  const known = scansOf(context)?.find(list, member);
+  for (let i = 0; i < list.length; i++) {
+    const membership = known !== undefined ? known[i]! : member(list[i]!, context as C);
     if (membership === true) return true;
     if (membership instanceof Unknown) (unknowns ??= new Unknowns()).add(membership);
   }
@@ -64,8 +82,8 @@ export function some(list: readonly Record<string, unknown>[] | Unknown, member:
 }
 
 /** `no L`: no member. */
-export function none(list: readonly Record<string, unknown>[] | Unknown, member: Member): Tri {
-  return not(some(list, member));
+export function none<C>(list: readonly Record<string, unknown>[] | Unknown, member: Member<C>, context?: C): Tri {
+  return not(some(list, member, context));
 }
 
 /**
@@ -73,21 +91,28 @@ export function none(list: readonly Record<string, unknown>[] | Unknown, member:
  * An uncertain member with value v adds 0 or v; an unknown value adds [0, ∞] when the field
  * cannot be negative, else (-∞, ∞). Values of none (null) add nothing.
  */
-export function sum(
+export function sum<C, K>(
   list: readonly Record<string, unknown>[] | Unknown,
-  member: Member,
-  value: (element: Record<string, unknown>) => unknown,
+  member: Member<C>,
+  value: ElementValue<C, K>,
   nonNegative: boolean,
+  context?: C,
+  key?: K,
 ): number | Range {
   const unknownFloor = nonNegative ? 0 : -Infinity;
   if (list instanceof Unknown) return { lo: unknownFloor, hi: Infinity, unknown: list };
   let lo = 0;
   let hi = 0;
   let unknowns: Unknowns | undefined;
-  for (const element of list) {
-    const membership = member(element);
+  const scans = scansOf(context);
+  const known = scans?.find(list, member);
+  const remember = known === undefined ? scans?.remember(list, member) : undefined;
+  for (let i = 0; i < list.length; i++) {
+    const element = list[i]!;
+    const membership = known !== undefined ? known[i]! : member(element, context as C);
+    if (remember !== undefined) remember[i] = membership;
     if (membership === false) continue;
-    const read = value(element);
+    const read = value(element, context as C, key as K);
     // A non-finite number is no amount: unknown, like an absent one.
     const amount = typeof read === "number" && read - read !== 0 ? MALFORMED : read;
     const certain = membership === true;
@@ -112,11 +137,13 @@ export function sum(
  * The latest (or earliest) member by its date; ties go to the later element in the list. null
  * when there is none; Unknown when an uncertain element (unknown membership or date) could be it.
  */
-export function pick(
+export function pick<C, K>(
   which: "latest" | "earliest",
   list: readonly Record<string, unknown>[] | Unknown,
-  member: Member,
-  date: (element: Record<string, unknown>) => unknown,
+  member: Member<C>,
+  date: ElementValue<C, K>,
+  context?: C,
+  key?: K,
 ): Record<string, unknown> | null | Unknown {
   if (list instanceof Unknown) return list;
   const latest = which === "latest";
@@ -124,12 +151,16 @@ export function pick(
   let bestDate = "";
   let bestIndex = -1;
   let uncertain: { index: number; date: IsoDate | undefined; unknown: Unknown }[] | undefined;
+  const scans = scansOf(context);
+  const known = scans?.find(list, member);
+  const remember = known === undefined ? scans?.remember(list, member) : undefined;
   for (let index = 0; index < list.length; index++) {
     const element = list[index]!;
-    const membership = member(element);
+    const membership = known !== undefined ? known[index]! : member(element, context as C);
+    if (remember !== undefined) remember[index] = membership;
     if (membership === false) continue;
     // A malformed date is unknown: the element could be the pick.
-    const when = dateOperand(date(element));
+    const when = dateOperand(date(element, context as C, key as K));
     const dated = typeof when === "string";
     if (membership === true && dated) {
       // `>=` / `<=`: on a tie the later element replaces the earlier one.
@@ -169,13 +200,15 @@ export function pick(
  * (without a window: without limit), an unknown end reaches the window end (without a window: the
  * date of service `dos` when given, else without limit).
  */
-export function coverage(
+export function coverage<C, K>(
   list: readonly Record<string, unknown>[] | Unknown,
-  member: Member,
-  start: (element: Record<string, unknown>) => unknown,
-  end: (element: Record<string, unknown>) => unknown,
+  member: Member<C>,
+  start: ElementValue<C, K>,
+  end: ElementValue<C, K>,
   window: { start: IsoDate; end: IsoDate } | null,
   dos?: IsoDate,
+  context?: C,
+  keys?: { start: K; end: K },
 ): number | Range {
   const clipStart = window === null ? -Infinity : dayNumber(window.start);
   const clipEnd = window === null ? Infinity : dayNumber(window.end);
@@ -186,11 +219,16 @@ export function coverage(
   const definite: [number, number][] = [];
   let possible: [number, number][] | undefined;
   let unknowns: Unknowns | undefined;
-  for (const element of list) {
-    const membership = member(element);
+  const scans = scansOf(context);
+  const known = scans?.find(list, member);
+  const remember = known === undefined ? scans?.remember(list, member) : undefined;
+  for (let i = 0; i < list.length; i++) {
+    const element = list[i]!;
+    const membership = known !== undefined ? known[i]! : member(element, context as C);
+    if (remember !== undefined) remember[i] = membership;
     if (membership === false) continue;
-    const from = dateOperand(start(element));
-    const to = dateOperand(end(element));
+    const from = dateOperand(start(element, context as C, keys?.start as K));
+    const to = dateOperand(end(element, context as C, keys?.end as K));
     if (
       (typeof from !== "string" && !(from instanceof Unknown)) ||
       (typeof to !== "string" && !(to instanceof Unknown))

@@ -245,8 +245,9 @@ export function compareElapsed(
   if (elapsed instanceof Unknown) return elapsed;
   if (elapsed === null || elapsed === undefined) return false;
   if (!isIsoDate(elapsed.from) || !isIsoDate(elapsed.to)) return MALFORMED;
-  const reached = addDuration(elapsed.from, amount, unit);
-  const to = elapsed.to;
+  // `from + amount unit` against `to`, both as integers in date order: no date string is built.
+  const reached = shiftedKey(elapsed.from, amount, unit);
+  const to = unit === "d" || unit === "wk" ? dayNumber(elapsed.to) : civilKey(elapsed.to);
   switch (operator) {
     case ">=":
       return reached <= to;
@@ -261,6 +262,31 @@ export function compareElapsed(
     case "!=":
       return reached !== to;
   }
+}
+
+/** A date as the integer YYYYMMDD: its order is date order. */
+function civilKey(date: IsoDate): number {
+  return yearOf(date) * 10000 + monthOf(date) * 100 + dayOf(date);
+}
+
+/**
+ * `addDuration(date, amount, unit)` as an integer in date order, without building the date: its
+ * day number for days and weeks, its YYYYMMDD (`civilKey`) for months and years, clamped to the
+ * supported years exactly as `addDays` and `addMonths` clamp.
+ */
+function shiftedKey(date: IsoDate, amount: number, unit: CalendarUnit): number {
+  if (unit === "d" || unit === "wk") {
+    const days = dayNumber(date) + (unit === "wk" ? amount * 7 : amount);
+    return days < MIN_DAY_NUMBER ? MIN_DAY_NUMBER : days > MAX_DAY_NUMBER ? MAX_DAY_NUMBER : days;
+  }
+  const months = unit === "y" ? amount * 12 : amount;
+  if (months === 0) return civilKey(date);
+  const monthIndex = yearOf(date) * 12 + (monthOf(date) - 1) + months;
+  const year = Math.floor(monthIndex / 12);
+  if (year < MIN_YEAR) return MIN_YEAR * 10000 + 101;
+  if (year > MAX_YEAR) return MAX_YEAR * 10000 + 1231;
+  const month = monthIndex - year * 12 + 1;
+  return year * 10000 + month * 100 + Math.min(dayOf(date), daysInMonth(year, month));
 }
 
 const FIXED_DURATION = /^(\d{1,9})(d|wk)$/;

@@ -2,7 +2,7 @@
 //
 // The evaluation context: field reads, read recording for explanations, and case-level lists.
 
-import { Unknown } from "./logic.js";
+import { type Tri, UNNAMED, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate, parseDuration } from "./calendar.js";
 import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownField } from "./validate.js";
 import type { Fact } from "./types.js";
@@ -82,8 +82,54 @@ class SlotTable {
 /** The most facts a criterion's trace lists; it says when it left some out. */
 export const MAX_FACTS = 200;
 
-/** The stamp of per-case slots: item generations start at 1. */
-const CASE_STAMP = 0;
+/**
+ * Each element's membership of a list under one membership function, for the current line item:
+ * remembered by an aggregate that tests every element (`count`, `latest`, `sum`, `coverage`), so
+ * that the next aggregate over the same list and membership function (`no`, `some`, another
+ * `latest`) reads them instead of testing every element again. Generated modules pass the same
+ * module-level function for the same membership, so `count tp_same_muscle <= 5` and
+ * `no tp_same_muscle or ...` share one pass. Only without a trace (a trace lists each criterion's
+ * own reads); dropped with every line item, since a membership may read the item.
+ */
+export class Scans {
+  private readonly lists: (readonly unknown[] | undefined)[] = [];
+  private readonly members: unknown[] = [];
+  private readonly memberships: Tri[][] = [];
+  private size = 0;
+
+  /** The memberships of `list`'s elements under `member`, if an aggregate remembered them. */
+  find(list: readonly unknown[], member: unknown): readonly Tri[] | undefined {
+    for (let i = 0; i < this.size; i++) {
+      if (this.lists[i] === list && this.members[i] === member) return this.memberships[i];
+    }
+    return undefined;
+  }
+
+  /**
+   * The array an aggregate writes the membership of `list[i]` under `member` into, at `i`, for
+   * every element. Arrays are reused from item to item; one may be longer than this list, and
+   * only the first `list.length` entries are read.
+   */
+  remember(list: readonly unknown[], member: unknown): Tri[] {
+    const i = this.size++;
+    this.lists[i] = list;
+    this.members[i] = member;
+    let memberships = this.memberships[i];
+    if (memberships === undefined) this.memberships[i] = memberships = [];
+    return memberships;
+  }
+
+  clear(): void {
+    for (let i = 0; i < this.size; i++) {
+      this.lists[i] = undefined;
+      this.members[i] = undefined;
+    }
+    this.size = 0;
+  }
+}
+
+/** What a case or line item that is not an object reads as: a record without fields. */
+const NO_RECORD: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
 /**
  * One evaluation: the case, the item under decision, memoised lets and (optionally) a trace of reads.
@@ -92,7 +138,7 @@ const CASE_STAMP = 0;
  */
 export class Context {
   /** Innermost last: the criterion's log, then one per cached let being computed. */
-  private readLogs: ReadLog[] = [];
+  private readonly readLogs: ReadLog[] = [];
   private otherItemsCache: readonly Record<string, unknown>[] | undefined;
   private paths: Map<object, string> | undefined;
 
@@ -105,14 +151,33 @@ export class Context {
   private dateNamesCache: ReadonlySet<string> | undefined;
 
   /** The case; anything else that skipped validation (`null`, a string, a list) reads as `{}`. */
-  readonly input: Record<string, unknown>;
+  input: Record<string, unknown> = NO_RECORD;
 
   constructor(
     readonly schema: SchemaDescriptor,
     input: Record<string, unknown>,
     readonly tracing: boolean,
   ) {
-    this.input = isPlainObject(input) ? input : {};
+    this.beginCase(input);
+  }
+
+  /**
+   * Start evaluating another case with this context: everything cached for the previous case is
+   * dropped. A context is reused from case to case (see `determine.ts`), so a decision allocates
+   * no context, tables or caches of its own.
+   */
+  beginCase(input: Record<string, unknown>): void {
+    this.input = isPlainObject(input) ? input : NO_RECORD;
+    this.caseStamp++;
+    this.generation++;
+    this.item = NO_RECORD;
+    this.itemIndex = 0;
+    this.otherItemsCache = undefined;
+    this.paths = undefined;
+    this.readLogs.length = 0;
+    this.readsTruncated = false;
+    this.listsOfRecords.length = 0;
+    this.scans?.clear();
   }
 
   /** The date of service. */
@@ -120,8 +185,19 @@ export class Context {
     return this.input.date_of_service as IsoDate;
   }
 
+  /**
+   * Set when only outcomes are wanted (never with `tracing`): a missing fact then reads as an
+   * unknown that names no fact (`UNNAMED`), with no path built for it.
+   */
+  outcomeOnly = false;
+
+  /** Memberships remembered for the current item (see `Scans`); only in a context that does not
+   *  trace, and only given by the entry points of compiled modules, whose membership functions
+   *  are the same objects from call to call. */
+  scans: Scans | undefined;
+
   /** The line item under decision, and its index. */
-  item: Record<string, unknown> = {};
+  item: Record<string, unknown> = NO_RECORD;
   itemIndex = 0;
 
   /** The case's line items (empty when absent, which a valid case never is). */
@@ -153,12 +229,14 @@ export class Context {
    * in its own slot for the whole evaluation, with its reads replayed like `cached`.
    */
   cachedForCase<T>(slot: number, compute: (context: Context) => T): T {
-    return this.lookup(this.caseSlots, slot, CASE_STAMP, compute);
+    return this.lookup(this.caseSlots, slot, this.caseStamp, compute);
   }
 
   private readonly itemSlots = new SlotTable();
   private readonly caseSlots = new SlotTable();
+  /** Stamps of the current item's and the current case's slots; both only ever grow. */
   private generation = 0;
+  private caseStamp = 0;
 
   /** The slot's value if its stamp is `stamp`; else computed, with its reads kept for replay. */
   private lookup<T>(table: SlotTable, slot: number, stamp: number, compute: (context: Context) => T): T {
@@ -202,8 +280,9 @@ export class Context {
   beginItem(index: number): void {
     this.itemIndex = index;
     const item = this.items[index];
-    this.item = isPlainObject(item) ? item : {};
+    this.item = isPlainObject(item) ? item : NO_RECORD;
     this.generation++;
+    this.scans?.clear();
     this.otherItemsCache = undefined;
   }
 
@@ -213,22 +292,34 @@ export class Context {
    * criterion over a long history or many line items stays small.
    */
   beginReads(): void {
-    this.readLogs = [new ReadLog(MAX_FACTS)];
+    this.readLogs.length = 0;
+    this.readLogs.push(new ReadLog(MAX_FACTS));
     this.readsTruncated = false;
   }
 
-  /** Per-case tables of every line item's membership (others.ts), by slot. */
+  /** Working space of the decision procedure (each rule's applicability), kept with the context
+   *  so that a reused context brings its own. */
+  readonly scratch: unknown[] = [];
+
+  /** Per-case tables of every line item's membership (others.ts), by slot; each belongs to the
+   *  case whose `caseStamp` it holds, so a reused context reuses them. */
   readonly sharedTables: unknown[] = [];
 
-  /** The case's lists found to hold only records, during this evaluation (see `list`). */
-  listsOfRecords: WeakSet<readonly unknown[]> | undefined;
+  /** The stamp of the case under evaluation (see `sharedTables`). */
+  get currentCase(): number {
+    return this.caseStamp;
+  }
+
+  /** The case's lists found to hold only records, during this evaluation (see `list`): a case
+   *  has a handful of lists, so a scan by identity beats a set. */
+  readonly listsOfRecords: (readonly unknown[])[] = [];
 
   /** Whether the last `endReads` left reads out. */
   readsTruncated = false;
 
   endReads(): Fact[] {
     const log = this.readLogs[0];
-    this.readLogs = [];
+    this.readLogs.length = 0;
     if (log === undefined) return [];
     this.readsTruncated = log.truncated;
     const facts: Fact[] = [];
@@ -241,18 +332,26 @@ export class Context {
   }
 
   /**
-   * `compute`, with its reads kept in a log of their own (for replay with `replayReads`) instead
-   * of the current one; no log when not tracing.
+   * `compute(record, this)`, with its reads kept in a log of their own (then in `ownReads`, for
+   * replay with `replayReads`) instead of the current one; no log (`ownReads` undefined) when not
+   * tracing.
    */
-  withOwnReads<T>(compute: () => T): { value: T; reads: ReadLog | undefined } {
-    if (!this.tracing) return { value: compute(), reads: undefined };
+  withOwnReads<T>(compute: (record: Record<string, unknown>, context: Context) => T, record: Record<string, unknown>): T {
+    if (!this.tracing) {
+      this.ownReads = undefined;
+      return compute(record, this);
+    }
     const log = this.openLog();
     try {
-      return { value: compute(), reads: log };
+      return compute(record, this);
     } finally {
       this.readLogs.pop();
+      this.ownReads = log;
     }
   }
+
+  /** The reads of the last `withOwnReads`. */
+  ownReads: ReadLog | undefined;
 
   /** Reads kept by `withOwnReads`, recorded again in the current log; false once it is full. */
   replayReads(reads: ReadLog): boolean {
@@ -417,6 +516,7 @@ function readField(context: Context, recordName: string, record: unknown, name: 
 
 /** The Unknown standing for field `name` of `record`: its path and label. */
 function unknownField(context: Context, recordName: string, record: object, name: string): Unknown {
+  if (context.outcomeOnly) return UNNAMED;
   return new Unknown([{ fact: factPath(context, record, name), label: labelOf(context.schema, recordName, name) }]);
 }
 

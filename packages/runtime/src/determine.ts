@@ -5,7 +5,7 @@
 import { and, type Missing, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
-import { Context, field } from "./context.js";
+import { Context, field, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
 
@@ -51,8 +51,9 @@ function ruleApplies(context: Context, rule: RuleSpec): Tri {
   const code = field(context, "item", context.item, "code");
   // `or` of the sets' answers, without an array per item: every unknown answer is the code's own.
   let inSet: Tri = false;
-  for (const set of rule.codes) {
-    const answer = inCodes(code, set);
+  const sets = rule.codes;
+  for (let i = 0; i < sets.length; i++) {
+    const answer = inCodes(code, sets[i]!);
     if (answer === true) {
       inSet = true;
       break;
@@ -376,7 +377,10 @@ export function determine(
   input: Record<string, unknown>,
   options?: EvaluateOptions,
 ): Determination {
-  const context = new Context(schema, input, options?.trace !== false);
+  return determineWith(new Context(schema, input, options?.trace !== false), policy, rules);
+}
+
+function determineWith(context: Context, policy: PolicyInfo, rules: readonly RuleSpec[]): Determination {
   const items: ItemDetermination[] = [];
   for (let index = 0; index < context.items.length; index++) items.push(determineItem(context, policy, rules, index));
   return { policy, dateOfService: context.dos, items };
@@ -394,14 +398,61 @@ export function decideOutcomes(
   input: Record<string, unknown>,
 ): Outcome[] {
   const context = new Context(schema, input, false);
-  const outcomes: Outcome[] = [];
-  const applies: Tri[] = new Array<Tri>(rules.length);
+  context.outcomeOnly = true;
+  return decideWith(context, policy, rules);
+}
+
+function decideWith(context: Context, policy: PolicyInfo, rules: readonly RuleSpec[]): Outcome[] {
   const levels = levelPlan(rules);
-  for (let index = 0; index < context.items.length; index++) {
+  const applies = context.scratch as Tri[];
+  const count = context.items.length;
+  // One item (the usual request) gets its array at its final size.
+  const outcomes: Outcome[] = count === 1 ? [decideItem(context, policy, rules, 0, applies, levels)] : [];
+  for (let index = outcomes.length; index < count; index++) {
     outcomes.push(decideItem(context, policy, rules, index, applies, levels));
   }
   return outcomes;
 }
+
+/**
+ * The contexts of one policy's entry points, one per kind of evaluation, reused from case to case
+ * so that a decision allocates no context of its own. An evaluation that starts while another is
+ * under way (one cannot, unless a caller re-enters from inside an evaluation) gets a fresh one.
+ */
+class Contexts {
+  private readonly idle: (Context | undefined)[] = [undefined, undefined, undefined];
+
+  constructor(private readonly schema: SchemaDescriptor) {}
+
+  /** A context for `input`, taken from the idle ones: give it back with `release`. */
+  take(input: Record<string, unknown>, kind: EvaluationKind): Context {
+    let context = this.idle[kind];
+    if (context === undefined) {
+      context = new Context(this.schema, input, kind === EvaluationKind.Trace);
+      context.outcomeOnly = kind === EvaluationKind.Outcomes;
+      if (kind !== EvaluationKind.Trace) context.scans = new Scans();
+      return context;
+    }
+    this.idle[kind] = undefined;
+    context.beginCase(input);
+    return context;
+  }
+
+  release(context: Context, kind: EvaluationKind): void {
+    // An idle context does not hold on to the case it evaluated.
+    context.beginCase(EMPTY_CASE);
+    this.idle[kind] = context;
+  }
+}
+
+/** What an evaluation produces: outcomes only, a determination, a determination with its trace. */
+const enum EvaluationKind {
+  Outcomes = 0,
+  Determination = 1,
+  Trace = 2,
+}
+
+const EMPTY_CASE: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /**
  * `determineItem`'s outcome, short-circuited. determineItem takes `certain` = outcomeOf(rules that
@@ -505,9 +556,24 @@ export interface Evaluators<C> {
 /** The entry points of a compiled policy over its schema and rule table. */
 export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaDescriptor, rules: readonly RuleSpec[]): Evaluators<C> {
   const validate = (json: unknown) => validateCase(json, schema) as Validation<C>;
-  const evaluateTrusted = (input: C, options?: EvaluateOptions) =>
-    determine(policy, schema, rules, input as Record<string, unknown>, options);
-  const decideTrusted = (input: C) => decideOutcomes(policy, schema, rules, input as Record<string, unknown>);
+  const contexts = new Contexts(schema);
+  const evaluateTrusted = (input: C, options?: EvaluateOptions): Determination => {
+    const kind = options?.trace !== false ? EvaluationKind.Trace : EvaluationKind.Determination;
+    const context = contexts.take(input as Record<string, unknown>, kind);
+    try {
+      return determineWith(context, policy, rules);
+    } finally {
+      contexts.release(context, kind);
+    }
+  };
+  const decideTrusted = (input: C): Outcome[] => {
+    const context = contexts.take(input as Record<string, unknown>, EvaluationKind.Outcomes);
+    try {
+      return decideWith(context, policy, rules);
+    } finally {
+      contexts.release(context, EvaluationKind.Outcomes);
+    }
+  };
   return {
     validate,
     evaluate(json, options) {

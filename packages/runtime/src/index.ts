@@ -16,11 +16,14 @@
 
 export {
   and,
+  andAll,
   isRange,
   isUnknown,
   type Missing,
+  JUNCTION_ARITY,
   not,
   or,
+  orAll,
   type Range,
   type Tri,
   Unknown,
@@ -70,6 +73,7 @@ export {
 } from "./validate.js";
 export {
   Context,
+  Scans,
   MAX_FACTS,
   field,
 } from "./context.js";

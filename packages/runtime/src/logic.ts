@@ -22,6 +22,13 @@ export type Tri = boolean | Unknown;
  */
 export const MALFORMED: Unknown = new Unknown(Object.freeze([]));
 
+/**
+ * The unknown a missing fact reads as when only outcomes are wanted (`decideTrusted`): an outcome
+ * depends on which values are unknown, never on which facts they name, so no fact is named and
+ * nothing is built.
+ */
+export const UNNAMED: Unknown = new Unknown(Object.freeze([]));
+
 export function isUnknown(value: unknown): value is Unknown {
   return value instanceof Unknown;
 }
@@ -32,7 +39,9 @@ export class MissingList {
   private readonly seen = new Set<string>();
 
   add(unknown: Unknown): void {
-    for (const missing of unknown.missing) {
+    const facts = unknown.missing;
+    for (let i = 0; i < facts.length; i++) {
+      const missing = facts[i]!;
       if (!this.seen.has(missing.fact)) {
         this.seen.add(missing.fact);
         this.facts.push(missing);
@@ -75,26 +84,70 @@ export function unknownOf(...values: unknown[]): Unknown {
   return result ?? new Unknown([]);
 }
 
-/** Kleene conjunction: false if any is false, true if all are true, otherwise unknown (merging the unknown operands). */
-/** Operands are Tri; anything else (none) counts as false. */
-export function and(...operands: readonly unknown[]): Tri {
-  let unknown: Unknown | undefined;
-  for (const operand of operands) {
-    if (operand === true) continue;
-    if (operand instanceof Unknown) unknown = unknown === undefined ? operand : mergeTwo(unknown, operand);
-    else return false;
-  }
-  return unknown ?? true;
+// `and` and `or` take up to JUNCTION_ARITY operands as parameters, so a junction in generated
+// code allocates no array of its operands; `andAll` and `orAll` take any number as an array.
+
+/** The most operands `and` and `or` take; more go to `andAll` / `orAll`. */
+export const JUNCTION_ARITY = 6;
+
+/** One operand of a conjunction: `false` settles it; an Unknown merges into `unknown`. */
+function conjoin(unknown: Unknown | undefined, operand: unknown): Unknown | undefined | false {
+  if (operand === true) return unknown;
+  if (operand instanceof Unknown) return unknown === undefined ? operand : mergeTwo(unknown, operand);
+  return false;
 }
 
-/** Kleene disjunction: true if any is true, false if all are false, otherwise unknown. */
-export function or(...operands: readonly unknown[]): Tri {
-  let unknown: Unknown | undefined;
-  for (const operand of operands) {
-    if (operand === true) return true;
-    if (operand instanceof Unknown) unknown = unknown === undefined ? operand : mergeTwo(unknown, operand);
-  }
-  return unknown ?? false;
+/** One operand of a disjunction: `true` settles it; an Unknown merges into `unknown`. */
+function disjoin(unknown: Unknown | undefined, operand: unknown): Unknown | undefined | true {
+  if (operand === true) return true;
+  if (operand instanceof Unknown) return unknown === undefined ? operand : mergeTwo(unknown, operand);
+  return unknown;
+}
+
+/**
+ * Kleene conjunction of its operands (at most JUNCTION_ARITY of them): false if any is false,
+ * true if all are true, otherwise unknown (merging the unknown operands). Operands are Tri;
+ * anything else (none) counts as false.
+ */
+export function and(a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown): Tri {
+  const n = arguments.length;
+  if (n === 0) return true;
+  if (n > JUNCTION_ARITY) throw new RangeError(`and takes at most ${JUNCTION_ARITY} operands; use andAll`);
+  let unknown = conjoin(undefined, a);
+  if (n > 1 && unknown !== false) unknown = conjoin(unknown, b);
+  if (n > 2 && unknown !== false) unknown = conjoin(unknown, c);
+  if (n > 3 && unknown !== false) unknown = conjoin(unknown, d);
+  if (n > 4 && unknown !== false) unknown = conjoin(unknown, e);
+  if (n > 5 && unknown !== false) unknown = conjoin(unknown, f);
+  return unknown === undefined ? true : unknown;
+}
+
+/** Kleene disjunction of its operands (at most JUNCTION_ARITY): true if any is true, false if all are false, otherwise unknown. */
+export function or(a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown): Tri {
+  const n = arguments.length;
+  if (n === 0) return false;
+  if (n > JUNCTION_ARITY) throw new RangeError(`or takes at most ${JUNCTION_ARITY} operands; use orAll`);
+  let unknown = disjoin(undefined, a);
+  if (n > 1 && unknown !== true) unknown = disjoin(unknown, b);
+  if (n > 2 && unknown !== true) unknown = disjoin(unknown, c);
+  if (n > 3 && unknown !== true) unknown = disjoin(unknown, d);
+  if (n > 4 && unknown !== true) unknown = disjoin(unknown, e);
+  if (n > 5 && unknown !== true) unknown = disjoin(unknown, f);
+  return unknown === undefined ? false : unknown;
+}
+
+/** `and` of any number of operands. */
+export function andAll(operands: readonly unknown[]): Tri {
+  let unknown: Unknown | undefined | false;
+  for (let i = 0; i < operands.length && unknown !== false; i++) unknown = conjoin(unknown, operands[i]);
+  return unknown === undefined ? true : unknown;
+}
+
+/** `or` of any number of operands. */
+export function orAll(operands: readonly unknown[]): Tri {
+  let unknown: Unknown | undefined | true;
+  for (let i = 0; i < operands.length && unknown !== true; i++) unknown = disjoin(unknown, operands[i]);
+  return unknown === undefined ? false : unknown;
 }
 
 export function not(operand: unknown): Tri {

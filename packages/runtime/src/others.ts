@@ -14,6 +14,8 @@ import { mergeTwo, not, type Range, type Tri, Unknown } from "./logic.js";
 
 /** Every item's membership, and how many are definitely in and how many may be. */
 interface Memberships {
+  /** The `Context.currentCase` these are of: a reused context reuses the arrays. */
+  ofCase: number;
   values: Tri[];
   /** Each item's reads, when tracing. */
   reads: (ReadLog | undefined)[];
@@ -21,24 +23,31 @@ interface Memberships {
   possible: number;
 }
 
-function membershipsOf(c: Context, slot: number, member: Member): Memberships {
+function membershipsOf(c: Context, slot: number, member: Member<Context>): Memberships {
   // Kept in the context's shared tables, not its let slots: a hit allocates nothing, and the
   // reads are replayed per item below, each item's own left out.
   let memberships = c.sharedTables[slot] as Memberships | undefined;
-  if (memberships === undefined) {
-    const values: Tri[] = [];
-    const reads: (ReadLog | undefined)[] = [];
+  if (memberships === undefined || memberships.ofCase !== c.currentCase) {
+    if (memberships === undefined) {
+      memberships = { ofCase: 0, values: [], reads: [], definite: 0, possible: 0 };
+      c.sharedTables[slot] = memberships;
+    }
+    const { values, reads } = memberships;
+    values.length = 0;
+    reads.length = 0;
     let definite = 0;
     let possible = 0;
-    for (const item of c.items) {
-      const { value: membership, reads: log } = c.withOwnReads(() => member(item));
+    const items = c.items;
+    for (let index = 0; index < items.length; index++) {
+      const membership = c.withOwnReads(member, items[index]!);
       values.push(membership);
-      reads.push(log);
+      reads.push(c.ownReads);
       if (membership === true) definite++;
       else if (membership instanceof Unknown) possible++;
     }
-    memberships = { values, reads, definite, possible };
-    c.sharedTables[slot] = memberships;
+    memberships.ofCase = c.currentCase;
+    memberships.definite = definite;
+    memberships.possible = possible;
   }
   if (c.tracing) {
     // The other items' reads, in order, as a scan of them would have made them.
@@ -71,7 +80,7 @@ function othersUnknown(c: Context, values: readonly Tri[]): Unknown {
 }
 
 /** `some other_items where ...` for a test that reads nothing of the current item; `slot` names its per-case table. */
-export function someOther(c: Context, slot: number, member: Member): Tri {
+export function someOther(c: Context, slot: number, member: Member<Context>): Tri {
   const { values, definite, possible } = membershipsOf(c, slot, member);
   const self = values[c.itemIndex];
   if (definite - (self === true ? 1 : 0) > 0) return true;
@@ -80,12 +89,12 @@ export function someOther(c: Context, slot: number, member: Member): Tri {
 }
 
 /** `no other_items where ...`: see `someOther`. */
-export function noOther(c: Context, slot: number, member: Member): Tri {
+export function noOther(c: Context, slot: number, member: Member<Context>): Tri {
   return not(someOther(c, slot, member));
 }
 
 /** `count other_items where ...`: see `someOther`. */
-export function countOthers(c: Context, slot: number, member: Member): number | Range {
+export function countOthers(c: Context, slot: number, member: Member<Context>): number | Range {
   const { values, definite, possible } = membershipsOf(c, slot, member);
   const self = values[c.itemIndex];
   const sure = definite - (self === true ? 1 : 0);

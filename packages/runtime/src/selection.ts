@@ -26,10 +26,11 @@ function keyPart(value: unknown): string | Unknown | null {
  * highest counts every member that could belong with a key it could have as a new combination.
  * A member whose key reads none (it cannot happen for elements of a list) is not counted.
  */
-export function distinctCount(
+export function distinctCount<C>(
   list: readonly Row[] | Unknown,
-  member: Member,
+  member: Member<C>,
   keys: (element: Row) => readonly unknown[],
+  context?: C,
 ): number | Range {
   if (list instanceof Unknown) return { lo: 0, hi: Infinity, unknown: list };
   const definite = new Set<string>();
@@ -39,7 +40,7 @@ export function distinctCount(
   let unknown: Unknown | undefined;
   const note = (u: Unknown) => (unknown = unknown === undefined ? u : mergeTwo(unknown, u));
   for (const element of list) {
-    const membership = member(element);
+    const membership = member(element, context as C);
     if (membership === false) continue;
     const parts: string[] = [];
     let missing: Unknown | undefined;
@@ -71,6 +72,10 @@ export function distinctCount(
   return hi === lo ? lo : { lo, hi, unknown };
 }
 
+/** The membership of a selection: whether an element is among those selected (the context is
+ *  handed on to the chain's further filters; the selection's own when left out). */
+export type Selected<C> = (element: Row, context?: C) => Tri;
+
 interface Candidate {
   index: number;
   membership: Tri;
@@ -86,19 +91,20 @@ interface Candidate {
  * leave that open, its selection is unknown. A member without a date (none) is never selected.
  * `then` adds the chain's further filters, conjoined after the selection.
  */
-export function selectBy(
+export function selectBy<C>(
   list: readonly Row[] | Unknown,
-  member: Member,
+  member: Member<C>,
   date: (element: Row) => unknown,
   which: "earliest" | "latest",
   n: number,
-  then?: Member,
-): Member {
+  then?: Member<C>,
+  context?: C,
+): Selected<C> {
   if (list instanceof Unknown) return () => list;
   const candidates: Candidate[] = [];
   for (let index = 0; index < list.length; index++) {
     const element = list[index]!;
-    const membership = member(element);
+    const membership = member(element, context as C);
     if (membership === false) continue;
     const when = dateOperand(date(element));
     if (when === null) continue;
@@ -132,26 +138,26 @@ export function selectBy(
     else selected = and(candidate.membership, open ?? new Unknown([]));
     chosen.set(list[candidate.index]!, selected);
   }
-  return (element) => {
+  return (element, outer) => {
     const selected = chosen.get(element) ?? false;
-    return then === undefined ? selected : and(selected, then(element));
+    return then === undefined ? selected : and(selected, then(element, (outer ?? context) as C));
   };
 }
 
 /** `count distinct k1, k2 of L` over a case: see `distinctCount`. */
-export function countDistinct(c: Context, list: readonly Row[] | Unknown, member: Member, keys: readonly FieldHandle[]): number | Range {
-  return distinctCount(list, member, (element) => keys.map((key) => read(c, element, key)));
+export function countDistinct(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, keys: readonly FieldHandle[]): number | Range {
+  return distinctCount(list, member, (element) => keys.map((key) => read(c, element, key)), c);
 }
 
 /** `earliest N of L` / `latest N of L` over a case: see `selectBy`. */
 export function select(
   c: Context,
   list: readonly Row[] | Unknown,
-  member: Member,
+  member: Member<Context>,
   date: FieldHandle,
   which: "earliest" | "latest",
   n: number,
-  then?: Member,
-): Member {
-  return selectBy(list, member, (element) => read(c, element, date), which, n, then);
+  then?: Member<Context>,
+): Selected<Context> {
+  return selectBy(list, member, (element) => read(c, element, date), which, n, then, c);
 }
