@@ -16,6 +16,7 @@ import {
   latest,
   list,
   none,
+  normaliseText,
   notEqual,
   oneOf,
   or,
@@ -126,7 +127,7 @@ const therapeuticTpiSameMuscle = (procedure: Row, c: Context): Tri =>
   and(
     tpiHistory(procedure, c),
     equal(read(c, procedure, Procedure.purpose), "therapeutic"),
-    equal(read(c, procedure, Procedure.muscle), read(c, c.item, LineItem.muscle)),
+    equal(normaliseText(read(c, procedure, Procedure.muscle)), normaliseText(read(c, c.item, LineItem.muscle))),
   );
 
 // --- Memberships

@@ -80,6 +80,7 @@ export type DeclarationCstChildren = {
   caseDecl?: CaseDeclCstNode[];
   itemDecl?: ItemDeclCstNode[];
   codeSetDecl?: CodeSetDeclCstNode[];
+  tableDecl?: TableDeclCstNode[];
   letDecl?: LetDeclCstNode[];
   ruleDecl?: RuleDeclCstNode[];
 };
@@ -198,6 +199,33 @@ export type CodeSetDeclCstChildren = {
   Comma?: (IToken)[];
   CodeEntry?: IToken[];
   CodeListClose: IToken[];
+};
+
+export interface TableDeclCstNode extends CstNode {
+  name: "tableDecl";
+  children: TableDeclCstChildren;
+}
+
+export type TableDeclCstChildren = {
+  Table: IToken[];
+  name: IToken[];
+  StringLiteral?: IToken[];
+  By: IToken[];
+  key: IToken[];
+  LBrace: IToken[];
+  tableEntry?: TableEntryCstNode[];
+  RBrace: IToken[];
+};
+
+export interface TableEntryCstNode extends CstNode {
+  name: "tableEntry";
+  children: TableEntryCstChildren;
+}
+
+export type TableEntryCstChildren = {
+  member: IToken[];
+  value?: (IToken)[];
+  Comma?: IToken[];
 };
 
 export interface LetDeclCstNode extends CstNode {
@@ -371,9 +399,11 @@ export type PrefixCstChildren = {
   listPrefix?: ListPrefixCstNode[];
   Documented?: IToken[];
   access?: AccessCstNode[];
+  table?: IToken[];
+  Of?: (IToken)[];
+  key?: AccessCstNode[];
   Sum?: IToken[];
   Identifier?: IToken[];
-  Of?: (IToken)[];
   chain?: (ChainCstNode)[];
   Coverage?: IToken[];
   Time?: (IToken)[];

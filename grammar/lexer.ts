@@ -65,6 +65,7 @@ export const When = keyword("when", "When");
 export const Require = keyword("require", "Require");
 export const Deny = keyword("deny", "Deny");
 export const Bundle = keyword("bundle", "Bundle");
+export const Approve = keyword("approve", "Approve");
 /** `note` starts a criterion but stays usable as a name (a field `note: text`): it is also an
  *  Identifier. No criterion follows where a name could, so the two readings never compete. */
 export const Note = createToken({
@@ -73,6 +74,14 @@ export const Note = createToken({
   longer_alt: Identifier,
   categories: [Identifier],
   label: "`note`",
+});
+/** `table` starts a lookup-table declaration but stays usable as a name, as `note` does. */
+export const Table = createToken({
+  name: "Table",
+  pattern: /table/,
+  longer_alt: Identifier,
+  categories: [Identifier],
+  label: "`table`",
 });
 export const And = keyword("and", "And");
 export const Or = keyword("or", "Or");
@@ -120,7 +129,9 @@ const keywords: TokenType[] = [
   Require,
   Deny,
   Bundle,
+  Approve,
   Note,
+  Table,
   And,
   Or,
   Not,
@@ -166,7 +177,7 @@ export const DateLiteral = createToken({
 
 export const DurationLiteral = createToken({
   name: "DurationLiteral",
-  pattern: /\d+(?:d|wk|mo|y)\b/,
+  pattern: /\d+(?:d|wk|mo|y|h)\b/,
   label: "a duration",
 });
 

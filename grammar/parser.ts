@@ -73,7 +73,8 @@ class PolParser extends CstParser {
       this.CONSUME(T.Dot);
       this.CONSUME2(T.Identifier);
     });
-    this.MANY2(() => this.SUBRULE(this.headerField));
+    // A table declaration may follow the header directly: `table` is a name too, never a key.
+    this.MANY2({ GATE: () => this.LA(1).tokenType !== T.Table, DEF: () => this.SUBRULE(this.headerField) });
   });
 
   private headerField = this.RULE("headerField", () => {
@@ -101,6 +102,7 @@ class PolParser extends CstParser {
         { ALT: () => this.SUBRULE(this.caseDecl) },
         { ALT: () => this.SUBRULE(this.itemDecl) },
         { ALT: () => this.SUBRULE(this.codeSetDecl) },
+        { ALT: () => this.SUBRULE(this.tableDecl) },
         { ALT: () => this.SUBRULE(this.letDecl) },
         { ALT: () => this.SUBRULE(this.ruleDecl) },
       ],
@@ -210,6 +212,34 @@ class PolParser extends CstParser {
     this.CONSUME(T.CodeListClose);
   });
 
+  /** `table NAME "label" by ENUM { member value ... }` */
+  private tableDecl = this.RULE("tableDecl", () => {
+    this.CONSUME(T.Table);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.CONSUME(T.By);
+    this.CONSUME2(T.Identifier, { LABEL: "key" });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.tableEntry));
+    this.CONSUME(T.RBrace);
+  });
+
+  private tableEntry = this.RULE("tableEntry", () => {
+    this.CONSUME(T.Identifier, { LABEL: "member" });
+    this.OR({
+      ERR_MSG: "a value: a number, a percent, a duration, a string, `true` or `false`",
+      DEF: [
+        { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: "value" }) },
+        { ALT: () => this.CONSUME(T.PercentLiteral, { LABEL: "value" }) },
+        { ALT: () => this.CONSUME(T.DurationLiteral, { LABEL: "value" }) },
+        { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "value" }) },
+        { ALT: () => this.CONSUME(T.True, { LABEL: "value" }) },
+        { ALT: () => this.CONSUME(T.False, { LABEL: "value" }) },
+      ],
+    });
+    this.OPTION(() => this.CONSUME(T.Comma));
+  });
+
   private letDecl = this.RULE("letDecl", () => {
     this.CONSUME(T.Let);
     this.CONSUME(T.Identifier);
@@ -239,8 +269,15 @@ class PolParser extends CstParser {
   /** A criterion has no terminator: the keyword of whatever follows ends it. */
   private criterion = this.RULE("criterion", () => {
     this.OR({
-      ERR_MSG: "`require`, `deny`, `not covered`, `bundle` or `note`",
+      ERR_MSG: "`require`, `deny`, `not covered`, `bundle`, `note` or `approve`",
       DEF: [
+        // `approve` has no condition: the rule approves every item it applies to.
+        {
+          ALT: () => {
+            this.CONSUME(T.Approve, { LABEL: "effect" });
+            this.SUBRULE3(this.criterionHead);
+          },
+        },
         {
           ALT: () => {
             this.CONSUME(T.Require, { LABEL: "effect" });
@@ -414,6 +451,16 @@ class PolParser extends CstParser {
           ALT: () => {
             this.CONSUME(T.Documented);
             this.SUBRULE2(this.access);
+          },
+        },
+        {
+          // `action_time of last_block.anesthetic`: a name followed by `of` is a table lookup.
+          GATE: () => this.LA(2).tokenType === T.Of,
+          IGNORE_AMBIGUITIES: true,
+          ALT: () => {
+            this.CONSUME2(T.Identifier, { LABEL: "table" });
+            this.CONSUME3(T.Of);
+            this.SUBRULE3(this.access, { LABEL: "key" });
           },
         },
         {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Generates docs/diagnostics.md from the diagnostic catalogue (src/diagnostics.ts) and the golden
 // error files (test/golden/POLxxxx-*.pol): every code with its summary, severity, message and help
-// templates, and the message pol really prints for the golden example. `node scripts/diagnostics-doc.mjs` rewrites the doc (run
+// templates, and the message pol really prints for the golden example (configuration codes:
+// test/golden/config/POLxxxx-*.json, read as `pol.config.json`). `node scripts/diagnostics-doc.mjs` rewrites the doc (run
 // `npm run build` first: it uses the compiled checker in dist/); `--check` exits 1 when the doc
 // is stale. test/docs.test.ts calls `diagnosticsDoc` with the TypeScript sources instead, so the
 // doc is checked against the code under test, built or not.
@@ -11,6 +12,7 @@ import { fileURLToPath } from "node:url";
 
 export const DOC_PATH = "docs/diagnostics.md";
 export const GOLDEN_DIR = "test/golden";
+export const CONFIG_GOLDEN_DIR = "test/golden/config";
 
 const RANGES = [
   ["POL1", "Syntax"],
@@ -28,10 +30,16 @@ const ANALYSIS_DIR = "test/golden/analysis";
  * @param {{ catalogue: Record<string, CatalogueEntry>,
  *           checkFile: (path: string) => { diagnostics: any[], sources: Map<string, string> },
  *           renderDiagnostic: (diagnostic: any, source: string) => string,
- *           goldenDir?: string }} tools
+ *           loadConfig: (path: string) => { ok: boolean, diagnostics?: any[], sources?: Map<string, string> },
+ *           goldenDir?: string, configGoldenDir?: string }} tools
  */
-export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, goldenDir = GOLDEN_DIR }) {
+export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, loadConfig, goldenDir = GOLDEN_DIR, configGoldenDir = CONFIG_GOLDEN_DIR }) {
   const goldens = readdirSync(goldenDir).filter((name) => /^POL\d{4}-.*\.pol$/.test(name));
+  const configGoldens = readdirSync(configGoldenDir).filter((name) => /^POL\d{4}-.*\.json$/.test(name));
+  const readConfig = (path) => {
+    const load = loadConfig(path);
+    return load.ok ? { diagnostics: [], sources: new Map() } : load;
+  };
   const out = [
     "# Diagnostics",
     "",
@@ -83,12 +91,16 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, goldenD
         out.push(`Example (\`${ANALYSIS_DIR}/${baseline.replace(/\.errors\.txt$/, ".pol")}\`):`, "", "```text", line, "```", "");
         continue;
       }
-      const golden = goldens.find((name) => name.startsWith(`${code}-`));
+      const configGolden = configGoldens.find((name) => name.startsWith(`${code}-`));
+      const golden = goldens.find((name) => name.startsWith(`${code}-`)) ?? configGolden;
       if (golden === undefined) {
         out.push("No example yet: add `test/golden/" + code + "-NAME.pol`.", "");
         continue;
       }
-      const example = exampleOf(code, join(goldenDir, golden), checkFile, renderDiagnostic);
+      const example =
+        golden === configGolden
+          ? exampleOf(code, join(configGoldenDir, golden), readConfig, renderDiagnostic)
+          : exampleOf(code, join(goldenDir, golden), checkFile, renderDiagnostic);
       if (example.code !== code) {
         out.push(`The mistake in \`${golden}\` is reported first as ${example.code}:`, "");
       }
@@ -119,7 +131,8 @@ function exampleOf(code, path, checkFile, renderDiagnostic) {
 async function run() {
   const { catalogue, renderDiagnostic } = await import("../dist/src/diagnostics.js");
   const { checkFile } = await import("../dist/src/check/checker.js");
-  const text = diagnosticsDoc({ catalogue, checkFile, renderDiagnostic });
+  const { loadConfig } = await import("../dist/src/project/config.js");
+  const text = diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, loadConfig });
   if (process.argv.includes("--check")) {
     let current = "";
     try {

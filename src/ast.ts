@@ -48,6 +48,18 @@ export interface SourceFile extends NodeBase {
   declarations: Declaration[];
   /** Comments in source order, kept for the formatter. */
   comments: Comment[];
+  /** Present only on the part of a file with syntax errors that parsed cleanly (see `parse`). */
+  recovered?: Recovered;
+}
+
+/** What a file with syntax errors lost: the checker stays silent about it, so nothing cascades. */
+export interface Recovered {
+  /** Names of the declarations the errors touch; references to them are not reported. */
+  names: Set<string>;
+  /** Whether a schema declaration (enum, record, case, item) is among them: then nothing is checked. */
+  schema: boolean;
+  /** Rules that lost a criterion, or whose criteria follow an error. */
+  partialRules: Set<RuleDecl>;
 }
 
 export interface Comment extends NodeBase {
@@ -92,8 +104,27 @@ export type Declaration =
   | CaseDecl
   | ItemDecl
   | CodeSetDecl
+  | TableDecl
   | LetDecl
   | RuleDecl;
+
+/**
+ * `table action_time "how long each anesthetic acts" by Anesthetic { lidocaine 2h bupivacaine 8h }`:
+ * a value for every member of an enum.
+ */
+export interface TableDecl extends NodeBase {
+  kind: "TableDecl";
+  name: Identifier;
+  label?: StringLiteral;
+  key: Identifier;
+  entries: TableEntry[];
+}
+
+export interface TableEntry extends NodeBase {
+  kind: "TableEntry";
+  member: Identifier;
+  value: NumberLiteral | PercentLiteral | DurationLiteral | StringLiteral | BooleanLiteral;
+}
 
 /** `enum Side "side of the body" { left right bilateral }` */
 export interface EnumDecl extends NodeBase {
@@ -217,8 +248,10 @@ export interface RuleDecl extends NodeBase {
  *   the item is denied, not covered, or not separately billable.
  * - note: never changes the outcome; when its condition holds (or it has none) the item's
  *   determination carries it as a caution for the reviewer.
+ * - approve: no condition; always met. It says that the rule approves every item it applies to
+ *   (unless another criterion stands in the way), so a rule without criteria is never silent.
  */
-export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note";
+export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note" | "approve";
 
 export interface Criterion extends NodeBase {
   kind: "Criterion";
@@ -258,6 +291,7 @@ export type Expression =
   | SelectExpression
   | DocumentedExpression
   | SumExpression
+  | LookupExpression
   | CoverageExpression
   | TimeSinceExpression
   | TimeBetweenExpression;
@@ -281,7 +315,7 @@ export interface PercentLiteral extends NodeBase {
   text: string;
 }
 
-export type DurationUnit = "d" | "wk" | "mo" | "y";
+export type DurationUnit = "h" | "d" | "wk" | "mo" | "y";
 
 /** `7d`, `6wk`, `12mo`, `1y`. Days and weeks are fixed lengths; months and years are calendar units. */
 export interface DurationLiteral extends NodeBase {
@@ -437,6 +471,13 @@ export interface SumExpression extends NodeBase {
   kind: "SumExpression";
   field: Identifier;
   source: Expression;
+}
+
+/** `action_time of last_block.anesthetic`: the table's value for a member of its enum. */
+export interface LookupExpression extends NodeBase {
+  kind: "LookupExpression";
+  table: Identifier;
+  key: Expression;
 }
 
 /** `coverage of therapies where ... within 6mo`: days covered by the union of the episodes,

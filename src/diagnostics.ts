@@ -66,6 +66,8 @@ export const catalogue = {
       criterionId: 'a criterion starts with its id, e.g. `require B1 [D.I.B.1] "..."`',
       useFirst: "put every `use` before the declarations",
       criterionInRule: "a criterion belongs to a rule: move it under its `rule`",
+      durationUnit: "a duration has a unit: `{amount}d` (days), `{amount}wk`, `{amount}mo` or `{amount}y`",
+      durationWord: "write the amount and its unit as one word: `{duration}`",
     },
   },
   POL1003: {
@@ -169,7 +171,7 @@ export const catalogue = {
     summary: "unknown name",
     message: "unknown name `{name}`",
     help: {
-      enumMember: "`{name}` is a member of `{enum}`: compare a `{enum}` with it, e.g. `x == {name}`",
+      enumMember: "`{name}` is a member of `{enum}`: compare a `{enum}` with it, e.g. `x == {name}`, or write `{enum}.{name}`",
       codeSet: "`{name}` is a code set: test a code with `item.code in {name}`",
       recordOnly: "a computed field can use only the fields of its own record",
     },
@@ -331,6 +333,67 @@ export const catalogue = {
     message: "unknown name `{name}`: the element is named `{element}`, so its fields are read through the name",
     help: "write `{element}.{name}`",
   },
+  POL2026: {
+    severity: "error",
+    summary: "a member given twice in a table",
+    message: "`{member}` has a value in table `{table}` already",
+    help: "keep one value for each member",
+  },
+  POL2027: {
+    severity: "error",
+    summary: "a lookup in something that is not a table",
+    message: "`{name}` is not a table: `{name} of ...` looks a value up in a table",
+    help: "declare it with `table {name} \"label\" by ENUM` and a value for each member, or write the expression without `of`",
+  },
+  // The project's configuration, `pol.config.json`
+  POL2040: {
+    severity: "error",
+    summary: "`pol.config.json` is not valid JSON, or not an object",
+    message: "`pol.config.json` is not {problem}",
+    help: "write one JSON object, e.g. `{ \"sources\": [\"policies\"], \"out\": \"compiled\" }`",
+  },
+  POL2041: {
+    severity: "error",
+    summary: "`pol.config.json` has a key pol does not know",
+    message: "unknown key `{key}` in `pol.config.json`",
+    help: "{suggestion}",
+  },
+  POL2042: {
+    severity: "error",
+    summary: "a value in `pol.config.json` has the wrong type or is out of range",
+    message: "`{key}` must be {expected}, found {found}",
+    help: "{example}",
+  },
+  POL2043: {
+    severity: "error",
+    summary: "a source root in `pol.config.json` is missing, not a folder, or outside the project",
+    message: "source root `{path}` {problem}",
+    help: "list folders inside the project that hold `.pol` files, relative to `pol.config.json`, e.g. `\"sources\": [\"policies\"]`",
+  },
+  POL2044: {
+    severity: "error",
+    summary: "the output folder in `pol.config.json` is the project folder, outside it, or overlaps a source root",
+    message: "output folder `{out}` {problem}",
+    help: "`pol compile` replaces the whole output folder: name a folder of its own inside the project, e.g. `\"out\": \"compiled\"`",
+  },
+  POL2035: {
+    severity: "error",
+    summary: "a `let` or field named like a built-in name or a case field, which it would hide",
+    message: "{what} `{name}` would hide {hidden}",
+    help: "choose another name: `{name}` always means {hidden}",
+  },
+  POL2036: {
+    severity: "error",
+    summary: "a name that is both a `let` or field and a member of the enum it is compared with",
+    message: "`{name}` is both {what} and a member of `{enum}`",
+    help: "write `{enum}.{name}` for the member, or rename {what}",
+  },
+  POL2037: {
+    severity: "error",
+    summary: "a `use` names a policy file, whose rules and header would be left behind",
+    message: "`use` names `{path}`, the policy `{policy}`: its rules would not apply here",
+    help: "`use` a schema; to share lets and code sets between policies, move them into a schema file both policies use",
+  },
   // Types and units
   POL3001: {
     severity: "error",
@@ -342,6 +405,8 @@ export const catalogue = {
       percent: "write `{text}%`",
       ratio: "turn a ratio into a percent with `as percent`",
       count: "count the list: `count {text}`",
+      dropPercent: "`{text}` is a number, not a percent: compare it with `{number}`, without `%`",
+      date: "compare a date with a date such as `2025-01-01`, or measure the time since it: `time since {text} >= 3mo`",
     },
   },
   POL3002: {
@@ -354,7 +419,11 @@ export const catalogue = {
     severity: "error",
     summary: "calendar duration compared with a fixed duration",
     message: "`{fixed}` is a fixed duration but `{calendar}` is calendar months",
-    help: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+    help: {
+      general: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+      coverage: "coverage counts days: compare it with days or weeks, e.g. `>= 6wk`, or give the list a window in months (`within 6mo`)",
+      field: "durations a case records are in days: compare with days or weeks, e.g. `>= 8wk`",
+    },
   },
   POL3004: {
     severity: "error",
@@ -430,9 +499,9 @@ export const catalogue = {
   },
   POL3016: {
     severity: "error",
-    summary: "a list of values that are not records",
-    message: "a list must hold records, not `{name}`",
-    help: "a list holds records, e.g. `list of Procedure`",
+    summary: "a list of values that are neither records nor codes, texts or enum members",
+    message: "a list must hold records, codes, texts or members of an enum, not `{name}`",
+    help: "a list holds records (`list of Procedure`) or values tested with `in` (`list of code`, `list of text`, `list of Level`)",
   },
   POL3017: {
     severity: "error",
@@ -473,7 +542,10 @@ export const catalogue = {
     severity: "error",
     summary: "expected a date",
     message: "{user} needs a date, but `{text}` is `{type}`",
-    help: { record: "use one of its dates, e.g. `{text}.date`" },
+    help: {
+      record: "use one of its dates, e.g. `{text}.date`",
+      list: "pick one record and take its date, e.g. `(latest {text}).date`",
+    },
   },
   POL3024: {
     severity: "error",
@@ -560,6 +632,53 @@ export const catalogue = {
     message: "coverage within `{window}` can never reach `{amount}`",
     help: "widen the window to at least `{amount}`, or compare with a smaller amount",
   },
+  POL3038: {
+    severity: "error",
+    summary: "a table keyed by something that is not an enum",
+    message: "table `{table}` is keyed `by {name}`, which is not an enum",
+    help: "a table gives a value for each member of an enum: name the enum after `by`",
+  },
+  POL3039: {
+    severity: "error",
+    summary: "a calendar duration in a table",
+    message: "`{value}` is a calendar duration: a table holds fixed durations only",
+    help: "write the duration in hours, days or weeks, e.g. `4h`, `3d`, `6wk`",
+  },
+  POL3040: {
+    severity: "error",
+    summary: "table values of different types",
+    message: "`{value}` is `{type}`, but the values of table `{table}` are `{first}`",
+    help: "give every member a value of one type",
+  },
+  POL3041: {
+    severity: "error",
+    summary: "a table without a value for every member of its enum",
+    message: "table `{table}` has no value for {missing} of `{enum}`",
+    help: "give every member of `{enum}` a value: a lookup must never fall through",
+  },
+  POL3042: {
+    severity: "error",
+    summary: "a table looked up with a value that is not a member of its enum",
+    message: "table `{table}` is keyed by `{enum}`, but `{text}` is `{type}`",
+  },
+  POL3043: {
+    severity: "error",
+    summary: "hours where whole days are counted",
+    message: "`{text}` is in hours, but {user} counts whole days",
+    help: "write the length in days or weeks, e.g. `2d`; hours compare only with other durations",
+  },
+  POL3044: {
+    severity: "error",
+    summary: "`in` a list of values of another type",
+    message: "`{text}` is `{type}`, so it can never be in a `{list}`",
+    help: "test a value of the list's type, e.g. a member of its enum",
+  },
+  POL3055: {
+    severity: "warning",
+    summary: "free text compared with a string: only that wording matches",
+    message: "`{text}` is free text: comparing it with {literal} matches that wording only (case and spacing aside)",
+    help: "declare `{text}` as an enum in the schema, so that every value is one of its members and the comparison is exact",
+  },
   // Policy structure
   POL4001: {
     severity: "error",
@@ -597,6 +716,52 @@ export const catalogue = {
     summary: "criterion without a description",
     message: "criterion `{id}` has no description",
     help: 'add the analyst\'s words in quotes after the citation, e.g. `"at least 75% relief"`',
+  },
+  POL4021: {
+    severity: "error",
+    summary: "a rule with no criterion that decides: it would approve every item it applies to without a word",
+    message: "rule `{rule}` has no `require`, `deny`, `not covered` or `bundle` criterion, so it would approve every item it applies to",
+    help: 'add the criteria the policy sets, or say that the rule approves: `approve {example} [{citation}] "..."`',
+  },
+  POL4022: {
+    severity: "warning",
+    summary: "`approve` in a rule that has criteria which decide",
+    message: "`approve {id}` says nothing: rule `{rule}` already has criteria that decide its items",
+    help: "remove `approve {id}`: a rule with criteria approves an item when all of them are met",
+  },
+  POL4023: {
+    severity: "warning",
+    summary: "a `let` no rule uses",
+    message: "`{name}` is never used: no rule reaches this `let`",
+    help: "remove it, or use it in the criterion it was written for",
+  },
+  POL4024: {
+    severity: "warning",
+    summary: "a code set no rule uses",
+    message: "code set `{name}` is never used: no rule applies to it or tests a code against it",
+    help: "remove it, or name it in a rule's `for` or in `code in {name}`",
+  },
+  POL4025: {
+    severity: "warning",
+    summary: "a condition that is a tautology or a contradiction by its form",
+    message: "`{text}` is {outcome}",
+    help: {
+      decided: "`{literal} {operator} ...` does not depend on the rest: remove the literal or the condition",
+      neutral: "`{literal}` does nothing here: remove it",
+      negated: "`{operand}` and its negation cannot both hold, and one of them always does: check which was meant",
+    },
+  },
+  POL4026: {
+    severity: "warning",
+    summary: "a comparison at the end of a `where` condition inside `count`, which reads as if the count were compared",
+    message: "`{comparison}` is part of the `where` condition, not a comparison of the count",
+    help: "say so with parentheses, `{filter}`, or compare the count from outside them: `({filter}) >= ...`",
+  },
+  POL4027: {
+    severity: "warning",
+    summary: "a `require` that is met when an event is absent, through `not` over a comparison on it",
+    message: "this criterion is met when there is no such event at all: `{text}` holds when the record is none",
+    help: "write what no event means, e.g. `no {list} or {text}`, or require the event: `some {list} and {text}`",
   },
   // Policy analysis (`pol diff`, `pol verify`)
   POL5001: {
@@ -737,6 +902,11 @@ function helpText(entry: CatalogueEntry, args: Readonly<Record<string, string | 
   const variant = help[String(args["help"])];
   if (variant === undefined) throw new Error(`internal error: no help variant \`${String(args["help"])}\``);
   return fill(variant, args);
+}
+
+/** Whether any of `diagnostics` is an error: warnings alone never stop a command. */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
 }
 
 /** Sort by file, then position, then code: the order every report uses. */

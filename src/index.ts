@@ -21,6 +21,7 @@ export {
   diagnosticsToJson,
   renderDiagnostic,
   renderDiagnostics,
+  hasErrors,
   sortDiagnostics,
   summaryLine,
   type Diagnostic,
@@ -102,6 +103,10 @@ export {
 } from "./project/check-paths.js";
 export { readJsonFile, type JsonRead } from "./project/json-files.js";
 export { compileOutputs, outputProblems, writeCompiled } from "./project/compile.js";
+export { CONFIG_DEFAULTS, CONFIG_FILE, findConfig, loadConfig, type ConfigLoad, type PolConfig } from "./project/config.js";
+export { diagnosticsToGithub, diagnosticsToSarif, escapeData, escapeProperty } from "./project/diagnostic-formats.js";
+export { polPackageRoot, polVersion } from "./project/version.js";
+export { initProject, initTemplate, type InitResult } from "./project/init.js";
 
 // Files: reading sources within limits, naming paths, writing files and folders atomically.
 export { collectFiles, displayPath, requireFile, UsageError } from "./files/paths.js";
@@ -153,9 +158,10 @@ export { ProgressLine } from "./tools/batch/progress.js";
 /** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
 export { CompiledEvaluators } from "./tools/policy-test/compiled.js";
 export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";
-export { runSuite, suiteTotals, type PolicyErrors, type SuiteResult } from "./tools/policy-test/suite.js";
+export { runSuite, suiteTotals, type PolicyErrors, type SuiteOptions, type SuiteResult } from "./tools/policy-test/suite.js";
 export { suiteJson } from "./tools/policy-test/json.js";
-export { formatPercent, renderCoverage, renderFailedTest, renderUncovered } from "./tools/policy-test/render.js";
+export { suiteJunit } from "./tools/policy-test/junit.js";
+export { formatPercent, renderCoverage, renderFailedTest, renderFailure, renderUncovered } from "./tools/policy-test/render.js";
 /** versions: `pol diff` (structural and semantic, with counterexample cases) and `pol verify`. */
 export { diffVersions, DEFAULT_SEMANTIC, verify, type DiffOptions, type DiffReport } from "./tools/versions/diff.js";
 export {

@@ -8,6 +8,7 @@ import type {
   Expression,
   FieldAccess,
   FieldDecl,
+  InCodesExpression,
   LetDecl,
   NameRef,
   RuleDecl,
@@ -31,6 +32,8 @@ export type Type =
   | { kind: "record"; name: string; optional: boolean }
   /** A list of records; `window` is set once `within` has been applied. */
   | { kind: "list"; element: string; window?: { amount: number; unit: DurationUnit } }
+  /** A list of codes, texts or enum members (`levels: list of Level`), tested with `x in L`. */
+  | { kind: "values"; element: Type }
   /** The result of `time since` / `time between`: comparable with any duration. */
   | { kind: "elapsed" }
   /** Something already reported as an error; suppresses follow-on errors. */
@@ -126,6 +129,18 @@ export interface PolicyMetadata {
   sourceHash: string;
 }
 
+/** `table action_time "..." by Anesthetic { ... }`, checked: a value for every member. */
+export interface TableModel {
+  name: string;
+  label: string;
+  /** The enum whose members key the table. */
+  key: string;
+  /** The type of every value (`error` when the entries disagree). */
+  type: Type;
+  /** Member -> value: numbers, percents and fixed durations (in days) as numbers. */
+  values: Map<string, number | string | boolean>;
+}
+
 export interface CheckedPolicy {
   metadata: PolicyMetadata;
   /** The name of the schema the policy uses (`schema spine` -> `spine`); the policy's own id when
@@ -136,13 +151,18 @@ export interface CheckedPolicy {
   file: SourceFile;
   schema: SchemaModel;
   codeSets: Map<string, CodeSetDecl>;
+  tables: Map<string, TableModel>;
   /** In dependency order: a let only refers to lets before it. */
   lets: { decl: LetDecl; name: string; label: string; type: Type; dependsOnItem: boolean }[];
   rules: CheckedRule[];
   typeOf(expression: Expression): Type;
   resolve(name: NameRef): Binding;
+  /** For `x in NAME` where NAME is a list of values rather than a code set: NAME, resolved. */
+  membershipOf(test: InCodesExpression): NameRef | undefined;
   /** The record a field access reads from, and the field. */
   fieldOf(access: FieldAccess): { record: string; field: FieldModel };
+  /** For a qualified enum member `Kind.member` (a field access on an enum's name), the member. */
+  memberOf(access: FieldAccess): { enum: string; member: string } | undefined;
   /** The source text a span covers (any file of the program). */
   text(span: Span): string;
 }

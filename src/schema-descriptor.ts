@@ -69,6 +69,8 @@ function fieldType(schema: SchemaModel, type: Type, fieldName: string): FieldTyp
     }
     case "list":
       return { list: type.element };
+    case "values":
+      return { values: fieldType(schema, type.element, fieldName) as "code" | "text" | { enum: readonly string[] } };
     default:
       // The checker never gives a field any other type; reaching here is a checker bug.
       throw new Error(

@@ -79,14 +79,17 @@ describe("rules and criteria", () => {
   });
 
   it("accepts notes with or without a condition, but wants their citation and description", () => {
-    const result = checkPolicy(rule("r", '  note N1 [D.1] "always"\n  note N2 [D.2] "sometimes" when count procedures >= 2\n'));
+    const result = checkPolicy(
+      rule("r", '  note N1 [D.1] "always"\n  note N2 [D.2] "sometimes" when count procedures >= 2\n  approve A [D] "covered"\n'),
+    );
     expect(result.diagnostics).toEqual([]);
     expect(result.policy!.rules[0]!.criteria.map((c) => [c.effect, c.condition?.kind])).toEqual([
       ["note", undefined],
       ["note", "BinaryExpression"],
+      ["approve", undefined],
     ]);
     const bare = checkPolicy(rule("r", "  note N1 when true\n"));
-    expect(bare.diagnostics.map((d) => d.code)).toEqual(["POL4001", "POL4006"]);
+    expect(bare.diagnostics.map((d) => d.code)).toEqual(["POL4021", "POL4001", "POL4006"]);
   });
 
   it("retires POL4005: a `require` without a condition is a syntax error", () => {

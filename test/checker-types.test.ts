@@ -64,8 +64,11 @@ describe("comparisons", () => {
     expect(d).toMatchObject({
       code: "POL3003",
       message: "`last.relief_duration` is a fixed duration but `2mo` is calendar months",
-      help: "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+      help: "durations a case records are in days: compare with days or weeks, e.g. `>= 8wk`",
     });
+    expect(single(checkCondition("6wk >= 2mo", LAST)).help).toBe(
+      "calendar months have no fixed length in days; compare with days or weeks, or compare dates instead (`time since`)",
+    );
   });
 
   it("compares elapsed time with duration literals only", () => {

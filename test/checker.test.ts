@@ -122,7 +122,7 @@ describe("names", () => {
   it("explains a bare enum member used where no enum is expected", () => {
     const d = single(checkCondition("therapeutic"));
     expect(d.code).toBe("POL2001");
-    expect(d.help).toBe("`therapeutic` is a member of `Purpose`: compare a `Purpose` with it, e.g. `x == therapeutic`");
+    expect(d.help).toBe("`therapeutic` is a member of `Purpose`: compare a `Purpose` with it, e.g. `x == therapeutic`, or write `Purpose.therapeutic`");
   });
 
   it("reports an unknown field with a suggestion (POL2002)", () => {
@@ -210,10 +210,14 @@ describe("declarations", () => {
   });
 
   it("reports a list of a non-record and a single record field (POL3016, POL3017)", () => {
-    const schema = SCHEMA.replace('diagnoses: list of Diagnosis "diagnoses"', 'diagnoses: list of code "diagnoses"\n  first: Diagnosis "first"');
+    const schema = SCHEMA.replace('diagnoses: list of Diagnosis "diagnoses"', 'diagnoses: list of date "diagnoses"\n  first: Diagnosis "first"');
     const result = checkPolicy(ruleWith("true"), { [SCHEMA_PATH]: schema });
     expect(result.diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([
-      ["POL3016", "a list must hold records, not `code`", "a list holds records, e.g. `list of Procedure`"],
+      [
+        "POL3016",
+        "a list must hold records, codes, texts or members of an enum, not `date`",
+        "a list holds records (`list of Procedure`) or values tested with `in` (`list of code`, `list of text`, `list of Level`)",
+      ],
       ["POL3017", "a field cannot hold a single `Diagnosis` record", "use `list of Diagnosis`"],
     ]);
   });

@@ -43,6 +43,21 @@ describe("pol check", () => {
     expect(err).toMatch(/\d errors in 1 file/);
   });
 
+  it("passes with warnings, and fails on them with --deny-warnings; compile and eval still run", async () => {
+    const source = readFileSync(at("policies/lumbar-mri.pol"), "utf8");
+    writeFileSync(at("policies/lumbar-mri.pol"), `${source}\nlet unused_count "an unused count" = count therapies\n`);
+    const plain = await pol("check", at("policies"));
+    expect(plain.code).toBe(0);
+    expect(plain.err).toContain("warning[POL4023]: `unused_count` is never used");
+    expect(plain.err).toMatch(/1 warning in 1 file/);
+    expect(plain.out).toContain("no errors, 1 warning");
+    const denied = await pol("check", at("policies"), "--deny-warnings");
+    expect(denied.code).toBe(1);
+    expect(denied.err).toContain("warning[POL4023]");
+    expect((await pol("compile", at("policies"), "--out", at("compiled"))).code).toBe(0);
+    expect((await pol("eval", at("policies/lumbar-mri.pol"), at("case.json"))).code).toBe(0);
+  });
+
   it("prints diagnostics as JSON for tools", async () => {
     writeFileSync(at("policies/extra.pol"), "policy x.y\n  title \"t\"\nrule r \"R\" for nothing\n");
     const { code, out } = await pol("check", at("policies"), "--format", "json");

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkFile } from "../src/check/checker.js";
+import { loadConfig } from "../src/project/config.js";
 import { catalogue, renderDiagnostic } from "../src/diagnostics.js";
 // @ts-expect-error: a plain ES module script without type declarations
 import { diagnosticsDoc, DOC_PATH } from "../scripts/diagnostics-doc.mjs";
@@ -32,6 +33,6 @@ describe("docs/diagnostics.md", () => {
 
   it("is what scripts/diagnostics-doc.mjs generates (run it after changing the catalogue)", () => {
     expect(DOC_PATH).toBe("docs/diagnostics.md");
-    expect(doc).toBe(diagnosticsDoc({ catalogue, checkFile, renderDiagnostic }));
+    expect(doc).toBe(diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, loadConfig }));
   });
 });

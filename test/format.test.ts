@@ -218,8 +218,12 @@ describe("expressions", () => {
     // The condition of `where` takes everything after it: a following `or` needs parentheses.
     ["(some procedures where relief > 5%) or b", "(some procedures where relief > 5%) or b"],
     ["some procedures where (relief > 5% or b)", "some procedures where relief > 5% or b"],
-    // ... but a comparison cannot take a second comparison, and `within` continues the outer chain.
-    ["count (procedures where a == b) <= 4", "count procedures where a == b <= 4"],
+    // ... and a comparison after a `where` condition keeps parentheses that show its scope,
+    // although the grammar would not need them (a comparison cannot take a second one).
+    ["count (procedures where a == b) <= 4", "(count procedures where a == b) <= 4"],
+    ["(count procedures where code in s) >= 2", "(count procedures where code in s) >= 2"],
+    ["(count a + count (b where c)) <= 5", "(count a + count b where c) <= 5"],
+    ["count a + count b <= 5", "count a + count b <= 5"],
     [
       "count procedures where code in s and site == item.site within 12mo <= 4",
       "count procedures where code in s and site == item.site within 12mo <= 4",
@@ -546,11 +550,18 @@ describe("counting, ordering and naming constructs", () => {
     await expectExpression("earliest (latest 2 of blocks)", "earliest (latest 2 of blocks)");
     await expectExpression(
       "some v  in visits where count visits where date >= v.date and date <= v.date + 6wk >= 4",
-      "some v in visits where count visits where date >= v.date and date <= v.date + 6wk >= 4",
+      "some v in visits where (count visits where date >= v.date and date <= v.date + 6wk) >= 4",
     );
     await expectExpression('kind in {a b,c}  and name not in {"x"}', 'kind in {a, b, c} and name not in {"x"}');
     await expectExpression("documented  last.relief or x in last.levels", "documented last.relief or x in last.levels");
     await expectFormat('schema s "S"\nenum Severity "severity"   ordered {none mild}\n', 'schema s "S"\n\nenum Severity "severity" ordered { none mild }\n');
+  });
+
+  it("prints a table one entry per line, and lookups", async () => {
+    await expectFormat(
+      `${HEAD}\ntable   t "how long" by Anesthetic { lidocaine 2h, bupivacaine 8h }\nlet x = t  of  last.anesthetic\n`,
+      `${HEAD}\ntable t "how long" by Anesthetic {\n  lidocaine 2h\n  bupivacaine 8h\n}\nlet x = t of last.anesthetic\n`,
+    );
   });
 
   it("formats the constructs fixture idempotently, keeping its AST", async () => {

@@ -156,7 +156,8 @@ describe("B4: nesting depth", () => {
       }, start));
     fc.assert(
       fc.property(expression, (condition) => {
-        const found = codes(rule(condition));
+        // Literal operands make the conditions tautologies by their form: a warning, not a failure.
+        const found = codes(rule(condition)).filter((code) => code !== "POL4025");
         expect(found.every((code) => code === "POL1014"), condition).toBe(true);
       }),
       { numRuns: runs(40) },

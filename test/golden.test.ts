@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkFile } from "../src/check/checker.js";
 import { catalogue, renderBaseline } from "../src/diagnostics.js";
+import { loadConfig } from "../src/project/config.js";
 
 const goldenDir = fileURLToPath(new URL("./golden/", import.meta.url));
 const srcDir = fileURLToPath(new URL("../src/", import.meta.url));
@@ -18,6 +19,11 @@ const entries = catalogue as Record<string, Entry>;
 
 const goldens = readdirSync(goldenDir)
   .filter((name) => name.endsWith(".pol"))
+  .sort();
+// Mistakes in `pol.config.json`: each test/golden/config/<CODE>-<name>.json is read as one.
+const configDir = join(goldenDir, "config");
+const configGoldens = readdirSync(configDir)
+  .filter((name) => /^POL\d{4}-.*\.json$/.test(name))
   .sort();
 
 function display(path: string): string {
@@ -51,10 +57,30 @@ describe("golden diagnostics", () => {
     });
   }
 
+  for (const name of configGoldens) {
+    it(`config/${name}`, () => {
+      const path = join(configDir, name);
+      const load = loadConfig(display(path));
+      const diagnostics = load.ok ? [] : load.diagnostics;
+      const baseline = renderBaseline(readFileSync(path, "utf8"), diagnostics);
+      const baselinePath = path.replace(/\.json$/, ".errors.txt");
+      if (update) writeFileSync(baselinePath, baseline);
+      else {
+        expect(existsSync(baselinePath), `${baselinePath} is missing: run with UPDATE_BASELINES=1`).toBe(true);
+        expect(baseline).toBe(readFileSync(baselinePath, "utf8"));
+      }
+      expect(diagnostics.map((d) => d.code as string), `${name} must produce its code`).toContain(name.slice(0, "POLdddd".length));
+    });
+  }
+
   it("shows every catalogue code in a golden (retired and internal codes excepted)", () => {
     const shown = new Set<string>();
     for (const name of goldens) {
       const text = readFileSync(join(goldenDir, name.replace(/\.pol$/, ".errors.txt")), "utf8");
+      for (const match of text.matchAll(/^!!! (POL\d{4}):/gm)) shown.add(match[1]!);
+    }
+    for (const name of configGoldens) {
+      const text = readFileSync(join(configDir, name.replace(/\.json$/, ".errors.txt")), "utf8");
       for (const match of text.matchAll(/^!!! (POL\d{4}):/gm)) shown.add(match[1]!);
     }
     // The policy analysis' codes (pol diff, pol verify) have their goldens in analysis/
@@ -69,7 +95,7 @@ describe("golden diagnostics", () => {
       .map(([code]) => code);
     expect(expected.length).toBeGreaterThan(60);
     expect(expected.filter((code) => !shown.has(code))).toEqual([]);
-    const covered = new Set(goldens.map((name) => name.slice(0, "POLdddd".length)));
+    const covered = new Set([...goldens, ...configGoldens].map((name) => name.slice(0, "POLdddd".length)));
     expect([...covered].filter((code) => !(code in catalogue))).toEqual([]);
   });
 

@@ -263,6 +263,34 @@ describe("definition and references", () => {
   });
 });
 
+describe("the newer constructs", () => {
+  const extra = [
+    'let set_test "a set" = some therapies where kind in {physical_therapy, chiropractic}',
+    'let distinct_test "distinct kinds" = count distinct kind of therapies >= 2',
+    'let named_test "named" = some v in therapies where v.kind == rest',
+  ].join("\n");
+
+  it("finds enum members in a member set and fields in `count distinct`, and hovers a named element", async () => {
+    const text = inScratch(truecareText) + "\n" + extra + "\n";
+    const path = scratch("constructs", text);
+    // The added lets exist to be looked up, so no rule uses them: only those warnings (POL4023).
+    const shown = (await client.open(path, text)) as { code?: unknown }[];
+    expect(shown.filter((d) => d.code !== "POL4023")).toEqual([]);
+    const references = (await client.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: uriOf(path) },
+      position: positionOf(text, "{physical_therapy", 0, 2),
+      context: { includeDeclaration: true },
+    })) as Location[];
+    const spineText = readFileSync(spine, "utf8");
+    expect(references).toContainEqual({ uri: uriOf(spine), range: { start: positionOf(spineText, "  physical_therapy", 0, 2), end: { ...positionOf(spineText, "  physical_therapy", 0, 2), character: 2 + "physical_therapy".length } } });
+    expect(references.filter((l) => l.uri === uriOf(path))).toHaveLength([...text.matchAll(/\bphysical_therapy\b/g)].length);
+    const field = await hover(path, positionOf(text, "count distinct kind", 0, 16));
+    expect(field).toContain("kind: TherapyKind");
+    const element = await hover(path, positionOf(text, "v.kind", 0, 0));
+    expect(element).toContain("v: Therapy");
+  });
+});
+
 describe("completion", () => {
   it("offers a record's fields after `.`", async () => {
     const position = positionOf(truecareText, "item.side == bilateral", 0, 5);

@@ -89,6 +89,8 @@ function shape(e: Expression): string {
       return `(${e.pick} ${e.count.text}${named(e.element)} ${shape(e.source)})`;
     case "DocumentedExpression":
       return `(documented ${shape(e.operand)})`;
+    case "LookupExpression":
+      return `(lookup ${e.table.name} ${shape(e.key)})`;
     case "SumExpression":
       return `(sum ${e.field.name} ${shape(e.source)})`;
     case "CoverageExpression":
@@ -566,6 +568,23 @@ describe("expressions", () => {
     expect(shapeOf("documented last.relief and documented date")).toBe(
       "(and (documented (. last relief)) (documented date))",
     );
+  });
+
+  it("parses lookup tables, lookups and hours", () => {
+    const [table] = declarations('table action_time "how long it acts" by Anesthetic {\n  lidocaine 2h\n  bupivacaine 8h,\n}\n');
+    expect(table).toMatchObject({
+      kind: "TableDecl",
+      name: { name: "action_time" },
+      key: { name: "Anesthetic" },
+      entries: [
+        { member: { name: "lidocaine" }, value: { kind: "DurationLiteral", amount: 2, unit: "h" } },
+        { member: { name: "bupivacaine" }, value: { kind: "DurationLiteral", amount: 8, unit: "h" } },
+      ],
+    });
+    expect(shapeOf("last.relief_duration >= action_time of last.anesthetic")).toBe(
+      "(>= (. last relief_duration) (lookup action_time (. last anesthetic)))",
+    );
+    expect(shapeOf("table + 1")).toBe("(+ table 1)");
   });
 
   it("reads `ordered` before the members of an enum, and only there", () => {

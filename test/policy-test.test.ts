@@ -95,7 +95,7 @@ describe("pol test on passing files", () => {
     );
     expect(code).toBe(1);
     const result = JSON.parse(out);
-    expect(result.summary).toEqual({ passed: 5, failed: 1, filesNotRun: 0 });
+    expect(result.summary).toEqual({ passed: 5, failed: 1, filesNotRun: 0, skipped: 0 });
     // Files run in path order: failing/ before passing/.
     expect(result.files.map((file: { path: string }) => file.path)).toEqual([
       failing("wrong-outcome"),
@@ -459,7 +459,7 @@ describe("test file shape", () => {
   });
 
   it.each([
-    [{ ...ok, extra: 1 }, "extra: unknown key; expected `policy`, `tests`"],
+    [{ ...ok, extra: 1 }, "extra: unknown key; expected `policy`, `base`, `tests`"],
     [{ ...ok, tests: [] }, "tests: expected at least one test"],
     [
       { tests: ok.tests },
@@ -468,7 +468,7 @@ describe("test file shape", () => {
     [{ ...ok, tests: [ok.tests[0], ok.tests[0]] }, "tests[1].name: duplicate test name `a` (first used by tests[0])"],
     [
       { ...ok, tests: [{ name: "a", expect: [{ outcome: "approved" }] }] },
-      "tests[0].case: missing: the case to evaluate",
+      "tests[0].case: missing: the case to evaluate (or a `base` for the file)",
     ],
     [
       { ...ok, tests: [{ name: "a", case: {}, expect: [] }] },

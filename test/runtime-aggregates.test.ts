@@ -226,6 +226,17 @@ describe("coverage", () => {
       hi: Infinity,
     });
   });
+  it("never counts a day on or after the date of service, with a window or without", () => {
+    const running = [episode("2025-01-01", "2025-03-01")];
+    expect(coverage(running, byFlag, start, end, null, "2025-02-12")).toBe(42);
+    expect(coverage(running, byFlag, start, end, null)).toBe(59);
+    expect(coverage(running, byFlag, start, end, { start: "2024-12-01", end: "2025-02-12" }, "2025-02-12")).toBe(42);
+    // An episode that starts on or after the date of service covers nothing yet.
+    expect(coverage([episode("2025-02-12", "2025-04-01")], byFlag, start, end, null, "2025-02-12")).toBe(0);
+    // A known end past the date of service counts exactly as much as an unknown end could.
+    const open = coverage([episode("2025-01-01", u("end"))], byFlag, start, end, null, "2025-02-12");
+    expect(isRange(open) && open.hi).toBe(coverage(running, byFlag, start, end, null, "2025-02-12"));
+  });
   it("bounds an unknown list by the window's length", () => {
     expect(coverage(u("therapies"), byFlag, start, end, { start: "2025-01-01", end: "2025-02-01" })).toMatchObject({
       lo: 0,

@@ -124,7 +124,7 @@ describe("validateCase", () => {
     [
       { procedures: [{ relief_duration: 42 }] },
       "procedures[0].relief_duration",
-      "expected a duration in days or weeks (`42d`, `6wk`), found `42`",
+      "expected a duration in hours, days or weeks (`4h`, `42d`, `6wk`), found `42`",
     ],
     [
       { procedures: [{ relief_duration: "1y" }] },

@@ -139,6 +139,14 @@ function evaluate(operation: string, bindings: Bindings): unknown {
     });
     return rt.distinctCount(list as Record<string, unknown>[] | rt.Unknown, (element) => element.member as Tri, (element) => [element.key]);
   }
+  if ((m = /^count distinct k, j of (\w+)$/.exec(operation))) {
+    const list = listOf(bindings, m[1]!, (text) => {
+      const [key, second] = text.split(" ");
+      const side = (value: string) => (value === "unknown" ? unknownFact(`${m![1]}.j`) : value);
+      return { key: scalar(key!, `${m![1]}.k`), second: side(second!) };
+    });
+    return rt.distinctCount(list as Record<string, unknown>[] | rt.Unknown, () => true, (element) => [element.key, element.second]);
+  }
   if ((m = /^(earliest|latest) (\d+) of (\w+)$/.exec(operation))) {
     const name = m[3]!;
     const list = listOf(bindings, name, (text) => {
@@ -170,13 +178,38 @@ function evaluate(operation: string, bindings: Bindings): unknown {
     return m[2] === undefined ? test : rt.not(test);
   }
   if ((m = /^documented (\w+)$/.exec(operation))) return rt.documented(value(m[1]!));
-  if ((m = new RegExp(`^coverage of (\\w+) within ${UNIT}$`).exec(operation))) {
+  if ((m = /^(\w+) in (\w+)$/.exec(operation))) {
+    const text = get(bindings, m[1]!);
+    const listText = get(bindings, m[2]!);
+    const list = listText === "unknown list" ? unknownFact(m[2]!) : listText === "" ? [] : listText.split(",").map((v) => v.trim());
+    return rt.inList(["unknown", "none"].includes(text) ? scalar(text, m[1]!) : text, list);
+  }
+  if ((m = new RegExp(`^(\\w+) ${OPERATOR} (\\d+)(h|d)$`).exec(operation))) {
+    const days = (text: string) => rt.parseDuration(text) ?? scalar(text, m![1]!);
+    return rt.compare(m[2] as CompareOperator, days(get(bindings, m[1]!)), rt.parseDuration(`${m[3]}${m[4]}`));
+  }
+  if ((m = /^(\w+) \+ (\w+)$/.exec(operation))) {
+    return rt.shiftDays(value(m[1]!), 1, rt.parseDuration(get(bindings, m[2]!)));
+  }
+  if ((m = /^(\w+) of (\w+)$/.exec(operation)) && m[1] !== "coverage") {
+    const table = new Map(
+      get(bindings, m[1]!).split(",").map((entry) => {
+        const [member, duration] = entry.trim().split(" ");
+        return [member!, rt.parseDuration(duration!)] as const;
+      }),
+    );
+    const text = get(bindings, m[2]!);
+    const looked = rt.lookup(["unknown", "none"].includes(text) ? scalar(text, m[2]!) : text, table);
+    return typeof looked === "number" ? `${Math.round(looked * 24)}h` : looked;
+  }
+  if ((m = new RegExp(`^coverage of (\\w+)(?: within ${UNIT})?$`).exec(operation))) {
     const list = listOf(bindings, m[1]!, (text) => {
       const [start, end] = text.split("..");
       return { start: scalar(start!, "start"), end: scalar(end!, "end") };
     });
-    const window = { start: rt.windowStart(dos(), Number(m[2]), m[3] as CalendarUnit), end: dos() };
-    return rt.coverage(list, () => true, (e) => e.start, (e) => e.end, window);
+    const window =
+      m[2] === undefined ? null : { start: rt.windowStart(dos(), Number(m[2]), m[3] as CalendarUnit), end: dos() };
+    return rt.coverage(list, () => true, (e) => e.start, (e) => e.end, window, dos());
   }
   if ((m = new RegExp(`^(\\w+) ${OPERATOR} (\\d+)$`).exec(operation))) {
     return rt.compare(m[2] as CompareOperator, value(m[1]!), Number(m[3]));
@@ -201,7 +234,7 @@ function outcome(inputs: [string, string][]): string {
       continue;
     }
     const effect = name as CriterionEffect;
-    expect(["require", "deny", "not_covered", "bundle", "note"]).toContain(effect);
+    expect(["require", "deny", "not_covered", "bundle", "note", "approve"]).toContain(effect);
     const id = `${effect}${criteria.length + 1}`;
     const spec: CriterionSpec = { id, effect, citation: "1", description: id, line: 1 };
     if (text !== "always") {

@@ -15,8 +15,8 @@ import { allTokens, polLexer } from "../grammar/lexer.js";
 const ROOT = resolve(import.meta.dirname, "..");
 const GRAMMAR = join(ROOT, "editors/vscode/syntaxes/pol.tmLanguage.json");
 
-const STORAGE = ["Policy", "Schema", "Use", "Enum", "Record", "Case", "Item", "Codes", "Let", "Rule", "List", "Dated", "By", "To"];
-const CONTROL = ["For", "When", "Require", "Deny", "Bundle", "Note", "NotCovered"];
+const STORAGE = ["Policy", "Schema", "Use", "Enum", "Record", "Case", "Item", "Codes", "Table", "Let", "Rule", "List", "Dated", "By", "To"];
+const CONTROL = ["For", "When", "Require", "Deny", "Bundle", "Approve", "Note", "NotCovered"];
 const OPERATOR_WORDS = ["And", "Or", "Not", "In", "As", "Percent", "All", "Any", "Where", "Within", "Count", "Some", "No", "Latest", "Earliest", "Sum", "Of", "Coverage", "Time", "Since", "Between", "Distinct", "Documented"];
 
 /** The scope each kind of token gets (a scope of the token's stack must match). */

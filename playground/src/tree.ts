@@ -16,7 +16,7 @@ const OUTCOME_WORDS: Record<string, string> = {
 
 const STATUS_WORDS: Record<string, string> = { met: "met", not_met: "not met", unknown: "unknown", waived: "waived" };
 const APPLIES_WORDS: Record<string, string> = { met: "applies", not_met: "does not apply", unknown: "may apply" };
-const EFFECT_WORDS: Record<string, string> = { require: "require", deny: "deny", not_covered: "not covered", bundle: "bundle", note: "note" };
+const EFFECT_WORDS: Record<string, string> = { require: "require", deny: "deny", not_covered: "not covered", bundle: "bundle", note: "note", approve: "approve" };
 
 function element(tag: string, className: string, text?: string): HTMLElement {
   const node = document.createElement(tag);

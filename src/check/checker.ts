@@ -2,7 +2,7 @@
 // the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
 
 import type { Expression, FieldAccess, LetDecl, NameRef, PolicyHeader, SourceFile, CodeSetDecl } from "../ast.js";
-import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { Binding, CheckedPolicy, CheckedRule, FieldModel, SchemaModel, Type } from "../model.js";
 import { Facts } from "./facts.js";
 import { Excerpts } from "./format.js";
@@ -13,6 +13,7 @@ import { buildEnvironment } from "./schema.js";
 import { checkHeader, checkRules, headerIdSpan } from "./structure.js";
 import { checkModuleNames, type NamedPolicy } from "./module-names.js";
 import { ExpressionChecker } from "./types.js";
+import { Warnings } from "./warnings.js";
 
 export type { FileHost } from "./loader.js";
 export { nodeFileHost };
@@ -23,7 +24,7 @@ const UNREAD_FILE_CODES = new Set<string>(["POL2006", "POL2019", "POL2020"]);
 export interface CheckResult {
   /** Sorted; every error of every file involved. */
   diagnostics: Diagnostic[];
-  /** Present when the file is a policy and there are no errors. */
+  /** Present when the file is a policy and there are no errors (warnings allowed). */
   policy?: CheckedPolicy;
   /** Display path -> text of every file read, for rendering code frames. */
   sources: Map<string, string>;
@@ -59,14 +60,15 @@ function check(program: LoadedProgram): CheckResult {
   let analysis: ProgramAnalysis | undefined;
   const finish = (policy?: CheckedPolicy): CheckResult => {
     const sorted = sortDiagnostics(diagnostics);
-    const result: CheckResult = policy && sorted.length === 0 ? { diagnostics: sorted, policy, sources } : { diagnostics: sorted, sources };
+    const result: CheckResult = policy && !hasErrors(sorted) ? { diagnostics: sorted, policy, sources } : { diagnostics: sorted, sources };
     if (analysis) result.analysis = analysis;
     return result;
   };
   const main = program.main?.ast;
   // Without every file's declarations, names would fail to resolve for reasons already reported.
   const incomplete =
-    program.files.some((file) => !file.ast) || diagnostics.some((d) => UNREAD_FILE_CODES.has(d.code));
+    program.files.some((file) => !file.ast || file.ast.recovered?.schema === true) ||
+    diagnostics.some((d) => UNREAD_FILE_CODES.has(d.code));
   if (!main || incomplete) return finish();
 
   const files = program.declarationOrder.map((file) => file.ast!);
@@ -92,10 +94,12 @@ function check(program: LoadedProgram): CheckResult {
     const rules = checkRules(file, expressions, diagnostics);
     if (file === main) mainRules = rules;
     if (file.header.kind === "PolicyHeader") {
-      policyIds.push({ id: checkPolicyFile(file.header, rules, diagnostics), span: headerIdSpan(file.header) });
+      policyIds.push({ id: checkPolicyFile(file.header, rules, diagnostics, file.recovered !== undefined), span: headerIdSpan(file.header) });
     }
   }
   checkModuleNames(policyIds, diagnostics);
+  const warnings = new Warnings(facts, new Excerpts(sources), sources, diagnostics);
+  for (const file of files) if (file.header.kind === "PolicyHeader") warnings.checkPolicyFile(file);
   if (main.header.kind !== "PolicyHeader") return finish();
   const header = checkHeader(main.header, []);
   if (!env.hasSchema) {
@@ -103,7 +107,7 @@ function check(program: LoadedProgram): CheckResult {
       diagnostic("POL2011", headerIdSpan(main.header), { policy: header.id }),
     );
   }
-  if (diagnostics.length > 0) return finish();
+  if (hasErrors(diagnostics)) return finish();
 
   const { values } = header;
   return finish({
@@ -123,11 +127,14 @@ function check(program: LoadedProgram): CheckResult {
     ...schemaOf(program, header.id),
     schema: env.schema,
     codeSets: env.codeSets,
+    tables: env.tables,
     lets: expressions.lets,
     rules: mainRules,
     typeOf: (expression) => facts.typeOf(expression),
     resolve: (name) => facts.resolve(name),
+    membershipOf: (test) => facts.memberships.get(test),
     fieldOf: (access) => facts.fieldOf(access),
+    memberOf: (access) => facts.members.get(access),
     text: (span) => sources.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "",
   });
 }
@@ -142,9 +149,9 @@ function schemaOf(program: LoadedProgram, policyId: string): { schemaName: strin
 }
 
 /** The header and the presence of rules, for every policy file in the program. */
-function checkPolicyFile(header: PolicyHeader, rules: readonly CheckedRule[], diagnostics: Diagnostic[]): string {
+function checkPolicyFile(header: PolicyHeader, rules: readonly CheckedRule[], diagnostics: Diagnostic[], recovered: boolean): string {
   const { id } = checkHeader(header, diagnostics);
-  if (rules.length === 0) {
+  if (rules.length === 0 && !recovered) {
     diagnostics.push(
       diagnostic("POL4004", headerIdSpan(header), { policy: id }),
     );

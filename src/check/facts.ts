@@ -1,7 +1,7 @@
 // What the checker learned about each expression, kept for the interpreter and code generator:
 // the type of every expression, the binding of every bare name, the field of every `a.b`.
 
-import type { Expression, FieldAccess, NameRef } from "../ast.js";
+import type { Expression, FieldAccess, InCodesExpression, NameRef } from "../ast.js";
 import type { Binding, FieldModel, Type } from "../model.js";
 
 // Plain Maps, not WeakMaps: the facts live exactly as long as the checked policy that holds them
@@ -11,6 +11,10 @@ export class Facts {
   readonly types = new Map<Expression, Type>();
   readonly bindings = new Map<NameRef, Binding>();
   readonly fields = new Map<FieldAccess, { record: string; field: FieldModel }>();
+  /** Qualified enum members, `Kind.member`. */
+  readonly members = new Map<FieldAccess, { enum: string; member: string }>();
+  /** `level in levels` where `levels` is a list of values, not a code set: the list's name. */
+  readonly memberships = new Map<InCodesExpression, NameRef>();
 
   typeOf(expression: Expression): Type {
     const type = this.types.get(expression);

@@ -11,6 +11,8 @@ export function typeName(type: Type): string {
       return type.name;
     case "list":
       return `list of ${type.element}`;
+    case "values":
+      return `list of ${typeName(type.element)}`;
     case "calendar":
       return "calendar duration";
     case "elapsed":
@@ -31,7 +33,27 @@ export class Excerpts {
   of(node: Node): string {
     const text = this.sources.get(node.span.file);
     if (text === undefined) return "this expression";
-    const raw = text.slice(node.span.start.offset, node.span.end.offset).replace(/\s+/g, " ").trim();
+    const raw = balanced(text.slice(node.span.start.offset, node.span.end.offset).replace(/\s+/g, " ").trim());
     return raw.length > 40 ? `${raw.slice(0, 37)}...` : raw;
   }
+}
+
+/**
+ * A node's span starts at its first operand, so the text of `(a) and b` begins `a) and b`: the
+ * parentheses a span cuts through are restored, so a message quotes what was written.
+ */
+function balanced(text: string): string {
+  let depth = 0;
+  let missingOpen = 0;
+  let inString = false;
+  for (const c of text) {
+    if (c === '"') inString = !inString;
+    if (inString) continue;
+    if (c === "(") depth++;
+    else if (c === ")") {
+      if (depth === 0) missingOpen++;
+      else depth--;
+    }
+  }
+  return "(".repeat(missingOpen) + text + ")".repeat(depth);
 }

@@ -70,12 +70,21 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
     const parsed = parse(text, display);
     for (const d of parsed.diagnostics) diagnostics.push(d);
     const rootPath = rootRelative(hostPath, root);
-    const file: LoadedFile = parsed.file
-      ? { hostPath, display, rootPath, text, ast: parsed.file }
-      : { hostPath, display, rootPath, text };
+    // A file with syntax errors is still checked as far as it parsed cleanly (SourceFile.recovered).
+    const ast = parsed.file ?? parsed.partial;
+    const file: LoadedFile = ast ? { hostPath, display, rootPath, text, ast } : { hostPath, display, rootPath, text };
     files.push(file);
     loaded.set(hostPath, file);
     return file;
+  };
+
+  // A policy's rules and header belong to it alone: `use` would take its lets and code sets and
+  // silently leave its rules behind, so only schemas (and files of shared declarations) are used.
+  const refusePolicy = (used: LoadedFile | undefined, path: { value: string; span: Span }): void => {
+    const header = used?.ast?.header;
+    if (header?.kind !== "PolicyHeader") return;
+    const policy = header.id.map((part) => part.name).join(".");
+    diagnostics.push(diagnostic("POL2037", path.span, { path: path.value, policy }));
   };
 
   const visit = (file: LoadedFile, stack: string[]): void => {
@@ -94,7 +103,10 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
         );
         continue;
       }
-      if (loaded.has(target)) continue;
+      if (loaded.has(target)) {
+        refusePolicy(loaded.get(target), use.path);
+        continue;
+      }
       if (linksOutside(host, target, root)) {
         diagnostics.push(
           diagnostic("POL2019", use.path.span, { path: use.path.value, problem: `leaves the project root \`${rootDisplay(root)}\` through a symbolic link` }, { help: "link" }),
@@ -114,7 +126,9 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
         }
         continue;
       }
-      visit(read(target, text), [...stack, target]);
+      const used = read(target, text);
+      refusePolicy(used, use.path);
+      visit(used, [...stack, target]);
     }
     declarationOrder.push(file);
   };

@@ -13,7 +13,7 @@ export interface Operand {
   text: string;
   /** What kind of literal the operand is, when it is one: the runtime compares elapsed time only
    *  with an amount and a unit written in the policy. */
-  literal?: "duration" | "number";
+  literal?: "duration" | "number" | "percent";
 }
 
 export type OperatorResult = { type: Type } | Problem;
@@ -33,7 +33,8 @@ export function comparison(operator: BinaryOperator, left: Operand, right: Opera
   }
   if ((l.kind === "duration" && r.kind === "calendar") || (l.kind === "calendar" && r.kind === "duration")) {
     const [fixed, calendar] = l.kind === "duration" ? [left, right] : [right, left];
-    return { code: "POL3003", args: { fixed: fixed.text, calendar: calendar.text } };
+    const help = fixed.text.startsWith("coverage ") ? "coverage" : fixed.literal === undefined ? "field" : "general";
+    return { code: "POL3003", args: { fixed: fixed.text, calendar: calendar.text }, help: { help } };
   }
   if (l.kind === "calendar" || r.kind === "calendar") {
     return { code: "POL3001", args: { left: typeName(l), right: typeName(r) }, help: { help: "calendar" } };
@@ -51,8 +52,12 @@ export function comparison(operator: BinaryOperator, left: Operand, right: Opera
 /** A likely fix when `operand` looks like the side written in the wrong unit. */
 function mismatchHelp(operand: Operand, other: Operand): HelpArgs<"POL3001"> | undefined {
   if (operand.type.kind === "number" && other.type.kind === "percent") {
-    return operand.literal === "number" ? { help: "percent", text: operand.text } : { help: "ratio" };
+    if (operand.literal === "number") return { help: "percent", text: operand.text };
+    // `count L < 20%`: the number is a count or an amount, and the `%` is the mistake.
+    if (other.literal === "percent") return { help: "dropPercent", text: operand.text, number: other.text.replace(/%$/, "") };
+    return { help: "ratio" };
   }
+  if (operand.type.kind === "date" && other.literal === "number") return { help: "date", text: operand.text };
   if (operand.type.kind === "list" && (other.type.kind === "number" || other.literal === "number")) {
     return { help: "count", text: operand.text };
   }

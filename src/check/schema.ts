@@ -1,20 +1,26 @@
 // Building the schema model and the table of top-level names (records, enums, code sets, lets)
 // from every file in the program, reporting duplicates, unknown types and malformed records.
 
-import type { CaseDecl, CodeSetDecl, EnumDecl, FieldDecl, ItemDecl, LetDecl, RecordDecl, SourceFile, Span, TypeRef } from "../ast.js";
+import type { CaseDecl, CodeSetDecl, EnumDecl, FieldDecl, ItemDecl, LetDecl, RecordDecl, SourceFile, Span, TableDecl, TypeRef } from "../ast.js";
 import { diagnostic, suggest, type Diagnostic, type Suggestion } from "../diagnostics.js";
-import { CASE_RECORD, ITEM_RECORD, type FieldModel, type RecordModel, type SchemaModel, type Type } from "../model.js";
+import { CASE_RECORD, ITEM_RECORD, type FieldModel, type RecordModel, type SchemaModel, type TableModel, type Type } from "../model.js";
+import { checkTable } from "./tables.js";
 import { location, typeName } from "./format.js";
+import { RESERVED_NAMES } from "./scope.js";
 
 /** Everything declared at the top level of the program, visible to every file in it. */
 export interface Environment {
   schema: SchemaModel;
   codeSets: Map<string, CodeSetDecl>;
   lets: Map<string, LetDecl>;
+  /** Lookup tables, checked once every enum is known (see tables.ts). */
+  tables: Map<string, TableModel>;
   /** Whether any file declares `case` or `item`: a policy without either has no schema. */
   hasSchema: boolean;
   /** Computed fields, to be type-checked once every record is known. */
   computed: { record: RecordModel; field: FieldModel; expression: NonNullable<FieldDecl["computed"]> }[];
+  /** Names declared where a syntax error struck: a reference to one is not reported again. */
+  lost: Set<string>;
 }
 
 const PRIMITIVES = ["bool", "number", "percent", "date", "duration", "code", "text"] as const;
@@ -24,9 +30,10 @@ const KIND_NAMES = {
   RecordDecl: "a record",
   CodeSetDecl: "a code set",
   LetDecl: "a `let`",
+  TableDecl: "a table",
 } as const;
 
-type NamedDecl = EnumDecl | RecordDecl | CodeSetDecl | LetDecl;
+type NamedDecl = EnumDecl | RecordDecl | CodeSetDecl | LetDecl | TableDecl;
 
 /** `files` in declaration order: used files before their users. */
 export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diagnostic[]): Environment {
@@ -34,11 +41,14 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
     schema: { enums: new Map(), records: new Map() },
     codeSets: new Map(),
     lets: new Map(),
+    tables: new Map(),
     hasSchema: false,
     computed: [],
+    lost: new Set(files.flatMap((file) => [...(file.recovered?.names ?? [])])),
   };
   const declared = new Map<string, NamedDecl>();
   const recordDecls: [RecordModel, RecordDecl][] = [];
+  const tableDecls: TableDecl[] = [];
   let caseDecl: CaseDecl | undefined;
   let itemDecl: ItemDecl | undefined;
 
@@ -85,7 +95,14 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
           env.codeSets.set(name, decl);
           break;
         case "LetDecl":
+          if (Object.hasOwn(RESERVED_NAMES, name)) {
+            const args = { what: "the `let`", name, hidden: RESERVED_NAMES[name]! };
+            diagnostics.push(diagnostic("POL2035", decl.name.span, args, args));
+          }
           env.lets.set(name, decl);
+          break;
+        case "TableDecl":
+          tableDecls.push(decl);
           break;
       }
     }
@@ -105,6 +122,12 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
     if (decl.dated) checkDatedBy(record, decl, diagnostics);
   }
   if (caseDecl) fill(caseRecord, caseDecl.fields);
+  for (const [name, decl] of env.lets) {
+    if (caseRecord.fields.has(name) && !Object.hasOwn(RESERVED_NAMES, name)) {
+      const args = { what: "the `let`", name, hidden: `the case field \`${name}\`` };
+      diagnostics.push(diagnostic("POL2035", decl.name.span, args, args));
+    }
+  }
   if (itemDecl) {
     fill(itemRecord, itemDecl.fields);
     checkItemCode(itemRecord, itemDecl, diagnostics);
@@ -112,6 +135,7 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
     // Without an `item` declaration a line item still has its code: rules bind on it.
     itemRecord.fields.set("code", { name: "code", type: { kind: "code" }, label: "requested procedure code" });
   }
+  for (const decl of tableDecls) env.tables.set(decl.name.name, checkTable(env.schema, decl, diagnostics));
   return env;
 }
 
@@ -139,6 +163,11 @@ function addFields(env: Environment, record: RecordModel, fields: readonly Field
       );
       continue;
     }
+    if (Object.hasOwn(RESERVED_NAMES, name)) {
+      const what = record.name === CASE_RECORD ? "the case field" : record.name === ITEM_RECORD ? "the item field" : `the field of \`${record.name}\``;
+      const args = { what, name, hidden: RESERVED_NAMES[name]! };
+      diagnostics.push(diagnostic("POL2035", decl.name.span, args, args));
+    }
     const first = spans.get(name);
     if (first) {
       diagnostics.push(
@@ -161,7 +190,9 @@ function resolveTypeRef(env: Environment, ref: TypeRef, diagnostics: Diagnostic[
   const primitive = (PRIMITIVES as readonly string[]).includes(name);
   if (ref.list) {
     if (env.schema.records.has(name) && name !== CASE_RECORD) return { kind: "list", element: name };
-    if (primitive || env.schema.enums.has(name)) diagnostics.push(diagnostic("POL3016", ref.name.span, { name }));
+    if (env.schema.enums.has(name)) return { kind: "values", element: { kind: "enum", name } };
+    if (name === "code" || name === "text") return { kind: "values", element: { kind: name } };
+    if (primitive) diagnostics.push(diagnostic("POL3016", ref.name.span, { name }));
     else diagnostics.push(diagnostic("POL2012", ref.name.span, { name }, suggestType(env, name, true)));
     return { kind: "error" };
   }

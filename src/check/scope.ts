@@ -35,6 +35,18 @@ const BUILT_INS: Record<string, Binding> = {
   dos: { kind: "dos" },
 };
 
+/**
+ * The names a policy may not declare as a `let` or a field, with what they mean: a declaration
+ * would hide them (fields of a `where` element and lets resolve before built-ins).
+ */
+export const RESERVED_NAMES: Readonly<Record<string, string>> = {
+  item: "the built-in `item` (the requested line item)",
+  items: "the built-in `items` (every requested line item)",
+  other_items: "the built-in `other_items` (the other requested line items)",
+  dos: "the built-in `dos` (the date of service)",
+  date_of_service: "the built-in case field `date_of_service`",
+};
+
 /** Resolve a bare name without the contextual enum-member step. */
 export function lookupName(env: Environment, scope: Scope, name: string): Binding | undefined {
   const { elements } = scope;

@@ -52,15 +52,23 @@ export function checkRules(file: SourceFile, expressions: ExpressionChecker, dia
     if (first) {
       diagnostics.push(diagnostic("POL4002", decl.id.span, { rule: decl.id.name }, { location: location(first) }));
     } else ruleNames.set(decl.id.name, decl.id.span);
-    rules.push(checkRule(decl, criterionIds, expressions, diagnostics));
+    rules.push(checkRule(decl, criterionIds, expressions, diagnostics, file.recovered?.partialRules));
   }
   return rules;
 }
 
-function checkRule(decl: RuleDecl, criterionIds: Map<string, Span>, expressions: ExpressionChecker, diagnostics: Diagnostic[]): CheckedRule {
+function checkRule(
+  decl: RuleDecl,
+  criterionIds: Map<string, Span>,
+  expressions: ExpressionChecker,
+  diagnostics: Diagnostic[],
+  partialRules: ReadonlySet<RuleDecl> | undefined,
+): CheckedRule {
   for (const codes of decl.codes) expressions.checkCodeSetName(codes.name, codes.span);
   if (decl.when) expressions.checkCondition(decl.when);
   const criteria = decl.criteria.map((criterion) => checkCriterion(criterion, criterionIds, expressions, diagnostics));
+  // A rule that lost criteria to a syntax error is judged when they parse.
+  if (!partialRules?.has(decl)) checkRuleDecides(decl, diagnostics);
   return {
     decl,
     id: decl.id.name,
@@ -102,6 +110,25 @@ function checkCriterion(
   };
   if (criterion.condition) checked.condition = criterion.condition;
   return checked;
+}
+
+/**
+ * A rule approves the items it applies to unless a criterion stands in the way, so a rule whose
+ * only criteria are notes (or that has none) approves everything in its code sets. That must be
+ * written as `approve`; an `approve` beside criteria that decide says nothing and is a warning.
+ */
+function checkRuleDecides(decl: RuleDecl, diagnostics: Diagnostic[]): void {
+  const deciding = decl.criteria.filter((c) => c.effect !== "note" && c.effect !== "approve");
+  const approvals = decl.criteria.filter((c) => c.effect === "approve");
+  if (deciding.length === 0 && approvals.length === 0) {
+    const citation = decl.citation?.text ?? "SECTION";
+    diagnostics.push(diagnostic("POL4021", decl.id.span, { rule: decl.id.name }, { example: `${decl.id.name}_covered`, citation }));
+  }
+  if (deciding.length > 0) {
+    for (const approval of approvals) {
+      diagnostics.push(diagnostic("POL4022", approval.id.span, { id: approval.id.name, rule: decl.id.name }));
+    }
+  }
 }
 
 /** The dotted id of a policy header: where header-level diagnostics point. */

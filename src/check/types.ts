@@ -151,6 +151,13 @@ export class ExpressionChecker {
       case "BinaryExpression":
         return this.binary(e, scope);
       case "InCodesExpression": {
+        if (!this.env.codeSets.has(e.codes.name) && lookupName(this.env, scope, e.codes.name) !== undefined) {
+          // `level in levels`: a name that is no code set but a value in scope, a list of values.
+          const list: NameRef = { kind: "NameRef", name: e.codes.name, span: e.codes.span };
+          this.facts.memberships.set(e, list);
+          this.inList(e.operand, list, scope);
+          return BOOL;
+        }
         const operand = this.check(e.operand, scope);
         if (operand.kind !== "code" && operand.kind !== "error") {
           this.report(
@@ -206,6 +213,8 @@ export class ExpressionChecker {
       case "DocumentedExpression":
         this.documented(e.operand, scope);
         return BOOL;
+      case "LookupExpression":
+        return this.lookup(e, scope);
       case "InSetExpression":
         this.memberSet(e, scope);
         return BOOL;
@@ -265,6 +274,7 @@ export class ExpressionChecker {
       return ERROR;
     }
     if (expected?.kind === "error") return ERROR; // the other operand is already reported
+    if (this.env.lost.has(e.name)) return ERROR; // declared where a syntax error struck
     if (expected?.kind === "enum") {
       const members = this.env.schema.enums.get(expected.name)?.members ?? [];
       if (members.includes(e.name)) {
@@ -342,6 +352,8 @@ export class ExpressionChecker {
   }
 
   private fieldAccess(e: FieldAccess, scope: Scope): Type {
+    const qualified = this.qualifiedMember(e, scope);
+    if (qualified) return qualified;
     const target = this.check(e.target, scope);
     if (target.kind === "error") return ERROR;
     if (target.kind !== "record") {
@@ -359,6 +371,21 @@ export class ExpressionChecker {
     return field.type;
   }
 
+  /** `Kind.member`: an enum's name (that no let or field hides) and one of its members. */
+  private qualifiedMember(e: FieldAccess, scope: Scope): Type | undefined {
+    if (e.target.kind !== "NameRef" || lookupName(this.env, scope, e.target.name) !== undefined) return undefined;
+    const enumeration = this.env.schema.enums.get(e.target.name);
+    if (!enumeration) return undefined;
+    const member = e.field.name;
+    if (!enumeration.members.includes(member)) {
+      const members = enumeration.members.map((m) => `\`${m}\``).join(", ");
+      this.report("POL2009", e.field.span, { name: member, enum: enumeration.name }, suggest(member, enumeration.members) ?? { enum: enumeration.name, members });
+      return ERROR;
+    }
+    this.facts.members.set(e, { enum: enumeration.name, member });
+    return { kind: "enum", name: enumeration.name };
+  }
+
   private unknownField(name: string, span: Span, record: RecordModel): Type {
     const fields = [...record.fields.keys()].map((f) => `\`${f}\``).join(", ");
     const help = suggest(name, record.fields.keys()) ?? { record: record.name, fields };
@@ -368,7 +395,7 @@ export class ExpressionChecker {
 
   /** A code set named by `in CODESET` or by a rule's `for CODESET` must be declared. */
   checkCodeSetName(name: string, span: Span): void {
-    if (this.env.codeSets.has(name)) return;
+    if (this.env.codeSets.has(name) || this.env.lost.has(name)) return;
     this.report("POL2003", span, { name }, suggest(name, this.env.codeSets.keys()));
   }
 
@@ -389,6 +416,10 @@ export class ExpressionChecker {
         const left = this.check(e.left, scope);
         const right = this.check(e.right, scope);
         if (left.kind === "error" || right.kind === "error") return ERROR;
+        if (left.kind === "date" && e.right.kind === "DurationLiteral" && e.right.unit === "h") {
+          this.report("POL3043", e.right.span, { text: this.excerpts.of(e.right), user: "a date" });
+          return ERROR;
+        }
         return this.operator(arithmetic(e.operator, left, right), e.span);
       }
       default: {
@@ -401,9 +432,16 @@ export class ExpressionChecker {
           this.report("POL3036", e.operatorSpan, { operator: e.operator, enum: left.type.name }, { enum: left.type.name });
           return BOOL;
         }
+        const hours = [e.left, e.right].find((side) => side.kind === "DurationLiteral" && side.unit === "h");
+        if (hours !== undefined && (left.type.kind === "elapsed" || right.type.kind === "elapsed")) {
+          this.report("POL3043", hours.span, { text: this.excerpts.of(hours), user: "elapsed time between dates" });
+          return BOOL;
+        }
         const months = this.coverageInMonths(e.left, e.right) ?? this.coverageInMonths(e.right, e.left);
         if (months !== undefined) return BOOL;
-        return this.operator(comparison(e.operator, left, right), e.span);
+        const result = this.operator(comparison(e.operator, left, right), e.span);
+        if (result.kind !== "error") this.freeText(e, left, right);
+        return result;
       }
     }
   }
@@ -411,23 +449,59 @@ export class ExpressionChecker {
   /** Type both sides of a comparison. A bare name that resolves to nothing else is read as a member
    *  of the other side's enum (`item.purpose == therapeutic`), so that side is typed first. */
   private operands(e: BinaryExpression, scope: Scope): [Operand, Operand] {
-    const bare = (x: Expression) => x.kind === "NameRef" && lookupName(this.env, scope, x.name) === undefined;
+    // A name that is also an enum member is typed last, so that a clash with the other side's
+    // enum is reported as such (POL2036), not as whatever its own meaning leads to.
+    const typedLast = (x: Expression) =>
+      x.kind === "NameRef" && (lookupName(this.env, scope, x.name) === undefined || this.isEnumMember(x.name));
     let left: Type;
     let right: Type;
-    if (bare(e.left) && !bare(e.right)) {
+    if (typedLast(e.left) && !typedLast(e.right)) {
       right = this.check(e.right, scope);
-      left = this.check(e.left, scope, right);
+      left = this.memberClash(e.left, right, scope) ?? this.check(e.left, scope, right);
     } else {
       left = this.check(e.left, scope);
-      right = this.check(e.right, scope, left);
+      right = this.memberClash(e.right, left, scope) ?? this.check(e.right, scope, left);
     }
     return [this.operand(e.left, left), this.operand(e.right, right)];
+  }
+
+  /** `kind == "physical"`: free text matched against one wording, where an enum would be exact. */
+  private freeText(e: BinaryExpression, left: Operand, right: Operand): void {
+    if (e.operator !== "==" && e.operator !== "!=") return;
+    const [field, literal] = e.right.kind === "StringLiteral" ? [left, e.right] : e.left.kind === "StringLiteral" ? [right, e.left] : [];
+    if (!field || !literal || field.type.kind !== "text" || e.left.kind === e.right.kind) return;
+    this.report("POL3055", e.span, { text: field.text, literal: `"${literal.value}"` }, { text: field.text });
+  }
+
+  private isEnumMember(name: string): boolean {
+    for (const enumeration of this.env.schema.enums.values()) if (enumeration.members.includes(name)) return true;
+    return false;
+  }
+
+  /** A name compared with an enum that has a member of that name, while the name means something else. */
+  private memberClash(e: Expression, other: Type, scope: Scope): Type | undefined {
+    if (e.kind !== "NameRef" || other.kind !== "enum") return undefined;
+    const members = this.env.schema.enums.get(other.name)?.members ?? [];
+    const binding = lookupName(this.env, scope, e.name);
+    if (!binding || !members.includes(e.name)) return undefined;
+    const what =
+      binding.kind === "let"
+        ? `the \`let\` \`${e.name}\``
+        : binding.kind === "element"
+          ? `the field \`${e.name}\` of \`${binding.record}\``
+          : binding.kind === "caseField"
+            ? `the case field \`${e.name}\``
+            : `the built-in \`${e.name}\``;
+    this.report("POL2036", e.span, { name: e.name, what, enum: other.name }, { name: e.name, what, enum: other.name });
+    this.facts.types.set(e, ERROR);
+    return ERROR;
   }
 
   private operand(expression: Expression, type: Type): Operand {
     const text = this.excerpts.of(expression);
     if (expression.kind === "DurationLiteral") return { type, text, literal: "duration" };
     if (expression.kind === "NumberLiteral") return { type, text, literal: "number" };
+    if (expression.kind === "PercentLiteral") return { type, text, literal: "percent" };
     return { type, text };
   }
 
@@ -466,6 +540,10 @@ export class ExpressionChecker {
 
   private within(sourceExpression: Expression, window: DurationLiteral, scope: Scope): Type {
     this.check(window, scope);
+    if (window.unit === "h") {
+      this.report("POL3043", window.span, { text: `${window.amount}h`, user: "a window" });
+      return ERROR;
+    }
     const source = this.list(sourceExpression, scope, "`within`");
     if (!source || !this.dated(sourceExpression, source.element, "`within` keeps records by date")) return ERROR;
     if (source.window) {
@@ -480,7 +558,8 @@ export class ExpressionChecker {
     const type = this.check(e, scope);
     if (type.kind === "date" || type.kind === "error") return;
     const text = this.excerpts.of(e);
-    this.report("POL3023", e.span, { user, text, type: typeName(type) }, type.kind === "record" ? { help: "record", text } : undefined);
+    const help = type.kind === "record" ? { help: "record" as const, text } : type.kind === "list" ? { help: "list" as const, text } : undefined;
+    this.report("POL3023", e.span, { user, text, type: typeName(type) }, help);
   }
 
   /**
@@ -516,6 +595,21 @@ export class ExpressionChecker {
     if (binding?.kind !== "let") return undefined;
     const decl = this.env.lets.get(binding.name);
     return decl === undefined ? undefined : this.coverageSource(decl.value);
+  }
+
+  /** `action_time of last_block.anesthetic`: the key must be a value of the table's enum. */
+  private lookup(e: Extract<Expression, { kind: "LookupExpression" }>, scope: Scope): Type {
+    const table = this.env.tables.get(e.table.name);
+    const key = this.check(e.key, scope, table ? { kind: "enum", name: table.key } : undefined);
+    if (!table) {
+      this.report("POL2027", e.table.span, { name: e.table.name }, suggest(e.table.name, this.env.tables.keys()));
+      return ERROR;
+    }
+    if (key.kind !== "error" && !(key.kind === "enum" && key.name === table.key)) {
+      this.report("POL3042", e.key.span, { table: table.name, enum: table.key, text: this.excerpts.of(e.key), type: typeName(key) });
+      return ERROR;
+    }
+    return table.type;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -611,10 +705,16 @@ export class ExpressionChecker {
 
   /** `x in r.list`: a list field of values (not of records). */
   private inList(operand: Expression, list: Expression, scope: Scope): void {
-    this.check(operand, scope);
     const type = this.check(list, scope);
+    const value = this.check(operand, scope, type.kind === "values" ? type.element : undefined);
     if (type.kind === "error") return;
-    this.report("POL3035", list.span, { text: this.excerpts.of(list), type: typeName(type) });
+    if (type.kind !== "values") {
+      this.report("POL3035", list.span, { text: this.excerpts.of(list), type: typeName(type) });
+      return;
+    }
+    if (value.kind === "error") return;
+    const fits = sameType(value, type.element) || (value.kind === "code" && type.element.kind === "text") || (value.kind === "text" && type.element.kind === "code");
+    if (!fits) this.report("POL3044", operand.span, { text: this.excerpts.of(operand), type: typeName(value), list: typeName(type) });
   }
 
   private report<C extends DiagnosticCode>(code: C, span: Span, args: MessageArgs<C>, help?: HelpArgs<C> | Suggestion): void {
@@ -637,7 +737,7 @@ function describeGlobal(kind: string): string {
 }
 
 function durationType(literal: DurationLiteral): Type {
-  return literal.unit === "d" || literal.unit === "wk" ? { kind: "duration" } : { kind: "calendar" };
+  return literal.unit === "mo" || literal.unit === "y" ? { kind: "calendar" } : { kind: "duration" };
 }
 
 function conditionHelp(type: Type, text: string): HelpArgs<"POL3005"> | undefined {

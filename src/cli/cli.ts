@@ -1,7 +1,7 @@
 // The `pol` command line. Every command returns an exit code: 0 success, 1 failure (errors in
 // the input, failing tests, stale output), 2 usage errors. No input ever produces a stack trace.
 
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { runCheck, type DiagnosticFormat } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runDiff, type DiffFormat } from "./commands/diff.js";
@@ -10,13 +10,15 @@ import { runFmt } from "./commands/fmt.js";
 import { runLsp } from "./commands/lsp.js";
 import { runVerify, type VerifyFormat } from "./commands/verify.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
-import { runTest, type TestFormat } from "./commands/test.js";
-import { describeFileSystemFailure, FileSystemError, isFileSystemFailure, UsageError } from "../index.js";
+import { runInit } from "./commands/init.js";
+import { runTest, type TestReporter } from "./commands/test.js";
+import { describeFileSystemFailure, FileSystemError, isFileSystemFailure, polVersion, UsageError } from "../index.js";
 
 // Shown after `pol --help`: the everyday commands, then what the exit codes mean (CI reads them).
 const PROGRAM_HELP = `
 Examples:
-  $ pol check                      type-check every policy under policies/
+  $ pol init                       start a project: config, schema, policy, tests, CI workflow
+  $ pol check                      type-check the project's policies
   $ pol compile --check            fail when compiled/ is out of date
   $ pol eval policy.pol case.json  the determination for one case
   $ pol help check                 the options and examples of one command
@@ -24,18 +26,22 @@ Examples:
 Exit codes:
   0  success
   1  errors in the input, failing tests, stale output, or a file that cannot be read or written
-  2  usage error (unknown command or option, missing file, a file of the wrong kind)`;
+  2  usage error (unknown command or option, missing file, a file of the wrong kind, a mistake in pol.config.json)`;
 
 const EXAMPLES = {
   check: `
 Examples:
-  $ pol check                      check every .pol file under policies/
+  $ pol check                      check the project's policies (pol.config.json, else policies/)
   $ pol check policies/cigna       check one folder
-  $ pol check --format json        machine-readable diagnostics`,
+  $ pol check --format json        machine-readable diagnostics
+  $ pol check --format github      annotations on the changed lines of a pull request
+  $ pol check --format sarif       a SARIF log for code-scanning tools
+  $ pol check --watch              check again on every change
+  $ pol check --deny-warnings      fail on warnings too (for CI)`,
   compile: `
 Examples:
-  $ pol compile                    compile policies/ into compiled/
-  $ pol compile --check            exit 1 when compiled/ is stale (for CI)
+  $ pol compile                    compile the project's policies into its output folder
+  $ pol compile --check            exit 1 when the output is stale (for CI)
   $ pol compile policies --out build/evaluators`,
   eval: `
 Examples:
@@ -46,10 +52,13 @@ Examples:
   $ pol eval policy.pol - --jobs 4 < cases.ndjson   NDJSON from stdin on 4 worker threads`,
   test: `
 Examples:
-  $ pol test                              run every *.test.json under policies/
+  $ pol test                              run every *.test.json of the project
   $ pol test policies/truecare/tests      one folder of test files
   $ pol test --min-coverage 90            also fail below 90% criterion coverage
-  $ pol test --format json                results and coverage as JSON`,
+  $ pol test --run "boundary"             only the tests whose name contains "boundary"
+  $ pol test --format json                results and coverage as JSON
+  $ pol test --reporter junit --output results.xml   JUnit XML for CI
+  $ pol test --watch                      run again on every change`,
   diff: `
 Examples:
   $ pol diff old.pol new.pol                  what changed, and a case for each code decided differently
@@ -67,6 +76,10 @@ Examples:
   $ pol fmt                        format every .pol file under policies/
   $ pol fmt --check                exit 1 when a file is not formatted (for CI)
   $ pol fmt policies/cigna         format one folder`,
+  init: `
+Examples:
+  $ pol init                       scaffold the current folder
+  $ pol init my-policies           scaffold a new folder`,
   lsp: `
 Examples:
   $ pol lsp                        serve one editor over stdin and stdout
@@ -104,35 +117,40 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command()
     .name("pol")
     .description("Check, compile, evaluate and test medical-necessity policies written in pol.")
-    .version(process.env.npm_package_version ?? "0.1.0", "-V, --version")
+    .version(polVersion(), "-V, --version")
     .exitOverride()
     .showSuggestionAfterError(true)
     .showHelpAfterError("(run `pol --help` for usage)")
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .addHelpText("after", PROGRAM_HELP);
 
-  const format = () =>
-    new Option("--format <format>", "output format").choices(["human", "json"]).default("human");
+  const diagnosticFormat = () =>
+    new Option("--format <format>", "output format: people, tools, a SARIF log, GitHub Actions annotations")
+      .choices(["human", "json", "sarif", "github"])
+      .default("human");
+  const paths = () => new Argument("[paths...]", "files or folders (default: the source roots in pol.config.json, else policies/)");
 
   program
     .command("check")
     .description("parse and type-check .pol files, reporting every error")
-    .argument("[paths...]", "files or folders", ["policies"])
-    .addOption(format())
+    .addArgument(paths())
+    .addOption(diagnosticFormat())
+    .option("--watch", "check again whenever a .pol file changes", false)
+    .option("--deny-warnings", "exit 1 when there are warnings too (for CI)", false)
     .addHelpText("after", EXAMPLES.check)
-    .action((paths: string[], options: { format: DiagnosticFormat }) => {
-      setExit(runCheck(paths, options.format, io));
+    .action(async (paths: string[], options: { format: DiagnosticFormat; watch: boolean; denyWarnings: boolean }) => {
+      setExit(await runCheck(paths, options, io));
     });
 
   program
     .command("compile")
     .description("compile policies to typed TypeScript evaluators")
-    .argument("[paths...]", "files or folders", ["policies"])
-    .option("--out <dir>", "output folder", "compiled")
+    .addArgument(paths())
+    .option("--out <dir>", "output folder (default: `out` in pol.config.json, else compiled)")
     .option("--check", "do not write: exit 1 when the output folder is not up to date", false)
-    .addOption(format())
+    .addOption(diagnosticFormat())
     .addHelpText("after", EXAMPLES.compile)
-    .action(async (paths: string[], options: { out: string; check: boolean; format: DiagnosticFormat }) => {
+    .action(async (paths: string[], options: { out?: string; check: boolean; format: DiagnosticFormat }) => {
       setExit(await runCompile(paths, options, io));
     });
 
@@ -153,13 +171,38 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command("test")
     .description("run policy test files against the interpreter and the compiled evaluator, with coverage")
-    .argument("[paths...]", "test files or folders holding *.test.json files", ["policies"])
-    .option("--min-coverage <percent>", "fail when less than <percent> (0-100) of the reachable criterion states are covered", parsePercent)
-    .addOption(format())
+    .argument("[paths...]", "test files or folders holding *.test.json files (default: the source roots in pol.config.json, else policies/)")
+    .option("--min-coverage <percent>", "fail when less than <percent> (0-100) of the reachable criterion states are covered (default: `minCoverage` in pol.config.json)", parsePercent)
+    .option("--run <name>", "run only the tests whose name contains <name> (repeatable)", collect)
+    .addOption(new Option("--reporter <reporter>", "report for people, tools (JSON), CI (JUnit XML) or GitHub Actions annotations").choices(["human", "json", "junit", "github"]))
+    .addOption(new Option("--format <format>", "`json`: the same as --reporter json").choices(["human", "json"]))
+    .option("--output <file>", "write the --reporter report to <file>; the summary still goes to the terminal")
+    .option("--watch", "run the tests again whenever a .pol or test file changes", false)
     .addHelpText("after", EXAMPLES.test)
-    .action(async (paths: string[], options: { minCoverage?: number; format: TestFormat }) => {
-      setExit(await runTest(paths, options, io));
-    });
+    .action(
+      async (
+        paths: string[],
+        options: { minCoverage?: number; run?: string[]; reporter?: TestReporter; format?: "human" | "json"; output?: string; watch: boolean },
+      ) => {
+        if (options.reporter !== undefined && options.format !== undefined && options.reporter !== options.format) {
+          throw new UsageError("--format and --reporter disagree: give one of them");
+        }
+        const reporter = options.reporter ?? options.format ?? "human";
+        setExit(
+          await runTest(
+            paths,
+            {
+              reporter,
+              watch: options.watch,
+              ...(options.minCoverage !== undefined ? { minCoverage: options.minCoverage } : {}),
+              ...(options.run !== undefined ? { run: options.run } : {}),
+              ...(options.output !== undefined ? { output: options.output } : {}),
+            },
+            io,
+          ),
+        );
+      },
+    );
 
   program
     .command("diff")
@@ -199,11 +242,22 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command("fmt")
     .description("format .pol files in the house style (the prettier plugin)")
-    .argument("[paths...]", "files or folders", ["policies"])
+    .addArgument(paths())
     .option("--check", "do not write: list the files that are not formatted and exit 1", false)
+    .addOption(new Option("--format <format>", "output format").choices(["human", "json"]).default("human"))
     .addHelpText("after", EXAMPLES.fmt)
-    .action(async (paths: string[], options: { check: boolean }) => {
+    .action(async (paths: string[], options: { check: boolean; format: "human" | "json" }) => {
       setExit(await runFmt(paths, options, io));
+    });
+
+  program
+    .command("init")
+    .description("start an analysts' repository: pol.config.json, a schema, a policy with tests, an example case and a CI workflow")
+    .argument("[folder]", "where to create it (created if missing)", ".")
+    .addOption(new Option("--format <format>", "output format").choices(["human", "json"]).default("human"))
+    .addHelpText("after", EXAMPLES.init)
+    .action(async (folder: string, options: { format: "human" | "json" }) => {
+      setExit(await runInit(folder, options, io));
     });
 
   program
@@ -216,6 +270,11 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   return program;
+}
+
+/** `--run a --run b`: every value, in order. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Run the CLI with `argv` (without `node` and the script) and return the exit code. */

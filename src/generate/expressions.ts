@@ -38,6 +38,7 @@ const ARITHMETIC: Record<"+" | "-" | "*" | "/", RuntimeValue> = {
 export interface ModuleNames {
   names: Names;
   codeSets: readonly Ts[];
+  tables: readonly Ts[];
   windows: readonly Ts[];
   computed: readonly Ts[];
   lets: readonly Ts[];
@@ -99,8 +100,16 @@ export class ExpressionWriter {
         return ts`${rt("oneOf")}(${this.write(expr.operand, scope)}, ${this.valueSet(expr)})`;
       case "asPercent":
         return ts`${rt("asPercent")}(${this.write(expr.operand, scope)})`;
+      case "normaliseText":
+        return ts`${rt("normaliseText")}(${this.write(expr.operand, scope)})`;
       case "rank":
         return ts`${rt("rank")}(${this.write(expr.operand, scope)}, ${this.rankTable(expr.enum, expr.members)})`;
+      case "inList": {
+        const test = ts`${rt("inList")}(${this.write(expr.operand, scope)}, ${this.write(expr.list, scope)})`;
+        return expr.negated ? ts`${rt("not")}(${test})` : test;
+      }
+      case "lookup":
+        return ts`${rt("lookup")}(${this.write(expr.operand, scope)}, ${this.names.tables[expr.table]!})`;
       case "documented":
         return ts`${rt("documented")}(${this.write(expr.operand, scope)})`;
       case "spanDays":
@@ -253,7 +262,8 @@ export class ExpressionWriter {
   private valueSet(expr: Extract<Expr, { kind: "oneOf" }>): Ts {
     const known = this.valueSets.find((set) => set.values.join("\u0000") === expr.values.join("\u0000"));
     if (known) return known.name;
-    const field = expr.operand.kind === "field" ? expr.operand.field : "allowed";
+    const operand = expr.operand.kind === "normaliseText" ? expr.operand.operand : expr.operand;
+    const field = operand.kind === "field" ? operand.field : "allowed";
     const name = ident(this.names.names.claim(`${camelCase(field)}Values`));
     this.valueSets.push({ name, values: expr.values });
     return name;

@@ -10,7 +10,7 @@ import { ExpressionWriter, type ModuleNames } from "./expressions.js";
 import { camelCase, localName, Names } from "./names.js";
 import { RUNTIME_PACKAGE, RuntimeImports } from "./runtime-api.js";
 import { emittedRecords, schemaModuleName, schemaTypeName } from "./schema-module.js";
-import { comment, data, doc, ident, join, list, str, ts, type Ts } from "./ts.js";
+import { comment, data, doc, ident, join, list, num, str, ts, type Ts } from "./ts.js";
 
 /** Names every policy module declares itself. */
 const MODULE_NAMES = [
@@ -44,6 +44,16 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   const codeSets = policy.codeSets.map((set) => {
     const args = list([data(set.exact), data(set.prefixes), data(set.ranges)]);
     return ts`${doc(`${set.label} (${set.system})`)}\nconst ${names.codeSets[set.index]!} = new ${rt.value("CodeSet")}(${args});`;
+  });
+  const tables = policy.tables.map((table) => {
+    // Durations are days; one in hours reads as hours over 24.
+    const value = (v: number | string | boolean): Ts =>
+      table.duration && typeof v === "number" && !Number.isInteger(v) && Number.isInteger(Math.round(v * 24 * 1e6) / 1e6)
+        ? ts`${num(Math.round(v * 24))} / 24`
+        : data(v);
+    const entries = list(table.entries.map(([member, v]) => ts`[${str(member)}, ${value(v)}]`));
+    const unit = table.duration ? " (durations in days)" : "";
+    return ts`${doc(`${table.label}${unit}`)}\nconst ${names.tables[table.index]!}: ReadonlyMap<string, unknown> = new Map([${entries}]);`;
   });
   let slot = 0;
   const windows = policy.windows.map((window) => {
@@ -109,6 +119,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ts`export type { Case } from ${schemaModule};\nexport type { Determination, Evaluation, Decision, Outcome } from ${str(RUNTIME_PACKAGE)};`,
     ts`export const policy = ${data(policyInfoOf(policy.metadata))} as const satisfies ${rt.type("PolicyInfo")};`,
     ...section("Code sets", codeSets),
+    ...section("Tables", tables),
     ...section("Windows", windows),
     ...section("Computed fields", computed),
     ...section("Value sets", writer.valueSets.map((set) => ts`const ${set.name} = new Set(${data(set.values)});`)),
@@ -199,6 +210,7 @@ function claimNames(policy: LoweredPolicy): ModuleNames {
   return {
     names,
     codeSets: policy.codeSets.map((set) => ident(names.claim(camelCase(set.name)))),
+    tables: policy.tables.map((table) => ident(names.claim(camelCase(table.name)))),
     windows: policy.windows.map((window) => ident(names.claim(`last${window.amount}${UNIT_NAMES[window.unit]}`))),
     computed: policy.computed.map((field) => ident(names.claim(camelCase(field.field)))),
     lets: policy.lets.map((entry) => ident(names.claim(camelCase(entry.name)))),

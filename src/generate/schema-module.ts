@@ -113,6 +113,8 @@ function fieldType(schema: SchemaModel, field: FieldModel): Ts {
       return ident(schemaTypeName(schema, type.name));
     case "list":
       return ts`${ident(schemaTypeName(schema, type.element))}[]`;
+    case "values":
+      return type.element.kind === "enum" ? ts`${ident(schemaTypeName(schema, type.element.name))}[]` : ts`string[]`;
     default:
       throw new Error(`internal error: field \`${field.name}\` has type \`${type.kind}\`, which no field can have`);
   }

@@ -32,6 +32,17 @@ export class Evaluator {
     return handle;
   }
 
+  private readonly tables = new Map<number, ReadonlyMap<string, unknown>>();
+
+  private table(index: number): ReadonlyMap<string, unknown> {
+    let table = this.tables.get(index);
+    if (table === undefined) {
+      table = new Map(this.policy.tables[index]!.entries);
+      this.tables.set(index, table);
+    }
+    return table;
+  }
+
   codeSet(index: number): rt.CodeSet {
     return this.codeSets[index]!;
   }
@@ -90,8 +101,16 @@ export class Evaluator {
       }
       case "asPercent":
         return rt.asPercent(this.value(expr.operand, ctx, elements));
+      case "normaliseText":
+        return rt.normaliseText(this.value(expr.operand, ctx, elements));
       case "rank":
         return rt.rank(this.value(expr.operand, ctx, elements), expr.members);
+      case "inList": {
+        const found = rt.inList(this.value(expr.operand, ctx, elements), this.value(expr.list, ctx, elements));
+        return expr.negated ? rt.not(found) : found;
+      }
+      case "lookup":
+        return rt.lookup(this.value(expr.operand, ctx, elements), this.table(expr.table));
       case "documented":
         return rt.documented(this.value(expr.operand, ctx, elements));
       case "spanDays":

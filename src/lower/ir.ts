@@ -31,9 +31,21 @@ export interface LoweredPolicy {
   lets: LoweredLet[];
   /** List lets reached by the rules: a list and which of its elements belong, element at level 0. */
   lists: LoweredList[];
+  /** Lookup tables the rules reach. */
+  tables: LoweredTable[];
   /** How many shared membership tables aggregates over `other_items` use (see `shared`). */
   sharedTables: number;
   rules: LoweredRule[];
+}
+
+export interface LoweredTable {
+  index: number;
+  name: string;
+  label: string;
+  /** Member -> value (fixed durations in days), in the enum's order. */
+  entries: [string, number | string | boolean][];
+  /** Whether the values are durations (days that may hold hours). */
+  duration: boolean;
 }
 
 export interface LoweredCodeSet {
@@ -178,8 +190,15 @@ export type Expr =
    *  exactly that disjunction (unknown when x is, false when x is none). */
   | (Node & { kind: "oneOf"; operand: Expr; values: string[] })
   | (Node & { kind: "asPercent"; operand: Expr })
+  /** A free-text operand of `==`/`!=` as the comparison sees it (`normaliseText`: case, surrounding
+   *  and repeated white space); text literals are normalised when lowered instead. */
+  | (Node & { kind: "normaliseText"; operand: Expr })
   /** A member of an ordered enum as its position, so members compare as numbers. */
   | (Node & { kind: "rank"; operand: Expr; enum: string; members: string[] })
+  /** `x in L` for a list of values (`item.level in last_block.levels`). */
+  | (Node & { kind: "inList"; operand: Expr; list: Expr; negated: boolean })
+  /** `action_time of x`: the value of table `table` for the member `operand`. */
+  | (Node & { kind: "lookup"; operand: Expr; table: number })
   /** `documented x`: true when the fact is present, unknown when it is missing. */
   | (Node & { kind: "documented"; operand: Expr })
   /** `3mo` compared with coverage: the days of [dos - 3mo, dos). */

@@ -6,6 +6,7 @@
 
 import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span } from "../ast.js";
 import { CASE_RECORD, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
+import { normaliseText } from "@pol/runtime";
 import { codeSetEntries } from "../schema-descriptor.js";
 import type {
   CalendarUnit,
@@ -19,6 +20,7 @@ import type {
   LoweredList,
   LoweredPolicy,
   LoweredRule,
+  LoweredTable,
   LoweredWindow,
 } from "./ir.js";
 
@@ -47,6 +49,7 @@ class Lowering {
   /** By index, as `computed`. */
   private readonly lists: LoweredList[] = [];
   private sharedTables = 0;
+  private readonly tables = new Map<string, LoweredTable>();
 
   constructor(private readonly policy: CheckedPolicy) {}
 
@@ -84,6 +87,7 @@ class Lowering {
       computed: this.computed,
       lets: this.lets,
       lists: this.lists,
+      tables: [...this.tables.values()],
       sharedTables: this.sharedTables,
       rules,
     };
@@ -117,6 +121,8 @@ class Lowering {
       case "NameRef":
         return this.name(expr, scope);
       case "FieldAccess": {
+        const member = this.policy.memberOf(expr);
+        if (member) return { kind: "literal", value: member.member, span };
         const { record, field } = this.policy.fieldOf(expr);
         return this.read(this.expr(expr.target, scope), record, field, span);
       }
@@ -128,7 +134,13 @@ class Lowering {
       }
       case "BinaryExpression":
         return this.binary(expr, scope);
-      case "InCodesExpression":
+      case "InListExpression":
+        return { kind: "inList", operand: this.expr(expr.operand, scope), list: this.expr(expr.list, scope), negated: expr.negated, span };
+      case "InCodesExpression": {
+        const list = this.policy.membershipOf(expr);
+        if (list !== undefined) {
+          return { kind: "inList", operand: this.expr(expr.operand, scope), list: this.expr(list, scope), negated: expr.negated, span };
+        }
         return {
           kind: "inCodes",
           operand: this.expr(expr.operand, scope),
@@ -136,6 +148,7 @@ class Lowering {
           negated: expr.negated,
           span,
         };
+      }
       case "AsPercentExpression":
         return { kind: "asPercent", operand: this.expr(expr.operand, scope), span };
       case "GroupExpression":
@@ -148,6 +161,8 @@ class Lowering {
         }
         return this.overOthers({ kind: "aggregate", operator: "count", chain, span });
       }
+      case "LookupExpression":
+        return { kind: "lookup", operand: this.expr(expr.key, scope), table: this.table(expr.table.name, span), span };
       case "DocumentedExpression":
         return { kind: "documented", operand: this.expr(expr.operand, scope), span };
       case "InSetExpression": {
@@ -182,7 +197,6 @@ class Lowering {
       case "WhereExpression":
       case "WithinExpression":
       case "SelectExpression":
-      case "InListExpression":
         throw internal("a list chain used as a value", span);
     }
   }
@@ -233,11 +247,11 @@ class Lowering {
       case ">":
       case ">=": {
         if (right.kind === "DurationLiteral" && this.kindOf(left) === "elapsed") {
-          return { kind: "compareElapsed", elapsed: this.expr(left, scope), operator, amount: right.amount, unit: right.unit, span };
+          return { kind: "compareElapsed", elapsed: this.expr(left, scope), operator, amount: right.amount, unit: calendarUnit(right), span };
         }
         if (left.kind === "DurationLiteral" && this.kindOf(right) === "elapsed") {
           const flipped = FLIPPED[operator];
-          return { kind: "compareElapsed", elapsed: this.expr(right, scope), operator: flipped, amount: left.amount, unit: left.unit, span };
+          return { kind: "compareElapsed", elapsed: this.expr(right, scope), operator: flipped, amount: left.amount, unit: calendarUnit(left), span };
         }
         const ordered = this.orderedEnum(left);
         if (ordered !== undefined && operator !== "==" && operator !== "!=") {
@@ -255,6 +269,10 @@ class Lowering {
             ? { kind: "spanDays", amount: side.amount, unit: side.unit, span: side.span }
             : this.expr(side, scope);
         const domain = NUMERIC.has(this.kindOf(left)) || NUMERIC.has(this.kindOf(right)) ? "number" : "scalar";
+        if (this.kindOf(left) === "text" && this.kindOf(right) === "text") {
+          // Free text compares by its normalised form (docs/semantics.md, "Text").
+          return { kind: "compare", operator, domain, left: this.text(left, scope), right: this.text(right, scope), span };
+        }
         return { kind: "compare", operator, domain, left: lowerSide(left), right: lowerSide(right), span };
       }
       case "+":
@@ -262,7 +280,7 @@ class Lowering {
         const sign = operator === "+" ? 1 : -1;
         const leftKind = this.kindOf(left);
         if (leftKind === "date" && right.kind === "DurationLiteral") {
-          return { kind: "shiftDate", date: this.expr(left, scope), sign, amount: right.amount, unit: right.unit, span };
+          return { kind: "shiftDate", date: this.expr(left, scope), sign, amount: right.amount, unit: calendarUnit(right), span };
         }
         const rightKind = this.kindOf(right);
         if (leftKind === "date" && rightKind === "duration") {
@@ -483,11 +501,28 @@ class Lowering {
     return entry.index;
   }
 
+  private table(name: string, span: Span): number {
+    const known = this.tables.get(name);
+    if (known) return known.index;
+    const model = this.policy.tables.get(name);
+    const members = model ? this.policy.schema.enums.get(model.key)?.members : undefined;
+    if (!model || !members) throw internal(`unknown table \`${name}\``, span);
+    const entry: LoweredTable = {
+      index: this.tables.size,
+      name,
+      label: model.label,
+      entries: members.map((member) => [member, model.values.get(member)!]),
+      duration: model.type.kind === "duration",
+    };
+    this.tables.set(name, entry);
+    return entry.index;
+  }
+
   private window(literal: DurationLiteral): number {
     const key = `${literal.amount}${literal.unit}`;
     let entry = this.windows.get(key);
     if (!entry) {
-      entry = { index: this.windows.size, amount: literal.amount, unit: literal.unit as CalendarUnit };
+      entry = { index: this.windows.size, amount: literal.amount, unit: calendarUnit(literal) };
       this.windows.set(key, entry);
     }
     return entry.index;
@@ -529,6 +564,13 @@ class Lowering {
     return model;
   }
 
+  /** A text operand of a comparison, normalised: a literal now, anything else when evaluated. */
+  private text(expr: Expression, scope: Scope): Expr {
+    const operand = this.expr(expr, scope);
+    if (operand.kind === "literal" && typeof operand.value === "string") return { ...operand, value: normaliseText(operand.value) };
+    return { kind: "normaliseText", operand, span: operand.span };
+  }
+
   /** The members of an ordered enum when `expr` is a value of one. */
   private orderedEnum(expr: Expression): { name: string; members: string[] } | undefined {
     const type = this.policy.typeOf(expr);
@@ -563,8 +605,16 @@ function neverNone(expr: Expr): boolean {
   }
 }
 
-/** A fixed duration literal as a value: days. Calendar literals are never values. */
+/** A duration literal where whole days count (windows, elapsed time, date shifts): the checker
+ *  rejects hours there (POL3043). */
+function calendarUnit(literal: DurationLiteral): CalendarUnit {
+  if (literal.unit === "h") throw internal("hours where whole days count", literal.span);
+  return literal.unit;
+}
+
+/** A fixed duration literal as a value: days (an hour is a 24th). Calendar literals are never values. */
 function fixedDays(literal: DurationLiteral): number {
+  if (literal.unit === "h") return literal.amount / 24;
   if (literal.unit === "d") return literal.amount;
   if (literal.unit === "wk") return literal.amount * 7;
   throw internal("a calendar duration used as a value", literal.span);

@@ -4,12 +4,15 @@
 import { checkFile, nodeFileHost, type CheckResult } from "../check/checker.js";
 import { checkModuleNames } from "../check/module-names.js";
 import { headerIdSpan } from "../check/structure.js";
-import { diagnosticsToJson, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../diagnostics.js";
+import { diagnosticsToJson, hasErrors, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../diagnostics.js";
 import { collectFiles, displayPath } from "../files/paths.js";
 import { projectRoot } from "../files/source-files.js";
 import type { CheckedPolicy } from "../model.js";
+import { diagnosticsToGithub, diagnosticsToSarif } from "./diagnostic-formats.js";
+import { polVersion } from "./version.js";
 
-export type DiagnosticFormat = "human" | "json";
+/** `sarif` and `github` are for CI: a SARIF log, and GitHub Actions annotations (diagnostic-formats.ts). */
+export type DiagnosticFormat = "human" | "json" | "sarif" | "github";
 
 export interface CheckedFiles {
   results: Map<string, CheckResult>;
@@ -79,7 +82,7 @@ export type PolicyLoad =
 export function loadPolicy(path: string): PolicyLoad {
   const result = checkFile(path);
   const checked: CheckedFiles = { results: new Map([[path, result]]), diagnostics: result.diagnostics, sources: result.sources };
-  if (result.diagnostics.length > 0) return { ok: false, checked };
+  if (hasErrors(result.diagnostics)) return { ok: false, checked };
   if (!result.policy) {
     return { ok: false, checked, problem: `\`${displayPath(path)}\` is a schema, not a policy: evaluate a policy that uses it` };
   }
@@ -90,6 +93,8 @@ export function loadPolicy(path: string): PolicyLoad {
 export function diagnosticReport(checked: CheckedFiles, format: DiagnosticFormat): { out: string; err: string } {
   const { diagnostics, sources } = checked;
   if (format === "json") return { out: JSON.stringify(diagnosticsToJson(diagnostics), null, 2) + "\n", err: "" };
+  if (format === "sarif") return { out: JSON.stringify(diagnosticsToSarif(diagnostics, polVersion()), null, 2) + "\n", err: "" };
+  if (format === "github") return { out: diagnosticsToGithub(diagnostics), err: "" };
   let err = "";
   for (const block of renderDiagnostics(diagnostics, sources)) err += block + "\n\n";
   const summary = summaryLine(diagnostics);

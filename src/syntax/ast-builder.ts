@@ -17,6 +17,8 @@ export interface BuildResult {
   file: SourceFile | undefined;
   /** Unsorted; empty exactly when `file` is defined. */
   diagnostics: Diagnostic[];
+  /** With syntax errors: the part of the file they do not touch, for the checker (see `SourceFile.recovered`). */
+  partial?: SourceFile;
 }
 
 /**
@@ -37,6 +39,18 @@ function touchesDroppedCharacters(
   }
   return (diagnostic) =>
     droppedStarts.has(diagnostic.span.end.offset) || tokensAfterDropped.has(diagnostic.span.start.offset);
+}
+
+/** The index of the first of the sorted `offsets` at or after `offset`. */
+function firstAtOrAfter(offsets: readonly number[], offset: number): number {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (offsets[middle]! < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The first token starting at or after `offset` (tokens are in source order). */
@@ -68,7 +82,15 @@ export function buildAst(source: string, fileName: string): BuildResult {
     ...recognitionDiagnostics(errors, lexed.tokens, positions).filter((diagnostic) => !dropped(diagnostic)),
     ...structureDiagnostics(cst, positions),
   ];
-  if (diagnostics.length > 0) return { file: undefined, diagnostics };
+  if (diagnostics.length > 0) {
+    const offsets = diagnostics.map((d) => d.span.start.offset).sort((a, b) => a - b);
+    const touched = (start: number, end: number): boolean => {
+      const first = firstAtOrAfter(offsets, start);
+      return first < offsets.length && offsets[first]! <= end;
+    };
+    const partial = new DeclarationBuilder(positions).partialFile(cst, touched);
+    return partial ? { file: undefined, diagnostics, partial } : { file: undefined, diagnostics };
+  }
   const comments: IToken[] = lexed.groups["comments"] ?? [];
   return { file: new DeclarationBuilder(positions).file(cst, comments), diagnostics: [] };
 }

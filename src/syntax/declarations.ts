@@ -3,8 +3,12 @@
 import type { CstNode, IToken } from "chevrotain";
 import type {
   Comment,
+  Recovered,
+  RuleDecl,
   Criterion,
   CriterionEffect,
+  Expression,
+  TableEntry,
   Declaration,
   FieldDecl,
   HeaderField,
@@ -25,6 +29,7 @@ import type {
   HeaderFieldCstNode,
   ItemDeclCstNode,
   LetDeclCstNode,
+  TableDeclCstNode,
   PolicyHeaderCstNode,
   RecordDeclCstNode,
   RuleDeclCstNode,
@@ -44,6 +49,7 @@ type DeclarationCstNode =
   | CaseDeclCstNode
   | ItemDeclCstNode
   | CodeSetDeclCstNode
+  | TableDeclCstNode
   | LetDeclCstNode
   | RuleDeclCstNode;
 
@@ -52,6 +58,7 @@ const effects: Record<string, CriterionEffect> = {
   deny: "deny",
   bundle: "bundle",
   note: "note",
+  approve: "approve",
 };
 
 export class DeclarationBuilder {
@@ -82,6 +89,102 @@ export class DeclarationBuilder {
       comments: comments.map((comment) => this.comment(comment)),
       span: this.positions.span(0, this.positions.source.length),
     };
+  }
+
+  /**
+   * After syntax errors: the file with only the uses, declarations and criteria that no error
+   * touches (`touched(start, end)`), or undefined when the header itself is broken. A criterion
+   * the parser resumed at after an error belongs to the rule before it. What was left out is
+   * listed in `recovered`, so the checker reports nothing that follows from it.
+   */
+  partialFile(cst: FileCstNode, touched: (start: number, end: number) => boolean): SourceFile | undefined {
+    const recovered: Recovered = { names: new Set(), schema: false, partialRules: new Set() };
+    // A node is clean when no error lies from its start up to whatever follows it: an error right
+    // after a criterion (`>= 3 months`) cut it short, and checking the rest would only cascade.
+    const clean = <T>(node: CstNode, build: () => T, until?: number): T | undefined => {
+      const location = node.location;
+      if (location === undefined || Number.isNaN(location.startOffset) || Number.isNaN(location.endOffset ?? NaN)) return undefined;
+      if (touched(location.startOffset, until ?? location.endOffset!) || recoveredIn(node)) return undefined;
+      try {
+        return build();
+      } catch {
+        return undefined;
+      }
+    };
+    const headerCst = cst.children.schemaHeader?.[0] ?? cst.children.policyHeader?.[0];
+    if (headerCst === undefined) return undefined;
+    const header = clean(headerCst, () =>
+      headerCst.name === "schemaHeader" ? this.schemaHeader(headerCst as SchemaHeaderCstNode) : this.policyHeader(headerCst as PolicyHeaderCstNode),
+    );
+    if (header === undefined) return undefined;
+    const uses: UseDecl[] = [];
+    const declarations: Declaration[] = [];
+    let rule: RuleDecl | undefined;
+    const items = cst.children.topLevel ?? [];
+    items.forEach((item, index) => {
+      const next = items[index + 1]?.location?.startOffset;
+      const until = next === undefined || Number.isNaN(next) ? this.positions.source.length : next - 1;
+      const use = item.children.useDecl?.[0];
+      const criterion = item.children.criterion?.[0];
+      const declarationCst = item.children.declaration?.[0];
+      if (use !== undefined) {
+        const built = clean(use, () => this.use(use), until);
+        if (built) uses.push(built);
+      } else if (criterion !== undefined) {
+        const built = rule && clean(criterion, () => this.criterion(criterion), until);
+        if (rule && built) rule.criteria.push(built);
+        else if (rule) recovered.partialRules.add(rule);
+      } else if (declarationCst !== undefined) {
+        const node = onlyChild(declarationCst) as DeclarationCstNode;
+        const built =
+          node.name === "ruleDecl"
+            ? this.partialRule(node as RuleDeclCstNode, clean, recovered, until)
+            : clean(node, () => this.declaration(node), until);
+        rule = built?.kind === "RuleDecl" ? built : undefined;
+        if (built) declarations.push(built);
+        else this.lost(node, recovered);
+      }
+    });
+    return {
+      kind: "SourceFile",
+      header,
+      uses,
+      declarations,
+      comments: [],
+      span: this.positions.span(0, this.positions.source.length),
+      recovered,
+    };
+  }
+
+  /** A rule whose heading is clean, with the criteria that are; undefined when the heading is not. */
+  private partialRule(
+    cst: RuleDeclCstNode,
+    clean: <T>(node: CstNode, build: () => T, until?: number) => T | undefined,
+    recovered: Recovered,
+    until: number,
+  ): RuleDecl | undefined {
+    const criteria = cst.children.criterion ?? [];
+    const headingEnd = criteria[0]?.location?.startOffset;
+    const headingOnly: RuleDeclCstNode = { ...cst, children: { ...cst.children, criterion: [] } };
+    const heading: CstNode =
+      headingEnd === undefined ? headingOnly : { ...headingOnly, location: { ...cst.location!, endOffset: headingEnd - 1 } };
+    const rule = clean(heading, () => this.declaration(headingOnly) as RuleDecl);
+    if (rule === undefined) return undefined;
+    criteria.forEach((criterion, index) => {
+      const next = criteria[index + 1]?.location?.startOffset;
+      const built = clean(criterion, () => this.criterion(criterion), next === undefined || Number.isNaN(next) ? until : next - 1);
+      if (built) rule.criteria.push(built);
+      else recovered.partialRules.add(rule);
+    });
+    return rule;
+  }
+
+  /** Note what a declaration the errors touch would have declared. */
+  private lost(cst: DeclarationCstNode, recovered: Recovered): void {
+    if (cst.name === "enumDecl" || cst.name === "recordDecl" || cst.name === "caseDecl" || cst.name === "itemDecl") recovered.schema = true;
+    const children = cst.children as { name?: IToken[]; Identifier?: IToken[] };
+    const name = cst.name === "ruleDecl" ? undefined : (children.name ?? children.Identifier)?.[0];
+    if (name !== undefined && name.image !== "") recovered.names.add(name.image);
   }
 
   private span(cst: CstNode) {
@@ -187,6 +290,20 @@ export class DeclarationBuilder {
           ),
           span,
         };
+      case "tableDecl":
+        return {
+          kind: "TableDecl",
+          name: this.expressions.identifier(one(cst.children.name)),
+          ...label,
+          key: this.expressions.identifier(one(cst.children.key)),
+          entries: (cst.children.tableEntry ?? []).map((entry) => {
+            const value = this.expressions.literalOrName(one(entry.children.value));
+            if (!isTableValue(value)) throw new Error("a table value that is not a literal");
+            const member = this.expressions.identifier(one(entry.children.member));
+            return { kind: "TableEntry", member, value, span: this.positions.join(member.span, value.span) };
+          }),
+          span,
+        };
       case "letDecl":
         return {
           kind: "LetDecl",
@@ -272,4 +389,20 @@ export class DeclarationBuilder {
       span: this.span(cst),
     };
   }
+}
+
+/** Whether the parser's error recovery made up part of `node`: a token it inserted, or a node it
+ *  re-synchronised. */
+function recoveredIn(node: CstNode): boolean {
+  if (node.recoveredNode === true) return true;
+  for (const elements of Object.values(node.children)) {
+    for (const element of elements) {
+      if ("image" in element ? element.isInsertedInRecovery === true : recoveredIn(element)) return true;
+    }
+  }
+  return false;
+}
+
+function isTableValue(value: Expression): value is TableEntry["value"] {
+  return ["NumberLiteral", "PercentLiteral", "DurationLiteral", "StringLiteral", "BooleanLiteral"].includes(value.kind);
 }

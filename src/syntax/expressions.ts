@@ -212,6 +212,11 @@ export class ExpressionBuilder {
         }
       }
     }
+    const table = children.table?.[0];
+    if (table !== undefined) {
+      const key = this.access(one(children.key));
+      return { kind: "LookupExpression", table: this.identifier(table), key, span: spanTo(key) };
+    }
     if (children.Documented !== undefined) {
       const operand = this.access(one(children.access));
       return { kind: "DocumentedExpression", operand, span: spanTo(operand) };
@@ -300,7 +305,7 @@ export class ExpressionBuilder {
     return this.literalOrName(onlyToken(cst));
   }
 
-  private literalOrName(literal: IToken): Expression {
+  literalOrName(literal: IToken): Expression {
     const span = this.positions.tokenSpan(literal);
     const text = literal.image;
     switch (literal.tokenType.name) {
@@ -320,6 +325,7 @@ export class ExpressionBuilder {
         return this.string(literal);
       case "Identifier":
       case "Note": // a contextual keyword, a name everywhere but at the start of a criterion
+      case "Table": // a contextual keyword, a name everywhere but at the start of a declaration
       case "Item":
         return { kind: "NameRef", name: text, span };
       default:

@@ -16,7 +16,7 @@ export function citationText(image: string): string {
 }
 
 export function durationParts(image: string): { amount: number; unit: DurationUnit } {
-  const match = /^(\d+)(d|wk|mo|y)$/.exec(image);
+  const match = /^(\d+)(d|wk|mo|y|h)$/.exec(image);
   if (match === null) throw new Error(`not a duration: ${image}`);
   return { amount: Number(match[1]), unit: match[2] as DurationUnit };
 }

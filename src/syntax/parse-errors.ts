@@ -11,6 +11,7 @@ import type { SourcePositions } from "./positions.js";
 const operandEnd = new Set([
   "Identifier",
   "Note",
+  "Table",
   "Item",
   "RParen",
   "NumberLiteral",
@@ -88,6 +89,14 @@ const comparisonOperators = new Set([
   "GreaterEqual",
 ]);
 
+/** Units written as words after a number (`3 months`), and the unit pol spells them with. */
+const UNIT_WORDS: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
+  d: "d", day: "d", days: "d",
+  wk: "wk", wks: "wk", week: "wk", weeks: "wk",
+  mo: "mo", mos: "mo", month: "mo", months: "mo",
+  y: "y", yr: "y", yrs: "y", year: "y", years: "y",
+});
+
 function helpFor(token: IToken, previous: IToken | undefined, message: string): HelpArgs<"POL1002"> | undefined {
   const found = token.tokenType.name;
   if (found === "Equals" && previous !== undefined && operandEnd.has(previous.tokenType.name)) {
@@ -97,6 +106,11 @@ function helpFor(token: IToken, previous: IToken | undefined, message: string): 
     return { help: "chained" };
   }
   if (message.startsWith("expected `for` ")) return { help: "forCodes" };
+  if (found === "NumberLiteral" && message.startsWith("expected a duration")) return { help: "durationUnit", amount: token.image };
+  const unit = UNIT_WORDS[token.image.toLowerCase()];
+  if (unit !== undefined && previous?.tokenType.name === "NumberLiteral" && /^\d+$/.test(previous.image)) {
+    return { help: "durationWord", duration: `${previous.image}${unit}` };
+  }
   if (token.tokenType.name === "Citation" && previous !== undefined) {
     if (["Require", "Deny", "NotCovered", "Bundle", "Note"].includes(previous.tokenType.name)) {
       return { help: "criterionId" };

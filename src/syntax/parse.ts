@@ -8,12 +8,15 @@ export interface ParseResult {
   /** Present exactly when `diagnostics` is empty. */
   file: SourceFile | undefined;
   diagnostics: Diagnostic[];
+  /** With syntax errors: the declarations and criteria they do not touch, which the checker
+   *  still checks (never formatted or compiled). */
+  partial?: SourceFile;
 }
 
 export function parse(source: string, fileName: string): ParseResult {
   try {
-    const { file, diagnostics } = buildAst(source, fileName);
-    return { file, diagnostics: sortDiagnostics(diagnostics) };
+    const { file, diagnostics, partial } = buildAst(source, fileName);
+    return partial ? { file, diagnostics: sortDiagnostics(diagnostics), partial } : { file, diagnostics: sortDiagnostics(diagnostics) };
   } catch (failure) {
     // A bug in pol, not in the input: still report it as a diagnostic rather than a crash.
     return { file: undefined, diagnostics: [internalError(fileName, failure)] };

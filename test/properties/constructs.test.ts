@@ -114,6 +114,39 @@ describe("distinct counts", () => {
   });
 });
 
+describe("distinct counts over two keys", () => {
+  it("the range holds the count of every completion", () => {
+    const pair = fc.record({
+      member: fc.oneof(fc.constant(true as const), fc.constant("unknown" as const)),
+      first: fc.oneof(fc.constantFrom("a", "b"), fc.constant("unknown" as const)),
+      second: fc.oneof(fc.constantFrom("x", "y"), fc.constant("unknown" as const)),
+    });
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 4 }), (list) => {
+        let worlds: [string, string][][] = [[]];
+        for (const [i, e] of list.entries()) {
+          // An unknown key may be a value no other member has: one fresh value per member.
+          const firsts = e.first === "unknown" ? ["a", "b", `a${i}`] : [e.first];
+          const seconds = e.second === "unknown" ? ["x", "y", `x${i}`] : [e.second];
+          const members = e.member === "unknown" ? [true, false] : [true];
+          worlds = worlds.flatMap((w) => members.flatMap((m) => firsts.flatMap((f) => seconds.map((s2) => (m ? [...w, [f, s2] as [string, string]] : w)))));
+        }
+        const counts = worlds.map((w) => new Set(w.map(([f, s2]) => `${f}/${s2}`)).size);
+        const elements = list.map((e, i) => ({
+          member: e.member === "unknown" ? unknown(`L[${i}]`) : true,
+          first: e.first === "unknown" ? unknown(`L[${i}].first`) : e.first,
+          second: e.second === "unknown" ? unknown(`L[${i}].second`) : e.second,
+        }));
+        const result = distinctCount(elements, (e) => e.member as Tri, (e) => [e.first, e.second]);
+        const [lo, hi] = isRange(result) ? [result.lo, result.hi] : [result as number, result as number];
+        expect(lo).toBeLessThanOrEqual(Math.min(...counts));
+        expect(hi).toBe(Math.max(...counts));
+      }),
+      params,
+    );
+  });
+});
+
 describe("ordinal selection", () => {
   /** The selection in one completion: sort members by date, later list position first on ties. */
   function oracle(world: { member: boolean; value: string }[], which: "earliest" | "latest", n: number): boolean[] {

@@ -76,7 +76,12 @@ function withValues(input: Json, paths: readonly FactPath[], values: readonly un
 
 /** Another value for a removed fact (a list keeps its original: refilling it is not a value change). */
 function otherValue(type: FieldType, original: unknown, hints: CaseHints, dos: string): fc.Arbitrary<unknown> {
-  if (typeof type === "object") return "enum" in type ? fc.constantFrom(...type.enum) : fc.constant(original);
+  if (typeof type === "object") {
+    if ("enum" in type) return fc.constantFrom(...type.enum);
+    // A list of values refilled with another list of its values.
+    if ("values" in type) return fc.array(otherValue(type.values, undefined, hints, dos), { maxLength: 3 });
+    return fc.constant(original);
+  }
   const hinted = <T>(values: T[], fallback: fc.Arbitrary<T>) => (values.length > 0 ? fc.oneof(fc.constantFrom(...values), fallback) : fallback);
   switch (type) {
     case "bool":

@@ -96,6 +96,8 @@ function reached(from: string, literal: DurationLiteral, sign: 1 | -1 = 1): stri
       return oracleAddMonths(from, amount);
     case "y":
       return oracleAddMonths(from, amount * 12);
+    case "h":
+      throw new Error("a date is never shifted by hours (POL3043)");
   }
 }
 

@@ -16,6 +16,8 @@ export interface CaseHints {
   numbers: number[];
   /** Fixed durations, in days. */
   durations: number[];
+  /** Durations written in hours (literals and table values), in hours. */
+  hours: number[];
   texts: string[];
   dates: string[];
 }
@@ -120,6 +122,10 @@ function valueOf(
   const type = descriptor.type;
   if (typeof type === "object") {
     if ("enum" in type) return fc.constantFrom(...type.enum);
+    if ("values" in type) {
+      const value = valueOf({ type: type.values, label: descriptor.label }, schema, hints, dos, depth);
+      return fc.array(value, { maxLength: 3 });
+    }
     const element = schema.records[type.list];
     if (!element) throw new Error(`the schema has no record \`${type.list}\``);
     // Nested lists stay short: the interesting structure is in the case's own lists.
@@ -137,7 +143,10 @@ function valueOf(
     case "duration": {
       const hinted = near(hints.durations, 2, 0).filter(Number.isInteger);
       const random = fc.integer({ min: 0, max: 120 });
-      return fromHintsOr(hinted, random).chain(durationText);
+      const days = fromHintsOr(hinted, random).chain(durationText);
+      if (hints.hours.length === 0) return days;
+      const hours = fromHintsOr(near(hints.hours, 1, 0).filter(Number.isInteger), fc.integer({ min: 0, max: 48 })).map((h) => `${h}h`);
+      return fc.oneof(days, hours);
     }
     case "code":
       return codeArbitrary(hints);
@@ -263,6 +272,11 @@ export function policyHints(policy: CheckedPolicy): CaseHints {
   const percents = new Set<number>();
   const numbers = new Set<number>();
   const durations = new Set<number>();
+  const hours = new Set<number>();
+  for (const table of policy.tables.values()) {
+    if (table.type.kind !== "duration") continue;
+    for (const value of table.values.values()) if (typeof value === "number") hours.add(Math.round(value * 24));
+  }
   const texts = new Set<string>();
   const dates = new Set<string>([policy.metadata.effective, addDays(policy.metadata.effective, -1)]);
   if (policy.metadata.expires) {
@@ -280,6 +294,7 @@ export function policyHints(policy: CheckedPolicy): CaseHints {
       case "DurationLiteral":
         if (expr.unit === "d") durations.add(expr.amount);
         if (expr.unit === "wk") durations.add(expr.amount * 7);
+        if (expr.unit === "h") hours.add(expr.amount);
         break;
       case "StringLiteral":
         texts.add(expr.value);
@@ -297,6 +312,7 @@ export function policyHints(policy: CheckedPolicy): CaseHints {
     percents: sorted(percents),
     numbers: sorted(numbers),
     durations: sorted(durations),
+    hours: sorted(hours),
     texts: [...texts].sort(),
     dates: [...dates].sort(),
   };

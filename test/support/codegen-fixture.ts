@@ -140,6 +140,11 @@ rule facet_block "Facet joint injection" [D.II]
 
   require F4 [D.II.4] "therapy of a listed kind, or imaging"
     some therapies where kind == "physical" or kind == "chiropractic" or kind == "massage" or imaging_done
+
+rule imaging_alone "Image guidance without an SIJ injection" [D.III]
+  for imaging when no other_items where code in sij_injection
+
+  approve G1 [D.III] "image guidance on its own is covered"
 `;
 
 export function fixtureHost(): FileHost {

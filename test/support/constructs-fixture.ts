@@ -14,12 +14,21 @@ export const CONSTRUCTS_SCHEMA = `schema constructs "Cases for the language cons
 enum Severity "pain severity" ordered { none mild moderate severe }
 enum Kind "kind of therapy" { physical_therapy chiropractic massage home_exercise }
 enum Level "spinal level" { L3_L4 L4_L5 L5_S1 }
+enum Anesthetic "local anesthetic" { lidocaine bupivacaine ropivacaine }
+
+record Block "diagnostic block" dated by date {
+  date: date "date of the block"
+  anesthetic: Anesthetic "local anesthetic used for the block"
+  relief: percent "percent pain relief after the block"
+  relief_duration: duration "how long the relief after the block lasted"
+}
 
 record Injection "prior epidural injection" dated by date {
   date: date "date of the injection"
   level: Level "level injected"
   relief: percent "percent pain relief after the injection"
   drug_class: text "class of the drug injected"
+  muscles: list of text "muscles injected in the session"
 }
 
 record Visit "therapy visit" dated by date {
@@ -38,11 +47,14 @@ case {
   injections: list of Injection "prior epidural injections"
   visits: list of Visit "therapy visits"
   therapies: list of Therapy "conservative therapy episodes"
+  blocks: list of Block "diagnostic blocks"
 }
 
 item {
   code: code "requested procedure code"
   level: Level "level to inject"
+  levels: list of Level "levels the request covers"
+  muscle: text "muscle to inject"
 }
 `;
 
@@ -57,6 +69,13 @@ use "../schema/constructs.pol"
 
 codes epidural "epidural steroid injection" = cpt { 62321 62323 64483 64484 }
 
+table action_time "how long each local anesthetic acts" by Anesthetic {
+  lidocaine 2h
+  bupivacaine 8h
+  ropivacaine 6h
+}
+
+let last_block "the latest diagnostic block" = latest blocks
 let first_three "the first three injections" = earliest 3 of injections
 let before_latest "the injection before the latest one" = earliest (latest 2 of injections)
 let sessions "injection sessions in 12 months (distinct dates and levels)" =
@@ -89,6 +108,15 @@ rule esi "Epidural steroid injection" [E.1]
 
   deny E8 [E.1.h] "a repeat injection at the same level within 6 weeks"
     when some injections where level == item.level within 6wk
+
+  require E10 [E.1.j] "the last block gave 80% relief lasting as long as its anesthetic acts"
+    no blocks or last_block.relief >= 80% and last_block.relief_duration >= action_time of last_block.anesthetic
+
+  note E11 [E.1.k] "a day or more of relief in all blocks together"
+    when sum relief_duration of blocks >= 24h
+
+  deny E12 [E.1.l] "a level of the request, or its muscle, injected within 6 weeks"
+    when some injections where (level in item.levels or item.muscle in muscles) within 6wk
 
   not covered E9 [E.1.i] "massage alone"
     when some visits and no visits where kind not in {massage}

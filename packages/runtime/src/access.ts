@@ -37,11 +37,11 @@ export interface FieldHandle {
 }
 
 /** The JSON shape each field type is stored as. */
-export type Shape = "boolean" | "number" | "percent" | "date" | "duration" | "code" | "string" | "enum" | "list";
+export type Shape = "boolean" | "number" | "percent" | "date" | "duration" | "code" | "string" | "enum" | "list" | "values";
 
 function shapeOf(type: FieldType | undefined): Shape {
   if (type === undefined) return "string";
-  if (typeof type === "object") return "list" in type ? "list" : "enum";
+  if (typeof type === "object") return "list" in type ? "list" : "values" in type ? "values" : "enum";
   switch (type) {
     case "bool":
       return "boolean";
@@ -114,6 +114,9 @@ function wellFormed(value: unknown, handle: FieldHandle): boolean {
       return typeof value === "string" && handle.members!.has(value);
     case "list":
       return Array.isArray(value);
+    case "values":
+      // Codes, texts or members of an enum: every element a string (a member, for an enum).
+      return Array.isArray(value) && value.every((v) => typeof v === "string" && (handle.members === undefined || handle.members.has(v)));
   }
 }
 
@@ -136,6 +139,7 @@ export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHand
       duration: type === "duration",
       shape: shapeOf(type),
       ...(typeof type === "object" && "enum" in type ? { members: new Set(type.enum) } : {}),
+      ...(typeof type === "object" && "values" in type && typeof type.values === "object" ? { members: new Set(type.values.enum) } : {}),
       inherited: name in Object.prototype,
     };
   }
@@ -258,7 +262,7 @@ export function sumOf(c: Context, list: readonly Row[] | Unknown, member: Member
   return sum(list, member, readElement, field.duration, c, field);
 }
 
-/** `coverage of L`: days covered by the members' episodes, clipped to the chain's window (see `coverage`). */
+/** `coverage of L`: days covered by the members' episodes before the date of service, clipped to the chain's window (see `coverage`). */
 export function coverageOf(
   c: Context,
   list: readonly Row[] | Unknown,
@@ -267,7 +271,7 @@ export function coverageOf(
   end: FieldHandle,
   window: Window | null,
 ): number | Range {
-  return coverage(list, member, readElement, readElement, window, undefined, c, { start, end });
+  return coverage(list, member, readElement, readElement, window, c.dos, c, { start, end });
 }
 
 /** `date` lies in the window, both ends included. */

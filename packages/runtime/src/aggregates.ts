@@ -100,6 +100,9 @@ export function sum<C, K>(
   key?: K,
 ): number | Range {
   const unknownFloor = nonNegative ? 0 : -Infinity;
+  // Durations are days that may hold hours (24ths): added as whole seconds, so that twelve
+  // values of `1h` sum to exactly `12h`.
+  const scale = nonNegative ? 86_400 : 1;
   if (list instanceof Unknown) return { lo: unknownFloor, hi: Infinity, unknown: list };
   let lo = 0;
   let hi = 0;
@@ -114,7 +117,7 @@ export function sum<C, K>(
     if (membership === false) continue;
     const read = value(element, context as C, key as K);
     // A non-finite number is no amount: unknown, like an absent one.
-    const amount = typeof read === "number" && read - read !== 0 ? MALFORMED : read;
+    const amount = typeof read === "number" ? (read - read !== 0 ? MALFORMED : nonNegative ? Math.round(read * scale) : read) : read;
     const certain = membership === true;
     if (!certain) (unknowns ??= new Unknowns()).add(membership as Unknown);
     if (typeof amount === "number") {
@@ -126,9 +129,14 @@ export function sum<C, K>(
       hi = Infinity;
     } else if (isRange(amount)) {
       (unknowns ??= new Unknowns()).add(amount.unknown);
-      lo += certain ? amount.lo : Math.min(0, amount.lo);
-      hi += certain ? amount.hi : Math.max(0, amount.hi);
+      const [low, high] = scale === 1 ? [amount.lo, amount.hi] : [Math.round(amount.lo * scale), Math.round(amount.hi * scale)];
+      lo += certain ? low : Math.min(0, low);
+      hi += certain ? high : Math.max(0, high);
     }
+  }
+  if (scale !== 1) {
+    lo /= scale;
+    hi /= scale;
   }
   return unknowns === undefined ? lo : { lo, hi, unknown: unknowns.result() };
 }
@@ -197,8 +205,11 @@ export function pick<C, K>(
  * clipped to a window it covers [max(S, window.start), min(E, window.end)). Overlapping episodes
  * count their shared days once. For the range, `lo` counts only definite episodes and `hi` lets
  * each uncertain one cover as much as it could: an unknown start reaches back to the window start
- * (without a window: without limit), an unknown end reaches the window end (without a window: the
- * date of service `dos` when given, else without limit).
+ * (without a window: without limit), an unknown end reaches the window end.
+ *
+ * Coverage never counts a day on or after the date of service `dos` (when given), with a window
+ * or without: therapy still running at the request counts up to the day before it, exactly as an
+ * episode with an unknown end would at most.
  */
 export function coverage<C, K>(
   list: readonly Record<string, unknown>[] | Unknown,
@@ -211,11 +222,10 @@ export function coverage<C, K>(
   keys?: { start: K; end: K },
 ): number | Range {
   const clipStart = window === null ? -Infinity : dayNumber(window.start);
-  const clipEnd = window === null ? Infinity : dayNumber(window.end);
+  const clipEnd = Math.min(window === null ? Infinity : dayNumber(window.end), dos === undefined ? Infinity : dayNumber(dos));
   if (list instanceof Unknown) {
     return { lo: 0, hi: window === null ? Infinity : Math.max(0, clipEnd - clipStart), unknown: list };
   }
-  const latestEnd = window === null && dos !== undefined ? dayNumber(dos) : clipEnd;
   const definite: [number, number][] = [];
   let possible: [number, number][] | undefined;
   let unknowns: Unknowns | undefined;
@@ -236,7 +246,7 @@ export function coverage<C, K>(
       continue; // an episode of none
     }
     const first = Math.max(typeof from === "string" ? dayNumber(from) : -Infinity, clipStart);
-    const last = Math.min(typeof to === "string" ? dayNumber(to) : latestEnd, clipEnd);
+    const last = Math.min(typeof to === "string" ? dayNumber(to) : clipEnd, clipEnd);
     if (membership === true && typeof from === "string" && typeof to === "string") {
       if (first < last) definite.push([first, last]);
       continue;

@@ -289,13 +289,13 @@ function shiftedKey(date: IsoDate, amount: number, unit: CalendarUnit): number {
   return year * 10000 + month * 100 + Math.min(dayOf(date), daysInMonth(year, month));
 }
 
-const FIXED_DURATION = /^(\d{1,9})(d|wk)$/;
+const FIXED_DURATION = /^(\d{1,9})(h|d|wk)$/;
 
-/** Parse a fixed duration `42d` / `6wk` into days; undefined for anything else. */
+/** Parse a fixed duration `4h` / `42d` / `6wk` into days (an hour is a 24th of one); undefined for anything else. */
 export function parseDuration(text: string): number | undefined {
   if (typeof text !== "string") return undefined;
   const match = FIXED_DURATION.exec(text);
   if (match === null) return undefined;
   const amount = Number(match[1]);
-  return match[2] === "wk" ? amount * 7 : amount;
+  return match[2] === "wk" ? amount * 7 : match[2] === "h" ? amount / 24 : amount;
 }

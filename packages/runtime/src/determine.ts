@@ -20,7 +20,7 @@ export type Outcome =
 
 export type Status = "met" | "not_met" | "unknown";
 
-export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note";
+export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note" | "approve";
 
 export interface PolicyInfo {
   id: string;
@@ -162,10 +162,11 @@ function levelOf(effect: CriterionEffect): number {
 /**
  * Whether a criterion stands in the way of approval. A `require` is met when its condition holds;
  * an exclusion (`deny`, `not covered`, `bundle`) is met when its `when` condition does not hold,
- * and never met when it has no condition. A `note` reads like an exclusion (not_met: it applies)
+ * and never met when it has no condition; an `approve` is always met. A `note` reads like an exclusion (not_met: it applies)
  * but never stands in the way: the outcome, reasons and missing documentation ignore notes.
  */
 export function criterionStatus(effect: CriterionEffect, condition: Tri | undefined): Status {
+  if (effect === "approve") return "met";
   if (condition instanceof Unknown) return "unknown";
   if (effect === "require") return condition === true ? "met" : "not_met";
   if (condition === undefined) return "not_met";

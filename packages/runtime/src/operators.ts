@@ -5,7 +5,7 @@
 // ISO dates, codes, text, enum members) and otherwise takes the exact general path of `compare`,
 // `compareElapsed` and `arithmetic` (none, unknowns, ranges).
 
-import { MALFORMED, type Tri, Unknown } from "./logic.js";
+import { MALFORMED, type Tri, Unknown, unknownOf } from "./logic.js";
 import { arithmetic, compare } from "./compare.js";
 import { addDuration, compareElapsed, daysBetween, shiftDate, type CalendarUnit, type Elapsed, type IsoDate } from "./calendar.js";
 
@@ -83,15 +83,61 @@ export function divide(left: unknown, right: unknown): unknown {
   return arithmetic("/", left, right);
 }
 
-/** `date + days` for a computed number of days (a duration field): unknown or none propagate. */
+/** `date + days` for a computed number of days (a duration field): unknown or none propagate. A
+ *  date has no time of day: a duration with hours shifts it by its whole days (`36h` by 1). */
 export function shiftDays(date: unknown, sign: 1 | -1, days: unknown): unknown {
-  return shiftDate(date, sign, days as number, "d");
+  return shiftDate(date, sign, typeof days === "number" ? Math.trunc(days) : days as number, "d");
 }
 
 /** `x == a or x == b or ...` as one set test: unknown when x is, false when x is none. */
 export function oneOf(value: unknown, values: ReadonlySet<string>): Tri {
   if (value instanceof Unknown) return value;
   return typeof value === "string" && values.has(value);
+}
+
+/**
+ * Free text as `==` and `!=` compare it: Unicode NFC, lower case, no surrounding white space and
+ * every run of white space one space, so `"Gluteus  Medius "` equals `"gluteus medius"`. Anything
+ * that is not a string (unknown, none) is returned as it is.
+ */
+export function normaliseText(value: string): string;
+export function normaliseText(value: unknown): unknown;
+export function normaliseText(value: unknown): unknown {
+  if (typeof value !== "string" || isNormalText(value)) return value;
+  return value.normalize("NFC").toLowerCase().trim().replace(/\s+/g, " ");
+}
+
+/** Lower-case ASCII with single inner spaces: already normal, checked without allocating. */
+function isNormalText(text: string): boolean {
+  let previousSpace = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (previousSpace) return false;
+      previousSpace = true;
+    } else if (c < 33 || c > 126 || (c >= 65 && c <= 90)) return false;
+    else previousSpace = false;
+  }
+  return !previousSpace || text.length === 0;
+}
+
+/**
+ * `x in L` for a list of values (`item.level in last_block.levels`): true when an element equals
+ * `x` (as `==` compares); unknown when `x` or the list is unknown; not met when `x` is none or the
+ * list belongs to a record that is none.
+ */
+export function inList(value: unknown, list: unknown): Tri {
+  if (value instanceof Unknown || list instanceof Unknown) return unknownOf(value, list);
+  if (value === null || value === undefined || !Array.isArray(list)) return false;
+  for (const element of list) if (compare("==", value, element) === true) return true;
+  return false;
+}
+
+/** `table of x`: the table's value for the member `x`; unknown or none propagate. */
+export function lookup(value: unknown, table: ReadonlyMap<string, unknown>): unknown {
+  if (value instanceof Unknown || value === null || value === undefined) return value;
+  const found = typeof value === "string" ? table.get(value) : undefined;
+  return found === undefined ? MALFORMED : found;
 }
 
 /** A member of an ordered enum as its position (first 0), for comparing by order. */

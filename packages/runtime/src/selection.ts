@@ -21,9 +21,11 @@ function keyPart(value: unknown): string | Unknown | null {
 
 /**
  * `count distinct k1, k2 of L`: how many different combinations of the key fields the members
- * have. Exact bounds when facts are missing: the lowest count lets every member with an unknown
- * key share a combination already counted (or, when there is none, one among themselves); the
- * highest counts every member that could belong with a key it could have as a new combination.
+ * have. Bounds when facts are missing: the lowest count lets every member with an unknown key
+ * share a combination already counted when its known keys allow (one new combination when some
+ * cannot, or when none is certain); the highest counts every member that could belong with a key
+ * it could have as a new combination. Every completion lies within them; with one key both are
+ * reached.
  * A member whose key reads none (it cannot happen for elements of a list) is not counted.
  */
 export function distinctCount<C>(
@@ -34,21 +36,26 @@ export function distinctCount<C>(
 ): number | Range {
   if (list instanceof Unknown) return { lo: 0, hi: Infinity, unknown: list };
   const definite = new Set<string>();
+  const definiteParts: (string | undefined)[][] = [];
   const possible = new Set<string>();
   let definiteUnkeyed = 0;
+  /** Definite members with some key unknown, each as its known parts (undefined where unknown). */
+  const partial: (string | undefined)[][] = [];
   let unkeyed = 0;
   let unknown: Unknown | undefined;
   const note = (u: Unknown) => (unknown = unknown === undefined ? u : mergeTwo(unknown, u));
   for (const element of list) {
     const membership = member(element, context as C);
     if (membership === false) continue;
-    const parts: string[] = [];
+    const parts: (string | undefined)[] = [];
     let missing: Unknown | undefined;
     let none = false;
     for (const value of keys(element)) {
       const part = keyPart(value);
-      if (part instanceof Unknown) missing = missing === undefined ? part : mergeTwo(missing, part);
-      else if (part === null) none = true;
+      if (part instanceof Unknown) {
+        missing = missing === undefined ? part : mergeTwo(missing, part);
+        parts.push(undefined);
+      } else if (part === null) none = true;
       else parts.push(part);
     }
     if (none) continue;
@@ -56,14 +63,24 @@ export function distinctCount<C>(
     if (missing !== undefined) {
       note(missing);
       unkeyed++;
-      if (membership === true) definiteUnkeyed++;
+      if (membership === true) {
+        definiteUnkeyed++;
+        partial.push(parts);
+      }
       continue;
     }
     const key = parts.join("\u0000");
-    if (membership === true) definite.add(key);
-    else possible.add(key);
+    if (membership === true) {
+      if (!definite.has(key)) definiteParts.push(parts);
+      definite.add(key);
+    } else possible.add(key);
   }
-  const lo = definite.size + (definite.size === 0 && definiteUnkeyed > 0 ? 1 : 0);
+  // A definite member whose known keys match no certain combination needs a new one (with one
+  // key, or with none known, it can always join a certain combination when there is one).
+  const needsNew =
+    partial.some((parts) => !definiteParts.some((known) => known.every((part, i) => parts[i] === undefined || parts[i] === part))) ||
+    (definite.size === 0 && definiteUnkeyed > 0);
+  const lo = definite.size + (needsNew ? 1 : 0);
   if (unknown === undefined) return lo;
   let union = definite.size;
   for (const key of possible) if (!definite.has(key)) union++;

@@ -14,7 +14,9 @@ export type FieldType =
   | "code"
   | "text"
   | { enum: readonly string[] }
-  | { list: string };
+  | { list: string }
+  /** A list of codes, texts or enum members. */
+  | { values: "code" | "text" | { enum: readonly string[] } };
 
 export interface FieldDescriptor {
   type: FieldType;
@@ -78,7 +80,7 @@ function childPath(parent: string, name: string): string {
 const CALENDAR_DURATION = /^(\d{1,9})(mo|y)$/;
 
 /** What is wrong with a supplied (non-null) value of a field type, or undefined when it is fine. */
-function typeError(type: Exclude<FieldType, { list: string }>, value: unknown): string | undefined {
+function typeError(type: Exclude<FieldType, { list: string } | { values: unknown }>, value: unknown): string | undefined {
   switch (type) {
     case "bool":
       return typeof value === "boolean" ? undefined : `expected \`true\` or \`false\`, found ${shown(value)}`;
@@ -105,7 +107,7 @@ function typeError(type: Exclude<FieldType, { list: string }>, value: unknown): 
         const weeks = calendar[2] === "y" ? Number(calendar[1]) * 52 : months * 4;
         return `\`${value}\` is a calendar duration; record this duration in days or weeks (\`${days}d\`, \`${weeks}wk\`)`;
       }
-      return `expected a duration in days or weeks (\`42d\`, \`6wk\`), found ${shown(value)}`;
+      return `expected a duration in hours, days or weeks (\`4h\`, \`42d\`, \`6wk\`), found ${shown(value)}`;
     }
     case "code":
       if (typeof value === "string" && value.trim() !== "") return undefined;
@@ -158,6 +160,18 @@ function validateRecord(
     const type = descriptor.type;
     if (typeof type === "object" && "list" in type) {
       validateList(schema, type.list, descriptor.label, fieldValue, fieldPath, errors);
+      continue;
+    }
+    if (typeof type === "object" && "values" in type) {
+      if (!Array.isArray(fieldValue)) {
+        errors.push({ path: fieldPath, message: `expected a list of ${descriptor.label}, found ${shown(fieldValue)}` });
+        continue;
+      }
+      for (let index = 0; index < fieldValue.length; index++) {
+        const element: unknown = fieldValue[index];
+        const problem = index in fieldValue ? typeError(type.values, element) : "expected a value, found a hole in the list";
+        if (problem !== undefined) errors.push({ path: `${fieldPath}[${index}]`, message: problem });
+      }
       continue;
     }
     const problem = typeError(type, fieldValue);

@@ -1,53 +1,99 @@
 // `pol compile [paths...] --out DIR [--check]`: one TypeScript module per policy and one per
 // schema they use (src/project/compile.ts), written into an output folder that belongs to pol,
-// or, with --check, compared with it.
+// or, with --check, compared with it. The hint for stale output is the exact command that
+// rewrites it, in the folder the check ran in.
 
 import {
   checkedPolicies,
   checkPaths,
   compileOutputs,
+  diagnosticsToJson,
   displayPath,
+  escapeData,
+  escapeProperty,
   ModuleConflict,
   outputProblems,
   writeCompiled,
   type DiagnosticFormat,
 } from "../../index.js";
-import { EXIT_FAILED, EXIT_OK, printDiagnostics, type Io } from "../io.js";
+import { EXIT_FAILED, EXIT_OK, printDiagnostics, writeData, type Io } from "../io.js";
+import { inProjectFolder, resolveProject, type Project } from "../project.js";
 
 export interface CompileOptions {
-  out: string;
+  /** The output folder named on the command line; else the configured one, else `compiled`. */
+  out?: string;
   check: boolean;
   format: DiagnosticFormat;
 }
 
 export async function runCompile(paths: readonly string[], options: CompileOptions, io: Io): Promise<number> {
-  const checked = checkPaths(paths);
-  if (checked.diagnostics.length > 0) {
-    printDiagnostics(checked, options.format, io);
-    io.err("nothing was compiled\n");
+  const load = resolveProject(paths, options.format, io);
+  if (!load.ok) return load.exitCode;
+  const { project } = load;
+  const out = options.out ?? project.out;
+  return inProjectFolder(project, () => compile(project, out, paths, options, io));
+}
+
+async function compile(project: Project, out: string, named: readonly string[], options: CompileOptions, io: Io): Promise<number> {
+  const { format } = options;
+  const json = (report: Record<string, unknown>) => writeData(io, JSON.stringify(report, null, 2) + "\n");
+  const checked = checkPaths(project.paths);
+  const blocking = checked.diagnostics.some((d) => d.severity === "error" || project.warningsAsErrors);
+  if (format === "json") {
+    if (blocking) {
+      json({ ...diagnosticsToJson(checked.diagnostics), out: displayPath(out), compiled: false });
+      return EXIT_FAILED;
+    }
+  } else if (checked.diagnostics.length > 0) printDiagnostics(checked, format, io);
+  if (blocking) {
+    if (format !== "json") io.err("nothing was compiled\n");
     return EXIT_FAILED;
   }
   let outputs: Map<string, string>;
   try {
-    outputs = await compileOutputs(checkedPolicies(checked), options.out);
+    outputs = await compileOutputs(checkedPolicies(checked), out);
   } catch (error) {
     if (error instanceof ModuleConflict) {
-      io.err(`error: ${error.message}\n`);
+      if (format === "json") json({ diagnostics: [], total: 0, out: displayPath(out), compiled: false, error: error.message });
+      else io.err(`error: ${error.message}\n`);
       return EXIT_FAILED;
     }
     throw error;
   }
+  const files = [...outputs.keys()].map(displayPath);
   if (options.check) {
-    const problems = outputProblems(outputs, options.out);
-    if (problems.length === 0) {
-      io.out(`${displayPath(options.out)} is up to date (${outputs.size} files)\n`);
-      return EXIT_OK;
+    const problems = outputProblems(outputs, out);
+    const fix = fixCommand(named, options.out);
+    if (format === "json") {
+      json({ ...diagnosticsToJson(checked.diagnostics), out: displayPath(out), files, upToDate: problems.length === 0, problems, ...(problems.length > 0 ? { fix } : {}) });
+    } else if (problems.length === 0) {
+      io.out(`${displayPath(out)} is up to date (${outputs.size} files)\n`);
+    } else {
+      for (const problem of problems) {
+        if (format === "github") writeData(io, `::error title=${escapeProperty("stale output")}::${escapeData(`${problem}: run \`${fix}\``)}\n`);
+        io.err(`error: ${problem}\n`);
+      }
+      io.err(`run \`${fix}\` to regenerate it\n`);
     }
-    for (const problem of problems) io.err(`error: ${problem}\n`);
-    io.err("run `pol compile` to regenerate it\n");
-    return EXIT_FAILED;
+    return problems.length === 0 ? EXIT_OK : EXIT_FAILED;
   }
-  for (const line of writeCompiled(options.out, outputs)) io.out(`${line}\n`);
-  for (const path of outputs.keys()) io.out(`wrote ${displayPath(path)}\n`);
+  const recovered = writeCompiled(out, outputs);
+  if (format === "json") {
+    json({ ...diagnosticsToJson(checked.diagnostics), out: displayPath(out), files, written: true, recovered });
+    return EXIT_OK;
+  }
+  for (const line of recovered) io.out(`${line}\n`);
+  for (const path of files) io.out(`wrote ${path}\n`);
   return EXIT_OK;
+}
+
+/** The command that rewrites the output: the same paths and output folder, without `--check`. */
+function fixCommand(named: readonly string[], out: string | undefined): string {
+  const words = ["pol", "compile", ...named];
+  if (out !== undefined) words.push("--out", out);
+  return words.map(shellWord).join(" ");
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

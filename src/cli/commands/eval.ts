@@ -21,7 +21,7 @@ import {
   type CheckedPolicy,
 } from "../../index.js";
 import { isClosed } from "../closed-streams.js";
-import { EXIT_FAILED, EXIT_OK, printDiagnostics, type Io } from "../io.js";
+import { EXIT_FAILED, EXIT_OK, printDiagnostics, writeData, type Io } from "../io.js";
 
 export type ReportFormat = "text" | "json";
 
@@ -63,11 +63,8 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
     for (const error of evaluated.errors) io.err(`  ${error.path || "(case)"}: ${error.message}\n`);
     return EXIT_FAILED;
   }
-  io.out(
-    options.format === "json"
-      ? renderJson(evaluated.determination)
-      : renderText(evaluated.determination, { explain: options.explain }),
-  );
+  if (options.format === "json") writeData(io, renderJson(evaluated.determination));
+  else io.out(renderText(evaluated.determination, { explain: options.explain }));
   return EXIT_OK;
 }
 

@@ -18,6 +18,8 @@ import type {
   SchemaHeader,
   SourceFile,
   Span,
+  TableDecl,
+  TableEntry,
   UseDecl,
   Declaration,
 } from "../../index.js";
@@ -34,6 +36,7 @@ const EFFECT_KEYWORDS: Record<Criterion["effect"], string> = {
   not_covered: "not covered",
   bundle: "bundle",
   note: "note",
+  approve: "approve",
 };
 
 export class DeclarationPrinter {
@@ -89,6 +92,8 @@ export class DeclarationPrinter {
         return this.recordLike(item);
       case "CodeSetDecl":
         return this.codeSet(item);
+      case "TableDecl":
+        return this.tableDecl(item);
       case "LetDecl":
         return this.letDecl(item);
       case "RuleDecl":
@@ -160,6 +165,33 @@ export class DeclarationPrinter {
       line,
       "}",
     ]);
+  }
+
+  /** A table: its header, then one `member value` entry per line. */
+  private tableDecl(decl: TableDecl): Doc {
+    const headerEnd = decl.key.span.end.offset;
+    const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
+    const entries = decl.entries.map((entry) => {
+      const { leading, body } = withComments(this.comments, range(entry.span), { keepBlankLines: false }, () => [
+        entry.member.name,
+        " ",
+        tableValue(entry),
+      ]);
+      return [...leading, body];
+    });
+    const dangling = this.danglingComments(decl.span.end.offset);
+    return [
+      "table ",
+      decl.name.name,
+      decl.label ? [" ", quote(decl.label)] : "",
+      " by ",
+      decl.key.name,
+      " {",
+      trailingComment(openTrailing),
+      indent([hardline, join(hardline, entries), ...dangling]),
+      hardline,
+      "}",
+    ];
   }
 
   private recordLike(decl: RecordDecl | CaseDecl | ItemDecl): Doc {
@@ -340,4 +372,18 @@ function groupByLine<T extends { span: Span }>(entries: readonly T[]): T[][] {
     else groups.push([entry]);
   }
   return groups;
+}
+
+function tableValue(entry: TableEntry): string {
+  const value = entry.value;
+  switch (value.kind) {
+    case "DurationLiteral":
+      return `${value.amount}${value.unit}`;
+    case "StringLiteral":
+      return quote(value);
+    case "BooleanLiteral":
+      return value.value ? "true" : "false";
+    default:
+      return value.text;
+  }
 }

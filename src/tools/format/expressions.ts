@@ -143,6 +143,8 @@ export class ExpressionPrinter {
         ];
       case "DocumentedExpression":
         return ["documented ", first!];
+      case "LookupExpression":
+        return [expression.table.name, " of ", first!];
       case "AsPercentExpression":
         return [first!, " as percent"];
       case "GroupExpression":

@@ -80,6 +80,7 @@ export function levelOf(expression: Expression): number {
     case "PickExpression":
     case "SelectExpression":
     case "DocumentedExpression":
+    case "LookupExpression":
     case "SumExpression":
     case "CoverageExpression":
     case "TimeSinceExpression":
@@ -142,7 +143,9 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
       const level = binaryLevel(expression.operator);
       if (level === Level.comparison) {
         return [
-          slot(expression.left, Level.asPercent, mode, Level.comparison),
+          // `(count L where c) >= 2`: the parentheses show that the comparison is not part of the
+          // `where` condition, although the grammar would not need them.
+          slot(expression.left, Level.asPercent, mode, Level.comparison, endsInWhere(expression.left)),
           slot(expression.right, Level.asPercent, mode),
         ];
       }
@@ -166,7 +169,9 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
     case "InListExpression":
       return [slot(expression.operand, Level.asPercent, mode, Level.comparison), slot(expression.list, Level.access, mode)];
     case "DocumentedExpression":
-      return [slot(expression.operand, Level.access, mode, "dot")];
+      return [slot(expression.operand, Level.access, mode)];
+    case "LookupExpression":
+      return [slot(expression.key, Level.access, mode)];
     case "AsPercentExpression":
       return [slot(expression.operand, Level.additive, mode, Level.asPercent)];
     case "UnaryExpression":
@@ -201,6 +206,27 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
   }
 }
 
+/** Whether the printed form of `expression` ends with the condition of a `where`. */
+function endsInWhere(expression: Expression): boolean {
+  switch (expression.kind) {
+    case "WhereExpression":
+      return true;
+    case "BinaryExpression":
+      return binaryLevel(expression.operator) !== Level.comparison && endsInWhere(expression.right);
+    case "CountExpression":
+    case "QuantifierExpression":
+    case "PickExpression":
+    case "SumExpression":
+    case "CoverageExpression":
+      return endsInWhere(expression.source);
+    case "UnaryExpression":
+    case "AsPercentExpression":
+      return endsInWhere(expression.operand);
+    default:
+      return false;
+  }
+}
+
 /** Whether the printed form ends with a child expression (rather than a keyword or token). */
 function endsWithChild(expression: Expression): boolean {
   switch (expression.kind) {
@@ -211,6 +237,7 @@ function endsWithChild(expression: Expression): boolean {
     case "PickExpression":
     case "SelectExpression":
     case "DocumentedExpression":
+    case "LookupExpression":
     case "SumExpression":
     case "CoverageExpression":
     case "TimeSinceExpression":

@@ -56,6 +56,7 @@ export function hoverText(analysis: ProgramAnalysis, occurrence: Occurrence): st
     case "literal":
       return occurrence.node && literalHover(occurrence.node);
     case "builtin":
+      if (occurrence.owner !== undefined) return block(`${occurrence.name}: ${occurrence.owner}`, "the element of the enclosing list, named where the list is taken");
       return block(`${occurrence.name}`, BUILT_IN_TEXT[occurrence.name]);
   }
 }
@@ -66,6 +67,7 @@ const EFFECT_WORDS: Record<Criterion["effect"], string> = {
   not_covered: "not covered",
   bundle: "bundle",
   note: "note",
+  approve: "approve",
 };
 
 const EFFECT_MEANING: Record<Criterion["effect"], string> = {
@@ -74,6 +76,7 @@ const EFFECT_MEANING: Record<Criterion["effect"], string> = {
   not_covered: "makes the item not covered when its condition holds",
   bundle: "makes the item not separately billable when its condition holds",
   note: "a caution for the reviewer; never changes the outcome",
+  approve: "always met: the rule approves every item it applies to, unless another criterion stands in the way",
 };
 
 function fieldHover(analysis: ProgramAnalysis, record: string, name: string): string | undefined {
@@ -112,6 +115,7 @@ function unitOf(type: Type): string | undefined {
 }
 
 const UNIT_WORDS: Record<DurationLiteral["unit"], [string, string]> = {
+  h: ["hour", "a fixed length, a 24th of a day"],
   d: ["day", "a fixed length"],
   wk: ["week", "a fixed length of 7 days each"],
   mo: ["calendar month", "a calendar length: adding months clamps to the end of a shorter month"],

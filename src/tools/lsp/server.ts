@@ -339,6 +339,8 @@ function outline(file: SourceFile): DocumentSymbol[] {
         return symbol(decl.name.name, decl.label?.value, SymbolKind.Variable, decl.span, decl.name.span);
       case "CodeSetDecl":
         return symbol(decl.name.name, decl.label?.value ?? decl.system, SymbolKind.Constant, decl.span, decl.name.span);
+      case "TableDecl":
+        return symbol(decl.name.name, decl.label?.value, SymbolKind.Constant, decl.span, decl.name.span);
       case "EnumDecl":
         return symbol(decl.name.name, decl.label?.value, SymbolKind.Enum, decl.span, decl.name.span, decl.members.map((m) => symbol(m.name, undefined, SymbolKind.EnumMember, m.span, m.span)));
       case "RecordDecl":

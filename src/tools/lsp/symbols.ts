@@ -18,7 +18,7 @@ import type {
 } from "../../index.js";
 import { CASE_RECORD, ITEM_RECORD } from "../../index.js";
 
-export type SymbolKind = "field" | "let" | "codes" | "enum" | "member" | "record" | "rule" | "criterion";
+export type SymbolKind = "field" | "let" | "codes" | "table" | "enum" | "member" | "record" | "rule" | "criterion";
 
 export interface Occurrence {
   /** `kind:name@declaring file`; undefined for what has no declaration (a literal, a built-in). */
@@ -93,6 +93,9 @@ export function indexProgram(analysis: ProgramAnalysis): SymbolIndex {
             case "enumMember":
               add("member", node.name, node.span, false, `${binding.enum}.${binding.member}`, binding.enum);
               return;
+            case "namedElement":
+              add("builtin", node.name, node.span, false, node.name, binding.record, node);
+              return;
             default:
               if (BUILT_INS.has(node.name)) add("builtin", node.name, node.span, false, node.name, undefined, node);
               return;
@@ -104,9 +107,30 @@ export function indexProgram(analysis: ProgramAnalysis): SymbolIndex {
           if (resolved) fieldRef(resolved.record, node.field, false);
           return;
         }
+        case "InSetExpression": {
+          expression(node.operand);
+          const operand = analysis.typeOf(node.operand);
+          const members = operand?.kind === "enum" ? analysis.schema.enums.get(operand.name)?.members : undefined;
+          for (const member of node.members) {
+            if (member.kind === "Identifier" && members?.includes(member.name)) {
+              add("member", member.name, member.span, false, `${operand!.kind === "enum" ? operand.name : ""}.${member.name}`, operand!.kind === "enum" ? operand.name : undefined);
+            }
+          }
+          return;
+        }
+        case "CountExpression": {
+          expression(node.source);
+          const source = analysis.typeOf(node.source);
+          if (source?.kind === "list") for (const key of node.distinct ?? []) fieldRef(source.element, key, false);
+          return;
+        }
         case "InCodesExpression":
           expression(node.operand);
           add("codes", node.codes.name, node.codes.span, false, node.codes.name);
+          return;
+        case "LookupExpression":
+          add("table", node.table.name, node.table.span, false, node.table.name);
+          expression(node.key);
           return;
         case "SumExpression": {
           expression(node.source);
@@ -160,6 +184,11 @@ export function indexProgram(analysis: ProgramAnalysis): SymbolIndex {
         case "CodeSetDecl":
           add("codes", decl.name.name, decl.name.span, true, decl.name.name);
           break;
+        case "TableDecl":
+          add("table", decl.name.name, decl.name.span, true, decl.name.name);
+          add("enum", decl.key.name, decl.key.span, false, decl.key.name);
+          for (const entry of decl.entries) add("member", entry.member.name, entry.member.span, false, `${decl.key.name}.${entry.member.name}`, decl.key.name);
+          break;
         case "LetDecl":
           add("let", decl.name.name, decl.name.span, true, decl.name.name);
           expression(decl.value);
@@ -205,6 +234,9 @@ function declaringFiles(analysis: ProgramAnalysis): Map<string, string> {
         }
         case "CodeSetDecl":
           declare(`codes:${decl.name.name}`, hostPath);
+          break;
+        case "TableDecl":
+          declare(`table:${decl.name.name}`, hostPath);
           break;
         case "LetDecl":
           declare(`let:${decl.name.name}`, hostPath);

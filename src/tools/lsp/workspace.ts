@@ -17,7 +17,8 @@ export interface Checked {
   result: CheckResult;
   /** The analysis of this check, or of the last check that had one (while the text does not parse). */
   analysis?: ProgramAnalysis;
-  index?: SymbolIndex;
+  /** The symbols of `analysis`, worked out on first use: a keystroke only needs diagnostics. */
+  readonly index?: SymbolIndex;
   /** Whether `analysis` is from an earlier text than `version`. */
   stale: boolean;
 }
@@ -103,15 +104,20 @@ export class Workspace {
 
   private checkText(text: string, path: string, version: number, previous?: Checked): Checked {
     const result = checkSource(text, path, this.host);
-    if (result.analysis) {
-      return { version, path, result, analysis: result.analysis, index: indexProgram(result.analysis), stale: false };
-    }
-    const checked: Checked = { version, path, result, stale: true };
-    if (previous?.analysis) {
-      checked.analysis = previous.analysis;
-      checked.index = previous.index!;
-    }
-    return checked;
+    const analysis = result.analysis ?? previous?.analysis;
+    let index: SymbolIndex | undefined;
+    return {
+      version,
+      path,
+      result,
+      ...(analysis ? { analysis } : {}),
+      stale: result.analysis === undefined,
+      get index() {
+        if (!analysis) return undefined;
+        if (analysis === previous?.analysis) return previous.index;
+        return (index ??= indexProgram(analysis));
+      },
+    };
   }
 
   /**

@@ -24,7 +24,7 @@ export function suiteJson(suite: SuiteResult, minCoverage: number | undefined, c
       ...(minCoverage !== undefined ? { minimum: minCoverage } : {}),
       met: coverageMet,
     },
-    summary: { passed: totals.passed, failed: totals.failed, filesNotRun: totals.broken },
+    summary: { passed: totals.passed, failed: totals.failed, filesNotRun: totals.broken, skipped: suite.skipped },
   };
 }
 

@@ -8,6 +8,7 @@ import { CASE_RECORD, ITEM_RECORD, type CheckedCriterion, type CheckedPolicy, ty
 import type { Status } from "@pol/runtime";
 
 export function reachableStates(criterion: CheckedCriterion, facts: OptionalFactReads): Set<Status> {
+  if (criterion.effect === "approve") return new Set(["met"]);
   if (!criterion.condition) return new Set(criterion.effect === "require" ? ["met", "not_met"] : ["not_met"]);
   const states = new Set<Status>(["met", "not_met"]);
   if (facts.mayRead(criterion.condition)) states.add("unknown");
@@ -35,6 +36,7 @@ export class OptionalFactReads {
       case "NameRef":
         return this.name(expression);
       case "FieldAccess": {
+        if (this.policy.memberOf(expression)) return false;
         const { record, field } = this.policy.fieldOf(expression);
         return this.mayRead(expression.target) || this.field(record, field.name);
       }

@@ -20,6 +20,13 @@ export interface FileResult {
 export interface SuiteResult {
   files: FileResult[];
   coverage: CoverageReport;
+  /** Tests left out because their names did not match `--run`. */
+  skipped: number;
+}
+
+export interface SuiteOptions {
+  /** Run only tests whose name contains one of these (`pol test --run NAME`). */
+  only?: readonly string[];
 }
 
 type Loaded = { ok: true; policy: CheckedPolicy; evaluator: CompiledEvaluator } | { ok: false; error: string };
@@ -28,7 +35,14 @@ type Loaded = { ok: true; policy: CheckedPolicy; evaluator: CompiledEvaluator } 
 export type PolicyErrors = Extract<PolicyLoad, { ok: false }>;
 
 /** Run every test file; `onPolicyErrors` is told of each policy that cannot be evaluated, as it is found. */
-export async function runSuite(files: readonly string[], onPolicyErrors: (errors: PolicyErrors) => void): Promise<SuiteResult> {
+export async function runSuite(
+  files: readonly string[],
+  onPolicyErrors: (errors: PolicyErrors) => void,
+  options: SuiteOptions = {},
+): Promise<SuiteResult> {
+  const only = options.only;
+  const selected = (name: string) => only === undefined || only.some((part) => name.includes(part));
+  let skipped = 0;
   const compiled = new CompiledEvaluators();
   const coverage = new Coverage();
   const policies = new Map<string, Promise<Loaded>>();
@@ -41,6 +55,9 @@ export async function runSuite(files: readonly string[], onPolicyErrors: (errors
         continue;
       }
       const { file } = read;
+      const chosen = file.tests.filter((test) => selected(test.name));
+      skipped += file.tests.length - chosen.length;
+      if (chosen.length === 0) continue;
       let loading = policies.get(file.policyPath);
       if (!loading) {
         loading = loadTested(file.policyPath, file.policy, compiled, onPolicyErrors);
@@ -52,13 +69,13 @@ export async function runSuite(files: readonly string[], onPolicyErrors: (errors
         continue;
       }
       coverage.add(loaded.policy);
-      const tests = file.tests.map((test) => runPolicyTest(test, loaded.policy, loaded.evaluator, coverage));
+      const tests = chosen.map((test) => runPolicyTest(test, loaded.policy, loaded.evaluator, coverage));
       results.push({ path: file.path, policy: file.policyPath, tests, errors: [] });
     }
   } finally {
     compiled.dispose();
   }
-  return { files: results, coverage: coverage.report() };
+  return { files: results, coverage: coverage.report(), skipped };
 }
 
 async function loadTested(

@@ -78,7 +78,7 @@ export function readTestFile(path: string): TestFileRead {
   return parseTestFile(json, path);
 }
 
-const FILE_KEYS = ["policy", "tests"];
+const FILE_KEYS = ["policy", "base", "tests"];
 const TEST_KEYS = ["name", "source", "case", "expect"];
 const EXPECT_KEYS = ["outcome", "reasons", "missing", "notes"];
 
@@ -90,6 +90,9 @@ export function parseTestFile(json: unknown, path: string): TestFileRead {
     return { ok: false, errors: [`expected an object \`{ "policy": ..., "tests": [...] }\`, found ${kind(json)}`] };
   unknownKeys(json, "", FILE_KEYS, fail);
   const policy = json.policy;
+  const base = json.base;
+  if (base !== undefined && !isObject(base))
+    fail("base", `expected the case every test starts from, as an object, found ${kind(base)}`);
   if (typeof policy !== "string" || policy === "")
     fail("policy", `expected the path of the policy under test, relative to the test file, found ${kind(policy)}`);
   const tests: PolicyTest[] = [];
@@ -98,7 +101,7 @@ export function parseTestFile(json: unknown, path: string): TestFileRead {
   else {
     const names = new Map<string, number>();
     json.tests.forEach((entry, index) => {
-      const test = parseTest(entry, `tests[${index}]`, problems);
+      const test = parseTest(entry, `tests[${index}]`, problems, isObject(base) ? base : undefined);
       if (!test) return;
       const first = names.get(test.name);
       if (first !== undefined)
@@ -130,7 +133,17 @@ class Problems {
   };
 }
 
-function parseTest(json: unknown, at: string, problems: Problems): PolicyTest | undefined {
+/**
+ * A test's case: with a `base` in the file, the test's `case` is a JSON merge patch (RFC 7396)
+ * over it: keys it names replace the base's (objects merge key by key, lists are replaced
+ * whole), `null` removes a key, and a test without `case` runs the base as it is.
+ */
+function parseTest(
+  json: unknown,
+  at: string,
+  problems: Problems,
+  base: Record<string, unknown> | undefined,
+): PolicyTest | undefined {
   const fail = problems.fail;
   if (!isObject(json)) {
     fail(at, `expected a test object \`{ "name": ..., "case": ..., "expect": [...] }\`, found ${kind(json)}`);
@@ -142,7 +155,9 @@ function parseTest(json: unknown, at: string, problems: Problems): PolicyTest | 
   if (typeof name !== "string" || name.trim() === "")
     fail(`${at}.name`, `expected the test's name, found ${kind(name)}`);
   if (source !== undefined && typeof source !== "string") fail(`${at}.source`, `expected text, found ${kind(source)}`);
-  if (!("case" in json)) fail(`${at}.case`, "missing: the case to evaluate");
+  if (!("case" in json) && base === undefined) fail(`${at}.case`, "missing: the case to evaluate (or a `base` for the file)");
+  if (base !== undefined && "case" in json && !isObject(json.case))
+    fail(`${at}.case`, `expected the changes to the file's \`base\` case, as an object, found ${kind(json.case)}`);
   const expect: ItemExpectation[] = [];
   if (!Array.isArray(json.expect))
     fail(`${at}.expect`, `expected a list with one entry per line item, found ${kind(json.expect)}`);
@@ -154,7 +169,7 @@ function parseTest(json: unknown, at: string, problems: Problems): PolicyTest | 
     });
   }
   if (problems.errors.length !== before) return undefined;
-  const test: PolicyTest = { name: name as string, case: json.case, expect };
+  const test: PolicyTest = { name: name as string, case: base === undefined ? json.case : mergePatch(base, json.case ?? {}), expect };
   if (typeof source === "string") test.source = source;
   return test;
 }
@@ -182,6 +197,18 @@ function parseExpectation(json: unknown, at: string, fail: Fail): ItemExpectatio
     } else expectation[key] = value as string[];
   }
   return ok ? expectation : undefined;
+}
+
+/** RFC 7396 JSON merge patch: `patch` applied to `target`, neither of them changed. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return patch;
+  const merged: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    // Defined, not assigned: a key `__proto__` stays a plain key of the case.
+    else Object.defineProperty(merged, key, { value: mergePatch(merged[key], value), enumerable: true, writable: true, configurable: true });
+  }
+  return merged;
 }
 
 function unknownKeys(json: Record<string, unknown>, at: string, allowed: readonly string[], fail: Fail): boolean {

@@ -133,7 +133,7 @@ function decides(effect: CriterionEffect, outcome: Outcome): boolean {
     case "not_separately_billable":
       return effect === "bundle";
     case "denied":
-      return effect === "require" || effect === "deny";
+      return effect === "require" || effect === "deny" || effect === "approve";
     default:
       return true;
   }
@@ -164,7 +164,7 @@ function reasonText(reason: Reason, traced: CriterionTrace | undefined): string 
 /** A requirement is met or not; an exclusion applies (stands in the way) or does not. */
 function verdict(effect: CriterionEffect, status: Status): string {
   if (status === "unknown") return "unknown";
-  if (effect === "require") return STATUS_WORDS[status];
+  if (effect === "require" || effect === "approve") return STATUS_WORDS[status];
   return status === "not_met" ? "applies" : "does not apply";
 }
 

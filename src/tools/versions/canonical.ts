@@ -1,5 +1,5 @@
 // The meaning of a set of rules as text: the lowered rules with every reference (lets, list lets,
-// windows, code sets, computed fields) replaced by what it refers to, and everything that cannot
+// windows, code sets, computed fields, lookup tables) replaced by what it refers to, and everything that cannot
 // change an outcome (spans, ids, descriptions, citations) left out. Two versions whose rules for a
 // code read the same here decide every case alike, so the semantic diff needs no solver for it.
 
@@ -36,6 +36,10 @@ function resolve(policy: LoweredPolicy, node: unknown, shallow = false): unknown
       out[key] = shallow ? policy.lists[value]!.name : resolve(policy, policy.lists[value]!.chain);
     } else if (record["kind"] === "let" && key === "slot") {
       out["body"] = shallow ? policy.lets[value as number]!.name : resolve(policy, policy.lets[value as number]!.body);
+    } else if (record["kind"] === "lookup" && key === "table") {
+      // A table by its entries: a changed value is a changed meaning.
+      const table = policy.tables[value as number]!;
+      out[key] = shallow ? table.name : [table.duration, table.entries];
     } else if (record["kind"] === "computed" && key === "index") {
       out["body"] = shallow ? policy.computed[value as number]!.field : resolve(policy, policy.computed[value as number]!.body);
     } else {

@@ -344,6 +344,13 @@ export class PolicyEncoder {
         const dos = this.value({ kind: "dos", span: expr.span }, []) as DateValue;
         return this.number(z3.ToReal(dos.v.sub(this.shift(dos, -expr.amount, expr.unit).v)));
       }
+      // Not encoded yet: reported as POL5001 at the construct rather than approximated.
+      case "normaliseText":
+        throw new Unsupported("a comparison of free texts (compared by their normalised form)", expr.span);
+      case "inList":
+        throw new Unsupported("`in` a list of values", expr.span);
+      case "lookup":
+        throw new Unsupported("a lookup table (`... of x`)", expr.span);
       case "arithmetic":
         return this.arithmetic(expr.operator, this.value(expr.left, elements), this.value(expr.right, elements), expr.span);
       case "shiftDate": {
