@@ -24,7 +24,8 @@ const small = { bounds: { list: 1, items: 1 }, timeout: 60_000, minimizeBudget: 
 
 function policy(path: string): CheckedPolicy {
   const checked = checkFile(path);
-  expect(checked.diagnostics, path).toEqual([]);
+  // Warnings are fine (a removed rule may leave its code set unused); errors are not.
+  expect(checked.diagnostics.filter((d) => d.severity === "error"), path).toEqual([]);
   return checked.policy!;
 }
 

@@ -344,9 +344,16 @@ export class PolicyEncoder {
         const dos = this.value({ kind: "dos", span: expr.span }, []) as DateValue;
         return this.number(z3.ToReal(dos.v.sub(this.shift(dos, -expr.amount, expr.unit).v)));
       }
+      case "normaliseText": {
+        // Texts the case may hold are the known texts and fresh ones (`text N`, already normal):
+        // a known text that is not normal stands for its normalised form.
+        const operand = this.value(expr.operand, elements);
+        if (operand.kind !== "str") throw new Unsupported("a free-text comparison of a value that is not a text", expr.span);
+        let v: A = operand.v;
+        for (const [id, normal] of this.sym.normalForms()) v = z3.If(operand.v.eq(id), z3.Int.val(normal), v) as A;
+        return { kind: "str", unk: operand.unk, none: operand.none, v };
+      }
       // Not encoded yet: reported as POL5001 at the construct rather than approximated.
-      case "normaliseText":
-        throw new Unsupported("a comparison of free texts (compared by their normalised form)", expr.span);
       case "inList":
         throw new Unsupported("`in` a list of values", expr.span);
       case "lookup":

@@ -11,7 +11,7 @@
 // any other text.
 
 import type { Arith, Bool, Model } from "z3-solver";
-import { CodeSet } from "@pol/runtime";
+import { CodeSet, normaliseText } from "@pol/runtime";
 import type { LoweredCodeSet, SchemaModel, Type } from "../../index.js";
 import { dayNumberOf, isoDateOf, MonthTable, yearsFrom } from "./calendar.js";
 import type { Z3 } from "./solver.js";
@@ -145,6 +145,17 @@ export class SymbolicCase {
       this.strings.set(text, id);
     }
     return id;
+  }
+
+  /** Each known text that free-text comparisons see differently (upper case, extra spaces), with
+   *  the id of its normalised form; every other id (a fresh text is `text N`) is already normal. */
+  normalForms(): [number, number][] {
+    const pairs: [number, number][] = [];
+    for (const text of [...this.stringList]) {
+      const normal = normaliseText(text);
+      if (normal !== text) pairs.push([this.stringId(text), this.stringId(normal)]);
+    }
+    return pairs;
   }
 
   /** The text an id stands for; an id no literal has is a text unlike every literal. */
