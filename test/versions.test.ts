@@ -182,6 +182,18 @@ describe("semantic diff", () => {
     expect(finding.diagnostic.message).toContain("a date shifted by a computed duration");
     expect(finding.diagnostic.span.file).toBe("test/fixtures/versions/unsupported.pol");
   });
+
+  it("reports a lookup table as POL5001 naming the table, and leaves the unchanged codes proven alike", async () => {
+    const lookup = policy("test/fixtures/versions/unsupported-lookup.pol");
+    const report = await diffVersions(base, lookup, { semantic: small });
+    const finding = report.semantic!.findings.find((f) => f.codes.includes("20552"))!;
+    expect(finding.kind).toBe("unsupported");
+    if (finding.kind !== "unsupported") return;
+    expect(finding.diagnostic.code).toBe("POL5001");
+    expect(finding.diagnostic.message).toContain("a lookup in table `min_relief`");
+    expect(finding.diagnostic.span).toMatchObject({ file: "test/fixtures/versions/unsupported-lookup.pol", start: { line: 28 } });
+    expect(report.semantic!.findings.find((f) => f.codes.includes("76942"))!.kind).toBe("same");
+  });
 });
 
 describe("replaying past cases", () => {

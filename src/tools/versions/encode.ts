@@ -357,7 +357,7 @@ export class PolicyEncoder {
       case "inList":
         throw new Unsupported("`in` a list of values", expr.span);
       case "lookup":
-        throw new Unsupported("a lookup table (`... of x`)", expr.span);
+        throw new Unsupported(`a lookup in table \`${this.policy.tables[expr.table]!.name}\``, expr.span);
       case "arithmetic":
         return this.arithmetic(expr.operator, this.value(expr.left, elements), this.value(expr.right, elements), expr.span);
       case "shiftDate": {
