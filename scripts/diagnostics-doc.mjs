@@ -86,9 +86,9 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, loadCon
           out.push(`No example yet: add \`${ANALYSIS_DIR}/${code}-NAME.pol\`.`, "");
           continue;
         }
-        const text = readFileSync(join(goldenDir, "analysis", baseline), "utf8");
-        const line = text.split("\n").find((l) => l.includes(`: warning ${code}:`) || l.includes(`: error ${code}:`)) ?? "";
-        out.push(`Example (\`${ANALYSIS_DIR}/${baseline.replace(/\.errors\.txt$/, ".pol")}\`):`, "", "```text", line, "```", "");
+        const source = readFileSync(join(goldenDir, "analysis", baseline.replace(/\.errors\.txt$/, ".pol")), "utf8");
+        const diagnostic = analysisDiagnostic(code, readFileSync(join(goldenDir, "analysis", baseline), "utf8"));
+        out.push("```text", renderDiagnostic(diagnostic, source), "```", "");
         continue;
       }
       const configGolden = configGoldens.find((name) => name.startsWith(`${code}-`));
@@ -110,6 +110,24 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, loadCon
   const others = Object.keys(catalogue).filter((code) => !RANGES.some(([prefix]) => code.startsWith(prefix)));
   if (others.length > 0) throw new Error(`codes outside the known ranges: ${others.join(", ")}`);
   return out.join("\n");
+}
+
+/**
+ * The first diagnostic with `code` in an analysis baseline (rendered by `renderBaseline`: a
+ * `file(line,col): severity CODE: message` line, then the source with `~` under the span and
+ * `!!! CODE:`/`!!! help:` lines), read back so the doc shows it as pol prints it.
+ */
+function analysisDiagnostic(code, baseline) {
+  const lines = baseline.split("\n");
+  const head = lines.map((l) => /^(.+)\((\d+),(\d+)\): (error|warning) (POL\d{4}): (.*)$/.exec(l)).find((m) => m && m[5] === code);
+  if (!head) throw new Error(`the analysis baseline for ${code} does not report it`);
+  const [, file, line, column, severity, , message] = head;
+  const at = lines.indexOf(`!!! ${code}: ${message}`);
+  const marks = /^( *)(~+)$/.exec(lines[at - 1] ?? "");
+  const start = { line: Number(line), column: Number(column) };
+  const end = { line: start.line, column: marks ? marks[1].length + marks[2].length + 1 : start.column + 1 };
+  const help = lines[at + 1]?.startsWith("!!! help: ") ? lines[at + 1].slice("!!! help: ".length) : undefined;
+  return { code, severity, message, ...(help ? { help } : {}), span: { file, start, end } };
 }
 
 /**
