@@ -57,6 +57,7 @@ export type HeaderFieldCstChildren = {
   Identifier: IToken[];
   StringLiteral?: IToken[];
   DateLiteral?: IToken[];
+  word?: IToken[];
 };
 
 export interface UseDeclCstNode extends CstNode {
@@ -83,6 +84,26 @@ export type DeclarationCstChildren = {
   tableDecl?: TableDeclCstNode[];
   letDecl?: LetDeclCstNode[];
   ruleDecl?: RuleDeclCstNode[];
+  extendDecl?: ExtendDeclCstNode[];
+};
+
+export interface ExtendDeclCstNode extends CstNode {
+  name: "extendDecl";
+  children: ExtendDeclCstChildren;
+}
+
+export type ExtendDeclCstChildren = {
+  Extend: IToken[];
+  Case?: IToken[];
+  fieldBlock?: (FieldBlockCstNode)[];
+  Item?: IToken[];
+  Record?: IToken[];
+  name?: (IToken)[];
+  Enum?: IToken[];
+  LBrace?: IToken[];
+  members?: (IToken)[];
+  Comma?: IToken[];
+  RBrace?: IToken[];
 };
 
 export interface EnumDeclCstNode extends CstNode {
@@ -268,7 +289,10 @@ export type CriterionCstChildren = {
   effect?: (IToken)[];
   criterionHead?: (CriterionHeadCstNode)[];
   expression?: (ExpressionCstNode)[];
-  When?: IToken[];
+  When?: (IToken)[];
+  For?: IToken[];
+  waived?: (IToken)[];
+  Comma?: IToken[];
 };
 
 export interface CriterionHeadCstNode extends CstNode {
@@ -354,9 +378,10 @@ export interface AsPercentCstNode extends CstNode {
 }
 
 export type AsPercentCstChildren = {
-  additive: AdditiveCstNode[];
+  additive: (AdditiveCstNode)[];
   As?: IToken[];
   Percent?: IToken[];
+  Of?: IToken[];
 };
 
 export interface AdditiveCstNode extends CstNode {
@@ -450,6 +475,8 @@ export type ChainStepCstChildren = {
   expression?: ExpressionCstNode[];
   Within?: IToken[];
   DurationLiteral?: IToken[];
+  year?: (IToken)[];
+  Year?: IToken[];
 };
 
 export interface AccessCstNode extends CstNode {

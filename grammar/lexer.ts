@@ -47,6 +47,13 @@ export const NotCovered = createToken({
   label: "`not covered`",
 });
 
+/** `prior authorization`, like `not covered`, is one keyword spelled as two words. */
+export const PriorAuthorization = createToken({
+  name: "PriorAuthorization",
+  pattern: /prior[ \t]+authorization\b/,
+  label: "`prior authorization`",
+});
+
 export const Policy = keyword("policy", "Policy");
 export const Schema = keyword("schema", "Schema");
 export const Use = keyword("use", "Use");
@@ -75,6 +82,24 @@ export const Note = createToken({
   categories: [Identifier],
   label: "`note`",
 });
+/** Soft keywords like `note`: they start a criterion, and stay usable as names. */
+function softKeyword(word: string, name: string): TokenType {
+  return createToken({
+    name,
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    categories: [Identifier],
+    label: `\`${word}\``,
+  });
+}
+export const Refer = softKeyword("refer", "Refer");
+export const Waive = softKeyword("waive", "Waive");
+/** `within calendar year`, `within plan year`: keywords only after `within`. */
+export const Calendar = softKeyword("calendar", "Calendar");
+export const Plan = softKeyword("plan", "Plan");
+export const Year = softKeyword("year", "Year");
+/** `extend record Procedure { ... }`: adds to a schema's declaration, at the top level only. */
+export const Extend = softKeyword("extend", "Extend");
 /** `table` starts a lookup-table declaration but stays usable as a name, as `note` does. */
 export const Table = createToken({
   name: "Table",
@@ -131,6 +156,12 @@ const keywords: TokenType[] = [
   Bundle,
   Approve,
   Note,
+  Refer,
+  Waive,
+  Calendar,
+  Plan,
+  Year,
+  Extend,
   Table,
   And,
   Or,
@@ -163,6 +194,7 @@ const keywords: TokenType[] = [
 /** Every keyword spelling, for tests and tools (e.g. the formatter quoting names). */
 export const keywordSpellings: readonly string[] = [
   "not covered",
+  "prior authorization",
   ...keywords.map((token) => String(token.PATTERN).slice(1, -1)),
 ];
 
@@ -330,6 +362,7 @@ const defaultMode: TokenType[] = [
   Comment,
   CodeListOpen,
   NotCovered,
+  PriorAuthorization,
   // Longest spelling first, so `in` never claims the start of `item`, nor `no` of `not`.
   ...[...keywords].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
   Identifier,

@@ -84,6 +84,7 @@ class PolParser extends CstParser {
       DEF: [
         { ALT: () => this.CONSUME(T.StringLiteral) },
         { ALT: () => this.CONSUME(T.DateLiteral) },
+        { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "word" }) },
       ],
     });
   });
@@ -105,6 +106,49 @@ class PolParser extends CstParser {
         { ALT: () => this.SUBRULE(this.tableDecl) },
         { ALT: () => this.SUBRULE(this.letDecl) },
         { ALT: () => this.SUBRULE(this.ruleDecl) },
+        { ALT: () => this.SUBRULE(this.extendDecl) },
+      ],
+    });
+  });
+
+  /** `extend case { ... }`, `extend item { ... }`, `extend record R { ... }`, `extend enum E { ... }`. */
+  private extendDecl = this.RULE("extendDecl", () => {
+    this.CONSUME(T.Extend);
+    this.OR({
+      ERR_MSG: "`case`, `item`, `record` or `enum`",
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Case);
+            this.SUBRULE(this.fieldBlock);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Item);
+            this.SUBRULE2(this.fieldBlock);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Record);
+            this.CONSUME(T.Identifier, { LABEL: "name" });
+            this.SUBRULE3(this.fieldBlock);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Enum);
+            this.CONSUME2(T.Identifier, { LABEL: "name" });
+            this.CONSUME(T.LBrace);
+            this.CONSUME3(T.Identifier, { LABEL: "members" });
+            this.MANY(() => {
+              this.OPTION(() => this.CONSUME(T.Comma));
+              this.CONSUME4(T.Identifier, { LABEL: "members" });
+            });
+            this.CONSUME(T.RBrace);
+          },
+        },
       ],
     });
   });
@@ -269,7 +313,7 @@ class PolParser extends CstParser {
   /** A criterion has no terminator: the keyword of whatever follows ends it. */
   private criterion = this.RULE("criterion", () => {
     this.OR({
-      ERR_MSG: "`require`, `deny`, `not covered`, `bundle`, `note` or `approve`",
+      ERR_MSG: "`require`, `deny`, `not covered`, `bundle`, `prior authorization`, `refer`, `note`, `waive` or `approve`",
       DEF: [
         // `approve` has no condition: the rule approves every item it applies to.
         {
@@ -291,6 +335,8 @@ class PolParser extends CstParser {
               { ALT: () => this.CONSUME(T.Deny, { LABEL: "effect" }) },
               { ALT: () => this.CONSUME(T.NotCovered, { LABEL: "effect" }) },
               { ALT: () => this.CONSUME(T.Bundle, { LABEL: "effect" }) },
+              { ALT: () => this.CONSUME(T.PriorAuthorization, { LABEL: "effect" }) },
+              { ALT: () => this.CONSUME(T.Refer, { LABEL: "effect" }) },
               { ALT: () => this.CONSUME(T.Note, { LABEL: "effect" }) },
             ]);
             this.SUBRULE2(this.criterionHead);
@@ -298,6 +344,22 @@ class PolParser extends CstParser {
               this.CONSUME(T.When);
               this.SUBRULE2(this.expression, { ARGS: [false] });
             });
+          },
+        },
+        {
+          // `waive W [C] "..." for A1, A2 when condition`: the criteria of the rule it names are
+          // waived when the condition holds.
+          ALT: () => {
+            this.CONSUME(T.Waive, { LABEL: "effect" });
+            this.SUBRULE4(this.criterionHead);
+            this.CONSUME(T.For);
+            this.CONSUME(T.Identifier, { LABEL: "waived" });
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.CONSUME2(T.Identifier, { LABEL: "waived" });
+            });
+            this.CONSUME2(T.When);
+            this.SUBRULE3(this.expression, { ARGS: [false] });
           },
         },
       ],
@@ -396,11 +458,20 @@ class PolParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
+  /** `ratio as percent`; `rule_name as of date`: a rule's criteria as of an earlier date. */
   private asPercent = this.RULE("asPercent", (noChain?: boolean) => {
     this.SUBRULE(this.additive, { ARGS: [noChain] });
     this.OPTION(() => {
       this.CONSUME(T.As);
-      this.CONSUME(T.Percent);
+      this.OR([
+        { ALT: () => this.CONSUME(T.Percent) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Of);
+            this.SUBRULE2(this.additive, { ARGS: [noChain] });
+          },
+        },
+      ]);
     });
   });
 
@@ -555,7 +626,21 @@ class PolParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.Within);
-          this.CONSUME(T.DurationLiteral);
+          this.OR2({
+            ERR_MSG: "a duration, `calendar year` or `plan year`",
+            DEF: [
+              { ALT: () => this.CONSUME(T.DurationLiteral) },
+              {
+                ALT: () => {
+                  this.OR3([
+                    { ALT: () => this.CONSUME(T.Calendar, { LABEL: "year" }) },
+                    { ALT: () => this.CONSUME(T.Plan, { LABEL: "year" }) },
+                  ]);
+                  this.CONSUME(T.Year);
+                },
+              },
+            ],
+          });
         },
       },
     ]);

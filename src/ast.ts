@@ -89,7 +89,8 @@ export interface HeaderField extends NodeBase {
   kind: "HeaderField";
   key: HeaderKey;
   keySpan: Span;
-  value: StringLiteral | DateLiteral;
+  /** A string, a date, or a word (`effective proposed`). */
+  value: StringLiteral | DateLiteral | Identifier;
 }
 
 /** `use "../schema/spine.pol"`: import a schema (or shared definitions) into this file. */
@@ -129,6 +130,8 @@ export interface TableEntry extends NodeBase {
 /** `enum Side "side of the body" { left right bilateral }` */
 export interface EnumDecl extends NodeBase {
   kind: "EnumDecl";
+  /** `extend enum E { ... }`: members added to an enum declared in a used file. */
+  extension?: true;
   name: Identifier;
   label?: StringLiteral;
   members: Identifier[];
@@ -142,6 +145,8 @@ export interface EnumDecl extends NodeBase {
  */
 export interface RecordDecl extends NodeBase {
   kind: "RecordDecl";
+  /** `extend record R { ... }`: fields added to a record declared in a used file. */
+  extension?: true;
   name: Identifier;
   label?: StringLiteral;
   dated?: DatedBy;
@@ -157,12 +162,16 @@ export interface DatedBy extends NodeBase {
 /** `case { ... }`: the top-level facts of a case, besides `date_of_service` and `items`. */
 export interface CaseDecl extends NodeBase {
   kind: "CaseDecl";
+  /** `extend case { ... }`: fields added to the case of a used schema. */
+  extension?: true;
   fields: FieldDecl[];
 }
 
 /** `item { ... }`: the fields of one requested line item. */
 export interface ItemDecl extends NodeBase {
   kind: "ItemDecl";
+  /** `extend item { ... }`: fields added to the line item of a used schema. */
+  extension?: true;
   fields: FieldDecl[];
 }
 
@@ -246,12 +255,25 @@ export interface RuleDecl extends NodeBase {
  * - require: its condition must hold; when it does not, the item is denied.
  * - deny / not_covered / bundle: exclusions; when their condition holds (or they have none),
  *   the item is denied, not covered, or not separately billable.
+ * - authorization / refer: administrative; when their condition holds (or they have none), an
+ *   item that passes every clinical criterion needs prior authorization, or goes to a clinical
+ *   reviewer (pended for review, not for documentation).
  * - note: never changes the outcome; when its condition holds (or it has none) the item's
  *   determination carries it as a caution for the reviewer.
+ * - waive: when its condition holds, the criteria of its rule it names (`waives`) are waived.
  * - approve: no condition; always met. It says that the rule approves every item it applies to
  *   (unless another criterion stands in the way), so a rule without criteria is never silent.
  */
-export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note" | "approve";
+export type CriterionEffect =
+  | "require"
+  | "deny"
+  | "not_covered"
+  | "bundle"
+  | "authorization"
+  | "refer"
+  | "note"
+  | "waive"
+  | "approve";
 
 export interface Criterion extends NodeBase {
   kind: "Criterion";
@@ -260,8 +282,11 @@ export interface Criterion extends NodeBase {
   id: Identifier;
   citation?: Citation;
   description?: StringLiteral;
-  /** For `require` the condition that must hold; for exclusions and notes the `when` condition (optional). */
+  /** For `require` the condition that must hold; for exclusions and notes the `when` condition
+   *  (optional); for a waiver, the condition under which it waives. */
   condition?: Expression;
+  /** For a waiver: the ids of the criteria of its rule it waives (`for A1, A2`). */
+  waives?: Identifier[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,6 +307,7 @@ export type Expression =
   | InListExpression
   | InSetExpression
   | AsPercentExpression
+  | AsOfExpression
   | GroupExpression
   | WhereExpression
   | WithinExpression
@@ -404,6 +430,17 @@ export interface AsPercentExpression extends NodeBase {
   operand: Expression;
 }
 
+/**
+ * `diagnostic_block as of date`: whether the criteria of the rule named on the left were met on an
+ * earlier date, with the date of service set to it and the case's history cut there.
+ */
+export interface AsOfExpression extends NodeBase {
+  kind: "AsOfExpression";
+  /** The rule's name (a NameRef the checker resolves among the rules). */
+  rule: Expression;
+  date: Expression;
+}
+
 /** `all(a, b, c)` / `any(a, b, c)`: Kleene conjunction / disjunction of criteria. */
 export interface GroupExpression extends NodeBase {
   kind: "GroupExpression";
@@ -418,11 +455,18 @@ export interface WhereExpression extends NodeBase {
   condition: Expression;
 }
 
-/** `procedures within 12mo`: dated elements whose date lies in [dos - 12mo, dos]. */
+/** `procedures within 12mo`: dated elements whose date lies in [dos - 12mo, dos]; or
+ *  `within calendar year` / `within plan year`: from the start of that year up to dos. */
 export interface WithinExpression extends NodeBase {
   kind: "WithinExpression";
   source: Expression;
-  window: DurationLiteral;
+  window: DurationLiteral | YearWindow;
+}
+
+/** `calendar year` (from January 1) or `plan year` (from the case's `plan_year_start`). */
+export interface YearWindow extends NodeBase {
+  kind: "YearWindow";
+  year: "calendar" | "plan";
 }
 
 /** `count procedures where ...`; `count distinct date, level of procedures` counts distinct

@@ -166,6 +166,15 @@ export const catalogue = {
     help: "write a whole number of at least 1, e.g. `earliest 3 of LIST`",
   },
   // Names and files
+  POL1025: {
+    severity: "error",
+    summary: "a header field given a word it does not take",
+    message: "`{key}` takes {expected}, not the word `{word}`",
+    help: {
+      effective: "write the date the policy takes effect, e.g. `effective 2025-07-01`, or `effective proposed` for a policy not yet in effect",
+      other: "{example}",
+    },
+  },
   POL2001: {
     severity: "error",
     summary: "unknown name",
@@ -395,6 +404,30 @@ export const catalogue = {
     help: "`use` a schema; to share lets and code sets between policies, move them into a schema file both policies use",
   },
   // Types and units
+  POL2030: {
+    severity: "error",
+    summary: "a waiver names a criterion its rule does not have",
+    message: "waiver `{waiver}` names `{id}`, which is not a criterion of rule `{rule}`",
+    help: "a waiver waives criteria of its own rule: name one of {criteria}",
+  },
+  POL2031: {
+    severity: "error",
+    summary: "`within plan year` in a schema whose case has no `plan_year_start`",
+    message: "`within plan year` needs the case field `{field}`, the first day of a plan year",
+    help: 'add it to the `case` of the schema: `{field}: date "first day of the member\'s plan year"`',
+  },
+  POL2032: {
+    severity: "error",
+    summary: "`extend` names no declared record or enum",
+    message: "`extend {what} {name}`: {found}",
+    help: "an extension adds to {article} declared in this file or a file it uses: `use` the schema that declares it",
+  },
+  POL2033: {
+    severity: "error",
+    summary: "`as of` names no rule",
+    message: "`{name} as of ...` names no rule of this policy",
+    help: "`as of` evaluates a rule's criteria on an earlier date; the rules are {rules}",
+  },
   POL3001: {
     severity: "error",
     summary: "comparison of incompatible types",
@@ -673,6 +706,18 @@ export const catalogue = {
     message: "`{text}` is `{type}`, so it can never be in a `{list}`",
     help: "test a value of the list's type, e.g. a member of its enum",
   },
+  POL3045: {
+    severity: "error",
+    summary: "`within plan year` with a `plan_year_start` that is not a date",
+    message: "`within plan year` counts from the case field `{field}`, which is `{type}`, not a date",
+    help: "declare `{field}` as a `date`: the first day of one of the member's plan years",
+  },
+  POL3046: {
+    severity: "error",
+    summary: "`as of` after something that is not a rule name",
+    message: "`as of` evaluates a rule on an earlier date, but `{text}` is not a rule name",
+    help: "write the rule's name before `as of`, e.g. `diagnostic_block as of date`",
+  },
   POL3055: {
     severity: "warning",
     summary: "free text compared with a string: only that wording matches",
@@ -716,6 +761,30 @@ export const catalogue = {
     summary: "criterion without a description",
     message: "criterion `{id}` has no description",
     help: 'add the analyst\'s words in quotes after the citation, e.g. `"at least 75% relief"`',
+  },
+  POL4013: {
+    severity: "error",
+    summary: "a waiver names a note or another waiver",
+    message: "waiver `{waiver}` names `{id}`, a {effect}, which decides nothing that could be waived",
+    help: "name the criteria that decide the outcome (`require`, `deny`, `not covered`, `bundle`, `prior authorization`, `refer`)",
+  },
+  POL4014: {
+    severity: "error",
+    summary: "a criterion waived by two waivers",
+    message: "criterion `{id}` is already waived by `{first}`",
+    help: "one waiver per criterion: join the two conditions with `or` in one waiver",
+  },
+  POL4015: {
+    severity: "error",
+    summary: "a rule evaluated `as of` an earlier date reads the line item",
+    message: "rule `{rule}` is evaluated as of an earlier date, but it reads the line item (at {location})",
+    help: "as of an earlier date there is no line item: name a rule whose criteria read only the case and its history",
+  },
+  POL4016: {
+    severity: "error",
+    summary: "a rule evaluated `as of` an earlier date inside itself",
+    message: "rule `{rule}` is evaluated as of an earlier date inside itself: {cycle}",
+    help: "a rule cannot depend on its own past evaluation; name another rule",
   },
   POL4021: {
     severity: "error",

@@ -31,13 +31,24 @@ export type Type =
   /** A record value. `optional` when it came from `latest`/`earliest` and may be none. */
   | { kind: "record"; name: string; optional: boolean }
   /** A list of records; `window` is set once `within` has been applied. */
-  | { kind: "list"; element: string; window?: { amount: number; unit: DurationUnit } }
+  | { kind: "list"; element: string; window?: ListWindow }
   /** A list of codes, texts or enum members (`levels: list of Level`), tested with `x in L`. */
   | { kind: "values"; element: Type }
   /** The result of `time since` / `time between`: comparable with any duration. */
   | { kind: "elapsed" }
   /** Something already reported as an error; suppresses follow-on errors. */
   | { kind: "error" };
+
+/** A list's window: the last `amount unit` up to the date of service, or the calendar or plan year. */
+export type ListWindow = { amount: number; unit: DurationUnit } | { year: "calendar" | "plan" };
+
+/** How a window is written: `12mo`, `calendar year`. */
+export function windowText(window: ListWindow): string {
+  return "year" in window ? `${window.year} year` : `${window.amount}${window.unit}`;
+}
+
+/** The case field a plan year starts from (on its anniversaries). */
+export const PLAN_YEAR_START = "plan_year_start";
 
 /** The name of the record model for the line item declared by `item { ... }`. */
 export const ITEM_RECORD = "item";
@@ -89,6 +100,8 @@ export type Binding =
   | { kind: "item" }
   | { kind: "items" }
   | { kind: "otherItems" }
+  /** `earlier_items`: the line items listed before the one under decision that still stand. */
+  | { kind: "earlierItems" }
   | { kind: "dos" }
   | { kind: "enumMember"; enum: string; member: string };
 
@@ -110,6 +123,8 @@ export interface CheckedCriterion {
   /** Line of the criterion in its `.pol` file (1-based). */
   line: number;
   condition?: Expression;
+  /** The id of the `waive` of its rule that names this criterion, when one does. */
+  waivedBy?: string;
   span: Span;
 }
 
@@ -119,8 +134,10 @@ export interface PolicyMetadata {
   payer: string;
   number: string;
   version: string;
-  /** ISO date. */
-  effective: string;
+  /** ISO date; absent for a proposed policy (`effective proposed`). */
+  effective?: string;
+  /** Present (true) for a proposed policy: in effect only when evaluated as proposed. */
+  proposed?: true;
   /** ISO date, when the policy declares one. */
   expires?: string;
   /** The policy file's path relative to the working directory, with `/` separators. */
@@ -161,6 +178,10 @@ export interface CheckedPolicy {
   membershipOf(test: InCodesExpression): NameRef | undefined;
   /** The record a field access reads from, and the field. */
   fieldOf(access: FieldAccess): { record: string; field: FieldModel };
+  /** The rule a `rule as of date` names. */
+  asOfRule(expression: Expression): string;
+  /** Whether any expression of the program evaluates a rule `as of` an earlier date. */
+  usesAsOf: boolean;
   /** For a qualified enum member `Kind.member` (a field access on an enum's name), the member. */
   memberOf(access: FieldAccess): { enum: string; member: string } | undefined;
   /** The source text a span covers (any file of the program). */

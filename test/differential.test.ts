@@ -9,7 +9,7 @@ import { validateCase, type Outcome } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "./support/arbitraries.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
 import { constructsPolicy } from "./support/constructs-fixture.js";
-import { loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
+import { asked, loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 import { runs } from "./support/runs.js";
 
@@ -44,9 +44,11 @@ describe.each(targets)("%s", (_name, load) => {
       fc.property(caseArbitrary(compiled.schema, policyHints(policy)), (input) => {
         const validation = validateCase(input, compiled.schema);
         expect(validation.ok ? [] : validation.errors).toEqual([]);
-        const expected = interpret(policy, input);
-        expect(compiled.evaluate(input)).toEqual(expected);
-        expect(compiled.evaluate(input, { trace: false })).toEqual(interpret(policy, input, { trace: false }));
+        // A proposed policy is evaluated as proposed, so its criteria decide; and as it is.
+        const expected = interpret(policy, input, asked(policy));
+        expect(compiled.evaluate(input, asked(policy))).toEqual(expected);
+        expect(compiled.evaluate(input, { trace: false, ...asked(policy) })).toEqual(interpret(policy, input, { trace: false, ...asked(policy) }));
+        if (policy.metadata.proposed) expect(compiled.evaluate(input)).toEqual(interpret(policy, input));
         for (const item of expected.items) outcomes.add(item.outcome);
       }),
       { numRuns: runs(100) },

@@ -60,8 +60,12 @@ function mutate(parts: readonly Segment[], choices: readonly BlankChoice[]): str
     const choice = choices[blankIndex++]!;
     const before = parts[index - 1];
     const after = parts[index + 1];
-    // `not covered` is one keyword (its blank must stay on the line) and so is `cpt {`.
-    if (before?.text.endsWith("not") && after?.text.startsWith("covered")) {
+    // `not covered` and `prior authorization` are one keyword each (their blank must stay on the
+    // line), and so is `cpt {`.
+    if (
+      (before?.text.endsWith("not") && after?.text.startsWith("covered")) ||
+      (before?.text.endsWith("prior") && after?.text.startsWith("authorization"))
+    ) {
       out += " ";
       return;
     }

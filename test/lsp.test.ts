@@ -342,7 +342,9 @@ describe("rename", () => {
       position: positionOf(truecareText, "relief >= 75%"),
       newName: "pain_relief",
     })) as WorkspaceEdit;
-    expect(Object.keys(edit.changes!).sort()).toEqual([uriOf(cigna), uriOf(spine), uriOf(truecare)].sort());
+    // The example policy reads it too, through the schema that extends spine.pol.
+    const example = join(project, "policies/examples/lumbar-facet-interventions.pol");
+    expect(Object.keys(edit.changes!).sort()).toEqual([uriOf(cigna), uriOf(example), uriOf(spine), uriOf(truecare)].sort());
   });
 
   it("refuses a keyword or a malformed name", async () => {

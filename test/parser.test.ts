@@ -69,12 +69,14 @@ function shape(e: Expression): string {
       return `(${e.negated ? "not-in" : "in"} ${shape(e.operand)} ${e.codes.name})`;
     case "AsPercentExpression":
       return `(as-percent ${shape(e.operand)})`;
+    case "AsOfExpression":
+      return `(as-of ${shape(e.rule)} ${shape(e.date)})`;
     case "GroupExpression":
       return `(${e.operator} ${e.operands.map(shape).join(" ")})`;
     case "WhereExpression":
       return `(where ${shape(e.source)} ${shape(e.condition)})`;
     case "WithinExpression":
-      return `(within ${shape(e.source)} ${e.window.amount}${e.window.unit})`;
+      return `(within ${shape(e.source)} ${e.window.kind === "YearWindow" ? `${e.window.year}-year` : `${e.window.amount}${e.window.unit}`})`;
     case "InListExpression":
       return `(${e.negated ? "not-in" : "in"} ${shape(e.operand)} ${shape(e.list)})`;
     case "InSetExpression":
@@ -152,7 +154,7 @@ describe("policy files", () => {
     const header = file.header as PolicyHeader;
     expect(header.kind).toBe("PolicyHeader");
     expect(header.id.map((part) => part.name)).toEqual(["truecare", "sij"]);
-    expect(header.fields.map((field) => [field.key, field.value.kind, field.value.value])).toEqual([
+    expect(header.fields.map((field) => [field.key, field.value.kind, field.value.kind === "Identifier" ? field.value.name : field.value.value])).toEqual([
       ["title", "StringLiteral", "Sacroiliac joint procedures"],
       ["payer", "StringLiteral", "TrueCare"],
       ["number", "StringLiteral", "MM-1463"],

@@ -192,7 +192,7 @@ describe("pol test on failing files", () => {
         `error: \`${failing("malformed")}\` could not be run:`,
         "  tests[0].expect[0].reason: unknown key; expected `outcome`, `reasons`, `missing`, `notes`",
         "  tests[0].expect[0].outcome: expected one of `approved`, `denied`, `pended`, `not_covered`, " +
-          "`not_separately_billable`, `policy_not_in_effect`, `no_applicable_policy`, found `aproved`",
+          "`not_separately_billable`, `authorization_required`, `referred_for_review`, `policy_not_in_effect`, `no_applicable_policy`, found `aproved`",
         "  tests[1].name: expected the test's name, found nothing",
         "  tests[1].expect[0].missing: expected a list of fact paths (strings), found `procedures[0].relief`",
         "",

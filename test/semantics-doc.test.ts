@@ -114,6 +114,12 @@ function evaluate(operation: string, bindings: Bindings): unknown {
     const unit = m[3] as CalendarUnit;
     return rt.inWindow(value(m[1]!), rt.windowStart(dos(), Number(m[2]), unit), dos());
   }
+  if ((m = /^(\w+) within calendar year$/.exec(operation))) {
+    return rt.within(value(m[1]!), rt.calendarYear(dos()));
+  }
+  if ((m = /^(\w+) within plan year$/.exec(operation))) {
+    return rt.within(value(m[1]!), rt.planYear(dos(), value("plan_year_start")));
+  }
   if ((m = new RegExp(`^time since (\\w+) ${OPERATOR} ${UNIT}$`).exec(operation))) {
     const elapsed = rt.since(value(m[1]!), dos());
     return rt.compareElapsed(elapsed, m[2] as CompareOperator, Number(m[3]), m[4] as CalendarUnit);
@@ -233,8 +239,14 @@ function outcome(inputs: [string, string][]): string {
       applies = scalar(text, "applies") as Tri;
       continue;
     }
+    if (name === "waiver") {
+      // A waiver of every criterion before it.
+      const waiver = scalar(text, "waiver") as Tri;
+      for (let i = 0; i < criteria.length; i++) criteria[i] = { ...criteria[i]!, waivedBy: "waiver", waiver: () => waiver };
+      continue;
+    }
     const effect = name as CriterionEffect;
-    expect(["require", "deny", "not_covered", "bundle", "note", "approve"]).toContain(effect);
+    expect(["require", "deny", "not_covered", "bundle", "authorization", "refer", "note", "approve"]).toContain(effect);
     const id = `${effect}${criteria.length + 1}`;
     const spec: CriterionSpec = { id, effect, citation: "1", description: id, line: 1 };
     if (text !== "always") {

@@ -1,7 +1,7 @@
 // The checker: loads a file and everything it uses, resolves names, checks types and units and
 // the policy's structure, and produces the CheckedPolicy the interpreter and code generator run.
 
-import type { Expression, FieldAccess, LetDecl, NameRef, PolicyHeader, SourceFile, CodeSetDecl } from "../ast.js";
+import type { Expression, FieldAccess, LetDecl, NameRef, PolicyHeader, RuleDecl, SourceFile, CodeSetDecl } from "../ast.js";
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { Binding, CheckedPolicy, CheckedRule, FieldModel, SchemaModel, Type } from "../model.js";
 import { Facts } from "./facts.js";
@@ -10,7 +10,7 @@ import { sourceHash } from "./hash.js";
 import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions } from "./loader.js";
 import { nodeFileHost } from "../files/source-files.js";
 import { buildEnvironment } from "./schema.js";
-import { checkHeader, checkRules, headerIdSpan } from "./structure.js";
+import { checkAsOf, checkHeader, checkRules, headerIdSpan } from "./structure.js";
 import { checkModuleNames, type NamedPolicy } from "./module-names.js";
 import { ExpressionChecker } from "./types.js";
 import { Warnings } from "./warnings.js";
@@ -75,6 +75,9 @@ function check(program: LoadedProgram): CheckResult {
   const env = buildEnvironment(files, diagnostics);
   const facts = new Facts();
   const expressions = new ExpressionChecker(env, facts, diagnostics, new Excerpts(sources));
+  const ruleDecls = new Map<string, RuleDecl>();
+  for (const file of files) for (const decl of file.declarations) if (decl.kind === "RuleDecl") ruleDecls.set(decl.id.name, decl);
+  expressions.rules = ruleDecls;
   analysis = {
     files: program.files.map((file) => ({ display: file.display, hostPath: file.hostPath, ast: file.ast! })),
     schema: env.schema,
@@ -98,6 +101,7 @@ function check(program: LoadedProgram): CheckResult {
     }
   }
   checkModuleNames(policyIds, diagnostics);
+  checkAsOf(ruleDecls, env.lets, facts, diagnostics);
   const warnings = new Warnings(facts, new Excerpts(sources), sources, diagnostics);
   for (const file of files) if (file.header.kind === "PolicyHeader") warnings.checkPolicyFile(file);
   if (main.header.kind !== "PolicyHeader") return finish();
@@ -117,7 +121,7 @@ function check(program: LoadedProgram): CheckResult {
       payer: values.payer!,
       number: values.number!,
       version: values.version!,
-      effective: values.effective!,
+      ...(values.effective === "proposed" ? { proposed: true as const } : { effective: values.effective! }),
       ...(values.expires !== undefined ? { expires: values.expires } : {}),
       // Relative to the project root, not the working directory: output must not depend on it.
       source: program.main!.rootPath,
@@ -134,6 +138,12 @@ function check(program: LoadedProgram): CheckResult {
     resolve: (name) => facts.resolve(name),
     membershipOf: (test) => facts.memberships.get(test),
     fieldOf: (access) => facts.fieldOf(access),
+    asOfRule: (expression) => {
+      const rule = facts.asOf.get(expression);
+      if (rule === undefined) throw new Error("internal error: an `as of` the checker did not resolve");
+      return rule;
+    },
+    usesAsOf: facts.asOf.size > 0,
     memberOf: (access) => facts.members.get(access),
     text: (span) => sources.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "",
   });

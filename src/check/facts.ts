@@ -11,6 +11,8 @@ export class Facts {
   readonly types = new Map<Expression, Type>();
   readonly bindings = new Map<NameRef, Binding>();
   readonly fields = new Map<FieldAccess, { record: string; field: FieldModel }>();
+  /** `rule as of date`: the rule each names. */
+  readonly asOf = new Map<Expression, string>();
   /** Qualified enum members, `Kind.member`. */
   readonly members = new Map<FieldAccess, { enum: string; member: string }>();
   /** `level in levels` where `levels` is a list of values, not a code set: the list's name. */

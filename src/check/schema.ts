@@ -52,8 +52,13 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
   let caseDecl: CaseDecl | undefined;
   let itemDecl: ItemDecl | undefined;
 
+  const extensions: (EnumDecl | RecordDecl | CaseDecl | ItemDecl)[] = [];
   for (const file of files) {
     for (const decl of file.declarations) {
+      if ((decl.kind === "EnumDecl" || decl.kind === "RecordDecl" || decl.kind === "CaseDecl" || decl.kind === "ItemDecl") && decl.extension) {
+        extensions.push(decl);
+        continue;
+      }
       if (decl.kind === "CaseDecl" || decl.kind === "ItemDecl") {
         const first = decl.kind === "CaseDecl" ? caseDecl : itemDecl;
         const word = decl.kind === "CaseDecl" ? "case" : "item";
@@ -116,12 +121,23 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
   env.schema.records.set(CASE_RECORD, caseRecord);
   env.schema.records.set(ITEM_RECORD, itemRecord);
 
-  const fill = (record: RecordModel, fields: readonly FieldDecl[]) => addFields(env, record, fields, diagnostics);
+  // Extensions, in declaration order (used files first): enum members now, fields with their record's.
+  const added = new Map<string, FieldDecl[]>();
+  const addTo = (record: string, fields: readonly FieldDecl[]) => added.set(record, [...(added.get(record) ?? []), ...fields]);
+  for (const decl of extensions) {
+    if (decl.kind === "CaseDecl") addTo(CASE_RECORD, decl.fields);
+    else if (decl.kind === "ItemDecl") addTo(ITEM_RECORD, decl.fields);
+    else extend(env, declared, decl, addTo, diagnostics);
+  }
+  if (added.has(CASE_RECORD) || added.has(ITEM_RECORD)) env.hasSchema = true;
+
+  const fill = (record: RecordModel, fields: readonly FieldDecl[]) =>
+    addFields(env, record, [...fields, ...(added.get(record.name) ?? [])], diagnostics);
   for (const [record, decl] of recordDecls) {
     fill(record, decl.fields);
     if (decl.dated) checkDatedBy(record, decl, diagnostics);
   }
-  if (caseDecl) fill(caseRecord, caseDecl.fields);
+  if (caseDecl || added.has(CASE_RECORD)) fill(caseRecord, caseDecl?.fields ?? []);
   for (const [name, decl] of env.lets) {
     if (caseRecord.fields.has(name) && !Object.hasOwn(RESERVED_NAMES, name)) {
       const args = { what: "the `let`", name, hidden: `the case field \`${name}\`` };
@@ -137,6 +153,42 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
   }
   for (const decl of tableDecls) env.tables.set(decl.name.name, checkTable(env.schema, decl, diagnostics));
   return env;
+}
+
+/** `extend enum E { ... }` adds members to E; `extend record R { ... }` queues fields for R. */
+function extend(
+  env: Environment,
+  declared: ReadonlyMap<string, NamedDecl>,
+  decl: EnumDecl | RecordDecl,
+  addTo: (record: string, fields: readonly FieldDecl[]) => void,
+  diagnostics: Diagnostic[],
+): void {
+  const name = decl.name.name;
+  const wanted = decl.kind === "EnumDecl" ? "EnumDecl" : "RecordDecl";
+  const target = declared.get(name);
+  if (target?.kind !== wanted) {
+    const candidates = [...declared.values()].filter((d) => d.kind === wanted).map((d) => d.name.name);
+    const what = decl.kind === "EnumDecl" ? "enum" : "record";
+    const found = target === undefined ? "nothing of that name is declared" : `\`${name}\` is ${KIND_NAMES[target.kind]}`;
+    const article = what === "enum" ? "an enum" : "a record";
+    diagnostics.push(diagnostic("POL2032", decl.name.span, { what, name, found }, suggest(name, candidates) ?? { article }));
+    return;
+  }
+  if (decl.kind === "RecordDecl") {
+    addTo(name, decl.fields);
+    return;
+  }
+  const model = env.schema.enums.get(name)!;
+  const spans = new Map((target as EnumDecl).members.map((member) => [member.name, member.span] as const));
+  for (const member of decl.members) {
+    const first = spans.get(member.name);
+    if (first) {
+      diagnostics.push(diagnostic("POL2014", member.span, { member: member.name, enum: name }, { location: location(first) }));
+      continue;
+    }
+    spans.set(member.name, member.span);
+    model.members.push(member.name);
+  }
 }
 
 function enumMembers(decl: EnumDecl, diagnostics: Diagnostic[]): string[] {

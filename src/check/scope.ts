@@ -32,6 +32,7 @@ const BUILT_INS: Record<string, Binding> = {
   item: { kind: "item" },
   items: { kind: "items" },
   other_items: { kind: "otherItems" },
+  earlier_items: { kind: "earlierItems" },
   dos: { kind: "dos" },
 };
 

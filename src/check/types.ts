@@ -2,7 +2,7 @@
 // field. A node already reported gets the `error` type, and no rule complains about an `error`
 // operand, so one mistake yields one diagnostic.
 
-import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, Identifier, LetDecl, NameRef, Span } from "../ast.js";
+import type { BinaryExpression, DurationLiteral, Expression, FieldAccess, Identifier, LetDecl, NameRef, RuleDecl, Span, YearWindow } from "../ast.js";
 import {
   diagnostic,
   fromProblem,
@@ -13,7 +13,7 @@ import {
   type MessageArgs,
   type Suggestion,
 } from "../diagnostics.js";
-import { ITEM_RECORD, type Binding, type RecordModel, type Type } from "../model.js";
+import { CASE_RECORD, ITEM_RECORD, PLAN_YEAR_START, windowText, type Binding, type RecordModel, type Type } from "../model.js";
 import type { Facts } from "./facts.js";
 import { Excerpts, typeName } from "./format.js";
 import { arithmetic, comparison, negation, sameType, type Operand, type OperatorResult } from "./operators.js";
@@ -170,6 +170,8 @@ export class ExpressionChecker {
         this.checkCodeSetName(e.codes.name, e.codes.span);
         return BOOL;
       }
+      case "AsOfExpression":
+        return this.asOf(e, scope);
       case "AsPercentExpression": {
         const operand = this.check(e.operand, scope);
         if (operand.kind === "number" || operand.kind === "error") return operand.kind === "error" ? ERROR : { kind: "percent" };
@@ -318,6 +320,7 @@ export class ExpressionChecker {
         if (frame) frame.dependsOnItem = true;
         return { kind: "record", name: ITEM_RECORD, optional: false };
       case "otherItems":
+      case "earlierItems":
         if (frame) frame.dependsOnItem = true;
         return { kind: "list", element: ITEM_RECORD };
       case "items":
@@ -538,20 +541,61 @@ export class ExpressionChecker {
     return false;
   }
 
-  private within(sourceExpression: Expression, window: DurationLiteral, scope: Scope): Type {
-    this.check(window, scope);
-    if (window.unit === "h") {
-      this.report("POL3043", window.span, { text: `${window.amount}h`, user: "a window" });
-      return ERROR;
+  private within(sourceExpression: Expression, window: DurationLiteral | YearWindow, scope: Scope): Type {
+    if (window.kind === "DurationLiteral") {
+      this.check(window, scope);
+      if (window.unit === "h") {
+        this.report("POL3043", window.span, { text: `${window.amount}h`, user: "a window" });
+        return ERROR;
+      }
     }
     const source = this.list(sourceExpression, scope, "`within`");
     if (!source || !this.dated(sourceExpression, source.element, "`within` keeps records by date")) return ERROR;
     if (source.window) {
-      const first = `${source.window.amount}${source.window.unit}`;
-      this.report("POL3015", window.span, { window: first });
+      this.report("POL3015", window.span, { window: windowText(source.window) });
       return ERROR;
     }
+    if (window.kind === "YearWindow") {
+      if (window.year === "plan" && !this.planYearStart(window)) return ERROR;
+      return { kind: "list", element: source.element, window: { year: window.year } };
+    }
     return { kind: "list", element: source.element, window: { amount: window.amount, unit: window.unit } };
+  }
+
+  /**
+   * `rule as of date`: the left names a rule of the policy (POL3046, POL2033), the right is a date
+   * (POL3047). Whether the rule reads the line item, and cycles, are checked with the rules.
+   */
+  private asOf(e: Extract<Expression, { kind: "AsOfExpression" }>, scope: Scope): Type {
+    this.date(e.date, scope, "`as of`");
+    if (e.rule.kind !== "NameRef") {
+      this.report("POL3046", e.rule.span, { text: this.excerpts.of(e.rule) });
+      return ERROR;
+    }
+    const name = e.rule.name;
+    if (!this.rules.has(name)) {
+      this.report("POL2033", e.rule.span, { name }, suggest(name, this.rules.keys()) ?? { rules: [...this.rules.keys()].map((r) => `\`${r}\``).join(", ") || "none" });
+      return ERROR;
+    }
+    this.facts.asOf.set(e, name);
+    return { kind: "bool" };
+  }
+
+  /** The rules of the program, by name: what `as of` may name. */
+  rules: ReadonlyMap<string, RuleDecl> = new Map();
+
+  /** `within plan year` reads the case's `plan_year_start`, a date: reports when there is none. */
+  private planYearStart(window: YearWindow): boolean {
+    const field = this.env.schema.records.get(CASE_RECORD)?.fields.get(PLAN_YEAR_START);
+    if (field === undefined) {
+      this.report("POL2031", window.span, { field: PLAN_YEAR_START }, { field: PLAN_YEAR_START });
+      return false;
+    }
+    if (field.type.kind !== "date") {
+      this.report("POL3045", window.span, { field: PLAN_YEAR_START, type: typeName(field.type) }, { field: PLAN_YEAR_START });
+      return false;
+    }
+    return true;
   }
 
   private date(e: Expression, scope: Scope, user: string): void {
@@ -573,7 +617,8 @@ export class ExpressionChecker {
     const source = this.coverageSource(coverage);
     if (source === undefined) return undefined;
     const window = (this.facts.types.get(source) as Extract<Type, { kind: "list" }> | undefined)?.window;
-    if (window !== undefined) {
+    // A calendar or plan year so far can hold any amount up to a year: nothing to say statically.
+    if (window !== undefined && !("year" in window)) {
       const wanted = amount.unit === "y" ? amount.amount * 12 : amount.amount;
       const short =
         window.unit === "mo" || window.unit === "y"

@@ -160,6 +160,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument("<policy>", "the policy's .pol file")
     .argument("<case>", "the case, as JSON; or many cases, one per line, as `*.ndjson`, `*.jsonl` or `-` (stdin)")
     .option("--explain", "include every criterion with its status and the facts it used", false)
+    .option("--as-proposed", "evaluate a proposed policy (`effective proposed`) as if it were in effect", false)
     .addOption(new Option("--format <format>", "output format (one case)").choices(["text", "json"]).default("text"))
     .option("--jobs <n>", "worker threads for many cases (default: every core)", parseJobs)
     .option("--summary <file>", "also write the summary of many cases to <file> as JSON")

@@ -100,6 +100,9 @@ export class ExpressionWriter {
         return ts`${rt("oneOf")}(${this.write(expr.operand, scope)}, ${this.valueSet(expr)})`;
       case "asPercent":
         return ts`${rt("asPercent")}(${this.write(expr.operand, scope)})`;
+      case "asOf":
+        // The rule table's row of the rule, declared below; read only when this runs.
+        return ts`${rt("asOf")}(c, ${this.write(expr.date, scope)}, rules[${expr.rule}]!)`;
       case "normaliseText":
         return ts`${rt("normaliseText")}(${this.write(expr.operand, scope)})`;
       case "rank":
@@ -169,6 +172,8 @@ export class ExpressionWriter {
         return ts`${this.rt.value("list")}(c, ${this.names.handles("case")}.${ident(source.field)})`;
       case "otherItems":
         return ts`c.otherItems`;
+      case "earlierItems":
+        return ts`c.earlierItems`;
       case "recordList":
         return ts`${this.rt.value("listIn")}(c, ${this.write(source.target, scope)}, ${this.names.handles(source.record)}.${ident(source.field)})`;
     }
@@ -203,17 +208,30 @@ export class ExpressionWriter {
 
   private sourceName(chain: Chain): string {
     const source = chain.source;
-    return source.kind === "otherItems" ? "other items" : source.kind === "caseList" ? source.field : `${source.record} ${source.field}`;
+    switch (source.kind) {
+      case "otherItems":
+        return "other items";
+      case "earlierItems":
+        return "earlier items";
+      case "caseList":
+        return source.field;
+      case "recordList":
+        return `${source.record} ${source.field}`;
+    }
   }
 
   private windowWords(index: number): string {
-    const { amount, unit } = this.policy.windows[index]!;
-    return `last ${amount} ${{ d: "days", wk: "weeks", mo: "months", y: "years" }[unit]}`;
+    const window = this.policy.windows[index]!;
+    if (window.kind === "calendarYear") return "calendar year";
+    if (window.kind === "planYear") return "plan year";
+    return `last ${window.amount} ${{ d: "days", wk: "weeks", mo: "months", y: "years" }[window.unit]}`;
   }
 
   private windowText(index: number): string {
-    const { amount, unit } = this.policy.windows[index]!;
-    return `within ${amount}${unit}`;
+    const window = this.policy.windows[index]!;
+    if (window.kind === "calendarYear") return "within calendar year";
+    if (window.kind === "planYear") return "within plan year";
+    return `within ${window.amount}${window.unit}`;
   }
 
   /** `select(c, list, inner, Record.date, "earliest", 3, then)`: the members selected by order. */
@@ -237,6 +255,10 @@ export class ExpressionWriter {
         const condition = filter.condition;
         if (condition.kind === "junction" && condition.operator === "and") return condition.operands.map((operand) => this.write(operand, scope));
         return [this.write(condition, scope)];
+      }
+      if (filter.kind === "granted") return [ts`${this.rt.value("granted")}(c, ${element})`];
+      if (filter.kind === "cut") {
+        return [ts`${this.rt.value("cut")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(chain.dated!.start)})`];
       }
       const window = ts`${this.names.windows[filter.window]!}(c)`;
       const read = (field: string) => ts`${this.rt.value("read")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(field)})`;

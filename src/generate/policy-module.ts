@@ -57,9 +57,23 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   });
   let slot = 0;
   const windows = policy.windows.map((window) => {
-    const phrase = `the ${window.amount} ${UNIT_WORDS[window.unit]}${window.amount === 1 ? "" : "s"} up to the date of service, both ends included`;
-    const body = ts`${rt.value("perCase")}(${slot++}, (c) => ${rt.value("windowBack")}(c.dos, ${window.amount}, ${str(window.unit)}))`;
-    return ts`${doc(`\`within ${window.amount}${window.unit}\`: ${phrase}`)}\nconst ${names.windows[window.index]!} = ${body};`;
+    const name = names.windows[window.index]!;
+    const perCase = rt.value("perCase");
+    switch (window.kind) {
+      case "back": {
+        const phrase = `the ${window.amount} ${UNIT_WORDS[window.unit]}${window.amount === 1 ? "" : "s"} up to the date of service, both ends included`;
+        const body = ts`${perCase}(${slot++}, (c) => ${rt.value("windowBack")}(c.dos, ${window.amount}, ${str(window.unit)}))`;
+        return ts`${doc(`\`within ${window.amount}${window.unit}\`: ${phrase}`)}\nconst ${name} = ${body};`;
+      }
+      case "calendarYear": {
+        const body = ts`${perCase}(${slot++}, (c) => ${rt.value("calendarYear")}(c.dos))`;
+        return ts`${doc("`within calendar year`: from January 1 of the date of service's year up to the date of service")}\nconst ${name} = ${body};`;
+      }
+      case "planYear": {
+        const body = ts`${perCase}(${slot++}, (c) => ${rt.value("planYear")}(c.dos, ${writer.write(window.start, [])}))`;
+        return ts`${doc("`within plan year`: from the start of the plan year holding the date of service (on an anniversary of `plan_year_start`) up to the date of service")}\nconst ${name} = ${body};`;
+      }
+    }
   });
   const computed = policy.computed.map((field) => {
     const param = ident(localName(field.record === "case" ? "input" : camelCase(field.record), names.names, []));
@@ -162,7 +176,10 @@ function rulesTable(
     const head = ts`id: ${str(rule.id)}, title: ${str(rule.title)}, citation: ${str(rule.citation)}, codes: ${codes}${when ? ts`, when: ${when}` : ts``}`;
     const criteria = rule.criteria.map((criterion, i) => {
       const condition = ruleNames[r]!.criteria[i];
-      const fields = ts`id: ${str(criterion.id)}, effect: ${str(criterion.effect)}, citation: ${str(criterion.citation)}, line: ${criterion.line}${condition ? ts`, condition: ${condition}` : ts``}${criterion.cost > 0 ? ts`, cost: ${criterion.cost}` : ts``}, description: ${str(criterion.description)}`;
+      const w = criterion.waivedBy === undefined ? -1 : rule.criteria.findIndex((other) => other.id === criterion.waivedBy);
+      const waiver = w < 0 ? undefined : ruleNames[r]!.criteria[w];
+      const waived = waiver ? ts`, waivedBy: ${str(criterion.waivedBy!)}, waiver: ${waiver}` : ts``;
+      const fields = ts`id: ${str(criterion.id)}, effect: ${str(criterion.effect)}, citation: ${str(criterion.citation)}, line: ${criterion.line}${condition ? ts`, condition: ${condition}` : ts``}${waived}${criterion.cost > 0 ? ts`, cost: ${criterion.cost}` : ts``}, description: ${str(criterion.description)}`;
       return ts`      { ${fields} },`;
     });
     return ts`  {\n    ${head},\n    criteria: [\n${join(criteria, "\n")}\n    ],\n  },`;
@@ -196,6 +213,7 @@ function usedHandles(policy: LoweredPolicy): string[] {
     for (const [key, child] of Object.entries(node)) if (key !== "span") visit(child);
   };
   visit(policy.rules);
+  visit(policy.windows);
   visit(policy.lets);
   visit(policy.computed);
   visit(policy.lists);
@@ -211,7 +229,13 @@ function claimNames(policy: LoweredPolicy): ModuleNames {
     names,
     codeSets: policy.codeSets.map((set) => ident(names.claim(camelCase(set.name)))),
     tables: policy.tables.map((table) => ident(names.claim(camelCase(table.name)))),
-    windows: policy.windows.map((window) => ident(names.claim(`last${window.amount}${UNIT_NAMES[window.unit]}`))),
+    windows: policy.windows.map((window) =>
+      ident(
+        names.claim(
+          window.kind === "back" ? `last${window.amount}${UNIT_NAMES[window.unit]}` : window.kind === "calendarYear" ? "calendarYearSoFar" : "planYearSoFar",
+        ),
+      ),
+    ),
     computed: policy.computed.map((field) => ident(names.claim(camelCase(field.field)))),
     lets: policy.lets.map((entry) => ident(names.claim(camelCase(entry.name)))),
     lists: policy.lists.map((entry) => ident(names.claim(camelCase(entry.name)))),
@@ -231,6 +255,7 @@ function isLogical(expr: Expr, policy: LoweredPolicy): boolean {
     case "compare":
     case "compareElapsed":
     case "inCodes":
+    case "asOf":
       return true;
     case "literal":
       return typeof expr.value === "boolean";

@@ -32,6 +32,8 @@ export class Evaluator {
     return handle;
   }
 
+  /** The rule specs built from this evaluator, for `rule as of date` (set once they exist). */
+  rules: readonly rt.RuleSpec[] = [];
   private readonly tables = new Map<number, ReadonlyMap<string, unknown>>();
 
   private table(index: number): ReadonlyMap<string, unknown> {
@@ -99,6 +101,8 @@ export class Evaluator {
         const operand = this.value(expr.operand, ctx, elements);
         return rt.orAll(expr.values.map((value) => rt.compare("==", operand, value)));
       }
+      case "asOf":
+        return rt.asOf(ctx, this.value(expr.date, ctx, elements), this.rules[expr.rule]!);
       case "asPercent":
         return rt.asPercent(this.value(expr.operand, ctx, elements));
       case "normaliseText":
@@ -178,6 +182,8 @@ export class Evaluator {
         return rt.list(ctx, this.handle("case", source.field));
       case "otherItems":
         return ctx.otherItems;
+      case "earlierItems":
+        return ctx.earlierItems;
       case "recordList":
         return rt.listIn(ctx, this.value(source.target, ctx, elements), this.handle(source.record, source.field));
     }
@@ -196,8 +202,9 @@ export class Evaluator {
     }
     const { filters, level, dated, record } = chain;
     const base = chain.base === undefined ? undefined : this.member(this.policy.lists[chain.base]!.chain, ctx, [], list);
-    // What every element's test needs, worked out once per list: the windows and date fields.
-    const windows = filters.map((filter) => (filter.kind === "within" ? this.window(filter.window, ctx) : undefined));
+    // What every element's test needs, worked out once per list: the windows (on first use, as
+    // generated code reads a plan year's start only when an element is tested) and date fields.
+    const windows: (rt.Window | undefined)[] = filters.map(() => undefined);
     const start = dated === undefined ? undefined : this.handle(record, dated.start);
     const end = dated?.end === undefined ? undefined : this.handle(record, dated.end);
     return (element) => {
@@ -205,8 +212,12 @@ export class Evaluator {
       const first = base === undefined ? [] : [base(element, ctx)];
       const own = filters.map((filter, i): Tri => {
         if (filter.kind === "where") return this.value(filter.condition, ctx, scope) as Tri;
+        if (filter.kind === "granted") return rt.granted(ctx, element);
+        if (filter.kind === "cut") return rt.cut(ctx, element, start!);
         const from = rt.read(ctx, element, start!);
-        return end === undefined ? rt.within(from, windows[i]!) : rt.overlaps(from, rt.read(ctx, element, end), windows[i]!);
+        const to = end === undefined ? undefined : rt.read(ctx, element, end);
+        const window = (windows[i] ??= this.window((filter as { window: number }).window, ctx));
+        return end === undefined ? rt.within(from, window) : rt.overlaps(from, to, window);
       });
       const values = [...first, ...own];
       return values.length === 1 ? values[0]! : rt.andAll(values);
@@ -214,7 +225,14 @@ export class Evaluator {
   }
 
   private window(index: number, ctx: Context): rt.Window {
-    const { amount, unit } = this.policy.windows[index]!;
-    return rt.windowBack(ctx.dos, amount, unit);
+    const window = this.policy.windows[index]!;
+    switch (window.kind) {
+      case "back":
+        return rt.windowBack(ctx.dos, window.amount, window.unit);
+      case "calendarYear":
+        return rt.calendarYear(ctx.dos);
+      case "planYear":
+        return rt.planYear(ctx.dos, this.value(window.start, ctx, []));
+    }
   }
 }

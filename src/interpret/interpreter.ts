@@ -34,11 +34,9 @@ function prepare(policy: CheckedPolicy): Prepared {
     const lowered = lower(policy);
     const schema = schemaDescriptor(policy.schema);
     const evaluator = new Evaluator(lowered, schema);
-    entry = {
-      info: policyInfo(policy),
-      schema,
-      rules: lowered.rules.map((rule) => ruleSpec(evaluator, rule)),
-    };
+    const rules = lowered.rules.map((rule) => ruleSpec(evaluator, rule));
+    evaluator.rules = rules;
+    entry = { info: policyInfo(policy), schema, rules };
     prepared.set(policy, entry);
   }
   return entry;
@@ -56,6 +54,7 @@ function ruleSpec(evaluator: Evaluator, rule: LoweredRule): RuleSpec {
     ...(when === undefined ? {} : { when: (ctx: Context) => evaluator.condition(when, ctx) }),
     criteria: rule.criteria.map((criterion): CriterionSpec => {
       const condition = criterion.condition;
+      const waiver = rule.criteria.find((other) => other.id === criterion.waivedBy)?.condition;
       return {
         id: criterion.id,
         effect: criterion.effect,
@@ -63,6 +62,9 @@ function ruleSpec(evaluator: Evaluator, rule: LoweredRule): RuleSpec {
         description: criterion.description,
         line: criterion.line,
         ...(condition === undefined ? {} : { condition: (ctx: Context) => evaluator.condition(condition, ctx) }),
+        ...(criterion.waivedBy === undefined || waiver === undefined
+          ? {}
+          : { waivedBy: criterion.waivedBy, waiver: (ctx: Context) => evaluator.condition(waiver, ctx) }),
         ...(criterion.cost > 0 ? { cost: criterion.cost } : {}),
       };
     }),

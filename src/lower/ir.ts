@@ -59,11 +59,15 @@ export interface LoweredCodeSet {
   span: Span;
 }
 
-export interface LoweredWindow {
-  index: number;
-  amount: number;
-  unit: CalendarUnit;
-}
+/**
+ * A window, computed once per case: the last `amount unit` up to the date of service, or the
+ * calendar year or plan year holding it up to the date of service. A plan year starts on the
+ * anniversaries of the case's `plan_year_start`, read by `start`.
+ */
+export type LoweredWindow =
+  | { index: number; kind: "back"; amount: number; unit: CalendarUnit }
+  | { index: number; kind: "calendarYear" }
+  | { index: number; kind: "planYear"; start: Expr };
 
 export interface LoweredComputed {
   index: number;
@@ -116,6 +120,8 @@ export interface LoweredCriterion {
   /** The condition as written in the policy, on one line, for comments and reports. */
   text: string;
   condition?: Expr;
+  /** The id of the waiver (a `waive` criterion of the same rule) that waives this criterion. */
+  waivedBy?: string;
   /** How many list scans evaluating the condition may take (through lets too): 0 for facts only. */
   cost: number;
   span: Span;
@@ -148,11 +154,19 @@ export type ListSource =
   | { kind: "caseList"; field: string }
   /** The requested line items other than the one under decision. */
   | { kind: "otherItems" }
+  /** The requested line items listed before the one under decision (`earlier_items`). */
+  | { kind: "earlierItems" }
   /** A list field of a record value (`last_block.levels`). */
   | { kind: "recordList"; target: Expr; record: string; field: string };
 
 export type Filter =
   | { kind: "where"; condition: Expr }
+  /** An earlier line item that still stands (approved, or only awaiting authorization or review;
+   *  unknown when pended): the first filter of `earlier_items`. */
+  | { kind: "granted" }
+  /** In a policy that evaluates rules `as of` earlier dates: an element of a case list of dated
+   *  records dated before the date it is evaluated as of (every element, evaluated normally). */
+  | { kind: "cut" }
   /** Dated elements inside the window (events by date, episodes by overlap). */
   | { kind: "within"; window: number };
 
@@ -190,6 +204,9 @@ export type Expr =
    *  exactly that disjunction (unknown when x is, false when x is none). */
   | (Node & { kind: "oneOf"; operand: Expr; values: string[] })
   | (Node & { kind: "asPercent"; operand: Expr })
+  /** `rule as of date`: the criteria of `rules[rule]` met with the date of service set to `date`
+   *  and the case's history cut there. */
+  | (Node & { kind: "asOf"; rule: number; date: Expr })
   /** A free-text operand of `==`/`!=` as the comparison sees it (`normaliseText`: case, surrounding
    *  and repeated white space); text literals are normalised when lowered instead. */
   | (Node & { kind: "normaliseText"; operand: Expr })

@@ -4,8 +4,8 @@
 // computed field or a window reads, and how a `where`/`within` chain (through list lets too)
 // flattens into one source with its filters.
 
-import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span } from "../ast.js";
-import { CASE_RECORD, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
+import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span, YearWindow } from "../ast.js";
+import { CASE_RECORD, PLAN_YEAR_START, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
 import { normaliseText } from "@pol/runtime";
 import { codeSetEntries } from "../schema-descriptor.js";
 import type {
@@ -69,6 +69,7 @@ class Lowering {
             line: criterion.line,
             text: criterion.condition ? this.oneLine(criterion.condition.span) : "",
             ...(criterion.condition ? { condition: this.expr(criterion.condition, TOP) } : {}),
+            ...(criterion.waivedBy !== undefined ? { waivedBy: criterion.waivedBy } : {}),
             cost: 0,
             span: criterion.span,
           }),
@@ -151,6 +152,11 @@ class Lowering {
       }
       case "AsPercentExpression":
         return { kind: "asPercent", operand: this.expr(expr.operand, scope), span };
+      case "AsOfExpression": {
+        const name = this.policy.asOfRule(expr);
+        const rule = this.policy.rules.findIndex((candidate) => candidate.id === name);
+        return { kind: "asOf", rule, date: this.expr(expr.date, scope), span };
+      }
       case "GroupExpression":
         return this.junction(expr.operator === "all" ? "and" : "or", expr.operands, scope, span);
       case "CountExpression": {
@@ -223,6 +229,7 @@ class Lowering {
         return { kind: "literal", value: binding.member, span };
       case "items":
       case "otherItems":
+      case "earlierItems":
         throw internal(`the list \`${ref.name}\` used as a value`, span);
     }
   }
@@ -321,7 +328,8 @@ class Lowering {
     const node = expr as Expr;
     if (node.kind === "let") return this.cost(this.lets[node.slot]!.body);
     if (node.kind === "computed") return this.cost(node.target) + this.cost(this.computed[node.index]!.body);
-    let total = node.kind === "aggregate" ? 1 : 0;
+    // A rule evaluated as of an earlier date scans its lists again: count it as a few scans.
+    let total = node.kind === "aggregate" ? 1 : node.kind === "asOf" ? 4 : 0;
     if (node.kind === "aggregate" && node.chain.base !== undefined) total += this.cost(this.lists[node.chain.base]!.chain);
     for (const [key, child] of Object.entries(node)) if (key !== "span") total += this.cost(child);
     return total;
@@ -340,7 +348,7 @@ class Lowering {
     const base = chain.base === undefined ? true : this.itemIndependent(this.lists[chain.base]!.chain, 0);
     if (!base) return false;
     if (chain.selection !== undefined && !this.itemIndependent(chain.selection.inner, level)) return false;
-    return chain.filters.every((filter) => filter.kind === "within" || this.readsNoItem(filter.condition, level));
+    return chain.filters.every((filter) => filter.kind !== "where" || this.readsNoItem(filter.condition, level));
   }
 
   private readsNoItem(expr: unknown, level: number): boolean {
@@ -355,7 +363,7 @@ class Lowering {
       case "let":
         return !this.lets[node.slot]!.dependsOnItem;
       case "aggregate":
-        if (node.chain.source.kind === "otherItems") return false;
+        if (node.chain.source.kind === "otherItems" || node.chain.source.kind === "earlierItems") return false;
         if (!this.itemIndependent(node.chain, level)) return false;
         return node.chain.source.kind !== "recordList" || this.readsNoItem(node.chain.source.target, level);
     }
@@ -406,12 +414,20 @@ class Lowering {
   private namedList(ref: NameRef, scope: Scope): Chain {
     const binding = this.policy.resolve(ref);
     switch (binding.kind) {
-      case "caseField":
-        return this.start(ref, scope, { kind: "caseList", field: binding.field });
+      case "caseField": {
+        const chain = this.start(ref, scope, { kind: "caseList", field: binding.field });
+        // Evaluated as of an earlier date, a case's history ends there.
+        if (!this.policy.usesAsOf || !this.policy.schema.records.get(chain.record)?.dated) return chain;
+        return { ...this.dated(chain, ref.span), filters: [{ kind: "cut" }] };
+      }
       case "items":
         return this.start(ref, scope, { kind: "caseList", field: "items" });
       case "otherItems":
         return this.start(ref, scope, { kind: "otherItems" });
+      case "earlierItems": {
+        const chain = this.start(ref, scope, { kind: "earlierItems" });
+        return { ...chain, filters: [{ kind: "granted" }, ...chain.filters] };
+      }
       case "let": {
         // A list let is lowered once, at the top level; a chain over it starts from its list and
         // its membership, with the element at this chain's level.
@@ -518,11 +534,27 @@ class Lowering {
     return entry.index;
   }
 
-  private window(literal: DurationLiteral): number {
-    const key = `${literal.amount}${literal.unit}`;
+  private window(window: DurationLiteral | YearWindow): number {
+    const key = window.kind === "YearWindow" ? `${window.year} year` : `${window.amount}${window.unit}`;
     let entry = this.windows.get(key);
     if (!entry) {
-      entry = { index: this.windows.size, amount: literal.amount, unit: calendarUnit(literal) };
+      const index = this.windows.size;
+      if (window.kind === "DurationLiteral") {
+        entry = { index, kind: "back", amount: window.amount, unit: calendarUnit(window) };
+      } else if (window.year === "calendar") {
+        entry = { index, kind: "calendarYear" };
+      } else {
+        const start: Expr = {
+          kind: "field",
+          target: { kind: "case", span: window.span },
+          record: CASE_RECORD,
+          field: PLAN_YEAR_START,
+          duration: false,
+          present: true,
+          span: window.span,
+        };
+        entry = { index, kind: "planYear", start };
+      }
       this.windows.set(key, entry);
     }
     return entry.index;

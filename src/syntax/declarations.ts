@@ -16,6 +16,7 @@ import type {
   PolicyHeader,
   SchemaHeader,
   SourceFile,
+  Span,
   TypeRef,
   UseDecl,
 } from "../ast.js";
@@ -24,6 +25,7 @@ import type {
   CodeSetDeclCstNode,
   CriterionCstNode,
   EnumDeclCstNode,
+  ExtendDeclCstNode,
   FieldBlockCstNode,
   FileCstNode,
   HeaderFieldCstNode,
@@ -51,15 +53,25 @@ type DeclarationCstNode =
   | CodeSetDeclCstNode
   | TableDeclCstNode
   | LetDeclCstNode
-  | RuleDeclCstNode;
+  | RuleDeclCstNode
+  | ExtendDeclCstNode;
 
 const effects: Record<string, CriterionEffect> = {
   require: "require",
   deny: "deny",
   bundle: "bundle",
+  refer: "refer",
   note: "note",
+  waive: "waive",
   approve: "approve",
 };
+
+/** The effect of a criterion keyword: the two-word keywords by their first word. */
+function effectOf(keyword: string): CriterionEffect {
+  const effect = effects[keyword];
+  if (effect !== undefined) return effect;
+  return keyword.startsWith("prior") ? "authorization" : "not_covered";
+}
 
 export class DeclarationBuilder {
   private readonly expressions: ExpressionBuilder;
@@ -221,6 +233,7 @@ export class DeclarationBuilder {
   private headerField(cst: HeaderFieldCstNode): HeaderField {
     const key = one(cst.children.Identifier);
     const date = cst.children.DateLiteral?.[0];
+    const word = cst.children.word?.[0];
     return {
       kind: "HeaderField",
       key: key.image as HeaderKey,
@@ -228,7 +241,9 @@ export class DeclarationBuilder {
       value:
         date !== undefined
           ? { kind: "DateLiteral", value: date.image, span: this.positions.tokenSpan(date) }
-          : this.expressions.string(one(cst.children.StringLiteral)),
+          : word !== undefined
+            ? this.expressions.identifier(word)
+            : this.expressions.string(one(cst.children.StringLiteral)),
       span: this.span(cst),
     };
   }
@@ -243,6 +258,7 @@ export class DeclarationBuilder {
 
   private declaration(cst: DeclarationCstNode): Declaration {
     const span = this.span(cst);
+    if (cst.name === "extendDecl") return this.extension(cst, span);
     const label = this.optionalLabel(cst);
     switch (cst.name) {
       case "enumDecl":
@@ -332,6 +348,19 @@ export class DeclarationBuilder {
     }
   }
 
+  /** `extend ...`: the declaration it adds to, marked as an extension. */
+  private extension(cst: ExtendDeclCstNode, span: Span): Declaration {
+    const children = cst.children;
+    const block = children.fieldBlock?.[0];
+    const fields = block === undefined ? [] : this.fields(block);
+    if (children.Case !== undefined) return { kind: "CaseDecl", extension: true, fields, span };
+    if (children.Item !== undefined) return { kind: "ItemDecl", extension: true, fields, span };
+    const name = this.expressions.identifier(one(children.name));
+    if (children.Record !== undefined) return { kind: "RecordDecl", extension: true, name, fields, span };
+    const members = (children.members ?? []).map((member) => this.expressions.identifier(member));
+    return { kind: "EnumDecl", extension: true, name, members, span };
+  }
+
   /** The label of a declaration that may have one: its string literal. */
   private optionalLabel(cst: DeclarationCstNode) {
     const label = "StringLiteral" in cst.children ? cst.children.StringLiteral?.[0] : undefined;
@@ -380,12 +409,15 @@ export class DeclarationBuilder {
     const condition = cst.children.expression?.[0];
     return {
       kind: "Criterion",
-      effect: effects[effect.image] ?? "not_covered",
+      effect: effectOf(effect.image),
       effectSpan: this.positions.tokenSpan(effect),
       id: this.expressions.identifier(one(head.Identifier)),
       ...(citation !== undefined ? { citation: this.citation(citation) } : {}),
       ...(description !== undefined ? { description: this.expressions.string(description) } : {}),
       ...(condition !== undefined ? { condition: this.expressions.expression(condition) } : {}),
+      ...(cst.children.waived !== undefined
+        ? { waives: cst.children.waived.map((id) => this.expressions.identifier(id)) }
+        : {}),
       span: this.span(cst),
     };
   }

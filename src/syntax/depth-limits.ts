@@ -47,7 +47,7 @@ const OPERAND_END = new Set([
 
 /** Tokens that start a new expression (or leave one) outside parentheses. */
 const BOUNDARY = new Set([
-  "Equals", "Require", "Deny", "NotCovered", "Bundle", "Note", "When", "Let", "Rule", "For", "Record", "Enum",
+  "Equals", "Require", "Deny", "NotCovered", "Bundle", "PriorAuthorization", "Refer", "Note", "Waive", "When", "Let", "Rule", "For", "Record", "Enum",
   "Codes", "Case", "Item", "Use", "Policy", "Schema", "LBrace", "RBrace", "Citation", "Colon",
 ]);
 

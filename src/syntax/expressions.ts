@@ -18,6 +18,7 @@ import type {
 import type {
   BinaryOperator,
   DurationLiteral,
+  YearWindow,
   Expression,
   Identifier,
   Span,
@@ -155,7 +156,12 @@ export class ExpressionBuilder {
   }
 
   private asPercent(cst: AsPercentCstNode): Expression {
-    const operand = this.additive(one(cst.children.additive));
+    const [operandCst, dateCst] = cst.children.additive;
+    const operand = this.additive(operandCst!);
+    if (dateCst !== undefined) {
+      const date = this.additive(dateCst);
+      return { kind: "AsOfExpression", rule: operand, date, span: this.positions.join(operand.span, date.span) };
+    }
     const percent = cst.children.Percent?.[0];
     if (percent === undefined) return operand;
     return {
@@ -261,7 +267,16 @@ export class ExpressionBuilder {
           span: this.positions.join(result.span, built.span),
         };
       } else {
-        const window = this.duration(one(step.children.DurationLiteral));
+        const duration = step.children.DurationLiteral?.[0];
+        const year = step.children.year?.[0];
+        const window: DurationLiteral | YearWindow =
+          duration !== undefined
+            ? this.duration(duration)
+            : {
+                kind: "YearWindow",
+                year: year!.image === "plan" ? "plan" : "calendar",
+                span: this.positions.join(this.positions.tokenSpan(year!), this.positions.tokenSpan(one(step.children.Year))),
+              };
         result = {
           kind: "WithinExpression",
           source: result,
@@ -324,7 +339,9 @@ export class ExpressionBuilder {
       case "StringLiteral":
         return this.string(literal);
       case "Identifier":
-      case "Note": // a contextual keyword, a name everywhere but at the start of a criterion
+      case "Note": // contextual keywords, names everywhere but at the start of a criterion
+      case "Refer":
+      case "Waive":
       case "Table": // a contextual keyword, a name everywhere but at the start of a declaration
       case "Item":
         return { kind: "NameRef", name: text, span };

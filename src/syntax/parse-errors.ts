@@ -11,6 +11,8 @@ import type { SourcePositions } from "./positions.js";
 const operandEnd = new Set([
   "Identifier",
   "Note",
+  "Refer",
+  "Waive",
   "Table",
   "Item",
   "RParen",
@@ -112,7 +114,7 @@ function helpFor(token: IToken, previous: IToken | undefined, message: string): 
     return { help: "durationWord", duration: `${previous.image}${unit}` };
   }
   if (token.tokenType.name === "Citation" && previous !== undefined) {
-    if (["Require", "Deny", "NotCovered", "Bundle", "Note"].includes(previous.tokenType.name)) {
+    if (["Require", "Deny", "NotCovered", "Bundle", "PriorAuthorization", "Refer", "Note", "Waive"].includes(previous.tokenType.name)) {
       return { help: "criterionId" };
     }
   }

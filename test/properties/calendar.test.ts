@@ -5,12 +5,18 @@ import {
   addDays,
   addDuration,
   addMonths,
+  calendarYear,
+  calendarYearStart,
   compareElapsed,
   daysBetween,
   inWindow,
   monthsBetween,
   parseIsoDate,
+  planYear,
+  planYearStart,
   since,
+  Unknown,
+  within,
   windowStart,
 } from "@pol/runtime";
 import {
@@ -143,6 +149,55 @@ describe("calendar properties", () => {
         const inDays = oracleAddDays(d, n * 7);
         expect(compareElapsed(since(d, dos), ">", n, "wk")).toBe(inDays < dos);
         expect(compareElapsed(since(d, dos), "<=", n, "wk")).toBe(inDays >= dos);
+      }),
+      params,
+    );
+  });
+
+  it("starts a calendar year on January 1 of the date of service's year", () => {
+    fc.assert(
+      fc.property(date, (dos) => {
+        const start = calendarYearStart(dos);
+        expect(start).toBe(format({ year: parse(dos).year, month: 1, day: 1 }));
+        expect(calendarYear(dos)).toEqual({ start, end: dos });
+      }),
+      params,
+    );
+  });
+
+  it("starts a plan year on the anniversary of its start that begins the year holding the date of service", () => {
+    // Oracle: the anniversaries start + 12k months (the oracle's own month arithmetic); the plan
+    // year holding dos is [a_k, a_k+1) with a_k <= dos < a_k+1.
+    fc.assert(
+      fc.property(date, date, (dos, start) => {
+        const found = planYearStart(dos, start);
+        const k = parse(found).year - parse(start).year;
+        expect(found).toBe(oracleAddMonths(start, 12 * k));
+        expect(found <= dos).toBe(true);
+        expect(oracleAddMonths(start, 12 * (k + 1)) > dos).toBe(true);
+      }),
+      params,
+    );
+  });
+
+  it("with an unknown plan year start, keeps exactly the dates every possible plan year keeps", () => {
+    // A plan year holding dos starts on some day of (dos - 1y, dos]: a date is in for certain when
+    // every such start keeps it, out when none does, and unknown otherwise.
+    const unknown = new Unknown([{ fact: "plan_year_start", label: "first day of the plan year" }]);
+    fc.assert(
+      fc.property(date, fc.integer({ min: -800, max: 10 }), (dos, offset) => {
+        const d = oracleAddDays(dos, offset);
+        const window = planYear(dos, unknown);
+        const answers = new Set<boolean>();
+        for (let back = 0; back <= 366; back++) {
+          const start = oracleAddDays(dos, -back);
+          // Only starts whose plan year holds dos: start <= dos < start + 1y.
+          if (!(oracleAddMonths(start, 12) > dos)) continue;
+          answers.add(start <= d && d <= dos);
+        }
+        const result = within(d, window);
+        if (answers.size === 1) expect(result).toBe([...answers][0]);
+        else expect(result).toBeInstanceOf(Unknown);
       }),
       params,
     );

@@ -23,7 +23,7 @@ import { CodeSet as AnyCodeSet } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { fixturePolicy } from "../support/codegen-fixture.js";
 import { constructsPolicy } from "../support/constructs-fixture.js";
-import { loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
+import { asked, inEffectAsAsked, loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
 import { runs } from "../support/runs.js";
 
@@ -62,9 +62,9 @@ describe.each(targets)("%s", (_name, load) => {
     const seen = new Set<Outcome>();
     fc.assert(
       fc.property(caseArbitrary(compiled.schema, policyHints(policy)), (input) => {
-        const outcomes = compiled.decide(input);
-        expect(outcomes).toEqual(compiled.evaluate(input).items.map((item) => item.outcome));
-        expect(outcomes).toEqual(interpret(policy, input, { trace: false }).items.map((item) => item.outcome));
+        const outcomes = compiled.decide(input, asked(policy));
+        expect(outcomes).toEqual(compiled.evaluate(input, asked(policy)).items.map((item) => item.outcome));
+        expect(outcomes).toEqual(interpret(policy, input, { trace: false, ...asked(policy) }).items.map((item) => item.outcome));
         for (const outcome of outcomes) seen.add(outcome);
       }),
       { numRuns: runs(100) },
@@ -94,21 +94,29 @@ describe("decideOutcomes on synthetic rule tables", () => {
   };
   const unknown = new Unknown([{ fact: "x", label: "x" }]);
   const tri = fc.constantFrom<Tri>(true, false, unknown);
-  const effect = fc.constantFrom<CriterionEffect>("require", "deny", "not_covered", "bundle");
-  // A condition per line item (the case has two), or none: an unconditional exclusion.
-  const criterion = fc.record({ effect, conditions: fc.option(fc.tuple(tri, tri), { nil: undefined }) });
+  const effect = fc.constantFrom<CriterionEffect>("require", "deny", "not_covered", "bundle", "authorization", "refer");
+  // A condition per line item (the case has two), or none: an unconditional exclusion; and a
+  // waiver's condition per line item, or none.
+  const criterion = fc.record({
+    effect,
+    conditions: fc.option(fc.tuple(tri, tri), { nil: undefined }),
+    waiver: fc.option(fc.tuple(tri, tri), { nil: undefined }),
+  });
   const rule = fc.record({ applies: fc.tuple(tri, tri), criteria: fc.array(criterion, { maxLength: 4 }) });
 
   /** RuleSpecs whose applicability and conditions for item i are the i-th chosen values. */
-  function specs(table: { applies: [Tri, Tri]; criteria: { effect: CriterionEffect; conditions?: [Tri, Tri] }[] }[]): RuleSpec[] {
+  function specs(
+    table: { applies: [Tri, Tri]; criteria: { effect: CriterionEffect; conditions?: [Tri, Tri]; waiver?: [Tri, Tri] }[] }[],
+  ): RuleSpec[] {
     return table.map((entry, r) => ({
       id: `r${r}`,
       title: `rule ${r}`,
       citation: "",
       codes: [anyCode],
       when: (context) => entry.applies[context.itemIndex]!,
-      criteria: entry.criteria.map(({ effect: kind, conditions }, i): CriterionSpec => {
-        const spec: CriterionSpec = { id: `r${r}c${i}`, effect: kind, citation: "", description: "", line: i + 1 };
+      criteria: entry.criteria.map(({ effect: kind, conditions, waiver }, i): CriterionSpec => {
+        let spec: CriterionSpec = { id: `r${r}c${i}`, effect: kind, citation: "", description: "", line: i + 1 };
+        if (waiver !== undefined) spec = { ...spec, waivedBy: "w", waiver: (context) => waiver[context.itemIndex]! };
         return conditions === undefined ? spec : { ...spec, condition: (context) => conditions[context.itemIndex]! };
       }),
     }));
@@ -127,7 +135,17 @@ describe("decideOutcomes on synthetic rule tables", () => {
       { numRuns: runs(1000) },
     );
     expect([...seen].sort()).toEqual(
-      ["approved", "denied", "no_applicable_policy", "not_covered", "not_separately_billable", "pended", "policy_not_in_effect"],
+      [
+        "approved",
+        "authorization_required",
+        "denied",
+        "no_applicable_policy",
+        "not_covered",
+        "not_separately_billable",
+        "pended",
+        "policy_not_in_effect",
+        "referred_for_review",
+      ],
     );
   });
 

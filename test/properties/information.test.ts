@@ -12,7 +12,7 @@ import { interpret } from "../../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../../src/model.js";
 import type { Determination, FieldType, SchemaDescriptor } from "@pol/runtime";
 import { caseArbitrary, policyHints, type CaseHints } from "../support/arbitraries.js";
-import { loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
+import { asked, inEffectAsAsked, loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
 import { oracleAddDays } from "../support/oracle-dates.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
 import { constructsPolicy } from "../support/constructs-fixture.js";
@@ -109,8 +109,7 @@ interface Scenario {
 
 /** Cases in the policy's effective dates losing a few facts (decisions survive that often) or many. */
 function scenarios(policy: CheckedPolicy, schema: SchemaDescriptor, hints: CaseHints): fc.Arbitrary<Scenario> {
-  const { effective, expires } = policy.metadata;
-  const inEffect = (dos: string) => dos >= effective && (expires === undefined || dos <= expires);
+  const inEffect = (dos: string) => inEffectAsAsked(policy, dos);
   return caseArbitrary(schema, hints).filter((c) => inEffect(c.date_of_service as string)).chain((complete) => {
     const paths = factPaths(complete, schema);
     // A case may hold fewer than three removable facts: never ask for more than there are.
@@ -155,8 +154,8 @@ describe.each(policies)("$file", ({ policy }) => {
   });
 
   const evaluators: [string, (p: CheckedPolicy, input: Json) => Determination][] = [
-    ["interpreter", (p, input) => interpret(p, input)],
-    ["compiled evaluator", (_p, input) => compiled.evaluate(input)],
+    ["interpreter", (p, input) => interpret(p, input, asked(p))],
+    ["compiled evaluator", (p, input) => compiled.evaluate(input, asked(p))],
   ];
 
   it.each(evaluators)("%s: a decision on a partial case holds for every completion of it", (name, evaluate) => {

@@ -13,6 +13,7 @@ import { CASE_RECORD, ITEM_RECORD, type CheckedPolicy } from "../../src/model.js
 import type { Determination, SchemaDescriptor, Status } from "@pol/runtime";
 import { caseArbitrary, policyHints } from "../support/arbitraries.js";
 import { checkInMemory, compileInMemory, type CompiledEvaluator } from "../support/compile-in-memory.js";
+import { asked, inEffectAsAsked } from "../support/compiled.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
 import { constructsPolicy } from "../support/constructs-fixture.js";
 import { property } from "../support/runs.js";
@@ -208,7 +209,8 @@ interface Scenario {
   raise?: { m: Monotone; at: [string, number][]; step: number };
 }
 
-const RANK: Record<Status, number> = { not_met: 0, unknown: 1, met: 2 };
+// A waived criterion stands out of the way like a met one.
+const RANK: Record<Status, number> = { not_met: 0, unknown: 1, met: 2, waived: 2 };
 
 function status(determination: Determination, item: number, m: Monotone): Status | undefined {
   return determination.items[item]?.trace.find((t) => t.rule === m.rule && t.criterion === m.criterion)?.status;
@@ -317,14 +319,11 @@ describe.each(targets)("%s", (name, load) => {
     let moved = 0;
     // Cases in effect, their first item steered into the code set of the chosen criterion's rule,
     // so the criterion is evaluated often.
-    const { effective, expires } = policy.metadata;
-    const inEffect = caseArbitrary(compiled.schema, policyHints(policy)).filter(
-      (c) => (c.date_of_service as string) >= effective && (expires === undefined || (c.date_of_service as string) <= expires),
-    );
+    const inEffect = caseArbitrary(compiled.schema, policyHints(policy)).filter((c) => inEffectAsAsked(policy, c.date_of_service as string));
     const scenario = fc.constantFrom(...monotone).chain((m) =>
       fc.record({ generated: inEffect, resemble: fc.boolean() }).chain(({ generated, resemble }): fc.Arbitrary<Scenario> => {
         const input = steered(policy, m.rule, generated, resemble);
-        if (interpret(policy, input, { trace: false }).items[0]?.rules.find((r) => r.rule === m.rule)?.applies !== "met") {
+        if (interpret(policy, input, { trace: false, ...asked(policy) }).items[0]?.rules.find((r) => r.rule === m.rule)?.applies !== "met") {
           return fc.constant({ input });
         }
         const at = occurrences(input, compiled.schema, m.record, m.field);
@@ -349,8 +348,8 @@ describe.each(targets)("%s", (name, load) => {
         }
         const where = at.map(([list, index]) => (list === "" ? "the case" : `${list}[${index}]`)).join(", ");
         for (const [evaluator, evaluate] of [
-          ["interpreter", (c: Json) => interpret(policy, c)],
-          ["compiled", (c: Json) => compiled.evaluate(c)],
+          ["interpreter", (c: Json) => interpret(policy, c, asked(policy))],
+          ["compiled", (c: Json) => compiled.evaluate(c, asked(policy))],
         ] as const) {
           const before = evaluate(input);
           const after = evaluate(higher);

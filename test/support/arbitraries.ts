@@ -278,7 +278,11 @@ export function policyHints(policy: CheckedPolicy): CaseHints {
     for (const value of table.values.values()) if (typeof value === "number") hours.add(Math.round(value * 24));
   }
   const texts = new Set<string>();
-  const dates = new Set<string>([policy.metadata.effective, addDays(policy.metadata.effective, -1)]);
+  const dates = new Set<string>();
+  if (policy.metadata.effective) {
+    dates.add(policy.metadata.effective);
+    dates.add(addDays(policy.metadata.effective, -1));
+  }
   if (policy.metadata.expires) {
     dates.add(policy.metadata.expires);
     dates.add(addDays(policy.metadata.expires, 1));

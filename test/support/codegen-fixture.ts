@@ -56,6 +56,7 @@ case {
   pain_score: number "current pain score"
   severe_pain: bool "current pain score of 7 or more" = pain_score >= 7
   visits: list of Visit "office visits"
+  plan_year_start: date "first day of the plan year"
 }
 
 item {
@@ -126,6 +127,22 @@ rule therapeutic_sij "Therapeutic SIJ injection" [D.I.B]
     pain_onset + 30d <= dos and dos - pain_onset >= 14d and pain_onset < 2025-06-30
       and (first_sij.date + first_sij.relief_duration <= dos or count items >= 1)
 
+  require B11 [D.I.B.11] "at most 6 a calendar year, with the lines of this request already granted"
+    count sij_history within calendar year + count earlier_items where code in sij_injection < 6
+
+  require B12 [D.I.B.12] "two weeks of therapy or at most 3 injections this plan year"
+    coverage of therapies within plan year >= 14d or count sij_history within plan year <= 3
+
+  require B13 [D.I.B.13] "the latest SIJ injection met the diagnostic criteria on its date"
+    no sij_history or diagnostic_history as of last_sij.date
+
+rule diagnostic_history "Diagnostic criteria on the case's history" [D.I.A]
+  for sij_injection when item.purpose == diagnostic
+
+  require A1 [D.I.A.1] "pain for three months" time since pain_onset >= 3mo
+
+  require A2 [D.I.A.2] "at most one earlier injection in 12 months" count recent_sij <= 1
+
 rule facet_block "Facet joint injection" [D.II]
   for facet
 
@@ -140,6 +157,15 @@ rule facet_block "Facet joint injection" [D.II]
 
   require F4 [D.II.4] "therapy of a listed kind, or imaging"
     some therapies where kind == "physical" or kind == "chiropractic" or kind == "massage" or imaging_done
+
+  waive F5 [D.II.5] "severe pain with imaging on file waives the exclusion and the therapy"
+    for F1, F4 when imaging_done and severe_pain
+
+  prior authorization F6 [D.II.6] "more than one unit needs prior authorization"
+    when item.units > 1
+
+  refer F7 [D.II.7] "bilateral facet injections are reviewed case by case"
+    when item.side == bilateral
 
 rule imaging_alone "Image guidance without an SIJ injection" [D.III]
   for imaging when no other_items where code in sij_injection

@@ -8,14 +8,26 @@ import { join } from "node:path";
 import { writeLoadableModules } from "../../src/generate/loadable.js";
 import type { CheckedPolicy } from "../../src/model.js";
 import { schemaDescriptor } from "../../src/schema-descriptor.js";
-import type { CaseError, Determination, EvaluateOptions, Outcome, PolicyInfo, SchemaDescriptor, Validation } from "@pol/runtime";
+import type { CaseError, DecideOptions, Determination, EvaluateOptions, Outcome, PolicyInfo, SchemaDescriptor, Validation } from "@pol/runtime";
+
+/** How the tests evaluate a policy: a proposed one (`effective proposed`) as proposed, so its
+ *  criteria are exercised; any other as it is. */
+export function asked(policy: CheckedPolicy): { asProposed?: true } {
+  return policy.metadata.proposed ? { asProposed: true } : {};
+}
+
+/** Whether the policy is in effect on `dos` when evaluated as the tests ask (see `asked`). */
+export function inEffectAsAsked(policy: CheckedPolicy, dos: string): boolean {
+  const { effective, expires } = policy.metadata;
+  return (effective === undefined || dos >= effective) && (expires === undefined || dos <= expires);
+}
 
 /** The exports of a generated module, typed loosely: the tests feed it arbitrary JSON. */
 export interface CompiledEvaluator {
   policy: PolicyInfo;
   schema: SchemaDescriptor;
   evaluate(input: unknown, options?: EvaluateOptions): Determination;
-  decide(input: unknown): Outcome[];
+  decide(input: unknown, options?: DecideOptions): Outcome[];
   validate(json: unknown): Validation<unknown>;
   evaluateJson(
     json: unknown,
@@ -30,7 +42,7 @@ export interface GeneratedModule {
   decide(json: unknown): { ok: true; outcomes: Outcome[] } | { ok: false; errors: CaseError[] };
   validate(json: unknown): Validation<unknown>;
   evaluateTrusted(input: unknown, options?: EvaluateOptions): Determination;
-  decideTrusted(input: unknown): Outcome[];
+  decideTrusted(input: unknown, options?: DecideOptions): Outcome[];
 }
 
 /** Generate, transpile and import the evaluator for `policy`; the temporary files are removed. */

@@ -3,11 +3,14 @@
 // Reading a case: field handles, field and list reads, and the per-case and per-item caches that
 // lets and windows live in. Both the interpreter and generated modules read through these.
 
-import { type Range, type Tri, UNNAMED, Unknown } from "./logic.js";
+import { type Range, type Tri, UNNAMED, Unknown, unknownOf } from "./logic.js";
 import { coverage, type Member, pick, sum } from "./aggregates.js";
 import {
+  calendarYearStart,
+  earliestPlanYearStart,
   inWindow,
   overlapsWindow,
+  planYearStart,
   isIsoDate,
   parseDuration,
   windowStart,
@@ -229,14 +232,37 @@ export function computed<T>(compute: (c: Context, record: Row) => T): (c: Contex
   };
 }
 
-/** A window looking back from the date of service: `within 12mo` is [dos - 12mo, dos]. */
+/**
+ * A window looking back from the date of service: `within 12mo` is [dos - 12mo, dos]. When its
+ * first day is not known (a plan year whose start the case does not give), it lies somewhere in
+ * [start, latestStart], and `unknown` names the facts that would settle it.
+ */
 export interface Window {
   readonly start: IsoDate;
   readonly end: IsoDate;
+  readonly latestStart?: IsoDate;
+  readonly unknown?: Unknown;
 }
 
 export function windowBack(dos: IsoDate, amount: number, unit: CalendarUnit): Window {
   return { start: windowStart(dos, amount, unit), end: dos };
+}
+
+/** `within calendar year`: from January 1 of the date of service's year up to the date of service. */
+export function calendarYear(dos: IsoDate): Window {
+  return { start: calendarYearStart(dos), end: dos };
+}
+
+/**
+ * `within plan year`: from the first day of the plan year holding the date of service up to the
+ * date of service; `start` is the case's `plan_year_start` as read. Unknown, the plan year still
+ * began within the year before the date of service (a plan year is a year long) and no later
+ * than the date of service: dates in between are unknown members, the others are decided.
+ */
+export function planYear(dos: IsoDate, start: unknown): Window {
+  if (isIsoDate(start)) return { start: planYearStart(dos, start), end: dos };
+  const unknown = start instanceof Unknown ? start : new Unknown([]);
+  return { start: earliestPlanYearStart(dos), end: dos, latestStart: dos, unknown };
 }
 
 /** Every element belongs: the membership of a chain without filters. */
@@ -271,15 +297,41 @@ export function coverageOf(
   end: FieldHandle,
   window: Window | null,
 ): number | Range {
-  return coverage(list, member, readElement, readElement, window, c.dos, c, { start, end });
+  const keys = { start, end };
+  if (window === null || window.latestStart === undefined) return coverage(list, member, readElement, readElement, window, c.dos, c, keys);
+  // A window whose start is not known: at least the coverage of its shortest extent, at most
+  // that of its longest.
+  const shortest = coverage(list, member, readElement, readElement, { start: window.latestStart, end: window.end }, c.dos, c, keys);
+  const longest = coverage(list, member, readElement, readElement, window, c.dos, c, keys);
+  const lo = typeof shortest === "number" ? shortest : shortest.lo;
+  const hi = typeof longest === "number" ? longest : longest.hi;
+  return { lo, hi, unknown: unknownOf(window.unknown, shortest, longest) };
+}
+
+/**
+ * Whether an element of a case list of dated records belongs to the history the context sees:
+ * every element normally; evaluated as of an earlier date (`Context.asOf`), those dated (an
+ * episode: starting) strictly before it, unknown for an undated one. Reads nothing normally.
+ */
+export function cut(c: Context, element: Row, date: FieldHandle): Tri {
+  const cutoff = c.cutoff;
+  if (cutoff === undefined) return true;
+  const value = read(c, element, date);
+  if (typeof value === "string" && isIsoDate(value)) return value < cutoff;
+  return value instanceof Unknown ? value : false;
 }
 
 /** `date` lies in the window, both ends included. */
 export function within(date: unknown, window: Window): Tri {
-  return inWindow(date, window.start, window.end);
+  const widest = inWindow(date, window.start, window.end);
+  if (window.latestStart === undefined || widest !== true) return widest;
+  // In the window however late it starts, or possibly out of it.
+  return inWindow(date, window.latestStart, window.end) === true ? true : window.unknown!;
 }
 
 /** An episode from `from` to `to` overlaps the window. */
 export function overlaps(from: unknown, to: unknown, window: Window): Tri {
-  return overlapsWindow(from, to, window.start, window.end);
+  const widest = overlapsWindow(from, to, window.start, window.end);
+  if (window.latestStart === undefined || widest !== true) return widest;
+  return overlapsWindow(from, to, window.latestStart, window.end) === true ? true : window.unknown!;
 }

@@ -184,6 +184,35 @@ export function dateDifference(left: unknown, right: unknown): unknown {
   return daysBetween(r, l);
 }
 
+/** The first day of the calendar year of `dos`: `within calendar year` is [Jan 1, dos]. */
+export function calendarYearStart(dos: IsoDate): IsoDate {
+  return `${dos.slice(0, 4)}-01-01`;
+}
+
+/**
+ * The first day of the plan year holding `dos`, for a plan whose years start on `start` and on
+ * each anniversary of it (`start + n years`, clamped like any year: a plan starting Feb 29 starts
+ * its other years Feb 28). The plan year is [that day, the next anniversary): `dos` may be before
+ * or after `start`.
+ */
+export function planYearStart(dos: IsoDate, start: IsoDate): IsoDate {
+  let years = yearOf(dos) - yearOf(start);
+  // Months are added to `start` itself, never to an earlier anniversary, so clamping never drifts.
+  while (years > -100000 && addMonths(start, years * 12) > dos) years--;
+  while (years < 100000 && addMonths(start, (years + 1) * 12) <= dos) years++;
+  return addMonths(start, years * 12);
+}
+
+/**
+ * The earliest day a plan year holding `dos` can start: the first day `s` with s + 1y > dos,
+ * one or two days after dos - 1y (two when clamping at February's end makes one fall short).
+ */
+export function earliestPlanYearStart(dos: IsoDate): IsoDate {
+  let start = addDays(addMonths(dos, -12), 1);
+  while (addMonths(start, 12) <= dos) start = addDays(start, 1);
+  return start;
+}
+
 /** The first day of `within amount unit`: dos - amount unit (clamped). The window is [start, dos]. */
 export function windowStart(dos: IsoDate, amount: number, unit: CalendarUnit): IsoDate {
   return addDuration(dos, -amount, unit);

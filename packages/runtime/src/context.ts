@@ -2,7 +2,7 @@
 //
 // The evaluation context: field reads, read recording for explanations, and case-level lists.
 
-import { type Tri, UNNAMED, Unknown } from "./logic.js";
+import { type Missing, type Tri, UNNAMED, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate, parseDuration } from "./calendar.js";
 import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownField } from "./validate.js";
 import type { Fact } from "./types.js";
@@ -173,6 +173,9 @@ export class Context {
     this.item = NO_RECORD;
     this.itemIndex = 0;
     this.otherItemsCache = undefined;
+    this.earlierItemsCache = undefined;
+    this.decided.length = 0;
+    this.cutoff = undefined;
     this.paths = undefined;
     this.readLogs.length = 0;
     this.readsTruncated = false;
@@ -180,9 +183,29 @@ export class Context {
     this.scans?.clear();
   }
 
-  /** The date of service. */
+  /** The date of service: the case's, or the earlier date this context evaluates as of. */
   get dos(): IsoDate {
-    return this.input.date_of_service as IsoDate;
+    return this.cutoff ?? (this.input.date_of_service as IsoDate);
+  }
+
+  /**
+   * Set in a context made by `asOf`: the earlier date it evaluates as of. It is the date of
+   * service there, and the case's history ends before it (see `cut`).
+   */
+  cutoff: IsoDate | undefined;
+
+  /**
+   * The same case as of an earlier date: the date of service set to `date` and its history cut
+   * there, for `rule as of date`. Its lets and windows are its own; its reads are recorded in the
+   * trace of the criterion being evaluated.
+   */
+  asOf(date: IsoDate): Context {
+    const child = new Context(this.schema, this.input, this.tracing);
+    child.cutoff = date;
+    // The same logs: its reads go into the trace of the criterion being evaluated.
+    child.readLogs.push(...this.readLogs);
+    child.paths = this.paths;
+    return child;
   }
 
   /**
@@ -205,6 +228,19 @@ export class Context {
     const items = this.input.items;
     return Array.isArray(items) ? (items as Record<string, unknown>[]) : [];
   }
+
+  /**
+   * What the policy decided for each line item before the current one, in request order:
+   * `determine` and `decideOutcomes` add each item's outcome (and, when pended, the facts it
+   * waits for) once it is decided. `earlier_items` reads them.
+   */
+  readonly decided: { outcome: string; missing: readonly Missing[] }[] = [];
+
+  /** The requested line items listed before the current one. */
+  get earlierItems(): readonly Record<string, unknown>[] {
+    return this.earlierItemsCache ??= this.items.slice(0, this.itemIndex);
+  }
+  private earlierItemsCache: readonly Record<string, unknown>[] | undefined;
 
   /** Requested line items other than the current one. */
   get otherItems(): readonly Record<string, unknown>[] {
@@ -284,6 +320,7 @@ export class Context {
     this.generation++;
     this.scans?.clear();
     this.otherItemsCache = undefined;
+    this.earlierItemsCache = undefined;
   }
 
   /**

@@ -2,7 +2,7 @@
 //
 // Determinations
 
-import { and, type Missing, type Tri, Unknown } from "./logic.js";
+import { and, MALFORMED, type Missing, or, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
 import { Context, field, Scans } from "./context.js";
@@ -15,12 +15,24 @@ export type Outcome =
   | "pended"
   | "not_covered"
   | "not_separately_billable"
+  | "authorization_required"
+  | "referred_for_review"
   | "policy_not_in_effect"
   | "no_applicable_policy";
 
-export type Status = "met" | "not_met" | "unknown";
+/** `waived`: the criterion's waiver holds, so it does not stand in the way whatever it says. */
+export type Status = "met" | "not_met" | "unknown" | "waived";
 
-export type CriterionEffect = "require" | "deny" | "not_covered" | "bundle" | "note" | "approve";
+export type CriterionEffect =
+  | "require"
+  | "deny"
+  | "not_covered"
+  | "bundle"
+  | "authorization"
+  | "refer"
+  | "note"
+  | "waive"
+  | "approve";
 
 export interface PolicyInfo {
   id: string;
@@ -28,7 +40,10 @@ export interface PolicyInfo {
   payer: string;
   number: string;
   version: string;
-  effective: IsoDate;
+  /** Absent for a proposed policy, which is in effect only when evaluated `asProposed`. */
+  effective?: IsoDate;
+  /** Present (true) for a proposed policy: declared with `effective proposed`. */
+  proposed?: true;
   expires?: IsoDate;
   source: string;
   sourceHash: string;
@@ -73,6 +88,13 @@ export interface CriterionSpec {
    *  condition; absent when the exclusion or note is unconditional. */
   readonly condition?: (context: Context) => Tri;
   /**
+   * For a criterion named by a `waive` of its rule: the waiver's id and condition. When the
+   * condition holds the criterion is waived; when it is unknown, only a criterion not known to be
+   * met waits for it.
+   */
+  readonly waivedBy?: string;
+  readonly waiver?: (context: Context) => Tri;
+  /**
    * How much work the condition is, roughly (the lists it scans): `decide` tries cheaper criteria
    * first within a level, where the order cannot change the outcome. 0 when absent.
    */
@@ -87,8 +109,11 @@ export interface CriterionTrace {
   description: string;
   line: number;
   /** met: the criterion does not stand in the way of approval. For a note: met when it does not
-   *  apply (condition false), not_met when it applies, unknown when that is unknown. */
+   *  apply (condition false), not_met when it applies, unknown when that is unknown. For a
+   *  waiver: met when it holds. waived: a waiver of the rule holds (see `waivedBy`). */
   status: Status;
+  /** The id of the waiver that waives this criterion, when it has one. */
+  waivedBy?: string;
   /** The facts the condition read, in order, each once; at most MAX_FACTS of them. */
   facts: Fact[];
   /** Present (true) when the condition read more facts than `facts` lists. */
@@ -149,14 +174,41 @@ export interface Determination {
 export interface EvaluateOptions {
   /** Include the per-criterion trace with facts (default true). */
   trace?: boolean;
+  /** Evaluate a proposed policy (`effective proposed`) as if it were in effect (default false). */
+  asProposed?: boolean;
 }
 
-/** The outcome each level of criteria produces when one of its criteria is not met, strongest first. */
-const LEVEL_OUTCOMES = ["not_covered", "not_separately_billable", "denied"] as const;
+/** What `decide` takes: whether to evaluate a proposed policy as if it were in effect. */
+export type DecideOptions = Pick<EvaluateOptions, "asProposed">;
 
-/** A criterion's level in LEVEL_OUTCOMES; -1 for a note, which takes part in no level. */
+/**
+ * The outcome each level of criteria produces when one of its criteria is not met, strongest
+ * first: the clinical outcomes, then the administrative ones (prior authorization, referral to a
+ * clinical reviewer), which only a request that passes every clinical criterion reaches.
+ */
+const LEVEL_OUTCOMES = [
+  "not_covered",
+  "not_separately_billable",
+  "denied",
+  "authorization_required",
+  "referred_for_review",
+] as const;
+
+const LEVELS: Record<CriterionEffect, number> = {
+  not_covered: 0,
+  bundle: 1,
+  require: 2,
+  deny: 2,
+  approve: 2,
+  authorization: 3,
+  refer: 4,
+  note: -1,
+  waive: -1,
+};
+
+/** A criterion's level in LEVEL_OUTCOMES; -1 for a note or a waiver, which take part in no level. */
 function levelOf(effect: CriterionEffect): number {
-  return effect === "not_covered" ? 0 : effect === "bundle" ? 1 : effect === "note" ? -1 : 2;
+  return LEVELS[effect];
 }
 
 /**
@@ -168,9 +220,62 @@ function levelOf(effect: CriterionEffect): number {
 export function criterionStatus(effect: CriterionEffect, condition: Tri | undefined): Status {
   if (effect === "approve") return "met";
   if (condition instanceof Unknown) return "unknown";
-  if (effect === "require") return condition === true ? "met" : "not_met";
+  if (effect === "require" || effect === "waive") return condition === true ? "met" : "not_met";
   if (condition === undefined) return "not_met";
   return condition === true ? "not_met" : "met";
+}
+
+/**
+ * A criterion's condition and status with its waiver applied: waived when the waiver holds; when
+ * the waiver is unknown, a criterion not known to be met is unknown too, waiting for the waiver's
+ * facts and its own (Kleene `or` of the waiver and "the criterion is met").
+ */
+function waived(
+  criterion: CriterionSpec,
+  context: Context,
+  condition: Tri | undefined,
+  status: Status,
+): { status: Status; unknown: Unknown | undefined } {
+  const own = condition instanceof Unknown ? condition : undefined;
+  if (criterion.waiver === undefined || status === "met") return { status, unknown: own };
+  const waiver = criterion.waiver(context);
+  if (waiver === true) return { status: "waived", unknown: undefined };
+  if (waiver === false) return { status, unknown: own };
+  const either = or(waiver, own ?? false);
+  return { status: "unknown", unknown: either instanceof Unknown ? either : undefined };
+}
+
+/**
+ * `rule as of date`: whether every clinical criterion of `rule` (`require`, `deny`, `not covered`,
+ * `bundle`) is met or waived on `date`, with the date of service set to it and the case's history
+ * cut there. The rule's code sets and `when` are not consulted, nor its administrative criteria
+ * and notes. An unknown date is unknown; none (no such event) is false.
+ */
+export function asOf(context: Context, date: unknown, rule: RuleSpec): Tri {
+  if (date instanceof Unknown) return date;
+  if (date === null || date === undefined) return false;
+  if (typeof date !== "string" || !isIsoDate(date)) return MALFORMED;
+  return clinicallyMet(context.asOf(date), rule);
+}
+
+/** Kleene conjunction of "met or waived" over a rule's clinical criteria. */
+function clinicallyMet(context: Context, rule: RuleSpec): Tri {
+  const passes: Tri[] = [];
+  for (const criterion of rule.criteria) {
+    const level = levelOf(criterion.effect);
+    if (level < 0 || level > LEVELS.deny) continue;
+    const condition = conditionOf(context, criterion);
+    const { status, unknown } = waived(criterion, context, condition, criterionStatus(criterion.effect, condition));
+    if (status === "not_met") return false;
+    if (status === "unknown") passes.push(unknown ?? new Unknown([]));
+  }
+  return and(...passes);
+}
+
+/** A criterion's status for the current item, its waiver applied. */
+export function effectiveStatus(context: Context, criterion: CriterionSpec): Status {
+  const condition = conditionOf(context, criterion);
+  return waived(criterion, context, condition, criterionStatus(criterion.effect, condition)).status;
 }
 
 function statusOf(value: Tri): Status {
@@ -213,9 +318,14 @@ function conditionOf(context: Context, criterion: CriterionSpec): Tri | undefine
   return criterion.condition === undefined ? undefined : criterion.condition(context);
 }
 
-/** Whether the policy is in effect on the date of service (both ends included). */
-function inEffect(policy: PolicyInfo, dos: IsoDate): boolean {
-  return !(dos < policy.effective || (policy.expires !== undefined && dos > policy.expires));
+/**
+ * Whether the policy is in effect on the date of service (both ends included). A proposed policy
+ * has no effective date: it is in effect only when evaluated `asProposed`, up to its expiry.
+ */
+function inEffect(policy: PolicyInfo, dos: IsoDate, options: EvaluateOptions | undefined): boolean {
+  if (policy.proposed === true && options?.asProposed !== true) return false;
+  if (policy.effective !== undefined && dos < policy.effective) return false;
+  return !(policy.expires !== undefined && dos > policy.expires);
 }
 
 function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): EvaluatedRule {
@@ -223,11 +333,12 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
   for (const criterion of rule.criteria) {
     if (context.tracing) context.beginReads();
     const condition = conditionOf(context, criterion);
+    const { status, unknown } = waived(criterion, context, condition, criterionStatus(criterion.effect, condition));
     const facts = context.tracing ? context.endReads() : [];
     criteria.push({
       spec: criterion,
-      status: criterionStatus(criterion.effect, condition),
-      unknown: condition instanceof Unknown ? condition : undefined,
+      status,
+      unknown,
       facts,
       factsTruncated: context.tracing && context.readsTruncated,
     });
@@ -251,7 +362,7 @@ function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumenta
   for (const rule of rules) {
     if (rule.applies instanceof Unknown) need(rule.applies, rule.spec.id);
     for (const criterion of rule.criteria)
-      if (criterion.unknown !== undefined && criterion.spec.effect !== "note") need(criterion.unknown, criterion.spec.id);
+      if (criterion.unknown !== undefined && levelOf(criterion.spec.effect) >= 0) need(criterion.unknown, criterion.spec.id);
   }
   return [...byFact.values()];
 }
@@ -260,7 +371,7 @@ function reasonsOf(rules: readonly EvaluatedRule[]): Reason[] {
   const reasons: Reason[] = [];
   for (const rule of rules) {
     for (const { spec, status } of rule.criteria) {
-      if (status !== "not_met" || spec.effect === "note") continue;
+      if (status !== "not_met" || levelOf(spec.effect) < 0) continue;
       reasons.push({
         rule: rule.spec.id,
         criterion: spec.id,
@@ -297,6 +408,7 @@ function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
         description: spec.description,
         line: spec.line,
         status,
+        ...(spec.waivedBy === undefined ? {} : { waivedBy: spec.waivedBy }),
         facts,
         ...(factsTruncated ? { factsTruncated: true as const } : {}),
         missing: unknown === undefined ? [] : [...unknown.missing],
@@ -321,6 +433,7 @@ function determineItem(
   policy: PolicyInfo,
   rules: readonly RuleSpec[],
   index: number,
+  options: EvaluateOptions | undefined,
 ): ItemDetermination {
   context.beginItem(index);
   const code = codeText(context.item.code);
@@ -330,7 +443,7 @@ function determineItem(
     // A case that skipped validation without a valid date of service: nothing can be decided.
     return { ...base, outcome: "pended", missing: [{ fact: "date_of_service", label: "date of service", criteria: [] }] };
   }
-  if (!inEffect(policy, dos)) {
+  if (!inEffect(policy, dos, options)) {
     return { ...base, outcome: "policy_not_in_effect" };
   }
   const applications: RuleApplication[] = [];
@@ -378,12 +491,22 @@ export function determine(
   input: Record<string, unknown>,
   options?: EvaluateOptions,
 ): Determination {
-  return determineWith(new Context(schema, input, options?.trace !== false), policy, rules);
+  return determineWith(new Context(schema, input, options?.trace !== false), policy, rules, options);
 }
 
-function determineWith(context: Context, policy: PolicyInfo, rules: readonly RuleSpec[]): Determination {
+function determineWith(
+  context: Context,
+  policy: PolicyInfo,
+  rules: readonly RuleSpec[],
+  options: EvaluateOptions | undefined,
+): Determination {
   const items: ItemDetermination[] = [];
-  for (let index = 0; index < context.items.length; index++) items.push(determineItem(context, policy, rules, index));
+  for (let index = 0; index < context.items.length; index++) {
+    const item = determineItem(context, policy, rules, index, options);
+    items.push(item);
+    // Line order within a request: the lines after this one see what it came to (`earlier_items`).
+    context.decided.push({ outcome: item.outcome, missing: item.missing.map(({ fact, label }) => ({ fact, label })) });
+  }
   return { policy, dateOfService: context.dos, items };
 }
 
@@ -397,20 +520,28 @@ export function decideOutcomes(
   schema: SchemaDescriptor,
   rules: readonly RuleSpec[],
   input: Record<string, unknown>,
+  options?: DecideOptions,
 ): Outcome[] {
   const context = new Context(schema, input, false);
   context.outcomeOnly = true;
-  return decideWith(context, policy, rules);
+  return decideWith(context, policy, rules, options);
 }
 
-function decideWith(context: Context, policy: PolicyInfo, rules: readonly RuleSpec[]): Outcome[] {
+function decideWith(
+  context: Context,
+  policy: PolicyInfo,
+  rules: readonly RuleSpec[],
+  options: DecideOptions | undefined,
+): Outcome[] {
   const levels = levelPlan(rules);
   const applies = context.scratch as Tri[];
   const count = context.items.length;
-  // One item (the usual request) gets its array at its final size.
-  const outcomes: Outcome[] = count === 1 ? [decideItem(context, policy, rules, 0, applies, levels)] : [];
-  for (let index = outcomes.length; index < count; index++) {
-    outcomes.push(decideItem(context, policy, rules, index, applies, levels));
+  const outcomes: Outcome[] = [];
+  for (let index = 0; index < count; index++) {
+    const outcome = decideItem(context, policy, rules, index, applies, levels, options);
+    outcomes.push(outcome);
+    // Only whether an earlier line is pended matters to the lines after it, not for what.
+    if (count > 1) context.decided.push({ outcome, missing: [] });
   }
   return outcomes;
 }
@@ -471,10 +602,11 @@ function decideItem(
   index: number,
   applies: Tri[],
   levels: LevelPlan,
+  options: DecideOptions | undefined,
 ): Outcome {
   context.beginItem(index);
   if (!isIsoDate(context.dos)) return "pended";
-  if (!inEffect(policy, context.dos)) return "policy_not_in_effect";
+  if (!inEffect(policy, context.dos, options)) return "policy_not_in_effect";
   let definite = 0;
   let possible = 0;
   for (let r = 0; r < rules.length; r++) {
@@ -492,7 +624,7 @@ function decideItem(
       const criteria = byRule[r]!;
       for (let i = 0; i < criteria.length; i++) {
         const criterion = criteria[i]!;
-        const status = criterionStatus(criterion.effect, conditionOf(context, criterion));
+        const status = effectiveStatus(context, criterion);
         if (status === "not_met") return LEVEL_OUTCOMES[level]!;
         if (status === "unknown") unknown = true;
       }
@@ -504,7 +636,8 @@ function decideItem(
       const criteria = byRule[r]!;
       for (let i = 0; i < criteria.length; i++) {
         const criterion = criteria[i]!;
-        if (criterionStatus(criterion.effect, conditionOf(context, criterion)) !== "met") return "pended";
+        const status = effectiveStatus(context, criterion);
+        if (status === "not_met" || status === "unknown") return "pended";
       }
     }
   }
@@ -547,11 +680,11 @@ export interface Evaluators<C> {
   /** Validate untrusted JSON, then determine every line item: what a service should call. */
   evaluate(json: unknown, options?: EvaluateOptions): Evaluation;
   /** Validate untrusted JSON, then decide every line item's outcome only. */
-  decide(json: unknown): Decision;
+  decide(json: unknown, options?: DecideOptions): Decision;
   /** The determination of a case that has already passed `validate`: it trusts its input. */
   evaluateTrusted(input: C, options?: EvaluateOptions): Determination;
   /** The outcomes of a case that has already passed `validate`, stopping at the first deciding criterion. */
-  decideTrusted(input: C): Outcome[];
+  decideTrusted(input: C, options?: DecideOptions): Outcome[];
 }
 
 /** The entry points of a compiled policy over its schema and rule table. */
@@ -562,15 +695,15 @@ export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaD
     const kind = options?.trace !== false ? EvaluationKind.Trace : EvaluationKind.Determination;
     const context = contexts.take(input as Record<string, unknown>, kind);
     try {
-      return determineWith(context, policy, rules);
+      return determineWith(context, policy, rules, options);
     } finally {
       contexts.release(context, kind);
     }
   };
-  const decideTrusted = (input: C): Outcome[] => {
+  const decideTrusted = (input: C, options?: DecideOptions): Outcome[] => {
     const context = contexts.take(input as Record<string, unknown>, EvaluationKind.Outcomes);
     try {
-      return decideWith(context, policy, rules);
+      return decideWith(context, policy, rules, options);
     } finally {
       contexts.release(context, EvaluationKind.Outcomes);
     }
@@ -581,9 +714,9 @@ export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaD
       const valid = validate(json);
       return valid.ok ? { ok: true, determination: evaluateTrusted(valid.value, options) } : valid;
     },
-    decide(json) {
+    decide(json, options) {
       const valid = validate(json);
-      return valid.ok ? { ok: true, outcomes: decideTrusted(valid.value) } : valid;
+      return valid.ok ? { ok: true, outcomes: decideTrusted(valid.value, options) } : valid;
     },
     evaluateTrusted,
     decideTrusted,

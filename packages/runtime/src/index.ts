@@ -43,6 +43,7 @@ export {
   addDuration,
   addMonths,
   between,
+  calendarYearStart,
   type CalendarUnit,
   compareElapsed,
   dateDifference,
@@ -54,6 +55,7 @@ export {
   overlapsWindow,
   parseDuration,
   parseIsoDate,
+  planYearStart,
   shiftDate,
   since,
   windowStart,
@@ -101,6 +103,9 @@ export {
   type EvaluateOptions,
   type ItemDetermination,
   type MissingDocumentation,
+  asOf,
+  type DecideOptions,
+  effectiveStatus,
   type Note,
   type Outcome,
   type PolicyInfo,
@@ -111,8 +116,10 @@ export {
 } from "./determine.js";
 export type { Fact } from "./types.js";
 export {
+  calendarYear,
   computed,
   coverageOf,
+  cut,
   earliest,
   everyElement,
   type FieldHandle,
@@ -124,6 +131,7 @@ export {
   overlaps,
   perCase,
   perItem,
+  planYear,
   read,
   type Row,
   sumOf,
@@ -131,7 +139,7 @@ export {
   windowBack,
   within,
 } from "./access.js";
-export { countOthers, noOther, someOther } from "./others.js";
+export { countOthers, granted, noOther, someOther } from "./others.js";
 export { boundedEditDistance, closestName, SUGGESTION_LIMITS, type SuggestionWork } from "./names.js";
 export {
   add,

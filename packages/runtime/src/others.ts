@@ -7,10 +7,14 @@
 // The answers are exactly those of `count`/`some`/`none` over `Context.otherItems`. When tracing,
 // each item's membership keeps its reads, and every item's criterion lists those of the other
 // items, in order, until its trace holds all the facts it may (MAX_FACTS): linear in line items.
+//
+// Also `granted`: whether a line item listed before the one under decision still stands, for
+// `earlier_items` (line order within a request).
 
 import type { Member } from "./aggregates.js";
 import type { Context, ReadLog } from "./context.js";
 import { mergeTwo, not, type Range, type Tri, Unknown } from "./logic.js";
+import { itemErrors, ownField } from "./validate.js";
 
 /** Every item's membership, and how many are definitely in and how many may be. */
 interface Memberships {
@@ -100,4 +104,33 @@ export function countOthers(c: Context, slot: number, member: Member<Context>): 
   const sure = definite - (self === true ? 1 : 0);
   const maybe = possible - (self instanceof Unknown ? 1 : 0);
   return maybe === 0 ? sure : { lo: sure, hi: sure + maybe, unknown: othersUnknown(c, values) };
+}
+
+/** Outcomes of an earlier line item that leave it standing: it counts against the limits of the lines after it. */
+const STANDING = new Set(["approved", "authorization_required", "referred_for_review"]);
+
+/**
+ * Whether an earlier line item of the request (an element of `earlier_items`) stands: true when
+ * the policy approved it, or only needs prior authorization or a reviewer for it; unknown, with
+ * the facts it waits for, when it is pended; false when it was refused (denied, not covered, not
+ * separately billable) or is outside the policy. A malformed line is always unknown: its outcome
+ * was reached on facts the rules could not read, so it is an uncertain member.
+ */
+export function granted(c: Context, item: Record<string, unknown>): Tri {
+  const index = c.items.indexOf(item);
+  const decided = index < 0 ? undefined : c.decided[index];
+  if (decided === undefined) return new Unknown([]);
+  // A malformed line (a code that is a number, a percent out of range, ...) was decided on facts
+  // the rules could not read as meant: whatever it came to, it may or may not stand.
+  const malformed = itemErrors(c.schema, item, index);
+  if (malformed.length > 0) return new Unknown(malformed.map(({ path }) => ({ fact: path, label: itemFieldLabel(c, path) })));
+  if (STANDING.has(decided.outcome)) return true;
+  return decided.outcome === "pended" ? new Unknown(decided.missing) : false;
+}
+
+/** The schema's label for the item field a validation error names (`items[0].code` -> "procedure code"). */
+function itemFieldLabel(c: Context, path: string): string {
+  const name = /^items\[\d+\]\.([^.[]+)/.exec(path)?.[1];
+  const field = name === undefined ? undefined : ownField(c.schema.records.item, name);
+  return field?.label ?? "requested line item";
 }

@@ -123,6 +123,19 @@ function typeError(type: Exclude<FieldType, { list: string } | { values: unknown
   }
 }
 
+/**
+ * What is wrong with one requested line item, as `validateCase` would report it under
+ * `items[index]`: empty for a well-formed item. The runtime asks this of an earlier line whose
+ * facts the rules may have misread (see `granted`).
+ */
+export function itemErrors(schema: SchemaDescriptor, item: unknown, index: number): CaseError[] {
+  const path = `items[${index}]`;
+  if (!isPlainObject(item)) return [{ path, message: `expected a line item (an object), found ${shown(item)}` }];
+  const errors: CaseError[] = [];
+  validateRecord(schema, "item", item, path, ["code"], errors);
+  return errors;
+}
+
 /** Validates one record (the case, an item, a list element) and everything under it. */
 function validateRecord(
   schema: SchemaDescriptor,

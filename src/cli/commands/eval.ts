@@ -27,6 +27,8 @@ export type ReportFormat = "text" | "json";
 
 export interface EvalOptions {
   explain: boolean;
+  /** Evaluate a proposed policy as if it were in effect. */
+  asProposed?: boolean;
   format: ReportFormat;
   /** Worker threads for a batch; every core when absent. */
   jobs?: number;
@@ -57,7 +59,7 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
     io.err(`error: ${read.message}\n`);
     return EXIT_FAILED;
   }
-  const evaluated = evaluateCase(policy, read.value);
+  const evaluated = evaluateCase(policy, read.value, options.asProposed ? { asProposed: true } : undefined);
   if (!evaluated.ok) {
     io.err(`error: \`${displayPath(casePath)}\` is not a valid case for ${policy.metadata.id}:\n`);
     for (const error of evaluated.errors) io.err(`  ${error.path || "(case)"}: ${error.message}\n`);
@@ -78,6 +80,7 @@ async function runBatch(policy: CheckedPolicy, casePath: string, options: EvalOp
   const run = await evaluateBatch(policy, input, output, {
     jobs: options.jobs ?? defaultJobs(),
     explain: options.explain,
+    asProposed: options.asProposed ?? false,
     signal: stop.signal,
     onBadLine(line, errors) {
       progress?.clear();

@@ -35,6 +35,8 @@ export interface BatchOptions {
   jobs?: number;
   /** Include each criterion's trace with its facts. */
   explain?: boolean;
+  /** Evaluate a proposed policy as if it were in effect. */
+  asProposed?: boolean;
   /** Called in input order for every bad line. */
   onBadLine?(line: number, errors: CaseError[]): void;
   /** Called after each chunk is written, with the bytes read so far and the running summary. */
@@ -72,7 +74,12 @@ export async function evaluateBatch(
   const workers: Worker[] = [];
   try {
     const moduleUrl = await writeLoadableModules(policy, folder);
-    const setup: WorkerSetup = { moduleUrl, explain: options.explain ?? false, maxLineChars: MAX_LINE_CHARS };
+    const setup: WorkerSetup = {
+      moduleUrl,
+      explain: options.explain ?? false,
+      asProposed: options.asProposed ?? false,
+      maxLineChars: MAX_LINE_CHARS,
+    };
     for (let i = 0; i < jobs; i++) workers.push(new Worker(workerUrl(), { workerData: setup }));
     const pipeline = new Pipeline(workers, output, options);
     const splitter = new LineSplitter(MAX_LINE_CHARS);

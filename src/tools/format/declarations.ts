@@ -35,7 +35,10 @@ const EFFECT_KEYWORDS: Record<Criterion["effect"], string> = {
   deny: "deny",
   not_covered: "not covered",
   bundle: "bundle",
+  authorization: "prior authorization",
+  refer: "refer",
   note: "note",
+  waive: "waive",
   approve: "approve",
 };
 
@@ -110,7 +113,15 @@ export class DeclarationPrinter {
         this.comments,
         { start: field.keySpan.start.offset, end: field.value.span.end.offset },
         { keepBlankLines: true },
-        () => [field.key, " ", field.value.kind === "StringLiteral" ? quote(field.value) : field.value.value],
+        () => [
+          field.key,
+          " ",
+          field.value.kind === "StringLiteral"
+            ? quote(field.value)
+            : field.value.kind === "Identifier"
+              ? field.value.name
+              : field.value.value,
+        ],
       );
       return [separator, ...leading, body];
     });
@@ -142,7 +153,12 @@ export class DeclarationPrinter {
   }
 
   private enumDecl(decl: EnumDecl): Doc {
-    const headerEnd = (decl.label ?? decl.name).span.end.offset;
+    let headerEnd = (decl.label ?? decl.name).span.end.offset;
+    // `ordered` has no node of its own: a comment after it trails the header too.
+    if (decl.ordered) {
+      const at = this.source.slice(headerEnd).search(/\bordered\b/);
+      if (at >= 0) headerEnd += at + "ordered".length;
+    }
     const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
     const members = decl.members.map((member) => {
       const { leading, body } = withComments(
@@ -155,7 +171,7 @@ export class DeclarationPrinter {
     });
     const dangling = this.danglingComments(decl.span.end.offset);
     return group([
-      "enum ",
+      decl.extension ? "extend enum " : "enum ",
       decl.name.name,
       decl.label ? [" ", quote(decl.label)] : "",
       decl.ordered ? " ordered" : "",
@@ -201,11 +217,15 @@ export class DeclarationPrinter {
       const dated = decl.dated
         ? [" dated by ", decl.dated.start.name, decl.dated.end ? [" to ", decl.dated.end.name] : ""]
         : "";
-      header = ["record ", decl.name.name, decl.label ? [" ", quote(decl.label)] : "", dated];
+      header = [decl.extension ? "extend record " : "record ", decl.name.name, decl.label ? [" ", quote(decl.label)] : "", dated];
       headerEnd = (decl.dated ?? decl.label ?? decl.name).span.end.offset;
     } else {
-      header = decl.kind === "CaseDecl" ? "case" : "item";
-      headerEnd = decl.span.start.offset + header.length;
+      const word = decl.kind === "CaseDecl" ? "case" : "item";
+      header = decl.extension ? `extend ${word}` : word;
+      // The end of the keyword(s), where a comment after the opening brace is looked for.
+      headerEnd = decl.extension
+        ? decl.span.start.offset + this.source.slice(decl.span.start.offset).search(new RegExp(`\\b${word}\\b`)) + word.length
+        : decl.span.start.offset + word.length;
     }
     const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
     if (
@@ -339,7 +359,9 @@ export class DeclarationPrinter {
       printed = ["(", printed, ")"];
     }
     const keyword = criterion.effect === "require" ? "" : "when ";
-    return [head, indent([hardline, ...leading, keyword, printed])];
+    // A waiver names the criteria it waives before its condition: `for A1, A2 when ...`.
+    const waived = criterion.waives ? `for ${criterion.waives.map((id) => id.name).join(", ")} ` : "";
+    return [head, indent([hardline, ...leading, waived, keyword, printed])];
   }
 }
 

@@ -147,6 +147,8 @@ export class ExpressionPrinter {
         return [expression.table.name, " of ", first!];
       case "AsPercentExpression":
         return [first!, " as percent"];
+      case "AsOfExpression":
+        return [first!, " as of ", children[1]!];
       case "GroupExpression":
         return group([
           expression.operator,
@@ -159,7 +161,13 @@ export class ExpressionPrinter {
       case "WhereExpression":
         return [first!, " where ", second!];
       case "WithinExpression":
-        return [first!, " within ", `${expression.window.amount}${expression.window.unit}`];
+        return [
+          first!,
+          " within ",
+          expression.window.kind === "YearWindow"
+            ? `${expression.window.year} year`
+            : `${expression.window.amount}${expression.window.unit}`,
+        ];
       case "CountExpression":
         return [
           "count ",

@@ -72,6 +72,7 @@ export function levelOf(expression: Expression): number {
     case "InSetExpression":
       return Level.comparison;
     case "AsPercentExpression":
+    case "AsOfExpression":
       return Level.asPercent;
     case "UnaryExpression":
       return expression.operator === "not" ? Level.not : Level.unary;
@@ -174,6 +175,8 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
       return [slot(expression.key, Level.access, mode)];
     case "AsPercentExpression":
       return [slot(expression.operand, Level.additive, mode, Level.asPercent)];
+    case "AsOfExpression":
+      return [slot(expression.rule, Level.additive, mode, Level.asPercent), slot(expression.date, Level.additive, mode)];
     case "UnaryExpression":
       return [slot(expression.operand, expression.operator === "not" ? Level.not : Level.unary, mode)];
     case "CountExpression":

@@ -66,7 +66,10 @@ const EFFECT_WORDS: Record<Criterion["effect"], string> = {
   deny: "deny",
   not_covered: "not covered",
   bundle: "bundle",
+  authorization: "prior authorization",
+  refer: "refer",
   note: "note",
+  waive: "waive",
   approve: "approve",
 };
 
@@ -75,7 +78,10 @@ const EFFECT_MEANING: Record<Criterion["effect"], string> = {
   deny: "denies the item when its condition holds",
   not_covered: "makes the item not covered when its condition holds",
   bundle: "makes the item not separately billable when its condition holds",
+  authorization: "requires prior authorization when its condition holds, once every clinical criterion passes",
+  refer: "refers the item to a clinical reviewer when its condition holds, once every clinical criterion passes",
   note: "a caution for the reviewer; never changes the outcome",
+  waive: "waives the criteria it names when its condition holds",
   approve: "always met: the rule approves every item it applies to, unless another criterion stands in the way",
 };
 

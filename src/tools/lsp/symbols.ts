@@ -140,7 +140,10 @@ export function indexProgram(analysis: ProgramAnalysis): SymbolIndex {
         }
         case "WithinExpression":
           expression(node.source);
-          add("literal", node.window.amount + node.window.unit, node.window.span, false, "", undefined, node.window);
+          // A year window (`within plan year`) is words, not a literal with a value to show.
+          if (node.window.kind === "DurationLiteral") {
+            add("literal", node.window.amount + node.window.unit, node.window.span, false, "", undefined, node.window);
+          }
           return;
         case "DurationLiteral":
         case "PercentLiteral":

@@ -46,6 +46,9 @@ export class OptionalFactReads {
       case "DocumentedExpression":
       case "AsPercentExpression":
         return this.mayRead(expression.operand);
+      case "AsOfExpression":
+        // The rule it names reads facts of the case's history.
+        return true;
       case "BinaryExpression":
         return this.mayRead(expression.left) || this.mayRead(expression.right);
       case "GroupExpression":
@@ -78,6 +81,7 @@ export class OptionalFactReads {
       case "item":
       case "items":
       case "otherItems":
+      case "earlierItems":
       case "namedElement":
         return false;
       case "caseField":

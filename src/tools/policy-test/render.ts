@@ -53,7 +53,7 @@ export function renderMismatch(mismatch: FieldMismatch): string[] {
   return [`- ${mismatch.field}: ${show(mismatch.expected)}`, `+ ${mismatch.field}: ${show(mismatch.actual)}`];
 }
 
-const STATUS_WORDS: Record<Status, string> = { met: "met", not_met: "not met", unknown: "unknown" };
+const STATUS_WORDS: Record<Status, string> = { met: "met", not_met: "not met", unknown: "unknown", waived: "waived" };
 
 /** Facts shown per criterion; a count over a long history reads many more. */
 const FACTS_SHOWN = 6;

@@ -99,8 +99,9 @@ export function runPolicyTest(
       return undefined;
     }
   };
-  const expected = run("interpreter", (input) => interpret(policy, input, { trace: true }));
-  const actual = run("compiled evaluator", (input) => compiled.evaluateTrusted(input, { trace: true }));
+  const options = { trace: true, ...(test.asProposed ? { asProposed: true } : {}) };
+  const expected = run("interpreter", (input) => interpret(policy, input, options));
+  const actual = run("compiled evaluator", (input) => compiled.evaluateTrusted(input, options));
   if (expected && actual) {
     const found = differences(expected, actual);
     if (found.length > 0) failures.push({ kind: "engines_disagree", differences: found });
@@ -194,12 +195,13 @@ function blockingCriteria(item: ItemDetermination): CriterionNote[] {
 function outcomeNotes(item: ItemDetermination, determination: Determination, expected: Outcome): string[] {
   const { policy, dateOfService } = determination;
   if (item.outcome === "policy_not_in_effect") {
+    if (policy.proposed) return [`the policy is proposed: give the test \`"asProposed": true\` to evaluate it as if in effect`];
     const period = policy.expires ? `${policy.effective} to ${policy.expires}` : `from ${policy.effective}`;
     return [`the date of service ${dateOfService} is outside the policy's effective period (${period})`];
   }
   // With criteria to show, which rules applied only matters when no rule was expected to.
   if (item.trace.length > 0 && expected !== "no_applicable_policy") return [];
-  const words: Record<Status, string> = { met: "applies", not_met: "does not apply", unknown: "may apply" };
+  const words: Record<Status, string> = { met: "applies", not_met: "does not apply", unknown: "may apply", waived: "waived" };
   const notes = item.rules.map((rule) => `rule ${rule.rule} [${rule.citation}] ${words[rule.applies]} to ${item.code}`);
   if (item.rules.length === 0) notes.push(`no rule of ${policy.id} is written for ${item.code}`);
   return notes;

@@ -32,6 +32,8 @@ export const OUTCOMES: readonly Outcome[] = [
   "pended",
   "not_covered",
   "not_separately_billable",
+  "authorization_required",
+  "referred_for_review",
   "policy_not_in_effect",
   "no_applicable_policy",
 ];
@@ -48,6 +50,8 @@ export interface ItemExpectation {
 export interface PolicyTest {
   name: string;
   source?: string;
+  /** Evaluate a proposed policy as if it were in effect (`effective proposed`). */
+  asProposed?: boolean;
   /** The case as written; validated against the policy's schema when the test runs. */
   case: unknown;
   expect: ItemExpectation[];
@@ -79,7 +83,7 @@ export function readTestFile(path: string): TestFileRead {
 }
 
 const FILE_KEYS = ["policy", "base", "tests"];
-const TEST_KEYS = ["name", "source", "case", "expect"];
+const TEST_KEYS = ["name", "source", "asProposed", "case", "expect"];
 const EXPECT_KEYS = ["outcome", "reasons", "missing", "notes"];
 
 /** Check the shape of parsed JSON as a test file found at `path`. */
@@ -155,6 +159,9 @@ function parseTest(
   if (typeof name !== "string" || name.trim() === "")
     fail(`${at}.name`, `expected the test's name, found ${kind(name)}`);
   if (source !== undefined && typeof source !== "string") fail(`${at}.source`, `expected text, found ${kind(source)}`);
+  const asProposed = json.asProposed;
+  if (asProposed !== undefined && typeof asProposed !== "boolean")
+    fail(`${at}.asProposed`, `expected \`true\` or \`false\`, found ${kind(asProposed)}`);
   if (!("case" in json) && base === undefined) fail(`${at}.case`, "missing: the case to evaluate (or a `base` for the file)");
   if (base !== undefined && "case" in json && !isObject(json.case))
     fail(`${at}.case`, `expected the changes to the file's \`base\` case, as an object, found ${kind(json.case)}`);
@@ -171,6 +178,7 @@ function parseTest(
   if (problems.errors.length !== before) return undefined;
   const test: PolicyTest = { name: name as string, case: base === undefined ? json.case : mergePatch(base, json.case ?? {}), expect };
   if (typeof source === "string") test.source = source;
+  if (asProposed === true) test.asProposed = true;
   return test;
 }
 

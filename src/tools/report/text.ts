@@ -21,6 +21,8 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   pended: "PENDED for documentation",
   not_covered: "NOT COVERED",
   not_separately_billable: "NOT SEPARATELY BILLABLE",
+  authorization_required: "PRIOR AUTHORIZATION REQUIRED",
+  referred_for_review: "REFERRED for clinical review",
   policy_not_in_effect: "POLICY NOT IN EFFECT",
   no_applicable_policy: "NO APPLICABLE POLICY",
 };
@@ -29,12 +31,26 @@ const APPLIES_WORDS: Record<Status, string> = {
   met: "applies",
   not_met: "does not apply",
   unknown: "may apply (unknown)",
+  waived: "waived",
 };
 
 const STATUS_WORDS: Record<Status, string> = {
   met: "met",
   not_met: "not met",
   unknown: "unknown",
+  waived: "waived",
+};
+
+const EFFECT_WORDS: Record<CriterionEffect, string> = {
+  require: "require",
+  deny: "deny",
+  not_covered: "not covered",
+  bundle: "bundle",
+  authorization: "prior authorization",
+  refer: "refer",
+  note: "note",
+  waive: "waive",
+  approve: "approve",
 };
 
 /** Widest status word plus a space: the trace's status column. */
@@ -80,9 +96,11 @@ function rationale(d: Determination, item: ItemDetermination): string[] {
   const line = (text: string) => wrap("    ", text, "      ");
   switch (item.outcome) {
     case "policy_not_in_effect": {
-      const { effective, expires } = d.policy;
+      const { effective, expires, proposed } = d.policy;
+      if (proposed && !(expires !== undefined && d.dateOfService > expires))
+        return line("The policy is proposed and not yet in effect; it decides only when evaluated as proposed.");
       return line(
-        d.dateOfService < effective
+        effective !== undefined && d.dateOfService < effective
           ? `The date of service ${d.dateOfService} is before the policy's effective date ${effective}.`
           : `The date of service ${d.dateOfService} is after the policy's expiry date ${expires ?? ""}.`,
       );
@@ -134,14 +152,19 @@ function decides(effect: CriterionEffect, outcome: Outcome): boolean {
       return effect === "bundle";
     case "denied":
       return effect === "require" || effect === "deny" || effect === "approve";
+    case "authorization_required":
+      return effect === "authorization";
+    case "referred_for_review":
+      return effect === "refer";
     default:
       return true;
   }
 }
 
-/** The traced criteria that take part in the outcome: all but notes, which are cautions. */
+/** The traced criteria that take part in the outcome: all but notes, which are cautions, and
+ *  waivers, which show in the criteria they waive. */
 function deciding(trace: readonly CriterionTrace[]): CriterionTrace[] {
-  return trace.filter((t) => t.effect !== "note");
+  return trace.filter((t) => t.effect !== "note" && t.effect !== "waive");
 }
 
 /** `[D.I.C.4] description (note C4)`: a caution names its criterion so the reviewer can find it. */
@@ -156,6 +179,7 @@ function traceOf(item: ItemDetermination, reason: Reason): CriterionTrace | unde
 /** `[D.I.B.1] description — not met (facts)`. Reasons without a trace are criteria not met. */
 function reasonText(reason: Reason, traced: CriterionTrace | undefined): string {
   const status = traced?.status ?? "not_met";
+  if (status === "waived") return `[${reason.citation}] ${reason.description} — waived by ${traced?.waivedBy ?? "a waiver"}`;
   const more = traced?.factsTruncated ? ", and more" : "";
   const facts = traced && traced.facts.length > 0 ? ` (${traced.facts.map(showFact).join(", ")}${more})` : "";
   return `[${reason.citation}] ${reason.description} — ${verdict(reason.effect, status)}${facts}`;
@@ -197,8 +221,9 @@ function criterionLines(t: CriterionTrace): string[] {
   const indent = "      ";
   const hanging = indent + " ".repeat(STATUS_COLUMN);
   const status = STATUS_WORDS[t.status].padEnd(STATUS_COLUMN);
-  const effect = t.effect === "not_covered" ? "not covered" : t.effect;
-  const out = wrap(indent + status, `[${t.citation}] ${effect} ${t.criterion}: ${t.description}`, hanging);
+  const effect = EFFECT_WORDS[t.effect];
+  const by = t.status === "waived" && t.waivedBy !== undefined ? ` (waived by ${t.waivedBy})` : "";
+  const out = wrap(indent + status, `[${t.citation}] ${effect} ${t.criterion}: ${t.description}${by}`, hanging);
   if (t.facts.length > 0)
     out.push(...wrap(hanging, `facts: ${t.facts.map(showFact).join(", ")}${t.factsTruncated ? ", and more" : ""}`, hanging + "  "));
   const shown = new Set(t.facts.filter((f) => f.value === null).map((f) => f.fact));
