@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
+  DiagnosticSeverity,
   DidOpenTextDocumentNotification,
   ExitNotification,
   InitializedNotification,
@@ -87,7 +88,9 @@ async function main(): Promise<number> {
     await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "pol", version: 1, text } });
     const first = await published;
     const openMs = performance.now() - opened;
-    if (first.diagnostics.length !== 0) throw new Error(`the benchmark policy has errors: ${first.diagnostics[0]!.message}`);
+    // Warnings (unused lets in the renamed copies, say) are expected; errors would make the run meaningless.
+    const errors = (params: PublishDiagnosticsParams) => params.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+    if (errors(first).length !== 0) throw new Error(`the benchmark policy has errors: ${errors(first)[0]!.message}`);
 
     // The place to type: the last `relief` of the file, near its end.
     const offset = text.lastIndexOf("relief ");
@@ -105,7 +108,7 @@ async function main(): Promise<number> {
       });
       const result = await published;
       const elapsed = performance.now() - started;
-      if (typing !== result.diagnostics.length > 0) throw new Error(`keystroke ${i}: expected ${typing ? "an error" : "no errors"}, got ${result.diagnostics.length}`);
+      if (typing !== errors(result).length > 0) throw new Error(`keystroke ${i}: expected ${typing ? "an error" : "no errors"}, got ${errors(result).length}`);
       if (i >= WARM_UP) latencies.push(elapsed);
     }
     await connection.sendRequest(ShutdownRequest.type);

@@ -58,10 +58,16 @@ export const policy = {
 // --- Code sets
 
 /** trigger point injection (cpt) */
-const triggerPointInjection = new CodeSet(["20552", "20553"], [], []);
+export const triggerPointInjection = new CodeSet(["20552", "20553"], [], []);
 
 /** ultrasound guidance for needle placement (cpt) */
-const ultrasoundGuidance = new CodeSet(["76942"], [], []);
+export const ultrasoundGuidance = new CodeSet(["76942"], [], []);
+
+/** The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`). */
+export const codeSets = {
+  trigger_point_injection: triggerPointInjection,
+  ultrasound_guidance: ultrasoundGuidance,
+} as const;
 
 // --- Windows
 

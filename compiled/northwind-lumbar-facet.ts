@@ -69,16 +69,24 @@ export const policy = {
 // --- Code sets
 
 /** lumbar facet joint or medial branch block (cpt) */
-const facetBlock = new CodeSet(["64493", "64494", "64495"], [], []);
+export const facetBlock = new CodeSet(["64493", "64494", "64495"], [], []);
 
 /** lumbar fusion or decompression (cpt) */
-const spineSurgery = new CodeSet(["22612", "22630", "22633", "63030", "63047"], [], []);
+export const spineSurgery = new CodeSet(["22612", "22630", "22633", "63030", "63047"], [], []);
 
 /** lumbar facet joint radiofrequency ablation (cpt) */
-const facetRfa = new CodeSet(["64635", "64636"], [], []);
+export const facetRfa = new CodeSet(["64635", "64636"], [], []);
 
 /** lumbar facet block or ablation (cpt) */
-const facetProcedure = new CodeSet(["64493", "64494", "64495", "64635", "64636"], [], []);
+export const facetProcedure = new CodeSet(["64493", "64494", "64495", "64635", "64636"], [], []);
+
+/** The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`). */
+export const codeSets = {
+  facet_block: facetBlock,
+  spine_surgery: spineSurgery,
+  facet_rfa: facetRfa,
+  facet_procedure: facetProcedure,
+} as const;
 
 // --- Windows
 

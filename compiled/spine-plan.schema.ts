@@ -2,6 +2,49 @@
 
 import { fieldsOf, type SchemaDescriptor } from "@pol/runtime";
 
+/**
+ * A calendar date `YYYY-MM-DD`, e.g. `2025-09-15`. The type checks the form, the month and the day's range;
+ * `validate` checks the rest (`2025-02-30` is not a date).
+ */
+export type IsoDate = `${number}-${IsoMonth}-${IsoDay}`;
+
+/** A month as an ISO date writes it: `01` to `12`. */
+export type IsoMonth = "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12";
+
+/** A day of the month as an ISO date writes it: `01` to `31`. */
+export type IsoDay =
+  | "01"
+  | "02"
+  | "03"
+  | "04"
+  | "05"
+  | "06"
+  | "07"
+  | "08"
+  | "09"
+  | "10"
+  | "11"
+  | "12"
+  | "13"
+  | "14"
+  | "15"
+  | "16"
+  | "17"
+  | "18"
+  | "19"
+  | "20"
+  | "21"
+  | "22"
+  | "23"
+  | "24"
+  | "25"
+  | "26"
+  | "27"
+  | "28"
+  | "29"
+  | "30"
+  | "31";
+
 /** A fixed length of time: days or weeks, e.g. `42d`, `6wk`. */
 export type Duration = `${number}d` | `${number}wk`;
 
@@ -40,11 +83,11 @@ export type PainSeverity = "none" | "mild" | "moderate" | "severe";
 /** case */
 export interface Case {
   /** date of service */
-  date_of_service: string;
+  date_of_service: IsoDate;
   /** requested line items */
   items: LineItem[];
   /** date the pain began */
-  pain_onset?: string | null;
+  pain_onset?: IsoDate | null;
   /** whether low back pain is documented */
   low_back_pain?: boolean | null;
   /** whether lower extremity (buttock, hip or leg) pain is documented */
@@ -82,7 +125,7 @@ export interface Case {
   /** conservative therapy episodes */
   therapies?: Therapy[] | null;
   /** first day of the member's plan year (any plan year) */
-  plan_year_start?: string | null;
+  plan_year_start?: IsoDate | null;
   /** whether the member has had lumbar spine surgery */
   prior_spine_surgery?: boolean | null;
   /** severity of the low back pain on the current examination */
@@ -118,7 +161,7 @@ export interface Procedure {
   /** procedure code of the prior procedure */
   code?: string | null;
   /** date the prior procedure was performed */
-  date?: string | null;
+  date?: IsoDate | null;
   /** side treated by the prior procedure */
   side?: Side | null;
   /** site of the prior procedure (joint, spinal level or region) */
@@ -132,7 +175,7 @@ export interface Procedure {
   /** how long the pain relief after the prior procedure lasted */
   relief_duration?: Duration | null;
   /** date the pain returned after the prior procedure */
-  pain_returned?: string | null;
+  pain_returned?: IsoDate | null;
   /** whether function or activity tolerance improved after the prior procedure */
   functional_improvement?: boolean | null;
   /** pain score (0-10) before the prior procedure */
@@ -146,9 +189,9 @@ export interface Therapy {
   /** kind of conservative therapy given */
   kind?: TherapyKind | null;
   /** start date of the conservative therapy */
-  start?: string | null;
+  start?: IsoDate | null;
   /** end date of the conservative therapy */
-  end?: string | null;
+  end?: IsoDate | null;
   /** whether a physician supervised the home exercise program */
   physician_supervised?: boolean | null;
   /** exercise prescription or plan for the home exercise program */

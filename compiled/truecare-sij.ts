@@ -60,10 +60,10 @@ export const policy = {
 // --- Code sets
 
 /** sacroiliac joint injection (cpt) */
-const sijInjection = new CodeSet(["27096", "64451", "G0260"], [], []);
+export const sijInjection = new CodeSet(["27096", "64451", "G0260"], [], []);
 
 /** neural blockade (nerve block or spinal injection) (cpt) */
-const neuralBlockade = new CodeSet(
+export const neuralBlockade = new CodeSet(
   ["27096", "64451", "G0260", "64454"],
   [],
   [
@@ -78,28 +78,42 @@ const neuralBlockade = new CodeSet(
 );
 
 /** herpes zoster (icd10) */
-const herpesZoster = new CodeSet([], ["B02"], []);
+export const herpesZoster = new CodeSet([], ["B02"], []);
 
 /** injection of the nerves innervating the SIJ (64451) (cpt) */
-const sijNerveBlock = new CodeSet(["64451"], [], []);
+export const sijNerveBlock = new CodeSet(["64451"], [], []);
 
 /** SIJ injection with imaging (27096) (cpt) */
-const sijJointInjection = new CodeSet(["27096"], [], []);
+export const sijJointInjection = new CodeSet(["27096"], [], []);
 
 /** image guidance for the injection (cpt) */
-const imageGuidance = new CodeSet(["77002", "77003", "77012", "77021", "76942", "73542"], [], []);
+export const imageGuidance = new CodeSet(["77002", "77003", "77012", "77021", "76942", "73542"], [], []);
 
 /** contrast material (hcpcs) */
-const contrastAgent = new CodeSet([], [], [["Q9958", "Q9967"]]);
+export const contrastAgent = new CodeSet([], [], [["Q9958", "Q9967"]]);
 
 /** moderate (conscious) sedation (cpt) */
-const moderateSedation = new CodeSet([], [], [["99151", "99157"]]);
+export const moderateSedation = new CodeSet([], [], [["99151", "99157"]]);
 
 /** anesthesia for a spinal or nerve block injection (cpt) */
-const injectionAnesthesia = new CodeSet(["01937", "01938", "01991", "01992"], [], []);
+export const injectionAnesthesia = new CodeSet(["01937", "01938", "01991", "01992"], [], []);
 
 /** radiofrequency ablation of the nerves innervating the SIJ (cpt) */
-const sijRfa = new CodeSet(["64625"], [], []);
+export const sijRfa = new CodeSet(["64625"], [], []);
+
+/** The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`). */
+export const codeSets = {
+  sij_injection: sijInjection,
+  neural_blockade: neuralBlockade,
+  herpes_zoster: herpesZoster,
+  sij_nerve_block: sijNerveBlock,
+  sij_joint_injection: sijJointInjection,
+  image_guidance: imageGuidance,
+  contrast_agent: contrastAgent,
+  moderate_sedation: moderateSedation,
+  injection_anesthesia: injectionAnesthesia,
+  sij_rfa: sijRfa,
+} as const;
 
 // --- Windows
 

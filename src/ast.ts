@@ -250,30 +250,9 @@ export interface RuleDecl extends NodeBase {
   criteria: Criterion[];
 }
 
-/**
- * What a criterion does when it is not met:
- * - require: its condition must hold; when it does not, the item is denied.
- * - deny / not_covered / bundle: exclusions; when their condition holds (or they have none),
- *   the item is denied, not covered, or not separately billable.
- * - authorization / refer: administrative; when their condition holds (or they have none), an
- *   item that passes every clinical criterion needs prior authorization, or goes to a clinical
- *   reviewer (pended for review, not for documentation).
- * - note: never changes the outcome; when its condition holds (or it has none) the item's
- *   determination carries it as a caution for the reviewer.
- * - waive: when its condition holds, the criteria of its rule it names (`waives`) are waived.
- * - approve: no condition; always met. It says that the rule approves every item it applies to
- *   (unless another criterion stands in the way), so a rule without criteria is never silent.
- */
-export type CriterionEffect =
-  | "require"
-  | "deny"
-  | "not_covered"
-  | "bundle"
-  | "authorization"
-  | "refer"
-  | "note"
-  | "waive"
-  | "approve";
+// What a criterion does: one list for the checker, the evaluators and the runtime (see there).
+import type { CriterionEffect } from "@pol/runtime";
+export type { CriterionEffect };
 
 export interface Criterion extends NodeBase {
   kind: "Criterion";

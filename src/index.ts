@@ -87,6 +87,17 @@ export {
   moduleName,
 } from "./generate/modules.js";
 export { writeLoadableModules } from "./generate/loadable.js";
+/** JSON Schema (draft 2020-12) of a policy's cases and test files; the index module; JavaScript output. */
+export {
+  caseJsonSchema,
+  generateJsonSchemas,
+  ISO_DATE_PATTERN,
+  jsonSchemaFiles,
+  testFileJsonSchema,
+  type CaseSchemaOptions,
+} from "./generate/json-schema.js";
+export { indexModuleSource, INDEX_MODULE } from "./generate/index-module.js";
+export { toJavaScript, type ModuleFormat } from "./generate/javascript.js";
 export { runtimeEntryUrl } from "./runtime-package.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +113,7 @@ export {
   type PolicyLoad,
 } from "./project/check-paths.js";
 export { readJsonFile, type JsonRead } from "./project/json-files.js";
-export { compileOutputs, outputProblems, writeCompiled } from "./project/compile.js";
+export { compileOutputs, outputProblems, writeCompiled, type CompileOptions } from "./project/compile.js";
 export { CONFIG_DEFAULTS, CONFIG_FILE, findConfig, loadConfig, type ConfigLoad, type PolConfig } from "./project/config.js";
 export { diagnosticsToGithub, diagnosticsToSarif, escapeData, escapeProperty } from "./project/diagnostic-formats.js";
 export { polPackageRoot, polVersion } from "./project/version.js";

@@ -11,7 +11,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/cli.js";
 import type { Io } from "../src/cli/io.js";
-import { checkFile, evaluateBatch, MAX_LINE_CHARS, type BatchOutput } from "../src/index.js";
+import { checkFile, displayPath, evaluateBatch, MAX_LINE_CHARS, type BatchOutput } from "../src/index.js";
 
 const SIJ = "policies/truecare/sacroiliac-joint-procedures.pol";
 const SAMPLES = ["case-a", "case-b", "case-c", "truecare-approval"].map((name) => `samples/${name}.json`);
@@ -79,7 +79,8 @@ describe("pol eval over NDJSON", () => {
     writeFileSync(file, lines.join("\n")); // no newline at the end
     const { code, out, err } = await pol(["eval", SIJ, file, "--jobs", "2"]);
     expect(code).toBe(1);
-    const shown = file.startsWith(process.cwd()) ? file.slice(process.cwd().length + 1) : file;
+    const shown = displayPath(file); // as pol shows it: relative to the working directory
+
     expect(err).toContain(`${shown}:2: not valid JSON:`);
     expect(err).toContain(`${shown}:5: date_of_service: expected a date \`YYYY-MM-DD\`, found \`2025-02-30\``);
     expect(err).toContain(`${shown}:6: expected a case object`);

@@ -75,12 +75,19 @@ describe("pol compile", () => {
   it("writes one module per policy, importing @pol/runtime, then reports the folder up to date", async () => {
     const out = at("compiled");
     expect((await pol("compile", at("policies"), "--out", out)).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["acme-lumbar-mri.ts", "imaging.schema.ts"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "acme-lumbar-mri.case.ignore-unknown.schema.json",
+      "acme-lumbar-mri.case.schema.json",
+      "acme-lumbar-mri.test.schema.json",
+      "acme-lumbar-mri.ts",
+      "imaging.schema.ts",
+      "index.ts",
+    ]);
     expect(readFileSync(join(out, "acme-lumbar-mri.ts"), "utf8")).toContain('} from "@pol/runtime";');
     expect(readdirSync(out, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".tmp"))).toEqual([]);
     const check = await pol("compile", at("policies"), "--out", out, "--check");
     expect(check.code).toBe(0);
-    expect(check.out).toContain("is up to date (2 files)");
+    expect(check.out).toContain("is up to date (6 files)");
   });
 
   it("--check names stale, missing and orphaned modules and exits 1", async () => {

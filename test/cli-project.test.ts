@@ -73,7 +73,7 @@ describe("pol init", () => {
     const test = await pol(dir, "test");
     expect(test.code, test.err).toBe(0);
     expect(test.out).toContain("coverage: 6 of 6 reachable criterion states (100.0%)");
-    expect(await pol(dir, "compile", "--check")).toMatchObject({ code: 0, out: "compiled is up to date (2 files)\n" });
+    expect(await pol(dir, "compile", "--check")).toMatchObject({ code: 0, out: "compiled is up to date (6 files)\n" });
     const workflow = readFileSync(at(".github/workflows/pol.yml"), "utf8");
     for (const step of ["npx pol check --format github", "npx pol fmt --check", "npx pol test --reporter junit", "npx pol compile --check"]) {
       expect(workflow).toContain(step);
@@ -117,7 +117,10 @@ describe("pol.config.json", () => {
 
     expect((await pol(dir, "check")).out).toBe("checked 2 files: no errors\n");
     const compile = await pol(at("rules"), "compile");
-    expect(compile.out).toBe("wrote build/evaluators/example-knee-arthroscopy.ts\nwrote build/evaluators/knee.schema.ts\n");
+    const written = ["example-knee-arthroscopy.case.ignore-unknown.schema.json", "example-knee-arthroscopy.case.schema.json"]
+      .concat(["example-knee-arthroscopy.test.schema.json", "example-knee-arthroscopy.ts", "index.ts", "knee.schema.ts"])
+      .map((file) => `wrote build/evaluators/${file}\n`);
+    expect(compile.out).toBe(written.join(""));
     const below = await pol(dir, "test");
     expect(below.code).toBe(1);
     expect(below.err).toContain("is below the minimum 100%");

@@ -208,6 +208,10 @@ describe("expressions", () => {
     ["(x.y).z", "x.y.z"],
     ["(latest procedures).date", "(latest procedures).date"],
     ["code not in sij_injection", "code not in sij_injection"],
+    // `count a in s` would name the element `a` of a list `s`: the parentheses stay.
+    ["(count (a)) in sij", "(count a) in sij"],
+    ["(latest a) in {x, y}", "(latest a) in {x, y}"],
+    ["(count a within 12mo) in sij", "count a within 12mo in sij"],
     ["all(a, b,)", "all(a, b)"],
     ["any( a , (b or c) )", "any(a, b or c)"],
   ])("%s -> %s", async (input, expected) => {

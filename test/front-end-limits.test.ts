@@ -1,6 +1,6 @@
 // Front-end limits on hostile and huge input: parse-error filtering, rendering many diagnostics,
 // did-you-mean work and nesting depth. Scaling is asserted on behaviour and on the growth from n
-// to 4n (well below quadratic), never on wall-clock thresholds; measured numbers are printed.
+// to 16n (well below quadratic), never on wall-clock thresholds; measured numbers are printed.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -34,17 +34,23 @@ function time(run: () => void): number {
   return best;
 }
 
-/** Time at n and 4n; linear growth gives about 4, quadratic 16. */
+/**
+ * Time at n and 16n; linear growth gives about 16, quadratic 256. The assertions allow 4 times
+ * linear: this tells the complexity class apart even when other processes slow one of the two
+ * sizes several times over, which a ratio against 4n (16 for quadratic) could not.
+ */
 function growth(label: string, n: number, run: (n: number) => void): number {
   run(n); // warm up
-  // The best of three runs each: the machine is shared, and a quadratic cost would give 16.
   const best = (size: number) => Math.min(time(() => run(size)), time(() => run(size)), time(() => run(size)));
   const small = best(n);
-  const large = best(4 * n);
+  const large = best(16 * n);
   const ratio = large / Math.max(small, 0.5);
-  console.log(`${label}: n=${n} ${small.toFixed(1)} ms, 4n=${4 * n} ${large.toFixed(1)} ms, ratio ${ratio.toFixed(1)}`);
+  console.log(`${label}: n=${n} ${small.toFixed(1)} ms, 16n=${16 * n} ${large.toFixed(1)} ms, ratio ${ratio.toFixed(1)}`);
   return ratio;
 }
+
+/** Four times what linear growth from n to 16n gives. */
+const LINEAR_BOUND = 64;
 
 const check = (body: string) =>
   checkSource(HEADER + body, POLICY_PATH, memoryHost({ [SCHEMA_PATH]: SCHEMA }));
@@ -54,8 +60,8 @@ describe("B1: parse errors on a file full of mistakes", () => {
   it("filters parse errors against lexing errors in near-linear time", () => {
     // Every line has dropped characters and a parse error.
     const source = (n: number) => "let a = $ ( ] \n".repeat(n);
-    const ratio = growth("parse errors", 500, (n) => parse(source(n), "many.pol"));
-    expect(ratio).toBeLessThan(9);
+    const ratio = growth("parse errors", 250, (n) => parse(source(n), "many.pol"));
+    expect(ratio).toBeLessThan(LINEAR_BOUND);
     const { diagnostics } = parse(source(500), "many.pol");
     expect(diagnostics.filter((d) => d.code === "POL1001").length).toBe(1000);
   });
@@ -71,8 +77,8 @@ describe("B2: rendering many diagnostics", () => {
 
   it("renders in linear time, splitting each file once", () => {
     const sources = new Map([["big.pol", source]]);
-    const ratio = growth("render", 2_000, (n) => renderDiagnostics(many(n), sources, Infinity));
-    expect(ratio).toBeLessThan(9);
+    const ratio = growth("render", 1_000, (n) => renderDiagnostics(many(n), sources, Infinity));
+    expect(ratio).toBeLessThan(LINEAR_BOUND);
   });
 
   it(`shows at most ${MAX_DIAGNOSTICS_PER_FILE} per file, then counts the rest`, () => {

@@ -104,7 +104,8 @@ describe("the fixture's modules", () => {
     expect(schemaOutput).toContain('export type Side = "left" | "right" | "bilateral";');
     expect(schemaOutput).toContain("export type Duration = `${number}d` | `${number}wk`;");
     const body = (name: string) => new RegExp(`export interface ${name} \\{([^}]*)\\}`).exec(schemaOutput)?.[1] ?? "";
-    expect(body("Case")).toMatch(/\bdate_of_service: string;/);
+    expect(body("Case")).toMatch(/\bdate_of_service: IsoDate;/);
+    expect(schemaOutput).toContain("export type IsoDate = `${number}-${IsoMonth}-${IsoDay}`;");
     expect(body("Case")).toMatch(/\bitems: LineItem\[\];/);
     expect(body("Case")).toMatch(/\bprocedures\?: Procedure\[\] \| null;/);
     expect(body("LineItem")).toMatch(/\bpurpose\?: Purpose \| null;/);
@@ -116,8 +117,10 @@ describe("the fixture's modules", () => {
   });
 
   it("declare each used code set once, with its label, and leave out what no rule reaches", () => {
-    expect(output).toContain('/** sacroiliac joint injection (cpt) */\nconst sijInjection = new CodeSet(["27096", "64451", "G0260"], [], []);');
-    expect(output).toContain('const zoster = new CodeSet([], ["B02"], []);');
+    expect(output).toContain('/** sacroiliac joint injection (cpt) */\nexport const sijInjection = new CodeSet(["27096", "64451", "G0260"], [], []);');
+    expect(output).toContain('export const zoster = new CodeSet([], ["B02"], []);');
+    // Exported too by their .pol names, for services that match codes themselves.
+    expect(output).toMatch(/export const codeSets = \{\n  sij_injection: sijInjection,\n[^}]*  zoster,?/);
     expect(output).not.toMatch(/unusedSet|unusedLet/);
   });
 

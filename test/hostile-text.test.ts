@@ -100,7 +100,18 @@ const texts: fc.Arbitrary<Texts> = fc.record(Object.fromEntries(POSITIONS.map((p
 function tokenKinds(source: string): string[] {
   const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, source);
   const kinds: string[] = [];
+  // Template literal types (`${number}-${IsoMonth}-${IsoDay}`): a `}` that closes a substitution
+  // continues the template, which the scanner only knows when told (as the parser tells it).
+  const braces: number[] = [];
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === ts.SyntaxKind.TemplateHead) braces.push(0);
+    else if (kind === ts.SyntaxKind.OpenBraceToken && braces.length > 0) braces[braces.length - 1]!++;
+    else if (kind === ts.SyntaxKind.CloseBraceToken && braces.length > 0) {
+      if (braces[braces.length - 1] === 0) {
+        kind = scanner.reScanTemplateToken(false);
+        if (kind === ts.SyntaxKind.TemplateTail) braces.pop();
+      } else braces[braces.length - 1]!--;
+    }
     kinds.push(ts.SyntaxKind[kind]);
   }
   return kinds.filter((kind, i) => !(kind === "CommaToken" && /^Close(Brace|Bracket|Paren)Token$/.test(kinds[i + 1] ?? "")));

@@ -3,7 +3,7 @@
 
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { runCheck, type DiagnosticFormat } from "./commands/check.js";
-import { runCompile } from "./commands/compile.js";
+import { runCompile, type CompileOptions } from "./commands/compile.js";
 import { runDiff, type DiffFormat } from "./commands/diff.js";
 import { runEval, type EvalOptions } from "./commands/eval.js";
 import { runFmt } from "./commands/fmt.js";
@@ -42,7 +42,8 @@ Examples:
 Examples:
   $ pol compile                    compile the project's policies into its output folder
   $ pol compile --check            exit 1 when the output is stale (for CI)
-  $ pol compile policies --out build/evaluators`,
+  $ pol compile policies --out build/evaluators
+  $ pol compile --emit js --out evaluators      JavaScript (ES modules) with declaration files`,
   eval: `
 Examples:
   $ pol eval policies/truecare/sacroiliac-joint-procedures.pol case.json
@@ -148,9 +149,19 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addArgument(paths())
     .option("--out <dir>", "output folder (default: `out` in pol.config.json, else compiled)")
     .option("--check", "do not write: exit 1 when the output folder is not up to date", false)
+    .addOption(
+      new Option("--emit <kind>", "ts: TypeScript; js: ES modules with declarations; cjs: CommonJS with declarations")
+        .choices(["ts", "js", "cjs"])
+        .default("ts"),
+    )
+    .addOption(
+      new Option("--import-extension <ext>", "relative imports in TypeScript output end in .js (tsc) or .ts (Node's type stripping)")
+        .choices(["js", "ts"])
+        .default("js"),
+    )
     .addOption(diagnosticFormat())
     .addHelpText("after", EXAMPLES.compile)
-    .action(async (paths: string[], options: { out?: string; check: boolean; format: DiagnosticFormat }) => {
+    .action(async (paths: string[], options: CompileOptions) => {
       setExit(await runCompile(paths, options, io));
     });
 
@@ -164,6 +175,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "output format (one case)").choices(["text", "json"]).default("text"))
     .option("--jobs <n>", "worker threads for many cases (default: every core)", parseJobs)
     .option("--summary <file>", "also write the summary of many cases to <file> as JSON")
+    .option("--ignore-unknown-fields", "accept fields the schema does not declare (one payload for several policies)", false)
     .addHelpText("after", EXAMPLES.eval)
     .action(async (policy: string, casePath: string, options: EvalOptions) => {
       setExit(await runEval(policy, casePath, options, io));

@@ -56,7 +56,7 @@ export async function generateSchemaModule(policy: CheckedPolicy): Promise<strin
 }
 
 /** Prettier is loaded on first use: only compiling and testing need it. */
-async function formatted(source: string): Promise<string> {
+export async function formatted(source: string): Promise<string> {
   const { format } = await import("prettier");
   return format(source, { parser: "typescript", printWidth: 120 });
 }

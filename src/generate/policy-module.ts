@@ -10,7 +10,7 @@ import { ExpressionWriter, type ModuleNames } from "./expressions.js";
 import { camelCase, localName, Names } from "./names.js";
 import { RUNTIME_PACKAGE, RuntimeImports } from "./runtime-api.js";
 import { emittedRecords, schemaModuleName, schemaTypeName } from "./schema-module.js";
-import { comment, data, doc, ident, join, list, num, str, ts, type Ts } from "./ts.js";
+import { comment, data, doc, ident, join, list, num, propertyKey, str, ts, type Ts } from "./ts.js";
 
 /** Names every policy module declares itself. */
 const MODULE_NAMES = [
@@ -23,6 +23,7 @@ const MODULE_NAMES = [
   "decide",
   "evaluateTrusted",
   "decideTrusted",
+  "codeSets",
   "c",
 ] as const;
 
@@ -43,8 +44,15 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
 
   const codeSets = policy.codeSets.map((set) => {
     const args = list([data(set.exact), data(set.prefixes), data(set.ranges)]);
-    return ts`${doc(`${set.label} (${set.system})`)}\nconst ${names.codeSets[set.index]!} = new ${rt.value("CodeSet")}(${args});`;
+    return ts`${doc(`${set.label} (${set.system})`)}\nexport const ${names.codeSets[set.index]!} = new ${rt.value("CodeSet")}(${args});`;
   });
+  if (policy.codeSets.length > 0) {
+    const byName = policy.codeSets.map((set) => {
+      const local = names.codeSets[set.index]!;
+      return propertyKey(set.name) === local ? ts`  ${local},` : ts`  ${propertyKey(set.name)}: ${local},`;
+    });
+    codeSets.push(ts`${doc("The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`).")}\nexport const codeSets = {\n${join(byName, "\n")}\n} as const;`);
+  }
   const tables = policy.tables.map((table) => {
     // Durations are days; one in hours reads as hours over 24.
     const value = (v: number | string | boolean): Ts =>

@@ -88,7 +88,7 @@ export function evaluateCase(
   options?: EvaluateOptions,
 ): { ok: true; determination: Determination } | { ok: false; errors: CaseError[] } {
   const { schema } = prepare(policy);
-  const validation = validateCase(json, schema);
+  const validation = validateCase(json, schema, options);
   if (!validation.ok) return { ok: false, errors: validation.errors };
   return {
     ok: true,

@@ -1,20 +1,57 @@
 // Compiling policies into an output folder: one TypeScript module per policy and one per schema
-// they use, each importing the runtime package `@pol/runtime`. Every output is generated in
-// memory first; the folder is then replaced all-or-nothing (src/files/output-folder.ts), or, for
-// `--check`, compared with what is on disk.
+// they use, each importing the runtime package `@pol/runtime`, an index from procedure codes to
+// policies, and the JSON Schemas of each policy's cases and test files; or the same modules as
+// JavaScript with declaration files. Every output is generated in memory first; the folder is
+// then replaced all-or-nothing (src/files/output-folder.ts), or, for `--check`, compared with
+// what is on disk.
 
 import { join } from "node:path";
-import { generateModules } from "../generate/modules.js";
+import { indexModuleSource, INDEX_MODULE } from "../generate/index-module.js";
+import { toJavaScript } from "../generate/javascript.js";
+import { generateJsonSchemas } from "../generate/json-schema.js";
+import { formatted, generateModules } from "../generate/modules.js";
 import { displayPath } from "../files/paths.js";
 import { inspectOutputFolder, relativeToOut, writeOutputFolder } from "../files/output-folder.js";
 import type { CheckedPolicy } from "../model.js";
 
 export { ModuleConflict } from "../generate/modules.js";
 
+export interface CompileOptions {
+  /** `ts` (the default): TypeScript modules. `js`: ES modules with declaration files. `cjs`: CommonJS. */
+  emit?: "ts" | "js" | "cjs";
+  /**
+   * The extension of relative imports in TypeScript modules: `js` (the default, what tsc's
+   * NodeNext resolution expects) or `ts` (for Node's type stripping, Deno and Bun; tsc builds
+   * them with `rewriteRelativeImportExtensions`).
+   */
+  importExtension?: "js" | "ts";
+}
+
 /** Every output file of a compile, keyed by path under `out`, in a stable order. */
-export async function compileOutputs(policies: readonly CheckedPolicy[], out: string): Promise<Map<string, string>> {
-  const modules = await generateModules(policies);
-  return new Map([...modules].map(([file, source]) => [join(out, file), source]));
+export async function compileOutputs(
+  policies: readonly CheckedPolicy[],
+  out: string,
+  options: CompileOptions = {},
+): Promise<Map<string, string>> {
+  let modules = await generateModules(policies);
+  if (policies.length > 0) modules.set(INDEX_MODULE, await formatted(indexModuleSource(policies)));
+  if (options.emit === "js" || options.emit === "cjs") modules = await toJavaScript(modules, options.emit === "js" ? "esm" : "cjs");
+  else if (options.importExtension === "ts") modules = withTsImports(modules);
+  for (const [file, text] of generateJsonSchemas(policies)) modules.set(file, text);
+  const sorted = [...modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return new Map(sorted.map(([file, source]) => [join(out, file), source]));
+}
+
+/** Relative imports of the generated modules (`./spine.schema.js`) as the `.ts` files they are. */
+function withTsImports(modules: ReadonlyMap<string, string>): Map<string, string> {
+  const names = [...modules.keys()].filter((file) => file.endsWith(".ts")).map((file) => file.slice(0, -3));
+  return new Map(
+    [...modules].map(([file, source]) => {
+      let text = source;
+      for (const name of names) text = text.replaceAll(`from "./${name}.js";`, `from "./${name}.ts";`);
+      return [file, text];
+    }),
+  );
 }
 
 /** Replace the folder `out` with `outputs`; returns what was recovered from an interrupted run. */

@@ -46,7 +46,12 @@ export const policy = {
 // --- Code sets
 
 /** MRI of the lumbar spine (cpt) */
-const lumbarMri = new CodeSet(["72148", "72149", "72158"], [], []);
+export const lumbarMri = new CodeSet(["72148", "72149", "72158"], [], []);
+
+/** The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`). */
+export const codeSets = {
+  lumbar_mri: lumbarMri,
+} as const;
 
 // --- Windows
 

@@ -2,17 +2,60 @@
 
 import { fieldsOf, type SchemaDescriptor } from "@pol/runtime";
 
+/**
+ * A calendar date `YYYY-MM-DD`, e.g. `2025-09-15`. The type checks the form, the month and the day's range;
+ * `validate` checks the rest (`2025-02-30` is not a date).
+ */
+export type IsoDate = `${number}-${IsoMonth}-${IsoDay}`;
+
+/** A month as an ISO date writes it: `01` to `12`. */
+export type IsoMonth = "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12";
+
+/** A day of the month as an ISO date writes it: `01` to `31`. */
+export type IsoDay =
+  | "01"
+  | "02"
+  | "03"
+  | "04"
+  | "05"
+  | "06"
+  | "07"
+  | "08"
+  | "09"
+  | "10"
+  | "11"
+  | "12"
+  | "13"
+  | "14"
+  | "15"
+  | "16"
+  | "17"
+  | "18"
+  | "19"
+  | "20"
+  | "21"
+  | "22"
+  | "23"
+  | "24"
+  | "25"
+  | "26"
+  | "27"
+  | "28"
+  | "29"
+  | "30"
+  | "31";
+
 /** kind of conservative therapy */
 export type TherapyKind = "physical_therapy" | "home_exercise" | "medication";
 
 /** case */
 export interface Case {
   /** date of service */
-  date_of_service: string;
+  date_of_service: IsoDate;
   /** requested line items */
   items: LineItem[];
   /** date the low back pain began */
-  pain_onset?: string | null;
+  pain_onset?: IsoDate | null;
   /** whether red-flag symptoms (fever, weight loss, new weakness) are documented */
   red_flags?: boolean | null;
   /** conservative therapy episodes */
@@ -32,9 +75,9 @@ export interface Therapy {
   /** kind of conservative therapy given */
   kind?: TherapyKind | null;
   /** start date of the therapy */
-  start?: string | null;
+  start?: IsoDate | null;
   /** end date of the therapy */
-  end?: string | null;
+  end?: IsoDate | null;
 }
 
 /** prior imaging study */
@@ -42,7 +85,7 @@ export interface Study {
   /** procedure code of the prior study */
   code?: string | null;
   /** date of the prior study */
-  date?: string | null;
+  date?: IsoDate | null;
 }
 
 export const schema: SchemaDescriptor = {

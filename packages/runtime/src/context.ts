@@ -234,7 +234,7 @@ export class Context {
    * `determine` and `decideOutcomes` add each item's outcome (and, when pended, the facts it
    * waits for) once it is decided. `earlier_items` reads them.
    */
-  readonly decided: { outcome: string; missing: readonly Missing[] }[] = [];
+  readonly decided: { outcome: string; missing: readonly Missing[]; standing?: Tri }[] = [];
 
   /** The requested line items listed before the current one. */
   get earlierItems(): readonly Record<string, unknown>[] {

@@ -4,7 +4,7 @@
 
 import { and, MALFORMED, type Missing, or, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
-import { type CaseError, type SchemaDescriptor, type Validation, validateCase } from "./validate.js";
+import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Validation, validateCase } from "./validate.js";
 import { Context, field, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
@@ -20,9 +20,38 @@ export type Outcome =
   | "policy_not_in_effect"
   | "no_applicable_policy";
 
+/** Every outcome, in the order the type lists them (the check below keeps the list complete). */
+export const OUTCOMES = [
+  "approved",
+  "denied",
+  "pended",
+  "not_covered",
+  "not_separately_billable",
+  "authorization_required",
+  "referred_for_review",
+  "policy_not_in_effect",
+  "no_applicable_policy",
+] as const satisfies readonly Outcome[];
+const everyOutcome: Exclude<Outcome, (typeof OUTCOMES)[number]> extends never ? true : never = true;
+void everyOutcome;
+
 /** `waived`: the criterion's waiver holds, so it does not stand in the way whatever it says. */
 export type Status = "met" | "not_met" | "unknown" | "waived";
 
+/**
+ * What a criterion does when it is not met:
+ * - require: its condition must hold; when it does not, the item is denied.
+ * - deny / not_covered / bundle: exclusions; when their condition holds (or they have none),
+ *   the item is denied, not covered, or not separately billable.
+ * - authorization / refer: administrative; when their condition holds (or they have none), an
+ *   item that passes every clinical criterion needs prior authorization, or goes to a clinical
+ *   reviewer (pended for review, not for documentation).
+ * - note: never changes the outcome; when its condition holds (or it has none) the item's
+ *   determination carries it as a caution for the reviewer.
+ * - waive: when its condition holds, the criteria of its rule it names (`waives`) are waived.
+ * - approve: no condition; always met. It says that the rule approves every item it applies to
+ *   (unless another criterion stands in the way), so a rule without criteria is never silent.
+ */
 export type CriterionEffect =
   | "require"
   | "deny"
@@ -33,6 +62,19 @@ export type CriterionEffect =
   | "note"
   | "waive"
   | "approve";
+
+/** How each effect is written in a `.pol` file: for the formatter, hover texts and letters. */
+export const EFFECT_KEYWORDS: Readonly<Record<CriterionEffect, string>> = {
+  require: "require",
+  deny: "deny",
+  not_covered: "not covered",
+  bundle: "bundle",
+  authorization: "prior authorization",
+  refer: "refer",
+  note: "note",
+  waive: "waive",
+  approve: "approve",
+};
 
 export interface PolicyInfo {
   id: string;
@@ -171,15 +213,15 @@ export interface Determination {
   items: ItemDetermination[];
 }
 
-export interface EvaluateOptions {
+export interface EvaluateOptions extends ValidateOptions {
   /** Include the per-criterion trace with facts (default true). */
   trace?: boolean;
   /** Evaluate a proposed policy (`effective proposed`) as if it were in effect (default false). */
   asProposed?: boolean;
 }
 
-/** What `decide` takes: whether to evaluate a proposed policy as if it were in effect. */
-export type DecideOptions = Pick<EvaluateOptions, "asProposed">;
+/** What `decide` takes: unknown fields, and whether to evaluate a proposed policy as if it were in effect. */
+export type DecideOptions = Pick<EvaluateOptions, "asProposed" | "unknownFields">;
 
 /**
  * The outcome each level of criteria produces when one of its criteria is not met, strongest
@@ -676,7 +718,7 @@ export type Decision = { ok: true; outcomes: Outcome[] } | { ok: false; errors: 
 /** A compiled policy's entry points, typed by its case. */
 export interface Evaluators<C> {
   /** Check untrusted JSON against the policy's schema: the case, or every error with its JSON path. */
-  validate(json: unknown): Validation<C>;
+  validate(json: unknown, options?: ValidateOptions): Validation<C>;
   /** Validate untrusted JSON, then determine every line item: what a service should call. */
   evaluate(json: unknown, options?: EvaluateOptions): Evaluation;
   /** Validate untrusted JSON, then decide every line item's outcome only. */
@@ -689,7 +731,7 @@ export interface Evaluators<C> {
 
 /** The entry points of a compiled policy over its schema and rule table. */
 export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaDescriptor, rules: readonly RuleSpec[]): Evaluators<C> {
-  const validate = (json: unknown) => validateCase(json, schema) as Validation<C>;
+  const validate = (json: unknown, options?: ValidateOptions) => validateCase(json, schema, options) as Validation<C>;
   const contexts = new Contexts(schema);
   const evaluateTrusted = (input: C, options?: EvaluateOptions): Determination => {
     const kind = options?.trace !== false ? EvaluationKind.Trace : EvaluationKind.Determination;
@@ -711,11 +753,11 @@ export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaD
   return {
     validate,
     evaluate(json, options) {
-      const valid = validate(json);
+      const valid = validate(json, options);
       return valid.ok ? { ok: true, determination: evaluateTrusted(valid.value, options) } : valid;
     },
     decide(json, options) {
-      const valid = validate(json);
+      const valid = validate(json, options);
       return valid.ok ? { ok: true, outcomes: decideTrusted(valid.value, options) } : valid;
     },
     evaluateTrusted,

@@ -71,6 +71,7 @@ export {
   type RecordDescriptor,
   type SchemaDescriptor,
   validateCase,
+  type ValidateOptions,
   type Validation,
 } from "./validate.js";
 export {
@@ -91,6 +92,8 @@ export {
 export {
   type CriterionEffect,
   type CriterionSpec,
+  EFFECT_KEYWORDS,
+  OUTCOMES,
   criterionStatus,
   type CriterionTrace,
   type Decision,

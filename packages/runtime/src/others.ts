@@ -114,14 +114,17 @@ const STANDING = new Set(["approved", "authorization_required", "referred_for_re
  * the policy approved it, or only needs prior authorization or a reviewer for it; unknown, with
  * the facts it waits for, when it is pended; false when it was refused (denied, not covered, not
  * separately billable) or is outside the policy. A malformed line is always unknown: its outcome
- * was reached on facts the rules could not read, so it is an uncertain member.
+ * was reached on facts the rules could not read, so it is an uncertain member. Worked out on the
+ * first question about each line and kept with its decision, as the later lines all ask it.
  */
 export function granted(c: Context, item: Record<string, unknown>): Tri {
   const index = c.items.indexOf(item);
   const decided = index < 0 ? undefined : c.decided[index];
   if (decided === undefined) return new Unknown([]);
-  // A malformed line (a code that is a number, a percent out of range, ...) was decided on facts
-  // the rules could not read as meant: whatever it came to, it may or may not stand.
+  return (decided.standing ??= standing(c, item, index, decided));
+}
+
+function standing(c: Context, item: Record<string, unknown>, index: number, decided: Context["decided"][number]): Tri {
   const malformed = itemErrors(c.schema, item, index);
   if (malformed.length > 0) return new Unknown(malformed.map(({ path }) => ({ fact: path, label: itemFieldLabel(c, path) })));
   if (STANDING.has(decided.outcome)) return true;

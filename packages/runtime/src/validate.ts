@@ -43,6 +43,15 @@ export interface CaseError {
   message: string;
 }
 
+export interface ValidateOptions {
+  /**
+   * What a field the schema does not declare is: `reject` (the default) makes it an error, which
+   * catches misspelled fields; `ignore` skips it, for one payload that feeds several policies
+   * (a misspelled fact then simply stays unknown, which never approves anything).
+   */
+  unknownFields?: "reject" | "ignore";
+}
+
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: CaseError[] };
 
 export const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
@@ -132,7 +141,8 @@ export function itemErrors(schema: SchemaDescriptor, item: unknown, index: numbe
   const path = `items[${index}]`;
   if (!isPlainObject(item)) return [{ path, message: `expected a line item (an object), found ${shown(item)}` }];
   const errors: CaseError[] = [];
-  validateRecord(schema, "item", item, path, ["code"], errors);
+  // A field the schema does not declare is never read, so it cannot make a fact misread.
+  validateRecord(schema, "item", item, path, ["code"], errors, true);
   return errors;
 }
 
@@ -144,6 +154,7 @@ function validateRecord(
   path: string,
   required: readonly string[],
   errors: CaseError[],
+  ignoreUnknown: boolean,
 ): void {
   const record = hasOwn(schema.records, recordName) ? schema.records[recordName] : undefined;
   for (const name of required) {
@@ -155,6 +166,7 @@ function validateRecord(
     const fieldPath = childPath(path, name);
     const descriptor = ownField(record, name) ?? builtInCaseField(recordName, name);
     if (descriptor === undefined) {
+      if (ignoreUnknown) continue;
       const suppliable =
         record === undefined ? [] : Object.keys(record.fields).filter((f) => !record.fields[f]!.computed);
       const suggestion = closestName(name, suppliable);
@@ -172,7 +184,7 @@ function validateRecord(
     if (fieldValue === null || fieldValue === undefined) continue; // an unknown fact, allowed
     const type = descriptor.type;
     if (typeof type === "object" && "list" in type) {
-      validateList(schema, type.list, descriptor.label, fieldValue, fieldPath, errors);
+      validateList(schema, type.list, descriptor.label, fieldValue, fieldPath, errors, ignoreUnknown);
       continue;
     }
     if (typeof type === "object" && "values" in type) {
@@ -199,6 +211,7 @@ function validateList(
   value: unknown,
   path: string,
   errors: CaseError[],
+  ignoreUnknown: boolean,
 ): void {
   if (!Array.isArray(value)) {
     errors.push({ path, message: `expected a list of ${label}, found ${shown(value)}` });
@@ -211,7 +224,7 @@ function validateList(
     const elementPath = `${path}[${index}]`;
     const element: unknown = value[index];
     if (!(index in value)) errors.push({ path: elementPath, message: `expected a ${elementLabel} (an object), found a hole in the list` });
-    else if (isPlainObject(element)) validateRecord(schema, elementRecord, element, elementPath, required, errors);
+    else if (isPlainObject(element)) validateRecord(schema, elementRecord, element, elementPath, required, errors, ignoreUnknown);
     else errors.push({ path: elementPath, message: `expected a ${elementLabel} (an object), found ${shown(element)}` });
   }
 }
@@ -228,13 +241,18 @@ export function builtInCaseField(recordName: string, name: string): FieldDescrip
  * Check untrusted JSON against the schema: every error with its path, never a throw. Absent
  * fields and nulls are allowed (unknown facts) except `date_of_service`, `items` and each item's
  * `code`. Unknown fields, wrong types, invalid dates, percents outside 0-100, calendar durations
- * (`2mo`) in duration fields, and supplied computed fields are errors.
+ * (`2mo`) in duration fields, and supplied computed fields are errors; unknown fields are ignored
+ * instead with `{ unknownFields: "ignore" }`.
  */
-export function validateCase(json: unknown, schema: SchemaDescriptor): Validation<Record<string, unknown>> {
+export function validateCase(
+  json: unknown,
+  schema: SchemaDescriptor,
+  options?: ValidateOptions,
+): Validation<Record<string, unknown>> {
   if (!isPlainObject(json)) {
     return { ok: false, errors: [{ path: "", message: `expected a case object \`{ ... }\`, found ${shown(json)}` }] };
   }
   const errors: CaseError[] = [];
-  validateRecord(schema, "case", json, "", ["date_of_service", "items"], errors);
+  validateRecord(schema, "case", json, "", ["date_of_service", "items"], errors, options?.unknownFields === "ignore");
   return errors.length === 0 ? { ok: true, value: json } : { ok: false, errors };
 }

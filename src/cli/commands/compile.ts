@@ -1,7 +1,7 @@
-// `pol compile [paths...] --out DIR [--check]`: one TypeScript module per policy and one per
-// schema they use (src/project/compile.ts), written into an output folder that belongs to pol,
-// or, with --check, compared with it. The hint for stale output is the exact command that
-// rewrites it, in the folder the check ran in.
+// `pol compile [paths...] --out DIR [--check] [--emit ts|js|cjs]`: one module per policy and one
+// per schema they use, an index and JSON Schemas (src/project/compile.ts), written into an
+// output folder that belongs to pol, or, with --check, compared with it. The hint for stale
+// output is the exact command that rewrites it, in the folder the check ran in.
 
 import {
   checkedPolicies,
@@ -24,6 +24,8 @@ export interface CompileOptions {
   out?: string;
   check: boolean;
   format: DiagnosticFormat;
+  emit: "ts" | "js" | "cjs";
+  importExtension: "js" | "ts";
 }
 
 export async function runCompile(paths: readonly string[], options: CompileOptions, io: Io): Promise<number> {
@@ -51,7 +53,7 @@ async function compile(project: Project, out: string, named: readonly string[], 
   }
   let outputs: Map<string, string>;
   try {
-    outputs = await compileOutputs(checkedPolicies(checked), out);
+    outputs = await compileOutputs(checkedPolicies(checked), out, { emit: options.emit, importExtension: options.importExtension });
   } catch (error) {
     if (error instanceof ModuleConflict) {
       if (format === "json") json({ diagnostics: [], total: 0, out: displayPath(out), compiled: false, error: error.message });
@@ -63,7 +65,7 @@ async function compile(project: Project, out: string, named: readonly string[], 
   const files = [...outputs.keys()].map(displayPath);
   if (options.check) {
     const problems = outputProblems(outputs, out);
-    const fix = fixCommand(named, options.out);
+    const fix = fixCommand(named, options);
     if (format === "json") {
       json({ ...diagnosticsToJson(checked.diagnostics), out: displayPath(out), files, upToDate: problems.length === 0, problems, ...(problems.length > 0 ? { fix } : {}) });
     } else if (problems.length === 0) {
@@ -88,9 +90,12 @@ async function compile(project: Project, out: string, named: readonly string[], 
 }
 
 /** The command that rewrites the output: the same paths and output folder, without `--check`. */
-function fixCommand(named: readonly string[], out: string | undefined): string {
+function fixCommand(named: readonly string[], options: CompileOptions): string {
   const words = ["pol", "compile", ...named];
-  if (out !== undefined) words.push("--out", out);
+  if (options.out !== undefined) words.push("--out", options.out);
+  // The options that change what is written, so the hint rewrites exactly what was checked.
+  if (options.emit !== "ts") words.push("--emit", options.emit);
+  if (options.importExtension !== "js") words.push("--import-extension", options.importExtension);
   return words.map(shellWord).join(" ");
 }
 

@@ -34,6 +34,8 @@ export interface EvalOptions {
   jobs?: number;
   /** Where to write a batch's summary as JSON. */
   summary?: string;
+  /** Accept fields the schema does not declare. */
+  ignoreUnknownFields?: boolean;
 }
 
 /** Input read as many cases, one per line: NDJSON files and `-` (stdin). */
@@ -59,7 +61,10 @@ export async function runEval(policyPath: string, casePath: string, options: Eva
     io.err(`error: ${read.message}\n`);
     return EXIT_FAILED;
   }
-  const evaluated = evaluateCase(policy, read.value, options.asProposed ? { asProposed: true } : undefined);
+  const evaluated = evaluateCase(policy, read.value, {
+    unknownFields: options.ignoreUnknownFields ? "ignore" : "reject",
+    ...(options.asProposed ? { asProposed: true } : {}),
+  });
   if (!evaluated.ok) {
     io.err(`error: \`${displayPath(casePath)}\` is not a valid case for ${policy.metadata.id}:\n`);
     for (const error of evaluated.errors) io.err(`  ${error.path || "(case)"}: ${error.message}\n`);
@@ -80,6 +85,7 @@ async function runBatch(policy: CheckedPolicy, casePath: string, options: EvalOp
   const run = await evaluateBatch(policy, input, output, {
     jobs: options.jobs ?? defaultJobs(),
     explain: options.explain,
+    ignoreUnknownFields: options.ignoreUnknownFields === true,
     asProposed: options.asProposed ?? false,
     signal: stop.signal,
     onBadLine(line, errors) {

@@ -35,6 +35,8 @@ export interface BatchOptions {
   jobs?: number;
   /** Include each criterion's trace with its facts. */
   explain?: boolean;
+  /** Accept fields the schema does not declare. */
+  ignoreUnknownFields?: boolean;
   /** Evaluate a proposed policy as if it were in effect. */
   asProposed?: boolean;
   /** Called in input order for every bad line. */
@@ -77,6 +79,7 @@ export async function evaluateBatch(
     const setup: WorkerSetup = {
       moduleUrl,
       explain: options.explain ?? false,
+      ignoreUnknownFields: options.ignoreUnknownFields ?? false,
       asProposed: options.asProposed ?? false,
       maxLineChars: MAX_LINE_CHARS,
     };

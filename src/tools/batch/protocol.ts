@@ -9,6 +9,7 @@ export interface WorkerSetup {
   moduleUrl: string;
   /** Include each criterion's trace (`--explain`). */
   explain: boolean;
+  ignoreUnknownFields: boolean;
   /** Evaluate a proposed policy as if it were in effect (`--as-proposed`). */
   asProposed: boolean;
   maxLineChars: number;

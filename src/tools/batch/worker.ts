@@ -14,7 +14,11 @@ interface Evaluator {
 
 const setup = workerData as WorkerSetup;
 const evaluator = (await import(setup.moduleUrl)) as Evaluator;
-const options: EvaluateOptions = { trace: setup.explain, ...(setup.asProposed ? { asProposed: true } : {}) };
+const options: EvaluateOptions = {
+  trace: setup.explain,
+  unknownFields: setup.ignoreUnknownFields ? "ignore" : "reject",
+  ...(setup.asProposed ? { asProposed: true } : {}),
+};
 
 function evaluateLine(text: string): { determination: Determination; errors?: undefined } | { errors: CaseError[] } {
   let json: unknown;

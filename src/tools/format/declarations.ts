@@ -3,6 +3,7 @@
 // spaces further in; an empty line around every rule and between criteria; elsewhere the
 // author's empty lines are kept (several collapse to one).
 
+import { EFFECT_KEYWORDS } from "@pol/runtime";
 import { doc, util, type Doc } from "prettier";
 import type {
   CodeSetDecl,
@@ -29,18 +30,6 @@ import { ExpressionPrinter, quote } from "./expressions.js";
 const { fill, group, hardline, indent, join, line } = doc.builders;
 
 type TopLevel = PolicyHeader | SchemaHeader | UseDecl | Declaration;
-
-const EFFECT_KEYWORDS: Record<Criterion["effect"], string> = {
-  require: "require",
-  deny: "deny",
-  not_covered: "not covered",
-  bundle: "bundle",
-  authorization: "prior authorization",
-  refer: "refer",
-  note: "note",
-  waive: "waive",
-  approve: "approve",
-};
 
 export class DeclarationPrinter {
   private readonly expressions: ExpressionPrinter;

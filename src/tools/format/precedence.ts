@@ -166,9 +166,12 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
     }
     case "InCodesExpression":
     case "InSetExpression":
-      return [slot(expression.operand, Level.asPercent, mode, Level.comparison)];
+      return [slot(expression.operand, Level.asPercent, mode, Level.comparison, endsInBareList(expression.operand))];
     case "InListExpression":
-      return [slot(expression.operand, Level.asPercent, mode, Level.comparison), slot(expression.list, Level.access, mode)];
+      return [
+        slot(expression.operand, Level.asPercent, mode, Level.comparison, endsInBareList(expression.operand)),
+        slot(expression.list, Level.access, mode),
+      ];
     case "DocumentedExpression":
       return [slot(expression.operand, Level.access, mode)];
     case "LookupExpression":
@@ -206,6 +209,22 @@ export function childSlots(expression: Expression, mode: ChainMode): ChildSlot[]
       return expression.operands.map((operand) => slot(operand, Level.or, "full"));
     default:
       return [];
+  }
+}
+
+/**
+ * Whether `expression` prints as `count NAME` (or `some`, `latest`, `earliest 3 of` ... a bare
+ * list name): followed by `in`, the parser would read `NAME in ...` as naming the element.
+ */
+function endsInBareList(expression: Expression): boolean {
+  switch (expression.kind) {
+    case "CountExpression":
+    case "QuantifierExpression":
+    case "PickExpression":
+    case "SelectExpression":
+      return expression.element === undefined && expression.source.kind === "NameRef";
+    default:
+      return false;
   }
 }
 

@@ -3,6 +3,7 @@
 // duration, percent or date literal means.
 
 import type { CodeSetDecl, Criterion, DurationLiteral, Node, ProgramAnalysis, RuleDecl, Type } from "../../index.js";
+import { EFFECT_KEYWORDS } from "@pol/runtime";
 import { CASE_RECORD, ITEM_RECORD, typeName } from "../../index.js";
 import type { Occurrence } from "./symbols.js";
 
@@ -48,7 +49,7 @@ export function hoverText(analysis: ProgramAnalysis, occurrence: Occurrence): st
     case "criterion": {
       const criterion = occurrence.node as Criterion;
       return block(
-        `${EFFECT_WORDS[criterion.effect]} ${criterion.id.name}${criterion.citation ? ` [${criterion.citation.text}]` : ""}`,
+        `${EFFECT_KEYWORDS[criterion.effect]} ${criterion.id.name}${criterion.citation ? ` [${criterion.citation.text}]` : ""}`,
         criterion.description?.value,
         `${EFFECT_MEANING[criterion.effect]}; in rule \`${occurrence.owner}\``,
       );
@@ -60,18 +61,6 @@ export function hoverText(analysis: ProgramAnalysis, occurrence: Occurrence): st
       return block(`${occurrence.name}`, BUILT_IN_TEXT[occurrence.name]);
   }
 }
-
-const EFFECT_WORDS: Record<Criterion["effect"], string> = {
-  require: "require",
-  deny: "deny",
-  not_covered: "not covered",
-  bundle: "bundle",
-  authorization: "prior authorization",
-  refer: "refer",
-  note: "note",
-  waive: "waive",
-  approve: "approve",
-};
 
 const EFFECT_MEANING: Record<Criterion["effect"], string> = {
   require: "must be met, or the item is denied",

@@ -3,7 +3,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { Outcome } from "@pol/runtime";
+import { type Outcome, OUTCOMES } from "@pol/runtime";
 import { collectFiles, displayPath, jsonErrorMessage, readTextFile, UsageError } from "../../index.js";
 
 export const TEST_FILE_SUFFIX = ".test.json";
@@ -25,18 +25,6 @@ export function findTestFiles(paths: readonly string[]): string[] {
   }
   return files;
 }
-
-export const OUTCOMES: readonly Outcome[] = [
-  "approved",
-  "denied",
-  "pended",
-  "not_covered",
-  "not_separately_billable",
-  "authorization_required",
-  "referred_for_review",
-  "policy_not_in_effect",
-  "no_applicable_policy",
-];
 
 /** What one requested line item must come to; absent sets are not checked. */
 export interface ItemExpectation {
@@ -92,7 +80,10 @@ export function parseTestFile(json: unknown, path: string): TestFileRead {
   const fail = problems.fail;
   if (!isObject(json))
     return { ok: false, errors: [`expected an object \`{ "policy": ..., "tests": [...] }\`, found ${kind(json)}`] };
-  unknownKeys(json, "", FILE_KEYS, fail);
+  // `$schema` may name the test-file schema `pol compile` writes, for editors.
+  const { $schema: editorSchema, ...keys } = json;
+  if (editorSchema !== undefined && typeof editorSchema !== "string") fail("$schema", `expected the path or URL of a JSON Schema, found ${kind(editorSchema)}`);
+  unknownKeys(keys, "", FILE_KEYS, fail);
   const policy = json.policy;
   const base = json.base;
   if (base !== undefined && !isObject(base))
@@ -189,7 +180,7 @@ function parseExpectation(json: unknown, at: string, fail: Fail): ItemExpectatio
   }
   let ok = unknownKeys(json, at, EXPECT_KEYS, fail);
   const outcome = json.outcome;
-  if (!OUTCOMES.includes(outcome as Outcome)) {
+  if (!(OUTCOMES as readonly string[]).includes(outcome as string)) {
     const found = outcome === undefined ? "nothing" : kind(outcome);
     fail(`${at}.outcome`, `expected one of ${OUTCOMES.map((o) => `\`${o}\``).join(", ")}, found ${found}`);
     ok = false;

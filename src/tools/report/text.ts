@@ -2,16 +2,17 @@
 // it with their citations and the facts behind them, the documentation still needed, and the
 // cautions (notes) for the reviewer.
 
-import type {
-  CriterionEffect,
-  CriterionTrace,
-  Determination,
-  ItemDetermination,
-  Note,
-  Outcome,
-  Reason,
-  RuleApplication,
-  Status,
+import {
+  EFFECT_KEYWORDS,
+  type CriterionEffect,
+  type CriterionTrace,
+  type Determination,
+  type ItemDetermination,
+  type Note,
+  type Outcome,
+  type Reason,
+  type RuleApplication,
+  type Status,
 } from "@pol/runtime";
 import { codeName, showFact, wrap } from "./layout.js";
 
@@ -39,18 +40,6 @@ const STATUS_WORDS: Record<Status, string> = {
   not_met: "not met",
   unknown: "unknown",
   waived: "waived",
-};
-
-const EFFECT_WORDS: Record<CriterionEffect, string> = {
-  require: "require",
-  deny: "deny",
-  not_covered: "not covered",
-  bundle: "bundle",
-  authorization: "prior authorization",
-  refer: "refer",
-  note: "note",
-  waive: "waive",
-  approve: "approve",
 };
 
 /** Widest status word plus a space: the trace's status column. */
@@ -221,7 +210,7 @@ function criterionLines(t: CriterionTrace): string[] {
   const indent = "      ";
   const hanging = indent + " ".repeat(STATUS_COLUMN);
   const status = STATUS_WORDS[t.status].padEnd(STATUS_COLUMN);
-  const effect = EFFECT_WORDS[t.effect];
+  const effect = EFFECT_KEYWORDS[t.effect];
   const by = t.status === "waived" && t.waivedBy !== undefined ? ` (waived by ${t.waivedBy})` : "";
   const out = wrap(indent + status, `[${t.citation}] ${effect} ${t.criterion}: ${t.description}${by}`, hanging);
   if (t.facts.length > 0)
