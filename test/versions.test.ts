@@ -41,12 +41,13 @@ async function pol(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-/** The outcome both versions' interpreters give the first item of a counterexample. */
+/** The outcome both versions' interpreters give the item under decision of a counterexample (a
+ *  proposed version evaluated as if in effect, as the diff compares it). */
 function confirmed(finding: Extract<CodeFinding, { kind: "difference" }>, older: CheckedPolicy, newer: CheckedPolicy): void {
   const outcomes = [older, newer].map((p) => {
-    const evaluated = evaluateCase(p, finding.case);
+    const evaluated = evaluateCase(p, finding.case, { asProposed: true });
     expect(evaluated.ok, JSON.stringify(finding.case)).toBe(true);
-    return evaluated.ok ? evaluated.determination.items[0]!.outcome : undefined;
+    return evaluated.ok ? evaluated.determination.items[finding.item]!.outcome : undefined;
   });
   expect(outcomes).toEqual([finding.old.outcome, finding.new.outcome]);
   expect(outcomes[0]).not.toBe(outcomes[1]);
@@ -104,7 +105,7 @@ describe("structural diff", () => {
     const text = await pol("diff", "policies/cigna/trigger-point-injections.pol", "test/fixtures/versions/tpi-next.pol", "--structural");
     expect(text.code).toBe(0);
     expect(text.out).toContain("rule tpi_therapeutic, criterion TP2_relief (line 117): threshold moved: 50% -> 60%");
-    expect(text.out).toContain("rule tpi_rolling_cap, criterion TP3 (line 130): window changed: within 12mo -> within 6mo");
+    expect(text.out).toContain("rule tpi_rolling_cap, criterion TP3 (line 131): window changed: within 12mo -> within 6mo");
     expect(text.out).toContain("codes trigger_point_injection (line 23): codes added: 20551");
     const json = await pol("diff", "policies/truecare/sacroiliac-joint-procedures.pol", "test/fixtures/versions/sij-next.pol", "--structural", "--format", "json");
     const report = JSON.parse(json.out) as { changes: { kind: string; old?: string; new?: string }[] };
@@ -193,6 +194,99 @@ describe("semantic diff", () => {
     expect(finding.diagnostic.message).toContain("a lookup in table `min_relief`");
     expect(finding.diagnostic.span).toMatchObject({ file: "test/fixtures/versions/unsupported-lookup.pol", start: { line: 28 } });
     expect(report.semantic!.findings.find((f) => f.codes.includes("76942"))!.kind).toBe("same");
+  });
+});
+
+describe("semantic diff of plan years, calendar years, waivers, administrative outcomes and request lines", () => {
+  const PLAN = "test/fixtures/versions/plan";
+  const base = policy(join(PLAN, "base.pol"));
+
+  /** The one finding of the fixture's code class for 64493, a confirmed difference. */
+  async function difference(variant: string): Promise<Extract<CodeFinding, { kind: "difference" }>> {
+    const changed = policy(join(PLAN, variant));
+    const older = variant === "earlier-items.pol" ? policy(join(PLAN, "earlier-base.pol")) : base;
+    const report = await diffVersions(older, changed, { semantic: small });
+    const finding = report.semantic!.findings.find((f) => f.codes.includes("64493"))!;
+    expect(finding.kind, JSON.stringify(finding)).toBe("difference");
+    if (finding.kind !== "difference") throw new Error("no difference");
+    confirmed(finding, older, changed);
+    return finding;
+  }
+
+  const prior = (finding: Extract<CodeFinding, { kind: "difference" }>) =>
+    (finding.case["procedures"] as { code?: string; date?: string }[] | undefined) ?? [];
+
+  it(
+    "finds a case at a calendar-year limit: the prior procedure dated in the date of service's year",
+    async () => {
+      const finding = await difference("calendar-year.pol");
+      const year = (finding.case["date_of_service"] as string).slice(0, 4);
+      expect(prior(finding).some((p) => p.date?.slice(0, 4) === year)).toBe(true);
+    },
+    SOLVER_TEST,
+  );
+
+  it(
+    "finds a case where a plan year and the last 12 months differ",
+    async () => {
+      const finding = await difference("plan-year.pol");
+      expect(prior(finding).length).toBeGreaterThan(0);
+    },
+    SOLVER_TEST,
+  );
+
+  it(
+    "finds a case a changed waiver decides differently",
+    async () => {
+      const finding = await difference("waiver.pol");
+      // L3 is not met, so only the waiver stands between the versions.
+      expect(["none", "mild"]).toContain(finding.case["pain_severity"]);
+      expect(finding.case["prior_spine_surgery"]).not.toBe(true);
+    },
+    SOLVER_TEST,
+  );
+
+  it(
+    "finds a case with a line listed before the one under decision that still stands",
+    async () => {
+      const finding = await difference("earlier-items.pol");
+      expect(finding.item).toBeGreaterThan(0);
+      expect((finding.case["items"] as unknown[]).length).toBe(2);
+    },
+    SOLVER_TEST,
+  );
+
+  it(
+    "finds a case at a distinct-date limit",
+    async () => {
+      const finding = await difference("distinct.pol");
+      expect(prior(finding).length).toBeGreaterThan(0);
+    },
+    SOLVER_TEST,
+  );
+
+  it(
+    "compares a proposed version as if in effect: only dates before the new effective date differ",
+    async () => {
+      const finding = await difference("effective.pol");
+      expect(finding.case["date_of_service"] < "2026-01-01").toBe(true);
+      expect(finding.new.outcome).toBe("policy_not_in_effect");
+    },
+    SOLVER_TEST,
+  );
+
+  it("reports `as of` as POL5001 at its place, and so every code whose earlier lines' standing reaches it", async () => {
+    const example = policy("policies/examples/lumbar-facet-interventions.pol");
+    const changed = policy("test/fixtures/versions/lumbar-next.pol");
+    const report = await diffVersions(example, changed, { semantic: small });
+    const unsupported = report.semantic!.findings.filter((f) => f.kind === "unsupported");
+    expect(unsupported.flatMap((f) => f.codes).sort()).toEqual(["64493", "64494", "64495", "64635", "64636"]);
+    for (const finding of unsupported) {
+      if (finding.kind !== "unsupported") continue;
+      expect(finding.diagnostic.code).toBe("POL5001");
+      expect(finding.diagnostic.message).toContain("`diagnostic_block as of` a date");
+      expect(finding.diagnostic.span).toMatchObject({ file: "policies/examples/lumbar-facet-interventions.pol", start: { line: 31 } });
+    }
   });
 });
 

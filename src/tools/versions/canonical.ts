@@ -9,7 +9,34 @@ const IGNORED = new Set(["span", "line", "text", "description", "citation", "tit
 
 export function canonicalRules(policy: LoweredPolicy, rules: readonly LoweredRule[]): string {
   const { effective, expires } = policy.metadata;
-  return JSON.stringify({ effective, expires: expires ?? null, rules: rules.map((rule) => resolve(policy, rule)) });
+  const text = (chosen: readonly LoweredRule[]) =>
+    JSON.stringify({ effective: effective ?? null, expires: expires ?? null, rules: chosen.map((rule) => resolve(policy, withWaiverPositions(rule))) });
+  const own = text(rules);
+  // Whether an earlier line item stands depends on every rule of the policy.
+  return own.includes('"earlierItems"') ? text(policy.rules) : own;
+}
+
+/** A rule whose waivers are named by position, since ids are left out. */
+function withWaiverPositions(rule: LoweredRule): unknown {
+  return {
+    ...rule,
+    criteria: rule.criteria.map((criterion) =>
+      criterion.waivedBy === undefined ? criterion : { ...criterion, waivedBy: rule.criteria.findIndex((other) => other.id === criterion.waivedBy) },
+    ),
+  };
+}
+
+/** A window as text: its extent, or a plan year with the start it reads. */
+function windowText(policy: LoweredPolicy, index: number, shallow: boolean): unknown {
+  const window = policy.windows[index]!;
+  switch (window.kind) {
+    case "back":
+      return `${window.amount}${window.unit}`;
+    case "calendarYear":
+      return "calendar year";
+    case "planYear":
+      return { planYear: resolve(policy, window.start, shallow) };
+  }
 }
 
 /** One expression as text, with lets, list lets and code sets by name (their own changes are
@@ -30,8 +57,11 @@ function resolve(policy: LoweredPolicy, node: unknown, shallow = false): unknown
     } else if (key === "codeSet" && typeof value === "number") {
       out[key] = shallow ? policy.codeSets[value]!.name : codeSet(policy, value);
     } else if (key === "window" && typeof value === "number") {
-      const { amount, unit } = policy.windows[value]!;
-      out[key] = `${amount}${unit}`;
+      out[key] = windowText(policy, value, shallow);
+    } else if (record["kind"] === "asOf" && key === "rule") {
+      // The rule by what it says (the checker rules out a rule evaluated as of itself).
+      const rule = policy.rules[value as number]!;
+      out[key] = shallow ? rule.id : resolve(policy, withWaiverPositions(rule));
     } else if (key === "base" && typeof value === "number") {
       out[key] = shallow ? policy.lists[value]!.name : resolve(policy, policy.lists[value]!.chain);
     } else if (record["kind"] === "let" && key === "slot") {

@@ -17,10 +17,15 @@ export interface ItemSummary {
 
 /** Loads a policy's compiled evaluator (src/tools/policy-test's CompiledEvaluators). */
 export interface Confirmer {
-  load(policy: CheckedPolicy): Promise<{ evaluateTrusted(input: Record<string, unknown>): { items: ItemDetermination[] } }>;
+  load(policy: CheckedPolicy): Promise<{
+    evaluateTrusted(input: Record<string, unknown>, options?: { asProposed?: boolean }): { items: ItemDetermination[] };
+  }>;
 }
 
 export class SolverDisagreement extends Error {}
+
+/** How every analysis evaluates: a proposed version as if it were in effect. */
+export const AS_PROPOSED = { asProposed: true } as const;
 
 export function summary(item: ItemDetermination): ItemSummary {
   return {
@@ -31,12 +36,14 @@ export function summary(item: ItemDetermination): ItemSummary {
 }
 
 /**
- * The first item's determination under each policy, from the interpreter, after checking that the
- * case is valid, that the compiled evaluator gives the same determination, and that the outcome
- * is the one the solver predicted (`expected[i]`, when given).
+ * The determination of item `index` (the item under decision) under each policy, from the
+ * interpreter, after checking that the case is valid, that the compiled evaluator gives the same
+ * determination, and that the outcome is the one the solver predicted (`expected[i]`, when given).
+ * A proposed policy is evaluated as if in effect, as the analysis encodes it.
  */
 export async function confirmCase(
   json: Record<string, unknown>,
+  index: number,
   policies: readonly CheckedPolicy[],
   expected: readonly (Outcome | undefined)[],
   confirmer: Confirmer,
@@ -44,13 +51,13 @@ export async function confirmCase(
   const { evaluateCase } = await import("../../index.js");
   const summaries: ItemSummary[] = [];
   for (const [i, policy] of policies.entries()) {
-    const evaluated = evaluateCase(policy, json);
+    const evaluated = evaluateCase(policy, json, AS_PROPOSED);
     if (!evaluated.ok) {
       const errors = evaluated.errors.map((error) => `${error.path}: ${error.message}`).join("; ");
       throw new SolverDisagreement(`the solver's case is not a valid case of ${policy.metadata.id}: ${errors}\n${JSON.stringify(json)}`);
     }
-    const interpreted = evaluated.determination.items[0]!;
-    const compiled = (await confirmer.load(policy)).evaluateTrusted(json).items[0]!;
+    const interpreted = evaluated.determination.items[index]!;
+    const compiled = (await confirmer.load(policy)).evaluateTrusted(json, AS_PROPOSED).items[index]!;
     const a = summary(interpreted);
     const b = summary(compiled);
     if (JSON.stringify(a) !== JSON.stringify(b)) {

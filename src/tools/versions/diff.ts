@@ -73,7 +73,7 @@ export async function diffVersions(older: CheckedPolicy, newer: CheckedPolicy, o
   const compiled = new CompiledEvaluators();
   try {
     const semantic = await semanticDiff(a, b, semanticOptions, compiled);
-    const dates: DateRange = serviceDates([older.metadata.effective, newer.metadata.effective]);
+    const dates: DateRange = serviceDates([older.metadata, newer.metadata]);
     report.semantic = { ...semantic, serviceDates: { first: isoDateOf(dates.first), last: isoDateOf(dates.last) } };
     for (const finding of semantic.findings) {
       if (finding.kind === "unsupported" || finding.kind === "timeout") report.diagnostics.push(finding.diagnostic);

@@ -9,9 +9,10 @@
 // A node the encoder does not handle yet throws `Unsupported` with its span: callers report it
 // as POL5001 for the line-item codes it reaches, never a guess.
 
-import type { Chain, Expr, LoweredPolicy, LoweredRule, Span } from "../../index.js";
+import { OUTCOMES } from "@pol/runtime";
+import type { Chain, Expr, LoweredCriterion, LoweredPolicy, LoweredRule, Outcome, Span } from "../../index.js";
 import { dayNumberOf } from "./calendar.js";
-import { type A, type B, type Parts, type Slot, type SymbolicCase, type SymbolicList } from "./symbolic-case.js";
+import { presentIn, type A, type B, type Parts, type Slot, type SymbolicCase, type SymbolicList } from "./symbolic-case.js";
 import type { Z3 } from "./solver.js";
 
 /** A thunk worked out on first call. */
@@ -56,19 +57,11 @@ type Sym =
   | { kind: "elapsed"; unk: B; none: B; from: DateValue; to: DateValue };
 
 type DateValue = { v: A; parts: () => Parts };
+type NumSym = Extract<Sym, { kind: "num" }>;
 
 export type Status = "met" | "not_met" | "unknown";
 
-export const OUTCOMES = [
-  "approved",
-  "denied",
-  "pended",
-  "not_covered",
-  "not_separately_billable",
-  "policy_not_in_effect",
-  "no_applicable_policy",
-] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export { OUTCOMES, type Outcome };
 
 /** A criterion's status as two exclusive booleans (unknown when neither). */
 export interface StatusTerms {
@@ -82,29 +75,84 @@ export interface EncodedRule {
   criteria: StatusTerms[];
 }
 
-const LEVEL_OUTCOMES: readonly Outcome[] = ["not_covered", "not_separately_billable", "denied"];
+/** The runtime's levels (determine.ts): the outcome of a level with a criterion not met,
+ *  strongest first; clinical levels, then the administrative ones. */
+const LEVEL_OUTCOMES: readonly Outcome[] = [
+  "not_covered",
+  "not_separately_billable",
+  "denied",
+  "authorization_required",
+  "referred_for_review",
+];
 
-function levelOf(effect: string): number {
-  return effect === "not_covered" ? 0 : effect === "bundle" ? 1 : effect === "note" ? -1 : 2;
+const LEVELS: Record<LoweredCriterion["effect"], number> = {
+  not_covered: 0,
+  bundle: 1,
+  require: 2,
+  deny: 2,
+  approve: 2,
+  authorization: 3,
+  refer: 4,
+  note: -1,
+  waive: -1,
+};
+
+/** A criterion's level in LEVEL_OUTCOMES; -1 for a note or a waiver, which take part in none. */
+export function levelOf(effect: LoweredCriterion["effect"]): number {
+  return LEVELS[effect];
+}
+
+/** The outcomes with which an earlier line item still stands (`earlier_items`, runtime's STANDING). */
+const STANDING: readonly Outcome[] = ["approved", "authorization_required", "referred_for_review"];
+
+/**
+ * The line items as one evaluation sees them: the item under decision, the others, and those of
+ * the others listed before it. The item under decision of the case is at `sym.position` among
+ * the others; an earlier line item's own determination (for `earlier_items`) is encoded with it
+ * under decision.
+ */
+interface ItemView {
+  item: Slot;
+  /** `ordered`: in the case's order (not so for an earlier item's view, which lists the item under
+   *  decision first wherever it is). */
+  others: SymbolicList & { ordered: boolean };
+  earlier: SymbolicList;
+}
+
+/** A window [start, dos]; `uncertain`: its start is only known to lie in [start, dos] (a plan year
+ *  whose start the case does not give), so only the date of service itself is surely in it. */
+interface WindowTerm {
+  start: A;
+  uncertain: B;
 }
 
 export class PolicyEncoder {
   private readonly z3: Z3;
   private readonly letCache = new Map<number, Sym>();
-  private readonly windowCache = new Map<number, A>();
+  private readonly windowCache = new Map<number, WindowTerm>();
   private readonly ruleCache = new Map<LoweredRule, EncodedRule>();
   private readonly T: B;
   private readonly F: B;
+  private readonly view: ItemView;
 
   constructor(
     readonly policy: LoweredPolicy,
     readonly sym: SymbolicCase,
     /** Names this version's solver variables apart from the other's. */
     private readonly prefix = "v",
+    view?: ItemView,
+    /** The standing of each earlier line item, shared by the evaluations of one version. */
+    private readonly standings = new Map<Slot, Tri>(),
   ) {
     this.z3 = sym.z3;
     this.T = this.z3.Bool.val(true);
     this.F = this.z3.Bool.val(false);
+    const z3 = this.z3;
+    this.view = view ?? {
+      item: sym.item,
+      others: { ...sym.others, ordered: true },
+      earlier: { ...sym.others, present: sym.others.slots.map((slot, i) => z3.And(slot.exists, sym.position.gt(i))) },
+    };
   }
 
   /** Whether the rule applies to the item under decision, and each criterion's status. */
@@ -115,16 +163,32 @@ export class PolicyEncoder {
       const code = this.read(this.itemRecord(), "code", rule.span);
       const inSet = this.or(rule.codeSets.map((set) => this.inCodes(code, set)));
       const applies = this.nameTri(`${rule.id}?`, rule.when === undefined ? inSet : this.and([inSet, this.condition(rule.when)]));
-      const criteria = rule.criteria.map((criterion): StatusTerms => {
-        if (criterion.condition === undefined) return { met: this.F, notMet: this.T };
-        const c = this.nameTri(`${rule.id}.${criterion.id}`, this.condition(criterion.condition));
-        return criterion.effect === "require" ? { met: c.t, notMet: c.f } : { met: c.f, notMet: c.t };
+      const own = rule.criteria.map((criterion) => this.ownStatus(rule, criterion));
+      // A waiver's condition holding waives the criteria it names: met or waived both let the item
+      // through; an unknown waiver leaves a criterion not known to be met unknown (runtime `waived`).
+      const criteria = rule.criteria.map((criterion, i): StatusTerms => {
+        const status = own[i]!;
+        if (criterion.waivedBy === undefined) return status;
+        const waiver = rule.criteria.findIndex((other) => other.id === criterion.waivedBy);
+        if (waiver < 0) throw new Error(`internal error: no waiver \`${criterion.waivedBy}\` in rule \`${rule.id}\``);
+        if (rule.criteria[waiver]!.condition === undefined) return status;
+        const holds = own[waiver]!;
+        return { met: z3.Or(status.met, holds.met), notMet: z3.And(status.notMet, holds.notMet) };
       });
       encoded = { rule, applies, criteria };
-      void z3;
       this.ruleCache.set(rule, encoded);
     }
     return encoded;
+  }
+
+  /** A criterion's status from its own condition (runtime `criterionStatus`): a `require` or
+   *  `waive` is met when it holds, an `approve` always; the others (exclusions, administrative
+   *  criteria, notes) are not met when their condition holds or they have none. */
+  private ownStatus(rule: LoweredRule, criterion: LoweredCriterion): StatusTerms {
+    if (criterion.effect === "approve") return { met: this.T, notMet: this.F };
+    if (criterion.condition === undefined) return { met: this.F, notMet: this.T };
+    const c = this.nameTri(`${rule.id}.${criterion.id}`, this.condition(criterion.condition));
+    return criterion.effect === "require" || criterion.effect === "waive" ? { met: c.t, notMet: c.f } : { met: c.f, notMet: c.t };
   }
 
   /** The outcome of the item under decision, as `determineItem` gives it, for the given rules. */
@@ -132,9 +196,10 @@ export class PolicyEncoder {
     const z3 = this.z3;
     const id = (outcome: Outcome) => z3.Int.val(OUTCOMES.indexOf(outcome));
     const encoded = rules.map((rule) => this.rule(rule));
+    // A proposed version (no effective date) is compared as if in effect (`asProposed`).
     const { effective, expires } = this.policy.metadata;
     const inEffect = z3.And(
-      this.sym.dos.ge(dayNumberOf(effective)),
+      effective === undefined ? this.T : this.sym.dos.ge(dayNumberOf(effective)),
       expires === undefined ? this.T : this.sym.dos.le(dayNumberOf(expires)),
     );
     const levelsOf = (included: (rule: EncodedRule) => B): A => {
@@ -298,8 +363,13 @@ export class PolicyEncoder {
         return { kind: "tri", tri: this.not(this.truth(this.value(expr.operand, elements), expr.span)) };
       case "negate": {
         const operand = this.value(expr.operand, elements);
-        if (operand.kind !== "num" || operand.ranged) throw new Unsupported("negating a count or sum", expr.span);
-        return { ...operand, lo: { ...operand.lo, v: operand.lo.v.neg() }, hi: { ...operand.hi, v: operand.hi.v.neg() } };
+        if (operand.kind !== "num") throw new Unsupported("negating a value that is not a number", expr.span);
+        // [lo, hi] becomes [-hi, -lo], infinite ends swapping sides.
+        return {
+          ...operand,
+          lo: { v: operand.hi.v.neg(), neg: operand.hi.pos, pos: operand.hi.neg },
+          hi: { v: operand.lo.v.neg(), neg: operand.lo.pos, pos: operand.lo.neg },
+        };
       }
       case "junction": {
         const operands = expr.operands.map((operand) => this.truth(this.value(operand, elements), operand.span));
@@ -354,6 +424,8 @@ export class PolicyEncoder {
         return { kind: "str", unk: operand.unk, none: operand.none, v };
       }
       // Not encoded yet: reported as POL5001 at the construct rather than approximated.
+      case "asOf":
+        throw new Unsupported(`\`${this.policy.rules[expr.rule]!.id} as of\` a date (a rule evaluated on an earlier date)`, expr.span);
       case "inList":
         throw new Unsupported("`in` a list of values", expr.span);
       case "lookup":
@@ -422,7 +494,7 @@ export class PolicyEncoder {
   }
 
   private itemRecord(): Sym {
-    return this.slotRecord(this.sym.item);
+    return this.slotRecord(this.view.item);
   }
 
   /** A stored field of a record value: none when the record is none, unknown when it is unknown
@@ -556,8 +628,10 @@ export class PolicyEncoder {
 
   private arithmetic(operator: "+" | "-" | "*" | "/", left: Sym, right: Sym, span: Span): Sym {
     const z3 = this.z3;
-    if (left.kind !== "num" || right.kind !== "num" || left.ranged || right.ranged) {
-      throw new Unsupported("arithmetic on a count, sum or non-number", span);
+    if (left.kind !== "num" || right.kind !== "num") throw new Unsupported("arithmetic on a value that is not a number", span);
+    if (left.ranged || right.ranged) {
+      if (operator === "*" || operator === "/") throw new Unsupported(`\`${operator}\` on a count, sum or coverage`, span);
+      return this.rangeArithmetic(operator, left, right);
     }
     const a = left.lo.v;
     const b = right.lo.v;
@@ -565,6 +639,29 @@ export class PolicyEncoder {
     const unk = z3.Or(left.unk, right.unk);
     const none = z3.And(z3.Not(unk), z3.Or(left.none, right.none, operator === "/" ? b.eq(0) : this.F));
     return { ...this.number(v), unk, none };
+  }
+
+  /**
+   * `+`/`-` with a count, sum or coverage (runtime `rangeArithmetic`): interval arithmetic on the
+   * exact ranges. A number that is unknown or none makes the result so, as the runtime's
+   * `arithmetic` checks before any range. Every range here has a lower end that is finite or -∞
+   * and an upper end finite or +∞, and so has the result.
+   */
+  private rangeArithmetic(operator: "+" | "-", left: NumSym, right: NumSym): Sym {
+    const z3 = this.z3;
+    const unk = z3.Or(left.unk, right.unk);
+    const none = z3.And(z3.Not(unk), z3.Or(left.none, right.none));
+    const [lo, hi] =
+      operator === "+"
+        ? [
+            { v: left.lo.v.add(right.lo.v), neg: z3.Or(left.lo.neg, right.lo.neg), pos: this.F },
+            { v: left.hi.v.add(right.hi.v), neg: this.F, pos: z3.Or(left.hi.pos, right.hi.pos) },
+          ]
+        : [
+            { v: left.lo.v.sub(right.hi.v), neg: z3.Or(left.lo.neg, right.hi.pos), pos: this.F },
+            { v: left.hi.v.sub(right.lo.v), neg: this.F, pos: z3.Or(left.hi.pos, right.lo.neg) },
+          ];
+    return { kind: "num", unk, none, lo, hi, ranged: true };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -629,15 +726,73 @@ export class PolicyEncoder {
     return this.guard([elapsed], this.tri(holds, z3.Not(holds)));
   }
 
-  private window(index: number): A {
-    let start = this.windowCache.get(index);
-    if (start === undefined) {
-      const { amount, unit } = this.policy.windows[index]!;
-      start = this.shift(this.value({ kind: "dos", span: this.policy.rules[0]!.span }, []) as DateValue, -amount, unit).v;
-      this.windowCache.set(index, start);
+  /** A window's start, as the runtime's `windowBack`, `calendarYear` and `planYear` give it. */
+  private window(index: number, span: Span): WindowTerm {
+    let window = this.windowCache.get(index);
+    if (window === undefined) {
+      window = this.windowTerm(index, span);
+      this.windowCache.set(index, window);
     }
-    return start;
+    return window;
   }
+
+  private windowTerm(index: number, span: Span): WindowTerm {
+    const z3 = this.z3;
+    const lowered = this.policy.windows[index]!;
+    const dos = this.value({ kind: "dos", span }, []) as DateValue;
+    switch (lowered.kind) {
+      case "back":
+        return { start: this.shift(dos, -lowered.amount, lowered.unit).v, uncertain: this.F };
+      case "calendarYear": {
+        // January 1 of the date of service's year: month indices are 12 * year + month - 1.
+        const month = dos.parts().month;
+        return { start: this.sym.dayOf({ month: month.sub(month.mod(12)), day: z3.Int.val(1) }), uncertain: this.F };
+      }
+      case "planYear": {
+        const start = this.value(lowered.start, []);
+        if (start.kind !== "date") throw new Unsupported("a plan year whose start is not a date", span);
+        return { start: z3.If(z3.Or(start.unk, start.none), this.earliestPlanYearStart(dos), this.planYearStart(dos, start)) as A, uncertain: z3.Or(start.unk, start.none) };
+      }
+    }
+  }
+
+  /** The runtime's `planYearStart`: the last anniversary of `start` (`start + k years`, clamped
+   *  from `start` itself) on or before the date of service. Worked out on months and days so that
+   *  one month-table lookup gives the day: the anniversary in the twelve months up to the date of
+   *  service's month, or the one a year before when that is after the date of service. */
+  private planYearStart(dos: DateValue, start: DateValue): A {
+    const z3 = this.z3;
+    const from = start.parts();
+    const to = dos.parts();
+    const k = z3.Int.const(`${this.prefix}:plan-year:${this.planYears++}`);
+    const candidate = from.month.add(k.mul(12));
+    this.sym.constraints.push(candidate.le(to.month), candidate.gt(to.month.sub(12)));
+    // In the date of service's own month the anniversary's day is clamped to that month's length.
+    const toLength = this.sym.monthLength(to.month);
+    const sameMonthDay = z3.If(from.day.le(toLength), from.day, toLength) as A;
+    const after = z3.And(candidate.eq(to.month), sameMonthDay.gt(to.day));
+    const month = z3.If(after, candidate.sub(12), candidate) as A;
+    this.sym.constraints.push(this.sym.monthInTable(month));
+    const length = this.sym.monthLength(month);
+    return this.sym.dayOf({ month, day: z3.If(from.day.le(length), from.day, length) as A });
+  }
+
+  /**
+   * The runtime's `earliestPlanYearStart`: the first day `s` after `dos - 1y` with `s + 1y > dos`.
+   * That is `dos - 1y` plus one day, or two when the date of service is the last day of a month
+   * shorter than the same month a year before (February 28 after a leap year's February 29): the
+   * day after `dos - 1y` then reaches exactly the date of service a year on.
+   */
+  private earliestPlanYearStart(dos: DateValue): A {
+    const z3 = this.z3;
+    const to = dos.parts();
+    const length = this.sym.monthLength(to.month);
+    const yearBefore = this.sym.monthLength(to.month.sub(12));
+    const twoDays = z3.And(to.day.eq(length), length.lt(yearBefore));
+    return this.shift(dos, -12, "mo").v.add(z3.If(twoDays, z3.Int.val(2), z3.Int.val(1)) as A);
+  }
+
+  private planYears = 0;
 
   // -------------------------------------------------------------------------------------------
   // Lists and aggregates
@@ -647,12 +802,14 @@ export class PolicyEncoder {
     switch (source.kind) {
       case "caseList":
         if (source.field === "items") {
-          const others = this.sym.others;
-          return { ...others, slots: [this.sym.item, ...others.slots] };
+          const others = this.view.others;
+          return { ...others, slots: [this.view.item, ...others.slots], present: [this.T, ...others.slots.map((_, i) => presentIn(others, i))] };
         }
         return this.sym.list(source.field);
       case "otherItems":
-        return this.sym.others;
+        return this.view.others;
+      case "earlierItems":
+        return this.view.earlier;
       case "recordList":
         void elements;
         throw new Unsupported("a list field of a record (`x.list`)", span);
@@ -669,31 +826,81 @@ export class PolicyEncoder {
     if (chain.base !== undefined) parts.push(this.member(this.policy.lists[chain.base]!.chain, slot, [], span));
     const scope = [...elements.slice(0, chain.level), this.slotRecord(slot)];
     for (const filter of chain.filters) {
-      if (filter.kind === "where") {
-        parts.push(this.truth(this.value(filter.condition, scope), filter.condition.span));
-        continue;
-      }
-      const start = this.window(filter.window);
-      const from = this.read(this.slotRecord(slot), chain.dated!.start, span) as { unk: B; v: A };
-      const startsInTime = this.tri(z3.And(z3.Not(from.unk), from.v.le(this.sym.dos)), z3.And(z3.Not(from.unk), from.v.gt(this.sym.dos)));
-      if (chain.dated!.end === undefined) {
-        parts.push(this.tri(z3.And(z3.Not(from.unk), start.le(from.v), from.v.le(this.sym.dos)), z3.And(z3.Not(from.unk), z3.Or(from.v.lt(start), from.v.gt(this.sym.dos)))));
-      } else {
-        const to = this.read(this.slotRecord(slot), chain.dated!.end, span) as { unk: B; v: A };
-        const endsInTime = this.tri(z3.And(z3.Not(to.unk), to.v.ge(start)), z3.And(z3.Not(to.unk), to.v.lt(start)));
-        parts.push(this.and([startsInTime, endsInTime]));
+      switch (filter.kind) {
+        case "where":
+          parts.push(this.truth(this.value(filter.condition, scope), filter.condition.span));
+          break;
+        case "granted":
+          parts.push(this.standing(slot));
+          break;
+        case "cut":
+          // Only an evaluation `as of` an earlier date cuts the history, and `as of` is not encoded
+          // (it is reported as unsupported): evaluated normally, every element belongs.
+          parts.push(this.tri(this.T, this.F));
+          break;
+        case "within":
+          parts.push(this.inWindow(chain, slot, this.window(filter.window, span), span));
+          break;
       }
     }
     return parts.length === 1 ? parts[0]! : this.and(parts);
+  }
+
+  /** Whether a dated element lies in the window (runtime `within`, `overlaps`). */
+  private inWindow(chain: Chain, slot: Slot, window: WindowTerm, span: Span): Tri {
+    const z3 = this.z3;
+    const { start, uncertain } = window;
+    const dos = this.sym.dos;
+    const from = this.read(this.slotRecord(slot), chain.dated!.start, span) as { unk: B; v: A };
+    if (chain.dated!.end === undefined) {
+      const widest = this.tri(z3.And(z3.Not(from.unk), start.le(from.v), from.v.le(dos)), z3.And(z3.Not(from.unk), z3.Or(from.v.lt(start), from.v.gt(dos))));
+      // In a window of uncertain start only the date of service itself is surely in it.
+      return this.tri(z3.And(widest.t, z3.Or(z3.Not(uncertain), from.v.eq(dos))), widest.f);
+    }
+    const to = this.read(this.slotRecord(slot), chain.dated!.end, span) as { unk: B; v: A };
+    const startsInTime = this.tri(z3.And(z3.Not(from.unk), from.v.le(dos)), z3.And(z3.Not(from.unk), from.v.gt(dos)));
+    const endsInTime = this.tri(z3.And(z3.Not(to.unk), to.v.ge(start)), z3.And(z3.Not(to.unk), to.v.lt(start)));
+    const widest = this.and([startsInTime, endsInTime]);
+    return this.tri(z3.And(widest.t, z3.Or(z3.Not(uncertain), to.v.ge(dos))), widest.f);
+  }
+
+  /**
+   * Whether another line item listed before the one under decision still stands (runtime
+   * `granted`): approved, or only awaiting authorization or review; unknown when it is pended.
+   * Its outcome is its own determination, encoded with it under decision and the items before it
+   * as its earlier items.
+   */
+  private standing(slot: Slot): Tri {
+    let standing = this.standings.get(slot);
+    if (standing === undefined) {
+      const z3 = this.z3;
+      const others = this.sym.others;
+      const j = others.slots.indexOf(slot);
+      if (j < 0) throw new Error("internal error: a standing asked of a record that is not a line item");
+      const rest = others.slots.filter((_, i) => i !== j);
+      const view: ItemView = {
+        item: slot,
+        others: { ...others, slots: [this.sym.item, ...rest], present: [this.T, ...rest.map((other) => other.exists)], ordered: false },
+        earlier: { ...others, slots: others.slots.slice(0, j), present: others.slots.slice(0, j).map((other) => other.exists) },
+      };
+      const encoder = new PolicyEncoder(this.policy, this.sym, `${this.prefix}@${j + 1}`, view, this.standings);
+      const outcome = encoder.outcome();
+      const id = (o: Outcome) => z3.Int.val(OUTCOMES.indexOf(o));
+      const stands = this.any(STANDING.map((o) => outcome.eq(id(o))));
+      standing = this.tri(stands, z3.And(z3.Not(stands), outcome.neq(id("pended"))));
+      this.standings.set(slot, standing);
+    }
+    return standing;
   }
 
   private aggregate(expr: Extract<Expr, { kind: "aggregate" }>, elements: readonly Sym[]): Sym {
     const z3 = this.z3;
     const { chain } = expr;
     const list = this.list(chain, elements, expr.span);
-    const members = list.slots.map((slot) => {
+    const members = list.slots.map((slot, i) => {
       const m = this.member(chain, slot, elements, expr.span);
-      return { slot, t: z3.And(slot.exists, m.t), u: z3.And(slot.exists, z3.Not(m.t), z3.Not(m.f)) };
+      const present = presentIn(list, i);
+      return { slot, t: z3.And(present, m.t), u: z3.And(present, z3.Not(m.t), z3.Not(m.f)) };
     });
     const one = (b: B) => z3.If(b, z3.Int.val(1), z3.Int.val(0)) as A;
     const sum = (terms: A[]) => (terms.length === 0 ? z3.Int.val(0) : (z3.Sum(terms[0]!, ...terms.slice(1)) as A));
@@ -720,14 +927,64 @@ export class PolicyEncoder {
       }
       case "latest":
       case "earliest":
+        // Ties go to the later element, and the line items' order puts the one under decision at
+        // a position the solver chooses: not encoded.
+        if ((chain.source.kind === "caseList" && chain.source.field === "items") || (chain.source.kind === "otherItems" && !this.view.others.ordered)) {
+          throw new Unsupported(`\`${expr.operator}\` of the line items`, expr.span);
+        }
         return this.pick(expr.operator, list, members, chain, expr.span);
       case "sum":
         return this.sumOf(expr, list, members);
       case "coverage":
         return this.coverage(expr, list, members);
       case "countDistinct":
-        throw new Unsupported("`count distinct`", expr.span);
+        return this.distinctCount(expr, list, members);
     }
+  }
+
+  /**
+   * `count distinct k of L` with one key, as the runtime's `distinctCount`: the members with a
+   * known key counted once per value; at least that (plus one when every definite member's key is
+   * unknown), at most every possible member's value and every member with an unknown key; exactly
+   * the first when no membership and no key is unknown.
+   */
+  private distinctCount(expr: Extract<Expr, { kind: "aggregate" }>, list: SymbolicList, members: { slot: Slot; t: B; u: B }[]): Sym {
+    const z3 = this.z3;
+    const keys = expr.keys ?? [];
+    if (keys.length !== 1) throw new Unsupported("`count distinct` of more than one key", expr.span);
+    const read = members.map((m) => {
+      const key = this.read(this.slotRecord(m.slot), keys[0]!, expr.span);
+      if (key.kind === "record" || key.kind === "elapsed" || key.kind === "tri") throw new Unsupported(`\`count distinct\` of a ${key.kind}`, expr.span);
+      return { unk: key.unk, v: (key.kind === "num" ? key.lo.v : key.v) as A };
+    });
+    const one = (b: B) => z3.If(b, z3.Int.val(1), z3.Int.val(0)) as A;
+    const add = (terms: A[]) => (terms.length === 0 ? z3.Int.val(0) : (z3.Sum(terms[0]!, ...terms.slice(1)) as A));
+    const keyed = read.map((key) => z3.Not(key.unk));
+    const definite = members.map((m, i) => z3.And(m.t, keyed[i]!));
+    const possible = members.map((m, i) => z3.And(m.u, keyed[i]!));
+    const same = (i: number, j: number) => read[i]!.v.eq(read[j]!.v);
+    const firstDefinite = members.map((_, i) => z3.And(definite[i]!, z3.Not(this.any(members.slice(0, i).map((__, j) => z3.And(definite[j]!, same(i, j)))))));
+    const newPossible = members.map((_, i) =>
+      z3.And(
+        possible[i]!,
+        z3.Not(this.any(members.map((__, j) => z3.And(definite[j]!, same(i, j))))),
+        z3.Not(this.any(members.slice(0, i).map((__, j) => z3.And(possible[j]!, same(i, j))))),
+      ),
+    );
+    const size = add(firstDefinite.map(one));
+    const definiteUnkeyed = this.any(members.map((m, i) => z3.And(m.t, z3.Not(keyed[i]!))));
+    const lo = size.add(one(z3.And(size.eq(0), definiteUnkeyed)));
+    const unkeyed = add(members.map((m, i) => one(z3.And(z3.Or(m.t, m.u), z3.Not(keyed[i]!)))));
+    const decided = z3.Not(this.any(members.map((m, i) => z3.Or(m.u, z3.And(m.t, z3.Not(keyed[i]!))))));
+    const hi = z3.If(decided, lo, size.add(add(newPossible.map(one))).add(unkeyed)) as A;
+    return {
+      kind: "num",
+      unk: this.F,
+      none: this.F,
+      lo: { v: z3.ToReal(z3.If(list.known, lo, z3.Int.val(0)) as A), neg: this.F, pos: this.F },
+      hi: { v: z3.ToReal(hi), neg: this.F, pos: z3.Not(list.known) },
+      ranged: true,
+    };
   }
 
   /** `latest`/`earliest` as the runtime's `pick`: ties go to the later element. */
@@ -790,7 +1047,7 @@ export class PolicyEncoder {
     if (chain.window === undefined || chain.dated?.end === undefined) {
       throw new Unsupported("`coverage of` without a window", expr.span);
     }
-    const clipStart = this.window(chain.window);
+    const { start: clipStart, uncertain } = this.window(chain.window, expr.span);
     const clipEnd = this.sym.dos;
     const max = (a: A, b: A) => z3.If(a.ge(b), a, b) as A;
     const min = (a: A, b: A) => z3.If(a.le(b), a, b) as A;
@@ -822,7 +1079,8 @@ export class PolicyEncoder {
       kind: "num",
       unk: this.F,
       none: this.F,
-      lo: { v: z3.ToReal(z3.If(list.known, lo, z3.Int.val(0)) as A), neg: this.F, pos: this.F },
+      // A window of uncertain start: at least the coverage of its shortest extent, [dos, dos], none.
+      lo: { v: z3.ToReal(z3.If(z3.And(list.known, z3.Not(uncertain)), lo, z3.Int.val(0)) as A), neg: this.F, pos: this.F },
       hi: { v: z3.ToReal(z3.If(list.known, hi, whole) as A), neg: this.F, pos: this.F },
       ranged: true,
     };

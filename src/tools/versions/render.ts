@@ -67,8 +67,8 @@ function findingText(finding: CodeFinding): string[] {
       return [
         `${head}: decided differently (${finding.facts} facts${finding.minimal ? ", minimal" : ""}; ${finding.milliseconds} ms)`,
         `    case: ${JSON.stringify(finding.case)}`,
-        `    old:  ${itemText(finding.old)}`,
-        `    new:  ${itemText(finding.new)}`,
+        `    old:  ${finding.item > 0 ? `item ${finding.item}: ` : ""}${itemText(finding.old)}`,
+        `    new:  ${finding.item > 0 ? `item ${finding.item}: ` : ""}${itemText(finding.new)}`,
       ];
     case "same":
       return [`${head}: ${finding.unchanged ? "no difference (the rules for them are unchanged)" : "no difference within the bounds"} (${finding.milliseconds} ms)`];

@@ -69,7 +69,8 @@ async function outcomesOf(policy: CheckedPolicy, path: string, jobs: number | un
       },
       drained: async () => {},
     },
-    jobs === undefined ? {} : { jobs },
+    // A proposed version is replayed as if in effect, as the semantic diff compares it.
+    { asProposed: true, ...(jobs === undefined ? {} : { jobs }) },
   );
   take(pending);
   return outcomes;

@@ -32,6 +32,8 @@ export type CodeFinding =
       codes: string[];
       /** The counterexample: a valid case, only the facts that matter. */
       case: Record<string, unknown>;
+      /** The index of its line item whose outcome differs. */
+      item: number;
       facts: number;
       /** Whether the solver proved no smaller case exists (false when minimising ran out of time). */
       minimal: boolean;
@@ -57,8 +59,7 @@ export function rulesFor(policy: LoweredPolicy, code: string): LoweredRule[] {
 
 /** The shared setting of a query: one symbolic case, both versions encoded over it. */
 export function symbolicCase(z3: Z3, versions: readonly Version[], bounds: Bounds): SymbolicCase {
-  const effective = versions.map((v) => v.lowered.metadata.effective);
-  const sym = new SymbolicCase(z3, versions[0]!.lowered.schema, bounds, serviceDates(effective));
+  const sym = new SymbolicCase(z3, versions[0]!.lowered.schema, bounds, serviceDates(versions.map((v) => v.lowered.metadata)));
   sym.setCodes(codeUniverse(versions.map((v) => v.lowered)));
   return sym;
 }
@@ -141,11 +142,13 @@ async function diffClass(
   const json = sym.extract(model);
   const expected = [before, after].map((term) => OUTCOMES[intOf(model, term)] as Outcome) as [Outcome, Outcome];
   if (process.env["POL_DEBUG_TIMES"]) console.error(codes[0], expected, Date.now() - started);
-  const [old, neu] = await confirmCase(json, [older.checked, newer.checked], expected, confirmer);
+  const item = sym.itemIndex(model);
+  const [old, neu] = await confirmCase(json, item, [older.checked, newer.checked], expected, confirmer);
   return {
     kind: "difference",
     codes,
     case: json,
+    item,
     facts: intOf(model, sym.size()),
     minimal,
     old: old!,

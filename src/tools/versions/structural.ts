@@ -324,13 +324,23 @@ class Walker {
       if (filter.kind !== other.kind) return this.rewritten(spanA, spanB, where);
       if (filter.kind === "where" && other.kind === "where") return this.expr(filter.condition, other.condition, where);
       if (filter.kind === "within" && other.kind === "within") {
-        const x = this.older.windows[filter.window]!;
-        const y = this.newer.windows[other.window]!;
-        if (x.amount !== y.amount || x.unit !== y.unit) {
-          this.changes.push({ kind: "window", where, old: `within ${x.amount}${x.unit}`, new: `within ${y.amount}${y.unit}`, ...this.lines(spanA, spanB) });
-        }
+        const x = windowOf(this.older, filter.window);
+        const y = windowOf(this.newer, other.window);
+        if (x.key !== y.key) this.changes.push({ kind: "window", where, old: x.text, new: y.text, ...this.lines(spanA, spanB) });
       }
     });
   }
 }
 
+/** A window as the analyst wrote it, and what it means (a plan year by the start it reads). */
+function windowOf(policy: LoweredPolicy, index: number): { text: string; key: string } {
+  const window = policy.windows[index]!;
+  switch (window.kind) {
+    case "back":
+      return { text: `within ${window.amount}${window.unit}`, key: `${window.amount}${window.unit}` };
+    case "calendarYear":
+      return { text: "within calendar year", key: "calendar year" };
+    case "planYear":
+      return { text: "within plan year", key: `plan year ${shallowExpr(policy, window.start)}` };
+  }
+}

@@ -36,9 +36,19 @@ export interface DateRange {
   last: number;
 }
 
-/** Dates of service from a year before the earliest effective date to two years after the latest. */
-export function serviceDates(effective: readonly string[]): DateRange {
-  const days = effective.map(dayNumberOf);
+/** A proposed version with no date at all is compared around this one (docs/versions.md). */
+const UNDATED_ANCHOR = "2025-01-01";
+
+/**
+ * Dates of service from a year before the earliest effective date to two years after the latest
+ * (`effective` dates of the versions; for proposed versions, which have none, their expiry dates,
+ * else a fixed anchor).
+ */
+export function serviceDates(versions: readonly { effective?: string; expires?: string }[]): DateRange {
+  const effective = versions.flatMap((v) => (v.effective === undefined ? [] : [v.effective]));
+  const expires = versions.flatMap((v) => (v.expires === undefined ? [] : [v.expires]));
+  const anchors = effective.length > 0 ? effective : expires.length > 0 ? expires : [UNDATED_ANCHOR];
+  const days = anchors.map(dayNumberOf);
   return { first: yearsFrom(Math.min(...days), -1), last: yearsFrom(Math.max(...days), 3) - 1 };
 }
 
@@ -96,6 +106,14 @@ export interface SymbolicList {
   known: B;
   length: A;
   slots: Slot[];
+  /** Whether each slot is an element of this list, when that is more than the slot existing
+   *  (`earlier_items`: the other line items listed before the one under decision). */
+  present?: B[];
+}
+
+/** Whether the list's `i`th slot is an element of it. */
+export function presentIn(list: SymbolicList, i: number): B {
+  return list.present?.[i] ?? list.slots[i]!.exists;
 }
 
 export class SymbolicCase {
@@ -103,6 +121,8 @@ export class SymbolicCase {
   readonly caseSlot: Slot;
   readonly item: Slot;
   readonly others: SymbolicList;
+  /** How many of the other line items come before the one under decision in the case. */
+  readonly position: A;
   private readonly lists = new Map<string, SymbolicList>();
   /** Side conditions every model must satisfy: ranges and calendar decompositions. */
   readonly constraints: B[] = [];
@@ -134,6 +154,8 @@ export class SymbolicCase {
       length,
       slots: Array.from({ length: bounds.items }, (_, i) => new Slot(this, "item", `items[${i + 1}]`, length.gt(i))),
     };
+    this.position = z3.Int.const("items.position");
+    this.constraints.push(this.position.ge(0), this.position.le(length));
   }
 
   /** The id of a text, code or enum member; the same text always gets the same id. */
@@ -271,16 +293,23 @@ export class SymbolicCase {
       count(list.known);
       terms.push(z3.If(list.known, list.length, z3.Int.val(0)) as A);
     }
-    terms.push(this.others.length);
+    terms.push(this.others.length, this.position);
     return terms.length === 0 ? z3.Int.val(0) : (z3.Sum(terms[0]!, ...terms.slice(1)) as A);
   }
 
-  /** The case a model describes, as JSON a policy's `validate` accepts. */
+  /** The index of the item under decision in the case a model describes. */
+  itemIndex(model: Model<"main">): number {
+    return intOf(model, this.position);
+  }
+
+  /** The case a model describes, as JSON a policy's `validate` accepts: the other line items in
+   *  order, the one under decision at `itemIndex`. */
   extract(model: Model<"main">): Record<string, unknown> {
     const json: Record<string, unknown> = { date_of_service: isoDateOf(intOf(model, this.dos)) };
-    const items: Record<string, unknown>[] = [this.fieldsOf(model, this.item)];
+    const items: Record<string, unknown>[] = [];
     const others = intOf(model, this.others.length);
     for (let i = 0; i < others; i++) items.push(this.fieldsOf(model, this.others.slots[i]!));
+    items.splice(this.itemIndex(model), 0, this.fieldsOf(model, this.item));
     json["items"] = items;
     Object.assign(json, this.fieldsOf(model, this.caseSlot));
     for (const list of this.readLists()) {
@@ -351,6 +380,11 @@ export class SymbolicCase {
   /** The day number of a month and day. */
   dayOf(parts: Parts): A {
     return this.months.firstDay(parts.month).add(parts.day).sub(1);
+  }
+
+  /** Keeps a month index inside the month table. */
+  monthInTable(month: A): B {
+    return this.months.inTable(month);
   }
 
   /** The length of a month of the table. */

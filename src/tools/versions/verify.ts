@@ -8,7 +8,7 @@
 import type { CheckedPolicy, Diagnostic, Expr, LoweredPolicy, LoweredRule } from "../../index.js";
 import { codeUniverse, runtimeSet } from "./codes.js";
 import { confirmCase, type Confirmer, type ItemSummary } from "./confirm.js";
-import { OUTCOMES, PolicyEncoder, Unsupported, type Outcome } from "./encode.js";
+import { levelOf, OUTCOMES, PolicyEncoder, Unsupported, type Outcome } from "./encode.js";
 import { unsupportedDiagnostic } from "./diagnostics.js";
 import { itemCodeIn, symbolicCase, type SemanticOptions, type Version } from "./semantic.js";
 import { loadZ3 } from "./solver.js";
@@ -145,15 +145,19 @@ export async function verifyPolicy(checked: CheckedPolicy, options: SemanticOpti
       const model = solver.model();
       const json = sym.extract(model);
       const expected = OUTCOMES[intOf(model, outcome)] as Outcome;
-      const [item] = await confirmCase(json, [checked], [expected], confirmer);
+      const [item] = await confirmCase(json, sym.itemIndex(model), [checked], [expected], confirmer);
       findings.push({ diagnostic: make(), case: json, item: item! });
     };
     const applies = encoded.applies.t;
-    const live = rule.criteria.map((c, i) => ({ criterion: c, status: encoded.criteria[i]! })).filter(({ criterion }) => criterion.effect !== "note");
-    const unconditional = live.some(({ criterion }) => criterion.effect !== "require" && criterion.condition === undefined);
+    const statuses = rule.criteria.map((c, i) => ({ criterion: c, status: encoded.criteria[i]! }));
+    // The criteria that can stand in the way (not notes or waivers), each with its waiver applied.
+    const live = statuses.filter(({ criterion }) => levelOf(criterion.effect) >= 0);
+    const unconditional = live.some(
+      ({ criterion }) => criterion.effect !== "require" && criterion.effect !== "approve" && criterion.condition === undefined,
+    );
 
     // POL5010: the rule can approve.
-    const liveIndex = rule.criteria.map((c, i) => (c.effect === "note" ? -1 : i)).filter((i) => i >= 0);
+    const liveIndex = rule.criteria.map((c, i) => (levelOf(c.effect) < 0 ? -1 : i)).filter((i) => i >= 0);
     if (
       !unconditional &&
       (await ask(applies, ...live.map(({ status }) => status.met))) === "unsat" &&
@@ -162,8 +166,8 @@ export async function verifyPolicy(checked: CheckedPolicy, options: SemanticOpti
       const inapplicable = (await ask(applies)) === "unsat";
       findings.push({ diagnostic: diagnostic("POL5010", rule.span, { rule: rule.id }, { help: inapplicable ? "inapplicable" : "never" }) });
     }
-    // POL5011 and POL5012: each criterion can fail, and can be met, while the rule applies.
-    for (const { criterion, status } of live) {
+    // POL5011 and POL5012: each criterion (a waiver too) can fail, and can be met, while the rule applies.
+    for (const { criterion, status } of statuses.filter(({ criterion }) => criterion.effect !== "note")) {
       if (criterion.condition === undefined) continue;
       const i = rule.criteria.indexOf(criterion);
       if ((await ask(applies, status.notMet)) === "unsat" && (await neverWithLongLists((e) => [e.applies.t, e.criteria[i]!.notMet]))) {
