@@ -275,19 +275,35 @@ describe("semantic diff of plan years, calendar years, waivers, administrative o
     SOLVER_TEST,
   );
 
-  it("reports `as of` as POL5001 at its place, and so every code whose earlier lines' standing reaches it", async () => {
-    const example = policy("policies/examples/lumbar-facet-interventions.pol");
-    const changed = policy("test/fixtures/versions/lumbar-next.pol");
-    const report = await diffVersions(example, changed, { semantic: small });
-    const unsupported = report.semantic!.findings.filter((f) => f.kind === "unsupported");
-    expect(unsupported.flatMap((f) => f.codes).sort()).toEqual(["64493", "64494", "64495", "64635", "64636"]);
-    for (const finding of unsupported) {
-      if (finding.kind !== "unsupported") continue;
-      expect(finding.diagnostic.code).toBe("POL5001");
-      expect(finding.diagnostic.message).toContain("`diagnostic_block as of` a date");
-      expect(finding.diagnostic.span).toMatchObject({ file: "policies/examples/lumbar-facet-interventions.pol", start: { line: 31 } });
-    }
-  });
+  it(
+    "finds a case through a rule evaluated as of the date of a prior block",
+    async () => {
+      const older = policy("test/fixtures/versions/as-of/base.pol");
+      const newer = policy("test/fixtures/versions/as-of/as-of.pol");
+      const report = await diffVersions(older, newer, { semantic: small });
+      const ablation = report.semantic!.findings.find((f) => f.codes.includes("64635"))!;
+      expect(ablation.kind).toBe("difference");
+      if (ablation.kind !== "difference") return;
+      confirmed(ablation, older, newer);
+      // Only the prior block's necessity as of its date changed.
+      expect(ablation.case["procedures"]).toBeDefined();
+    },
+    SOLVER_TEST,
+  );
+
+  it(
+    "finds a case through the latest block picked by date, with two blocks to pick from",
+    async () => {
+      const older = policy("test/fixtures/versions/as-of/base.pol");
+      const newer = policy("test/fixtures/versions/as-of/latest.pol");
+      const report = await diffVersions(older, newer, { semantic: { ...small, bounds: { list: 2, items: 0 } } });
+      const ablation = report.semantic!.findings.find((f) => f.codes.includes("64635"))!;
+      expect(ablation.kind).toBe("difference");
+      if (ablation.kind === "difference") confirmed(ablation, older, newer);
+      expect(report.semantic!.findings.find((f) => f.codes.includes("64493"))).toMatchObject({ kind: "same", unchanged: true });
+    },
+    SOLVER_TEST,
+  );
 });
 
 describe("replaying past cases", () => {

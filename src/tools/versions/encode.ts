@@ -47,7 +47,7 @@ type Sym =
   | { kind: "tri"; tri: Tri }
   | { kind: "bool"; unk: B; none: B; v: B }
   /** A number, or an exact range [lo, hi] (`ranged`: it may be one). */
-  | { kind: "num"; unk: B; none: B; lo: Bound; hi: Bound; ranged: boolean }
+  | { kind: "num"; unk: B; none: B; lo: Bound; hi: Bound; ranged: boolean; integral?: boolean }
   /** A date: its day number, and its month and day of month when month arithmetic needs them. */
   | { kind: "date"; unk: B; none: B; v: A; parts: () => Parts }
   /** Text, code or enum member: an id of the string table; `literal` when it is a literal. */
@@ -115,8 +115,27 @@ interface ItemView {
   item: Slot;
   /** `ordered`: in the case's order (not so for an earlier item's view, which lists the item under
    *  decision first wherever it is). */
-  others: SymbolicList & { ordered: boolean };
+  others: SymbolicList & { ordered: boolean; asOf?: true };
   earlier: SymbolicList;
+}
+
+/**
+ * A boundary a condition tests, for generated boundary tests: the case sits on it when `known`
+ * and `a == b`, a step below when `a == b - step`, a step above when `a == b + step` (a step is a
+ * day for dates, one for counts and whole-day quantities, a tenth otherwise). `date`: the
+ * boundary is a date, so month ends and 29 February are worth a case of their own; `leap` is the
+ * date to put on 29 February.
+ */
+export interface Probe {
+  key: string;
+  kind: "threshold" | "elapsed" | "window start" | "window end";
+  span: Span;
+  a: A;
+  b: A;
+  known: B;
+  step: number;
+  date: boolean;
+  leap?: A;
 }
 
 /** A window [start, dos]; `uncertain`: its start is only known to lie in [start, dos] (a plan year
@@ -134,6 +153,10 @@ export class PolicyEncoder {
   private readonly T: B;
   private readonly F: B;
   private readonly view: ItemView;
+  private readonly dos: DateValue;
+  /** When set, every boundary the encoded conditions test is recorded here (first one per key). */
+  probes?: Map<string, Probe>;
+  private asOfs = 0;
 
   constructor(
     readonly policy: LoweredPolicy,
@@ -143,11 +166,15 @@ export class PolicyEncoder {
     view?: ItemView,
     /** The standing of each earlier line item, shared by the evaluations of one version. */
     private readonly standings = new Map<Slot, Tri>(),
+    /** Set when evaluating a rule `as of` an earlier date: that date, which is the date of
+     *  service there and cuts the case's history (runtime `Context.asOf`). */
+    private readonly asOfDate?: DateValue,
   ) {
     this.z3 = sym.z3;
     this.T = this.z3.Bool.val(true);
     this.F = this.z3.Bool.val(false);
     const z3 = this.z3;
+    this.dos = asOfDate ?? { v: sym.dos, parts: () => sym.dosParts() };
     this.view = view ?? {
       item: sym.item,
       others: { ...sym.others, ordered: true },
@@ -332,7 +359,7 @@ export class PolicyEncoder {
         if (typeof expr.value === "number") return this.number(z3.Real.val(expr.value));
         return { kind: "str", unk: this.F, none: this.F, v: z3.Int.val(this.sym.stringId(expr.value)), literal: expr.value };
       case "dos":
-        return { kind: "date", unk: this.F, none: this.F, v: this.sym.dos, parts: () => this.sym.dosParts() };
+        return { kind: "date", unk: this.F, none: this.F, v: this.dos.v, parts: this.dos.parts };
       case "case":
         return this.slotRecord(this.sym.caseSlot);
       case "item":
@@ -425,7 +452,7 @@ export class PolicyEncoder {
       }
       // Not encoded yet: reported as POL5001 at the construct rather than approximated.
       case "asOf":
-        throw new Unsupported(`\`${this.policy.rules[expr.rule]!.id} as of\` a date (a rule evaluated on an earlier date)`, expr.span);
+        return { kind: "tri", tri: this.asOf(expr, elements) };
       case "inList":
         throw new Unsupported("`in` a list of values", expr.span);
       case "lookup":
@@ -449,6 +476,7 @@ export class PolicyEncoder {
         if (left.kind !== "date" || right.kind !== "date") throw new Unsupported("a difference of values that are not dates", expr.span);
         return {
           ...this.number(z3.ToReal(left.v.sub(right.v))),
+          integral: true,
           unk: z3.Or(left.unk, right.unk),
           none: z3.And(z3.Not(z3.Or(left.unk, right.unk)), z3.Or(left.none, right.none)),
         };
@@ -519,7 +547,7 @@ export class PolicyEncoder {
       case "num":
         return { ...this.number(pick(vars.map((v) => v.value as A))), unk, none };
       case "days":
-        return { ...this.number(z3.ToReal(pick(vars.map((v) => v.value as A)))), unk, none };
+        return { ...this.number(z3.ToReal(pick(vars.map((v) => v.value as A)))), unk, none, integral: true };
       case "date":
         return {
           kind: "date",
@@ -552,8 +580,14 @@ export class PolicyEncoder {
     if (right.kind === "date" && left.kind === "str" && left.literal !== undefined) left = this.dateLiteral(left.literal);
     if (left.kind === "tri") left = { kind: "bool", unk: this.unkOf(left), none: this.F, v: left.tri.t };
     if (right.kind === "tri") right = { kind: "bool", unk: this.unkOf(right), none: this.F, v: right.tri.t };
-    if (left.kind === "num" && right.kind === "num") return this.compareNumbers(operator, left, right);
+    if (left.kind === "num" && right.kind === "num") {
+      if (this.probes !== undefined) this.probeNumbers(left, right, span);
+      return this.compareNumbers(operator, left, right);
+    }
     if (left.kind !== right.kind) throw new Unsupported(`comparing a ${left.kind} with a ${right.kind}`, span);
+    if (this.probes !== undefined && left.kind === "date" && right.kind === "date" && operator !== "==" && operator !== "!=") {
+      this.probe({ kind: "threshold", span, a: left.v, b: right.v, known: this.present([left, right]), step: 1, date: true, leap: left.v });
+    }
     let holds: B;
     const l = (left as { v: A | B }).v;
     const r = (right as { v: A | B }).v;
@@ -569,6 +603,35 @@ export class PolicyEncoder {
         holds = operator === "<" ? (l as A).lt(r as A) : operator === "<=" ? (l as A).le(r as A) : operator === ">" ? (l as A).gt(r as A) : (l as A).ge(r as A);
     }
     return this.guard([left, right], this.tri(holds, z3.Not(holds)));
+  }
+
+  private probe(probe: Omit<Probe, "key">): void {
+    if (this.probes === undefined) return;
+    const key = `${probe.span.file}:${probe.span.start.offset}:${probe.kind}`;
+    if (!this.probes.has(key)) this.probes.set(key, { key, ...probe });
+  }
+
+  /** Neither unknown nor none. */
+  private present(values: readonly Sym[]): B {
+    const z3 = this.z3;
+    return this.all(values.map((v) => z3.And(z3.Not(this.unkOf(v)), z3.Not(this.noneOf(v)))));
+  }
+
+  /** A number compared with a number: a range (a count, a sum) counts when it is one value. */
+  private probeNumbers(left: NumSym, right: NumSym, span: Span): void {
+    if (this.probes === undefined) return;
+    const z3 = this.z3;
+    const exact = (n: NumSym) => (n.ranged ? z3.And(n.lo.v.eq(n.hi.v), z3.Not(n.lo.neg), z3.Not(n.hi.pos)) : this.T);
+    const whole = (n: NumSym) => n.ranged || n.integral === true;
+    this.probe({
+      kind: "threshold",
+      span,
+      a: left.lo.v,
+      b: right.lo.v,
+      known: z3.And(this.present([left, right]), exact(left), exact(right)),
+      step: whole(left) || whole(right) ? 1 : 0.1,
+      date: false,
+    });
   }
 
   private dateLiteral(text: string): Sym {
@@ -694,6 +757,10 @@ export class PolicyEncoder {
   private compareElapsed(elapsed: Sym, operator: string, amount: number, unit: string, span: Span): Tri {
     const z3 = this.z3;
     if (elapsed.kind !== "elapsed") throw new Unsupported("comparing a value that is not an elapsed time", span);
+    if (this.probes !== undefined) {
+      const reached = this.shift(elapsed.from, amount, unit).v;
+      this.probe({ kind: "elapsed", span, a: elapsed.to.v, b: reached, known: this.present([elapsed]), step: 1, date: true, leap: elapsed.from.v });
+    }
     let less: B;
     let equal: B;
     if (unit === "d" || unit === "wk") {
@@ -803,10 +870,12 @@ export class PolicyEncoder {
       case "caseList":
         if (source.field === "items") {
           const others = this.view.others;
+          if (others.asOf) throw new Unsupported("the line items in a rule evaluated `as of` a date", span);
           return { ...others, slots: [this.view.item, ...others.slots], present: [this.T, ...others.slots.map((_, i) => presentIn(others, i))] };
         }
         return this.sym.list(source.field);
       case "otherItems":
+        if (this.view.others.asOf) throw new Unsupported("the other line items in a rule evaluated `as of` a date", span);
         return this.view.others;
       case "earlierItems":
         return this.view.earlier;
@@ -820,7 +889,10 @@ export class PolicyEncoder {
   private member(chain: Chain, slot: Slot, elements: readonly Sym[], span: Span): Tri {
     const z3 = this.z3;
     if (chain.selection !== undefined) {
-      throw new Unsupported(`\`${chain.selection.pick} ${chain.selection.count} of\` (the first or last members by date)`, span);
+      // The selection over the whole list first, then the chain's own base and filters.
+      const selected = this.selection(chain, elements, span).get(slot)!;
+      if (chain.base === undefined && chain.filters.length === 0) return selected;
+      return this.and([selected, this.member({ ...chain, selection: undefined }, slot, elements, span)]);
     }
     const parts: Tri[] = [];
     if (chain.base !== undefined) parts.push(this.member(this.policy.lists[chain.base]!.chain, slot, [], span));
@@ -834,9 +906,7 @@ export class PolicyEncoder {
           parts.push(this.standing(slot));
           break;
         case "cut":
-          // Only an evaluation `as of` an earlier date cuts the history, and `as of` is not encoded
-          // (it is reported as unsupported): evaluated normally, every element belongs.
-          parts.push(this.tri(this.T, this.F));
+          parts.push(this.cut(chain, slot, span));
           break;
         case "within":
           parts.push(this.inWindow(chain, slot, this.window(filter.window, span), span));
@@ -846,12 +916,92 @@ export class PolicyEncoder {
     return parts.length === 1 ? parts[0]! : this.and(parts);
   }
 
+  /**
+   * `earliest N of L` / `latest N of L` (runtime `selectBy`): each element is selected when it is
+   * a member and fewer than N members come before it by date (on equal dates the one later in the
+   * list comes first); unknown when missing facts leave that open.
+   */
+  private selection(chain: Chain, elements: readonly Sym[], span: Span): Map<Slot, Tri> {
+    const z3 = this.z3;
+    const { pick, count, inner } = chain.selection!;
+    const list = this.list(chain, elements, span);
+    const candidates = list.slots.map((slot, i) => {
+      const m = this.member(inner, slot, elements, span);
+      const date = this.read(this.slotRecord(slot), chain.dated!.start, span) as { unk: B; none: B; v: A };
+      const present = presentIn(list, i);
+      // A candidate: an element whose membership is not false and whose date is not none.
+      return { slot, m, date, candidate: z3.And(present, z3.Not(m.f), z3.Not(z3.And(z3.Not(date.unk), date.none))) };
+    });
+    const one = (b: B) => z3.If(b, z3.Int.val(1), z3.Int.val(0)) as A;
+    const add = (terms: A[]) => (terms.length === 0 ? z3.Int.val(0) : (z3.Sum(terms[0]!, ...terms.slice(1)) as A));
+    const selected = new Map<Slot, Tri>();
+    candidates.forEach((c, i) => {
+      const surely: A[] = [];
+      const maybe: A[] = [];
+      candidates.forEach((other, j) => {
+        if (j === i) return;
+        const unknownOrder = z3.Or(other.date.unk, c.date.unk);
+        const earlier = pick === "earliest" ? other.date.v.lt(c.date.v) : other.date.v.gt(c.date.v);
+        const before = z3.Or(earlier, j > i ? other.date.v.eq(c.date.v) : this.F);
+        const yes = z3.And(z3.Not(unknownOrder), before);
+        surely.push(one(z3.And(other.candidate, yes, other.m.t)));
+        maybe.push(one(z3.And(other.candidate, z3.Or(unknownOrder, z3.And(yes, z3.Not(other.m.t))))));
+      });
+      const ahead = add(surely);
+      const open = ahead.add(add(maybe));
+      selected.set(c.slot, this.tri(z3.And(c.candidate, open.lt(count), c.m.t), z3.Or(z3.Not(c.candidate), ahead.ge(count), c.m.f)));
+    });
+    return selected;
+  }
+
+  /** Runtime `cut`: evaluated normally every element belongs; as of an earlier date, those dated
+   *  (an episode: starting) before it, unknown for an undated one. */
+  private cut(chain: Chain, slot: Slot, span: Span): Tri {
+    if (this.asOfDate === undefined) return this.tri(this.T, this.F);
+    const z3 = this.z3;
+    const date = this.read(this.slotRecord(slot), chain.dated!.start, span) as { unk: B; none: B; v: A };
+    const before = date.v.lt(this.asOfDate.v);
+    return this.tri(z3.And(z3.Not(date.unk), z3.Not(date.none), before), z3.And(z3.Not(date.unk), z3.Or(date.none, z3.Not(before))));
+  }
+
+  /**
+   * `rule as of date` (runtime `asOf`): every clinical criterion of the rule (`require`, `deny`,
+   * `not covered`, `bundle`, `approve`) met or waived, evaluated with the date of service set to
+   * `date` and the history cut there; unknown when the date is, false when it is none.
+   */
+  private asOf(expr: Extract<Expr, { kind: "asOf" }>, elements: readonly Sym[]): Tri {
+    const z3 = this.z3;
+    const date = this.value(expr.date, elements);
+    if (date.kind !== "date") throw new Unsupported("`as of` a value that is not a date", expr.span);
+    const rule = this.policy.rules[expr.rule]!;
+    // As of an earlier date there is no line item (the checker sees that the rule reads none) and
+    // no line is decided before it.
+    const view: ItemView = {
+      item: this.view.item,
+      others: { ...this.view.others, ordered: false, asOf: true },
+      earlier: { ...this.view.others, slots: [], present: [] },
+    };
+    const child = new PolicyEncoder(this.policy, this.sym, `${this.prefix}@asof${this.asOfs++}`, view, this.standings, date);
+    const encoded = child.rule(rule);
+    const passes = rule.criteria
+      .map((criterion, i) => ({ level: levelOf(criterion.effect), status: encoded.criteria[i]! }))
+      .filter(({ level }) => level >= 0 && level <= LEVELS.deny)
+      .map(({ status }) => this.tri(status.met, status.notMet));
+    const met = this.and(passes);
+    return this.tri(z3.And(z3.Not(date.unk), z3.Not(date.none), met.t), z3.And(z3.Not(date.unk), z3.Or(date.none, met.f)));
+  }
+
   /** Whether a dated element lies in the window (runtime `within`, `overlaps`). */
   private inWindow(chain: Chain, slot: Slot, window: WindowTerm, span: Span): Tri {
     const z3 = this.z3;
     const { start, uncertain } = window;
-    const dos = this.sym.dos;
+    const dos = this.dos.v;
     const from = this.read(this.slotRecord(slot), chain.dated!.start, span) as { unk: B; v: A };
+    if (this.probes !== undefined) {
+      const known = z3.And(z3.Not(from.unk), z3.Not(uncertain));
+      this.probe({ kind: "window start", span, a: from.v, b: start, known, step: 1, date: true, leap: dos });
+      this.probe({ kind: "window end", span, a: from.v, b: dos, known, step: 1, date: true, leap: dos });
+    }
     if (chain.dated!.end === undefined) {
       const widest = this.tri(z3.And(z3.Not(from.unk), start.le(from.v), from.v.le(dos)), z3.And(z3.Not(from.unk), z3.Or(from.v.lt(start), from.v.gt(dos))));
       // In a window of uncertain start only the date of service itself is surely in it.
@@ -1048,7 +1198,7 @@ export class PolicyEncoder {
       throw new Unsupported("`coverage of` without a window", expr.span);
     }
     const { start: clipStart, uncertain } = this.window(chain.window, expr.span);
-    const clipEnd = this.sym.dos;
+    const clipEnd = this.dos.v;
     const max = (a: A, b: A) => z3.If(a.ge(b), a, b) as A;
     const min = (a: A, b: A) => z3.If(a.le(b), a, b) as A;
     const episodes = members.map((m) => {
