@@ -103,9 +103,14 @@ export interface RuleSpec {
   readonly criteria: readonly CriterionSpec[];
 }
 
-/** Whether a rule applies to the current item: its code is in one of the rule's sets, and `when` holds. */
-function ruleApplies(context: Context, rule: RuleSpec): Tri {
-  const code = field(context, "item", context.item, "code");
+/** The current item's code as the rules' code sets test it (read once per item, for every rule). */
+function codeOf(context: Context): unknown {
+  return field(context, "item", context.item, "code");
+}
+
+/** Whether a rule applies to the current item: its code (`code`, as `itemCode` reads it, once per
+ *  item) is in one of the rule's sets, and `when` holds. */
+function ruleApplies(context: Context, rule: RuleSpec, code: unknown): Tri {
   // `or` of the sets' answers, without an array per item: every unknown answer is the code's own.
   let inSet: Tri = false;
   const sets = rule.codes;
@@ -317,6 +322,7 @@ function clinicallyMet(context: Context, rule: RuleSpec): Tri {
 /** A criterion's status for the current item, its waiver applied. */
 export function effectiveStatus(context: Context, criterion: CriterionSpec): Status {
   const condition = conditionOf(context, criterion);
+  if (criterion.waiver === undefined) return criterionStatus(criterion.effect, condition);
   return waived(criterion, context, condition, criterionStatus(criterion.effect, condition)).status;
 }
 
@@ -492,8 +498,9 @@ function determineItem(
   const definite: EvaluatedRule[] = [];
   const relevant: EvaluatedRule[] = [];
   const pending: { rule: RuleSpec; applies: Tri }[] = [];
+  const itemCode = codeOf(context);
   for (const rule of rules) {
-    const applies = ruleApplies(context, rule);
+    const applies = ruleApplies(context, rule, itemCode);
     const status = statusOf(applies);
     applications.push({ rule: rule.id, title: rule.title, citation: rule.citation, applies: status });
     if (status !== "not_met") pending.push({ rule, applies });
@@ -578,10 +585,11 @@ function decideWith(
   const levels = levelPlan(rules);
   const applies = context.scratch as Tri[];
   const count = context.items.length;
-  const outcomes: Outcome[] = [];
+  // Sized once: a case of one line item gets a one-element array, not a growable one.
+  const outcomes = new Array<Outcome>(count);
   for (let index = 0; index < count; index++) {
     const outcome = decideItem(context, policy, rules, index, applies, levels, options);
-    outcomes.push(outcome);
+    outcomes[index] = outcome;
     // Only whether an earlier line is pended matters to the lines after it, not for what.
     if (count > 1) context.decided.push({ outcome, missing: [] });
   }
@@ -651,8 +659,9 @@ function decideItem(
   if (!inEffect(policy, context.dos, options)) return "policy_not_in_effect";
   let definite = 0;
   let possible = 0;
+  const code = codeOf(context);
   for (let r = 0; r < rules.length; r++) {
-    const applicability = ruleApplies(context, rules[r]!);
+    const applicability = ruleApplies(context, rules[r]!, code);
     applies[r] = applicability;
     if (applicability === true) definite++;
     else if (applicability instanceof Unknown) possible++;
