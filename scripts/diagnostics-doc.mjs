@@ -19,8 +19,12 @@ const RANGES = [
   ["POL2", "Names and files"],
   ["POL3", "Types and units"],
   ["POL4", "Policy structure"],
+  ["POL5", "Policy analysis (pol diff, pol verify)"],
   ["POL6", "FHIR"],
 ];
+
+/** The analysis' goldens: rendered by test/analysis-golden.test.ts, shown here as they are. */
+const ANALYSIS_DIR = "test/golden/analysis";
 
 /**
  * The text of docs/diagnostics.md.
@@ -40,7 +44,7 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, loadCon
   const out = [
     "# Diagnostics",
     "",
-    "Every diagnostic `pol check` (and `pol compile`, `pol eval`, `pol test`) can report. Codes are",
+    "Every diagnostic `pol check` (and `pol compile`, `pol eval`, `pol test`, `pol diff`, `pol verify`) can report. Codes are",
     "stable: `POL1xxx` syntax, `POL2xxx` names and files, `POL3xxx` types and units, `POL4xxx` policy",
     "structure; a retired code keeps its number reserved. Each code has one message shape: the",
     "message and help templates below name their parameters in braces (`{name}`), and a help that",
@@ -75,6 +79,19 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, loadCon
         out.push("No example: this code reports a bug in pol, not a mistake in the policy.", "");
         continue;
       }
+      if (code.startsWith("POL5")) {
+        const baseline = readdirSync(join(goldenDir, "analysis"))
+          .filter((name) => name.startsWith(`${code}-`) && name.endsWith(".errors.txt") && !name.includes("-satisfied"))
+          .sort()[0];
+        if (baseline === undefined) {
+          out.push(`No example yet: add \`${ANALYSIS_DIR}/${code}-NAME.pol\`.`, "");
+          continue;
+        }
+        const source = readFileSync(join(goldenDir, "analysis", baseline.replace(/\.errors\.txt$/, ".pol")), "utf8");
+        const diagnostic = analysisDiagnostic(code, readFileSync(join(goldenDir, "analysis", baseline), "utf8"));
+        out.push("```text", renderDiagnostic(diagnostic, source), "```", "");
+        continue;
+      }
       const configGolden = configGoldens.find((name) => name.startsWith(`${code}-`));
       const golden = goldens.find((name) => name.startsWith(`${code}-`)) ?? configGolden;
       if (golden === undefined) {
@@ -94,6 +111,24 @@ export function diagnosticsDoc({ catalogue, checkFile, renderDiagnostic, loadCon
   const others = Object.keys(catalogue).filter((code) => !RANGES.some(([prefix]) => code.startsWith(prefix)));
   if (others.length > 0) throw new Error(`codes outside the known ranges: ${others.join(", ")}`);
   return out.join("\n");
+}
+
+/**
+ * The first diagnostic with `code` in an analysis baseline (rendered by `renderBaseline`: a
+ * `file(line,col): severity CODE: message` line, then the source with `~` under the span and
+ * `!!! CODE:`/`!!! help:` lines), read back so the doc shows it as pol prints it.
+ */
+function analysisDiagnostic(code, baseline) {
+  const lines = baseline.split("\n");
+  const head = lines.map((l) => /^(.+)\((\d+),(\d+)\): (error|warning) (POL\d{4}): (.*)$/.exec(l)).find((m) => m && m[5] === code);
+  if (!head) throw new Error(`the analysis baseline for ${code} does not report it`);
+  const [, file, line, column, severity, , message] = head;
+  const at = lines.indexOf(`!!! ${code}: ${message}`);
+  const marks = /^( *)(~+)$/.exec(lines[at - 1] ?? "");
+  const start = { line: Number(line), column: Number(column) };
+  const end = { line: start.line, column: marks ? marks[1].length + marks[2].length + 1 : start.column + 1 };
+  const help = lines[at + 1]?.startsWith("!!! help: ") ? lines[at + 1].slice("!!! help: ".length) : undefined;
+  return { code, severity, message, ...(help ? { help } : {}), span: { file, start, end } };
 }
 
 /**

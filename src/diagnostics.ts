@@ -1,6 +1,8 @@
 // Diagnostics: the one catalogue of every message pol can report, and how they are rendered.
 // Codes are stable: POL1xxx syntax, POL2xxx names and files, POL3xxx types and units,
-// POL4xxx policy structure (rules, criteria, citations). Never reuse or renumber a code.
+// POL4xxx policy structure (rules, criteria, citations), POL5001-POL5020 policy analysis (`pol diff`,
+// `pol verify`: findings about what a policy decides, and what the analysis cannot decide). Never
+// reuse or renumber a code.
 //
 // Each catalogue entry holds the message template (one lowercase sentence, user input in
 // backticks, no trailing period) with `{named}` parameters, and optionally a help template (how
@@ -841,6 +843,68 @@ export const catalogue = {
     summary: "a `require` that is met when an event is absent, through `not` over a comparison on it",
     message: "this criterion is met when there is no such event at all: `{text}` holds when the record is none",
     help: "write what no event means, e.g. `no {list} or {text}`, or require the event: `some {list} and {text}`",
+  },
+  // Policy analysis (`pol diff`, `pol verify`)
+  POL5001: {
+    severity: "warning",
+    summary: "a construct the semantic analysis does not handle yet",
+    message: "the semantic analysis does not support {construct} yet",
+    help: "codes {codes} are left out of the semantic diff and verify; the structural diff still compares them",
+  },
+  POL5002: {
+    severity: "warning",
+    summary: "the solver ran out of time on a question",
+    message: "the solver could not decide {question} within {limit}",
+    help: "raise `--timeout` or lower the bounds (`--max-list`, `--max-items`)",
+  },
+  POL5003: {
+    severity: "warning",
+    summary: "two policies over different schemas: no semantic diff",
+    message: "`{old}` and `{new}` do not use the same schema, so they cannot be compared case by case",
+    help: "the semantic diff compares two versions of one policy, or two policies over one schema; the structural diff is shown",
+  },
+  POL5010: {
+    severity: "warning",
+    summary: "a rule that can never approve an item",
+    message: "rule `{rule}` can never approve an item",
+    help: {
+      never: "no case within the bounds meets every criterion of it while it applies: check its criteria against each other",
+      inapplicable: "no case within the bounds makes it apply: check its `for` codes and its `when` condition",
+    },
+  },
+  POL5011: {
+    severity: "warning",
+    summary: "a criterion that can never fail once its rule applies",
+    message: "criterion `{criterion}` can never fail once rule `{rule}` applies",
+    help: "it never changes an outcome: the rule's `when` or another criterion already implies it; remove it or correct it",
+  },
+  POL5012: {
+    severity: "warning",
+    summary: "a criterion that can never be met once its rule applies",
+    message: "criterion `{criterion}` can never be met once rule `{rule}` applies",
+    help: "every item the rule applies to fails it: check it against the rule's `when` condition",
+  },
+  POL5013: {
+    severity: "warning",
+    summary: "two rules that apply to one line item with conflicting outcomes",
+    message: "rules `{first}` and `{second}` both apply to an item and decide it differently: {outcomes}",
+    help: "the stronger outcome wins; if both rules are meant to apply, say which one governs in its `when` condition",
+  },
+  POL5014: {
+    severity: "warning",
+    summary: "a pended outcome that no documentation can resolve",
+    message: "rule `{rule}` can pend an item that has every fact documented",
+    help: "no documentation can settle it: make the criterion decidable from documented facts",
+    // The semantics promise that a case with every fact documented is decided (docs/semantics.md,
+    // "Monotonicity"): no policy can show this today, so it reports a bug in pol or a new
+    // construct that breaks the promise.
+    internal: true,
+  },
+  POL5015: {
+    severity: "warning",
+    summary: "a `deny` that can fire while another rule approves the same item",
+    message: "`deny {criterion}` of rule `{rule}` can deny an item that rule `{other}` approves",
+    help: "the denial wins; if that is intended, nothing needs to change, otherwise narrow the `deny` or the rules' codes",
   },
   // FHIR bindings (`fhir` files, docs/fhir.md)
   POL6001: {

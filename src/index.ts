@@ -14,8 +14,10 @@
 // check's), the checked model (check's output) and the lowered form both evaluators read.
 
 export type * from "./ast.js";
+export type { Determination, ItemDetermination, Outcome } from "@pol/runtime";
 export {
   catalogue,
+  diagnostic,
   diagnosticsToJson,
   renderDiagnostic,
   renderDiagnostics,
@@ -44,7 +46,19 @@ export {
   type SchemaModel,
   type Type,
 } from "./model.js";
-export type { Expr, LoweredCriterion, LoweredPolicy, LoweredRule } from "./lower/ir.js";
+export type {
+  CalendarUnit,
+  Chain,
+  CompareOperator,
+  Expr,
+  ExprKind,
+  Filter,
+  LoweredCodeSet,
+  LoweredCriterion,
+  LoweredPolicy,
+  LoweredRule,
+  LoweredWindow,
+} from "./lower/ir.js";
 
 // ---------------------------------------------------------------------------------------------
 // The pipeline, stage by stage.
@@ -165,11 +179,25 @@ export { readFhirCase, type FhirCaseRead, type FhirFactSource, type FhirProblem,
 export { BUNDLE_LIMITS } from "./tools/fhir/bindings/bundle.js";
 export { fhirJson, fhirJsonText, fhirLine, renderFhirText } from "./tools/fhir/bindings/output.js";
 /** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
+export { CompiledEvaluators } from "./tools/policy-test/compiled.js";
 export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";
 export { runSuite, suiteTotals, type PolicyErrors, type SuiteOptions, type SuiteResult } from "./tools/policy-test/suite.js";
 export { suiteJson } from "./tools/policy-test/json.js";
 export { suiteJunit } from "./tools/policy-test/junit.js";
 export { formatPercent, renderCoverage, renderFailedTest, renderFailure, renderUncovered } from "./tools/policy-test/render.js";
+/** versions: `pol diff` (structural and semantic, with counterexample cases) and `pol verify`. */
+export { diffVersions, DEFAULT_SEMANTIC, verify, type DiffOptions, type DiffReport } from "./tools/versions/diff.js";
+export {
+  renderDiffJson,
+  renderDiffText,
+  renderReplayJson,
+  renderReplayText,
+  renderVerifyJson,
+  renderVerifyText,
+} from "./tools/versions/render.js";
+export type { VerifyReport } from "./tools/versions/verify.js";
+export { replayCases, type ReplayReport } from "./tools/versions/replay.js";
+export { SolverDisagreement } from "./tools/versions/confirm.js";
 /** Da Vinci answers: CRD coverage information, the DTR questionnaire and its response, the PAS ClaimResponse. */
 export {
   COVERAGE_INFORMATION_URL,

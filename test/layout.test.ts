@@ -69,6 +69,7 @@ describe("layout", () => {
       "src/tools/policy-test",
       "src/tools/report",
       "src/tools/serve",
+      "src/tools/versions",
     ]);
     for (const folder of CLIENTS) expect(sourceFiles(folder).length).toBeGreaterThan(0);
   });

@@ -4,9 +4,11 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { runCheck, type DiagnosticFormat } from "./commands/check.js";
 import { runCompile, type CompileOptions } from "./commands/compile.js";
+import { runDiff, type DiffFormat } from "./commands/diff.js";
 import { runEval, type EvalOptions } from "./commands/eval.js";
 import { runFmt } from "./commands/fmt.js";
 import { runLsp } from "./commands/lsp.js";
+import { runVerify, type VerifyFormat } from "./commands/verify.js";
 import { runServe, type ServeOptions } from "./commands/serve.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
 import { runInit } from "./commands/init.js";
@@ -64,6 +66,18 @@ Examples:
   $ pol test --format json                results and coverage as JSON
   $ pol test --reporter junit --output results.xml   JUnit XML for CI
   $ pol test --watch                      run again on every change`,
+  diff: `
+Examples:
+  $ pol diff old.pol new.pol                  what changed, and a case for each code decided differently
+  $ pol diff old.pol new.pol --structural     the structural changes only (no solver)
+  $ pol diff old.pol new.pol --max-list 3     search histories of up to 3 events per list
+  $ pol diff old.pol new.pol --cases history.ndjson   past cases whose outcome flips, by outcome and criterion
+  $ pol diff old.pol new.pol --format json    the report as JSON`,
+  verify: `
+Examples:
+  $ pol verify policies/cigna/trigger-point-injections.pol   every property, with a case for each finding
+  $ pol verify policy.pol --format json                       findings as JSON
+Exit codes: 0 when every property holds, 1 when there is a finding or an undecided question.`,
   fmt: `
 Examples:
   $ pol fmt                        format every .pol file under policies/
@@ -82,6 +96,17 @@ Examples:
   $ pol serve policies/truecare/sacroiliac-joint-procedures.pol   CDS Hooks at http://127.0.0.1:8380/cds-services
   $ pol serve policies/*/*.pol --port 9000                        every policy, on another port`,
 };
+
+/** A whole number from `min` to `max`. */
+function parseCount(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const count = Number(value.trim());
+    if (value.trim() === "" || !Number.isInteger(count) || count < min || count > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    }
+    return count;
+  };
+}
 
 /** `--port`: a TCP port, 0 for any free one. */
 function parsePort(value: string): number {
@@ -218,6 +243,41 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         );
       },
     );
+
+  program
+    .command("diff")
+    .description("compare two versions of a policy: structural changes, and a case for each code they decide differently")
+    .argument("<old>", "the old version's .pol file")
+    .argument("<new>", "the new version's .pol file")
+    .option("--structural", "only the structural changes (no solver)", false)
+    .option("--cases <history.ndjson>", "replay past cases (one JSON case per line) under both versions and report the flips")
+    .option("--max-list <n>", "elements per list in the cases searched", parseCount(1, 6), 2)
+    .option("--max-items <n>", "other line items in the cases searched", parseCount(0, 4), 1)
+    .option("--timeout <seconds>", "time limit of each solver query", parseCount(1, 3600), 30)
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText("after", EXAMPLES.diff)
+    .action(
+      async (
+        oldPath: string,
+        newPath: string,
+        options: { structural: boolean; maxList: number; maxItems: number; timeout: number; format: DiffFormat; cases?: string },
+      ) => {
+        setExit(await runDiff(oldPath, newPath, options, io));
+      },
+    );
+
+  program
+    .command("verify")
+    .description("check a policy for rules that never approve, dead or unmeetable criteria and conflicting rules")
+    .argument("<policy>", "the policy's .pol file")
+    .option("--max-list <n>", "elements per list in the cases searched", parseCount(1, 6), 2)
+    .option("--max-items <n>", "other line items in the cases searched", parseCount(0, 4), 1)
+    .option("--timeout <seconds>", "time limit of each solver query", parseCount(1, 3600), 30)
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText("after", EXAMPLES.verify)
+    .action(async (policy: string, options: { maxList: number; maxItems: number; timeout: number; format: VerifyFormat }) => {
+      setExit(await runVerify(policy, options, io));
+    });
 
   program
     .command("fmt")

@@ -1,0 +1,158 @@
+// The semantic diff: for each class of line-item codes (codes every set of both versions treats
+// alike), a minimal case whose item under decision gets different outcomes from the two
+// versions, or the statement that none exists within the bounds. Each case the solver finds is
+// evaluated by both versions' interpreter and compiled evaluator before it is reported (see
+// confirm.ts): a disagreement is an error of pol, never a result.
+
+import type { CheckedPolicy, Diagnostic, LoweredPolicy, LoweredRule } from "../../index.js";
+import { canonicalRules } from "./canonical.js";
+import { codeClasses, codeUniverse, runtimeSet, type CodeClass } from "./codes.js";
+import { confirmCase, type Confirmer, type ItemSummary } from "./confirm.js";
+import { OUTCOMES, PolicyEncoder, Unsupported, type Outcome } from "./encode.js";
+import { loadZ3, type Z3 } from "./solver.js";
+import { intOf, serviceDates, SymbolicCase, type B, type Bounds } from "./symbolic-case.js";
+import { shortList, unsupportedDiagnostic } from "./diagnostics.js";
+
+export interface Version {
+  checked: CheckedPolicy;
+  lowered: LoweredPolicy;
+}
+
+export interface SemanticOptions {
+  bounds: Bounds;
+  /** Per solver query, in milliseconds. */
+  timeout: number;
+  /** How long to look for a counterexample with fewer facts, in milliseconds, per code class. */
+  minimizeBudget: number;
+}
+
+export type CodeFinding =
+  | {
+      kind: "difference";
+      codes: string[];
+      /** The counterexample: a valid case, only the facts that matter. */
+      case: Record<string, unknown>;
+      /** The index of its line item whose outcome differs. */
+      item: number;
+      facts: number;
+      /** Whether the solver proved no smaller case exists (false when minimising ran out of time). */
+      minimal: boolean;
+      old: ItemSummary;
+      new: ItemSummary;
+      milliseconds: number;
+    }
+  /** `unchanged`: the rules for these codes mean the same in both versions, no solver needed. */
+  | { kind: "same"; codes: string[]; milliseconds: number; unchanged?: boolean }
+  | { kind: "unsupported"; codes: string[]; diagnostic: Diagnostic; milliseconds: number }
+  | { kind: "timeout"; codes: string[]; diagnostic: Diagnostic; milliseconds: number };
+
+export interface SemanticDiff {
+  bounds: Bounds;
+  findings: CodeFinding[];
+  milliseconds: number;
+}
+
+/** The rules of a policy that may apply to an item whose code is `code`. */
+export function rulesFor(policy: LoweredPolicy, code: string): LoweredRule[] {
+  return policy.rules.filter((rule) => rule.codeSets.some((index) => runtimeSet(policy.codeSets[index]!).has(code)));
+}
+
+/** The shared setting of a query: one symbolic case, both versions encoded over it. */
+export function symbolicCase(z3: Z3, versions: readonly Version[], bounds: Bounds): SymbolicCase {
+  const sym = new SymbolicCase(z3, versions[0]!.lowered.schema, bounds, serviceDates(versions.map((v) => v.lowered.metadata)));
+  sym.setCodes(codeUniverse(versions.map((v) => v.lowered)));
+  return sym;
+}
+
+export function itemCodeIn(sym: SymbolicCase, codes: readonly string[]): B {
+  const code = sym.item.field("code").value;
+  return sym.z3.Or(...codes.map((c) => (code as ReturnType<typeof sym.z3.Int.const>).eq(sym.stringId(c))));
+}
+
+export async function semanticDiff(
+  older: Version,
+  newer: Version,
+  options: SemanticOptions,
+  confirmer: Confirmer,
+): Promise<SemanticDiff> {
+  const started = Date.now();
+  const z3 = await loadZ3();
+  const classes = codeClasses([older.lowered, newer.lowered], codeUniverse([older.lowered, newer.lowered]));
+  const findings: CodeFinding[] = [];
+  for (const codeClass of classes) findings.push(await diffClass(z3, older, newer, codeClass, options, confirmer));
+  return { bounds: options.bounds, findings, milliseconds: Date.now() - started };
+}
+
+async function diffClass(
+  z3: Z3,
+  older: Version,
+  newer: Version,
+  codeClass: CodeClass,
+  options: SemanticOptions,
+  confirmer: Confirmer,
+): Promise<CodeFinding> {
+  const started = Date.now();
+  const codes = codeClass.codes;
+  const canonical = [older, newer].map((v) => canonicalRules(v.lowered, rulesFor(v.lowered, codeClass.code)));
+  if (canonical[0] === canonical[1]) return { kind: "same", codes, milliseconds: Date.now() - started, unchanged: true };
+  const sym = symbolicCase(z3, [older, newer], options.bounds);
+  let outcomes;
+  try {
+    outcomes = [older, newer].map((version, i) =>
+      new PolicyEncoder(version.lowered, sym, i === 0 ? "old" : "new").outcome(rulesFor(version.lowered, codeClass.code)),
+    );
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    return { kind: "unsupported", codes, diagnostic: unsupportedDiagnostic(error, codes), milliseconds: Date.now() - started };
+  }
+  const [before, after] = outcomes as [ReturnType<PolicyEncoder["outcome"]>, ReturnType<PolicyEncoder["outcome"]>];
+  const goal = [...sym.constraints, itemCodeIn(sym, codes), before.neq(after)];
+  const solver = new z3.Solver();
+  solver.set("timeout", options.timeout);
+  solver.add(...goal);
+  const answer = await solver.check();
+  if (answer === "unsat") return { kind: "same", codes, milliseconds: Date.now() - started };
+  if (answer === "unknown") {
+    const { diagnostic } = await import("../../index.js");
+    const rule = rulesFor(newer.lowered, codeClass.code)[0] ?? rulesFor(older.lowered, codeClass.code)[0]!;
+    const question = `whether the versions decide ${codes.length === 1 ? "code" : "codes"} ${shortList(codes)} alike`;
+    const limit = options.timeout < 1000 ? `${options.timeout} ms` : `${Math.round(options.timeout / 100) / 10} s`;
+    return { kind: "timeout", codes, diagnostic: diagnostic("POL5002", rule.span, { question, limit }), milliseconds: Date.now() - started };
+  }
+  // A difference exists: look for one with fewer facts, each step bounded in time.
+  let model = solver.model();
+  let minimal = false;
+  const size = sym.size();
+  const deadline = Date.now() + options.minimizeBudget;
+  while (Date.now() < deadline) {
+    const facts = intOf(model, size);
+    if (facts === 0) {
+      minimal = true;
+      break;
+    }
+    solver.set("timeout", Math.max(100, Math.min(options.timeout, deadline - Date.now())));
+    const smaller = await solver.check(size.lt(facts));
+    if (smaller === "unsat") {
+      minimal = true;
+      break;
+    }
+    if (smaller !== "sat") break;
+    model = solver.model();
+  }
+  const json = sym.extract(model);
+  const expected = [before, after].map((term) => OUTCOMES[intOf(model, term)] as Outcome) as [Outcome, Outcome];
+  if (process.env["POL_DEBUG_TIMES"]) console.error(codes[0], expected, Date.now() - started);
+  const item = sym.itemIndex(model);
+  const [old, neu] = await confirmCase(json, item, [older.checked, newer.checked], expected, confirmer);
+  return {
+    kind: "difference",
+    codes,
+    case: json,
+    item,
+    facts: intOf(model, sym.size()),
+    minimal,
+    old: old!,
+    new: neu!,
+    milliseconds: Date.now() - started,
+  };
+}
