@@ -256,7 +256,7 @@ export type DecideOptions = Pick<EvaluateOptions, "asProposed" | "unknownFields"
  * first: the clinical outcomes, then the administrative ones (prior authorization, referral to a
  * clinical reviewer), which only a request that passes every clinical criterion reaches.
  */
-const LEVEL_OUTCOMES = [
+export const LEVEL_OUTCOMES = [
   "not_covered",
   "not_separately_billable",
   "denied",
@@ -277,7 +277,7 @@ const LEVELS: Record<CriterionEffect, number> = {
 };
 
 /** A criterion's level in LEVEL_OUTCOMES; -1 for a note or a waiver, which take part in no level. */
-function levelOf(effect: CriterionEffect): number {
+export function levelOf(effect: CriterionEffect): number {
   return LEVELS[effect];
 }
 

@@ -114,7 +114,8 @@ export function countOthers(c: Context, slot: number, member: Member<Context>): 
 }
 
 /** Outcomes of an earlier line item that leave it standing: it counts against the limits of the lines after it. */
-const STANDING = new Set(["approved", "authorization_required", "referred_for_review"]);
+export const STANDING_OUTCOMES = ["approved", "authorization_required", "referred_for_review"] as const;
+const STANDING = new Set<string>(STANDING_OUTCOMES);
 
 /**
  * Whether an earlier line item of the request (an element of `earlier_items`) stands: true when
