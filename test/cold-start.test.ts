@@ -20,7 +20,7 @@ function modulesLoaded(...args: string[]): { modules: string[]; status: number |
   try {
     const log = join(dir, "modules.txt");
     // Outside the test runner, as a user runs it (the grammar checks run only under vitest).
-    const env = { ...process.env, POL_MODULE_LOG: log };
+    const env: NodeJS.ProcessEnv = { ...process.env, POL_MODULE_LOG: log };
     delete env.VITEST;
     const result = spawnSync(process.execPath, ["--import", MODULE_LOG, "bin/pol.js", ...args], { cwd: ROOT, env, encoding: "utf8" });
     const modules = [...new Set(readFileSync(log, "utf8").split("\n").filter((line) => line !== ""))];
