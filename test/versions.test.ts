@@ -53,6 +53,53 @@ function confirmed(finding: Extract<CodeFinding, { kind: "difference" }>, older:
   expect(outcomes[0]).not.toBe(outcomes[1]);
 }
 
+/** Each way of leaving one thing out of a case: a top-level fact or list, a list's last element,
+ *  a fact of a list element or line item (the item's code excepted), a line item other than `item`. */
+function withOneThingLess(json: Record<string, unknown>, item: number): { json: Record<string, unknown>; item: number }[] {
+  const copies: { json: Record<string, unknown>; item: number }[] = [];
+  const copy = () => structuredClone(json);
+  for (const [key, value] of Object.entries(json)) {
+    if (key === "date_of_service") continue;
+    if (key !== "items") {
+      const whole = copy();
+      delete whole[key];
+      copies.push({ json: whole, item });
+    }
+    if (!Array.isArray(value)) continue;
+    value.forEach((element: Record<string, unknown>, i) => {
+      if (key === "items" && i !== item) {
+        const fewer = copy();
+        (fewer["items"] as unknown[]).splice(i, 1);
+        copies.push({ json: fewer, item: i < item ? item - 1 : item });
+      } else if (key !== "items" && i === value.length - 1) {
+        const shorter = copy();
+        (shorter[key] as unknown[]).pop();
+        copies.push({ json: shorter, item });
+      }
+      for (const field of Object.keys(element)) {
+        if (key === "items" && field === "code") continue;
+        const less = copy();
+        delete (less[key] as Record<string, unknown>[])[i]![field];
+        copies.push({ json: less, item });
+      }
+    });
+  }
+  return copies;
+}
+
+/** Every fact of a counterexample matters: leaving any one out makes the case invalid or decided
+ *  alike by both versions' interpreters. */
+function everyFactMatters(finding: Extract<CodeFinding, { kind: "difference" }>, older: CheckedPolicy, newer: CheckedPolicy): void {
+  for (const { json, item } of withOneThingLess(finding.case, finding.item)) {
+    const outcomes = [older, newer].map((p) => {
+      const evaluated = evaluateCase(p, json, { asProposed: true });
+      return evaluated.ok ? evaluated.determination.items[item]?.outcome : undefined;
+    });
+    const stillDiffers = outcomes[0] !== undefined && outcomes[1] !== undefined && outcomes[0] !== outcomes[1];
+    expect(stillDiffers, `${JSON.stringify(json)} still decided differently: ${outcomes.join(" vs ")}`).toBe(false);
+  }
+}
+
 describe("structural diff", () => {
   const base = lower(policy(join(DIR, "base.pol")));
   const variants = readdirSync(DIR)
@@ -134,6 +181,7 @@ describe("semantic diff", () => {
       expect(injection.kind).toBe("difference");
       if (injection.kind !== "difference") return;
       confirmed(injection, base, threshold);
+      everyFactMatters(injection, base, threshold);
       // The relief lies in [50, 60): the old version meets T2, the new one does not.
       const relief = (injection.case["procedures"] as { relief?: number }[])[0]!.relief!;
       expect(relief).toBeGreaterThanOrEqual(50);

@@ -15,7 +15,7 @@ export interface DiffOptions {
   semantic?: Partial<SemanticOptions>;
 }
 
-export const DEFAULT_SEMANTIC: SemanticOptions = { bounds: DEFAULT_BOUNDS, timeout: 30_000, minimizeBudget: 3_000 };
+export const DEFAULT_SEMANTIC: SemanticOptions = { bounds: DEFAULT_BOUNDS, timeout: 30_000, minimizeBudget: 1_000 };
 
 export interface DiffReport {
   old: { id: string; version: string; source: string };

@@ -7,7 +7,8 @@
 import type { CheckedPolicy, Diagnostic, LoweredPolicy, LoweredRule } from "../../index.js";
 import { canonicalRules } from "./canonical.js";
 import { codeClasses, codeUniverse, runtimeSet, type CodeClass } from "./codes.js";
-import { confirmCase, type Confirmer, type ItemSummary } from "./confirm.js";
+import { confirmCase, SolverDisagreement, type Confirmer, type ItemSummary } from "./confirm.js";
+import { differsByEvaluation, pinned, shrink } from "./minimise.js";
 import { OUTCOMES, PolicyEncoder, Unsupported, type Outcome } from "./encode.js";
 import { loadZ3, type Z3 } from "./solver.js";
 import { intOf, serviceDates, SymbolicCase, type B, type Bounds } from "./symbolic-case.js";
@@ -79,8 +80,26 @@ export async function semanticDiff(
   const z3 = await loadZ3();
   const classes = codeClasses([older.lowered, newer.lowered], codeUniverse([older.lowered, newer.lowered]));
   const findings: CodeFinding[] = [];
-  for (const codeClass of classes) findings.push(await diffClass(z3, older, newer, codeClass, options, confirmer));
+  let warming = false;
+  for (const codeClass of classes) {
+    const compared = Date.now();
+    const changed = !sameRules(older, newer, codeClass);
+    if (changed && !warming) {
+      // The compiled evaluators confirm each counterexample: build them while the solver works
+      // (the solver runs on its own threads). A build that fails fails again, reported, when
+      // the confirmation asks for it.
+      warming = true;
+      for (const version of [older, newer]) confirmer.load(version.checked).catch(() => undefined);
+    }
+    findings.push(changed ? await diffClass(z3, older, newer, codeClass, options, confirmer) : { kind: "same", codes: codeClass.codes, milliseconds: Date.now() - compared, unchanged: true });
+  }
   return { bounds: options.bounds, findings, milliseconds: Date.now() - started };
+}
+
+/** Whether the rules that may apply to the class's codes mean the same in both versions. */
+function sameRules(older: Version, newer: Version, codeClass: CodeClass): boolean {
+  const [a, b] = [older, newer].map((v) => canonicalRules(v.lowered, rulesFor(v.lowered, codeClass.code)));
+  return a === b;
 }
 
 async function diffClass(
@@ -93,8 +112,6 @@ async function diffClass(
 ): Promise<CodeFinding> {
   const started = Date.now();
   const codes = codeClass.codes;
-  const canonical = [older, newer].map((v) => canonicalRules(v.lowered, rulesFor(v.lowered, codeClass.code)));
-  if (canonical[0] === canonical[1]) return { kind: "same", codes, milliseconds: Date.now() - started, unchanged: true };
   const sym = symbolicCase(z3, [older, newer], options.bounds);
   let outcomes;
   try {
@@ -119,17 +136,33 @@ async function diffClass(
     const limit = options.timeout < 1000 ? `${options.timeout} ms` : `${Math.round(options.timeout / 100) / 10} s`;
     return { kind: "timeout", codes, diagnostic: diagnostic("POL5002", rule.span, { question, limit }), milliseconds: Date.now() - started };
   }
-  // A difference exists: look for one with fewer facts, each step bounded in time.
+  // A difference exists. Leave out every fact that does not matter (by evaluation), have the
+  // solver work out what both encodings decide for that case, then, within the budget, ask for a
+  // case with fewer facts still (minimise.ts).
+  const deadline = Date.now() + options.minimizeBudget;
+  const differs = await differsByEvaluation([older.checked, newer.checked]);
+  const size = sym.size();
   let model = solver.model();
   let minimal = false;
-  const size = sym.size();
-  const deadline = Date.now() + options.minimizeBudget;
-  while (Date.now() < deadline) {
+  for (;;) {
+    const shape = shrink(sym, model, differs);
+    const fixed = await pinned(sym, model, shape, options.timeout);
+    if (fixed === "unsat") {
+      throw new SolverDisagreement(
+        `both versions' evaluators accept the case and decide it differently, but the solver's encoding rules it out\n${JSON.stringify(sym.extract(model, shape))}`,
+      );
+    }
+    if (fixed !== undefined) {
+      model = fixed.model;
+      fixed.solver.release();
+    }
     const facts = intOf(model, size);
-    if (facts === 0) {
+    // The item's code is a fact of every valid case.
+    if (facts <= 1) {
       minimal = true;
       break;
     }
+    if (Date.now() >= deadline) break;
     solver.set("timeout", Math.max(100, Math.min(options.timeout, deadline - Date.now())));
     const smaller = await solver.check(size.lt(facts));
     if (smaller === "unsat") {
@@ -139,9 +172,9 @@ async function diffClass(
     if (smaller !== "sat") break;
     model = solver.model();
   }
+  solver.release();
   const json = sym.extract(model);
   const expected = [before, after].map((term) => OUTCOMES[intOf(model, term)] as Outcome) as [Outcome, Outcome];
-  if (process.env["POL_DEBUG_TIMES"]) console.error(codes[0], expected, Date.now() - started);
   const item = sym.itemIndex(model);
   const [old, neu] = await confirmCase(json, item, [older.checked, newer.checked], expected, confirmer);
   return {
@@ -149,7 +182,7 @@ async function diffClass(
     codes,
     case: json,
     item,
-    facts: intOf(model, sym.size()),
+    facts: intOf(model, size),
     minimal,
     old: old!,
     new: neu!,

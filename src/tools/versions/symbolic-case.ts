@@ -99,6 +99,15 @@ export class Slot {
   }
 }
 
+/** Which of a model's facts a case keeps: the facts left out, each list field's length (undefined:
+ *  not supplied), how many other line items, and the position of the one under decision. */
+export interface CaseShape {
+  dropped: Set<FieldVar>;
+  lists: Map<string, number | undefined>;
+  others: number;
+  position: number;
+}
+
 export interface SymbolicList {
   field: string;
   record: string;
@@ -313,28 +322,80 @@ export class SymbolicCase {
     return intOf(model, this.position);
   }
 
-  /** The case a model describes, as JSON a policy's `validate` accepts: the other line items in
-   *  order, the one under decision at `itemIndex`. */
-  extract(model: Model<"main">): Record<string, unknown> {
+  /** The case a model describes, as it stands: every fact the model supplies. */
+  shapeOf(model: Model<"main">): CaseShape {
+    const lists = new Map<string, number | undefined>();
+    for (const list of this.readLists()) lists.set(list.field, isTrue(model, list.known) ? intOf(model, list.length) : undefined);
+    return { dropped: new Set(), lists, others: intOf(model, this.others.length), position: this.itemIndex(model) };
+  }
+
+  /** The existing records of a case of this shape, with whether each exists. */
+  private slotsOf(shape: CaseShape): { slot: Slot; exists: boolean }[] {
+    const slots = [
+      { slot: this.caseSlot, exists: true },
+      { slot: this.item, exists: true },
+      ...this.others.slots.map((slot, i) => ({ slot, exists: i < shape.others })),
+    ];
+    for (const list of this.readLists()) {
+      const length = shape.lists.get(list.field);
+      slots.push(...list.slots.map((slot, i) => ({ slot, exists: length !== undefined && i < length })));
+    }
+    return slots;
+  }
+
+  /** The facts a case of this shape supplies, each one that could be left out. */
+  facts(model: Model<"main">, shape: CaseShape): FieldVar[] {
+    return this.slotsOf(shape)
+      .filter(({ exists }) => exists)
+      .flatMap(({ slot }) => slot.readFields())
+      .filter((field) => !shape.dropped.has(field) && isTrue(model, field.known));
+  }
+
+  /**
+   * Constraints that fix the case to `shape` with the model's values: the same date of service,
+   * line items, list lengths and facts, leaving out the dropped ones. Every solver variable of the
+   * case is fixed (values of facts left out do not matter), so a check under them only works out
+   * what the encoded versions decide for that one case.
+   */
+  pin(model: Model<"main">, shape: CaseShape): B[] {
+    const z3 = this.z3;
+    const value = (term: A | B): A | B => model.eval(term, true) as A | B;
+    const pins: B[] = [this.dos.eq(value(this.dos) as A), this.others.length.eq(shape.others), this.position.eq(shape.position)];
+    for (const list of this.readLists()) {
+      const length = shape.lists.get(list.field);
+      pins.push(length === undefined ? z3.Not(list.known) : z3.And(list.known, list.length.eq(length)));
+    }
+    for (const { slot, exists } of this.slotsOf(shape)) {
+      if (!exists) continue;
+      for (const field of slot.readFields()) {
+        const kept = !shape.dropped.has(field) && isTrue(model, field.known);
+        pins.push(kept ? z3.And(field.known, (field.value as A).eq(value(field.value) as A)) : z3.Not(field.known));
+      }
+    }
+    return pins;
+  }
+
+  /** The case a model describes (or a smaller `shape` of it), as JSON a policy's `validate`
+   *  accepts: the other line items in order, the one under decision at the shape's position. */
+  extract(model: Model<"main">, shape: CaseShape = this.shapeOf(model)): Record<string, unknown> {
     const json: Record<string, unknown> = { date_of_service: isoDateOf(intOf(model, this.dos)) };
     const items: Record<string, unknown>[] = [];
-    const others = intOf(model, this.others.length);
-    for (let i = 0; i < others; i++) items.push(this.fieldsOf(model, this.others.slots[i]!));
-    items.splice(this.itemIndex(model), 0, this.fieldsOf(model, this.item));
+    for (let i = 0; i < shape.others; i++) items.push(this.fieldsOf(model, this.others.slots[i]!, shape));
+    items.splice(shape.position, 0, this.fieldsOf(model, this.item, shape));
     json["items"] = items;
-    Object.assign(json, this.fieldsOf(model, this.caseSlot));
+    Object.assign(json, this.fieldsOf(model, this.caseSlot, shape));
     for (const list of this.readLists()) {
-      if (!isTrue(model, list.known)) continue;
-      const length = intOf(model, list.length);
-      json[list.field] = list.slots.slice(0, length).map((slot) => this.fieldsOf(model, slot));
+      const length = shape.lists.get(list.field);
+      if (length === undefined) continue;
+      json[list.field] = list.slots.slice(0, length).map((slot) => this.fieldsOf(model, slot, shape));
     }
     return json;
   }
 
-  private fieldsOf(model: Model<"main">, slot: Slot): Record<string, unknown> {
+  private fieldsOf(model: Model<"main">, slot: Slot, shape: CaseShape): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const field of slot.readFields()) {
-      if (!isTrue(model, field.known)) continue;
+      if (shape.dropped.has(field) || !isTrue(model, field.known)) continue;
       out[field.field] = this.valueOf(model, field);
     }
     return out;
