@@ -11,6 +11,7 @@ import {
   type Context,
   count,
   countDistinct,
+  countEarlier,
   elapsedAtLeast,
   equal,
   evaluators,
@@ -44,7 +45,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.4", "cigna.tpi");
+requireRuntime("0.5", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -288,23 +289,20 @@ const tp2ReliefDurationParts: ConditionParts = {
 
 /** TP3 [TP.3] deny, line 128: 10 trigger point injections were already given or granted in the last 12 months: `(count tpi_history within 12mo + count earlier_items where code in trigger_point_injection) >= 10` */
 const tp3 = (c: Context): Tri =>
-  atLeast(
-    add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), count(c.earlierItems, earlierItemsWhere, c)),
-    10,
-  );
+  atLeast(add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10);
 
 /** The tests of TP3's condition, for the values a trace shows and the facts a pended item needs. */
 // prettier-ignore
 const tp3Parts: ConditionParts = {
   shape: 0,
   parts: [{ key: "test 14", shows: { expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection", operator: ">=", threshold: "10" } }],
-  values: (c) => [shown(atLeast, add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), count(c.earlierItems, earlierItemsWhere, c)), 10)],
+  values: (c) => [shown(atLeast, add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10)],
 };
 
 // Rule tpi_ultrasound [US]: Ultrasound guidance for trigger point injections
 
 /** Whether rule tpi_ultrasound applies to the line item (its `when`). */
-const tpiUltrasoundApplies = (c: Context): Tri => someOther(c, 5, otherItemsWhere);
+const tpiUltrasoundApplies = (c: Context): Tri => someOther(c, 6, otherItemsWhere);
 
 // prettier-ignore
 const rules = [

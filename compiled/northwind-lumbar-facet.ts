@@ -13,6 +13,7 @@ import {
   type Context,
   count,
   countDistinct,
+  countEarlier,
   coverageOf,
   cut,
   documented,
@@ -56,7 +57,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.4", "northwind.lumbar_facet");
+requireRuntime("0.5", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -152,7 +153,7 @@ const necessaryBlocks = (procedure: Row, c: Context): Tri =>
   and(blocks(procedure, c), asOf(c, read(c, procedure, Procedure.date), rules[0]!));
 
 /** latest_two, selected once per line item */
-const latestTwoSelected = perItem(6, (c: Context) =>
+const latestTwoSelected = perItem(7, (c: Context) =>
   select(c, list(c, Case.procedures), blocks, Procedure.date, "latest", 2),
 );
 /** latest_two: the two latest diagnostic facet blocks */
@@ -375,17 +376,14 @@ const r5Parts: ConditionParts = {
 
 /** L1 [2.5.a] require, line 96: at most 4 facet procedures per plan year, counting the lines already granted: `(count facet_history within plan year + count earlier_items where code in facet_procedure) < 4` */
 const l1 = (c: Context): Tri =>
-  lessThan(
-    add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), count(c.earlierItems, earlierItemsWhere, c)),
-    4,
-  );
+  lessThan(add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4);
 
 /** The tests of L1's condition, for the values a trace shows and the facts a pended item needs. */
 // prettier-ignore
 const l1Parts: ConditionParts = {
   shape: 0,
   parts: [{ key: "test 15", shows: { expression: "count facet_history within plan year + count earlier_items where code in facet_procedure", operator: "<", threshold: "4", required: true } }],
-  values: (c) => [shown(lessThan, add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), count(c.earlierItems, earlierItemsWhere, c)), 4)],
+  values: (c) => [shown(lessThan, add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4)],
 };
 
 /** L2 [2.5.b] require, line 99: at most 6 facet procedures per calendar year: `count facet_history within calendar year < 6` */

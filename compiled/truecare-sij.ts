@@ -19,6 +19,7 @@ import {
   inCodes,
   latest,
   list,
+  noEarlier,
   none,
   not,
   notEqual,
@@ -44,7 +45,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.4", "truecare.sij");
+requireRuntime("0.5", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -641,7 +642,7 @@ const ra2RightParts: ConditionParts = {
 const rb3Left = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "right"),
-    and(none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), none(c.earlierItems, rfaLeftRequested, c)),
+    and(none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)),
   );
 
 /** The tests of RB3_left's condition, for the values a trace shows and the facts a pended item needs. */
@@ -649,14 +650,14 @@ const rb3Left = (c: Context): Tri =>
 const rb3LeftParts: ConditionParts = {
   shape: ["or", 0, ["and", 1, 2]],
   parts: [{ key: "item.side == \"right\"" }, { key: "test 24" }, { key: "test 25" }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), none(c.earlierItems, rfaLeftRequested, c)],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)],
 };
 
 /** RB3_right [D.II.B.3] require, line 241: no other RFA of the right joint in the last 12 months or on this request: `item.side == left or (no rfa_right_joint within 12mo and no rfa_right_requested)` */
 const rb3Right = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "left"),
-    and(none(list(c, Case.procedures), rfaRightJointInLast12Months, c), none(c.earlierItems, rfaRightRequested, c)),
+    and(none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)),
   );
 
 /** The tests of RB3_right's condition, for the values a trace shows and the facts a pended item needs. */
@@ -664,7 +665,7 @@ const rb3Right = (c: Context): Tri =>
 const rb3RightParts: ConditionParts = {
   shape: ["or", 0, ["and", 1, 2]],
   parts: [{ key: "item.side == \"left\"" }, { key: "test 26" }, { key: "test 27" }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), none(c.earlierItems, rfaRightRequested, c)],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)],
 };
 
 /** RC1 [D.II.C.1] deny, line 244: cooled radiofrequency ablation is not medically necessary: `item.cooled` */

@@ -4,7 +4,23 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Context, MAX_FACTS, count, countOthers, noOther, none, some, someOther, Unknown, type SchemaDescriptor, type Tri } from "@pol/runtime";
+import {
+  Context,
+  MAX_FACTS,
+  count,
+  countEarlier,
+  countOthers,
+  granted,
+  noEarlier,
+  noOther,
+  none,
+  some,
+  someEarlier,
+  someOther,
+  Unknown,
+  type SchemaDescriptor,
+  type Tri,
+} from "@pol/runtime";
 import { property } from "./support/runs.js";
 
 const schema: SchemaDescriptor = {
@@ -94,6 +110,69 @@ describe("someOther, noOther and countOthers", () => {
   });
 });
 
+describe("countEarlier, someEarlier and noEarlier", () => {
+  const outcome = (m: string) => (m === "in" ? "approved" : m === "out" ? "denied" : "pended");
+
+  it("give every item the answer of a scan over the items before it, on a reused context", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(membership, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3 }), (cases) => {
+        const running = new Context(schema, caseOf(cases[0]!), false);
+        for (const memberships of cases) {
+          const input = caseOf(memberships);
+          running.beginCase(input);
+          const plain = new Context(schema, input, false);
+          const calls = { n: 0 };
+          const member = memberOf(calls);
+          for (let index = 0; index < memberships.length; index++) {
+            running.beginItem(index);
+            plain.beginItem(index);
+            expect(countEarlier(running, 0, member)).toEqual(count(plain.earlierItems, member));
+            expect(someEarlier(running, 0, member)).toEqual(some(plain.earlierItems, member));
+            expect(noEarlier(running, 0, member)).toEqual(none(plain.earlierItems, member));
+            running.decided.push({ outcome: outcome(memberships[index]!), missing: [] });
+          }
+          // Asked again about any item once all are decided: the totals before it.
+          for (let index = memberships.length - 1; index >= 0; index--) {
+            running.beginItem(index);
+            plain.beginItem(index);
+            expect(countEarlier(running, 0, member)).toEqual(count(plain.earlierItems, member));
+          }
+        }
+      }),
+      property("running totals over earlier items", 200),
+    );
+  });
+
+  it("work out each item's membership once per case", () => {
+    const n = 1000;
+    const input = caseOf(Array.from({ length: n }, (_, i) => (i % 7 === 0 ? "unknown" : "in")));
+    const context = new Context(schema, input, false);
+    const calls = { n: 0 };
+    const member = memberOf(calls);
+    for (let index = 0; index < n; index++) {
+      context.beginItem(index);
+      const counted = countEarlier(context, 0, member);
+      const unknowns = Math.floor((index + 6) / 7);
+      expect(counted).toEqual(unknowns === 0 ? index : expect.objectContaining({ lo: index - unknowns, hi: index }));
+      context.decided.push({ outcome: "approved", missing: [] });
+    }
+    // A scan of the earlier items for every item would call the test n * (n - 1) / 2 = 499,500 times.
+    expect(calls.n).toBe(n - 1);
+  });
+
+  it("scan the earlier items while one of them is not decided yet, and keep no totals of that", () => {
+    const input = caseOf(["in", "in", "in"]);
+    const context = new Context(schema, input, false);
+    const member = (item: Record<string, unknown>, c: Context): Tri => granted(c, item);
+    context.beginItem(2);
+    // Not decided: whether they stand is not known yet.
+    expect(countEarlier(context, 0, member)).toEqual(count(context.earlierItems, member, context));
+    expect(countEarlier(context, 0, member)).toEqual(expect.objectContaining({ lo: 0, hi: 2 }));
+    context.decided.push({ outcome: "approved", missing: [] }, { outcome: "denied", missing: [] });
+    expect(countEarlier(context, 0, member)).toBe(1);
+  });
+});
+
 describe("a policy over other line items, through both evaluators", () => {
   const SCHEMA = `schema mem "in-memory cases"
 case { }
@@ -139,6 +218,49 @@ rule bundled "Guidance billed with an injection" [1]
       expect(trace.facts.length).toBe(Math.min(n - 1, MAX_FACTS));
       expect(trace.factsTruncated === true).toBe(n - 1 > MAX_FACTS);
     }
+  });
+});
+
+describe("a policy over earlier line items, through both evaluators", () => {
+  const SCHEMA = `schema mem "in-memory cases"
+case { }
+item { code: code "requested code" }
+`;
+  const POLICY = `policy mem.earlier
+  title "Earlier items" payer "P" number "1" version "1" effective 2025-01-01
+use "schema.pol"
+codes injection "injection" = cpt { 27096 }
+rule cap "At most 3 injections a request" [1]
+  for injection
+  deny CAP [1] "3 injections were already granted on this request"
+    when count earlier_items where code in injection >= 3
+`;
+
+  it("read each item's code a number of times linear in the number of items", async () => {
+    const { checkInMemory, compileInMemory } = await import("./support/compile-in-memory.js");
+    const { interpret } = await import("../src/interpret/interpreter.js");
+    const policy = checkInMemory(SCHEMA, POLICY);
+    const compiled = await compileInMemory(policy);
+    for (const n of [100, 1000]) {
+      let reads = 0;
+      const items = Array.from({ length: n }, () =>
+        new Proxy({ code: "27096" }, { get: (target, key) => (key === "code" && reads++, Reflect.get(target, key)) }),
+      );
+      const input = { date_of_service: "2025-06-01", items };
+      const outcomes = compiled.decide(input);
+      // A scan of the earlier items for every item reads n * (n - 1) / 2 codes.
+      // The first 3 are approved; every later one finds 3 granted before it.
+      expect(outcomes).toEqual(items.map((_, index) => (index < 3 ? "approved" : "denied")));
+      expect(reads, `compiled, ${n} items`).toBeLessThan(8 * n);
+      reads = 0;
+      const determination = interpret(policy, input, { trace: false });
+      expect(determination.items.map((item) => item.outcome)).toEqual(outcomes);
+      expect(reads, `interpreter, ${n} items`).toBeLessThan(8 * n);
+      expect(compiled.evaluate(input, { trace: false })).toEqual(determination);
+    }
+    // With the trace each criterion scans the earlier items itself, to list their reads.
+    const input = { date_of_service: "2025-06-01", items: Array.from({ length: 12 }, () => ({ code: "27096" })) };
+    expect(compiled.evaluate(input, { trace: true })).toEqual(interpret(policy, input, { trace: true }));
   });
 });
 

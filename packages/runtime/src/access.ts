@@ -171,7 +171,7 @@ export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHand
  * fields are returned in days. Only the record's own properties count. Recorded when tracing.
  */
 export function read(c: Context, record: unknown, handle: FieldHandle): unknown {
-  if (typeof record !== "object" || record === null) return null;
+  if (record === null || record === undefined) return null;
   if (record instanceof Unknown) return record;
   const row = record as Row;
   const value = handle.inherited && !hasOwn(row, handle.name) ? undefined : row[handle.name];

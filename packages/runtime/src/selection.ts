@@ -206,17 +206,25 @@ function distinctKnown(
   const few = DISTINCT_FEW;
   const many = DISTINCT_MANY;
   let size = 0;
+  // Memberships another aggregate over the same list and membership remembered for this item are
+  // read; otherwise they are remembered for the next one (`no`, `latest` of the same list).
+  const scans = c.scans;
+  const known = scans?.find(list, member);
+  const remember = known === undefined ? scans?.remember(list, member) : undefined;
   distinctInUse = true;
   try {
     for (let i = 0; i < list.length; i++) {
       const element = list[i]!;
-      const membership = member(element, c);
+      const membership = known !== undefined ? known[i]! : member(element, c);
+      if (remember !== undefined) remember[i] = membership;
       if (membership === false) continue;
-      if (membership !== true) return -1;
+      if (membership !== true) return general(c, list, member, i, remember);
       const value = form === undefined ? read(c, element, key) : form(read(c, element, key));
       if (value === null || value === undefined) continue;
       const type = typeof value;
-      if (!(type === "string" || type === "boolean" || (type === "number" && (value as number) - (value as number) === 0))) return -1;
+      if (!(type === "string" || type === "boolean" || (type === "number" && (value as number) - (value as number) === 0))) {
+        return general(c, list, member, i, remember);
+      }
       if (size < FEW) {
         let seen = false;
         for (let j = 0; j < size; j++) {
@@ -237,6 +245,13 @@ function distinctKnown(
     if (size >= FEW) many.clear();
     distinctInUse = false;
   }
+}
+
+/** -1 (the general path), once every membership after `from` is remembered too: a remembered
+ *  scan is always a whole one. */
+function general(c: Context, list: readonly Row[], member: Member<Context>, from: number, remember: Tri[] | undefined): -1 {
+  if (remember !== undefined) for (let i = from + 1; i < list.length; i++) remember[i] = member(list[i]!, c);
+  return -1;
 }
 
 /** `earliest N of L` / `latest N of L` over a case: see `selectBy`. */
