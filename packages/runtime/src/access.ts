@@ -37,8 +37,9 @@ export interface FieldHandle {
   readonly members?: ReadonlySet<string>;
   /** Named like a member of every object (`constructor`, `toString`): read as an own property only. */
   readonly inherited: boolean;
-  /** Which check `read` makes of a present value: the common shapes inline, the rest in `wellFormed`. */
-  readonly check: Check;
+  /** Which check `read` makes of a present value: the common shapes inline, the rest (and a
+   *  handle without one) in `wellFormed`. `fieldsOf` sets it. */
+  readonly check?: Check;
 }
 
 /** The checks `read` makes inline, by field shape. */
