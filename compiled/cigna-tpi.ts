@@ -11,6 +11,7 @@ import {
   type Context,
   count,
   countDistinct,
+  countEarlier,
   elapsedAtLeast,
   equal,
   evaluators,
@@ -44,7 +45,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.4", "cigna.tpi");
+requireRuntime("0.5", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -158,39 +159,19 @@ const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, Li
 /** Whether rule tpi_stabilization applies to the line item (its `when`). */
 const tpiStabilizationApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
-/** The parts of `qualifying_pain`: for the values a trace shows and the facts a pended item needs. */
+/** The tests of `qualifying_pain`, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const qualifyingPainParts: ConditionParts = {
   shape: ["or", 0, 1, 2, 3],
-  parts: [
-    { key: "case.low_back_pain" },
-    { key: "case.upper_back_pain" },
-    { key: "case.neck_pain" },
-    { key: "case.myofascial_pain_syndrome" },
-  ],
-  values: (c) => [
-    read(c, c.input, Case.low_back_pain),
-    read(c, c.input, Case.upper_back_pain),
-    read(c, c.input, Case.neck_pain),
-    read(c, c.input, Case.myofascial_pain_syndrome),
-  ],
+  parts: [{ key: "case.low_back_pain" }, { key: "case.upper_back_pain" }, { key: "case.neck_pain" }, { key: "case.myofascial_pain_syndrome" }],
+  values: (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.upper_back_pain), read(c, c.input, Case.neck_pain), read(c, c.input, Case.myofascial_pain_syndrome)],
 };
 
-/** The parts of `subacute_or_chronic`: for the values a trace shows and the facts a pended item needs. */
+/** The tests of `subacute_or_chronic`, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const subacuteOrChronicParts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 1",
-      shows: {
-        expression: "time since pain_onset",
-        operator: ">=",
-        threshold: "4wk",
-        unit: "days",
-        elapsed: true,
-        required: true,
-      },
-    },
-  ],
+  parts: [{ key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "4wk", unit: "days", elapsed: true, required: true } }],
   values: (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk")],
 };
 
@@ -207,15 +188,11 @@ const dsp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injecta
 const dsp2Sessions = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), stabilizationTpi, [Procedure.date]), 3);
 
-/** The parts of DSP2_sessions's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of DSP2_sessions's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const dsp2SessionsParts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 3",
-      shows: { expression: "count distinct date of stabilization_tpi", operator: "<=", threshold: "3", required: true },
-    },
-  ],
+  parts: [{ key: "test 3", shows: { expression: "count distinct date of stabilization_tpi", operator: "<=", threshold: "3", required: true } }],
   values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), stabilizationTpi, [Procedure.date]), 3)],
 };
 
@@ -226,26 +203,12 @@ const dsp2Interval = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
   );
 
-/** The parts of DSP2_interval's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of DSP2_interval's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const dsp2IntervalParts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: "test 4" },
-    {
-      key: "test 5",
-      shows: {
-        expression: "time since last_stabilization_tpi.date",
-        operator: ">=",
-        threshold: "1wk",
-        unit: "days",
-        elapsed: true,
-      },
-    },
-  ],
-  values: (c) => [
-    none(list(c, Case.procedures), stabilizationTpi, c),
-    shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
-  ],
+  parts: [{ key: "test 4" }, { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }],
+  values: (c) => [none(list(c, Case.procedures), stabilizationTpi, c), shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk")],
 };
 
 // Rule tpi_therapeutic [TP.1]: Therapeutic trigger point injection
@@ -269,23 +232,12 @@ const tp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectat
 const tp2Sessions = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5);
 
-/** The parts of TP2_sessions's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of TP2_sessions's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const tp2SessionsParts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 7",
-      shows: {
-        expression: "count distinct date of therapeutic_tpi_same_muscle",
-        operator: "<=",
-        threshold: "5",
-        required: true,
-      },
-    },
-  ],
-  values: (c) => [
-    shown(atMost, countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5),
-  ],
+  parts: [{ key: "test 7", shows: { expression: "count distinct date of therapeutic_tpi_same_muscle", operator: "<=", threshold: "5", required: true } }],
+  values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5)],
 };
 
 /** TP2_interval [TP.2] require, line 111: at least 2 months since the preceding therapeutic session: `no therapeutic_tpi_same_muscle or time since last_therapeutic_tpi_same_muscle.date >= 2mo` */
@@ -295,26 +247,12 @@ const tp2Interval = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
   );
 
-/** The parts of TP2_interval's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of TP2_interval's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const tp2IntervalParts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: "test 8" },
-    {
-      key: "test 9",
-      shows: {
-        expression: "time since last_therapeutic_tpi_same_muscle.date",
-        operator: ">=",
-        threshold: "2mo",
-        unit: "days",
-        elapsed: true,
-      },
-    },
-  ],
-  values: (c) => [
-    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
-    shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
-  ],
+  parts: [{ key: "test 8" }, { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }],
+  values: (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo")],
 };
 
 /** TP2_relief [TP.2] require, line 114: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
@@ -324,20 +262,12 @@ const tp2Relief = (c: Context): Tri =>
     greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
   );
 
-/** The parts of TP2_relief's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of TP2_relief's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const tp2ReliefParts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: "test 10" },
-    {
-      key: "test 11",
-      shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" },
-    },
-  ],
-  values: (c) => [
-    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
-    shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
-  ],
+  parts: [{ key: "test 10" }, { key: "test 11", shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" } }],
+  values: (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50)],
 };
 
 /** TP2_relief_duration [TP.2] require, line 117: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
@@ -347,62 +277,32 @@ const tp2ReliefDuration = (c: Context): Tri =>
     atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
   );
 
-/** The parts of TP2_relief_duration's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of TP2_relief_duration's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const tp2ReliefDurationParts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: "test 12" },
-    {
-      key: "test 13",
-      shows: {
-        expression: "last_therapeutic_tpi_same_muscle.relief_duration",
-        operator: ">=",
-        threshold: "6wk",
-        unit: "days",
-      },
-    },
-  ],
-  values: (c) => [
-    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
-    shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
-  ],
+  parts: [{ key: "test 12" }, { key: "test 13", shows: { expression: "last_therapeutic_tpi_same_muscle.relief_duration", operator: ">=", threshold: "6wk", unit: "days" } }],
+  values: (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42)],
 };
 
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
 
 /** TP3 [TP.3] deny, line 128: 10 trigger point injections were already given or granted in the last 12 months: `(count tpi_history within 12mo + count earlier_items where code in trigger_point_injection) >= 10` */
 const tp3 = (c: Context): Tri =>
-  atLeast(
-    add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), count(c.earlierItems, earlierItemsWhere, c)),
-    10,
-  );
+  atLeast(add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10);
 
-/** The parts of TP3's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of TP3's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const tp3Parts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 14",
-      shows: {
-        expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection",
-        operator: ">=",
-        threshold: "10",
-      },
-    },
-  ],
-  values: (c) => [
-    shown(
-      atLeast,
-      add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), count(c.earlierItems, earlierItemsWhere, c)),
-      10,
-    ),
-  ],
+  parts: [{ key: "test 14", shows: { expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection", operator: ">=", threshold: "10" } }],
+  values: (c) => [shown(atLeast, add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10)],
 };
 
 // Rule tpi_ultrasound [US]: Ultrasound guidance for trigger point injections
 
 /** Whether rule tpi_ultrasound applies to the line item (its `when`). */
-const tpiUltrasoundApplies = (c: Context): Tri => someOther(c, 5, otherItemsWhere);
+const tpiUltrasoundApplies = (c: Context): Tri => someOther(c, 6, otherItemsWhere);
 
 // prettier-ignore
 const rules = [

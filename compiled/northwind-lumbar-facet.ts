@@ -13,6 +13,7 @@ import {
   type Context,
   count,
   countDistinct,
+  countEarlier,
   coverageOf,
   cut,
   documented,
@@ -56,7 +57,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.4", "northwind.lumbar_facet");
+requireRuntime("0.5", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -152,7 +153,7 @@ const necessaryBlocks = (procedure: Row, c: Context): Tri =>
   and(blocks(procedure, c), asOf(c, read(c, procedure, Procedure.date), rules[0]!));
 
 /** latest_two, selected once per line item */
-const latestTwoSelected = perItem(6, (c: Context) =>
+const latestTwoSelected = perItem(7, (c: Context) =>
   select(c, list(c, Case.procedures), blocks, Procedure.date, "latest", 2),
 );
 /** latest_two: the two latest diagnostic facet blocks */
@@ -256,29 +257,12 @@ const d1 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo"),
   );
 
-/** The parts of D1's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of D1's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const d1Parts: ConditionParts = {
   shape: ["and", 0, ["not", 1], 2],
-  parts: [
-    { key: "case.low_back_pain" },
-    { key: "case.radicular_pain" },
-    {
-      key: "test 1",
-      shows: {
-        expression: "time since pain_onset",
-        operator: ">=",
-        threshold: "3mo",
-        unit: "days",
-        elapsed: true,
-        required: true,
-      },
-    },
-  ],
-  values: (c) => [
-    read(c, c.input, Case.low_back_pain),
-    read(c, c.input, Case.radicular_pain),
-    shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo"),
-  ],
+  parts: [{ key: "case.low_back_pain" }, { key: "case.radicular_pain" }, { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }],
+  values: (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.radicular_pain), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")],
 };
 
 /** D2 [2.1.b] require, line 50: at least 3 months of conservative therapy in the last 6 months: `coverage of conservative within 6mo >= 3mo` */
@@ -288,49 +272,23 @@ const d2 = (c: Context): Tri =>
     spanDays(c.dos, 3, "mo"),
   );
 
-/** The parts of D2's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of D2's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const d2Parts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 2",
-      shows: {
-        expression: "coverage of conservative within 6mo",
-        operator: ">=",
-        threshold: "3mo",
-        unit: "days",
-        computedThreshold: true,
-        required: true,
-      },
-    },
-  ],
-  values: (c) => [
-    shown(
-      atLeast,
-      coverageOf(c, list(c, Case.therapies), conservativeInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
-      spanDays(c.dos, 3, "mo"),
-    ),
-  ],
+  parts: [{ key: "test 2", shows: { expression: "coverage of conservative within 6mo", operator: ">=", threshold: "3mo", unit: "days", computedThreshold: true, required: true } }],
+  values: (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), conservativeInLast6Months, Therapy.start, Therapy.end, last6Months(c)), spanDays(c.dos, 3, "mo"))],
 };
 
 /** D3 [2.1.c] require, line 54: no more than one diagnostic block session in the 12 months before: `count distinct date of blocks within 12mo <= 1` */
 const d3 = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1);
 
-/** The parts of D3's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of D3's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const d3Parts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 3",
-      shows: {
-        expression: "count distinct date of blocks within 12mo",
-        operator: "<=",
-        threshold: "1",
-        required: true,
-      },
-    },
-  ],
+  parts: [{ key: "test 3", shows: { expression: "count distinct date of blocks within 12mo", operator: "<=", threshold: "1", required: true } }],
   values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1)],
 };
 
@@ -341,7 +299,8 @@ const d4 = (c: Context): Tri => atLeast(rank(read(c, c.input, Case.pain_severity
 const afterSurgery = (c: Context): Tri =>
   or(read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c));
 
-/** The parts of after_surgery's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of after_surgery's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const afterSurgeryParts: ConditionParts = {
   shape: ["or", 0, 1],
   parts: [{ key: "case.prior_spine_surgery" }, { key: "test 5" }],
@@ -353,12 +312,11 @@ const afterSurgeryParts: ConditionParts = {
 /** R1 [2.2.a] require, line 66: two diagnostic blocks, each medically necessary on the date it was given: `count necessary_blocks >= 2` */
 const r1 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), necessaryBlocks, c), 2);
 
-/** The parts of R1's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of R1's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const r1Parts: ConditionParts = {
   shape: 0,
-  parts: [
-    { key: "test 6", shows: { expression: "count necessary_blocks", operator: ">=", threshold: "2", required: true } },
-  ],
+  parts: [{ key: "test 6", shows: { expression: "count necessary_blocks", operator: ">=", threshold: "2", required: true } }],
   values: (c) => [shown(atLeast, count(list(c, Case.procedures), necessaryBlocks, c), 2)],
 };
 
@@ -384,32 +342,19 @@ const r3 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"),
   );
 
-/** The parts of R3's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of R3's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const r3Parts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: "test 12" },
-    {
-      key: "test 13",
-      shows: {
-        expression: "time since last_ablation.date",
-        operator: ">=",
-        threshold: "6mo",
-        unit: "days",
-        elapsed: true,
-      },
-    },
-  ],
-  values: (c) => [
-    none(list(c, Case.procedures), ablations, c),
-    shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"),
-  ],
+  parts: [{ key: "test 12" }, { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }],
+  values: (c) => [none(list(c, Case.procedures), ablations, c), shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo")],
 };
 
 /** R4 [2.3] authorization, line 87: an ablation needs prior authorization on file: `not item.authorization_on_file` */
 const r4 = (c: Context): Tri => not(read(c, c.item, LineItem.authorization_on_file));
 
-/** The parts of R4's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of R4's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const r4Parts: ConditionParts = {
   shape: ["not", 0],
   parts: [{ key: "item.authorization_on_file" }],
@@ -419,12 +364,11 @@ const r4Parts: ConditionParts = {
 /** R5 [2.4] refer, line 90: a third ablation in one plan year is reviewed case by case: `count ablations within plan year >= 2` */
 const r5 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), ablationsInPlanYear, c), 2);
 
-/** The parts of R5's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of R5's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const r5Parts: ConditionParts = {
   shape: 0,
-  parts: [
-    { key: "test 14", shows: { expression: "count ablations within plan year", operator: ">=", threshold: "2" } },
-  ],
+  parts: [{ key: "test 14", shows: { expression: "count ablations within plan year", operator: ">=", threshold: "2" } }],
   values: (c) => [shown(atLeast, count(list(c, Case.procedures), ablationsInPlanYear, c), 2)],
 };
 
@@ -432,46 +376,24 @@ const r5Parts: ConditionParts = {
 
 /** L1 [2.5.a] require, line 96: at most 4 facet procedures per plan year, counting the lines already granted: `(count facet_history within plan year + count earlier_items where code in facet_procedure) < 4` */
 const l1 = (c: Context): Tri =>
-  lessThan(
-    add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), count(c.earlierItems, earlierItemsWhere, c)),
-    4,
-  );
+  lessThan(add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4);
 
-/** The parts of L1's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of L1's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const l1Parts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 15",
-      shows: {
-        expression: "count facet_history within plan year + count earlier_items where code in facet_procedure",
-        operator: "<",
-        threshold: "4",
-        required: true,
-      },
-    },
-  ],
-  values: (c) => [
-    shown(
-      lessThan,
-      add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), count(c.earlierItems, earlierItemsWhere, c)),
-      4,
-    ),
-  ],
+  parts: [{ key: "test 15", shows: { expression: "count facet_history within plan year + count earlier_items where code in facet_procedure", operator: "<", threshold: "4", required: true } }],
+  values: (c) => [shown(lessThan, add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4)],
 };
 
 /** L2 [2.5.b] require, line 99: at most 6 facet procedures per calendar year: `count facet_history within calendar year < 6` */
 const l2 = (c: Context): Tri => lessThan(count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6);
 
-/** The parts of L2's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of L2's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const l2Parts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 16",
-      shows: { expression: "count facet_history within calendar year", operator: "<", threshold: "6", required: true },
-    },
-  ],
+  parts: [{ key: "test 16", shows: { expression: "count facet_history within calendar year", operator: "<", threshold: "6", required: true } }],
   values: (c) => [shown(lessThan, count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6)],
 };
 

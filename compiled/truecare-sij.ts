@@ -19,6 +19,7 @@ import {
   inCodes,
   latest,
   list,
+  noEarlier,
   none,
   not,
   notEqual,
@@ -44,7 +45,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.4", "truecare.sij");
+requireRuntime("0.5", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -369,15 +370,11 @@ const sijDiagnosticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem
 const aLimit = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), diagnosticSij, [Procedure.date]), 1);
 
-/** The parts of A_limit's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of A_limit's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const aLimitParts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 1",
-      shows: { expression: "count distinct date of diagnostic_sij", operator: "<=", threshold: "1", required: true },
-    },
-  ],
+  parts: [{ key: "test 1", shows: { expression: "count distinct date of diagnostic_sij", operator: "<=", threshold: "1", required: true } }],
   values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), diagnosticSij, [Procedure.date]), 1)],
 };
 
@@ -385,7 +382,8 @@ const aLimitParts: ConditionParts = {
 const a1Region = (c: Context): Tri =>
   or(read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain));
 
-/** The parts of A1_region's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of A1_region's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const a1RegionParts: ConditionParts = {
   shape: ["or", 0, 1],
   parts: [{ key: "case.low_back_pain" }, { key: "case.lower_extremity_pain" }],
@@ -395,7 +393,8 @@ const a1RegionParts: ConditionParts = {
 /** A1_somatic [D.I.A.1] require, line 122: the pain is somatic, not radicular: `not radicular_pain` */
 const a1Somatic = (c: Context): Tri => not(read(c, c.input, Case.radicular_pain));
 
-/** The parts of A1_somatic's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of A1_somatic's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const a1SomaticParts: ConditionParts = {
   shape: ["not", 0],
   parts: [{ key: "case.radicular_pain" }],
@@ -405,22 +404,11 @@ const a1SomaticParts: ConditionParts = {
 /** A1_duration [D.I.A.1] require, line 125: the pain has lasted at least 3 months: `time since pain_onset >= 3mo` */
 const a1Duration = (c: Context): Tri => elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo");
 
-/** The parts of A1_duration's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of A1_duration's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const a1DurationParts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 2",
-      shows: {
-        expression: "time since pain_onset",
-        operator: ">=",
-        threshold: "3mo",
-        unit: "days",
-        elapsed: true,
-        required: true,
-      },
-    },
-  ],
+  parts: [{ key: "test 2", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }],
   values: (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")],
 };
 
@@ -430,50 +418,20 @@ const a2 = (c: Context): Tri => truth(read(c, c.input, Case.sij_tenderness));
 /** A3 [D.I.A.3] require, line 131: at least one positive SIJ provocation test: `provocation_tests_positive >= 1` */
 const a3 = (c: Context): Tri => atLeast(read(c, c.input, Case.provocation_tests_positive), 1);
 
-/** The parts of `active_therapy_failed`: for the values a trace shows and the facts a pended item needs. */
+/** The tests of `active_therapy_failed`, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const activeTherapyFailedParts: ConditionParts = {
   shape: ["or", 0, 1, 2],
-  parts: [
-    {
-      key: "test 3",
-      shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" },
-    },
-    { key: "test 4" },
-    { key: "case.active_therapy_contraindicated" },
-  ],
-  values: (c) => [
-    shown(
-      atLeast,
-      coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
-      42,
-    ),
-    some(list(c, Case.therapies), activeTherapyWhere, c),
-    read(c, c.input, Case.active_therapy_contraindicated),
-  ],
+  parts: [{ key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, { key: "test 4" }, { key: "case.active_therapy_contraindicated" }],
+  values: (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)],
 };
 
-/** The parts of `inactive_therapy_failed`: for the values a trace shows and the facts a pended item needs. */
+/** The tests of `inactive_therapy_failed`, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const inactiveTherapyFailedParts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 5",
-      shows: {
-        expression: "coverage of inactive_therapy within 6mo",
-        operator: ">=",
-        threshold: "6wk",
-        unit: "days",
-        required: true,
-      },
-    },
-  ],
-  values: (c) => [
-    shown(
-      atLeast,
-      coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
-      42,
-    ),
-  ],
+  parts: [{ key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days", required: true } }],
+  values: (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)],
 };
 
 /** A5 [D.I.A.5] require, line 140: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
@@ -483,26 +441,12 @@ const a5 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
   );
 
-/** The parts of A5's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of A5's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const a5Parts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: "test 6" },
-    {
-      key: "test 7",
-      shows: {
-        expression: "time since first_diagnostic_sij.date",
-        operator: ">=",
-        threshold: "1wk",
-        unit: "days",
-        elapsed: true,
-      },
-    },
-  ],
-  values: (c) => [
-    none(list(c, Case.procedures), diagnosticSij, c),
-    shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
-  ],
+  parts: [{ key: "test 6" }, { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }],
+  values: (c) => [none(list(c, Case.procedures), diagnosticSij, c), shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk")],
 };
 
 // Rule sij_therapeutic [D.I.B]: Therapeutic SIJ injection
@@ -513,15 +457,11 @@ const sijTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineIte
 /** B1_relief [D.I.B.1] require, line 146: the previous injection of this joint gave at least 75% pain relief: `last_sij_same_joint.relief >= 75%` */
 const b1Relief = (c: Context): Tri => atLeast(read(c, lastSijSameJoint(c), Procedure.relief), 75);
 
-/** The parts of B1_relief's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of B1_relief's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const b1ReliefParts: ConditionParts = {
   shape: 0,
-  parts: [
-    {
-      key: "test 8",
-      shows: { expression: "last_sij_same_joint.relief", operator: ">=", threshold: "75%", unit: "%", required: true },
-    },
-  ],
+  parts: [{ key: "test 8", shows: { expression: "last_sij_same_joint.relief", operator: ">=", threshold: "75%", unit: "%", required: true } }],
   values: (c) => [shown(atLeast, read(c, lastSijSameJoint(c), Procedure.relief), 75)],
 };
 
@@ -532,7 +472,8 @@ const b1Function = (c: Context): Tri => truth(read(c, lastSijSameJoint(c), Proce
 const b2 = (c: Context): Tri =>
   or(read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration));
 
-/** The parts of B2's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of B2's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const b2Parts: ConditionParts = {
   shape: ["or", 0, 1],
   parts: [{ key: "case.return_of_pain" }, { key: "case.functional_deterioration" }],
@@ -549,26 +490,12 @@ const b4 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
   );
 
-/** The parts of B4's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of B4's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const b4Parts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: "test 10" },
-    {
-      key: "test 11",
-      shows: {
-        expression: "time since last_sij_same_joint.date",
-        operator: ">=",
-        threshold: "2mo",
-        unit: "days",
-        elapsed: true,
-      },
-    },
-  ],
-  values: (c) => [
-    none(list(c, Case.procedures), sijSameJoint, c),
-    shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
-  ],
+  parts: [{ key: "test 10" }, { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }],
+  values: (c) => [none(list(c, Case.procedures), sijSameJoint, c), shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo")],
 };
 
 /** B5_left [D.I.B.5] require, line 162: no more than 4 injections of the left joint in the last 12 months: `item.side == right or count distinct date of sij_left_joint within 12mo <= 4` */
@@ -578,20 +505,12 @@ const b5Left = (c: Context): Tri =>
     atMost(countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4),
   );
 
-/** The parts of B5_left's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of B5_left's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const b5LeftParts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: 'item.side == "right"' },
-    {
-      key: "test 12",
-      shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" },
-    },
-  ],
-  values: (c) => [
-    equal(read(c, c.item, LineItem.side), "right"),
-    shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4),
-  ],
+  parts: [{ key: "item.side == \"right\"" }, { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4)],
 };
 
 /** B5_right [D.I.B.5] require, line 165: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count distinct date of sij_right_joint within 12mo <= 4` */
@@ -601,20 +520,12 @@ const b5Right = (c: Context): Tri =>
     atMost(countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4),
   );
 
-/** The parts of B5_right's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of B5_right's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const b5RightParts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: 'item.side == "left"' },
-    {
-      key: "test 13",
-      shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" },
-    },
-  ],
-  values: (c) => [
-    equal(read(c, c.item, LineItem.side), "left"),
-    shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4),
-  ],
+  parts: [{ key: "item.side == \"left\"" }, { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "left"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4)],
 };
 
 /** C4 [D.I.C.4] note, line 170: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
@@ -637,7 +548,8 @@ const c6 = (c: Context): Tri => inCodes(read(c, c.item, LineItem.diagnosis), her
 const d3 = (c: Context): Tri =>
   or(not(read(c, c.input, Case.implanted_device)), read(c, c.input, Case.device_interrogation_report));
 
-/** The parts of D3's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of D3's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const d3Parts: ConditionParts = {
   shape: ["or", ["not", 0], 1],
   parts: [{ key: "case.implanted_device" }, { key: "case.device_interrogation_report" }],
@@ -662,14 +574,12 @@ const sijCodesTogetherApplies = (c: Context): Tri => someOther(c, 13, otherItems
 const sijAnesthesiaApplies = (c: Context): Tri =>
   and(sijRequested(c), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"));
 
-/** The parts of rule sij_anesthesia's `when`: for the values a trace shows and the facts a pended item needs. */
+/** The tests of rule sij_anesthesia's `when`, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const sijAnesthesiaWhenParts: ConditionParts = {
   shape: ["and", 0, 1],
-  parts: [{ key: "test 19" }, { key: 'item.anesthesia == "monitored_anesthesia_care"' }],
-  values: (c) => [
-    someOther(c, 14, otherItemsWhere),
-    equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"),
-  ],
+  parts: [{ key: "test 19" }, { key: "item.anesthesia == \"monitored_anesthesia_care\"" }],
+  values: (c) => [someOther(c, 14, otherItemsWhere), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care")],
 };
 
 // Rule sij_rfa [D.II]: Radiofrequency ablation of the SIJ
@@ -677,63 +587,23 @@ const sijAnesthesiaWhenParts: ConditionParts = {
 /** RA1_active [D.II.A.1] require, line 225: active therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or active_therapy_failed` */
 const ra1Active = (c: Context): Tri => or(rfaLastingAll(c), activeTherapyFailed(c));
 
-/** The parts of RA1_active's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of RA1_active's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const ra1ActiveParts: ConditionParts = {
   shape: ["or", ["and", ["or", 0, 1], ["or", 2, 3]], ["or", 4, 5, 6]],
-  parts: [
-    { key: 'item.side == "right"' },
-    { key: "test 20" },
-    { key: 'item.side == "left"' },
-    { key: "test 21" },
-    {
-      key: "test 3",
-      shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" },
-    },
-    { key: "test 4" },
-    { key: "case.active_therapy_contraindicated" },
-  ],
-  values: (c) => [
-    equal(read(c, c.item, LineItem.side), "right"),
-    some(list(c, Case.procedures), rfaLeftJointWhere, c),
-    equal(read(c, c.item, LineItem.side), "left"),
-    some(list(c, Case.procedures), rfaRightJointWhere, c),
-    shown(
-      atLeast,
-      coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
-      42,
-    ),
-    some(list(c, Case.therapies), activeTherapyWhere, c),
-    read(c, c.input, Case.active_therapy_contraindicated),
-  ],
+  parts: [{ key: "item.side == \"right\"" }, { key: "test 20" }, { key: "item.side == \"left\"" }, { key: "test 21" }, { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, { key: "test 4" }, { key: "case.active_therapy_contraindicated" }],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)],
 };
 
 /** RA1_inactive [D.II.A.1] require, line 228: inactive therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or inactive_therapy_failed` */
 const ra1Inactive = (c: Context): Tri => or(rfaLastingAll(c), inactiveTherapyFailed(c));
 
-/** The parts of RA1_inactive's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of RA1_inactive's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const ra1InactiveParts: ConditionParts = {
   shape: ["or", ["and", ["or", 0, 1], ["or", 2, 3]], 4],
-  parts: [
-    { key: 'item.side == "right"' },
-    { key: "test 20" },
-    { key: 'item.side == "left"' },
-    { key: "test 21" },
-    {
-      key: "test 5",
-      shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" },
-    },
-  ],
-  values: (c) => [
-    equal(read(c, c.item, LineItem.side), "right"),
-    some(list(c, Case.procedures), rfaLeftJointWhere, c),
-    equal(read(c, c.item, LineItem.side), "left"),
-    some(list(c, Case.procedures), rfaRightJointWhere, c),
-    shown(
-      atLeast,
-      coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
-      42,
-    ),
-  ],
+  parts: [{ key: "item.side == \"right\"" }, { key: "test 20" }, { key: "item.side == \"left\"" }, { key: "test 21" }, { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)],
 };
 
 /** RA2_left [D.II.A.2] require, line 231: left joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == right or rfa_lasting_left or some positive_diagnostic_sij where side != right` */
@@ -744,15 +614,12 @@ const ra2Left = (c: Context): Tri =>
     some(list(c, Case.procedures), positiveDiagnosticSijWhere, c),
   );
 
-/** The parts of RA2_left's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of RA2_left's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const ra2LeftParts: ConditionParts = {
   shape: ["or", 0, 1, 2],
-  parts: [{ key: 'item.side == "right"' }, { key: "test 20" }, { key: "test 22" }],
-  values: (c) => [
-    equal(read(c, c.item, LineItem.side), "right"),
-    some(list(c, Case.procedures), rfaLeftJointWhere, c),
-    some(list(c, Case.procedures), positiveDiagnosticSijWhere, c),
-  ],
+  parts: [{ key: "item.side == \"right\"" }, { key: "test 20" }, { key: "test 22" }],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere, c)],
 };
 
 /** RA2_right [D.II.A.2] require, line 234: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
@@ -763,51 +630,42 @@ const ra2Right = (c: Context): Tri =>
     some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c),
   );
 
-/** The parts of RA2_right's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of RA2_right's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const ra2RightParts: ConditionParts = {
   shape: ["or", 0, 1, 2],
-  parts: [{ key: 'item.side == "left"' }, { key: "test 21" }, { key: "test 23" }],
-  values: (c) => [
-    equal(read(c, c.item, LineItem.side), "left"),
-    some(list(c, Case.procedures), rfaRightJointWhere, c),
-    some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c),
-  ],
+  parts: [{ key: "item.side == \"left\"" }, { key: "test 21" }, { key: "test 23" }],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c)],
 };
 
 /** RB3_left [D.II.B.3] require, line 238: no other RFA of the left joint in the last 12 months or on this request: `item.side == right or (no rfa_left_joint within 12mo and no rfa_left_requested)` */
 const rb3Left = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "right"),
-    and(none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), none(c.earlierItems, rfaLeftRequested, c)),
+    and(none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)),
   );
 
-/** The parts of RB3_left's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of RB3_left's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const rb3LeftParts: ConditionParts = {
   shape: ["or", 0, ["and", 1, 2]],
-  parts: [{ key: 'item.side == "right"' }, { key: "test 24" }, { key: "test 25" }],
-  values: (c) => [
-    equal(read(c, c.item, LineItem.side), "right"),
-    none(list(c, Case.procedures), rfaLeftJointInLast12Months, c),
-    none(c.earlierItems, rfaLeftRequested, c),
-  ],
+  parts: [{ key: "item.side == \"right\"" }, { key: "test 24" }, { key: "test 25" }],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)],
 };
 
 /** RB3_right [D.II.B.3] require, line 241: no other RFA of the right joint in the last 12 months or on this request: `item.side == left or (no rfa_right_joint within 12mo and no rfa_right_requested)` */
 const rb3Right = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "left"),
-    and(none(list(c, Case.procedures), rfaRightJointInLast12Months, c), none(c.earlierItems, rfaRightRequested, c)),
+    and(none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)),
   );
 
-/** The parts of RB3_right's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of RB3_right's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const rb3RightParts: ConditionParts = {
   shape: ["or", 0, ["and", 1, 2]],
-  parts: [{ key: 'item.side == "left"' }, { key: "test 26" }, { key: "test 27" }],
-  values: (c) => [
-    equal(read(c, c.item, LineItem.side), "left"),
-    none(list(c, Case.procedures), rfaRightJointInLast12Months, c),
-    none(c.earlierItems, rfaRightRequested, c),
-  ],
+  parts: [{ key: "item.side == \"left\"" }, { key: "test 26" }, { key: "test 27" }],
+  values: (c) => [equal(read(c, c.item, LineItem.side), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)],
 };
 
 /** RC1 [D.II.C.1] deny, line 244: cooled radiofrequency ablation is not medically necessary: `item.cooled` */

@@ -166,7 +166,10 @@ export class ExpressionWriter {
     const member = this.member(chain, scope, element);
     const handle = (field: string) => ts`${this.names.handles(chain.record)}.${ident(field)}`;
     if (expr.shared !== undefined) {
-      const shared = { count: "countOthers", some: "someOther", none: "noOther" } as const;
+      const shared =
+        chain.source.kind === "earlierItems"
+          ? ({ count: "countEarlier", some: "someEarlier", none: "noEarlier" } as const)
+          : ({ count: "countOthers", some: "someOther", none: "noOther" } as const);
       const fn = shared[expr.operator as keyof typeof shared];
       return ts`${rt(fn)}(c, ${this.names.sharedSlot(expr.shared)}, ${member})`;
     }

@@ -141,6 +141,8 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   }));
   // A condition's parts: its skeleton and tests as data, and one function giving every test's
   // value (a comparison the trace shows with its two sides), run only for a trace or an unknown.
+  // Kept to one line a field like the rule table: they restate the condition beside it, and
+  // spread out by prettier they were longer than the criteria they explain.
   const partsSource = (about: string, name: Ts, lowered: LoweredParts): Ts => {
     const parts = lowered.parts.map(({ key, shows }) => {
       if (shows === undefined) return data({ key });
@@ -148,17 +150,13 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
       return data({ key, shows: shown });
     });
     const values = lowered.parts.map(({ expr, shows }) => (shows === undefined ? writer.write(expr, []) : writer.shown(expr)));
-    const body = ts`{
+    return ts`${doc(`The tests of ${about}, for the values a trace shows and the facts a pended item needs.`)}
+${comment("prettier-ignore")}
+const ${name}: ${rt.type("ConditionParts")} = {
   shape: ${data(lowered.shape)},
-  parts: [
-    ${join(parts, ",\n    ")},
-  ],
-  values: (c) => [
-    ${join(values, ",\n    ")},
-  ],
-}`;
-    return ts`${doc(`The parts of ${about}: for the values a trace shows and the facts a pended item needs.`)}
-const ${name}: ${rt.type("ConditionParts")} = ${body};`;
+  parts: [${list(parts)}],
+  values: (c) => [${list(values)}],
+};`;
   };
   const ruleFunctions = policy.rules.flatMap((rule, r) => {
     const functions: Ts[] = [comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`)];

@@ -155,6 +155,10 @@ export class Evaluator {
     const handle = (field: string) => this.handle(chain.record, field);
     if (expr.shared !== undefined) {
       // Every item's membership once per case (the interpreter's per-case slots hold only these).
+      if (chain.source.kind === "earlierItems") {
+        if (expr.operator === "count") return rt.countEarlier(ctx, expr.shared, member);
+        return expr.operator === "some" ? rt.someEarlier(ctx, expr.shared, member) : rt.noEarlier(ctx, expr.shared, member);
+      }
       if (expr.operator === "count") return rt.countOthers(ctx, expr.shared, member);
       return expr.operator === "some" ? rt.someOther(ctx, expr.shared, member) : rt.noOther(ctx, expr.shared, member);
     }

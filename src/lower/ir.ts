@@ -34,7 +34,7 @@ export interface LoweredPolicy {
   lists: LoweredList[];
   /** Lookup tables the rules reach. */
   tables: LoweredTable[];
-  /** How many shared membership tables aggregates over `other_items` use (see `shared`). */
+  /** How many shared membership tables aggregates over `other_items` and `earlier_items` use (see `shared`). */
   sharedTables: number;
   rules: LoweredRule[];
 }
@@ -263,9 +263,10 @@ export type Expr =
        *  some key does. */
       keyForms?: ("text" | "code" | undefined)[];
       /**
-       * For `count`/`some`/`no` over `other_items` with a test that reads nothing of the item under
-       * decision: the index of a per-case table of every item's membership, so each item's answer
-       * comes from it instead of a scan of the others (linear, not quadratic, in line items).
+       * For `count`/`some`/`no` over `other_items` (or `earlier_items`) with a test that reads
+       * nothing of the item under decision: the index of a per-case table of every item's
+       * membership (for earlier items, running totals as the items are decided), so each item's
+       * answer comes from it instead of a scan of the others (linear, not quadratic, in line items).
        */
       shared?: number;
     });

@@ -357,10 +357,14 @@ class Lowering {
     return total;
   }
 
-  /** A count or quantifier over `other_items` whose test reads nothing of the item: shared. */
+  /** A count or quantifier over `other_items` or `earlier_items` whose test reads nothing of the
+   *  item: shared (every item's membership once per case; for earlier items, running totals). */
   private overOthers(aggregate: Extract<Expr, { kind: "aggregate" }>): Expr {
     const { chain } = aggregate;
-    if (chain.source.kind !== "otherItems" || !this.itemIndependent(chain, chain.level)) return aggregate;
+    const source = chain.source.kind;
+    if ((source !== "otherItems" && source !== "earlierItems") || !this.itemIndependent(chain, chain.level)) return aggregate;
+    // A selection ranks the earlier items, which differ from item to item: no running totals.
+    if (source === "earlierItems" && chain.selection !== undefined) return aggregate;
     return { ...aggregate, shared: this.sharedTables++ };
   }
 

@@ -30,7 +30,7 @@ import {
 } from "@pol/runtime";
 import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-requireRuntime("0.4", "acme.lumbar_mri");
+requireRuntime("0.5", "acme.lumbar_mri");
 
 export type { Case } from "./imaging.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -87,20 +87,12 @@ const priorMriInLast12Months = (study: Row, c: Context): Tri =>
 const duration = (c: Context): Tri =>
   or(read(c, c.input, Case.red_flags), elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"));
 
-/** The parts of duration's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of duration's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const durationParts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: "case.red_flags" },
-    {
-      key: "test 1",
-      shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true },
-    },
-  ],
-  values: (c) => [
-    read(c, c.input, Case.red_flags),
-    shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"),
-  ],
+  parts: [{ key: "case.red_flags" }, { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true } }],
+  values: (c) => [read(c, c.input, Case.red_flags), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk")],
 };
 
 /** therapy [2.b] require, line 20: 6 weeks of conservative therapy in the last 3 months, unless red flags: `red_flags or coverage of therapies within 3mo >= 6wk` */
@@ -113,24 +105,12 @@ const therapy = (c: Context): Tri =>
     ),
   );
 
-/** The parts of therapy's condition: for the values a trace shows and the facts a pended item needs. */
+/** The tests of therapy's condition, for the values a trace shows and the facts a pended item needs. */
+// prettier-ignore
 const therapyParts: ConditionParts = {
   shape: ["or", 0, 1],
-  parts: [
-    { key: "case.red_flags" },
-    {
-      key: "test 2",
-      shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" },
-    },
-  ],
-  values: (c) => [
-    read(c, c.input, Case.red_flags),
-    shown(
-      atLeast,
-      coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)),
-      42,
-    ),
-  ],
+  parts: [{ key: "case.red_flags" }, { key: "test 2", shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" } }],
+  values: (c) => [read(c, c.input, Case.red_flags), shown(atLeast, coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)), 42)],
 };
 
 /** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */

@@ -37,6 +37,22 @@ export interface FieldHandle {
   readonly members?: ReadonlySet<string>;
   /** Named like a member of every object (`constructor`, `toString`): read as an own property only. */
   readonly inherited: boolean;
+  /** Which check `read` makes of a present value: the common shapes inline, the rest (and a
+   *  handle without one) in `wellFormed`. `fieldsOf` sets it. */
+  readonly check?: Check;
+}
+
+/** The checks `read` makes inline, by field shape. */
+export const enum Check {
+  Other = 0,
+  String = 1,
+  Boolean = 2,
+  Date = 3,
+  Duration = 4,
+}
+
+function checkOf(shape: Shape): Check {
+  return shape === "string" ? Check.String : shape === "boolean" ? Check.Boolean : shape === "date" ? Check.Date : shape === "duration" ? Check.Duration : Check.Other;
 }
 
 /** The JSON shape each field type is stored as. */
@@ -144,6 +160,7 @@ export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHand
       ...(typeof type === "object" && "enum" in type ? { members: new Set(type.enum) } : {}),
       ...(typeof type === "object" && "values" in type && typeof type.values === "object" ? { members: new Set(type.values.enum) } : {}),
       inherited: name in Object.prototype,
+      check: checkOf(shapeOf(type)),
     };
   }
   return handles as FieldHandles<R>;
@@ -159,19 +176,24 @@ export function read(c: Context, record: unknown, handle: FieldHandle): unknown 
   if (record instanceof Unknown) return record;
   const row = record as Row;
   const value = handle.inherited && !hasOwn(row, handle.name) ? undefined : row[handle.name];
-  if (value === null || value === undefined) {
-    if (c.tracing) c.recordField(row, handle.name, null);
-    return missing(c, row, handle);
+  if (c.tracing) c.recordField(row, handle.name, value ?? null);
+  if (value === null || value === undefined) return missing(c, row, handle);
+  switch (handle.check) {
+    case Check.String:
+      return typeof value === "string" ? value : missing(c, row, handle);
+    case Check.Boolean:
+      return typeof value === "boolean" ? value : missing(c, row, handle);
+    case Check.Date:
+      return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value)) ? value : missing(c, row, handle);
+    case Check.Duration: {
+      // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
+      // holds anything else; if one does, the fact is treated as not known rather than guessed.
+      const days = typeof value === "string" ? durationDays(value) : undefined;
+      return days === undefined ? missing(c, row, handle) : days;
+    }
+    default:
+      return wellFormed(value, handle) ? value : missing(c, row, handle);
   }
-  if (c.tracing) c.recordField(row, handle.name, value);
-  if (!wellFormed(value, handle)) return missing(c, row, handle);
-  if (handle.duration) {
-    // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
-    // holds anything else; if one does, the fact is treated as not known rather than guessed.
-    const days = durationDays(value as string);
-    return days === undefined ? missing(c, row, handle) : days;
-  }
-  return value;
 }
 
 function missing(c: Context, row: Row, handle: FieldHandle): Unknown {

@@ -156,7 +156,7 @@ export {
   windowBack,
   within,
 } from "./access.js";
-export { countOthers, granted, noOther, someOther, STANDING_OUTCOMES } from "./others.js";
+export { countEarlier, countOthers, granted, noEarlier, noOther, someEarlier, someOther, STANDING_OUTCOMES } from "./others.js";
 export { boundedEditDistance, closestName, SUGGESTION_LIMITS, type SuggestionWork } from "./names.js";
 export {
   add,

@@ -8,10 +8,17 @@
 // each item's membership keeps its reads, and every item's criterion lists those of the other
 // items, in order, until its trace holds all the facts it may (MAX_FACTS): linear in line items.
 //
+// The same over `earlier_items` (`count earlier_items where code in trigger_point_injection`):
+// the items before the one under decision are decided first, and an earlier item's membership is
+// fixed once it is (`granted` reads its outcome), so each item's membership is worked out once
+// per case, as the items are decided in order, and kept as running totals: item i reads the
+// totals of items 0 to i - 1. When tracing, every criterion scans the earlier items itself, so
+// that its trace lists their reads.
+//
 // Also `granted`: whether a line item listed before the one under decision still stands, for
 // `earlier_items` (line order within a request).
 
-import type { Member } from "./aggregates.js";
+import { count, type Member, some } from "./aggregates.js";
 import type { Context, ReadLog } from "./context.js";
 import { mergeTwo, not, type Range, type Tri, Unknown } from "./logic.js";
 import { itemErrors, ownField } from "./validate.js";
@@ -111,6 +118,70 @@ export function countOthers(c: Context, slot: number, member: Member<Context>): 
   const sure = definite - (self === true ? 1 : 0);
   const maybe = possible - (self instanceof Unknown ? 1 : 0);
   return maybe === 0 ? sure : { lo: sure, hi: sure + maybe, unknown: othersUnknown(c, values, size) };
+}
+
+/** The running totals of one membership over the line items, in a per-case table. */
+interface RunningTotals {
+  /** The `Context.currentCase` these are of: a reused context reuses the arrays. */
+  ofCase: number;
+  /** How many items' memberships the totals hold: entries 0 to `size` are written. */
+  size: number;
+  /** Before item i (entry i): how many items are members for sure, how many may be, and the
+   *  unknown memberships among them merged in item order (undefined when there are none). */
+  definite: number[];
+  possible: number[];
+  unknown: (Unknown | undefined)[];
+}
+
+/** The totals before the current item; undefined when an earlier item is not decided yet (then
+ *  the caller scans). */
+function totalsBefore(c: Context, slot: number, member: Member<Context>): RunningTotals | undefined {
+  const upTo = c.itemIndex;
+  if (c.decided.length < upTo) return undefined;
+  let totals = c.sharedTables[slot] as RunningTotals | undefined;
+  if (totals === undefined) {
+    totals = { ofCase: -1, size: 0, definite: [0], possible: [0], unknown: [undefined] };
+    c.sharedTables[slot] = totals;
+  }
+  if (totals.ofCase !== c.currentCase) {
+    totals.ofCase = c.currentCase;
+    totals.size = 0;
+  }
+  const { definite, possible, unknown } = totals;
+  const items = c.items;
+  for (let index = totals.size; index < upTo; index++) {
+    const membership = member(items[index]!, c);
+    const before = unknown[index];
+    definite[index + 1] = definite[index]! + (membership === true ? 1 : 0);
+    possible[index + 1] = possible[index]! + (membership instanceof Unknown ? 1 : 0);
+    unknown[index + 1] = membership instanceof Unknown ? (before === undefined ? membership : mergeTwo(before, membership)) : before;
+  }
+  if (totals.size < upTo) totals.size = upTo;
+  return totals;
+}
+
+/** `count earlier_items where ...` for a test that reads nothing of the current item; `slot` names its per-case table. */
+export function countEarlier(c: Context, slot: number, member: Member<Context>): number | Range {
+  const totals = c.tracing ? undefined : totalsBefore(c, slot, member);
+  if (totals === undefined) return count(c.earlierItems, member, c);
+  const index = c.itemIndex;
+  const sure = totals.definite[index]!;
+  const maybe = totals.possible[index]!;
+  return maybe === 0 ? sure : { lo: sure, hi: sure + maybe, unknown: totals.unknown[index]! };
+}
+
+/** `some earlier_items where ...`: see `countEarlier`. */
+export function someEarlier(c: Context, slot: number, member: Member<Context>): Tri {
+  const totals = c.tracing ? undefined : totalsBefore(c, slot, member);
+  if (totals === undefined) return some(c.earlierItems, member, c);
+  const index = c.itemIndex;
+  if (totals.definite[index]! > 0) return true;
+  return totals.possible[index]! > 0 ? totals.unknown[index]! : false;
+}
+
+/** `no earlier_items where ...`: see `countEarlier`. */
+export function noEarlier(c: Context, slot: number, member: Member<Context>): Tri {
+  return not(someEarlier(c, slot, member));
 }
 
 /** Outcomes of an earlier line item that leave it standing: it counts against the limits of the lines after it. */
