@@ -169,6 +169,7 @@ export { ProgressLine } from "./tools/batch/progress.js";
 /** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
 export { CompiledEvaluators } from "./tools/policy-test/compiled.js";
 export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";
+export { OptionalFactReads, reachableStates } from "./tools/policy-test/reachability.js";
 export { runSuite, suiteTotals, type PolicyErrors, type SuiteOptions, type SuiteResult } from "./tools/policy-test/suite.js";
 export { suiteJson } from "./tools/policy-test/json.js";
 export { suiteJunit } from "./tools/policy-test/junit.js";
@@ -178,6 +179,7 @@ export { diffVersions, DEFAULT_SEMANTIC, verify, type DiffOptions, type DiffRepo
 export {
   renderDiffJson,
   renderDiffText,
+  renderGenerateText,
   renderReplayJson,
   renderReplayText,
   renderVerifyJson,
@@ -186,3 +188,4 @@ export {
 export type { VerifyReport } from "./tools/versions/verify.js";
 export { replayCases, type ReplayReport } from "./tools/versions/replay.js";
 export { SolverDisagreement } from "./tools/versions/confirm.js";
+export { defaultTestFilePath, generateTestFile, writeAtomically, type GenerateReport } from "./tools/versions/generate.js";

@@ -218,17 +218,22 @@ export class PolicyEncoder {
     return criterion.effect === "require" || criterion.effect === "waive" ? { met: c.t, notMet: c.f } : { met: c.f, notMet: c.t };
   }
 
+  /** Whether the policy is in effect on the date of service; a proposed version (no effective
+   *  date) is analysed as if in effect (`asProposed`). */
+  inEffect(): B {
+    const { effective, expires } = this.policy.metadata;
+    return this.z3.And(
+      effective === undefined ? this.T : this.sym.dos.ge(dayNumberOf(effective)),
+      expires === undefined ? this.T : this.sym.dos.le(dayNumberOf(expires)),
+    );
+  }
+
   /** The outcome of the item under decision, as `determineItem` gives it, for the given rules. */
   outcome(rules: readonly LoweredRule[] = this.policy.rules): A {
     const z3 = this.z3;
     const id = (outcome: Outcome) => z3.Int.val(OUTCOMES.indexOf(outcome));
     const encoded = rules.map((rule) => this.rule(rule));
-    // A proposed version (no effective date) is compared as if in effect (`asProposed`).
-    const { effective, expires } = this.policy.metadata;
-    const inEffect = z3.And(
-      effective === undefined ? this.T : this.sym.dos.ge(dayNumberOf(effective)),
-      expires === undefined ? this.T : this.sym.dos.le(dayNumberOf(expires)),
-    );
+    const inEffect = this.inEffect();
     const levelsOf = (included: (rule: EncodedRule) => B): A => {
       let result: A = id("approved");
       for (let level = LEVEL_OUTCOMES.length - 1; level >= 0; level--) {
