@@ -80,6 +80,12 @@ export type AnesthesiaKind = "monitored_anesthesia_care" | "general_anesthesia";
 /** severity of pain on a verbal scale */
 export type PainSeverity = "none" | "mild" | "moderate" | "severe";
 
+/** local anesthetic used for a block */
+export type Anesthetic = "lidocaine" | "ropivacaine" | "bupivacaine";
+
+/** lumbar spinal level */
+export type Level = "L1_L2" | "L2_L3" | "L3_L4" | "L4_L5" | "L5_S1";
+
 /** case */
 export interface Case {
   /** date of service */
@@ -152,6 +158,8 @@ export interface LineItem {
   cooled?: boolean | null;
   /** whether the requested anesthesia service is monitored anesthesia care or general anesthesia */
   anesthesia?: AnesthesiaKind | null;
+  /** lumbar level the requested procedure treats */
+  level?: Level | null;
   /** whether a prior authorization for the requested service is on file */
   authorization_on_file?: boolean | null;
 }
@@ -182,6 +190,10 @@ export interface Procedure {
   pain_before?: number | null;
   /** pain score (0-10) after the prior procedure */
   pain_after?: number | null;
+  /** local anesthetic used for the prior block */
+  anesthetic?: Anesthetic | null;
+  /** lumbar levels treated in the prior procedure session */
+  levels?: Level[] | null;
 }
 
 /** conservative therapy episode */
@@ -230,6 +242,14 @@ export const schema: SchemaDescriptor = {
         pain_before: { type: "number", label: "pain score (0-10) before the prior procedure" },
         pain_after: { type: "number", label: "pain score (0-10) after the prior procedure" },
         score_relief: { type: "percent", label: "pain scores before and after the prior procedure", computed: true },
+        anesthetic: {
+          type: { enum: ["lidocaine", "ropivacaine", "bupivacaine"] },
+          label: "local anesthetic used for the prior block",
+        },
+        levels: {
+          type: { values: { enum: ["L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"] } },
+          label: "lumbar levels treated in the prior procedure session",
+        },
       },
       dated: { start: "date" },
     },
@@ -362,6 +382,10 @@ export const schema: SchemaDescriptor = {
         anesthesia: {
           type: { enum: ["monitored_anesthesia_care", "general_anesthesia"] },
           label: "whether the requested anesthesia service is monitored anesthesia care or general anesthesia",
+        },
+        level: {
+          type: { enum: ["L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"] },
+          label: "lumbar level the requested procedure treats",
         },
         authorization_on_file: {
           type: "bool",

@@ -11,6 +11,7 @@ export interface FileCstNode extends CstNode {
 export type FileCstChildren = {
   schemaHeader?: SchemaHeaderCstNode[];
   policyHeader?: PolicyHeaderCstNode[];
+  fhirHeader?: FhirHeaderCstNode[];
   topLevel?: TopLevelCstNode[];
 };
 
@@ -32,6 +33,17 @@ export interface SchemaHeaderCstNode extends CstNode {
 
 export type SchemaHeaderCstChildren = {
   Schema: IToken[];
+  Identifier: IToken[];
+  StringLiteral?: IToken[];
+};
+
+export interface FhirHeaderCstNode extends CstNode {
+  name: "fhirHeader";
+  children: FhirHeaderCstChildren;
+}
+
+export type FhirHeaderCstChildren = {
+  Fhir: IToken[];
   Identifier: IToken[];
   StringLiteral?: IToken[];
 };
@@ -85,6 +97,57 @@ export type DeclarationCstChildren = {
   letDecl?: LetDeclCstNode[];
   ruleDecl?: RuleDeclCstNode[];
   extendDecl?: ExtendDeclCstNode[];
+  readDecl?: ReadDeclCstNode[];
+};
+
+export interface ReadDeclCstNode extends CstNode {
+  name: "readDecl";
+  children: ReadDeclCstChildren;
+}
+
+export type ReadDeclCstChildren = {
+  Read: IToken[];
+  target?: (IToken)[];
+  From: IToken[];
+  resource: IToken[];
+  element?: IToken[];
+  Where?: IToken[];
+  filter?: IToken[];
+  LBrace: IToken[];
+  readField?: ReadFieldCstNode[];
+  RBrace: IToken[];
+};
+
+export interface ReadFieldCstNode extends CstNode {
+  name: "readField";
+  children: ReadFieldCstChildren;
+}
+
+export type ReadFieldCstChildren = {
+  field: IToken[];
+  Colon?: IToken[];
+  path?: IToken[];
+  In?: IToken[];
+  systems?: (IToken)[];
+  Comma?: IToken[];
+  LBrace?: IToken[];
+  readMapEntry?: ReadMapEntryCstNode[];
+  RBrace?: IToken[];
+  Equals?: IToken[];
+  constant?: (IToken)[];
+};
+
+export interface ReadMapEntryCstNode extends CstNode {
+  name: "readMapEntry";
+  children: ReadMapEntryCstChildren;
+}
+
+export type ReadMapEntryCstChildren = {
+  member: IToken[];
+  Equals: IToken[];
+  system?: IToken[];
+  code: IToken[];
+  Comma?: IToken[];
 };
 
 export interface ExtendDeclCstNode extends CstNode {

@@ -100,6 +100,11 @@ export const Plan = softKeyword("plan", "Plan");
 export const Year = softKeyword("year", "Year");
 /** `extend record Procedure { ... }`: adds to a schema's declaration, at the top level only. */
 export const Extend = softKeyword("extend", "Extend");
+/** `fhir NAME "title"` starts a file of FHIR bindings; `read FIELD from RESOURCE { ... }` is a
+ *  binding block and `from` names its resource type. All three stay usable as names. */
+export const Fhir = softKeyword("fhir", "Fhir");
+export const Read = softKeyword("read", "Read");
+export const From = softKeyword("from", "From");
 /** `table` starts a lookup-table declaration but stays usable as a name, as `note` does. */
 export const Table = createToken({
   name: "Table",
@@ -162,6 +167,9 @@ const keywords: TokenType[] = [
   Plan,
   Year,
   Extend,
+  Fhir,
+  Read,
+  From,
   Table,
   And,
   Or,

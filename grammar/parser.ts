@@ -37,10 +37,11 @@ class PolParser extends CstParser {
 
   public file = this.RULE("file", () => {
     this.OR({
-      ERR_MSG: "`policy` or `schema`",
+      ERR_MSG: "`policy`, `schema` or `fhir`",
       DEF: [
         { ALT: () => this.SUBRULE(this.schemaHeader) },
         { ALT: () => this.SUBRULE(this.policyHeader) },
+        { ALT: () => this.SUBRULE(this.fhirHeader) },
       ],
     });
     // Uses and declarations share one loop (the builder checks that uses come first), and a
@@ -66,6 +67,12 @@ class PolParser extends CstParser {
     this.OPTION(() => this.CONSUME(T.StringLiteral));
   });
 
+  private fhirHeader = this.RULE("fhirHeader", () => {
+    this.CONSUME(T.Fhir);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.CONSUME(T.StringLiteral));
+  });
+
   private policyHeader = this.RULE("policyHeader", () => {
     this.CONSUME(T.Policy);
     this.CONSUME(T.Identifier);
@@ -74,7 +81,7 @@ class PolParser extends CstParser {
       this.CONSUME2(T.Identifier);
     });
     // A table declaration may follow the header directly: `table` is a name too, never a key.
-    this.MANY2({ GATE: () => this.LA(1).tokenType !== T.Table, DEF: () => this.SUBRULE(this.headerField) });
+    this.MANY2({ GATE: () => this.LA(1).tokenType !== T.Table && this.LA(1).tokenType !== T.Read, DEF: () => this.SUBRULE(this.headerField) });
   });
 
   private headerField = this.RULE("headerField", () => {
@@ -107,8 +114,87 @@ class PolParser extends CstParser {
         { ALT: () => this.SUBRULE(this.letDecl) },
         { ALT: () => this.SUBRULE(this.ruleDecl) },
         { ALT: () => this.SUBRULE(this.extendDecl) },
+        { ALT: () => this.SUBRULE(this.readDecl) },
       ],
     });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // FHIR bindings: `read procedures from Procedure where "status = 'completed'" { ... }`
+
+  private readDecl = this.RULE("readDecl", () => {
+    this.CONSUME(T.Read);
+    this.OR({
+      ERR_MSG: "`case` or a list field of the case",
+      DEF: [
+        { ALT: () => this.CONSUME(T.Case, { LABEL: "target" }) },
+        { ALT: () => this.CONSUME(T.Identifier, { LABEL: "target" }) },
+      ],
+    });
+    this.CONSUME(T.From);
+    this.CONSUME2(T.Identifier, { LABEL: "resource" });
+    this.OPTION(() => this.CONSUME(T.StringLiteral, { LABEL: "element" }));
+    this.OPTION2(() => {
+      this.CONSUME(T.Where);
+      this.CONSUME2(T.StringLiteral, { LABEL: "filter" });
+    });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.readField));
+    this.CONSUME(T.RBrace);
+  });
+
+  /** `code: "code" in cpt, hcpcs`, `side: "bodySite" { left = snomed "7771000" }`,
+   *  `kind = physical_therapy`, or a bare boolean field. */
+  private readField = this.RULE("readField", () => {
+    this.CONSUME(T.Identifier, { LABEL: "field" });
+    this.OPTION(() => {
+      this.OR({
+        ERR_MSG: "`:` and a FHIRPath string, or `=` and a value",
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Colon);
+              this.CONSUME(T.StringLiteral, { LABEL: "path" });
+              this.OPTION2(() => {
+                this.CONSUME(T.In);
+                this.CONSUME2(T.Identifier, { LABEL: "systems" });
+                this.MANY(() => {
+                  this.CONSUME(T.Comma);
+                  this.CONSUME3(T.Identifier, { LABEL: "systems" });
+                });
+              });
+              this.OPTION3(() => {
+                this.CONSUME(T.LBrace);
+                this.MANY2(() => this.SUBRULE(this.readMapEntry));
+                this.CONSUME(T.RBrace);
+              });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(T.Equals);
+              this.OR2({
+                ERR_MSG: "an enum member, `true` or `false`",
+                DEF: [
+                  { ALT: () => this.CONSUME4(T.Identifier, { LABEL: "constant" }) },
+                  { ALT: () => this.CONSUME(T.True, { LABEL: "constant" }) },
+                  { ALT: () => this.CONSUME(T.False, { LABEL: "constant" }) },
+                ],
+              });
+            },
+          },
+        ],
+      });
+    });
+  });
+
+  /** `left = snomed "7771000"` or `completed = "completed"`. */
+  private readMapEntry = this.RULE("readMapEntry", () => {
+    this.CONSUME(T.Identifier, { LABEL: "member" });
+    this.CONSUME(T.Equals);
+    this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: "system" }));
+    this.CONSUME(T.StringLiteral, { LABEL: "code" });
+    this.OPTION2(() => this.CONSUME(T.Comma));
   });
 
   /** `extend case { ... }`, `extend item { ... }`, `extend record R { ... }`, `extend enum E { ... }`. */

@@ -28,6 +28,7 @@ const SWAPS = [
   { filter: /^prettier$/, to: shim("prettier.ts") },
   { filter: /(^|\/)source-files\.js$/, from: join(root, "src"), to: shim("source-files.ts") },
   { filter: /(^|\/)chevrotain\.js$/, from: root, to: shim("chevrotain.ts") },
+  { filter: /(^|\/)fhirpath-engine\.js$/, from: join(root, "src"), to: shim("fhirpath-engine.ts") },
 ];
 
 const browserModules = {

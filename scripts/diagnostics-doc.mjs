@@ -20,6 +20,7 @@ const RANGES = [
   ["POL3", "Types and units"],
   ["POL4", "Policy structure"],
   ["POL5", "Policy analysis (pol diff, pol verify)"],
+  ["POL6", "FHIR"],
 ];
 
 /** The analysis' goldens: rendered by test/analysis-golden.test.ts, shown here as they are. */

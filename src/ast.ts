@@ -43,7 +43,7 @@ export interface Citation extends NodeBase {
 
 export interface SourceFile extends NodeBase {
   kind: "SourceFile";
-  header: SchemaHeader | PolicyHeader;
+  header: SchemaHeader | PolicyHeader | FhirHeader;
   uses: UseDecl[];
   declarations: Declaration[];
   /** Comments in source order, kept for the formatter. */
@@ -73,6 +73,52 @@ export interface SchemaHeader extends NodeBase {
   kind: "SchemaHeader";
   name: Identifier;
   title?: StringLiteral;
+}
+
+/** `fhir spine_r4 "FHIR R4 bindings for the spine schema"`: a file of `read` blocks (docs/fhir.md). */
+export interface FhirHeader extends NodeBase {
+  kind: "FhirHeader";
+  name: Identifier;
+  title?: StringLiteral;
+}
+
+/**
+ * `read procedures from Procedure where "status = 'completed'" { code: "code" in cpt }`: how
+ * facts are read from the FHIR R4 resources of one type. `target` is `case` (case fields, read
+ * from every matching resource), `items` (one line item per resource) or a list field of the
+ * case (one element per resource). `element` picks backbone elements of the resource
+ * (`read items from Claim "item"`), one target element per element.
+ */
+export interface ReadDecl extends NodeBase {
+  kind: "ReadDecl";
+  target: Identifier;
+  resource: Identifier;
+  element?: StringLiteral;
+  filter?: StringLiteral;
+  fields: ReadField[];
+}
+
+/**
+ * One field's binding: `path` is a FHIRPath expression evaluated on the resource (or element);
+ * `systems` the code systems a code field's codings must come from; `map` the codes of each
+ * member of an enum field; `constant` a fixed value (`kind = physical_therapy`). A bare field
+ * (none of them) is a boolean that is true for every resource the block reads.
+ */
+export interface ReadField extends NodeBase {
+  kind: "ReadField";
+  field: Identifier;
+  path?: StringLiteral;
+  systems: Identifier[];
+  map?: ReadMapEntry[];
+  constant?: Identifier | BooleanLiteral;
+}
+
+/** `left = snomed "7771000"`; without a system, the value itself (`"completed"`). */
+export interface ReadMapEntry extends NodeBase {
+  kind: "ReadMapEntry";
+  member: Identifier;
+  system?: Identifier;
+  code: StringLiteral;
 }
 
 export type HeaderKey = "title" | "payer" | "number" | "version" | "effective" | "expires";
@@ -107,7 +153,8 @@ export type Declaration =
   | CodeSetDecl
   | TableDecl
   | LetDecl
-  | RuleDecl;
+  | RuleDecl
+  | ReadDecl;
 
 /**
  * `table action_time "how long each anesthetic acts" by Anesthetic { lidocaine 2h bupivacaine 8h }`:

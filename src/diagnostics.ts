@@ -724,6 +724,18 @@ export const catalogue = {
     message: "`{text}` is free text: comparing it with {literal} matches that wording only (case and spacing aside)",
     help: "declare `{text}` as an enum in the schema, so that every value is one of its members and the comparison is exact",
   },
+  POL3080: {
+    severity: "error",
+    summary: "a list of values where a list of records is needed",
+    message: "{user} ranges over the records of a list, but `{text}` is a list of values (`{type}`)",
+    help: "test one value against it with `in`, e.g. `x in {text}`: the values of a list are not counted, filtered or quantified over",
+  },
+  POL3081: {
+    severity: "error",
+    summary: "`in` with a list of values on both sides",
+    message: "`{text}` is a list of values (`{type}`), but `in` tests one value against `{list}`",
+    help: "whether two lists share a value is not expressible; record the value to test as a field of one value (such as `level: Level`) and write `x in {list}`",
+  },
   // Policy structure
   POL4001: {
     severity: "error",
@@ -893,6 +905,103 @@ export const catalogue = {
     summary: "a `deny` that can fire while another rule approves the same item",
     message: "`deny {criterion}` of rule `{rule}` can deny an item that rule `{other}` approves",
     help: "the denial wins; if that is intended, nothing needs to change, otherwise narrow the `deny` or the rules' codes",
+  },
+  // FHIR bindings (`fhir` files, docs/fhir.md)
+  POL6001: {
+    severity: "error",
+    summary: "a FHIRPath expression that does not parse",
+    message: "the FHIRPath `{path}` does not parse: {problem}",
+    help: "FHIRPath is written as in the FHIR specification, e.g. `code.coding.where(system = %cpt)`; strings in it use single quotes",
+  },
+  POL6002: {
+    severity: "error",
+    summary: "a resource type that FHIR R4 does not define",
+    message: "`{name}` is not a FHIR R4 resource type",
+    help: "name a resource such as `Procedure`, `Condition`, `Observation`, `ServiceRequest` or `Claim`",
+  },
+  POL6003: {
+    severity: "error",
+    summary: "a FHIRPath step naming an element the R4 type does not have",
+    message: "`{type}` has no element `{element}` in FHIR R4",
+    help: "the elements of `{type}` include {elements}",
+  },
+  POL6004: {
+    severity: "error",
+    summary: "a binding whose FHIRPath gives values of a type the field cannot hold",
+    message: "`{path}` gives {found}, which cannot be read as the {expected} field `{field}`",
+    help: "a {expected} field reads {accepted}",
+  },
+  POL6005: {
+    severity: "error",
+    summary: "a code field bound without the code systems its codes must come from",
+    message: "the code field `{field}` names no code system: codes are matched with their systems",
+    help: 'add the systems after the path, e.g. `{field}: "{path}" in cpt, hcpcs`',
+  },
+  POL6006: {
+    severity: "error",
+    summary: "an unknown code system name",
+    message: "unknown code system `{name}`",
+    help: "the code systems are {systems}",
+  },
+  POL6007: {
+    severity: "error",
+    summary: "an enum field bound without saying which code stands for which member",
+    message: "the enum field `{field}` needs the code of each member it reads, or a fixed member",
+    help: 'after `"{path}"`, list each member with its code between braces, e.g. `{member} = snomed "..."`, or write `{field} = {member}`',
+  },
+  POL6008: {
+    severity: "error",
+    summary: "a `read` block whose target is not the case, its items or a list field of the case",
+    message: "cannot read `{target}`: it is not `case`, `items` or a list of records in the case",
+    help: "the lists of the case are {lists}",
+  },
+  POL6009: {
+    severity: "error",
+    summary: "a binding for a field the target record does not have",
+    message: "`{record}` has no field `{field}`",
+    help: "the fields of `{record}` are {fields}",
+  },
+  POL6010: {
+    severity: "error",
+    summary: "a field bound twice in one `read` block",
+    message: "`{field}` is bound twice in this block (first on line {line})",
+    help: "keep one binding; to read a fact from two kinds of resource, write a block for each",
+  },
+  POL6011: {
+    severity: "error",
+    summary: "a binding whose form does not fit the field's type",
+    message: "{problem}",
+    help: "{help}",
+  },
+  POL6012: {
+    severity: "error",
+    summary: "a binding for a computed field, which pol computes itself",
+    message: "`{field}` is computed from other fields and cannot be read from FHIR",
+    help: "bind the fields it is computed from",
+  },
+  POL6013: {
+    severity: "error",
+    summary: "a declaration in the wrong kind of file: `read` blocks belong in `fhir` files, schema and rules elsewhere",
+    message: "{problem}",
+    help: "{help}",
+  },
+  POL6014: {
+    severity: "error",
+    summary: "a `fhir` file that binds no schema",
+    message: "the bindings `{name}` use no schema: there is no case to read into",
+    help: 'add `use "spine.pol"` (the schema the bindings are for) after the header',
+  },
+  POL6015: {
+    severity: "error",
+    summary: "a FHIRPath expression that names an unknown variable or function",
+    message: "the FHIRPath `{path}` cannot be evaluated: {problem}",
+    help: "the variables are {variables}; functions are those of FHIRPath as the `fhirpath` engine implements them",
+  },
+  POL6016: {
+    severity: "error",
+    summary: "a `use` of a `fhir` file from a schema or policy",
+    message: "`use` names `{path}`, the FHIR bindings `{name}`: bindings are read by `pol eval --fhir`, not used",
+    help: "`use` the schema; name the bindings with `pol eval POLICY --fhir BUNDLE --bindings {path}`",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

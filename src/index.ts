@@ -36,6 +36,10 @@ export {
   type CheckedPolicy,
   type CheckedRule,
   type EnumModel,
+  type FhirBindings,
+  type FhirBlock,
+  type FhirFieldBinding,
+  type FhirValueKind,
   type FieldModel,
   type PolicyMetadata,
   type RecordModel,
@@ -71,6 +75,9 @@ export {
   type ProgramAnalysis,
 } from "./check/checker.js";
 export { typeName } from "./check/format.js";
+/** FHIR bindings (`fhir` files): the code systems, the FHIRPath engine with its R4 model. */
+export { FHIR_CODE_SYSTEMS, FHIRPATH_SYSTEM_VARIABLES, isFhirResourceType } from "./check/fhir-bindings.js";
+export { fhirpathEngine, type FhirpathEngine, type FhirpathItem } from "./check/fhirpath-engine.js";
 /** The lexer, for tools that need the tokens themselves (highlighting, completion). */
 export { keywordSpellings, polLexer } from "../grammar/lexer.js";
 /** lower: CheckedPolicy -> LoweredPolicy, the form both evaluators read. */
@@ -113,6 +120,7 @@ export {
   type PolicyLoad,
 } from "./project/check-paths.js";
 export { readJsonFile, type JsonRead } from "./project/json-files.js";
+export { defaultFhirBindingsPath, loadFhirBindings, type FhirBindingsLoad } from "./project/fhir.js";
 export { compileOutputs, outputProblems, writeCompiled, type CompileOptions } from "./project/compile.js";
 export { CONFIG_DEFAULTS, CONFIG_FILE, findConfig, loadConfig, type ConfigLoad, type PolConfig } from "./project/config.js";
 export { diagnosticsToGithub, diagnosticsToSarif, escapeData, escapeProperty } from "./project/diagnostic-formats.js";
@@ -166,6 +174,10 @@ export {
 } from "./tools/batch/batch.js";
 export { renderSummary, summaryJson, type BatchSummary } from "./tools/batch/summary.js";
 export { ProgressLine } from "./tools/batch/progress.js";
+/** FHIR: a bundle read into a case through checked bindings (`pol eval --fhir`). */
+export { readFhirCase, type FhirCaseRead, type FhirFactSource, type FhirProblem, type FhirProblemKind } from "./tools/fhir/bindings/read.js";
+export { BUNDLE_LIMITS } from "./tools/fhir/bindings/bundle.js";
+export { fhirJson, fhirJsonText, fhirLine, renderFhirText } from "./tools/fhir/bindings/output.js";
 /** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
 export { CompiledEvaluators } from "./tools/policy-test/compiled.js";
 export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";
@@ -189,3 +201,28 @@ export type { VerifyReport } from "./tools/versions/verify.js";
 export { replayCases, type ReplayReport } from "./tools/versions/replay.js";
 export { SolverDisagreement } from "./tools/versions/confirm.js";
 export { defaultTestFilePath, generateTestFile, writeAtomically, type GenerateReport } from "./tools/versions/generate.js";
+/** Da Vinci answers: CRD coverage information, the DTR questionnaire and its response, the PAS ClaimResponse. */
+export {
+  COVERAGE_INFORMATION_URL,
+  coverageAssertion,
+  coverageInformation,
+  coverageInformationAll,
+  type CoverageAssertion,
+  type CoverageInformationOptions,
+} from "./tools/fhir/davinci/coverage-information.js";
+export {
+  neededFacts,
+  questionnaireFor,
+  questionnaireUrl,
+  type Questionnaire,
+  type QuestionnaireItem,
+  type QuestionnaireOptions,
+} from "./tools/fhir/davinci/questionnaire.js";
+export { applyQuestionnaireResponse, type AnswerError, type ResponseMerge } from "./tools/fhir/davinci/response.js";
+export { claimResponseFor, type ClaimResponse, type ClaimResponseOptions } from "./tools/fhir/davinci/claim-response.js";
+export type { Extension as FhirExtension, Reference as FhirReference, Resource as FhirResource } from "./tools/fhir/davinci/fhir-types.js";
+export { ANSWER_FORMATS, parseReference, renderAnswer, type AnswerFormat, type AnswerOptions } from "./tools/fhir/davinci/answers.js";
+/** serve: the CRD service (CDS Hooks `order-select`, `order-sign`) over HTTP, `pol serve`. */
+export { startServer, type RunningServer, type ServeOptions } from "./tools/serve/server.js";
+export { CoverageService, type CaseRead, type HookReply, type HookResponse, type ServedPolicy } from "./tools/serve/service.js";
+export { ORDER_HOOKS, PREFETCH, type OrderHook } from "./tools/serve/hooks.js";

@@ -187,3 +187,51 @@ export interface CheckedPolicy {
   /** The source text a span covers (any file of the program). */
   text(span: Span): string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// FHIR bindings: a checked `fhir` file, as plain data (structured-clone safe, so batch workers
+// receive it as it is). docs/fhir.md describes what each part means.
+
+/** The value kinds a bound field can have (a field's type, without lists and records). */
+export type FhirValueKind = "bool" | "number" | "percent" | "date" | "duration" | "code" | "text" | "enum";
+
+export interface FhirFieldBinding {
+  field: string;
+  kind: FhirValueKind;
+  /** FHIRPath evaluated on the resource (or the element the block reads). */
+  path?: string;
+  /** For `code` fields: the URLs of the code systems the codings must come from. */
+  systems?: string[];
+  /** For `enum` fields: the member each code (with its system URL, or a plain value) stands for. */
+  map?: { member: string; system?: string; code: string }[];
+  /** A fixed value: an enum member or a boolean. */
+  constant?: string | boolean;
+  /** 1-based line of the binding in its file, for messages. */
+  line: number;
+}
+
+export interface FhirBlock {
+  /** `case`, `items`, or the name of a list field of the case. */
+  target: string;
+  /** The record the block's fields belong to: CASE_RECORD, ITEM_RECORD or a list's element. */
+  record: string;
+  /** The FHIR R4 resource type read. */
+  resource: string;
+  /** FHIRPath to backbone elements of the resource, one target element each (`Claim` `item`). */
+  element?: string;
+  /** The R4 type path of `element` (e.g. `Claim.item`), for evaluating the fields on it. */
+  elementBase?: string;
+  /** FHIRPath a resource (or element) must give `true` for to be read. */
+  filter?: string;
+  fields: FhirFieldBinding[];
+  line: number;
+}
+
+export interface FhirBindings {
+  name: string;
+  title?: string;
+  /** The binding file and the schema it binds, relative to the project root. */
+  source: string;
+  schemaSource: string;
+  blocks: FhirBlock[];
+}

@@ -1,5 +1,5 @@
-// Every `pol` block of docs/language.md passes the real checker. A block starting with `policy`
-// or `schema` is a whole file; any other block is the body of a policy that uses the spine schema
+// Every `pol` block of docs/language.md passes the real checker. A block starting with `policy`,
+// `schema` or `fhir` is a whole file; any other block is the body of a policy that uses the spine schema
 // and declares the names the doc's first example declares (see the note at the top of the doc).
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,7 +45,7 @@ cpSync("policies/schema", join(scratch, "schema"), { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function fileOf(source: string): string {
-  if (/^(policy|schema)\b/.test(source)) return source;
+  if (/^(policy|schema|fhir)\b/.test(source)) return source;
   return PRELUDE + source + (/^rule\b/m.test(source) ? "" : PLACEHOLDER_RULE);
 }
 
@@ -65,6 +65,6 @@ describe("docs/language.md examples", () => {
     const shown = result.diagnostics.filter((d) => d.code !== "POL4023" && d.code !== "POL4024");
     const rendered = shown.map((d) => renderDiagnostic(d, result.sources.get(d.span.file) ?? ""));
     expect(rendered).toEqual([]);
-    expect(result.policy !== undefined || block.source.startsWith("schema")).toBe(true);
+    expect(result.policy !== undefined || block.source.startsWith("schema") || result.fhir !== undefined).toBe(true);
   });
 });

@@ -63,10 +63,12 @@ describe("layout", () => {
     expect(CLIENTS.map(shown).sort()).toEqual([
       "src/cli",
       "src/tools/batch",
+      "src/tools/fhir",
       "src/tools/format",
       "src/tools/lsp",
       "src/tools/policy-test",
       "src/tools/report",
+      "src/tools/serve",
       "src/tools/versions",
     ]);
     for (const folder of CLIENTS) expect(sourceFiles(folder).length).toBeGreaterThan(0);

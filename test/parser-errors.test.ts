@@ -91,7 +91,7 @@ describe("parser errors", () => {
       "3:10-3:11 POL1002 expected an enum member but found `}`",
     ]);
     expect(report("banana\n")).toEqual([
-      "1:1-1:7 POL1002 expected `policy` or `schema` but found `banana`",
+      "1:1-1:7 POL1002 expected `policy`, `schema` or `fhir` but found `banana`",
     ]);
   });
 
@@ -153,7 +153,7 @@ describe("parser errors", () => {
 
   it("POL1007: the input ends too early, pointing just after the last token", () => {
     expect(report("")).toEqual([
-      "1:1-1:1 POL1007 unexpected end of file: expected `policy` or `schema`",
+      "1:1-1:1 POL1007 unexpected end of file: expected `policy`, `schema` or `fhir`",
     ]);
     expect(report(HEAD + "enum E { a b\n")).toEqual([
       "3:13-3:13 POL1007 unexpected end of file: expected `}`",

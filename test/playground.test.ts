@@ -132,7 +132,13 @@ describe("the playground in chromium", () => {
     // Checks run while the text is typed; the last one, of the whole text, is what counts.
     await expect.poll(() => underline.allTextContents(), { timeout: 10_000 }).toEqual(["releif"]);
     await expect.poll(() => page.locator("#policy-status").textContent(), { timeout: 10_000 }).toBe("policy: 1 problem");
-    expect(await page.locator("#problems li").first().textContent()).toMatch(/^POL2002 143:25 .*releif.*\(help: did you mean `relief`\?\)$/);
+    // The line of TrueCare's B1_relief condition, wherever edits to the policy have moved it.
+    const line = readFileSync(join(ROOT, "policies/truecare/sacroiliac-joint-procedures.pol"), "utf8")
+      .split("\n")
+      .findIndex((text) => text.includes("last_sij_same_joint.relief >= 75%"));
+    expect(await page.locator("#problems li").first().textContent()).toMatch(
+      new RegExp(`^POL2002 ${line + 1}:25 .*releif.*\\(help: did you mean \`relief\`\\?\\)$`),
+    );
     expect(await page.locator("#output").getAttribute("data-state")).toBe("policy-errors");
     await underline.first().hover();
     await page.locator(".cm-tooltip-lint").waitFor({ timeout: 5_000 });

@@ -8,7 +8,7 @@ import { checkSource } from "../src/check/checker.js";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { interpret } from "../src/interpret/interpreter.js";
 import type { CheckedPolicy } from "../src/model.js";
-import { normaliseText, type Determination } from "@pol/runtime";
+import { normaliseCode, normaliseText, type Determination } from "@pol/runtime";
 import { loadCompiled } from "./support/compiled.js";
 
 const SCHEMA = `schema traps "Cases for the silent-trap tests"
@@ -23,6 +23,8 @@ record Procedure "prior procedure" dated by date {
   muscle: text "muscle injected"
   relief: percent "percent pain relief"
   pain_before: number "pain score before"
+  diagnoses: list of code "diagnoses the procedure treated"
+  muscles: list of text "muscles injected in the session"
 }
 
 record Therapy "conservative therapy episode" dated by start to finish {
@@ -42,6 +44,7 @@ item {
   code: code "requested procedure code"
   side: Side "side to treat"
   muscle: text "muscle to inject"
+  diagnosis: code "diagnosis to treat"
 }
 `;
 
@@ -274,6 +277,33 @@ rule tpi_cap "Trigger point injections" [TP.2]
     expect(determination.items[0]!.trace[0]!.facts.some((fact) => fact.value === "Gluteus Medius")).toBe(true);
   });
 
+  it("counts distinct texts and tests member sets and lists of texts in the same normal form, in both evaluators", async () => {
+    const policy = policyOf(`${CODES}
+rule r "R" [TP]
+  for tpi
+  deny A [TP.1] "more than one muscle was injected before" when count distinct muscle of procedures > 1
+  deny B [TP.2] "the gluteus medius is not injected" when item.muscle in {"Gluteus Medius"}
+  deny C [TP.3] "the muscle was injected in an earlier session" when some procedures where item.muscle in muscles
+`);
+    const determination = await evaluateBoth(policy, {
+      date_of_service: "2025-03-01",
+      procedures: [
+        { code: "20552", date: "2025-01-02", muscle: "Piriformis", muscles: ["Gluteus  minimus"] },
+        { code: "20552", date: "2025-01-09", muscle: " piriformis", muscles: [] },
+      ],
+      items: [
+        { code: "20552", muscle: "gluteus medius" },
+        { code: "20552", muscle: "GLUTEUS MINIMUS" },
+        { code: "20552", muscle: "psoas" },
+      ],
+    });
+    expect(determination.items.map((item) => [item.outcome, item.reasons.map((r) => r.criterion)])).toEqual([
+      ["denied", ["B"]],
+      ["denied", ["C"]],
+      ["approved", []],
+    ]);
+  });
+
   it("warns where free text is compared with a string (POL3055), and matches it normalised", async () => {
     const body = `${CODES}
 rule r "R" [D]
@@ -304,6 +334,52 @@ rule r "R" [D]
     expect(normaliseText("gluteus medius")).toBe("gluteus medius");
     expect(normaliseText("Cafe\u0301")).toBe(normaliseText("caf\u00e9"));
     expect(normaliseText(null)).toBe(null);
+  });
+});
+
+describe("codes compare as codes", () => {
+  it("compares codes upper-case and without dots in `==`, member sets and lists of codes, in both evaluators", async () => {
+    const policy = policyOf(`${CODES}codes g_sij "SIJ injection (HCPCS)" = hcpcs { G0260 }
+rule r "R" [D]
+  for sij, g_sij
+  deny A [D.1] "the requested code was billed before" when some procedures where code == item.code
+  deny B [D.2] "the pain is from herpes zoster" when item.diagnosis in {"B02.9", "B02.21"}
+  deny C [D.3] "the diagnosis was treated before" when some procedures where item.diagnosis in diagnoses
+  deny E [D.4] "the diagnosis is not given as spondylosis" when item.diagnosis != "m47.816"
+  deny F [D.5] "two different codes were billed before" when count distinct code of procedures >= 2
+`);
+    const determination = await evaluateBoth(policy, {
+      date_of_service: "2025-03-01",
+      procedures: [
+        { code: "g0260", date: "2025-01-02", diagnoses: ["m46.1"] },
+        { code: "G0260", date: "2025-01-09", diagnoses: [] },
+      ],
+      items: [
+        { code: "G0260", diagnosis: "M47.816" },
+        { code: "27096", diagnosis: "b029" },
+        { code: "27096", diagnosis: "M461" },
+        { code: "27096", diagnosis: " M47816" },
+      ],
+    });
+    expect(determination.items.map((item) => [item.outcome, item.reasons.map((r) => r.criterion)])).toEqual([
+      ["denied", ["A"]],
+      ["denied", ["B", "E"]],
+      ["denied", ["C", "E"]],
+      ["approved", []],
+    ]);
+  });
+
+  it("normalises codes idempotently, and equally for codes that differ in case, dots and surrounding space only", () => {
+    const code = fc.stringMatching(/^[A-Z][0-9]{2}[0-9A-Z]{0,4}$/);
+    fc.assert(
+      fc.property(code, fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.constantFrom("", " ", "\t"), (plain, dot, lower, space) => {
+        const dotted = plain.length > dot ? `${plain.slice(0, dot)}.${plain.slice(dot)}` : plain;
+        const written = space + (lower ? dotted.toLowerCase() : dotted) + space;
+        expect(normaliseCode(written)).toBe(plain);
+        expect(normaliseCode(normaliseCode(written))).toBe(plain);
+      }),
+    );
+    expect(normaliseCode(null)).toBe(null);
   });
 });
 

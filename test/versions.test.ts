@@ -269,7 +269,7 @@ describe("semantic diff of plan years, calendar years, waivers, administrative o
     "compares a proposed version as if in effect: only dates before the new effective date differ",
     async () => {
       const finding = await difference("effective.pol");
-      expect(finding.case["date_of_service"] < "2026-01-01").toBe(true);
+      expect((finding.case["date_of_service"] as string) < "2026-01-01").toBe(true);
       expect(finding.new.outcome).toBe("policy_not_in_effect");
     },
     SOLVER_TEST,

@@ -3,7 +3,8 @@
 
 import type { Expression, FieldAccess, LetDecl, NameRef, PolicyHeader, RuleDecl, SourceFile, CodeSetDecl } from "../ast.js";
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import type { Binding, CheckedPolicy, CheckedRule, FieldModel, SchemaModel, Type } from "../model.js";
+import type { Binding, CheckedPolicy, CheckedRule, FhirBindings, FieldModel, SchemaModel, Type } from "../model.js";
+import { checkFhirBindings, misplacedReads } from "./fhir-bindings.js";
 import { Facts } from "./facts.js";
 import { Excerpts } from "./format.js";
 import { sourceHash } from "./hash.js";
@@ -26,6 +27,8 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   /** Present when the file is a policy and there are no errors (warnings allowed). */
   policy?: CheckedPolicy;
+  /** Present when the file is a `fhir` file of bindings and there are no errors. */
+  fhir?: FhirBindings;
   /** Display path -> text of every file read, for rendering code frames. */
   sources: Map<string, string>;
   /** What the checker learned, errors or not, once every file of the program parsed: for
@@ -58,9 +61,11 @@ function check(program: LoadedProgram): CheckResult {
   const diagnostics = [...program.diagnostics];
   const sources = new Map(program.files.map((file) => [file.display, file.text]));
   let analysis: ProgramAnalysis | undefined;
+  let fhir: FhirBindings | undefined;
   const finish = (policy?: CheckedPolicy): CheckResult => {
     const sorted = sortDiagnostics(diagnostics);
     const result: CheckResult = policy && !hasErrors(sorted) ? { diagnostics: sorted, policy, sources } : { diagnostics: sorted, sources };
+    if (fhir && !hasErrors(sorted)) result.fhir = fhir;
     if (analysis) result.analysis = analysis;
     return result;
   };
@@ -104,6 +109,15 @@ function check(program: LoadedProgram): CheckResult {
   checkAsOf(ruleDecls, env.lets, facts, diagnostics);
   const warnings = new Warnings(facts, new Excerpts(sources), sources, diagnostics);
   for (const file of files) if (file.header.kind === "PolicyHeader") warnings.checkPolicyFile(file);
+  for (const file of files) misplacedReads(file, diagnostics);
+  if (main.header.kind === "FhirHeader") {
+    const schema = schemaOf(program, main.header.name.name);
+    fhir = checkFhirBindings(
+      { file: main, schema: env.schema, hasSchema: env.hasSchema, source: program.main!.rootPath, schemaSource: schema.schemaSource },
+      diagnostics,
+    );
+    return finish();
+  }
   if (main.header.kind !== "PolicyHeader") return finish();
   const header = checkHeader(main.header, []);
   if (!env.hasSchema) {

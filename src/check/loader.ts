@@ -82,6 +82,10 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
   // silently leave its rules behind, so only schemas (and files of shared declarations) are used.
   const refusePolicy = (used: LoadedFile | undefined, path: { value: string; span: Span }): void => {
     const header = used?.ast?.header;
+    if (header?.kind === "FhirHeader") {
+      diagnostics.push(diagnostic("POL6016", path.span, { path: path.value, name: header.name.name }, { path: path.value }));
+      return;
+    }
     if (header?.kind !== "PolicyHeader") return;
     const policy = header.id.map((part) => part.name).join(".");
     diagnostics.push(diagnostic("POL2037", path.span, { path: path.value, policy }));

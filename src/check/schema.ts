@@ -70,7 +70,7 @@ export function buildEnvironment(files: readonly SourceFile[], diagnostics: Diag
         else itemDecl = decl;
         continue;
       }
-      if (decl.kind === "RuleDecl") continue;
+      if (decl.kind === "RuleDecl" || decl.kind === "ReadDecl") continue;
       const name = decl.name.name;
       if ((decl.kind === "RecordDecl" || decl.kind === "EnumDecl") && (PRIMITIVES as readonly string[]).includes(name)) {
         diagnostics.push(diagnostic("POL2013", decl.name.span, { name }));

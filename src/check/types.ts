@@ -521,11 +521,11 @@ export class ExpressionChecker {
   /** Type `e` as a list; report and return undefined when it is not one. */
   private list(e: Expression, scope: Scope, user: string): Extract<Type, { kind: "list" }> | undefined {
     const type = this.check(e, scope);
-    if (type.kind === "list") return type;
-    if (type.kind !== "error") {
-      const text = this.excerpts.of(e);
-      this.report("POL3006", e.span, { user, text, type: typeName(type) });
-    }
+    if (type.kind === "list" || type.kind === "error") return type.kind === "list" ? type : undefined;
+    const text = this.excerpts.of(e);
+    // A list of values is a list too, but not one these forms range over.
+    if (type.kind === "values") this.report("POL3080", e.span, { user, text, type: typeName(type) }, { text });
+    else this.report("POL3006", e.span, { user, text, type: typeName(type) });
     return undefined;
   }
 
@@ -758,6 +758,11 @@ export class ExpressionChecker {
       return;
     }
     if (value.kind === "error") return;
+    if (value.kind === "values") {
+      const listText = this.excerpts.of(list);
+      this.report("POL3081", operand.span, { text: this.excerpts.of(operand), type: typeName(value), list: listText }, { list: listText });
+      return;
+    }
     const fits = sameType(value, type.element) || (value.kind === "code" && type.element.kind === "text") || (value.kind === "text" && type.element.kind === "code");
     if (!fits) this.report("POL3044", operand.span, { text: this.excerpts.of(operand), type: typeName(value), list: typeName(type) });
   }

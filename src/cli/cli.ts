@@ -50,8 +50,13 @@ Examples:
   $ pol eval policies/truecare/sacroiliac-joint-procedures.pol case.json
   $ pol eval policy.pol case.json --explain       every criterion with the facts it used
   $ pol eval policy.pol case.json --format json   the determination as JSON
+  $ pol eval policy.pol case.json --format questionnaire > q.json   what a pended item still needs
+  $ pol eval policy.pol case.json --response qr.json   the case completed with the answers, decided again
   $ pol eval policy.pol cases.ndjson > out.ndjson  many cases on every core, one determination per line
-  $ pol eval policy.pol - --jobs 4 < cases.ndjson   NDJSON from stdin on 4 worker threads`,
+  $ pol eval policy.pol - --jobs 4 < cases.ndjson   NDJSON from stdin on 4 worker threads
+  $ pol eval policy.pol --fhir bundle.json         a FHIR R4 bundle read into the case (docs/fhir.md)
+  $ pol eval policy.pol --fhir bundles.ndjson      one bundle per line
+  $ pol eval policy.pol --fhir b.json --bindings my.fhir.pol   bindings other than <schema>.fhir.pol`,
   test: `
 Examples:
   $ pol test                              run every *.test.json of the project
@@ -172,15 +177,25 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command("eval")
     .description("evaluate a case (or many, as NDJSON) against a policy and print the determination")
     .argument("<policy>", "the policy's .pol file")
-    .argument("<case>", "the case, as JSON; or many cases, one per line, as `*.ndjson`, `*.jsonl` or `-` (stdin)")
+    .argument("[case]", "the case, as JSON; or many cases, one per line, as `*.ndjson`, `*.jsonl` or `-` (stdin)")
+    .option("--fhir <bundle>", "read the case from a FHIR R4 bundle (JSON), or many bundles (`*.ndjson`, `-`), instead of <case>")
+    .option("--bindings <file>", "the FHIR bindings to read bundles with (default: `<schema>.fhir.pol` beside the policy's schema)")
     .option("--explain", "include every criterion with its status and the facts it used", false)
     .option("--as-proposed", "evaluate a proposed policy (`effective proposed`) as if it were in effect", false)
-    .addOption(new Option("--format <format>", "output format (one case)").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("--format <format>", "output format (one case): the letter, JSON, or a Da Vinci answer (docs/fhir.md)")
+        .choices(["text", "json", "crd", "questionnaire", "claim-response"])
+        .default("text"),
+    )
+    .option("--response <file>", "a QuestionnaireResponse whose answers complete the case before it is evaluated")
+    .option("--coverage <reference>", "the member's Coverage for --format crd (`Coverage/ID` or a URL)")
+    .option("--patient <reference>", "the member for --format claim-response (`Patient/ID` or a URL)")
+    .option("--answer-date <date>", "the date of a Da Vinci answer, YYYY-MM-DD (default: today)")
     .option("--jobs <n>", "worker threads for many cases (default: every core)", parseJobs)
     .option("--summary <file>", "also write the summary of many cases to <file> as JSON")
     .option("--ignore-unknown-fields", "accept fields the schema does not declare (one payload for several policies)", false)
     .addHelpText("after", EXAMPLES.eval)
-    .action(async (policy: string, casePath: string, options: EvalOptions) => {
+    .action(async (policy: string, casePath: string | undefined, options: EvalOptions) => {
       setExit(await runEval(policy, casePath, options, io));
     });
 

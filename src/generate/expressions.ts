@@ -9,6 +9,9 @@ import { JUNCTION_ARITY } from "@pol/runtime";
 import type { RuntimeImports, RuntimeValue } from "./runtime-api.js";
 import { ident, list, num, str, ts, type Ts } from "./ts.js";
 
+/** The runtime function that puts a text or a code in the form it compares in. */
+const NORMAL_FORMS = { text: "normaliseText", code: "normaliseCode" } as const satisfies Record<string, RuntimeValue>;
+
 const COMPARE: Record<CompareOperator, RuntimeValue> = {
   "==": "equal",
   "!=": "notEqual",
@@ -43,6 +46,9 @@ export interface ModuleNames {
   computed: readonly Ts[];
   lets: readonly Ts[];
   lists: readonly Ts[];
+  /** For a list let that is a selection (`earliest 3 of L`): the name of its selection, made once
+   *  per line item. */
+  selections: readonly (Ts | undefined)[];
   /** The per-case cache slot of a shared membership table (see the `shared` of aggregates). */
   sharedSlot(index: number): number;
   /** Record name -> the field-handle table imported from the schema module. */
@@ -105,10 +111,13 @@ export class ExpressionWriter {
         return ts`${rt("asOf")}(c, ${this.write(expr.date, scope)}, rules[${expr.rule}]!)`;
       case "normaliseText":
         return ts`${rt("normaliseText")}(${this.write(expr.operand, scope)})`;
+      case "normaliseCode":
+        return ts`${rt("normaliseCode")}(${this.write(expr.operand, scope)})`;
       case "rank":
         return ts`${rt("rank")}(${this.write(expr.operand, scope)}, ${this.rankTable(expr.enum, expr.members)})`;
       case "inList": {
-        const test = ts`${rt("inList")}(${this.write(expr.operand, scope)}, ${this.write(expr.list, scope)})`;
+        const normalise = expr.normalise === undefined ? ts`` : ts`, ${rt(NORMAL_FORMS[expr.normalise])}`;
+        const test = ts`${rt("inList")}(${this.write(expr.operand, scope)}, ${this.write(expr.list, scope)}${normalise})`;
         return expr.negated ? ts`${rt("not")}(${test})` : test;
       }
       case "lookup":
@@ -152,7 +161,9 @@ export class ExpressionWriter {
       case "none":
         return ts`${rt(expr.operator)}(${source}, ${member}, c)`;
       case "countDistinct":
-        return ts`${rt("countDistinct")}(c, ${source}, ${member}, [${list(expr.keys!.map(handle))}])`;
+        if (expr.keyForms === undefined) return ts`${rt("countDistinct")}(c, ${source}, ${member}, [${list(expr.keys!.map(handle))}])`;
+        const forms = expr.keyForms.map((form) => (form === undefined ? ts`undefined` : rt(NORMAL_FORMS[form])));
+        return ts`${rt("countDistinct")}(c, ${source}, ${member}, [${list(expr.keys!.map(handle))}], [${list(forms)}])`;
       case "latest":
       case "earliest":
         return ts`${rt(expr.operator)}(c, ${source}, ${member}, ${handle(chain.dated!.start)})`;
@@ -235,7 +246,7 @@ export class ExpressionWriter {
   }
 
   /** `select(c, list, inner, Record.date, "earliest", 3, then)`: the members selected by order. */
-  private selection(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
+  selection(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
     const { pick, count, inner } = chain.selection!;
     const outer = scope.slice(0, -1);
     const rest = this.membership({ ...chain, selection: undefined } as Chain, scope, element);
@@ -284,7 +295,7 @@ export class ExpressionWriter {
   private valueSet(expr: Extract<Expr, { kind: "oneOf" }>): Ts {
     const known = this.valueSets.find((set) => set.values.join("\u0000") === expr.values.join("\u0000"));
     if (known) return known.name;
-    const operand = expr.operand.kind === "normaliseText" ? expr.operand.operand : expr.operand;
+    const operand = expr.operand.kind === "normaliseText" || expr.operand.kind === "normaliseCode" ? expr.operand.operand : expr.operand;
     const field = operand.kind === "field" ? operand.field : "allowed";
     const name = ident(this.names.names.claim(`${camelCase(field)}Values`));
     this.valueSets.push({ name, values: expr.values });

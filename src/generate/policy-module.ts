@@ -102,10 +102,19 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   };
   // A condition that is a let is the let's own function: no wrapper around it.
   const letOf = (expr: Expr | undefined) => (expr?.kind === "let" && isLogical(expr, policy) ? names.lets[expr.slot]! : undefined);
+  // Per-item slots of list selections, after those of the windows, lets and shared tables.
+  let selectionSlot = policy.windows.length + policy.lets.length + policy.sharedTables;
   const lists = policy.lists.map((entry) => {
     const element = writer.elementOf(entry.chain);
+    const signature = ts`const ${names.lists[entry.index]!} = (${element}: ${rt.type("Row")}, c: ${Context}): ${Tri} =>`;
+    const selected = names.selections[entry.index];
+    if (selected !== undefined) {
+      // A selection ranks the whole list: made once per line item, not once per element tested.
+      const selection = writer.selection(entry.chain, [element], element);
+      return ts`${doc(`${entry.name}, selected once per line item`)}\nconst ${selected} = ${rt.value("perItem")}(${selectionSlot++}, (c: ${Context}) => ${selection});\n${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${selected}(c)(${element}, c);`;
+    }
     const body = writer.membership(entry.chain, [element], element) ?? ts`true`;
-    return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lists[entry.index]!} = (${element}: ${rt.type("Row")}, c: ${Context}): ${Tri} => ${body};`;
+    return ts`${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${body};`;
   });
   const ruleNames = policy.rules.map((rule) => ({
     when: letOf(rule.when) ?? (rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined),
@@ -247,6 +256,7 @@ function claimNames(policy: LoweredPolicy): ModuleNames {
     computed: policy.computed.map((field) => ident(names.claim(camelCase(field.field)))),
     lets: policy.lets.map((entry) => ident(names.claim(camelCase(entry.name)))),
     lists: policy.lists.map((entry) => ident(names.claim(camelCase(entry.name)))),
+    selections: policy.lists.map((entry) => (entry.chain.selection === undefined ? undefined : ident(names.claim(camelCase(`${entry.name} selected`))))),
     // Per-case slots after those of the windows and lets.
     sharedSlot: (index) => policy.windows.length + policy.lets.length + index,
     handles: (record) => ident(schemaTypeName(policy.schema, record)),

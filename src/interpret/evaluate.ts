@@ -8,6 +8,9 @@ import * as rt from "@pol/runtime";
 import type { Context, Member, Tri } from "@pol/runtime";
 import type { Chain, Expr, LoweredPolicy } from "../lower/ir.js";
 
+/** The runtime function that puts a text or a code in the form it compares in. */
+const NORMAL_FORMS = { text: rt.normaliseText, code: rt.normaliseCode } as const;
+
 type Element = Record<string, unknown>;
 
 /** The elements bound by enclosing chains: index = element level. */
@@ -107,10 +110,13 @@ export class Evaluator {
         return rt.asPercent(this.value(expr.operand, ctx, elements));
       case "normaliseText":
         return rt.normaliseText(this.value(expr.operand, ctx, elements));
+      case "normaliseCode":
+        return rt.normaliseCode(this.value(expr.operand, ctx, elements));
       case "rank":
         return rt.rank(this.value(expr.operand, ctx, elements), expr.members);
       case "inList": {
-        const found = rt.inList(this.value(expr.operand, ctx, elements), this.value(expr.list, ctx, elements));
+        const normalise = expr.normalise === undefined ? undefined : NORMAL_FORMS[expr.normalise];
+        const found = rt.inList(this.value(expr.operand, ctx, elements), this.value(expr.list, ctx, elements), normalise);
         return expr.negated ? rt.not(found) : found;
       }
       case "lookup":
@@ -156,7 +162,7 @@ export class Evaluator {
       case "count":
         return rt.count(list, member);
       case "countDistinct":
-        return rt.countDistinct(ctx, list, member, expr.keys!.map(handle));
+        return rt.countDistinct(ctx, list, member, expr.keys!.map(handle), expr.keyForms?.map((form) => (form === undefined ? undefined : NORMAL_FORMS[form])));
       case "some":
         return rt.some(list, member);
       case "none":

@@ -210,10 +210,14 @@ export type Expr =
   /** A free-text operand of `==`/`!=` as the comparison sees it (`normaliseText`: case, surrounding
    *  and repeated white space); text literals are normalised when lowered instead. */
   | (Node & { kind: "normaliseText"; operand: Expr })
+  /** A code operand of `==`/`!=` or of a member set as they compare it (`normaliseCode`: upper
+   *  case, no dots); code literals are normalised when lowered instead. */
+  | (Node & { kind: "normaliseCode"; operand: Expr })
   /** A member of an ordered enum as its position, so members compare as numbers. */
   | (Node & { kind: "rank"; operand: Expr; enum: string; members: string[] })
-  /** `x in L` for a list of values (`item.level in last_block.levels`). */
-  | (Node & { kind: "inList"; operand: Expr; list: Expr; negated: boolean })
+  /** `x in L` for a list of values (`item.level in last_block.levels`); for texts and codes the
+   *  operand comes normalised and `normalise` names what each element is normalised as. */
+  | (Node & { kind: "inList"; operand: Expr; list: Expr; negated: boolean; normalise?: "text" | "code" })
   /** `action_time of x`: the value of table `table` for the member `operand`. */
   | (Node & { kind: "lookup"; operand: Expr; table: number })
   /** `documented x`: true when the fact is present, unknown when it is missing. */
@@ -235,6 +239,9 @@ export type Expr =
       summed?: { field: string; duration: boolean };
       /** `count distinct date, level of L`: the key fields. */
       keys?: string[];
+      /** Per key, whether its values compare as free text or codes (in their normal forms), when
+       *  some key does. */
+      keyForms?: ("text" | "code" | undefined)[];
       /**
        * For `count`/`some`/`no` over `other_items` with a test that reads nothing of the item under
        * decision: the index of a per-case table of every item's membership, so each item's answer

@@ -6,7 +6,7 @@
 
 import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span, YearWindow } from "../ast.js";
 import { CASE_RECORD, PLAN_YEAR_START, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
-import { normaliseText } from "@pol/runtime";
+import { normaliseCode, normaliseText } from "@pol/runtime";
 import { codeSetEntries } from "../schema-descriptor.js";
 import type {
   CalendarUnit,
@@ -94,14 +94,9 @@ class Lowering {
     };
   }
 
-  /**
-   * A condition's source on one line. An expression's span ends with its last operand, so a
-   * closing parenthesis after it (`a or (b and c)`) is outside: unbalanced ones are added back.
-   */
+  /** A condition's source on one line (its span holds the parentheses of its operands). */
   private oneLine(span: Span): string {
-    const text = this.policy.text(span).replace(/\s+/g, " ").trim();
-    const open = (text.match(/\(/g) ?? []).length - (text.match(/\)/g) ?? []).length;
-    return open > 0 ? text + ")".repeat(open) : text;
+    return this.policy.text(span).replace(/\s+/g, " ").trim();
   }
 
 
@@ -136,12 +131,10 @@ class Lowering {
       case "BinaryExpression":
         return this.binary(expr, scope);
       case "InListExpression":
-        return { kind: "inList", operand: this.expr(expr.operand, scope), list: this.expr(expr.list, scope), negated: expr.negated, span };
+        return this.inList(expr.operand, expr.list, expr.negated, scope, span);
       case "InCodesExpression": {
         const list = this.policy.membershipOf(expr);
-        if (list !== undefined) {
-          return { kind: "inList", operand: this.expr(expr.operand, scope), list: this.expr(list, scope), negated: expr.negated, span };
-        }
+        if (list !== undefined) return this.inList(expr.operand, list, expr.negated, scope, span);
         return {
           kind: "inCodes",
           operand: this.expr(expr.operand, scope),
@@ -162,8 +155,10 @@ class Lowering {
       case "CountExpression": {
         const chain = this.chain(expr.source, scope);
         if (expr.distinct) {
-          for (const key of expr.distinct) this.fieldModel(chain.record, key.name);
-          return { kind: "aggregate", operator: "countDistinct", chain, keys: expr.distinct.map((key) => key.name), span };
+          // Keys compare as `==` does: texts and codes in their normal forms.
+          const keyForms = expr.distinct.map((key) => comparedAs(this.fieldModel(chain.record, key.name).type.kind));
+          const forms = keyForms.some((form) => form !== undefined) ? { keyForms } : {};
+          return { kind: "aggregate", operator: "countDistinct", chain, keys: expr.distinct.map((key) => key.name), ...forms, span };
         }
         return this.overOthers({ kind: "aggregate", operator: "count", chain, span });
       }
@@ -172,8 +167,11 @@ class Lowering {
       case "DocumentedExpression":
         return { kind: "documented", operand: this.expr(expr.operand, scope), span };
       case "InSetExpression": {
-        const values = expr.members.map((member) => (member.kind === "Identifier" ? member.name : member.value));
-        const test: Expr = { kind: "oneOf", operand: this.expr(expr.operand, scope), values, span };
+        // Texts and codes compare in their normal forms, as `==` compares them.
+        const as = comparedAs(this.kindOf(expr.operand));
+        const values = expr.members.map((member) => (member.kind === "Identifier" ? member.name : as ? NORMALISE[as](member.value) : member.value));
+        const operand = as ? this.normalised(expr.operand, as, scope) : this.expr(expr.operand, scope);
+        const test: Expr = { kind: "oneOf", operand, values, span };
         return expr.negated ? { kind: "not", operand: test, span } : test;
       }
       case "QuantifierExpression":
@@ -276,9 +274,13 @@ class Lowering {
             ? { kind: "spanDays", amount: side.amount, unit: side.unit, span: side.span }
             : this.expr(side, scope);
         const domain = NUMERIC.has(this.kindOf(left)) || NUMERIC.has(this.kindOf(right)) ? "number" : "scalar";
-        if (this.kindOf(left) === "text" && this.kindOf(right) === "text") {
-          // Free text compares by its normalised form (docs/semantics.md, "Text").
-          return { kind: "compare", operator, domain, left: this.text(left, scope), right: this.text(right, scope), span };
+        // Free text and codes compare by their normal forms (docs/semantics.md, "Text"); a code
+        // compared with a string compares it as a code.
+        const leftAs = comparedAs(this.kindOf(left));
+        const rightAs = comparedAs(this.kindOf(right));
+        const as = leftAs === "code" || rightAs === "code" ? "code" : leftAs === "text" && rightAs === "text" ? "text" : undefined;
+        if (as !== undefined) {
+          return { kind: "compare", operator, domain, left: this.normalised(left, as, scope), right: this.normalised(right, as, scope), span };
         }
         return { kind: "compare", operator, domain, left: lowerSide(left), right: lowerSide(right), span };
       }
@@ -596,11 +598,18 @@ class Lowering {
     return model;
   }
 
-  /** A text operand of a comparison, normalised: a literal now, anything else when evaluated. */
-  private text(expr: Expression, scope: Scope): Expr {
+  /** A text or code operand of a comparison, normalised: a literal now, anything else when evaluated. */
+  private normalised(expr: Expression, as: "text" | "code", scope: Scope): Expr {
     const operand = this.expr(expr, scope);
-    if (operand.kind === "literal" && typeof operand.value === "string") return { ...operand, value: normaliseText(operand.value) };
-    return { kind: "normaliseText", operand, span: operand.span };
+    if (operand.kind === "literal" && typeof operand.value === "string") return { ...operand, value: NORMALISE[as](operand.value) };
+    return { kind: as === "text" ? "normaliseText" : "normaliseCode", operand, span: operand.span };
+  }
+
+  /** `x in L` for a list of values: texts and codes on both sides in their normal forms. */
+  private inList(operand: Expression, list: Expression, negated: boolean, scope: Scope, span: Span): Expr {
+    const as = comparedAs(this.kindOf(operand));
+    if (as === undefined) return { kind: "inList", operand: this.expr(operand, scope), list: this.expr(list, scope), negated, span };
+    return { kind: "inList", operand: this.normalised(operand, as, scope), list: this.expr(list, scope), negated, normalise: as, span };
   }
 
   /** The members of an ordered enum when `expr` is a value of one. */
@@ -617,6 +626,13 @@ class Lowering {
 }
 
 const NUMERIC: ReadonlySet<Type["kind"]> = new Set(["number", "percent", "duration"]);
+
+/** Values compared in a normal form: free text and codes. */
+function comparedAs(kind: Type["kind"]): "text" | "code" | undefined {
+  return kind === "text" || kind === "code" ? kind : undefined;
+}
+
+const NORMALISE = { text: normaliseText, code: normaliseCode } as const;
 
 /** Whether a lowered value can never be none (null) when the records it reads exist. */
 function neverNone(expr: Expr): boolean {

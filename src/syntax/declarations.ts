@@ -10,7 +10,10 @@ import type {
   Expression,
   TableEntry,
   Declaration,
+  FhirHeader,
   FieldDecl,
+  ReadDecl,
+  ReadField,
   HeaderField,
   HeaderKey,
   PolicyHeader,
@@ -26,8 +29,10 @@ import type {
   CriterionCstNode,
   EnumDeclCstNode,
   ExtendDeclCstNode,
+  FhirHeaderCstNode,
   FieldBlockCstNode,
   FileCstNode,
+  ReadDeclCstNode,
   HeaderFieldCstNode,
   ItemDeclCstNode,
   LetDeclCstNode,
@@ -54,7 +59,8 @@ type DeclarationCstNode =
   | TableDeclCstNode
   | LetDeclCstNode
   | RuleDeclCstNode
-  | ExtendDeclCstNode;
+  | ExtendDeclCstNode
+  | ReadDeclCstNode;
 
 const effects: Record<string, CriterionEffect> = {
   require: "require",
@@ -90,12 +96,15 @@ export class DeclarationBuilder {
       else declarations.push(this.declaration(onlyChild(one(item.children.declaration)) as DeclarationCstNode));
     }
     const schema = cst.children.schemaHeader?.[0];
+    const fhir = cst.children.fhirHeader?.[0];
     return {
       kind: "SourceFile",
       header:
         schema !== undefined
           ? this.schemaHeader(schema)
-          : this.policyHeader(one(cst.children.policyHeader)),
+          : fhir !== undefined
+            ? this.fhirHeader(fhir)
+            : this.policyHeader(one(cst.children.policyHeader)),
       uses,
       declarations,
       comments: comments.map((comment) => this.comment(comment)),
@@ -123,10 +132,14 @@ export class DeclarationBuilder {
         return undefined;
       }
     };
-    const headerCst = cst.children.schemaHeader?.[0] ?? cst.children.policyHeader?.[0];
+    const headerCst = cst.children.schemaHeader?.[0] ?? cst.children.policyHeader?.[0] ?? cst.children.fhirHeader?.[0];
     if (headerCst === undefined) return undefined;
     const header = clean(headerCst, () =>
-      headerCst.name === "schemaHeader" ? this.schemaHeader(headerCst as SchemaHeaderCstNode) : this.policyHeader(headerCst as PolicyHeaderCstNode),
+      headerCst.name === "schemaHeader"
+        ? this.schemaHeader(headerCst as SchemaHeaderCstNode)
+        : headerCst.name === "fhirHeader"
+          ? this.fhirHeader(headerCst as FhirHeaderCstNode)
+          : this.policyHeader(headerCst as PolicyHeaderCstNode),
     );
     if (header === undefined) return undefined;
     const uses: UseDecl[] = [];
@@ -221,6 +234,16 @@ export class DeclarationBuilder {
     };
   }
 
+  private fhirHeader(cst: FhirHeaderCstNode): FhirHeader {
+    const title = cst.children.StringLiteral?.[0];
+    return {
+      kind: "FhirHeader",
+      name: this.expressions.identifier(one(cst.children.Identifier)),
+      ...(title !== undefined ? { title: this.expressions.string(title) } : {}),
+      span: this.span(cst),
+    };
+  }
+
   private policyHeader(cst: PolicyHeaderCstNode): PolicyHeader {
     return {
       kind: "PolicyHeader",
@@ -259,6 +282,7 @@ export class DeclarationBuilder {
   private declaration(cst: DeclarationCstNode): Declaration {
     const span = this.span(cst);
     if (cst.name === "extendDecl") return this.extension(cst, span);
+    if (cst.name === "readDecl") return this.read(cst, span);
     const label = this.optionalLabel(cst);
     switch (cst.name) {
       case "enumDecl":
@@ -361,8 +385,59 @@ export class DeclarationBuilder {
     return { kind: "EnumDecl", extension: true, name, members, span };
   }
 
+  /** `read TARGET from RESOURCE ["element"] [where "filter"] { fields }`. */
+  private read(cst: ReadDeclCstNode, span: Span): ReadDecl {
+    const children = cst.children;
+    const element = children.element?.[0];
+    const filter = children.filter?.[0];
+    return {
+      kind: "ReadDecl",
+      target: this.expressions.identifier(one(children.target)),
+      resource: this.expressions.identifier(one(children.resource)),
+      ...(element !== undefined ? { element: this.expressions.string(element) } : {}),
+      ...(filter !== undefined ? { filter: this.expressions.string(filter) } : {}),
+      fields: (children.readField ?? []).map((field): ReadField => {
+        const f = field.children;
+        const path = f.path?.[0];
+        const constant = f.constant?.[0];
+        return {
+          kind: "ReadField",
+          field: this.expressions.identifier(one(f.field)),
+          ...(path !== undefined ? { path: this.expressions.string(path) } : {}),
+          systems: (f.systems ?? []).map((system) => this.expressions.identifier(system)),
+          ...(f.LBrace !== undefined
+            ? {
+                map: (f.readMapEntry ?? []).map((entry) => {
+                  const e = entry.children;
+                  const system = e.system?.[0];
+                  return {
+                    kind: "ReadMapEntry" as const,
+                    member: this.expressions.identifier(one(e.member)),
+                    ...(system !== undefined ? { system: this.expressions.identifier(system) } : {}),
+                    code: this.expressions.string(one(e.code)),
+                    span: this.span(entry),
+                  };
+                }),
+              }
+            : {}),
+          ...(constant !== undefined
+            ? {
+                constant:
+                  constant.tokenType.name === "True" || constant.tokenType.name === "False"
+                    ? { kind: "BooleanLiteral" as const, value: constant.tokenType.name === "True", span: this.positions.tokenSpan(constant) }
+                    : this.expressions.identifier(constant),
+              }
+            : {}),
+          span: this.span(field),
+        };
+      }),
+      span,
+    };
+  }
+
   /** The label of a declaration that may have one: its string literal. */
   private optionalLabel(cst: DeclarationCstNode) {
+    if (cst.name === "readDecl") return {};
     const label = "StringLiteral" in cst.children ? cst.children.StringLiteral?.[0] : undefined;
     return label !== undefined ? { label: this.expressions.string(label) } : {};
   }

@@ -1,4 +1,5 @@
-// CST -> AST for expressions. Each grammar level folds left to right; parentheses leave no node.
+// CST -> AST for expressions. Each grammar level folds left to right; parentheses leave no node,
+// but a node built around a parenthesised operand spans its parentheses (see `outer`).
 
 import type { CstNode, IToken } from "chevrotain";
 import type {
@@ -37,7 +38,16 @@ const enum Level {
 }
 
 export class ExpressionBuilder {
+  /** The span of each parenthesised expression with its parentheses: the expression keeps its own
+   *  span (diagnostics point at it), and a node built around it spans the parentheses too, so its
+   *  source text (`(a + b) >= 10`) is whole. */
+  private readonly bracketed = new WeakMap<Expression, Span>();
+
   constructor(private readonly positions: SourcePositions) {}
+
+  private outer(e: Expression): Span {
+    return this.bracketed.get(e) ?? e.span;
+  }
 
   identifier(name: IToken): Identifier {
     return { kind: "Identifier", name: name.image, span: this.positions.tokenSpan(name) };
@@ -82,7 +92,7 @@ export class ExpressionBuilder {
         operatorSpan: this.positions.tokenSpan(operator),
         left: result,
         right,
-        span: this.positions.join(result.span, right.span),
+        span: this.positions.join(this.outer(result), this.outer(right)),
       };
     }
     return result;
@@ -115,7 +125,7 @@ export class ExpressionBuilder {
       kind: "UnaryExpression",
       operator: "not",
       operand,
-      span: this.positions.join(this.positions.tokenSpan(keyword), operand.span),
+      span: this.positions.join(this.positions.tokenSpan(keyword), this.outer(operand)),
     };
   }
 
@@ -132,7 +142,7 @@ export class ExpressionBuilder {
         operatorSpan: this.positions.tokenSpan(operator),
         left,
         right,
-        span: this.positions.join(left.span, right.span),
+        span: this.positions.join(this.outer(left), this.outer(right)),
       };
     }
     const negated = children.Not !== undefined;
@@ -142,12 +152,12 @@ export class ExpressionBuilder {
         token.tokenType.name === "Identifier" ? this.identifier(token) : this.string(token),
       );
       const end = this.positions.tokenSpan(one(set.children.RBrace));
-      return { kind: "InSetExpression", operand: left, members, negated, span: this.positions.join(left.span, end) };
+      return { kind: "InSetExpression", operand: left, members, negated, span: this.positions.join(this.outer(left), end) };
     }
     const target = children.target?.[0];
     if (target === undefined) return left;
     const list = this.access(target);
-    const span = this.positions.join(left.span, list.span);
+    const span = this.positions.join(this.outer(left), this.outer(list));
     if (list.kind === "NameRef") {
       const codes: Identifier = { kind: "Identifier", name: list.name, span: list.span };
       return { kind: "InCodesExpression", operand: left, codes, negated, span };
@@ -160,14 +170,14 @@ export class ExpressionBuilder {
     const operand = this.additive(operandCst!);
     if (dateCst !== undefined) {
       const date = this.additive(dateCst);
-      return { kind: "AsOfExpression", rule: operand, date, span: this.positions.join(operand.span, date.span) };
+      return { kind: "AsOfExpression", rule: operand, date, span: this.positions.join(this.outer(operand), this.outer(date)) };
     }
     const percent = cst.children.Percent?.[0];
     if (percent === undefined) return operand;
     return {
       kind: "AsPercentExpression",
       operand,
-      span: this.positions.join(operand.span, this.positions.tokenSpan(percent)),
+      span: this.positions.join(this.outer(operand), this.positions.tokenSpan(percent)),
     };
   }
 
@@ -184,14 +194,14 @@ export class ExpressionBuilder {
       kind: "UnaryExpression",
       operator: "-",
       operand,
-      span: this.positions.join(this.positions.tokenSpan(minus), operand.span),
+      span: this.positions.join(this.positions.tokenSpan(minus), this.outer(operand)),
     };
   }
 
   private prefix(cst: PrefixCstNode): Expression {
     const children = cst.children;
     const start = cst.location!.startOffset;
-    const spanTo = (last: Expression): Span => this.positions.spanFrom(start, last.span);
+    const spanTo = (last: Expression): Span => this.positions.spanFrom(start, this.outer(last));
     const listPrefix = children.listPrefix?.[0];
     if (listPrefix !== undefined) {
       const parts = listPrefix.children;
@@ -264,7 +274,7 @@ export class ExpressionBuilder {
           kind: "WhereExpression",
           source: result,
           condition: built,
-          span: this.positions.join(result.span, built.span),
+          span: this.positions.join(this.outer(result), this.outer(built)),
         };
       } else {
         const duration = step.children.DurationLiteral?.[0];
@@ -281,7 +291,7 @@ export class ExpressionBuilder {
           kind: "WithinExpression",
           source: result,
           window,
-          span: this.positions.join(result.span, window.span),
+          span: this.positions.join(this.outer(result), window.span),
         };
       }
     }
@@ -296,7 +306,7 @@ export class ExpressionBuilder {
         kind: "FieldAccess",
         target: result,
         field: name,
-        span: this.positions.join(result.span, name.span),
+        span: this.positions.join(this.outer(result), name.span),
       };
     }
     return result;
@@ -304,7 +314,11 @@ export class ExpressionBuilder {
 
   private primary(cst: PrimaryCstNode): Expression {
     const inner = cst.children.expression?.[0];
-    if (inner !== undefined) return this.expression(inner);
+    if (inner !== undefined) {
+      const built = this.expression(inner);
+      this.bracketed.set(built, this.positions.span(cst.location!.startOffset, cst.location!.endOffset! + 1));
+      return built;
+    }
     const group = cst.children.group?.[0];
     if (group !== undefined) {
       const operator = one(group.children.operator).image === "all" ? "all" : "any";

@@ -7,10 +7,21 @@
 
 import { type Tri, Unknown } from "./logic.js";
 
-function normaliseCode(code: string): string {
+function codeKey(code: string): string {
   if (isNormalCode(code)) return code;
   const trimmed = code.trim();
   return (trimmed.indexOf(".") < 0 ? trimmed : trimmed.replace(/\./g, "")).toUpperCase();
+}
+
+/**
+ * A code as `==`, `!=`, member sets and lists of codes compare it: upper case, without dots or
+ * surrounding white space, so `"b02.9"` equals `"B029"`. Anything that is not a string (unknown,
+ * none) is returned as it is.
+ */
+export function normaliseCode(value: string): string;
+export function normaliseCode(value: unknown): unknown;
+export function normaliseCode(value: unknown): unknown {
+  return typeof value === "string" ? codeKey(value) : value;
 }
 
 /** Whether a code is already upper-case without dots or spaces: the usual case, checked without allocating. */
@@ -41,9 +52,9 @@ export class CodeSet {
     /** Inclusive, equal-length bounds. */
     readonly ranges: readonly (readonly [string, string])[],
   ) {
-    this.exactCodes = new Set(exact.map(normaliseCode));
-    this.normalisedPrefixes = prefixes.map(normaliseCode);
-    this.normalisedRanges = ranges.map(([lo, hi]) => [normaliseCode(lo), normaliseCode(hi)] as const);
+    this.exactCodes = new Set(exact.map(codeKey));
+    this.normalisedPrefixes = prefixes.map(codeKey);
+    this.normalisedRanges = ranges.map(([lo, hi]) => [codeKey(lo), codeKey(hi)] as const);
     this.exactOnly = prefixes.length === 0 && ranges.length === 0;
   }
 
@@ -58,7 +69,7 @@ export class CodeSet {
   }
 
   private search(raw: string): boolean {
-    const normal = normaliseCode(raw);
+    const normal = codeKey(raw);
     if (normal !== raw && this.exactCodes.has(normal)) return true;
     if (this.exactOnly) return false;
     const prefixes = this.normalisedPrefixes;

@@ -63,6 +63,7 @@ export {
 export {
   CodeSet,
   inCodes,
+  normaliseCode,
 } from "./codes.js";
 export {
   type CaseError,

@@ -124,12 +124,13 @@ function isNormalText(text: string): boolean {
 /**
  * `x in L` for a list of values (`item.level in last_block.levels`): true when an element equals
  * `x` (as `==` compares); unknown when `x` or the list is unknown; not met when `x` is none or the
- * list belongs to a record that is none.
+ * list belongs to a record that is none. For texts and codes `x` comes normalised and `normalise`
+ * (`normaliseText`, `normaliseCode`) normalises each element the same way.
  */
-export function inList(value: unknown, list: unknown): Tri {
+export function inList(value: unknown, list: unknown, normalise?: (element: unknown) => unknown): Tri {
   if (value instanceof Unknown || list instanceof Unknown) return unknownOf(value, list);
   if (value === null || value === undefined || !Array.isArray(list)) return false;
-  for (const element of list) if (compare("==", value, element) === true) return true;
+  for (const element of list) if (compare("==", value, normalise ? normalise(element) : element) === true) return true;
   return false;
 }
 

@@ -161,9 +161,19 @@ export function selectBy<C>(
   };
 }
 
-/** `count distinct k1, k2 of L` over a case: see `distinctCount`. */
-export function countDistinct(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, keys: readonly FieldHandle[]): number | Range {
-  return distinctCount(list, member, (element) => keys.map((key) => read(c, element, key)), c);
+/**
+ * `count distinct k1, k2 of L` over a case: see `distinctCount`. `forms` gives, per key, the
+ * normal form its values compare in (`normaliseText`, `normaliseCode`), for keys that have one.
+ */
+export function countDistinct(
+  c: Context,
+  list: readonly Row[] | Unknown,
+  member: Member<Context>,
+  keys: readonly FieldHandle[],
+  forms?: readonly (((value: unknown) => unknown) | undefined)[],
+): number | Range {
+  if (forms === undefined) return distinctCount(list, member, (element) => keys.map((key) => read(c, element, key)), c);
+  return distinctCount(list, member, (element) => keys.map((key, i) => (forms[i] ? forms[i](read(c, element, key)) : read(c, element, key))), c);
 }
 
 /** `earliest N of L` / `latest N of L` over a case: see `selectBy`. */

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { CaseError } from "@pol/runtime";
-import { writeLoadableModules, type CheckedPolicy } from "../../index.js";
+import { writeLoadableModules, type CheckedPolicy, type FhirBindings } from "../../index.js";
 import { LineSplitter } from "./lines.js";
 import type { ChunkRequest, ChunkResult, WorkerSetup } from "./protocol.js";
 import { addSummary, emptySummary, type BatchSummary } from "./summary.js";
@@ -39,6 +39,8 @@ export interface BatchOptions {
   ignoreUnknownFields?: boolean;
   /** Evaluate a proposed policy as if it were in effect. */
   asProposed?: boolean;
+  /** Each line is a FHIR bundle, read into a case with these bindings. */
+  fhir?: FhirBindings;
   /** Called in input order for every bad line. */
   onBadLine?(line: number, errors: CaseError[]): void;
   /** Called after each chunk is written, with the bytes read so far and the running summary. */
@@ -82,6 +84,7 @@ export async function evaluateBatch(
       ignoreUnknownFields: options.ignoreUnknownFields ?? false,
       asProposed: options.asProposed ?? false,
       maxLineChars: MAX_LINE_CHARS,
+      ...(options.fhir ? { fhir: options.fhir } : {}),
     };
     for (let i = 0; i < jobs; i++) workers.push(new Worker(workerUrl(), { workerData: setup }));
     const pipeline = new Pipeline(workers, output, options);

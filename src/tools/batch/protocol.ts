@@ -1,6 +1,7 @@
 // The messages between the batch's main thread and its workers.
 
 import type { CaseError } from "@pol/runtime";
+import type { FhirBindings } from "../../index.js";
 import type { BatchSummary } from "./summary.js";
 
 /** What every worker is started with. */
@@ -13,6 +14,8 @@ export interface WorkerSetup {
   /** Evaluate a proposed policy as if it were in effect (`--as-proposed`). */
   asProposed: boolean;
   maxLineChars: number;
+  /** Each line is a FHIR bundle, read into a case with these bindings (`--fhir`). */
+  fhir?: FhirBindings;
 }
 
 /** Consecutive lines from `first` on; `null` for a line dropped for its length. */

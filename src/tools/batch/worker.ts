@@ -4,7 +4,7 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import type { CaseError, Determination, Evaluation, EvaluateOptions } from "@pol/runtime";
-import { jsonErrorMessage, renderJsonLine } from "../../index.js";
+import { fhirLine, jsonErrorMessage, readFhirCase, renderJsonLine, type FhirCaseRead } from "../../index.js";
 import { countDetermination, emptySummary } from "./summary.js";
 import type { ChunkRequest, ChunkResult, WorkerSetup } from "./protocol.js";
 
@@ -20,15 +20,24 @@ const options: EvaluateOptions = {
   ...(setup.asProposed ? { asProposed: true } : {}),
 };
 
-function evaluateLine(text: string): { determination: Determination; errors?: undefined } | { errors: CaseError[] } {
+type LineResult = { determination: Determination; fhir?: FhirCaseRead; errors?: undefined } | { errors: CaseError[] };
+
+function evaluateLine(text: string): LineResult {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return { errors: [{ path: "", message: `not valid JSON: ${jsonErrorMessage(error as Error, text).replace(/ \(line 1, column (\d+)\)$/, " (column $1)")}` }] };
   }
-  const evaluation = evaluator.evaluate(json, options);
-  return evaluation.ok ? { determination: evaluation.determination } : { errors: evaluation.errors };
+  if (setup.fhir === undefined) {
+    const evaluation = evaluator.evaluate(json, options);
+    return evaluation.ok ? { determination: evaluation.determination } : { errors: evaluation.errors };
+  }
+  // A bundle: read into a case first; a malformed bundle is the line's error, at its JSON pointer.
+  const read = readFhirCase(setup.fhir, json);
+  if (!read.ok) return { errors: read.problems.map((problem) => ({ path: problem.pointer ?? "", message: problem.message })) };
+  const evaluation = evaluator.evaluate(read.case, options);
+  return evaluation.ok ? { determination: evaluation.determination, fhir: read } : { errors: evaluation.errors };
 }
 
 function evaluateChunk(request: ChunkRequest): ChunkResult {
@@ -38,7 +47,7 @@ function evaluateChunk(request: ChunkRequest): ChunkResult {
   request.lines.forEach((text, index) => {
     const line = request.first + index;
     summary.lines++;
-    let result: ReturnType<typeof evaluateLine>;
+    let result: LineResult;
     if (text === null) {
       result = { errors: [{ path: "", message: `the line is longer than ${setup.maxLineChars.toLocaleString("en-US")} characters` }] };
     } else if (text.trim() === "") {
@@ -51,7 +60,7 @@ function evaluateChunk(request: ChunkRequest): ChunkResult {
       }
     }
     if (result.errors === undefined) {
-      output += renderJsonLine(result.determination);
+      output += result.fhir ? fhirLine(renderJsonLine(result.determination), result.fhir) : renderJsonLine(result.determination);
       countDetermination(summary, result.determination);
     } else {
       summary.badLines++;

@@ -9,6 +9,9 @@ import type {
   CodeSetDecl,
   Criterion,
   EnumDecl,
+  FhirHeader,
+  ReadDecl,
+  ReadField,
   FieldDecl,
   LetDecl,
   PolicyHeader,
@@ -29,7 +32,7 @@ import { ExpressionPrinter, quote } from "./expressions.js";
 
 const { fill, group, hardline, indent, join, line } = doc.builders;
 
-type TopLevel = PolicyHeader | SchemaHeader | UseDecl | Declaration;
+type TopLevel = PolicyHeader | SchemaHeader | FhirHeader | UseDecl | Declaration;
 
 export class DeclarationPrinter {
   private readonly expressions: ExpressionPrinter;
@@ -74,6 +77,8 @@ export class DeclarationPrinter {
         return this.policyHeader(item);
       case "SchemaHeader":
         return ["schema ", item.name.name, item.title ? [" ", quote(item.title)] : ""];
+      case "FhirHeader":
+        return ["fhir ", item.name.name, item.title ? [" ", quote(item.title)] : ""];
       case "UseDecl":
         return ["use ", quote(item.path)];
       case "EnumDecl":
@@ -90,7 +95,61 @@ export class DeclarationPrinter {
         return this.letDecl(item);
       case "RuleDecl":
         return this.rule(item);
+      case "ReadDecl":
+        return this.readDecl(item);
     }
+  }
+
+  /** `read TARGET from RESOURCE ["element"] [where "filter"] { ... }`, a field binding a line. */
+  private readDecl(decl: ReadDecl): Doc {
+    const header = [
+      "read ",
+      decl.target.name,
+      " from ",
+      decl.resource.name,
+      decl.element ? [" ", quote(decl.element)] : "",
+      decl.filter ? group(indent([line, "where ", quote(decl.filter)])) : "",
+    ];
+    const headerEnd = (decl.filter ?? decl.element ?? decl.resource).span.end.offset;
+    const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
+    if (decl.fields.length === 0 && openTrailing === undefined && !this.comments.hasBefore(decl.span.end.offset)) {
+      return [header, " {}"];
+    }
+    const fields = decl.fields.map((field, index) => {
+      const separator = index === 0 ? hardline : this.separator(field.span.start.offset);
+      const { leading, body } = withComments(this.comments, range(field.span), { keepBlankLines: true }, () =>
+        this.readField(field),
+      );
+      return [separator, ...leading, body];
+    });
+    const dangling = this.danglingComments(decl.span.end.offset);
+    return [header, " {", trailingComment(openTrailing), indent([fields, ...dangling]), hardline, "}"];
+  }
+
+  private readField(field: ReadField): Doc {
+    const name = field.field.name;
+    if (field.constant) {
+      return [name, " = ", field.constant.kind === "BooleanLiteral" ? String(field.constant.value) : field.constant.name];
+    }
+    if (!field.path) return name;
+    const systems = field.systems.length > 0 ? [" in ", field.systems.map((system) => system.name).join(", ")] : "";
+    const map = field.map
+      ? [
+          " {",
+          indent(
+            field.map.map((entry) => [
+              hardline,
+              entry.member.name,
+              " = ",
+              entry.system ? [entry.system.name, " "] : "",
+              quote(entry.code),
+            ]),
+          ),
+          hardline,
+          "}",
+        ]
+      : "";
+    return [name, ": ", quote(field.path), systems, map];
   }
 
   private policyHeader(header: PolicyHeader): Doc {
@@ -363,6 +422,7 @@ function category(item: TopLevel): string {
   switch (item.kind) {
     case "PolicyHeader":
     case "SchemaHeader":
+    case "FhirHeader":
       return "header";
     case "UseDecl":
       return "use";

@@ -341,6 +341,15 @@ function outline(file: SourceFile): DocumentSymbol[] {
         return symbol(decl.name.name, decl.label?.value ?? decl.system, SymbolKind.Constant, decl.span, decl.name.span);
       case "TableDecl":
         return symbol(decl.name.name, decl.label?.value, SymbolKind.Constant, decl.span, decl.name.span);
+      case "ReadDecl":
+        return symbol(
+          `read ${decl.target.name} from ${decl.resource.name}`,
+          decl.filter?.value,
+          SymbolKind.Struct,
+          decl.span,
+          decl.target.span,
+          decl.fields.map((f) => symbol(f.field.name, f.path?.value, SymbolKind.Field, f.span, f.field.span)),
+        );
       case "EnumDecl":
         return symbol(decl.name.name, decl.label?.value, SymbolKind.Enum, decl.span, decl.name.span, decl.members.map((m) => symbol(m.name, undefined, SymbolKind.EnumMember, m.span, m.span)));
       case "RecordDecl":

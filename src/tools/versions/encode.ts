@@ -446,6 +446,15 @@ export class PolicyEncoder {
         const dos = this.value({ kind: "dos", span: expr.span }, []) as DateValue;
         return this.number(z3.ToReal(dos.v.sub(this.shift(dos, -expr.amount, expr.unit).v)));
       }
+      case "normaliseCode": {
+        // Codes the case may hold are the codes the analysis tells apart; one that is not in its
+        // normal form (lower case, dots) stands for that form, as the runtime compares it.
+        const operand = this.value(expr.operand, elements);
+        if (operand.kind !== "str") throw new Unsupported("a code comparison of a value that is not a code", expr.span);
+        let v: A = operand.v;
+        for (const [id, normal] of this.sym.normalCodeForms()) v = z3.If(operand.v.eq(id), z3.Int.val(normal), v) as A;
+        return { kind: "str", unk: operand.unk, none: operand.none, v };
+      }
       case "normaliseText": {
         // Texts the case may hold are the known texts and fresh ones (`text N`, already normal):
         // a known text that is not normal stands for its normalised form.
@@ -1107,6 +1116,7 @@ export class PolicyEncoder {
     const z3 = this.z3;
     const keys = expr.keys ?? [];
     if (keys.length !== 1) throw new Unsupported("`count distinct` of more than one key", expr.span);
+    if (expr.keyForms?.some((form) => form !== undefined)) throw new Unsupported("`count distinct` of texts or codes compared in their normal forms", expr.span);
     const read = members.map((m) => {
       const key = this.read(this.slotRecord(m.slot), keys[0]!, expr.span);
       if (key.kind === "record" || key.kind === "elapsed" || key.kind === "tri") throw new Unsupported(`\`count distinct\` of a ${key.kind}`, expr.span);

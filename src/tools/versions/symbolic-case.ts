@@ -11,7 +11,7 @@
 // any other text.
 
 import type { Arith, Bool, Model } from "z3-solver";
-import { CodeSet, normaliseText } from "@pol/runtime";
+import { CodeSet, normaliseCode, normaliseText } from "@pol/runtime";
 import type { LoweredCodeSet, SchemaModel, Type } from "../../index.js";
 import { dayNumberOf, isoDateOf, MonthTable, yearsFrom } from "./calendar.js";
 import type { Z3 } from "./solver.js";
@@ -175,6 +175,17 @@ export class SymbolicCase {
     const pairs: [number, number][] = [];
     for (const text of [...this.stringList]) {
       const normal = normaliseText(text);
+      if (normal !== text) pairs.push([this.stringId(text), this.stringId(normal)]);
+    }
+    return pairs;
+  }
+
+  /** Each known code that code comparisons see differently (lower case, dots), with the id of
+   *  its normal form (runtime `normaliseCode`). */
+  normalCodeForms(): [number, number][] {
+    const pairs: [number, number][] = [];
+    for (const text of [...this.stringList]) {
+      const normal = normaliseCode(text);
       if (normal !== text) pairs.push([this.stringId(text), this.stringId(normal)]);
     }
     return pairs;
