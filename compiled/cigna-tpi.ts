@@ -7,6 +7,7 @@ import {
   atLeast,
   atMost,
   CodeSet,
+  type ConditionParts,
   type Context,
   count,
   countDistinct,
@@ -31,6 +32,8 @@ import {
   requireRuntime,
   type Row,
   type RuleSpec,
+  shown,
+  shownElapsed,
   since,
   some,
   someOther,
@@ -41,7 +44,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.3", "cigna.tpi");
+requireRuntime("0.4", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -155,6 +158,42 @@ const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, Li
 /** Whether rule tpi_stabilization applies to the line item (its `when`). */
 const tpiStabilizationApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
+/** The parts of `qualifying_pain`: for the values a trace shows and the facts a pended item needs. */
+const qualifyingPainParts: ConditionParts = {
+  shape: ["or", 0, 1, 2, 3],
+  parts: [
+    { key: "case.low_back_pain" },
+    { key: "case.upper_back_pain" },
+    { key: "case.neck_pain" },
+    { key: "case.myofascial_pain_syndrome" },
+  ],
+  values: (c) => [
+    read(c, c.input, Case.low_back_pain),
+    read(c, c.input, Case.upper_back_pain),
+    read(c, c.input, Case.neck_pain),
+    read(c, c.input, Case.myofascial_pain_syndrome),
+  ],
+};
+
+/** The parts of `subacute_or_chronic`: for the values a trace shows and the facts a pended item needs. */
+const subacuteOrChronicParts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 1",
+      shows: {
+        expression: "time since pain_onset",
+        operator: ">=",
+        threshold: "4wk",
+        unit: "days",
+        elapsed: true,
+        required: true,
+      },
+    },
+  ],
+  values: (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk")],
+};
+
 /** DSP1_conservative [DSP.1] require, line 67: conservative treatment was given: `some conservative_treatment` */
 const dsp1Conservative = (c: Context): Tri => some(list(c, Case.therapies), conservativeTreatment, c);
 
@@ -168,12 +207,46 @@ const dsp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injecta
 const dsp2Sessions = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), stabilizationTpi, [Procedure.date]), 3);
 
+/** The parts of DSP2_sessions's condition: for the values a trace shows and the facts a pended item needs. */
+const dsp2SessionsParts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 3",
+      shows: { expression: "count distinct date of stabilization_tpi", operator: "<=", threshold: "3", required: true },
+    },
+  ],
+  values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), stabilizationTpi, [Procedure.date]), 3)],
+};
+
 /** DSP2_interval [DSP.2] require, line 80: at least 1 week since the previous stabilization session: `no stabilization_tpi or time since last_stabilization_tpi.date >= 1wk` */
 const dsp2Interval = (c: Context): Tri =>
   or(
     none(list(c, Case.procedures), stabilizationTpi, c),
     elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
   );
+
+/** The parts of DSP2_interval's condition: for the values a trace shows and the facts a pended item needs. */
+const dsp2IntervalParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: "test 4" },
+    {
+      key: "test 5",
+      shows: {
+        expression: "time since last_stabilization_tpi.date",
+        operator: ">=",
+        threshold: "1wk",
+        unit: "days",
+        elapsed: true,
+      },
+    },
+  ],
+  values: (c) => [
+    none(list(c, Case.procedures), stabilizationTpi, c),
+    shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
+  ],
+};
 
 // Rule tpi_therapeutic [TP.1]: Therapeutic trigger point injection
 
@@ -196,12 +269,53 @@ const tp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectat
 const tp2Sessions = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5);
 
+/** The parts of TP2_sessions's condition: for the values a trace shows and the facts a pended item needs. */
+const tp2SessionsParts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 7",
+      shows: {
+        expression: "count distinct date of therapeutic_tpi_same_muscle",
+        operator: "<=",
+        threshold: "5",
+        required: true,
+      },
+    },
+  ],
+  values: (c) => [
+    shown(atMost, countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5),
+  ],
+};
+
 /** TP2_interval [TP.2] require, line 111: at least 2 months since the preceding therapeutic session: `no therapeutic_tpi_same_muscle or time since last_therapeutic_tpi_same_muscle.date >= 2mo` */
 const tp2Interval = (c: Context): Tri =>
   or(
     none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
     elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
   );
+
+/** The parts of TP2_interval's condition: for the values a trace shows and the facts a pended item needs. */
+const tp2IntervalParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: "test 8" },
+    {
+      key: "test 9",
+      shows: {
+        expression: "time since last_therapeutic_tpi_same_muscle.date",
+        operator: ">=",
+        threshold: "2mo",
+        unit: "days",
+        elapsed: true,
+      },
+    },
+  ],
+  values: (c) => [
+    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
+    shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
+  ],
+};
 
 /** TP2_relief [TP.2] require, line 114: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
 const tp2Relief = (c: Context): Tri =>
@@ -210,12 +324,49 @@ const tp2Relief = (c: Context): Tri =>
     greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
   );
 
+/** The parts of TP2_relief's condition: for the values a trace shows and the facts a pended item needs. */
+const tp2ReliefParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: "test 10" },
+    {
+      key: "test 11",
+      shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" },
+    },
+  ],
+  values: (c) => [
+    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
+    shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
+  ],
+};
+
 /** TP2_relief_duration [TP.2] require, line 117: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
 const tp2ReliefDuration = (c: Context): Tri =>
   or(
     none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
     atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
   );
+
+/** The parts of TP2_relief_duration's condition: for the values a trace shows and the facts a pended item needs. */
+const tp2ReliefDurationParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: "test 12" },
+    {
+      key: "test 13",
+      shows: {
+        expression: "last_therapeutic_tpi_same_muscle.relief_duration",
+        operator: ">=",
+        threshold: "6wk",
+        unit: "days",
+      },
+    },
+  ],
+  values: (c) => [
+    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
+    shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
+  ],
+};
 
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
 
@@ -226,6 +377,28 @@ const tp3 = (c: Context): Tri =>
     10,
   );
 
+/** The parts of TP3's condition: for the values a trace shows and the facts a pended item needs. */
+const tp3Parts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 14",
+      shows: {
+        expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection",
+        operator: ">=",
+        threshold: "10",
+      },
+    },
+  ],
+  values: (c) => [
+    shown(
+      atLeast,
+      add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), count(c.earlierItems, earlierItemsWhere, c)),
+      10,
+    ),
+  ],
+};
+
 // Rule tpi_ultrasound [US]: Ultrasound guidance for trigger point injections
 
 /** Whether rule tpi_ultrasound applies to the line item (its `when`). */
@@ -234,40 +407,40 @@ const tpiUltrasoundApplies = (c: Context): Tri => someOther(c, 5, otherItemsWher
 // prettier-ignore
 const rules = [
   {
-    id: "tpi_stabilization", title: "Diagnostic/stabilization trigger point injection", citation: "DSP.1", codes: [triggerPointInjection], when: tpiStabilizationApplies,
+    id: "tpi_stabilization", title: "Diagnostic/stabilization trigger point injection", citation: "DSP.1", codes: [triggerPointInjection], when: tpiStabilizationApplies, whenKey: "item.purpose == \"diagnostic\"",
     criteria: [
-      { id: "DSP1_condition", effect: "require", citation: "DSP.1", line: 61, condition: qualifyingPain, description: "back pain, neck pain or myofascial pain syndrome" },
-      { id: "DSP1_duration", effect: "require", citation: "DSP.1", line: 64, condition: subacuteOrChronic, description: "the pain is subacute or chronic" },
-      { id: "DSP1_conservative", effect: "require", citation: "DSP.1", line: 67, condition: dsp1Conservative, cost: 1, description: "conservative treatment was given" },
-      { id: "DSP1_persists", effect: "require", citation: "DSP.1", line: 70, condition: dsp1Persists, description: "the pain persisted despite the conservative treatment" },
-      { id: "DSP1_agent", effect: "require", citation: "DSP.1", line: 73, condition: dsp1Agent, description: "the injection is of anesthetic and/or corticosteroid" },
-      { id: "DSP2_sessions", effect: "require", citation: "DSP.2", line: 77, condition: dsp2Sessions, cost: 1, description: "at most 3 stabilization sessions before this one (4 in all)" },
-      { id: "DSP2_interval", effect: "require", citation: "DSP.2", line: 80, condition: dsp2Interval, cost: 2, description: "at least 1 week since the previous stabilization session" },
+      { id: "DSP1_condition", effect: "require", citation: "DSP.1", line: 61, condition: qualifyingPain, parts: qualifyingPainParts, description: "back pain, neck pain or myofascial pain syndrome" },
+      { id: "DSP1_duration", effect: "require", citation: "DSP.1", line: 64, condition: subacuteOrChronic, parts: subacuteOrChronicParts, description: "the pain is subacute or chronic" },
+      { id: "DSP1_conservative", effect: "require", citation: "DSP.1", line: 67, condition: dsp1Conservative, cost: 1, key: "test 2", description: "conservative treatment was given" },
+      { id: "DSP1_persists", effect: "require", citation: "DSP.1", line: 70, condition: dsp1Persists, key: "case.pain_persists", description: "the pain persisted despite the conservative treatment" },
+      { id: "DSP1_agent", effect: "require", citation: "DSP.1", line: 73, condition: dsp1Agent, key: "item.injectate != \"other_agent\"", description: "the injection is of anesthetic and/or corticosteroid" },
+      { id: "DSP2_sessions", effect: "require", citation: "DSP.2", line: 77, condition: dsp2Sessions, cost: 1, parts: dsp2SessionsParts, description: "at most 3 stabilization sessions before this one (4 in all)" },
+      { id: "DSP2_interval", effect: "require", citation: "DSP.2", line: 80, condition: dsp2Interval, cost: 2, parts: dsp2IntervalParts, description: "at least 1 week since the previous stabilization session" },
     ],
   },
   {
-    id: "tpi_therapeutic", title: "Therapeutic trigger point injection", citation: "TP.1", codes: [triggerPointInjection], when: tpiTherapeuticApplies,
+    id: "tpi_therapeutic", title: "Therapeutic trigger point injection", citation: "TP.1", codes: [triggerPointInjection], when: tpiTherapeuticApplies, whenKey: "item.purpose == \"therapeutic\"",
     criteria: [
-      { id: "TP1_response", effect: "require", citation: "TP.1", line: 90, condition: tp1Response, cost: 1, description: "a stabilization injection gave a beneficial clinical response" },
-      { id: "TP1a_condition", effect: "require", citation: "TP.1.a", line: 93, condition: qualifyingPain, description: "back pain, neck pain or myofascial pain syndrome" },
-      { id: "TP1a_duration", effect: "require", citation: "TP.1.a", line: 96, condition: subacuteOrChronic, description: "the pain is subacute or chronic" },
-      { id: "TP1a_persists", effect: "require", citation: "TP.1.a", line: 99, condition: tp1aPersists, description: "the pain persists" },
-      { id: "TP1b_program", effect: "require", citation: "TP.1.b", line: 102, condition: tp1bProgram, description: "the injections are part of an active treatment program" },
-      { id: "TP1_agent", effect: "require", citation: "TP.1", line: 105, condition: tp1Agent, description: "the injection is of anesthetic and/or corticosteroid" },
-      { id: "TP2_sessions", effect: "require", citation: "TP.2", line: 108, condition: tp2Sessions, cost: 1, description: "at most 5 earlier therapeutic sessions of this muscle (6 in all)" },
-      { id: "TP2_interval", effect: "require", citation: "TP.2", line: 111, condition: tp2Interval, cost: 2, description: "at least 2 months since the preceding therapeutic session" },
-      { id: "TP2_relief", effect: "require", citation: "TP.2", line: 114, condition: tp2Relief, cost: 2, description: "the preceding therapeutic session gave more than 50% relief" },
-      { id: "TP2_relief_duration", effect: "require", citation: "TP.2", line: 117, condition: tp2ReliefDuration, cost: 2, description: "the preceding session's relief lasted at least 6 weeks" },
+      { id: "TP1_response", effect: "require", citation: "TP.1", line: 90, condition: tp1Response, cost: 1, key: "test 6", description: "a stabilization injection gave a beneficial clinical response" },
+      { id: "TP1a_condition", effect: "require", citation: "TP.1.a", line: 93, condition: qualifyingPain, parts: qualifyingPainParts, description: "back pain, neck pain or myofascial pain syndrome" },
+      { id: "TP1a_duration", effect: "require", citation: "TP.1.a", line: 96, condition: subacuteOrChronic, parts: subacuteOrChronicParts, description: "the pain is subacute or chronic" },
+      { id: "TP1a_persists", effect: "require", citation: "TP.1.a", line: 99, condition: tp1aPersists, key: "case.pain_persists", description: "the pain persists" },
+      { id: "TP1b_program", effect: "require", citation: "TP.1.b", line: 102, condition: tp1bProgram, key: "case.active_treatment_program", description: "the injections are part of an active treatment program" },
+      { id: "TP1_agent", effect: "require", citation: "TP.1", line: 105, condition: tp1Agent, key: "item.injectate != \"other_agent\"", description: "the injection is of anesthetic and/or corticosteroid" },
+      { id: "TP2_sessions", effect: "require", citation: "TP.2", line: 108, condition: tp2Sessions, cost: 1, parts: tp2SessionsParts, description: "at most 5 earlier therapeutic sessions of this muscle (6 in all)" },
+      { id: "TP2_interval", effect: "require", citation: "TP.2", line: 111, condition: tp2Interval, cost: 2, parts: tp2IntervalParts, description: "at least 2 months since the preceding therapeutic session" },
+      { id: "TP2_relief", effect: "require", citation: "TP.2", line: 114, condition: tp2Relief, cost: 2, parts: tp2ReliefParts, description: "the preceding therapeutic session gave more than 50% relief" },
+      { id: "TP2_relief_duration", effect: "require", citation: "TP.2", line: 117, condition: tp2ReliefDuration, cost: 2, parts: tp2ReliefDurationParts, description: "the preceding session's relief lasted at least 6 weeks" },
     ],
   },
   {
     id: "tpi_rolling_cap", title: "Trigger point injections in a rolling 12 months", citation: "TP.3", codes: [triggerPointInjection],
     criteria: [
-      { id: "TP3", effect: "deny", citation: "TP.3", line: 128, condition: tp3, cost: 2, description: "10 trigger point injections were already given or granted in the last 12 months" },
+      { id: "TP3", effect: "deny", citation: "TP.3", line: 128, condition: tp3, cost: 2, parts: tp3Parts, description: "10 trigger point injections were already given or granted in the last 12 months" },
     ],
   },
   {
-    id: "tpi_ultrasound", title: "Ultrasound guidance for trigger point injections", citation: "US", codes: [ultrasoundGuidance], when: tpiUltrasoundApplies,
+    id: "tpi_ultrasound", title: "Ultrasound guidance for trigger point injections", citation: "US", codes: [ultrasoundGuidance], when: tpiUltrasoundApplies, whenKey: "test 15",
     criteria: [
       { id: "US", effect: "not_covered", citation: "US", line: 134, description: "ultrasound guidance for trigger point injections is not covered" },
     ],

@@ -9,6 +9,7 @@ import {
   atMost,
   calendarYear,
   CodeSet,
+  type ConditionParts,
   type Context,
   count,
   countDistinct,
@@ -43,6 +44,8 @@ import {
   type RuleSpec,
   select,
   shiftDate,
+  shown,
+  shownElapsed,
   since,
   some,
   spanDays,
@@ -53,7 +56,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.3", "northwind.lumbar_facet");
+requireRuntime("0.4", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -253,6 +256,31 @@ const d1 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo"),
   );
 
+/** The parts of D1's condition: for the values a trace shows and the facts a pended item needs. */
+const d1Parts: ConditionParts = {
+  shape: ["and", 0, ["not", 1], 2],
+  parts: [
+    { key: "case.low_back_pain" },
+    { key: "case.radicular_pain" },
+    {
+      key: "test 1",
+      shows: {
+        expression: "time since pain_onset",
+        operator: ">=",
+        threshold: "3mo",
+        unit: "days",
+        elapsed: true,
+        required: true,
+      },
+    },
+  ],
+  values: (c) => [
+    read(c, c.input, Case.low_back_pain),
+    read(c, c.input, Case.radicular_pain),
+    shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo"),
+  ],
+};
+
 /** D2 [2.1.b] require, line 50: at least 3 months of conservative therapy in the last 6 months: `coverage of conservative within 6mo >= 3mo` */
 const d2 = (c: Context): Tri =>
   atLeast(
@@ -260,9 +288,51 @@ const d2 = (c: Context): Tri =>
     spanDays(c.dos, 3, "mo"),
   );
 
+/** The parts of D2's condition: for the values a trace shows and the facts a pended item needs. */
+const d2Parts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 2",
+      shows: {
+        expression: "coverage of conservative within 6mo",
+        operator: ">=",
+        threshold: "3mo",
+        unit: "days",
+        computedThreshold: true,
+        required: true,
+      },
+    },
+  ],
+  values: (c) => [
+    shown(
+      atLeast,
+      coverageOf(c, list(c, Case.therapies), conservativeInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
+      spanDays(c.dos, 3, "mo"),
+    ),
+  ],
+};
+
 /** D3 [2.1.c] require, line 54: no more than one diagnostic block session in the 12 months before: `count distinct date of blocks within 12mo <= 1` */
 const d3 = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1);
+
+/** The parts of D3's condition: for the values a trace shows and the facts a pended item needs. */
+const d3Parts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 3",
+      shows: {
+        expression: "count distinct date of blocks within 12mo",
+        operator: "<=",
+        threshold: "1",
+        required: true,
+      },
+    },
+  ],
+  values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1)],
+};
 
 /** D4 [2.1.e] require, line 57: pain of at least moderate severity: `pain_severity >= moderate` */
 const d4 = (c: Context): Tri => atLeast(rank(read(c, c.input, Case.pain_severity), painSeverityOrder), 2);
@@ -271,10 +341,26 @@ const d4 = (c: Context): Tri => atLeast(rank(read(c, c.input, Case.pain_severity
 const afterSurgery = (c: Context): Tri =>
   or(read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c));
 
+/** The parts of after_surgery's condition: for the values a trace shows and the facts a pended item needs. */
+const afterSurgeryParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [{ key: "case.prior_spine_surgery" }, { key: "test 5" }],
+  values: (c) => [read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c)],
+};
+
 // Rule ablation [2.2]: Facet joint radiofrequency ablation
 
 /** R1 [2.2.a] require, line 66: two diagnostic blocks, each medically necessary on the date it was given: `count necessary_blocks >= 2` */
 const r1 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), necessaryBlocks, c), 2);
+
+/** The parts of R1's condition: for the values a trace shows and the facts a pended item needs. */
+const r1Parts: ConditionParts = {
+  shape: 0,
+  parts: [
+    { key: "test 6", shows: { expression: "count necessary_blocks", operator: ">=", threshold: "2", required: true } },
+  ],
+  values: (c) => [shown(atLeast, count(list(c, Case.procedures), necessaryBlocks, c), 2)],
+};
 
 /** R2 [2.2.b] require, line 69: at least 80% relief after each of the two latest diagnostic blocks: `no latest_two where relief < 80%` */
 const r2 = (c: Context): Tri => none(list(c, Case.procedures), latestTwoWhere, c);
@@ -298,11 +384,49 @@ const r3 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"),
   );
 
+/** The parts of R3's condition: for the values a trace shows and the facts a pended item needs. */
+const r3Parts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: "test 12" },
+    {
+      key: "test 13",
+      shows: {
+        expression: "time since last_ablation.date",
+        operator: ">=",
+        threshold: "6mo",
+        unit: "days",
+        elapsed: true,
+      },
+    },
+  ],
+  values: (c) => [
+    none(list(c, Case.procedures), ablations, c),
+    shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"),
+  ],
+};
+
 /** R4 [2.3] authorization, line 87: an ablation needs prior authorization on file: `not item.authorization_on_file` */
 const r4 = (c: Context): Tri => not(read(c, c.item, LineItem.authorization_on_file));
 
+/** The parts of R4's condition: for the values a trace shows and the facts a pended item needs. */
+const r4Parts: ConditionParts = {
+  shape: ["not", 0],
+  parts: [{ key: "item.authorization_on_file" }],
+  values: (c) => [read(c, c.item, LineItem.authorization_on_file)],
+};
+
 /** R5 [2.4] refer, line 90: a third ablation in one plan year is reviewed case by case: `count ablations within plan year >= 2` */
 const r5 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), ablationsInPlanYear, c), 2);
+
+/** The parts of R5's condition: for the values a trace shows and the facts a pended item needs. */
+const r5Parts: ConditionParts = {
+  shape: 0,
+  parts: [
+    { key: "test 14", shows: { expression: "count ablations within plan year", operator: ">=", threshold: "2" } },
+  ],
+  values: (c) => [shown(atLeast, count(list(c, Case.procedures), ablationsInPlanYear, c), 2)],
+};
 
 // Rule limits [2.5]: Facet procedures per year
 
@@ -313,8 +437,43 @@ const l1 = (c: Context): Tri =>
     4,
   );
 
+/** The parts of L1's condition: for the values a trace shows and the facts a pended item needs. */
+const l1Parts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 15",
+      shows: {
+        expression: "count facet_history within plan year + count earlier_items where code in facet_procedure",
+        operator: "<",
+        threshold: "4",
+        required: true,
+      },
+    },
+  ],
+  values: (c) => [
+    shown(
+      lessThan,
+      add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), count(c.earlierItems, earlierItemsWhere, c)),
+      4,
+    ),
+  ],
+};
+
 /** L2 [2.5.b] require, line 99: at most 6 facet procedures per calendar year: `count facet_history within calendar year < 6` */
 const l2 = (c: Context): Tri => lessThan(count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6);
+
+/** The parts of L2's condition: for the values a trace shows and the facts a pended item needs. */
+const l2Parts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 16",
+      shows: { expression: "count facet_history within calendar year", operator: "<", threshold: "6", required: true },
+    },
+  ],
+  values: (c) => [shown(lessThan, count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6)],
+};
 
 /** L3 [2.5.c] not_covered, line 102: a second facet procedure at the same site on one date is not covered: `some earlier_items where code in facet_procedure and site == item.site` */
 const l3 = (c: Context): Tri => some(c.earlierItems, earlierItemsWhere2, c);
@@ -322,35 +481,35 @@ const l3 = (c: Context): Tri => some(c.earlierItems, earlierItemsWhere2, c);
 // prettier-ignore
 const rules = [
   {
-    id: "diagnostic_block", title: "Diagnostic facet block", citation: "2.1", codes: [facetBlock], when: diagnosticBlockApplies,
+    id: "diagnostic_block", title: "Diagnostic facet block", citation: "2.1", codes: [facetBlock], when: diagnosticBlockApplies, whenKey: "item.purpose == \"diagnostic\"",
     criteria: [
-      { id: "D1", effect: "require", citation: "2.1.a", line: 47, condition: d1, description: "axial low back pain, not radicular, for at least 3 months" },
-      { id: "D2", effect: "require", citation: "2.1.b", line: 50, condition: d2, waivedBy: "after_surgery", waiver: afterSurgery, cost: 1, description: "at least 3 months of conservative therapy in the last 6 months" },
-      { id: "D3", effect: "require", citation: "2.1.c", line: 54, condition: d3, cost: 1, description: "no more than one diagnostic block session in the 12 months before" },
-      { id: "D4", effect: "require", citation: "2.1.e", line: 57, condition: d4, description: "pain of at least moderate severity" },
-      { id: "after_surgery", effect: "waive", citation: "2.1.d", line: 60, condition: afterSurgery, cost: 1, description: "a member who has had lumbar spine surgery bypasses the therapy requirement" },
+      { id: "D1", effect: "require", citation: "2.1.a", line: 47, condition: d1, parts: d1Parts, description: "axial low back pain, not radicular, for at least 3 months" },
+      { id: "D2", effect: "require", citation: "2.1.b", line: 50, condition: d2, waivedBy: "after_surgery", waiver: afterSurgery, cost: 1, parts: d2Parts, description: "at least 3 months of conservative therapy in the last 6 months" },
+      { id: "D3", effect: "require", citation: "2.1.c", line: 54, condition: d3, cost: 1, parts: d3Parts, description: "no more than one diagnostic block session in the 12 months before" },
+      { id: "D4", effect: "require", citation: "2.1.e", line: 57, condition: d4, key: "test 4", description: "pain of at least moderate severity" },
+      { id: "after_surgery", effect: "waive", citation: "2.1.d", line: 60, condition: afterSurgery, cost: 1, parts: afterSurgeryParts, description: "a member who has had lumbar spine surgery bypasses the therapy requirement" },
     ],
   },
   {
     id: "ablation", title: "Facet joint radiofrequency ablation", citation: "2.2", codes: [facetRfa],
     criteria: [
-      { id: "R1", effect: "require", citation: "2.2.a", line: 66, condition: r1, cost: 5, description: "two diagnostic blocks, each medically necessary on the date it was given" },
-      { id: "R2", effect: "require", citation: "2.2.b", line: 69, condition: r2, cost: 1, description: "at least 80% relief after each of the two latest diagnostic blocks" },
-      { id: "R8", effect: "require", citation: "2.2.b", line: 72, condition: r8, cost: 1, description: "the relief after each of the two latest blocks outlasted its anesthetic" },
-      { id: "R9", effect: "require", citation: "2.2.f", line: 75, condition: r9, cost: 1, description: "each of the two latest diagnostic blocks treated the level to ablate" },
-      { id: "R6", effect: "require", citation: "2.2.d", line: 78, condition: r6, cost: 1, description: "the relief after the latest block is documented as a percentage" },
-      { id: "R7", effect: "require", citation: "2.2.e", line: 81, condition: r7, cost: 2, description: "the diagnostic blocks were at least a week apart" },
-      { id: "R3", effect: "require", citation: "2.2.c", line: 84, condition: r3, cost: 2, description: "at least 6 months since the latest ablation" },
-      { id: "R4", effect: "authorization", citation: "2.3", line: 87, condition: r4, description: "an ablation needs prior authorization on file" },
-      { id: "R5", effect: "refer", citation: "2.4", line: 90, condition: r5, cost: 1, description: "a third ablation in one plan year is reviewed case by case" },
+      { id: "R1", effect: "require", citation: "2.2.a", line: 66, condition: r1, cost: 5, parts: r1Parts, description: "two diagnostic blocks, each medically necessary on the date it was given" },
+      { id: "R2", effect: "require", citation: "2.2.b", line: 69, condition: r2, cost: 1, key: "test 7", description: "at least 80% relief after each of the two latest diagnostic blocks" },
+      { id: "R8", effect: "require", citation: "2.2.b", line: 72, condition: r8, cost: 1, key: "test 8", description: "the relief after each of the two latest blocks outlasted its anesthetic" },
+      { id: "R9", effect: "require", citation: "2.2.f", line: 75, condition: r9, cost: 1, key: "test 9", description: "each of the two latest diagnostic blocks treated the level to ablate" },
+      { id: "R6", effect: "require", citation: "2.2.d", line: 78, condition: r6, cost: 1, key: "test 10", description: "the relief after the latest block is documented as a percentage" },
+      { id: "R7", effect: "require", citation: "2.2.e", line: 81, condition: r7, cost: 2, key: "test 11", description: "the diagnostic blocks were at least a week apart" },
+      { id: "R3", effect: "require", citation: "2.2.c", line: 84, condition: r3, cost: 2, parts: r3Parts, description: "at least 6 months since the latest ablation" },
+      { id: "R4", effect: "authorization", citation: "2.3", line: 87, condition: r4, parts: r4Parts, description: "an ablation needs prior authorization on file" },
+      { id: "R5", effect: "refer", citation: "2.4", line: 90, condition: r5, cost: 1, parts: r5Parts, description: "a third ablation in one plan year is reviewed case by case" },
     ],
   },
   {
     id: "limits", title: "Facet procedures per year", citation: "2.5", codes: [facetProcedure],
     criteria: [
-      { id: "L1", effect: "require", citation: "2.5.a", line: 96, condition: l1, cost: 2, description: "at most 4 facet procedures per plan year, counting the lines already granted" },
-      { id: "L2", effect: "require", citation: "2.5.b", line: 99, condition: l2, cost: 1, description: "at most 6 facet procedures per calendar year" },
-      { id: "L3", effect: "not_covered", citation: "2.5.c", line: 102, condition: l3, cost: 1, description: "a second facet procedure at the same site on one date is not covered" },
+      { id: "L1", effect: "require", citation: "2.5.a", line: 96, condition: l1, cost: 2, parts: l1Parts, description: "at most 4 facet procedures per plan year, counting the lines already granted" },
+      { id: "L2", effect: "require", citation: "2.5.b", line: 99, condition: l2, cost: 1, parts: l2Parts, description: "at most 6 facet procedures per calendar year" },
+      { id: "L3", effect: "not_covered", citation: "2.5.c", line: 102, condition: l3, cost: 1, key: "test 17", description: "a second facet procedure at the same site on one date is not covered" },
     ],
   },
 ] as const satisfies readonly RuleSpec[];

@@ -7,6 +7,7 @@ import {
   atMost,
   between,
   CodeSet,
+  type ConditionParts,
   type Context,
   countDistinct,
   coverageOf,
@@ -31,6 +32,8 @@ import {
   requireRuntime,
   type Row,
   type RuleSpec,
+  shown,
+  shownElapsed,
   since,
   some,
   someOther,
@@ -41,7 +44,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.3", "truecare.sij");
+requireRuntime("0.4", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -366,15 +369,60 @@ const sijDiagnosticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem
 const aLimit = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), diagnosticSij, [Procedure.date]), 1);
 
+/** The parts of A_limit's condition: for the values a trace shows and the facts a pended item needs. */
+const aLimitParts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 1",
+      shows: { expression: "count distinct date of diagnostic_sij", operator: "<=", threshold: "1", required: true },
+    },
+  ],
+  values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), diagnosticSij, [Procedure.date]), 1)],
+};
+
 /** A1_region [D.I.A.1] require, line 119: pain in the low back or lower extremity: `low_back_pain or lower_extremity_pain` */
 const a1Region = (c: Context): Tri =>
   or(read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain));
 
+/** The parts of A1_region's condition: for the values a trace shows and the facts a pended item needs. */
+const a1RegionParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [{ key: "case.low_back_pain" }, { key: "case.lower_extremity_pain" }],
+  values: (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain)],
+};
+
 /** A1_somatic [D.I.A.1] require, line 122: the pain is somatic, not radicular: `not radicular_pain` */
 const a1Somatic = (c: Context): Tri => not(read(c, c.input, Case.radicular_pain));
 
+/** The parts of A1_somatic's condition: for the values a trace shows and the facts a pended item needs. */
+const a1SomaticParts: ConditionParts = {
+  shape: ["not", 0],
+  parts: [{ key: "case.radicular_pain" }],
+  values: (c) => [read(c, c.input, Case.radicular_pain)],
+};
+
 /** A1_duration [D.I.A.1] require, line 125: the pain has lasted at least 3 months: `time since pain_onset >= 3mo` */
 const a1Duration = (c: Context): Tri => elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo");
+
+/** The parts of A1_duration's condition: for the values a trace shows and the facts a pended item needs. */
+const a1DurationParts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 2",
+      shows: {
+        expression: "time since pain_onset",
+        operator: ">=",
+        threshold: "3mo",
+        unit: "days",
+        elapsed: true,
+        required: true,
+      },
+    },
+  ],
+  values: (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")],
+};
 
 /** A2 [D.I.A.2] require, line 128: pain and tenderness in the sacroiliac joint region: `sij_tenderness` */
 const a2 = (c: Context): Tri => truth(read(c, c.input, Case.sij_tenderness));
@@ -382,12 +430,80 @@ const a2 = (c: Context): Tri => truth(read(c, c.input, Case.sij_tenderness));
 /** A3 [D.I.A.3] require, line 131: at least one positive SIJ provocation test: `provocation_tests_positive >= 1` */
 const a3 = (c: Context): Tri => atLeast(read(c, c.input, Case.provocation_tests_positive), 1);
 
+/** The parts of `active_therapy_failed`: for the values a trace shows and the facts a pended item needs. */
+const activeTherapyFailedParts: ConditionParts = {
+  shape: ["or", 0, 1, 2],
+  parts: [
+    {
+      key: "test 3",
+      shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" },
+    },
+    { key: "test 4" },
+    { key: "case.active_therapy_contraindicated" },
+  ],
+  values: (c) => [
+    shown(
+      atLeast,
+      coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
+      42,
+    ),
+    some(list(c, Case.therapies), activeTherapyWhere, c),
+    read(c, c.input, Case.active_therapy_contraindicated),
+  ],
+};
+
+/** The parts of `inactive_therapy_failed`: for the values a trace shows and the facts a pended item needs. */
+const inactiveTherapyFailedParts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 5",
+      shows: {
+        expression: "coverage of inactive_therapy within 6mo",
+        operator: ">=",
+        threshold: "6wk",
+        unit: "days",
+        required: true,
+      },
+    },
+  ],
+  values: (c) => [
+    shown(
+      atLeast,
+      coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
+      42,
+    ),
+  ],
+};
+
 /** A5 [D.I.A.5] require, line 140: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
 const a5 = (c: Context): Tri =>
   or(
     none(list(c, Case.procedures), diagnosticSij, c),
     elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
   );
+
+/** The parts of A5's condition: for the values a trace shows and the facts a pended item needs. */
+const a5Parts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: "test 6" },
+    {
+      key: "test 7",
+      shows: {
+        expression: "time since first_diagnostic_sij.date",
+        operator: ">=",
+        threshold: "1wk",
+        unit: "days",
+        elapsed: true,
+      },
+    },
+  ],
+  values: (c) => [
+    none(list(c, Case.procedures), diagnosticSij, c),
+    shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
+  ],
+};
 
 // Rule sij_therapeutic [D.I.B]: Therapeutic SIJ injection
 
@@ -397,12 +513,31 @@ const sijTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineIte
 /** B1_relief [D.I.B.1] require, line 146: the previous injection of this joint gave at least 75% pain relief: `last_sij_same_joint.relief >= 75%` */
 const b1Relief = (c: Context): Tri => atLeast(read(c, lastSijSameJoint(c), Procedure.relief), 75);
 
+/** The parts of B1_relief's condition: for the values a trace shows and the facts a pended item needs. */
+const b1ReliefParts: ConditionParts = {
+  shape: 0,
+  parts: [
+    {
+      key: "test 8",
+      shows: { expression: "last_sij_same_joint.relief", operator: ">=", threshold: "75%", unit: "%", required: true },
+    },
+  ],
+  values: (c) => [shown(atLeast, read(c, lastSijSameJoint(c), Procedure.relief), 75)],
+};
+
 /** B1_function [D.I.B.1] require, line 149: the previous injection of this joint improved function: `last_sij_same_joint.functional_improvement` */
 const b1Function = (c: Context): Tri => truth(read(c, lastSijSameJoint(c), Procedure.functional_improvement));
 
 /** B2 [D.I.B.2] require, line 152: the pain returned or function deteriorated: `return_of_pain or functional_deterioration` */
 const b2 = (c: Context): Tri =>
   or(read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration));
+
+/** The parts of B2's condition: for the values a trace shows and the facts a pended item needs. */
+const b2Parts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [{ key: "case.return_of_pain" }, { key: "case.functional_deterioration" }],
+  values: (c) => [read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration)],
+};
 
 /** B3 [D.I.B.3] require, line 155: the injection is given together with conservative therapy: `conservative_therapy_planned` */
 const b3 = (c: Context): Tri => truth(read(c, c.input, Case.conservative_therapy_planned));
@@ -414,6 +549,28 @@ const b4 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
   );
 
+/** The parts of B4's condition: for the values a trace shows and the facts a pended item needs. */
+const b4Parts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: "test 10" },
+    {
+      key: "test 11",
+      shows: {
+        expression: "time since last_sij_same_joint.date",
+        operator: ">=",
+        threshold: "2mo",
+        unit: "days",
+        elapsed: true,
+      },
+    },
+  ],
+  values: (c) => [
+    none(list(c, Case.procedures), sijSameJoint, c),
+    shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
+  ],
+};
+
 /** B5_left [D.I.B.5] require, line 162: no more than 4 injections of the left joint in the last 12 months: `item.side == right or count distinct date of sij_left_joint within 12mo <= 4` */
 const b5Left = (c: Context): Tri =>
   or(
@@ -421,12 +578,44 @@ const b5Left = (c: Context): Tri =>
     atMost(countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4),
   );
 
+/** The parts of B5_left's condition: for the values a trace shows and the facts a pended item needs. */
+const b5LeftParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: 'item.side == "right"' },
+    {
+      key: "test 12",
+      shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" },
+    },
+  ],
+  values: (c) => [
+    equal(read(c, c.item, LineItem.side), "right"),
+    shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4),
+  ],
+};
+
 /** B5_right [D.I.B.5] require, line 165: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count distinct date of sij_right_joint within 12mo <= 4` */
 const b5Right = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "left"),
     atMost(countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4),
   );
+
+/** The parts of B5_right's condition: for the values a trace shows and the facts a pended item needs. */
+const b5RightParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: 'item.side == "left"' },
+    {
+      key: "test 13",
+      shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" },
+    },
+  ],
+  values: (c) => [
+    equal(read(c, c.item, LineItem.side), "left"),
+    shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4),
+  ],
+};
 
 /** C4 [D.I.C.4] note, line 170: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
 const c4 = (c: Context): Tri => some(list(c, Case.procedures), sijSameJointWhere, c);
@@ -448,6 +637,13 @@ const c6 = (c: Context): Tri => inCodes(read(c, c.item, LineItem.diagnosis), her
 const d3 = (c: Context): Tri =>
   or(not(read(c, c.input, Case.implanted_device)), read(c, c.input, Case.device_interrogation_report));
 
+/** The parts of D3's condition: for the values a trace shows and the facts a pended item needs. */
+const d3Parts: ConditionParts = {
+  shape: ["or", ["not", 0], 1],
+  parts: [{ key: "case.implanted_device" }, { key: "case.device_interrogation_report" }],
+  values: (c) => [read(c, c.input, Case.implanted_device), read(c, c.input, Case.device_interrogation_report)],
+};
+
 /** D3_device [D.III] note, line 191: if the device is not working properly, rising pain may warrant evaluating it: `implanted_device` */
 const d3Device = (c: Context): Tri => truth(read(c, c.input, Case.implanted_device));
 
@@ -466,13 +662,79 @@ const sijCodesTogetherApplies = (c: Context): Tri => someOther(c, 13, otherItems
 const sijAnesthesiaApplies = (c: Context): Tri =>
   and(sijRequested(c), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"));
 
+/** The parts of rule sij_anesthesia's `when`: for the values a trace shows and the facts a pended item needs. */
+const sijAnesthesiaWhenParts: ConditionParts = {
+  shape: ["and", 0, 1],
+  parts: [{ key: "test 19" }, { key: 'item.anesthesia == "monitored_anesthesia_care"' }],
+  values: (c) => [
+    someOther(c, 14, otherItemsWhere),
+    equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"),
+  ],
+};
+
 // Rule sij_rfa [D.II]: Radiofrequency ablation of the SIJ
 
 /** RA1_active [D.II.A.1] require, line 225: active therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or active_therapy_failed` */
 const ra1Active = (c: Context): Tri => or(rfaLastingAll(c), activeTherapyFailed(c));
 
+/** The parts of RA1_active's condition: for the values a trace shows and the facts a pended item needs. */
+const ra1ActiveParts: ConditionParts = {
+  shape: ["or", ["and", ["or", 0, 1], ["or", 2, 3]], ["or", 4, 5, 6]],
+  parts: [
+    { key: 'item.side == "right"' },
+    { key: "test 20" },
+    { key: 'item.side == "left"' },
+    { key: "test 21" },
+    {
+      key: "test 3",
+      shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" },
+    },
+    { key: "test 4" },
+    { key: "case.active_therapy_contraindicated" },
+  ],
+  values: (c) => [
+    equal(read(c, c.item, LineItem.side), "right"),
+    some(list(c, Case.procedures), rfaLeftJointWhere, c),
+    equal(read(c, c.item, LineItem.side), "left"),
+    some(list(c, Case.procedures), rfaRightJointWhere, c),
+    shown(
+      atLeast,
+      coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
+      42,
+    ),
+    some(list(c, Case.therapies), activeTherapyWhere, c),
+    read(c, c.input, Case.active_therapy_contraindicated),
+  ],
+};
+
 /** RA1_inactive [D.II.A.1] require, line 228: inactive therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or inactive_therapy_failed` */
 const ra1Inactive = (c: Context): Tri => or(rfaLastingAll(c), inactiveTherapyFailed(c));
+
+/** The parts of RA1_inactive's condition: for the values a trace shows and the facts a pended item needs. */
+const ra1InactiveParts: ConditionParts = {
+  shape: ["or", ["and", ["or", 0, 1], ["or", 2, 3]], 4],
+  parts: [
+    { key: 'item.side == "right"' },
+    { key: "test 20" },
+    { key: 'item.side == "left"' },
+    { key: "test 21" },
+    {
+      key: "test 5",
+      shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" },
+    },
+  ],
+  values: (c) => [
+    equal(read(c, c.item, LineItem.side), "right"),
+    some(list(c, Case.procedures), rfaLeftJointWhere, c),
+    equal(read(c, c.item, LineItem.side), "left"),
+    some(list(c, Case.procedures), rfaRightJointWhere, c),
+    shown(
+      atLeast,
+      coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)),
+      42,
+    ),
+  ],
+};
 
 /** RA2_left [D.II.A.2] require, line 231: left joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == right or rfa_lasting_left or some positive_diagnostic_sij where side != right` */
 const ra2Left = (c: Context): Tri =>
@@ -482,6 +744,17 @@ const ra2Left = (c: Context): Tri =>
     some(list(c, Case.procedures), positiveDiagnosticSijWhere, c),
   );
 
+/** The parts of RA2_left's condition: for the values a trace shows and the facts a pended item needs. */
+const ra2LeftParts: ConditionParts = {
+  shape: ["or", 0, 1, 2],
+  parts: [{ key: 'item.side == "right"' }, { key: "test 20" }, { key: "test 22" }],
+  values: (c) => [
+    equal(read(c, c.item, LineItem.side), "right"),
+    some(list(c, Case.procedures), rfaLeftJointWhere, c),
+    some(list(c, Case.procedures), positiveDiagnosticSijWhere, c),
+  ],
+};
+
 /** RA2_right [D.II.A.2] require, line 234: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
 const ra2Right = (c: Context): Tri =>
   or(
@@ -490,6 +763,17 @@ const ra2Right = (c: Context): Tri =>
     some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c),
   );
 
+/** The parts of RA2_right's condition: for the values a trace shows and the facts a pended item needs. */
+const ra2RightParts: ConditionParts = {
+  shape: ["or", 0, 1, 2],
+  parts: [{ key: 'item.side == "left"' }, { key: "test 21" }, { key: "test 23" }],
+  values: (c) => [
+    equal(read(c, c.item, LineItem.side), "left"),
+    some(list(c, Case.procedures), rfaRightJointWhere, c),
+    some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c),
+  ],
+};
+
 /** RB3_left [D.II.B.3] require, line 238: no other RFA of the left joint in the last 12 months or on this request: `item.side == right or (no rfa_left_joint within 12mo and no rfa_left_requested)` */
 const rb3Left = (c: Context): Tri =>
   or(
@@ -497,12 +781,34 @@ const rb3Left = (c: Context): Tri =>
     and(none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), none(c.earlierItems, rfaLeftRequested, c)),
   );
 
+/** The parts of RB3_left's condition: for the values a trace shows and the facts a pended item needs. */
+const rb3LeftParts: ConditionParts = {
+  shape: ["or", 0, ["and", 1, 2]],
+  parts: [{ key: 'item.side == "right"' }, { key: "test 24" }, { key: "test 25" }],
+  values: (c) => [
+    equal(read(c, c.item, LineItem.side), "right"),
+    none(list(c, Case.procedures), rfaLeftJointInLast12Months, c),
+    none(c.earlierItems, rfaLeftRequested, c),
+  ],
+};
+
 /** RB3_right [D.II.B.3] require, line 241: no other RFA of the right joint in the last 12 months or on this request: `item.side == left or (no rfa_right_joint within 12mo and no rfa_right_requested)` */
 const rb3Right = (c: Context): Tri =>
   or(
     equal(read(c, c.item, LineItem.side), "left"),
     and(none(list(c, Case.procedures), rfaRightJointInLast12Months, c), none(c.earlierItems, rfaRightRequested, c)),
   );
+
+/** The parts of RB3_right's condition: for the values a trace shows and the facts a pended item needs. */
+const rb3RightParts: ConditionParts = {
+  shape: ["or", 0, ["and", 1, 2]],
+  parts: [{ key: 'item.side == "left"' }, { key: "test 26" }, { key: "test 27" }],
+  values: (c) => [
+    equal(read(c, c.item, LineItem.side), "left"),
+    none(list(c, Case.procedures), rfaRightJointInLast12Months, c),
+    none(c.earlierItems, rfaRightRequested, c),
+  ],
+};
 
 /** RC1 [D.II.C.1] deny, line 244: cooled radiofrequency ablation is not medically necessary: `item.cooled` */
 const rc1 = (c: Context): Tri => truth(read(c, c.item, LineItem.cooled));
@@ -513,67 +819,67 @@ const rc2 = (c: Context): Tri => some(list(c, Case.procedures), rfaSameJoint, c)
 // prettier-ignore
 const rules = [
   {
-    id: "sij_diagnostic", title: "Diagnostic SIJ injection", citation: "D.I.A", codes: [sijInjection], when: sijDiagnosticApplies,
+    id: "sij_diagnostic", title: "Diagnostic SIJ injection", citation: "D.I.A", codes: [sijInjection], when: sijDiagnosticApplies, whenKey: "item.purpose == \"diagnostic\"",
     criteria: [
-      { id: "A_limit", effect: "require", citation: "D.I.A", line: 116, condition: aLimit, cost: 1, description: "at most one diagnostic SIJ injection before this one (up to 2 in all)" },
-      { id: "A1_region", effect: "require", citation: "D.I.A.1", line: 119, condition: a1Region, description: "pain in the low back or lower extremity" },
-      { id: "A1_somatic", effect: "require", citation: "D.I.A.1", line: 122, condition: a1Somatic, description: "the pain is somatic, not radicular" },
-      { id: "A1_duration", effect: "require", citation: "D.I.A.1", line: 125, condition: a1Duration, description: "the pain has lasted at least 3 months" },
-      { id: "A2", effect: "require", citation: "D.I.A.2", line: 128, condition: a2, description: "pain and tenderness in the sacroiliac joint region" },
-      { id: "A3", effect: "require", citation: "D.I.A.3", line: 131, condition: a3, description: "at least one positive SIJ provocation test" },
-      { id: "A4a", effect: "require", citation: "D.I.A.4.a", line: 134, condition: activeTherapyFailed, cost: 2, description: "6 weeks of active therapy in the past 6 months, or unable to do it" },
-      { id: "A4b", effect: "require", citation: "D.I.A.4.b", line: 137, condition: inactiveTherapyFailed, cost: 1, description: "6 weeks of inactive conservative therapy in the past 6 months" },
-      { id: "A5", effect: "require", citation: "D.I.A.5", line: 140, condition: a5, cost: 2, description: "a second diagnostic injection comes at least 1 week after the first" },
+      { id: "A_limit", effect: "require", citation: "D.I.A", line: 116, condition: aLimit, cost: 1, parts: aLimitParts, description: "at most one diagnostic SIJ injection before this one (up to 2 in all)" },
+      { id: "A1_region", effect: "require", citation: "D.I.A.1", line: 119, condition: a1Region, parts: a1RegionParts, description: "pain in the low back or lower extremity" },
+      { id: "A1_somatic", effect: "require", citation: "D.I.A.1", line: 122, condition: a1Somatic, parts: a1SomaticParts, description: "the pain is somatic, not radicular" },
+      { id: "A1_duration", effect: "require", citation: "D.I.A.1", line: 125, condition: a1Duration, parts: a1DurationParts, description: "the pain has lasted at least 3 months" },
+      { id: "A2", effect: "require", citation: "D.I.A.2", line: 128, condition: a2, key: "case.sij_tenderness", description: "pain and tenderness in the sacroiliac joint region" },
+      { id: "A3", effect: "require", citation: "D.I.A.3", line: 131, condition: a3, key: "case.provocation_tests_positive >= 1", description: "at least one positive SIJ provocation test" },
+      { id: "A4a", effect: "require", citation: "D.I.A.4.a", line: 134, condition: activeTherapyFailed, cost: 2, parts: activeTherapyFailedParts, description: "6 weeks of active therapy in the past 6 months, or unable to do it" },
+      { id: "A4b", effect: "require", citation: "D.I.A.4.b", line: 137, condition: inactiveTherapyFailed, cost: 1, parts: inactiveTherapyFailedParts, description: "6 weeks of inactive conservative therapy in the past 6 months" },
+      { id: "A5", effect: "require", citation: "D.I.A.5", line: 140, condition: a5, cost: 2, parts: a5Parts, description: "a second diagnostic injection comes at least 1 week after the first" },
     ],
   },
   {
-    id: "sij_therapeutic", title: "Therapeutic SIJ injection", citation: "D.I.B", codes: [sijInjection], when: sijTherapeuticApplies,
+    id: "sij_therapeutic", title: "Therapeutic SIJ injection", citation: "D.I.B", codes: [sijInjection], when: sijTherapeuticApplies, whenKey: "item.purpose == \"therapeutic\"",
     criteria: [
-      { id: "B1_relief", effect: "require", citation: "D.I.B.1", line: 146, condition: b1Relief, cost: 1, description: "the previous injection of this joint gave at least 75% pain relief" },
-      { id: "B1_function", effect: "require", citation: "D.I.B.1", line: 149, condition: b1Function, cost: 1, description: "the previous injection of this joint improved function" },
-      { id: "B2", effect: "require", citation: "D.I.B.2", line: 152, condition: b2, description: "the pain returned or function deteriorated" },
-      { id: "B3", effect: "require", citation: "D.I.B.3", line: 155, condition: b3, description: "the injection is given together with conservative therapy" },
-      { id: "B4", effect: "require", citation: "D.I.B.4", line: 158, condition: b4, cost: 2, description: "at least 2 months since the previous injection of this joint" },
-      { id: "B5_left", effect: "require", citation: "D.I.B.5", line: 162, condition: b5Left, cost: 1, description: "no more than 4 injections of the left joint in the last 12 months" },
-      { id: "B5_right", effect: "require", citation: "D.I.B.5", line: 165, condition: b5Right, cost: 1, description: "no more than 4 injections of the right joint in the last 12 months" },
-      { id: "C4", effect: "note", citation: "D.I.C.4", line: 170, condition: c4, cost: 1, description: "SIJ injections are unproven as long-term management; continuing them may be reviewed" },
+      { id: "B1_relief", effect: "require", citation: "D.I.B.1", line: 146, condition: b1Relief, cost: 1, parts: b1ReliefParts, description: "the previous injection of this joint gave at least 75% pain relief" },
+      { id: "B1_function", effect: "require", citation: "D.I.B.1", line: 149, condition: b1Function, cost: 1, key: "test 9", description: "the previous injection of this joint improved function" },
+      { id: "B2", effect: "require", citation: "D.I.B.2", line: 152, condition: b2, parts: b2Parts, description: "the pain returned or function deteriorated" },
+      { id: "B3", effect: "require", citation: "D.I.B.3", line: 155, condition: b3, key: "case.conservative_therapy_planned", description: "the injection is given together with conservative therapy" },
+      { id: "B4", effect: "require", citation: "D.I.B.4", line: 158, condition: b4, cost: 2, parts: b4Parts, description: "at least 2 months since the previous injection of this joint" },
+      { id: "B5_left", effect: "require", citation: "D.I.B.5", line: 162, condition: b5Left, cost: 1, parts: b5LeftParts, description: "no more than 4 injections of the left joint in the last 12 months" },
+      { id: "B5_right", effect: "require", citation: "D.I.B.5", line: 165, condition: b5Right, cost: 1, parts: b5RightParts, description: "no more than 4 injections of the right joint in the last 12 months" },
+      { id: "C4", effect: "note", citation: "D.I.C.4", line: 170, condition: c4, cost: 1, key: "test 14", description: "SIJ injections are unproven as long-term management; continuing them may be reviewed" },
     ],
   },
   {
     id: "sij_injection_limits", title: "Limits on every SIJ injection", citation: "D.I.C", codes: [sijInjection],
     criteria: [
-      { id: "C3_same_day", effect: "deny", citation: "D.I.C.3", line: 176, condition: c3SameDay, cost: 1, description: "neural blockade at another site is requested for the same day" },
-      { id: "C3_last_week", effect: "deny", citation: "D.I.C.3", line: 179, condition: c3LastWeek, cost: 1, description: "neural blockade at another site was performed less than 1 week ago" },
-      { id: "C6", effect: "deny", citation: "D.I.C.6", line: 182, condition: c6, description: "the injection treats pain from herpes zoster" },
+      { id: "C3_same_day", effect: "deny", citation: "D.I.C.3", line: 176, condition: c3SameDay, cost: 1, key: "test 15", description: "neural blockade at another site is requested for the same day" },
+      { id: "C3_last_week", effect: "deny", citation: "D.I.C.3", line: 179, condition: c3LastWeek, cost: 1, key: "test 16", description: "neural blockade at another site was performed less than 1 week ago" },
+      { id: "C6", effect: "deny", citation: "D.I.C.6", line: 182, condition: c6, key: "test 17", description: "the injection treats pain from herpes zoster" },
     ],
   },
   {
     id: "sij_device_report", title: "Implanted stimulator or pain pump", citation: "D.III", codes: [sijInjection],
     criteria: [
-      { id: "D3", effect: "require", citation: "D.III", line: 188, condition: d3, description: "a device interrogation report when a stimulator or pain pump is implanted" },
-      { id: "D3_device", effect: "note", citation: "D.III", line: 191, condition: d3Device, description: "if the device is not working properly, rising pain may warrant evaluating it" },
+      { id: "D3", effect: "require", citation: "D.III", line: 188, condition: d3, parts: d3Parts, description: "a device interrogation report when a stimulator or pain pump is implanted" },
+      { id: "D3_device", effect: "note", citation: "D.III", line: 191, condition: d3Device, key: "case.implanted_device", description: "if the device is not working properly, rising pain may warrant evaluating it" },
     ],
   },
   {
-    id: "sij_codes_together", title: "64451 billed with 27096", citation: "D.I.C.1", codes: [sijNerveBlock], when: sijCodesTogetherApplies,
+    id: "sij_codes_together", title: "64451 billed with 27096", citation: "D.I.C.1", codes: [sijNerveBlock], when: sijCodesTogetherApplies, whenKey: "test 18",
     criteria: [
       { id: "C1", effect: "bundle", citation: "D.I.C.1", line: 197, description: "64451 and 27096 are the same procedure; only 27096 is paid" },
     ],
   },
   {
-    id: "sij_guidance_contrast", title: "Image guidance and contrast with an SIJ injection", citation: "D.I.C.2", codes: [imageGuidance, contrastAgent], when: sijRequested,
+    id: "sij_guidance_contrast", title: "Image guidance and contrast with an SIJ injection", citation: "D.I.C.2", codes: [imageGuidance, contrastAgent], when: sijRequested, whenKey: "test 19",
     criteria: [
       { id: "C2", effect: "bundle", citation: "D.I.C.2", line: 202, description: "image guidance and contrast are included in the SIJ injection" },
     ],
   },
   {
-    id: "sij_sedation", title: "Conscious sedation with an SIJ injection", citation: "D.I.C.5", codes: [moderateSedation], when: sijRequested,
+    id: "sij_sedation", title: "Conscious sedation with an SIJ injection", citation: "D.I.C.5", codes: [moderateSedation], when: sijRequested, whenKey: "test 19",
     criteria: [
       { id: "C5_sedation", effect: "deny", citation: "D.I.C.5", line: 207, description: "conscious sedation is not medically necessary" },
     ],
   },
   {
-    id: "sij_anesthesia", title: "Monitored anesthesia with an SIJ injection", citation: "D.I.C.5", codes: [injectionAnesthesia], when: sijAnesthesiaApplies,
+    id: "sij_anesthesia", title: "Monitored anesthesia with an SIJ injection", citation: "D.I.C.5", codes: [injectionAnesthesia], when: sijAnesthesiaApplies, whenParts: sijAnesthesiaWhenParts,
     criteria: [
       { id: "C5_anesthesia", effect: "deny", citation: "D.I.C.5", line: 214, description: "monitored anesthesia care is not medically necessary" },
     ],
@@ -581,14 +887,14 @@ const rules = [
   {
     id: "sij_rfa", title: "Radiofrequency ablation of the SIJ", citation: "D.II", codes: [sijRfa],
     criteria: [
-      { id: "RA1_active", effect: "require", citation: "D.II.A.1", line: 225, condition: ra1Active, cost: 4, description: "active therapy failed, unless exempt under D.II.B.1" },
-      { id: "RA1_inactive", effect: "require", citation: "D.II.A.1", line: 228, condition: ra1Inactive, cost: 3, description: "inactive therapy failed, unless exempt under D.II.B.1" },
-      { id: "RA2_left", effect: "require", citation: "D.II.A.2", line: 231, condition: ra2Left, cost: 2, description: "left joint: a diagnostic block in 6 months gave 75% relief or more" },
-      { id: "RA2_right", effect: "require", citation: "D.II.A.2", line: 234, condition: ra2Right, cost: 2, description: "right joint: a diagnostic block in 6 months gave 75% relief or more" },
-      { id: "RB3_left", effect: "require", citation: "D.II.B.3", line: 238, condition: rb3Left, cost: 2, description: "no other RFA of the left joint in the last 12 months or on this request" },
-      { id: "RB3_right", effect: "require", citation: "D.II.B.3", line: 241, condition: rb3Right, cost: 2, description: "no other RFA of the right joint in the last 12 months or on this request" },
-      { id: "RC1", effect: "deny", citation: "D.II.C.1", line: 244, condition: rc1, description: "cooled radiofrequency ablation is not medically necessary" },
-      { id: "RC2", effect: "note", citation: "D.II.C.2", line: 248, condition: rc2, cost: 1, description: "SIJ RFA is unproven as long-term management; continuing it may be reviewed" },
+      { id: "RA1_active", effect: "require", citation: "D.II.A.1", line: 225, condition: ra1Active, cost: 4, parts: ra1ActiveParts, description: "active therapy failed, unless exempt under D.II.B.1" },
+      { id: "RA1_inactive", effect: "require", citation: "D.II.A.1", line: 228, condition: ra1Inactive, cost: 3, parts: ra1InactiveParts, description: "inactive therapy failed, unless exempt under D.II.B.1" },
+      { id: "RA2_left", effect: "require", citation: "D.II.A.2", line: 231, condition: ra2Left, cost: 2, parts: ra2LeftParts, description: "left joint: a diagnostic block in 6 months gave 75% relief or more" },
+      { id: "RA2_right", effect: "require", citation: "D.II.A.2", line: 234, condition: ra2Right, cost: 2, parts: ra2RightParts, description: "right joint: a diagnostic block in 6 months gave 75% relief or more" },
+      { id: "RB3_left", effect: "require", citation: "D.II.B.3", line: 238, condition: rb3Left, cost: 2, parts: rb3LeftParts, description: "no other RFA of the left joint in the last 12 months or on this request" },
+      { id: "RB3_right", effect: "require", citation: "D.II.B.3", line: 241, condition: rb3Right, cost: 2, parts: rb3RightParts, description: "no other RFA of the right joint in the last 12 months or on this request" },
+      { id: "RC1", effect: "deny", citation: "D.II.C.1", line: 244, condition: rc1, key: "item.cooled", description: "cooled radiofrequency ablation is not medically necessary" },
+      { id: "RC2", effect: "note", citation: "D.II.C.2", line: 248, condition: rc2, cost: 1, key: "test 28", description: "SIJ RFA is unproven as long-term management; continuing it may be reviewed" },
     ],
   },
 ] as const satisfies readonly RuleSpec[];

@@ -221,8 +221,9 @@ export {
 export { applyQuestionnaireResponse, type AnswerError, type ResponseMerge } from "./tools/fhir/davinci/response.js";
 export { claimResponseFor, type ClaimResponse, type ClaimResponseOptions } from "./tools/fhir/davinci/claim-response.js";
 export type { Extension as FhirExtension, Reference as FhirReference, Resource as FhirResource } from "./tools/fhir/davinci/fhir-types.js";
-export { ANSWER_FORMATS, parseReference, renderAnswer, type AnswerFormat, type AnswerOptions } from "./tools/fhir/davinci/answers.js";
+export { ANSWER_FORMATS, parseReference, referencesIn, renderAnswer, type AnswerFormat, type AnswerOptions } from "./tools/fhir/davinci/answers.js";
 /** serve: the CRD service (CDS Hooks `order-select`, `order-sign`) over HTTP, `pol serve`. */
 export { startServer, type RunningServer, type ServeOptions } from "./tools/serve/server.js";
-export { CoverageService, type CaseRead, type HookReply, type HookResponse, type ServedPolicy } from "./tools/serve/service.js";
+export { CoverageService, type CaseRead, type CaseReader, type HookReply, type HookResponse, type ServedPolicy } from "./tools/serve/service.js";
 export { ORDER_HOOKS, PREFETCH, type OrderHook } from "./tools/serve/hooks.js";
+export { hookRequestFromBundle, type HookRequestOptions } from "./tools/serve/requests.js";

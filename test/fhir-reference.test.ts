@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/cli.js";
-import type { Io } from "../src/cli/io.js";
 import { checkFile, evaluateCase, loadFhirBindings, readFhirCase, type CheckedPolicy, type FhirBindings } from "../src/index.js";
+import { fhirIssues } from "./support/fhir-validator.js";
+import { runPol } from "./support/run-pol.js";
 
 const SIJ = "policies/truecare/sacroiliac-joint-procedures.pol";
 const TPI = "policies/cigna/trigger-point-injections.pol";
@@ -62,17 +62,15 @@ function sorted(value: unknown): unknown {
   return value;
 }
 
-async function pol(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: Io = { out: (text) => void (out += text), err: (text) => void (err += text) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const pol = (args: string[]) => runPol(...args);
 
 describe("example bundles", () => {
   for (const [name, example] of Object.entries(EXAMPLES)) {
     const bundlePath = `samples/fhir/${name}.bundle.json`;
+
+    it(`${name}: the bundle is valid FHIR R4`, () => {
+      expect(fhirIssues(readJson(bundlePath))).toEqual([]);
+    });
 
     it(`${name}: the bundle reads as exactly its JSON case, every fact with its source`, () => {
       const read = readFhirCase(bindings, readJson(bundlePath));
@@ -102,6 +100,14 @@ describe("example bundles", () => {
       });
     }
   }
+});
+
+describe("the R4 validator on bundles", () => {
+  it("finds a resource inside a bundle that breaks R4 (a Procedure without its status)", () => {
+    const bundle = readJson("samples/fhir/case-a.bundle.json") as { entry: { resource: Record<string, unknown> }[] };
+    delete bundle.entry.find((entry) => entry.resource["resourceType"] === "Procedure")!.resource["status"];
+    expect(fhirIssues(bundle).join("\n")).toContain("status");
+  });
 });
 
 describe("the loop through a questionnaire", () => {

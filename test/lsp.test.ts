@@ -355,6 +355,28 @@ describe("rename", () => {
   });
 });
 
+describe("FHIR binding files", () => {
+  it("checks a binding file as `pol check` does, and answers hover, completion and the outline on it", async () => {
+    const bindings = join(project, "policies/schema/spine.fhir.pol");
+    const text = readFileSync(bindings, "utf8");
+    expect(await client.open(bindings, text)).toEqual([]);
+    const broken = text.replace('date: "performed"', 'date: "performedDate"');
+    const diagnostics = await client.change(bindings, [{ text: broken }]);
+    expect(diagnostics.map((d) => d.code)).toEqual(["POL6003"]);
+    await client.change(bindings, [{ text }]);
+    // Hover and completion anywhere in a `read` block answer (possibly with nothing) and never fail.
+    for (const needle of ["procedures from Procedure", "date: \"performed\"", "left = snomed"]) {
+      const position = positionOf(text, needle);
+      await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uriOf(bindings) }, position });
+      await completion(bindings, position);
+    }
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: uriOf(bindings) } })) as DocumentSymbol[];
+    expect(symbols.map((s) => s.name)).toContain("read procedures from Procedure");
+    expect(symbols.find((s) => s.name === "read procedures from Procedure")!.children!.map((c) => c.name)).toContain("relief");
+    expect(client.stderr).toBe("");
+  });
+});
+
 describe("outline, formatting and quick fixes", () => {
   it("lists rules with their criteria, and the other declarations", async () => {
     const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: uriOf(truecare) } })) as DocumentSymbol[];

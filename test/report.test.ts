@@ -36,6 +36,9 @@ const b1: CriterionTrace = {
     { fact: "procedures[1].functional_improvement", value: true },
   ],
   missing: [],
+  values: [
+    { expression: "last_sij.relief", value: 60, unit: "%", operator: ">=", threshold: "75%", holds: false, required: true },
+  ],
 };
 
 const b4: CriterionTrace = {
@@ -48,6 +51,7 @@ const b4: CriterionTrace = {
   status: "met",
   facts: [{ fact: "procedures[1].date", value: "2025-05-02" }],
   missing: [],
+  values: [],
 };
 
 const denied: ItemDetermination = {
@@ -89,6 +93,7 @@ const pended: ItemDetermination = {
       status: "unknown",
       facts: [{ fact: "procedures[1].date", value: null }],
       missing: [{ fact: "procedures[1].date", label: "date of the procedure" }],
+      values: [],
     },
   ],
 };
@@ -133,6 +138,7 @@ const bundled: ItemDetermination = {
       status: "not_met",
       facts: [{ fact: "items[0].code", value: "27096" }],
       missing: [],
+      values: [],
     },
   ],
 };
@@ -151,8 +157,9 @@ describe("renderText", () => {
         "",
         "Line 1 — CPT 27096: DENIED (not medically necessary)",
         "  Rationale:",
-        "    [D.I.B.1] the last SIJ injection gave at least 75% relief and better function — not met",
-        "      (procedures[1].relief = 60, procedures[1].functional_improvement = true)",
+        "    [D.I.B.1] the last SIJ injection gave at least 75% relief and better function — not met:",
+        "      last_sij.relief = 60% (needs at least 75%) (procedures[1].relief = 60,",
+        "      procedures[1].functional_improvement = true)",
         "",
         "Line 2 — HCPCS G0260: PENDED for documentation",
         "  Rationale:",
@@ -177,13 +184,15 @@ describe("renderText", () => {
         "",
         "Line 1 — CPT 27096: DENIED (not medically necessary)",
         "  Rationale:",
-        "    [D.I.B.1] the last SIJ injection gave at least 75% relief and better function — not met",
-        "      (procedures[1].relief = 60, procedures[1].functional_improvement = true)",
+        "    [D.I.B.1] the last SIJ injection gave at least 75% relief and better function — not met:",
+        "      last_sij.relief = 60% (needs at least 75%) (procedures[1].relief = 60,",
+        "      procedures[1].functional_improvement = true)",
         "  Trace:",
         '    Rule therapeutic_sij [D.I.B] "Therapeutic SIJ injection": applies',
         "      not met  [D.I.B.1] require B1: the last SIJ injection gave at least 75% relief and better",
         "               function",
         "               facts: procedures[1].relief = 60, procedures[1].functional_improvement = true",
+        "               values: last_sij.relief = 60% (needs at least 75%)",
         "      met      [D.I.B.4] require B4: at least two months since the last SIJ injection",
         "               facts: procedures[1].date = 2025-05-02",
         "",
@@ -262,6 +271,7 @@ describe("renderText", () => {
           ...b1,
           status: "met",
           facts: [{ fact: "procedures[1].relief", value: 80 }],
+          values: [{ ...b1.values[0]!, value: 80, holds: true }],
         },
         b4,
       ],
@@ -272,8 +282,8 @@ describe("renderText", () => {
         "",
         "Line 1 — CPT 27096: APPROVED",
         "  Rationale:",
-        "    [D.I.B.1] the last SIJ injection gave at least 75% relief and better function — met",
-        "      (procedures[1].relief = 80)",
+        "    [D.I.B.1] the last SIJ injection gave at least 75% relief and better function — met:",
+        "      last_sij.relief = 80% (needs at least 75%) (procedures[1].relief = 80)",
         "    [D.I.B.4] at least two months since the last SIJ injection — met (procedures[1].date =",
         "      2025-05-02)",
         "",
@@ -309,7 +319,11 @@ describe("renderText", () => {
     };
     const untracedPend: ItemDetermination = {
       ...pended,
-      reasons: [coveredB1],
+      // On a pended item nothing is decided: an exclusion whose condition holds does not "apply" yet.
+      reasons: [
+        { ...coveredB1, pending: true },
+        { ...cosmetic, pending: true },
+      ],
       rules: [
         therapeuticRule,
         {
@@ -332,6 +346,7 @@ describe("renderText", () => {
         "Line 2 — HCPCS G0260: PENDED for documentation",
         "  Rationale:",
         "    [D.I.B.1] the last SIJ injection gave at least 75% relief and better function — not met",
+        "    [X.1] cosmetic procedures — its condition holds",
         "    Undecided without the documentation below: B4, B5.",
         "    [D.II] Radiofrequency ablation — whether the rule applies is unknown",
         "  Documentation needed:",
@@ -352,6 +367,7 @@ describe("renderText", () => {
       status: "not_met",
       facts: [],
       missing: [],
+      values: [],
     };
     const approved: ItemDetermination = {
       ...denied,

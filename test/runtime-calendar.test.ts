@@ -16,6 +16,7 @@ import {
   parseDuration,
   parseIsoDate,
   shiftDate,
+  shiftDays,
   since,
   windowStart,
   type CompareOperator,
@@ -82,6 +83,26 @@ describe("month arithmetic clamps to the month's end", () => {
     expect(addDuration("2024-02-22", 1, "wk")).toBe("2024-02-29");
     expect(addDuration("2025-01-01", 42, "d")).toBe("2025-02-12");
     expect(addDuration("2025-03-31", -1, "mo")).toBe("2025-02-28");
+  });
+});
+
+describe("a date shifted by a computed duration (`date + relief_duration`)", () => {
+  const duration = new Unknown([{ fact: "procedures[0].relief_duration", label: "how long the relief lasted" }]);
+  it("moves by whole days of a known duration", () => {
+    expect(shiftDays("2025-01-01", 1, 1.5)).toBe("2025-01-02");
+    expect(shiftDays("2025-01-01", -1, 31)).toBe("2024-12-01");
+  });
+  it("is unknown when the duration is, never a date computed from a missing amount", () => {
+    expect(shiftDays("2025-01-01", 1, duration)).toBe(duration);
+    expect(shiftDays(gone, 1, duration)).toEqual(new Unknown([...gone.missing, ...duration.missing]));
+  });
+  it("is none for an event that does not exist or a duration that is none", () => {
+    expect(shiftDays(null, 1, duration)).toBeNull();
+    expect(shiftDays("2025-01-01", 1, null)).toBeNull();
+  });
+  it("is unknown (malformed) for a duration that is not a finite number", () => {
+    expect(isUnknown(shiftDays("2025-01-01", 1, Number.NaN))).toBe(true);
+    expect(isUnknown(shiftDays("2025-01-01", 1, "3"))).toBe(true);
   });
 });
 

@@ -141,3 +141,20 @@ rule bundled "Guidance billed with an injection" [1]
     }
   });
 });
+
+describe("the position of an earlier line item (for `granted`)", () => {
+  it("is `items.indexOf`, for every item of every case a reused context sees", () => {
+    const shared = { code: "S" };
+    const cases = [
+      { date_of_service: "2025-01-01", items: [{ code: "A" }, shared, { code: "B" }, shared] },
+      { date_of_service: "2025-01-01", items: [shared, { code: "C" }] },
+      { date_of_service: "2025-01-01", items: [null, 1, "x", { code: "D" }] },
+    ];
+    const context = new Context(schema, cases[0]!, false);
+    for (const input of cases) {
+      context.beginCase(input as unknown as Record<string, unknown>);
+      const items = input.items as unknown[];
+      for (const item of [...items, { code: "A" }, null, 2, "x"]) expect(context.indexOfItem(item)).toBe(items.indexOf(item));
+    }
+  });
+});

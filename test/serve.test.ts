@@ -12,6 +12,7 @@ import { COVERAGE_INFORMATION_URL } from "../src/tools/fhir/davinci/coverage-inf
 import { startServer, type RunningServer } from "../src/tools/serve/server.js";
 import type { CaseRead, ServedPolicy } from "../src/tools/serve/service.js";
 import { loadPolicy } from "./support/davinci-corpus.js";
+import { profileProblems } from "./support/crd-profile.js";
 import { fhirIssues } from "./support/fhir-validator.js";
 
 const TRUECARE = new URL("../policies/truecare/sacroiliac-joint-procedures.pol", import.meta.url).pathname;
@@ -82,7 +83,7 @@ let running: RunningServer;
 
 beforeAll(async () => {
   const policy = loadPolicy(TRUECARE);
-  const served: ServedPolicy = { policy, schema: schemaDescriptor(policy.schema), read: testReader };
+  const served: ServedPolicy = { policy, schema: schemaDescriptor(policy.schema), reader: { read: testReader } };
   running = await startServer({ policies: [served], port: 0, today: () => "2025-09-15", maxBodyBytes: 64 * 1024 });
 });
 afterAll(async () => running.close());
@@ -121,7 +122,10 @@ describe("pol serve", () => {
     const parts = (action: Json) => Object.fromEntries(info(action).extension.map((e: Json) => [e.url, e.valueCode ?? e.valueReference?.reference ?? e.valueString ?? e.valueDate]));
     expect(parts(actions[0]!)).toMatchObject({ covered: "covered", "pa-needed": "satisfied", coverage: "Coverage/cov1", date: "2025-09-15" });
     expect(parts(actions[1]!)).toMatchObject({ covered: "not-covered" });
-    for (const action of actions) expect(fhirIssues(action.resource)).toEqual([]);
+    for (const action of actions) {
+      expect(fhirIssues(action.resource)).toEqual([]);
+      expect(profileProblems(info(action))).toEqual([]);
+    }
     // Nothing but the extension changes (CRD resp-37).
     const { extension: _added, ...rest } = actions[0]!.resource;
     const { extension: _none, ...original } = order("o1", "27096", { side: "left", purpose: "therapeutic", diagnosis: "M46.1" }) as Json;
@@ -182,6 +186,8 @@ describe("pol serve refuses bad requests with a located OperationOutcome and kee
     await refused(await post("pol-order-sign", noOrders), 400, /context\.draftOrders/);
     await refused(await post("pol-order-select", hookRequest("order-select", {}, [])), 400, /context\.selections/);
     await refused(await post("pol-order-sign", { hook: "order-sign", context: { draftOrders: { resourceType: "Bundle" } } }), 400, /hookInstance.*context\.patientId|context\.patientId/s);
+    const anonymous = hookRequest("order-sign", {}, [{ ...order("o1", "27096"), id: undefined }]);
+    await refused(await post("pol-order-sign", anonymous), 400, /context\.draftOrders\.entry\[0\]\.resource\.id/);
     await refused(await post("no-such-service", {}), 404, /no CDS service/);
     await refused(await call("GET", `${running.url}/cds-services/pol-order-sign`), 405, /POST/);
     await refused(await call("DELETE", `${running.url}/cds-services`), 405, /GET/);

@@ -104,8 +104,8 @@ describe("structural diff", () => {
   it("shows the seed policy's changes through the CLI, as text and JSON", async () => {
     const text = await pol("diff", "policies/cigna/trigger-point-injections.pol", "test/fixtures/versions/tpi-next.pol", "--structural");
     expect(text.code).toBe(0);
-    expect(text.out).toContain("rule tpi_therapeutic, criterion TP2_relief (line 117): threshold moved: 50% -> 60%");
-    expect(text.out).toContain("rule tpi_rolling_cap, criterion TP3 (line 131): window changed: within 12mo -> within 6mo");
+    expect(text.out).toContain("rule tpi_therapeutic, criterion TP2_relief (line 115): threshold moved: 50% -> 60%");
+    expect(text.out).toContain("rule tpi_rolling_cap, criterion TP3 (line 129): window changed: within 12mo -> within 6mo");
     expect(text.out).toContain("codes trigger_point_injection (line 23): codes added: 20551");
     const json = await pol("diff", "policies/truecare/sacroiliac-joint-procedures.pol", "test/fixtures/versions/sij-next.pol", "--structural", "--format", "json");
     const report = JSON.parse(json.out) as { changes: { kind: string; old?: string; new?: string }[] };

@@ -15,9 +15,12 @@
 
 import type { BenchCase, CaseInput } from "../corpus.js";
 import type { Decision } from "./decision.js";
-import { F, Latest, T, U, atMost, dayNumber, durationDays, monthsElapsed, yearBefore, type Tri } from "./history.js";
+import { DistinctDates, F, Latest, T, U, atMost, dayNumber, durationDays, monthsElapsed, yearBefore, type Tri } from "./history.js";
 
 const latest = new Latest();
+const leftDates = new DistinctDates();
+const rightDates = new DistinctDates();
+const sessionDates = new DistinctDates();
 
 function or2(a: Tri, b: Tri): Tri {
   return a === T || b === T ? T : a === U || b === U ? U : F;
@@ -95,10 +98,8 @@ function sijTherapeutic(input: CaseInput): Decision {
 
   let sameSome = false;
   let sameUnknown = false;
-  let leftDefinite = 0;
-  let leftPossible = 0;
-  let rightDefinite = 0;
-  let rightPossible = 0;
+  leftDates.reset();
+  rightDates.reset();
   let blockLastWeek: Tri = F;
   latest.reset();
 
@@ -120,10 +121,8 @@ function sijTherapeutic(input: CaseInput): Decision {
       if (inYear !== F) {
         const left = and2(pside === null || pside === undefined ? U : pside !== "right" ? T : F, inYear);
         const right = and2(pside === null || pside === undefined ? U : pside !== "left" ? T : F, inYear);
-        if (left === T) leftDefinite++;
-        else if (left === U) leftPossible++;
-        if (right === T) rightDefinite++;
-        else if (right === U) rightPossible++;
+        leftDates.add(left, date);
+        rightDates.add(right, date);
       }
     } else if (blockLastWeek !== T && isOtherNeuralBlockade(code)) {
       if (!dated) blockLastWeek = U;
@@ -136,8 +135,8 @@ function sijTherapeutic(input: CaseInput): Decision {
   if (blockLastWeek === T) return "denied"; // C3_last_week
   if (blockLastWeek === U) unknown = true;
 
-  const b5Left = or2(sideKnown ? (side === "right" ? T : F) : U, atMost(leftDefinite, leftPossible, 4));
-  const b5Right = or2(sideKnown ? (side === "left" ? T : F) : U, atMost(rightDefinite, rightPossible, 4));
+  const b5Left = or2(sideKnown ? (side === "right" ? T : F) : U, leftDates.atMost(4));
+  const b5Right = or2(sideKnown ? (side === "left" ? T : F) : U, rightDates.atMost(4));
   const noneSame: Tri = sameSome ? F : sameUnknown ? U : T;
 
   let b1Relief: Tri;
@@ -196,6 +195,7 @@ function tpiTherapeutic(input: CaseInput): Decision {
   let response: Tri = F;
   let sameDefinite = 0;
   let samePossible = 0;
+  sessionDates.reset();
   let capDefinite = 0;
   let capPossible = 0;
   latest.reset();
@@ -221,6 +221,7 @@ function tpiTherapeutic(input: CaseInput): Decision {
     const member = and2(equals(purpose, "therapeutic"), same(p.muscle, muscle));
     if (member === T) sameDefinite++;
     else if (member === U) samePossible++;
+    sessionDates.add(member, date);
     latest.add(member, p, index);
     // TP3: every trigger point injection in the last 12 months.
     if (typeof date !== "string") capPossible++;
@@ -230,7 +231,8 @@ function tpiTherapeutic(input: CaseInput): Decision {
   if (capDefinite >= 10) return "denied";
   if (capDefinite + capPossible >= 10) unknown = true;
 
-  const sessions = atMost(sameDefinite, samePossible, 5);
+  // A session is a date: injections on one date are one session.
+  const sessions = sessionDates.atMost(5);
   const noneSame: Tri = sameDefinite > 0 ? F : samePossible > 0 ? U : T;
   let interval: Tri;
   let relief: Tri;

@@ -79,6 +79,94 @@ export function atMost(definite: number, possible: number, limit: number): Tri {
 }
 
 /**
+ * `count distinct date of L <= limit` over uncertain elements, as pol counts it: the definite
+ * members' different dates at least (one when there are none but a definite member without a
+ * date); at most those and the possible members' other dates, plus one for every member whose
+ * date is unknown. Reused per case and allocation-free: the
+ * dates seen are scanned while they are few, and kept in sets past that, so that a long history
+ * stays linear.
+ */
+export class DistinctDates {
+  private readonly definite = new DateSet();
+  private readonly possible = new DateSet();
+  private undated = 0;
+  private undatedDefinite = 0;
+
+  reset(): void {
+    this.definite.reset();
+    this.possible.reset();
+    this.undated = 0;
+    this.undatedDefinite = 0;
+  }
+
+  /** A member (T) or possible member (U) and its date (a string when known). */
+  add(member: Tri, date: unknown): void {
+    if (member === F) return;
+    if (typeof date !== "string") {
+      this.undated++;
+      if (member === T) this.undatedDefinite++;
+    } else if (member === T) this.definite.add(date);
+    else this.possible.add(date);
+  }
+
+  /** The fewest different dates the members can have: a definite member without a date may
+   *  share a known one, but makes one date when there is none. */
+  get lo(): number {
+    return this.definite.size + (this.definite.size === 0 && this.undatedDefinite > 0 ? 1 : 0);
+  }
+
+  /** The most. */
+  get hi(): number {
+    return this.definite.size + this.undated + this.possible.countNotIn(this.definite);
+  }
+
+  atMost(limit: number): Tri {
+    const lo = this.lo;
+    return atMost(lo, this.hi - lo, limit);
+  }
+}
+
+/** Different date strings: an array scanned while there are at most 16, a set past that. */
+class DateSet {
+  private readonly few: string[] = [];
+  private many: Set<string> | undefined;
+  size = 0;
+
+  reset(): void {
+    this.size = 0;
+    if (this.many !== undefined && this.many.size > 0) this.many.clear();
+  }
+
+  has(date: string): boolean {
+    if (this.size > 16) return this.many!.has(date);
+    for (let i = 0; i < this.size; i++) if (this.few[i] === date) return true;
+    return false;
+  }
+
+  add(date: string): void {
+    if (this.has(date)) return;
+    if (this.size < 16) this.few[this.size] = date;
+    else {
+      this.many ??= new Set();
+      if (this.size === 16) for (let i = 0; i < 16; i++) this.many.add(this.few[i]!);
+      this.many.add(date);
+    }
+    this.size++;
+  }
+
+  /** How many of these dates `other` does not hold. */
+  countNotIn(other: DateSet): number {
+    let count = 0;
+    if (this.size > 16) {
+      for (const date of this.many!) if (!other.has(date)) count++;
+    } else {
+      for (let i = 0; i < this.size; i++) if (!other.has(this.few[i]!)) count++;
+    }
+    return count;
+  }
+}
+
+/**
  * `latest` over members: the best definite member by date (ties to the later one), unless an
  * uncertain member (unknown membership or date) could be later. Reused per case, no allocation.
  */

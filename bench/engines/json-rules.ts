@@ -15,7 +15,7 @@
 import { Engine, type NestedCondition, type TopLevelCondition } from "json-rules-engine";
 import type { BenchCase, CaseInput, PolicyKey } from "../corpus.js";
 import { EFFECTIVE } from "../corpus.js";
-import { F, Latest, T, U, dayNumber, wholeMonths, yearBefore, type Tri } from "./history.js";
+import { DistinctDates, F, Latest, T, U, dayNumber, wholeMonths, yearBefore, type Tri } from "./history.js";
 
 // --- Kleene formulas over facts, compiled to json-rules-engine conditions
 
@@ -190,6 +190,9 @@ function isOtherNeuralBlockade(code: string): boolean {
 }
 
 const latest = new Latest();
+const leftDates = new DistinctDates();
+const rightDates = new DistinctDates();
+const sessionDates = new DistinctDates();
 
 function sijFacts(input: CaseInput): Record<string, unknown> {
   const dos = input.date_of_service;
@@ -198,8 +201,8 @@ function sijFacts(input: CaseInput): Record<string, unknown> {
   const yearStart = yearBefore(dos);
   const dosDay = dayNumber(dos);
   let sameJoint: Tri = F;
-  const left = [0, 0];
-  const right = [0, 0];
+  leftDates.reset();
+  rightDates.reset();
   let blockLastWeek: Tri = F;
   latest.reset();
   const procedures = input.procedures;
@@ -214,8 +217,8 @@ function sijFacts(input: CaseInput): Record<string, unknown> {
       const inYear: Tri = typeof date === "string" ? (yearStart <= date && date <= dos ? T : F) : U;
       const l = kleeneAnd(sideIsNot(p.side, "right"), inYear);
       const r = kleeneAnd(sideIsNot(p.side, "left"), inYear);
-      if (l !== F) left[l === T ? 0 : 1]!++;
-      if (r !== F) right[r === T ? 0 : 1]!++;
+      leftDates.add(l, date);
+      rightDates.add(r, date);
     } else if (isOtherNeuralBlockade(code)) {
       const inWeek: Tri = typeof date === "string" ? (dayNumber(date) <= dosDay && dayNumber(date) >= dosDay - 6 ? T : F) : U;
       blockLastWeek = kleeneOr(blockLastWeek, inWeek);
@@ -236,10 +239,10 @@ function sijFacts(input: CaseInput): Record<string, unknown> {
     last_relief: last.relief,
     last_functional_improvement: last.functionalImprovement,
     last_months_since: last.monthsSince,
-    left_joint_12mo_lo: left[0],
-    left_joint_12mo_hi: left[0]! + left[1]!,
-    right_joint_12mo_lo: right[0],
-    right_joint_12mo_hi: right[0]! + right[1]!,
+    left_joint_12mo_lo: leftDates.lo,
+    left_joint_12mo_hi: leftDates.hi,
+    right_joint_12mo_lo: rightDates.lo,
+    right_joint_12mo_hi: rightDates.hi,
     other_site_block_today: false, // a single-item case requests nothing else
     other_site_block_last_week: tri(blockLastWeek),
   };
@@ -266,6 +269,7 @@ function tpiFacts(input: CaseInput): Record<string, unknown> {
   const yearStart = yearBefore(dos);
   let response: Tri = F;
   const sameMuscle = [0, 0];
+  sessionDates.reset();
   const cap = [0, 0];
   latest.reset();
   const procedures = input.procedures;
@@ -277,8 +281,9 @@ function tpiFacts(input: CaseInput): Record<string, unknown> {
     response = kleeneOr(response, kleeneAnd(same(p.purpose, "diagnostic"), helped));
     const member = kleeneAnd(same(p.purpose, "therapeutic"), same(p.muscle, item.muscle));
     if (member !== F) sameMuscle[member === T ? 0 : 1]!++;
-    latest.add(member, p, index);
     const date = p.date;
+    sessionDates.add(member, date);
+    latest.add(member, p, index);
     const inYear: Tri = typeof date === "string" ? (yearStart <= date && date <= dos ? T : F) : U;
     if (inYear !== F) cap[inYear === T ? 0 : 1]!++;
   }
@@ -295,8 +300,9 @@ function tpiFacts(input: CaseInput): Record<string, unknown> {
     days_since_onset: typeof onset === "string" ? dayNumber(dos) - dayNumber(onset) : null,
     injectate: known(item.injectate),
     stabilization_response: tri(response),
-    same_muscle_lo: sameMuscle[0],
-    same_muscle_hi: sameMuscle[0]! + sameMuscle[1]!,
+    // A session is a date: injections on one date are one session.
+    same_muscle_lo: sessionDates.lo,
+    same_muscle_hi: sessionDates.hi,
     no_same_muscle: sameMuscle[0]! > 0 ? false : sameMuscle[1]! > 0 ? null : true,
     last_months_since: last.monthsSince,
     last_relief: last.relief,

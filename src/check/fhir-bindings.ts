@@ -457,21 +457,11 @@ function backbonePath(engine: FhirpathEngine, resource: string, expression: stri
   return type === "BackboneElement" ? (engine.model.pathsDefinedElsewhere[path] ?? path) : undefined;
 }
 
+const VALUE_KINDS: ReadonlySet<string> = new Set<FhirValueKind>(["bool", "number", "percent", "date", "duration", "code", "text", "enum"]);
+
 /** The kind of value a field holds, or undefined for lists and records. */
 function valueKind(type: Type): FhirValueKind | undefined {
-  switch (type.kind) {
-    case "bool":
-    case "number":
-    case "percent":
-    case "date":
-    case "duration":
-    case "code":
-    case "text":
-    case "enum":
-      return type.kind;
-    default:
-      return undefined;
-  }
+  return VALUE_KINDS.has(type.kind) ? (type.kind as FhirValueKind) : undefined;
 }
 
 function typeLabel(type: Type): string {

@@ -10,6 +10,7 @@ import { runEval, type EvalOptions } from "./commands/eval.js";
 import { runFmt } from "./commands/fmt.js";
 import { runLsp } from "./commands/lsp.js";
 import { runVerify, type VerifyFormat } from "./commands/verify.js";
+import { runServe, type ServeOptions } from "./commands/serve.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
 import { runInit } from "./commands/init.js";
 import { runTest, type TestReporter } from "./commands/test.js";
@@ -93,6 +94,10 @@ Examples:
 Examples:
   $ pol lsp                        serve one editor over stdin and stdout
   $ pol lsp --stdio                the same (language clients pass --stdio)`,
+  serve: `
+Examples:
+  $ pol serve policies/truecare/sacroiliac-joint-procedures.pol   CDS Hooks at http://127.0.0.1:8380/cds-services
+  $ pol serve policies/*/*.pol --port 9000                        every policy, on another port`,
 };
 
 /** A whole number from `min` to `max`. */
@@ -104,6 +109,13 @@ function parseCount(min: number, max: number): (value: string) => number {
     }
     return count;
   };
+}
+
+/** `--port`: a TCP port, 0 for any free one. */
+function parsePort(value: string): number {
+  const port = Number(value.trim());
+  if (value.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("expected a port from 0 to 65535 (0: any free port)");
+  return port;
 }
 
 /** `--min-coverage`: a percent from 0 to 100. */
@@ -188,8 +200,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         .default("text"),
     )
     .option("--response <file>", "a QuestionnaireResponse whose answers complete the case before it is evaluated")
-    .option("--coverage <reference>", "the member's Coverage for --format crd (`Coverage/ID` or a URL)")
-    .option("--patient <reference>", "the member for --format claim-response (`Patient/ID` or a URL)")
+    .option("--coverage <reference>", "the member's Coverage for --format crd (`Coverage/ID` or a URL; default: the bundle's)")
+    .option("--patient <reference>", "the member for --format claim-response (`Patient/ID` or a URL; default: the bundle's)")
     .option("--answer-date <date>", "the date of a Da Vinci answer, YYYY-MM-DD (default: today)")
     .option("--jobs <n>", "worker threads for many cases (default: every core)", parseJobs)
     .option("--summary <file>", "also write the summary of many cases to <file> as JSON")
@@ -311,6 +323,18 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText("after", EXAMPLES.init)
     .action(async (folder: string, options: { format: "human" | "json" }) => {
       setExit(await runInit(folder, options, io));
+    });
+
+  program
+    .command("serve")
+    .description("serve the CRD coverage requirements of policies over CDS Hooks (order-select, order-sign) on localhost")
+    .argument("[policies...]", "the policies' .pol files")
+    .option("--port <port>", "the TCP port (0: any free port)", parsePort, 8380)
+    .option("--host <host>", "the address to listen on", "127.0.0.1")
+    .option("--bindings <file>", "the FHIR bindings for every policy (default: `<schema>.fhir.pol` beside each policy's schema)")
+    .addHelpText("after", EXAMPLES.serve)
+    .action(async (policies: string[], options: ServeOptions) => {
+      setExit(await runServe(policies, options, io));
     });
 
   program

@@ -68,6 +68,21 @@ export class ExpressionWriter {
     private readonly rt: RuntimeImports,
   ) {}
 
+  /**
+   * A comparison whose values a trace shows, at the top level of a condition: its truth and the
+   * values of its two sides, each side evaluated once (`shown(atMost, count(...), 4)`).
+   */
+  shown(expr: Expr): Ts {
+    const rt = (name: RuntimeValue) => this.rt.value(name);
+    if (expr.kind === "compare") {
+      return ts`${rt("shown")}(${rt(COMPARE[expr.operator])}, ${this.write(expr.left, [])}, ${this.write(expr.right, [])})`;
+    }
+    if (expr.kind === "compareElapsed") {
+      return ts`${rt("shownElapsed")}(${rt(COMPARE_ELAPSED[expr.operator])}, ${this.write(expr.elapsed, [])}, ${expr.amount}, ${str(expr.unit)})`;
+    }
+    return this.write(expr, []);
+  }
+
   /** An expression; `scope` names the elements bound by enclosing chains, by level. */
   write(expr: Expr, scope: readonly Ts[]): Ts {
     const rt = (name: RuntimeValue) => this.rt.value(name);

@@ -4,7 +4,8 @@
 // source it encodes), the rule table (`as const`, so rule and criterion ids are union types), and
 // the entry points, of which the first a developer reaches validates its input.
 
-import type { Expr, LoweredCriterion, LoweredPolicy, LoweredRule } from "../lower/ir.js";
+import type { Expr, LoweredCriterion, LoweredParts, LoweredPolicy, LoweredRule } from "../lower/ir.js";
+import { singleTest } from "../lower/parts.js";
 import { policyInfoOf } from "../schema-descriptor.js";
 import { ExpressionWriter, type ModuleNames } from "./expressions.js";
 import { camelCase, localName, Names } from "./names.js";
@@ -116,22 +117,67 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     const body = writer.membership(entry.chain, [element], element) ?? ts`true`;
     return ts`${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${body};`;
   });
+  // Criteria whose condition is one let share that let's parts, declared once.
+  const sharedParts = new Map<string, Ts>();
+  const partsName = (id: string, condition: Expr | undefined, parts: LoweredParts | undefined): Ts | undefined => {
+    if (parts === undefined || singleTest(parts) !== undefined) return undefined;
+    if (condition?.kind !== "let") return ident(names.names.claim(`${camelCase(id)}Parts`));
+    const key = `${condition.slot} ${JSON.stringify(parts.parts.map(({ key, shows }) => [key, shows?.operator, shows?.required, shows?.negated]))}`;
+    let name = sharedParts.get(key);
+    if (name === undefined) {
+      name = ident(names.names.claim(`${camelCase(policy.lets[condition.slot]!.name)}Parts`));
+      sharedParts.set(key, name);
+    }
+    return name;
+  };
+  const declaredParts = new Set<Ts>();
   const ruleNames = policy.rules.map((rule) => ({
     when: letOf(rule.when) ?? (rule.when ? ident(names.names.claim(`${camelCase(rule.id)}Applies`)) : undefined),
+    whenParts: rule.whenParts && !singleTest(rule.whenParts) ? ident(names.names.claim(`${camelCase(rule.id)}WhenParts`)) : undefined,
     criteria: rule.criteria.map(
       (criterion) => letOf(criterion.condition) ?? (criterion.condition ? ident(names.names.claim(camelCase(criterion.id))) : undefined),
     ),
+    parts: rule.criteria.map((criterion) => partsName(criterion.id, criterion.condition, criterion.parts)),
   }));
+  // A condition's parts: its skeleton and tests as data, and one function giving every test's
+  // value (a comparison the trace shows with its two sides), run only for a trace or an unknown.
+  const partsSource = (about: string, name: Ts, lowered: LoweredParts): Ts => {
+    const parts = lowered.parts.map(({ key, shows }) => {
+      if (shows === undefined) return data({ key });
+      const { left: _left, right: _right, ...shown } = shows;
+      return data({ key, shows: shown });
+    });
+    const values = lowered.parts.map(({ expr, shows }) => (shows === undefined ? writer.write(expr, []) : writer.shown(expr)));
+    const body = ts`{
+  shape: ${data(lowered.shape)},
+  parts: [
+    ${join(parts, ",\n    ")},
+  ],
+  values: (c) => [
+    ${join(values, ",\n    ")},
+  ],
+}`;
+    return ts`${doc(`The parts of ${about}: for the values a trace shows and the facts a pended item needs.`)}
+const ${name}: ${rt.type("ConditionParts")} = ${body};`;
+  };
   const ruleFunctions = policy.rules.flatMap((rule, r) => {
     const functions: Ts[] = [comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`)];
     const when = ruleNames[r]!.when;
     if (when && rule.when && letOf(rule.when) === undefined) {
       functions.push(ts`${doc(`Whether rule ${rule.id} applies to the line item (its \`when\`).`)}\nconst ${when} = (c: ${Context}): ${Tri} => ${condition(rule.when)};`);
     }
+    const whenParts = ruleNames[r]!.whenParts;
+    if (whenParts && rule.whenParts) functions.push(partsSource(`rule ${rule.id}'s \`when\``, whenParts, rule.whenParts));
     rule.criteria.forEach((criterion, i) => {
       const name = ruleNames[r]!.criteria[i];
       if (name && criterion.condition && letOf(criterion.condition) === undefined) {
         functions.push(ts`${criterionDoc(criterion)}\nconst ${name} = (c: ${Context}): ${Tri} => ${condition(criterion.condition)};`);
+      }
+      const parts = ruleNames[r]!.parts[i];
+      if (parts && criterion.parts && !declaredParts.has(parts)) {
+        declaredParts.add(parts);
+        const about = criterion.condition?.kind === "let" ? `\`${policy.lets[criterion.condition.slot]!.name}\`` : `${criterion.id}'s condition`;
+        functions.push(partsSource(about, parts, criterion.parts));
       }
     });
     return functions;
@@ -183,25 +229,36 @@ function criterionDoc(criterion: LoweredCriterion): Ts {
 /** One row per rule and per criterion, kept on one line each like a hand-aligned table. */
 function rulesTable(
   rules: readonly LoweredRule[],
-  ruleNames: readonly { when: Ts | undefined; criteria: readonly (Ts | undefined)[] }[],
+  ruleNames: readonly { when: Ts | undefined; whenParts: Ts | undefined; criteria: readonly (Ts | undefined)[]; parts: readonly (Ts | undefined)[] }[],
   names: ModuleNames,
   rt: RuntimeImports,
 ): Ts {
   const rows = rules.map((rule, r) => {
     const codes = ts`[${list(rule.codeSets.map((index) => names.codeSets[index]!))}]`;
     const when = ruleNames[r]!.when;
-    const head = ts`id: ${str(rule.id)}, title: ${str(rule.title)}, citation: ${str(rule.citation)}, codes: ${codes}${when ? ts`, when: ${when}` : ts``}`;
+    const whenParts = ruleNames[r]!.whenParts;
+    const whenKey = rule.whenParts === undefined ? undefined : singleTest(rule.whenParts);
+    const whenPartsField = whenParts ? ts`, whenParts: ${whenParts}` : whenKey !== undefined ? ts`, whenKey: ${str(whenKey)}` : ts``;
+    const head = ts`id: ${str(rule.id)}, title: ${str(rule.title)}, citation: ${str(rule.citation)}, codes: ${codes}${when ? ts`, when: ${when}` : ts``}${whenPartsField}`;
     const criteria = rule.criteria.map((criterion, i) => {
       const condition = ruleNames[r]!.criteria[i];
       const w = criterion.waivedBy === undefined ? -1 : rule.criteria.findIndex((other) => other.id === criterion.waivedBy);
       const waiver = w < 0 ? undefined : ruleNames[r]!.criteria[w];
       const waived = waiver ? ts`, waivedBy: ${str(criterion.waivedBy!)}, waiver: ${waiver}` : ts``;
-      const fields = ts`id: ${str(criterion.id)}, effect: ${str(criterion.effect)}, citation: ${str(criterion.citation)}, line: ${criterion.line}${condition ? ts`, condition: ${condition}` : ts``}${waived}${criterion.cost > 0 ? ts`, cost: ${criterion.cost}` : ts``}, description: ${str(criterion.description)}`;
+      const parts = ruleNames[r]!.parts[i];
+      const fields = ts`id: ${str(criterion.id)}, effect: ${str(criterion.effect)}, citation: ${str(criterion.citation)}, line: ${criterion.line}${condition ? ts`, condition: ${condition}` : ts``}${waived}${criterion.cost > 0 ? ts`, cost: ${criterion.cost}` : ts``}${partsField(parts, criterion.parts)}, description: ${str(criterion.description)}`;
       return ts`      { ${fields} },`;
     });
     return ts`  {\n    ${head},\n    criteria: [\n${join(criteria, "\n")}\n    ],\n  },`;
   });
   return ts`${comment("prettier-ignore")}\nconst rules = [\n${join(rows, "\n")}\n] as const satisfies readonly ${rt.type("RuleSpec")}[];\n\nexport type RuleId = (typeof rules)[number]["id"];\nexport type CriterionId = (typeof rules)[number]["criteria"][number]["id"];`;
+}
+
+/** A criterion's `parts` (a const), or the `key` of a condition that is one test showing nothing. */
+function partsField(name: Ts | undefined, parts: LoweredParts | undefined): Ts {
+  if (name !== undefined) return ts`, parts: ${name}`;
+  const key = parts === undefined ? undefined : singleTest(parts);
+  return key === undefined ? ts`` : ts`, key: ${str(key)}`;
 }
 
 function entryPointSource(rt: RuntimeImports): Ts {

@@ -21,6 +21,7 @@ export type RuntimeValue = {
  *  fails to type-check here. */
 interface RuntimeTypes {
   CaseError: runtime.CaseError;
+  ConditionParts: runtime.ConditionParts;
   Context: runtime.Context;
   Determination: runtime.Determination;
   EvaluateOptions: runtime.EvaluateOptions;

@@ -2,13 +2,15 @@
 // the semantic oracle that compiled evaluators are tested against, and what `pol eval` runs.
 
 import { Evaluator } from "./evaluate.js";
-import type { LoweredRule } from "../lower/ir.js";
+import type { LoweredParts, LoweredRule } from "../lower/ir.js";
 import { lower } from "../lower/lower.js";
+import { singleTest } from "../lower/parts.js";
 import type { CheckedPolicy } from "../model.js";
 import {
   determine,
   validateCase,
   type CaseError,
+  type ConditionParts,
   type Context,
   type CriterionSpec,
   type Determination,
@@ -52,6 +54,7 @@ function ruleSpec(evaluator: Evaluator, rule: LoweredRule): RuleSpec {
     citation: rule.citation,
     codes: rule.codeSets.map((index) => evaluator.codeSet(index)),
     ...(when === undefined ? {} : { when: (ctx: Context) => evaluator.condition(when, ctx) }),
+    ...(rule.whenParts === undefined ? {} : partsOrKey(evaluator, rule.whenParts, "whenParts", "whenKey")),
     criteria: rule.criteria.map((criterion): CriterionSpec => {
       const condition = criterion.condition;
       const waiver = rule.criteria.find((other) => other.id === criterion.waivedBy)?.condition;
@@ -66,8 +69,42 @@ function ruleSpec(evaluator: Evaluator, rule: LoweredRule): RuleSpec {
           ? {}
           : { waivedBy: criterion.waivedBy, waiver: (ctx: Context) => evaluator.condition(waiver, ctx) }),
         ...(criterion.cost > 0 ? { cost: criterion.cost } : {}),
+        ...(criterion.parts === undefined ? {} : partsOrKey(evaluator, criterion.parts, "parts", "key")),
       };
     }),
+  };
+}
+
+/** A condition's parts as the runtime takes them, or only its key when it is one test showing nothing. */
+function partsOrKey<P extends string, K extends string>(
+  evaluator: Evaluator,
+  lowered: LoweredParts,
+  parts: P,
+  key: K,
+): { [name in P]?: ConditionParts } & { [name in K]?: string } {
+  const single = singleTest(lowered);
+  return (single === undefined ? { [parts]: conditionParts(evaluator, lowered) } : { [key]: single }) as { [name in P]?: ConditionParts } & { [name in K]?: string };
+}
+
+/** A condition's parts as the runtime takes them: a comparison it shows gives its two sides too. */
+function conditionParts(evaluator: Evaluator, lowered: LoweredParts): ConditionParts {
+  return {
+    shape: lowered.shape,
+    parts: lowered.parts.map(({ key, shows }) => {
+      if (shows === undefined) return { key };
+      const { left: _left, right: _right, ...shown } = shows;
+      return { key, shows: shown };
+    }),
+    values: (ctx) =>
+      lowered.parts.map(({ expr, shows }) =>
+        shows === undefined
+          ? evaluator.condition(expr, ctx)
+          : [
+              evaluator.condition(expr, ctx),
+              evaluator.value(shows.left, ctx, []),
+              shows.right === undefined ? undefined : evaluator.value(shows.right, ctx, []),
+            ],
+      ),
   };
 }
 

@@ -5,6 +5,7 @@
 // `and`/`or` chains into one junction, and lets into numbered slots. Every node keeps the span
 // of the source it came from, so both evaluators can point back at the policy.
 
+import type { Shape, Shows } from "@pol/runtime";
 import type { CodeSystem, CriterionEffect, Span } from "../ast.js";
 import type { PolicyMetadata, SchemaModel, Type } from "../model.js";
 
@@ -107,8 +108,25 @@ export interface LoweredRule {
   /** Indices into `codeSets`: the item's code is in any of them. */
   codeSets: number[];
   when?: Expr;
+  /** The parts of `when` (parts.ts). */
+  whenParts?: LoweredParts;
   criteria: LoweredCriterion[];
   span: Span;
+}
+
+/** A condition taken apart (parts.ts): its `and`/`or`/`not` skeleton over its tests. */
+export interface LoweredParts {
+  shape: Shape;
+  parts: LoweredPart[];
+}
+
+export interface LoweredPart {
+  /** Parts with one key have one value for a line item. */
+  key: string;
+  /** The test, a condition. */
+  expr: Expr;
+  /** For a comparison whose computed value the trace shows: how, and its two sides. */
+  shows?: Shows & { left: Expr; right?: Expr };
 }
 
 export interface LoweredCriterion {
@@ -120,6 +138,8 @@ export interface LoweredCriterion {
   /** The condition as written in the policy, on one line, for comments and reports. */
   text: string;
   condition?: Expr;
+  /** The condition's parts (parts.ts). */
+  parts?: LoweredParts;
   /** The id of the waiver (a `waive` criterion of the same rule) that waives this criterion. */
   waivedBy?: string;
   /** How many list scans evaluating the condition may take (through lets too): 0 for facts only. */

@@ -8,6 +8,7 @@ import type { BinaryExpression, DurationLiteral, Expression, NameRef, Span, Year
 import { CASE_RECORD, PLAN_YEAR_START, type CheckedPolicy, type FieldModel, type Type } from "../model.js";
 import { normaliseCode, normaliseText } from "@pol/runtime";
 import { codeSetEntries } from "../schema-descriptor.js";
+import { partsOf, type PartsSource } from "./parts.js";
 import type {
   CalendarUnit,
   Chain,
@@ -50,6 +51,8 @@ class Lowering {
   private readonly lists: LoweredList[] = [];
   private sharedTables = 0;
   private readonly tables = new Map<string, LoweredTable>();
+  /** The unit of each comparison of percents or fixed durations, for the values a trace shows. */
+  private readonly units = new WeakMap<Expr, "%" | "days">();
 
   constructor(private readonly policy: CheckedPolicy) {}
 
@@ -80,6 +83,19 @@ class Lowering {
       for (const criterion of lowered.criteria) criterion.cost = criterion.condition ? this.cost(criterion.condition) : 0;
       return lowered;
     });
+    // Taken apart once every let is lowered: parts reach through lets.
+    const source: PartsSource = {
+      lets: this.lets,
+      text: (span) => this.oneLine(span),
+      unitOf: (compare) => this.units.get(compare),
+      keys: new Map(),
+    };
+    for (const rule of rules) {
+      if (rule.when) rule.whenParts = partsOf(rule.when, false, source);
+      for (const criterion of rule.criteria) {
+        if (criterion.condition) criterion.parts = partsOf(criterion.condition, criterion.effect === "require", source);
+      }
+    }
     return {
       metadata: this.policy.metadata,
       schema: this.policy.schema,
@@ -282,7 +298,11 @@ class Lowering {
         if (as !== undefined) {
           return { kind: "compare", operator, domain, left: this.normalised(left, as, scope), right: this.normalised(right, as, scope), span };
         }
-        return { kind: "compare", operator, domain, left: lowerSide(left), right: lowerSide(right), span };
+        const compared: Expr = { kind: "compare", operator, domain, left: lowerSide(left), right: lowerSide(right), span };
+        const kinds = [this.kindOf(left), this.kindOf(right)];
+        if (kinds.includes("percent")) this.units.set(compared, "%");
+        else if (kinds.includes("duration") || kinds.includes("calendar")) this.units.set(compared, "days");
+        return compared;
       }
       case "+":
       case "-": {

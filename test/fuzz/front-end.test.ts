@@ -52,7 +52,9 @@ async function throughFrontEnd(source: string, path: string, host: FileHost, imp
   totals.inputs++;
   const result = checks.time(source, () => checkSource(source, join(ROOT, path), host));
   expect(checks.ms).toBeLessThan(TIME_BOUND_MS);
-  expect(result.policy === undefined || result.diagnostics.length === 0).toBe(true);
+  // A policy comes back only without errors; warnings (an unused `let` once the line using it is
+  // gone) may come with it.
+  expect(result.policy === undefined || result.diagnostics.every((diagnostic) => diagnostic.severity !== "error")).toBe(true);
   for (const diagnostic of result.diagnostics) {
     expect(diagnostic.code).toMatch(/^POL\d{4}$/);
     expect(diagnostic.message).not.toMatch(/internal|undefined|\[object Object\]|NaN/);
@@ -284,7 +286,9 @@ describe("large inputs", () => {
     const result = times.time(name, () => checkSource(source, join(ROOT, "fuzz/large.pol"), hostWith(new Map())));
     const elapsed = performance.now() - start;
     expect(elapsed).toBeLessThan(TIME_BOUND_MS);
-    expect(result.policy === undefined || result.diagnostics.length === 0).toBe(true);
+    // A policy comes back only without errors; warnings (an unused `let` once the line using it is
+  // gone) may come with it.
+  expect(result.policy === undefined || result.diagnostics.every((diagnostic) => diagnostic.severity !== "error")).toBe(true);
     process.stdout.write(`large input ${name}: ${elapsed.toFixed(0)} ms, ${result.diagnostics.length} diagnostics\n`);
   });
 });

@@ -5,6 +5,7 @@ import {
   and,
   atLeast,
   CodeSet,
+  type ConditionParts,
   type Context,
   coverageOf,
   elapsedAtLeast,
@@ -19,6 +20,8 @@ import {
   requireRuntime,
   type Row,
   type RuleSpec,
+  shown,
+  shownElapsed,
   since,
   some,
   type Tri,
@@ -27,7 +30,7 @@ import {
 } from "@pol/runtime";
 import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-requireRuntime("0.3", "acme.lumbar_mri");
+requireRuntime("0.4", "acme.lumbar_mri");
 
 export type { Case } from "./imaging.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -84,6 +87,22 @@ const priorMriInLast12Months = (study: Row, c: Context): Tri =>
 const duration = (c: Context): Tri =>
   or(read(c, c.input, Case.red_flags), elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"));
 
+/** The parts of duration's condition: for the values a trace shows and the facts a pended item needs. */
+const durationParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: "case.red_flags" },
+    {
+      key: "test 1",
+      shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true },
+    },
+  ],
+  values: (c) => [
+    read(c, c.input, Case.red_flags),
+    shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"),
+  ],
+};
+
 /** therapy [2.b] require, line 20: 6 weeks of conservative therapy in the last 3 months, unless red flags: `red_flags or coverage of therapies within 3mo >= 6wk` */
 const therapy = (c: Context): Tri =>
   or(
@@ -94,6 +113,26 @@ const therapy = (c: Context): Tri =>
     ),
   );
 
+/** The parts of therapy's condition: for the values a trace shows and the facts a pended item needs. */
+const therapyParts: ConditionParts = {
+  shape: ["or", 0, 1],
+  parts: [
+    { key: "case.red_flags" },
+    {
+      key: "test 2",
+      shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" },
+    },
+  ],
+  values: (c) => [
+    read(c, c.input, Case.red_flags),
+    shown(
+      atLeast,
+      coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)),
+      42,
+    ),
+  ],
+};
+
 /** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */
 const repeat = (c: Context): Tri => some(list(c, Case.studies), priorMriInLast12Months, c);
 
@@ -102,9 +141,9 @@ const rules = [
   {
     id: "mri", title: "Lumbar MRI for low back pain", citation: "2", codes: [lumbarMri],
     criteria: [
-      { id: "duration", effect: "require", citation: "2.a", line: 17, condition: duration, description: "the pain has lasted at least 6 weeks, unless red flags are present" },
-      { id: "therapy", effect: "require", citation: "2.b", line: 20, condition: therapy, cost: 1, description: "6 weeks of conservative therapy in the last 3 months, unless red flags" },
-      { id: "repeat", effect: "deny", citation: "2.c", line: 23, condition: repeat, cost: 1, description: "a lumbar MRI was already done in the last 12 months" },
+      { id: "duration", effect: "require", citation: "2.a", line: 17, condition: duration, parts: durationParts, description: "the pain has lasted at least 6 weeks, unless red flags are present" },
+      { id: "therapy", effect: "require", citation: "2.b", line: 20, condition: therapy, cost: 1, parts: therapyParts, description: "6 weeks of conservative therapy in the last 3 months, unless red flags" },
+      { id: "repeat", effect: "deny", citation: "2.c", line: 23, condition: repeat, cost: 1, key: "test 3", description: "a lumbar MRI was already done in the last 12 months" },
     ],
   },
 ] as const satisfies readonly RuleSpec[];

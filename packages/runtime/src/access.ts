@@ -186,8 +186,8 @@ export function list(c: Context, handle: FieldHandle): readonly Row[] | Unknown 
   const value = hasOwn(c.input, handle.name) ? c.input[handle.name] : undefined;
   const present = Array.isArray(value);
   if (c.tracing) c.recordField(c.input, handle.name, present ? value : null);
-  if (present) return recordsOnly(c, value) ? (value as Row[]) : new Unknown([{ fact: handle.name, label: handle.label }]);
-  return new Unknown([{ fact: handle.name, label: handle.label }]);
+  if (present && recordsOnly(c, value)) return value as Row[];
+  return c.outcomeOnly ? UNNAMED : new Unknown([{ fact: handle.name, label: handle.label }]);
 }
 
 /**

@@ -174,12 +174,14 @@ export class Context {
     this.itemIndex = 0;
     this.otherItemsCache = undefined;
     this.earlierItemsCache = undefined;
-    this.decided.length = 0;
+    // Setting an array's length is a call into the engine even when it is already 0.
+    if (this.decided.length !== 0) this.decided.length = 0;
     this.cutoff = undefined;
     this.paths = undefined;
-    this.readLogs.length = 0;
+    if (this.readLogs.length !== 0) this.readLogs.length = 0;
     this.readsTruncated = false;
-    this.listsOfRecords.length = 0;
+    if (this.listsOfRecords.length !== 0) this.listsOfRecords.length = 0;
+    if (this.itemPositions !== undefined && this.itemPositions.size > 0) this.itemPositions.clear();
     this.scans?.clear();
   }
 
@@ -241,6 +243,26 @@ export class Context {
     return this.earlierItemsCache ??= this.items.slice(0, this.itemIndex);
   }
   private earlierItemsCache: readonly Record<string, unknown>[] | undefined;
+
+  /**
+   * The position of a line item in the case's items (the first, should one object be listed
+   * twice), or -1: `items.indexOf(item)` without a scan per question, from a table built on the
+   * first question of a case, so asking about every earlier item of every item stays linear.
+   */
+  indexOfItem(item: unknown): number {
+    if (typeof item !== "object" || item === null) return this.items.indexOf(item as Record<string, unknown>);
+    let positions = this.itemPositions;
+    if (positions === undefined || this.itemPositionsOf !== this.caseStamp) {
+      positions = this.itemPositions ??= new Map();
+      positions.clear();
+      const items = this.items;
+      for (let index = items.length - 1; index >= 0; index--) positions.set(items[index], index);
+      this.itemPositionsOf = this.caseStamp;
+    }
+    return positions.get(item) ?? -1;
+  }
+  private itemPositions: Map<unknown, number> | undefined;
+  private itemPositionsOf = -1;
 
   /** Requested line items other than the current one. */
   get otherItems(): readonly Record<string, unknown>[] {

@@ -8,6 +8,8 @@ import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Valid
 import { Context, field, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
+import { type ComputedValue, type ConditionParts, computedValues } from "./explain.js";
+import { NeededFacts, neededFacts, type WeighedRule } from "./relevance.js";
 
 export type Outcome =
   | "approved"
@@ -100,12 +102,27 @@ export interface RuleSpec {
   readonly codes: readonly CodeSet[];
   /** ... and, when given, for which this condition holds. */
   readonly when?: (context: Context) => Tri;
+  /** The parts of `when` (explain.ts), for the facts an item whose rule may apply needs; or, for
+   *  a `when` that is one test, its key. */
+  readonly whenParts?: ConditionParts;
+  readonly whenKey?: string;
   readonly criteria: readonly CriterionSpec[];
 }
 
-/** Whether a rule applies to the current item: its code is in one of the rule's sets, and `when` holds. */
-function ruleApplies(context: Context, rule: RuleSpec): Tri {
-  const code = field(context, "item", context.item, "code");
+/** The current item's code as the rules' code sets test it (read once per item, for every rule). */
+function codeOf(context: Context): unknown {
+  return field(context, "item", context.item, "code");
+}
+
+/** Whether a rule applies to the current item: its code (`code`, as `codeOf` reads it, once per
+ *  item) is in one of the rule's sets, and `when` holds. */
+function ruleApplies(context: Context, rule: RuleSpec, code: unknown): Tri {
+  const inSet = inRuleSets(rule, code);
+  return rule.when === undefined || inSet === false ? inSet : and(inSet, rule.when(context));
+}
+
+/** Whether the item's code is in one of the rule's code sets. */
+function inRuleSets(rule: RuleSpec, code: unknown): Tri {
   // `or` of the sets' answers, without an array per item: every unknown answer is the code's own.
   let inSet: Tri = false;
   const sets = rule.codes;
@@ -117,7 +134,7 @@ function ruleApplies(context: Context, rule: RuleSpec): Tri {
     }
     if (answer instanceof Unknown) inSet = answer;
   }
-  return rule.when === undefined || inSet === false ? inSet : and(inSet, rule.when(context));
+  return inSet;
 }
 
 export interface CriterionSpec {
@@ -141,6 +158,10 @@ export interface CriterionSpec {
    * first within a level, where the order cannot change the outcome. 0 when absent.
    */
   readonly cost?: number;
+  /** The condition's parts (explain.ts): the values the trace shows, the facts a pended item
+   *  needs; or, for a condition that is one test showing nothing, its key. */
+  readonly parts?: ConditionParts;
+  readonly key?: string;
 }
 
 export interface CriterionTrace {
@@ -161,6 +182,8 @@ export interface CriterionTrace {
   /** Present (true) when the condition read more facts than `facts` lists. */
   factsTruncated?: true;
   missing: Missing[];
+  /** The values the condition's comparisons computed, with what they are compared with. */
+  values: ComputedValue[];
 }
 
 export interface Reason {
@@ -169,6 +192,11 @@ export interface Reason {
   effect: CriterionEffect;
   citation: string;
   description: string;
+  /**
+   * Present (true) on a pended item: the criterion is not met, but the outcome waits for the
+   * missing documentation (or for whether its rule applies), so it has decided nothing yet.
+   */
+  pending?: true;
 }
 
 /** A caution for the reviewer: a `note` criterion that applies to the item. Never changes the outcome. */
@@ -228,7 +256,7 @@ export type DecideOptions = Pick<EvaluateOptions, "asProposed" | "unknownFields"
  * first: the clinical outcomes, then the administrative ones (prior authorization, referral to a
  * clinical reviewer), which only a request that passes every clinical criterion reaches.
  */
-const LEVEL_OUTCOMES = [
+export const LEVEL_OUTCOMES = [
   "not_covered",
   "not_separately_billable",
   "denied",
@@ -249,7 +277,7 @@ const LEVELS: Record<CriterionEffect, number> = {
 };
 
 /** A criterion's level in LEVEL_OUTCOMES; -1 for a note or a waiver, which take part in no level. */
-function levelOf(effect: CriterionEffect): number {
+export function levelOf(effect: CriterionEffect): number {
   return LEVELS[effect];
 }
 
@@ -317,6 +345,7 @@ function clinicallyMet(context: Context, rule: RuleSpec): Tri {
 /** A criterion's status for the current item, its waiver applied. */
 export function effectiveStatus(context: Context, criterion: CriterionSpec): Status {
   const condition = conditionOf(context, criterion);
+  if (criterion.waiver === undefined) return criterionStatus(criterion.effect, condition);
   return waived(criterion, context, condition, criterionStatus(criterion.effect, condition)).status;
 }
 
@@ -326,10 +355,14 @@ function statusOf(value: Tri): Status {
 
 interface EvaluatedCriterion {
   spec: CriterionSpec;
+  /** The condition's own value (before any waiver); undefined for an unconditional criterion. */
+  condition: Tri | undefined;
   status: Status;
   unknown: Unknown | undefined;
   facts: Fact[];
   factsTruncated: boolean;
+  /** The parts' values, when the trace shows them or the criterion is unknown (explain.ts). */
+  values: readonly unknown[] | undefined;
 }
 
 interface EvaluatedRule {
@@ -377,39 +410,60 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
     const condition = conditionOf(context, criterion);
     const { status, unknown } = waived(criterion, context, condition, criterionStatus(criterion.effect, condition));
     const facts = context.tracing ? context.endReads() : [];
-    criteria.push({
-      spec: criterion,
-      status,
-      unknown,
-      facts,
-      factsTruncated: context.tracing && context.readsTruncated,
-    });
+    const factsTruncated = context.tracing && context.readsTruncated;
+    // Evaluated after the reads are recorded, so the trace lists only the condition's own reads.
+    const values =
+      criterion.parts !== undefined && (context.tracing || status === "unknown") ? criterion.parts.values(context) : undefined;
+    criteria.push({ spec: criterion, condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule, applies, criteria };
 }
 
-/** The missing facts that would settle a pended item, each with the criteria (and rules) that need them. */
-function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumentation[] {
-  const byFact = new Map<string, MissingDocumentation>();
-  const need = (unknown: Unknown, id: string): void => {
-    for (const missing of unknown.missing) {
-      let entry = byFact.get(missing.fact);
-      if (entry === undefined) {
-        entry = { fact: missing.fact, label: missing.label, criteria: [] };
-        byFact.set(missing.fact, entry);
-      }
-      if (!entry.criteria.includes(id)) entry.criteria.push(id);
-    }
+/** A rule that applies or may apply, as `neededFacts` weighs it: its applicability in parts, its criteria. */
+function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
+  const { spec } = rule;
+  const known = !(rule.applies instanceof Unknown);
+  const when = known || spec.when === undefined ? undefined : spec.when(context);
+  return {
+    id: spec.id,
+    inSet: known ? true : inRuleSets(spec, codeOf(context)),
+    ...(when === undefined
+      ? {}
+      : {
+          when: {
+            value: when,
+            ...(spec.whenParts === undefined ? {} : { parts: spec.whenParts, values: spec.whenParts.values(context) }),
+            ...(spec.whenKey === undefined ? {} : { key: spec.whenKey }),
+          },
+        }),
+    criteria: rule.criteria.map(({ spec: criterion, condition, values }) => ({
+      id: criterion.id,
+      level: levelOf(criterion.effect),
+      metWhenTrue: criterion.effect === "require" || criterion.effect === "waive",
+      ...(criterion.effect === "approve" ? { fixed: true } : criterion.condition === undefined ? { fixed: false } : {}),
+      condition,
+      ...(criterion.parts === undefined || values === undefined ? {} : { parts: criterion.parts, values }),
+      ...(criterion.key === undefined ? {} : { key: criterion.key }),
+      ...(criterion.waiver === undefined || criterion.waivedBy === undefined ? {} : { waivedBy: criterion.waivedBy }),
+    })),
   };
-  for (const rule of rules) {
-    if (rule.applies instanceof Unknown) need(rule.applies, rule.spec.id);
-    for (const criterion of rule.criteria)
-      if (criterion.unknown !== undefined && levelOf(criterion.spec.effect) >= 0) need(criterion.unknown, criterion.spec.id);
-  }
-  return [...byFact.values()];
 }
 
-function reasonsOf(rules: readonly EvaluatedRule[]): Reason[] {
+/**
+ * Every missing fact a pended item's unknown criteria wait for, each with the criteria (and rules)
+ * that need it: what the item asks for when `neededFacts` cannot narrow it down.
+ */
+function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumentation[] {
+  const needed = new NeededFacts();
+  for (const rule of rules) {
+    if (rule.applies instanceof Unknown) needed.add(rule.applies.missing, rule.spec.id);
+    for (const criterion of rule.criteria)
+      if (criterion.unknown !== undefined && levelOf(criterion.spec.effect) >= 0) needed.add(criterion.unknown.missing, criterion.spec.id);
+  }
+  return needed.list();
+}
+
+function reasonsOf(rules: readonly EvaluatedRule[], pending: boolean): Reason[] {
   const reasons: Reason[] = [];
   for (const rule of rules) {
     for (const { spec, status } of rule.criteria) {
@@ -420,6 +474,7 @@ function reasonsOf(rules: readonly EvaluatedRule[]): Reason[] {
         effect: spec.effect,
         citation: spec.citation,
         description: spec.description,
+        ...(pending ? { pending: true as const } : {}),
       });
     }
   }
@@ -441,7 +496,7 @@ function notesOf(rules: readonly EvaluatedRule[]): Note[] {
 function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
   const trace: CriterionTrace[] = [];
   for (const rule of rules) {
-    for (const { spec, status, unknown, facts, factsTruncated } of rule.criteria) {
+    for (const { spec, status, unknown, facts, factsTruncated, values } of rule.criteria) {
       trace.push({
         rule: rule.spec.id,
         criterion: spec.id,
@@ -454,6 +509,7 @@ function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
         facts,
         ...(factsTruncated ? { factsTruncated: true as const } : {}),
         missing: unknown === undefined ? [] : [...unknown.missing],
+        values: spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [],
       });
     }
   }
@@ -492,8 +548,9 @@ function determineItem(
   const definite: EvaluatedRule[] = [];
   const relevant: EvaluatedRule[] = [];
   const pending: { rule: RuleSpec; applies: Tri }[] = [];
+  const itemCode = codeOf(context);
   for (const rule of rules) {
-    const applies = ruleApplies(context, rule);
+    const applies = ruleApplies(context, rule, itemCode);
     const status = statusOf(applies);
     applications.push({ rule: rule.id, title: rule.title, citation: rule.citation, applies: status });
     if (status !== "not_met") pending.push({ rule, applies });
@@ -513,8 +570,8 @@ function determineItem(
     code,
     outcome,
     rules: applications,
-    reasons: reasonsOf(outcome === "pended" ? relevant : definite),
-    missing: outcome === "pended" ? missingDocumentation(relevant) : [],
+    reasons: outcome === "pended" ? reasonsOf(relevant, true) : reasonsOf(definite, false),
+    missing: outcome === "pended" ? (neededFacts(relevant.map((rule) => weighed(context, rule))) ?? missingDocumentation(relevant)) : [],
     notes: notesOf(definite),
     trace: context.tracing ? traceOf(relevant) : [],
   };
@@ -578,10 +635,11 @@ function decideWith(
   const levels = levelPlan(rules);
   const applies = context.scratch as Tri[];
   const count = context.items.length;
-  const outcomes: Outcome[] = [];
+  // Sized once: a case of one line item gets a one-element array, not a growable one.
+  const outcomes = new Array<Outcome>(count);
   for (let index = 0; index < count; index++) {
     const outcome = decideItem(context, policy, rules, index, applies, levels, options);
-    outcomes.push(outcome);
+    outcomes[index] = outcome;
     // Only whether an earlier line is pended matters to the lines after it, not for what.
     if (count > 1) context.decided.push({ outcome, missing: [] });
   }
@@ -651,8 +709,9 @@ function decideItem(
   if (!inEffect(policy, context.dos, options)) return "policy_not_in_effect";
   let definite = 0;
   let possible = 0;
+  const code = codeOf(context);
   for (let r = 0; r < rules.length; r++) {
-    const applicability = ruleApplies(context, rules[r]!);
+    const applicability = ruleApplies(context, rules[r]!, code);
     applies[r] = applicability;
     if (applicability === true) definite++;
     else if (applicability instanceof Unknown) possible++;

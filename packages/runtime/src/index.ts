@@ -117,8 +117,21 @@ export {
   type RuleApplication,
   type RuleSpec,
   type Status,
+  LEVEL_OUTCOMES,
+  levelOf,
 } from "./determine.js";
 export type { Fact } from "./types.js";
+export {
+  type ComputedValue,
+  type ConditionParts,
+  type Part,
+  type Shape,
+  shown,
+  shownElapsed,
+  type ShownValue,
+  type Shows,
+} from "./explain.js";
+export { MAX_OPEN_TESTS } from "./relevance.js";
 export {
   calendarYear,
   computed,
@@ -143,7 +156,7 @@ export {
   windowBack,
   within,
 } from "./access.js";
-export { countOthers, granted, noOther, someOther } from "./others.js";
+export { countOthers, granted, noOther, someOther, STANDING_OUTCOMES } from "./others.js";
 export { boundedEditDistance, closestName, SUGGESTION_LIMITS, type SuggestionWork } from "./names.js";
 export {
   add,

@@ -7,7 +7,7 @@
 
 import { MALFORMED, type Tri, Unknown, unknownOf } from "./logic.js";
 import { arithmetic, compare } from "./compare.js";
-import { addDuration, compareElapsed, daysBetween, shiftDate, type CalendarUnit, type Elapsed, type IsoDate } from "./calendar.js";
+import { addDuration, compareElapsed, dateOperand, daysBetween, shiftDate, type CalendarUnit, type Elapsed, type IsoDate } from "./calendar.js";
 
 /** Both numbers (not NaN: a malformed number never decides anything) or both strings. */
 function plain(left: unknown, right: unknown): boolean {
@@ -85,8 +85,17 @@ export function divide(left: unknown, right: unknown): unknown {
 
 /** `date + days` for a computed number of days (a duration field): unknown or none propagate. A
  *  date has no time of day: a duration with hours shifts it by its whole days (`36h` by 1). */
+/**
+ * `date + d` for a computed duration `d` in days (whole days only). None when the date is (no such
+ * event); otherwise unknown when either is, none when the duration is, and unknown (malformed) for
+ * a duration that is not a finite number: never a date computed from a missing amount.
+ */
 export function shiftDays(date: unknown, sign: 1 | -1, days: unknown): unknown {
-  return shiftDate(date, sign, typeof days === "number" ? Math.trunc(days) : days as number, "d");
+  if (typeof days === "number" && days - days === 0) return shiftDate(date, sign, Math.trunc(days), "d");
+  const operand = dateOperand(date);
+  if (operand === null) return null;
+  if (operand instanceof Unknown || days instanceof Unknown) return unknownOf(operand, days);
+  return days === null || days === undefined ? null : MALFORMED;
 }
 
 /** `x == a or x == b or ...` as one set test: unknown when x is, false when x is none. */

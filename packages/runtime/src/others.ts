@@ -20,11 +20,13 @@ import { itemErrors, ownField } from "./validate.js";
 interface Memberships {
   /** The `Context.currentCase` these are of: a reused context reuses the arrays. */
   ofCase: number;
+  /** Each item's membership, in its first `size` entries (the arrays are reused case to case). */
   values: Tri[];
   /** Each item's reads, when tracing. */
   reads: (ReadLog | undefined)[];
   definite: number;
   possible: number;
+  size: number;
 }
 
 function membershipsOf(c: Context, slot: number, member: Member<Context>): Memberships {
@@ -33,34 +35,39 @@ function membershipsOf(c: Context, slot: number, member: Member<Context>): Membe
   let memberships = c.sharedTables[slot] as Memberships | undefined;
   if (memberships === undefined || memberships.ofCase !== c.currentCase) {
     if (memberships === undefined) {
-      memberships = { ofCase: 0, values: [], reads: [], definite: 0, possible: 0 };
+      memberships = { ofCase: 0, values: [], reads: [], definite: 0, possible: 0, size: 0 };
       c.sharedTables[slot] = memberships;
     }
+    // Written in place, not emptied and pushed: emptying an array gives up its storage.
     const { values, reads } = memberships;
-    values.length = 0;
-    reads.length = 0;
     let definite = 0;
     let possible = 0;
     const items = c.items;
     for (let index = 0; index < items.length; index++) {
       const membership = c.withOwnReads(member, items[index]!);
-      values.push(membership);
-      reads.push(c.ownReads);
+      values[index] = membership;
+      reads[index] = c.ownReads;
       if (membership === true) definite++;
       else if (membership instanceof Unknown) possible++;
     }
+    // What a longer earlier case left past the end is no longer read; it is let go.
+    for (let index = items.length; index < memberships.size; index++) {
+      values[index] = false;
+      reads[index] = undefined;
+    }
+    memberships.size = items.length;
     memberships.ofCase = c.currentCase;
     memberships.definite = definite;
     memberships.possible = possible;
   }
   if (c.tracing) {
     // The other items' reads, in order, as a scan of them would have made them.
-    const { reads } = memberships;
-    for (let index = 0; index < reads.length; index++) {
+    const { reads, size } = memberships;
+    for (let index = 0; index < size; index++) {
       const log = reads[index];
       if (index === c.itemIndex || log === undefined || c.replayReads(log)) continue;
       // The trace is full: it says so if any other item's reads are left out.
-      for (let rest = index + 1; rest < reads.length; rest++) {
+      for (let rest = index + 1; rest < size; rest++) {
         if (rest !== c.itemIndex && reads[rest]!.records.length > 0) {
           c.markReadsTruncated();
           break;
@@ -73,9 +80,9 @@ function membershipsOf(c: Context, slot: number, member: Member<Context>): Membe
 }
 
 /** The unknown memberships of the items other than the current one, merged in item order. */
-function othersUnknown(c: Context, values: readonly Tri[]): Unknown {
+function othersUnknown(c: Context, values: readonly Tri[], size: number): Unknown {
   let merged: Unknown | undefined;
-  for (let index = 0; index < values.length; index++) {
+  for (let index = 0; index < size; index++) {
     const value = values[index];
     if (index === c.itemIndex || !(value instanceof Unknown)) continue;
     merged = merged === undefined ? value : mergeTwo(merged, value);
@@ -85,10 +92,10 @@ function othersUnknown(c: Context, values: readonly Tri[]): Unknown {
 
 /** `some other_items where ...` for a test that reads nothing of the current item; `slot` names its per-case table. */
 export function someOther(c: Context, slot: number, member: Member<Context>): Tri {
-  const { values, definite, possible } = membershipsOf(c, slot, member);
+  const { values, definite, possible, size } = membershipsOf(c, slot, member);
   const self = values[c.itemIndex];
   if (definite - (self === true ? 1 : 0) > 0) return true;
-  if (possible - (self instanceof Unknown ? 1 : 0) > 0) return othersUnknown(c, values);
+  if (possible - (self instanceof Unknown ? 1 : 0) > 0) return othersUnknown(c, values, size);
   return false;
 }
 
@@ -99,15 +106,16 @@ export function noOther(c: Context, slot: number, member: Member<Context>): Tri 
 
 /** `count other_items where ...`: see `someOther`. */
 export function countOthers(c: Context, slot: number, member: Member<Context>): number | Range {
-  const { values, definite, possible } = membershipsOf(c, slot, member);
+  const { values, definite, possible, size } = membershipsOf(c, slot, member);
   const self = values[c.itemIndex];
   const sure = definite - (self === true ? 1 : 0);
   const maybe = possible - (self instanceof Unknown ? 1 : 0);
-  return maybe === 0 ? sure : { lo: sure, hi: sure + maybe, unknown: othersUnknown(c, values) };
+  return maybe === 0 ? sure : { lo: sure, hi: sure + maybe, unknown: othersUnknown(c, values, size) };
 }
 
 /** Outcomes of an earlier line item that leave it standing: it counts against the limits of the lines after it. */
-const STANDING = new Set(["approved", "authorization_required", "referred_for_review"]);
+export const STANDING_OUTCOMES = ["approved", "authorization_required", "referred_for_review"] as const;
+const STANDING = new Set<string>(STANDING_OUTCOMES);
 
 /**
  * Whether an earlier line item of the request (an element of `earlier_items`) stands: true when
@@ -118,7 +126,7 @@ const STANDING = new Set(["approved", "authorization_required", "referred_for_re
  * first question about each line and kept with its decision, as the later lines all ask it.
  */
 export function granted(c: Context, item: Record<string, unknown>): Tri {
-  const index = c.items.indexOf(item);
+  const index = c.indexOfItem(item);
   const decided = index < 0 ? undefined : c.decided[index];
   if (decided === undefined) return new Unknown([]);
   return (decided.standing ??= standing(c, item, index, decided));

@@ -172,8 +172,71 @@ export function countDistinct(
   keys: readonly FieldHandle[],
   forms?: readonly (((value: unknown) => unknown) | undefined)[],
 ): number | Range {
+  if (keys.length === 1 && !(list instanceof Unknown) && !c.tracing && !distinctInUse) {
+    const known = distinctKnown(c, list, member, keys[0]!, forms?.[0]);
+    if (known >= 0) return known;
+  }
   if (forms === undefined) return distinctCount(list, member, (element) => keys.map((key) => read(c, element, key)), c);
   return distinctCount(list, member, (element) => keys.map((key, i) => (forms[i] ? forms[i](read(c, element, key)) : read(c, element, key))), c);
+}
+
+/** The values seen by `distinctKnown`, reused from call to call (a count inside a membership
+ *  test that is itself inside a count takes the general path). */
+const DISTINCT_FEW: unknown[] = [];
+const DISTINCT_MANY = new Set<unknown>();
+/** Past this many different values a set beats a scan of those seen. */
+const FEW = 16;
+let distinctInUse = false;
+
+/**
+ * `count distinct k of L` with one key when every membership is decided and every member's key
+ * is a known value (or none, which is not counted): the number of different keys, exactly what
+ * `distinctCount` gives then, without its key strings and tables. The values themselves, compared
+ * with `===` (a string, a finite number, a boolean; 0 and -0 alike), tell them apart as `keyPart` does.
+ * A key with a normal form (`form`) compares in it. -1 when an element needs the general path:
+ * an unknown membership or key.
+ */
+function distinctKnown(
+  c: Context,
+  list: readonly Row[],
+  member: Member<Context>,
+  key: FieldHandle,
+  form: ((value: unknown) => unknown) | undefined,
+): number {
+  const few = DISTINCT_FEW;
+  const many = DISTINCT_MANY;
+  let size = 0;
+  distinctInUse = true;
+  try {
+    for (let i = 0; i < list.length; i++) {
+      const element = list[i]!;
+      const membership = member(element, c);
+      if (membership === false) continue;
+      if (membership !== true) return -1;
+      const value = form === undefined ? read(c, element, key) : form(read(c, element, key));
+      if (value === null || value === undefined) continue;
+      const type = typeof value;
+      if (!(type === "string" || type === "boolean" || (type === "number" && (value as number) - (value as number) === 0))) return -1;
+      if (size < FEW) {
+        let seen = false;
+        for (let j = 0; j < size; j++) {
+          if (few[j] === value) {
+            seen = true;
+            break;
+          }
+        }
+        if (!seen) few[size++] = value;
+        if (size === FEW) for (let j = 0; j < FEW; j++) many.add(few[j]);
+      } else {
+        many.add(value);
+      }
+    }
+    return size < FEW ? size : many.size;
+  } finally {
+    few.fill(undefined, 0, size < FEW ? size : FEW);
+    if (size >= FEW) many.clear();
+    distinctInUse = false;
+  }
 }
 
 /** `earliest N of L` / `latest N of L` over a case: see `selectBy`. */

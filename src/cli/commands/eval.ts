@@ -6,10 +6,8 @@
 import { createReadStream, statSync, writeFileSync } from "node:fs";
 import {
   applyQuestionnaireResponse,
-  defaultFhirBindingsPath,
   defaultJobs,
   fhirJsonText,
-  loadFhirBindings,
   readFhirCase,
   renderFhirText,
   displayPath,
@@ -19,6 +17,7 @@ import {
   ProgressLine,
   readJsonFile,
   parseReference,
+  referencesIn,
   renderAnswer,
   renderJson,
   renderSummary,
@@ -34,6 +33,7 @@ import {
   type FhirCaseRead,
 } from "../../index.js";
 import { isClosed } from "../closed-streams.js";
+import { fhirBindings } from "../bindings.js";
 import { EXIT_FAILED, EXIT_OK, printDiagnostics, writeData, type Io } from "../io.js";
 
 export type ReportFormat = "text" | "json" | AnswerFormat;
@@ -160,29 +160,15 @@ export async function runEval(policyPath: string, caseArgument: string | undefin
     io.out(fhir ? `${letter}\n${renderFhirText(fhir, displayPath(casePath))}` : letter);
   }
   else {
-    const text = renderAnswer(options.format, evaluated.determination, schema, caseJson, answer);
+    // References the options do not give come from the bundle's Coverage and Patient.
+    const references = fhir ? referencesIn(read.value) : {};
+    const text = renderAnswer(options.format, evaluated.determination, schema, caseJson, { ...references, ...answer });
     if (text === undefined) io.err("no item is pended for documentation: there is no questionnaire to answer\n");
     else writeData(io, text);
   }
   return EXIT_OK;
 }
 
-/** The bindings to read bundles with (`--bindings`, else beside the schema), or null after reporting why there are none. */
-function fhirBindings(policyPath: string, policy: CheckedPolicy, named: string | undefined, io: Io): FhirBindings | null {
-  const path = named ?? defaultFhirBindingsPath(policyPath, policy);
-  if (path === undefined) {
-    io.err(`error: ${policy.metadata.id} has no FHIR bindings: no \`${policy.schemaSource.replace(/\.pol$/, ".fhir.pol")}\` beside its schema\n`);
-    io.err("help: write the bindings there (docs/fhir.md), or name them with `--bindings FILE`\n");
-    return null;
-  }
-  const loaded = loadFhirBindings(path);
-  if (loaded.bindings === undefined) {
-    printDiagnostics({ results: new Map(), diagnostics: loaded.diagnostics, sources: loaded.sources }, "human", io);
-    if (loaded.problem !== undefined) io.err(`error: ${loaded.problem}\n`);
-    return null;
-  }
-  return loaded.bindings;
-}
 
 async function runBatch(policy: CheckedPolicy, casePath: string, options: EvalOptions & { bindingSet?: FhirBindings }, io: Io): Promise<number> {
   const fromStdin = casePath === "-";

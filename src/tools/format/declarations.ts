@@ -111,19 +111,7 @@ export class DeclarationPrinter {
       decl.filter ? group(indent([line, "where ", quote(decl.filter)])) : "",
     ];
     const headerEnd = (decl.filter ?? decl.element ?? decl.resource).span.end.offset;
-    const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
-    if (decl.fields.length === 0 && openTrailing === undefined && !this.comments.hasBefore(decl.span.end.offset)) {
-      return [header, " {}"];
-    }
-    const fields = decl.fields.map((field, index) => {
-      const separator = index === 0 ? hardline : this.separator(field.span.start.offset);
-      const { leading, body } = withComments(this.comments, range(field.span), { keepBlankLines: true }, () =>
-        this.readField(field),
-      );
-      return [separator, ...leading, body];
-    });
-    const dangling = this.danglingComments(decl.span.end.offset);
-    return [header, " {", trailingComment(openTrailing), indent([fields, ...dangling]), hardline, "}"];
+    return this.block(header, headerEnd, decl.span.end.offset, decl.fields, (field) => this.readField(field));
   }
 
   private readField(field: ReadField): Doc {
@@ -275,23 +263,20 @@ export class DeclarationPrinter {
         ? decl.span.start.offset + this.source.slice(decl.span.start.offset).search(new RegExp(`\\b${word}\\b`)) + word.length
         : decl.span.start.offset + word.length;
     }
+    return this.block(header, headerEnd, decl.span.end.offset, decl.fields, (field) => this.field(field));
+  }
+
+  /** `header { ... }`, an item a line, with the comments after the brace and before the end. */
+  private block<T extends { span: Span }>(header: Doc, headerEnd: number, end: number, items: readonly T[], print: (item: T) => Doc): Doc {
     const openTrailing = this.comments.settle(this.comments.takeTrailing(headerEnd, "{"));
-    if (
-      decl.fields.length === 0 &&
-      openTrailing === undefined &&
-      !this.comments.hasBefore(decl.span.end.offset)
-    ) {
-      return [header, " {}"];
-    }
-    const fields = decl.fields.map((field, index) => {
-      const separator = index === 0 ? hardline : this.separator(field.span.start.offset);
-      const { leading, body } = withComments(this.comments, range(field.span), { keepBlankLines: true }, () =>
-        this.field(field),
-      );
+    if (items.length === 0 && openTrailing === undefined && !this.comments.hasBefore(end)) return [header, " {}"];
+    const lines = items.map((item, index) => {
+      const separator = index === 0 ? hardline : this.separator(item.span.start.offset);
+      const { leading, body } = withComments(this.comments, range(item.span), { keepBlankLines: true }, () => print(item));
       return [separator, ...leading, body];
     });
-    const dangling = this.danglingComments(decl.span.end.offset);
-    return [header, " {", trailingComment(openTrailing), indent([fields, ...dangling]), hardline, "}"];
+    const dangling = this.danglingComments(end);
+    return [header, " {", trailingComment(openTrailing), indent([lines, ...dangling]), hardline, "}"];
   }
 
   private field(field: FieldDecl): Doc {

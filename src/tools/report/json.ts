@@ -2,6 +2,7 @@
 // or compiled code) built its objects in: the same determination always prints the same bytes.
 
 import type {
+  ComputedValue,
   CriterionTrace,
   Determination,
   Fact,
@@ -75,6 +76,7 @@ function reason(r: Reason) {
     effect: r.effect,
     citation: r.citation,
     description: r.description,
+    ...(r.pending ? { pending: true } : {}),
   };
 }
 
@@ -99,6 +101,22 @@ function criterion(t: CriterionTrace) {
     facts: t.facts.map(fact),
     ...(t.factsTruncated ? { factsTruncated: true } : {}),
     missing: t.missing.map(missing),
+    values: t.values.map(computed),
+  };
+}
+
+function computed(v: ComputedValue) {
+  return {
+    expression: v.expression,
+    value: canonical(v.value),
+    ...(v.unit === undefined ? {} : { unit: v.unit }),
+    ...(v.from === undefined ? {} : { from: v.from }),
+    ...(v.to === undefined ? {} : { to: v.to }),
+    operator: v.operator,
+    threshold: v.threshold,
+    ...(v.thresholdValue === undefined ? {} : { thresholdValue: canonical(v.thresholdValue) }),
+    holds: v.holds,
+    ...(v.required ? { required: true } : {}),
   };
 }
 

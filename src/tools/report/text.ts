@@ -3,6 +3,7 @@
 // cautions (notes) for the reviewer.
 
 import {
+  type ComputedValue,
   EFFECT_KEYWORDS,
   type CriterionEffect,
   type CriterionTrace,
@@ -14,7 +15,7 @@ import {
   type RuleApplication,
   type Status,
 } from "@pol/runtime";
-import { codeName, showFact, wrap } from "./layout.js";
+import { codeName, showFact, showValue, wrap } from "./layout.js";
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
   approved: "APPROVED",
@@ -105,9 +106,9 @@ function rationale(d: Determination, item: ItemDetermination): string[] {
     if (item.trace.length > 0) {
       // The criteria not known to be met, unknown ones included (reasons hold only those
       // definitely not met).
-      for (const t of deciding(item.trace).filter((t) => t.status !== "met")) out.push(...line(reasonText(t, t)));
+      for (const t of deciding(item.trace).filter((t) => t.status !== "met")) out.push(...line(reasonText(t, t, true)));
     } else {
-      for (const reason of item.reasons) out.push(...line(reasonText(reason, undefined)));
+      for (const reason of item.reasons) out.push(...line(reasonText(reason, undefined, true)));
       const undecided = [...new Set(item.missing.flatMap((m) => m.criteria))];
       if (undecided.length > 0)
         out.push(...line(`Undecided without the documentation below: ${undecided.join(", ")}.`));
@@ -118,7 +119,7 @@ function rationale(d: Determination, item: ItemDetermination): string[] {
     return out;
   }
   for (const reason of item.reasons.filter((r) => decides(r.effect, item.outcome))) {
-    out.push(...line(reasonText(reason, traceOf(item, reason))));
+    out.push(...line(reasonText(reason, traceOf(item, reason), false)));
   }
   return out;
 }
@@ -126,7 +127,7 @@ function rationale(d: Determination, item: ItemDetermination): string[] {
 /** An approval is decided by every criterion; without a trace, by the rules that applied. */
 function approval(item: ItemDetermination): string[] {
   const line = (text: string) => wrap("    ", text, "      ");
-  if (item.trace.length > 0) return deciding(item.trace).flatMap((t) => line(reasonText(t, t)));
+  if (item.trace.length > 0) return deciding(item.trace).flatMap((t) => line(reasonText(t, t, false)));
   return item.rules
     .filter((r) => r.applies === "met")
     .flatMap((r) => line(`[${r.citation}] ${r.title} — every criterion met`));
@@ -165,20 +166,52 @@ function traceOf(item: ItemDetermination, reason: Reason): CriterionTrace | unde
   return item.trace.find((t) => t.rule === reason.rule && t.criterion === reason.criterion);
 }
 
-/** `[D.I.B.1] description — not met (facts)`. Reasons without a trace are criteria not met. */
-function reasonText(reason: Reason, traced: CriterionTrace | undefined): string {
+/**
+ * `[D.I.B.1] description — not met: relief = 60% (needs at least 75%) (facts)`. Reasons without
+ * a trace are criteria not met. On a pended item nothing is decided yet, so an exclusion whose
+ * condition holds is said to hold, not to apply.
+ */
+function reasonText(reason: Reason, traced: CriterionTrace | undefined, pended: boolean): string {
   const status = traced?.status ?? "not_met";
   if (status === "waived") return `[${reason.citation}] ${reason.description} — waived by ${traced?.waivedBy ?? "a waiver"}`;
+  const values = traced && traced.values.length > 0 ? `: ${traced.values.map(valueText).join("; ")}` : "";
   const more = traced?.factsTruncated ? ", and more" : "";
   const facts = traced && traced.facts.length > 0 ? ` (${traced.facts.map(showFact).join(", ")}${more})` : "";
-  return `[${reason.citation}] ${reason.description} — ${verdict(reason.effect, status)}${facts}`;
+  return `[${reason.citation}] ${reason.description} — ${verdict(reason.effect, status, pended)}${values}${facts}`;
 }
 
 /** A requirement is met or not; an exclusion applies (stands in the way) or does not. */
-function verdict(effect: CriterionEffect, status: Status): string {
+function verdict(effect: CriterionEffect, status: Status, pended: boolean): string {
   if (status === "unknown") return "unknown";
   if (effect === "require" || effect === "approve") return STATUS_WORDS[status];
-  return status === "not_met" ? "applies" : "does not apply";
+  if (status === "not_met") return pended ? "its condition holds" : "applies";
+  return "does not apply";
+}
+
+const OPERATOR_WORDS = { ">=": "at least ", ">": "more than ", "<=": "at most ", "<": "less than ", "==": "", "!=": "not " } as const;
+
+/** `count = 2 (needs at most 4)`, `time since x.date = 47 days, from 2025-06-02 (needs at least 2mo)`. */
+export function valueText(v: ComputedValue): string {
+  const other = v.thresholdValue === undefined ? v.threshold : `${v.threshold} = ${shownText(v.thresholdValue, v.unit)}`;
+  const from = v.from === undefined ? "" : v.to === undefined ? `, from ${v.from}` : `, from ${v.from} to ${v.to}`;
+  return `${v.expression} = ${shownText(v.value, v.unit)}${from} (${v.required ? "needs " : ""}${OPERATOR_WORDS[v.operator]}${other})`;
+}
+
+function shownText(value: ComputedValue["value"], unit: ComputedValue["unit"]): string {
+  if (value === null) return "none";
+  if (typeof value === "object") {
+    if ("missing" in value) return "unknown";
+    const range = (n: number) => withUnit(n, unit);
+    return value.max === null ? `at least ${range(value.min)}` : `${range(value.min)} to ${range(value.max)}`;
+  }
+  return typeof value === "number" ? withUnit(value, unit) : showValue(value);
+}
+
+function withUnit(n: number, unit: ComputedValue["unit"]): string {
+  const shown = Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
+  if (unit === "%") return `${shown}%`;
+  if (unit === "days") return `${shown} ${n === 1 ? "day" : "days"}`;
+  return shown;
 }
 
 function trace(item: ItemDetermination): string[] {
@@ -215,6 +248,8 @@ function criterionLines(t: CriterionTrace): string[] {
   const out = wrap(indent + status, `[${t.citation}] ${effect} ${t.criterion}: ${t.description}${by}`, hanging);
   if (t.facts.length > 0)
     out.push(...wrap(hanging, `facts: ${t.facts.map(showFact).join(", ")}${t.factsTruncated ? ", and more" : ""}`, hanging + "  "));
+  if (t.values.length > 0)
+    out.push(...wrap(hanging, `values: ${t.values.map(valueText).join("; ")}`, hanging + "  "));
   const shown = new Set(t.facts.filter((f) => f.value === null).map((f) => f.fact));
   const missing = t.missing.filter((m) => !shown.has(m.fact));
   if (missing.length > 0) {

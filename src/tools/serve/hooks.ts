@@ -45,6 +45,14 @@ export function readHookRequest(json: unknown, hook: OrderHook): { ok: true; req
   if (!isObject(draftOrders) || draftOrders.resourceType !== "Bundle") fail("context.draftOrders", "expected the draft orders as a FHIR Bundle");
   else if (draftOrders.entry !== undefined && !(Array.isArray(draftOrders.entry) && draftOrders.entry.every(isObject)))
     fail("context.draftOrders.entry", "expected a list of bundle entries");
+  else {
+    // A draft order is answered by updating it: it needs its id.
+    (draftOrders.entry ?? []).forEach((entry: Json, index: number) => {
+      const resource = entry.resource;
+      if (isObject(resource) && resource.resourceType === "ServiceRequest" && (typeof resource.id !== "string" || resource.id === ""))
+        fail(`context.draftOrders.entry[${index}].resource.id`, "a draft ServiceRequest needs its id, so that the answer can update it");
+    });
+  }
   let selections: string[] | undefined;
   if (hook === "order-select") {
     if (!Array.isArray(context.selections) || !context.selections.every((id) => typeof id === "string")) fail("context.selections", "expected the ids of the selected orders (a list of strings)");

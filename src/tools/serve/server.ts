@@ -130,6 +130,10 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
       else fail(response, 500, "exception", `the service failed on this request: ${error instanceof Error ? error.message : String(error)}`);
     });
   });
+  // EHRs keep connections open between hooks: Node's default 5 s lets an idle connection close
+  // just as a client reuses it.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
   // A malformed HTTP request never reaches a handler: answer it here rather than drop it.
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");

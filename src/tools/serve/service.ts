@@ -4,7 +4,8 @@
 // coverage-information extension to the order, and, for a pended order, a card that offers the
 // questionnaire of the facts still needed.
 
-import type { Determination, SchemaDescriptor } from "@pol/runtime";
+import { createHash } from "node:crypto";
+import type { Determination, ItemDetermination, SchemaDescriptor } from "@pol/runtime";
 import {
   coverageInformation,
   COVERAGE_INFORMATION_URL,
@@ -17,7 +18,6 @@ import {
 } from "../../index.js";
 import { formCompletionCard, noticeCard, type Card } from "./cards.js";
 import { isObject, ORDER_HOOKS, PREFETCH, prefetchedResources, readHookRequest, type HookRequest, type OrderHook, type RequestProblem } from "./hooks.js";
-import { createHash } from "node:crypto";
 
 /** What reading the record into a case gives (the FHIR reader's result, as far as serving needs it). */
 export interface CaseRead {
@@ -27,11 +27,17 @@ export interface CaseRead {
   sources: { fact: string; resourceType: string; id?: string }[];
 }
 
-/** A policy the service answers for, with the reader of its FHIR bindings. */
+/** Reads a record (a FHIR bundle) into a case: the FHIR bindings' reader. */
+export interface CaseReader {
+  read(bundle: object): CaseRead;
+}
+
+/** A policy the service answers for, with the reader of its FHIR bindings. Policies that share
+ *  bindings should share one reader: the record is then read once per request for all of them. */
 export interface ServedPolicy {
   policy: CheckedPolicy;
   schema: SchemaDescriptor;
-  read(bundle: object): CaseRead;
+  reader: CaseReader;
 }
 
 export interface HookResponse {
@@ -43,6 +49,15 @@ export interface HookResponse {
 export type HookReply = { status: 200; body: HookResponse } | { status: 400 | 404; problems: RequestProblem[] };
 
 const SERVICE_PREFIX = "pol-";
+
+/** One policy's determination of a request's record. */
+interface Decision {
+  served: ServedPolicy;
+  determination: Determination;
+  caseJson: Record<string, unknown>;
+  /** The draft order a line item came from. */
+  orderOf(index: number): Record<string, unknown> | undefined;
+}
 
 type Json = Record<string, unknown>;
 
@@ -98,60 +113,32 @@ export class CoverageService {
     const coverage = record.find((resource) => resource.resourceType === "Coverage" && typeof resource.id === "string");
     const response: HookResponse = { cards: [], systemActions: [] };
     if (orders.length === 0) return { status: 200, body: response };
-    const label = this.policies[0]?.policy.metadata.payer ?? "pol";
     if (coverage === undefined) {
+      const label = this.policies[0]?.policy.metadata.payer ?? "pol";
       response.cards.push(noticeCard(uuid([request.hookInstance, "coverage"]), label, "No coverage information: the request names no active Coverage", `Send the member's active Coverage (prefetch \`coverage\`: \`${PREFETCH.coverage}\`); coverage assertions are made about one Coverage.`));
       return { status: 200, body: response };
     }
-    const bundle = { resourceType: "Bundle", type: "collection", entry: [...record, ...orders].map((resource) => ({ resource })) };
-    const decided: { served: ServedPolicy; determination: Determination; caseJson: Record<string, unknown>; orderOf: (index: number) => Json | undefined }[] = [];
-    for (const served of this.policies) {
-      const read = served.read(bundle);
-      if (!read.ok) return { status: 400, problems: read.problems.map((problem) => ({ path: "context.draftOrders", message: problem.message })) };
-      const caseJson = { ...read.case };
-      // An order without an occurrence is decided as of the day it is placed.
-      if (caseJson.date_of_service === undefined || caseJson.date_of_service === null) caseJson.date_of_service = date;
-      const evaluated = evaluateCase(served.policy, caseJson, { unknownFields: "ignore" });
-      if (!evaluated.ok) return { status: 400, problems: evaluated.errors.map((error) => ({ path: "prefetch", message: `${error.path}: ${error.message}` })) };
-      if (read.problems.length > 0) {
-        const { metadata } = served.policy;
-        response.cards.push(noticeCard(uuid([request.hookInstance, metadata.id, "problems"]), metadata.payer, `Part of the record could not be read for ${metadata.payer} ${metadata.number}`, read.problems.map((problem) => `- ${problem.message}`).join("\n")));
-      }
-      const byItem = new Map(read.sources.filter((source) => /^items\[\d+\]$/.test(source.fact)).map((source) => [Number(source.fact.slice(6, -1)), source.id]));
-      const orderOf = (index: number) => {
-        const id = byItem.get(index);
-        return id === undefined ? orders[index] : (orders.find((order) => order.id === id) ?? orders[index]);
-      };
-      decided.push({ served, determination: evaluated.determination, caseJson, orderOf });
-    }
+    const decided = this.decide(request, [...record, ...orders], orders, date, response.cards);
+    if (!Array.isArray(decided)) return decided;
     const selected = (order: Json) =>
       request.selections === undefined || request.selections.some((id) => id === order.id || id === `ServiceRequest/${String(order.id)}`);
-    const extensions = new Map<Json, FhirExtension[]>();
-    const fallback = new Map<Json, FhirExtension[]>();
-    for (const { served, determination, caseJson, orderOf } of decided) {
-      for (const item of determination.items) {
-        const order = orderOf(item.index);
+    // Per order: the answers of the policies that decide it, else (none does) every policy's.
+    const deciding = new Map<Json, FhirExtension[]>();
+    const undeciding = new Map<Json, FhirExtension[]>();
+    for (const decision of decided) {
+      for (const item of decision.determination.items) {
+        const order = decision.orderOf(item.index);
         if (order === undefined || !selected(order)) continue;
-        const reference = { reference: `ServiceRequest/${String(order.id ?? item.index + 1)}` };
-        let questionnaire: Questionnaire | undefined;
-        if (item.outcome === "pended" && item.missing.length > 0) {
-          const id = questionnaireUrl(determination, item.missing.map((missing) => missing.fact)).slice("urn:uuid:".length);
-          questionnaire = questionnaireFor(determination, served.schema, caseJson, { items: [item.index], url: `${this.baseUrl}/Questionnaire/${id}`, date });
-          if (questionnaire !== undefined) {
-            this.remember(id, questionnaire);
-            const ids = { card: uuid([request.hookInstance, id, "card"]), suggestion: uuid([request.hookInstance, id, "suggestion"]), task: uuid([id, "task"]) };
-            response.cards.push(formCompletionCard(determination, item, reference, questionnaire, ids, request.patientId, date));
-          }
-        }
-        const extension = coverageInformation(determination, item, { coverage: { reference: `Coverage/${String(coverage.id)}` }, date, questionnaire: () => questionnaire?.url });
-        const undecided = item.outcome === "no_applicable_policy" || item.outcome === "policy_not_in_effect";
-        const into = undecided ? fallback : extensions;
+        const questionnaire = this.offerQuestionnaire(request, decision, item, order, date, response.cards);
+        const extension = coverageInformation(decision.determination, item, { coverage: { reference: `Coverage/${String(coverage.id)}` }, date, questionnaire: () => questionnaire });
+        const into = item.outcome === "no_applicable_policy" || item.outcome === "policy_not_in_effect" ? undeciding : deciding;
         into.set(order, [...(into.get(order) ?? []), extension]);
       }
     }
     for (const order of orders) {
-      const added = extensions.get(order) ?? fallback.get(order);
+      const added = deciding.get(order) ?? undeciding.get(order);
       if (added === undefined) continue;
+      // Only the coverage information changes (CRD resp-37); an earlier answer is replaced.
       const kept = Array.isArray(order.extension) ? order.extension.filter((extension) => !(isObject(extension) && extension.url === COVERAGE_INFORMATION_URL)) : [];
       response.systemActions.push({
         type: "update",
@@ -160,6 +147,51 @@ export class CoverageService {
       });
     }
     return { status: 200, body: response };
+  }
+
+  /** Every served policy's determination of the record, or the reply refusing it. */
+  private decide(request: HookRequest, resources: Json[], orders: Json[], date: string, cards: Card[]): Decision[] | HookReply {
+    const bundle = { resourceType: "Bundle", type: "collection", entry: resources.map((resource) => ({ resource })) };
+    const decided: Decision[] = [];
+    const reads = new Map<CaseReader, CaseRead>();
+    for (const served of this.policies) {
+      let read = reads.get(served.reader);
+      if (read === undefined) {
+        read = served.reader.read(bundle);
+        reads.set(served.reader, read);
+      }
+      if (!read.ok) return { status: 400, problems: read.problems.map((problem) => ({ path: "context.draftOrders", message: problem.message })) };
+      const caseJson = { ...read.case };
+      // An order without an occurrence is decided as of the day it is placed.
+      if (caseJson.date_of_service === undefined || caseJson.date_of_service === null) caseJson.date_of_service = date;
+      const evaluated = evaluateCase(served.policy, caseJson, { unknownFields: "ignore", trace: false });
+      if (!evaluated.ok) return { status: 400, problems: evaluated.errors.map((error) => ({ path: "prefetch", message: `${error.path}: ${error.message}` })) };
+      if (read.problems.length > 0) {
+        const { metadata } = served.policy;
+        cards.push(noticeCard(uuid([request.hookInstance, metadata.id, "problems"]), metadata.payer, `Part of the record could not be read for ${metadata.payer} ${metadata.number}`, read.problems.map((problem) => `- ${problem.message}`).join("\n")));
+      }
+      // Line item i is the order the reader says it came from.
+      const byItem = new Map(read.sources.filter((source) => /^items\[\d+\]$/.test(source.fact)).map((source) => [Number(source.fact.slice(6, -1)), source.id]));
+      const orderOf = (index: number) => {
+        const id = byItem.get(index);
+        return id === undefined ? orders[index] : (orders.find((order) => order.id === id) ?? orders[index]);
+      };
+      decided.push({ served, determination: evaluated.determination, caseJson, orderOf });
+    }
+    return decided;
+  }
+
+  /** For a pended item: the questionnaire of what it needs, kept for GET and offered in a card; its URL. */
+  private offerQuestionnaire(request: HookRequest, decision: Decision, item: ItemDetermination, order: Json, date: string, cards: Card[]): string | undefined {
+    if (item.outcome !== "pended" || item.missing.length === 0) return undefined;
+    const { determination, served, caseJson } = decision;
+    const id = questionnaireUrl(determination, item.missing.map((missing) => missing.fact)).slice("urn:uuid:".length);
+    const questionnaire = questionnaireFor(determination, served.schema, caseJson, { items: [item.index], url: `${this.baseUrl}/Questionnaire/${id}`, date });
+    if (questionnaire === undefined) return undefined;
+    this.remember(id, questionnaire);
+    const ids = { card: uuid([request.hookInstance, id, "card"]), suggestion: uuid([request.hookInstance, id, "suggestion"]), task: uuid([id, "task"]) };
+    cards.push(formCompletionCard(determination, item, { reference: `ServiceRequest/${String(order.id)}` }, questionnaire, ids, request.patientId, date));
+    return questionnaire.url;
   }
 
   private remember(id: string, questionnaire: Questionnaire): void {

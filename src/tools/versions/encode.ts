@@ -9,7 +9,7 @@
 // A node the encoder does not handle yet throws `Unsupported` with its span: callers report it
 // as POL5001 for the line-item codes it reaches, never a guess.
 
-import { OUTCOMES } from "@pol/runtime";
+import { LEVEL_OUTCOMES, levelOf, OUTCOMES, STANDING_OUTCOMES } from "@pol/runtime";
 import type { Chain, Expr, LoweredCriterion, LoweredPolicy, LoweredRule, Outcome, Span } from "../../index.js";
 import { dayNumberOf } from "./calendar.js";
 import { presentIn, type A, type B, type Parts, type Slot, type SymbolicCase, type SymbolicList } from "./symbolic-case.js";
@@ -61,7 +61,7 @@ type NumSym = Extract<Sym, { kind: "num" }>;
 
 export type Status = "met" | "not_met" | "unknown";
 
-export { OUTCOMES, type Outcome };
+export { levelOf, OUTCOMES, type Outcome };
 
 /** A criterion's status as two exclusive booleans (unknown when neither). */
 export interface StatusTerms {
@@ -74,36 +74,6 @@ export interface EncodedRule {
   applies: Tri;
   criteria: StatusTerms[];
 }
-
-/** The runtime's levels (determine.ts): the outcome of a level with a criterion not met,
- *  strongest first; clinical levels, then the administrative ones. */
-const LEVEL_OUTCOMES: readonly Outcome[] = [
-  "not_covered",
-  "not_separately_billable",
-  "denied",
-  "authorization_required",
-  "referred_for_review",
-];
-
-const LEVELS: Record<LoweredCriterion["effect"], number> = {
-  not_covered: 0,
-  bundle: 1,
-  require: 2,
-  deny: 2,
-  approve: 2,
-  authorization: 3,
-  refer: 4,
-  note: -1,
-  waive: -1,
-};
-
-/** A criterion's level in LEVEL_OUTCOMES; -1 for a note or a waiver, which take part in none. */
-export function levelOf(effect: LoweredCriterion["effect"]): number {
-  return LEVELS[effect];
-}
-
-/** The outcomes with which an earlier line item still stands (`earlier_items`, runtime's STANDING). */
-const STANDING: readonly Outcome[] = ["approved", "authorization_required", "referred_for_review"];
 
 /**
  * The line items as one evaluation sees them: the item under decision, the others, and those of
@@ -999,7 +969,7 @@ export class PolicyEncoder {
     const encoded = child.rule(rule);
     const passes = rule.criteria
       .map((criterion, i) => ({ level: levelOf(criterion.effect), status: encoded.criteria[i]! }))
-      .filter(({ level }) => level >= 0 && level <= LEVELS.deny)
+      .filter(({ level }) => level >= 0 && level <= levelOf("deny"))
       .map(({ status }) => this.tri(status.met, status.notMet));
     const met = this.and(passes);
     return this.tri(z3.And(z3.Not(date.unk), z3.Not(date.none), met.t), z3.And(z3.Not(date.unk), z3.Or(date.none, met.f)));
@@ -1050,7 +1020,7 @@ export class PolicyEncoder {
       const encoder = new PolicyEncoder(this.policy, this.sym, `${this.prefix}@${j + 1}`, view, this.standings);
       const outcome = encoder.outcome();
       const id = (o: Outcome) => z3.Int.val(OUTCOMES.indexOf(o));
-      const stands = this.any(STANDING.map((o) => outcome.eq(id(o))));
+      const stands = this.any(STANDING_OUTCOMES.map((o) => outcome.eq(id(o))));
       standing = this.tri(stands, z3.And(z3.Not(stands), outcome.neq(id("pended"))));
       this.standings.set(slot, standing);
     }

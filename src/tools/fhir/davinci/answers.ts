@@ -26,6 +26,19 @@ export function parseReference(text: string, type: string): Reference | undefine
   return /^(https?|urn):\S+$/.test(text) ? { reference: text, type } : undefined;
 }
 
+/** The Coverage and the Patient a FHIR bundle holds (the first of each with an id), as references. */
+export function referencesIn(bundle: unknown): { coverage?: Reference; patient?: Reference } {
+  const found: { coverage?: Reference; patient?: Reference } = {};
+  if (typeof bundle !== "object" || bundle === null || !Array.isArray((bundle as { entry?: unknown }).entry)) return found;
+  for (const entry of (bundle as { entry: unknown[] }).entry) {
+    const resource = typeof entry === "object" && entry !== null ? (entry as { resource?: { resourceType?: unknown; id?: unknown } }).resource : undefined;
+    if (resource === undefined || typeof resource.id !== "string") continue;
+    if (resource.resourceType === "Coverage") found.coverage ??= { reference: `Coverage/${resource.id}` };
+    if (resource.resourceType === "Patient") found.patient ??= { reference: `Patient/${resource.id}` };
+  }
+  return found;
+}
+
 /**
  * The answer in `format` as JSON text, or undefined for a questionnaire when no item is pended
  * for documentation. `caseJson` is the case the determination was made from.
