@@ -49,12 +49,22 @@ export async function runGenerateTests(policyPath: string, options: GenerateComm
     io.err(`internal error: ${error.message}\nplease report this: pol's analysis and its evaluators disagree\n`);
     return EXIT_FAILED;
   }
+  // An interrupt while the file is written and renamed waits until both are done (the write is
+  // synchronous, so a listener defers the signal), then ends the command with the shell's code.
+  let interrupted: NodeJS.Signals | undefined;
+  const defer = (signal: NodeJS.Signals) => void (interrupted = signal);
+  process.on("SIGINT", defer).on("SIGTERM", defer);
   try {
     writeAtomically(out, report.text, options.force);
   } catch (error) {
     io.err(`error: cannot write \`${displayPath(out)}\`: ${(error as Error).message}\n`);
     return EXIT_FAILED;
+  } finally {
+    // A signal caught during the write is delivered on the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("SIGINT", defer).off("SIGTERM", defer);
   }
+  if (interrupted !== undefined) return interrupted === "SIGINT" ? 130 : 143;
   io.out(await renderGenerateText(report, displayPath(out)));
   return report.unreached.length === 0 ? EXIT_OK : EXIT_FAILED;
 }

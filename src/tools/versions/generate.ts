@@ -9,16 +9,17 @@
 
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import type { CheckedPolicy, Diagnostic, ItemDetermination, LoweredPolicy, LoweredRule, Span } from "../../index.js";
+import { diagnostic, type CheckedPolicy, type Diagnostic, type ItemDetermination, type LoweredPolicy, type LoweredRule, type Span } from "../../index.js";
 import { AS_PROPOSED, SolverDisagreement, type Confirmer } from "./confirm.js";
 import { codeUniverse, runtimeSet } from "./codes.js";
 import { PolicyEncoder, Unsupported, type Probe, type StatusTerms } from "./encode.js";
-import { unsupportedDiagnostic } from "./diagnostics.js";
-import { dayNumberOf } from "./calendar.js";
-import { itemCodeIn, symbolicCase, type Version } from "./semantic.js";
+import { limitText, unsupportedDiagnostic } from "./diagnostics.js";
+import { dayNumberOf, isoDateOf, yearsFrom } from "./calendar.js";
+import { itemCodeIn, type Version } from "./semantic.js";
+import type { Solver } from "z3-solver";
 import { loadZ3, type Z3 } from "./solver.js";
 import { countCeiling } from "./verify.js";
-import { type B, type Bounds, type SymbolicCase } from "./symbolic-case.js";
+import { serviceDates, SymbolicCase, type B, type Bounds, type DateRange } from "./symbolic-case.js";
 
 export type CriterionState = "met" | "not_met" | "unknown";
 
@@ -36,6 +37,8 @@ export interface GenerateOptions {
   bounds: readonly Bounds[];
   /** Per solver query, in milliseconds. */
   timeout: number;
+  /** Z3's resource limit per query (0: none): a limit that does not depend on the machine's load. */
+  rlimit?: number;
 }
 
 export const DEFAULT_GENERATE: GenerateOptions = {
@@ -48,10 +51,16 @@ export const DEFAULT_GENERATE: GenerateOptions = {
 
 export interface GenerateReport {
   tests: GeneratedTest[];
-  /** Reachable states no case was found for within the bounds, and why. */
-  unreached: { rule: string; criterion: string; state: CriterionState; why: string }[];
-  /** Constructs the solver cannot encode (POL5001), and questions it could not decide (POL5002). */
+  /** Reachable states no case was found for, and why: each also has its diagnostic. */
+  unreached: { rule: string; criterion: string; state: CriterionState; why: "none within the bounds" | "timeout" | "unsupported" }[];
+  /** Constructs the solver cannot encode (POL5001), states no case reaches within the bounds
+   *  (POL5030) and states the solver could not decide (POL5031). */
   diagnostics: Diagnostic[];
+  /** Boundary cases no case exists for within the bounds (a 29 February the window cannot reach, a
+   *  step below a threshold of 0, ...), by the name the test would have had. */
+  boundaryGaps: { name: string; why: string }[];
+  /** Criterion states `pol test` counts as reachable, and how many of them the tests reach. */
+  states: { reachable: number; reached: number };
   queries: number;
   milliseconds: number;
 }
@@ -64,6 +73,12 @@ const DELTAS = [
   { delta: -1, label: "a step below" },
   { delta: 1, label: "a step above" },
 ] as const;
+
+/** The time limit of a boundary's second try, with longer lists (a count's boundary may need them). */
+const QUICK_TIMEOUT = 3_000;
+
+/** Why a target has no case: none within the bounds, the solver's time limit, or a construct it cannot encode (POL5001). */
+type NotFound = "none" | "timeout" | "unsupported";
 
 /** Where the date of service sits for a boundary that is a date. */
 type Calendar = "any" | "month end" | "29 February";
@@ -90,6 +105,7 @@ interface Setting {
   applies: B;
   statuses: StatusTerms[];
   probes: Probe[];
+  solver?: Solver<"main">;
 }
 
 class Generator {
@@ -97,9 +113,11 @@ class Generator {
   private readonly names = new Set<string>();
   private readonly cases = new Set<string>();
   private readonly unreached: GenerateReport["unreached"] = [];
+  private readonly boundaryGaps: GenerateReport["boundaryGaps"] = [];
   private readonly diagnostics: Diagnostic[] = [];
   private readonly shown = new Set<string>();
   private queries = 0;
+  private targets = 0;
   private readonly universe: string[];
   private readonly texts = new Map<string, string>();
 
@@ -120,7 +138,9 @@ class Generator {
   private readonly stateBounds: readonly Bounds[];
 
   result(): Omit<GenerateReport, "milliseconds"> {
-    return { tests: this.tests, unreached: this.unreached, diagnostics: this.diagnostics, queries: this.queries };
+    const states = { reachable: this.targets, reached: this.targets - this.unreached.length };
+    const { tests, unreached, boundaryGaps, diagnostics, queries } = this;
+    return { tests, unreached, boundaryGaps, diagnostics, states, queries };
   }
 
   private get policy(): LoweredPolicy {
@@ -132,31 +152,58 @@ class Generator {
     const sets = rule.codeSets.map((index) => runtimeSet(this.policy.codeSets[index]!));
     const codes = this.universe.filter((code) => sets.some((set) => set.has(code)));
     if (codes.length === 0) return;
-    const settings = new Map<Bounds, Setting | Unsupported>();
+    const settings = new Map<string, Setting | Unsupported>();
     const setting = (bounds: Bounds): Setting | Unsupported => {
-      let made = settings.get(bounds);
+      const key = `${bounds.list}/${bounds.items}`;
+      let made = settings.get(key);
       if (made === undefined) {
         made = this.setting(rule, codes, bounds);
-        settings.set(bounds, made);
+        settings.set(key, made);
       }
       return made;
     };
+    // States the smallest bounds cannot reach, looked for again after the boundaries: their cases
+    // are more templates for the variants.
+    const later: (() => Promise<void>)[] = [];
     for (const [i, criterion] of rule.criteria.entries()) {
       for (const state of ["met", "not_met", "unknown"] as const) {
         if (!this.reachable(rule.id, criterion.id).has(state)) continue;
+        this.targets++;
         if (this.reached(rule.id, criterion.id, state)) continue;
-        const found = await this.find(setting, this.stateBounds, (s) => [this.stateTerm(s.statuses[i]!, state)], async (json, index, determination) => {
+        const name = `${rule.id}.${criterion.id} ${stateText(state)}`;
+        const source = `generated: ${criterion.text} [${criterion.citation}]`;
+        const accept = async (json: Record<string, unknown>, index: number, determination: ItemDetermination) => {
           const trace = determination.trace.find((t) => t.rule === rule.id && t.criterion === criterion.id);
           if (trace?.status !== state) {
             throw new SolverDisagreement(
               `the solver's case should drive \`${rule.id}.${criterion.id}\` to ${state}, but its evaluators give ${trace?.status ?? "no status"}\n${JSON.stringify(json)}`,
             );
           }
-          return this.add(`${rule.id}.${criterion.id} ${stateText(state)}`, `generated: ${criterion.text} [${criterion.citation}]`, json, index);
+          return this.add(name, source, json, index);
+        };
+        const terms = (s: Setting) => [this.stateTerm(s.statuses[i]!, state)];
+        // The smallest bounds first (quick, and the cleanest cases); then a case already found,
+        // changed by evaluation alone; then the solver with longer lists and other line items.
+        const found = await this.find(setting, this.stateBounds.slice(0, 1), terms, accept);
+        if (found === true || (await this.variant(rule.id, criterion.id, state, name, source))) continue;
+        later.push(async () => {
+          if (this.reached(rule.id, criterion.id, state) || (await this.variant(rule.id, criterion.id, state, name, source))) return;
+          let why = found;
+          if (this.stateBounds.length > 1) {
+            const further = await this.find(setting, this.stateBounds.slice(1), terms, accept);
+            if (further === true) return;
+            why = further === "timeout" || found !== "timeout" ? further : found;
+          }
+          this.unreachedState(rule, criterion, state, why);
         });
-        if (found !== true) this.unreached.push({ rule: rule.id, criterion: criterion.id, state, why: found });
       }
     }
+    await this.boundaries(rule, setting);
+    for (const search of later) await search();
+  }
+
+  /** Cases on and either side of every boundary the rule's conditions test. */
+  private async boundaries(rule: LoweredRule, setting: (bounds: Bounds) => Setting | Unsupported): Promise<void> {
     // Boundaries: the probes recorded while the rule was encoded with the first bounds.
     const first = setting(this.options.bounds[0]!);
     if (first instanceof Unsupported) return;
@@ -169,23 +216,56 @@ class Generator {
           const name = `${rule.id}: ${label} the ${where}${calendar === "any" ? "" : `, ${calendar}`}`;
           // Boundaries are looked for within the smallest bounds only: a step either side of a
           // threshold needs no longer history than the threshold itself.
-          await this.find(
-            setting,
-            this.options.bounds.slice(0, 1),
-            (s) => {
-              const same = s.probes.find((p) => p.key === probe.key);
-              return same === undefined ? [this.z3.Bool.val(false)] : this.boundaryTerms(s.sym, same, delta, calendar);
-            },
-            async (json, index) => this.add(name, `generated: boundary of rule ${rule.id} [${rule.citation}]`, json, index),
-          );
+          const at = (s: Setting): B[] => {
+            const same = s.probes.find((p) => p.key === probe.key);
+            return same === undefined ? [this.z3.Bool.val(false)] : this.boundaryTerms(s.sym, same, delta, calendar);
+          };
+          const accept = async (json: Record<string, unknown>, index: number) =>
+            this.add(name, `generated: boundary of rule ${rule.id} [${rule.citation}]`, json, index);
+          // Preferably with every other criterion of the rule met (and no waiver holding), so the
+          // outcome turns on this boundary alone; else any case on it.
+          const focused = await this.find(setting, this.options.bounds.slice(0, 1), (s) => [...at(s), ...this.othersMet(rule, s, probe)], accept);
+          if (focused === true) continue;
+          const found = await this.find(setting, this.options.bounds.slice(0, 1), at, accept);
+          if (found === "timeout") {
+            const where = `${label} the ${probe.kind}${calendar === "any" ? "" : `, ${calendar}`}`;
+            this.diagnostics.push(diagnostic("POL5032", probe.span, { boundary: where, limit: limitText(this.options.timeout) }));
+            continue;
+          }
+          if (found !== "none") continue;
+          // A count's boundary may need longer lists: a quick try with them.
+          // A threshold compared with a number needs lists a step longer than that number at most.
+          const limit = numeral(probe.b);
+          const fitted = limit === undefined ? [] : [{ list: Math.ceil(limit) + 1, items: 0 }];
+          const first = this.options.bounds[0]!.list;
+          const longer = (fitted.length > 0 ? fitted : this.stateBounds.slice(1)).filter((b) => b.list > first);
+          const quick = Math.min(this.options.timeout, QUICK_TIMEOUT);
+          const further = longer.length === 0 ? "none" : await this.find(setting, longer, at, accept, quick);
+          if (further === true) continue;
+          const largest = Math.max(first, ...longer.map((b) => b.list));
+          const why =
+            further === "timeout"
+              ? `none with lists of ${first}; undecided within ${limitText(quick)} with lists of up to ${largest}`
+              : `none with lists of up to ${largest}`;
+          this.boundaryGaps.push({ name, why });
         }
       }
     }
   }
 
+  /** Every criterion of `rule` that does not read the probe's boundary met, and no waiver holding. */
+  private othersMet(rule: LoweredRule, s: Setting, probe: Probe): B[] {
+    return rule.criteria.flatMap((criterion, i) => {
+      const status = s.statuses[i]!;
+      if (criterion.effect === "waive") return [this.z3.Not(status.met)];
+      return reads(this.policy, criterion, probe.span) ? [] : [status.met];
+    });
+  }
+
   /** A symbolic case for a rule's codes, with the rule encoded over it and its boundaries recorded. */
   private setting(rule: LoweredRule, codes: readonly string[], bounds: Bounds): Setting | Unsupported {
-    const sym = symbolicCase(this.z3, [this.version], bounds);
+    const sym = new SymbolicCase(this.z3, this.policy.schema, bounds, generatedServiceDates(this.policy.metadata));
+    sym.setCodes(this.universe);
     const encoder = new PolicyEncoder(this.policy, sym);
     encoder.probes = new Map();
     try {
@@ -200,6 +280,20 @@ class Generator {
       this.shown.add(key);
       return error;
     }
+  }
+
+  /** A reachable state without a case: proved so within the bounds (POL5030), undecided (POL5031), or unsupported (POL5001). */
+  private unreachedState(rule: LoweredRule, criterion: LoweredRule["criteria"][number], state: CriterionState, why: NotFound): void {
+    const reason = why === "none" ? "none within the bounds" : why;
+    this.unreached.push({ rule: rule.id, criterion: criterion.id, state, why: reason });
+    if (why === "unsupported") return; // POL5001 names the construct
+    const names = { rule: rule.id, criterion: criterion.id, state: stateText(state) };
+    const largest = this.stateBounds[this.stateBounds.length - 1]!;
+    const made =
+      why === "timeout"
+        ? diagnostic("POL5031", criterion.span, { ...names, limit: limitText(this.options.timeout) })
+        : diagnostic("POL5030", criterion.span, names, { list: largest.list, items: Math.max(...this.stateBounds.map((b) => b.items)) });
+    this.diagnostics.push(made);
   }
 
   private stateTerm(status: StatusTerms, state: CriterionState): B {
@@ -233,14 +327,16 @@ class Generator {
     boundsTried: readonly Bounds[],
     terms: (s: Setting) => B[],
     accept: (json: Record<string, unknown>, index: number, determination: ItemDetermination) => Promise<void>,
-  ): Promise<true | string> {
-    let why = "no case within the bounds";
+    timeout = this.options.timeout,
+  ): Promise<true | NotFound> {
+    let why: NotFound = "none";
     for (const bounds of boundsTried) {
       const s = setting(bounds);
-      if (s instanceof Unsupported) return `the analysis does not support ${s.construct} yet`;
-      const solver = new this.z3.Solver();
-      solver.set("timeout", this.options.timeout);
-      solver.add(...s.sym.constraints, s.applies, ...terms(s));
+      if (s instanceof Unsupported) return "unsupported";
+      const solver = this.solverOf(s);
+      solver.set("timeout", timeout);
+      solver.push();
+      solver.add(...terms(s));
       this.queries++;
       const asked = Date.now();
       const answer = await solver.check();
@@ -249,15 +345,50 @@ class Generator {
         const model = solver.model();
         const json = s.sym.extract(model);
         const index = s.sym.itemIndex(model);
-        solver.release();
+        solver.pop();
         const determination = await this.evaluate(json, index);
         await accept(json, index, determination);
         return true;
       }
-      solver.release();
-      if (answer === "unknown") why = `the solver could not decide within ${this.options.timeout / 1000} s`;
+      solver.pop();
+      if (answer === "unknown") why = "timeout";
     }
     return why;
+  }
+
+  private solverOf(s: Setting) {
+    if (s.solver === undefined) {
+      s.solver = new this.z3.Solver();
+      s.solver.set("timeout", this.options.timeout);
+      if (this.options.rlimit !== undefined) s.solver.set("rlimit", this.options.rlimit);
+      s.solver.add(...s.sym.constraints, s.applies);
+    }
+    return s.solver;
+  }
+
+  /**
+   * A case for a criterion state made from a case already in the file, tried by evaluation before
+   * the solver is asked with longer lists: a fact left out (unknown), a yes/no turned over, or a
+   * list's elements repeated on earlier days (a count limit crossed). The interpreter screens the
+   * candidates; the one kept is confirmed by both evaluators like every other case.
+   */
+  private async variant(rule: string, criterion: string, state: CriterionState, name: string, source: string): Promise<boolean> {
+    const { evaluateCase } = await import("../../index.js");
+    const longest = Math.max(...this.stateBounds.map((b) => b.list)) + 1;
+    for (const test of [...this.tests]) {
+      for (const candidate of variants(test.case, longest)) {
+        const evaluated = evaluateCase(this.version.checked, candidate, { ...AS_PROPOSED, trace: true });
+        if (!evaluated.ok) continue;
+        const index = evaluated.determination.items.findIndex((item) =>
+          item.trace.some((t) => t.rule === rule && t.criterion === criterion && t.status === state),
+        );
+        if (index < 0) continue;
+        await this.evaluate(candidate, index);
+        await this.add(name, source, candidate, index);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The item's determination from both evaluators, which must agree; a valid case is required. */
@@ -326,6 +457,75 @@ class Generator {
   }
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The cases one change away from `json` (see `Generator.variant`), lists repeated up to `longest` elements. */
+function* variants(json: Record<string, unknown>, longest: number): IterableIterator<Record<string, unknown>> {
+  const copy = () => structuredClone(json);
+  for (const [key, value] of Object.entries(json)) {
+    if (key === "date_of_service" || key === "items") continue;
+    const without = copy();
+    delete without[key];
+    yield without;
+    if (typeof value === "boolean") yield { ...copy(), [key]: !value };
+    if (!Array.isArray(value) || value.length === 0) continue;
+    for (const [i, element] of value.entries()) {
+      if (typeof element !== "object" || element === null) continue;
+      for (const field of Object.keys(element)) {
+        const changed = copy();
+        const list = changed[key] as Record<string, unknown>[];
+        delete list[i]![field];
+        yield changed;
+      }
+    }
+    for (const template of value) {
+      for (let length = value.length + 1; length <= longest; length++) {
+        const changed = copy();
+        const list = changed[key] as unknown[];
+        for (let n = 1; list.length < length; n++) list.push(shiftDates(structuredClone(template), -n));
+        yield changed;
+      }
+    }
+  }
+}
+
+/** An element with every date in it moved by `days`. */
+function shiftDates(element: unknown, days: number): unknown {
+  if (typeof element !== "object" || element === null) return element;
+  for (const [field, value] of Object.entries(element)) {
+    if (typeof value === "string" && ISO_DATE.test(value)) (element as Record<string, unknown>)[field] = isoDateOf(dayNumberOf(value) + days);
+  }
+  return element;
+}
+
+/** The number a term is when it is a numeral (`5`, `5/2`), else undefined. */
+function numeral(term: { sexpr(): string }): number | undefined {
+  const text = term.sexpr().replace(/\s+/g, " ");
+  const plain = /^\(?(?:to_real )?(-?\d+(?:\.\d+)?)\)?$/.exec(text);
+  if (plain !== null) return Number(plain[1]);
+  const ratio = /^\(\/ (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)\)$/.exec(text);
+  return ratio === null ? undefined : Number(ratio[1]) / Number(ratio[2]);
+}
+
+/** Whether `criterion`'s condition, through the lets and lists it reads, contains `span`. */
+function reads(policy: LoweredPolicy, criterion: LoweredRule["criteria"][number], span: Span): boolean {
+  const seen = new Set<unknown>();
+  const contains = (outer: Span) =>
+    outer.file === span.file && outer.start.offset <= span.start.offset && span.end.offset <= outer.end.offset;
+  const walk = (node: unknown): boolean => {
+    if (typeof node !== "object" || node === null || seen.has(node)) return false;
+    seen.add(node);
+    if (Array.isArray(node)) return node.some(walk);
+    const record = node as Record<string, unknown>;
+    const own = record["span"] as Span | undefined;
+    if (own !== undefined && typeof own === "object" && "start" in own && contains(own)) return true;
+    if (record["kind"] === "let" && typeof record["slot"] === "number" && walk(policy.lets[record["slot"]])) return true;
+    if (typeof record["base"] === "number" && walk(policy.lists[record["base"]])) return true;
+    return Object.entries(record).some(([key, value]) => key !== "span" && walk(value));
+  };
+  return contains(criterion.span) || walk(criterion.condition);
+}
+
 function expectationOf(item: ItemDetermination): GeneratedTest["expect"][number] {
   return {
     outcome: item.outcome,
@@ -337,6 +537,15 @@ function expectationOf(item: ItemDetermination): GeneratedTest["expect"][number]
 
 function stateText(state: CriterionState): string {
   return state === "not_met" ? "not met" : state;
+}
+
+/**
+ * The diff's dates of service, reaching on to five years after the effective date: a 29 February
+ * on or after it, and a few months past it, are then always among them.
+ */
+function generatedServiceDates(metadata: LoweredPolicy["metadata"]): DateRange {
+  const range = serviceDates([metadata]);
+  return { first: range.first, last: Math.max(range.last, yearsFrom(range.first, 6) - 1) };
 }
 
 /** Every 29 February among the dates a fact may take. */
@@ -351,17 +560,11 @@ function leapDays(sym: SymbolicCase): number[] {
 }
 
 /**
- * `pol test --generate`: the test file's text for `policyPath`, to be written at `outPath` (the
- * policy named relative to it). Released solver and compiled evaluators when done.
+ * The generated tests for a checked policy, with the states `pol test` counts as reachable as the
+ * targets and the compiled evaluators to confirm each case (the solver stays loaded).
  */
-export async function generateTestFile(
-  checked: CheckedPolicy,
-  policyPath: string,
-  outPath: string,
-  options: Partial<GenerateOptions> = {},
-): Promise<GenerateReport & { text: string }> {
+export async function generateForPolicy(checked: CheckedPolicy, options: Partial<GenerateOptions> = {}): Promise<GenerateReport> {
   const { CompiledEvaluators, OptionalFactReads, reachableStates } = await import("../../index.js");
-  const { releaseZ3 } = await import("./solver.js");
   const facts = new OptionalFactReads(checked);
   const reachable: ReachableStates = (ruleId, criterionId) => {
     const criterion = checked.rules.find((rule) => rule.id === ruleId)?.criteria.find((c) => c.id === criterionId);
@@ -369,12 +572,29 @@ export async function generateTestFile(
   };
   const compiled = new CompiledEvaluators();
   try {
-    const report = await generateTests(checked, reachable, { ...DEFAULT_GENERATE, ...options }, compiled);
+    return await generateTests(checked, reachable, { ...DEFAULT_GENERATE, ...options }, compiled);
+  } finally {
+    compiled.dispose();
+  }
+}
+
+/**
+ * `pol test --generate`: the test file's text for `policyPath`, to be written at `outPath` (the
+ * policy named relative to it). Releases the solver when done.
+ */
+export async function generateTestFile(
+  checked: CheckedPolicy,
+  policyPath: string,
+  outPath: string,
+  options: Partial<GenerateOptions> = {},
+): Promise<GenerateReport & { text: string }> {
+  const { releaseZ3 } = await import("./solver.js");
+  try {
+    const report = await generateForPolicy(checked, options);
     const policy = relative(dirname(resolve(outPath)), resolve(policyPath)).split(sep).join("/");
     const file = { policy, tests: report.tests };
     return { ...report, text: `${JSON.stringify(file, null, 2)}\n` };
   } finally {
-    compiled.dispose();
     await releaseZ3();
   }
 }
