@@ -111,7 +111,8 @@ interface Setting {
 class Generator {
   private readonly tests: GeneratedTest[] = [];
   private readonly names = new Set<string>();
-  private readonly cases = new Set<string>();
+  /** The tests by their case, so a case is written once. */
+  private readonly cases = new Map<string, GeneratedTest>();
   private readonly unreached: GenerateReport["unreached"] = [];
   private readonly boundaryGaps: GenerateReport["boundaryGaps"] = [];
   private readonly diagnostics: Diagnostic[] = [];
@@ -423,23 +424,29 @@ class Generator {
 
   /** A test for the case last evaluated, unless the same case is already in the file. */
   private async add(name: string, source: string, json: Record<string, unknown>, index: number): Promise<void> {
-    void index;
     const key = JSON.stringify(json);
-    if (this.cases.has(key)) return;
-    this.cases.add(key);
+    const same = this.cases.get(key);
+    if (same !== undefined) {
+      // The case is in the file already, for another target: its name says it is for this one too.
+      const [labels, outcome] = [same.name.slice(0, same.name.lastIndexOf(": ")), same.name.slice(same.name.lastIndexOf(": ") + 2)];
+      same.name = `${labels}; ${name}: ${outcome}`;
+      return;
+    }
     let unique = name;
     for (let n = 2; this.names.has(unique); n++) unique = `${name} (${n})`;
     this.names.add(unique);
     for (const item of this.lastItems) for (const t of item.trace) if (t.status !== "waived") this.reachedStates.add(`${t.rule}.${t.criterion}:${t.status}`);
     const expect = this.lastItems.map(expectationOf);
     const outcome = expect[index]!.outcome;
-    this.tests.push({
+    const test: GeneratedTest = {
       name: `${unique}: ${outcome}`,
       source,
       ...(this.version.checked.metadata.proposed ? { asProposed: true as const } : {}),
       case: json,
       expect,
-    });
+    };
+    this.tests.push(test);
+    this.cases.set(key, test);
   }
 
   private text(span: Span): string {
