@@ -9,12 +9,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/cli.js";
 import { checkFile } from "../src/check/checker.js";
 import { evaluateCase } from "../src/interpret/interpreter.js";
 import { CompiledEvaluators } from "../src/tools/policy-test/compiled.js";
 import { writeAtomically } from "../src/tools/versions/generate.js";
 import { releaseZ3 } from "../src/tools/versions/solver.js";
+import { runPol } from "./support/run-pol.js";
 
 const SOLVER_TEST = 600_000;
 const dir = mkdtempSync(join(tmpdir(), "pol-generate-"));
@@ -25,12 +25,11 @@ afterAll(async () => {
   await releaseZ3();
 });
 
+/** pol in-process; whatever goes wrong, the user never sees a stack trace. */
 async function pol(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (text) => void (out += text), err: (text) => void (err += text) });
-  expect(err).not.toMatch(/\n\s+at /);
-  return { code, out, err };
+  const result = await runPol(...argv);
+  expect(result.err).not.toMatch(/\n\s+at /);
+  return result;
 }
 
 interface Expectation {
