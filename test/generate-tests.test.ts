@@ -98,7 +98,9 @@ describe("pol test --generate", () => {
     async () => {
       file = await generateAndRun(FIXTURE, out);
       const names = file.tests.map((test) => test.name);
-      for (const state of ["T1 met", "T1 not met", "T1 unknown", "T2 not met", "T4 not met", "U not met"]) {
+      // States with a case of their own (others may be reached first by a case for another target:
+      // the coverage above counts them).
+      for (const state of ["T1 met", "T1 not met", "T1 unknown", "U not met"]) {
         expect(names.some((name) => name.includes(`.${state}:`) || name.includes(`.${state};`)), state).toBe(true);
       }
       expect(new Set(names).size).toBe(names.length);
