@@ -19,7 +19,7 @@ const RANGES = [
   ["POL2", "Names and files"],
   ["POL3", "Types and units"],
   ["POL4", "Policy structure"],
-  ["POL5", "Policy analysis (pol diff, pol verify)"],
+  ["POL5", "Policy analysis (pol diff, pol verify, pol test --generate)"],
   ["POL6", "FHIR"],
 ];
 

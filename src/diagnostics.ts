@@ -907,6 +907,25 @@ export const catalogue = {
     message: "`deny {criterion}` of rule `{rule}` can deny an item that rule `{other}` approves",
     help: "the denial wins; if that is intended, nothing needs to change, otherwise narrow the `deny` or the rules' codes",
   },
+  // Generated tests (`pol test --generate`)
+  POL5030: {
+    severity: "warning",
+    summary: "a criterion state the coverage counts as reachable that no case within the bounds reaches",
+    message: "no case within the bounds brings criterion `{criterion}` of rule `{rule}` to {state}",
+    help: "the solver proved it for lists of up to {list} elements and {items} other line items while the rule applies: check the criterion against the rule's `when` and its other criteria; the state stays uncovered",
+  },
+  POL5031: {
+    severity: "warning",
+    summary: "the solver ran out of time looking for a case for a criterion state",
+    message: "the solver could not decide within {limit} whether a case brings criterion `{criterion}` of rule `{rule}` to {state}",
+    help: "raise `--timeout`; the state has no generated case and stays uncovered",
+  },
+  POL5032: {
+    severity: "warning",
+    summary: "the solver ran out of time looking for a case on a boundary",
+    message: "the solver could not decide within {limit} whether a case lies {boundary}",
+    help: "raise `--timeout`; the file has no case for this boundary",
+  },
   // FHIR bindings (`fhir` files, docs/fhir.md)
   POL6001: {
     severity: "error",

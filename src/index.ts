@@ -89,6 +89,7 @@ export { fhirJson, fhirJsonText, fhirLine, renderFhirText } from "./tools/fhir/b
 /** policy tests: run `*.test.json` files against both evaluators, with criterion coverage. */
 export { CompiledEvaluators } from "./tools/policy-test/compiled.js";
 export { findTestFiles, TEST_FILE_SUFFIX } from "./tools/policy-test/test-file.js";
+export { OptionalFactReads, reachableStates } from "./tools/policy-test/reachability.js";
 export { runSuite, suiteTotals, type PolicyErrors, type SuiteOptions, type SuiteResult } from "./tools/policy-test/suite.js";
 export { suiteJson } from "./tools/policy-test/json.js";
 export { suiteJunit } from "./tools/policy-test/junit.js";
@@ -98,6 +99,7 @@ export { diffVersions, DEFAULT_SEMANTIC, verify, type DiffOptions, type DiffRepo
 export {
   renderDiffJson,
   renderDiffText,
+  renderGenerateText,
   renderReplayJson,
   renderReplayText,
   renderVerifyJson,
@@ -106,6 +108,7 @@ export {
 export type { VerifyReport } from "./tools/versions/verify.js";
 export { replayCases, type ReplayReport } from "./tools/versions/replay.js";
 export { SolverDisagreement } from "./tools/versions/confirm.js";
+export { defaultTestFilePath, generateTestFile, writeAtomically, type GenerateReport } from "./tools/versions/generate.js";
 /** Da Vinci answers: CRD coverage information, the DTR questionnaire and its response, the PAS ClaimResponse. */
 export {
   COVERAGE_INFORMATION_URL,

@@ -65,6 +65,8 @@ Examples:
   $ pol test --min-coverage 90            also fail below 90% criterion coverage
   $ pol test --run "boundary"             only the tests whose name contains "boundary"
   $ pol test --format json                results and coverage as JSON
+  $ pol test --generate policies/truecare/sacroiliac-joint-procedures.pol
+                                          write generated boundary cases to review (tests/*.generated.test.json)
   $ pol test --reporter junit --output results.xml   JUnit XML for CI
   $ pol test --watch                      run again on every change`,
   diff: `
@@ -222,12 +224,35 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "`json`: the same as --reporter json").choices(["human", "json"]))
     .option("--output <file>", "write the --reporter report to <file>; the summary still goes to the terminal")
     .option("--watch", "run the tests again whenever a .pol or test file changes", false)
+    .option("--generate <policy>", "write a test file of generated cases for <policy>: every reachable criterion state and every boundary")
+    .option("--out <file>", "with --generate: the test file to write (default: tests/<policy>.generated.test.json beside the policy)")
+    .option("--force", "with --generate: replace the test file if it exists", false)
+    .option("--timeout <seconds>", "with --generate: time limit of each solver query", parseCount(1, 3600), 20)
     .addHelpText("after", EXAMPLES.test)
     .action(
       async (
         paths: string[],
-        options: { minCoverage?: number; run?: string[]; reporter?: TestReporter; format?: "human" | "json"; output?: string; watch: boolean },
+        options: {
+          minCoverage?: number;
+          run?: string[];
+          reporter?: TestReporter;
+          format?: "human" | "json";
+          output?: string;
+          watch: boolean;
+          generate?: string;
+          out?: string;
+          force: boolean;
+          timeout: number;
+        },
       ) => {
+        if (options.generate !== undefined) {
+          if (paths.length > 0) throw new UsageError("--generate writes a test file for one policy: give no test paths with it");
+          const { generate, force, timeout } = options;
+          const { runGenerateTests } = await import("./commands/generate-tests.js");
+          setExit(await runGenerateTests(generate, { force, timeout, ...(options.out !== undefined ? { out: options.out } : {}) }, io));
+          return;
+        }
+        if (options.out !== undefined || options.force) throw new UsageError("--out and --force go with --generate");
         if (options.reporter !== undefined && options.format !== undefined && options.reporter !== options.format) {
           throw new UsageError("--format and --reporter disagree: give one of them");
         }

@@ -12,3 +12,8 @@ export function shortList(codes: readonly string[]): string {
   const shown = codes.slice(0, 6).map((code) => `\`${code}\``);
   return codes.length > 6 ? `${shown.join(", ")} and ${codes.length - 6} more` : shown.join(", ");
 }
+
+/** A solver time limit as the diagnostics show it: `1 ms`, `20 s`. */
+export function limitText(milliseconds: number): string {
+  return milliseconds < 1000 ? `${milliseconds} ms` : `${Math.round(milliseconds / 100) / 10} s`;
+}

@@ -188,17 +188,22 @@ export class PolicyEncoder {
     return criterion.effect === "require" || criterion.effect === "waive" ? { met: c.t, notMet: c.f } : { met: c.f, notMet: c.t };
   }
 
+  /** Whether the policy is in effect on the date of service; a proposed version (no effective
+   *  date) is analysed as if in effect (`asProposed`). */
+  inEffect(): B {
+    const { effective, expires } = this.policy.metadata;
+    return this.z3.And(
+      effective === undefined ? this.T : this.sym.dos.ge(dayNumberOf(effective)),
+      expires === undefined ? this.T : this.sym.dos.le(dayNumberOf(expires)),
+    );
+  }
+
   /** The outcome of the item under decision, as `determineItem` gives it, for the given rules. */
   outcome(rules: readonly LoweredRule[] = this.policy.rules): A {
     const z3 = this.z3;
     const id = (outcome: Outcome) => z3.Int.val(OUTCOMES.indexOf(outcome));
     const encoded = rules.map((rule) => this.rule(rule));
-    // A proposed version (no effective date) is compared as if in effect (`asProposed`).
-    const { effective, expires } = this.policy.metadata;
-    const inEffect = z3.And(
-      effective === undefined ? this.T : this.sym.dos.ge(dayNumberOf(effective)),
-      expires === undefined ? this.T : this.sym.dos.le(dayNumberOf(expires)),
-    );
+    const inEffect = this.inEffect();
     const levelsOf = (included: (rule: EncodedRule) => B): A => {
       let result: A = id("approved");
       for (let level = LEVEL_OUTCOMES.length - 1; level >= 0; level--) {
@@ -399,7 +404,7 @@ export class PolicyEncoder {
         expr.members.forEach((member, i) => {
           position = z3.If(operand.v.eq(this.sym.stringId(member)), z3.Real.val(i), position) as A;
         });
-        return { ...this.number(position), unk: operand.unk, none: operand.none };
+        return { ...this.number(position), unk: operand.unk, none: operand.none, integral: true };
       }
       case "documented": {
         const operand = this.value(expr.operand, elements);
@@ -433,9 +438,19 @@ export class PolicyEncoder {
       case "asOf":
         return { kind: "tri", tri: this.asOf(expr, elements) };
       case "inList":
-        throw new Unsupported("`in` a list of values", expr.span);
-      case "lookup":
-        throw new Unsupported(`a lookup in table \`${this.policy.tables[expr.table]!.name}\``, expr.span);
+        return { kind: "tri", tri: this.inList(expr, elements) };
+      case "lookup": {
+        // A table gives a value for every member of its enum (the checker sees to it), so a
+        // member's value is exact; numbers and durations (days) only.
+        const table = this.policy.tables[expr.table]!;
+        const operand = this.value(expr.operand, elements);
+        const numbers = table.entries.every(([, value]) => typeof value === "number");
+        if (operand.kind !== "str" || !numbers || table.entries.length === 0) throw new Unsupported(`a lookup in table \`${table.name}\``, expr.span);
+        const [[, first], ...rest] = table.entries as [string, number][];
+        let value: A = z3.Real.val(first!);
+        for (const [member, amount] of rest) value = z3.If(operand.v.eq(this.sym.stringId(member)), z3.Real.val(amount), value) as A;
+        return { ...this.number(value), unk: operand.unk, none: operand.none };
+      }
       case "arithmetic":
         return this.arithmetic(expr.operator, this.value(expr.left, elements), this.value(expr.right, elements), expr.span);
       case "shiftDate": {
@@ -510,12 +525,7 @@ export class PolicyEncoder {
     const z3 = this.z3;
     if (target.kind !== "record") throw new Unsupported("a field of a value that is not a record", span);
     const vars = target.slots.map((slot) => slot.field(field));
-    const pick = <T extends A | B>(values: T[]): T => {
-      if (target.index === undefined || values.length === 1) return values[0]!;
-      let result = values[values.length - 1]!;
-      for (let i = values.length - 2; i >= 0; i--) result = z3.If(target.index.eq(i), values[i]!, result) as T;
-      return result;
-    };
+    const pick = this.picker(target);
     const known = pick(vars.map((v) => v.known));
     const unk = z3.Or(target.unk, z3.And(z3.Not(target.none), z3.Not(known)));
     const none = z3.And(z3.Not(target.unk), target.none);
@@ -540,7 +550,44 @@ export class PolicyEncoder {
         };
       case "str":
         return { kind: "str", unk, none, v: pick(vars.map((v) => v.value as A)) };
+      case "values":
+        throw new Unsupported("a list of values used other than with `in`", span);
     }
+  }
+
+  /** A term per slot of a record value to the one of the slot it is (by its index). */
+  private picker(target: Extract<Sym, { kind: "record" }>): <T extends A | B>(values: T[]) => T {
+    return <T extends A | B>(values: T[]): T => {
+      if (target.index === undefined || values.length === 1) return values[0]!;
+      let result = values[values.length - 1]!;
+      for (let i = values.length - 2; i >= 0; i--) result = this.z3.If(target.index.eq(i), values[i]!, result) as T;
+      return result;
+    };
+  }
+
+  /** `x in L` for a list of values that is a field of a record (runtime `inList`): unknown when
+   *  either side is, false when `x` or the record is none, else whether an element equals `x`. */
+  private inList(expr: Extract<Expr, { kind: "inList" }>, elements: readonly Sym[]): Tri {
+    const z3 = this.z3;
+    const { list } = expr;
+    if (list.kind !== "field" || expr.normalise !== undefined) throw new Unsupported("`in` a list of values", expr.span);
+    const operand = this.value(expr.operand, elements);
+    const target = this.value(list.target, elements);
+    if (operand.kind !== "str" || target.kind !== "record") throw new Unsupported("`in` a list of values", expr.span);
+    const vars = target.slots.map((slot) => slot.field(list.field));
+    const pick = this.picker(target);
+    const known = pick(vars.map((v) => v.known));
+    const listUnk = z3.Or(target.unk, z3.And(z3.Not(target.none), z3.Not(known)));
+    const unk = z3.Or(operand.unk, listUnk);
+    const length = pick(vars.map((v) => v.value as A));
+    const bound = vars[0]!.elements!.length;
+    const found = z3.Or(
+      z3.Bool.val(false),
+      ...Array.from({ length: bound }, (_, i) => z3.And(length.gt(i), pick(vars.map((v) => v.elements![i]!)).eq(operand.v))),
+    );
+    const holds = z3.And(z3.Not(unk), z3.Not(operand.none), z3.Not(target.none), found);
+    const tri = this.tri(holds, z3.And(z3.Not(unk), z3.Not(holds)));
+    return expr.negated ? this.tri(tri.f, tri.t) : tri;
   }
 
   inCodes(operand: Sym, set: number): Tri {

@@ -8,6 +8,7 @@ import type { CodeFinding } from "./semantic.js";
 import type { ItemSummary } from "./confirm.js";
 import type { VerifyReport } from "./verify.js";
 import type { ReplayReport } from "./replay.js";
+import type { GenerateReport } from "./generate.js";
 
 const CHANGE_WORDS: Record<ChangeKind, string> = {
   header: "header changed",
@@ -179,4 +180,24 @@ export function renderReplayText(report: ReplayReport, older: string, newer: str
 
 export function renderReplayJson(report: ReplayReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** What `pol test --generate` wrote, the states it found no case for, and its diagnostics. */
+export async function renderGenerateText(report: GenerateReport, path: string): Promise<string> {
+  const { renderDiagnostic } = await import("../../index.js");
+  const { reachable, reached } = report.states;
+  const lines = [
+    `${path}: ${report.tests.length} tests reaching ${reached} of ${reachable} reachable criterion states (${report.queries} solver questions, ${(report.milliseconds / 1000).toFixed(1)} s)`,
+  ];
+  for (const { rule, criterion, state, why } of report.unreached) lines.push(`  no case for ${rule}.${criterion} ${state.replace("_", " ")}: ${why}`);
+  if (report.boundaryGaps.length > 0) {
+    lines.push(`boundary cases that no case within the bounds can take (${report.boundaryGaps.length}):`);
+    for (const { name, why } of report.boundaryGaps) lines.push(`  ${name}: ${why}`);
+  }
+  for (const diagnostic of report.diagnostics) {
+    lines.push("");
+    lines.push(renderDiagnostic(diagnostic, sourceOf(diagnostic.span.file)).trimEnd());
+  }
+  lines.push("", `review the cases and their expected outcomes, then run: pol test ${path}`);
+  return `${lines.join("\n")}\n`;
 }

@@ -59,7 +59,7 @@ export interface Parts {
 }
 
 
-export type FieldSort = "bool" | "num" | "days" | "date" | "str";
+export type FieldSort = "bool" | "num" | "days" | "date" | "str" | "values";
 
 export interface FieldVar {
   record: string;
@@ -67,8 +67,11 @@ export interface FieldVar {
   type: Type;
   sort: FieldSort;
   known: B;
-  /** Bool for `bool`, Int for `date`, `days` and `str`, Real for `num`. */
+  /** Bool for `bool`, Int for `date`, `days` and `str`, Real for `num`; for `values` (a list of
+   *  codes, texts or enum members) its length. */
   value: A | B;
+  /** For `values`: the ids of its elements, as many as the lists' bound (those before the length count). */
+  elements?: A[];
 }
 
 /** One record of the case: the case itself, a line item, or an element of a list field. */
@@ -271,20 +274,36 @@ export class SymbolicCase {
       case "str": {
         const v = z3.Int.const(base);
         value = v;
-        if (type.kind === "enum") {
-          const members = this.schema.enums.get(type.name)?.members ?? [];
-          this.constraints.push(z3.Or(...members.map((member) => v.eq(this.stringId(member)))));
-        } else if (type.kind === "code") {
-          this.constraints.push(z3.Or(...this.codeIds.map((id) => v.eq(id))));
-        } else {
-          this.constraints.push(v.ge(0));
-        }
+        this.stringDomain(v, type);
         break;
+      }
+      case "values": {
+        const length = z3.Int.const(`${base}.length`);
+        value = length;
+        this.constraints.push(length.ge(0), length.le(this.bounds.list));
+        const element = type.kind === "values" ? type.element : type;
+        const elements = Array.from({ length: this.bounds.list }, (_, i) => z3.Int.const(`${base}[${i}]`));
+        for (const v of elements) this.stringDomain(v, element);
+        if (slot.record === "item" && name === "code") this.constraints.push(known);
+        return { record: slot.record, field: name, type, sort, known, value, elements };
       }
     }
     // The item's code is required by every valid case.
     if (slot.record === "item" && name === "code") this.constraints.push(known);
     return { record: slot.record, field: name, type, sort, known, value };
+  }
+
+  /** The ids a text, code or enum member of `type` may take. */
+  private stringDomain(v: A, type: Type): void {
+    const z3 = this.z3;
+    if (type.kind === "enum") {
+      const members = this.schema.enums.get(type.name)?.members ?? [];
+      this.constraints.push(z3.Or(...members.map((member) => v.eq(this.stringId(member)))));
+    } else if (type.kind === "code") {
+      this.constraints.push(z3.Or(...this.codeIds.map((id) => v.eq(id))));
+    } else {
+      this.constraints.push(v.ge(0));
+    }
   }
 
   /** Every list field read so far. */
@@ -413,6 +432,8 @@ export class SymbolicCase {
         return isoDateOf(intOf(model, field.value as A));
       case "str":
         return this.stringOf(intOf(model, field.value as A));
+      case "values":
+        return field.elements!.slice(0, intOf(model, field.value as A)).map((element) => this.stringOf(intOf(model, element)));
     }
   }
 
@@ -481,6 +502,8 @@ export function sortOf(type: Type): FieldSort {
       return "days";
     case "date":
       return "date";
+    case "values":
+      return "values";
     default:
       return "str";
   }

@@ -46,8 +46,11 @@ function rulesSharing(policy: LoweredPolicy, codes: readonly string[]): LoweredR
  */
 export function countCeiling(policy: LoweredPolicy): number {
   let ceiling = 0;
+  // A count, or a sum of counts (`count a + count b >= 10` needs as many events too).
   const isCount = (expr: Expr): boolean =>
-    (expr.kind === "aggregate" && expr.operator === "count") || (expr.kind === "let" && isCount(policy.lets[expr.slot]!.body));
+    (expr.kind === "aggregate" && (expr.operator === "count" || expr.operator === "countDistinct")) ||
+    (expr.kind === "let" && isCount(policy.lets[expr.slot]!.body)) ||
+    (expr.kind === "arithmetic" && expr.operator === "+" && (isCount(expr.left) || isCount(expr.right)));
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (typeof node !== "object" || node === null) return;
