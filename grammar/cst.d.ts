@@ -46,6 +46,8 @@ export type FhirHeaderCstChildren = {
   Fhir: IToken[];
   Identifier: IToken[];
   StringLiteral?: IToken[];
+  Extends?: IToken[];
+  base?: IToken[];
 };
 
 export interface PolicyHeaderCstNode extends CstNode {
@@ -106,6 +108,7 @@ export interface ReadDeclCstNode extends CstNode {
 }
 
 export type ReadDeclCstChildren = {
+  Extend?: IToken[];
   Read: IToken[];
   target?: (IToken)[];
   From: IToken[];

@@ -71,6 +71,10 @@ class PolParser extends CstParser {
     this.CONSUME(T.Fhir);
     this.CONSUME(T.Identifier);
     this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.OPTION2(() => {
+      this.CONSUME(T.Extends);
+      this.CONSUME2(T.StringLiteral, { LABEL: "base" });
+    });
   });
 
   private policyHeader = this.RULE("policyHeader", () => {
@@ -123,6 +127,8 @@ class PolParser extends CstParser {
   // FHIR bindings: `read procedures from Procedure where "status = 'completed'" { ... }`
 
   private readDecl = this.RULE("readDecl", () => {
+    // `extend read items from ServiceRequest { ... }` adds fields to a block of the base bindings.
+    this.OPTION3(() => this.CONSUME(T.Extend));
     this.CONSUME(T.Read);
     this.OR({
       ERR_MSG: "`case` or a list field of the case",

@@ -236,10 +236,12 @@ export class DeclarationBuilder {
 
   private fhirHeader(cst: FhirHeaderCstNode): FhirHeader {
     const title = cst.children.StringLiteral?.[0];
+    const base = cst.children.base?.[0];
     return {
       kind: "FhirHeader",
       name: this.expressions.identifier(one(cst.children.Identifier)),
       ...(title !== undefined ? { title: this.expressions.string(title) } : {}),
+      ...(base !== undefined ? { base: this.expressions.string(base) } : {}),
       span: this.span(cst),
     };
   }
@@ -392,6 +394,7 @@ export class DeclarationBuilder {
     const filter = children.filter?.[0];
     return {
       kind: "ReadDecl",
+      ...(children.Extend !== undefined ? { extension: true as const } : {}),
       target: this.expressions.identifier(one(children.target)),
       resource: this.expressions.identifier(one(children.resource)),
       ...(element !== undefined ? { element: this.expressions.string(element) } : {}),
