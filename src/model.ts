@@ -208,6 +208,8 @@ export interface FhirFieldBinding {
   constant?: string | boolean;
   /** A list of values (`levels: list of Level`): every value the FHIRPath gives, each of `kind`. */
   list?: true;
+  /** For a field an `extend read` block added to a block of another file: the file that added it. */
+  source?: string;
   /** 1-based line of the binding in its file, for messages. */
   line: number;
 }

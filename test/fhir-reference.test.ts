@@ -41,6 +41,7 @@ const EXAMPLES: Record<string, { json: string; outcomes: Record<string, string[]
     outcomes: { [NW]: ["authorization_required"] },
     bindings: PLAN_BINDINGS,
   },
+  "northwind-pended": { json: "samples/northwind-pended.json", outcomes: { [NW]: ["pended"] }, bindings: PLAN_BINDINGS },
   "northwind-referred-for-review": { json: "samples/northwind-referred-for-review.json", outcomes: { [NW]: ["referred_for_review"] }, bindings: PLAN_BINDINGS },
 };
 /** The example policy is proposed: its examples are evaluated as proposed. */

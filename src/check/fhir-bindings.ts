@@ -107,7 +107,7 @@ export function checkFhirBindings(input: FhirCheckInput, diagnostics: Diagnostic
     bindings.base = base.source;
   }
   const checker = new BindingChecker(input.schema, diagnostics, fhirpathEngine());
-  const extension = base ? new Extension(base, diagnostics) : undefined;
+  const extension = base ? new Extension(base, input.source, diagnostics) : undefined;
   for (const decl of file.declarations) {
     if (decl.kind !== "ReadDecl") {
       diagnostics.push(
@@ -142,6 +142,8 @@ class Extension {
 
   constructor(
     private readonly base: FhirBindings,
+    /** This file, root-relative: the source of the fields it adds. */
+    private readonly source: string,
     private readonly diagnostics: Diagnostic[],
   ) {
     this.blocks = base.blocks.map((block) => ({ ...block, fields: [...block.fields], source: block.source ?? base.source }));
@@ -156,7 +158,9 @@ class Extension {
     const matches = this.blocks.filter((block) => block.target === target && block.resource === resource && block.element === element);
     if (matches.length !== 1) {
       const others = this.blocks.filter((block) => block.target === target).map((block) => `\`${block.resource}${block.element !== undefined ? ` "${block.element}"` : ""}\``);
-      const found = matches.length === 0 ? "it has none" : `it has ${matches.length}, on lines ${matches.map((block) => block.line).join(", ")} of \`${matches[0]!.source}\``;
+      let found = matches.length === 0 ? "it has none" : `it has ${matches.length}, on lines ${matches.map((block) => block.line).join(", ")} of \`${matches[0]!.source}\``;
+      // Facts of the case from several blocks combine: a block of its own adds to them.
+      if (target === "case") found += "; write `read case` instead: facts of the case read by several blocks combine";
       this.diagnostics.push(
         diagnostic(
           "POL6047",
@@ -180,7 +184,7 @@ class Extension {
       }
       const inherited = block.fields.find((f) => f.field === name);
       if (inherited !== undefined) {
-        this.diagnostics.push(diagnostic("POL6044", field.field.span, { field: name, base: this.base.name, file: block.source!, line: inherited.line }));
+        this.diagnostics.push(diagnostic("POL6044", field.field.span, { field: name, base: this.base.name, file: inherited.source ?? block.source!, line: inherited.line }));
         clash = true;
       }
     }
@@ -188,7 +192,7 @@ class Extension {
     const checked = checker.block(decl);
     if (checked === undefined) return;
     for (const field of checked.fields) {
-      block.fields.push(field);
+      block.fields.push({ ...field, source: this.source });
       added.set(field.field, field.line);
     }
     this.added.set(block, added);
