@@ -108,7 +108,6 @@ export interface ReadDeclCstNode extends CstNode {
 }
 
 export type ReadDeclCstChildren = {
-  Extend?: IToken[];
   Read: IToken[];
   target?: (IToken)[];
   From: IToken[];
@@ -160,6 +159,7 @@ export interface ExtendDeclCstNode extends CstNode {
 
 export type ExtendDeclCstChildren = {
   Extend: IToken[];
+  readDecl?: ReadDeclCstNode[];
   Case?: IToken[];
   fieldBlock?: (FieldBlockCstNode)[];
   Item?: IToken[];

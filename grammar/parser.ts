@@ -127,8 +127,6 @@ class PolParser extends CstParser {
   // FHIR bindings: `read procedures from Procedure where "status = 'completed'" { ... }`
 
   private readDecl = this.RULE("readDecl", () => {
-    // `extend read items from ServiceRequest { ... }` adds fields to a block of the base bindings.
-    this.OPTION3(() => this.CONSUME(T.Extend));
     this.CONSUME(T.Read);
     this.OR({
       ERR_MSG: "`case` or a list field of the case",
@@ -203,12 +201,15 @@ class PolParser extends CstParser {
     this.OPTION2(() => this.CONSUME(T.Comma));
   });
 
-  /** `extend case { ... }`, `extend item { ... }`, `extend record R { ... }`, `extend enum E { ... }`. */
+  /** `extend case { ... }`, `extend item { ... }`, `extend record R { ... }`, `extend enum E { ... }`,
+   *  and in a binding file `extend read items from ServiceRequest { ... }` (fields added to a block
+   *  of the base bindings). */
   private extendDecl = this.RULE("extendDecl", () => {
     this.CONSUME(T.Extend);
     this.OR({
-      ERR_MSG: "`case`, `item`, `record` or `enum`",
+      ERR_MSG: "`case`, `item`, `record`, `enum` or `read`",
       DEF: [
+        { ALT: () => this.SUBRULE(this.readDecl) },
         {
           ALT: () => {
             this.CONSUME(T.Case);

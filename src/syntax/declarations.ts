@@ -377,6 +377,9 @@ export class DeclarationBuilder {
   /** `extend ...`: the declaration it adds to, marked as an extension. */
   private extension(cst: ExtendDeclCstNode, span: Span): Declaration {
     const children = cst.children;
+    const read = children.readDecl?.[0];
+    // `extend read ...` spans from `extend`: its keyword is where mistakes about the base are shown.
+    if (read !== undefined) return { ...this.read(read, span), extension: true };
     const block = children.fieldBlock?.[0];
     const fields = block === undefined ? [] : this.fields(block);
     if (children.Case !== undefined) return { kind: "CaseDecl", extension: true, fields, span };
@@ -394,7 +397,6 @@ export class DeclarationBuilder {
     const filter = children.filter?.[0];
     return {
       kind: "ReadDecl",
-      ...(children.Extend !== undefined ? { extension: true as const } : {}),
       target: this.expressions.identifier(one(children.target)),
       resource: this.expressions.identifier(one(children.resource)),
       ...(element !== undefined ? { element: this.expressions.string(element) } : {}),
