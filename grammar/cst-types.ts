@@ -20,7 +20,7 @@ export function cstTypes(): string {
     "",
     "",
   ].join("\n");
-  return header + generateCstDts(polParser.getGAstProductions(), { includeVisitorInterface: false });
+  return header + generateCstDts(polParser().getGAstProductions(), { includeVisitorInterface: false });
 }
 
 /** grammar/ in the source tree, whether run from grammar/ or from dist/grammar/. */

@@ -18,6 +18,6 @@ function grammarDirectory(): string {
 const target = join(grammarDirectory(), "diagrams.html");
 const temporary = `${target}.${process.pid}.tmp`;
 // Write then rename, so a reader never sees a half-written file.
-writeFileSync(temporary, createSyntaxDiagramsCode(polParser.getSerializedGastProductions()));
+writeFileSync(temporary, createSyntaxDiagramsCode(polParser().getSerializedGastProductions()));
 renameSync(temporary, target);
 console.log(`wrote ${target}`);

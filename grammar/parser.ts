@@ -2,7 +2,7 @@
 // into the AST by src/syntax/. Rule names are the production names of docs/language.md.
 //
 // One parser instance is shared by every parse: self-analysis is the slow part of Chevrotain
-// and runs once per process.
+// and runs once per process, on the first parse.
 
 import type { CstNode, IToken } from "chevrotain";
 import { checkGrammarDefinition, CstParser } from "./chevrotain.js";
@@ -792,19 +792,32 @@ class PolParser extends CstParser {
   });
 }
 
-/** The one parser instance. Chevrotain parsers are reusable: set `input`, call a rule. */
-export const polParser = new PolParser();
-messages.ruleStack = () => polParser.ruleStack();
+let parser: PolParser | undefined;
+
+/**
+ * The one parser instance, built on first use, so that a process that parses nothing (`pol
+ * --version`, `pol init`) does not pay for its self-analysis. Chevrotain parsers are reusable:
+ * set `input`, call a rule.
+ */
+export function polParser(): PolParser {
+  if (parser === undefined) {
+    const built = new PolParser();
+    messages.ruleStack = () => built.ruleStack();
+    parser = built;
+  }
+  return parser;
+}
 
 export interface CstParseResult {
   /** Typed by grammar/cst.d.ts; after recovery from errors any child may be missing. */
   cst: FileCstNode;
-  errors: typeof polParser.errors;
+  errors: PolParser["errors"];
 }
 
 /** Parse a token vector into a CST; errors are the parser's (recovered) recognition errors. */
 export function parseTokens(tokens: IToken[]): CstParseResult {
-  polParser.input = tokens;
-  const cst = polParser.file() as FileCstNode;
-  return { cst, errors: polParser.errors };
+  const parser = polParser();
+  parser.input = tokens;
+  const cst = parser.file() as FileCstNode;
+  return { cst, errors: parser.errors };
 }

@@ -10,7 +10,8 @@
 //
 //   diagnostic("POL2002", span, { field, record }, suggest(field, names) ?? { fields })
 
-import { closestName, SUGGESTION_LIMITS, type SuggestionWork } from "@pol/runtime";
+// The suggestion function alone (`@pol/runtime/names`): checking needs nothing else of the runtime.
+import { closestName, SUGGESTION_LIMITS, type SuggestionWork } from "@pol/runtime/names";
 import type { Span } from "./ast.js";
 
 export type Severity = "error" | "warning";

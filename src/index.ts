@@ -1,7 +1,8 @@
 // The pol library: the one entry point of the compiler for the tools around it (src/tools/), the
-// CLI (src/cli/) and any program that embeds pol. Tools and commands import this module only,
-// never a stage's files (test/layout.test.ts enforces it), so a stage can be reorganised behind
-// it without touching them. docs/architecture.md draws the pipeline these exports follow:
+// CLI (src/cli/) and any program that embeds pol. Tools and commands import this module (or its
+// core, src/core.ts, which it re-exports), never a stage's files (test/layout.test.ts enforces
+// it), so a stage can be reorganised behind it without touching them. docs/architecture.md draws
+// the pipeline these exports follow:
 //
 //   syntax -> check -> lower -> evaluators (interpret, generate)
 //
@@ -10,76 +11,14 @@
 // uninitialised.
 
 // ---------------------------------------------------------------------------------------------
-// The vocabulary every stage shares: the AST (syntax's output), diagnostics (syntax's and
-// check's), the checked model (check's output) and the lowered form both evaluators read.
+// The vocabulary, the pipeline up to a checked program and the pipeline over files on disk: the
+// facade's core (src/core.ts), which commands that only check import on its own.
 
-export type * from "./ast.js";
-export type { Determination, ItemDetermination, Outcome } from "@pol/runtime";
-export {
-  catalogue,
-  diagnostic,
-  diagnosticsToJson,
-  renderDiagnostic,
-  renderDiagnostics,
-  hasErrors,
-  sortDiagnostics,
-  summaryLine,
-  type Diagnostic,
-  type DiagnosticCode,
-  type Severity,
-} from "./diagnostics.js";
-export {
-  CASE_RECORD,
-  ITEM_RECORD,
-  type Binding,
-  type CheckedCriterion,
-  type CheckedPolicy,
-  type CheckedRule,
-  type EnumModel,
-  type FhirBindings,
-  type FhirBlock,
-  type FhirFieldBinding,
-  type FhirValueKind,
-  type FieldModel,
-  type PolicyMetadata,
-  type RecordModel,
-  type SchemaModel,
-  type Type,
-} from "./model.js";
-export type {
-  CalendarUnit,
-  Chain,
-  CompareOperator,
-  Expr,
-  ExprKind,
-  Filter,
-  LoweredCodeSet,
-  LoweredCriterion,
-  LoweredPolicy,
-  LoweredRule,
-  LoweredWindow,
-} from "./lower/ir.js";
+export * from "./core.js";
 
 // ---------------------------------------------------------------------------------------------
-// The pipeline, stage by stage.
+// The rest of the pipeline: lowering, the evaluators, generating, compiling files.
 
-/** syntax: source text -> AST, or syntax diagnostics. */
-export { parse, type ParseResult } from "./syntax/parse.js";
-/** check: a file and everything it `use`s -> CheckedPolicy, or diagnostics. */
-export {
-  checkFile,
-  checkSource,
-  nodeFileHost,
-  type CheckResult,
-  type FileHost,
-  type ProgramAnalysis,
-} from "./check/checker.js";
-export { typeName } from "./check/format.js";
-/** FHIR bindings (`fhir` files): the code systems, the FHIRPath engine with its R4 model. */
-export { FHIR_CODE_SYSTEMS, FHIRPATH_SYSTEM_VARIABLES, isFhirResourceType } from "./check/fhir-bindings.js";
-export { fhirpathEngine, type FhirpathEngine, type FhirpathItem } from "./check/fhirpath-engine.js";
-/** The lexer, for tools that need the tokens themselves (highlighting, completion). */
-export { keywordSpellings, polLexer } from "../grammar/lexer.js";
 /** lower: CheckedPolicy -> LoweredPolicy, the form both evaluators read. */
 export { lower } from "./lower/lower.js";
 /** interpret: evaluate a case directly from the lowered form. */
@@ -107,38 +46,7 @@ export { indexModuleSource, INDEX_MODULE } from "./generate/index-module.js";
 export { toJavaScript, type ModuleFormat } from "./generate/javascript.js";
 export { runtimeEntryUrl } from "./runtime-package.js";
 
-// ---------------------------------------------------------------------------------------------
-// The pipeline over files on disk: what the commands run.
-
-export {
-  checkedPolicies,
-  checkPaths,
-  diagnosticReport,
-  loadPolicy,
-  type CheckedFiles,
-  type DiagnosticFormat,
-  type PolicyLoad,
-} from "./project/check-paths.js";
-export { readJsonFile, type JsonRead } from "./project/json-files.js";
-export { defaultFhirBindingsPath, loadFhirBindings, type FhirBindingsLoad } from "./project/fhir.js";
 export { compileOutputs, outputProblems, writeCompiled, type CompileOptions } from "./project/compile.js";
-export { CONFIG_DEFAULTS, CONFIG_FILE, findConfig, loadConfig, type ConfigLoad, type PolConfig } from "./project/config.js";
-export { diagnosticsToGithub, diagnosticsToSarif, escapeData, escapeProperty } from "./project/diagnostic-formats.js";
-export { polPackageRoot, polVersion } from "./project/version.js";
-export { initProject, initTemplate, type InitResult } from "./project/init.js";
-
-// Files: reading sources within limits, naming paths, writing files and folders atomically.
-export { collectFiles, displayPath, requireFile, UsageError } from "./files/paths.js";
-export {
-  describeFileSystemFailure,
-  FileSystemError,
-  isFileSystemFailure,
-  MAX_FILE_BYTES,
-  readTextFile,
-  type FileRead,
-} from "./files/source-files.js";
-export { jsonErrorMessage } from "./files/json-text.js";
-export { removeStrayTemporaryFiles, strayTemporaryFiles, writeFilesInPlace } from "./files/in-place-writes.js";
 
 // ---------------------------------------------------------------------------------------------
 // The tools around the compiler.

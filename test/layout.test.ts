@@ -1,6 +1,7 @@
 // The layout docs/architecture.md describes: the tools (src/tools/) and the CLI (src/cli/) reach
-// the compiler through the library facade (src/index.ts) only, the library never reaches back
-// into them, and a command is argument handling, a call into the facade and printing.
+// the compiler through the library facade (src/index.ts, or its core src/core.ts, which it
+// re-exports whole) only, the library never reaches back into them, and a command is argument
+// handling, a call into the facade and printing.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
@@ -10,6 +11,8 @@ import { describe, expect, it } from "vitest";
 const ROOT = resolve(import.meta.dirname, "..");
 const SRC = join(ROOT, "src");
 const FACADE = join(SRC, "index.ts");
+/** The facade's core: from source text to checked files, re-exported whole by the facade. */
+const CORE = join(SRC, "core.ts");
 /** The browser's facade (the playground's entry): the same role, without the file system. */
 const BROWSER_FACADE = join(SRC, "browser.ts");
 
@@ -46,7 +49,7 @@ function deepImports(file: string, ownFolder: string): string[] {
   return specifiers(file)
     .filter(isRelative)
     .map((specifier) => target(file, specifier))
-    .filter((path) => path !== FACADE && !inside(path, ownFolder))
+    .filter((path) => path !== FACADE && path !== CORE && !inside(path, ownFolder))
     .map((path) => `${shown(file)} -> ${shown(path)}`);
 }
 
@@ -88,7 +91,7 @@ describe("layout", () => {
     const tools = join(SRC, "tools");
     const cli = join(SRC, "cli");
     const offending = sourceFiles(SRC)
-      .filter((file) => file !== FACADE && file !== BROWSER_FACADE && !inside(file, tools) && !inside(file, cli))
+      .filter((file) => file !== FACADE && file !== CORE && file !== BROWSER_FACADE && !inside(file, tools) && !inside(file, cli))
       .flatMap((file) =>
         specifiers(file)
           .filter(isRelative)
@@ -97,6 +100,19 @@ describe("layout", () => {
           .map((path) => `${shown(file)} -> ${shown(path)}`),
       );
     expect(offending).toEqual([]);
+  });
+
+  it("the facade's core loads only the pipeline up to a checked program, and the facade re-exports it whole", () => {
+    // What `pol check` loads (test/cold-start.test.ts): none of the later stages or the tools.
+    // Type-only imports load nothing and may name anything.
+    const later = ["lower", "interpret", "generate", "tools", "cli"].map((folder) => join(SRC, folder));
+    const text = readFileSync(CORE, "utf8").replace(/(?:^|\n)\s*(?:import|export)\s+type\b[^;]*;/g, "\n");
+    const loaded = [...text.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((match) => match[1]!);
+    expect(loaded.length).toBeGreaterThan(10);
+    const offending = loaded.filter(isRelative).map((specifier) => target(CORE, specifier)).filter((path) => later.some((folder) => inside(path, folder)));
+    expect(offending.map(shown)).toEqual([]);
+    expect(loaded.filter((specifier) => !isRelative(specifier) && !isBuiltin(specifier))).toEqual([]);
+    expect(readFileSync(FACADE, "utf8")).toMatch(/^export \* from "\.\/core\.js";$/m);
   });
 
   it("commands export only their run functions and the types of their options", () => {
@@ -117,11 +133,14 @@ describe("layout", () => {
 
   it("the import scanner sees every kind of import it is asked to police", () => {
     // The checks above are only as good as `specifiers`: make sure it finds each form.
-    const cli = readFileSync(join(SRC, "cli", "commands", "check.ts"), "utf8");
+    const cli = readFileSync(join(SRC, "cli", "commands", "eval.ts"), "utf8");
     expect(cli).toMatch(/from "\.\.\/\.\.\/index\.js"/);
+    expect(specifiers(join(SRC, "cli", "commands", "check.ts"))).toContain("../../core.js");
+    expect(specifiers(join(SRC, "cli", "cli.ts"))).toEqual(expect.arrayContaining(["./commands/check.js", "../core.js"]));
     expect(specifiers(join(SRC, "tools", "format", "prettier-plugin.ts"))).toEqual(
       expect.arrayContaining(["prettier", "../../index.js"]),
     );
-    expect(specifiers(FACADE)).toEqual(expect.arrayContaining(["./ast.js", "./syntax/parse.js", "./tools/format/files.js"]));
+    expect(specifiers(FACADE)).toEqual(expect.arrayContaining(["./core.js", "./lower/lower.js", "./tools/format/files.js"]));
+    expect(specifiers(CORE)).toEqual(expect.arrayContaining(["./ast.js", "./syntax/parse.js", "./project/check-paths.js"]));
   });
 });

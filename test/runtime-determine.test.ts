@@ -356,6 +356,48 @@ describe("Context", () => {
     some(rows, member, ctx);
     expect(tested).toBeGreaterThan(afterSome);
   });
+  it("uses remembered memberships in a tracing context only while no read is recorded", () => {
+    const ctx = new Context(schema, input, true);
+    ctx.scans = new Scans();
+    const rows = input.procedures as Record<string, unknown>[];
+    let tested = 0;
+    const member = (row: Record<string, unknown>, c: Context): boolean => {
+      tested++;
+      c.recordField(row, "side", row.side);
+      return row.side === "left";
+    };
+    ctx.beginItem(0);
+    // Outside a criterion's reads (the values a trace shows): the second count reuses the first's.
+    count(rows, member, ctx);
+    count(rows, member, ctx);
+    expect(tested).toBe(rows.length);
+    // A criterion's trace lists its own reads: it tests every element again.
+    ctx.beginReads();
+    count(rows, member, ctx);
+    expect(ctx.endReads().map((fact) => fact.fact)).toEqual(rows.map((_, i) => `procedures[${i}].side`));
+    expect(tested).toBe(2 * rows.length);
+  });
+  it("lists a fact once per criterion, as one object across criteria, by the current item's position", () => {
+    const shared = { code: "a" };
+    const twice = makeCase({ items: [shared, shared, { code: "b" }] });
+    const ctx = new Context(schema, twice, true);
+    const traced = (index: number) => {
+      ctx.beginItem(index);
+      ctx.beginReads();
+      ctx.recordField(ctx.item, "code", ctx.item.code);
+      ctx.recordField(twice.items[2]!, "code", "b");
+      ctx.recordField(ctx.item, "code", ctx.item.code);
+      return ctx.endReads();
+    };
+    const first = traced(0);
+    expect(first).toEqual([
+      { fact: "items[0].code", value: "a" },
+      { fact: "items[2].code", value: "b" },
+    ]);
+    expect(traced(0)[1]).toBe(first[1]);
+    // The same object listed again at position 1 is read there as items[1].
+    expect(traced(1).map((fact) => fact.fact)).toEqual(["items[1].code", "items[2].code"]);
+  });
   it("remembers no memberships without `scans` (the interpreter, and traces)", () => {
     const ctx = new Context(schema, input, true);
     const rows = input.procedures as Record<string, unknown>[];

@@ -1,5 +1,5 @@
 // Part 3 of the bench: the compiler's stages timed separately over the variant corpus, and the
-// wall time of a cold `pol check` process on the repository's policies.
+// wall time of a cold `pol check` process on the repository's policies (cold.ts).
 //
 //   lex       polLexer.tokenize
 //   parse     parse(): lexing, the Chevrotain CST parser, CST checks and CST -> AST
@@ -7,10 +7,7 @@
 //   codegen   lower() + policyModuleSource(): the policy module's TypeScript before formatting
 //   prettier  prettier.format of that source (generatePolicyModule = codegen + prettier)
 
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { RUNTIME_VERSION } from "@pol/runtime";
 import { format } from "prettier";
 import { polLexer } from "../../grammar/lexer.js";
@@ -21,7 +18,7 @@ import type { CheckedPolicy } from "../../src/model.js";
 import { parse } from "../../src/syntax/parse.js";
 import { median } from "../timing.js";
 import { PRETTIER_MODULES } from "../plan.js";
-import { summariseStartup, type StartupProfile } from "../profiling.js";
+import { coldCheck, type ColdCheck } from "./cold.js";
 import { lineCount, type CompilerCorpus } from "./corpus.js";
 
 export interface StageTiming {
@@ -122,38 +119,4 @@ export async function runCompilerBench(
     stages,
     coldCheck: coldCheck(root, coldRuns),
   };
-}
-
-export interface ColdCheck {
-  passes: number[];
-  median: number;
-  files: number;
-  /** `node --cpu-prof bin/pol.js check policies`, once (not timed). */
-  profile: StartupProfile;
-}
-
-/** `pol check policies` in a fresh node process each time; one untimed run first warms the disk cache. */
-function coldCheck(root: string, runs: number): ColdCheck {
-  const run = (nodeFlags: string[] = []): { seconds: number; output: string } => {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [...nodeFlags, resolve(root, "bin/pol.js"), "check", "policies"], {
-      cwd: root,
-      encoding: "utf8",
-    });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (result.status !== 0) throw new Error(`pol check policies failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
-    return { seconds, output: result.stdout };
-  };
-  const first = run();
-  const passes: number[] = [];
-  for (let i = 0; i < runs; i++) passes.push(run().seconds);
-  const files = Number(/checked (\d+) files?/.exec(first.output)?.[1] ?? NaN);
-  const dir = mkdtempSync(join(tmpdir(), "pol-bench-cold-"));
-  try {
-    run(["--cpu-prof", `--cpu-prof-dir=${dir}`]);
-    const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"))!;
-    return { passes, median: median(passes), files, profile: summariseStartup(join(dir, file), 12) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

@@ -1,7 +1,7 @@
 // The FHIR bindings a command reads bundles with (`pol eval --fhir`, `pol serve`): the file named
 // with `--bindings`, else `<schema>.fhir.pol` beside the policy's schema, checked.
 
-import { defaultFhirBindingsPath, loadFhirBindings, type CheckedPolicy, type FhirBindings } from "../index.js";
+import { defaultFhirBindingsPath, loadFhirBindings, type CheckedPolicy, type FhirBindings } from "../core.js";
 import { printDiagnostics, type Io } from "./io.js";
 
 /** The binding file's path, or null after reporting that the policy has none. */

@@ -2,18 +2,19 @@
 // the input, failing tests, stale output), 2 usage errors. No input ever produces a stack trace.
 
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { runCheck, type DiagnosticFormat } from "./commands/check.js";
-import { runCompile, type CompileOptions } from "./commands/compile.js";
-import { runDiff, type DiffFormat } from "./commands/diff.js";
-import { runEval, type EvalOptions } from "./commands/eval.js";
-import { runFmt } from "./commands/fmt.js";
-import { runLsp } from "./commands/lsp.js";
-import { runVerify, type VerifyFormat } from "./commands/verify.js";
-import { runServe, type ServeOptions } from "./commands/serve.js";
+import type { DiagnosticFormat } from "./commands/check.js";
+import type { CompileOptions } from "./commands/compile.js";
+import type { DiffFormat } from "./commands/diff.js";
+import type { EvalOptions } from "./commands/eval.js";
+import type { VerifyFormat } from "./commands/verify.js";
+import type { ServeOptions } from "./commands/serve.js";
+import type { TestReporter } from "./commands/test.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
-import { runInit } from "./commands/init.js";
-import { runTest, type TestReporter } from "./commands/test.js";
-import { describeFileSystemFailure, FileSystemError, isFileSystemFailure, polVersion, UsageError } from "../index.js";
+import { describeFileSystemFailure, FileSystemError, isFileSystemFailure, polVersion, UsageError } from "../core.js";
+
+// Each command's module is imported when the command runs, not before: most commands need the
+// whole library facade (the code generator, the interpreter, the tools), `pol check` only its
+// core (src/core.ts), and `pol --help` nothing, so a command pays only for what it uses.
 
 // Shown after `pol --help`: the everyday commands, then what the exit codes mean (CI reads them).
 const PROGRAM_HELP = `
@@ -157,6 +158,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--deny-warnings", "exit 1 when there are warnings too (for CI)", false)
     .addHelpText("after", EXAMPLES.check)
     .action(async (paths: string[], options: { format: DiagnosticFormat; watch: boolean; denyWarnings: boolean }) => {
+      const { runCheck } = await import("./commands/check.js");
       setExit(await runCheck(paths, options, io));
     });
 
@@ -179,6 +181,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(diagnosticFormat())
     .addHelpText("after", EXAMPLES.compile)
     .action(async (paths: string[], options: CompileOptions) => {
+      const { runCompile } = await import("./commands/compile.js");
       setExit(await runCompile(paths, options, io));
     });
 
@@ -205,6 +208,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--ignore-unknown-fields", "accept fields the schema does not declare (one payload for several policies)", false)
     .addHelpText("after", EXAMPLES.eval)
     .action(async (policy: string, casePath: string | undefined, options: EvalOptions) => {
+      const { runEval } = await import("./commands/eval.js");
       setExit(await runEval(policy, casePath, options, io));
     });
 
@@ -228,6 +232,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
           throw new UsageError("--format and --reporter disagree: give one of them");
         }
         const reporter = options.reporter ?? options.format ?? "human";
+        const { runTest } = await import("./commands/test.js");
         setExit(
           await runTest(
             paths,
@@ -262,6 +267,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         newPath: string,
         options: { structural: boolean; maxList: number; maxItems: number; timeout: number; format: DiffFormat; cases?: string },
       ) => {
+        const { runDiff } = await import("./commands/diff.js");
         setExit(await runDiff(oldPath, newPath, options, io));
       },
     );
@@ -276,6 +282,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addHelpText("after", EXAMPLES.verify)
     .action(async (policy: string, options: { maxList: number; maxItems: number; timeout: number; format: VerifyFormat }) => {
+      const { runVerify } = await import("./commands/verify.js");
       setExit(await runVerify(policy, options, io));
     });
 
@@ -287,6 +294,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "output format").choices(["human", "json"]).default("human"))
     .addHelpText("after", EXAMPLES.fmt)
     .action(async (paths: string[], options: { check: boolean; format: "human" | "json" }) => {
+      const { runFmt } = await import("./commands/fmt.js");
       setExit(await runFmt(paths, options, io));
     });
 
@@ -297,6 +305,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "output format").choices(["human", "json"]).default("human"))
     .addHelpText("after", EXAMPLES.init)
     .action(async (folder: string, options: { format: "human" | "json" }) => {
+      const { runInit } = await import("./commands/init.js");
       setExit(await runInit(folder, options, io));
     });
 
@@ -310,6 +319,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--as-proposed", "answer for proposed policies (`effective proposed`) as if they were in effect", false)
     .addHelpText("after", EXAMPLES.serve)
     .action(async (policies: string[], options: ServeOptions) => {
+      const { runServe } = await import("./commands/serve.js");
       setExit(await runServe(policies, options, io));
     });
 
@@ -319,6 +329,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--stdio", "talk over stdin and stdout (the default and only transport)", false)
     .addHelpText("after", EXAMPLES.lsp)
     .action(async () => {
+      const { runLsp } = await import("./commands/lsp.js");
       await runLsp();
     });
 

@@ -1,7 +1,7 @@
 // Where a command writes. Tests pass their own to capture output; the CLI uses the process streams.
 
-import type { CheckedFiles, DiagnosticFormat } from "../index.js";
-import { diagnosticReport } from "../index.js";
+import type { CheckedFiles, DiagnosticFormat } from "../core.js";
+import { diagnosticReport } from "../core.js";
 import { writeIfOpen } from "./closed-streams.js";
 import { colourize, colourWanted } from "./colour.js";
 

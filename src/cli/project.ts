@@ -5,7 +5,7 @@
 // shows and what it writes are the same wherever it was started.
 
 import { relative, resolve, sep } from "node:path";
-import { CONFIG_DEFAULTS, findConfig, loadConfig, type DiagnosticFormat, type PolConfig } from "../index.js";
+import { CONFIG_DEFAULTS, findConfig, loadConfig, type DiagnosticFormat, type PolConfig } from "../core.js";
 import { EXIT_USAGE, printDiagnostics, type Io } from "./io.js";
 
 export interface Project {

@@ -8,67 +8,132 @@ import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownFiel
 import type { Fact } from "./types.js";
 
 /**
- * Reads recorded for one criterion (or one cached let), in order, deduplicated by fact. A read is
- * kept as the record object and the field name; its JSON path is built once, by `endReads`, so a
- * read costs two comparisons per earlier read instead of a path string and string comparisons.
- * A read given as a ready `Fact` (`Context.recordRead`) is kept with `record` undefined.
+ * Every fact of the case read while tracing, each once: its record and field, the value read, and
+ * (built on first use) the `Fact` a trace lists, with its JSON path. Reads are numbered by fact,
+ * so a criterion's log holds numbers, every criterion that reads a fact lists the same `Fact`
+ * object, and a fact's path is built once per case however many criteria read it. Shared by a
+ * context and the contexts it makes with `asOf` (the same case).
+ */
+class CaseFacts {
+  private readonly records: (object | undefined)[] = [];
+  private readonly names: string[] = [];
+  private readonly values: unknown[] = [];
+  private readonly built: (Fact | undefined)[] = [];
+  /** For a built fact, the index of the item under decision when its record was that item, else
+   *  -1: the current item's path is its position (an object listed twice has two). */
+  private readonly builtAt: number[] = [];
+  /** Per record, its facts' field names and numbers, alternating (a record has a few). */
+  private readonly byRecord = new Map<object | undefined, (string | number)[]>();
+  private lastRecord: object | undefined | null = null;
+  private lastFields: (string | number)[] | undefined;
+  /** For each depth of nested logs, the id of the last log there that listed each fact. */
+  private readonly marks: number[][] = [];
+
+  /** The number of field `name` of `record` (undefined: `name` is a ready path), registered with
+   *  `value` on the first read. */
+  numberOf(record: object | undefined, name: string, value: unknown): number {
+    // Reads come in runs on one record (an element's fields): the last record's facts are at hand.
+    let fields = record === this.lastRecord ? this.lastFields : this.byRecord.get(record);
+    if (fields === undefined) this.byRecord.set(record, (fields = []));
+    this.lastRecord = record;
+    this.lastFields = fields;
+    for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] as number;
+    const fact = this.records.length;
+    this.records.push(record);
+    this.names.push(name);
+    this.values.push(value);
+    this.built.push(undefined);
+    this.builtAt.push(-1);
+    fields.push(name, fact);
+    return fact;
+  }
+
+  /** Fact `fact` as a trace lists it, its path built on first use. */
+  fact(context: Context, fact: number): Fact {
+    let built = this.built[fact];
+    const record = this.records[fact];
+    const at = record === context.item ? context.itemIndex : -1;
+    if (built === undefined || this.builtAt[fact] !== at) {
+      const name = this.names[fact]!;
+      built = this.built[fact] = { fact: record === undefined ? name : factPath(context, record, name), value: this.values[fact] };
+      this.builtAt[fact] = at;
+    }
+    return built;
+  }
+
+  /** Whether `log` lists `fact` already; marks it as listed. */
+  listed(log: ReadLog, fact: number): boolean {
+    const marks = (this.marks[log.depth] ??= []);
+    if (marks[fact] === log.id) return true;
+    marks[fact] = log.id;
+    return false;
+  }
+
+  clear(): void {
+    if (this.records.length === 0) return;
+    this.records.length = 0;
+    this.names.length = 0;
+    this.values.length = 0;
+    this.built.length = 0;
+    this.builtAt.length = 0;
+    this.byRecord.clear();
+    this.lastRecord = null;
+    this.lastFields = undefined;
+  }
+}
+
+/** Log ids: every log opened gets a new one, so the marks of `CaseFacts` never need clearing. */
+let nextLogId = 1;
+
+/**
+ * Reads recorded for one criterion (or one cached let, or one other item's membership), in
+ * order, each fact once: the numbers of the case's facts (see `CaseFacts`). A log is written only
+ * while it is open, at its depth in the stack of open logs, and read (replayed) after.
  */
 export class ReadLog {
-  readonly records: (object | undefined)[] = [];
-  readonly names: string[] = [];
-  readonly values: unknown[] = [];
+  readonly facts: number[] = [];
   /** Set once a read was left out because the log already held `limit` facts. */
   truncated = false;
-  /** Built once the log outgrows a linear scan (a criterion over a long history). */
-  private seen: Map<object | undefined, Set<string>> | undefined;
+  id = nextLogId++;
 
   /** The log keeps at most `limit` facts; past that, new reads only mark it truncated. */
-  constructor(readonly limit = Infinity) {}
+  constructor(
+    readonly table: CaseFacts,
+    public depth: number,
+    readonly limit = Infinity,
+  ) {}
+
+  /** Empty again, to be written at `depth`: a new id makes every earlier mark stale. */
+  reset(depth: number): void {
+    if (this.facts.length !== 0) this.facts.length = 0;
+    this.truncated = false;
+    this.depth = depth;
+    this.id = nextLogId++;
+  }
 
   /** Whether the log holds all it may: further new reads only mark it truncated. */
   get full(): boolean {
-    return this.records.length >= this.limit;
+    return this.facts.length >= this.limit;
   }
 
-  add(record: object | undefined, name: string, value: unknown): void {
-    if (this.has(record, name)) return;
-    const records = this.records;
-    if (records.length >= this.limit) {
-      this.truncated = true;
+  add(fact: number): void {
+    const facts = this.facts;
+    if (facts.length >= this.limit) {
+      // Full: a read it lists already is no news; a new one is left out.
+      if (!this.table.listed(this, fact)) this.truncated = true;
       return;
     }
-    if (this.seen !== undefined) {
-      this.remember(record, name);
-    } else if (records.length >= 32) {
-      // From here on a lookup is a map and a set, not a scan of every earlier read.
-      this.seen = new Map();
-      for (let i = 0; i < records.length; i++) this.remember(records[i], this.names[i]!);
-      this.remember(record, name);
-    }
-    records.push(record);
-    this.names.push(name);
-    this.values.push(value);
+    if (!this.table.listed(this, fact)) facts.push(fact);
   }
 
   /** Every read of `log`, in its order, after this log's own (until this log is full). */
   addAll(log: ReadLog): void {
-    for (let i = 0; i < log.records.length; i++) {
-      this.add(log.records[i], log.names[i]!, log.values[i]);
+    const facts = log.facts;
+    for (let i = 0; i < facts.length; i++) {
+      this.add(facts[i]!);
       if (this.truncated) return;
     }
     if (log.truncated) this.truncated = true;
-  }
-
-  private has(record: object | undefined, name: string): boolean {
-    if (this.seen !== undefined) return this.seen.get(record)?.has(name) === true;
-    for (let i = 0; i < this.records.length; i++) if (this.records[i] === record && this.names[i] === name) return true;
-    return false;
-  }
-
-  private remember(record: object | undefined, name: string): void {
-    let fields = this.seen!.get(record);
-    if (fields === undefined) this.seen!.set(record, (fields = new Set()));
-    fields.add(name);
   }
 }
 
@@ -88,8 +153,9 @@ export const MAX_FACTS = 200;
  * that the next aggregate over the same list and membership function (`no`, `some`, another
  * `latest`) reads them instead of testing every element again. Generated modules pass the same
  * module-level function for the same membership, so `count tp_same_muscle <= 5` and
- * `no tp_same_muscle or ...` share one pass. Only without a trace (a trace lists each criterion's
- * own reads); dropped with every line item, since a membership may read the item.
+ * `no tp_same_muscle or ...` share one pass. With a trace, only while no read is recorded (a
+ * trace lists each criterion's own reads); dropped with every line item, since a membership may
+ * read the item.
  */
 export class Scans {
   private readonly lists: (readonly unknown[] | undefined)[] = [];
@@ -139,6 +205,10 @@ const NO_RECORD: Record<string, unknown> = Object.freeze(Object.create(null) as 
 export class Context {
   /** Innermost last: the criterion's log, then one per cached let being computed. */
   private readonly readLogs: ReadLog[] = [];
+  /** The facts of the case read while tracing (see `CaseFacts`). */
+  private facts = new CaseFacts();
+  /** The criterion's log, reused from criterion to criterion. */
+  private criterionLog: ReadLog | undefined;
   private otherItemsCache: readonly Record<string, unknown>[] | undefined;
   private paths: Map<object, string> | undefined;
 
@@ -179,10 +249,11 @@ export class Context {
     this.cutoff = undefined;
     this.paths = undefined;
     if (this.readLogs.length !== 0) this.readLogs.length = 0;
+    this.facts.clear();
     this.readsTruncated = false;
     if (this.listsOfRecords.length !== 0) this.listsOfRecords.length = 0;
     if (this.itemPositions !== undefined && this.itemPositions.size > 0) this.itemPositions.clear();
-    this.scans?.clear();
+    this.memberScans?.clear();
   }
 
   /** The date of service: the case's, or the earlier date this context evaluates as of. */
@@ -206,6 +277,7 @@ export class Context {
     child.cutoff = date;
     // The same logs: its reads go into the trace of the criterion being evaluated.
     child.readLogs.push(...this.readLogs);
+    child.facts = this.facts;
     child.paths = this.paths;
     return child;
   }
@@ -216,10 +288,19 @@ export class Context {
    */
   outcomeOnly = false;
 
-  /** Memberships remembered for the current item (see `Scans`); only in a context that does not
-   *  trace, and only given by the entry points of compiled modules, whose membership functions
-   *  are the same objects from call to call. */
-  scans: Scans | undefined;
+  /**
+   * Memberships remembered for the current item (see `Scans`); only given by the entry points of
+   * compiled modules, whose membership functions are the same objects from call to call. A
+   * context that traces uses them only while no read is being recorded (the values its trace
+   * shows, rule applicability): a criterion's trace lists its own reads, so it scans for itself.
+   */
+  get scans(): Scans | undefined {
+    return this.readLogs.length === 0 ? this.memberScans : undefined;
+  }
+  set scans(scans: Scans | undefined) {
+    this.memberScans = scans;
+  }
+  private memberScans: Scans | undefined;
 
   /** The line item under decision, and its index. */
   item: Record<string, unknown> = NO_RECORD;
@@ -306,7 +387,8 @@ export class Context {
     if (!this.tracing) {
       value = compute(this);
     } else {
-      const log = this.openLog();
+      // The slot's log of an earlier item or case is stale: it is written again.
+      const log = this.openLog(table.reads[slot]);
       try {
         value = compute(this);
       } finally {
@@ -320,10 +402,13 @@ export class Context {
     return value;
   }
 
-  /** A read log for a let being computed, innermost; the caller pops it. */
-  private openLog(): ReadLog {
+  /** A read log for a let being computed, innermost (`reuse`, emptied, when given); the caller pops it. */
+  private openLog(reuse?: ReadLog): ReadLog {
     // A let's reads are replayed into criteria that list at most MAX_FACTS: it keeps no more.
-    const log = new ReadLog(MAX_FACTS);
+    const depth = this.readLogs.length;
+    let log = reuse;
+    if (log !== undefined && log.table === this.facts) log.reset(depth);
+    else log = new ReadLog(this.facts, depth, MAX_FACTS);
     this.readLogs.push(log);
     return log;
   }
@@ -340,7 +425,7 @@ export class Context {
     const item = this.items[index];
     this.item = isPlainObject(item) ? item : NO_RECORD;
     this.generation++;
-    this.scans?.clear();
+    this.memberScans?.clear();
     this.otherItemsCache = undefined;
     this.earlierItemsCache = undefined;
   }
@@ -352,7 +437,10 @@ export class Context {
    */
   beginReads(): void {
     this.readLogs.length = 0;
-    this.readLogs.push(new ReadLog(MAX_FACTS));
+    let log = this.criterionLog;
+    if (log !== undefined && log.table === this.facts) log.reset(0);
+    else log = this.criterionLog = new ReadLog(this.facts, 0, MAX_FACTS);
+    this.readLogs.push(log);
     this.readsTruncated = false;
   }
 
@@ -381,12 +469,9 @@ export class Context {
     this.readLogs.length = 0;
     if (log === undefined) return [];
     this.readsTruncated = log.truncated;
-    const facts: Fact[] = [];
-    for (let i = 0; i < log.records.length; i++) {
-      const record = log.records[i];
-      const name = log.names[i]!;
-      facts.push({ fact: record === undefined ? name : factPath(this, record, name), value: log.values[i] });
-    }
+    const numbers = log.facts;
+    const facts = new Array<Fact>(numbers.length);
+    for (let i = 0; i < numbers.length; i++) facts[i] = this.facts.fact(this, numbers[i]!);
     return facts;
   }
 
@@ -429,14 +514,14 @@ export class Context {
   /** A read whose path is already known; reads outside `beginReads`/`endReads` are dropped. */
   recordRead(fact: Fact): void {
     const log = this.readLogs[this.readLogs.length - 1];
-    if (log !== undefined) log.add(undefined, fact.fact, fact.value);
+    if (log !== undefined) log.add(this.facts.numberOf(undefined, fact.fact, fact.value));
   }
 
   /** Called by `field` and `list` when tracing: field `name` of `record` (a record of the case)
    *  read as `value` (null when absent). */
   recordField(record: object, name: string, value: unknown): void {
     const log = this.readLogs[this.readLogs.length - 1];
-    if (log !== undefined) log.add(record, name, value);
+    if (log !== undefined) log.add(this.facts.numberOf(record, name, value));
   }
 
   /** The JSON path of a record of the case (`` for the case itself, `items[1]`, `procedures[3]`). */

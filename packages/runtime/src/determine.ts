@@ -662,7 +662,7 @@ class Contexts {
     if (context === undefined) {
       context = new Context(this.schema, input, kind === EvaluationKind.Trace);
       context.outcomeOnly = kind === EvaluationKind.Outcomes;
-      if (kind !== EvaluationKind.Trace) context.scans = new Scans();
+      context.scans = new Scans();
       return context;
     }
     this.idle[kind] = undefined;

@@ -68,7 +68,7 @@ function membershipsOf(c: Context, slot: number, member: Member<Context>): Membe
       if (index === c.itemIndex || log === undefined || c.replayReads(log)) continue;
       // The trace is full: it says so if any other item's reads are left out.
       for (let rest = index + 1; rest < size; rest++) {
-        if (rest !== c.itemIndex && reads[rest]!.records.length > 0) {
+        if (rest !== c.itemIndex && reads[rest]!.facts.length > 0) {
           c.markReadsTruncated();
           break;
         }

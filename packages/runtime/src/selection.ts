@@ -172,7 +172,9 @@ export function countDistinct(
   keys: readonly FieldHandle[],
   forms?: readonly (((value: unknown) => unknown) | undefined)[],
 ): number | Range {
-  if (keys.length === 1 && !(list instanceof Unknown) && !c.tracing && !distinctInUse) {
+  // Exact with a trace too: the fast path reads what the general one reads, in its order, up to
+  // where it gives up, and the general path then reads it all again (each fact is listed once).
+  if (keys.length === 1 && !(list instanceof Unknown) && !distinctInUse) {
     const known = distinctKnown(c, list, member, keys[0]!, forms?.[0]);
     if (known >= 0) return known;
   }
@@ -187,6 +189,8 @@ const DISTINCT_MANY = new Set<unknown>();
 /** Past this many different values a set beats a scan of those seen. */
 const FEW = 16;
 let distinctInUse = false;
+/** The memberships `distinctKnown` worked out, until it knows them all. */
+const DISTINCT_MEMBERSHIPS: Tri[] = [];
 
 /**
  * `count distinct k of L` with one key when every membership is decided and every member's key
@@ -206,11 +210,17 @@ function distinctKnown(
   const few = DISTINCT_FEW;
   const many = DISTINCT_MANY;
   let size = 0;
+  // Memberships another aggregate remembered for this item; otherwise they are worked out here,
+  // and remembered once every one is known (the scan gives up on an unknown one).
+  const scans = c.scans;
+  const known = scans?.find(list, member);
+  const found = known === undefined && scans !== undefined ? DISTINCT_MEMBERSHIPS : undefined;
   distinctInUse = true;
   try {
     for (let i = 0; i < list.length; i++) {
       const element = list[i]!;
-      const membership = member(element, c);
+      const membership = known !== undefined ? known[i]! : member(element, c);
+      if (found !== undefined) found[i] = membership;
       if (membership === false) continue;
       if (membership !== true) return -1;
       const value = form === undefined ? read(c, element, key) : form(read(c, element, key));
@@ -231,8 +241,13 @@ function distinctKnown(
         many.add(value);
       }
     }
+    if (found !== undefined) {
+      const remembered = scans!.remember(list, member);
+      for (let i = 0; i < list.length; i++) remembered[i] = found[i]!;
+    }
     return size < FEW ? size : many.size;
   } finally {
+    if (found !== undefined) found.fill(false, 0, list.length);
     few.fill(undefined, 0, size < FEW ? size : FEW);
     if (size >= FEW) many.clear();
     distinctInUse = false;

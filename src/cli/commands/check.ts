@@ -1,6 +1,6 @@
 // `pol check [paths...]`: parse and type-check policies and schemas, reporting every error.
 
-import { checkPaths, type CheckedFiles, type DiagnosticFormat } from "../../index.js";
+import { checkPaths, type CheckedFiles, type DiagnosticFormat } from "../../core.js";
 import { EXIT_FAILED, EXIT_OK, printDiagnostics, type Io } from "../io.js";
 import { inProjectFolder, resolveProject } from "../project.js";
 import { watchPaths, type WatchOptions } from "../watch.js";

@@ -1,0 +1,88 @@
+// What a cold `pol check` loads. Its start-up time (docs/performance.md, `npm run bench`) depends
+// on loading only the checker: the CLI imports a command when it runs, `pol check` reaches the
+// library through the facade's core (src/core.ts), and the code generator, the interpreter, the
+// runtime, the tools and the heavy packages (prettier, TypeScript, Z3, the language server, the
+// FHIR validator) load only for the commands that use them. The times are the bench's business;
+// this test keeps the list of modules from growing back unnoticed.
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const MODULE_LOG = join(ROOT, "test/support/module-log.mjs");
+
+/** Every module `node bin/pol.js ...args` loads (file URLs and `node:` builtins), and its output. */
+function modulesLoaded(...args: string[]): { modules: string[]; status: number | null; stdout: string } {
+  const dir = mkdtempSync(join(tmpdir(), "pol-modules-"));
+  try {
+    const log = join(dir, "modules.txt");
+    // Outside the test runner, as a user runs it (the grammar checks run only under vitest).
+    const env: NodeJS.ProcessEnv = { ...process.env, POL_MODULE_LOG: log };
+    delete env.VITEST;
+    const result = spawnSync(process.execPath, ["--import", MODULE_LOG, "bin/pol.js", ...args], { cwd: ROOT, env, encoding: "utf8" });
+    const modules = [...new Set(readFileSync(log, "utf8").split("\n").filter((line) => line !== ""))];
+    return { modules, status: result.status, stdout: result.stdout };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The module's path inside the repository (`dist/src/generate/modules.js`, `node_modules/prettier/...`). */
+const local = (url: string) => (url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname).slice(ROOT.length + 1) : url);
+
+/** Packages and parts of pol that `pol check` never needs. */
+const NEVER_FOR_CHECK = [
+  /^node_modules\/prettier\//,
+  /^node_modules\/typescript\//,
+  /^node_modules\/z3-solver\//,
+  /^node_modules\/vscode-languageserver/,
+  /^node_modules\/@medplum\//,
+  /^node_modules\/ajv/,
+  /^dist\/src\/(generate|lower|interpret|tools)\//,
+  /^dist\/src\/index\.js$/,
+  /^dist\/src\/cli\/commands\/(?!check\.js)/,
+  // The runtime's entry: checking uses only its suggestion function (`@pol/runtime/names`).
+  /^packages\/runtime\/dist\/(?!names\.js)/,
+  /^node:(http|worker_threads|child_process)$/,
+];
+
+const forbidden = (modules: string[], patterns: RegExp[]) => modules.map(local).filter((path) => patterns.some((p) => p.test(path)));
+
+describe("what a cold `pol check` loads", () => {
+  it("checks policies without FHIR bindings with the checker alone: no FHIRPath engine either", () => {
+    const { modules, status, stdout } = modulesLoaded("check", "policies/cigna", "policies/truecare");
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^checked \d+ files: no errors/m);
+    expect(modules.map(local)).toContain("dist/src/cli/commands/check.js");
+    expect(modules.map(local)).toContain("dist/src/check/checker.js");
+    expect(forbidden(modules, [...NEVER_FOR_CHECK, /^node_modules\/(fhirpath|antlr4|@lhncbc)\//])).toEqual([]);
+  });
+
+  it("checks the repository's policies, FHIR bindings included, without the generator, the tools or their packages", () => {
+    const { modules, status } = modulesLoaded("check", "policies");
+    expect(status).toBe(0);
+    // A `fhir` file's expressions are checked with HL7's FHIRPath engine: it loads, and only it.
+    expect(modules.map(local)).toContain("node_modules/fhirpath/src/fhirpath.js");
+    expect(forbidden(modules, NEVER_FOR_CHECK)).toEqual([]);
+  });
+
+  it("answers --version with no command loaded and nothing beyond the facade's core", () => {
+    const { modules, status, stdout } = modulesLoaded("--version");
+    expect(status).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(forbidden(modules, [...NEVER_FOR_CHECK, /^dist\/src\/cli\/commands\//])).toEqual([]);
+  });
+
+  it("sees the modules other commands load (the listing is not blind)", () => {
+    // `pol fmt --check` loads prettier and the formatter; were the listing to miss them, the
+    // checks above could not fail.
+    const { modules } = modulesLoaded("fmt", "--check", "policies/cigna");
+    const paths = modules.map(local);
+    expect(paths.some((path) => path.startsWith("node_modules/prettier/"))).toBe(true);
+    expect(paths).toContain("dist/src/cli/commands/fmt.js");
+    expect(paths).toContain("dist/src/index.js");
+  });
+});
