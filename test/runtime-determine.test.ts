@@ -376,6 +376,13 @@ describe("Context", () => {
     count(rows, member, ctx);
     expect(ctx.endReads().map((fact) => fact.fact)).toEqual(rows.map((_, i) => `procedures[${i}].side`));
     expect(tested).toBe(2 * rows.length);
+    // Memberships worked out while reads were recorded serve the values shown after them.
+    ctx.beginItem(1);
+    ctx.beginReads();
+    count(rows, member, ctx);
+    ctx.endReads();
+    count(rows, member, ctx);
+    expect(tested).toBe(3 * rows.length);
   });
   it("lists a fact once per criterion, as one object across criteria, by the current item's position", () => {
     const shared = { code: "a" };
@@ -414,6 +421,18 @@ describe("Context", () => {
     expect(ctx.pathOf(input.items[2]!)).toBe("items[2]");
     expect(ctx.pathOf(input.procedures[1]!)).toBe("procedures[1]");
     expect(ctx.pathOf({})).toBe("?");
+  });
+  it("names a record listed twice by its first place, asked for a few paths or many", () => {
+    const shared = { date: "2025-01-02" };
+    const twice = makeCase({ items: [{ code: "a" }, shared], procedures: [{ date: "2025-01-01" }, shared] });
+    const ctx = new Context(schema, twice, true);
+    expect(ctx.pathOf(shared)).toBe("items[1]");
+    expect(ctx.pathOf(twice.procedures[0]!)).toBe("procedures[0]");
+    expect(ctx.pathOf({})).toBe("?");
+    // Past a few paths a case's elements are indexed: the same answers.
+    for (let i = 0; i < 20; i++) ctx.pathOf({});
+    expect(ctx.pathOf(shared)).toBe("items[1]");
+    expect(ctx.pathOf(twice.procedures[0]!)).toBe("procedures[0]");
   });
   it("names the paths of elements of lists nested in records", () => {
     const nested: SchemaDescriptor = {

@@ -153,18 +153,21 @@ export const MAX_FACTS = 200;
  * that the next aggregate over the same list and membership function (`no`, `some`, another
  * `latest`) reads them instead of testing every element again. Generated modules pass the same
  * module-level function for the same membership, so `count tp_same_muscle <= 5` and
- * `no tp_same_muscle or ...` share one pass. With a trace, only while no read is recorded (a
- * trace lists each criterion's own reads); dropped with every line item, since a membership may
- * read the item.
+ * `no tp_same_muscle or ...` share one pass. With a trace, read only while no read is recorded
+ * (a trace lists each criterion's own reads; see `usable`); dropped with every line item, since a
+ * membership may read the item.
  */
 export class Scans {
   private readonly lists: (readonly unknown[] | undefined)[] = [];
   private readonly members: unknown[] = [];
   private readonly memberships: Tri[][] = [];
   private size = 0;
+  /** False while a trace records reads (see `Context.scans`): memberships are remembered, not read. */
+  usable = true;
 
   /** The memberships of `list`'s elements under `member`, if an aggregate remembered them. */
   find(list: readonly unknown[], member: unknown): readonly Tri[] | undefined {
+    if (!this.usable) return undefined;
     for (let i = 0; i < this.size; i++) {
       if (this.lists[i] === list && this.members[i] === member) return this.memberships[i];
     }
@@ -248,6 +251,7 @@ export class Context {
     if (this.decided.length !== 0) this.decided.length = 0;
     this.cutoff = undefined;
     this.paths = undefined;
+    this.pathsAsked = 0;
     if (this.readLogs.length !== 0) this.readLogs.length = 0;
     this.facts.clear();
     this.readsTruncated = false;
@@ -291,11 +295,14 @@ export class Context {
   /**
    * Memberships remembered for the current item (see `Scans`); only given by the entry points of
    * compiled modules, whose membership functions are the same objects from call to call. A
-   * context that traces uses them only while no read is being recorded (the values its trace
-   * shows, rule applicability): a criterion's trace lists its own reads, so it scans for itself.
+   * context that traces remembers them always but reads them only while no read is being
+   * recorded (the values its trace shows, rule applicability): a criterion's trace lists its own
+   * reads, so it scans for itself, and the values shown after it read what it worked out.
    */
   get scans(): Scans | undefined {
-    return this.readLogs.length === 0 ? this.memberScans : undefined;
+    const scans = this.memberScans;
+    if (scans !== undefined && this.tracing) scans.usable = this.readLogs.length === 0;
+    return scans;
   }
   set scans(scans: Scans | undefined) {
     this.memberScans = scans;
@@ -527,10 +534,26 @@ export class Context {
   /** The JSON path of a record of the case (`` for the case itself, `items[1]`, `procedures[3]`). */
   pathOf(record: object): string {
     if (record === this.input) return "";
-    if (record === this.item) return `items[${this.itemIndex}]`;
+    if (record === this.item) return elementPath("items", this.itemIndex);
+    if (this.paths === undefined && this.pathsAsked < FEW_PATHS && !hasNestedLists(this.schema)) {
+      // A trace names a few records of a case: found in the case's lists (in the order the index
+      // visits them, so a record listed twice gets the same path) without indexing every element.
+      this.pathsAsked++;
+      const lists = listFieldsOf(this.schema).get("case")!;
+      for (let l = 0; l < lists.length; l++) {
+        const name = lists[l]![0];
+        const elements = this.input[name];
+        if (!Array.isArray(elements)) continue;
+        const index = elements.indexOf(record);
+        if (index >= 0) return elementPath(name, index);
+      }
+      return "?";
+    }
     this.paths ??= this.indexPaths();
     return this.paths.get(record) ?? "?";
   }
+  /** Paths looked up by a scan of the case's lists since the case began; past FEW_PATHS, the index. */
+  private pathsAsked = 0;
 
   /** Every element of every list in the case, nested lists included, by identity, with its path. Built once. */
   private indexPaths(): Map<object, string> {
@@ -569,6 +592,36 @@ function dateNamesOf(schema: SchemaDescriptor): ReadonlySet<string> {
   }
   dateNamesBySchema.set(schema, found);
   return found;
+}
+
+/** `name[index]`, kept from case to case: every case's trace names `procedures[0]` again. */
+const ELEMENT_PATHS = new Map<string, string[]>();
+
+function elementPath(name: string, index: number): string {
+  let paths = ELEMENT_PATHS.get(name);
+  if (paths === undefined) {
+    // A schema has a handful of lists; past 64 names (many schemas in one process), build each.
+    if (ELEMENT_PATHS.size >= 64 || index >= 1024) return name + "[" + index + "]";
+    ELEMENT_PATHS.set(name, (paths = []));
+  }
+  if (index >= 1024) return name + "[" + index + "]";
+  return (paths[index] ??= name + "[" + index + "]");
+}
+
+/** Past this many paths asked for in one case, every element of the case is indexed. */
+const FEW_PATHS = 16;
+
+const nestedListsBySchema = new WeakMap<SchemaDescriptor, boolean>();
+
+/** Whether a record other than the case has a list field (so the case's lists nest). */
+function hasNestedLists(schema: SchemaDescriptor): boolean {
+  let nested = nestedListsBySchema.get(schema);
+  if (nested === undefined) {
+    nested = false;
+    for (const [name, lists] of listFieldsOf(schema)) if (name !== "case" && lists.length > 0) nested = true;
+    nestedListsBySchema.set(schema, nested);
+  }
+  return nested;
 }
 
 /** Each record's list fields as [field, element record]; the case's `items` first. */

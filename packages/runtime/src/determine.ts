@@ -361,7 +361,7 @@ interface EvaluatedCriterion {
   unknown: Unknown | undefined;
   facts: Fact[];
   factsTruncated: boolean;
-  /** The parts' values, when the trace shows them or the criterion is unknown (explain.ts). */
+  /** The parts' values, when the trace shows some or the criterion is unknown (explain.ts). */
   values: readonly unknown[] | undefined;
 }
 
@@ -411,12 +411,20 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
     const { status, unknown } = waived(criterion, context, condition, criterionStatus(criterion.effect, condition));
     const facts = context.tracing ? context.endReads() : [];
     const factsTruncated = context.tracing && context.readsTruncated;
-    // Evaluated after the reads are recorded, so the trace lists only the condition's own reads.
+    // Evaluated after the reads are recorded, so the trace lists only the condition's own reads;
+    // for a trace only when it shows some (a pended item's relevance asks for the rest, `weighed`).
+    const parts = criterion.parts;
     const values =
-      criterion.parts !== undefined && (context.tracing || status === "unknown") ? criterion.parts.values(context) : undefined;
+      parts !== undefined && (status === "unknown" || (context.tracing && showsValues(parts))) ? parts.values(context) : undefined;
     criteria.push({ spec: criterion, condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule, applies, criteria };
+}
+
+/** Whether some part of a condition shows its value in the trace. */
+function showsValues(parts: ConditionParts): boolean {
+  for (let i = 0; i < parts.parts.length; i++) if (parts.parts[i]!.shows !== undefined) return true;
+  return false;
 }
 
 /** A rule that applies or may apply, as `neededFacts` weighs it: its applicability in parts, its criteria. */
@@ -436,7 +444,10 @@ function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
             ...(spec.whenKey === undefined ? {} : { key: spec.whenKey }),
           },
         }),
-    criteria: rule.criteria.map(({ spec: criterion, condition, values }) => ({
+    criteria: rule.criteria.map(({ spec: criterion, condition, values: shown }) => {
+      // A trace weighs every criterion by its parts: those that show no value are worked out here.
+      const values = shown ?? (context.tracing && criterion.parts !== undefined ? criterion.parts.values(context) : undefined);
+      return {
       id: criterion.id,
       level: levelOf(criterion.effect),
       metWhenTrue: criterion.effect === "require" || criterion.effect === "waive",
@@ -445,7 +456,8 @@ function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
       ...(criterion.parts === undefined || values === undefined ? {} : { parts: criterion.parts, values }),
       ...(criterion.key === undefined ? {} : { key: criterion.key }),
       ...(criterion.waiver === undefined || criterion.waivedBy === undefined ? {} : { waivedBy: criterion.waivedBy }),
-    })),
+      };
+    }),
   };
 }
 
