@@ -46,6 +46,8 @@ export type FhirHeaderCstChildren = {
   Fhir: IToken[];
   Identifier: IToken[];
   StringLiteral?: IToken[];
+  Extends?: IToken[];
+  base?: IToken[];
 };
 
 export interface PolicyHeaderCstNode extends CstNode {
@@ -157,6 +159,7 @@ export interface ExtendDeclCstNode extends CstNode {
 
 export type ExtendDeclCstChildren = {
   Extend: IToken[];
+  readDecl?: ReadDeclCstNode[];
   Case?: IToken[];
   fieldBlock?: (FieldBlockCstNode)[];
   Item?: IToken[];

@@ -100,6 +100,9 @@ export const Plan = softKeyword("plan", "Plan");
 export const Year = softKeyword("year", "Year");
 /** `extend record Procedure { ... }`: adds to a schema's declaration, at the top level only. */
 export const Extend = softKeyword("extend", "Extend");
+/** `fhir spine_plan_r4 "title" extends "spine.fhir.pol"`: a binding file built on another. Listed
+ *  before `extend`, whose pattern is a prefix of it. */
+export const Extends = softKeyword("extends", "Extends");
 /** `fhir NAME "title"` starts a file of FHIR bindings; `read FIELD from RESOURCE { ... }` is a
  *  binding block and `from` names its resource type. All three stay usable as names. */
 export const Fhir = softKeyword("fhir", "Fhir");
@@ -166,6 +169,7 @@ const keywords: TokenType[] = [
   Calendar,
   Plan,
   Year,
+  Extends,
   Extend,
   Fhir,
   Read,

@@ -71,6 +71,10 @@ class PolParser extends CstParser {
     this.CONSUME(T.Fhir);
     this.CONSUME(T.Identifier);
     this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.OPTION2(() => {
+      this.CONSUME(T.Extends);
+      this.CONSUME2(T.StringLiteral, { LABEL: "base" });
+    });
   });
 
   private policyHeader = this.RULE("policyHeader", () => {
@@ -197,12 +201,15 @@ class PolParser extends CstParser {
     this.OPTION2(() => this.CONSUME(T.Comma));
   });
 
-  /** `extend case { ... }`, `extend item { ... }`, `extend record R { ... }`, `extend enum E { ... }`. */
+  /** `extend case { ... }`, `extend item { ... }`, `extend record R { ... }`, `extend enum E { ... }`,
+   *  and in a binding file `extend read items from ServiceRequest { ... }` (fields added to a block
+   *  of the base bindings). */
   private extendDecl = this.RULE("extendDecl", () => {
     this.CONSUME(T.Extend);
     this.OR({
-      ERR_MSG: "`case`, `item`, `record` or `enum`",
+      ERR_MSG: "`case`, `item`, `record`, `enum` or `read`",
       DEF: [
+        { ALT: () => this.SUBRULE(this.readDecl) },
         {
           ALT: () => {
             this.CONSUME(T.Case);

@@ -80,6 +80,8 @@ export interface FhirHeader extends NodeBase {
   kind: "FhirHeader";
   name: Identifier;
   title?: StringLiteral;
+  /** `extends "spine.fhir.pol"`: the binding file these bindings build on (docs/fhir.md). */
+  base?: StringLiteral;
 }
 
 /**
@@ -91,6 +93,8 @@ export interface FhirHeader extends NodeBase {
  */
 export interface ReadDecl extends NodeBase {
   kind: "ReadDecl";
+  /** `extend read ...`: adds fields to the base's block of this target and resource. */
+  extension?: true;
   target: Identifier;
   resource: Identifier;
   element?: StringLiteral;

@@ -1023,6 +1023,64 @@ export const catalogue = {
     message: "`use` names `{path}`, the FHIR bindings `{name}`: bindings are read by `pol eval --fhir`, not used",
     help: "`use` the schema; name the bindings with `pol eval POLICY --fhir BUNDLE --bindings {path}`",
   },
+  // Binding files that extend another (`fhir NAME "title" extends "base.fhir.pol"`, docs/fhir.md)
+  POL6040: {
+    severity: "error",
+    summary: "`extends` naming a file that is not a binding file",
+    message: "`extends` names `{path}`, which is {what}, not a binding file",
+    help: 'name the binding file these bindings build on, one that starts `fhir NAME "title"`',
+  },
+  POL6041: {
+    severity: "error",
+    summary: "binding files that extend each other in a cycle",
+    message: "`extends` cycle: {cycle}",
+    help: "a binding file cannot build on itself: remove one of these `extends`",
+  },
+  POL6042: {
+    severity: "error",
+    summary: "a base binding file that cannot be read",
+    message: "cannot read the base bindings `{path}`: {problem}",
+    help: {
+      looked: "looked for `{resolved}`; the path is relative to this file's folder",
+      path: "write the path relative to this file's folder, inside the project, e.g. `extends \"spine.fhir.pol\"`",
+    },
+  },
+  POL6043: {
+    severity: "error",
+    summary: "an extending binding file whose schema is not the base's schema or a schema that extends it",
+    message: "these bindings bind `{schema}`, which neither is nor uses `{baseSchema}`, the schema of the base `{base}`",
+    help: "`use` `{baseSchema}` or a schema that uses it (`use \"spine-plan.pol\"`), so the base's bindings fit the case",
+  },
+  POL6044: {
+    severity: "error",
+    summary: "an `extend read` binding for a field the base's block already binds",
+    message: "`{field}` is already bound by the base `{base}` ({file} line {line}); an extending file adds bindings, it does not change them",
+    help: "remove this binding, or change it in the base; to read the fact from another kind of resource as well, write a `read` block of its own",
+  },
+  POL6045: {
+    severity: "error",
+    summary: "a `read` block that reads again the list elements a block of the base reads",
+    message: "the base `{base}` already reads `{target}` from `{resource}` ({file} line {line}): this block would read every one of them again, as another {element}",
+    help: "to add fields to the base's {element}s, write `extend read {target} from {resource}` with the new fields; to read other resources, give this block a `where` filter",
+  },
+  POL6046: {
+    severity: "error",
+    summary: "an `extend read` block in a binding file that extends no other",
+    message: "`extend read` adds to a block of the base bindings, but `{name}` has no base",
+    help: 'name the base after the header: `fhir {name} "title" extends "base.fhir.pol"`, or write `read` for a block of its own',
+  },
+  POL6047: {
+    severity: "error",
+    summary: "an `extend read` block that matches no block of the base, or several",
+    message: "`extend read {target} from {resource}{element}` needs one block of the base `{base}` reading it; {found}",
+    help: "the base's blocks for `{target}` read from {blocks}",
+  },
+  POL6048: {
+    severity: "error",
+    summary: "an `extend read` block with a `where` filter of its own",
+    message: "`extend read` reads the resources of the base's block, whose filter applies; it takes no `where` of its own",
+    help: "remove the `where`; to read other resources, write a `read` block of its own",
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 

@@ -206,6 +206,10 @@ export interface FhirFieldBinding {
   map?: { member: string; system?: string; code: string }[];
   /** A fixed value: an enum member or a boolean. */
   constant?: string | boolean;
+  /** A list of values (`levels: list of Level`): every value the FHIRPath gives, each of `kind`. */
+  list?: true;
+  /** For a field an `extend read` block added to a block of another file: the file that added it. */
+  source?: string;
   /** 1-based line of the binding in its file, for messages. */
   line: number;
 }
@@ -225,6 +229,8 @@ export interface FhirBlock {
   filter?: string;
   fields: FhirFieldBinding[];
   line: number;
+  /** For a block a base declared: that binding file, relative to the project root (`line` is there). */
+  source?: string;
 }
 
 export interface FhirBindings {
@@ -233,5 +239,8 @@ export interface FhirBindings {
   /** The binding file and the schema it binds, relative to the project root. */
   source: string;
   schemaSource: string;
+  /** The binding file these extend (`extends`), relative to the project root; its blocks are
+   *  among `blocks`, with the fields of `extend read` blocks added. */
+  base?: string;
   blocks: FhirBlock[];
 }

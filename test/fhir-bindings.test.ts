@@ -18,7 +18,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "pol-fhir-bindings-"));
   writeFileSync(join(dir, "pol.config.json"), "{}\n");
-  writeFileSync(join(dir, "spine.pol"), readFileSync("policies/schema/spine.pol", "utf8"));
+  for (const name of ["spine.pol", "spine-plan.pol", "spine.fhir.pol"]) writeFileSync(join(dir, name), readFileSync(`policies/schema/${name}`, "utf8"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -127,7 +127,8 @@ read case from Condition {
     expect(blocks.length).toBeGreaterThan(0);
     for (const block of blocks) {
       const folder = mkdtempSync(join(dir, "doc-"));
-      writeFileSync(join(folder, "b.fhir.pol"), block.replace('"../schema/spine.pol"', '"../spine.pol"'));
+      const text = block.replace('"../schema/spine.pol"', '"../spine.pol"').replace('"spine.fhir.pol"', '"../spine.fhir.pol"').replace('"spine-plan.pol"', '"../spine-plan.pol"');
+      writeFileSync(join(folder, "b.fhir.pol"), text);
       const result = checkFile(join(folder, "b.fhir.pol"), undefined, { root: dir });
       expect(result.diagnostics.map((d) => d.message)).toEqual([]);
       expect(result.fhir).toBeDefined();

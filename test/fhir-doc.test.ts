@@ -36,10 +36,12 @@ describe("docs/fhir.md", () => {
       if (process.env.UPDATE_DOCS) doc = doc.replace(whole!, `<!-- fhir-output: ${argument} -->\n\`\`\`${language}\n${shown}\`\`\``);
       else expect(body, argument).toBe(shown);
     }
-    // The response shown answers the questionnaire shown: it names its URL.
-    const questionnaire = [...printed].find(([command]) => command.includes("--format questionnaire"))!;
-    const url = (JSON.parse(questionnaire[1]) as { url: string }).url;
+    // Each response shown answers the questionnaire shown for its bundle: it names its URL.
     for (const [whole, kind, path] of blocks.filter((block) => block[1] === "file" && block[2]!.includes("response"))) {
+      const bundle = path!.replace(/\.response\.json$/, ".bundle.json");
+      const questionnaire = [...printed].find(([command]) => command.includes("--format questionnaire") && command.includes(bundle));
+      expect(questionnaire, `a questionnaire for ${bundle}`).toBeDefined();
+      const url = (JSON.parse(questionnaire![1]) as { url: string }).url;
       const response = JSON.parse(readFileSync(path!, "utf8")) as { questionnaire?: string };
       if (process.env.UPDATE_DOCS && response.questionnaire !== url) {
         const text = readFileSync(path!, "utf8").replace(response.questionnaire!, url);

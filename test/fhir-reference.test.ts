@@ -1,22 +1,27 @@
 // The example bundles (samples/fhir/) against the JSON cases they encode: read through the spine
-// bindings, each bundle gives exactly the JSON case, without a problem, and so the same
-// determination under both seed policies. The three reference determinations are cases A, B and C
+// bindings (the example policy's through spine-plan.fhir.pol, which extends them), each bundle
+// gives exactly the JSON case, without a problem, and so the same determination under its
+// policies; together the bundles show every outcome kind of the runtime. The three reference determinations are cases A, B and C
 // (docs/reference-cases.md). `pol eval --fhir`, one bundle and NDJSON of bundles, end to end.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OUTCOMES } from "@pol/runtime";
 import { checkFile, evaluateCase, loadFhirBindings, readFhirCase, type CheckedPolicy, type FhirBindings } from "../src/index.js";
 import { fhirIssues } from "./support/fhir-validator.js";
 import { runPol } from "./support/run-pol.js";
 
 const SIJ = "policies/truecare/sacroiliac-joint-procedures.pol";
 const TPI = "policies/cigna/trigger-point-injections.pol";
+const NW = "policies/examples/lumbar-facet-interventions.pol";
 const BINDINGS = "policies/schema/spine.fhir.pol";
+const PLAN_BINDINGS = "policies/schema/spine-plan.fhir.pol";
 
-/** Bundle name -> the JSON case it encodes, and the outcomes it shows under each policy. */
-const EXAMPLES: Record<string, { json: string; outcomes: Record<string, string[]> }> = {
+/** Bundle name -> the JSON case it encodes, the outcomes it shows under each policy, and the
+ *  bindings it is read with (spine.fhir.pol unless named). */
+const EXAMPLES: Record<string, { json: string; outcomes: Record<string, string[]>; bindings?: string }> = {
   "case-a": { json: "samples/case-a.json", outcomes: { [SIJ]: ["denied", "no_applicable_policy"], [TPI]: ["no_applicable_policy", "denied"] } },
   "case-b": { json: "samples/case-b.json", outcomes: { [SIJ]: ["denied", "not_separately_billable"] } },
   "case-c": {
@@ -31,7 +36,16 @@ const EXAMPLES: Record<string, { json: string; outcomes: Record<string, string[]
   "cigna-approval": { json: "samples/cigna-approval.json", outcomes: { [TPI]: ["approved"] } },
   "cigna-not-covered": { json: "samples/cigna-not-covered.json", outcomes: { [TPI]: ["approved", "not_covered"] } },
   "truecare-not-in-effect": { json: "samples/truecare-not-in-effect.json", outcomes: { [SIJ]: ["policy_not_in_effect"] } },
+  "northwind-authorization-required": {
+    json: "samples/northwind-authorization-required.json",
+    outcomes: { [NW]: ["authorization_required"] },
+    bindings: PLAN_BINDINGS,
+  },
+  "northwind-pended": { json: "samples/northwind-pended.json", outcomes: { [NW]: ["pended"] }, bindings: PLAN_BINDINGS },
+  "northwind-referred-for-review": { json: "samples/northwind-referred-for-review.json", outcomes: { [NW]: ["referred_for_review"] }, bindings: PLAN_BINDINGS },
 };
+/** The example policy is proposed: its examples are evaluated as proposed. */
+const OPTIONS: Record<string, { asProposed?: boolean }> = { [NW]: { asProposed: true } };
 
 function policy(path: string): CheckedPolicy {
   const result = checkFile(path);
@@ -40,13 +54,18 @@ function policy(path: string): CheckedPolicy {
 }
 
 let bindings: FhirBindings;
+const bindingsByPath = new Map<string, FhirBindings>();
+const bindingsOf = (path: string | undefined): FhirBindings => bindingsByPath.get(path ?? BINDINGS)!;
 const policies = new Map<string, CheckedPolicy>();
 let dir: string;
 beforeAll(() => {
-  const load = loadFhirBindings(BINDINGS);
-  expect(load.diagnostics).toEqual([]);
-  bindings = load.bindings!;
-  for (const path of [SIJ, TPI]) policies.set(path, policy(path));
+  for (const path of [BINDINGS, PLAN_BINDINGS]) {
+    const load = loadFhirBindings(path);
+    expect(load.diagnostics).toEqual([]);
+    bindingsByPath.set(path, load.bindings!);
+  }
+  bindings = bindingsOf(BINDINGS);
+  for (const path of [SIJ, TPI, NW]) policies.set(path, policy(path));
   dir = mkdtempSync(join(tmpdir(), "pol-fhir-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,7 +92,7 @@ describe("example bundles", () => {
     });
 
     it(`${name}: the bundle reads as exactly its JSON case, every fact with its source`, () => {
-      const read = readFhirCase(bindings, readJson(bundlePath));
+      const read = readFhirCase(bindingsOf(example.bindings), readJson(bundlePath));
       expect(read.ok).toBe(true);
       expect(read.problems).toEqual([]);
       expect(sorted(read.case)).toEqual(sorted(readJson(example.json)));
@@ -91,8 +110,8 @@ describe("example bundles", () => {
     for (const [path, outcomes] of Object.entries(example.outcomes)) {
       it(`${name}: the same determination from the bundle as from the JSON case under ${path}`, () => {
         const checked = policies.get(path)!;
-        const fromJson = evaluateCase(checked, readJson(example.json));
-        const fromBundle = evaluateCase(checked, readFhirCase(bindings, readJson(bundlePath)).case);
+        const fromJson = evaluateCase(checked, readJson(example.json), OPTIONS[path]);
+        const fromBundle = evaluateCase(checked, readFhirCase(bindingsOf(example.bindings), readJson(bundlePath)).case, OPTIONS[path]);
         expect(fromJson.ok && fromBundle.ok).toBe(true);
         if (!fromJson.ok || !fromBundle.ok) return;
         expect(fromBundle.determination).toEqual(fromJson.determination);
@@ -100,6 +119,14 @@ describe("example bundles", () => {
       });
     }
   }
+
+  it("every outcome kind of the runtime is reached by an example bundle", () => {
+    const shown = new Set(Object.values(EXAMPLES).flatMap((example) => Object.values(example.outcomes).flat()));
+    expect(OUTCOMES.filter((outcome) => !shown.has(outcome))).toEqual([]);
+    // The outcomes listed are those the bundles give (checked above), and every bundle is listed.
+    const bundles = readdirSync("samples/fhir").filter((name) => name.endsWith(".bundle.json")).map((name) => name.slice(0, -".bundle.json".length));
+    expect(bundles.sort()).toEqual(Object.keys(EXAMPLES).sort());
+  });
 });
 
 describe("the R4 validator on bundles", () => {

@@ -375,6 +375,26 @@ describe("FHIR binding files", () => {
     expect(symbols.find((s) => s.name === "read procedures from Procedure")!.children!.map((c) => c.name)).toContain("relief");
     expect(client.stderr).toBe("");
   });
+
+  it("checks a binding file that extends another, goes to its base, and reports a mistake the extension makes", async () => {
+    const extending = join(project, "policies/schema/spine-plan.fhir.pol");
+    const base = join(project, "policies/schema/spine.fhir.pol");
+    const text = readFileSync(extending, "utf8");
+    expect(await client.open(extending, text)).toEqual([]);
+    const result = (await client.connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: uriOf(extending) },
+      position: positionOf(text, '"spine.fhir.pol"', 0, 3),
+    })) as Location;
+    expect(result.uri).toBe(uriOf(base));
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: uriOf(extending) } })) as DocumentSymbol[];
+    expect(symbols.find((s) => s.name === "extend read items from ServiceRequest")!.children!.map((c) => c.name)).toEqual(["level", "authorization_on_file"]);
+    // Binding a field again that the base's block binds is an error at the field.
+    const broken = text.replace("  anesthetic: \"usedCode\" {", "  relief: \"extension('x').value\"\n  anesthetic: \"usedCode\" {");
+    const diagnostics = await client.change(extending, [{ text: broken }]);
+    expect(diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([["POL6044", positionOf(broken, "relief: \"extension('x')", 0, 0).line]]);
+    await client.change(extending, [{ text }]);
+    expect(client.stderr).toBe("");
+  });
 });
 
 describe("outline, formatting and quick fixes", () => {

@@ -100,6 +100,41 @@ describe("pol serve, reading records through the FHIR bindings", () => {
   });
 });
 
+describe("pol serve for a proposed policy on the extended schema", () => {
+  const NW = "policies/examples/lumbar-facet-interventions.pol";
+
+  it.each([
+    ["northwind-authorization-required", "auth-needed"],
+    ["northwind-referred-for-review", "auth-needed"],
+  ])("reads %s through spine-plan.fhir.pol and answers as pol eval --fhir --as-proposed does", async (name, paNeeded) => {
+    const file = join("samples/fhir", `${name}.bundle.json`);
+    const started = await startPolServe([NW, "--port", "0", "--as-proposed"]);
+    const url = /(http:\/\/\S+)\/cds-services/.exec(started.line)?.[1];
+    if (url === undefined) throw new Error(`pol serve did not start: ${started.line}${started.err}`);
+    try {
+      const request = hookRequestFromBundle(JSON.parse(readFileSync(file, "utf8")), { hook: "order-sign", hookInstance: `test-${name}`, coverage: COVERAGE });
+      if (typeof request === "string") throw new Error(request);
+      const response = await fetch(`${url}/cds-services/pol-order-sign`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+      expect(response.status).toBe(200);
+      const reply = (await response.json()) as Json;
+      const info = (reply.systemActions[0].resource.extension as Json[]).find((extension) => extension.url === COVERAGE_INFORMATION_URL)!;
+      expect(profileProblems(info as never)).toEqual([]);
+      const run = await runPol("eval", NW, "--as-proposed", "--fhir", file, "--format", "crd", "--coverage", "Coverage/cov-1");
+      expect(run.code, run.err).toBe(0);
+      const fromEval = (JSON.parse(run.out) as Json[])[0]!;
+      const part = (extension: Json, url: string) => extension.extension.find((p: Json) => p.url === url)?.valueCode;
+      expect([part(info, "covered"), part(info, "pa-needed")]).toEqual(["covered", paNeeded]);
+      expect([part(info, "covered"), part(info, "pa-needed")]).toEqual([part(fromEval, "covered"), part(fromEval, "pa-needed")]);
+      // Without --as-proposed the proposed policy decides nothing: it is not in effect.
+      const notInEffect = await runPol("eval", NW, "--fhir", file, "--format", "crd", "--coverage", "Coverage/cov-1");
+      expect(part((JSON.parse(notInEffect.out) as Json[])[0]!, "covered")).toBe("indeterminate");
+    } finally {
+      started.child.kill("SIGTERM");
+      await exited(started.child);
+    }
+  }, 60_000);
+});
+
 describe("the pol serve command", () => {
   it("says what is wrong when it cannot start", async () => {
     expect((await runPol("serve")).code).toBe(2);

@@ -15,7 +15,7 @@ import { allTokens, polLexer } from "../grammar/lexer.js";
 const ROOT = resolve(import.meta.dirname, "..");
 const GRAMMAR = join(ROOT, "editors/vscode/syntaxes/pol.tmLanguage.json");
 
-const STORAGE = ["Policy", "Schema", "Use", "Enum", "Record", "Case", "Item", "Codes", "Table", "Let", "Rule", "List", "Dated", "By", "To", "Extend", "Fhir", "Read", "From"];
+const STORAGE = ["Policy", "Schema", "Use", "Enum", "Record", "Case", "Item", "Codes", "Table", "Let", "Rule", "List", "Dated", "By", "To", "Extend", "Extends", "Fhir", "Read", "From"];
 const CONTROL = ["For", "When", "Require", "Deny", "Bundle", "Approve", "Note", "NotCovered", "PriorAuthorization", "Refer", "Waive"];
 const OPERATOR_WORDS = ["And", "Or", "Not", "In", "As", "Percent", "All", "Any", "Where", "Within", "Count", "Some", "No", "Latest", "Earliest", "Sum", "Of", "Coverage", "Time", "Since", "Between", "Distinct", "Documented", "Calendar", "Plan", "Year"];
 

@@ -4,6 +4,7 @@
 import type { Expression, FieldAccess, LetDecl, NameRef, PolicyHeader, RuleDecl, SourceFile, CodeSetDecl } from "../ast.js";
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { Binding, CheckedPolicy, CheckedRule, FhirBindings, FieldModel, SchemaModel, Type } from "../model.js";
+import { loadFhirBase, type BaseCheck } from "./fhir-base.js";
 import { checkFhirBindings, misplacedReads } from "./fhir-bindings.js";
 import { Facts } from "./facts.js";
 import { Excerpts } from "./format.js";
@@ -49,15 +50,16 @@ export interface ProgramAnalysis {
 }
 
 export function checkFile(path: string, host: FileHost = nodeFileHost, options: LoadOptions = {}): CheckResult {
-  return check(loadProgram(path, host, undefined, options));
+  return check(loadProgram(path, host, undefined, options), host, []);
 }
 
 /** Check `source` as if it were the file at `path`; its `use`s are read through `host`. */
 export function checkSource(source: string, path: string, host: FileHost = nodeFileHost, options: LoadOptions = {}): CheckResult {
-  return check(loadProgram(path, host, source, options));
+  return check(loadProgram(path, host, source, options), host, []);
 }
 
-function check(program: LoadedProgram): CheckResult {
+/** `chain`: the binding files that extend this one (host paths), when it is checked as a base. */
+function check(program: LoadedProgram, host: FileHost, chain: readonly string[]): CheckResult {
   const diagnostics = [...program.diagnostics];
   const sources = new Map(program.files.map((file) => [file.display, file.text]));
   let analysis: ProgramAnalysis | undefined;
@@ -112,8 +114,21 @@ function check(program: LoadedProgram): CheckResult {
   for (const file of files) misplacedReads(file, diagnostics);
   if (main.header.kind === "FhirHeader") {
     const schema = schemaOf(program, main.header.name.name);
+    const checkBase = (path: string, extending: readonly string[]): BaseCheck => {
+      const result = check(loadProgram(path, host, undefined, { root: program.root }), host, extending);
+      const kind = result.analysis?.files[0]?.ast.header.kind;
+      return { ...result, ...(kind ? { header: kind === "FhirHeader" ? "fhir" : kind === "SchemaHeader" ? "schema" : "policy" } : {}) };
+    };
+    const base = loadFhirBase(main.header, program, host, chain, checkBase, diagnostics, sources);
     fhir = checkFhirBindings(
-      { file: main, schema: env.schema, hasSchema: env.hasSchema, source: program.main!.rootPath, schemaSource: schema.schemaSource },
+      {
+        file: main,
+        schema: env.schema,
+        hasSchema: env.hasSchema,
+        source: program.main!.rootPath,
+        schemaSource: schema.schemaSource,
+        ...(base ? { base, programFiles: program.files.map((file) => file.rootPath) } : {}),
+      },
       diagnostics,
     );
     return finish();

@@ -74,6 +74,10 @@ export interface FhirCheckInput {
   /** Root-relative paths of the file and of the schema file it uses. */
   source: string;
   schemaSource: string;
+  /** The checked bindings of the base (`extends`), and the root-relative paths of every file this
+   *  file's program read: the base's schema must be among them. */
+  base?: FhirBindings;
+  programFiles?: readonly string[];
 }
 
 /** Check a `fhir` file; the bindings are meaningful only when nothing was reported. */
@@ -92,7 +96,18 @@ export function checkFhirBindings(input: FhirCheckInput, diagnostics: Diagnostic
     diagnostics.push(diagnostic("POL6014", header.kind === "FhirHeader" ? header.name.span : header.span, { name }));
     return bindings;
   }
+  const base = input.base;
+  if (base !== undefined && header.kind === "FhirHeader" && header.base !== undefined) {
+    if (!(input.programFiles ?? []).includes(base.schemaSource)) {
+      diagnostics.push(
+        diagnostic("POL6043", header.base.span, { schema: input.schemaSource, baseSchema: base.schemaSource, base: base.name }, { baseSchema: base.schemaSource }),
+      );
+      return bindings;
+    }
+    bindings.base = base.source;
+  }
   const checker = new BindingChecker(input.schema, diagnostics, fhirpathEngine());
+  const extension = base ? new Extension(base, input.source, diagnostics) : undefined;
   for (const decl of file.declarations) {
     if (decl.kind !== "ReadDecl") {
       diagnostics.push(
@@ -102,10 +117,110 @@ export function checkFhirBindings(input: FhirCheckInput, diagnostics: Diagnostic
       );
       continue;
     }
+    if (decl.extension) {
+      if (extension === undefined) {
+        diagnostics.push(diagnostic("POL6046", keywordSpan(decl.span, "extend".length), { name }, { name }));
+        continue;
+      }
+      extension.extend(decl, checker);
+      continue;
+    }
+    if (extension && !extension.readsAnew(decl)) continue;
     const block = checker.block(decl);
     if (block) bindings.blocks.push(block);
   }
+  if (extension) bindings.blocks.unshift(...extension.blocks);
   return bindings;
+}
+
+/** The base's blocks, and the fields `extend read` blocks add to them. */
+class Extension {
+  /** Copies of the base's blocks, each naming the file that declared it. */
+  readonly blocks: FhirBlock[];
+  /** Per block, the fields this file added, with their lines. */
+  private readonly added = new Map<FhirBlock, Map<string, number>>();
+
+  constructor(
+    private readonly base: FhirBindings,
+    /** This file, root-relative: the source of the fields it adds. */
+    private readonly source: string,
+    private readonly diagnostics: Diagnostic[],
+  ) {
+    this.blocks = base.blocks.map((block) => ({ ...block, fields: [...block.fields], source: block.source ?? base.source }));
+  }
+
+  /** Add the fields of `extend read` block `decl` to the base's block it names. */
+  extend(decl: ReadDecl, checker: BindingChecker): void {
+    const target = decl.target.name;
+    const resource = decl.resource.name;
+    const element = decl.element?.value;
+    if (decl.filter) this.diagnostics.push(diagnostic("POL6048", decl.filter.span, {}));
+    const matches = this.blocks.filter((block) => block.target === target && block.resource === resource && block.element === element);
+    if (matches.length !== 1) {
+      const others = this.blocks.filter((block) => block.target === target).map((block) => `\`${block.resource}${block.element !== undefined ? ` "${block.element}"` : ""}\``);
+      let found = matches.length === 0 ? "it has none" : `it has ${matches.length}, on lines ${matches.map((block) => block.line).join(", ")} of \`${matches[0]!.source}\``;
+      // Facts of the case from several blocks combine: a block of its own adds to them.
+      if (target === "case") found += "; write `read case` instead: facts of the case read by several blocks combine";
+      this.diagnostics.push(
+        diagnostic(
+          "POL6047",
+          keywordSpan(decl.span, "extend".length),
+          { target, resource, element: element !== undefined ? ` "${element}"` : "", base: this.base.name, found },
+          { target, blocks: others.length === 0 ? "no resource" : [...new Set(others)].join(", ") },
+        ),
+      );
+      return;
+    }
+    const block = matches[0]!;
+    const added = this.added.get(block) ?? new Map<string, number>();
+    let clash = false;
+    for (const field of decl.fields) {
+      const name = field.field.name;
+      const own = added.get(name);
+      if (own !== undefined) {
+        this.diagnostics.push(diagnostic("POL6010", field.field.span, { field: name, line: own }));
+        clash = true;
+        continue;
+      }
+      const inherited = block.fields.find((f) => f.field === name);
+      if (inherited !== undefined) {
+        this.diagnostics.push(diagnostic("POL6044", field.field.span, { field: name, base: this.base.name, file: inherited.source ?? block.source!, line: inherited.line }));
+        clash = true;
+      }
+    }
+    if (decl.filter || clash) return;
+    const checked = checker.block(decl);
+    if (checked === undefined) return;
+    for (const field of checked.fields) {
+      block.fields.push({ ...field, source: this.source });
+      added.set(field.field, field.line);
+    }
+    this.added.set(block, added);
+  }
+
+  /** Whether a list block of this file reads resources other than a base block's (else reported). */
+  readsAnew(decl: ReadDecl): boolean {
+    const target = decl.target.name;
+    if (target === "case") return true;
+    const element = decl.element?.value;
+    const same = this.blocks.find(
+      (block) =>
+        block.target === target &&
+        block.resource === decl.resource.name &&
+        block.element === element &&
+        (decl.filter === undefined || decl.filter.value === block.filter),
+    );
+    if (same === undefined) return true;
+    this.diagnostics.push(
+      diagnostic(
+        "POL6045",
+        decl.target.span,
+        { base: this.base.name, target, resource: same.resource, file: same.source!, line: same.line, element: target === "items" ? "line item" : "element" },
+        { target, resource: same.resource, element: target === "items" ? "line item" : "element" },
+      ),
+    );
+    return false;
+  }
 }
 
 /** `read` blocks outside a `fhir` file. */
@@ -122,7 +237,12 @@ export function misplacedReads(file: SourceFile, diagnostics: Diagnostic[]): voi
 }
 
 function declarationKeywordSpan(span: Span): Span {
-  return { file: span.file, start: span.start, end: { ...span.start, offset: span.start.offset + 4, column: span.start.column + 4 } };
+  return keywordSpan(span, 4);
+}
+
+/** The first `length` characters of a declaration: its keyword. */
+function keywordSpan(span: Span, length: number): Span {
+  return { file: span.file, start: span.start, end: { ...span.start, offset: span.start.offset + length, column: span.start.column + length } };
 }
 
 class BindingChecker {
@@ -254,7 +374,10 @@ class BindingChecker {
       this.diagnostics.push(diagnostic("POL6012", field.field.span, { field: name }));
       return undefined;
     }
-    const kind = valueKind(model.type);
+    // A list of values (`levels: list of Level`) is bound as its element is, each value one entry.
+    const list = model.type.kind === "values";
+    const type = model.type.kind === "values" ? model.type.element : model.type;
+    const kind = valueKind(type);
     if (kind === undefined) {
       const help =
         model.type.kind === "list"
@@ -263,17 +386,20 @@ class BindingChecker {
       this.problem(field.field.span, `\`${name}\` is a list, which a binding cannot read as one value`, help);
       return undefined;
     }
-    const binding: FhirFieldBinding = { field: name, kind, line: field.span.start.line };
+    const binding: FhirFieldBinding = { field: name, kind, ...(list ? { list: true as const } : {}), line: field.span.start.line };
+    if (list && !field.path) {
+      return this.problem(field.field.span, `\`${name}\` is a list of values, read from a FHIRPath`, `give its FHIRPath: \`${name}: "..."\`; every value it gives is one entry`);
+    }
     if (field.constant) {
       const constant = field.constant;
       if (constant.kind === "BooleanLiteral") {
         if (kind !== "bool") return this.problem(constant.span, `\`${name}\` is a ${KIND_WORDS[kind]} field, not a boolean`, "give a value of the field's type");
         binding.constant = constant.value;
       } else {
-        const members = model.type.kind === "enum" ? this.schema.enums.get(model.type.name)?.members ?? [] : [];
+        const members = type.kind === "enum" ? this.schema.enums.get(type.name)?.members ?? [] : [];
         if (kind !== "enum") return this.problem(constant.span, `\`${name}\` is a ${KIND_WORDS[kind]} field: only enum fields take a fixed member`, "bind it to a FHIRPath instead");
         if (!members.includes(constant.name)) {
-          return this.problem(constant.span, `\`${constant.name}\` is not a member of \`${typeLabel(model.type)}\``, `the members are ${LIST_OF(members)}`);
+          return this.problem(constant.span, `\`${constant.name}\` is not a member of \`${typeLabel(type)}\``, `the members are ${LIST_OF(members)}`);
         }
         binding.constant = constant.name;
       }
@@ -309,7 +435,7 @@ class BindingChecker {
     }
     let plainEnum = false;
     if (kind === "enum") {
-      const members = model.type.kind === "enum" ? this.schema.enums.get(model.type.name)?.members ?? [] : [];
+      const members = type.kind === "enum" ? this.schema.enums.get(type.name)?.members ?? [] : [];
       if (!field.map || field.map.length === 0) {
         this.diagnostics.push(diagnostic("POL6007", field.field.span, { field: name }, { field: name, path: field.path.value, member: members[0] ?? "member" }));
         return undefined;
@@ -321,7 +447,7 @@ class BindingChecker {
             diagnostic(
               "POL6011",
               entry.member.span,
-              { problem: `\`${entry.member.name}\` is not a member of \`${typeLabel(model.type)}\`` },
+              { problem: `\`${entry.member.name}\` is not a member of \`${typeLabel(type)}\`` },
               suggest(entry.member.name, members) ?? { help: `the members are ${LIST_OF(members)}` },
             ),
           );

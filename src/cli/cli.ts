@@ -341,6 +341,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--port <port>", "the TCP port (0: any free port)", parsePort, 8380)
     .option("--host <host>", "the address to listen on", "127.0.0.1")
     .option("--bindings <file>", "the FHIR bindings for every policy (default: `<schema>.fhir.pol` beside each policy's schema)")
+    .option("--as-proposed", "answer for proposed policies (`effective proposed`) as if they were in effect", false)
     .addHelpText("after", EXAMPLES.serve)
     .action(async (policies: string[], options: ServeOptions) => {
       const { runServe } = await import("./commands/serve.js");

@@ -236,10 +236,12 @@ export class DeclarationBuilder {
 
   private fhirHeader(cst: FhirHeaderCstNode): FhirHeader {
     const title = cst.children.StringLiteral?.[0];
+    const base = cst.children.base?.[0];
     return {
       kind: "FhirHeader",
       name: this.expressions.identifier(one(cst.children.Identifier)),
       ...(title !== undefined ? { title: this.expressions.string(title) } : {}),
+      ...(base !== undefined ? { base: this.expressions.string(base) } : {}),
       span: this.span(cst),
     };
   }
@@ -375,6 +377,9 @@ export class DeclarationBuilder {
   /** `extend ...`: the declaration it adds to, marked as an extension. */
   private extension(cst: ExtendDeclCstNode, span: Span): Declaration {
     const children = cst.children;
+    const read = children.readDecl?.[0];
+    // `extend read ...` spans from `extend`: its keyword is where mistakes about the base are shown.
+    if (read !== undefined) return { ...this.read(read, span), extension: true };
     const block = children.fieldBlock?.[0];
     const fields = block === undefined ? [] : this.fields(block);
     if (children.Case !== undefined) return { kind: "CaseDecl", extension: true, fields, span };

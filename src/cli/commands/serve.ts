@@ -22,6 +22,8 @@ export interface ServeOptions {
   host: string;
   /** The FHIR bindings for every policy (default: each policy's `<schema>.fhir.pol`). */
   bindings?: string;
+  /** Decide for proposed policies as if they were in effect. */
+  asProposed?: boolean;
 }
 
 /** The policies with their readers, or the exit code after reporting why one cannot be served. */
@@ -46,7 +48,7 @@ function servedPolicies(paths: readonly string[], options: ServeOptions, io: Io)
       reader = { read: (bundle) => readFhirCase(bindings, bundle) };
       readers.set(resolve(bindingsPath), reader);
     }
-    served.push({ policy, schema: schemaDescriptor(policy.schema), reader });
+    served.push({ policy, schema: schemaDescriptor(policy.schema), reader, ...(options.asProposed ? { asProposed: true } : {}) });
   }
   return served;
 }

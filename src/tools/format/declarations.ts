@@ -78,7 +78,8 @@ export class DeclarationPrinter {
       case "SchemaHeader":
         return ["schema ", item.name.name, item.title ? [" ", quote(item.title)] : ""];
       case "FhirHeader":
-        return ["fhir ", item.name.name, item.title ? [" ", quote(item.title)] : ""];
+        // The base goes on its own line, as a policy's header fields do.
+        return ["fhir ", item.name.name, item.title ? [" ", quote(item.title)] : "", item.base ? indent([hardline, "extends ", quote(item.base)]) : ""];
       case "UseDecl":
         return ["use ", quote(item.path)];
       case "EnumDecl":
@@ -103,7 +104,7 @@ export class DeclarationPrinter {
   /** `read TARGET from RESOURCE ["element"] [where "filter"] { ... }`, a field binding a line. */
   private readDecl(decl: ReadDecl): Doc {
     const header = [
-      "read ",
+      decl.extension ? "extend read " : "read ",
       decl.target.name,
       " from ",
       decl.resource.name,

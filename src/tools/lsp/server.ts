@@ -295,12 +295,14 @@ function dependsOn(checked: Checked | undefined, path: string): boolean {
   return false;
 }
 
-/** The file a `use` under the cursor names. */
+/** The file a `use` (or a binding file's `extends`) under the cursor names. */
 function useAt(checked: Checked, offset: number): string | undefined {
   const main = checked.analysis?.files.find((file) => file.hostPath === checked.path);
-  for (const use of main?.ast.uses ?? []) {
-    if (use.path.span.start.offset <= offset && offset <= use.path.span.end.offset) {
-      return resolve(dirname(checked.path), use.path.value);
+  const header = main?.ast.header;
+  const base = header?.kind === "FhirHeader" ? header.base : undefined;
+  for (const path of [...(main?.ast.uses ?? []).map((use) => use.path), ...(base ? [base] : [])]) {
+    if (path.span.start.offset <= offset && offset <= path.span.end.offset) {
+      return resolve(dirname(checked.path), path.value);
     }
   }
   return undefined;
@@ -343,7 +345,7 @@ function outline(file: SourceFile): DocumentSymbol[] {
         return symbol(decl.name.name, decl.label?.value, SymbolKind.Constant, decl.span, decl.name.span);
       case "ReadDecl":
         return symbol(
-          `read ${decl.target.name} from ${decl.resource.name}`,
+          `${decl.extension ? "extend read" : "read"} ${decl.target.name} from ${decl.resource.name}`,
           decl.filter?.value,
           SymbolKind.Struct,
           decl.span,

@@ -38,6 +38,8 @@ export interface ServedPolicy {
   policy: CheckedPolicy;
   schema: SchemaDescriptor;
   reader: CaseReader;
+  /** Decide a proposed policy (`effective proposed`) as if it were in effect (`pol serve --as-proposed`). */
+  asProposed?: boolean;
 }
 
 export interface HookResponse {
@@ -164,7 +166,7 @@ export class CoverageService {
       const caseJson = { ...read.case };
       // An order without an occurrence is decided as of the day it is placed.
       if (caseJson.date_of_service === undefined || caseJson.date_of_service === null) caseJson.date_of_service = date;
-      const evaluated = evaluateCase(served.policy, caseJson, { unknownFields: "ignore", trace: false });
+      const evaluated = evaluateCase(served.policy, caseJson, { unknownFields: "ignore", trace: false, ...(served.asProposed ? { asProposed: true } : {}) });
       if (!evaluated.ok) return { status: 400, problems: evaluated.errors.map((error) => ({ path: "prefetch", message: `${error.path}: ${error.message}` })) };
       if (read.problems.length > 0) {
         const { metadata } = served.policy;

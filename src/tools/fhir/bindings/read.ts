@@ -95,6 +95,7 @@ class Reader {
 
   read(): FhirCaseRead {
     const caseFacts = new Map<string, Found[]>();
+    const caseLists = new Set<string>();
     // Elements in bundle order, whichever block read them.
     const lists = new Map<string, { elements: { entry: number; element: Record<string, unknown> }[] }>();
     const result: Record<string, unknown> = {};
@@ -102,6 +103,7 @@ class Reader {
       for (const context of this.contexts(block)) {
         if (block.target === "case") {
           for (const field of block.fields) {
+            if (field.list) caseLists.add(field.field);
             for (const found of this.values(block, field, context, field.field)) {
               const list = caseFacts.get(field.field) ?? [];
               list.push(found);
@@ -117,14 +119,15 @@ class Reader {
         const element: Record<string, unknown> = {};
         this.sources.push(this.source(fact, context, block.element ?? "", undefined));
         for (const field of block.fields) {
-          const value = this.single(this.values(block, field, context, `${fact}.${field.field}`), `${fact}.${field.field}`);
+          const found = this.values(block, field, context, `${fact}.${field.field}`);
+          const value = field.list ? this.every(found, `${fact}.${field.field}`) : this.single(found, `${fact}.${field.field}`);
           if (value !== undefined) element[field.field] = value;
         }
         list.elements.push({ entry: context.entry.index, element });
       }
     }
     for (const [field, found] of caseFacts) {
-      const value = this.single(found, field);
+      const value = caseLists.has(field) ? this.every(found, field) : this.single(found, field);
       if (value !== undefined) result[field] = value;
     }
     for (const [target, list] of lists) {
@@ -227,6 +230,20 @@ class Reader {
     // Every resource that gave the value is a source of it.
     for (const f of found) this.sources.push(f.source);
     return found[0]!.value;
+  }
+
+  /**
+   * A list of values: every distinct value found, in bundle order; unknown when none was found, or
+   * when any value could not be read (a list with one entry left out would be wrong, not partial).
+   */
+  private every(found: Found[], fact: string): unknown[] | undefined {
+    if (found.length === 0 || this.problems.some((problem) => problem.fact === fact)) return undefined;
+    const values = new Map<string, unknown>();
+    for (const f of found) {
+      if (!values.has(JSON.stringify(f.value))) values.set(JSON.stringify(f.value), f.value);
+      this.sources.push(f.source);
+    }
+    return [...values.values()];
   }
 
   private evaluate(path: string, base: string | undefined, context: Context, fact: string | undefined): unknown[] | undefined {
