@@ -514,6 +514,14 @@ let h =
     );
   });
 
+  it("moves a comment after a condition's last operand below the construct when more follows", async () => {
+    // Printed in place it would be carried past `within 6d` and run into the comment ending the line.
+    await expectFormat(
+      `${HEAD}\nlet a = procedures where code in x\n  and code not in y # why y\n  within 6d # why 6d\nlet b = 1\n`,
+      `${HEAD}\nlet a = procedures where code in x and code not in y within 6d\n# why y\n# why 6d\nlet b = 1\n`,
+    );
+  });
+
   it("moves a comment after an opening parenthesis above the operand", async () => {
     await expectFormat(
       `${HEAD}\nlet a = x and (( # odd\n  b and c) or d)\n`,

@@ -193,9 +193,13 @@ export class ExpressionPrinter {
   }
 
   /** One operand of a chain or group with its comments: those before it and the one trailing it. */
-  private operand(slot: ChildSlot, start: number): { above: Comment[]; doc: Doc; hasTrailing: boolean } {
+  private operand(
+    slot: ChildSlot,
+    start: number,
+    claimTrailing = true,
+  ): { above: Comment[]; doc: Doc; hasTrailing: boolean } {
     const before = this.comments.takeBefore(start);
-    const trailing = this.comments.takeTrailing(slot.expression.span.end.offset);
+    const trailing = claimTrailing ? this.comments.takeTrailing(slot.expression.span.end.offset) : undefined;
     const printed = this.child(slot);
     const settled = this.comments.settle(trailing);
     return {
@@ -208,6 +212,10 @@ export class ExpressionPrinter {
   /**
    * `a or b or c`: as many operands per line as fit, breaking before the operator, continuation
    * lines indented. A comment forces a line break after it (or before the operand it precedes).
+   * The last operand claims no trailing comment: when the chain ends its line, the statement has
+   * claimed it already; when more follows (`L where a and b # c` + `within 6d`), a comment printed
+   * there would be carried to the end of the printed line and run into the comment ending it, so
+   * it waits for the next slot instead.
    */
   private logicalChain(expression: Expression & { kind: "BinaryExpression" }, slots: ChildSlot[]): Printed {
     const { operators, operands } = flattenChain(expression);
@@ -216,7 +224,7 @@ export class ExpressionPrinter {
     let breakBefore = false;
     slots.forEach((slot, index) => {
       const start = index === 0 ? operands[0]!.span.start.offset : operatorStart(expression, index);
-      const printed = this.operand(slot, start);
+      const printed = this.operand(slot, start, index < slots.length - 1);
       if (index === 0) {
         above = printed.above;
         parts.push(printed.doc);
