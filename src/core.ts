@@ -17,6 +17,7 @@ export {
   catalogue,
   diagnostic,
   diagnosticsToJson,
+  diagnosticToJson,
   renderDiagnostic,
   renderDiagnostics,
   hasErrors,

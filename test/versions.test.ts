@@ -16,6 +16,7 @@ import { describeChange } from "../src/tools/versions/render.js";
 import { structuralDiff } from "../src/tools/versions/structural.js";
 import { releaseZ3 } from "../src/tools/versions/solver.js";
 import type { CodeFinding } from "../src/tools/versions/semantic.js";
+import type { ReplayReport } from "../src/tools/versions/replay.js";
 
 const DIR = "test/fixtures/versions/structural";
 const update = process.env.UPDATE_BASELINES === "1";
@@ -365,14 +366,7 @@ describe("replaying past cases", () => {
         "json",
       );
       expect(result.code).toBe(0);
-      const report = JSON.parse(result.out) as {
-        cases: number;
-        items: number;
-        invalid: number[];
-        flips: number;
-        byOutcome: { pair: string; count: number; cases: string[] }[];
-        byCriterion: { criterion: string; count: number; cases: string[] }[];
-      };
+      const report = JSON.parse(result.out) as ReplayReport;
       expect(report).toMatchObject({ cases: 4, items: 4, invalid: [5], flips: 2 });
       expect(report.byOutcome).toEqual([
         { pair: "approved -> denied", count: 1, cases: ["line 1, item 0"] },

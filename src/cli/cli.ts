@@ -111,6 +111,14 @@ function parseCount(min: number, max: number): (value: string) => number {
   };
 }
 
+/** The bounds of the cases `diff` and `verify` ask the solver for, with one meaning in both. */
+function withSolverBounds(command: Command): Command {
+  return command
+    .option("--max-list <n>", "elements per list in the cases searched", parseCount(1, 6), 2)
+    .option("--max-items <n>", "other line items in the cases searched", parseCount(0, 4), 1)
+    .option("--timeout <seconds>", "time limit of each solver query", parseCount(1, 3600), 30);
+}
+
 /** `--port`: a TCP port, 0 for any free one. */
 function parsePort(value: string): number {
   const port = Number(value.trim());
@@ -274,16 +282,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       },
     );
 
-  program
-    .command("diff")
-    .description("compare two versions of a policy: structural changes, and a case for each code they decide differently")
-    .argument("<old>", "the old version's .pol file")
-    .argument("<new>", "the new version's .pol file")
-    .option("--structural", "only the structural changes (no solver)", false)
-    .option("--cases <history.ndjson>", "replay past cases (one JSON case per line) under both versions and report the flips")
-    .option("--max-list <n>", "elements per list in the cases searched", parseCount(1, 6), 2)
-    .option("--max-items <n>", "other line items in the cases searched", parseCount(0, 4), 1)
-    .option("--timeout <seconds>", "time limit of each solver query", parseCount(1, 3600), 30)
+  withSolverBounds(
+    program
+      .command("diff")
+      .description("compare two versions of a policy: structural changes, and a case for each code they decide differently")
+      .argument("<old>", "the old version's .pol file")
+      .argument("<new>", "the new version's .pol file")
+      .option("--structural", "only the structural changes (no solver)", false)
+      .option("--cases <history.ndjson>", "replay past cases (one JSON case per line) under both versions and report the flips"),
+  )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addHelpText("after", EXAMPLES.diff)
     .action(
@@ -297,13 +304,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       },
     );
 
-  program
-    .command("verify")
-    .description("check a policy for rules that never approve, dead or unmeetable criteria and conflicting rules")
-    .argument("<policy>", "the policy's .pol file")
-    .option("--max-list <n>", "elements per list in the cases searched", parseCount(1, 6), 2)
-    .option("--max-items <n>", "other line items in the cases searched", parseCount(0, 4), 1)
-    .option("--timeout <seconds>", "time limit of each solver query", parseCount(1, 3600), 30)
+  withSolverBounds(
+    program
+      .command("verify")
+      .description("check a policy for rules that never approve, dead or unmeetable criteria and conflicting rules")
+      .argument("<policy>", "the policy's .pol file"),
+  )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addHelpText("after", EXAMPLES.verify)
     .action(async (policy: string, options: { maxList: number; maxItems: number; timeout: number; format: VerifyFormat }) => {

@@ -47,3 +47,9 @@ export function printDiagnostics(checked: CheckedFiles, format: DiagnosticFormat
   if (out !== "") writeData(io, out);
   if (err !== "") io.err(err);
 }
+
+/** Why a policy could not be loaded for evaluation or analysis: its errors, then the problem. */
+export function printLoadFailure(load: { checked: CheckedFiles; problem?: string }, io: Io): void {
+  printDiagnostics(load.checked, "human", io);
+  if (load.problem !== undefined) io.err(`error: ${load.problem}\n`);
+}

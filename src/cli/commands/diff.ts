@@ -14,7 +14,7 @@ import {
   SolverDisagreement,
   type DiffOptions,
 } from "../../index.js";
-import { EXIT_FAILED, EXIT_OK, printDiagnostics, type Io } from "../io.js";
+import { EXIT_FAILED, EXIT_OK, printLoadFailure, type Io } from "../io.js";
 
 export type DiffFormat = "text" | "json";
 
@@ -35,8 +35,7 @@ export async function runDiff(oldPath: string, newPath: string, options: DiffCom
   for (const path of [oldPath, newPath]) {
     const load = loadPolicy(path);
     if (!load.ok) {
-      printDiagnostics(load.checked, "human", io);
-      if (load.problem !== undefined) io.err(`error: ${load.problem}\n`);
+      printLoadFailure(load, io);
       return EXIT_FAILED;
     }
     policies.push(load.policy);

@@ -34,7 +34,7 @@ import {
 } from "../../index.js";
 import { isClosed } from "../closed-streams.js";
 import { fhirBindings } from "../bindings.js";
-import { EXIT_FAILED, EXIT_OK, printDiagnostics, writeData, type Io } from "../io.js";
+import { EXIT_FAILED, EXIT_OK, printLoadFailure, writeData, type Io } from "../io.js";
 
 export type ReportFormat = "text" | "json" | AnswerFormat;
 
@@ -107,8 +107,7 @@ export async function runEval(policyPath: string, caseArgument: string | undefin
   if (options.response !== undefined) requireFile(options.response, [".json"]);
   const load = loadPolicy(policyPath);
   if (!load.ok) {
-    printDiagnostics(load.checked, "human", io);
-    if (load.problem !== undefined) io.err(`error: ${load.problem}\n`);
+    printLoadFailure(load, io);
     return EXIT_FAILED;
   }
   const { policy } = load;

@@ -14,7 +14,7 @@ import {
   UsageError,
   writeAtomically,
 } from "../../index.js";
-import { EXIT_FAILED, EXIT_OK, printDiagnostics, type Io } from "../io.js";
+import { EXIT_FAILED, EXIT_OK, printLoadFailure, type Io } from "../io.js";
 
 export interface GenerateCommandOptions {
   /** Where to write; default `tests/<policy>.generated.test.json` beside the policy. */
@@ -37,8 +37,7 @@ export async function runGenerateTests(policyPath: string, options: GenerateComm
   }
   const load = loadPolicy(policyPath);
   if (!load.ok) {
-    printDiagnostics(load.checked, "human", io);
-    if (load.problem !== undefined) io.err(`error: ${load.problem}\n`);
+    printLoadFailure(load, io);
     return EXIT_FAILED;
   }
   let report;

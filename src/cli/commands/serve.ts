@@ -15,7 +15,7 @@ import {
   type ServedPolicy,
 } from "../../index.js";
 import { fhirBindingsPath, loadBindings } from "../bindings.js";
-import { EXIT_FAILED, EXIT_OK, printDiagnostics, type Io } from "../io.js";
+import { EXIT_FAILED, EXIT_OK, printLoadFailure, type Io } from "../io.js";
 
 export interface ServeOptions {
   port: number;
@@ -34,8 +34,7 @@ function servedPolicies(paths: readonly string[], options: ServeOptions, io: Io)
   for (const path of paths) {
     const load = loadPolicy(path);
     if (!load.ok) {
-      printDiagnostics(load.checked, "human", io);
-      if (load.problem !== undefined) io.err(`error: ${load.problem}\n`);
+      printLoadFailure(load, io);
       return EXIT_FAILED;
     }
     const { policy } = load;

@@ -2,7 +2,7 @@
 // met, conflicting rules, pends no documentation resolves, denials of approved items.
 
 import { loadPolicy, renderVerifyJson, renderVerifyText, requireFile, SolverDisagreement, verify } from "../../index.js";
-import { EXIT_FAILED, EXIT_OK, printDiagnostics, type Io } from "../io.js";
+import { EXIT_FAILED, EXIT_OK, printLoadFailure, type Io } from "../io.js";
 
 export type VerifyFormat = "text" | "json";
 
@@ -18,8 +18,7 @@ export async function runVerify(path: string, options: VerifyCommandOptions, io:
   requireFile(path, [".pol"]);
   const load = loadPolicy(path);
   if (!load.ok) {
-    printDiagnostics(load.checked, "human", io);
-    if (load.problem !== undefined) io.err(`error: ${load.problem}\n`);
+    printLoadFailure(load, io);
     return EXIT_FAILED;
   }
   try {

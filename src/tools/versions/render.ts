@@ -1,7 +1,7 @@
 // A diff report as text for the analyst, or as JSON for tools.
 
 import { readFileSync } from "node:fs";
-import type { Diagnostic } from "../../index.js";
+import { diagnosticToJson, type Diagnostic } from "../../core.js";
 import type { DiffReport } from "./diff.js";
 import type { Change, ChangeKind } from "./structural.js";
 import type { CodeFinding } from "./semantic.js";
@@ -113,16 +113,10 @@ export async function renderDiffText(report: DiffReport): Promise<string> {
   return `${lines.join("\n")}\n`;
 }
 
+/** A diagnostic as `pol check --format json` gives it, less its end: the reports name a start. */
 function diagnosticJson(diagnostic: Diagnostic): Record<string, unknown> {
-  return {
-    code: diagnostic.code,
-    severity: diagnostic.severity,
-    message: diagnostic.message,
-    file: diagnostic.span.file,
-    line: diagnostic.span.start.line,
-    column: diagnostic.span.start.column,
-    ...(diagnostic.help === undefined ? {} : { help: diagnostic.help }),
-  };
+  const { endLine: _endLine, endColumn: _endColumn, ...json } = diagnosticToJson(diagnostic);
+  return json;
 }
 
 export function renderDiffJson(report: DiffReport): string {

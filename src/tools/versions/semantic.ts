@@ -12,7 +12,7 @@ import { differsByEvaluation, pinned, shrink } from "./minimise.js";
 import { OUTCOMES, PolicyEncoder, Unsupported, type Outcome } from "./encode.js";
 import { loadZ3, type Z3 } from "./solver.js";
 import { intOf, serviceDates, SymbolicCase, type B, type Bounds } from "./symbolic-case.js";
-import { shortList, unsupportedDiagnostic } from "./diagnostics.js";
+import { limitText, shortList, unsupportedDiagnostic } from "./diagnostics.js";
 
 export interface Version {
   checked: CheckedPolicy;
@@ -133,7 +133,7 @@ async function diffClass(
     const { diagnostic } = await import("../../index.js");
     const rule = rulesFor(newer.lowered, codeClass.code)[0] ?? rulesFor(older.lowered, codeClass.code)[0]!;
     const question = `whether the versions decide ${codes.length === 1 ? "code" : "codes"} ${shortList(codes)} alike`;
-    const limit = options.timeout < 1000 ? `${options.timeout} ms` : `${Math.round(options.timeout / 100) / 10} s`;
+    const limit = limitText(options.timeout);
     return { kind: "timeout", codes, diagnostic: diagnostic("POL5002", rule.span, { question, limit }), milliseconds: Date.now() - started };
   }
   // A difference exists. Leave out every fact that does not matter (by evaluation), have the

@@ -9,7 +9,7 @@ import type { CheckedPolicy, Diagnostic, Expr, LoweredPolicy, LoweredRule } from
 import { codeUniverse, runtimeSet } from "./codes.js";
 import { confirmCase, type Confirmer, type ItemSummary } from "./confirm.js";
 import { levelOf, OUTCOMES, PolicyEncoder, Unsupported, type Outcome } from "./encode.js";
-import { unsupportedDiagnostic } from "./diagnostics.js";
+import { limitText, unsupportedDiagnostic } from "./diagnostics.js";
 import { itemCodeIn, symbolicCase, type SemanticOptions, type Version } from "./semantic.js";
 import { loadZ3 } from "./solver.js";
 import { intOf, type A, type B } from "./symbolic-case.js";
@@ -137,7 +137,7 @@ export async function verifyPolicy(checked: CheckedPolicy, options: SemanticOpti
         undecided++;
         if (!timedOut) {
           timedOut = true;
-          const limit = options.timeout < 1000 ? `${options.timeout} ms` : `${Math.round(options.timeout / 100) / 10} s`;
+          const limit = limitText(options.timeout);
           findings.push({ diagnostic: diagnostic("POL5002", rule.span, { question: `a property of rule \`${rule.id}\``, limit }) });
         }
       }
