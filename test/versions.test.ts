@@ -15,6 +15,7 @@ import { diffVersions } from "../src/tools/versions/diff.js";
 import { describeChange } from "../src/tools/versions/render.js";
 import { structuralDiff } from "../src/tools/versions/structural.js";
 import { releaseZ3 } from "../src/tools/versions/solver.js";
+import { DEFAULT_BOUNDS } from "../src/tools/versions/bounds.js";
 import type { CodeFinding } from "../src/tools/versions/semantic.js";
 import type { ReplayReport } from "../src/tools/versions/replay.js";
 
@@ -160,6 +161,14 @@ describe("structural diff", () => {
     expect(report.changes).toContainEqual(expect.objectContaining({ kind: "duration", old: "2mo", new: "3mo" }));
     expect(report.changes).toContainEqual(expect.objectContaining({ kind: "threshold", old: "1", new: "2" }));
     expect(report.changes).toContainEqual(expect.objectContaining({ kind: "codes-added", new: "64635" }));
+  });
+
+  it("searches the same bounds from the command line and the library (DEFAULT_BOUNDS)", async () => {
+    for (const command of ["diff", "verify"]) {
+      const { out } = await pol(command, "--help");
+      expect(out, command).toMatch(new RegExp(`--max-list <n>[^\\n]*\\(default: ${DEFAULT_BOUNDS.list}\\)`));
+      expect(out, command).toMatch(new RegExp(`--max-items <n>[^\\n]*\\(default: ${DEFAULT_BOUNDS.items}\\)`));
+    }
   });
 
   it("refuses a file that is not a policy with a located error, no stack trace", async () => {

@@ -8,10 +8,11 @@ import type { CheckedPolicy, Diagnostic, LoweredPolicy, LoweredRule } from "../.
 import { canonicalRules } from "./canonical.js";
 import { codeClasses, codeUniverse, runtimeSet, type CodeClass } from "./codes.js";
 import { confirmCase, SolverDisagreement, type Confirmer, type ItemSummary } from "./confirm.js";
-import { differsByEvaluation, pinned, shrink } from "./minimise.js";
+import { differsByEvaluation, pinned, shrink, type Differs } from "./minimise.js";
+import { dayNumberOf, isoDateOf } from "./calendar.js";
 import { OUTCOMES, PolicyEncoder, Unsupported, type Outcome } from "./encode.js";
 import { incrementalSolver, loadZ3, type Z3 } from "./solver.js";
-import type { Solver } from "z3-solver";
+import type { Model, Solver } from "z3-solver";
 import { intOf, serviceDates, SymbolicCase, type A, type B, type Bounds } from "./symbolic-case.js";
 import { limitText, shortList, unsupportedDiagnostic } from "./diagnostics.js";
 
@@ -141,6 +142,21 @@ class SharedEncoding {
     return [old!, neu!];
   }
 
+  /** Whether the versions' interpreters decide a case's item differently. */
+  async differs(): Promise<Differs> {
+    this.evaluated ??= await differsByEvaluation([this.older.checked, this.newer.checked]);
+    return this.evaluated;
+  }
+
+  private evaluated: Differs | undefined;
+
+  /** The date of service of the barest case: the later effective date, when there is one. */
+  bareDate(): number {
+    const { first, last } = this.sym.serviceDates;
+    const effective = [this.older, this.newer].flatMap((v) => (v.lowered.metadata.effective === undefined ? [] : [dayNumberOf(v.lowered.metadata.effective)]));
+    return Math.min(last, Math.max(first, ...effective));
+  }
+
   /** Adds the definitions made since the last call to the solver's base. */
   sync(): void {
     const constraints = this.sym.constraints;
@@ -174,8 +190,10 @@ async function diffClass(shared: SharedEncoding, codeClass: CodeClass, options: 
   solver.push();
   try {
     solver.add(itemCodeIn(sym, codes), before.neq(after));
-    const answer = await solver.check();
-    phase(`check (${answer})`);
+    const bare = await barestDifference(shared, codeClass);
+    phase(`barest case (${bare === undefined ? "alike" : "differs"})`);
+    const answer = bare === undefined ? await solver.check() : "sat";
+    if (bare === undefined) phase(`check (${answer})`);
     if (answer === "unsat") return { kind: "same", codes, milliseconds: Date.now() - started };
     if (answer === "unknown") {
       const { diagnostic } = await import("../../index.js");
@@ -184,7 +202,34 @@ async function diffClass(shared: SharedEncoding, codeClass: CodeClass, options: 
       const limit = limitText(options.timeout);
       return { kind: "timeout", codes, diagnostic: diagnostic("POL5002", rule.span, { question, limit }), milliseconds: Date.now() - started };
     }
-    return await counterexample(shared, codeClass, [before, after], options, confirmer, started, phase);
+    return await counterexample(shared, codeClass, bare ?? solver.model(), [before, after], options, confirmer, started, phase);
+  } finally {
+    solver.pop();
+  }
+}
+
+/**
+ * A model of the barest case (the date of service and the item's code, no other fact) when the
+ * versions' interpreters decide it differently, as they do for most codes one version's rules
+ * reach and the other's do not (a code added to or removed from a set). The solver is then asked
+ * only to work out that one case under the question, which takes it a fraction of the open
+ * search. Undefined when the barest case is decided alike (or is not a valid case): the open
+ * question decides. A case the evaluators decide differently and the encoding rules out is an
+ * error of pol.
+ */
+async function barestDifference(shared: SharedEncoding, codeClass: CodeClass): Promise<Model<"main"> | undefined> {
+  const { sym, solver } = shared;
+  const dos = shared.bareDate();
+  const json = { date_of_service: isoDateOf(dos), items: [{ code: codeClass.code }] };
+  if (!(await shared.differs())(json, 0)) return undefined;
+  solver.push();
+  try {
+    solver.add(...sym.bare(dos, codeClass.code));
+    const answer = await solver.check();
+    if (answer === "unsat") {
+      throw new SolverDisagreement(`both versions' evaluators decide the case differently, but the solver's encoding rules it out\n${JSON.stringify(json)}`);
+    }
+    return answer === "sat" ? solver.model() : undefined;
   } finally {
     solver.pop();
   }
@@ -198,6 +243,7 @@ async function diffClass(shared: SharedEncoding, codeClass: CodeClass, options: 
 async function counterexample(
   shared: SharedEncoding,
   codeClass: CodeClass,
+  found: Model<"main">,
   [before, after]: [A, A],
   options: SemanticOptions,
   confirmer: Confirmer,
@@ -206,9 +252,9 @@ async function counterexample(
 ): Promise<CodeFinding> {
   const { older, newer, sym, solver } = shared;
   const deadline = Date.now() + options.minimizeBudget;
-  const differs = await differsByEvaluation([older.checked, newer.checked]);
+  const differs = await shared.differs();
   const size = sym.size();
-  let model = solver.model();
+  let model = found;
   let minimal = false;
   for (;;) {
     const shape = shrink(sym, model, differs);

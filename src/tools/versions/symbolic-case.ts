@@ -19,15 +19,9 @@ import type { Z3 } from "./solver.js";
 export type A = Arith<"main">;
 export type B = Bool<"main">;
 
-/** How far the solver searches: list lengths, other line items, and the dates it picks. */
-export interface Bounds {
-  /** Elements per list field of the case (prior procedures, therapies, ...). */
-  list: number;
-  /** Line items besides the one under decision. */
-  items: number;
-}
+import type { Bounds } from "./bounds.js";
 
-export const DEFAULT_BOUNDS: Bounds = { list: 3, items: 2 };
+export { DEFAULT_BOUNDS, type Bounds } from "./bounds.js";
 
 /** The dates the solver may pick: dates of service, and facts (dated up to 5 years before the
  *  first date of service and a year after the last). */
@@ -392,6 +386,21 @@ export class SymbolicCase {
       for (const field of slot.readFields()) {
         const kept = !shape.dropped.has(field) && isTrue(model, field.known);
         pins.push(kept ? z3.And(field.known, (field.value as A).eq(value(field.value) as A)) : z3.Not(field.known));
+      }
+    }
+    return pins;
+  }
+
+  /** Constraints that make the case the barest one: the date of service `dos`, one line item with
+   *  `code`, and no other fact. */
+  bare(dos: number, code: string): B[] {
+    const z3 = this.z3;
+    const pins: B[] = [this.dos.eq(dos), this.others.length.eq(0), this.position.eq(0)];
+    for (const list of this.readLists()) pins.push(z3.Not(list.known));
+    for (const slot of [this.caseSlot, this.item]) {
+      for (const field of slot.readFields()) {
+        const isCode = slot === this.item && field.field === "code";
+        pins.push(isCode ? z3.And(field.known, (field.value as A).eq(this.stringId(code))) : z3.Not(field.known));
       }
     }
     return pins;
