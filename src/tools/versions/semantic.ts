@@ -25,6 +25,9 @@ export interface SemanticOptions {
   bounds: Bounds;
   /** Per solver query, in milliseconds. */
   timeout: number;
+  /** Z3's resource limit per query, besides the time limit: a query that runs out is undecided
+   *  whatever the machine's load (the golden test of POL5002 sets it). */
+  rlimit?: number;
   /** How long to look for a counterexample with fewer facts, in milliseconds, per code class. */
   minimizeBudget: number;
 }
@@ -134,6 +137,7 @@ class SharedEncoding {
     this.sym = symbolicCase(z3, [older, newer], options.bounds);
     this.encoders = [new PolicyEncoder(older.lowered, this.sym, "old"), new PolicyEncoder(newer.lowered, this.sym, "new")];
     this.solver = incrementalSolver(z3, options.timeout);
+    if (options.rlimit !== undefined) this.solver.set("rlimit", options.rlimit);
   }
 
   /** The outcome of the item under decision in each version, for a code of the class. */
