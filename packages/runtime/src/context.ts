@@ -531,8 +531,9 @@ export class Context {
     this.readsTruncated = log.truncated;
     const numbers = log.facts;
     const table = this.facts;
-    const facts: Fact[] = [];
-    for (let i = 0, size = log.size; i < size; i++) facts.push(table.fact(this, numbers[i]!));
+    const size = log.size;
+    const facts = new Array<Fact>(size);
+    for (let i = 0; i < size; i++) facts[i] = table.fact(this, numbers[i]!);
     return facts;
   }
 
