@@ -8,11 +8,11 @@ import { CodeSet, inCodes } from "@pol/runtime";
 import { count, countDistinct, latest, list, none, some } from "@pol/runtime";
 import { countEarlier, granted, someOther } from "@pol/runtime";
 import { type Context, perCase, perItem, read, type Row } from "@pol/runtime";
-import { type ConditionParts, shown, shownElapsed } from "@pol/runtime";
+import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.5", "cigna.tpi");
+requireRuntime("0.6", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -115,19 +115,17 @@ const tpiStabilizationApplies = (c: Context): Tri => equal(read(c, c.item, LineI
 
 /** DSP1_condition [DSP.1] require, line 61: back pain, neck pain or myofascial pain syndrome: `qualifying_pain` */
 // prettier-ignore
-const qualifyingPainParts: ConditionParts = {
-  shape: ["or", 0, 1, 2, 3],
-  parts: [{ key: "case.low_back_pain" }, { key: "case.upper_back_pain" }, { key: "case.neck_pain" }, { key: "case.myofascial_pain_syndrome" }],
-  values: (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.upper_back_pain), read(c, c.input, Case.neck_pain), read(c, c.input, Case.myofascial_pain_syndrome)],
-};
+const qualifyingPainParts = conditionParts(
+  ["or", "case.low_back_pain", "case.upper_back_pain", "case.neck_pain", "case.myofascial_pain_syndrome"],
+  (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.upper_back_pain), read(c, c.input, Case.neck_pain), read(c, c.input, Case.myofascial_pain_syndrome)],
+);
 
 /** DSP1_duration [DSP.1] require, line 64: the pain is subacute or chronic: `subacute_or_chronic` */
 // prettier-ignore
-const subacuteOrChronicParts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "4wk", unit: "days", elapsed: true, required: true } }],
-  values: (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk")],
-};
+const subacuteOrChronicParts = conditionParts(
+  { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "4wk", unit: "days", elapsed: true, required: true } },
+  (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk")],
+);
 
 /** DSP1_conservative [DSP.1] require, line 67: conservative treatment was given: `some conservative_treatment` */
 const dsp1Conservative = (c: Context): Tri => some(list(c, Case.therapies), conservativeTreatment, c);
@@ -142,11 +140,10 @@ const dsp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injecta
 const dsp2Sessions = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), stabilizationTpi, [Procedure.date]), 3);
 // prettier-ignore
-const dsp2SessionsParts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 3", shows: { expression: "count distinct date of stabilization_tpi", operator: "<=", threshold: "3", required: true } }],
-  values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), stabilizationTpi, [Procedure.date]), 3)],
-};
+const dsp2SessionsParts = conditionParts(
+  { key: "test 3", shows: { expression: "count distinct date of stabilization_tpi", operator: "<=", threshold: "3", required: true } },
+  (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), stabilizationTpi, [Procedure.date]), 3)],
+);
 
 /** DSP2_interval [DSP.2] require, line 80: at least 1 week since the previous stabilization session: `no stabilization_tpi or time since last_stabilization_tpi.date >= 1wk` */
 const dsp2Interval = (c: Context): Tri =>
@@ -155,11 +152,10 @@ const dsp2Interval = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
   );
 // prettier-ignore
-const dsp2IntervalParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "test 4" }, { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }],
-  values: (c) => [none(list(c, Case.procedures), stabilizationTpi, c), shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk")],
-};
+const dsp2IntervalParts = conditionParts(
+  ["or", "test 4", { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }],
+  (c) => [none(list(c, Case.procedures), stabilizationTpi, c), shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk")],
+);
 
 // Rule tpi_therapeutic [TP.1]: Therapeutic trigger point injection
 const tpiTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
@@ -180,11 +176,10 @@ const tp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectat
 const tp2Sessions = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5);
 // prettier-ignore
-const tp2SessionsParts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 7", shows: { expression: "count distinct date of therapeutic_tpi_same_muscle", operator: "<=", threshold: "5", required: true } }],
-  values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5)],
-};
+const tp2SessionsParts = conditionParts(
+  { key: "test 7", shows: { expression: "count distinct date of therapeutic_tpi_same_muscle", operator: "<=", threshold: "5", required: true } },
+  (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5)],
+);
 
 /** TP2_interval [TP.2] require, line 111: at least 2 months since the preceding therapeutic session: `no therapeutic_tpi_same_muscle or time since last_therapeutic_tpi_same_muscle.date >= 2mo` */
 const tp2Interval = (c: Context): Tri =>
@@ -193,11 +188,10 @@ const tp2Interval = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
   );
 // prettier-ignore
-const tp2IntervalParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "test 8" }, { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }],
-  values: (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo")],
-};
+const tp2IntervalParts = conditionParts(
+  ["or", "test 8", { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }],
+  (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo")],
+);
 
 /** TP2_relief [TP.2] require, line 114: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
 const tp2Relief = (c: Context): Tri =>
@@ -206,11 +200,10 @@ const tp2Relief = (c: Context): Tri =>
     greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
   );
 // prettier-ignore
-const tp2ReliefParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "test 10" }, { key: "test 11", shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" } }],
-  values: (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50)],
-};
+const tp2ReliefParts = conditionParts(
+  ["or", "test 10", { key: "test 11", shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" } }],
+  (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50)],
+);
 
 /** TP2_relief_duration [TP.2] require, line 117: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
 const tp2ReliefDuration = (c: Context): Tri =>
@@ -219,11 +212,10 @@ const tp2ReliefDuration = (c: Context): Tri =>
     atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
   );
 // prettier-ignore
-const tp2ReliefDurationParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "test 12" }, { key: "test 13", shows: { expression: "last_therapeutic_tpi_same_muscle.relief_duration", operator: ">=", threshold: "6wk", unit: "days" } }],
-  values: (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42)],
-};
+const tp2ReliefDurationParts = conditionParts(
+  ["or", "test 12", { key: "test 13", shows: { expression: "last_therapeutic_tpi_same_muscle.relief_duration", operator: ">=", threshold: "6wk", unit: "days" } }],
+  (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42)],
+);
 
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
 
@@ -231,11 +223,10 @@ const tp2ReliefDurationParts: ConditionParts = {
 const tp3 = (c: Context): Tri =>
   atLeast(add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10);
 // prettier-ignore
-const tp3Parts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 14", shows: { expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection", operator: ">=", threshold: "10" } }],
-  values: (c) => [shown(atLeast, add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10)],
-};
+const tp3Parts = conditionParts(
+  { key: "test 14", shows: { expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection", operator: ">=", threshold: "10" } },
+  (c) => [shown(atLeast, add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10)],
+);
 
 // Rule tpi_ultrasound [US]: Ultrasound guidance for trigger point injections
 const tpiUltrasoundApplies = (c: Context): Tri => someOther(c, 6, otherItemsWhere);

@@ -30,11 +30,11 @@ import { CodeSet, inCodes } from "@pol/runtime";
 import { count, countDistinct, coverageOf, cut, latest, list, none, select, some } from "@pol/runtime";
 import { countEarlier, granted } from "@pol/runtime";
 import { asOf, type Context, documented, perCase, perItem, read, type Row } from "@pol/runtime";
-import { type ConditionParts, shown, shownElapsed } from "@pol/runtime";
+import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.5", "northwind.lumbar_facet");
+requireRuntime("0.6", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -213,11 +213,10 @@ const d1 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo"),
   );
 // prettier-ignore
-const d1Parts: ConditionParts = {
-  shape: ["and", 0, ["not", 1], 2],
-  parts: [{ key: "case.low_back_pain" }, { key: "case.radicular_pain" }, { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }],
-  values: (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.radicular_pain), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")],
-};
+const d1Parts = conditionParts(
+  ["and", "case.low_back_pain", ["not", "case.radicular_pain"], { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }],
+  (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.radicular_pain), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")],
+);
 
 /** D2 [2.1.b] require, line 50: at least 3 months of conservative therapy in the last 6 months: `coverage of conservative within 6mo >= 3mo` */
 const d2 = (c: Context): Tri =>
@@ -226,21 +225,19 @@ const d2 = (c: Context): Tri =>
     spanDays(c.dos, 3, "mo"),
   );
 // prettier-ignore
-const d2Parts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 2", shows: { expression: "coverage of conservative within 6mo", operator: ">=", threshold: "3mo", unit: "days", computedThreshold: true, required: true } }],
-  values: (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), conservativeInLast6Months, Therapy.start, Therapy.end, last6Months(c)), spanDays(c.dos, 3, "mo"))],
-};
+const d2Parts = conditionParts(
+  { key: "test 2", shows: { expression: "coverage of conservative within 6mo", operator: ">=", threshold: "3mo", unit: "days", computedThreshold: true, required: true } },
+  (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), conservativeInLast6Months, Therapy.start, Therapy.end, last6Months(c)), spanDays(c.dos, 3, "mo"))],
+);
 
 /** D3 [2.1.c] require, line 54: no more than one diagnostic block session in the 12 months before: `count distinct date of blocks within 12mo <= 1` */
 const d3 = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1);
 // prettier-ignore
-const d3Parts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 3", shows: { expression: "count distinct date of blocks within 12mo", operator: "<=", threshold: "1", required: true } }],
-  values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1)],
-};
+const d3Parts = conditionParts(
+  { key: "test 3", shows: { expression: "count distinct date of blocks within 12mo", operator: "<=", threshold: "1", required: true } },
+  (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1)],
+);
 
 /** D4 [2.1.e] require, line 57: pain of at least moderate severity: `pain_severity >= moderate` */
 const d4 = (c: Context): Tri => atLeast(rank(read(c, c.input, Case.pain_severity), painSeverityOrder), 2);
@@ -249,22 +246,20 @@ const d4 = (c: Context): Tri => atLeast(rank(read(c, c.input, Case.pain_severity
 const afterSurgery = (c: Context): Tri =>
   or(read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c));
 // prettier-ignore
-const afterSurgeryParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "case.prior_spine_surgery" }, { key: "test 5" }],
-  values: (c) => [read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c)],
-};
+const afterSurgeryParts = conditionParts(
+  ["or", "case.prior_spine_surgery", "test 5"],
+  (c) => [read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c)],
+);
 
 // Rule ablation [2.2]: Facet joint radiofrequency ablation
 
 /** R1 [2.2.a] require, line 66: two diagnostic blocks, each medically necessary on the date it was given: `count necessary_blocks >= 2` */
 const r1 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), necessaryBlocks, c), 2);
 // prettier-ignore
-const r1Parts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 6", shows: { expression: "count necessary_blocks", operator: ">=", threshold: "2", required: true } }],
-  values: (c) => [shown(atLeast, count(list(c, Case.procedures), necessaryBlocks, c), 2)],
-};
+const r1Parts = conditionParts(
+  { key: "test 6", shows: { expression: "count necessary_blocks", operator: ">=", threshold: "2", required: true } },
+  (c) => [shown(atLeast, count(list(c, Case.procedures), necessaryBlocks, c), 2)],
+);
 
 /** R2 [2.2.b] require, line 69: at least 80% relief after each of the two latest diagnostic blocks: `no latest_two where relief < 80%` */
 const r2 = (c: Context): Tri => none(list(c, Case.procedures), latestTwoWhere, c);
@@ -288,29 +283,26 @@ const r3 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"),
   );
 // prettier-ignore
-const r3Parts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "test 12" }, { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }],
-  values: (c) => [none(list(c, Case.procedures), ablations, c), shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo")],
-};
+const r3Parts = conditionParts(
+  ["or", "test 12", { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }],
+  (c) => [none(list(c, Case.procedures), ablations, c), shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo")],
+);
 
 /** R4 [2.3] authorization, line 87: an ablation needs prior authorization on file: `not item.authorization_on_file` */
 const r4 = (c: Context): Tri => not(read(c, c.item, LineItem.authorization_on_file));
 // prettier-ignore
-const r4Parts: ConditionParts = {
-  shape: ["not", 0],
-  parts: [{ key: "item.authorization_on_file" }],
-  values: (c) => [read(c, c.item, LineItem.authorization_on_file)],
-};
+const r4Parts = conditionParts(
+  ["not", "item.authorization_on_file"],
+  (c) => [read(c, c.item, LineItem.authorization_on_file)],
+);
 
 /** R5 [2.4] refer, line 90: a third ablation in one plan year is reviewed case by case: `count ablations within plan year >= 2` */
 const r5 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), ablationsInPlanYear, c), 2);
 // prettier-ignore
-const r5Parts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 14", shows: { expression: "count ablations within plan year", operator: ">=", threshold: "2" } }],
-  values: (c) => [shown(atLeast, count(list(c, Case.procedures), ablationsInPlanYear, c), 2)],
-};
+const r5Parts = conditionParts(
+  { key: "test 14", shows: { expression: "count ablations within plan year", operator: ">=", threshold: "2" } },
+  (c) => [shown(atLeast, count(list(c, Case.procedures), ablationsInPlanYear, c), 2)],
+);
 
 // Rule limits [2.5]: Facet procedures per year
 
@@ -318,20 +310,18 @@ const r5Parts: ConditionParts = {
 const l1 = (c: Context): Tri =>
   lessThan(add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4);
 // prettier-ignore
-const l1Parts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 15", shows: { expression: "count facet_history within plan year + count earlier_items where code in facet_procedure", operator: "<", threshold: "4", required: true } }],
-  values: (c) => [shown(lessThan, add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4)],
-};
+const l1Parts = conditionParts(
+  { key: "test 15", shows: { expression: "count facet_history within plan year + count earlier_items where code in facet_procedure", operator: "<", threshold: "4", required: true } },
+  (c) => [shown(lessThan, add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4)],
+);
 
 /** L2 [2.5.b] require, line 99: at most 6 facet procedures per calendar year: `count facet_history within calendar year < 6` */
 const l2 = (c: Context): Tri => lessThan(count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6);
 // prettier-ignore
-const l2Parts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 16", shows: { expression: "count facet_history within calendar year", operator: "<", threshold: "6", required: true } }],
-  values: (c) => [shown(lessThan, count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6)],
-};
+const l2Parts = conditionParts(
+  { key: "test 16", shows: { expression: "count facet_history within calendar year", operator: "<", threshold: "6", required: true } },
+  (c) => [shown(lessThan, count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6)],
+);
 
 /** L3 [2.5.c] not_covered, line 102: a second facet procedure at the same site on one date is not covered: `some earlier_items where code in facet_procedure and site == item.site` */
 const l3 = (c: Context): Tri => some(c.earlierItems, earlierItemsWhere2, c);

@@ -8,11 +8,11 @@ import { CodeSet, inCodes } from "@pol/runtime";
 import { countDistinct, coverageOf, earliest, latest, list, none, some } from "@pol/runtime";
 import { granted, noEarlier, someOther } from "@pol/runtime";
 import { type Context, perCase, perItem, read, type Row } from "@pol/runtime";
-import { type ConditionParts, shown, shownElapsed } from "@pol/runtime";
+import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.5", "truecare.sij");
+requireRuntime("0.6", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -309,39 +309,31 @@ const sijDiagnosticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem
 const aLimit = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), diagnosticSij, [Procedure.date]), 1);
 // prettier-ignore
-const aLimitParts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 1", shows: { expression: "count distinct date of diagnostic_sij", operator: "<=", threshold: "1", required: true } }],
-  values: (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), diagnosticSij, [Procedure.date]), 1)],
-};
+const aLimitParts = conditionParts(
+  { key: "test 1", shows: { expression: "count distinct date of diagnostic_sij", operator: "<=", threshold: "1", required: true } },
+  (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), diagnosticSij, [Procedure.date]), 1)],
+);
 
 /** A1_region [D.I.A.1] require, line 119: pain in the low back or lower extremity: `low_back_pain or lower_extremity_pain` */
 const a1Region = (c: Context): Tri =>
   or(read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain));
 // prettier-ignore
-const a1RegionParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "case.low_back_pain" }, { key: "case.lower_extremity_pain" }],
-  values: (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain)],
-};
+const a1RegionParts = conditionParts(
+  ["or", "case.low_back_pain", "case.lower_extremity_pain"],
+  (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain)],
+);
 
 /** A1_somatic [D.I.A.1] require, line 122: the pain is somatic, not radicular: `not radicular_pain` */
 const a1Somatic = (c: Context): Tri => not(read(c, c.input, Case.radicular_pain));
-// prettier-ignore
-const a1SomaticParts: ConditionParts = {
-  shape: ["not", 0],
-  parts: [{ key: "case.radicular_pain" }],
-  values: (c) => [read(c, c.input, Case.radicular_pain)],
-};
+const a1SomaticParts = conditionParts(["not", "case.radicular_pain"], (c) => [read(c, c.input, Case.radicular_pain)]);
 
 /** A1_duration [D.I.A.1] require, line 125: the pain has lasted at least 3 months: `time since pain_onset >= 3mo` */
 const a1Duration = (c: Context): Tri => elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo");
 // prettier-ignore
-const a1DurationParts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 2", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }],
-  values: (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")],
-};
+const a1DurationParts = conditionParts(
+  { key: "test 2", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } },
+  (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")],
+);
 
 /** A2 [D.I.A.2] require, line 128: pain and tenderness in the sacroiliac joint region: `sij_tenderness` */
 const a2 = (c: Context): Tri => truth(read(c, c.input, Case.sij_tenderness));
@@ -351,19 +343,17 @@ const a3 = (c: Context): Tri => atLeast(read(c, c.input, Case.provocation_tests_
 
 /** A4a [D.I.A.4.a] require, line 134: 6 weeks of active therapy in the past 6 months, or unable to do it: `active_therapy_failed` */
 // prettier-ignore
-const activeTherapyFailedParts: ConditionParts = {
-  shape: ["or", 0, 1, 2],
-  parts: [{ key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, { key: "test 4" }, { key: "case.active_therapy_contraindicated" }],
-  values: (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)],
-};
+const activeTherapyFailedParts = conditionParts(
+  ["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"],
+  (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)],
+);
 
 /** A4b [D.I.A.4.b] require, line 137: 6 weeks of inactive conservative therapy in the past 6 months: `inactive_therapy_failed` */
 // prettier-ignore
-const inactiveTherapyFailedParts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days", required: true } }],
-  values: (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)],
-};
+const inactiveTherapyFailedParts = conditionParts(
+  { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days", required: true } },
+  (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)],
+);
 
 /** A5 [D.I.A.5] require, line 140: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
 const a5 = (c: Context): Tri =>
@@ -372,11 +362,10 @@ const a5 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
   );
 // prettier-ignore
-const a5Parts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "test 6" }, { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }],
-  values: (c) => [none(list(c, Case.procedures), diagnosticSij, c), shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk")],
-};
+const a5Parts = conditionParts(
+  ["or", "test 6", { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }],
+  (c) => [none(list(c, Case.procedures), diagnosticSij, c), shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk")],
+);
 
 // Rule sij_therapeutic [D.I.B]: Therapeutic SIJ injection
 const sijTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
@@ -384,11 +373,10 @@ const sijTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineIte
 /** B1_relief [D.I.B.1] require, line 146: the previous injection of this joint gave at least 75% pain relief: `last_sij_same_joint.relief >= 75%` */
 const b1Relief = (c: Context): Tri => atLeast(read(c, lastSijSameJoint(c), Procedure.relief), 75);
 // prettier-ignore
-const b1ReliefParts: ConditionParts = {
-  shape: 0,
-  parts: [{ key: "test 8", shows: { expression: "last_sij_same_joint.relief", operator: ">=", threshold: "75%", unit: "%", required: true } }],
-  values: (c) => [shown(atLeast, read(c, lastSijSameJoint(c), Procedure.relief), 75)],
-};
+const b1ReliefParts = conditionParts(
+  { key: "test 8", shows: { expression: "last_sij_same_joint.relief", operator: ">=", threshold: "75%", unit: "%", required: true } },
+  (c) => [shown(atLeast, read(c, lastSijSameJoint(c), Procedure.relief), 75)],
+);
 
 /** B1_function [D.I.B.1] require, line 149: the previous injection of this joint improved function: `last_sij_same_joint.functional_improvement` */
 const b1Function = (c: Context): Tri => truth(read(c, lastSijSameJoint(c), Procedure.functional_improvement));
@@ -397,11 +385,10 @@ const b1Function = (c: Context): Tri => truth(read(c, lastSijSameJoint(c), Proce
 const b2 = (c: Context): Tri =>
   or(read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration));
 // prettier-ignore
-const b2Parts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "case.return_of_pain" }, { key: "case.functional_deterioration" }],
-  values: (c) => [read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration)],
-};
+const b2Parts = conditionParts(
+  ["or", "case.return_of_pain", "case.functional_deterioration"],
+  (c) => [read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration)],
+);
 
 /** B3 [D.I.B.3] require, line 155: the injection is given together with conservative therapy: `conservative_therapy_planned` */
 const b3 = (c: Context): Tri => truth(read(c, c.input, Case.conservative_therapy_planned));
@@ -413,11 +400,10 @@ const b4 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
   );
 // prettier-ignore
-const b4Parts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "test 10" }, { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }],
-  values: (c) => [none(list(c, Case.procedures), sijSameJoint, c), shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo")],
-};
+const b4Parts = conditionParts(
+  ["or", "test 10", { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }],
+  (c) => [none(list(c, Case.procedures), sijSameJoint, c), shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo")],
+);
 
 /** B5_left [D.I.B.5] require, line 162: no more than 4 injections of the left joint in the last 12 months: `item.side == right or count distinct date of sij_left_joint within 12mo <= 4` */
 const b5Left = (c: Context): Tri =>
@@ -426,11 +412,10 @@ const b5Left = (c: Context): Tri =>
     atMost(countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4),
   );
 // prettier-ignore
-const b5LeftParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "item.side == \"right\"" }, { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4)],
-};
+const b5LeftParts = conditionParts(
+  ["or", "item.side == \"right\"", { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }],
+  (c) => [equal(read(c, c.item, LineItem.side), "right"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4)],
+);
 
 /** B5_right [D.I.B.5] require, line 165: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count distinct date of sij_right_joint within 12mo <= 4` */
 const b5Right = (c: Context): Tri =>
@@ -439,11 +424,10 @@ const b5Right = (c: Context): Tri =>
     atMost(countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4),
   );
 // prettier-ignore
-const b5RightParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "item.side == \"left\"" }, { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "left"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4)],
-};
+const b5RightParts = conditionParts(
+  ["or", "item.side == \"left\"", { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }],
+  (c) => [equal(read(c, c.item, LineItem.side), "left"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4)],
+);
 
 /** C4 [D.I.C.4] note, line 170: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
 const c4 = (c: Context): Tri => some(list(c, Case.procedures), sijSameJointWhere, c);
@@ -465,11 +449,10 @@ const c6 = (c: Context): Tri => inCodes(read(c, c.item, LineItem.diagnosis), her
 const d3 = (c: Context): Tri =>
   or(not(read(c, c.input, Case.implanted_device)), read(c, c.input, Case.device_interrogation_report));
 // prettier-ignore
-const d3Parts: ConditionParts = {
-  shape: ["or", ["not", 0], 1],
-  parts: [{ key: "case.implanted_device" }, { key: "case.device_interrogation_report" }],
-  values: (c) => [read(c, c.input, Case.implanted_device), read(c, c.input, Case.device_interrogation_report)],
-};
+const d3Parts = conditionParts(
+  ["or", ["not", "case.implanted_device"], "case.device_interrogation_report"],
+  (c) => [read(c, c.input, Case.implanted_device), read(c, c.input, Case.device_interrogation_report)],
+);
 
 /** D3_device [D.III] note, line 191: if the device is not working properly, rising pain may warrant evaluating it: `implanted_device` */
 const d3Device = (c: Context): Tri => truth(read(c, c.input, Case.implanted_device));
@@ -481,31 +464,28 @@ const sijCodesTogetherApplies = (c: Context): Tri => someOther(c, 13, otherItems
 const sijAnesthesiaApplies = (c: Context): Tri =>
   and(sijRequested(c), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"));
 // prettier-ignore
-const sijAnesthesiaWhenParts: ConditionParts = {
-  shape: ["and", 0, 1],
-  parts: [{ key: "test 19" }, { key: "item.anesthesia == \"monitored_anesthesia_care\"" }],
-  values: (c) => [someOther(c, 14, otherItemsWhere), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care")],
-};
+const sijAnesthesiaWhenParts = conditionParts(
+  ["and", "test 19", "item.anesthesia == \"monitored_anesthesia_care\""],
+  (c) => [someOther(c, 14, otherItemsWhere), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care")],
+);
 
 // Rule sij_rfa [D.II]: Radiofrequency ablation of the SIJ
 
 /** RA1_active [D.II.A.1] require, line 225: active therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or active_therapy_failed` */
 const ra1Active = (c: Context): Tri => or(rfaLastingAll(c), activeTherapyFailed(c));
 // prettier-ignore
-const ra1ActiveParts: ConditionParts = {
-  shape: ["or", ["and", ["or", 0, 1], ["or", 2, 3]], ["or", 4, 5, 6]],
-  parts: [{ key: "item.side == \"right\"" }, { key: "test 20" }, { key: "item.side == \"left\"" }, { key: "test 21" }, { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, { key: "test 4" }, { key: "case.active_therapy_contraindicated" }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)],
-};
+const ra1ActiveParts = conditionParts(
+  ["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], ["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"]],
+  (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)],
+);
 
 /** RA1_inactive [D.II.A.1] require, line 228: inactive therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or inactive_therapy_failed` */
 const ra1Inactive = (c: Context): Tri => or(rfaLastingAll(c), inactiveTherapyFailed(c));
 // prettier-ignore
-const ra1InactiveParts: ConditionParts = {
-  shape: ["or", ["and", ["or", 0, 1], ["or", 2, 3]], 4],
-  parts: [{ key: "item.side == \"right\"" }, { key: "test 20" }, { key: "item.side == \"left\"" }, { key: "test 21" }, { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)],
-};
+const ra1InactiveParts = conditionParts(
+  ["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }],
+  (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)],
+);
 
 /** RA2_left [D.II.A.2] require, line 231: left joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == right or rfa_lasting_left or some positive_diagnostic_sij where side != right` */
 const ra2Left = (c: Context): Tri =>
@@ -515,11 +495,10 @@ const ra2Left = (c: Context): Tri =>
     some(list(c, Case.procedures), positiveDiagnosticSijWhere, c),
   );
 // prettier-ignore
-const ra2LeftParts: ConditionParts = {
-  shape: ["or", 0, 1, 2],
-  parts: [{ key: "item.side == \"right\"" }, { key: "test 20" }, { key: "test 22" }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere, c)],
-};
+const ra2LeftParts = conditionParts(
+  ["or", "item.side == \"right\"", "test 20", "test 22"],
+  (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere, c)],
+);
 
 /** RA2_right [D.II.A.2] require, line 234: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
 const ra2Right = (c: Context): Tri =>
@@ -529,11 +508,10 @@ const ra2Right = (c: Context): Tri =>
     some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c),
   );
 // prettier-ignore
-const ra2RightParts: ConditionParts = {
-  shape: ["or", 0, 1, 2],
-  parts: [{ key: "item.side == \"left\"" }, { key: "test 21" }, { key: "test 23" }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c)],
-};
+const ra2RightParts = conditionParts(
+  ["or", "item.side == \"left\"", "test 21", "test 23"],
+  (c) => [equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c)],
+);
 
 /** RB3_left [D.II.B.3] require, line 238: no other RFA of the left joint in the last 12 months or on this request: `item.side == right or (no rfa_left_joint within 12mo and no rfa_left_requested)` */
 const rb3Left = (c: Context): Tri =>
@@ -542,11 +520,10 @@ const rb3Left = (c: Context): Tri =>
     and(none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)),
   );
 // prettier-ignore
-const rb3LeftParts: ConditionParts = {
-  shape: ["or", 0, ["and", 1, 2]],
-  parts: [{ key: "item.side == \"right\"" }, { key: "test 24" }, { key: "test 25" }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)],
-};
+const rb3LeftParts = conditionParts(
+  ["or", "item.side == \"right\"", ["and", "test 24", "test 25"]],
+  (c) => [equal(read(c, c.item, LineItem.side), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)],
+);
 
 /** RB3_right [D.II.B.3] require, line 241: no other RFA of the right joint in the last 12 months or on this request: `item.side == left or (no rfa_right_joint within 12mo and no rfa_right_requested)` */
 const rb3Right = (c: Context): Tri =>
@@ -555,11 +532,10 @@ const rb3Right = (c: Context): Tri =>
     and(none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)),
   );
 // prettier-ignore
-const rb3RightParts: ConditionParts = {
-  shape: ["or", 0, ["and", 1, 2]],
-  parts: [{ key: "item.side == \"left\"" }, { key: "test 26" }, { key: "test 27" }],
-  values: (c) => [equal(read(c, c.item, LineItem.side), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)],
-};
+const rb3RightParts = conditionParts(
+  ["or", "item.side == \"left\"", ["and", "test 26", "test 27"]],
+  (c) => [equal(read(c, c.item, LineItem.side), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)],
+);
 
 /** RC1 [D.II.C.1] deny, line 244: cooled radiofrequency ablation is not medically necessary: `item.cooled` */
 const rc1 = (c: Context): Tri => truth(read(c, c.item, LineItem.cooled));

@@ -6,6 +6,7 @@
 // points, of which the first a developer reaches validates its input. A comment says what its
 // code does not: none repeats the declaration below it.
 
+import type { PartsTree, Shape } from "@pol/runtime";
 import type { Expr, LoweredCriterion, LoweredParts, LoweredPolicy, LoweredRule } from "../lower/ir.js";
 import { singleTest } from "../lower/parts.js";
 import { policyInfoOf } from "../schema-descriptor.js";
@@ -139,23 +140,18 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ),
     parts: rule.criteria.map((criterion) => partsName(criterion.id, criterion.condition, criterion.parts)),
   }));
-  // A condition's parts: its skeleton and tests as data, and one function giving every test's
-  // value (a comparison the trace shows with its two sides), run only for a trace or an unknown.
-  // Kept to one line a field like the rule table: they restate the condition beside it, and
-  // spread out by prettier they were longer than the criteria they explain.
+  // A condition's parts: its skeleton with the tests in place (a test by its key, one the trace
+  // shows with what it shows), and one function giving every test's value in the order they
+  // first appear (a comparison the trace shows with its two sides), run only for a trace or an
+  // unknown. Kept to one line each like the rule table: they restate the condition above them,
+  // and spread out by prettier they were longer than the criteria they explain.
   const partsSource = (name: Ts, lowered: LoweredParts): Ts => {
-    const parts = lowered.parts.map(({ key, shows }) => {
-      if (shows === undefined) return data({ key });
-      const { left: _left, right: _right, ...shown } = shows;
-      return data({ key, shows: shown });
-    });
     const values = lowered.parts.map(({ expr, shows }) => (shows === undefined ? writer.write(expr, []) : writer.shown(expr)));
-    return ts`${comment("prettier-ignore")}
-const ${name}: ${rt.type("ConditionParts")} = {
-  shape: ${data(lowered.shape)},
-  parts: [${list(parts)}],
-  values: (c) => [${list(values)}],
-};`;
+    const call = rt.value("conditionParts");
+    const skeleton = data(partsTree(lowered));
+    const oneLine = ts`const ${name} = ${call}(${skeleton}, (c) => [${list(values)}]);`;
+    if (oneLine.length <= PRINT_WIDTH) return oneLine;
+    return ts`${comment("prettier-ignore")}\nconst ${name} = ${call}(\n  ${skeleton},\n  (c) => [${list(values)}],\n);`;
   };
   const ruleFunctions = policy.rules.flatMap((rule, r) => {
     // The rule's `when` (named `...Applies`), then its parts.
@@ -226,6 +222,24 @@ const ${name}: ${rt.type("ConditionParts")} = {
 }
 
 /** A section: its heading, then its declarations, a blank line between (see `paragraphs`). */
+/**
+ * A condition's skeleton with its tests in place, as the runtime's `conditionParts` takes it: a
+ * test by its key, one the trace shows with what it shows (where it first appears; met again, by
+ * its key alone).
+ */
+export function partsTree(lowered: LoweredParts): PartsTree {
+  const written = new Set<number>();
+  const tree = (shape: Shape): PartsTree => {
+    if (typeof shape !== "number") return shape.map((node) => (typeof node === "string" ? node : tree(node))) as unknown as PartsTree;
+    const { key, shows } = lowered.parts[shape]!;
+    if (shows === undefined || written.has(shape)) return key;
+    written.add(shape);
+    const { left: _left, right: _right, ...shown } = shows;
+    return { key, shows: shown };
+  };
+  return tree(lowered.shape);
+}
+
 function section(title: string, blocks: readonly Ts[]): Ts[] {
   return blocks.length === 0 ? [] : [comment(`--- ${title}`), ...paragraphs(blocks)];
 }

@@ -66,7 +66,7 @@ const IMPORT_GROUPS: readonly (readonly (RuntimeValue | RuntimeType)[])[] = [
   // Reading the case; values worked out once per case or per line item.
   ["asOf", "computed", "documented", "perCase", "perItem", "read", "Context", "Row"],
   // The parts of conditions, for the trace.
-  ["shown", "shownElapsed", "ConditionParts"],
+  ["conditionParts", "shown", "shownElapsed"],
   // The module itself: its runtime, its rules, its entry points.
   ["evaluators", "requireRuntime", "PolicyInfo", "RuleSpec"],
 ];

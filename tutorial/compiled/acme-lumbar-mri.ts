@@ -7,11 +7,11 @@ import { elapsedAtLeast, overlaps, since, windowBack, within } from "@pol/runtim
 import { CodeSet, inCodes } from "@pol/runtime";
 import { coverageOf, list, some } from "@pol/runtime";
 import { type Context, perCase, read, type Row } from "@pol/runtime";
-import { type ConditionParts, shown, shownElapsed } from "@pol/runtime";
+import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-requireRuntime("0.5", "acme.lumbar_mri");
+requireRuntime("0.6", "acme.lumbar_mri");
 
 export type { Case } from "./imaging.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -61,11 +61,10 @@ const priorMriInLast12Months = (study: Row, c: Context): Tri =>
 const duration = (c: Context): Tri =>
   or(read(c, c.input, Case.red_flags), elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"));
 // prettier-ignore
-const durationParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "case.red_flags" }, { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true } }],
-  values: (c) => [read(c, c.input, Case.red_flags), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk")],
-};
+const durationParts = conditionParts(
+  ["or", "case.red_flags", { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true } }],
+  (c) => [read(c, c.input, Case.red_flags), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk")],
+);
 
 /** therapy [2.b] require, line 20: 6 weeks of conservative therapy in the last 3 months, unless red flags: `red_flags or coverage of therapies within 3mo >= 6wk` */
 const therapy = (c: Context): Tri =>
@@ -77,11 +76,10 @@ const therapy = (c: Context): Tri =>
     ),
   );
 // prettier-ignore
-const therapyParts: ConditionParts = {
-  shape: ["or", 0, 1],
-  parts: [{ key: "case.red_flags" }, { key: "test 2", shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" } }],
-  values: (c) => [read(c, c.input, Case.red_flags), shown(atLeast, coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)), 42)],
-};
+const therapyParts = conditionParts(
+  ["or", "case.red_flags", { key: "test 2", shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" } }],
+  (c) => [read(c, c.input, Case.red_flags), shown(atLeast, coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)), 42)],
+);
 
 /** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */
 const repeat = (c: Context): Tri => some(list(c, Case.studies), priorMriInLast12Months, c);
