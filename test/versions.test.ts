@@ -231,6 +231,29 @@ describe("semantic diff", () => {
     SOLVER_TEST,
   );
 
+  it(
+    "proves a rewrite alike after another class's counterexample: the classes share one encoding, each asked on its own",
+    async () => {
+      // The classes are asked in turn: 20550 (added to the guidance codes) differs; the rewritten
+      // limit on 20552 and 20553 is alike; 20560 (a new rule) differs. A question or a pinned case
+      // left behind in the shared solver would turn a later answer.
+      const changed = policy("test/fixtures/versions/equivalent-and-added.pol");
+      const report = await diffVersions(base, changed, { semantic: small });
+      const findings = report.semantic!.findings;
+      expect(findings.map((f) => f.codes[0])).toEqual(["20550", "20552", "20560", "76942"]);
+      for (const i of [0, 2]) {
+        const added = findings[i]!;
+        expect(added.kind, added.codes[0]).toBe("difference");
+        if (added.kind !== "difference") continue;
+        confirmed(added, base, changed);
+        expect([added.old.outcome, added.new.outcome]).toEqual(["no_applicable_policy", "not_covered"]);
+      }
+      expect(findings[1]).toMatchObject({ kind: "same" });
+      expect(findings[1]).not.toHaveProperty("unchanged");
+    },
+    SOLVER_TEST,
+  );
+
   it("reports a construct the encoder does not handle as POL5001 at its place, never a guess", async () => {
     const unsupported = policy("test/fixtures/versions/unsupported.pol");
     const report = await diffVersions(base, unsupported, { semantic: small });
