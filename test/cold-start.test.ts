@@ -66,6 +66,8 @@ describe("what a cold `pol check` loads", () => {
     expect(status).toBe(0);
     // A `fhir` file's expressions are checked with HL7's FHIRPath engine: it loads, and only it.
     expect(modules.map(local)).toContain("node_modules/fhirpath/src/fhirpath.js");
+    // Its everyday expressions are parsed without its ANTLR parser (src/check/fhirpath-parser.ts).
+    expect(modules.map(local)).toContain("dist/src/check/fhirpath-parser.js");
     expect(forbidden(modules, NEVER_FOR_CHECK)).toEqual([]);
   });
 

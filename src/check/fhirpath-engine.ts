@@ -3,6 +3,8 @@
 // without the engine (playground/shims/fhirpath-engine.ts).
 
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { parseCommonFhirpath } from "./fhirpath-parser.js";
 
 /** A node of the engine's parse tree (`fhirpath.parse`). */
 export interface FhirpathNode {
@@ -54,14 +56,20 @@ interface FhirpathModule {
 
 let engine: FhirpathEngine | undefined;
 
+/** The engine's own parser module (`fhirpath/src/parser`), which `evaluate` and `compile` call. */
+interface ParserModule {
+  parse(expression: string): FhirpathNode;
+}
+
 /** The engine, loaded once. */
 export function fhirpathEngine(): FhirpathEngine {
   if (engine !== undefined) return engine;
   const require = createRequire(import.meta.url);
   const fhirpath = require("fhirpath") as FhirpathModule;
   const model = require("fhirpath/fhir-context/r4") as FhirModel;
+  const parse = memoisedParser(require, fhirpath);
   engine = {
-    parse: (expression) => fhirpath.parse(expression),
+    parse,
     evaluate: (input, expression, variables) =>
       fhirpath.evaluate(input, expression, variables, model, { resolveInternalTypes: false }),
     compile: (expression) => fhirpath.compile(expression, model, { resolveInternalTypes: false }),
@@ -70,4 +78,51 @@ export function fhirpathEngine(): FhirpathEngine {
     version: fhirpath.version,
   };
   return engine;
+}
+
+/** The engine's own ANTLR parser, without the memo or the parser of common forms (for tests). */
+let antlrParser: ((expression: string) => FhirpathNode) | undefined;
+
+export function engineAntlrParse(expression: string): FhirpathNode {
+  fhirpathEngine();
+  return antlrParser!(expression);
+}
+
+/**
+ * The engine's parser, each expression parsed once per process, and the everyday forms by
+ * src/check/fhirpath-parser.ts (the same tree, without a cold ANTLR parse of a few milliseconds
+ * each). The engine parses the text again on every `evaluate` (it takes only text): the checker
+ * parses each FHIRPath and then evaluates it, and a base binding file is checked again for every
+ * file extending it. A parse is a pure function of the text and the engine never changes a tree
+ * it evaluates (its `compile` evaluates one tree many times), so the trees are shared. The
+ * engine's `evaluate` calls its parser through the parser module's exports, so the memo is put
+ * there; if that module is not where this engine version keeps it, only `parse` below is
+ * memoised and `evaluate` parses as before.
+ */
+function memoisedParser(require: NodeJS.Require, fhirpath: FhirpathModule): (expression: string) => FhirpathNode {
+  const trees = new Map<string, FhirpathNode | { failed: unknown }>();
+  let parser: ParserModule = { parse: (expression) => fhirpath.parse(expression) };
+  try {
+    const module = require(join(dirname(require.resolve("fhirpath")), "parser", "index.js")) as Partial<ParserModule>;
+    if (typeof module.parse === "function") parser = module as ParserModule;
+  } catch {
+    // Another layout: keep the public `parse`.
+  }
+  const antlr = parser.parse.bind(parser);
+  antlrParser = antlr;
+  const parse = (expression: string): FhirpathNode => {
+    let tree = trees.get(expression);
+    if (tree === undefined) {
+      try {
+        tree = parseCommonFhirpath(expression) ?? antlr(expression);
+      } catch (failed) {
+        tree = { failed };
+      }
+      trees.set(expression, tree);
+    }
+    if ("failed" in tree) throw tree.failed;
+    return tree;
+  };
+  parser.parse = parse;
+  return parse;
 }
