@@ -2,7 +2,8 @@
 // pol never read FHIR, and the engine is a large module. The playground swaps this file for one
 // without the engine (playground/shims/fhirpath-engine.ts).
 
-import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { createRequire, Module } from "node:module";
 import { dirname, join } from "node:path";
 import { parseCommonFhirpath } from "./fhirpath-parser.js";
 
@@ -65,11 +66,13 @@ interface ParserModule {
 export function fhirpathEngine(): FhirpathEngine {
   if (engine !== undefined) return engine;
   const require = createRequire(import.meta.url);
+  const parsers = engineParsers(require);
   const fhirpath = require("fhirpath") as FhirpathModule;
   const model = require("fhirpath/fhir-context/r4") as FhirModel;
-  const parse = memoisedParser(require, fhirpath);
+  parsers.antlr ??= (expression) => fhirpath.parse(expression);
+  antlrParser = parsers.antlr;
   engine = {
-    parse,
+    parse: parsers.parse,
     evaluate: (input, expression, variables) =>
       fhirpath.evaluate(input, expression, variables, model, { resolveInternalTypes: false }),
     compile: (expression) => fhirpath.compile(expression, model, { resolveInternalTypes: false }),
@@ -89,40 +92,58 @@ export function engineAntlrParse(expression: string): FhirpathNode {
 }
 
 /**
- * The engine's parser, each expression parsed once per process, and the everyday forms by
- * src/check/fhirpath-parser.ts (the same tree, without a cold ANTLR parse of a few milliseconds
- * each). The engine parses the text again on every `evaluate` (it takes only text): the checker
- * parses each FHIRPath and then evaluates it, and a base binding file is checked again for every
- * file extending it. A parse is a pure function of the text and the engine never changes a tree
- * it evaluates (its `compile` evaluates one tree many times), so the trees are shared. The
- * engine's `evaluate` calls its parser through the parser module's exports, so the memo is put
- * there; if that module is not where this engine version keeps it, only `parse` below is
- * memoised and `evaluate` parses as before.
+ * The parser the engine runs, set up before the engine loads: each expression parsed once per
+ * process, the everyday forms by src/check/fhirpath-parser.ts (the same tree, without a cold ANTLR
+ * parse of a few milliseconds each), the rest by the engine's ANTLR parser, loaded only when an
+ * expression needs it (antlr4 and the generated parser are about 50 modules).
+ *
+ * The engine parses the text again on every `evaluate` (it takes only text): the checker parses
+ * each FHIRPath and then evaluates it, and a base binding file is checked again for every file
+ * extending it. A parse is a pure function of the text and the engine never changes a tree it
+ * evaluates (its `compile` evaluates one tree many times), so the trees are shared. The engine
+ * reaches its parser only through the exports of its module `src/parser/index.js` (`parser.parse`
+ * in src/fhirpath.js), so that module is given to Node's module cache before the engine loads, or
+ * its `parse` replaced if it is loaded already. Should this engine version keep its parser
+ * elsewhere, the public `parse` is memoised alone and the engine parses as it always did
+ * (`antlr` is then left unset for the caller to fill).
  */
-function memoisedParser(require: NodeJS.Require, fhirpath: FhirpathModule): (expression: string) => FhirpathNode {
+function engineParsers(require: NodeJS.Require): { parse: (expression: string) => FhirpathNode; antlr?: (expression: string) => FhirpathNode } {
+  const parserPath = join(dirname(require.resolve("fhirpath")), "parser", "index.js");
   const trees = new Map<string, FhirpathNode | { failed: unknown }>();
-  let parser: ParserModule = { parse: (expression) => fhirpath.parse(expression) };
-  try {
-    const module = require(join(dirname(require.resolve("fhirpath")), "parser", "index.js")) as Partial<ParserModule>;
-    if (typeof module.parse === "function") parser = module as ParserModule;
-  } catch {
-    // Another layout: keep the public `parse`.
-  }
-  const antlr = parser.parse.bind(parser);
-  antlrParser = antlr;
-  const parse = (expression: string): FhirpathNode => {
-    let tree = trees.get(expression);
-    if (tree === undefined) {
-      try {
-        tree = parseCommonFhirpath(expression) ?? antlr(expression);
-      } catch (failed) {
-        tree = { failed };
+  let antlr: ((expression: string) => FhirpathNode) | undefined;
+  const parsers: { parse: (expression: string) => FhirpathNode; antlr?: (expression: string) => FhirpathNode } = {
+    parse: (expression) => {
+      let tree = trees.get(expression);
+      if (tree === undefined) {
+        try {
+          tree = parseCommonFhirpath(expression) ?? parsers.antlr!(expression);
+        } catch (failed) {
+          tree = { failed };
+        }
+        trees.set(expression, tree);
       }
-      trees.set(expression, tree);
-    }
-    if ("failed" in tree) throw tree.failed;
-    return tree;
+      if ("failed" in tree) throw tree.failed;
+      return tree;
+    },
   };
-  parser.parse = parse;
-  return parse;
+  const loaded = require.cache[parserPath]?.exports as ParserModule | undefined;
+  if (loaded !== undefined && typeof loaded.parse === "function") {
+    antlr = loaded.parse.bind(loaded);
+    loaded.parse = parsers.parse;
+  } else if (existsSync(parserPath)) {
+    const loadAntlr = (): ((expression: string) => FhirpathNode) => {
+      delete require.cache[parserPath];
+      const real = require(parserPath) as ParserModule;
+      require.cache[parserPath] = stand;
+      return real.parse.bind(real);
+    };
+    antlr = (expression) => (antlr = loadAntlr())(expression);
+    const stand = new Module(parserPath);
+    stand.filename = parserPath;
+    stand.loaded = true;
+    stand.exports = { parse: parsers.parse } satisfies ParserModule;
+    require.cache[parserPath] = stand;
+  }
+  if (antlr !== undefined) parsers.antlr = (expression) => antlr!(expression);
+  return parsers;
 }
