@@ -172,5 +172,10 @@ describe("the parser of common FHIRPath forms", () => {
     expect(JSON.stringify(engine.parse(text))).toBe(antlr(text));
     // The engine's evaluation reads the same trees: an unknown function is still found.
     expect(() => engine.evaluate({ resourceType: "Claim" }, "item.nosuch()", {})).toThrow(/nosuch/);
+    // Text it leaves to ANTLR still parses (the parser loads when first needed) or fails there.
+    expect(engine.parse("a // note")).toEqual(JSON.parse(antlr("a // note")));
+    expect(() => engine.parse("a.(")).toThrow(/line: 1; column/);
+    // Units convert through the unit library, loaded on first use.
+    expect(engine.evaluate({ resourceType: "Observation" }, "1 'g' = 1000 'mg'", {})).toEqual([true]);
   });
 });

@@ -67,6 +67,7 @@ export function fhirpathEngine(): FhirpathEngine {
   if (engine !== undefined) return engine;
   const require = createRequire(import.meta.url);
   const parsers = engineParsers(require);
+  lazyUnits(require);
   const fhirpath = require("fhirpath") as FhirpathModule;
   const model = require("fhirpath/fhir-context/r4") as FhirModel;
   parsers.antlr ??= (expression) => fhirpath.parse(expression);
@@ -131,19 +132,69 @@ function engineParsers(require: NodeJS.Require): { parse: (expression: string) =
     antlr = loaded.parse.bind(loaded);
     loaded.parse = parsers.parse;
   } else if (existsSync(parserPath)) {
-    const loadAntlr = (): ((expression: string) => FhirpathNode) => {
-      delete require.cache[parserPath];
-      const real = require(parserPath) as ParserModule;
-      require.cache[parserPath] = stand;
-      return real.parse.bind(real);
+    const real = standIn(require, parserPath, { parse: parsers.parse } satisfies ParserModule);
+    antlr = (expression) => {
+      const module = real() as ParserModule;
+      antlr = module.parse.bind(module);
+      return antlr(expression);
     };
-    antlr = (expression) => (antlr = loadAntlr())(expression);
-    const stand = new Module(parserPath);
-    stand.filename = parserPath;
-    stand.loaded = true;
-    stand.exports = { parse: parsers.parse } satisfies ParserModule;
-    require.cache[parserPath] = stand;
   }
   if (antlr !== undefined) parsers.antlr = (expression) => antlr!(expression);
   return parsers;
+}
+
+interface UcumModule {
+  UcumLhcUtils: { getInstance(): Record<string | symbol, unknown> };
+}
+
+/**
+ * The engine takes the unit library's instance (`@lhncbc/ucum-lhc`) as it loads, which reads
+ * UCUM's tables: a fifth of the engine's loading, for unit conversions a check never makes. The
+ * engine is given an instance that loads the library on its first use and then answers as it.
+ */
+function lazyUnits(require: NodeJS.Require): void {
+  let path: string;
+  try {
+    path = createRequire(require.resolve("fhirpath")).resolve("@lhncbc/ucum-lhc");
+  } catch {
+    return;
+  }
+  if (require.cache[path] !== undefined) return;
+  let utils: Record<string | symbol, unknown> | undefined;
+  const instance = (): Record<string | symbol, unknown> => (utils ??= (real() as UcumModule).UcumLhcUtils.getInstance());
+  const lazy = new Proxy(
+    {},
+    {
+      get: (_target, key) => {
+        const value = instance()[key];
+        return typeof value === "function" ? value.bind(instance()) : value;
+      },
+    },
+  );
+  const real = standIn(require, path, { UcumLhcUtils: { getInstance: () => lazy } } satisfies UcumModule);
+}
+
+/**
+ * Puts `exports` in Node's module cache as the module at `path`, so that a `require` of it from
+ * the engine gets them. The returned function loads the module itself, once, leaving the stand-in
+ * in the cache.
+ */
+function standIn(require: NodeJS.Require, path: string, exports: object): () => unknown {
+  const stand = new Module(path);
+  stand.filename = path;
+  stand.loaded = true;
+  stand.exports = exports;
+  require.cache[path] = stand;
+  let real: { module: unknown } | undefined;
+  return () => {
+    if (real === undefined) {
+      delete require.cache[path];
+      try {
+        real = { module: require(path) };
+      } finally {
+        require.cache[path] = stand;
+      }
+    }
+    return real.module;
+  };
 }
