@@ -60,7 +60,7 @@ export class ExpressionWriter {
   readonly valueSets: { name: Ts; values: readonly string[] }[] = [];
   /** Membership functions of chains with filters, declared at module level (no closure per
    *  aggregate call), in the order first used; one per distinct test. */
-  readonly members: { name: Ts; element: Ts; body: Ts; about: string }[] = [];
+  readonly members: { name: Ts; element: Ts; body: Ts }[] = [];
 
   constructor(
     private readonly policy: LoweredPolicy,
@@ -228,10 +228,7 @@ export class ExpressionWriter {
     const onlyWindows = windows.length === chain.filters.length;
     const suffix = onlyWindows ? `in ${this.windowWords(windows[windows.length - 1]!)}` : "where";
     const name = ident(this.names.names.claim(camelCase(`${base} ${suffix}`)));
-    const about = onlyWindows
-      ? `members of ${base} ${windows.map((window) => this.windowText(window)).join(" ")}`
-      : `members of ${base} that pass its \`where\` test`;
-    this.members.push({ name, element, body, about });
+    this.members.push({ name, element, body });
     return name;
   }
 
@@ -256,12 +253,6 @@ export class ExpressionWriter {
     return `last ${window.amount} ${{ d: "days", wk: "weeks", mo: "months", y: "years" }[window.unit]}`;
   }
 
-  private windowText(index: number): string {
-    const window = this.policy.windows[index]!;
-    if (window.kind === "calendarYear") return "within calendar year";
-    if (window.kind === "planYear") return "within plan year";
-    return `within ${window.amount}${window.unit}`;
-  }
 
   /** `select(c, list, inner, Record.date, "earliest", 3, then)`: the members selected by order. */
   selection(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
