@@ -2,23 +2,14 @@
 // says can hold one (`subrulesReaching`). Checked against a walk of every node, on every `.pol`
 // file of the repository (the golden error files give recovered trees) and on files with tokens
 // cut out at random.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import type { CstNode, IToken } from "chevrotain";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { polLexer } from "../grammar/lexer.js";
 import { parseTokens, subrulesReaching } from "../grammar/parser.js";
+import { filesUnder } from "./support/policy-files.js";
 import { property } from "./support/runs.js";
-
-function polFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (name === "node_modules" || name.startsWith(".")) return [];
-    if (statSync(path).isDirectory()) return polFiles(path);
-    return name.endsWith(".pol") ? [path] : [];
-  });
-}
 
 /** Every child key of every node whose subtree holds a `listPrefix`, as "rule.key". */
 function keysLeadingTo(node: CstNode, target: string, found: Set<string>): boolean {
@@ -44,7 +35,7 @@ function missedKeys(tokens: IToken[]): string[] {
   });
 }
 
-const files = ["policies", "tutorial", "test", "templates", "samples"].flatMap((root) => polFiles(root));
+const files = filesUnder(["policies", "tutorial", "test", "templates", "samples"], ".pol");
 
 describe("subrulesReaching", () => {
   it("follows every key that leads to a listPrefix in the repository's files", () => {

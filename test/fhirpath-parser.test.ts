@@ -2,14 +2,14 @@
 // answers, the tree is the engine's, property for property and in the same key order; where it
 // does not, the engine parses. Checked on every FHIRPath of the repository's binding files and on
 // generated expressions, in and outside the forms it reads.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ReadDecl } from "../src/ast.js";
 import { engineAntlrParse, fhirpathEngine } from "../src/check/fhirpath-engine.js";
 import { parseCommonFhirpath } from "../src/check/fhirpath-parser.js";
 import { parse } from "../src/syntax/parse.js";
+import { filesUnder } from "./support/policy-files.js";
 import { property } from "./support/runs.js";
 
 /** The engine's tree as JSON (key order included), or its error. */
@@ -27,27 +27,16 @@ function agrees(expression: string): boolean {
   return ours === undefined || JSON.stringify(ours) === antlr(expression);
 }
 
-function bindingFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (name === "node_modules" || name.startsWith(".")) return [];
-    if (statSync(path).isDirectory()) return bindingFiles(path);
-    return name.endsWith(".fhir.pol") ? [path] : [];
-  });
-}
-
 function repositoryFhirpaths(): string[] {
   const found = new Set<string>();
-  for (const root of ["policies", "test", "tutorial", "templates"]) {
-    for (const file of bindingFiles(root)) {
-      const parsed = parse(readFileSync(file, "utf8"), file);
-      for (const decl of parsed.file?.declarations ?? []) {
-        if (decl.kind !== "ReadDecl") continue;
-        const read = decl as ReadDecl;
-        if (read.element) found.add(read.element.value);
-        if (read.filter) found.add(read.filter.value);
-        for (const field of read.fields) if (field.path) found.add(field.path.value);
-      }
+  for (const file of filesUnder(["policies", "test", "tutorial", "templates"], ".fhir.pol")) {
+    const parsed = parse(readFileSync(file, "utf8"), file);
+    for (const decl of parsed.file?.declarations ?? []) {
+      if (decl.kind !== "ReadDecl") continue;
+      const read = decl as ReadDecl;
+      if (read.element) found.add(read.element.value);
+      if (read.filter) found.add(read.filter.value);
+      for (const field of read.fields) if (field.path) found.add(field.path.value);
     }
   }
   return [...found];
