@@ -30,6 +30,12 @@ import {
   perItem,
   type PolicyInfo,
   read,
+  readBool,
+  readCode,
+  readDate,
+  readEnum,
+  readPercent,
+  readText,
   requireRuntime,
   type Row,
   type RuleSpec,
@@ -45,7 +51,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.5", "cigna.tpi");
+requireRuntime("0.6", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -114,22 +120,23 @@ const lastTherapeuticTpiSameMuscle = perItem(4, (c: Context) =>
 // --- Lists
 
 /** conservative_treatment: conservative treatment episodes */
-const conservativeTreatment = (therapy: Row, c: Context): Tri => not(oneOf(read(c, therapy, Therapy.kind), kindValues));
+const conservativeTreatment = (therapy: Row, c: Context): Tri =>
+  not(oneOf(readEnum(c, therapy, Therapy.kind), kindValues));
 
 /** tpi_history: prior trigger point injections */
 const tpiHistory = (procedure: Row, c: Context): Tri =>
-  inCodes(read(c, procedure, Procedure.code), triggerPointInjection);
+  inCodes(readCode(c, procedure, Procedure.code), triggerPointInjection);
 
 /** stabilization_tpi: prior diagnostic/stabilization trigger point injections */
 const stabilizationTpi = (procedure: Row, c: Context): Tri =>
-  and(tpiHistory(procedure, c), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
+  and(tpiHistory(procedure, c), equal(readEnum(c, procedure, Procedure.purpose), "diagnostic"));
 
 /** therapeutic_tpi_same_muscle: prior therapeutic injections of the requested muscle */
 const therapeuticTpiSameMuscle = (procedure: Row, c: Context): Tri =>
   and(
     tpiHistory(procedure, c),
-    equal(read(c, procedure, Procedure.purpose), "therapeutic"),
-    equal(normaliseText(read(c, procedure, Procedure.muscle)), normaliseText(read(c, c.item, LineItem.muscle))),
+    equal(readEnum(c, procedure, Procedure.purpose), "therapeutic"),
+    equal(normaliseText(readText(c, procedure, Procedure.muscle)), normaliseText(readText(c, c.item, LineItem.muscle))),
   );
 
 // --- Memberships
@@ -138,19 +145,23 @@ const therapeuticTpiSameMuscle = (procedure: Row, c: Context): Tri =>
 const stabilizationTpiWhere = (procedure: Row, c: Context): Tri =>
   and(
     stabilizationTpi(procedure, c),
-    or(greaterThan(read(c, procedure, Procedure.relief), 0), read(c, procedure, Procedure.functional_improvement)),
+    or(
+      greaterThan(readPercent(c, procedure, Procedure.relief), 0),
+      readBool(c, procedure, Procedure.functional_improvement),
+    ),
   );
 
 /** members of tpi_history within 12mo */
 const tpiHistoryInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(tpiHistory(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(tpiHistory(procedure, c), within(readDate(c, procedure, Procedure.date), last12Months(c)));
 
 /** members of earlier items that pass its `where` test */
 const earlierItemsWhere = (item: Row, c: Context): Tri =>
-  and(granted(c, item), inCodes(read(c, item, LineItem.code), triggerPointInjection));
+  and(granted(c, item), inCodes(readCode(c, item, LineItem.code), triggerPointInjection));
 
 /** members of other items that pass its `where` test */
-const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), triggerPointInjection);
+const otherItemsWhere = (item: Row, c: Context): Tri =>
+  inCodes(readCode(c, item, LineItem.code), triggerPointInjection);
 
 // --- Rules
 

@@ -40,6 +40,11 @@ import {
   type PolicyInfo,
   rank,
   read,
+  readCode,
+  readDate,
+  readEnum,
+  readPercent,
+  readText,
   requireRuntime,
   type Row,
   type RuleSpec,
@@ -57,7 +62,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.5", "northwind.lumbar_facet");
+requireRuntime("0.6", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -138,19 +143,19 @@ const lastAblation = perCase(5, (c: Context) => latest(c, list(c, Case.procedure
 
 /** conservative: conservative therapy episodes [1] */
 const conservative = (therapy: Row, c: Context): Tri =>
-  and(cut(c, therapy, Therapy.start), oneOf(read(c, therapy, Therapy.kind), kindValues));
+  and(cut(c, therapy, Therapy.start), oneOf(readEnum(c, therapy, Therapy.kind), kindValues));
 
 /** blocks: prior diagnostic facet blocks */
 const blocks = (procedure: Row, c: Context): Tri =>
   and(
     cut(c, procedure, Procedure.date),
-    inCodes(read(c, procedure, Procedure.code), facetBlock),
-    equal(read(c, procedure, Procedure.purpose), "diagnostic"),
+    inCodes(readCode(c, procedure, Procedure.code), facetBlock),
+    equal(readEnum(c, procedure, Procedure.purpose), "diagnostic"),
   );
 
 /** necessary_blocks: prior diagnostic blocks that were themselves medically necessary */
 const necessaryBlocks = (procedure: Row, c: Context): Tri =>
-  and(blocks(procedure, c), asOf(c, read(c, procedure, Procedure.date), rules[0]!));
+  and(blocks(procedure, c), asOf(c, readDate(c, procedure, Procedure.date), rules[0]!));
 
 /** latest_two, selected once per line item */
 const latestTwoSelected = perItem(7, (c: Context) =>
@@ -161,11 +166,11 @@ const latestTwo = (procedure: Row, c: Context): Tri => latestTwoSelected(c)(proc
 
 /** ablations: prior facet ablations */
 const ablations = (procedure: Row, c: Context): Tri =>
-  and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), facetRfa));
+  and(cut(c, procedure, Procedure.date), inCodes(readCode(c, procedure, Procedure.code), facetRfa));
 
 /** facet_history: prior facet blocks and ablations */
 const facetHistory = (procedure: Row, c: Context): Tri =>
-  and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), facetProcedure));
+  and(cut(c, procedure, Procedure.date), inCodes(readCode(c, procedure, Procedure.code), facetProcedure));
 
 // --- Memberships
 
@@ -173,20 +178,20 @@ const facetHistory = (procedure: Row, c: Context): Tri =>
 const conservativeInLast6Months = (therapy: Row, c: Context): Tri =>
   and(
     conservative(therapy, c),
-    overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
+    overlaps(readDate(c, therapy, Therapy.start), readDate(c, therapy, Therapy.end), last6Months(c)),
   );
 
 /** members of blocks within 12mo */
 const blocksInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(blocks(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(blocks(procedure, c), within(readDate(c, procedure, Procedure.date), last12Months(c)));
 
 /** members of procedures that pass its `where` test */
 const proceduresWhere = (procedure: Row, c: Context): Tri =>
-  and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), spineSurgery));
+  and(cut(c, procedure, Procedure.date), inCodes(readCode(c, procedure, Procedure.code), spineSurgery));
 
 /** members of latest_two that pass its `where` test */
 const latestTwoWhere = (procedure: Row, c: Context): Tri =>
-  and(latestTwo(procedure, c), lessThan(read(c, procedure, Procedure.relief), 80));
+  and(latestTwo(procedure, c), lessThan(readPercent(c, procedure, Procedure.relief), 80));
 
 /** members of latest_two that pass its `where` test */
 const latestTwoWhere2 = (procedure: Row, c: Context): Tri =>
@@ -194,13 +199,13 @@ const latestTwoWhere2 = (procedure: Row, c: Context): Tri =>
     latestTwo(procedure, c),
     lessThan(
       read(c, procedure, Procedure.relief_duration),
-      lookup(read(c, procedure, Procedure.anesthetic), actionTime),
+      lookup(readEnum(c, procedure, Procedure.anesthetic), actionTime),
     ),
   );
 
 /** members of latest_two that pass its `where` test */
 const latestTwoWhere3 = (procedure: Row, c: Context): Tri =>
-  and(latestTwo(procedure, c), not(inList(read(c, c.item, LineItem.level), read(c, procedure, Procedure.levels))));
+  and(latestTwo(procedure, c), not(inList(readEnum(c, c.item, LineItem.level), read(c, procedure, Procedure.levels))));
 
 /** members of blocks that pass its `where` test */
 const blocksWhere = (procedure: Row, c: Context): Tri =>
@@ -211,8 +216,11 @@ const blocksWhere = (procedure: Row, c: Context): Tri =>
       (procedure2) =>
         and(
           blocks(procedure2, c),
-          greaterThan(read(c, procedure2, Procedure.date), read(c, procedure, Procedure.date)),
-          lessThan(read(c, procedure2, Procedure.date), shiftDate(read(c, procedure, Procedure.date), 1, 1, "wk")),
+          greaterThan(readDate(c, procedure2, Procedure.date), readDate(c, procedure, Procedure.date)),
+          lessThan(
+            readDate(c, procedure2, Procedure.date),
+            shiftDate(readDate(c, procedure, Procedure.date), 1, 1, "wk"),
+          ),
         ),
       c,
     ),
@@ -220,26 +228,26 @@ const blocksWhere = (procedure: Row, c: Context): Tri =>
 
 /** members of ablations within plan year */
 const ablationsInPlanYear = (procedure: Row, c: Context): Tri =>
-  and(ablations(procedure, c), within(read(c, procedure, Procedure.date), planYearSoFar(c)));
+  and(ablations(procedure, c), within(readDate(c, procedure, Procedure.date), planYearSoFar(c)));
 
 /** members of facet_history within plan year */
 const facetHistoryInPlanYear = (procedure: Row, c: Context): Tri =>
-  and(facetHistory(procedure, c), within(read(c, procedure, Procedure.date), planYearSoFar(c)));
+  and(facetHistory(procedure, c), within(readDate(c, procedure, Procedure.date), planYearSoFar(c)));
 
 /** members of earlier items that pass its `where` test */
 const earlierItemsWhere = (item: Row, c: Context): Tri =>
-  and(granted(c, item), inCodes(read(c, item, LineItem.code), facetProcedure));
+  and(granted(c, item), inCodes(readCode(c, item, LineItem.code), facetProcedure));
 
 /** members of facet_history within calendar year */
 const facetHistoryInCalendarYear = (procedure: Row, c: Context): Tri =>
-  and(facetHistory(procedure, c), within(read(c, procedure, Procedure.date), calendarYearSoFar(c)));
+  and(facetHistory(procedure, c), within(readDate(c, procedure, Procedure.date), calendarYearSoFar(c)));
 
 /** members of earlier items that pass its `where` test */
 const earlierItemsWhere2 = (item: Row, c: Context): Tri =>
   and(
     granted(c, item),
-    inCodes(read(c, item, LineItem.code), facetProcedure),
-    equal(normaliseText(read(c, item, LineItem.site)), normaliseText(read(c, c.item, LineItem.site))),
+    inCodes(readCode(c, item, LineItem.code), facetProcedure),
+    equal(normaliseText(readText(c, item, LineItem.site)), normaliseText(readText(c, c.item, LineItem.site))),
   );
 
 // --- Rules

@@ -30,6 +30,11 @@ import {
   perItem,
   type PolicyInfo,
   read,
+  readBool,
+  readCode,
+  readDate,
+  readEnum,
+  readPercent,
   requireRuntime,
   type Row,
   type RuleSpec,
@@ -45,7 +50,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.5", "truecare.sij");
+requireRuntime("0.6", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -189,26 +194,26 @@ const rfaLastingAll = perItem(11, (c: Context): Tri =>
 // --- Lists
 
 /** sij_history: prior SIJ injections */
-const sijHistory = (procedure: Row, c: Context): Tri => inCodes(read(c, procedure, Procedure.code), sijInjection);
+const sijHistory = (procedure: Row, c: Context): Tri => inCodes(readCode(c, procedure, Procedure.code), sijInjection);
 
 /** diagnostic_sij: prior diagnostic SIJ injections */
 const diagnosticSij = (procedure: Row, c: Context): Tri =>
-  and(sijHistory(procedure, c), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
+  and(sijHistory(procedure, c), equal(readEnum(c, procedure, Procedure.purpose), "diagnostic"));
 
 /** active_therapy: active conservative therapy episodes [C.ACTIVE] */
 const activeTherapy = (therapy: Row, c: Context): Tri =>
   or(
-    oneOf(read(c, therapy, Therapy.kind), kindValues),
+    oneOf(readEnum(c, therapy, Therapy.kind), kindValues),
     and(
-      equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
-      read(c, therapy, Therapy.physician_supervised),
-      read(c, therapy, Therapy.exercise_prescription),
+      equal(readEnum(c, therapy, Therapy.kind), "home_exercise_program"),
+      readBool(c, therapy, Therapy.physician_supervised),
+      readBool(c, therapy, Therapy.exercise_prescription),
       or(
         and(
-          read(c, therapy, Therapy.follow_up_documented),
-          elapsedAtLeast(between(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end)), 6, "wk"),
+          readBool(c, therapy, Therapy.follow_up_documented),
+          elapsedAtLeast(between(readDate(c, therapy, Therapy.start), readDate(c, therapy, Therapy.end)), 6, "wk"),
         ),
-        read(c, therapy, Therapy.stopped_for_physical_reason),
+        readBool(c, therapy, Therapy.stopped_for_physical_reason),
       ),
     ),
   );
@@ -216,8 +221,8 @@ const activeTherapy = (therapy: Row, c: Context): Tri =>
 /** inactive_therapy: inactive conservative therapy episodes [C.INACTIVE] */
 const inactiveTherapy = (therapy: Row, c: Context): Tri =>
   or(
-    oneOf(read(c, therapy, Therapy.kind), kindValues2),
-    and(equal(read(c, therapy, Therapy.kind), "tens"), read(c, therapy, Therapy.tens_use_documented)),
+    oneOf(readEnum(c, therapy, Therapy.kind), kindValues2),
+    and(equal(readEnum(c, therapy, Therapy.kind), "tens"), readBool(c, therapy, Therapy.tens_use_documented)),
   );
 
 /** sij_same_joint: prior SIJ injections of a joint requested now */
@@ -225,67 +230,78 @@ const sijSameJoint = (procedure: Row, c: Context): Tri =>
   and(
     sijHistory(procedure, c),
     or(
-      equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
-      equal(read(c, procedure, Procedure.side), "bilateral"),
-      equal(read(c, c.item, LineItem.side), "bilateral"),
+      equal(readEnum(c, procedure, Procedure.side), readEnum(c, c.item, LineItem.side)),
+      equal(readEnum(c, procedure, Procedure.side), "bilateral"),
+      equal(readEnum(c, c.item, LineItem.side), "bilateral"),
     ),
   );
 
 /** sij_left_joint: prior SIJ injections of the left joint */
 const sijLeftJoint = (procedure: Row, c: Context): Tri =>
-  and(sijHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "right"));
+  and(sijHistory(procedure, c), notEqual(readEnum(c, procedure, Procedure.side), "right"));
 
 /** sij_right_joint: prior SIJ injections of the right joint */
 const sijRightJoint = (procedure: Row, c: Context): Tri =>
-  and(sijHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "left"));
+  and(sijHistory(procedure, c), notEqual(readEnum(c, procedure, Procedure.side), "left"));
 
 /** other_site_blocks_today: neural blockade at another site requested for the same day */
 const otherSiteBlocksToday = (item: Row, c: Context): Tri =>
-  and(inCodes(read(c, item, LineItem.code), neuralBlockade), not(inCodes(read(c, item, LineItem.code), sijInjection)));
+  and(
+    inCodes(readCode(c, item, LineItem.code), neuralBlockade),
+    not(inCodes(readCode(c, item, LineItem.code), sijInjection)),
+  );
 
 /** other_site_blocks_last_week: neural blockade at another site in the week before */
 const otherSiteBlocksLastWeek = (procedure: Row, c: Context): Tri =>
   and(
-    inCodes(read(c, procedure, Procedure.code), neuralBlockade),
-    not(inCodes(read(c, procedure, Procedure.code), sijInjection)),
-    within(read(c, procedure, Procedure.date), last6Days(c)),
+    inCodes(readCode(c, procedure, Procedure.code), neuralBlockade),
+    not(inCodes(readCode(c, procedure, Procedure.code), sijInjection)),
+    within(readDate(c, procedure, Procedure.date), last6Days(c)),
   );
 
 /** rfa_history: prior SIJ radiofrequency ablations */
-const rfaHistory = (procedure: Row, c: Context): Tri => inCodes(read(c, procedure, Procedure.code), sijRfa);
+const rfaHistory = (procedure: Row, c: Context): Tri => inCodes(readCode(c, procedure, Procedure.code), sijRfa);
 
 /** rfa_left_joint: prior RFAs of the left SIJ */
 const rfaLeftJoint = (procedure: Row, c: Context): Tri =>
-  and(rfaHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "right"));
+  and(rfaHistory(procedure, c), notEqual(readEnum(c, procedure, Procedure.side), "right"));
 
 /** rfa_right_joint: prior RFAs of the right SIJ */
 const rfaRightJoint = (procedure: Row, c: Context): Tri =>
-  and(rfaHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "left"));
+  and(rfaHistory(procedure, c), notEqual(readEnum(c, procedure, Procedure.side), "left"));
 
 /** positive_diagnostic_sij: diagnostic SIJ injections in 6 months with at least 75% relief */
 const positiveDiagnosticSij = (procedure: Row, c: Context): Tri =>
   and(
     diagnosticSij(procedure, c),
-    atLeast(read(c, procedure, Procedure.relief), 75),
-    within(read(c, procedure, Procedure.date), last6Months(c)),
+    atLeast(readPercent(c, procedure, Procedure.relief), 75),
+    within(readDate(c, procedure, Procedure.date), last6Months(c)),
   );
 
 /** rfa_left_requested: earlier lines of this request that ablate the left SIJ */
 const rfaLeftRequested = (item: Row, c: Context): Tri =>
-  and(granted(c, item), inCodes(read(c, item, LineItem.code), sijRfa), notEqual(read(c, item, LineItem.side), "right"));
+  and(
+    granted(c, item),
+    inCodes(readCode(c, item, LineItem.code), sijRfa),
+    notEqual(readEnum(c, item, LineItem.side), "right"),
+  );
 
 /** rfa_right_requested: earlier lines of this request that ablate the right SIJ */
 const rfaRightRequested = (item: Row, c: Context): Tri =>
-  and(granted(c, item), inCodes(read(c, item, LineItem.code), sijRfa), notEqual(read(c, item, LineItem.side), "left"));
+  and(
+    granted(c, item),
+    inCodes(readCode(c, item, LineItem.code), sijRfa),
+    notEqual(readEnum(c, item, LineItem.side), "left"),
+  );
 
 /** rfa_same_joint: prior RFAs of a joint requested now */
 const rfaSameJoint = (procedure: Row, c: Context): Tri =>
   and(
     rfaHistory(procedure, c),
     or(
-      equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
-      equal(read(c, procedure, Procedure.side), "bilateral"),
-      equal(read(c, c.item, LineItem.side), "bilateral"),
+      equal(readEnum(c, procedure, Procedure.side), readEnum(c, c.item, LineItem.side)),
+      equal(readEnum(c, procedure, Procedure.side), "bilateral"),
+      equal(readEnum(c, c.item, LineItem.side), "bilateral"),
     ),
   );
 
@@ -295,69 +311,77 @@ const rfaSameJoint = (procedure: Row, c: Context): Tri =>
 const activeTherapyInLast6Months = (therapy: Row, c: Context): Tri =>
   and(
     activeTherapy(therapy, c),
-    overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
+    overlaps(readDate(c, therapy, Therapy.start), readDate(c, therapy, Therapy.end), last6Months(c)),
   );
 
 /** members of active_therapy that pass its `where` test */
 const activeTherapyWhere = (therapy: Row, c: Context): Tri =>
-  and(activeTherapy(therapy, c), read(c, therapy, Therapy.stopped_for_physical_reason));
+  and(activeTherapy(therapy, c), readBool(c, therapy, Therapy.stopped_for_physical_reason));
 
 /** members of inactive_therapy within 6mo */
 const inactiveTherapyInLast6Months = (therapy: Row, c: Context): Tri =>
   and(
     inactiveTherapy(therapy, c),
-    overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
+    overlaps(readDate(c, therapy, Therapy.start), readDate(c, therapy, Therapy.end), last6Months(c)),
   );
 
 /** members of other items that pass its `where` test */
-const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), sijInjection);
+const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(readCode(c, item, LineItem.code), sijInjection);
 
 /** members of rfa_left_joint that pass its `where` test */
 const rfaLeftJointWhere = (procedure: Row, c: Context): Tri =>
   and(
     rfaLeftJoint(procedure, c),
-    elapsedAtLeast(between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)), 12, "mo"),
-    within(read(c, procedure, Procedure.date), last36Months(c)),
+    elapsedAtLeast(
+      between(readDate(c, procedure, Procedure.date), readDate(c, procedure, Procedure.pain_returned)),
+      12,
+      "mo",
+    ),
+    within(readDate(c, procedure, Procedure.date), last36Months(c)),
   );
 
 /** members of rfa_right_joint that pass its `where` test */
 const rfaRightJointWhere = (procedure: Row, c: Context): Tri =>
   and(
     rfaRightJoint(procedure, c),
-    elapsedAtLeast(between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)), 12, "mo"),
-    within(read(c, procedure, Procedure.date), last36Months(c)),
+    elapsedAtLeast(
+      between(readDate(c, procedure, Procedure.date), readDate(c, procedure, Procedure.pain_returned)),
+      12,
+      "mo",
+    ),
+    within(readDate(c, procedure, Procedure.date), last36Months(c)),
   );
 
 /** members of sij_left_joint within 12mo */
 const sijLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(sijLeftJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(sijLeftJoint(procedure, c), within(readDate(c, procedure, Procedure.date), last12Months(c)));
 
 /** members of sij_right_joint within 12mo */
 const sijRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(sijRightJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(sijRightJoint(procedure, c), within(readDate(c, procedure, Procedure.date), last12Months(c)));
 
 /** members of sij_same_joint that pass its `where` test */
 const sijSameJointWhere = (procedure: Row, c: Context): Tri =>
-  and(sijSameJoint(procedure, c), equal(read(c, procedure, Procedure.purpose), "therapeutic"));
+  and(sijSameJoint(procedure, c), equal(readEnum(c, procedure, Procedure.purpose), "therapeutic"));
 
 /** members of other items that pass its `where` test */
-const otherItemsWhere2 = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), sijJointInjection);
+const otherItemsWhere2 = (item: Row, c: Context): Tri => inCodes(readCode(c, item, LineItem.code), sijJointInjection);
 
 /** members of positive_diagnostic_sij that pass its `where` test */
 const positiveDiagnosticSijWhere = (procedure: Row, c: Context): Tri =>
-  and(positiveDiagnosticSij(procedure, c), notEqual(read(c, procedure, Procedure.side), "right"));
+  and(positiveDiagnosticSij(procedure, c), notEqual(readEnum(c, procedure, Procedure.side), "right"));
 
 /** members of positive_diagnostic_sij that pass its `where` test */
 const positiveDiagnosticSijWhere2 = (procedure: Row, c: Context): Tri =>
-  and(positiveDiagnosticSij(procedure, c), notEqual(read(c, procedure, Procedure.side), "left"));
+  and(positiveDiagnosticSij(procedure, c), notEqual(readEnum(c, procedure, Procedure.side), "left"));
 
 /** members of rfa_left_joint within 12mo */
 const rfaLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(rfaLeftJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(rfaLeftJoint(procedure, c), within(readDate(c, procedure, Procedure.date), last12Months(c)));
 
 /** members of rfa_right_joint within 12mo */
 const rfaRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(rfaRightJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(rfaRightJoint(procedure, c), within(readDate(c, procedure, Procedure.date), last12Months(c)));
 
 // --- Rules
 

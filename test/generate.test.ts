@@ -173,7 +173,7 @@ describe("the fixture's modules", () => {
 
   it("test membership in several text values as a set", () => {
     expect(output).toMatch(/const kindValues = new Set\(\["physical", "chiropractic", "massage"\]\);/);
-    expect(output).toContain("oneOf(normaliseText(read(c, therapy, Therapy.kind)), kindValues)");
+    expect(output).toContain("oneOf(normaliseText(readText(c, therapy, Therapy.kind)), kindValues)");
   });
 
   it("have no pass-through wrappers: a function never only returns another's call", () => {
@@ -331,10 +331,12 @@ describe("generated modules for the policies under policies/", () => {
       // The example policies show many constructs over few criteria (a window, list or let per
       // idiom), so they get a looser bound. Each condition's parts (the tests the trace shows
       // values of and a pended item's facts are worked out from) are one line a field: 18.8 (TPI),
-      // 22.5 (SIJ) and 26.3 (examples) lines per criterion (24.0, 26.7 and 30.8 spread out).
+      // 22.5 (SIJ) and 26.3 (examples) lines per criterion (24.0, 26.7 and 30.8 spread out). The
+      // reads by field shape in chains' tests (`readDate`) add 0.6, 0.7 and 0.5 (imports, and
+      // lines prettier wraps): 19.3, 23.2 and 26.6.
       const perCriterion = output.split("\n").length / criteria;
       console.log(`${file}: ${output.split("\n").length} lines, ${criteria} criteria, ${perCriterion.toFixed(1)} lines per criterion`);
-      expect(perCriterion).toBeLessThan(file.includes("/examples/") ? 27 : 23);
+      expect(perCriterion).toBeLessThan(file.includes("/examples/") ? 27 : 24);
     });
   }
 });

@@ -30,6 +30,17 @@ const COMPARE_ELAPSED: Record<CompareOperator, RuntimeValue> = {
   ">=": "elapsedAtLeast",
 };
 
+/** The runtime's read of a field by its type, where it has one (see `read` below). */
+const SHAPED_READS: Partial<Record<string, RuntimeValue>> = {
+  text: "readText",
+  bool: "readBool",
+  date: "readDate",
+  enum: "readEnum",
+  code: "readCode",
+  percent: "readPercent",
+  number: "readNumber",
+};
+
 const ARITHMETIC: Record<"+" | "-" | "*" | "/", RuntimeValue> = {
   "+": "add",
   "-": "subtract",
@@ -98,7 +109,7 @@ export class ExpressionWriter {
       case "element":
         return this.element(scope, expr.level);
       case "field":
-        return ts`${rt("read")}(c, ${this.write(expr.target, scope)}, ${this.names.handles(expr.record)}.${ident(expr.field)})`;
+        return this.read(this.write(expr.target, scope), expr.record, expr.field, scope.length > 0);
       case "computed":
         return ts`${this.names.computed[expr.index]!}(c, ${this.write(expr.target, scope)})`;
       case "let":
@@ -156,6 +167,18 @@ export class ExpressionWriter {
       case "aggregate":
         return this.aggregate(expr, scope);
     }
+  }
+
+  /**
+   * A field read. Inside a chain's test, run once per element of a list, through the runtime's
+   * read for the field's shape (`readDate`), small enough to be inlined where it is called; else,
+   * and for the other shapes (durations, lists, computed fields) and fields named like a member of
+   * every object, `read`.
+   */
+  private read(written: Ts, record: string, field: string, perElement: boolean): Ts {
+    const type = perElement ? this.policy.schema.records.get(record)?.fields.get(field) : undefined;
+    const shaped = type === undefined || type.computed !== undefined || field in Object.prototype ? undefined : SHAPED_READS[type.type.kind];
+    return ts`${this.rt.value(shaped ?? "read")}(c, ${written}, ${this.names.handles(record)}.${ident(field)})`;
   }
 
   private aggregate(expr: Extract<Expr, { kind: "aggregate" }>, scope: readonly Ts[]): Ts {
@@ -290,7 +313,7 @@ export class ExpressionWriter {
         return [ts`${this.rt.value("cut")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(chain.dated!.start)})`];
       }
       const window = ts`${this.names.windows[filter.window]!}(c)`;
-      const read = (field: string) => ts`${this.rt.value("read")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(field)})`;
+      const read = (field: string) => this.read(element, chain.record, field, true);
       const { start, end } = chain.dated!;
       return [
         end === undefined

@@ -17,6 +17,8 @@ import {
   perCase,
   type PolicyInfo,
   read,
+  readCode,
+  readDate,
   requireRuntime,
   type Row,
   type RuleSpec,
@@ -30,7 +32,7 @@ import {
 } from "@pol/runtime";
 import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-requireRuntime("0.5", "acme.lumbar_mri");
+requireRuntime("0.6", "acme.lumbar_mri");
 
 export type { Case } from "./imaging.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -67,17 +69,17 @@ const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 // --- Lists
 
 /** prior_mri: lumbar MRIs already done */
-const priorMri = (study: Row, c: Context): Tri => inCodes(read(c, study, Study.code), lumbarMri);
+const priorMri = (study: Row, c: Context): Tri => inCodes(readCode(c, study, Study.code), lumbarMri);
 
 // --- Memberships
 
 /** members of therapies within 3mo */
 const therapiesInLast3Months = (therapy2: Row, c: Context): Tri =>
-  overlaps(read(c, therapy2, Therapy.start), read(c, therapy2, Therapy.end), last3Months(c));
+  overlaps(readDate(c, therapy2, Therapy.start), readDate(c, therapy2, Therapy.end), last3Months(c));
 
 /** members of prior_mri within 12mo */
 const priorMriInLast12Months = (study: Row, c: Context): Tri =>
-  and(priorMri(study, c), within(read(c, study, Study.date), last12Months(c)));
+  and(priorMri(study, c), within(readDate(c, study, Study.date), last12Months(c)));
 
 // --- Rules
 

@@ -196,6 +196,66 @@ export function read(c: Context, record: unknown, handle: FieldHandle): unknown 
   }
 }
 
+// `read` by field shape, for generated code: each small enough to be inlined where it is called,
+// where its handle is a constant, so that the load of the field is one named property there
+// instead of one keyed load in `read` that sees every field of every record. A present,
+// well-formed value, not traced, is the value itself: exactly what `read` returns for it.
+// Anything else (absent, malformed, a record that is none or unknown, tracing) goes to `read`.
+// For fields not named like a member of every object (`inherited`), whose `read` is `row[name]`.
+
+/** The field's value in a record that may be anything (an item of a case that skipped validation),
+ *  when no trace records reads (a traced read is `read`'s alone, which loads the field once). */
+function load(c: Context, row: unknown, handle: FieldHandle): unknown {
+  return typeof row === "object" && row !== null && !c.tracing ? (row as Row)[handle.name] : undefined;
+}
+
+/** `read` of a text field. */
+export function readText(c: Context, row: unknown, handle: FieldHandle): unknown {
+  const value = load(c, row, handle);
+  return typeof value === "string" ? value : read(c, row, handle);
+}
+
+/** `read` of a boolean field. */
+export function readBool(c: Context, row: unknown, handle: FieldHandle): unknown {
+  const value = load(c, row, handle);
+  return typeof value === "boolean" ? value : read(c, row, handle);
+}
+
+/** `read` of a date field: a date `read` has already found valid (a case repeats its dates). */
+export function readDate(c: Context, row: unknown, handle: FieldHandle): unknown {
+  const value = load(c, row, handle);
+  return typeof value === "string" && VALID_DATES.has(value) ? value : read(c, row, handle);
+}
+
+/** `read` of an enum field: one of its members. */
+export function readEnum(c: Context, row: unknown, handle: FieldHandle): unknown {
+  const value = load(c, row, handle);
+  return typeof value === "string" && handle.members!.has(value) ? value : read(c, row, handle);
+}
+
+/** `read` of a code field: a text whose first character is printable ASCII other than a space is
+ *  not blank; anything else `read` checks in full. */
+export function readCode(c: Context, row: unknown, handle: FieldHandle): unknown {
+  const value = load(c, row, handle);
+  if (typeof value === "string" && value.length !== 0) {
+    const first = value.charCodeAt(0);
+    if (first > 32 && first < 127) return value;
+  }
+  return read(c, row, handle);
+}
+
+/** `read` of a percent field: a number from 0 to 100. */
+export function readPercent(c: Context, row: unknown, handle: FieldHandle): unknown {
+  const value = load(c, row, handle);
+  return typeof value === "number" && value >= 0 && value <= 100 ? value : read(c, row, handle);
+}
+
+/** `read` of a number field: a finite number. */
+export function readNumber(c: Context, row: unknown, handle: FieldHandle): unknown {
+  const value = load(c, row, handle);
+  return typeof value === "number" && value - value === 0 ? value : read(c, row, handle);
+}
+
 function missing(c: Context, row: Row, handle: FieldHandle): Unknown {
   // Only the outcome is wanted: which facts are missing never changes it, so none are named.
   if (c.outcomeOnly) return UNNAMED;
@@ -297,12 +357,12 @@ function readElement(element: Row, c: Context, handle: FieldHandle): unknown {
 
 /** `latest L`: the member with the latest date (see `pick`). */
 export function latest(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, date: FieldHandle): Row | null | Unknown {
-  return pick("latest", list, member, readElement, c, date);
+  return pick("latest", list, member, readElement, c, date, date.shape === "date");
 }
 
 /** `earliest L`: the member with the earliest date (see `pick`). */
 export function earliest(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, date: FieldHandle): Row | null | Unknown {
-  return pick("earliest", list, member, readElement, c, date);
+  return pick("earliest", list, member, readElement, c, date, date.shape === "date");
 }
 
 /** `sum F of L`: see `sum`; a duration field cannot be negative. */
@@ -345,7 +405,9 @@ export function cut(c: Context, element: Row, date: FieldHandle): Tri {
 
 /** `date` lies in the window, both ends included. */
 export function within(date: unknown, window: Window): Tri {
-  const widest = inWindow(date, window.start, window.end);
+  // A date a date field's read found valid is compared as it is.
+  const widest =
+    typeof date === "string" && VALID_DATES.has(date) ? window.start <= date && date <= window.end : inWindow(date, window.start, window.end);
   if (window.latestStart === undefined || widest !== true) return widest;
   // In the window however late it starts, or possibly out of it.
   return inWindow(date, window.latestStart, window.end) === true ? true : window.unknown!;
