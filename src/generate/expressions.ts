@@ -30,17 +30,6 @@ const COMPARE_ELAPSED: Record<CompareOperator, RuntimeValue> = {
   ">=": "elapsedAtLeast",
 };
 
-/** The runtime's read of a field by its type, where it has one (see `read` below). */
-const SHAPED_READS: Partial<Record<string, RuntimeValue>> = {
-  text: "readText",
-  bool: "readBool",
-  date: "readDate",
-  enum: "readEnum",
-  code: "readCode",
-  percent: "readPercent",
-  number: "readNumber",
-};
-
 const ARITHMETIC: Record<"+" | "-" | "*" | "/", RuntimeValue> = {
   "+": "add",
   "-": "subtract",
@@ -71,7 +60,7 @@ export class ExpressionWriter {
   readonly valueSets: { name: Ts; values: readonly string[] }[] = [];
   /** Membership functions of chains with filters, declared at module level (no closure per
    *  aggregate call), in the order first used; one per distinct test. */
-  readonly members: { name: Ts; element: Ts; body: Ts; about: string }[] = [];
+  readonly members: { name: Ts; element: Ts; body: Ts }[] = [];
 
   constructor(
     private readonly policy: LoweredPolicy,
@@ -109,7 +98,7 @@ export class ExpressionWriter {
       case "element":
         return this.element(scope, expr.level);
       case "field":
-        return this.read(this.write(expr.target, scope), expr.record, expr.field, scope.length > 0);
+        return ts`${rt("read")}(c, ${this.write(expr.target, scope)}, ${this.names.handles(expr.record)}.${ident(expr.field)})`;
       case "computed":
         return ts`${this.names.computed[expr.index]!}(c, ${this.write(expr.target, scope)})`;
       case "let":
@@ -167,18 +156,6 @@ export class ExpressionWriter {
       case "aggregate":
         return this.aggregate(expr, scope);
     }
-  }
-
-  /**
-   * A field read. Inside a chain's test, run once per element of a list, through the runtime's
-   * read for the field's shape (`readDate`), small enough to be inlined where it is called; else,
-   * and for the other shapes (durations, lists, computed fields) and fields named like a member of
-   * every object, `read`.
-   */
-  private read(written: Ts, record: string, field: string, perElement: boolean): Ts {
-    const type = perElement ? this.policy.schema.records.get(record)?.fields.get(field) : undefined;
-    const shaped = type === undefined || type.computed !== undefined || field in Object.prototype ? undefined : SHAPED_READS[type.type.kind];
-    return ts`${this.rt.value(shaped ?? "read")}(c, ${written}, ${this.names.handles(record)}.${ident(field)})`;
   }
 
   private aggregate(expr: Extract<Expr, { kind: "aggregate" }>, scope: readonly Ts[]): Ts {
@@ -251,10 +228,7 @@ export class ExpressionWriter {
     const onlyWindows = windows.length === chain.filters.length;
     const suffix = onlyWindows ? `in ${this.windowWords(windows[windows.length - 1]!)}` : "where";
     const name = ident(this.names.names.claim(camelCase(`${base} ${suffix}`)));
-    const about = onlyWindows
-      ? `members of ${base} ${windows.map((window) => this.windowText(window)).join(" ")}`
-      : `members of ${base} that pass its \`where\` test`;
-    this.members.push({ name, element, body, about });
+    this.members.push({ name, element, body });
     return name;
   }
 
@@ -279,12 +253,6 @@ export class ExpressionWriter {
     return `last ${window.amount} ${{ d: "days", wk: "weeks", mo: "months", y: "years" }[window.unit]}`;
   }
 
-  private windowText(index: number): string {
-    const window = this.policy.windows[index]!;
-    if (window.kind === "calendarYear") return "within calendar year";
-    if (window.kind === "planYear") return "within plan year";
-    return `within ${window.amount}${window.unit}`;
-  }
 
   /** `select(c, list, inner, Record.date, "earliest", 3, then)`: the members selected by order. */
   selection(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
@@ -313,7 +281,7 @@ export class ExpressionWriter {
         return [ts`${this.rt.value("cut")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(chain.dated!.start)})`];
       }
       const window = ts`${this.names.windows[filter.window]!}(c)`;
-      const read = (field: string) => this.read(element, chain.record, field, true);
+      const read = (field: string) => ts`${this.rt.value("read")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(field)})`;
       const { start, end } = chain.dated!;
       return [
         end === undefined

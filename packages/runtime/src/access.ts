@@ -49,10 +49,24 @@ export const enum Check {
   Boolean = 2,
   Date = 3,
   Duration = 4,
+  Enum = 5,
+  Code = 6,
+  Percent = 7,
+  Number = 8,
 }
 
 function checkOf(shape: Shape): Check {
-  return shape === "string" ? Check.String : shape === "boolean" ? Check.Boolean : shape === "date" ? Check.Date : shape === "duration" ? Check.Duration : Check.Other;
+  const checks: Partial<Record<Shape, Check>> = {
+    string: Check.String,
+    boolean: Check.Boolean,
+    date: Check.Date,
+    duration: Check.Duration,
+    enum: Check.Enum,
+    code: Check.Code,
+    percent: Check.Percent,
+    number: Check.Number,
+  };
+  return checks[shape] ?? Check.Other;
 }
 
 /** The JSON shape each field type is stored as. */
@@ -172,6 +186,42 @@ export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHand
  * fields are returned in days. Only the record's own properties count. Recorded when tracing.
  */
 export function read(c: Context, record: unknown, handle: FieldHandle): unknown {
+  // The common read, a present and well-formed value not traced, small enough to be inlined
+  // where it is called: with its handle a constant there, the load of the field is one named
+  // property and the check one branch, instead of a keyed load that sees every field of every
+  // record. The value is what `readInFull` returns for it; anything else is left to that.
+  if (typeof record === "object" && record !== null && !c.tracing && !handle.inherited) {
+    const value = (record as Row)[handle.name];
+    switch (handle.check) {
+      case Check.String:
+        if (typeof value === "string") return value;
+        break;
+      case Check.Boolean:
+        if (typeof value === "boolean") return value;
+        break;
+      case Check.Date:
+        if (typeof value === "string" && VALID_DATES.has(value)) return value;
+        break;
+      case Check.Enum:
+        if (typeof value === "string" && handle.members!.has(value)) return value;
+        break;
+      case Check.Code:
+        // Not blank: its first character is printable ASCII other than a space.
+        if (typeof value === "string" && value.length !== 0 && value.charCodeAt(0) > 32 && value.charCodeAt(0) < 127) return value;
+        break;
+      case Check.Percent:
+        if (typeof value === "number" && value >= 0 && value <= 100) return value;
+        break;
+      case Check.Number:
+        if (typeof value === "number" && value - value === 0) return value;
+        break;
+    }
+  }
+  return readInFull(c, record, handle);
+}
+
+/** `read` in full: records that are none or unknown, absent and malformed values, durations, the trace. */
+function readInFull(c: Context, record: unknown, handle: FieldHandle): unknown {
   if (record === null || record === undefined) return null;
   if (record instanceof Unknown) return record;
   const row = record as Row;
@@ -194,66 +244,6 @@ export function read(c: Context, record: unknown, handle: FieldHandle): unknown 
     default:
       return wellFormed(value, handle) ? value : missing(c, row, handle);
   }
-}
-
-// `read` by field shape, for generated code: each small enough to be inlined where it is called,
-// where its handle is a constant, so that the load of the field is one named property there
-// instead of one keyed load in `read` that sees every field of every record. A present,
-// well-formed value, not traced, is the value itself: exactly what `read` returns for it.
-// Anything else (absent, malformed, a record that is none or unknown, tracing) goes to `read`.
-// For fields not named like a member of every object (`inherited`), whose `read` is `row[name]`.
-
-/** The field's value in a record that may be anything (an item of a case that skipped validation),
- *  when no trace records reads (a traced read is `read`'s alone, which loads the field once). */
-function load(c: Context, row: unknown, handle: FieldHandle): unknown {
-  return typeof row === "object" && row !== null && !c.tracing ? (row as Row)[handle.name] : undefined;
-}
-
-/** `read` of a text field. */
-export function readText(c: Context, row: unknown, handle: FieldHandle): unknown {
-  const value = load(c, row, handle);
-  return typeof value === "string" ? value : read(c, row, handle);
-}
-
-/** `read` of a boolean field. */
-export function readBool(c: Context, row: unknown, handle: FieldHandle): unknown {
-  const value = load(c, row, handle);
-  return typeof value === "boolean" ? value : read(c, row, handle);
-}
-
-/** `read` of a date field: a date `read` has already found valid (a case repeats its dates). */
-export function readDate(c: Context, row: unknown, handle: FieldHandle): unknown {
-  const value = load(c, row, handle);
-  return typeof value === "string" && VALID_DATES.has(value) ? value : read(c, row, handle);
-}
-
-/** `read` of an enum field: one of its members. */
-export function readEnum(c: Context, row: unknown, handle: FieldHandle): unknown {
-  const value = load(c, row, handle);
-  return typeof value === "string" && handle.members!.has(value) ? value : read(c, row, handle);
-}
-
-/** `read` of a code field: a text whose first character is printable ASCII other than a space is
- *  not blank; anything else `read` checks in full. */
-export function readCode(c: Context, row: unknown, handle: FieldHandle): unknown {
-  const value = load(c, row, handle);
-  if (typeof value === "string" && value.length !== 0) {
-    const first = value.charCodeAt(0);
-    if (first > 32 && first < 127) return value;
-  }
-  return read(c, row, handle);
-}
-
-/** `read` of a percent field: a number from 0 to 100. */
-export function readPercent(c: Context, row: unknown, handle: FieldHandle): unknown {
-  const value = load(c, row, handle);
-  return typeof value === "number" && value >= 0 && value <= 100 ? value : read(c, row, handle);
-}
-
-/** `read` of a number field: a finite number. */
-export function readNumber(c: Context, row: unknown, handle: FieldHandle): unknown {
-  const value = load(c, row, handle);
-  return typeof value === "number" && value - value === 0 ? value : read(c, row, handle);
 }
 
 function missing(c: Context, row: Row, handle: FieldHandle): Unknown {
