@@ -225,6 +225,8 @@ export function scalingReport(scaling: ScalingResults): string {
       : `DISAGREEMENTS:\n${disagreements.join("\n")}`,
   );
   blocks.push(`(the hand-written function decides a case's first line item only, so it has no line-item series;
-growth: time per case over the previous size's; linear is 10x. A size that takes over ${scaling.limitSeconds} s is stopped.)`);
+time per case is CPU time (the process's user and system time), the median of five rounds over the same
+cases at every size; growth: time per case over the previous size's; linear is 10x. A size that
+takes over ${scaling.limitSeconds} s is stopped.)`);
   return blocks.join("\n\n");
 }

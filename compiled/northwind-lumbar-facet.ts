@@ -49,6 +49,7 @@ import {
   shownElapsed,
   since,
   some,
+  someEarlierKeyed,
   spanDays,
   type Tri,
   truth,
@@ -57,7 +58,7 @@ import {
 } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.5", "northwind.lumbar_facet");
+requireRuntime("0.6", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -153,7 +154,7 @@ const necessaryBlocks = (procedure: Row, c: Context): Tri =>
   and(blocks(procedure, c), asOf(c, read(c, procedure, Procedure.date), rules[0]!));
 
 /** latest_two, selected once per line item */
-const latestTwoSelected = perItem(7, (c: Context) =>
+const latestTwoSelected = perItem(8, (c: Context) =>
   select(c, list(c, Case.procedures), blocks, Procedure.date, "latest", 2),
 );
 /** latest_two: the two latest diagnostic facet blocks */
@@ -241,6 +242,12 @@ const earlierItemsWhere2 = (item: Row, c: Context): Tri =>
     inCodes(read(c, item, LineItem.code), facetProcedure),
     equal(normaliseText(read(c, item, LineItem.site)), normaliseText(read(c, c.item, LineItem.site))),
   );
+
+/** the key earlier items are grouped by: their side of the `==` with the item in the `where` test */
+const earlierItemsKey = (item: Row, c: Context): unknown => normaliseText(read(c, item, LineItem.site));
+
+/** the item's side of that `==` with earlier items: the group it reads */
+const itemKeyForEarlierItems = (c: Context): unknown => normaliseText(read(c, c.item, LineItem.site));
 
 // --- Rules
 
@@ -398,7 +405,8 @@ const l2Parts: ConditionParts = {
 };
 
 /** L3 [2.5.c] not_covered, line 102: a second facet procedure at the same site on one date is not covered: `some earlier_items where code in facet_procedure and site == item.site` */
-const l3 = (c: Context): Tri => some(c.earlierItems, earlierItemsWhere2, c);
+const l3 = (c: Context): Tri =>
+  someEarlierKeyed(c, 7, earlierItemsWhere2, earlierItemsWhere, earlierItemsKey, itemKeyForEarlierItems);
 
 // prettier-ignore
 const rules = [

@@ -60,7 +60,7 @@ export class ExpressionWriter {
   readonly valueSets: { name: Ts; values: readonly string[] }[] = [];
   /** Membership functions of chains with filters, declared at module level (no closure per
    *  aggregate call), in the order first used; one per distinct test. */
-  readonly members: { name: Ts; element: Ts; body: Ts; about: string }[] = [];
+  readonly members: { name: Ts; element: Ts; body: Ts; about: string; key?: "element" | "item" }[] = [];
 
   constructor(
     private readonly policy: LoweredPolicy,
@@ -165,6 +165,16 @@ export class ExpressionWriter {
     const source = this.source(chain, scope);
     const member = this.member(chain, scope, element);
     const handle = (field: string) => ts`${this.names.handles(chain.record)}.${ident(field)}`;
+    if (expr.keyed !== undefined) {
+      const keyed =
+        chain.source.kind === "earlierItems"
+          ? ({ count: "countEarlierKeyed", some: "someEarlierKeyed", none: "noEarlierKeyed" } as const)
+          : ({ count: "countOthersKeyed", some: "someOtherKeyed", none: "noOtherKeyed" } as const);
+      const fn = keyed[expr.operator as keyof typeof keyed];
+      const rest = this.member(expr.keyed.rest, scope, element);
+      const { key, itemKey } = this.keyFunctions(chain, expr.keyed.element, expr.keyed.item, element);
+      return ts`${rt(fn)}(c, ${this.names.sharedSlot(expr.keyed.table)}, ${member}, ${rest}, ${key}, ${itemKey})`;
+    }
     if (expr.shared !== undefined) {
       const shared =
         chain.source.kind === "earlierItems"
@@ -221,7 +231,7 @@ export class ExpressionWriter {
     const body = this.membership(chain, [...scope, element], element);
     if (body === undefined) return this.rt.value("everyElement");
     if (scope.length > 0) return ts`(${element}) => ${body}`;
-    const known = this.members.find((member) => member.element === element && member.body === body);
+    const known = this.members.find((member) => member.key === undefined && member.element === element && member.body === body);
     if (known) return known.name;
     const base = chain.base === undefined ? this.sourceName(chain) : this.policy.lists[chain.base]!.name;
     const windows = chain.filters.flatMap((filter) => (filter.kind === "within" ? [filter.window] : []));
@@ -233,6 +243,23 @@ export class ExpressionWriter {
       : `members of ${base} that pass its \`where\` test`;
     this.members.push({ name, element, body, about });
     return name;
+  }
+
+  /** The two sides of a keyed aggregate's equality as module-level functions: the element's
+   *  (`(item, c) => ...`) and the item's under decision (`(c) => ...`). */
+  private keyFunctions(chain: Chain, elementSide: Expr, itemSide: Expr, element: Ts): { key: Ts; itemKey: Ts } {
+    const declare = (body: Ts, words: string, about: string, key: "element" | "item"): Ts => {
+      const known = this.members.find((member) => member.key === key && member.element === element && member.body === body);
+      if (known) return known.name;
+      const name = ident(this.names.names.claim(camelCase(words)));
+      this.members.push({ name, element, body, about, key });
+      return name;
+    };
+    const source = this.sourceName(chain);
+    return {
+      key: declare(this.write(elementSide, [element]), `${source} key`, `the key ${source} are grouped by: their side of the \`==\` with the item in the \`where\` test`, "element"),
+      itemKey: declare(this.write(itemSide, []), `item key for ${source}`, `the item's side of that \`==\` with ${source}: the group it reads`, "item"),
+    };
   }
 
   private sourceName(chain: Chain): string {

@@ -203,7 +203,11 @@ const ${name}: ${rt.type("ConditionParts")} = {
     ...section("Lists", lists),
     ...section(
       "Memberships",
-      writer.members.map((member) => ts`${doc(member.about)}\nconst ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${Tri} => ${member.body};`),
+      writer.members.map((member) =>
+        member.key === "item"
+          ? ts`${doc(member.about)}\nconst ${member.name} = (c: ${Context}): unknown => ${member.body};`
+          : ts`${doc(member.about)}\nconst ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.body};`,
+      ),
     ),
     ...section("Rules", ruleFunctions),
     table,

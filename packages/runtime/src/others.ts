@@ -184,6 +184,234 @@ export function noEarlier(c: Context, slot: number, member: Member<Context>): Tr
   return not(someEarlier(c, slot, member));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Keyed: a test that reads the item under decision only in one equality between a value of the
+// other item and a value of this one (`some earlier_items where code in facet and site ==
+// item.site`). The memberships differ from item to item, but only through the key: every item's
+// key and its membership in the rest of the test (which reads nothing of the item) are worked out
+// once per case and grouped by key, and an item reads its own key's group. For two plain values
+// (texts, finite numbers, booleans) `==` is `===`, which is how a Map finds keys; an item whose
+// key is none is in no group (`==` with none is false). What the groups cannot answer is asked of
+// the whole test, as a scan would: an other item whose key is unknown or malformed (asked once
+// per question), and a question whose own key is not a plain value, or while tracing (the scan).
+
+/** A value `==` compares as itself: a text, a finite number or a boolean. */
+function plainKey(value: unknown): boolean {
+  return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && value - value === 0);
+}
+
+/** The items of one key whose membership in the rest of the test is true or unknown, by index. */
+interface KeyGroup {
+  definite: number[];
+  possible: number[];
+}
+
+interface KeyedTable {
+  /** The `Context.currentCase` this is of. */
+  ofCase: number;
+  /** How many items, from the first, the table holds. */
+  size: number;
+  /** Each item's membership in the rest of the test, and its key when that is not false. */
+  rest: Tri[];
+  keys: unknown[];
+  groups: Map<unknown, KeyGroup>;
+  /** Items whose key is neither a plain value nor none, and whose rest is not false, by index. */
+  unkeyed: number[];
+}
+
+/** The table of slot `slot` holding at least the items before `upTo`. */
+function keyedTable(c: Context, slot: number, rest: Member<Context>, key: ElementKey, upTo: number): KeyedTable {
+  let table = c.sharedTables[slot] as KeyedTable | undefined;
+  if (table === undefined) {
+    table = { ofCase: -1, size: 0, rest: [], keys: [], groups: new Map(), unkeyed: [] };
+    c.sharedTables[slot] = table;
+  }
+  if (table.ofCase !== c.currentCase) {
+    table.ofCase = c.currentCase;
+    table.size = 0;
+    table.groups.clear();
+    table.unkeyed.length = 0;
+  }
+  const items = c.items;
+  for (let index = table.size; index < upTo; index++) {
+    const element = items[index]!;
+    const membership = rest(element, c);
+    table.rest[index] = membership;
+    if (membership === false) {
+      table.keys[index] = undefined;
+      continue;
+    }
+    const value = key(element, c);
+    table.keys[index] = value;
+    if (plainKey(value)) {
+      let group = table.groups.get(value);
+      if (group === undefined) table.groups.set(value, (group = { definite: [], possible: [] }));
+      (membership === true ? group.definite : group.possible).push(index);
+    } else if (value !== null && value !== undefined) {
+      table.unkeyed.push(index);
+    }
+  }
+  if (table.size < upTo) table.size = upTo;
+  return table;
+}
+
+/** How many of the ascending `indices` are below `end`. */
+function countBelow(indices: readonly number[], end: number): number {
+  let low = 0;
+  let high = indices.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (indices[middle]! < end) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The members among the items before `end` other than `self`, for an item whose key is `itemKey`:
+ *  how many for sure, how many may be, and (when `merge`) their unknowns merged in item order.
+ *  Reused: one question at a time. */
+const keyedAnswer = { definite: 0, possible: 0, unknown: undefined as Unknown | undefined };
+
+function keyedMembers(
+  c: Context,
+  table: KeyedTable,
+  member: Member<Context>,
+  itemKey: unknown,
+  end: number,
+  self: number,
+  stopAtMember: boolean,
+): typeof keyedAnswer {
+  const group = table.groups.get(itemKey);
+  const inGroup = self >= 0 && self < end && table.keys[self] === itemKey;
+  let definite = group === undefined ? 0 : countBelow(group.definite, end) - (inGroup && table.rest[self] === true ? 1 : 0);
+  let possible = 0;
+  let unknown: Unknown | undefined;
+  if (definite === 0 || !stopAtMember) {
+    // The group's uncertain members and the unkeyed items' answers to the whole test, in item order.
+    const uncertain = group === undefined ? EMPTY : group.possible;
+    const unkeyed = table.unkeyed;
+    const items = c.items;
+    let u = 0;
+    let k = 0;
+    for (;;) {
+      const nextU = u < uncertain.length ? uncertain[u]! : end;
+      const nextK = k < unkeyed.length ? unkeyed[k]! : end;
+      if (nextU >= end && nextK >= end) break;
+      let value: Tri;
+      if (nextU <= nextK) {
+        u++;
+        if (nextU === self) continue;
+        value = table.rest[nextU]!;
+      } else {
+        k++;
+        if (nextK === self) continue;
+        value = member(items[nextK]!, c);
+      }
+      if (value === true) {
+        definite++;
+        if (stopAtMember) break;
+      } else if (value instanceof Unknown) {
+        possible++;
+        unknown = unknown === undefined ? value : mergeTwo(unknown, value);
+      }
+    }
+  }
+  keyedAnswer.definite = definite;
+  keyedAnswer.possible = possible;
+  keyedAnswer.unknown = unknown;
+  return keyedAnswer;
+}
+
+const EMPTY: readonly number[] = [];
+
+/** An element's key: its side of the equality. */
+export type ElementKey = (element: Record<string, unknown>, c: Context) => unknown;
+/** The item's key: its side of the equality, for the item under decision. */
+export type ItemKey = (c: Context) => unknown;
+
+function someOf(answer: typeof keyedAnswer): Tri {
+  if (answer.definite > 0) return true;
+  return answer.possible > 0 ? answer.unknown! : false;
+}
+
+function countOf(answer: typeof keyedAnswer): number | Range {
+  const { definite, possible, unknown } = answer;
+  return possible === 0 ? definite : { lo: definite, hi: definite + possible, unknown: unknown! };
+}
+
+/** The item's key when the table can answer for it, else undefined (then the caller scans). */
+function tableKey(c: Context, itemKey: ItemKey): unknown {
+  if (c.tracing) return undefined;
+  const value = itemKey(c);
+  return plainKey(value) ? value : undefined;
+}
+
+/**
+ * `some other_items where ... and k(other) == k'(item)`: `member` is the whole test, `rest` the
+ * test without the equality, `key` and `itemKey` its two sides; `slot` names the per-case table.
+ * Exactly `some(c.otherItems, member, c)`.
+ */
+export function someOtherKeyed(c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey): Tri {
+  const value = tableKey(c, itemKey);
+  if (value === undefined) return some(c.otherItems, member, c);
+  const table = keyedTable(c, slot, rest, key, c.items.length);
+  return someOf(keyedMembers(c, table, member, value, table.size, c.itemIndex, true));
+}
+
+/** `no other_items where ...`: see `someOtherKeyed`. */
+export function noOtherKeyed(c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey): Tri {
+  return not(someOtherKeyed(c, slot, member, rest, key, itemKey));
+}
+
+/** `count other_items where ...`: see `someOtherKeyed`. */
+export function countOthersKeyed(
+  c: Context,
+  slot: number,
+  member: Member<Context>,
+  rest: Member<Context>,
+  key: ElementKey,
+  itemKey: ItemKey,
+): number | Range {
+  const value = tableKey(c, itemKey);
+  if (value === undefined) return count(c.otherItems, member, c);
+  const table = keyedTable(c, slot, rest, key, c.items.length);
+  return countOf(keyedMembers(c, table, member, value, table.size, c.itemIndex, false));
+}
+
+/**
+ * `some earlier_items where ... and k(earlier) == k'(item)`: as `someOtherKeyed`, over the items
+ * before the current one, whose memberships are fixed once they are decided (`granted`); while an
+ * earlier item is not decided yet, a scan.
+ */
+export function someEarlierKeyed(c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey): Tri {
+  const upTo = c.itemIndex;
+  const value = c.decided.length < upTo ? undefined : tableKey(c, itemKey);
+  if (value === undefined) return some(c.earlierItems, member, c);
+  const table = keyedTable(c, slot, rest, key, upTo);
+  return someOf(keyedMembers(c, table, member, value, upTo, -1, true));
+}
+
+/** `no earlier_items where ...`: see `someEarlierKeyed`. */
+export function noEarlierKeyed(c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey): Tri {
+  return not(someEarlierKeyed(c, slot, member, rest, key, itemKey));
+}
+
+/** `count earlier_items where ...`: see `someEarlierKeyed`. */
+export function countEarlierKeyed(
+  c: Context,
+  slot: number,
+  member: Member<Context>,
+  rest: Member<Context>,
+  key: ElementKey,
+  itemKey: ItemKey,
+): number | Range {
+  const upTo = c.itemIndex;
+  const value = c.decided.length < upTo ? undefined : tableKey(c, itemKey);
+  if (value === undefined) return count(c.earlierItems, member, c);
+  const table = keyedTable(c, slot, rest, key, upTo);
+  return countOf(keyedMembers(c, table, member, value, upTo, -1, false));
+}
+
 /** Outcomes of an earlier line item that leave it standing: it counts against the limits of the lines after it. */
 export const STANDING_OUTCOMES = ["approved", "authorization_required", "referred_for_review"] as const;
 const STANDING = new Set<string>(STANDING_OUTCOMES);
