@@ -44,6 +44,8 @@ export interface ScalingPoint {
   perCase?: number;
   /** Wall-clock seconds per case in the same round. */
   wallPerCase?: number;
+  /** Field reads of the case's line items and procedures per case (see `readsPerCase`). */
+  reads?: number;
   /** perCase / size. */
   perUnit?: number;
   /** perCase over the previous size's perCase (10x the size: about 10 when linear). */
@@ -99,6 +101,18 @@ function cpuSeconds(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
+/**
+ * Field reads of the cases' line items and procedures per case: a measure of the work that no
+ * load disturbs (each read of a field of an item or a procedure, through a proxy of it).
+ */
+function readsPerCase(run: (input: CaseInput) => readonly string[], cases: readonly CaseInput[]): number {
+  let reads = 0;
+  const counted = (record: Record<string, unknown>) =>
+    new Proxy(record, { get: (target, name) => (reads++, Reflect.get(target, name)) });
+  for (const input of cases) run({ ...input, items: input.items.map(counted), procedures: input.procedures.map(counted) });
+  return reads / cases.length;
+}
+
 /** In the child: measure one series, printing a JSON line at the start and end of each size. */
 export function measureScalingInChild(policy: PolicyKey, engine: ScalingEngine, dimension: ScalingDimension): void {
   const run = engineFor(engine, policy);
@@ -108,36 +122,47 @@ export function measureScalingInChild(policy: PolicyKey, engine: ScalingEngine, 
   const warmup = [1, 10, 100].flatMap((size) => casesFor(policy, dimension, size));
   const warmupStart = process.cpuUsage();
   for (let n = 0; cpuSeconds(warmupStart) < WARMUP_S * 2; n++) sink += run(warmup[n % warmup.length]!).length;
+  // Whole passes over the cases, so every round times the same mix of cases. CPU time, not
+  // wall-clock time: on a shared machine a call of tens of milliseconds is preempted more often
+  // than a short one, which made long cases look slower per item than they are.
+  const passes = (cases: readonly CaseInput[], budget: number): { calls: number; cpu: number; wall: number } => {
+    const wallStart = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
+    let n = 0;
+    do {
+      for (const input of cases) sink += run(input).length;
+      n += cases.length;
+    } while (cpuSeconds(cpuStart) < budget);
+    return { calls: n, cpu: cpuSeconds(cpuStart), wall: seconds(wallStart) };
+  };
+  const measured: { size: number; cases: CaseInput[]; rounds: { cpu: number; wall: number }[]; calls: number }[] = [];
+  const round = (size: (typeof measured)[number]): void => {
+    const timed = passes(size.cases, ROUND_S);
+    size.rounds.push({ cpu: timed.cpu / timed.calls, wall: timed.wall / timed.calls });
+    size.calls += timed.calls;
+  };
+  // Each size in turn, smallest first: its cases, their outcomes, a warm-up and a first round (the
+  // parent stops a size that takes too long here).
   for (const size of SCALING_SIZES) {
     print({ start: size });
     const cases = casesFor(policy, dimension, size);
     // Outcomes of every case, for the agreement check in the parent; also the first warm-up.
     const outcomes = cases.map((input) => run(input).join(","));
     const digest = createHash("sha256").update(outcomes.join("\n")).digest("hex").slice(0, 16);
-    let calls = 0;
-    // Whole passes over the cases, so every round times the same mix of cases. CPU time, not
-    // wall-clock time: on a shared machine a call of tens of milliseconds is preempted more often
-    // than a short one, which made long cases look slower per item than they are.
-    const passes = (budget: number): { calls: number; cpu: number; wall: number } => {
-      const wallStart = process.hrtime.bigint();
-      const cpuStart = process.cpuUsage();
-      let n = 0;
-      do {
-        for (const input of cases) sink += run(input).length;
-        n += cases.length;
-      } while (cpuSeconds(cpuStart) < budget);
-      return { calls: n, cpu: cpuSeconds(cpuStart), wall: seconds(wallStart) };
-    };
-    passes(WARMUP_S);
-    const rounds: { cpu: number; wall: number }[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const timed = passes(ROUND_S);
-      rounds.push({ cpu: timed.cpu / timed.calls, wall: timed.wall / timed.calls });
-      calls += timed.calls;
-    }
+    passes(cases, WARMUP_S);
+    const entry: (typeof measured)[number] = { size, cases, rounds: [], calls: 0 };
+    round(entry);
+    measured.push(entry);
+    const first = entry.rounds[0]!;
+    print({ size, perCase: first.cpu, wallPerCase: first.wall, calls: entry.calls, cases: cases.length, digest });
+  }
+  // Then the other rounds, every size in each: a change in the machine's load over the series
+  // reaches all sizes alike, instead of the sizes measured while it lasts.
+  for (let r = 1; r < ROUNDS; r++) for (const size of measured) round(size);
+  for (const { size, cases, rounds, calls } of measured) {
     rounds.sort((a, b) => a.cpu - b.cpu);
-    const median = rounds[ROUNDS >> 1]!;
-    print({ size, perCase: median.cpu, wallPerCase: median.wall, calls, cases: cases.length, digest });
+    const median = rounds[rounds.length >> 1]!;
+    print({ final: size, perCase: median.cpu, wallPerCase: median.wall, calls, reads: readsPerCase(run, cases) });
   }
   print({ done: true, sink });
 }
@@ -145,6 +170,9 @@ export function measureScalingInChild(policy: PolicyKey, engine: ScalingEngine, 
 interface ChildLine {
   start?: number;
   size?: number;
+  /** A size's median over every round, once all sizes are measured, and its reads per case. */
+  final?: number;
+  reads?: number;
   perCase?: number;
   wallPerCase?: number;
   calls?: number;
@@ -202,11 +230,16 @@ function runSeries(
           digests.set(line.size, line.digest!);
           log(`  ${policy} ${dimension} ${engine} ${line.size}: ${(line.perCase! * 1e6).toFixed(1)} us/case CPU (${(line.wallPerCase! * 1e6).toFixed(1)} us wall)`);
           current = undefined;
+        } else if (line.final !== undefined) {
+          const point = points.find((p) => p.size === line.final)!;
+          Object.assign(point, { perCase: line.perCase!, wallPerCase: line.wallPerCase!, perUnit: line.perCase! / line.final, calls: line.calls!, reads: line.reads! });
         }
       }
     });
     child.on("close", (code) => {
       clearInterval(timer);
+      // Growth from the final medians (from the first rounds only for a series that was stopped).
+      for (let i = 1; i < points.length; i++) points[i]!.growth = points[i]!.perCase! / points[i - 1]!.perCase!;
       if (killedAt !== undefined) {
         for (const size of SCALING_SIZES) {
           if (points.some((p) => p.size === size)) continue;
