@@ -26,7 +26,7 @@ export const SCALING_SIZE_LIMIT_S = 20;
  * a case takes depends on which criterion settles it, which its draws decide: cases drawn afresh
  * per size made the growth from one size to the next swing by up to 3x either way.
  */
-export const SCALING_CASES = 8;
+export const SCALING_CASES = 4;
 /** Warm-up, then ROUNDS timed rounds of whole passes over the cases, at least ROUND_S of CPU time
  *  each; the median round gives the time per case. */
 const WARMUP_S = 0.15;

@@ -37,6 +37,19 @@ const ARITHMETIC: Record<"+" | "-" | "*" | "/", RuntimeValue> = {
   "/": "divide",
 };
 
+/** The runtime's aggregates over the other and the earlier line items, by table kind (see the
+ *  `shared` and `keyed` of aggregates). */
+const OVER_LINE_ITEMS = {
+  otherItems: {
+    shared: { count: "countOthers", some: "someOther", none: "noOther" },
+    keyed: { count: "countOthersKeyed", some: "someOtherKeyed", none: "noOtherKeyed" },
+  },
+  earlierItems: {
+    shared: { count: "countEarlier", some: "someEarlier", none: "noEarlier" },
+    keyed: { count: "countEarlierKeyed", some: "someEarlierKeyed", none: "noEarlierKeyed" },
+  },
+} as const satisfies Record<string, Record<string, Record<"count" | "some" | "none", RuntimeValue>>>;
+
 /** Module-level names of what expressions refer to, by index into the lowered tables. */
 export interface ModuleNames {
   names: Names;
@@ -165,23 +178,13 @@ export class ExpressionWriter {
     const source = this.source(chain, scope);
     const member = this.member(chain, scope, element);
     const handle = (field: string) => ts`${this.names.handles(chain.record)}.${ident(field)}`;
-    if (expr.keyed !== undefined) {
-      const keyed =
-        chain.source.kind === "earlierItems"
-          ? ({ count: "countEarlierKeyed", some: "someEarlierKeyed", none: "noEarlierKeyed" } as const)
-          : ({ count: "countOthersKeyed", some: "someOtherKeyed", none: "noOtherKeyed" } as const);
-      const fn = keyed[expr.operator as keyof typeof keyed];
+    if (expr.keyed !== undefined || expr.shared !== undefined) {
+      const over = OVER_LINE_ITEMS[chain.source.kind === "earlierItems" ? "earlierItems" : "otherItems"];
+      const operator = expr.operator as "count" | "some" | "none";
+      if (expr.keyed === undefined) return ts`${rt(over.shared[operator])}(c, ${this.names.sharedSlot(expr.shared!)}, ${member})`;
       const rest = this.member(expr.keyed.rest, scope, element);
       const { key, itemKey } = this.keyFunctions(chain, expr.keyed.element, expr.keyed.item, element);
-      return ts`${rt(fn)}(c, ${this.names.sharedSlot(expr.keyed.table)}, ${member}, ${rest}, ${key}, ${itemKey})`;
-    }
-    if (expr.shared !== undefined) {
-      const shared =
-        chain.source.kind === "earlierItems"
-          ? ({ count: "countEarlier", some: "someEarlier", none: "noEarlier" } as const)
-          : ({ count: "countOthers", some: "someOther", none: "noOther" } as const);
-      const fn = shared[expr.operator as keyof typeof shared];
-      return ts`${rt(fn)}(c, ${this.names.sharedSlot(expr.shared)}, ${member})`;
+      return ts`${rt(over.keyed[operator])}(c, ${this.names.sharedSlot(expr.keyed.table)}, ${member}, ${rest}, ${key}, ${itemKey})`;
     }
     switch (expr.operator) {
       case "count":

@@ -339,78 +339,67 @@ function countOf(answer: typeof keyedAnswer): number | Range {
   return possible === 0 ? definite : { lo: definite, hi: definite + possible, unknown: unknown! };
 }
 
-/** The item's key when the table can answer for it, else undefined (then the caller scans). */
-function tableKey(c: Context, itemKey: ItemKey): unknown {
-  if (c.tracing) return undefined;
+/**
+ * The answer for the current item from the table of slot `slot` over the other items, or over the
+ * earlier ones (`earlier`), or undefined when the table cannot give it and the caller scans: while
+ * tracing, for an item whose own key is not a plain value, and over earlier items while one of
+ * them is not decided yet.
+ */
+function keyedQuestion(
+  c: Context,
+  slot: number,
+  member: Member<Context>,
+  rest: Member<Context>,
+  key: ElementKey,
+  itemKey: ItemKey,
+  earlier: boolean,
+  stopAtMember: boolean,
+): typeof keyedAnswer | undefined {
+  const end = earlier ? c.itemIndex : c.items.length;
+  if (c.tracing || (earlier && c.decided.length < end)) return undefined;
   const value = itemKey(c);
-  return plainKey(value) ? value : undefined;
+  if (!plainKey(value)) return undefined;
+  const table = keyedTable(c, slot, rest, key, end);
+  return keyedMembers(c, table, member, value, end, earlier ? -1 : c.itemIndex, stopAtMember);
 }
 
-/**
- * `some other_items where ... and k(other) == k'(item)`: `member` is the whole test, `rest` the
- * test without the equality, `key` and `itemKey` its two sides; `slot` names the per-case table.
- * Exactly `some(c.otherItems, member, c)`.
- */
-export function someOtherKeyed(c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey): Tri {
-  const value = tableKey(c, itemKey);
-  if (value === undefined) return some(c.otherItems, member, c);
-  const table = keyedTable(c, slot, rest, key, c.items.length);
-  return someOf(keyedMembers(c, table, member, value, table.size, c.itemIndex, true));
-}
+/** The signature of the keyed aggregates: `member` is the whole test, `rest` the test without
+ *  the equality, `key` and `itemKey` the equality's two sides; `slot` names the per-case table. */
+type Keyed<T> = (c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey) => T;
+
+/** `some other_items where ... and k(other) == k'(item)`: exactly `some(c.otherItems, member, c)`. */
+export const someOtherKeyed: Keyed<Tri> = (c, slot, member, rest, key, itemKey) => {
+  const answer = keyedQuestion(c, slot, member, rest, key, itemKey, false, true);
+  return answer === undefined ? some(c.otherItems, member, c) : someOf(answer);
+};
 
 /** `no other_items where ...`: see `someOtherKeyed`. */
-export function noOtherKeyed(c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey): Tri {
-  return not(someOtherKeyed(c, slot, member, rest, key, itemKey));
-}
+export const noOtherKeyed: Keyed<Tri> = (c, slot, member, rest, key, itemKey) => not(someOtherKeyed(c, slot, member, rest, key, itemKey));
 
-/** `count other_items where ...`: see `someOtherKeyed`. */
-export function countOthersKeyed(
-  c: Context,
-  slot: number,
-  member: Member<Context>,
-  rest: Member<Context>,
-  key: ElementKey,
-  itemKey: ItemKey,
-): number | Range {
-  const value = tableKey(c, itemKey);
-  if (value === undefined) return count(c.otherItems, member, c);
-  const table = keyedTable(c, slot, rest, key, c.items.length);
-  return countOf(keyedMembers(c, table, member, value, table.size, c.itemIndex, false));
-}
+/** `count other_items where ...`: exactly `count(c.otherItems, member, c)`. */
+export const countOthersKeyed: Keyed<number | Range> = (c, slot, member, rest, key, itemKey) => {
+  const answer = keyedQuestion(c, slot, member, rest, key, itemKey, false, false);
+  return answer === undefined ? count(c.otherItems, member, c) : countOf(answer);
+};
 
 /**
- * `some earlier_items where ... and k(earlier) == k'(item)`: as `someOtherKeyed`, over the items
- * before the current one, whose memberships are fixed once they are decided (`granted`); while an
- * earlier item is not decided yet, a scan.
+ * `some earlier_items where ... and k(earlier) == k'(item)`: exactly `some(c.earlierItems, member,
+ * c)`. The earlier items' memberships are fixed once they are decided (`granted`), so the table
+ * grows as the items are decided and serves every later item.
  */
-export function someEarlierKeyed(c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey): Tri {
-  const upTo = c.itemIndex;
-  const value = c.decided.length < upTo ? undefined : tableKey(c, itemKey);
-  if (value === undefined) return some(c.earlierItems, member, c);
-  const table = keyedTable(c, slot, rest, key, upTo);
-  return someOf(keyedMembers(c, table, member, value, upTo, -1, true));
-}
+export const someEarlierKeyed: Keyed<Tri> = (c, slot, member, rest, key, itemKey) => {
+  const answer = keyedQuestion(c, slot, member, rest, key, itemKey, true, true);
+  return answer === undefined ? some(c.earlierItems, member, c) : someOf(answer);
+};
 
 /** `no earlier_items where ...`: see `someEarlierKeyed`. */
-export function noEarlierKeyed(c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey): Tri {
-  return not(someEarlierKeyed(c, slot, member, rest, key, itemKey));
-}
+export const noEarlierKeyed: Keyed<Tri> = (c, slot, member, rest, key, itemKey) => not(someEarlierKeyed(c, slot, member, rest, key, itemKey));
 
-/** `count earlier_items where ...`: see `someEarlierKeyed`. */
-export function countEarlierKeyed(
-  c: Context,
-  slot: number,
-  member: Member<Context>,
-  rest: Member<Context>,
-  key: ElementKey,
-  itemKey: ItemKey,
-): number | Range {
-  const upTo = c.itemIndex;
-  const value = c.decided.length < upTo ? undefined : tableKey(c, itemKey);
-  if (value === undefined) return count(c.earlierItems, member, c);
-  const table = keyedTable(c, slot, rest, key, upTo);
-  return countOf(keyedMembers(c, table, member, value, upTo, -1, false));
-}
+/** `count earlier_items where ...`: exactly `count(c.earlierItems, member, c)`. */
+export const countEarlierKeyed: Keyed<number | Range> = (c, slot, member, rest, key, itemKey) => {
+  const answer = keyedQuestion(c, slot, member, rest, key, itemKey, true, false);
+  return answer === undefined ? count(c.earlierItems, member, c) : countOf(answer);
+};
 
 /** Outcomes of an earlier line item that leave it standing: it counts against the limits of the lines after it. */
 export const STANDING_OUTCOMES = ["approved", "authorization_required", "referred_for_review"] as const;
