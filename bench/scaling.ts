@@ -154,15 +154,16 @@ export function measureScalingInChild(policy: PolicyKey, engine: ScalingEngine, 
     round(entry);
     measured.push(entry);
     const first = entry.rounds[0]!;
-    print({ size, perCase: first.cpu, wallPerCase: first.wall, calls: entry.calls, cases: cases.length, digest });
+    const reads = readsPerCase(run, cases);
+    print({ size, perCase: first.cpu, wallPerCase: first.wall, calls: entry.calls, cases: cases.length, digest, reads });
   }
   // Then the other rounds, every size in each: a change in the machine's load over the series
   // reaches all sizes alike, instead of the sizes measured while it lasts.
   for (let r = 1; r < ROUNDS; r++) for (const size of measured) round(size);
-  for (const { size, cases, rounds, calls } of measured) {
+  for (const { size, rounds, calls } of measured) {
     rounds.sort((a, b) => a.cpu - b.cpu);
     const median = rounds[rounds.length >> 1]!;
-    print({ final: size, perCase: median.cpu, wallPerCase: median.wall, calls, reads: readsPerCase(run, cases) });
+    print({ final: size, perCase: median.cpu, wallPerCase: median.wall, calls });
   }
   print({ done: true, sink });
 }
@@ -170,8 +171,9 @@ export function measureScalingInChild(policy: PolicyKey, engine: ScalingEngine, 
 interface ChildLine {
   start?: number;
   size?: number;
-  /** A size's median over every round, once all sizes are measured, and its reads per case. */
+  /** A size's median over every round, once all sizes are measured. */
   final?: number;
+  /** Field reads per case (see `readsPerCase`). */
   reads?: number;
   perCase?: number;
   wallPerCase?: number;
@@ -226,13 +228,14 @@ function runSeries(
             growth: previous === undefined ? undefined : line.perCase! / previous,
             calls: line.calls!,
             cases: line.cases!,
+            reads: line.reads!,
           });
           digests.set(line.size, line.digest!);
           log(`  ${policy} ${dimension} ${engine} ${line.size}: ${(line.perCase! * 1e6).toFixed(1)} us/case CPU (${(line.wallPerCase! * 1e6).toFixed(1)} us wall)`);
           current = undefined;
         } else if (line.final !== undefined) {
           const point = points.find((p) => p.size === line.final)!;
-          Object.assign(point, { perCase: line.perCase!, wallPerCase: line.wallPerCase!, perUnit: line.perCase! / line.final, calls: line.calls!, reads: line.reads! });
+          Object.assign(point, { perCase: line.perCase!, wallPerCase: line.wallPerCase!, perUnit: line.perCase! / line.final, calls: line.calls! });
         }
       }
     });
