@@ -8,7 +8,7 @@
 // the load are printed beside it.
 
 import { loadavg } from "node:os";
-import { diffVersions, loadPolicy, type CheckedPolicy } from "../src/index.js";
+import { DEFAULT_SEMANTIC, diffVersions, loadPolicy, type CheckedPolicy } from "../src/index.js";
 import { describeMachine } from "./machine.js";
 
 const PAIRS = [
@@ -28,6 +28,8 @@ const load1 = () => loadavg()[0]!.toFixed(1);
 
 const machine = describeMachine();
 console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+const { bounds } = DEFAULT_SEMANTIC;
+console.log(`bounds: lists of up to ${bounds.list} elements, up to ${bounds.items} other line items (the command's defaults)`);
 console.log("| pair | load average (before, after) | queries (wall) | total wall | total CPU | result |");
 console.log("| --- | --- | --- | --- | --- | --- |");
 let missed = 0;

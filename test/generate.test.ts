@@ -5,11 +5,14 @@
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RUNTIME_VERSION } from "@pol/runtime";
+import { conditionParts, RUNTIME_VERSION } from "@pol/runtime";
 import { format } from "prettier";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateCase, interpret } from "../src/interpret/interpreter.js";
 import { generateModules, moduleName } from "../src/generate/modules.js";
+import { partsTree } from "../src/generate/policy-module.js";
+import type { LoweredParts } from "../src/lower/ir.js";
+import { lower } from "../src/lower/lower.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
 import { FIXTURE_POLICY, fixturePolicy } from "./support/codegen-fixture.js";
@@ -300,6 +303,45 @@ describe("generated code executes", () => {
 describe("generated modules for the policies under policies/", () => {
   const files = policyFiles();
 
+  // A module writes each condition's parts as its skeleton with the tests in place; the runtime
+  // numbers them back. Exact for every condition: the same skeleton, the same tests in the same
+  // order (the trace lists computed values in that order).
+  it("write every condition's parts so that the runtime reads back the lowered parts", () => {
+    const conditions: LoweredParts[] = [];
+    for (const policy of [...files.map((file) => checkPolicyFile(file).policy!), fixturePolicy(), constructsPolicy()]) {
+      for (const rule of lower(policy).rules) {
+        if (rule.whenParts) conditions.push(rule.whenParts);
+        for (const criterion of rule.criteria) if (criterion.parts) conditions.push(criterion.parts);
+      }
+    }
+    expect(conditions.length).toBeGreaterThan(60);
+    for (const lowered of conditions) {
+      const read = conditionParts(partsTree(lowered), () => []);
+      const parts = lowered.parts.map(({ key, shows }) => {
+        if (shows === undefined) return { key };
+        const { left: _left, right: _right, ...shown } = shows;
+        return { key, shows: shown };
+      });
+      expect({ shape: read.shape, parts: read.parts }).toEqual({ shape: lowered.shape, parts });
+    }
+  });
+
+  it("name a test met again in a condition by its key, and the runtime reads it as the same test", () => {
+    const shows = { expression: "count x", operator: "<=", threshold: "4" } as const;
+    const lowered: LoweredParts = {
+      shape: ["or", ["and", 0, 1], ["and", ["not", 0], 1, 2]],
+      parts: [
+        { key: "item.side == \"left\"", expr: { kind: "literal", value: true } as never },
+        { key: "test 1", expr: { kind: "literal", value: true } as never, shows: { ...shows, left: { kind: "literal", value: 1 } as never } },
+        { key: "case.flag", expr: { kind: "literal", value: true } as never },
+      ],
+    };
+    expect(partsTree(lowered)).toEqual(["or", ["and", "item.side == \"left\"", { key: "test 1", shows }], ["and", ["not", "item.side == \"left\""], "test 1", "case.flag"]]);
+    const read = conditionParts(partsTree(lowered), () => []);
+    expect(read.shape).toEqual(lowered.shape);
+    expect(read.parts).toEqual([{ key: "item.side == \"left\"" }, { key: "test 1", shows }, { key: "case.flag" }]);
+  });
+
   it("finds the shipped policies", () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
   });
@@ -326,15 +368,16 @@ describe("generated modules for the policies under policies/", () => {
         const text = quoted[1]!.replace(/"[^"]*"/g, "");
         expect(text.split("(").length, quoted[0]).toBe(text.split(")").length);
       }
-      // The issue's target is 15 lines per criterion (schema modules apart); docs/performance.md
-      // records where the seed policies stand. This guards against a regression past today's size.
-      // The example policies show many constructs over few criteria (a window, list or let per
-      // idiom), so they get a looser bound. Each condition's parts (the tests the trace shows
-      // values of and a pended item's facts are worked out from) are one line a field: 18.8 (TPI),
-      // 22.5 (SIJ) and 26.3 (examples) lines per criterion (24.0, 26.7 and 30.8 spread out).
+      // The issue's goal is at most 15 lines per criterion (schema modules apart); docs/performance.md
+      // records where each policy stands and what its lines are. Cigna 0139 meets it (14.9). The
+      // SIJ module does not (18.7): it defines 18 lists and 16 filtered lists, a function each
+      // (160 lines), and the parts of 20 conditions (5 lines each). The example policies show many
+      // constructs over few criteria (a window, list, table or let per idiom): 21.8. Each bound
+      // guards against a regression past today's size.
+      const bound = file.includes("/examples/") ? 22 : file.includes("/truecare/") ? 19 : 15;
       const perCriterion = output.split("\n").length / criteria;
       console.log(`${file}: ${output.split("\n").length} lines, ${criteria} criteria, ${perCriterion.toFixed(1)} lines per criterion`);
-      expect(perCriterion).toBeLessThan(file.includes("/examples/") ? 27 : 23);
+      expect(perCriterion).toBeLessThanOrEqual(bound);
     });
   }
 });

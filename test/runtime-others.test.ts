@@ -265,10 +265,20 @@ rule cap "At most 3 injections a request" [1]
       expect(determination.items.map((item) => item.outcome)).toEqual(outcomes);
       expect(counter.reads, `interpreter, ${n} items`).toBeLessThan(8 * n);
       expect(compiled.evaluate(input, { trace: false })).toEqual(determination);
+      // With the trace too: each item's criterion lists the codes of the items before it, in
+      // order, as a scan of them reads them, at most MAX_FACTS of them.
+      counter.reads = 0;
+      const traced = compiled.evaluate(input, { trace: true });
+      expect(counter.reads, `compiled with trace, ${n} items`).toBeLessThan(8 * n);
+      expect(interpret(policy, input, { trace: true })).toEqual(traced);
+      for (const index of [0, 1, 3, MAX_FACTS, MAX_FACTS + 1, n - 1]) {
+        if (index >= n) continue;
+        const trace = traced.items[index]!.trace[0]!;
+        const codes = Array.from({ length: Math.min(index, MAX_FACTS) }, (_, earlier) => ({ fact: `items[${earlier}].code`, value: "27096" }));
+        expect(trace.facts, `item ${index} of ${n}`).toEqual(codes);
+        expect(trace.factsTruncated === true, `item ${index} of ${n}`).toBe(index > MAX_FACTS);
+      }
     }
-    // With the trace each criterion scans the earlier items itself, to list their reads.
-    const input = { date_of_service: "2025-06-01", items: Array.from({ length: 12 }, () => ({ code: "27096" })) };
-    expect(compiled.evaluate(input, { trace: true })).toEqual(interpret(policy, input, { trace: true }));
   });
 });
 

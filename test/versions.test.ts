@@ -15,6 +15,7 @@ import { diffVersions } from "../src/tools/versions/diff.js";
 import { describeChange } from "../src/tools/versions/render.js";
 import { structuralDiff } from "../src/tools/versions/structural.js";
 import { releaseZ3 } from "../src/tools/versions/solver.js";
+import { DEFAULT_BOUNDS } from "../src/tools/versions/bounds.js";
 import type { CodeFinding } from "../src/tools/versions/semantic.js";
 import type { ReplayReport } from "../src/tools/versions/replay.js";
 
@@ -162,6 +163,14 @@ describe("structural diff", () => {
     expect(report.changes).toContainEqual(expect.objectContaining({ kind: "codes-added", new: "64635" }));
   });
 
+  it("searches the same bounds from the command line and the library (DEFAULT_BOUNDS)", async () => {
+    for (const command of ["diff", "verify"]) {
+      const { out } = await pol(command, "--help");
+      expect(out, command).toMatch(new RegExp(`--max-list <n>[^\\n]*\\(default: ${DEFAULT_BOUNDS.list}\\)`));
+      expect(out, command).toMatch(new RegExp(`--max-items <n>[^\\n]*\\(default: ${DEFAULT_BOUNDS.items}\\)`));
+    }
+  });
+
   it("refuses a file that is not a policy with a located error, no stack trace", async () => {
     const result = await pol("diff", "policies/schema/spine.pol", join(DIR, "base.pol"), "--structural");
     expect(result.code).toBe(1);
@@ -248,10 +257,10 @@ describe("semantic diff of plan years, calendar years, waivers, administrative o
   const base = policy(join(PLAN, "base.pol"));
 
   /** The one finding of the fixture's code class for 64493, a confirmed difference. */
-  async function difference(variant: string): Promise<Extract<CodeFinding, { kind: "difference" }>> {
+  async function difference(variant: string, options = small): Promise<Extract<CodeFinding, { kind: "difference" }>> {
     const changed = policy(join(PLAN, variant));
     const older = variant === "earlier-items.pol" ? policy(join(PLAN, "earlier-base.pol")) : base;
-    const report = await diffVersions(older, changed, { semantic: small });
+    const report = await diffVersions(older, changed, { semantic: options });
     const finding = report.semantic!.findings.find((f) => f.codes.includes("64493"))!;
     expect(finding.kind, JSON.stringify(finding)).toBe("difference");
     if (finding.kind !== "difference") throw new Error("no difference");
@@ -263,11 +272,22 @@ describe("semantic diff of plan years, calendar years, waivers, administrative o
     (finding.case["procedures"] as { code?: string; date?: string }[] | undefined) ?? [];
 
   it(
-    "finds a case at a calendar-year limit: the prior procedure dated in the date of service's year",
+    "finds a case at a calendar year's start: a procedure dated in the year before, within 12 months",
     async () => {
-      const finding = await difference("calendar-year.pol");
-      const year = (finding.case["date_of_service"] as string).slice(0, 4);
-      expect(prior(finding).some((p) => p.date?.slice(0, 4) === year)).toBe(true);
+      // A limit on distinct dates within the last 12 months moved to the calendar year. A
+      // procedure of unknown date or code counts alike in both windows, so every case decided
+      // differently has one dated before January 1 of the date of service's year but within
+      // the 12 months before it (two distinct dates: lists of two).
+      const finding = await difference("calendar-year-window.pol", { ...small, bounds: { list: 2, items: 0 } });
+      const dos = finding.case["date_of_service"] as string;
+      const year = Number(dos.slice(0, 4));
+      const yearBefore = prior(finding).filter((p) => p.date !== undefined && Number(p.date.slice(0, 4)) === year - 1);
+      expect(yearBefore.length, JSON.stringify(finding.case)).toBeGreaterThan(0);
+      // The same day a year before, clamped to the month's end (29 February to the 28th).
+      const [, month, day] = dos.split("-").map(Number) as [number, number, number];
+      const clamped = Math.min(day, new Date(Date.UTC(year - 1, month, 0)).getUTCDate());
+      const yearAgo = `${year - 1}-${String(month).padStart(2, "0")}-${String(clamped).padStart(2, "0")}`;
+      expect(yearBefore.some((p) => p.date! >= yearAgo), JSON.stringify(finding.case)).toBe(true);
     },
     SOLVER_TEST,
   );

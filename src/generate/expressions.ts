@@ -73,7 +73,7 @@ export class ExpressionWriter {
   readonly valueSets: { name: Ts; values: readonly string[] }[] = [];
   /** Membership functions of chains with filters, declared at module level (no closure per
    *  aggregate call), in the order first used; one per distinct test. */
-  readonly members: { name: Ts; element: Ts; body: Ts; about: string; key?: "element" | "item" }[] = [];
+  readonly members: { name: Ts; element: Ts; body: Ts; key?: "element" | "item" }[] = [];
 
   constructor(
     private readonly policy: LoweredPolicy,
@@ -241,27 +241,24 @@ export class ExpressionWriter {
     const onlyWindows = windows.length === chain.filters.length;
     const suffix = onlyWindows ? `in ${this.windowWords(windows[windows.length - 1]!)}` : "where";
     const name = ident(this.names.names.claim(camelCase(`${base} ${suffix}`)));
-    const about = onlyWindows
-      ? `members of ${base} ${windows.map((window) => this.windowText(window)).join(" ")}`
-      : `members of ${base} that pass its \`where\` test`;
-    this.members.push({ name, element, body, about });
+    this.members.push({ name, element, body });
     return name;
   }
 
   /** The two sides of a keyed aggregate's equality as module-level functions: the element's
    *  (`(item, c) => ...`) and the item's under decision (`(c) => ...`). */
   private keyFunctions(chain: Chain, elementSide: Expr, itemSide: Expr, element: Ts): { key: Ts; itemKey: Ts } {
-    const declare = (body: Ts, words: string, about: string, key: "element" | "item"): Ts => {
+    const declare = (body: Ts, words: string, key: "element" | "item"): Ts => {
       const known = this.members.find((member) => member.key === key && member.element === element && member.body === body);
       if (known) return known.name;
       const name = ident(this.names.names.claim(camelCase(words)));
-      this.members.push({ name, element, body, about, key });
+      this.members.push({ name, element, body, key });
       return name;
     };
-    const source = this.sourceName(chain);
+    const other = chain.source.kind === "earlierItems" ? "earlier" : "other";
     return {
-      key: declare(this.write(elementSide, [element]), `${source} key`, `the key ${source} are grouped by: their side of the \`==\` with the item in the \`where\` test`, "element"),
-      itemKey: declare(this.write(itemSide, []), `item key for ${source}`, `the item's side of that \`==\` with ${source}: the group it reads`, "item"),
+      key: declare(this.write(elementSide, [element]), `${other} key`, "element"),
+      itemKey: declare(this.write(itemSide, []), "item key", "item"),
     };
   }
 
@@ -286,12 +283,6 @@ export class ExpressionWriter {
     return `last ${window.amount} ${{ d: "days", wk: "weeks", mo: "months", y: "years" }[window.unit]}`;
   }
 
-  private windowText(index: number): string {
-    const window = this.policy.windows[index]!;
-    if (window.kind === "calendarYear") return "within calendar year";
-    if (window.kind === "planYear") return "within plan year";
-    return `within ${window.amount}${window.unit}`;
-  }
 
   /** `select(c, list, inner, Record.date, "earliest", 3, then)`: the members selected by order. */
   selection(chain: Chain, scope: readonly Ts[], element: Ts): Ts {

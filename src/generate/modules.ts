@@ -8,6 +8,7 @@ import type { CheckedPolicy } from "../model.js";
 import { RUNTIME_VERSION } from "@pol/runtime";
 import { policyModuleSource } from "./policy-module.js";
 import { schemaModuleName, schemaModuleSource } from "./schema-module.js";
+import { PRINT_WIDTH } from "./ts.js";
 
 /** The policy module's base name: `truecare.sij` -> `truecare-sij` (`pol check` rejects clashes). */
 export function moduleName(policy: { metadata: { id: string } }): string {
@@ -58,5 +59,5 @@ export async function generateSchemaModule(policy: CheckedPolicy): Promise<strin
 /** Prettier is loaded on first use: only compiling and testing need it. */
 export async function formatted(source: string): Promise<string> {
   const { format } = await import("prettier");
-  return format(source, { parser: "typescript", printWidth: 120 });
+  return format(source, { parser: "typescript", printWidth: PRINT_WIDTH });
 }

@@ -1,9 +1,12 @@
 // The policy module: one per policy, written the way a careful engineer would write it by hand.
-// Sections: header, imports, policy data, code sets, windows, computed fields, lets, one function
-// per rule condition and per criterion (each with its citation, description, `.pol` line and the
-// source it encodes), the rule table (`as const`, so rule and criterion ids are union types), and
-// the entry points, of which the first a developer reaches validates its input.
+// Sections: header, imports (one a concern of the runtime), policy data, code sets, windows,
+// computed fields, lets, lists, one function per rule condition and per criterion (each with its
+// citation, description, `.pol` line and the source it encodes) with the condition's parts right
+// below it, the rule table (`as const`, so rule and criterion ids are union types), and the entry
+// points, of which the first a developer reaches validates its input. A comment says what its
+// code does not: none repeats the declaration below it.
 
+import type { PartsTree, Shape } from "@pol/runtime";
 import type { Expr, LoweredCriterion, LoweredParts, LoweredPolicy, LoweredRule } from "../lower/ir.js";
 import { singleTest } from "../lower/parts.js";
 import { policyInfoOf } from "../schema-descriptor.js";
@@ -11,7 +14,7 @@ import { ExpressionWriter, type ModuleNames } from "./expressions.js";
 import { camelCase, localName, Names } from "./names.js";
 import { RUNTIME_PACKAGE, RuntimeImports } from "./runtime-api.js";
 import { emittedRecords, schemaModuleName, schemaTypeName } from "./schema-module.js";
-import { comment, data, doc, ident, join, list, num, propertyKey, str, ts, type Ts } from "./ts.js";
+import { comment, data, doc, ident, join, list, num, PRINT_WIDTH, propertyKey, str, ts, type Ts } from "./ts.js";
 
 /** Names every policy module declares itself. */
 const MODULE_NAMES = [
@@ -27,8 +30,6 @@ const MODULE_NAMES = [
   "codeSets",
   "c",
 ] as const;
-
-const UNIT_WORDS = { d: "day", wk: "week", mo: "month", y: "year" } as const;
 
 export interface PolicyModuleOptions {
   /** The runtime version the module requires, `major.minor` (checked when it loads). */
@@ -70,9 +71,9 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     const perCase = rt.value("perCase");
     switch (window.kind) {
       case "back": {
-        const phrase = `the ${window.amount} ${UNIT_WORDS[window.unit]}${window.amount === 1 ? "" : "s"} up to the date of service, both ends included`;
+        // Its name and body say it all (`last6Months`: `windowBack(c.dos, 6, "mo")`).
         const body = ts`${perCase}(${slot++}, (c) => ${rt.value("windowBack")}(c.dos, ${window.amount}, ${str(window.unit)}))`;
-        return ts`${doc(`\`within ${window.amount}${window.unit}\`: ${phrase}`)}\nconst ${name} = ${body};`;
+        return ts`const ${name} = ${body};`;
       }
       case "calendarYear": {
         const body = ts`${perCase}(${slot++}, (c) => ${rt.value("calendarYear")}(c.dos))`;
@@ -91,9 +92,9 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   });
   const lets = policy.lets.map((entry) => {
     const cache = rt.value(entry.dependsOnItem ? "perItem" : "perCase");
-    const returns = isLogical(entry.body, policy) ? ts`: ${Tri}` : ts``;
     const body = writer.write(entry.body, []);
-    return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lets[entry.slot]!} = ${cache}(${slot++}, (c: ${Context})${returns} => ${body});`;
+    // `c` and the value's type are inferred from the cache (`perCase<T>(slot, (c: Context) => T)`).
+    return ts`${doc(`${entry.name}: ${entry.label}`)}\nconst ${names.lets[entry.slot]!} = ${cache}(${slot++}, (c) => ${body});`;
   });
 
   // A condition is a Tri; a bare fact (a bool field, a computed field) is made one by `truth`.
@@ -112,7 +113,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     if (selected !== undefined) {
       // A selection ranks the whole list: made once per line item, not once per element tested.
       const selection = writer.selection(entry.chain, [element], element);
-      return ts`${doc(`${entry.name}, selected once per line item`)}\nconst ${selected} = ${rt.value("perItem")}(${selectionSlot++}, (c: ${Context}) => ${selection});\n${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${selected}(c)(${element}, c);`;
+      return ts`${doc(`${entry.name}, selected once per line item`)}\nconst ${selected} = ${rt.value("perItem")}(${selectionSlot++}, (c) => ${selection});\n${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${selected}(c)(${element}, c);`;
     }
     const body = writer.membership(entry.chain, [element], element) ?? ts`true`;
     return ts`${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${body};`;
@@ -139,45 +140,50 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ),
     parts: rule.criteria.map((criterion) => partsName(criterion.id, criterion.condition, criterion.parts)),
   }));
-  // A condition's parts: its skeleton and tests as data, and one function giving every test's
-  // value (a comparison the trace shows with its two sides), run only for a trace or an unknown.
-  // Kept to one line a field like the rule table: they restate the condition beside it, and
-  // spread out by prettier they were longer than the criteria they explain.
-  const partsSource = (about: string, name: Ts, lowered: LoweredParts): Ts => {
-    const parts = lowered.parts.map(({ key, shows }) => {
-      if (shows === undefined) return data({ key });
-      const { left: _left, right: _right, ...shown } = shows;
-      return data({ key, shows: shown });
-    });
+  // A condition's parts: its skeleton with the tests in place (a test by its key, one the trace
+  // shows with what it shows), and one function giving every test's value in the order they
+  // first appear (a comparison the trace shows with its two sides), run only for a trace or an
+  // unknown. Kept to one line each like the rule table: they restate the condition above them,
+  // and spread out by prettier they were longer than the criteria they explain.
+  const partsSource = (name: Ts, lowered: LoweredParts): Ts => {
     const values = lowered.parts.map(({ expr, shows }) => (shows === undefined ? writer.write(expr, []) : writer.shown(expr)));
-    return ts`${doc(`The tests of ${about}, for the values a trace shows and the facts a pended item needs.`)}
-${comment("prettier-ignore")}
-const ${name}: ${rt.type("ConditionParts")} = {
-  shape: ${data(lowered.shape)},
-  parts: [${list(parts)}],
-  values: (c) => [${list(values)}],
-};`;
+    const call = rt.value("conditionParts");
+    const skeleton = data(partsTree(lowered));
+    const oneLine = ts`const ${name} = ${call}(${skeleton}, (c) => [${list(values)}]);`;
+    if (oneLine.length <= PRINT_WIDTH) return oneLine;
+    return ts`${comment("prettier-ignore")}\nconst ${name} = ${call}(\n  ${skeleton},\n  (c) => [${list(values)}],\n);`;
   };
   const ruleFunctions = policy.rules.flatMap((rule, r) => {
-    const functions: Ts[] = [comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`)];
+    // The rule's `when` (named `...Applies`), then its parts.
+    const whenBlock: Ts[] = [];
     const when = ruleNames[r]!.when;
     if (when && rule.when && letOf(rule.when) === undefined) {
-      functions.push(ts`${doc(`Whether rule ${rule.id} applies to the line item (its \`when\`).`)}\nconst ${when} = (c: ${Context}): ${Tri} => ${condition(rule.when)};`);
+      whenBlock.push(ts`const ${when} = (c: ${Context}): ${Tri} => ${condition(rule.when)};`);
     }
     const whenParts = ruleNames[r]!.whenParts;
-    if (whenParts && rule.whenParts) functions.push(partsSource(`rule ${rule.id}'s \`when\``, whenParts, rule.whenParts));
+    if (whenParts && rule.whenParts) whenBlock.push(partsSource(whenParts, rule.whenParts));
+    const functions: Ts[] = whenBlock.length > 0 ? [join(whenBlock, "\n")] : [];
+    // Each criterion's function, then its parts right below it. A criterion whose condition is a
+    // let has only its parts (declared once for every criterion that shares them), under its comment.
     rule.criteria.forEach((criterion, i) => {
+      const block: Ts[] = [];
       const name = ruleNames[r]!.criteria[i];
-      if (name && criterion.condition && letOf(criterion.condition) === undefined) {
-        functions.push(ts`${criterionDoc(criterion)}\nconst ${name} = (c: ${Context}): ${Tri} => ${condition(criterion.condition)};`);
-      }
+      const ownFunction = name !== undefined && criterion.condition !== undefined && letOf(criterion.condition) === undefined;
+      if (ownFunction) block.push(ts`${criterionDoc(criterion)}\nconst ${name} = (c: ${Context}): ${Tri} => ${condition(criterion.condition!)};`);
       const parts = ruleNames[r]!.parts[i];
       if (parts && criterion.parts && !declaredParts.has(parts)) {
         declaredParts.add(parts);
-        const about = criterion.condition?.kind === "let" ? `\`${policy.lets[criterion.condition.slot]!.name}\`` : `${criterion.id}'s condition`;
-        functions.push(partsSource(about, parts, criterion.parts));
+        if (!ownFunction) block.push(criterionDoc(criterion));
+        block.push(partsSource(parts, criterion.parts));
       }
+      if (block.length > 0) functions.push(join(block, "\n"));
     });
+    // The rule's heading right above its first declaration; a rule that declares nothing (its
+    // `when` a let, its criteria without conditions) has only its row in the rule table.
+    if (functions.length === 0) return [];
+    const heading = comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`);
+    if (functions[0]!.startsWith("/**")) return [heading, ...functions];
+    functions[0] = join([heading, functions[0]!], "\n");
     return functions;
   });
   const table = rulesTable(policy.rules, ruleNames, names, rt);
@@ -195,33 +201,68 @@ const ${name}: ${rt.type("ConditionParts")} = {
     ts`export const policy = ${data(policyInfoOf(policy.metadata))} as const satisfies ${rt.type("PolicyInfo")};`,
     ...section("Code sets", codeSets),
     ...section("Tables", tables),
-    ...section("Windows", windows),
+    ...section("Windows (`within`): each ends on the date of service, both ends included", windows),
     ...section("Computed fields", computed),
     ...section("Value sets", writer.valueSets.map((set) => ts`const ${set.name} = new Set(${data(set.values)});`)),
     ...section("Enum orders", writer.rankTables.map((table) => ts`const ${table.name} = ${data(table.members)};`)),
     ...section("Lets", lets),
-    ...section("Lists", lists),
-    ...section(
-      "Memberships",
-      writer.members.map((member) =>
+    ...section("Lists: the policy's, then the members of those a condition filters (`where`, `within`)", [
+      ...lists,
+      // A keyed aggregate's two sides (`site == item.site`) beside its memberships: the other
+      // item's, and the item's under decision.
+      ...writer.members.map((member) =>
         member.key === "item"
-          ? ts`${doc(member.about)}\nconst ${member.name} = (c: ${Context}): unknown => ${member.body};`
-          : ts`${doc(member.about)}\nconst ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.body};`,
+          ? ts`const ${member.name} = (c: ${Context}): unknown => ${member.body};`
+          : ts`const ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.body};`,
       ),
-    ),
-    ...section("Rules", ruleFunctions),
+    ]),
+    ...section("Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)", ruleFunctions),
     table,
     ...section("Entry points", [entryPoints]),
   ];
   const imports = [
-    ts`import { ${join(rt.importList().map((name) => name as Ts), ", ")} } from ${str(RUNTIME_PACKAGE)};`,
+    ...rt.importGroups().map((names) => ts`import { ${join(names as Ts[], ", ")} } from ${str(RUNTIME_PACKAGE)};`),
     ts`import { ${join(schemaImports.map(ident), ", ")} } from ${schemaModule};`,
   ];
   return join([join(header, "\n"), join(imports, "\n"), ...body], "\n\n") + "\n";
 }
 
+/** A section: its heading, then its declarations, a blank line between (see `paragraphs`). */
+/**
+ * A condition's skeleton with its tests in place, as the runtime's `conditionParts` takes it: a
+ * test by its key, one the trace shows with what it shows (where it first appears; met again, by
+ * its key alone).
+ */
+export function partsTree(lowered: LoweredParts): PartsTree {
+  const written = new Set<number>();
+  const tree = (shape: Shape): PartsTree => {
+    if (typeof shape !== "number") return shape.map((node) => (typeof node === "string" ? node : tree(node))) as unknown as PartsTree;
+    const { key, shows } = lowered.parts[shape]!;
+    if (shows === undefined || written.has(shape)) return key;
+    written.add(shape);
+    const { left: _left, right: _right, ...shown } = shows;
+    return { key, shows: shown };
+  };
+  return tree(lowered.shape);
+}
+
 function section(title: string, blocks: readonly Ts[]): Ts[] {
-  return blocks.length === 0 ? [] : [comment(`--- ${title}`), ...blocks];
+  return blocks.length === 0 ? [] : [comment(`--- ${title}`), ...paragraphs(blocks)];
+}
+
+/**
+ * Declarations as paragraphs, the way one lays out code by hand: a run of one-line declarations
+ * without comments (windows, value sets, short memberships) stands together like a table, and
+ * anything with a comment or over a line gets a blank line either side.
+ */
+function paragraphs(blocks: readonly Ts[]): Ts[] {
+  const oneLine = (block: Ts): boolean => !block.includes("\n") && !block.startsWith("/") && block.length <= PRINT_WIDTH;
+  const merged: Ts[] = [];
+  blocks.forEach((block, i) => {
+    if (i > 0 && oneLine(block) && oneLine(blocks[i - 1]!)) merged[merged.length - 1] = join([merged[merged.length - 1]!, block], "\n");
+    else merged.push(block);
+  });
+  return merged;
 }
 
 function criterionDoc(criterion: LoweredCriterion): Ts {

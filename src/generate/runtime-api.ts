@@ -35,6 +35,45 @@ interface RuntimeTypes {
 
 export type RuntimeType = keyof RuntimeTypes;
 
+/**
+ * The runtime's names by concern, for the import lists of a module: one `import` each, so that
+ * a reader sees what each part of the runtime is used for (and the list is a few lines, not one
+ * line per name). Checked against the runtime's exports; a name of no group joins the last.
+ */
+const IMPORT_GROUPS: readonly (readonly (RuntimeValue | RuntimeType)[])[] = [
+  // Three-valued logic.
+  ["and", "andAll", "not", "or", "orAll", "truth", "Tri"],
+  // Comparisons, arithmetic and enum members.
+  [
+    "add", "asPercent", "atLeast", "atMost", "divide", "equal", "greaterThan", "inList", "lessThan", "lookup",
+    "multiply", "negate", "normaliseText", "notEqual", "oneOf", "rank", "subtract",
+  ],
+  // Dates, elapsed time and windows.
+  [
+    "between", "calendarYear", "dateDifference", "elapsedAtLeast", "elapsedAtMost", "elapsedEqual", "elapsedLessThan",
+    "elapsedMoreThan", "elapsedNotEqual", "overlaps", "planYear", "shiftDate", "shiftDays", "since", "spanDays",
+    "windowBack", "within",
+  ],
+  // Code sets.
+  ["CodeSet", "inCodes", "normaliseCode"],
+  // Lists and their aggregates.
+  [
+    "count", "countDistinct", "coverageOf", "cut", "earliest", "everyElement", "latest", "list", "listIn", "none",
+    "select", "some", "sumOf",
+  ],
+  // The request's other line items.
+  [
+    "countEarlier", "countEarlierKeyed", "countOthers", "countOthersKeyed", "granted", "noEarlier", "noEarlierKeyed",
+    "noOther", "noOtherKeyed", "someEarlier", "someEarlierKeyed", "someOther", "someOtherKeyed",
+  ],
+  // Reading the case; values worked out once per case or per line item.
+  ["asOf", "computed", "documented", "perCase", "perItem", "read", "Context", "Row"],
+  // The parts of conditions, for the trace.
+  ["conditionParts", "shown", "shownElapsed"],
+  // The module itself: its runtime, its rules, its entry points.
+  ["evaluators", "requireRuntime", "PolicyInfo", "RuleSpec"],
+];
+
 /** The runtime names one module uses, so it imports exactly those, each under a name no
  *  declaration of the module has taken (`count as count2` when a let is called `count`). */
 export class RuntimeImports {
@@ -54,11 +93,23 @@ export class RuntimeImports {
     return ident(this.local(name));
   }
 
-  /** The import list: `a, b as b2, type C`, sorted by runtime name. */
-  importList(): string[] {
-    return [...this.aliases]
-      .sort(([a], [b]) => compareNames(a, b))
-      .map(([name, alias]) => `${this.values.has(name) ? "" : "type "}${alias === name ? name : `${name} as ${alias}`}`);
+  /**
+   * The import lists, one per concern of the runtime (IMPORT_GROUPS) and each sorted by runtime
+   * name: `a, b as b2, type C`. A name of no group joins the last.
+   */
+  importGroups(): string[][] {
+    const groups = IMPORT_GROUPS.map((): [string, string][] => []);
+    for (const entry of this.aliases) {
+      const group = IMPORT_GROUPS.findIndex((names) => (names as readonly string[]).includes(entry[0]));
+      groups[group < 0 ? groups.length - 1 : group]!.push(entry);
+    }
+    return groups
+      .filter((group) => group.length > 0)
+      .map((group) =>
+        group
+          .sort(([a], [b]) => compareNames(a, b))
+          .map(([name, alias]) => `${this.values.has(name) ? "" : "type "}${alias === name ? name : `${name} as ${alias}`}`),
+      );
   }
 
   private local(name: string): string {

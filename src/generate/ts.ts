@@ -6,6 +6,9 @@
 
 declare const brand: unique symbol;
 
+/** The width generated modules are formatted at (prettier leaves a line this wide as it is). */
+export const PRINT_WIDTH = 120;
+
 /** A fragment of TypeScript source, built only by this module's functions. */
 export type Ts = string & { readonly [brand]: "Ts" };
 

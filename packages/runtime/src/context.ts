@@ -12,7 +12,8 @@ import type { Fact } from "./types.js";
  * (built on first use) the `Fact` a trace lists, with its JSON path. Reads are numbered by fact,
  * so a criterion's log holds numbers, every criterion that reads a fact lists the same `Fact`
  * object, and a fact's path is built once per case however many criteria read it. Shared by a
- * context and the contexts it makes with `asOf` (the same case).
+ * context and the contexts it makes with `asOf` (the same case). The tables are written in place
+ * from case to case (`size` entries are the case's): emptying an array gives up its storage.
  */
 class CaseFacts {
   private readonly records: (object | undefined)[] = [];
@@ -22,114 +23,148 @@ class CaseFacts {
   /** For a built fact, the index of the item under decision when its record was that item, else
    *  -1: the current item's path is its position (an object listed twice has two). */
   private readonly builtAt: number[] = [];
-  /** Per record, its facts' field names and numbers, alternating (a record has a few). */
-  private readonly byRecord = new Map<object | undefined, (string | number)[]>();
+  /** Per fact, its record's entry in `byRecord`. */
+  private readonly entries: RecordFacts[] = [];
+  private size = 0;
+  /** Per record, its entry (see `RecordFacts`). */
+  private readonly byRecord = new Map<object | undefined, RecordFacts>();
+  /** The facts of the last two records read: reads come in runs on one record (an element's
+   *  fields), often alternating with the line item's (`procedure.side = item.side`). */
   private lastRecord: object | undefined | null = null;
-  private lastFields: (string | number)[] | undefined;
+  private lastFields: RecordFacts | undefined;
+  private otherRecord: object | undefined | null = null;
+  private otherFields: RecordFacts | undefined;
   /** For each depth of nested logs, the id of the last log there that listed each fact. */
   private readonly marks: number[][] = [];
 
   /** The number of field `name` of `record` (undefined: `name` is a ready path), registered with
    *  `value` on the first read. */
   numberOf(record: object | undefined, name: string, value: unknown): number {
-    // Reads come in runs on one record (an element's fields): the last record's facts are at hand.
-    let fields = record === this.lastRecord ? this.lastFields : this.byRecord.get(record);
-    if (fields === undefined) this.byRecord.set(record, (fields = []));
-    this.lastRecord = record;
-    this.lastFields = fields;
-    for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] as number;
-    const fact = this.records.length;
-    this.records.push(record);
-    this.names.push(name);
-    this.values.push(value);
-    this.built.push(undefined);
-    this.builtAt.push(-1);
+    let fields: RecordFacts | undefined;
+    if (record === this.lastRecord) fields = this.lastFields!;
+    else {
+      if (record === this.otherRecord) fields = this.otherFields!;
+      else {
+        fields = this.byRecord.get(record);
+        if (fields === undefined) this.byRecord.set(record, (fields = [undefined]));
+      }
+      this.otherRecord = this.lastRecord;
+      this.otherFields = this.lastFields;
+      this.lastRecord = record;
+      this.lastFields = fields;
+    }
+    for (let i = 1; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] as number;
+    const fact = this.size++;
+    this.records[fact] = record;
+    this.entries[fact] = fields;
+    this.names[fact] = name;
+    this.values[fact] = value;
+    this.built[fact] = undefined;
+    this.builtAt[fact] = -1;
     fields.push(name, fact);
     return fact;
   }
 
   /** Fact `fact` as a trace lists it, its path built on first use. */
   fact(context: Context, fact: number): Fact {
-    let built = this.built[fact];
+    const built = this.built[fact];
     const record = this.records[fact];
     const at = record === context.item ? context.itemIndex : -1;
-    if (built === undefined || this.builtAt[fact] !== at) {
-      const name = this.names[fact]!;
-      built = this.built[fact] = { fact: record === undefined ? name : factPath(context, record, name), value: this.values[fact] };
-      this.builtAt[fact] = at;
+    if (built !== undefined && this.builtAt[fact] === at) return built;
+    const name = this.names[fact]!;
+    this.builtAt[fact] = at;
+    let path = name;
+    if (record !== undefined) {
+      // The record's path is looked up once per case; the current item's is its position.
+      let base: string;
+      if (at >= 0) base = context.pathOf(record);
+      else {
+        const entry = this.entries[fact]!;
+        base = entry[0] ??= context.pathOf(record);
+      }
+      if (base !== "") path = base + "." + name;
     }
-    return built;
+    return (this.built[fact] = { fact: path, value: this.values[fact] });
   }
 
-  /** Whether `log` lists `fact` already; marks it as listed. */
-  listed(log: ReadLog, fact: number): boolean {
-    const marks = (this.marks[log.depth] ??= []);
-    if (marks[fact] === log.id) return true;
-    marks[fact] = log.id;
-    return false;
+  /** The marks of logs at `depth` (see `ReadLog.add`). */
+  marksAt(depth: number): number[] {
+    return (this.marks[depth] ??= []);
   }
 
   clear(): void {
-    if (this.records.length === 0) return;
-    this.records.length = 0;
-    this.names.length = 0;
-    this.values.length = 0;
-    this.built.length = 0;
-    this.builtAt.length = 0;
+    if (this.size === 0) return;
+    // What the case read is let go; the tables keep their storage for the next case.
+    this.records.fill(undefined, 0, this.size);
+    this.values.fill(undefined, 0, this.size);
+    this.built.fill(undefined, 0, this.size);
+    this.entries.fill(undefined as unknown as RecordFacts, 0, this.size);
+    this.size = 0;
     this.byRecord.clear();
-    this.lastRecord = null;
-    this.lastFields = undefined;
+    this.lastRecord = this.otherRecord = null;
+    this.lastFields = this.otherFields = undefined;
   }
 }
+
+/**
+ * A record's facts in `CaseFacts`: its JSON path once looked up (the case itself: ``), then its
+ * facts' field names and numbers, alternating (a record has a few).
+ */
+type RecordFacts = [path: string | undefined, ...fields: (string | number)[]];
 
 /** Log ids: every log opened gets a new one, so the marks of `CaseFacts` never need clearing. */
 let nextLogId = 1;
 
 /**
  * Reads recorded for one criterion (or one cached let, or one other item's membership), in
- * order, each fact once: the numbers of the case's facts (see `CaseFacts`). A log is written only
- * while it is open, at its depth in the stack of open logs, and read (replayed) after.
+ * order, each fact once: the numbers of the case's facts (see `CaseFacts`), in the first `size`
+ * entries of `facts` (the array is reused). A log is written only while it is open, at its depth
+ * in the stack of open logs, and read (replayed) after.
  */
 export class ReadLog {
   readonly facts: number[] = [];
+  size = 0;
   /** Set once a read was left out because the log already held `limit` facts. */
   truncated = false;
   id = nextLogId++;
+  /** Per fact, the id of the last log at this depth that listed it. */
+  private marks: number[];
 
   /** The log keeps at most `limit` facts; past that, new reads only mark it truncated. */
   constructor(
     readonly table: CaseFacts,
-    public depth: number,
+    depth: number,
     readonly limit = Infinity,
-  ) {}
+  ) {
+    this.marks = table.marksAt(depth);
+  }
 
   /** Empty again, to be written at `depth`: a new id makes every earlier mark stale. */
   reset(depth: number): void {
-    if (this.facts.length !== 0) this.facts.length = 0;
+    this.size = 0;
     this.truncated = false;
-    this.depth = depth;
+    this.marks = this.table.marksAt(depth);
     this.id = nextLogId++;
   }
 
   /** Whether the log holds all it may: further new reads only mark it truncated. */
   get full(): boolean {
-    return this.facts.length >= this.limit;
+    return this.size >= this.limit;
   }
 
   add(fact: number): void {
-    const facts = this.facts;
-    if (facts.length >= this.limit) {
-      // Full: a read it lists already is no news; a new one is left out.
-      if (!this.table.listed(this, fact)) this.truncated = true;
-      return;
-    }
-    if (!this.table.listed(this, fact)) facts.push(fact);
+    const marks = this.marks;
+    if (marks[fact] === this.id) return;
+    marks[fact] = this.id;
+    // Full: a new read is left out.
+    if (this.size >= this.limit) this.truncated = true;
+    else this.facts[this.size++] = fact;
   }
 
   /** Every read of `log`, in its order, after this log's own (until this log is full). */
   addAll(log: ReadLog): void {
     const facts = log.facts;
-    for (let i = 0; i < facts.length; i++) {
+    for (let i = 0, size = log.size; i < size; i++) {
       this.add(facts[i]!);
       if (this.truncated) return;
     }
@@ -206,8 +241,11 @@ const NO_RECORD: Record<string, unknown> = Object.freeze(Object.create(null) as 
  * recomputed once per item: cheap, and it keeps the cache free of dependency bookkeeping).
  */
 export class Context {
-  /** Innermost last: the criterion's log, then one per cached let being computed. */
+  /** The open logs, innermost last, in the first `openLogs` entries: the criterion's log, then
+   *  one per cached let being computed. `log` is the innermost, where reads go. */
   private readonly readLogs: ReadLog[] = [];
+  private openLogs = 0;
+  private log: ReadLog | undefined;
   /** The facts of the case read while tracing (see `CaseFacts`). */
   private facts = new CaseFacts();
   /** The criterion's log, reused from criterion to criterion. */
@@ -252,7 +290,7 @@ export class Context {
     this.cutoff = undefined;
     this.paths = undefined;
     this.pathsAsked = 0;
-    if (this.readLogs.length !== 0) this.readLogs.length = 0;
+    this.closeLogs();
     this.facts.clear();
     this.readsTruncated = false;
     if (this.listsOfRecords.length !== 0) this.listsOfRecords.length = 0;
@@ -280,7 +318,7 @@ export class Context {
     const child = new Context(this.schema, this.input, this.tracing);
     child.cutoff = date;
     // The same logs: its reads go into the trace of the criterion being evaluated.
-    child.readLogs.push(...this.readLogs);
+    for (let i = 0; i < this.openLogs; i++) child.pushLog(this.readLogs[i]!);
     child.facts = this.facts;
     child.paths = this.paths;
     return child;
@@ -301,7 +339,7 @@ export class Context {
    */
   get scans(): Scans | undefined {
     const scans = this.memberScans;
-    if (scans !== undefined && this.tracing) scans.usable = this.readLogs.length === 0;
+    if (scans !== undefined && this.tracing) scans.usable = this.log === undefined;
     return scans;
   }
   set scans(scans: Scans | undefined) {
@@ -399,7 +437,7 @@ export class Context {
       try {
         value = compute(this);
       } finally {
-        this.readLogs.pop();
+        this.popLog();
       }
       table.reads[slot] = log;
       this.replay(log);
@@ -412,17 +450,32 @@ export class Context {
   /** A read log for a let being computed, innermost (`reuse`, emptied, when given); the caller pops it. */
   private openLog(reuse?: ReadLog): ReadLog {
     // A let's reads are replayed into criteria that list at most MAX_FACTS: it keeps no more.
-    const depth = this.readLogs.length;
+    const depth = this.openLogs;
     let log = reuse;
     if (log !== undefined && log.table === this.facts) log.reset(depth);
     else log = new ReadLog(this.facts, depth, MAX_FACTS);
-    this.readLogs.push(log);
+    this.pushLog(log);
     return log;
+  }
+
+  private pushLog(log: ReadLog): void {
+    this.readLogs[this.openLogs++] = log;
+    this.log = log;
+  }
+
+  private popLog(): void {
+    this.openLogs--;
+    this.log = this.openLogs === 0 ? undefined : this.readLogs[this.openLogs - 1];
+  }
+
+  private closeLogs(): void {
+    this.openLogs = 0;
+    this.log = undefined;
   }
 
   /** A cached let's reads, recorded again for the criterion (or let) using it. */
   private replay(reads: ReadLog): void {
-    const log = this.readLogs[this.readLogs.length - 1];
+    const log = this.log;
     if (log !== undefined) log.addAll(reads);
   }
 
@@ -443,11 +496,11 @@ export class Context {
    * criterion over a long history or many line items stays small.
    */
   beginReads(): void {
-    this.readLogs.length = 0;
+    this.closeLogs();
     let log = this.criterionLog;
     if (log !== undefined && log.table === this.facts) log.reset(0);
     else log = this.criterionLog = new ReadLog(this.facts, 0, MAX_FACTS);
-    this.readLogs.push(log);
+    this.pushLog(log);
     this.readsTruncated = false;
   }
 
@@ -472,13 +525,15 @@ export class Context {
   readsTruncated = false;
 
   endReads(): Fact[] {
-    const log = this.readLogs[0];
-    this.readLogs.length = 0;
+    const log = this.openLogs === 0 ? undefined : this.readLogs[0];
+    this.closeLogs();
     if (log === undefined) return [];
     this.readsTruncated = log.truncated;
     const numbers = log.facts;
-    const facts = new Array<Fact>(numbers.length);
-    for (let i = 0; i < numbers.length; i++) facts[i] = this.facts.fact(this, numbers[i]!);
+    const table = this.facts;
+    const size = log.size;
+    const facts = new Array<Fact>(size);
+    for (let i = 0; i < size; i++) facts[i] = table.fact(this, numbers[i]!);
     return facts;
   }
 
@@ -496,7 +551,7 @@ export class Context {
     try {
       return compute(record, this);
     } finally {
-      this.readLogs.pop();
+      this.popLog();
       this.ownReads = log;
     }
   }
@@ -506,7 +561,7 @@ export class Context {
 
   /** Reads kept by `withOwnReads`, recorded again in the current log; false once it is full. */
   replayReads(reads: ReadLog): boolean {
-    const log = this.readLogs[this.readLogs.length - 1];
+    const log = this.log;
     if (log === undefined) return false;
     log.addAll(reads);
     return !log.full;
@@ -514,20 +569,20 @@ export class Context {
 
   /** Say that reads were left out of the current log (it was full). */
   markReadsTruncated(): void {
-    const log = this.readLogs[this.readLogs.length - 1];
+    const log = this.log;
     if (log !== undefined) log.truncated = true;
   }
 
   /** A read whose path is already known; reads outside `beginReads`/`endReads` are dropped. */
   recordRead(fact: Fact): void {
-    const log = this.readLogs[this.readLogs.length - 1];
+    const log = this.log;
     if (log !== undefined) log.add(this.facts.numberOf(undefined, fact.fact, fact.value));
   }
 
   /** Called by `field` and `list` when tracing: field `name` of `record` (a record of the case)
    *  read as `value` (null when absent). */
   recordField(record: object, name: string, value: unknown): void {
-    const log = this.readLogs[this.readLogs.length - 1];
+    const log = this.log;
     if (log !== undefined) log.add(this.facts.numberOf(record, name, value));
   }
 

@@ -355,6 +355,8 @@ function statusOf(value: Tri): Status {
 
 interface EvaluatedCriterion {
   spec: CriterionSpec;
+  /** `levelOf(spec.effect)`. */
+  level: number;
   /** The condition's own value (before any waiver); undefined for an unconditional criterion. */
   condition: Tri | undefined;
   status: Status;
@@ -371,21 +373,26 @@ interface EvaluatedRule {
   criteria: EvaluatedCriterion[];
 }
 
-/** The outcome of a set of applying rules: levels strongest first; an unknown level pends. */
+/**
+ * The outcome of a set of applying rules: levels strongest first; an unknown level pends. In one
+ * pass: the strongest level with a criterion not met decides, unless a stronger one is unknown.
+ */
 function outcomeOf(rules: readonly EvaluatedRule[]): Outcome {
   if (rules.length === 0) return "no_applicable_policy";
-  for (let level = 0; level < LEVEL_OUTCOMES.length; level++) {
-    let unknown = false;
-    for (const rule of rules) {
-      for (const criterion of rule.criteria) {
-        if (levelOf(criterion.spec.effect) !== level) continue;
-        if (criterion.status === "not_met") return LEVEL_OUTCOMES[level]!;
-        if (criterion.status === "unknown") unknown = true;
-      }
+  let notMet: number = LEVEL_OUTCOMES.length;
+  let unknown: number = LEVEL_OUTCOMES.length;
+  for (let r = 0; r < rules.length; r++) {
+    const criteria = rules[r]!.criteria;
+    for (let i = 0; i < criteria.length; i++) {
+      const { level, status } = criteria[i]!;
+      if (level < 0) continue;
+      if (status === "not_met") {
+        if (level < notMet) notMet = level;
+      } else if (status === "unknown" && level < unknown) unknown = level;
     }
-    if (unknown) return "pended";
   }
-  return "approved";
+  if (unknown < notMet) return "pended";
+  return (LEVEL_OUTCOMES as readonly Outcome[])[notMet] ?? "approved";
 }
 
 /** A criterion's condition for the current item; undefined for an unconditional exclusion. */
@@ -408,7 +415,9 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
   for (const criterion of rule.criteria) {
     if (context.tracing) context.beginReads();
     const condition = conditionOf(context, criterion);
-    const { status, unknown } = waived(criterion, context, condition, criterionStatus(criterion.effect, condition));
+    let status = criterionStatus(criterion.effect, condition);
+    let unknown = condition instanceof Unknown ? condition : undefined;
+    if (criterion.waiver !== undefined) ({ status, unknown } = waived(criterion, context, condition, status));
     const facts = context.tracing ? context.endReads() : [];
     const factsTruncated = context.tracing && context.readsTruncated;
     // Evaluated after the reads are recorded, so the trace lists only the condition's own reads;
@@ -416,7 +425,7 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
     const parts = criterion.parts;
     const values =
       parts !== undefined && (status === "unknown" || (context.tracing && showsValues(parts))) ? parts.values(context) : undefined;
-    criteria.push({ spec: criterion, condition, status, unknown, facts, factsTruncated, values });
+    criteria.push({ spec: criterion, level: levelOf(criterion.effect), condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule, applies, criteria };
 }
@@ -507,9 +516,13 @@ function notesOf(rules: readonly EvaluatedRule[]): Note[] {
 
 function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
   const trace: CriterionTrace[] = [];
-  for (const rule of rules) {
-    for (const { spec, status, unknown, facts, factsTruncated, values } of rule.criteria) {
-      trace.push({
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
+    const criteria = rule.criteria;
+    for (let i = 0; i < criteria.length; i++) {
+      const { spec, status, unknown, facts, factsTruncated, values } = criteria[i]!;
+      // Properties in the order the JSON lists them: the optional ones are set in their place.
+      const entry: CriterionTrace = {
         rule: rule.spec.id,
         criterion: spec.id,
         effect: spec.effect,
@@ -517,12 +530,13 @@ function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
         description: spec.description,
         line: spec.line,
         status,
-        ...(spec.waivedBy === undefined ? {} : { waivedBy: spec.waivedBy }),
-        facts,
-        ...(factsTruncated ? { factsTruncated: true as const } : {}),
-        missing: unknown === undefined ? [] : [...unknown.missing],
-        values: spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [],
-      });
+      } as CriterionTrace;
+      if (spec.waivedBy !== undefined) entry.waivedBy = spec.waivedBy;
+      entry.facts = facts;
+      if (factsTruncated) entry.factsTruncated = true;
+      entry.missing = unknown === undefined ? [] : unknown.missing.slice();
+      entry.values = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [];
+      trace.push(entry);
     }
   }
   return trace;

@@ -60,6 +60,35 @@ export interface ConditionParts {
   values(context: Context): readonly unknown[];
 }
 
+/**
+ * A condition's skeleton with its tests in place, as generated modules write it: a test that
+ * shows nothing by its key (so is a test met again), one that shows with what it shows, and
+ * `and`/`or`/`not` of skeletons.
+ */
+export type PartsTree = string | Part | readonly ["and" | "or", ...PartsTree[]] | readonly ["not", PartsTree];
+
+/**
+ * A condition's parts from its skeleton with the tests in place. The tests are numbered as they
+ * first appear, depth first (the order `values` gives their values in); a key met again is the
+ * same test. Run once, when a module is loaded.
+ */
+export function conditionParts(tree: PartsTree, values: (context: Context) => readonly unknown[]): ConditionParts {
+  const parts: Part[] = [];
+  const indices = new Map<string, number>();
+  const shape = (node: PartsTree): Shape => {
+    if (typeof node !== "string" && !("key" in node)) return [node[0], ...(node.slice(1) as PartsTree[]).map(shape)] as Shape;
+    const part = typeof node === "string" ? { key: node } : node;
+    let index = indices.get(part.key);
+    if (index === undefined) {
+      index = parts.length;
+      indices.set(part.key, index);
+      parts.push(part);
+    }
+    return index;
+  };
+  return { shape: shape(tree), parts, values };
+}
+
 /** A value as the trace shows it: known values as they are, a range, or what it waits for. */
 export type ShownValue =
   | number

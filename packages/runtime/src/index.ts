@@ -123,8 +123,10 @@ export {
 export type { Fact } from "./types.js";
 export {
   type ComputedValue,
+  conditionParts,
   type ConditionParts,
   type Part,
+  type PartsTree,
   type Shape,
   shown,
   shownElapsed,

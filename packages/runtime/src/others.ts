@@ -12,8 +12,8 @@
 // the items before the one under decision are decided first, and an earlier item's membership is
 // fixed once it is (`granted` reads its outcome), so each item's membership is worked out once
 // per case, as the items are decided in order, and kept as running totals: item i reads the
-// totals of items 0 to i - 1. When tracing, every criterion scans the earlier items itself, so
-// that its trace lists their reads.
+// totals of items 0 to i - 1. When tracing, each item's membership keeps its reads too, and a
+// criterion lists those of the items a scan of the earlier items would have tested, in order.
 //
 // Also `granted`: whether a line item listed before the one under decision still stands, for
 // `earlier_items` (line order within a request).
@@ -67,23 +67,25 @@ function membershipsOf(c: Context, slot: number, member: Member<Context>): Membe
     memberships.definite = definite;
     memberships.possible = possible;
   }
-  if (c.tracing) {
-    // The other items' reads, in order, as a scan of them would have made them.
-    const { reads, size } = memberships;
-    for (let index = 0; index < size; index++) {
-      const log = reads[index];
-      if (index === c.itemIndex || log === undefined || c.replayReads(log)) continue;
-      // The trace is full: it says so if any other item's reads are left out.
-      for (let rest = index + 1; rest < size; rest++) {
-        if (rest !== c.itemIndex && reads[rest]!.facts.length > 0) {
-          c.markReadsTruncated();
-          break;
-        }
-      }
-      break;
-    }
-  }
+  // The other items' reads, in order, as a scan of them would have made them.
+  if (c.tracing) replayItems(c, memberships.reads, memberships.size);
   return memberships;
+}
+
+/** The reads of items 0 to `end - 1` but the current one, in order, recorded in the current log
+ *  until it is full; then it says so if any of the other items' reads are left out. */
+function replayItems(c: Context, reads: readonly (ReadLog | undefined)[], end: number): void {
+  for (let index = 0; index < end; index++) {
+    const log = reads[index];
+    if (index === c.itemIndex || log === undefined || c.replayReads(log)) continue;
+    for (let rest = index + 1; rest < end; rest++) {
+      if (rest !== c.itemIndex && reads[rest]!.size > 0) {
+        c.markReadsTruncated();
+        break;
+      }
+    }
+    break;
+  }
 }
 
 /** The unknown memberships of the items other than the current one, merged in item order. */
@@ -131,6 +133,10 @@ interface RunningTotals {
   definite: number[];
   possible: number[];
   unknown: (Unknown | undefined)[];
+  /** Each item's reads, when tracing. */
+  reads: (ReadLog | undefined)[];
+  /** The first item that is a member for sure, or -1: a scan for `some` stops there. */
+  firstMember: number;
 }
 
 /** The totals before the current item; undefined when an earlier item is not decided yet (then
@@ -140,17 +146,23 @@ function totalsBefore(c: Context, slot: number, member: Member<Context>): Runnin
   if (c.decided.length < upTo) return undefined;
   let totals = c.sharedTables[slot] as RunningTotals | undefined;
   if (totals === undefined) {
-    totals = { ofCase: -1, size: 0, definite: [0], possible: [0], unknown: [undefined] };
+    totals = { ofCase: -1, size: 0, definite: [0], possible: [0], unknown: [undefined], reads: [], firstMember: -1 };
     c.sharedTables[slot] = totals;
   }
   if (totals.ofCase !== c.currentCase) {
     totals.ofCase = c.currentCase;
     totals.size = 0;
+    totals.firstMember = -1;
   }
-  const { definite, possible, unknown } = totals;
+  const { definite, possible, unknown, reads } = totals;
   const items = c.items;
   for (let index = totals.size; index < upTo; index++) {
-    const membership = member(items[index]!, c);
+    let membership: Tri;
+    if (c.tracing) {
+      membership = c.withOwnReads(member, items[index]!);
+      reads[index] = c.ownReads;
+    } else membership = member(items[index]!, c);
+    if (membership === true && totals.firstMember < 0) totals.firstMember = index;
     const before = unknown[index];
     definite[index + 1] = definite[index]! + (membership === true ? 1 : 0);
     possible[index + 1] = possible[index]! + (membership instanceof Unknown ? 1 : 0);
@@ -162,9 +174,10 @@ function totalsBefore(c: Context, slot: number, member: Member<Context>): Runnin
 
 /** `count earlier_items where ...` for a test that reads nothing of the current item; `slot` names its per-case table. */
 export function countEarlier(c: Context, slot: number, member: Member<Context>): number | Range {
-  const totals = c.tracing ? undefined : totalsBefore(c, slot, member);
+  const totals = totalsBefore(c, slot, member);
   if (totals === undefined) return count(c.earlierItems, member, c);
   const index = c.itemIndex;
+  if (c.tracing) replayItems(c, totals.reads, index);
   const sure = totals.definite[index]!;
   const maybe = totals.possible[index]!;
   return maybe === 0 ? sure : { lo: sure, hi: sure + maybe, unknown: totals.unknown[index]! };
@@ -172,9 +185,11 @@ export function countEarlier(c: Context, slot: number, member: Member<Context>):
 
 /** `some earlier_items where ...`: see `countEarlier`. */
 export function someEarlier(c: Context, slot: number, member: Member<Context>): Tri {
-  const totals = c.tracing ? undefined : totalsBefore(c, slot, member);
+  const totals = totalsBefore(c, slot, member);
   if (totals === undefined) return some(c.earlierItems, member, c);
   const index = c.itemIndex;
+  // `some` stops at the first member.
+  if (c.tracing) replayItems(c, totals.reads, totals.firstMember >= 0 && totals.firstMember < index ? totals.firstMember + 1 : index);
   if (totals.definite[index]! > 0) return true;
   return totals.possible[index]! > 0 ? totals.unknown[index]! : false;
 }

@@ -11,9 +11,14 @@
 
 import { LEVEL_OUTCOMES, levelOf, OUTCOMES, STANDING_OUTCOMES } from "@pol/runtime";
 import type { Chain, Expr, LoweredCriterion, LoweredPolicy, LoweredRule, Outcome, Span } from "../../index.js";
-import { dayNumberOf } from "./calendar.js";
+import { dayNumberOf, daysOf, type Interval } from "./calendar.js";
 import { presentIn, type A, type B, type Parts, type Slot, type SymbolicCase, type SymbolicList } from "./symbolic-case.js";
 import type { Z3 } from "./solver.js";
+
+/** The smallest interval holding every one of `intervals`. */
+function hull(intervals: readonly Interval[]): Interval {
+  return [Math.min(...intervals.map((i) => i[0])), Math.max(...intervals.map((i) => i[1]))];
+}
 
 /** A thunk worked out on first call. */
 function memo<T>(make: () => T): () => T {
@@ -48,15 +53,16 @@ type Sym =
   | { kind: "bool"; unk: B; none: B; v: B }
   /** A number, or an exact range [lo, hi] (`ranged`: it may be one). */
   | { kind: "num"; unk: B; none: B; lo: Bound; hi: Bound; ranged: boolean; integral?: boolean }
-  /** A date: its day number, and its month and day of month when month arithmetic needs them. */
-  | { kind: "date"; unk: B; none: B; v: A; parts: () => Parts }
+  /** A date: its day number, the day numbers it can take, and its month and day of month when
+   *  month arithmetic needs them. */
+  | { kind: "date"; unk: B; none: B; v: A; days: Interval; parts: () => Parts }
   /** Text, code or enum member: an id of the string table; `literal` when it is a literal. */
   | { kind: "str"; unk: B; none: B; v: A; literal?: string }
   /** A record: one of `slots`, chosen by `index` when there are several. */
   | { kind: "record"; unk: B; none: B; record: string; slots: Slot[]; index?: A }
   | { kind: "elapsed"; unk: B; none: B; from: DateValue; to: DateValue };
 
-type DateValue = { v: A; parts: () => Parts };
+type DateValue = { v: A; days: Interval; parts: () => Parts };
 type NumSym = Extract<Sym, { kind: "num" }>;
 
 export type Status = "met" | "not_met" | "unknown";
@@ -144,7 +150,7 @@ export class PolicyEncoder {
     this.T = this.z3.Bool.val(true);
     this.F = this.z3.Bool.val(false);
     const z3 = this.z3;
-    this.dos = asOfDate ?? { v: sym.dos, parts: () => sym.dosParts() };
+    this.dos = asOfDate ?? { v: sym.dos, days: [sym.serviceDates.first, sym.serviceDates.last], parts: () => sym.dosParts() };
     this.view = view ?? {
       item: sym.item,
       others: { ...sym.others, ordered: true },
@@ -334,7 +340,7 @@ export class PolicyEncoder {
         if (typeof expr.value === "number") return this.number(z3.Real.val(expr.value));
         return { kind: "str", unk: this.F, none: this.F, v: z3.Int.val(this.sym.stringId(expr.value)), literal: expr.value };
       case "dos":
-        return { kind: "date", unk: this.F, none: this.F, v: this.dos.v, parts: this.dos.parts };
+        return { kind: "date", unk: this.F, none: this.F, v: this.dos.v, days: this.dos.days, parts: this.dos.parts };
       case "case":
         return this.slotRecord(this.sym.caseSlot);
       case "item":
@@ -543,9 +549,10 @@ export class PolicyEncoder {
           unk,
           none,
           v: pick(vars.map((v) => v.value as A)),
+          days: [this.sym.factDates.first, this.sym.factDates.last],
           parts: memo(() => {
             const parts = vars.map((v) => this.sym.partsOf(v));
-            return { month: pick(parts.map((p) => p.month)), day: pick(parts.map((p) => p.day)) };
+            return { month: pick(parts.map((p) => p.month)), day: pick(parts.map((p) => p.day)), months: hull(parts.map((p) => p.months)) };
           }),
         };
       case "str":
@@ -662,8 +669,10 @@ export class PolicyEncoder {
 
   private dateLiteral(text: string): Sym {
     const [year, month, day] = text.split("-").map(Number) as [number, number, number];
-    const parts = { month: this.z3.Int.val(year * 12 + month - 1), day: this.z3.Int.val(day) };
-    return { kind: "date", unk: this.F, none: this.F, v: this.z3.Int.val(dayNumberOf(text)), parts: () => parts };
+    const index = year * 12 + month - 1;
+    const parts = { month: this.z3.Int.val(index), day: this.z3.Int.val(day), months: [index, index] as const };
+    const dayNumber = dayNumberOf(text);
+    return { kind: "date", unk: this.F, none: this.F, v: this.z3.Int.val(dayNumber), days: [dayNumber, dayNumber], parts: () => parts };
   }
 
   private le(a: Bound, b: Bound): B {
@@ -760,21 +769,24 @@ export class PolicyEncoder {
   private shift(date: DateValue, amount: number, unit: string): DateValue {
     if (amount === 0) return date;
     if (unit === "d" || unit === "wk") {
-      const v = date.v.add(unit === "d" ? amount : amount * 7);
-      return { v, parts: memo(() => this.sym.decompose(v)) };
+      const delta = unit === "d" ? amount : amount * 7;
+      const v = date.v.add(delta);
+      const days = [date.days[0] + delta, date.days[1] + delta] as const;
+      return { v, days, parts: memo(() => this.sym.decompose(v, days)) };
     }
     const parts = this.sym.shiftParts(date.parts(), unit === "y" ? amount * 12 : amount);
-    return { v: this.sym.dayOf(parts), parts: () => parts };
+    return { v: this.sym.dayOf(parts), days: daysOf(parts.months), parts: () => parts };
   }
 
   private choose(condition: B, a: DateValue, b: DateValue): DateValue {
     const z3 = this.z3;
     return {
       v: z3.If(condition, a.v, b.v) as A,
+      days: hull([a.days, b.days]),
       parts: memo(() => {
         const pa = a.parts();
         const pb = b.parts();
-        return { month: z3.If(condition, pa.month, pb.month) as A, day: z3.If(condition, pa.day, pb.day) as A };
+        return { month: z3.If(condition, pa.month, pb.month) as A, day: z3.If(condition, pa.day, pb.day) as A, months: hull([pa.months, pb.months]) };
       }),
     };
   }
@@ -799,7 +811,7 @@ export class PolicyEncoder {
       const from = elapsed.from.parts();
       const to = elapsed.to.parts();
       const month = from.month.add(unit === "y" ? amount * 12 : amount);
-      const last = this.sym.monthLength(to.month);
+      const last = this.sym.monthLength(to);
       const day = z3.If(from.day.le(last), from.day, last) as A;
       less = z3.Or(month.lt(to.month), z3.And(month.eq(to.month), day.lt(to.day)));
       equal = z3.And(month.eq(to.month), day.eq(to.day));
@@ -838,8 +850,9 @@ export class PolicyEncoder {
         return { start: this.shift(dos, -lowered.amount, lowered.unit).v, uncertain: this.F };
       case "calendarYear": {
         // January 1 of the date of service's year: month indices are 12 * year + month - 1.
-        const month = dos.parts().month;
-        return { start: this.sym.dayOf({ month: month.sub(month.mod(12)), day: z3.Int.val(1) }), uncertain: this.F };
+        const { month, months } = dos.parts();
+        const january = { month: month.sub(month.mod(12)), day: z3.Int.val(1), months: [months[0] - (months[0] % 12), months[1]] as const };
+        return { start: this.sym.dayOf(january), uncertain: this.F };
       }
       case "planYear": {
         const start = this.value(lowered.start, []);
@@ -861,13 +874,13 @@ export class PolicyEncoder {
     const candidate = from.month.add(k.mul(12));
     this.sym.constraints.push(candidate.le(to.month), candidate.gt(to.month.sub(12)));
     // In the date of service's own month the anniversary's day is clamped to that month's length.
-    const toLength = this.sym.monthLength(to.month);
+    const toLength = this.sym.monthLength(to);
     const sameMonthDay = z3.If(from.day.le(toLength), from.day, toLength) as A;
     const after = z3.And(candidate.eq(to.month), sameMonthDay.gt(to.day));
-    const month = z3.If(after, candidate.sub(12), candidate) as A;
-    this.sym.constraints.push(this.sym.monthInTable(month));
-    const length = this.sym.monthLength(month);
-    return this.sym.dayOf({ month, day: z3.If(from.day.le(length), from.day, length) as A });
+    // The anniversary's month: within the twelve months before the date of service's, or its own.
+    const anniversary = { month: z3.If(after, candidate.sub(12), candidate) as A, months: [to.months[0] - 12, to.months[1]] as const };
+    const length = this.sym.monthLength(anniversary);
+    return this.sym.dayOf({ ...anniversary, day: z3.If(from.day.le(length), from.day, length) as A });
   }
 
   /**
@@ -879,8 +892,8 @@ export class PolicyEncoder {
   private earliestPlanYearStart(dos: DateValue): A {
     const z3 = this.z3;
     const to = dos.parts();
-    const length = this.sym.monthLength(to.month);
-    const yearBefore = this.sym.monthLength(to.month.sub(12));
+    const length = this.sym.monthLength(to);
+    const yearBefore = this.sym.monthLength({ month: to.month.sub(12), months: [to.months[0] - 12, to.months[1] - 12] });
     const twoDays = z3.And(to.day.eq(length), length.lt(yearBefore));
     return this.shift(dos, -12, "mo").v.add(z3.If(twoDays, z3.Int.val(2), z3.Int.val(1)) as A);
   }

@@ -310,7 +310,7 @@ class Generator {
     const terms: B[] = [probe.known, probe.a.eq(probe.b.add(delta * probe.step))];
     if (calendar === "month end") {
       const dos = sym.dosParts();
-      terms.push(dos.day.eq(sym.monthLength(dos.month)));
+      terms.push(dos.day.eq(sym.monthLength(dos)));
     } else if (calendar === "29 February" && probe.leap !== undefined) {
       const leap = probe.leap;
       const days = leapDays(sym);

@@ -30,36 +30,43 @@ export async function differsByEvaluation(policies: readonly CheckedPolicy[]): P
   };
 }
 
-/** The shapes with one thing fewer than `shape`: a list left out, its last element, the last
- *  other line item, or one fact. */
-function* smaller(sym: SymbolicCase, model: Model<"main">, shape: CaseShape): Generator<CaseShape> {
-  for (const [field, length] of shape.lists) {
-    if (length === undefined) continue;
-    yield { ...shape, lists: new Map(shape.lists).set(field, undefined) };
-    if (length > 0) yield { ...shape, lists: new Map(shape.lists).set(field, length - 1) };
+/** The ways to leave one thing out of a shape: a list, its last element, the last other line
+ *  item, or one fact. Each gives the smaller shape, or undefined when it no longer applies. */
+function removals(sym: SymbolicCase, model: Model<"main">, shape: CaseShape): ((current: CaseShape) => CaseShape | undefined)[] {
+  const steps: ((current: CaseShape) => CaseShape | undefined)[] = [];
+  for (const field of shape.lists.keys()) {
+    steps.push((current) => (current.lists.get(field) === undefined ? undefined : { ...current, lists: new Map(current.lists).set(field, undefined) }));
+    steps.push((current) => {
+      const length = current.lists.get(field);
+      return length === undefined || length === 0 ? undefined : { ...current, lists: new Map(current.lists).set(field, length - 1) };
+    });
   }
-  if (shape.others > 0) yield { ...shape, others: shape.others - 1, position: Math.min(shape.position, shape.others - 1) };
+  steps.push((current) =>
+    current.others === 0 ? undefined : { ...current, others: current.others - 1, position: Math.min(current.position, current.others - 1) },
+  );
   for (const fact of sym.facts(model, shape)) {
     // The item's code is required of every valid case.
     if (fact.record === "item" && fact.field === "code") continue;
-    yield { ...shape, dropped: new Set(shape.dropped).add(fact) };
+    steps.push((current) => (sym.facts(model, current).includes(fact) ? { ...current, dropped: new Set(current.dropped).add(fact) } : undefined));
   }
+  return steps;
 }
 
 /**
  * The model's case with every fact left out that can be left out one at a time while `differs`
- * still holds, repeated until none can: each remaining fact matters. The shape, not yet a model:
- * see `pinned`.
+ * still holds: each pass tries every removal in turn on the case as it stands, keeping those
+ * that keep the difference, until a pass keeps none: then each remaining fact matters. The
+ * shape, not yet a model: see `pinned`.
  */
 export function shrink(sym: SymbolicCase, model: Model<"main">, differs: Differs): CaseShape {
   let shape = sym.shapeOf(model);
   for (let changed = true; changed; ) {
     changed = false;
-    for (const candidate of smaller(sym, model, shape)) {
-      if (differs(sym.extract(model, candidate), candidate.position)) {
+    for (const remove of removals(sym, model, shape)) {
+      const candidate = remove(shape);
+      if (candidate !== undefined && differs(sym.extract(model, candidate), candidate.position)) {
         shape = candidate;
         changed = true;
-        break;
       }
     }
   }
@@ -67,23 +74,26 @@ export function shrink(sym: SymbolicCase, model: Model<"main">, differs: Differs
 }
 
 /**
- * A model of the case `shape` makes of `model`, from a fresh solver with every variable of the
- * case fixed (quick: nothing is left to search), so that the outcomes both versions' encodings
- * give that case can be read from it; undefined when the solver does not answer in `timeout`.
- * An unsatisfiable pin means the case is not one the encoding allows: a disagreement with the
- * evaluators that accepted it, which the caller reports as an error of pol.
+ * A model of the case `shape` makes of `model`, from the solver that found `model`, in a scope of
+ * its own with every variable of the case fixed (quick: nothing is left to search), so that the
+ * outcomes both versions' encodings give that case can be read from it; undefined when the
+ * solver does not answer within its time limit. An unsatisfiable pin means the case is not one
+ * the encoding allows: a disagreement with the evaluators that accepted it, which the caller
+ * reports as an error of pol.
  */
 export async function pinned(
+  solver: Solver<"main">,
   sym: SymbolicCase,
   model: Model<"main">,
   shape: CaseShape,
-  timeout: number,
-): Promise<{ model: Model<"main">; solver: Solver<"main"> } | "unsat" | undefined> {
-  const solver = new sym.z3.Solver();
-  solver.set("timeout", timeout);
-  solver.add(...sym.constraints, ...sym.pin(model, shape));
-  const answer = await solver.check();
-  if (answer === "sat") return { model: solver.model(), solver };
-  solver.release();
-  return answer === "unsat" ? "unsat" : undefined;
+): Promise<Model<"main"> | "unsat" | undefined> {
+  solver.push();
+  try {
+    solver.add(...sym.pin(model, shape));
+    const answer = await solver.check();
+    if (answer === "sat") return solver.model();
+    return answer === "unsat" ? "unsat" : undefined;
+  } finally {
+    solver.pop();
+  }
 }

@@ -8,10 +8,12 @@ import type { CheckedPolicy, Diagnostic, LoweredPolicy, LoweredRule } from "../.
 import { canonicalRules } from "./canonical.js";
 import { codeClasses, codeUniverse, runtimeSet, type CodeClass } from "./codes.js";
 import { confirmCase, SolverDisagreement, type Confirmer, type ItemSummary } from "./confirm.js";
-import { differsByEvaluation, pinned, shrink } from "./minimise.js";
+import { differsByEvaluation, pinned, shrink, type Differs } from "./minimise.js";
+import { dayNumberOf, isoDateOf } from "./calendar.js";
 import { OUTCOMES, PolicyEncoder, Unsupported, type Outcome } from "./encode.js";
-import { loadZ3, type Z3 } from "./solver.js";
-import { intOf, serviceDates, SymbolicCase, type B, type Bounds } from "./symbolic-case.js";
+import { incrementalSolver, loadZ3, type Z3 } from "./solver.js";
+import type { Model, Solver } from "z3-solver";
+import { intOf, serviceDates, SymbolicCase, type A, type B, type Bounds } from "./symbolic-case.js";
 import { limitText, shortList, unsupportedDiagnostic } from "./diagnostics.js";
 
 export interface Version {
@@ -23,6 +25,9 @@ export interface SemanticOptions {
   bounds: Bounds;
   /** Per solver query, in milliseconds. */
   timeout: number;
+  /** Z3's resource limit per query, besides the time limit: a query that runs out is undecided
+   *  whatever the machine's load (the golden test of POL5002 sets it). */
+  rlimit?: number;
   /** How long to look for a counterexample with fewer facts, in milliseconds, per code class. */
   minimizeBudget: number;
 }
@@ -80,18 +85,25 @@ export async function semanticDiff(
   const z3 = await loadZ3();
   const classes = codeClasses([older.lowered, newer.lowered], codeUniverse([older.lowered, newer.lowered]));
   const findings: CodeFinding[] = [];
-  let warming = false;
-  for (const codeClass of classes) {
-    const compared = Date.now();
-    const changed = !sameRules(older, newer, codeClass);
-    if (changed && !warming) {
-      // The compiled evaluators confirm each counterexample: build them while the solver works
-      // (the solver runs on its own threads). A build that fails fails again, reported, when
-      // the confirmation asks for it.
-      warming = true;
-      for (const version of [older, newer]) confirmer.load(version.checked).catch(() => undefined);
+  let shared: SharedEncoding | undefined;
+  try {
+    for (const codeClass of classes) {
+      const compared = Date.now();
+      if (sameRules(older, newer, codeClass)) {
+        findings.push({ kind: "same", codes: codeClass.codes, milliseconds: Date.now() - compared, unchanged: true });
+        continue;
+      }
+      if (shared === undefined) {
+        // The compiled evaluators confirm each counterexample: build them while the solver works
+        // (the solver runs on its own threads). A build that fails fails again, reported, when
+        // the confirmation asks for it.
+        for (const version of [older, newer]) confirmer.load(version.checked).catch(() => undefined);
+        shared = new SharedEncoding(z3, older, newer, options);
+      }
+      findings.push(await diffClass(shared, codeClass, options, confirmer));
     }
-    findings.push(changed ? await diffClass(z3, older, newer, codeClass, options, confirmer) : { kind: "same", codes: codeClass.codes, milliseconds: Date.now() - compared, unchanged: true });
+  } finally {
+    shared?.release();
   }
   return { bounds: options.bounds, findings, milliseconds: Date.now() - started };
 }
@@ -102,60 +114,163 @@ function sameRules(older: Version, newer: Version, codeClass: CodeClass): boolea
   return a === b;
 }
 
-async function diffClass(
-  z3: Z3,
-  older: Version,
-  newer: Version,
-  codeClass: CodeClass,
-  options: SemanticOptions,
-  confirmer: Confirmer,
-): Promise<CodeFinding> {
+/**
+ * Both versions encoded once over one symbolic case, shared by the questions of every code class:
+ * each version's encoder keeps the rules, lets and windows it has encoded, so a rule that applies
+ * to several classes is encoded once, and one incremental solver holds the definitions. Each
+ * class asks its question in a scope of its own (`push`/`pop`). Sharing is exact: everything the
+ * encoders add to the solver's base is a definition (a named condition, a month decomposition) or
+ * a range of a case variable that every question's bounds state anyway; none rules out a case.
+ */
+class SharedEncoding {
+  readonly sym: SymbolicCase;
+  readonly solver: Solver<"main">;
+  private readonly encoders: [PolicyEncoder, PolicyEncoder];
+  private asserted = 0;
+
+  constructor(
+    readonly z3: Z3,
+    readonly older: Version,
+    readonly newer: Version,
+    options: SemanticOptions,
+  ) {
+    this.sym = symbolicCase(z3, [older, newer], options.bounds);
+    this.encoders = [new PolicyEncoder(older.lowered, this.sym, "old"), new PolicyEncoder(newer.lowered, this.sym, "new")];
+    this.solver = incrementalSolver(z3, options.timeout);
+    if (options.rlimit !== undefined) this.solver.set("rlimit", options.rlimit);
+  }
+
+  /** The outcome of the item under decision in each version, for a code of the class. */
+  outcomes(codeClass: CodeClass): [A, A] {
+    const [old, neu] = this.encoders.map((encoder) => encoder.outcome(rulesFor(encoder.policy, codeClass.code)));
+    return [old!, neu!];
+  }
+
+  /** Whether the versions' interpreters decide a case's item differently. */
+  async differs(): Promise<Differs> {
+    this.evaluated ??= await differsByEvaluation([this.older.checked, this.newer.checked]);
+    return this.evaluated;
+  }
+
+  private evaluated: Differs | undefined;
+
+  /** The date of service of the barest case: the later effective date, when there is one. */
+  bareDate(): number {
+    const { first, last } = this.sym.serviceDates;
+    const effective = [this.older, this.newer].flatMap((v) => (v.lowered.metadata.effective === undefined ? [] : [dayNumberOf(v.lowered.metadata.effective)]));
+    return Math.min(last, Math.max(first, ...effective));
+  }
+
+  /** Adds the definitions made since the last call to the solver's base. */
+  sync(): void {
+    const constraints = this.sym.constraints;
+    if (this.asserted < constraints.length) this.solver.add(...constraints.slice(this.asserted));
+    this.asserted = constraints.length;
+  }
+
+  release(): void {
+    this.solver.release();
+  }
+}
+
+async function diffClass(shared: SharedEncoding, codeClass: CodeClass, options: SemanticOptions, confirmer: Confirmer): Promise<CodeFinding> {
   const started = Date.now();
+  const phase = phaseTimer(codeClass.code);
+  const { older, newer, sym, solver } = shared;
   const codes = codeClass.codes;
-  const sym = symbolicCase(z3, [older, newer], options.bounds);
   let outcomes;
   try {
-    outcomes = [older, newer].map((version, i) =>
-      new PolicyEncoder(version.lowered, sym, i === 0 ? "old" : "new").outcome(rulesFor(version.lowered, codeClass.code)),
-    );
+    outcomes = shared.outcomes(codeClass);
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error;
     return { kind: "unsupported", codes, diagnostic: unsupportedDiagnostic(error, codes), milliseconds: Date.now() - started };
+  } finally {
+    // What an encoding left unfinished defines only terms no question reads.
+    shared.sync();
   }
-  const [before, after] = outcomes as [ReturnType<PolicyEncoder["outcome"]>, ReturnType<PolicyEncoder["outcome"]>];
-  const goal = [...sym.constraints, itemCodeIn(sym, codes), before.neq(after)];
-  const solver = new z3.Solver();
+  const [before, after] = outcomes;
+  phase("encode");
   solver.set("timeout", options.timeout);
-  solver.add(...goal);
-  const answer = await solver.check();
-  if (answer === "unsat") return { kind: "same", codes, milliseconds: Date.now() - started };
-  if (answer === "unknown") {
-    const { diagnostic } = await import("../../index.js");
-    const rule = rulesFor(newer.lowered, codeClass.code)[0] ?? rulesFor(older.lowered, codeClass.code)[0]!;
-    const question = `whether the versions decide ${codes.length === 1 ? "code" : "codes"} ${shortList(codes)} alike`;
-    const limit = limitText(options.timeout);
-    return { kind: "timeout", codes, diagnostic: diagnostic("POL5002", rule.span, { question, limit }), milliseconds: Date.now() - started };
+  solver.push();
+  try {
+    solver.add(itemCodeIn(sym, codes), before.neq(after));
+    const bare = await barestDifference(shared, codeClass);
+    phase(`barest case (${bare === undefined ? "alike" : "differs"})`);
+    const answer = bare === undefined ? await solver.check() : "sat";
+    if (bare === undefined) phase(`check (${answer})`);
+    if (answer === "unsat") return { kind: "same", codes, milliseconds: Date.now() - started };
+    if (answer === "unknown") {
+      const { diagnostic } = await import("../../index.js");
+      const rule = rulesFor(newer.lowered, codeClass.code)[0] ?? rulesFor(older.lowered, codeClass.code)[0]!;
+      const question = `whether the versions decide ${codes.length === 1 ? "code" : "codes"} ${shortList(codes)} alike`;
+      const limit = limitText(options.timeout);
+      return { kind: "timeout", codes, diagnostic: diagnostic("POL5002", rule.span, { question, limit }), milliseconds: Date.now() - started };
+    }
+    return await counterexample(shared, codeClass, bare ?? solver.model(), [before, after], options, confirmer, started, phase);
+  } finally {
+    solver.pop();
   }
-  // A difference exists. Leave out every fact that does not matter (by evaluation), have the
-  // solver work out what both encodings decide for that case, then, within the budget, ask for a
-  // case with fewer facts still (minimise.ts).
+}
+
+/**
+ * A model of the barest case (the date of service and the item's code, no other fact) when the
+ * versions' interpreters decide it differently, as they do for most codes one version's rules
+ * reach and the other's do not (a code added to or removed from a set). The solver is then asked
+ * only to work out that one case under the question, which takes it a fraction of the open
+ * search. Undefined when the barest case is decided alike (or is not a valid case): the open
+ * question decides. A case the evaluators decide differently and the encoding rules out is an
+ * error of pol.
+ */
+async function barestDifference(shared: SharedEncoding, codeClass: CodeClass): Promise<Model<"main"> | undefined> {
+  const { sym, solver } = shared;
+  const dos = shared.bareDate();
+  const json = { date_of_service: isoDateOf(dos), items: [{ code: codeClass.code }] };
+  if (!(await shared.differs())(json, 0)) return undefined;
+  solver.push();
+  try {
+    solver.add(...sym.bare(dos, codeClass.code));
+    const answer = await solver.check();
+    if (answer === "unsat") {
+      throw new SolverDisagreement(`both versions' evaluators decide the case differently, but the solver's encoding rules it out\n${JSON.stringify(json)}`);
+    }
+    return answer === "sat" ? solver.model() : undefined;
+  } finally {
+    solver.pop();
+  }
+}
+
+/**
+ * The case of the solver's model made small and confirmed. Leave out every fact that does not
+ * matter (by evaluation), have the solver work out what both encodings decide for that case,
+ * then, within the budget, ask for a case with fewer facts still (minimise.ts).
+ */
+async function counterexample(
+  shared: SharedEncoding,
+  codeClass: CodeClass,
+  found: Model<"main">,
+  [before, after]: [A, A],
+  options: SemanticOptions,
+  confirmer: Confirmer,
+  started: number,
+  phase: (label: string) => void,
+): Promise<CodeFinding> {
+  const { older, newer, sym, solver } = shared;
   const deadline = Date.now() + options.minimizeBudget;
-  const differs = await differsByEvaluation([older.checked, newer.checked]);
+  const differs = await shared.differs();
   const size = sym.size();
-  let model = solver.model();
+  let model = found;
   let minimal = false;
   for (;;) {
     const shape = shrink(sym, model, differs);
-    const fixed = await pinned(sym, model, shape, options.timeout);
+    phase("shrink");
+    const fixed = await pinned(solver, sym, model, shape);
+    phase("pin");
     if (fixed === "unsat") {
       throw new SolverDisagreement(
         `both versions' evaluators accept the case and decide it differently, but the solver's encoding rules it out\n${JSON.stringify(sym.extract(model, shape))}`,
       );
     }
-    if (fixed !== undefined) {
-      model = fixed.model;
-      fixed.solver.release();
-    }
+    if (fixed !== undefined) model = fixed;
     const facts = intOf(model, size);
     // The item's code is a fact of every valid case.
     if (facts <= 1) {
@@ -165,6 +280,8 @@ async function diffClass(
     if (Date.now() >= deadline) break;
     solver.set("timeout", Math.max(100, Math.min(options.timeout, deadline - Date.now())));
     const smaller = await solver.check(size.lt(facts));
+    solver.set("timeout", options.timeout);
+    phase(`fewer facts (${smaller})`);
     if (smaller === "unsat") {
       minimal = true;
       break;
@@ -172,14 +289,14 @@ async function diffClass(
     if (smaller !== "sat") break;
     model = solver.model();
   }
-  solver.release();
   const json = sym.extract(model);
   const expected = [before, after].map((term) => OUTCOMES[intOf(model, term)] as Outcome) as [Outcome, Outcome];
   const item = sym.itemIndex(model);
   const [old, neu] = await confirmCase(json, item, [older.checked, newer.checked], expected, confirmer);
+  phase("confirm");
   return {
     kind: "difference",
-    codes,
+    codes: codeClass.codes,
     case: json,
     item,
     facts: intOf(model, size),
@@ -187,5 +304,19 @@ async function diffClass(
     old: old!,
     new: neu!,
     milliseconds: Date.now() - started,
+  };
+}
+
+/** With POL_DEBUG_TIMES set, each phase of a class's question with its wall-clock and CPU time
+ *  (the process's, Z3's threads included) on standard error. */
+function phaseTimer(code: string): (label: string) => void {
+  if (!process.env["POL_DEBUG_TIMES"]) return () => undefined;
+  let wall = Date.now();
+  let cpu = process.cpuUsage();
+  return (label) => {
+    const used = process.cpuUsage(cpu);
+    console.error(`${code} ${label}: ${Date.now() - wall} ms wall, ${Math.round((used.user + used.system) / 1000)} ms CPU`);
+    wall = Date.now();
+    cpu = process.cpuUsage();
   };
 }

@@ -2,7 +2,7 @@
 // so the process can exit: the WebAssembly module keeps worker threads alive until they are
 // terminated.
 
-import type { Context } from "z3-solver";
+import type { Context, Solver } from "z3-solver";
 
 export type Z3 = Context<"main">;
 
@@ -30,4 +30,18 @@ export async function releaseZ3(): Promise<void> {
   loading = undefined;
   if (current === undefined) return;
   (await current).release();
+}
+
+/**
+ * A solver in Z3's incremental mode, with `timeout` milliseconds per check. A fresh solver first
+ * runs Z3's preprocessing tactics over the whole problem; on the diff's questions (a few hundred
+ * definitions, month lookups, no quantifiers) that preprocessing costs more than it saves: the
+ * incremental core answered the seed policies' questions in a half to a quarter of the CPU time
+ * (docs/performance.md). A scope pushed at once is what switches Z3 to that core.
+ */
+export function incrementalSolver(z3: Z3, timeout: number): Solver<"main"> {
+  const solver = new z3.Solver();
+  solver.set("timeout", timeout);
+  solver.push();
+  return solver;
 }

@@ -13,21 +13,15 @@
 import type { Arith, Bool, Model } from "z3-solver";
 import { CodeSet, normaliseCode, normaliseText } from "@pol/runtime";
 import type { LoweredCodeSet, SchemaModel, Type } from "../../index.js";
-import { dayNumberOf, isoDateOf, MonthTable, yearsFrom } from "./calendar.js";
+import { dayNumberOf, isoDateOf, MonthTable, monthsOf, yearsFrom, type Interval } from "./calendar.js";
 import type { Z3 } from "./solver.js";
 
 export type A = Arith<"main">;
 export type B = Bool<"main">;
 
-/** How far the solver searches: list lengths, other line items, and the dates it picks. */
-export interface Bounds {
-  /** Elements per list field of the case (prior procedures, therapies, ...). */
-  list: number;
-  /** Line items besides the one under decision. */
-  items: number;
-}
+import type { Bounds } from "./bounds.js";
 
-export const DEFAULT_BOUNDS: Bounds = { list: 3, items: 2 };
+export { DEFAULT_BOUNDS, type Bounds } from "./bounds.js";
 
 /** The dates the solver may pick: dates of service, and facts (dated up to 5 years before the
  *  first date of service and a year after the last). */
@@ -52,11 +46,15 @@ export function serviceDates(versions: readonly { effective?: string; expires?: 
   return { first: yearsFrom(Math.min(...days), -1), last: yearsFrom(Math.max(...days), 3) - 1 };
 }
 
-/** A month index and the day of the month. */
+/** A month index and the day of the month; `months`: the month indices `month` can take. */
 export interface Parts {
   month: A;
   day: A;
+  months: Interval;
 }
+
+/** A month index with the month indices it can take. */
+export type MonthTerm = Pick<Parts, "month" | "months">;
 
 
 export type FieldSort = "bool" | "num" | "days" | "date" | "str" | "values";
@@ -151,8 +149,7 @@ export class SymbolicCase {
     readonly serviceDates: DateRange,
   ) {
     this.factDates = { first: yearsFrom(serviceDates.first, -5), last: yearsFrom(serviceDates.last, 2) - 1 };
-    const year = (day: number) => Number(isoDateOf(day).slice(0, 4));
-    this.months = new MonthTable(z3, year(this.factDates.first) - 4, year(this.factDates.last) + 4);
+    this.months = new MonthTable(z3);
     this.dos = z3.Int.const("date_of_service");
     this.constraints.push(this.dos.ge(serviceDates.first), this.dos.le(serviceDates.last));
     this.caseSlot = new Slot(this, "case", "", z3.Bool.val(true));
@@ -394,6 +391,21 @@ export class SymbolicCase {
     return pins;
   }
 
+  /** Constraints that make the case the barest one: the date of service `dos`, one line item with
+   *  `code`, and no other fact. */
+  bare(dos: number, code: string): B[] {
+    const z3 = this.z3;
+    const pins: B[] = [this.dos.eq(dos), this.others.length.eq(0), this.position.eq(0)];
+    for (const list of this.readLists()) pins.push(z3.Not(list.known));
+    for (const slot of [this.caseSlot, this.item]) {
+      for (const field of slot.readFields()) {
+        const isCode = slot === this.item && field.field === "code";
+        pins.push(isCode ? z3.And(field.known, (field.value as A).eq(this.stringId(code))) : z3.Not(field.known));
+      }
+    }
+    return pins;
+  }
+
   /** The case a model describes (or a smaller `shape` of it), as JSON a policy's `validate`
    *  accepts: the other line items in order, the one under decision at the shape's position. */
   extract(model: Model<"main">, shape: CaseShape = this.shapeOf(model)): Record<string, unknown> {
@@ -437,52 +449,47 @@ export class SymbolicCase {
     }
   }
 
-  /** The month (an index of the month table) and day of month of a day-number term. */
-  decompose(day: A): Parts {
+  /** The month index and day of month of a day-number term whose value lies in `days`. */
+  decompose(day: A, days: Interval): Parts {
     const z3 = this.z3;
     const month = z3.Int.const(`month${this.decompositions++}`);
-    const first = this.months.firstDay(month);
-    this.constraints.push(this.months.inTable(month), first.le(day), day.lt(first.add(this.months.length(month))));
-    return { month, day: day.sub(first).add(1) };
+    const months = monthsOf(days);
+    const first = this.months.firstDay(month, months);
+    this.constraints.push(month.ge(months[0]), month.le(months[1]), first.le(day), day.lt(first.add(this.months.length(month, months))));
+    return { month, day: day.sub(first).add(1), months };
   }
 
   /** The parts of a date field's value, worked out once per field. */
   partsOf(field: FieldVar): Parts {
     let parts = this.fieldParts.get(field);
     if (parts === undefined) {
-      parts = this.decompose(field.value as A);
+      parts = this.decompose(field.value as A, [this.factDates.first, this.factDates.last]);
       this.fieldParts.set(field, parts);
     }
     return parts;
   }
 
   dosParts(): Parts {
-    this.dosDecomposed ??= this.decompose(this.dos);
+    this.dosDecomposed ??= this.decompose(this.dos, [this.serviceDates.first, this.serviceDates.last]);
     return this.dosDecomposed;
   }
 
   /** A date's parts shifted by whole months: the day of the month clamped to the target month's end. */
   shiftParts(parts: Parts, months: number): Parts {
     const z3 = this.z3;
-    const month = parts.month.add(months);
-    this.constraints.push(this.months.inTable(month));
-    const last = this.months.length(month);
-    return { month, day: z3.If(parts.day.le(last), parts.day, last) as A };
+    const shifted = { month: parts.month.add(months), months: [parts.months[0] + months, parts.months[1] + months] as const };
+    const last = this.monthLength(shifted);
+    return { ...shifted, day: z3.If(parts.day.le(last), parts.day, last) as A };
   }
 
   /** The day number of a month and day. */
   dayOf(parts: Parts): A {
-    return this.months.firstDay(parts.month).add(parts.day).sub(1);
+    return this.months.firstDay(parts.month, parts.months).add(parts.day).sub(1);
   }
 
-  /** Keeps a month index inside the month table. */
-  monthInTable(month: A): B {
-    return this.months.inTable(month);
-  }
-
-  /** The length of a month of the table. */
-  monthLength(month: A): A {
-    return this.months.length(month);
+  /** The length of a month. */
+  monthLength(month: MonthTerm): A {
+    return this.months.length(month.month, month.months);
   }
 
   private decompositions = 0;
