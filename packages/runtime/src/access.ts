@@ -49,10 +49,24 @@ export const enum Check {
   Boolean = 2,
   Date = 3,
   Duration = 4,
+  Enum = 5,
+  Code = 6,
+  Percent = 7,
+  Number = 8,
 }
 
 function checkOf(shape: Shape): Check {
-  return shape === "string" ? Check.String : shape === "boolean" ? Check.Boolean : shape === "date" ? Check.Date : shape === "duration" ? Check.Duration : Check.Other;
+  const checks: Partial<Record<Shape, Check>> = {
+    string: Check.String,
+    boolean: Check.Boolean,
+    date: Check.Date,
+    duration: Check.Duration,
+    enum: Check.Enum,
+    code: Check.Code,
+    percent: Check.Percent,
+    number: Check.Number,
+  };
+  return checks[shape] ?? Check.Other;
 }
 
 /** The JSON shape each field type is stored as. */
@@ -172,6 +186,42 @@ export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHand
  * fields are returned in days. Only the record's own properties count. Recorded when tracing.
  */
 export function read(c: Context, record: unknown, handle: FieldHandle): unknown {
+  // The common read, a present and well-formed value not traced, small enough to be inlined
+  // where it is called: with its handle a constant there, the load of the field is one named
+  // property and the check one branch, instead of a keyed load that sees every field of every
+  // record. The value is what `readInFull` returns for it; anything else is left to that.
+  if (typeof record === "object" && record !== null && !c.tracing && !handle.inherited) {
+    const value = (record as Row)[handle.name];
+    switch (handle.check) {
+      case Check.String:
+        if (typeof value === "string") return value;
+        break;
+      case Check.Boolean:
+        if (typeof value === "boolean") return value;
+        break;
+      case Check.Date:
+        if (typeof value === "string" && VALID_DATES.has(value)) return value;
+        break;
+      case Check.Enum:
+        if (typeof value === "string" && handle.members!.has(value)) return value;
+        break;
+      case Check.Code:
+        // Not blank: its first character is printable ASCII other than a space.
+        if (typeof value === "string" && value.length !== 0 && value.charCodeAt(0) > 32 && value.charCodeAt(0) < 127) return value;
+        break;
+      case Check.Percent:
+        if (typeof value === "number" && value >= 0 && value <= 100) return value;
+        break;
+      case Check.Number:
+        if (typeof value === "number" && value - value === 0) return value;
+        break;
+    }
+  }
+  return readInFull(c, record, handle);
+}
+
+/** `read` in full: records that are none or unknown, absent and malformed values, durations, the trace. */
+function readInFull(c: Context, record: unknown, handle: FieldHandle): unknown {
   if (record === null || record === undefined) return null;
   if (record instanceof Unknown) return record;
   const row = record as Row;
@@ -297,12 +347,12 @@ function readElement(element: Row, c: Context, handle: FieldHandle): unknown {
 
 /** `latest L`: the member with the latest date (see `pick`). */
 export function latest(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, date: FieldHandle): Row | null | Unknown {
-  return pick("latest", list, member, readElement, c, date);
+  return pick("latest", list, member, readElement, c, date, date.shape === "date");
 }
 
 /** `earliest L`: the member with the earliest date (see `pick`). */
 export function earliest(c: Context, list: readonly Row[] | Unknown, member: Member<Context>, date: FieldHandle): Row | null | Unknown {
-  return pick("earliest", list, member, readElement, c, date);
+  return pick("earliest", list, member, readElement, c, date, date.shape === "date");
 }
 
 /** `sum F of L`: see `sum`; a duration field cannot be negative. */
@@ -345,7 +395,9 @@ export function cut(c: Context, element: Row, date: FieldHandle): Tri {
 
 /** `date` lies in the window, both ends included. */
 export function within(date: unknown, window: Window): Tri {
-  const widest = inWindow(date, window.start, window.end);
+  // A date a date field's read found valid is compared as it is.
+  const widest =
+    typeof date === "string" && VALID_DATES.has(date) ? window.start <= date && date <= window.end : inWindow(date, window.start, window.end);
   if (window.latestStart === undefined || widest !== true) return widest;
   // In the window however late it starts, or possibly out of it.
   return inWindow(date, window.latestStart, window.end) === true ? true : window.unknown!;

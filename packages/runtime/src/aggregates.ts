@@ -144,6 +144,7 @@ export function sum<C, K>(
 /**
  * The latest (or earliest) member by its date; ties go to the later element in the list. null
  * when there is none; Unknown when an uncertain element (unknown membership or date) could be it.
+ * `checked`: every string `date` gives is a valid date (a date field's `read`), not checked again.
  */
 export function pick<C, K>(
   which: "latest" | "earliest",
@@ -152,6 +153,7 @@ export function pick<C, K>(
   date: ElementValue<C, K>,
   context?: C,
   key?: K,
+  checked = false,
 ): Record<string, unknown> | null | Unknown {
   if (list instanceof Unknown) return list;
   const latest = which === "latest";
@@ -168,7 +170,8 @@ export function pick<C, K>(
     if (remember !== undefined) remember[index] = membership;
     if (membership === false) continue;
     // A malformed date is unknown: the element could be the pick.
-    const when = dateOperand(date(element, context as C, key as K));
+    const value = date(element, context as C, key as K);
+    const when = checked && typeof value === "string" ? value : dateOperand(value);
     const dated = typeof when === "string";
     if (membership === true && dated) {
       // `>=` / `<=`: on a tie the later element replaces the earlier one.
