@@ -808,6 +808,46 @@ export function polParser(): PolParser {
   return parser;
 }
 
+/** A production of the recorded grammar, as far as `subrulesReaching` reads it. */
+interface Production {
+  definition?: Production[];
+  nonTerminalName?: string;
+  label?: string;
+}
+
+/**
+ * For each rule, the CST keys (label or rule name) of its subrules that can hold a `target` node,
+ * from the grammar the parser recorded. A walk looking for `target` nodes follows only these keys:
+ * a CST node's children are only what its rule's productions consumed, so nothing is missed.
+ */
+export function subrulesReaching(target: string): ReadonlyMap<string, readonly string[]> {
+  const rules = polParser().getGAstProductions();
+  const subrules = new Map<string, { key: string; rule: string }[]>();
+  for (const [name, rule] of Object.entries(rules)) {
+    const found: { key: string; rule: string }[] = [];
+    const visit = (production: Production): void => {
+      // A subrule's `definition` is its rule's: not followed.
+      if (production.nonTerminalName !== undefined) found.push({ key: production.label ?? production.nonTerminalName, rule: production.nonTerminalName });
+      else for (const inner of production.definition ?? []) visit(inner);
+    };
+    visit(rule as Production);
+    subrules.set(name, found);
+  }
+  const reaching = new Set([target]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, found] of subrules) {
+      if (!reaching.has(name) && found.some((subrule) => reaching.has(subrule.rule))) {
+        reaching.add(name);
+        grew = true;
+      }
+    }
+  }
+  const keys = new Map<string, readonly string[]>();
+  for (const [name, found] of subrules) keys.set(name, [...new Set(found.filter((subrule) => reaching.has(subrule.rule)).map((subrule) => subrule.key))]);
+  return keys;
+}
+
 export interface CstParseResult {
   /** Typed by grammar/cst.d.ts; after recovery from errors any child may be missing. */
   cst: FileCstNode;

@@ -39,14 +39,14 @@ function decidingExpressions(): Expression[] {
   const found: Expression[] = [];
   const seenLets = new Set<string>();
   const visit = (root: Expression): void => {
-    for (const [e] of walk(root)) {
+    walk(root, (e) => {
       found.push(e);
       if (e.kind === "NameRef" && lets.has(e.name) && !seenLets.has(e.name)) {
         seenLets.add(e.name);
         visit(lets.get(e.name)!.value);
       }
       if (e.kind === "LookupExpression") usedTables.add(e.table.name);
-    }
+    });
   };
   for (const rule of rules) if (rule.when) visit(rule.when);
   for (const c of criteria) if (c.condition) visit(c.condition);

@@ -9,7 +9,7 @@ import { checkFhirBindings, misplacedReads } from "./fhir-bindings.js";
 import { Facts } from "./facts.js";
 import { Excerpts } from "./format.js";
 import { sourceHash } from "./hash.js";
-import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions } from "./loader.js";
+import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions, type RunCache } from "./loader.js";
 import { nodeFileHost } from "../files/source-files.js";
 import { buildEnvironment } from "./schema.js";
 import { checkAsOf, checkHeader, checkRules, headerIdSpan } from "./structure.js";
@@ -17,7 +17,7 @@ import { checkModuleNames, type NamedPolicy } from "./module-names.js";
 import { ExpressionChecker } from "./types.js";
 import { Warnings } from "./warnings.js";
 
-export type { FileHost } from "./loader.js";
+export { RunCache, type FileHost } from "./loader.js";
 export { nodeFileHost };
 
 /** A `use` that was not followed: the declarations of that file are missing. */
@@ -50,16 +50,32 @@ export interface ProgramAnalysis {
 }
 
 export function checkFile(path: string, host: FileHost = nodeFileHost, options: LoadOptions = {}): CheckResult {
-  return check(loadProgram(path, host, undefined, options), host, []);
+  return check(loadProgram(path, host, undefined, options), host, [], options.run);
 }
 
 /** Check `source` as if it were the file at `path`; its `use`s are read through `host`. */
 export function checkSource(source: string, path: string, host: FileHost = nodeFileHost, options: LoadOptions = {}): CheckResult {
-  return check(loadProgram(path, host, source, options), host, []);
+  return check(loadProgram(path, host, source, options), host, [], options.run);
 }
 
-/** `chain`: the binding files that extend this one (host paths), when it is checked as a base. */
-function check(program: LoadedProgram, host: FileHost, chain: readonly string[]): CheckResult {
+/**
+ * `chain`: the binding files that extend this one (host paths), when it is checked as a base.
+ * A binding file with no base of its own is checked once per run: checking it does not read the
+ * chain, and it is checked again for every file that extends it.
+ */
+function check(program: LoadedProgram, host: FileHost, chain: readonly string[], run: RunCache | undefined): CheckResult {
+  const header = program.main?.ast?.header;
+  if (run === undefined || header?.kind !== "FhirHeader" || header.base !== undefined) return checkProgram(program, host, chain, run);
+  const key = `${program.main!.hostPath}\u0000${program.root}\u0000${program.main!.text}`;
+  let result = run.bindings.get(key);
+  if (result === undefined) {
+    result = checkProgram(program, host, chain, run);
+    run.bindings.set(key, result);
+  }
+  return result;
+}
+
+function checkProgram(program: LoadedProgram, host: FileHost, chain: readonly string[], run: RunCache | undefined): CheckResult {
   const diagnostics = [...program.diagnostics];
   const sources = new Map(program.files.map((file) => [file.display, file.text]));
   let analysis: ProgramAnalysis | undefined;
@@ -115,7 +131,7 @@ function check(program: LoadedProgram, host: FileHost, chain: readonly string[])
   if (main.header.kind === "FhirHeader") {
     const schema = schemaOf(program, main.header.name.name);
     const checkBase = (path: string, extending: readonly string[]): BaseCheck => {
-      const result = check(loadProgram(path, host, undefined, { root: program.root }), host, extending);
+      const result = check(loadProgram(path, host, undefined, { root: program.root, ...(run ? { run } : {}) }), host, extending, run);
       const kind = result.analysis?.files[0]?.ast.header.kind;
       return { ...result, ...(kind ? { header: kind === "FhirHeader" ? "fhir" : kind === "SchemaHeader" ? "schema" : "policy" } : {}) };
     };

@@ -5,7 +5,8 @@
 import { isAbsolute, posix, relative, sep } from "node:path";
 import type { SourceFile, Span } from "../ast.js";
 import { diagnostic, fromProblem, type Diagnostic, type Problem } from "../diagnostics.js";
-import { parse } from "../syntax/parse.js";
+import { parse, type ParseResult } from "../syntax/parse.js";
+import type { CheckResult } from "./checker.js";
 import { projectRoot, rootRelative } from "../files/source-files.js";
 import { linksOutside, refuseUse, rootDisplay } from "./use-paths.js";
 
@@ -27,6 +28,30 @@ export interface LoadOptions {
   /** The project root (absolute): `use` paths must stay inside it, and `rootPath`s are relative
    *  to it. Default: `projectRoot(mainPath)`. */
   root?: string;
+  /** Shared by the checks of one run (`checkPaths`): files several checked files read are
+   *  parsed once. Leave it out when files may change between checks (an editor). */
+  run?: RunCache;
+}
+
+/**
+ * What the checks of one run share: the parse of each file read (by path and text; an AST is
+ * never changed after parsing, and every check keeps what it learns about the nodes in tables of
+ * its own), and the checked binding files other binding files extend.
+ */
+export class RunCache {
+  private readonly parses = new Map<string, ParseResult>();
+  /** Checked binding files without a base of their own, by host path, root and text. */
+  readonly bindings = new Map<string, CheckResult>();
+
+  parse(text: string, display: string): ParseResult {
+    const key = `${display}\u0000${text}`;
+    let parsed = this.parses.get(key);
+    if (parsed === undefined) {
+      parsed = parse(text, display);
+      this.parses.set(key, parsed);
+    }
+    return parsed;
+  }
 }
 
 /** The one extension of pol sources: `use` names no other file. */
@@ -67,7 +92,7 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
 
   const read = (hostPath: string, text: string): LoadedFile => {
     const display = displayPath(hostPath);
-    const parsed = parse(text, display);
+    const parsed = options.run ? options.run.parse(text, display) : parse(text, display);
     for (const d of parsed.diagnostics) diagnostics.push(d);
     const rootPath = rootRelative(hostPath, root);
     // A file with syntax errors is still checked as far as it parsed cleanly (SourceFile.recovered).

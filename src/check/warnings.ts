@@ -12,12 +12,18 @@ import type { Excerpts } from "./format.js";
  *  that a form added to the language is walked without being listed here. */
 export function children(e: Expression): Expression[] {
   const found: Expression[] = [];
-  const add = (value: unknown): void => {
-    if (Array.isArray(value)) for (const entry of value) add(entry);
-    else if (isExpression(value)) found.push(value);
-  };
-  for (const [key, value] of Object.entries(e)) if (key !== "span") add(value);
-  return found.sort((x, y) => x.span.start.offset - y.span.start.offset);
+  const node = e as unknown as Record<string, unknown>;
+  for (const key in node) if (key !== "span") addExpressions(node[key], found);
+  // Properties are mostly declared in source order: sort only when they are not.
+  for (let i = 1; i < found.length; i++) {
+    if (found[i]!.span.start.offset < found[i - 1]!.span.start.offset) return found.sort((x, y) => x.span.start.offset - y.span.start.offset);
+  }
+  return found;
+}
+
+function addExpressions(value: unknown, found: Expression[]): void {
+  if (Array.isArray(value)) for (const entry of value) addExpressions(entry, found);
+  else if (isExpression(value)) found.push(value);
 }
 
 /** Names, citations and other nodes that are not expressions carry no reads. */
@@ -29,10 +35,14 @@ function isExpression(value: unknown): value is Expression {
   return typeof node.kind === "string" && typeof node.span === "object" && !NOT_EXPRESSIONS.has(node.kind);
 }
 
-/** Every expression of `root`, each with its parent (undefined for the root), parents first. */
-export function* walk(root: Expression, parent?: Expression): Generator<[Expression, Expression | undefined]> {
-  yield [root, parent];
-  for (const child of children(root)) yield* walk(child, root);
+/**
+ * Calls `visit` on every expression of `root` with its parent (undefined for the root), parents
+ * first, until a call returns true (then the walk stops and returns true).
+ */
+export function walk(root: Expression, visit: (e: Expression, parent: Expression | undefined) => boolean | void, parent?: Expression): boolean {
+  if (visit(root, parent) === true) return true;
+  for (const child of children(root)) if (walk(child, visit, root)) return true;
+  return false;
 }
 
 export class Warnings {
@@ -48,7 +58,7 @@ export class Warnings {
     // With an error in the file some names never resolved, so what they use is not known.
     if (!this.diagnostics.some((d) => d.severity === "error" && d.span.file === file.span.file)) this.unused(file);
     for (const expression of this.expressions(file)) {
-      for (const [e, parent] of walk(expression)) {
+      walk(expression, (e, parent) => {
         // A chain `a and b and c` is checked once, at its top, with its operands flattened.
         const operator = junctionOf(e);
         if (operator && !(e.kind === "BinaryExpression" && parent?.kind === "BinaryExpression" && junctionOf(parent) === operator)) {
@@ -56,7 +66,7 @@ export class Warnings {
           if (!this.constantOperand(e, operator, operands)) this.selfContradiction(e, operator, operands);
         }
         this.swallowedComparison(e, parent);
-      }
+      });
     }
     for (const decl of file.declarations) {
       if (decl.kind !== "RuleDecl") continue;
@@ -79,16 +89,16 @@ export class Warnings {
     const negations: Expression[] = [];
     let explicit = false;
     const visit = (root: Expression, negated: boolean): void => {
-      for (const [e] of walk(root)) {
+      walk(root, (e) => {
         if (e.kind === "QuantifierExpression") explicit = true;
         if (e.kind === "UnaryExpression" && e.operator === "not" && !negated && this.readsPossibleNone(e.operand)) negations.push(e);
-        if (e.kind !== "NameRef") continue;
+        if (e.kind !== "NameRef") return;
         const binding = this.facts.bindings.get(e);
-        if (binding?.kind !== "let" || seen.has(binding.name)) continue;
+        if (binding?.kind !== "let" || seen.has(binding.name)) return;
         seen.add(binding.name);
         const decl = lets.get(binding.name);
         if (decl) visit(decl.value, negated);
-      }
+      });
     };
     visit(condition, false);
     if (explicit || negations.length === 0) return;
@@ -105,12 +115,14 @@ export class Warnings {
   }
 
   private noneTarget(e: Expression): Expression | undefined {
-    for (const [node] of walk(e)) {
-      if (node.kind !== "FieldAccess") continue;
+    let found: Expression | undefined;
+    walk(e, (node) => {
+      if (node.kind !== "FieldAccess") return false;
       const target = this.facts.types.get(node.target);
-      if (target?.kind === "record" && target.optional) return node.target;
-    }
-    return undefined;
+      if (target?.kind === "record" && target.optional) found = node.target;
+      return found !== undefined;
+    });
+    return found;
   }
 
   /** The list a possibly-none record is picked from, as written: for the help's `no L or ...`. */
@@ -137,15 +149,15 @@ export class Warnings {
     const usedLets = new Set<string>();
     const usedCodes = new Set<string>();
     const visit = (expression: Expression): void => {
-      for (const [e] of walk(expression)) {
+      walk(expression, (e) => {
         if (e.kind === "InCodesExpression") usedCodes.add(e.codes.name);
-        if (e.kind !== "NameRef") continue;
+        if (e.kind !== "NameRef") return;
         const binding = this.facts.bindings.get(e);
-        if (binding?.kind !== "let" || usedLets.has(binding.name)) continue;
+        if (binding?.kind !== "let" || usedLets.has(binding.name)) return;
         usedLets.add(binding.name);
         const decl = lets.get(binding.name);
         if (decl) visit(decl.value);
-      }
+      });
     };
     for (const decl of file.declarations) {
       if (decl.kind !== "RuleDecl") continue;
@@ -184,6 +196,7 @@ export class Warnings {
 
   /** `x and not x` is always false, `x or not x` always true (x as written, spacing aside). */
   private selfContradiction(e: Expression, operator: "and" | "or", operands: readonly Expression[]): void {
+    if (!operands.some(isNegation)) return;
     const written = new Set(operands.filter((o) => !isNegation(o)).map((o) => this.text(o)));
     for (const operand of operands) {
       if (!isNegation(operand) || !written.has(this.text(operand.operand))) continue;

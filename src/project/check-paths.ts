@@ -1,7 +1,7 @@
 // The checker applied to files on disk: every `.pol` file under some paths, each with its project
 // root; one policy named for evaluation; the diagnostics of either, rendered for a reader.
 
-import { checkFile, nodeFileHost, type CheckResult } from "../check/checker.js";
+import { checkFile, nodeFileHost, RunCache, type CheckResult } from "../check/checker.js";
 import { checkModuleNames } from "../check/module-names.js";
 import { headerIdSpan } from "../check/structure.js";
 import { diagnosticsToJson, hasErrors, renderDiagnostics, sortDiagnostics, summaryLine, type Diagnostic } from "../diagnostics.js";
@@ -28,8 +28,9 @@ export function checkPaths(paths: readonly string[]): CheckedFiles {
   const sources = new Map<string, string>();
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
+  const run = new RunCache();
   for (const [file, root] of filesWithRoots(paths)) {
-    const result = checkFile(file, nodeFileHost, { root });
+    const result = checkFile(file, nodeFileHost, { root, run });
     results.set(file, result);
     for (const [path, text] of result.sources) sources.set(path, text);
     for (const diagnostic of result.diagnostics) {

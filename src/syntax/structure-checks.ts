@@ -5,6 +5,7 @@
 import type { HeaderKey } from "../ast.js";
 import { diagnostic, suggest, type Diagnostic } from "../diagnostics.js";
 import { shown } from "../../grammar/parser-messages.js";
+import { subrulesReaching } from "../../grammar/parser.js";
 import type { CstNode } from "chevrotain";
 import type { FileCstNode, ListPrefixCstNode } from "../../grammar/cst.js";
 import type { SourcePositions } from "./positions.js";
@@ -27,11 +28,14 @@ export function structureDiagnostics(file: FileCstNode, positions: SourcePositio
   ];
 }
 
-/** Every node of a rule name below `node`, in source order. */
-function nodesNamed<N extends CstNode>(node: CstNode, name: string, found: N[] = []): N[] {
-  if (node.name === name) found.push(node as N);
-  for (const key in node.children) {
-    for (const child of node.children[key]!) if ("children" in child) nodesNamed(child, name, found);
+let toListPrefix: ReadonlyMap<string, readonly string[]> | undefined;
+
+/** Every `listPrefix` node below `node`: the walk follows only subrules that can hold one. */
+function listPrefixes(node: CstNode, found: ListPrefixCstNode[] = []): ListPrefixCstNode[] {
+  toListPrefix ??= subrulesReaching("listPrefix");
+  if (node.name === "listPrefix") found.push(node as ListPrefixCstNode);
+  for (const key of toListPrefix.get(node.name) ?? []) {
+    for (const child of node.children[key] ?? []) if ("children" in child) listPrefixes(child, found);
   }
   return found;
 }
@@ -39,7 +43,7 @@ function nodesNamed<N extends CstNode>(node: CstNode, name: string, found: N[] =
 /** `latest 3 of L` takes a whole number of at least 1, and only after `latest` or `earliest`. */
 function listPrefixDiagnostics(file: FileCstNode, positions: SourcePositions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const prefix of nodesNamed<ListPrefixCstNode>(file, "listPrefix")) {
+  for (const prefix of listPrefixes(file)) {
     const ordinal = prefix.children.ordinal?.[0];
     const operator = prefix.children.operator?.[0];
     if (ordinal === undefined || operator === undefined) continue;

@@ -21,6 +21,22 @@ export function policyFiles(): string[] {
   return found.sort();
 }
 
+/** Every file whose name ends with `suffix` under the folders `roots` (relative to the package
+ *  root; `node_modules` and hidden folders skipped), relative to the package root, sorted. */
+export function filesUnder(roots: readonly string[], suffix: string): string[] {
+  const found: string[] = [];
+  const walk = (directory: string): void => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(suffix)) found.push(relative(ROOT, path));
+    }
+  };
+  for (const root of roots) walk(join(ROOT, root));
+  return found.sort();
+}
+
 /** Whether the first declaration of a `.pol` file (after comments and blank lines) is `policy`. */
 function isPolicy(text: string): boolean {
   const first = text.split("\n").find((line) => line.trim() !== "" && !line.trim().startsWith("#"));
