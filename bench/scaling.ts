@@ -20,10 +20,15 @@ import { CORPUS_SEED } from "./plan.js";
 export const SCALING_SIZES = [1, 10, 100, 1_000, 10_000] as const;
 /** A size whose measurement (cases built, warm-up and timed rounds) takes longer is given up. */
 export const SCALING_SIZE_LIMIT_S = 20;
-/** Distinct cases per size (fewer for large sizes, so that building them stays cheap). */
-const CASE_BUDGET = 2_000;
-const MAX_CASES = 32;
-/** Warm-up, then ROUNDS timed rounds of at least ROUND_S each; the median round gives the time per case. */
+/**
+ * The cases of every size: the same CASES seeds at each size, so that a size's cases are the
+ * smaller size's cases grown (more line items, a longer history), not other cases. How much work
+ * a case takes depends on which criterion settles it, which its draws decide: cases drawn afresh
+ * per size made the growth from one size to the next swing by up to 3x either way.
+ */
+export const SCALING_CASES = 4;
+/** Warm-up, then ROUNDS timed rounds of whole passes over the cases, at least ROUND_S of CPU time
+ *  each; the median round gives the time per case. */
 const WARMUP_S = 0.15;
 const ROUNDS = 5;
 const ROUND_S = 0.05;
@@ -34,8 +39,13 @@ export type ScalingEngine = (typeof SCALING_ENGINES)[number];
 
 export interface ScalingPoint {
   size: number;
-  /** Seconds per case (per call), median round; undefined when skipped. */
+  /** CPU seconds per case (per call: the process's user and system time), median round;
+   *  undefined when skipped. */
   perCase?: number;
+  /** Wall-clock seconds per case in the same round. */
+  wallPerCase?: number;
+  /** Field reads of the case's line items and procedures per case (see `readsPerCase`). */
+  reads?: number;
   /** perCase / size. */
   perUnit?: number;
   /** perCase over the previous size's perCase (10x the size: about 10 when linear). */
@@ -64,10 +74,9 @@ export interface ScalingResults {
 const FIXED = { items: 1, procedures: 8 };
 
 function casesFor(policy: PolicyKey, dimension: ScalingDimension, size: number): CaseInput[] {
-  const count = Math.max(2, Math.min(MAX_CASES, Math.floor(CASE_BUDGET / size)));
   const cases: CaseInput[] = [];
-  for (let k = 0; k < count; k++) {
-    const seed = CORPUS_SEED + 7919 * k + size;
+  for (let k = 0; k < SCALING_CASES; k++) {
+    const seed = CORPUS_SEED + 7919 * k;
     cases.push(
       dimension === "items"
         ? scaledCase(policy, seed, size, FIXED.procedures)
@@ -86,6 +95,24 @@ function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
+/** CPU seconds of this process (user and system) since `start`. */
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/**
+ * Field reads of the cases' line items and procedures per case: a measure of the work that no
+ * load disturbs (each read of a field of an item or a procedure, through a proxy of it).
+ */
+function readsPerCase(run: (input: CaseInput) => readonly string[], cases: readonly CaseInput[]): number {
+  let reads = 0;
+  const counted = (record: Record<string, unknown>) =>
+    new Proxy(record, { get: (target, name) => (reads++, Reflect.get(target, name)) });
+  for (const input of cases) run({ ...input, items: input.items.map(counted), procedures: input.procedures.map(counted) });
+  return reads / cases.length;
+}
+
 /** In the child: measure one series, printing a JSON line at the start and end of each size. */
 export function measureScalingInChild(policy: PolicyKey, engine: ScalingEngine, dimension: ScalingDimension): void {
   const run = engineFor(engine, policy);
@@ -93,34 +120,50 @@ export function measureScalingInChild(policy: PolicyKey, engine: ScalingEngine, 
   let sink = 0;
   // A fresh process: let the JIT settle on small and middling cases before the first size.
   const warmup = [1, 10, 100].flatMap((size) => casesFor(policy, dimension, size));
-  const warmupStart = process.hrtime.bigint();
-  for (let n = 0; seconds(warmupStart) < WARMUP_S * 2; n++) sink += run(warmup[n % warmup.length]!).length;
+  const warmupStart = process.cpuUsage();
+  for (let n = 0; cpuSeconds(warmupStart) < WARMUP_S * 2; n++) sink += run(warmup[n % warmup.length]!).length;
+  // Whole passes over the cases, so every round times the same mix of cases. CPU time, not
+  // wall-clock time: on a shared machine a call of tens of milliseconds is preempted more often
+  // than a short one, which made long cases look slower per item than they are.
+  const passes = (cases: readonly CaseInput[], budget: number): { calls: number; cpu: number; wall: number } => {
+    const wallStart = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
+    let n = 0;
+    do {
+      for (const input of cases) sink += run(input).length;
+      n += cases.length;
+    } while (cpuSeconds(cpuStart) < budget);
+    return { calls: n, cpu: cpuSeconds(cpuStart), wall: seconds(wallStart) };
+  };
+  const measured: { size: number; cases: CaseInput[]; rounds: { cpu: number; wall: number }[]; calls: number }[] = [];
+  const round = (size: (typeof measured)[number]): void => {
+    const timed = passes(size.cases, ROUND_S);
+    size.rounds.push({ cpu: timed.cpu / timed.calls, wall: timed.wall / timed.calls });
+    size.calls += timed.calls;
+  };
+  // Each size in turn, smallest first: its cases, their outcomes, a warm-up and a first round (the
+  // parent stops a size that takes too long here).
   for (const size of SCALING_SIZES) {
     print({ start: size });
     const cases = casesFor(policy, dimension, size);
     // Outcomes of every case, for the agreement check in the parent; also the first warm-up.
     const outcomes = cases.map((input) => run(input).join(","));
     const digest = createHash("sha256").update(outcomes.join("\n")).digest("hex").slice(0, 16);
-    let calls = 0;
-    const callsFor = (budget: number): number => {
-      const start = process.hrtime.bigint();
-      let n = 0;
-      do {
-        sink += run(cases[n % cases.length]!).length;
-        n++;
-      } while (seconds(start) < budget);
-      return n;
-    };
-    callsFor(WARMUP_S);
-    const rounds: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const start = process.hrtime.bigint();
-      const n = callsFor(ROUND_S);
-      rounds.push(seconds(start) / n);
-      calls += n;
-    }
-    rounds.sort((a, b) => a - b);
-    print({ size, perCase: rounds[ROUNDS >> 1], calls, cases: cases.length, digest });
+    passes(cases, WARMUP_S);
+    const entry: (typeof measured)[number] = { size, cases, rounds: [], calls: 0 };
+    round(entry);
+    measured.push(entry);
+    const first = entry.rounds[0]!;
+    const reads = readsPerCase(run, cases);
+    print({ size, perCase: first.cpu, wallPerCase: first.wall, calls: entry.calls, cases: cases.length, digest, reads });
+  }
+  // Then the other rounds, every size in each: a change in the machine's load over the series
+  // reaches all sizes alike, instead of the sizes measured while it lasts.
+  for (let r = 1; r < ROUNDS; r++) for (const size of measured) round(size);
+  for (const { size, rounds, calls } of measured) {
+    rounds.sort((a, b) => a.cpu - b.cpu);
+    const median = rounds[rounds.length >> 1]!;
+    print({ final: size, perCase: median.cpu, wallPerCase: median.wall, calls });
   }
   print({ done: true, sink });
 }
@@ -128,7 +171,12 @@ export function measureScalingInChild(policy: PolicyKey, engine: ScalingEngine, 
 interface ChildLine {
   start?: number;
   size?: number;
+  /** A size's median over every round, once all sizes are measured. */
+  final?: number;
+  /** Field reads per case (see `readsPerCase`). */
+  reads?: number;
   perCase?: number;
+  wallPerCase?: number;
   calls?: number;
   cases?: number;
   digest?: string;
@@ -175,19 +223,26 @@ function runSeries(
           points.push({
             size: line.size,
             perCase: line.perCase!,
+            wallPerCase: line.wallPerCase!,
             perUnit: line.perCase! / line.size,
             growth: previous === undefined ? undefined : line.perCase! / previous,
             calls: line.calls!,
             cases: line.cases!,
+            reads: line.reads!,
           });
           digests.set(line.size, line.digest!);
-          log(`  ${policy} ${dimension} ${engine} ${line.size}: ${(line.perCase! * 1e6).toFixed(1)} us/case`);
+          log(`  ${policy} ${dimension} ${engine} ${line.size}: ${(line.perCase! * 1e6).toFixed(1)} us/case CPU (${(line.wallPerCase! * 1e6).toFixed(1)} us wall)`);
           current = undefined;
+        } else if (line.final !== undefined) {
+          const point = points.find((p) => p.size === line.final)!;
+          Object.assign(point, { perCase: line.perCase!, wallPerCase: line.wallPerCase!, perUnit: line.perCase! / line.final, calls: line.calls! });
         }
       }
     });
     child.on("close", (code) => {
       clearInterval(timer);
+      // Growth from the final medians (from the first rounds only for a series that was stopped).
+      for (let i = 1; i < points.length; i++) points[i]!.growth = points[i]!.perCase! / points[i - 1]!.perCase!;
       if (killedAt !== undefined) {
         for (const size of SCALING_SIZES) {
           if (points.some((p) => p.size === size)) continue;

@@ -28,7 +28,7 @@ import {
 } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
 import { count, countDistinct, coverageOf, cut, latest, list, none, select, some } from "@pol/runtime";
-import { countEarlier, granted } from "@pol/runtime";
+import { countEarlier, granted, someEarlierKeyed } from "@pol/runtime";
 import { asOf, type Context, documented, perCase, perItem, read, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
@@ -127,7 +127,7 @@ const necessaryBlocks = (procedure: Row, c: Context): Tri =>
   and(blocks(procedure, c), asOf(c, read(c, procedure, Procedure.date), rules[0]!));
 
 /** latest_two, selected once per line item */
-const latestTwoSelected = perItem(7, (c) => select(c, list(c, Case.procedures), blocks, Procedure.date, "latest", 2));
+const latestTwoSelected = perItem(8, (c) => select(c, list(c, Case.procedures), blocks, Procedure.date, "latest", 2));
 /** latest_two: the two latest diagnostic facet blocks */
 const latestTwo = (procedure: Row, c: Context): Tri => latestTwoSelected(c)(procedure, c);
 
@@ -199,6 +199,9 @@ const earlierItemsWhere2 = (item: Row, c: Context): Tri =>
     inCodes(read(c, item, LineItem.code), facetProcedure),
     equal(normaliseText(read(c, item, LineItem.site)), normaliseText(read(c, c.item, LineItem.site))),
   );
+
+const earlierKey = (item: Row, c: Context): unknown => normaliseText(read(c, item, LineItem.site));
+const itemKey = (c: Context): unknown => normaliseText(read(c, c.item, LineItem.site));
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 
@@ -324,7 +327,7 @@ const l2Parts = conditionParts(
 );
 
 /** L3 [2.5.c] not_covered, line 102: a second facet procedure at the same site on one date is not covered: `some earlier_items where code in facet_procedure and site == item.site` */
-const l3 = (c: Context): Tri => some(c.earlierItems, earlierItemsWhere2, c);
+const l3 = (c: Context): Tri => someEarlierKeyed(c, 7, earlierItemsWhere2, earlierItemsWhere, earlierKey, itemKey);
 
 // prettier-ignore
 const rules = [

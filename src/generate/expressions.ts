@@ -37,6 +37,19 @@ const ARITHMETIC: Record<"+" | "-" | "*" | "/", RuntimeValue> = {
   "/": "divide",
 };
 
+/** The runtime's aggregates over the other and the earlier line items, by table kind (see the
+ *  `shared` and `keyed` of aggregates). */
+const OVER_LINE_ITEMS = {
+  otherItems: {
+    shared: { count: "countOthers", some: "someOther", none: "noOther" },
+    keyed: { count: "countOthersKeyed", some: "someOtherKeyed", none: "noOtherKeyed" },
+  },
+  earlierItems: {
+    shared: { count: "countEarlier", some: "someEarlier", none: "noEarlier" },
+    keyed: { count: "countEarlierKeyed", some: "someEarlierKeyed", none: "noEarlierKeyed" },
+  },
+} as const satisfies Record<string, Record<string, Record<"count" | "some" | "none", RuntimeValue>>>;
+
 /** Module-level names of what expressions refer to, by index into the lowered tables. */
 export interface ModuleNames {
   names: Names;
@@ -60,7 +73,7 @@ export class ExpressionWriter {
   readonly valueSets: { name: Ts; values: readonly string[] }[] = [];
   /** Membership functions of chains with filters, declared at module level (no closure per
    *  aggregate call), in the order first used; one per distinct test. */
-  readonly members: { name: Ts; element: Ts; body: Ts }[] = [];
+  readonly members: { name: Ts; element: Ts; body: Ts; key?: "element" | "item" }[] = [];
 
   constructor(
     private readonly policy: LoweredPolicy,
@@ -165,13 +178,13 @@ export class ExpressionWriter {
     const source = this.source(chain, scope);
     const member = this.member(chain, scope, element);
     const handle = (field: string) => ts`${this.names.handles(chain.record)}.${ident(field)}`;
-    if (expr.shared !== undefined) {
-      const shared =
-        chain.source.kind === "earlierItems"
-          ? ({ count: "countEarlier", some: "someEarlier", none: "noEarlier" } as const)
-          : ({ count: "countOthers", some: "someOther", none: "noOther" } as const);
-      const fn = shared[expr.operator as keyof typeof shared];
-      return ts`${rt(fn)}(c, ${this.names.sharedSlot(expr.shared)}, ${member})`;
+    if (expr.keyed !== undefined || expr.shared !== undefined) {
+      const over = OVER_LINE_ITEMS[chain.source.kind === "earlierItems" ? "earlierItems" : "otherItems"];
+      const operator = expr.operator as "count" | "some" | "none";
+      if (expr.keyed === undefined) return ts`${rt(over.shared[operator])}(c, ${this.names.sharedSlot(expr.shared!)}, ${member})`;
+      const rest = this.member(expr.keyed.rest, scope, element);
+      const { key, itemKey } = this.keyFunctions(chain, expr.keyed.element, expr.keyed.item, element);
+      return ts`${rt(over.keyed[operator])}(c, ${this.names.sharedSlot(expr.keyed.table)}, ${member}, ${rest}, ${key}, ${itemKey})`;
     }
     switch (expr.operator) {
       case "count":
@@ -221,7 +234,7 @@ export class ExpressionWriter {
     const body = this.membership(chain, [...scope, element], element);
     if (body === undefined) return this.rt.value("everyElement");
     if (scope.length > 0) return ts`(${element}) => ${body}`;
-    const known = this.members.find((member) => member.element === element && member.body === body);
+    const known = this.members.find((member) => member.key === undefined && member.element === element && member.body === body);
     if (known) return known.name;
     const base = chain.base === undefined ? this.sourceName(chain) : this.policy.lists[chain.base]!.name;
     const windows = chain.filters.flatMap((filter) => (filter.kind === "within" ? [filter.window] : []));
@@ -230,6 +243,23 @@ export class ExpressionWriter {
     const name = ident(this.names.names.claim(camelCase(`${base} ${suffix}`)));
     this.members.push({ name, element, body });
     return name;
+  }
+
+  /** The two sides of a keyed aggregate's equality as module-level functions: the element's
+   *  (`(item, c) => ...`) and the item's under decision (`(c) => ...`). */
+  private keyFunctions(chain: Chain, elementSide: Expr, itemSide: Expr, element: Ts): { key: Ts; itemKey: Ts } {
+    const declare = (body: Ts, words: string, key: "element" | "item"): Ts => {
+      const known = this.members.find((member) => member.key === key && member.element === element && member.body === body);
+      if (known) return known.name;
+      const name = ident(this.names.names.claim(camelCase(words)));
+      this.members.push({ name, element, body, key });
+      return name;
+    };
+    const other = chain.source.kind === "earlierItems" ? "earlier" : "other";
+    return {
+      key: declare(this.write(elementSide, [element]), `${other} key`, "element"),
+      itemKey: declare(this.write(itemSide, []), "item key", "item"),
+    };
   }
 
   private sourceName(chain: Chain): string {

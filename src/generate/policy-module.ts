@@ -208,7 +208,13 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ...section("Lets", lets),
     ...section("Lists: the policy's, then the members of those a condition filters (`where`, `within`)", [
       ...lists,
-      ...writer.members.map((member) => ts`const ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${Tri} => ${member.body};`),
+      // A keyed aggregate's two sides (`site == item.site`) beside its memberships: the other
+      // item's, and the item's under decision.
+      ...writer.members.map((member) =>
+        member.key === "item"
+          ? ts`const ${member.name} = (c: ${Context}): unknown => ${member.body};`
+          : ts`const ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.body};`,
+      ),
     ]),
     ...section("Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)", ruleFunctions),
     table,

@@ -62,7 +62,10 @@ const IMPORT_GROUPS: readonly (readonly (RuntimeValue | RuntimeType)[])[] = [
     "select", "some", "sumOf",
   ],
   // The request's other line items.
-  ["countEarlier", "countOthers", "granted", "noEarlier", "noOther", "someEarlier", "someOther"],
+  [
+    "countEarlier", "countEarlierKeyed", "countOthers", "countOthersKeyed", "granted", "noEarlier", "noEarlierKeyed",
+    "noOther", "noOtherKeyed", "someEarlier", "someEarlierKeyed", "someOther", "someOtherKeyed",
+  ],
   // Reading the case; values worked out once per case or per line item.
   ["asOf", "computed", "documented", "perCase", "perItem", "read", "Context", "Row"],
   // The parts of conditions, for the trace.

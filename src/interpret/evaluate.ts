@@ -15,6 +15,7 @@ type Element = Record<string, unknown>;
 
 /** The elements bound by enclosing chains: index = element level. */
 type Elements = readonly unknown[];
+const NO_ELEMENTS: readonly Element[] = [];
 
 export class Evaluator {
   private readonly codeSets: rt.CodeSet[];
@@ -150,9 +151,24 @@ export class Evaluator {
 
   private aggregate(expr: Extract<Expr, { kind: "aggregate" }>, ctx: Context, elements: Elements): unknown {
     const { chain } = expr;
-    const list = this.list(chain, ctx, elements);
+    // A shared or keyed table does not scan the list (only a selection's membership reads it), so
+    // the other items are not copied for every item.
+    const list = (expr.shared !== undefined || expr.keyed !== undefined) && chain.selection === undefined ? NO_ELEMENTS : this.list(chain, ctx, elements);
     const member = this.member(chain, ctx, elements, list);
     const handle = (field: string) => this.handle(chain.record, field);
+    if (expr.keyed !== undefined) {
+      // Every item's key and the rest of its test once per case, grouped by key.
+      const { table, rest: restChain, element: elementSide, item: itemSide } = expr.keyed;
+      const rest = this.member(restChain, ctx, elements, list);
+      const key = (element: Element): unknown => this.value(elementSide, ctx, [element]);
+      const itemKey = (): unknown => this.value(itemSide, ctx, []);
+      if (chain.source.kind === "earlierItems") {
+        if (expr.operator === "count") return rt.countEarlierKeyed(ctx, table, member, rest, key, itemKey);
+        return expr.operator === "some" ? rt.someEarlierKeyed(ctx, table, member, rest, key, itemKey) : rt.noEarlierKeyed(ctx, table, member, rest, key, itemKey);
+      }
+      if (expr.operator === "count") return rt.countOthersKeyed(ctx, table, member, rest, key, itemKey);
+      return expr.operator === "some" ? rt.someOtherKeyed(ctx, table, member, rest, key, itemKey) : rt.noOtherKeyed(ctx, table, member, rest, key, itemKey);
+    }
     if (expr.shared !== undefined) {
       // Every item's membership once per case (the interpreter's per-case slots hold only these).
       if (chain.source.kind === "earlierItems") {

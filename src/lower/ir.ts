@@ -34,7 +34,8 @@ export interface LoweredPolicy {
   lists: LoweredList[];
   /** Lookup tables the rules reach. */
   tables: LoweredTable[];
-  /** How many shared membership tables aggregates over `other_items` and `earlier_items` use (see `shared`). */
+  /** How many shared membership tables aggregates over `other_items` and `earlier_items` use (see
+   *  `shared` and `keyed`). */
   sharedTables: number;
   rules: LoweredRule[];
 }
@@ -269,6 +270,17 @@ export type Expr =
        * answer comes from it instead of a scan of the others (linear, not quadratic, in line items).
        */
       shared?: number;
+      /**
+       * For `count`/`some`/`no` over `other_items` (or `earlier_items`) whose test reads the item
+       * under decision only in one equality between a value of the element and a value of that
+       * item (`site == item.site`): a per-case table, `table` (numbered with the `shared` ones),
+       * of every item's key (`element`, bound at the chain's level) and its membership in `rest`
+       * (the chain without that equality, which reads nothing of the item), grouped by key; each
+       * item's answer comes from its own key's group (`item`, which reads no element) instead of
+       * a scan of the others. The chain itself stays the exact test, for what the table cannot
+       * answer (a key that is not a plain value, the trace).
+       */
+      keyed?: { table: number; rest: Chain; element: Expr; item: Expr };
     });
 
 export type ExprKind = Expr["kind"];

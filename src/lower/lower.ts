@@ -353,7 +353,8 @@ class Lowering {
     // A rule evaluated as of an earlier date scans its lists again: count it as a few scans.
     let total = node.kind === "aggregate" ? 1 : node.kind === "asOf" ? 4 : 0;
     if (node.kind === "aggregate" && node.chain.base !== undefined) total += this.cost(this.lists[node.chain.base]!.chain);
-    for (const [key, child] of Object.entries(node)) if (key !== "span") total += this.cost(child);
+    // A keyed aggregate's table restates its chain: counted once.
+    for (const [key, child] of Object.entries(node)) if (key !== "span" && key !== "keyed") total += this.cost(child);
     return total;
   }
 
@@ -362,10 +363,55 @@ class Lowering {
   private overOthers(aggregate: Extract<Expr, { kind: "aggregate" }>): Expr {
     const { chain } = aggregate;
     const source = chain.source.kind;
-    if ((source !== "otherItems" && source !== "earlierItems") || !this.itemIndependent(chain, chain.level)) return aggregate;
+    if (source !== "otherItems" && source !== "earlierItems") return aggregate;
     // A selection ranks the earlier items, which differ from item to item: no running totals.
     if (source === "earlierItems" && chain.selection !== undefined) return aggregate;
-    return { ...aggregate, shared: this.sharedTables++ };
+    if (this.itemIndependent(chain, chain.level)) return { ...aggregate, shared: this.sharedTables++ };
+    const keyed = this.keyedSplit(chain);
+    return keyed === undefined ? aggregate : { ...aggregate, keyed: { table: this.sharedTables++, ...keyed } };
+  }
+
+  /**
+   * A chain over the line items whose test reads the item under decision only in one `==`
+   * between a value of the element and a value of the item (`code in facet and site == item.site`):
+   * that equality's two sides, and the chain without it. Undefined for any other test (a selection,
+   * another reading of the item, an item side that reads an element or scans a list): those
+   * aggregates scan the others for every item.
+   */
+  private keyedSplit(chain: Chain): { rest: Chain; element: Expr; item: Expr } | undefined {
+    // Inside another chain's test the key functions would be closures: left to the scan.
+    if (chain.selection !== undefined || chain.level !== 0) return undefined;
+    if (chain.base !== undefined && !this.itemIndependent(this.lists[chain.base]!.chain, 0)) return undefined;
+    let found: { filter: number; operand: number; element: Expr; item: Expr } | undefined;
+    for (let f = 0; f < chain.filters.length; f++) {
+      const filter = chain.filters[f]!;
+      if (filter.kind !== "where") continue;
+      const conjuncts = conjunctsOf(filter.condition);
+      for (let o = 0; o < conjuncts.length; o++) {
+        const conjunct = conjuncts[o]!;
+        if (this.readsNoItem(conjunct, chain.level)) continue;
+        if (found !== undefined || conjunct.kind !== "compare" || conjunct.operator !== "==") return undefined;
+        const sides = this.keySides(conjunct.left, conjunct.right, chain.level) ?? this.keySides(conjunct.right, conjunct.left, chain.level);
+        if (sides === undefined) return undefined;
+        found = { filter: f, operand: o, ...sides };
+      }
+    }
+    if (found === undefined) return undefined;
+    const filters = chain.filters.flatMap((filter, f) => {
+      if (f !== found.filter || filter.kind !== "where") return [filter];
+      const rest = conjunctsOf(filter.condition).filter((_, o) => o !== found.operand);
+      if (rest.length === 0) return [];
+      const condition: Expr = rest.length === 1 ? rest[0]! : { kind: "junction", operator: "and", operands: rest, span: filter.condition.span };
+      return [{ kind: "where" as const, condition }];
+    });
+    return { rest: { ...chain, filters }, element: found.element, item: found.item };
+  }
+
+  /** `element == item` as a key equality: the element side reads nothing of the item, the item
+   *  side no element and no list (it is worked out once per question, outside any chain). */
+  private keySides(element: Expr, item: Expr, level: number): { element: Expr; item: Expr } | undefined {
+    if (!this.readsNoItem(element, level)) return undefined;
+    return readsOnlyScalars(item) ? { element, item } : undefined;
   }
 
   /** Whether a chain's membership reads nothing of the item under decision, nor any element
@@ -694,6 +740,21 @@ function fixedDays(literal: DurationLiteral): number {
 
 function internal(message: string, span: Span): Error {
   return new Error(`internal error: ${message} at ${span.file}:${span.start.line}:${span.start.column}`);
+}
+
+/** The operands of a conjunction, or the expression itself. */
+function conjunctsOf(expr: Expr): readonly Expr[] {
+  return expr.kind === "junction" && expr.operator === "and" ? expr.operands : [expr];
+}
+
+/** Whether an expression reads no chain's element, scans no list and evaluates no rule as of
+ *  another date: the item side of a key equality. */
+function readsOnlyScalars(expr: unknown): boolean {
+  if (typeof expr !== "object" || expr === null) return true;
+  if (Array.isArray(expr)) return expr.every(readsOnlyScalars);
+  const node = expr as Expr;
+  if (node.kind === "element" || node.kind === "aggregate" || node.kind === "asOf") return false;
+  return Object.entries(node).every(([key, child]) => key === "span" || readsOnlyScalars(child));
 }
 
 /** Whether `expr` is `operand == "text"`, and the operand and text if so. */

@@ -171,6 +171,12 @@ rule imaging_alone "Image guidance without an SIJ injection" [D.III]
   for imaging when no other_items where code in sij_injection
 
   approve G1 [D.III] "image guidance on its own is covered"
+
+rule repeated_lines "Lines repeated within a request" [D.IV]
+  for sij_injection
+
+  deny R1 [D.IV] "an earlier line of this request already treats this side with more than one unit"
+    when some earlier_items where code in sij_injection and side == item.side and units > 1
 `;
 
 export function fixtureHost(): FileHost {

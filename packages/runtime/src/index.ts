@@ -158,7 +158,24 @@ export {
   windowBack,
   within,
 } from "./access.js";
-export { countEarlier, countOthers, granted, noEarlier, noOther, someEarlier, someOther, STANDING_OUTCOMES } from "./others.js";
+export {
+  countEarlier,
+  countEarlierKeyed,
+  countOthers,
+  countOthersKeyed,
+  granted,
+  noEarlier,
+  noEarlierKeyed,
+  noOther,
+  noOtherKeyed,
+  someEarlier,
+  someEarlierKeyed,
+  someOther,
+  someOtherKeyed,
+  STANDING_OUTCOMES,
+  type ElementKey,
+  type ItemKey,
+} from "./others.js";
 export { boundedEditDistance, closestName, SUGGESTION_LIMITS, type SuggestionWork } from "./names.js";
 export {
   add,

@@ -199,6 +199,223 @@ export function noEarlier(c: Context, slot: number, member: Member<Context>): Tr
   return not(someEarlier(c, slot, member));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Keyed: a test that reads the item under decision only in one equality between a value of the
+// other item and a value of this one (`some earlier_items where code in facet and site ==
+// item.site`). The memberships differ from item to item, but only through the key: every item's
+// key and its membership in the rest of the test (which reads nothing of the item) are worked out
+// once per case and grouped by key, and an item reads its own key's group. For two plain values
+// (texts, finite numbers, booleans) `==` is `===`, which is how a Map finds keys; an item whose
+// key is none is in no group (`==` with none is false). What the groups cannot answer is asked of
+// the whole test, as a scan would: an other item whose key is unknown or malformed (asked once
+// per question), and a question whose own key is not a plain value, or while tracing (the scan).
+
+/** A value `==` compares as itself: a text, a finite number or a boolean. */
+function plainKey(value: unknown): boolean {
+  return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && value - value === 0);
+}
+
+/** The items of one key whose membership in the rest of the test is true or unknown, by index. */
+interface KeyGroup {
+  definite: number[];
+  possible: number[];
+}
+
+interface KeyedTable {
+  /** The `Context.currentCase` this is of. */
+  ofCase: number;
+  /** How many items, from the first, the table holds. */
+  size: number;
+  /** Each item's membership in the rest of the test, and its key when that is not false. */
+  rest: Tri[];
+  keys: unknown[];
+  groups: Map<unknown, KeyGroup>;
+  /** Items whose key is neither a plain value nor none, and whose rest is not false, by index. */
+  unkeyed: number[];
+}
+
+/** The table of slot `slot` holding at least the items before `upTo`. */
+function keyedTable(c: Context, slot: number, rest: Member<Context>, key: ElementKey, upTo: number): KeyedTable {
+  let table = c.sharedTables[slot] as KeyedTable | undefined;
+  if (table === undefined) {
+    table = { ofCase: -1, size: 0, rest: [], keys: [], groups: new Map(), unkeyed: [] };
+    c.sharedTables[slot] = table;
+  }
+  if (table.ofCase !== c.currentCase) {
+    table.ofCase = c.currentCase;
+    table.size = 0;
+    table.groups.clear();
+    table.unkeyed.length = 0;
+  }
+  const items = c.items;
+  for (let index = table.size; index < upTo; index++) {
+    const element = items[index]!;
+    const membership = rest(element, c);
+    table.rest[index] = membership;
+    if (membership === false) {
+      table.keys[index] = undefined;
+      continue;
+    }
+    const value = key(element, c);
+    table.keys[index] = value;
+    if (plainKey(value)) {
+      let group = table.groups.get(value);
+      if (group === undefined) table.groups.set(value, (group = { definite: [], possible: [] }));
+      (membership === true ? group.definite : group.possible).push(index);
+    } else if (value !== null && value !== undefined) {
+      table.unkeyed.push(index);
+    }
+  }
+  if (table.size < upTo) table.size = upTo;
+  return table;
+}
+
+/** How many of the ascending `indices` are below `end`. */
+function countBelow(indices: readonly number[], end: number): number {
+  let low = 0;
+  let high = indices.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (indices[middle]! < end) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The members among the items before `end` other than `self`, for an item whose key is `itemKey`:
+ *  how many for sure, how many may be, and (when `merge`) their unknowns merged in item order.
+ *  Reused: one question at a time. */
+const keyedAnswer = { definite: 0, possible: 0, unknown: undefined as Unknown | undefined };
+
+function keyedMembers(
+  c: Context,
+  table: KeyedTable,
+  member: Member<Context>,
+  itemKey: unknown,
+  end: number,
+  self: number,
+  stopAtMember: boolean,
+): typeof keyedAnswer {
+  const group = table.groups.get(itemKey);
+  const inGroup = self >= 0 && self < end && table.keys[self] === itemKey;
+  let definite = group === undefined ? 0 : countBelow(group.definite, end) - (inGroup && table.rest[self] === true ? 1 : 0);
+  let possible = 0;
+  let unknown: Unknown | undefined;
+  if (definite === 0 || !stopAtMember) {
+    // The group's uncertain members and the unkeyed items' answers to the whole test, in item order.
+    const uncertain = group === undefined ? EMPTY : group.possible;
+    const unkeyed = table.unkeyed;
+    const items = c.items;
+    let u = 0;
+    let k = 0;
+    for (;;) {
+      const nextU = u < uncertain.length ? uncertain[u]! : end;
+      const nextK = k < unkeyed.length ? unkeyed[k]! : end;
+      if (nextU >= end && nextK >= end) break;
+      let value: Tri;
+      if (nextU <= nextK) {
+        u++;
+        if (nextU === self) continue;
+        value = table.rest[nextU]!;
+      } else {
+        k++;
+        if (nextK === self) continue;
+        value = member(items[nextK]!, c);
+      }
+      if (value === true) {
+        definite++;
+        if (stopAtMember) break;
+      } else if (value instanceof Unknown) {
+        possible++;
+        unknown = unknown === undefined ? value : mergeTwo(unknown, value);
+      }
+    }
+  }
+  keyedAnswer.definite = definite;
+  keyedAnswer.possible = possible;
+  keyedAnswer.unknown = unknown;
+  return keyedAnswer;
+}
+
+const EMPTY: readonly number[] = [];
+
+/** An element's key: its side of the equality. */
+export type ElementKey = (element: Record<string, unknown>, c: Context) => unknown;
+/** The item's key: its side of the equality, for the item under decision. */
+export type ItemKey = (c: Context) => unknown;
+
+function someOf(answer: typeof keyedAnswer): Tri {
+  if (answer.definite > 0) return true;
+  return answer.possible > 0 ? answer.unknown! : false;
+}
+
+function countOf(answer: typeof keyedAnswer): number | Range {
+  const { definite, possible, unknown } = answer;
+  return possible === 0 ? definite : { lo: definite, hi: definite + possible, unknown: unknown! };
+}
+
+/**
+ * The answer for the current item from the table of slot `slot` over the other items, or over the
+ * earlier ones (`earlier`), or undefined when the table cannot give it and the caller scans: while
+ * tracing, for an item whose own key is not a plain value, and over earlier items while one of
+ * them is not decided yet.
+ */
+function keyedQuestion(
+  c: Context,
+  slot: number,
+  member: Member<Context>,
+  rest: Member<Context>,
+  key: ElementKey,
+  itemKey: ItemKey,
+  earlier: boolean,
+  stopAtMember: boolean,
+): typeof keyedAnswer | undefined {
+  const end = earlier ? c.itemIndex : c.items.length;
+  if (c.tracing || (earlier && c.decided.length < end)) return undefined;
+  const value = itemKey(c);
+  if (!plainKey(value)) return undefined;
+  const table = keyedTable(c, slot, rest, key, end);
+  return keyedMembers(c, table, member, value, end, earlier ? -1 : c.itemIndex, stopAtMember);
+}
+
+/** The signature of the keyed aggregates: `member` is the whole test, `rest` the test without
+ *  the equality, `key` and `itemKey` the equality's two sides; `slot` names the per-case table. */
+type Keyed<T> = (c: Context, slot: number, member: Member<Context>, rest: Member<Context>, key: ElementKey, itemKey: ItemKey) => T;
+
+/** `some other_items where ... and k(other) == k'(item)`: exactly `some(c.otherItems, member, c)`. */
+export const someOtherKeyed: Keyed<Tri> = (c, slot, member, rest, key, itemKey) => {
+  const answer = keyedQuestion(c, slot, member, rest, key, itemKey, false, true);
+  return answer === undefined ? some(c.otherItems, member, c) : someOf(answer);
+};
+
+/** `no other_items where ...`: see `someOtherKeyed`. */
+export const noOtherKeyed: Keyed<Tri> = (c, slot, member, rest, key, itemKey) => not(someOtherKeyed(c, slot, member, rest, key, itemKey));
+
+/** `count other_items where ...`: exactly `count(c.otherItems, member, c)`. */
+export const countOthersKeyed: Keyed<number | Range> = (c, slot, member, rest, key, itemKey) => {
+  const answer = keyedQuestion(c, slot, member, rest, key, itemKey, false, false);
+  return answer === undefined ? count(c.otherItems, member, c) : countOf(answer);
+};
+
+/**
+ * `some earlier_items where ... and k(earlier) == k'(item)`: exactly `some(c.earlierItems, member,
+ * c)`. The earlier items' memberships are fixed once they are decided (`granted`), so the table
+ * grows as the items are decided and serves every later item.
+ */
+export const someEarlierKeyed: Keyed<Tri> = (c, slot, member, rest, key, itemKey) => {
+  const answer = keyedQuestion(c, slot, member, rest, key, itemKey, true, true);
+  return answer === undefined ? some(c.earlierItems, member, c) : someOf(answer);
+};
+
+/** `no earlier_items where ...`: see `someEarlierKeyed`. */
+export const noEarlierKeyed: Keyed<Tri> = (c, slot, member, rest, key, itemKey) => not(someEarlierKeyed(c, slot, member, rest, key, itemKey));
+
+/** `count earlier_items where ...`: exactly `count(c.earlierItems, member, c)`. */
+export const countEarlierKeyed: Keyed<number | Range> = (c, slot, member, rest, key, itemKey) => {
+  const answer = keyedQuestion(c, slot, member, rest, key, itemKey, true, false);
+  return answer === undefined ? count(c.earlierItems, member, c) : countOf(answer);
+};
+
 /** Outcomes of an earlier line item that leave it standing: it counts against the limits of the lines after it. */
 export const STANDING_OUTCOMES = ["approved", "authorization_required", "referred_for_review"] as const;
 const STANDING = new Set<string>(STANDING_OUTCOMES);
