@@ -55,18 +55,20 @@ export const enum Check {
   Number = 8,
 }
 
+/** The check `read`'s fast path makes for each shape; the others are left to `readInFull`. */
+const CHECKS: Partial<Record<Shape, Check>> = {
+  string: Check.String,
+  boolean: Check.Boolean,
+  date: Check.Date,
+  duration: Check.Duration,
+  enum: Check.Enum,
+  code: Check.Code,
+  percent: Check.Percent,
+  number: Check.Number,
+};
+
 function checkOf(shape: Shape): Check {
-  const checks: Partial<Record<Shape, Check>> = {
-    string: Check.String,
-    boolean: Check.Boolean,
-    date: Check.Date,
-    duration: Check.Duration,
-    enum: Check.Enum,
-    code: Check.Code,
-    percent: Check.Percent,
-    number: Check.Number,
-  };
-  return checks[shape] ?? Check.Other;
+  return CHECKS[shape] ?? Check.Other;
 }
 
 /** The JSON shape each field type is stored as. */
