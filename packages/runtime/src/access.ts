@@ -272,9 +272,9 @@ export function list(c: Context, handle: FieldHandle): readonly Row[] | Unknown 
 function recordsOnly(c: Context, elements: readonly unknown[]): boolean {
   // Every criterion over a list reads it again: each list is checked once per evaluation.
   const checked = c.listsOfRecords;
-  for (let i = 0; i < checked.length; i++) if (checked[i] === elements) return true;
+  if (checked.has(elements)) return true;
   for (let i = 0; i < elements.length; i++) if (!isPlainObject(elements[i])) return false;
-  checked.push(elements);
+  checked.add(elements);
   return true;
 }
 
@@ -319,7 +319,28 @@ export interface Window {
 }
 
 export function windowBack(dos: IsoDate, amount: number, unit: CalendarUnit): Window {
-  return { start: windowStart(dos, amount, unit), end: dos };
+  // A window depends on its date of service only, and cases share dates of service: each is made
+  // once (frozen, as every reader takes it as it is). By unit and amount, then by date of service.
+  const unitIndex = unit === "d" ? 0 : unit === "wk" ? 1 : unit === "mo" ? 2 : unit === "y" ? 3 : -1;
+  const kind = typeof dos === "string" && unitIndex >= 0 && Number.isInteger(amount) && amount >= 0 && amount < 1 << 20 ? amount * 4 + unitIndex : -1;
+  const made = kind < 0 ? undefined : (WINDOWS.get(kind) ?? newWindowTable(kind));
+  let window = made?.get(dos);
+  if (window === undefined) {
+    window = Object.freeze({ start: windowStart(dos, amount, unit), end: dos });
+    if (made !== undefined && made.size < MAX_REMEMBERED) made.set(dos, window);
+  }
+  return window;
+}
+
+/** Windows made by `windowBack`, by unit and amount, then by date of service. Bounded: a policy
+ *  has a handful of windows, and past MAX_REMEMBERED dates of service each is made again. */
+const WINDOWS = new Map<number, Map<IsoDate, Window>>();
+
+function newWindowTable(kind: number): Map<IsoDate, Window> | undefined {
+  if (WINDOWS.size >= 64) return undefined;
+  const table = new Map<IsoDate, Window>();
+  WINDOWS.set(kind, table);
+  return table;
 }
 
 /** `within calendar year`: from January 1 of the date of service's year up to the date of service. */

@@ -244,11 +244,20 @@ export interface Elapsed {
   to: IsoDate;
 }
 
+/** An elapsed time `since` or `between` made of two dates they found valid: `compareElapsed`
+ *  compares it without checking them again. */
+class Span implements Elapsed {
+  constructor(
+    readonly from: IsoDate,
+    readonly to: IsoDate,
+  ) {}
+}
+
 /** `time since date`: from `date` to the date of service. A date after the date of service gives a negative elapsed time: all `>=`/`>` comparisons are false. */
 export function since(date: unknown, dos: IsoDate): Elapsed | null | Unknown {
   const operand = dateOperand(date);
   if (typeof operand !== "string") return operand;
-  return isIsoDate(dos) ? { from: operand, to: dos } : MALFORMED;
+  return isIsoDate(dos) ? new Span(operand, dos) : MALFORMED;
 }
 
 /** `time between a and b`, in either order. */
@@ -257,7 +266,7 @@ export function between(a: unknown, b: unknown): Elapsed | null | Unknown {
   const second = dateOperand(b);
   if (first instanceof Unknown || second instanceof Unknown) return unknownOf(first, second);
   if (first === null || second === null) return null;
-  return first <= second ? { from: first, to: second } : { from: second, to: first };
+  return first <= second ? new Span(first, second) : new Span(second, first);
 }
 
 /**
@@ -273,7 +282,7 @@ export function compareElapsed(
 ): Tri {
   if (elapsed instanceof Unknown) return elapsed;
   if (elapsed === null || elapsed === undefined) return false;
-  if (!isIsoDate(elapsed.from) || !isIsoDate(elapsed.to)) return MALFORMED;
+  if (!(elapsed instanceof Span) && (!isIsoDate(elapsed.from) || !isIsoDate(elapsed.to))) return MALFORMED;
   // `from + amount unit` against `to`, both as integers in date order: no date string is built.
   const reached = shiftedKey(elapsed.from, amount, unit);
   const to = unit === "d" || unit === "wk" ? dayNumber(elapsed.to) : civilKey(elapsed.to);

@@ -24,11 +24,13 @@ export function normaliseCode(value: unknown): unknown {
   return typeof value === "string" ? codeKey(value) : value;
 }
 
-/** Whether a code is already upper-case without dots or spaces: the usual case, checked without allocating. */
+/** Whether a code is already upper-case without dots or spaces: the usual case, checked without
+ *  allocating. Only printable ASCII is: `trim` and `toUpperCase` change other characters too (a
+ *  no-break space, `é`), so a code holding one takes the long way. */
 function isNormalCode(code: string): boolean {
   for (let i = 0; i < code.length; i++) {
     const c = code.charCodeAt(i);
-    if (c === 46 /* . */ || c <= 32 || (c >= 97 && c <= 122)) return false;
+    if (c === 46 /* . */ || c <= 32 || c >= 127 || (c >= 97 && c <= 122)) return false;
   }
   return true;
 }

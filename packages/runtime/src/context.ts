@@ -232,8 +232,35 @@ export class Scans {
   }
 }
 
+/**
+ * A few lists, by identity, in a table kept from case to case: emptied by writing over its
+ * entries, since emptying an array (`length = 0`) gives up its storage, which the next case
+ * would allocate again.
+ */
+export class Lists {
+  private readonly lists: (readonly unknown[] | undefined)[] = [];
+  private size = 0;
+
+  has(list: readonly unknown[]): boolean {
+    for (let i = 0; i < this.size; i++) if (this.lists[i] === list) return true;
+    return false;
+  }
+
+  add(list: readonly unknown[]): void {
+    this.lists[this.size++] = list;
+  }
+
+  clear(): void {
+    for (let i = 0; i < this.size; i++) this.lists[i] = undefined;
+    this.size = 0;
+  }
+}
+
 /** What a case or line item that is not an object reads as: a record without fields. */
 const NO_RECORD: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
+/** The line items of a case without a list of them. */
+const NO_ITEMS: readonly Record<string, unknown>[] = Object.freeze([]);
 
 /**
  * One evaluation: the case, the item under decision, memoised lets and (optionally) a trace of reads.
@@ -279,6 +306,10 @@ export class Context {
    */
   beginCase(input: Record<string, unknown>): void {
     this.input = isPlainObject(input) ? input : NO_RECORD;
+    // Read once per case: cases of different shapes make every load from `input` a slow one.
+    this.caseDos = this.input.date_of_service;
+    const items = this.input.items;
+    this.caseItems = Array.isArray(items) ? (items as Record<string, unknown>[]) : NO_ITEMS;
     this.caseStamp++;
     this.generation++;
     this.item = NO_RECORD;
@@ -293,14 +324,36 @@ export class Context {
     this.closeLogs();
     this.facts.clear();
     this.readsTruncated = false;
-    if (this.listsOfRecords.length !== 0) this.listsOfRecords.length = 0;
+    this.listsOfRecords.clear();
     if (this.itemPositions !== undefined && this.itemPositions.size > 0) this.itemPositions.clear();
     this.memberScans?.clear();
   }
 
   /** The date of service: the case's, or the earlier date this context evaluates as of. */
   get dos(): IsoDate {
-    return this.cutoff ?? (this.input.date_of_service as IsoDate);
+    return this.cutoff ?? (this.caseDos as IsoDate);
+  }
+  /** The case's `date_of_service` and `items` (see `items`), as `beginCase` read them. */
+  private caseDos: unknown;
+  private caseItems: readonly Record<string, unknown>[] = NO_ITEMS;
+
+  /**
+   * Let go of the case once evaluated: an idle context does not hold on to it. What `beginCase`
+   * resets in any case (stamps, logs, counters) is left for it.
+   */
+  endCase(): void {
+    this.input = NO_RECORD;
+    this.caseDos = undefined;
+    this.caseItems = NO_ITEMS;
+    this.item = NO_RECORD;
+    this.otherItemsCache = undefined;
+    this.earlierItemsCache = undefined;
+    if (this.decided.length !== 0) this.decided.length = 0;
+    this.paths = undefined;
+    this.facts.clear();
+    this.listsOfRecords.clear();
+    if (this.itemPositions !== undefined && this.itemPositions.size > 0) this.itemPositions.clear();
+    this.memberScans?.clear();
   }
 
   /**
@@ -353,8 +406,7 @@ export class Context {
 
   /** The case's line items (empty when absent, which a valid case never is). */
   get items(): readonly Record<string, unknown>[] {
-    const items = this.input.items;
-    return Array.isArray(items) ? (items as Record<string, unknown>[]) : [];
+    return this.caseItems;
   }
 
   /**
@@ -482,7 +534,7 @@ export class Context {
   /** Start the next line item: drops the cached lets. */
   beginItem(index: number): void {
     this.itemIndex = index;
-    const item = this.items[index];
+    const item = this.caseItems[index];
     this.item = isPlainObject(item) ? item : NO_RECORD;
     this.generation++;
     this.memberScans?.clear();
@@ -519,7 +571,7 @@ export class Context {
 
   /** The case's lists found to hold only records, during this evaluation (see `list`): a case
    *  has a handful of lists, so a scan by identity beats a set. */
-  readonly listsOfRecords: (readonly unknown[])[] = [];
+  readonly listsOfRecords = new Lists();
 
   /** Whether the last `endReads` left reads out. */
   readsTruncated = false;

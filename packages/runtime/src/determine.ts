@@ -658,13 +658,17 @@ function decideWith(
   rules: readonly RuleSpec[],
   options: DecideOptions | undefined,
 ): Outcome[] {
-  const levels = levelPlan(rules);
+  const plan = decidePlan(rules);
   const applies = context.scratch as Tri[];
   const count = context.items.length;
-  // Sized once: a case of one line item gets a one-element array, not a growable one.
+  // The date of service is the case's: whether it is valid and in effect is the same for every item.
+  const dos = context.dos;
+  const settled: Outcome | undefined = !isIsoDate(dos) ? "pended" : !inEffect(policy, dos, options) ? "policy_not_in_effect" : undefined;
+  // The usual request, one line item, gets an array of exactly one element; others one sized once.
+  if (count === 1) return [settled ?? decideItem(context, rules, 0, applies, plan)];
   const outcomes = new Array<Outcome>(count);
   for (let index = 0; index < count; index++) {
-    const outcome = decideItem(context, policy, rules, index, applies, levels, options);
+    const outcome = settled ?? decideItem(context, rules, index, applies, plan);
     outcomes[index] = outcome;
     // Only whether an earlier line is pended matters to the lines after it, not for what.
     if (count > 1) context.decided.push({ outcome, missing: [] });
@@ -697,8 +701,7 @@ class Contexts {
   }
 
   release(context: Context, kind: EvaluationKind): void {
-    // An idle context does not hold on to the case it evaluated.
-    context.beginCase(EMPTY_CASE);
+    context.endCase();
     this.idle[kind] = context;
   }
 }
@@ -710,39 +713,34 @@ const enum EvaluationKind {
   Trace = 2,
 }
 
-const EMPTY_CASE: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
-
 /**
- * `determineItem`'s outcome, short-circuited. determineItem takes `certain` = outcomeOf(rules that
- * apply) and `possible` = outcomeOf(rules that apply or may apply), and pends unless they agree.
- * Walking the levels strongest first, at each level: a not_met criterion of an applying rule gives
- * that level's outcome to both; otherwise an unknown one pends `certain`; otherwise any criterion
- * of a possibly applying rule that is not met decides `possible` at this level while `certain`
- * goes on to a different outcome: pended either way. With no applying rule at all, `certain` is
+ * `determineItem`'s outcome, short-circuited, for an item whose date of service is valid and in
+ * effect. determineItem takes `certain` = outcomeOf(rules that apply) and `possible` =
+ * outcomeOf(rules that apply or may apply), and pends unless they agree. Walking the levels
+ * strongest first, at each level: a not_met criterion of an applying rule gives that level's
+ * outcome to both; otherwise an unknown one pends `certain`; otherwise any criterion of a possibly
+ * applying rule that is not met decides `possible` at this level while `certain` goes on to a
+ * different outcome: pended either way. With no applying rule at all, `certain` is
  * "no_applicable_policy", which `possible` never is: pended.
  */
-function decideItem(
-  context: Context,
-  policy: PolicyInfo,
-  rules: readonly RuleSpec[],
-  index: number,
-  applies: Tri[],
-  levels: LevelPlan,
-  options: DecideOptions | undefined,
-): Outcome {
+function decideItem(context: Context, rules: readonly RuleSpec[], index: number, applies: Tri[], plan: DecidePlan): Outcome {
   context.beginItem(index);
-  if (!isIsoDate(context.dos)) return "pended";
-  if (!inEffect(policy, context.dos, options)) return "policy_not_in_effect";
   let definite = 0;
   let possible = 0;
   const code = codeOf(context);
+  // The rules' code sets answer for a code as written once, in a table shared by every case.
+  const inSets = typeof code === "string" ? plan.inSets(code) : undefined;
   for (let r = 0; r < rules.length; r++) {
-    const applicability = ruleApplies(context, rules[r]!, code);
+    const rule = rules[r]!;
+    const inSet = inSets !== undefined ? inSets[r] === 1 : inRuleSets(rule, code);
+    // `ruleApplies`, with the code sets' answer looked up.
+    const applicability = rule.when === undefined || inSet === false ? inSet : and(inSet, rule.when(context));
     applies[r] = applicability;
     if (applicability === true) definite++;
     else if (applicability instanceof Unknown) possible++;
   }
   if (definite === 0) return possible === 0 ? "no_applicable_policy" : "pended";
+  const levels = plan.levels;
   for (let level = 0; level < LEVEL_OUTCOMES.length; level++) {
     const byRule = levels[level]!;
     let unknown = false;
@@ -750,10 +748,9 @@ function decideItem(
       if (applies[r] !== true) continue;
       const criteria = byRule[r]!;
       for (let i = 0; i < criteria.length; i++) {
-        const criterion = criteria[i]!;
-        const status = effectiveStatus(context, criterion);
-        if (status === "not_met") return LEVEL_OUTCOMES[level]!;
-        if (status === "unknown") unknown = true;
+        const verdict = verdictOf(context, criteria[i]!);
+        if (verdict === Verdict.NotMet) return LEVEL_OUTCOMES[level]!;
+        if (verdict === Verdict.Unknown) unknown = true;
       }
     }
     if (unknown) return "pended";
@@ -762,35 +759,98 @@ function decideItem(
       if (!(applies[r] instanceof Unknown)) continue;
       const criteria = byRule[r]!;
       for (let i = 0; i < criteria.length; i++) {
-        const criterion = criteria[i]!;
-        const status = effectiveStatus(context, criterion);
-        if (status === "not_met" || status === "unknown") return "pended";
+        if (verdictOf(context, criteria[i]!) !== Verdict.Met) return "pended";
       }
     }
   }
   return "approved";
 }
 
-/** Each rule's criteria grouped by level: `[level][rule]`, in the rule's order; notes are in none. */
-type LevelPlan = readonly (readonly (readonly CriterionSpec[])[])[];
+/** `effectiveStatus` as `decideItem` needs it: met (or waived), not met, or unknown. */
+const enum Verdict {
+  Met = 0,
+  NotMet = 1,
+  Unknown = 2,
+}
 
-const levelPlans = new WeakMap<readonly RuleSpec[], LevelPlan>();
+/** How a criterion's condition gives its status (`criterionStatus`). */
+const enum Reading {
+  /** `approve`: always met. */
+  Always = 0,
+  /** `require`: met when the condition holds. */
+  MetWhenTrue = 1,
+  /** An exclusion or administrative criterion: met when its condition does not hold; never met without one. */
+  MetWhenFalse = 2,
+}
 
-/** The level plan of a rule table, built on its first decision. */
-function levelPlan(rules: readonly RuleSpec[]): LevelPlan {
-  let plan = levelPlans.get(rules);
-  if (plan === undefined) {
+/** A criterion of a level, as `decideItem` tests it: `effectiveStatus` worked out in numbers. */
+interface Decisive {
+  readonly reading: Reading;
+  readonly condition: ((context: Context) => Tri) | undefined;
+  readonly waiver: ((context: Context) => Tri) | undefined;
+}
+
+/** `effectiveStatus(context, criterion)`, waived counting as met; see `criterionStatus` and `waived`. */
+function verdictOf(context: Context, criterion: Decisive): Verdict {
+  if (criterion.reading === Reading.Always) return Verdict.Met;
+  const condition = criterion.condition === undefined ? undefined : criterion.condition(context);
+  let verdict: Verdict;
+  if (condition instanceof Unknown) verdict = Verdict.Unknown;
+  else if (criterion.reading === Reading.MetWhenTrue) verdict = condition === true ? Verdict.Met : Verdict.NotMet;
+  else verdict = condition === undefined || condition === true ? Verdict.NotMet : Verdict.Met;
+  if (criterion.waiver === undefined || verdict === Verdict.Met) return verdict;
+  // A waiver that holds waives it; one that is unknown leaves it unknown, waiting for both.
+  const waiver = criterion.waiver(context);
+  return waiver === true ? Verdict.Met : waiver === false ? verdict : Verdict.Unknown;
+}
+
+/** What `decideItem` works from, built on a rule table's first decision. */
+class DecidePlan {
+  /** Each rule's criteria by level, `[level][rule]`, cheapest first; notes and waivers are in none. */
+  readonly levels: readonly (readonly (readonly Decisive[])[])[];
+  /** Per code as written, whether it is in each rule's code sets (1) or not (0). */
+  private readonly answers = new Map<string, Uint8Array>();
+
+  constructor(private readonly rules: readonly RuleSpec[]) {
     // Within a level any criterion not met decides, and otherwise any unknown pends: the order
     // does not change the outcome, so the cheapest go first (a stable sort keeps source order).
-    plan = LEVEL_OUTCOMES.map((_, level) =>
+    this.levels = LEVEL_OUTCOMES.map((_, level) =>
       rules.map((rule) =>
         rule.criteria
           .filter((criterion) => levelOf(criterion.effect) === level)
-          .sort((a, b) => (a.cost ?? 0) - (b.cost ?? 0)),
+          .sort((a, b) => (a.cost ?? 0) - (b.cost ?? 0))
+          .map(
+            (criterion): Decisive => ({
+              reading:
+                criterion.effect === "approve" ? Reading.Always : criterion.effect === "require" ? Reading.MetWhenTrue : Reading.MetWhenFalse,
+              condition: criterion.condition,
+              waiver: criterion.waiver,
+            }),
+          ),
       ),
     );
-    levelPlans.set(rules, plan);
   }
+
+  /** Whether `code` is in each rule's code sets (`inRuleSets`, always true or false for a string). */
+  inSets(code: string): Uint8Array {
+    let answers = this.answers.get(code);
+    if (answers === undefined) {
+      answers = new Uint8Array(this.rules.length);
+      for (let r = 0; r < this.rules.length; r++) answers[r] = inRuleSets(this.rules[r]!, code) === true ? 1 : 0;
+      // Bounded, so hostile input cannot grow it: past the bound, answers are worked out each time.
+      if (this.answers.size < MAX_CODES) this.answers.set(code, answers);
+    }
+    return answers;
+  }
+}
+
+const MAX_CODES = 4096;
+
+const decidePlans = new WeakMap<readonly RuleSpec[], DecidePlan>();
+
+function decidePlan(rules: readonly RuleSpec[]): DecidePlan {
+  let plan = decidePlans.get(rules);
+  if (plan === undefined) decidePlans.set(rules, (plan = new DecidePlan(rules)));
   return plan;
 }
 

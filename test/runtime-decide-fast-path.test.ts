@@ -1,0 +1,290 @@
+// The fixed cost of `decide` per case and per line item, cut without changing an answer: each
+// fast path below must give exactly what the general path gives, for hostile input as well.
+// - The rules' code sets answer for an item's code from a table kept with the rule table, across
+//   cases: against an independent model of code-set membership and against `determine`.
+// - A context reused from case to case (the entry points of a compiled module) reads each case's
+//   date of service and line items once, and lets go of the case after it: the same outcomes as a
+//   fresh evaluation, in any order of well-formed and malformed cases.
+// - An elapsed time made by `since` or `between` is compared without checking its dates again:
+//   the same as the same dates in an object made by hand, checked in full.
+// - `windowBack` makes each window once per date of service: the same as making it again.
+
+import {
+  CodeSet,
+  compareElapsed,
+  decideOutcomes,
+  determine,
+  evaluators,
+  between,
+  since,
+  Unknown,
+  windowBack,
+  windowStart,
+  type CalendarUnit,
+  type CompareOperator,
+  type CriterionEffect,
+  type Outcome,
+  type PolicyInfo,
+  type RuleSpec,
+  type SchemaDescriptor,
+  type Tri,
+} from "@pol/runtime";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { property } from "./support/runs.js";
+
+const policy: PolicyInfo = {
+  id: "decide.fast",
+  title: "Decide fast paths",
+  payer: "Test",
+  number: "0",
+  version: "1",
+  effective: "2025-01-01",
+  expires: "2025-12-31",
+  source: "decide-fast.pol",
+  sourceHash: "0",
+};
+
+const schema: SchemaDescriptor = {
+  records: {
+    case: { label: "case", fields: {} },
+    item: {
+      label: "requested line item",
+      fields: {
+        code: { type: "code", label: "code" },
+        flag: { type: "bool", label: "flag" },
+      },
+    },
+  },
+};
+
+// Code sets of every kind: exact codes, a prefix (ICD-10 `B02.*`), a range, and a mix.
+const exactSet = new CodeSet(["27096", "64451", "G0260"], [], []);
+const prefixSet = new CodeSet([], ["B02"], []);
+const rangeSet = new CodeSet(["64454"], [], [["62320", "62327"]]);
+const mixedSet = new CodeSet(["M79.1"], ["M54"], [["Q9958", "Q9967"]]);
+
+/** Code-set membership as docs/semantics.md states it, written apart from `CodeSet`: a string
+ *  compared upper-cased, trimmed and without dots; a finite number as its decimal text. */
+function modelHas(exact: string[], prefixes: string[], ranges: [string, string][], code: unknown): Tri | "unknown" {
+  // An absent code, or a number that is not finite (malformed), is not known.
+  if (code === null || code === undefined || code instanceof Unknown) return "unknown";
+  if (typeof code === "number" && !Number.isFinite(code)) return "unknown";
+  const text = typeof code === "string" ? code : typeof code === "number" ? String(code) : undefined;
+  if (text === undefined) return false;
+  const key = (t: string) => t.trim().split(".").join("").toUpperCase();
+  const normal = key(text);
+  if (exact.map(key).includes(normal)) return true;
+  if (prefixes.map(key).some((p) => normal.startsWith(p))) return true;
+  return ranges.some(([lo, hi]) => normal.length === key(lo).length && key(lo) <= normal && normal <= key(hi));
+}
+
+const MODELS: [CodeSet, Parameters<typeof modelHas>[0], Parameters<typeof modelHas>[1], Parameters<typeof modelHas>[2]][] = [
+  [exactSet, ["27096", "64451", "G0260"], [], []],
+  [prefixSet, [], ["B02"], []],
+  [rangeSet, ["64454"], [], [["62320", "62327"]]],
+  [mixedSet, ["M79.1"], ["M54"], [["Q9958", "Q9967"]]],
+];
+
+/** Codes a line item may hold in a case that skipped validation. */
+const hostileCode = fc.oneof(
+  fc.constantFrom("27096", "64451", "g0260", " 64451 ", "B02.9", "b029", "B0", "62320", "62327", "62328", "6232", "M79.1", "m791", "M54.5"),
+  fc.constantFrom("Q9958", "q9967", "Q9968", "", "   ", "\t", "\u00a0B02", "B02\u2028", "27096d", "6wk", "2025-01-01", "constructor"),
+  fc.constantFrom(null, undefined, 27096, 64451.5, Number.NaN, Infinity, true, false, {}, [], ["27096"]),
+  fc.string({ maxLength: 6 }),
+);
+
+/** A line item: its code absent or any of the above, its flag true, false or absent. */
+const hostileItem = fc.oneof(
+  fc.record({ code: hostileCode, flag: fc.constantFrom<unknown>(true, false, null, "yes") }, { requiredKeys: [] }),
+  fc.constantFrom<unknown>(null, "27096", 7, []),
+);
+
+const hostileCase = fc.record(
+  {
+    // Mostly in effect, so that the rules are consulted.
+    date_of_service: fc.oneof(
+      { arbitrary: fc.constant<unknown>("2025-06-01"), weight: 4 },
+      { arbitrary: fc.constantFrom<unknown>("2024-06-01", "2026-01-01", "2025-02-30", "", null, 20250601), weight: 1 },
+    ),
+    items: fc.oneof(fc.array(hostileItem, { maxLength: 4 }), fc.constantFrom<unknown>(null, {}, "items")),
+  },
+  { requiredKeys: [] },
+);
+
+/**
+ * One rule per code set (with and without `when`, over the item's flag), each with criteria whose
+ * conditions read the flag: the outcome follows from which rules apply. Built once, so the table
+ * of code-set answers kept with it is shared by every case of a property.
+ */
+function ruleTable(effects: readonly CriterionEffect[]): RuleSpec[] {
+  const flag = (context: { item: Record<string, unknown> }): Tri => {
+    const value = context.item.flag;
+    return value === true || value === false ? value : new Unknown([{ fact: "flag", label: "flag" }]);
+  };
+  return MODELS.flatMap(([set], s) => [
+    {
+      id: `r${s}`,
+      title: `rule ${s}`,
+      citation: "",
+      codes: [set],
+      criteria: [{ id: `r${s}c`, effect: effects[s % effects.length]!, citation: "", description: "", line: 1, condition: flag }],
+    },
+    {
+      id: `r${s}w`,
+      title: `rule ${s} when`,
+      citation: "",
+      codes: s === 0 ? [set, mixedSet] : [set],
+      when: flag,
+      criteria: [{ id: `r${s}wc`, effect: "require", citation: "", description: "", line: 2, condition: () => true }],
+    },
+  ]);
+}
+
+describe("decide: the rules' code sets answer from a table kept with the rule table", () => {
+  const rules = ruleTable(["require", "deny", "not_covered", "authorization"]);
+
+  it("applies exactly the rules whose code sets hold the item's code, as determine does", () => {
+    fc.assert(
+      fc.property(hostileCase, (input) => {
+        const outcomes = decideOutcomes(policy, schema, rules, input as Record<string, unknown>);
+        const determination = determine(policy, schema, rules, input as Record<string, unknown>, { trace: false });
+        expect(outcomes).toEqual(determination.items.map((item) => item.outcome));
+        // Where rules were consulted, the rules without `when` apply exactly by the model.
+        for (const item of determination.items) {
+          if (item.rules.length === 0) continue;
+          const raw = Array.isArray(input.items) ? (input.items[item.index] as unknown) : undefined;
+          const code = typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, "code") ? (raw as { code: unknown }).code : undefined;
+          MODELS.forEach(([, exact, prefixes, ranges], s) => {
+            const model = modelHas(exact, prefixes, ranges, code);
+            const applies = item.rules.find((rule) => rule.rule === `r${s}`)!.applies;
+            expect(applies).toBe(model === "unknown" ? "unknown" : model ? "met" : "not_met");
+          });
+        }
+      }),
+      property("decide code sets against the model", 600),
+    );
+  });
+
+  it("gives the same answers whatever codes earlier cases asked about", () => {
+    // The same cases in two orders, each against a rule table of its own: answers kept from one
+    // case never leak into another's.
+    fc.assert(
+      fc.property(fc.array(hostileCase, { minLength: 1, maxLength: 8 }), (cases) => {
+        const first = ruleTable(["deny", "require"]);
+        const second = ruleTable(["deny", "require"]);
+        const forward = cases.map((input) => decideOutcomes(policy, schema, first, input as Record<string, unknown>));
+        const backward = [...cases].reverse().map((input) => decideOutcomes(policy, schema, second, input as Record<string, unknown>));
+        expect(forward).toEqual(backward.reverse());
+      }),
+      property("decide code sets in any order", 200),
+    );
+  });
+});
+
+describe("code sets", () => {
+  it("hold exactly the codes the model holds, white space and letters of any script included", () => {
+    // `CodeSet` takes a code that is already upper-case ASCII without dots or spaces as it is; any
+    // other is normalised first. A no-break space or an accented letter must not pass as normal.
+    const space = fc.string({ unit: fc.constantFrom(" ", "\t", "\n", "\u00a0", "\u2028", "\ufeff", "\u200b"), maxLength: 2 });
+    const core = fc.oneof(
+      fc.constantFrom("B02", "b02.9", "B02.", "M54", "m79.1", "M791", "Q9960", "q99.67", "62321", "64454", "é02", "B0é", "ßB02"),
+      fc.string({ unit: fc.constantFrom(..."B02M5479.1bmqé".split("")), maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(space, core, space, (before, code, after) => {
+        const text = before + code + after;
+        for (const [set, exact, prefixes, ranges] of MODELS) expect(set.has(text)).toBe(modelHas(exact, prefixes, ranges, text));
+      }),
+      property("decide code sets hold the model's codes", 2000),
+    );
+  });
+});
+
+describe("decide: a context reused from case to case", () => {
+  it("gives what a fresh evaluation gives, case after case, well-formed or not", () => {
+    const rules = ruleTable(["require", "bundle", "refer"]);
+    const compiled = evaluators<Record<string, unknown>>(policy, schema, rules);
+    const seen = new Set<Outcome>();
+    fc.assert(
+      fc.property(fc.array(hostileCase, { minLength: 1, maxLength: 6 }), (cases) => {
+        for (const input of cases) {
+          const fresh = determine(policy, schema, rules, input as Record<string, unknown>, { trace: false });
+          const outcomes = compiled.decideTrusted(input as Record<string, unknown>);
+          expect(outcomes).toEqual(fresh.items.map((item) => item.outcome));
+          // The full determination from a reused context too, with and without the trace.
+          expect(compiled.evaluateTrusted(input as Record<string, unknown>, { trace: false })).toEqual(fresh);
+          expect(compiled.evaluateTrusted(input as Record<string, unknown>)).toEqual(
+            determine(policy, schema, rules, input as Record<string, unknown>),
+          );
+          for (const outcome of outcomes) seen.add(outcome);
+        }
+      }),
+      property("decide reused context", 300),
+    );
+    expect(seen.size).toBeGreaterThanOrEqual(4);
+  });
+});
+
+/** Dates an elapsed time may be made of in a case that skipped validation. */
+const hostileDate = fc.oneof(
+  fc
+    .record({ year: fc.integer({ min: 1, max: 9999 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
+    .map(({ year, month, day }) => `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`),
+  fc.constantFrom<unknown>("2024-02-29", "2025-02-29", "2025-01-31", "0001-01-01", "9999-12-31", "2025-1-01", "", null, undefined, 20250101),
+  fc.constant(new Unknown([{ fact: "d", label: "d" }])),
+);
+const operator = fc.constantFrom<CompareOperator>(">=", ">", "<=", "<", "==", "!=");
+const unit = fc.constantFrom<CalendarUnit>("d", "wk", "mo", "y");
+
+/** The same elapsed time in an object made by hand: `compareElapsed` checks its dates in full. */
+function byHand(elapsed: unknown): unknown {
+  return typeof elapsed === "object" && elapsed !== null && !(elapsed instanceof Unknown) ? { ...(elapsed as object) } : elapsed;
+}
+
+describe("decide: elapsed times made by since and between", () => {
+  it("compare as the same dates checked in full", () => {
+    fc.assert(
+      fc.property(hostileDate, hostileDate, operator, fc.integer({ min: 0, max: 400 }), unit, (a, b, op, amount, u) => {
+        for (const elapsed of [since(a, b as string), between(a, b)]) {
+          expect(compareElapsed(elapsed, op, amount, u)).toEqual(compareElapsed(byHand(elapsed) as typeof elapsed, op, amount, u));
+        }
+      }),
+      property("decide elapsed spans", 2000),
+    );
+  });
+
+  it("in days, agree with the calendar's count of days", () => {
+    // An oracle apart from the runtime's day numbers: JavaScript's own UTC calendar.
+    const days = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 900 }), fc.integer({ min: 0, max: 900 }), (start, gap, amount) => {
+        const iso = (n: number) => new Date(n * 86_400_000 + Date.UTC(1900, 0, 1)).toISOString().slice(0, 10);
+        const [from, to] = [iso(start), iso(start + gap)];
+        expect(compareElapsed(between(to, from), ">=", amount, "d")).toBe(days(to) - days(from) >= amount);
+        expect(compareElapsed(since(from, to), "<", amount, "d")).toBe(days(to) - days(from) < amount);
+      }),
+      property("decide elapsed days oracle", 1000),
+    );
+  });
+});
+
+describe("decide: windows made once per date of service", () => {
+  it("are the windows made afresh, whatever was asked before", () => {
+    const request = fc.tuple(
+      fc.oneof(hostileDate.filter((d): d is string => typeof d === "string"), fc.constantFrom("2025-03-31", "2024-02-29")),
+      fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constantFrom(1.5, -3, 2 ** 21)),
+      fc.oneof(unit, fc.constant("fortnight" as CalendarUnit)),
+    );
+    fc.assert(
+      fc.property(fc.array(request, { minLength: 1, maxLength: 12 }), (requests) => {
+        for (const [dos, amount, u] of requests) {
+          const window = windowBack(dos, amount, u);
+          expect(window).toEqual({ start: windowStart(dos, amount, u), end: dos });
+          expect(Object.isFrozen(window)).toBe(true);
+        }
+      }),
+      property("decide windows", 500),
+    );
+  });
+});
