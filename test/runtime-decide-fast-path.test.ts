@@ -8,6 +8,8 @@
 // - An elapsed time made by `since` or `between` is compared without checking its dates again:
 //   the same as the same dates in an object made by hand, checked in full.
 // - `windowBack` makes each window once per date of service: the same as making it again.
+// - `fieldsOf` gives a record's handles in an object without a prototype, built so that it stays
+//   in the engine's fast mode: every field, whatever its name, is an own handle, and nothing else.
 
 import {
   CodeSet,
@@ -16,6 +18,9 @@ import {
   determine,
   evaluators,
   between,
+  fieldsOf,
+  read,
+  Context,
   since,
   Unknown,
   windowBack,
@@ -285,6 +290,34 @@ describe("decide: windows made once per date of service", () => {
         }
       }),
       property("decide windows", 500),
+    );
+  });
+});
+
+describe("decide: field handles", () => {
+  it("are every field of the record, own, whatever its name, and nothing else", () => {
+    const name = fc.constantFrom("__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "date", "code", "x");
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 8 }), fc.array(fc.constantFrom<unknown>(true, "b02", null, 3), { minLength: 8, maxLength: 8 }), (names, values) => {
+        const fields = Object.fromEntries(names.map((field) => [field, { type: "bool", label: `the ${field}` }]));
+        const described = { records: { case: { label: "case", fields: {} }, Thing: { label: "thing", fields } } } as unknown as SchemaDescriptor;
+        const handles = fieldsOf<Record<string, unknown>>(described, "Thing") as Record<string, unknown>;
+        expect(Object.getPrototypeOf(handles)).toBe(null);
+        expect(Object.keys(handles)).toEqual(names);
+        for (const other of ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "date", "code", "x"]) {
+          expect(Object.hasOwn(handles, other)).toBe(names.includes(other));
+          if (!names.includes(other)) expect(handles[other]).toBeUndefined();
+        }
+        // Each reads its own field of a record, as its own property only.
+        const record: Record<string, unknown> = Object.create(null);
+        names.forEach((field, i) => Object.defineProperty(record, field, { value: values[i], enumerable: true }));
+        const context = new Context(described, { items: [] }, false);
+        names.forEach((field, i) => {
+          const value = read(context, record, handles[field] as never);
+          expect(value === true ? true : value instanceof Unknown ? "unknown" : value).toBe(values[i] === true ? true : "unknown");
+        });
+      }),
+      property("decide field handles", 300),
     );
   });
 });

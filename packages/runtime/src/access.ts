@@ -160,26 +160,37 @@ export type FieldHandles<R> = { readonly [K in keyof R]-?: FieldHandle };
 
 /** Every field of `record` in `schema` (the case's built-ins included) as a handle. */
 export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHandles<R> {
-  const handles: Record<string, FieldHandle> = Object.create(null);
   const descriptor = hasOwn(schema.records, record) ? schema.records[record] : undefined;
   const names = descriptor === undefined ? [] : Object.keys(descriptor.fields);
   if (record === "case") for (const name of ["date_of_service", "items"]) if (!names.includes(name)) names.push(name);
-  for (const name of names) {
+  const entries = names.map((name): [string, FieldHandle] => {
     const field = descriptor !== undefined && hasOwn(descriptor.fields, name) ? descriptor.fields[name] : builtInCaseField(record, name);
     const type = field?.type;
-    handles[name] = {
+    const members =
+      typeof type === "object" && "enum" in type
+        ? new Set(type.enum)
+        : typeof type === "object" && "values" in type && typeof type.values === "object"
+          ? new Set(type.values.enum)
+          : undefined;
+    // Every handle has the same properties in the same order (`members` undefined when none),
+    // so a read that is not inlined sees one shape of handle.
+    const handle: FieldHandle = {
       record,
       name,
       label: field?.label ?? name,
       duration: type === "duration",
       shape: shapeOf(type),
-      ...(typeof type === "object" && "enum" in type ? { members: new Set(type.enum) } : {}),
-      ...(typeof type === "object" && "values" in type && typeof type.values === "object" ? { members: new Set(type.values.enum) } : {}),
+      members,
       inherited: name in Object.prototype,
       check: checkOf(shapeOf(type)),
     };
-  }
-  return handles as FieldHandles<R>;
+    return [name, handle];
+  });
+  // Without a prototype, so that no name reads an inherited member (and `__proto__` is a field
+  // like any other); made by `fromEntries`, which keeps the object in V8's fast mode where
+  // `Object.create(null)` and many keyed stores make a dictionary: a generated module's
+  // `Procedure.date` is then a load the compiler can fold to the handle itself.
+  return Object.setPrototypeOf(Object.fromEntries(entries), null) as FieldHandles<R>;
 }
 
 /**

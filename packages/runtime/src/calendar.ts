@@ -257,8 +257,15 @@ class Span implements Elapsed {
 export function since(date: unknown, dos: IsoDate): Elapsed | null | Unknown {
   const operand = dateOperand(date);
   if (typeof operand !== "string") return operand;
-  return isIsoDate(dos) ? new Span(operand, dos) : MALFORMED;
+  if (dos !== validDos) {
+    if (!isIsoDate(dos)) return MALFORMED;
+    validDos = dos;
+  }
+  return new Span(operand, dos);
 }
+
+/** The date of service `since` last found valid: every `time since` of a case passes the same one. */
+let validDos: IsoDate | undefined;
 
 /** `time between a and b`, in either order. */
 export function between(a: unknown, b: unknown): Elapsed | null | Unknown {

@@ -741,12 +741,12 @@ function decideItem(context: Context, rules: readonly RuleSpec[], index: number,
   }
   if (definite === 0) return possible === 0 ? "no_applicable_policy" : "pended";
   const levels = plan.levels;
-  for (let level = 0; level < LEVEL_OUTCOMES.length; level++) {
-    const byRule = levels[level]!;
+  for (let l = 0; l < levels.length; l++) {
+    const { level, rules: byRule, criteria: byCriteria } = levels[l]!;
     let unknown = false;
-    for (let r = 0; r < rules.length; r++) {
-      if (applies[r] !== true) continue;
-      const criteria = byRule[r]!;
+    for (let k = 0; k < byRule.length; k++) {
+      if (applies[byRule[k]!] !== true) continue;
+      const criteria = byCriteria[k]!;
       for (let i = 0; i < criteria.length; i++) {
         const verdict = verdictOf(context, criteria[i]!);
         if (verdict === Verdict.NotMet) return LEVEL_OUTCOMES[level]!;
@@ -755,15 +755,24 @@ function decideItem(context: Context, rules: readonly RuleSpec[], index: number,
     }
     if (unknown) return "pended";
     if (possible === 0) continue;
-    for (let r = 0; r < rules.length; r++) {
-      if (!(applies[r] instanceof Unknown)) continue;
-      const criteria = byRule[r]!;
+    for (let k = 0; k < byRule.length; k++) {
+      if (!(applies[byRule[k]!] instanceof Unknown)) continue;
+      const criteria = byCriteria[k]!;
       for (let i = 0; i < criteria.length; i++) {
         if (verdictOf(context, criteria[i]!) !== Verdict.Met) return "pended";
       }
     }
   }
   return "approved";
+}
+
+/** The criteria of one level of LEVEL_OUTCOMES, by rule: only the rules with some at that level. */
+interface LevelCriteria {
+  readonly level: number;
+  /** The rules' indices in the rule table, in its order. */
+  readonly rules: readonly number[];
+  /** Each of those rules' criteria at this level, cheapest first. */
+  readonly criteria: readonly (readonly Decisive[])[];
 }
 
 /** `effectiveStatus` as `decideItem` needs it: met (or waived), not met, or unknown. */
@@ -806,29 +815,31 @@ function verdictOf(context: Context, criterion: Decisive): Verdict {
 
 /** What `decideItem` works from, built on a rule table's first decision. */
 class DecidePlan {
-  /** Each rule's criteria by level, `[level][rule]`, cheapest first; notes and waivers are in none. */
-  readonly levels: readonly (readonly (readonly Decisive[])[])[];
+  /** The levels that have criteria, strongest first, each with its rules' criteria (notes and
+   *  waivers are in none): an item walks only these. */
+  readonly levels: readonly LevelCriteria[];
   /** Per code as written, whether it is in each rule's code sets (1) or not (0). */
   private readonly answers = new Map<string, Uint8Array>();
 
   constructor(private readonly rules: readonly RuleSpec[]) {
     // Within a level any criterion not met decides, and otherwise any unknown pends: the order
     // does not change the outcome, so the cheapest go first (a stable sort keeps source order).
-    this.levels = LEVEL_OUTCOMES.map((_, level) =>
-      rules.map((rule) =>
-        rule.criteria
+    const levels: LevelCriteria[] = [];
+    for (let level = 0; level < LEVEL_OUTCOMES.length; level++) {
+      const indices: number[] = [];
+      const criteria: Decisive[][] = [];
+      rules.forEach((rule, r) => {
+        const own = rule.criteria
           .filter((criterion) => levelOf(criterion.effect) === level)
           .sort((a, b) => (a.cost ?? 0) - (b.cost ?? 0))
-          .map(
-            (criterion): Decisive => ({
-              reading:
-                criterion.effect === "approve" ? Reading.Always : criterion.effect === "require" ? Reading.MetWhenTrue : Reading.MetWhenFalse,
-              condition: criterion.condition,
-              waiver: criterion.waiver,
-            }),
-          ),
-      ),
-    );
+          .map(decisive);
+        if (own.length === 0) return;
+        indices.push(r);
+        criteria.push(own);
+      });
+      if (indices.length > 0) levels.push({ level, rules: indices, criteria });
+    }
+    this.levels = levels;
   }
 
   /** Whether `code` is in each rule's code sets (`inRuleSets`, always true or false for a string). */
@@ -842,6 +853,11 @@ class DecidePlan {
     }
     return answers;
   }
+}
+
+function decisive(criterion: CriterionSpec): Decisive {
+  const reading = criterion.effect === "approve" ? Reading.Always : criterion.effect === "require" ? Reading.MetWhenTrue : Reading.MetWhenFalse;
+  return { reading, condition: criterion.condition, waiver: criterion.waiver };
 }
 
 const MAX_CODES = 4096;
