@@ -29,7 +29,6 @@ import {
   type CompareOperator,
   type CriterionEffect,
   type Outcome,
-  type PolicyInfo,
   type RuleSpec,
   type SchemaDescriptor,
   type Tri,
@@ -37,18 +36,9 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { property } from "./support/runs.js";
+import { syntheticPolicy } from "./support/synthetic-policy.js";
 
-const policy: PolicyInfo = {
-  id: "decide.fast",
-  title: "Decide fast paths",
-  payer: "Test",
-  number: "0",
-  version: "1",
-  effective: "2025-01-01",
-  expires: "2025-12-31",
-  source: "decide-fast.pol",
-  sourceHash: "0",
-};
+const policy = syntheticPolicy("decide.fast", "Decide fast paths");
 
 const schema: SchemaDescriptor = {
   records: {

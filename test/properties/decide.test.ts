@@ -14,7 +14,6 @@ import {
   type CriterionEffect,
   type CriterionSpec,
   type Outcome,
-  type PolicyInfo,
   type RuleSpec,
   type SchemaDescriptor,
   type Tri,
@@ -26,6 +25,7 @@ import { constructsPolicy } from "../support/constructs-fixture.js";
 import { asked, inEffectAsAsked, loadCompiled, type CompiledEvaluator } from "../support/compiled.js";
 import { checkPolicyFile, policyFiles } from "../support/policy-files.js";
 import { runs } from "../support/runs.js";
+import { syntheticPolicy } from "../support/synthetic-policy.js";
 
 /** Every code: these rules apply by their `when` alone. */
 const anyCode = new AnyCodeSet([], [""], []);
@@ -75,17 +75,7 @@ describe.each(targets)("%s", (_name, load) => {
 });
 
 describe("decideOutcomes on synthetic rule tables", () => {
-  const policy: PolicyInfo = {
-    id: "synthetic",
-    title: "Synthetic",
-    payer: "Test",
-    number: "0",
-    version: "1",
-    effective: "2025-01-01",
-    expires: "2025-12-31",
-    source: "synthetic.pol",
-    sourceHash: "0",
-  };
+  const policy = syntheticPolicy("synthetic", "Synthetic");
   const schema: SchemaDescriptor = {
     records: {
       case: { label: "case", fields: {} },
