@@ -286,7 +286,7 @@ describe("decide: windows made once per date of service", () => {
 
 describe("decide: field handles", () => {
   it("are every field of the record, own, whatever its name, and nothing else", () => {
-    const name = fc.constantFrom("__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "date", "code", "x");
+    const name = fc.constantFrom<string>("__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "date", "code", "x");
     fc.assert(
       fc.property(fc.uniqueArray(name, { maxLength: 8 }), fc.array(fc.constantFrom<unknown>(true, "b02", null, 3), { minLength: 8, maxLength: 8 }), (names, values) => {
         const fields = Object.fromEntries(names.map((field) => [field, { type: "bool", label: `the ${field}` }]));
