@@ -8,7 +8,7 @@ import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Valid
 import { Context, field, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
-import { type ComputedValue, type ConditionParts, computedValues } from "./explain.js";
+import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, showsValues } from "./explain.js";
 import { NeededFacts, neededFacts, type WeighedRule } from "./relevance.js";
 
 export type Outcome =
@@ -412,28 +412,25 @@ function inEffect(policy: PolicyInfo, dos: IsoDate, options: EvaluateOptions | u
 
 function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): EvaluatedRule {
   const criteria: EvaluatedCriterion[] = [];
+  const tracing = context.tracing;
   for (const criterion of rule.criteria) {
-    if (context.tracing) context.beginReads();
-    const condition = conditionOf(context, criterion);
+    if (tracing) context.beginReads();
+    const parts = criterion.parts;
+    // A trace shows the values of the parts that show some: they are the condition's tests, read
+    // in its order, so the condition's value is derived from them instead of worked out twice.
+    let values = tracing && parts !== undefined && showsValues(parts) ? parts.values(context) : undefined;
+    const condition = values !== undefined ? conditionFromParts(parts!.shape, values) : conditionOf(context, criterion);
     let status = criterionStatus(criterion.effect, condition);
     let unknown = condition instanceof Unknown ? condition : undefined;
     if (criterion.waiver !== undefined) ({ status, unknown } = waived(criterion, context, condition, status));
-    const facts = context.tracing ? context.endReads() : [];
-    const factsTruncated = context.tracing && context.readsTruncated;
-    // Evaluated after the reads are recorded, so the trace lists only the condition's own reads;
-    // for a trace only when it shows some (a pended item's relevance asks for the rest, `weighed`).
-    const parts = criterion.parts;
-    const values =
-      parts !== undefined && (status === "unknown" || (context.tracing && showsValues(parts))) ? parts.values(context) : undefined;
+    const facts = tracing ? context.endReads() : [];
+    const factsTruncated = tracing && context.readsTruncated;
+    // An unknown criterion's parts, for a pended item's relevance: evaluated after the reads are
+    // recorded, so the trace lists only the condition's own reads.
+    if (values === undefined && parts !== undefined && status === "unknown") values = parts.values(context);
     criteria.push({ spec: criterion, level: levelOf(criterion.effect), condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule, applies, criteria };
-}
-
-/** Whether some part of a condition shows its value in the trace. */
-function showsValues(parts: ConditionParts): boolean {
-  for (let i = 0; i < parts.parts.length; i++) if (parts.parts[i]!.shows !== undefined) return true;
-  return false;
 }
 
 /** A rule that applies or may apply, as `neededFacts` weighs it: its applicability in parts, its criteria. */
