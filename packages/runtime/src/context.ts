@@ -590,11 +590,11 @@ export class Context {
   pathOf(record: object): string {
     if (record === this.input) return "";
     if (record === this.item) return elementPath("items", this.itemIndex);
-    if (this.paths === undefined && this.pathsAsked < FEW_PATHS && !hasNestedLists(this.schema)) {
+    if (this.paths === undefined && this.pathsAsked < FEW_PATHS && (this.caseLists ??= caseListsOf(this.schema)) !== NESTED) {
       // A trace names a few records of a case: found in the case's lists (in the order the index
       // visits them, so a record listed twice gets the same path) without indexing every element.
       this.pathsAsked++;
-      const lists = listFieldsOf(this.schema).get("case")!;
+      const lists = this.caseLists;
       for (let l = 0; l < lists.length; l++) {
         const name = lists[l]![0];
         const elements = this.input[name];
@@ -609,6 +609,8 @@ export class Context {
   }
   /** Paths looked up by a scan of the case's lists since the case began; past FEW_PATHS, the index. */
   private pathsAsked = 0;
+  /** The case's list fields when no list nests in another (NESTED when one does): fixed by the schema. */
+  private caseLists: ListFieldsOfRecord | undefined;
 
   /** Every element of every list in the case, nested lists included, by identity, with its path. Built once. */
   private indexPaths(): Map<object, string> {
@@ -679,8 +681,19 @@ function hasNestedLists(schema: SchemaDescriptor): boolean {
   return nested;
 }
 
-/** Each record's list fields as [field, element record]; the case's `items` first. */
-type ListFields = Map<string, readonly (readonly [string, string])[]>;
+/** A record's list fields as [field, element record]. */
+type ListFieldsOfRecord = readonly (readonly [string, string])[];
+
+/** Each record's list fields; the case's `items` first. */
+type ListFields = Map<string, ListFieldsOfRecord>;
+
+/** What `caseListsOf` gives for a schema whose lists nest. */
+const NESTED: ListFieldsOfRecord = Object.freeze([]);
+
+/** The case's list fields, or NESTED when a record other than the case has a list field. */
+function caseListsOf(schema: SchemaDescriptor): ListFieldsOfRecord {
+  return hasNestedLists(schema) ? NESTED : listFieldsOf(schema).get("case")!;
+}
 
 const listFieldsBySchema = new WeakMap<SchemaDescriptor, ListFields>();
 

@@ -486,14 +486,9 @@ function reasonsOf(rules: readonly EvaluatedRule[], pending: boolean): Reason[] 
   for (const rule of rules) {
     for (const { spec, status } of rule.criteria) {
       if (status !== "not_met" || levelOf(spec.effect) < 0) continue;
-      reasons.push({
-        rule: rule.spec.id,
-        criterion: spec.id,
-        effect: spec.effect,
-        citation: spec.citation,
-        description: spec.description,
-        ...(pending ? { pending: true as const } : {}),
-      });
+      const reason: Reason = { rule: rule.spec.id, criterion: spec.id, effect: spec.effect, citation: spec.citation, description: spec.description };
+      if (pending) reason.pending = true;
+      reasons.push(reason);
     }
   }
   return reasons;
@@ -518,25 +513,36 @@ function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
     const criteria = rule.criteria;
     for (let i = 0; i < criteria.length; i++) {
       const { spec, status, unknown, facts, factsTruncated, values } = criteria[i]!;
-      // Properties in the order the JSON lists them: the optional ones are set in their place.
-      const entry: CriterionTrace = {
-        rule: rule.spec.id,
-        criterion: spec.id,
-        effect: spec.effect,
-        citation: spec.citation,
-        description: spec.description,
-        line: spec.line,
-        status,
-      } as CriterionTrace;
-      if (spec.waivedBy !== undefined) entry.waivedBy = spec.waivedBy;
-      entry.facts = facts;
-      if (factsTruncated) entry.factsTruncated = true;
-      entry.missing = unknown === undefined ? [] : unknown.missing.slice();
-      entry.values = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [];
-      trace.push(entry);
+      const missing = unknown === undefined ? [] : unknown.missing.slice();
+      const shown = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [];
+      trace.push(traceEntry(rule.spec.id, spec, status, facts, factsTruncated, missing, shown));
     }
   }
   return trace;
+}
+
+/**
+ * A criterion's trace entry, its properties in the order the JSON lists them. Each combination of
+ * the optional ones is written out whole, so that every entry is made at its full size at once.
+ */
+function traceEntry(
+  rule: string,
+  spec: CriterionSpec,
+  status: Status,
+  facts: Fact[],
+  factsTruncated: boolean,
+  missing: Missing[],
+  values: ComputedValue[],
+): CriterionTrace {
+  const { id: criterion, effect, citation, description, line, waivedBy } = spec;
+  if (waivedBy === undefined) {
+    return factsTruncated
+      ? { rule, criterion, effect, citation, description, line, status, facts, factsTruncated, missing, values }
+      : { rule, criterion, effect, citation, description, line, status, facts, missing, values };
+  }
+  return factsTruncated
+    ? { rule, criterion, effect, citation, description, line, status, waivedBy, facts, factsTruncated, missing, values }
+    : { rule, criterion, effect, citation, description, line, status, waivedBy, facts, missing, values };
 }
 
 /** An item's code as reported: itself when valid; anything a case that skipped validation holds
