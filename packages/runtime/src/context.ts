@@ -65,12 +65,26 @@ class CaseFacts {
     return fact;
   }
 
-  /** Fact `fact` as a trace lists it, its path built on first use. */
-  fact(context: Context, fact: number): Fact {
-    const built = this.built[fact];
+  /** The first `size` facts of `numbers` as a trace lists them: each `Fact` built on first use. */
+  listed(context: Context, numbers: readonly number[], size: number): Fact[] {
+    const facts = new Array<Fact>(size);
+    const built = this.built;
+    const records = this.records;
+    const builtAt = this.builtAt;
+    const item = context.item;
+    const itemIndex = context.itemIndex;
+    for (let i = 0; i < size; i++) {
+      const fact = numbers[i]!;
+      const at = records[fact] === item ? itemIndex : -1;
+      const made = built[fact];
+      facts[i] = made !== undefined && builtAt[fact] === at ? made : this.build(context, fact, at);
+    }
+    return facts;
+  }
+
+  /** Fact `fact` built, its path looked up (`at`: the current item's index when its record is that item, else -1). */
+  private build(context: Context, fact: number, at: number): Fact {
     const record = this.records[fact];
-    const at = record === context.item ? context.itemIndex : -1;
-    if (built !== undefined && this.builtAt[fact] === at) return built;
     const name = this.names[fact]!;
     this.builtAt[fact] = at;
     let path = name;
@@ -161,14 +175,28 @@ export class ReadLog {
     else this.facts[this.size++] = fact;
   }
 
-  /** Every read of `log`, in its order, after this log's own (until this log is full). */
+  /** Every read of `log`, in its order, after this log's own (until this log is truncated). */
   addAll(log: ReadLog): void {
-    const facts = log.facts;
-    for (let i = 0, size = log.size; i < size; i++) {
-      this.add(facts[i]!);
-      if (this.truncated) return;
+    // `add` for each, with the log's fields in locals: lets are replayed into every criterion.
+    const from = log.facts;
+    const marks = this.marks;
+    const id = this.id;
+    const facts = this.facts;
+    const limit = this.limit;
+    let size = this.size;
+    let truncated = this.truncated;
+    for (let i = 0, count = log.size; i < count; i++) {
+      const fact = from[i]!;
+      if (marks[fact] !== id) {
+        marks[fact] = id;
+        // Full: a new read is left out.
+        if (size >= limit) truncated = true;
+        else facts[size++] = fact;
+      }
+      if (truncated) break;
     }
-    if (log.truncated) this.truncated = true;
+    this.size = size;
+    this.truncated = truncated || log.truncated;
   }
 }
 
@@ -529,12 +557,7 @@ export class Context {
     this.closeLogs();
     if (log === undefined) return [];
     this.readsTruncated = log.truncated;
-    const numbers = log.facts;
-    const table = this.facts;
-    const size = log.size;
-    const facts = new Array<Fact>(size);
-    for (let i = 0; i < size; i++) facts[i] = table.fact(this, numbers[i]!);
-    return facts;
+    return this.facts.listed(this, log.facts, log.size);
   }
 
   /**
