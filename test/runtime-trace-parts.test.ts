@@ -9,9 +9,10 @@ import {
   andAll,
   CodeSet,
   type ConditionParts,
-  type Context,
+  Context,
   determine,
   field,
+  MAX_FACTS,
   type Missing,
   not,
   or,
@@ -245,5 +246,43 @@ describe("a criterion's condition derived from its parts with the trace", () => 
         { expression: "count", value: { min: 2, max: null }, operator: "<=", threshold: "3", holds: false },
       ]),
     );
+  });
+});
+
+describe("replaying kept reads into a criterion's log", () => {
+  const withProcedures = (n: number): SchemaDescriptor["records"] => ({
+    ...schema.records,
+    case: { ...schema.records.case!, fields: { ...schema.records.case!.fields, procedures: { type: { list: "procedure" }, label: "procedures" } } },
+    procedure: { label: "procedure", fields: { date: { type: "date", label: "date" } } },
+  });
+  /** A tracing context over `n` procedures, each procedure's read of its date kept on its own. */
+  function kept(n: number) {
+    const procedures = Array.from({ length: n }, (_, i) => ({ date: `2025-01-${String((i % 28) + 1).padStart(2, "0")}` }));
+    const context = new Context({ records: withProcedures(n) }, { ...input, procedures }, true);
+    context.beginReads();
+    const logs = procedures.map((procedure) => {
+      context.withOwnReads((record, c) => field(c, "procedure", record, "date"), procedure);
+      return context.ownReads!;
+    });
+    return { context, logs };
+  }
+
+  it("says it is truncated only when a read is left out, however often the same reads are replayed", () => {
+    for (const n of [MAX_FACTS, MAX_FACTS + 1]) {
+      const { context, logs } = kept(n);
+      for (let pass = 0; pass < 2; pass++) {
+        // A full log goes on while it has left nothing out (the next reads may be listed already),
+        // and stops once it has: the 201st read, or at once on a second pass over 201.
+        const leftOut = pass === 1 && n > MAX_FACTS;
+        for (let i = 0; i < n; i++) {
+          const goesOn = context.replayReads(logs[i]!);
+          expect(goesOn, `${n} reads, pass ${pass}, read ${i}`).toBe(!leftOut && i < MAX_FACTS);
+          if (!goesOn) break;
+        }
+      }
+      const facts = context.endReads();
+      expect(facts.map((fact) => fact.fact)).toEqual(Array.from({ length: MAX_FACTS }, (_, i) => `procedures[${i}].date`));
+      expect(context.readsTruncated).toBe(n > MAX_FACTS);
+    }
   });
 });

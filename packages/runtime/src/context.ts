@@ -175,7 +175,8 @@ export class ReadLog {
     else this.facts[this.size++] = fact;
   }
 
-  /** Every read of `log`, in its order, after this log's own (until this log is truncated). */
+  /** Every read of `log`, in its order, after this log's own: `add` of each, until one is left
+   *  out; truncated too when `log` was. */
   addAll(log: ReadLog): void {
     // `add` for each, with the log's fields in locals: lets are replayed into every criterion.
     const from = log.facts;
@@ -187,13 +188,14 @@ export class ReadLog {
     let truncated = this.truncated;
     for (let i = 0, count = log.size; i < count; i++) {
       const fact = from[i]!;
-      if (marks[fact] !== id) {
-        marks[fact] = id;
-        // Full: a new read is left out.
-        if (size >= limit) truncated = true;
-        else facts[size++] = fact;
+      if (marks[fact] === id) continue;
+      marks[fact] = id;
+      if (size >= limit) {
+        // Full: a new read is left out, and so would every new one after it.
+        truncated = true;
+        break;
       }
-      if (truncated) break;
+      facts[size++] = fact;
     }
     this.size = size;
     this.truncated = truncated || log.truncated;
@@ -582,18 +584,17 @@ export class Context {
   /** The reads of the last `withOwnReads`. */
   ownReads: ReadLog | undefined;
 
-  /** Reads kept by `withOwnReads`, recorded again in the current log; false once it is full. */
+  /**
+   * Reads kept by `withOwnReads`, recorded again in the current log; false once the log is full
+   * and has left a read out, so that more replays could change nothing. A full log that left
+   * nothing out goes on: the reads replayed next may all be listed already (the same reads
+   * replayed again), and it is truncated only when one of them is not.
+   */
   replayReads(reads: ReadLog): boolean {
     const log = this.log;
     if (log === undefined) return false;
     log.addAll(reads);
-    return !log.full;
-  }
-
-  /** Say that reads were left out of the current log (it was full). */
-  markReadsTruncated(): void {
-    const log = this.log;
-    if (log !== undefined) log.truncated = true;
+    return !(log.full && log.truncated);
   }
 
   /** A read whose path is already known; reads outside `beginReads`/`endReads` are dropped. */
