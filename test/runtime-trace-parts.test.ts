@@ -27,18 +27,21 @@ import {
 } from "@pol/runtime";
 import { runs } from "./support/runs.js";
 
+const dateOfService = { type: "date", label: "date of service" } as const;
 const schema: SchemaDescriptor = {
   records: {
     case: {
       label: "case",
       fields: {
-        date_of_service: { type: "date", label: "date of service" },
+        date_of_service: dateOfService,
         items: { type: { list: "item" }, label: "requested line items" },
         chronic: { type: "bool", label: "pain is chronic" },
         relief: { type: "percent", label: "percent pain relief" },
+        procedures: { type: { list: "procedure" }, label: "procedures" },
       },
     },
     item: { label: "requested line item", fields: { code: { type: "code", label: "code" } } },
+    procedure: { label: "procedure", fields: { date: { type: "date", label: "date" } } },
   },
 };
 
@@ -102,36 +105,15 @@ interface Calls {
   parts: number;
 }
 
+/** A rule that applies to every item, with one criterion `c`. */
+function oneCriterion(effect: "require" | "deny", condition: (context: Context) => Tri, parts: ConditionParts): RuleSpec {
+  return { id: "r", title: "rule", citation: "1", codes: [anyCode], criteria: [{ id: "c", effect, citation: "1", description: "criterion", line: 1, condition, parts }] };
+}
+
 /** A rule with one criterion over the given parts; counts how often its condition and parts run. */
 function ruleWith(effect: "require" | "deny", shape: Shape, values: (context: Context) => PartValue[], calls: Calls): RuleSpec {
-  const parts: ConditionParts = {
-    shape,
-    parts: PART_LIST,
-    values: (context) => {
-      calls.parts++;
-      return values(context);
-    },
-  };
-  return {
-    id: "r",
-    title: "rule",
-    citation: "1",
-    codes: [anyCode],
-    criteria: [
-      {
-        id: "c",
-        effect,
-        citation: "1",
-        description: "criterion",
-        line: 1,
-        condition: (context) => {
-          calls.condition++;
-          return conditionOf(shape, values(context));
-        },
-        parts,
-      },
-    ],
-  };
+  const condition = (context: Context): Tri => (calls.condition++, conditionOf(shape, values(context)));
+  return oneCriterion(effect, condition, { shape, parts: PART_LIST, values: (context) => (calls.parts++, values(context)) });
 }
 
 describe("a criterion's condition derived from its parts with the trace", () => {
@@ -186,26 +168,8 @@ describe("a criterion's condition derived from its parts with the trace", () => 
   it("runs the condition of a criterion whose parts show nothing, and its parts only when it is unknown", () => {
     const quiet: ConditionParts = { shape: ["and", 0, 1], parts: [{ key: "a" }, { key: "b" }], values: () => [true, true] };
     const calls: Calls = { condition: 0, parts: 0 };
-    const rule = (value: Tri): RuleSpec => ({
-      id: "r",
-      title: "rule",
-      citation: "1",
-      codes: [anyCode],
-      criteria: [
-        {
-          id: "c",
-          effect: "require",
-          citation: "1",
-          description: "criterion",
-          line: 1,
-          condition: () => {
-            calls.condition++;
-            return value;
-          },
-          parts: { ...quiet, values: (context) => (calls.parts++, quiet.values(context)) },
-        },
-      ],
-    });
+    const rule = (value: Tri): RuleSpec =>
+      oneCriterion("require", () => (calls.condition++, value), { ...quiet, values: (context) => (calls.parts++, quiet.values(context)) });
     determine(policy, schema, [rule(true)], input);
     expect(calls).toEqual({ condition: 1, parts: 0 });
     determine(policy, schema, [rule(UNKNOWNS[0]!)], input);
@@ -230,13 +194,7 @@ describe("a criterion's condition derived from its parts with the trace", () => 
         false,
       ],
     };
-    const rule: RuleSpec = {
-      id: "r",
-      title: "rule",
-      citation: "1",
-      codes: [anyCode],
-      criteria: [{ id: "c", effect: "require", citation: "1", description: "criterion", line: 1, parts, condition: () => false }],
-    };
+    const rule = oneCriterion("require", () => false, parts);
     const [item] = determine(policy, schema, [rule], input).items;
     expect(JSON.stringify(item!.trace[0]!.values)).toBe(
       JSON.stringify([
@@ -250,15 +208,10 @@ describe("a criterion's condition derived from its parts with the trace", () => 
 });
 
 describe("replaying kept reads into a criterion's log", () => {
-  const withProcedures = (n: number): SchemaDescriptor["records"] => ({
-    ...schema.records,
-    case: { ...schema.records.case!, fields: { ...schema.records.case!.fields, procedures: { type: { list: "procedure" }, label: "procedures" } } },
-    procedure: { label: "procedure", fields: { date: { type: "date", label: "date" } } },
-  });
   /** A tracing context over `n` procedures, each procedure's read of its date kept on its own. */
   function kept(n: number) {
     const procedures = Array.from({ length: n }, (_, i) => ({ date: `2025-01-${String((i % 28) + 1).padStart(2, "0")}` }));
-    const context = new Context({ records: withProcedures(n) }, { ...input, procedures }, true);
+    const context = new Context(schema, { ...input, procedures }, true);
     context.beginReads();
     const logs = procedures.map((procedure) => {
       context.withOwnReads((record, c) => field(c, "procedure", record, "date"), procedure);
