@@ -29,29 +29,21 @@ export const policy = {
 } as const satisfies PolicyInfo;
 
 // --- Code sets
-
-/** trigger point injection (cpt) */
-export const triggerPointInjection = new CodeSet(["20552", "20553"], [], []);
-
-/** ultrasound guidance for needle placement (cpt) */
-export const ultrasoundGuidance = new CodeSet(["76942"], [], []);
+export const triggerPointInjection = new CodeSet(["20552", "20553"], [], []); // trigger point injection (cpt)
+export const ultrasoundGuidance = new CodeSet(["76942"], [], []); // ultrasound guidance for needle placement (cpt)
 
 /** The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`). */
-export const codeSets = {
-  trigger_point_injection: triggerPointInjection,
-  ultrasound_guidance: ultrasoundGuidance,
-} as const;
+// prettier-ignore
+export const codeSets = { trigger_point_injection: triggerPointInjection,
+  ultrasound_guidance: ultrasoundGuidance } as const;
 
 // --- Windows (`within`): each ends on the date of service, both ends included
-
 const last12Months = perCase(0, (c) => windowBack(c.dos, 12, "mo"));
 
 // --- Value sets
-
 const kindValues = new Set(["pain_management"]);
 
 // --- Lets
-
 /** qualifying_pain: back pain, neck pain or myofascial pain syndrome */
 const qualifyingPain = perCase(1, (c) =>
   or(
@@ -64,15 +56,12 @@ const qualifyingPain = perCase(1, (c) =>
 
 /** subacute_or_chronic: the pain has lasted at least 4 weeks (subacute or chronic) */
 const subacuteOrChronic = perCase(2, (c) => elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk"));
-
 /** last_stabilization_tpi: the latest diagnostic/stabilization trigger point injection */
 const lastStabilizationTpi = perCase(3, (c) => stabilizationTpiScan.latest(c));
-
 /** last_therapeutic_tpi_same_muscle: the preceding therapeutic injection of the requested muscle */
 const lastTherapeuticTpiSameMuscle = perItem(4, (c) => therapeuticTpiSameMuscleScan.latest(c));
 
 // --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
-
 /** conservative_treatment: conservative treatment episodes */
 const conservativeTreatment = (therapy: Row, c: Context): Tri => not(oneOf(read(c, therapy, Therapy.kind), kindValues));
 
@@ -109,23 +98,16 @@ const stabilizationTpiScan = new ListScan(Case.procedures, Procedure.date, stabi
 const therapeuticTpiSameMuscleScan = new ListScan(Case.procedures, Procedure.date, therapeuticTpiSameMuscle);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
-
 // Rule tpi_stabilization [DSP.1]: Diagnostic/stabilization trigger point injection
 const tpiStabilizationApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
 /** DSP1_condition [DSP.1] require, line 61: back pain, neck pain or myofascial pain syndrome: `qualifying_pain` */
 // prettier-ignore
-const qualifyingPainParts = conditionParts(
-  ["or", "case.low_back_pain", "case.upper_back_pain", "case.neck_pain", "case.myofascial_pain_syndrome"],
-  (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.upper_back_pain), read(c, c.input, Case.neck_pain), read(c, c.input, Case.myofascial_pain_syndrome)],
-);
+const qualifyingPainParts = conditionParts(["or", "case.low_back_pain", "case.upper_back_pain", "case.neck_pain", "case.myofascial_pain_syndrome"], (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.upper_back_pain), read(c, c.input, Case.neck_pain), read(c, c.input, Case.myofascial_pain_syndrome)]);
 
 /** DSP1_duration [DSP.1] require, line 64: the pain is subacute or chronic: `subacute_or_chronic` */
 // prettier-ignore
-const subacuteOrChronicParts = conditionParts(
-  { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "4wk", unit: "days", elapsed: true, required: true } },
-  (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk")],
-);
+const subacuteOrChronicParts = conditionParts({ key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "4wk", unit: "days", elapsed: true, required: true } }, (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk")]);
 
 /** DSP1_conservative [DSP.1] require, line 67: conservative treatment was given: `some conservative_treatment` */
 const dsp1Conservative = (c: Context): Tri => some(list(c, Case.therapies), conservativeTreatment, c);
@@ -139,10 +121,7 @@ const dsp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injecta
 /** DSP2_sessions [DSP.2] require, line 77: at most 3 stabilization sessions before this one (4 in all): `count distinct date of stabilization_tpi <= 3` */
 const dsp2Sessions = (c: Context): Tri => atMost(stabilizationTpiScan.countDistinct(c), 3);
 // prettier-ignore
-const dsp2SessionsParts = conditionParts(
-  { key: "test 3", shows: { expression: "count distinct date of stabilization_tpi", operator: "<=", threshold: "3", required: true } },
-  (c) => [shown(atMost, stabilizationTpiScan.countDistinct(c), 3)],
-);
+const dsp2SessionsParts = conditionParts({ key: "test 3", shows: { expression: "count distinct date of stabilization_tpi", operator: "<=", threshold: "3", required: true } }, (c) => [shown(atMost, stabilizationTpiScan.countDistinct(c), 3)]);
 
 /** DSP2_interval [DSP.2] require, line 80: at least 1 week since the previous stabilization session: `no stabilization_tpi or time since last_stabilization_tpi.date >= 1wk` */
 const dsp2Interval = (c: Context): Tri =>
@@ -151,10 +130,7 @@ const dsp2Interval = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
   );
 // prettier-ignore
-const dsp2IntervalParts = conditionParts(
-  ["or", "test 4", { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }],
-  (c) => [stabilizationTpiScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk")],
-);
+const dsp2IntervalParts = conditionParts(["or", "test 4", { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [stabilizationTpiScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk")]);
 
 // Rule tpi_therapeutic [TP.1]: Therapeutic trigger point injection
 const tpiTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
@@ -174,10 +150,7 @@ const tp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectat
 /** TP2_sessions [TP.2] require, line 108: at most 5 earlier therapeutic sessions of this muscle (6 in all): `count distinct date of therapeutic_tpi_same_muscle <= 5` */
 const tp2Sessions = (c: Context): Tri => atMost(therapeuticTpiSameMuscleScan.countDistinct(c), 5);
 // prettier-ignore
-const tp2SessionsParts = conditionParts(
-  { key: "test 7", shows: { expression: "count distinct date of therapeutic_tpi_same_muscle", operator: "<=", threshold: "5", required: true } },
-  (c) => [shown(atMost, therapeuticTpiSameMuscleScan.countDistinct(c), 5)],
-);
+const tp2SessionsParts = conditionParts({ key: "test 7", shows: { expression: "count distinct date of therapeutic_tpi_same_muscle", operator: "<=", threshold: "5", required: true } }, (c) => [shown(atMost, therapeuticTpiSameMuscleScan.countDistinct(c), 5)]);
 
 /** TP2_interval [TP.2] require, line 111: at least 2 months since the preceding therapeutic session: `no therapeutic_tpi_same_muscle or time since last_therapeutic_tpi_same_muscle.date >= 2mo` */
 const tp2Interval = (c: Context): Tri =>
@@ -186,19 +159,13 @@ const tp2Interval = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
   );
 // prettier-ignore
-const tp2IntervalParts = conditionParts(
-  ["or", "test 8", { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }],
-  (c) => [therapeuticTpiSameMuscleScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo")],
-);
+const tp2IntervalParts = conditionParts(["or", "test 8", { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo")]);
 
 /** TP2_relief [TP.2] require, line 114: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
 const tp2Relief = (c: Context): Tri =>
   or(therapeuticTpiSameMuscleScan.none(c), greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50));
 // prettier-ignore
-const tp2ReliefParts = conditionParts(
-  ["or", "test 10", { key: "test 11", shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" } }],
-  (c) => [therapeuticTpiSameMuscleScan.none(c), shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50)],
-);
+const tp2ReliefParts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50)]);
 
 /** TP2_relief_duration [TP.2] require, line 117: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
 const tp2ReliefDuration = (c: Context): Tri =>
@@ -207,71 +174,51 @@ const tp2ReliefDuration = (c: Context): Tri =>
     atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
   );
 // prettier-ignore
-const tp2ReliefDurationParts = conditionParts(
-  ["or", "test 12", { key: "test 13", shows: { expression: "last_therapeutic_tpi_same_muscle.relief_duration", operator: ">=", threshold: "6wk", unit: "days" } }],
-  (c) => [therapeuticTpiSameMuscleScan.none(c), shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42)],
-);
+const tp2ReliefDurationParts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "last_therapeutic_tpi_same_muscle.relief_duration", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42)]);
 
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
-
 /** TP3 [TP.3] deny, line 128: 10 trigger point injections were already given or granted in the last 12 months: `(count tpi_history within 12mo + count earlier_items where code in trigger_point_injection) >= 10` */
 const tp3 = (c: Context): Tri =>
   atLeast(add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10);
 // prettier-ignore
-const tp3Parts = conditionParts(
-  { key: "test 14", shows: { expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection", operator: ">=", threshold: "10" } },
-  (c) => [shown(atLeast, add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10)],
-);
+const tp3Parts = conditionParts({ key: "test 14", shows: { expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection", operator: ">=", threshold: "10" } }, (c) => [shown(atLeast, add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10)]);
 
 // Rule tpi_ultrasound [US]: Ultrasound guidance for trigger point injections
 const tpiUltrasoundApplies = (c: Context): Tri => someOther(c, 6, otherItemsWhere);
 
 // prettier-ignore
 const rules = [
-  {
-    id: "tpi_stabilization", title: "Diagnostic/stabilization trigger point injection", citation: "DSP.1", codes: [triggerPointInjection], when: tpiStabilizationApplies, whenKey: "item.purpose == \"diagnostic\"",
-    criteria: [
-      { id: "DSP1_condition", effect: "require", citation: "DSP.1", line: 61, condition: qualifyingPain, parts: qualifyingPainParts, description: "back pain, neck pain or myofascial pain syndrome" },
-      { id: "DSP1_duration", effect: "require", citation: "DSP.1", line: 64, condition: subacuteOrChronic, parts: subacuteOrChronicParts, description: "the pain is subacute or chronic" },
-      { id: "DSP1_conservative", effect: "require", citation: "DSP.1", line: 67, condition: dsp1Conservative, cost: 1, key: "test 2", description: "conservative treatment was given" },
-      { id: "DSP1_persists", effect: "require", citation: "DSP.1", line: 70, condition: dsp1Persists, key: "case.pain_persists", description: "the pain persisted despite the conservative treatment" },
-      { id: "DSP1_agent", effect: "require", citation: "DSP.1", line: 73, condition: dsp1Agent, key: "item.injectate != \"other_agent\"", description: "the injection is of anesthetic and/or corticosteroid" },
-      { id: "DSP2_sessions", effect: "require", citation: "DSP.2", line: 77, condition: dsp2Sessions, cost: 1, parts: dsp2SessionsParts, description: "at most 3 stabilization sessions before this one (4 in all)" },
-      { id: "DSP2_interval", effect: "require", citation: "DSP.2", line: 80, condition: dsp2Interval, cost: 2, parts: dsp2IntervalParts, description: "at least 1 week since the previous stabilization session" },
-    ],
-  },
-  {
-    id: "tpi_therapeutic", title: "Therapeutic trigger point injection", citation: "TP.1", codes: [triggerPointInjection], when: tpiTherapeuticApplies, whenKey: "item.purpose == \"therapeutic\"",
-    criteria: [
-      { id: "TP1_response", effect: "require", citation: "TP.1", line: 90, condition: tp1Response, cost: 1, key: "test 6", description: "a stabilization injection gave a beneficial clinical response" },
-      { id: "TP1a_condition", effect: "require", citation: "TP.1.a", line: 93, condition: qualifyingPain, parts: qualifyingPainParts, description: "back pain, neck pain or myofascial pain syndrome" },
-      { id: "TP1a_duration", effect: "require", citation: "TP.1.a", line: 96, condition: subacuteOrChronic, parts: subacuteOrChronicParts, description: "the pain is subacute or chronic" },
-      { id: "TP1a_persists", effect: "require", citation: "TP.1.a", line: 99, condition: tp1aPersists, key: "case.pain_persists", description: "the pain persists" },
-      { id: "TP1b_program", effect: "require", citation: "TP.1.b", line: 102, condition: tp1bProgram, key: "case.active_treatment_program", description: "the injections are part of an active treatment program" },
-      { id: "TP1_agent", effect: "require", citation: "TP.1", line: 105, condition: tp1Agent, key: "item.injectate != \"other_agent\"", description: "the injection is of anesthetic and/or corticosteroid" },
-      { id: "TP2_sessions", effect: "require", citation: "TP.2", line: 108, condition: tp2Sessions, cost: 1, parts: tp2SessionsParts, description: "at most 5 earlier therapeutic sessions of this muscle (6 in all)" },
-      { id: "TP2_interval", effect: "require", citation: "TP.2", line: 111, condition: tp2Interval, cost: 2, parts: tp2IntervalParts, description: "at least 2 months since the preceding therapeutic session" },
-      { id: "TP2_relief", effect: "require", citation: "TP.2", line: 114, condition: tp2Relief, cost: 2, parts: tp2ReliefParts, description: "the preceding therapeutic session gave more than 50% relief" },
-      { id: "TP2_relief_duration", effect: "require", citation: "TP.2", line: 117, condition: tp2ReliefDuration, cost: 2, parts: tp2ReliefDurationParts, description: "the preceding session's relief lasted at least 6 weeks" },
-    ],
-  },
-  {
-    id: "tpi_rolling_cap", title: "Trigger point injections in a rolling 12 months", citation: "TP.3", codes: [triggerPointInjection],
-    criteria: [
-      { id: "TP3", effect: "deny", citation: "TP.3", line: 128, condition: tp3, cost: 2, parts: tp3Parts, description: "10 trigger point injections were already given or granted in the last 12 months" },
-    ],
-  },
-  {
-    id: "tpi_ultrasound", title: "Ultrasound guidance for trigger point injections", citation: "US", codes: [ultrasoundGuidance], when: tpiUltrasoundApplies, whenKey: "test 15",
-    criteria: [
-      { id: "US", effect: "not_covered", citation: "US", line: 134, description: "ultrasound guidance for trigger point injections is not covered" },
-    ],
-  },
+  { id: "tpi_stabilization", title: "Diagnostic/stabilization trigger point injection", citation: "DSP.1", codes: [triggerPointInjection], when: tpiStabilizationApplies, whenKey: "item.purpose == \"diagnostic\"", criteria: [
+    { id: "DSP1_condition", effect: "require", citation: "DSP.1", line: 61, condition: qualifyingPain, parts: qualifyingPainParts, description: "back pain, neck pain or myofascial pain syndrome" },
+    { id: "DSP1_duration", effect: "require", citation: "DSP.1", line: 64, condition: subacuteOrChronic, parts: subacuteOrChronicParts, description: "the pain is subacute or chronic" },
+    { id: "DSP1_conservative", effect: "require", citation: "DSP.1", line: 67, condition: dsp1Conservative, cost: 1, key: "test 2", description: "conservative treatment was given" },
+    { id: "DSP1_persists", effect: "require", citation: "DSP.1", line: 70, condition: dsp1Persists, key: "case.pain_persists", description: "the pain persisted despite the conservative treatment" },
+    { id: "DSP1_agent", effect: "require", citation: "DSP.1", line: 73, condition: dsp1Agent, key: "item.injectate != \"other_agent\"", description: "the injection is of anesthetic and/or corticosteroid" },
+    { id: "DSP2_sessions", effect: "require", citation: "DSP.2", line: 77, condition: dsp2Sessions, cost: 1, parts: dsp2SessionsParts, description: "at most 3 stabilization sessions before this one (4 in all)" },
+    { id: "DSP2_interval", effect: "require", citation: "DSP.2", line: 80, condition: dsp2Interval, cost: 2, parts: dsp2IntervalParts, description: "at least 1 week since the previous stabilization session" },
+  ] },
+  { id: "tpi_therapeutic", title: "Therapeutic trigger point injection", citation: "TP.1", codes: [triggerPointInjection], when: tpiTherapeuticApplies, whenKey: "item.purpose == \"therapeutic\"", criteria: [
+    { id: "TP1_response", effect: "require", citation: "TP.1", line: 90, condition: tp1Response, cost: 1, key: "test 6", description: "a stabilization injection gave a beneficial clinical response" },
+    { id: "TP1a_condition", effect: "require", citation: "TP.1.a", line: 93, condition: qualifyingPain, parts: qualifyingPainParts, description: "back pain, neck pain or myofascial pain syndrome" },
+    { id: "TP1a_duration", effect: "require", citation: "TP.1.a", line: 96, condition: subacuteOrChronic, parts: subacuteOrChronicParts, description: "the pain is subacute or chronic" },
+    { id: "TP1a_persists", effect: "require", citation: "TP.1.a", line: 99, condition: tp1aPersists, key: "case.pain_persists", description: "the pain persists" },
+    { id: "TP1b_program", effect: "require", citation: "TP.1.b", line: 102, condition: tp1bProgram, key: "case.active_treatment_program", description: "the injections are part of an active treatment program" },
+    { id: "TP1_agent", effect: "require", citation: "TP.1", line: 105, condition: tp1Agent, key: "item.injectate != \"other_agent\"", description: "the injection is of anesthetic and/or corticosteroid" },
+    { id: "TP2_sessions", effect: "require", citation: "TP.2", line: 108, condition: tp2Sessions, cost: 1, parts: tp2SessionsParts, description: "at most 5 earlier therapeutic sessions of this muscle (6 in all)" },
+    { id: "TP2_interval", effect: "require", citation: "TP.2", line: 111, condition: tp2Interval, cost: 2, parts: tp2IntervalParts, description: "at least 2 months since the preceding therapeutic session" },
+    { id: "TP2_relief", effect: "require", citation: "TP.2", line: 114, condition: tp2Relief, cost: 2, parts: tp2ReliefParts, description: "the preceding therapeutic session gave more than 50% relief" },
+    { id: "TP2_relief_duration", effect: "require", citation: "TP.2", line: 117, condition: tp2ReliefDuration, cost: 2, parts: tp2ReliefDurationParts, description: "the preceding session's relief lasted at least 6 weeks" },
+  ] },
+  { id: "tpi_rolling_cap", title: "Trigger point injections in a rolling 12 months", citation: "TP.3", codes: [triggerPointInjection], criteria: [
+    { id: "TP3", effect: "deny", citation: "TP.3", line: 128, condition: tp3, cost: 2, parts: tp3Parts, description: "10 trigger point injections were already given or granted in the last 12 months" },
+  ] },
+  { id: "tpi_ultrasound", title: "Ultrasound guidance for trigger point injections", citation: "US", codes: [ultrasoundGuidance], when: tpiUltrasoundApplies, whenKey: "test 15", criteria: [
+    { id: "US", effect: "not_covered", citation: "US", line: 134, description: "ultrasound guidance for trigger point injections is not covered" },
+  ] },
 ] as const satisfies readonly RuleSpec[];
 
 export type RuleId = (typeof rules)[number]["id"];
 export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
-
 export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(policy, schema, rules);

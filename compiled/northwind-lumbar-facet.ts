@@ -2,30 +2,10 @@
 // Policy northwind.lumbar_facet 2026-draft-1, source hash 0e0ed8426968
 
 import { and, not, or, type Tri, truth } from "@pol/runtime";
-import {
-  add,
-  atLeast,
-  atMost,
-  equal,
-  greaterThan,
-  inList,
-  lessThan,
-  lookup,
-  normaliseText,
-  oneOf,
-  rank,
-} from "@pol/runtime";
-import {
-  calendarYear,
-  elapsedAtLeast,
-  overlaps,
-  planYear,
-  shiftDate,
-  since,
-  spanDays,
-  windowBack,
-  within,
-} from "@pol/runtime";
+import { add, atLeast, atMost, equal, greaterThan, inList } from "@pol/runtime";
+import { lessThan, lookup, normaliseText, oneOf, rank } from "@pol/runtime";
+import { calendarYear, elapsedAtLeast, overlaps, planYear, shiftDate } from "@pol/runtime";
+import { since, spanDays, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
 import { count, countDistinct, coverageOf, cut, latest, list, ListScan, none, select, some } from "@pol/runtime";
 import { countEarlier, granted, someEarlierKeyed } from "@pol/runtime";
@@ -51,29 +31,17 @@ export const policy = {
 } as const satisfies PolicyInfo;
 
 // --- Code sets
-
-/** lumbar facet joint or medial branch block (cpt) */
-export const facetBlock = new CodeSet(["64493", "64494", "64495"], [], []);
-
-/** lumbar fusion or decompression (cpt) */
-export const spineSurgery = new CodeSet(["22612", "22630", "22633", "63030", "63047"], [], []);
-
-/** lumbar facet joint radiofrequency ablation (cpt) */
-export const facetRfa = new CodeSet(["64635", "64636"], [], []);
-
-/** lumbar facet block or ablation (cpt) */
-export const facetProcedure = new CodeSet(["64493", "64494", "64495", "64635", "64636"], [], []);
+export const facetBlock = new CodeSet(["64493", "64494", "64495"], [], []); // lumbar facet joint or medial branch block (cpt)
+export const spineSurgery = new CodeSet(["22612", "22630", "22633", "63030", "63047"], [], []); // lumbar fusion or decompression (cpt)
+export const facetRfa = new CodeSet(["64635", "64636"], [], []); // lumbar facet joint radiofrequency ablation (cpt)
+export const facetProcedure = new CodeSet(["64493", "64494", "64495", "64635", "64636"], [], []); // lumbar facet block or ablation (cpt)
 
 /** The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`). */
-export const codeSets = {
-  facet_block: facetBlock,
-  spine_surgery: spineSurgery,
-  facet_rfa: facetRfa,
-  facet_procedure: facetProcedure,
-} as const;
+// prettier-ignore
+export const codeSets = { facet_block: facetBlock, spine_surgery: spineSurgery, facet_rfa: facetRfa,
+  facet_procedure: facetProcedure } as const;
 
 // --- Tables
-
 /** how long each local anesthetic acts (durations in days) */
 const actionTime: ReadonlyMap<string, unknown> = new Map([
   ["lidocaine", 2 / 24],
@@ -82,34 +50,26 @@ const actionTime: ReadonlyMap<string, unknown> = new Map([
 ]);
 
 // --- Windows (`within`): each ends on the date of service, both ends included
-
 const last6Months = perCase(0, (c) => windowBack(c.dos, 6, "mo"));
 const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
-
 /** `within plan year`: from the start of the plan year holding the date of service (on an anniversary of `plan_year_start`) up to the date of service */
 const planYearSoFar = perCase(2, (c) => planYear(c.dos, read(c, c.input, Case.plan_year_start)));
-
 /** `within calendar year`: from January 1 of the date of service's year up to the date of service */
 const calendarYearSoFar = perCase(3, (c) => calendarYear(c.dos));
 
 // --- Value sets
-
 const kindValues = new Set(["physical_therapy", "home_exercise_program", "chiropractic", "acupuncture"]);
 
 // --- Enum orders
-
 const painSeverityOrder = ["none", "mild", "moderate", "severe"];
 
 // --- Lets
-
 /** last_block: the latest diagnostic facet block */
 const lastBlock = perCase(4, (c) => latest(c, list(c, Case.procedures), blocks, Procedure.date));
-
 /** last_ablation: the latest facet ablation */
 const lastAblation = perCase(5, (c) => ablationsScan.latest(c));
 
 // --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
-
 /** conservative: conservative therapy episodes [1] */
 const conservative = (therapy: Row, c: Context): Tri =>
   and(cut(c, therapy, Therapy.start), oneOf(read(c, therapy, Therapy.kind), kindValues));
@@ -205,7 +165,6 @@ const itemKey = (c: Context): unknown => normaliseText(read(c, c.item, LineItem.
 const ablationsScan = new ListScan(Case.procedures, Procedure.date, ablations);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
-
 // Rule diagnostic_block [2.1]: Diagnostic facet block
 const diagnosticBlockApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
@@ -217,10 +176,7 @@ const d1 = (c: Context): Tri =>
     elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo"),
   );
 // prettier-ignore
-const d1Parts = conditionParts(
-  ["and", "case.low_back_pain", ["not", "case.radicular_pain"], { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }],
-  (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.radicular_pain), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")],
-);
+const d1Parts = conditionParts(["and", "case.low_back_pain", ["not", "case.radicular_pain"], { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }], (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.radicular_pain), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")]);
 
 /** D2 [2.1.b] require, line 50: at least 3 months of conservative therapy in the last 6 months: `coverage of conservative within 6mo >= 3mo` */
 const d2 = (c: Context): Tri =>
@@ -229,19 +185,13 @@ const d2 = (c: Context): Tri =>
     spanDays(c.dos, 3, "mo"),
   );
 // prettier-ignore
-const d2Parts = conditionParts(
-  { key: "test 2", shows: { expression: "coverage of conservative within 6mo", operator: ">=", threshold: "3mo", unit: "days", computedThreshold: true, required: true } },
-  (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), conservativeInLast6Months, Therapy.start, Therapy.end, last6Months(c)), spanDays(c.dos, 3, "mo"))],
-);
+const d2Parts = conditionParts({ key: "test 2", shows: { expression: "coverage of conservative within 6mo", operator: ">=", threshold: "3mo", unit: "days", computedThreshold: true, required: true } }, (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), conservativeInLast6Months, Therapy.start, Therapy.end, last6Months(c)), spanDays(c.dos, 3, "mo"))]);
 
 /** D3 [2.1.c] require, line 54: no more than one diagnostic block session in the 12 months before: `count distinct date of blocks within 12mo <= 1` */
 const d3 = (c: Context): Tri =>
   atMost(countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1);
 // prettier-ignore
-const d3Parts = conditionParts(
-  { key: "test 3", shows: { expression: "count distinct date of blocks within 12mo", operator: "<=", threshold: "1", required: true } },
-  (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1)],
-);
+const d3Parts = conditionParts({ key: "test 3", shows: { expression: "count distinct date of blocks within 12mo", operator: "<=", threshold: "1", required: true } }, (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1)]);
 
 /** D4 [2.1.e] require, line 57: pain of at least moderate severity: `pain_severity >= moderate` */
 const d4 = (c: Context): Tri => atLeast(rank(read(c, c.input, Case.pain_severity), painSeverityOrder), 2);
@@ -250,20 +200,13 @@ const d4 = (c: Context): Tri => atLeast(rank(read(c, c.input, Case.pain_severity
 const afterSurgery = (c: Context): Tri =>
   or(read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c));
 // prettier-ignore
-const afterSurgeryParts = conditionParts(
-  ["or", "case.prior_spine_surgery", "test 5"],
-  (c) => [read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c)],
-);
+const afterSurgeryParts = conditionParts(["or", "case.prior_spine_surgery", "test 5"], (c) => [read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c)]);
 
 // Rule ablation [2.2]: Facet joint radiofrequency ablation
-
 /** R1 [2.2.a] require, line 66: two diagnostic blocks, each medically necessary on the date it was given: `count necessary_blocks >= 2` */
 const r1 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), necessaryBlocks, c), 2);
 // prettier-ignore
-const r1Parts = conditionParts(
-  { key: "test 6", shows: { expression: "count necessary_blocks", operator: ">=", threshold: "2", required: true } },
-  (c) => [shown(atLeast, count(list(c, Case.procedures), necessaryBlocks, c), 2)],
-);
+const r1Parts = conditionParts({ key: "test 6", shows: { expression: "count necessary_blocks", operator: ">=", threshold: "2", required: true } }, (c) => [shown(atLeast, count(list(c, Case.procedures), necessaryBlocks, c), 2)]);
 
 /** R2 [2.2.b] require, line 69: at least 80% relief after each of the two latest diagnostic blocks: `no latest_two where relief < 80%` */
 const r2 = (c: Context): Tri => none(list(c, Case.procedures), latestTwoWhere, c);
@@ -284,88 +227,62 @@ const r7 = (c: Context): Tri => none(list(c, Case.procedures), blocksWhere, c);
 const r3 = (c: Context): Tri =>
   or(ablationsScan.none(c), elapsedAtLeast(since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"));
 // prettier-ignore
-const r3Parts = conditionParts(
-  ["or", "test 12", { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }],
-  (c) => [ablationsScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo")],
-);
+const r3Parts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }], (c) => [ablationsScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo")]);
 
 /** R4 [2.3] authorization, line 87: an ablation needs prior authorization on file: `not item.authorization_on_file` */
 const r4 = (c: Context): Tri => not(read(c, c.item, LineItem.authorization_on_file));
 // prettier-ignore
-const r4Parts = conditionParts(
-  ["not", "item.authorization_on_file"],
-  (c) => [read(c, c.item, LineItem.authorization_on_file)],
-);
+const r4Parts = conditionParts(["not", "item.authorization_on_file"], (c) => [read(c, c.item, LineItem.authorization_on_file)]);
 
 /** R5 [2.4] refer, line 90: a third ablation in one plan year is reviewed case by case: `count ablations within plan year >= 2` */
 const r5 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), ablationsInPlanYear, c), 2);
 // prettier-ignore
-const r5Parts = conditionParts(
-  { key: "test 14", shows: { expression: "count ablations within plan year", operator: ">=", threshold: "2" } },
-  (c) => [shown(atLeast, count(list(c, Case.procedures), ablationsInPlanYear, c), 2)],
-);
+const r5Parts = conditionParts({ key: "test 14", shows: { expression: "count ablations within plan year", operator: ">=", threshold: "2" } }, (c) => [shown(atLeast, count(list(c, Case.procedures), ablationsInPlanYear, c), 2)]);
 
 // Rule limits [2.5]: Facet procedures per year
-
 /** L1 [2.5.a] require, line 96: at most 4 facet procedures per plan year, counting the lines already granted: `(count facet_history within plan year + count earlier_items where code in facet_procedure) < 4` */
 const l1 = (c: Context): Tri =>
   lessThan(add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4);
 // prettier-ignore
-const l1Parts = conditionParts(
-  { key: "test 15", shows: { expression: "count facet_history within plan year + count earlier_items where code in facet_procedure", operator: "<", threshold: "4", required: true } },
-  (c) => [shown(lessThan, add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4)],
-);
+const l1Parts = conditionParts({ key: "test 15", shows: { expression: "count facet_history within plan year + count earlier_items where code in facet_procedure", operator: "<", threshold: "4", required: true } }, (c) => [shown(lessThan, add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4)]);
 
 /** L2 [2.5.b] require, line 99: at most 6 facet procedures per calendar year: `count facet_history within calendar year < 6` */
 const l2 = (c: Context): Tri => lessThan(count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6);
 // prettier-ignore
-const l2Parts = conditionParts(
-  { key: "test 16", shows: { expression: "count facet_history within calendar year", operator: "<", threshold: "6", required: true } },
-  (c) => [shown(lessThan, count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6)],
-);
+const l2Parts = conditionParts({ key: "test 16", shows: { expression: "count facet_history within calendar year", operator: "<", threshold: "6", required: true } }, (c) => [shown(lessThan, count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6)]);
 
 /** L3 [2.5.c] not_covered, line 102: a second facet procedure at the same site on one date is not covered: `some earlier_items where code in facet_procedure and site == item.site` */
 const l3 = (c: Context): Tri => someEarlierKeyed(c, 7, earlierItemsWhere2, earlierItemsWhere, earlierKey, itemKey);
 
 // prettier-ignore
 const rules = [
-  {
-    id: "diagnostic_block", title: "Diagnostic facet block", citation: "2.1", codes: [facetBlock], when: diagnosticBlockApplies, whenKey: "item.purpose == \"diagnostic\"",
-    criteria: [
-      { id: "D1", effect: "require", citation: "2.1.a", line: 47, condition: d1, parts: d1Parts, description: "axial low back pain, not radicular, for at least 3 months" },
-      { id: "D2", effect: "require", citation: "2.1.b", line: 50, condition: d2, waivedBy: "after_surgery", waiver: afterSurgery, cost: 1, parts: d2Parts, description: "at least 3 months of conservative therapy in the last 6 months" },
-      { id: "D3", effect: "require", citation: "2.1.c", line: 54, condition: d3, cost: 1, parts: d3Parts, description: "no more than one diagnostic block session in the 12 months before" },
-      { id: "D4", effect: "require", citation: "2.1.e", line: 57, condition: d4, key: "test 4", description: "pain of at least moderate severity" },
-      { id: "after_surgery", effect: "waive", citation: "2.1.d", line: 60, condition: afterSurgery, cost: 1, parts: afterSurgeryParts, description: "a member who has had lumbar spine surgery bypasses the therapy requirement" },
-    ],
-  },
-  {
-    id: "ablation", title: "Facet joint radiofrequency ablation", citation: "2.2", codes: [facetRfa],
-    criteria: [
-      { id: "R1", effect: "require", citation: "2.2.a", line: 66, condition: r1, cost: 5, parts: r1Parts, description: "two diagnostic blocks, each medically necessary on the date it was given" },
-      { id: "R2", effect: "require", citation: "2.2.b", line: 69, condition: r2, cost: 1, key: "test 7", description: "at least 80% relief after each of the two latest diagnostic blocks" },
-      { id: "R8", effect: "require", citation: "2.2.b", line: 72, condition: r8, cost: 1, key: "test 8", description: "the relief after each of the two latest blocks outlasted its anesthetic" },
-      { id: "R9", effect: "require", citation: "2.2.f", line: 75, condition: r9, cost: 1, key: "test 9", description: "each of the two latest diagnostic blocks treated the level to ablate" },
-      { id: "R6", effect: "require", citation: "2.2.d", line: 78, condition: r6, cost: 1, key: "test 10", description: "the relief after the latest block is documented as a percentage" },
-      { id: "R7", effect: "require", citation: "2.2.e", line: 81, condition: r7, cost: 2, key: "test 11", description: "the diagnostic blocks were at least a week apart" },
-      { id: "R3", effect: "require", citation: "2.2.c", line: 84, condition: r3, cost: 2, parts: r3Parts, description: "at least 6 months since the latest ablation" },
-      { id: "R4", effect: "authorization", citation: "2.3", line: 87, condition: r4, parts: r4Parts, description: "an ablation needs prior authorization on file" },
-      { id: "R5", effect: "refer", citation: "2.4", line: 90, condition: r5, cost: 1, parts: r5Parts, description: "a third ablation in one plan year is reviewed case by case" },
-    ],
-  },
-  {
-    id: "limits", title: "Facet procedures per year", citation: "2.5", codes: [facetProcedure],
-    criteria: [
-      { id: "L1", effect: "require", citation: "2.5.a", line: 96, condition: l1, cost: 2, parts: l1Parts, description: "at most 4 facet procedures per plan year, counting the lines already granted" },
-      { id: "L2", effect: "require", citation: "2.5.b", line: 99, condition: l2, cost: 1, parts: l2Parts, description: "at most 6 facet procedures per calendar year" },
-      { id: "L3", effect: "not_covered", citation: "2.5.c", line: 102, condition: l3, cost: 1, key: "test 17", description: "a second facet procedure at the same site on one date is not covered" },
-    ],
-  },
+  { id: "diagnostic_block", title: "Diagnostic facet block", citation: "2.1", codes: [facetBlock], when: diagnosticBlockApplies, whenKey: "item.purpose == \"diagnostic\"", criteria: [
+    { id: "D1", effect: "require", citation: "2.1.a", line: 47, condition: d1, parts: d1Parts, description: "axial low back pain, not radicular, for at least 3 months" },
+    { id: "D2", effect: "require", citation: "2.1.b", line: 50, condition: d2, waivedBy: "after_surgery", waiver: afterSurgery, cost: 1, parts: d2Parts, description: "at least 3 months of conservative therapy in the last 6 months" },
+    { id: "D3", effect: "require", citation: "2.1.c", line: 54, condition: d3, cost: 1, parts: d3Parts, description: "no more than one diagnostic block session in the 12 months before" },
+    { id: "D4", effect: "require", citation: "2.1.e", line: 57, condition: d4, key: "test 4", description: "pain of at least moderate severity" },
+    { id: "after_surgery", effect: "waive", citation: "2.1.d", line: 60, condition: afterSurgery, cost: 1, parts: afterSurgeryParts, description: "a member who has had lumbar spine surgery bypasses the therapy requirement" },
+  ] },
+  { id: "ablation", title: "Facet joint radiofrequency ablation", citation: "2.2", codes: [facetRfa], criteria: [
+    { id: "R1", effect: "require", citation: "2.2.a", line: 66, condition: r1, cost: 5, parts: r1Parts, description: "two diagnostic blocks, each medically necessary on the date it was given" },
+    { id: "R2", effect: "require", citation: "2.2.b", line: 69, condition: r2, cost: 1, key: "test 7", description: "at least 80% relief after each of the two latest diagnostic blocks" },
+    { id: "R8", effect: "require", citation: "2.2.b", line: 72, condition: r8, cost: 1, key: "test 8", description: "the relief after each of the two latest blocks outlasted its anesthetic" },
+    { id: "R9", effect: "require", citation: "2.2.f", line: 75, condition: r9, cost: 1, key: "test 9", description: "each of the two latest diagnostic blocks treated the level to ablate" },
+    { id: "R6", effect: "require", citation: "2.2.d", line: 78, condition: r6, cost: 1, key: "test 10", description: "the relief after the latest block is documented as a percentage" },
+    { id: "R7", effect: "require", citation: "2.2.e", line: 81, condition: r7, cost: 2, key: "test 11", description: "the diagnostic blocks were at least a week apart" },
+    { id: "R3", effect: "require", citation: "2.2.c", line: 84, condition: r3, cost: 2, parts: r3Parts, description: "at least 6 months since the latest ablation" },
+    { id: "R4", effect: "authorization", citation: "2.3", line: 87, condition: r4, parts: r4Parts, description: "an ablation needs prior authorization on file" },
+    { id: "R5", effect: "refer", citation: "2.4", line: 90, condition: r5, cost: 1, parts: r5Parts, description: "a third ablation in one plan year is reviewed case by case" },
+  ] },
+  { id: "limits", title: "Facet procedures per year", citation: "2.5", codes: [facetProcedure], criteria: [
+    { id: "L1", effect: "require", citation: "2.5.a", line: 96, condition: l1, cost: 2, parts: l1Parts, description: "at most 4 facet procedures per plan year, counting the lines already granted" },
+    { id: "L2", effect: "require", citation: "2.5.b", line: 99, condition: l2, cost: 1, parts: l2Parts, description: "at most 6 facet procedures per calendar year" },
+    { id: "L3", effect: "not_covered", citation: "2.5.c", line: 102, condition: l3, cost: 1, key: "test 17", description: "a second facet procedure at the same site on one date is not covered" },
+  ] },
 ] as const satisfies readonly RuleSpec[];
 
 export type RuleId = (typeof rules)[number]["id"];
 export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
-
 export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(policy, schema, rules);

@@ -29,77 +29,41 @@ export const policy = {
 } as const satisfies PolicyInfo;
 
 // --- Code sets
-
-/** sacroiliac joint injection (cpt) */
-export const sijInjection = new CodeSet(["27096", "64451", "G0260"], [], []);
+export const sijInjection = new CodeSet(["27096", "64451", "G0260"], [], []); // sacroiliac joint injection (cpt)
 
 /** neural blockade (nerve block or spinal injection) (cpt) */
-export const neuralBlockade = new CodeSet(
-  ["27096", "64451", "G0260", "64454"],
-  [],
-  [
-    ["62320", "62327"],
-    ["64400", "64450"],
-    ["64461", "64463"],
-    ["64479", "64484"],
-    ["64486", "64489"],
-    ["64490", "64495"],
-    ["64505", "64530"],
-  ],
-);
+// prettier-ignore
+export const neuralBlockade = new CodeSet(["27096", "64451", "G0260", "64454"], [], [["62320", "62327"],
+  ["64400", "64450"], ["64461", "64463"], ["64479", "64484"], ["64486", "64489"], ["64490", "64495"],
+  ["64505", "64530"]]);
 
-/** herpes zoster (icd10) */
-export const herpesZoster = new CodeSet([], ["B02"], []);
-
-/** injection of the nerves innervating the SIJ (64451) (cpt) */
-export const sijNerveBlock = new CodeSet(["64451"], [], []);
-
-/** SIJ injection with imaging (27096) (cpt) */
-export const sijJointInjection = new CodeSet(["27096"], [], []);
-
-/** image guidance for the injection (cpt) */
-export const imageGuidance = new CodeSet(["77002", "77003", "77012", "77021", "76942", "73542"], [], []);
-
-/** contrast material (hcpcs) */
-export const contrastAgent = new CodeSet([], [], [["Q9958", "Q9967"]]);
-
-/** moderate (conscious) sedation (cpt) */
-export const moderateSedation = new CodeSet([], [], [["99151", "99157"]]);
-
-/** anesthesia for a spinal or nerve block injection (cpt) */
-export const injectionAnesthesia = new CodeSet(["01937", "01938", "01991", "01992"], [], []);
-
-/** radiofrequency ablation of the nerves innervating the SIJ (cpt) */
-export const sijRfa = new CodeSet(["64625"], [], []);
+export const herpesZoster = new CodeSet([], ["B02"], []); // herpes zoster (icd10)
+export const sijNerveBlock = new CodeSet(["64451"], [], []); // injection of the nerves innervating the SIJ (64451) (cpt)
+export const sijJointInjection = new CodeSet(["27096"], [], []); // SIJ injection with imaging (27096) (cpt)
+export const imageGuidance = new CodeSet(["77002", "77003", "77012", "77021", "76942", "73542"], [], []); // image guidance for the injection (cpt)
+export const contrastAgent = new CodeSet([], [], [["Q9958", "Q9967"]]); // contrast material (hcpcs)
+export const moderateSedation = new CodeSet([], [], [["99151", "99157"]]); // moderate (conscious) sedation (cpt)
+export const injectionAnesthesia = new CodeSet(["01937", "01938", "01991", "01992"], [], []); // anesthesia for a spinal or nerve block injection (cpt)
+export const sijRfa = new CodeSet(["64625"], [], []); // radiofrequency ablation of the nerves innervating the SIJ (cpt)
 
 /** The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`). */
-export const codeSets = {
-  sij_injection: sijInjection,
-  neural_blockade: neuralBlockade,
-  herpes_zoster: herpesZoster,
-  sij_nerve_block: sijNerveBlock,
-  sij_joint_injection: sijJointInjection,
-  image_guidance: imageGuidance,
-  contrast_agent: contrastAgent,
-  moderate_sedation: moderateSedation,
-  injection_anesthesia: injectionAnesthesia,
-  sij_rfa: sijRfa,
-} as const;
+// prettier-ignore
+export const codeSets = { sij_injection: sijInjection, neural_blockade: neuralBlockade, herpes_zoster: herpesZoster,
+  sij_nerve_block: sijNerveBlock, sij_joint_injection: sijJointInjection, image_guidance: imageGuidance,
+  contrast_agent: contrastAgent, moderate_sedation: moderateSedation, injection_anesthesia: injectionAnesthesia,
+  sij_rfa: sijRfa } as const;
 
 // --- Windows (`within`): each ends on the date of service, both ends included
-
 const last6Months = perCase(0, (c) => windowBack(c.dos, 6, "mo"));
 const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 const last6Days = perCase(2, (c) => windowBack(c.dos, 6, "d"));
 const last36Months = perCase(3, (c) => windowBack(c.dos, 36, "mo"));
 
 // --- Value sets
-
 const kindValues = new Set(["physical_therapy", "occupational_therapy", "chiropractic", "manipulation"]);
 const kindValues2 = new Set(["rest", "ice", "heat", "medical_device", "pharmacotherapy"]);
 
 // --- Lets
-
 /** active_therapy_failed: 6 weeks of active therapy in 6 months, or unable to complete it */
 const activeTherapyFailed = perCase(4, (c) =>
   or(
@@ -122,16 +86,12 @@ const inactiveTherapyFailed = perCase(5, (c) =>
 
 /** first_diagnostic_sij: the initial diagnostic SIJ injection */
 const firstDiagnosticSij = perCase(6, (c) => diagnosticSijScan.earliest(c));
-
 /** last_sij_same_joint: the latest SIJ injection of a joint requested now */
 const lastSijSameJoint = perItem(7, (c) => sijSameJointScan.latest(c));
-
 /** sij_requested: an SIJ injection is requested on the same day */
 const sijRequested = perItem(8, (c) => someOther(c, 14, otherItemsWhere));
-
 /** rfa_lasting_left: a left SIJ RFA in the last 36 months reduced pain for at least 12 months */
 const rfaLastingLeft = perCase(9, (c) => some(list(c, Case.procedures), rfaLeftJointWhere, c));
-
 /** rfa_lasting_right: a right SIJ RFA in the last 36 months reduced pain for at least 12 months */
 const rfaLastingRight = perCase(10, (c) => some(list(c, Case.procedures), rfaRightJointWhere, c));
 
@@ -144,7 +104,6 @@ const rfaLastingAll = perItem(11, (c) =>
 );
 
 // --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
-
 /** sij_history: prior SIJ injections */
 const sijHistory = (procedure: Row, c: Context): Tri => inCodes(read(c, procedure, Procedure.code), sijInjection);
 
@@ -304,26 +263,19 @@ const diagnosticSijScan = new ListScan(Case.procedures, Procedure.date, diagnost
 const sijSameJointScan = new ListScan(Case.procedures, Procedure.date, sijSameJoint);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
-
 // Rule sij_diagnostic [D.I.A]: Diagnostic SIJ injection
 const sijDiagnosticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
 /** A_limit [D.I.A] require, line 116: at most one diagnostic SIJ injection before this one (up to 2 in all): `count distinct date of diagnostic_sij <= 1` */
 const aLimit = (c: Context): Tri => atMost(diagnosticSijScan.countDistinct(c), 1);
 // prettier-ignore
-const aLimitParts = conditionParts(
-  { key: "test 1", shows: { expression: "count distinct date of diagnostic_sij", operator: "<=", threshold: "1", required: true } },
-  (c) => [shown(atMost, diagnosticSijScan.countDistinct(c), 1)],
-);
+const aLimitParts = conditionParts({ key: "test 1", shows: { expression: "count distinct date of diagnostic_sij", operator: "<=", threshold: "1", required: true } }, (c) => [shown(atMost, diagnosticSijScan.countDistinct(c), 1)]);
 
 /** A1_region [D.I.A.1] require, line 119: pain in the low back or lower extremity: `low_back_pain or lower_extremity_pain` */
 const a1Region = (c: Context): Tri =>
   or(read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain));
 // prettier-ignore
-const a1RegionParts = conditionParts(
-  ["or", "case.low_back_pain", "case.lower_extremity_pain"],
-  (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain)],
-);
+const a1RegionParts = conditionParts(["or", "case.low_back_pain", "case.lower_extremity_pain"], (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain)]);
 
 /** A1_somatic [D.I.A.1] require, line 122: the pain is somatic, not radicular: `not radicular_pain` */
 const a1Somatic = (c: Context): Tri => not(read(c, c.input, Case.radicular_pain));
@@ -332,10 +284,7 @@ const a1SomaticParts = conditionParts(["not", "case.radicular_pain"], (c) => [re
 /** A1_duration [D.I.A.1] require, line 125: the pain has lasted at least 3 months: `time since pain_onset >= 3mo` */
 const a1Duration = (c: Context): Tri => elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo");
 // prettier-ignore
-const a1DurationParts = conditionParts(
-  { key: "test 2", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } },
-  (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")],
-);
+const a1DurationParts = conditionParts({ key: "test 2", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }, (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")]);
 
 /** A2 [D.I.A.2] require, line 128: pain and tenderness in the sacroiliac joint region: `sij_tenderness` */
 const a2 = (c: Context): Tri => truth(read(c, c.input, Case.sij_tenderness));
@@ -345,26 +294,17 @@ const a3 = (c: Context): Tri => atLeast(read(c, c.input, Case.provocation_tests_
 
 /** A4a [D.I.A.4.a] require, line 134: 6 weeks of active therapy in the past 6 months, or unable to do it: `active_therapy_failed` */
 // prettier-ignore
-const activeTherapyFailedParts = conditionParts(
-  ["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"],
-  (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)],
-);
+const activeTherapyFailedParts = conditionParts(["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"], (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)]);
 
 /** A4b [D.I.A.4.b] require, line 137: 6 weeks of inactive conservative therapy in the past 6 months: `inactive_therapy_failed` */
 // prettier-ignore
-const inactiveTherapyFailedParts = conditionParts(
-  { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days", required: true } },
-  (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)],
-);
+const inactiveTherapyFailedParts = conditionParts({ key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days", required: true } }, (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)]);
 
 /** A5 [D.I.A.5] require, line 140: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
 const a5 = (c: Context): Tri =>
   or(diagnosticSijScan.none(c), elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"));
 // prettier-ignore
-const a5Parts = conditionParts(
-  ["or", "test 6", { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }],
-  (c) => [diagnosticSijScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk")],
-);
+const a5Parts = conditionParts(["or", "test 6", { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [diagnosticSijScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk")]);
 
 // Rule sij_therapeutic [D.I.B]: Therapeutic SIJ injection
 const sijTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
@@ -372,10 +312,7 @@ const sijTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineIte
 /** B1_relief [D.I.B.1] require, line 146: the previous injection of this joint gave at least 75% pain relief: `last_sij_same_joint.relief >= 75%` */
 const b1Relief = (c: Context): Tri => atLeast(read(c, lastSijSameJoint(c), Procedure.relief), 75);
 // prettier-ignore
-const b1ReliefParts = conditionParts(
-  { key: "test 8", shows: { expression: "last_sij_same_joint.relief", operator: ">=", threshold: "75%", unit: "%", required: true } },
-  (c) => [shown(atLeast, read(c, lastSijSameJoint(c), Procedure.relief), 75)],
-);
+const b1ReliefParts = conditionParts({ key: "test 8", shows: { expression: "last_sij_same_joint.relief", operator: ">=", threshold: "75%", unit: "%", required: true } }, (c) => [shown(atLeast, read(c, lastSijSameJoint(c), Procedure.relief), 75)]);
 
 /** B1_function [D.I.B.1] require, line 149: the previous injection of this joint improved function: `last_sij_same_joint.functional_improvement` */
 const b1Function = (c: Context): Tri => truth(read(c, lastSijSameJoint(c), Procedure.functional_improvement));
@@ -384,10 +321,7 @@ const b1Function = (c: Context): Tri => truth(read(c, lastSijSameJoint(c), Proce
 const b2 = (c: Context): Tri =>
   or(read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration));
 // prettier-ignore
-const b2Parts = conditionParts(
-  ["or", "case.return_of_pain", "case.functional_deterioration"],
-  (c) => [read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration)],
-);
+const b2Parts = conditionParts(["or", "case.return_of_pain", "case.functional_deterioration"], (c) => [read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration)]);
 
 /** B3 [D.I.B.3] require, line 155: the injection is given together with conservative therapy: `conservative_therapy_planned` */
 const b3 = (c: Context): Tri => truth(read(c, c.input, Case.conservative_therapy_planned));
@@ -396,10 +330,7 @@ const b3 = (c: Context): Tri => truth(read(c, c.input, Case.conservative_therapy
 const b4 = (c: Context): Tri =>
   or(sijSameJointScan.none(c), elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"));
 // prettier-ignore
-const b4Parts = conditionParts(
-  ["or", "test 10", { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }],
-  (c) => [sijSameJointScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo")],
-);
+const b4Parts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [sijSameJointScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo")]);
 
 /** B5_left [D.I.B.5] require, line 162: no more than 4 injections of the left joint in the last 12 months: `item.side == right or count distinct date of sij_left_joint within 12mo <= 4` */
 const b5Left = (c: Context): Tri =>
@@ -408,10 +339,7 @@ const b5Left = (c: Context): Tri =>
     atMost(countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4),
   );
 // prettier-ignore
-const b5LeftParts = conditionParts(
-  ["or", "item.side == \"right\"", { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }],
-  (c) => [equal(read(c, c.item, LineItem.side), "right"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4)],
-);
+const b5LeftParts = conditionParts(["or", "item.side == \"right\"", { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(read(c, c.item, LineItem.side), "right"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4)]);
 
 /** B5_right [D.I.B.5] require, line 165: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count distinct date of sij_right_joint within 12mo <= 4` */
 const b5Right = (c: Context): Tri =>
@@ -420,16 +348,12 @@ const b5Right = (c: Context): Tri =>
     atMost(countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4),
   );
 // prettier-ignore
-const b5RightParts = conditionParts(
-  ["or", "item.side == \"left\"", { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }],
-  (c) => [equal(read(c, c.item, LineItem.side), "left"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4)],
-);
+const b5RightParts = conditionParts(["or", "item.side == \"left\"", { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(read(c, c.item, LineItem.side), "left"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4)]);
 
 /** C4 [D.I.C.4] note, line 170: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
 const c4 = (c: Context): Tri => some(list(c, Case.procedures), sijSameJointWhere, c);
 
 // Rule sij_injection_limits [D.I.C]: Limits on every SIJ injection
-
 /** C3_same_day [D.I.C.3] deny, line 176: neural blockade at another site is requested for the same day: `some other_site_blocks_today` */
 const c3SameDay = (c: Context): Tri => someOther(c, 12, otherSiteBlocksToday);
 
@@ -440,15 +364,11 @@ const c3LastWeek = (c: Context): Tri => some(list(c, Case.procedures), otherSite
 const c6 = (c: Context): Tri => inCodes(read(c, c.item, LineItem.diagnosis), herpesZoster);
 
 // Rule sij_device_report [D.III]: Implanted stimulator or pain pump
-
 /** D3 [D.III] require, line 188: a device interrogation report when a stimulator or pain pump is implanted: `not implanted_device or device_interrogation_report` */
 const d3 = (c: Context): Tri =>
   or(not(read(c, c.input, Case.implanted_device)), read(c, c.input, Case.device_interrogation_report));
 // prettier-ignore
-const d3Parts = conditionParts(
-  ["or", ["not", "case.implanted_device"], "case.device_interrogation_report"],
-  (c) => [read(c, c.input, Case.implanted_device), read(c, c.input, Case.device_interrogation_report)],
-);
+const d3Parts = conditionParts(["or", ["not", "case.implanted_device"], "case.device_interrogation_report"], (c) => [read(c, c.input, Case.implanted_device), read(c, c.input, Case.device_interrogation_report)]);
 
 /** D3_device [D.III] note, line 191: if the device is not working properly, rising pain may warrant evaluating it: `implanted_device` */
 const d3Device = (c: Context): Tri => truth(read(c, c.input, Case.implanted_device));
@@ -460,28 +380,18 @@ const sijCodesTogetherApplies = (c: Context): Tri => someOther(c, 13, otherItems
 const sijAnesthesiaApplies = (c: Context): Tri =>
   and(sijRequested(c), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"));
 // prettier-ignore
-const sijAnesthesiaWhenParts = conditionParts(
-  ["and", "test 19", "item.anesthesia == \"monitored_anesthesia_care\""],
-  (c) => [someOther(c, 14, otherItemsWhere), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care")],
-);
+const sijAnesthesiaWhenParts = conditionParts(["and", "test 19", "item.anesthesia == \"monitored_anesthesia_care\""], (c) => [someOther(c, 14, otherItemsWhere), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care")]);
 
 // Rule sij_rfa [D.II]: Radiofrequency ablation of the SIJ
-
 /** RA1_active [D.II.A.1] require, line 225: active therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or active_therapy_failed` */
 const ra1Active = (c: Context): Tri => or(rfaLastingAll(c), activeTherapyFailed(c));
 // prettier-ignore
-const ra1ActiveParts = conditionParts(
-  ["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], ["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"]],
-  (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)],
-);
+const ra1ActiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], ["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"]], (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)]);
 
 /** RA1_inactive [D.II.A.1] require, line 228: inactive therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or inactive_therapy_failed` */
 const ra1Inactive = (c: Context): Tri => or(rfaLastingAll(c), inactiveTherapyFailed(c));
 // prettier-ignore
-const ra1InactiveParts = conditionParts(
-  ["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }],
-  (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)],
-);
+const ra1InactiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)]);
 
 /** RA2_left [D.II.A.2] require, line 231: left joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == right or rfa_lasting_left or some positive_diagnostic_sij where side != right` */
 const ra2Left = (c: Context): Tri =>
@@ -491,10 +401,7 @@ const ra2Left = (c: Context): Tri =>
     some(list(c, Case.procedures), positiveDiagnosticSijWhere, c),
   );
 // prettier-ignore
-const ra2LeftParts = conditionParts(
-  ["or", "item.side == \"right\"", "test 20", "test 22"],
-  (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere, c)],
-);
+const ra2LeftParts = conditionParts(["or", "item.side == \"right\"", "test 20", "test 22"], (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere, c)]);
 
 /** RA2_right [D.II.A.2] require, line 234: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
 const ra2Right = (c: Context): Tri =>
@@ -504,10 +411,7 @@ const ra2Right = (c: Context): Tri =>
     some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c),
   );
 // prettier-ignore
-const ra2RightParts = conditionParts(
-  ["or", "item.side == \"left\"", "test 21", "test 23"],
-  (c) => [equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c)],
-);
+const ra2RightParts = conditionParts(["or", "item.side == \"left\"", "test 21", "test 23"], (c) => [equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c)]);
 
 /** RB3_left [D.II.B.3] require, line 238: no other RFA of the left joint in the last 12 months or on this request: `item.side == right or (no rfa_left_joint within 12mo and no rfa_left_requested)` */
 const rb3Left = (c: Context): Tri =>
@@ -516,10 +420,7 @@ const rb3Left = (c: Context): Tri =>
     and(none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)),
   );
 // prettier-ignore
-const rb3LeftParts = conditionParts(
-  ["or", "item.side == \"right\"", ["and", "test 24", "test 25"]],
-  (c) => [equal(read(c, c.item, LineItem.side), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)],
-);
+const rb3LeftParts = conditionParts(["or", "item.side == \"right\"", ["and", "test 24", "test 25"]], (c) => [equal(read(c, c.item, LineItem.side), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)]);
 
 /** RB3_right [D.II.B.3] require, line 241: no other RFA of the right joint in the last 12 months or on this request: `item.side == left or (no rfa_right_joint within 12mo and no rfa_right_requested)` */
 const rb3Right = (c: Context): Tri =>
@@ -528,10 +429,7 @@ const rb3Right = (c: Context): Tri =>
     and(none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)),
   );
 // prettier-ignore
-const rb3RightParts = conditionParts(
-  ["or", "item.side == \"left\"", ["and", "test 26", "test 27"]],
-  (c) => [equal(read(c, c.item, LineItem.side), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)],
-);
+const rb3RightParts = conditionParts(["or", "item.side == \"left\"", ["and", "test 26", "test 27"]], (c) => [equal(read(c, c.item, LineItem.side), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)]);
 
 /** RC1 [D.II.C.1] deny, line 244: cooled radiofrequency ablation is not medically necessary: `item.cooled` */
 const rc1 = (c: Context): Tri => truth(read(c, c.item, LineItem.cooled));
@@ -541,90 +439,62 @@ const rc2 = (c: Context): Tri => some(list(c, Case.procedures), rfaSameJoint, c)
 
 // prettier-ignore
 const rules = [
-  {
-    id: "sij_diagnostic", title: "Diagnostic SIJ injection", citation: "D.I.A", codes: [sijInjection], when: sijDiagnosticApplies, whenKey: "item.purpose == \"diagnostic\"",
-    criteria: [
-      { id: "A_limit", effect: "require", citation: "D.I.A", line: 116, condition: aLimit, cost: 1, parts: aLimitParts, description: "at most one diagnostic SIJ injection before this one (up to 2 in all)" },
-      { id: "A1_region", effect: "require", citation: "D.I.A.1", line: 119, condition: a1Region, parts: a1RegionParts, description: "pain in the low back or lower extremity" },
-      { id: "A1_somatic", effect: "require", citation: "D.I.A.1", line: 122, condition: a1Somatic, parts: a1SomaticParts, description: "the pain is somatic, not radicular" },
-      { id: "A1_duration", effect: "require", citation: "D.I.A.1", line: 125, condition: a1Duration, parts: a1DurationParts, description: "the pain has lasted at least 3 months" },
-      { id: "A2", effect: "require", citation: "D.I.A.2", line: 128, condition: a2, key: "case.sij_tenderness", description: "pain and tenderness in the sacroiliac joint region" },
-      { id: "A3", effect: "require", citation: "D.I.A.3", line: 131, condition: a3, key: "case.provocation_tests_positive >= 1", description: "at least one positive SIJ provocation test" },
-      { id: "A4a", effect: "require", citation: "D.I.A.4.a", line: 134, condition: activeTherapyFailed, cost: 2, parts: activeTherapyFailedParts, description: "6 weeks of active therapy in the past 6 months, or unable to do it" },
-      { id: "A4b", effect: "require", citation: "D.I.A.4.b", line: 137, condition: inactiveTherapyFailed, cost: 1, parts: inactiveTherapyFailedParts, description: "6 weeks of inactive conservative therapy in the past 6 months" },
-      { id: "A5", effect: "require", citation: "D.I.A.5", line: 140, condition: a5, cost: 2, parts: a5Parts, description: "a second diagnostic injection comes at least 1 week after the first" },
-    ],
-  },
-  {
-    id: "sij_therapeutic", title: "Therapeutic SIJ injection", citation: "D.I.B", codes: [sijInjection], when: sijTherapeuticApplies, whenKey: "item.purpose == \"therapeutic\"",
-    criteria: [
-      { id: "B1_relief", effect: "require", citation: "D.I.B.1", line: 146, condition: b1Relief, cost: 1, parts: b1ReliefParts, description: "the previous injection of this joint gave at least 75% pain relief" },
-      { id: "B1_function", effect: "require", citation: "D.I.B.1", line: 149, condition: b1Function, cost: 1, key: "test 9", description: "the previous injection of this joint improved function" },
-      { id: "B2", effect: "require", citation: "D.I.B.2", line: 152, condition: b2, parts: b2Parts, description: "the pain returned or function deteriorated" },
-      { id: "B3", effect: "require", citation: "D.I.B.3", line: 155, condition: b3, key: "case.conservative_therapy_planned", description: "the injection is given together with conservative therapy" },
-      { id: "B4", effect: "require", citation: "D.I.B.4", line: 158, condition: b4, cost: 2, parts: b4Parts, description: "at least 2 months since the previous injection of this joint" },
-      { id: "B5_left", effect: "require", citation: "D.I.B.5", line: 162, condition: b5Left, cost: 1, parts: b5LeftParts, description: "no more than 4 injections of the left joint in the last 12 months" },
-      { id: "B5_right", effect: "require", citation: "D.I.B.5", line: 165, condition: b5Right, cost: 1, parts: b5RightParts, description: "no more than 4 injections of the right joint in the last 12 months" },
-      { id: "C4", effect: "note", citation: "D.I.C.4", line: 170, condition: c4, cost: 1, key: "test 14", description: "SIJ injections are unproven as long-term management; continuing them may be reviewed" },
-    ],
-  },
-  {
-    id: "sij_injection_limits", title: "Limits on every SIJ injection", citation: "D.I.C", codes: [sijInjection],
-    criteria: [
-      { id: "C3_same_day", effect: "deny", citation: "D.I.C.3", line: 176, condition: c3SameDay, cost: 1, key: "test 15", description: "neural blockade at another site is requested for the same day" },
-      { id: "C3_last_week", effect: "deny", citation: "D.I.C.3", line: 179, condition: c3LastWeek, cost: 1, key: "test 16", description: "neural blockade at another site was performed less than 1 week ago" },
-      { id: "C6", effect: "deny", citation: "D.I.C.6", line: 182, condition: c6, key: "test 17", description: "the injection treats pain from herpes zoster" },
-    ],
-  },
-  {
-    id: "sij_device_report", title: "Implanted stimulator or pain pump", citation: "D.III", codes: [sijInjection],
-    criteria: [
-      { id: "D3", effect: "require", citation: "D.III", line: 188, condition: d3, parts: d3Parts, description: "a device interrogation report when a stimulator or pain pump is implanted" },
-      { id: "D3_device", effect: "note", citation: "D.III", line: 191, condition: d3Device, key: "case.implanted_device", description: "if the device is not working properly, rising pain may warrant evaluating it" },
-    ],
-  },
-  {
-    id: "sij_codes_together", title: "64451 billed with 27096", citation: "D.I.C.1", codes: [sijNerveBlock], when: sijCodesTogetherApplies, whenKey: "test 18",
-    criteria: [
-      { id: "C1", effect: "bundle", citation: "D.I.C.1", line: 197, description: "64451 and 27096 are the same procedure; only 27096 is paid" },
-    ],
-  },
-  {
-    id: "sij_guidance_contrast", title: "Image guidance and contrast with an SIJ injection", citation: "D.I.C.2", codes: [imageGuidance, contrastAgent], when: sijRequested, whenKey: "test 19",
-    criteria: [
-      { id: "C2", effect: "bundle", citation: "D.I.C.2", line: 202, description: "image guidance and contrast are included in the SIJ injection" },
-    ],
-  },
-  {
-    id: "sij_sedation", title: "Conscious sedation with an SIJ injection", citation: "D.I.C.5", codes: [moderateSedation], when: sijRequested, whenKey: "test 19",
-    criteria: [
-      { id: "C5_sedation", effect: "deny", citation: "D.I.C.5", line: 207, description: "conscious sedation is not medically necessary" },
-    ],
-  },
-  {
-    id: "sij_anesthesia", title: "Monitored anesthesia with an SIJ injection", citation: "D.I.C.5", codes: [injectionAnesthesia], when: sijAnesthesiaApplies, whenParts: sijAnesthesiaWhenParts,
-    criteria: [
-      { id: "C5_anesthesia", effect: "deny", citation: "D.I.C.5", line: 214, description: "monitored anesthesia care is not medically necessary" },
-    ],
-  },
-  {
-    id: "sij_rfa", title: "Radiofrequency ablation of the SIJ", citation: "D.II", codes: [sijRfa],
-    criteria: [
-      { id: "RA1_active", effect: "require", citation: "D.II.A.1", line: 225, condition: ra1Active, cost: 4, parts: ra1ActiveParts, description: "active therapy failed, unless exempt under D.II.B.1" },
-      { id: "RA1_inactive", effect: "require", citation: "D.II.A.1", line: 228, condition: ra1Inactive, cost: 3, parts: ra1InactiveParts, description: "inactive therapy failed, unless exempt under D.II.B.1" },
-      { id: "RA2_left", effect: "require", citation: "D.II.A.2", line: 231, condition: ra2Left, cost: 2, parts: ra2LeftParts, description: "left joint: a diagnostic block in 6 months gave 75% relief or more" },
-      { id: "RA2_right", effect: "require", citation: "D.II.A.2", line: 234, condition: ra2Right, cost: 2, parts: ra2RightParts, description: "right joint: a diagnostic block in 6 months gave 75% relief or more" },
-      { id: "RB3_left", effect: "require", citation: "D.II.B.3", line: 238, condition: rb3Left, cost: 2, parts: rb3LeftParts, description: "no other RFA of the left joint in the last 12 months or on this request" },
-      { id: "RB3_right", effect: "require", citation: "D.II.B.3", line: 241, condition: rb3Right, cost: 2, parts: rb3RightParts, description: "no other RFA of the right joint in the last 12 months or on this request" },
-      { id: "RC1", effect: "deny", citation: "D.II.C.1", line: 244, condition: rc1, key: "item.cooled", description: "cooled radiofrequency ablation is not medically necessary" },
-      { id: "RC2", effect: "note", citation: "D.II.C.2", line: 248, condition: rc2, cost: 1, key: "test 28", description: "SIJ RFA is unproven as long-term management; continuing it may be reviewed" },
-    ],
-  },
+  { id: "sij_diagnostic", title: "Diagnostic SIJ injection", citation: "D.I.A", codes: [sijInjection], when: sijDiagnosticApplies, whenKey: "item.purpose == \"diagnostic\"", criteria: [
+    { id: "A_limit", effect: "require", citation: "D.I.A", line: 116, condition: aLimit, cost: 1, parts: aLimitParts, description: "at most one diagnostic SIJ injection before this one (up to 2 in all)" },
+    { id: "A1_region", effect: "require", citation: "D.I.A.1", line: 119, condition: a1Region, parts: a1RegionParts, description: "pain in the low back or lower extremity" },
+    { id: "A1_somatic", effect: "require", citation: "D.I.A.1", line: 122, condition: a1Somatic, parts: a1SomaticParts, description: "the pain is somatic, not radicular" },
+    { id: "A1_duration", effect: "require", citation: "D.I.A.1", line: 125, condition: a1Duration, parts: a1DurationParts, description: "the pain has lasted at least 3 months" },
+    { id: "A2", effect: "require", citation: "D.I.A.2", line: 128, condition: a2, key: "case.sij_tenderness", description: "pain and tenderness in the sacroiliac joint region" },
+    { id: "A3", effect: "require", citation: "D.I.A.3", line: 131, condition: a3, key: "case.provocation_tests_positive >= 1", description: "at least one positive SIJ provocation test" },
+    { id: "A4a", effect: "require", citation: "D.I.A.4.a", line: 134, condition: activeTherapyFailed, cost: 2, parts: activeTherapyFailedParts, description: "6 weeks of active therapy in the past 6 months, or unable to do it" },
+    { id: "A4b", effect: "require", citation: "D.I.A.4.b", line: 137, condition: inactiveTherapyFailed, cost: 1, parts: inactiveTherapyFailedParts, description: "6 weeks of inactive conservative therapy in the past 6 months" },
+    { id: "A5", effect: "require", citation: "D.I.A.5", line: 140, condition: a5, cost: 2, parts: a5Parts, description: "a second diagnostic injection comes at least 1 week after the first" },
+  ] },
+  { id: "sij_therapeutic", title: "Therapeutic SIJ injection", citation: "D.I.B", codes: [sijInjection], when: sijTherapeuticApplies, whenKey: "item.purpose == \"therapeutic\"", criteria: [
+    { id: "B1_relief", effect: "require", citation: "D.I.B.1", line: 146, condition: b1Relief, cost: 1, parts: b1ReliefParts, description: "the previous injection of this joint gave at least 75% pain relief" },
+    { id: "B1_function", effect: "require", citation: "D.I.B.1", line: 149, condition: b1Function, cost: 1, key: "test 9", description: "the previous injection of this joint improved function" },
+    { id: "B2", effect: "require", citation: "D.I.B.2", line: 152, condition: b2, parts: b2Parts, description: "the pain returned or function deteriorated" },
+    { id: "B3", effect: "require", citation: "D.I.B.3", line: 155, condition: b3, key: "case.conservative_therapy_planned", description: "the injection is given together with conservative therapy" },
+    { id: "B4", effect: "require", citation: "D.I.B.4", line: 158, condition: b4, cost: 2, parts: b4Parts, description: "at least 2 months since the previous injection of this joint" },
+    { id: "B5_left", effect: "require", citation: "D.I.B.5", line: 162, condition: b5Left, cost: 1, parts: b5LeftParts, description: "no more than 4 injections of the left joint in the last 12 months" },
+    { id: "B5_right", effect: "require", citation: "D.I.B.5", line: 165, condition: b5Right, cost: 1, parts: b5RightParts, description: "no more than 4 injections of the right joint in the last 12 months" },
+    { id: "C4", effect: "note", citation: "D.I.C.4", line: 170, condition: c4, cost: 1, key: "test 14", description: "SIJ injections are unproven as long-term management; continuing them may be reviewed" },
+  ] },
+  { id: "sij_injection_limits", title: "Limits on every SIJ injection", citation: "D.I.C", codes: [sijInjection], criteria: [
+    { id: "C3_same_day", effect: "deny", citation: "D.I.C.3", line: 176, condition: c3SameDay, cost: 1, key: "test 15", description: "neural blockade at another site is requested for the same day" },
+    { id: "C3_last_week", effect: "deny", citation: "D.I.C.3", line: 179, condition: c3LastWeek, cost: 1, key: "test 16", description: "neural blockade at another site was performed less than 1 week ago" },
+    { id: "C6", effect: "deny", citation: "D.I.C.6", line: 182, condition: c6, key: "test 17", description: "the injection treats pain from herpes zoster" },
+  ] },
+  { id: "sij_device_report", title: "Implanted stimulator or pain pump", citation: "D.III", codes: [sijInjection], criteria: [
+    { id: "D3", effect: "require", citation: "D.III", line: 188, condition: d3, parts: d3Parts, description: "a device interrogation report when a stimulator or pain pump is implanted" },
+    { id: "D3_device", effect: "note", citation: "D.III", line: 191, condition: d3Device, key: "case.implanted_device", description: "if the device is not working properly, rising pain may warrant evaluating it" },
+  ] },
+  { id: "sij_codes_together", title: "64451 billed with 27096", citation: "D.I.C.1", codes: [sijNerveBlock], when: sijCodesTogetherApplies, whenKey: "test 18", criteria: [
+    { id: "C1", effect: "bundle", citation: "D.I.C.1", line: 197, description: "64451 and 27096 are the same procedure; only 27096 is paid" },
+  ] },
+  { id: "sij_guidance_contrast", title: "Image guidance and contrast with an SIJ injection", citation: "D.I.C.2", codes: [imageGuidance, contrastAgent], when: sijRequested, whenKey: "test 19", criteria: [
+    { id: "C2", effect: "bundle", citation: "D.I.C.2", line: 202, description: "image guidance and contrast are included in the SIJ injection" },
+  ] },
+  { id: "sij_sedation", title: "Conscious sedation with an SIJ injection", citation: "D.I.C.5", codes: [moderateSedation], when: sijRequested, whenKey: "test 19", criteria: [
+    { id: "C5_sedation", effect: "deny", citation: "D.I.C.5", line: 207, description: "conscious sedation is not medically necessary" },
+  ] },
+  { id: "sij_anesthesia", title: "Monitored anesthesia with an SIJ injection", citation: "D.I.C.5", codes: [injectionAnesthesia], when: sijAnesthesiaApplies, whenParts: sijAnesthesiaWhenParts, criteria: [
+    { id: "C5_anesthesia", effect: "deny", citation: "D.I.C.5", line: 214, description: "monitored anesthesia care is not medically necessary" },
+  ] },
+  { id: "sij_rfa", title: "Radiofrequency ablation of the SIJ", citation: "D.II", codes: [sijRfa], criteria: [
+    { id: "RA1_active", effect: "require", citation: "D.II.A.1", line: 225, condition: ra1Active, cost: 4, parts: ra1ActiveParts, description: "active therapy failed, unless exempt under D.II.B.1" },
+    { id: "RA1_inactive", effect: "require", citation: "D.II.A.1", line: 228, condition: ra1Inactive, cost: 3, parts: ra1InactiveParts, description: "inactive therapy failed, unless exempt under D.II.B.1" },
+    { id: "RA2_left", effect: "require", citation: "D.II.A.2", line: 231, condition: ra2Left, cost: 2, parts: ra2LeftParts, description: "left joint: a diagnostic block in 6 months gave 75% relief or more" },
+    { id: "RA2_right", effect: "require", citation: "D.II.A.2", line: 234, condition: ra2Right, cost: 2, parts: ra2RightParts, description: "right joint: a diagnostic block in 6 months gave 75% relief or more" },
+    { id: "RB3_left", effect: "require", citation: "D.II.B.3", line: 238, condition: rb3Left, cost: 2, parts: rb3LeftParts, description: "no other RFA of the left joint in the last 12 months or on this request" },
+    { id: "RB3_right", effect: "require", citation: "D.II.B.3", line: 241, condition: rb3Right, cost: 2, parts: rb3RightParts, description: "no other RFA of the right joint in the last 12 months or on this request" },
+    { id: "RC1", effect: "deny", citation: "D.II.C.1", line: 244, condition: rc1, key: "item.cooled", description: "cooled radiofrequency ablation is not medically necessary" },
+    { id: "RC2", effect: "note", citation: "D.II.C.2", line: 248, condition: rc2, cost: 1, key: "test 28", description: "SIJ RFA is unproven as long-term management; continuing it may be reviewed" },
+  ] },
 ] as const satisfies readonly RuleSpec[];
 
 export type RuleId = (typeof rules)[number]["id"];
 export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
-
 export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(policy, schema, rules);

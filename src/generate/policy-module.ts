@@ -4,7 +4,8 @@
 // citation, description, `.pol` line and the source it encodes) with the condition's parts right
 // below it, the rule table (`as const`, so rule and criterion ids are union types), and the entry
 // points, of which the first a developer reaches validates its input. A comment says what its
-// code does not: none repeats the declaration below it.
+// code does not: none repeats the declaration below it. Data is laid out like a table, a line an
+// entry: code sets with their labels beside them, a condition's parts, the rule table's rows.
 
 import type { PartsTree, Shape } from "@pol/runtime";
 import type { Expr, LoweredCriterion, LoweredParts, LoweredPolicy, LoweredRule } from "../lower/ir.js";
@@ -14,7 +15,7 @@ import { ExpressionWriter, type ModuleNames } from "./expressions.js";
 import { camelCase, localName, Names } from "./names.js";
 import { RUNTIME_PACKAGE, RuntimeImports } from "./runtime-api.js";
 import { emittedRecords, schemaModuleName, schemaTypeName } from "./schema-module.js";
-import { comment, data, doc, ident, join, list, num, PRINT_WIDTH, propertyKey, str, ts, type Ts } from "./ts.js";
+import { arrayPieces, comment, data, doc, filled, ident, join, list, num, PRINT_WIDTH, propertyKey, str, ts, type Ts } from "./ts.js";
 
 /** Names every policy module declares itself. */
 const MODULE_NAMES = [
@@ -44,16 +45,31 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   const Context = rt.type("Context");
   const Tri = rt.type("Tri");
 
-  const codeSets = policy.codeSets.map((set) => {
-    const args = list([data(set.exact), data(set.prefixes), data(set.ranges)]);
-    return ts`${doc(`${set.label} (${set.system})`)}\nexport const ${names.codeSets[set.index]!} = new ${rt.value("CodeSet")}(${args});`;
-  });
+  // A code set on one line, its label beside it; one too long for a line, its label above and
+  // its codes filled into lines. Runs of one-line sets stand together like a table.
+  const codeSets: Ts[] = [];
+  for (const set of policy.codeSets) {
+    const head = ts`export const ${names.codeSets[set.index]!} = new ${rt.value("CodeSet")}(`;
+    const line = ts`${head}${list([data(set.exact), data(set.prefixes), data(set.ranges)])});`;
+    const label = `${set.label} (${set.system})`;
+    if (line.length > PRINT_WIDTH) {
+      const pieces = [...arrayPieces(set.exact), ...arrayPieces(set.prefixes), ...arrayPieces(set.ranges)];
+      codeSets.push(ts`${doc(label)}\n${filled(head, pieces, ts`);`)}`);
+    } else if (codeSets.length > 0 && !codeSets[codeSets.length - 1]!.startsWith("/")) {
+      codeSets[codeSets.length - 1] = ts`${codeSets[codeSets.length - 1]!}\n${line} ${comment(label)}`;
+    } else {
+      codeSets.push(ts`${line} ${comment(label)}`);
+    }
+  }
   if (policy.codeSets.length > 0) {
     const byName = policy.codeSets.map((set) => {
       const local = names.codeSets[set.index]!;
-      return propertyKey(set.name) === local ? ts`  ${local},` : ts`  ${propertyKey(set.name)}: ${local},`;
+      return propertyKey(set.name) === local ? local : ts`${propertyKey(set.name)}: ${local}`;
     });
-    codeSets.push(ts`${doc("The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`).")}\nexport const codeSets = {\n${join(byName, "\n")}\n} as const;`);
+    // Filled into lines: one pair a line would make the table longer than the sets it names.
+    const table = ts`export const codeSets = { ${list(byName)} } as const;`;
+    const layout = table.length <= PRINT_WIDTH ? table : filled(ts`export const codeSets = { `, byName, ts` } as const;`);
+    codeSets.push(ts`${doc("The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`).")}\n${layout}`);
   }
   const tables = policy.tables.map((table) => {
     // Durations are days; one in hours reads as hours over 24.
@@ -143,15 +159,12 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   // A condition's parts: its skeleton with the tests in place (a test by its key, one the trace
   // shows with what it shows), and one function giving every test's value in the order they
   // first appear (a comparison the trace shows with its two sides), run only for a trace or an
-  // unknown. Kept to one line each like the rule table: they restate the condition above them,
-  // and spread out by prettier they were longer than the criteria they explain.
+  // unknown. Kept to one line like a row of the rule table: it restates the condition above it,
+  // and spread out by prettier it was longer than the criterion it explains.
   const partsSource = (name: Ts, lowered: LoweredParts): Ts => {
     const values = lowered.parts.map(({ expr, shows }) => (shows === undefined ? writer.write(expr, []) : writer.shown(expr)));
-    const call = rt.value("conditionParts");
-    const skeleton = data(partsTree(lowered));
-    const oneLine = ts`const ${name} = ${call}(${skeleton}, (c) => [${list(values)}]);`;
-    if (oneLine.length <= PRINT_WIDTH) return oneLine;
-    return ts`${comment("prettier-ignore")}\nconst ${name} = ${call}(\n  ${skeleton},\n  (c) => [${list(values)}],\n);`;
+    const line = ts`const ${name} = ${rt.value("conditionParts")}(${data(partsTree(lowered))}, (c) => [${list(values)}]);`;
+    return line.length <= PRINT_WIDTH ? line : ts`${comment("prettier-ignore")}\n${line}`;
   };
   const ruleFunctions = policy.rules.flatMap((rule, r) => {
     // The rule's `when` (named `...Applies`), then its parts.
@@ -181,9 +194,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     // The rule's heading right above its first declaration; a rule that declares nothing (its
     // `when` a let, its criteria without conditions) has only its row in the rule table.
     if (functions.length === 0) return [];
-    const heading = comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`);
-    if (functions[0]!.startsWith("/**")) return [heading, ...functions];
-    functions[0] = join([heading, functions[0]!], "\n");
+    functions[0] = join([comment(`Rule ${rule.id} [${rule.citation}]: ${rule.title}`), functions[0]!], "\n");
     return functions;
   });
   const table = rulesTable(policy.rules, ruleNames, names, rt);
@@ -200,7 +211,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ts`${rt.value("requireRuntime")}(${str(options.runtimeVersion)}, ${str(policy.metadata.id)});`,
     ts`export type { Case } from ${schemaModule};\nexport type { Determination, Evaluation, Decision, Outcome } from ${str(RUNTIME_PACKAGE)};`,
     ts`export const policy = ${data(policyInfoOf(policy.metadata))} as const satisfies ${rt.type("PolicyInfo")};`,
-    ...section("Code sets", codeSets),
+    ...section("Code sets", codeSets, "asIs"),
     ...section("Tables", tables),
     ...section("Windows (`within`): each ends on the date of service, both ends included", windows),
     ...section("Computed fields", computed),
@@ -218,12 +229,12 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
       ),
       ...scans,
     ]),
-    ...section("Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)", ruleFunctions),
+    ...section("Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)", ruleFunctions, "criteria"),
     table,
     ...section("Entry points", [entryPoints]),
   ];
   const imports = [
-    ...rt.importGroups().map((names) => ts`import { ${join(names as Ts[], ", ")} } from ${str(RUNTIME_PACKAGE)};`),
+    ...rt.importGroups().flatMap((names) => importLines(names as Ts[], str(RUNTIME_PACKAGE))),
     ts`import { ${join(schemaImports.map(ident), ", ")} } from ${schemaModule};`,
   ];
   return join([join(header, "\n"), join(imports, "\n"), ...body], "\n\n") + "\n";
@@ -244,7 +255,20 @@ function scanDeclarations(policy: LoweredPolicy, names: ModuleNames, writer: Exp
   });
 }
 
-/** A section: its heading, then its declarations, a blank line between (see `paragraphs`). */
+/**
+ * One concern's imports, as few `import` lines as fit the print width, the names shared evenly
+ * between them: a list prettier would spread one name a line stays a line or two.
+ */
+function importLines(names: readonly Ts[], from: Ts): Ts[] {
+  const line = (chosen: readonly Ts[]): Ts => ts`import { ${join(chosen, ", ")} } from ${from};`;
+  for (let count = 1; ; count++) {
+    const size = Math.ceil(names.length / count);
+    const lines: Ts[] = [];
+    for (let i = 0; i < names.length; i += size) lines.push(line(names.slice(i, i + size)));
+    if (size <= 1 || lines.every((text) => text.length <= PRINT_WIDTH)) return lines;
+  }
+}
+
 /**
  * A condition's skeleton with its tests in place, as the runtime's `conditionParts` takes it: a
  * test by its key, one the trace shows with what it shows (where it first appears; met again, by
@@ -263,20 +287,36 @@ export function partsTree(lowered: LoweredParts): PartsTree {
   return tree(lowered.shape);
 }
 
-function section(title: string, blocks: readonly Ts[]): Ts[] {
-  return blocks.length === 0 ? [] : [comment(`--- ${title}`), ...paragraphs(blocks)];
+/**
+ * How a section's declarations are spaced: as paragraphs (`tight`: short ones standing together),
+ * as criteria (a blank line between all), or as the blocks given.
+ */
+type Layout = "tight" | "criteria" | "asIs";
+
+/** A section: its heading right above its declarations, a blank line between them (see `paragraphs`). */
+function section(title: string, blocks: readonly Ts[], layout: Layout = "tight"): Ts[] {
+  if (blocks.length === 0) return [];
+  const [first, ...rest] = layout === "asIs" ? blocks : paragraphs(blocks, layout === "tight");
+  return [join([comment(`--- ${title}`), first!], "\n"), ...rest];
 }
 
 /**
  * Declarations as paragraphs, the way one lays out code by hand: a run of one-line declarations
- * without comments (windows, value sets, short memberships) stands together like a table, and
- * anything with a comment or over a line gets a blank line either side.
+ * (windows, value sets, code sets, short lists), each under its one-line doc if it has one, stands
+ * together like a table, and anything over a line gets a blank line either side. The criteria of
+ * a rule (`tight` false) keep a blank line between them all: each is a function, its comment and
+ * its parts.
  */
-function paragraphs(blocks: readonly Ts[]): Ts[] {
-  const oneLine = (block: Ts): boolean => !block.includes("\n") && !block.startsWith("/") && block.length <= PRINT_WIDTH;
+function paragraphs(blocks: readonly Ts[], tight = true): Ts[] {
+  const short = (block: Ts): boolean => {
+    const lines = block.split("\n");
+    const declaration = lines[lines.length - 1]!;
+    if (declaration.startsWith("/") || declaration.length > PRINT_WIDTH) return false;
+    return lines.length === 1 || (tight && lines.length === 2 && lines[0]!.startsWith("/**") && lines[0]!.endsWith("*/"));
+  };
   const merged: Ts[] = [];
   blocks.forEach((block, i) => {
-    if (i > 0 && oneLine(block) && oneLine(blocks[i - 1]!)) merged[merged.length - 1] = join([merged[merged.length - 1]!, block], "\n");
+    if (i > 0 && short(block) && short(blocks[i - 1]!)) merged[merged.length - 1] = join([merged[merged.length - 1]!, block], "\n");
     else merged.push(block);
   });
   return merged;
@@ -286,7 +326,10 @@ function criterionDoc(criterion: LoweredCriterion): Ts {
   return doc(`${criterion.id} [${criterion.citation}] ${criterion.effect}, line ${criterion.line}: ${criterion.description}: \`${criterion.text}\``);
 }
 
-/** One row per rule and per criterion, kept on one line each like a hand-aligned table. */
+/**
+ * One row per rule and per criterion, kept on one line each like a hand-aligned table: a rule's
+ * row opens the list of its criteria' rows.
+ */
 function rulesTable(
   rules: readonly LoweredRule[],
   ruleNames: readonly { when: Ts | undefined; whenParts: Ts | undefined; criteria: readonly (Ts | undefined)[]; parts: readonly (Ts | undefined)[] }[],
@@ -307,9 +350,9 @@ function rulesTable(
       const waived = waiver ? ts`, waivedBy: ${str(criterion.waivedBy!)}, waiver: ${waiver}` : ts``;
       const parts = ruleNames[r]!.parts[i];
       const fields = ts`id: ${str(criterion.id)}, effect: ${str(criterion.effect)}, citation: ${str(criterion.citation)}, line: ${criterion.line}${condition ? ts`, condition: ${condition}` : ts``}${waived}${criterion.cost > 0 ? ts`, cost: ${criterion.cost}` : ts``}${partsField(parts, criterion.parts)}, description: ${str(criterion.description)}`;
-      return ts`      { ${fields} },`;
+      return ts`    { ${fields} },`;
     });
-    return ts`  {\n    ${head},\n    criteria: [\n${join(criteria, "\n")}\n    ],\n  },`;
+    return ts`  { ${head}, criteria: [\n${join(criteria, "\n")}\n  ] },`;
   });
   return ts`${comment("prettier-ignore")}\nconst rules = [\n${join(rows, "\n")}\n] as const satisfies readonly ${rt.type("RuleSpec")}[];\n\nexport type RuleId = (typeof rules)[number]["id"];\nexport type CriterionId = (typeof rules)[number]["criteria"][number]["id"];`;
 }

@@ -97,3 +97,33 @@ export function propertyKey(key: string): Ts {
   if (key === "__proto__") return `[${str(key)}]` as Ts;
   return (IDENTIFIER.test(key) ? key : str(key)) as Ts;
 }
+
+/**
+ * An array literal's items as pieces to fill lines with: the first opens the bracket and the
+ * last closes it (`["a"`, `"b"`, `"c"]`); an empty array is one piece, `[]`.
+ */
+export function arrayPieces(values: readonly unknown[]): Ts[] {
+  if (values.length === 0) return ["[]" as Ts];
+  return values.map((value, i) => `${i === 0 ? "[" : ""}${data(value)}${i === values.length - 1 ? "]" : ""}` as Ts);
+}
+
+/**
+ * A statement whose pieces (comma-separated) fill its lines up to the print width, continuation
+ * lines indented, the way one lays out a long list of codes by hand, marked `prettier-ignore`
+ * (prettier would give each piece a line of its own). `head` opens it and `tail` ends it.
+ */
+export function filled(head: Ts, pieces: readonly Ts[], tail: Ts): Ts {
+  const lines: string[] = [];
+  let line: string = `${head}${pieces[0] ?? ""}`;
+  for (let i = 1; i < pieces.length; i++) {
+    const end = i === pieces.length - 1 ? tail : ",";
+    if (line.length + 2 + pieces[i]!.length + end.length > PRINT_WIDTH) {
+      lines.push(`${line},`);
+      line = `  ${pieces[i]!}`;
+    } else {
+      line += `, ${pieces[i]!}`;
+    }
+  }
+  lines.push(`${line}${tail}`);
+  return `${comment("prettier-ignore")}\n${lines.join("\n")}` as Ts;
+}

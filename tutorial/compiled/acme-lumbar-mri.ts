@@ -28,22 +28,16 @@ export const policy = {
 } as const satisfies PolicyInfo;
 
 // --- Code sets
-
-/** MRI of the lumbar spine (cpt) */
-export const lumbarMri = new CodeSet(["72148", "72149", "72158"], [], []);
+export const lumbarMri = new CodeSet(["72148", "72149", "72158"], [], []); // MRI of the lumbar spine (cpt)
 
 /** The policy's code sets by their names in the .pol file (`codeSets.x.has(code)`). */
-export const codeSets = {
-  lumbar_mri: lumbarMri,
-} as const;
+export const codeSets = { lumbar_mri: lumbarMri } as const;
 
 // --- Windows (`within`): each ends on the date of service, both ends included
-
 const last3Months = perCase(0, (c) => windowBack(c.dos, 3, "mo"));
 const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 
 // --- Lists: the policy's, then the members of those a condition filters (`where`, `within`)
-
 /** prior_mri: lumbar MRIs already done */
 const priorMri = (study: Row, c: Context): Tri => inCodes(read(c, study, Study.code), lumbarMri);
 
@@ -54,17 +48,12 @@ const priorMriInLast12Months = (study: Row, c: Context): Tri =>
   and(priorMri(study, c), within(read(c, study, Study.date), last12Months(c)));
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
-
 // Rule mri [2]: Lumbar MRI for low back pain
-
 /** duration [2.a] require, line 17: the pain has lasted at least 6 weeks, unless red flags are present: `red_flags or time since pain_onset >= 6wk` */
 const duration = (c: Context): Tri =>
   or(read(c, c.input, Case.red_flags), elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"));
 // prettier-ignore
-const durationParts = conditionParts(
-  ["or", "case.red_flags", { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true } }],
-  (c) => [read(c, c.input, Case.red_flags), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk")],
-);
+const durationParts = conditionParts(["or", "case.red_flags", { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true } }], (c) => [read(c, c.input, Case.red_flags), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk")]);
 
 /** therapy [2.b] require, line 20: 6 weeks of conservative therapy in the last 3 months, unless red flags: `red_flags or coverage of therapies within 3mo >= 6wk` */
 const therapy = (c: Context): Tri =>
@@ -76,29 +65,22 @@ const therapy = (c: Context): Tri =>
     ),
   );
 // prettier-ignore
-const therapyParts = conditionParts(
-  ["or", "case.red_flags", { key: "test 2", shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" } }],
-  (c) => [read(c, c.input, Case.red_flags), shown(atLeast, coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)), 42)],
-);
+const therapyParts = conditionParts(["or", "case.red_flags", { key: "test 2", shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [read(c, c.input, Case.red_flags), shown(atLeast, coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)), 42)]);
 
 /** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */
 const repeat = (c: Context): Tri => some(list(c, Case.studies), priorMriInLast12Months, c);
 
 // prettier-ignore
 const rules = [
-  {
-    id: "mri", title: "Lumbar MRI for low back pain", citation: "2", codes: [lumbarMri],
-    criteria: [
-      { id: "duration", effect: "require", citation: "2.a", line: 17, condition: duration, parts: durationParts, description: "the pain has lasted at least 6 weeks, unless red flags are present" },
-      { id: "therapy", effect: "require", citation: "2.b", line: 20, condition: therapy, cost: 1, parts: therapyParts, description: "6 weeks of conservative therapy in the last 3 months, unless red flags" },
-      { id: "repeat", effect: "deny", citation: "2.c", line: 23, condition: repeat, cost: 1, key: "test 3", description: "a lumbar MRI was already done in the last 12 months" },
-    ],
-  },
+  { id: "mri", title: "Lumbar MRI for low back pain", citation: "2", codes: [lumbarMri], criteria: [
+    { id: "duration", effect: "require", citation: "2.a", line: 17, condition: duration, parts: durationParts, description: "the pain has lasted at least 6 weeks, unless red flags are present" },
+    { id: "therapy", effect: "require", citation: "2.b", line: 20, condition: therapy, cost: 1, parts: therapyParts, description: "6 weeks of conservative therapy in the last 3 months, unless red flags" },
+    { id: "repeat", effect: "deny", citation: "2.c", line: 23, condition: repeat, cost: 1, key: "test 3", description: "a lumbar MRI was already done in the last 12 months" },
+  ] },
 ] as const satisfies readonly RuleSpec[];
 
 export type RuleId = (typeof rules)[number]["id"];
 export type CriterionId = (typeof rules)[number]["criteria"][number]["id"];
 
 // --- Entry points
-
 export const { validate, evaluate, decide, evaluateTrusted, decideTrusted } = evaluators<Case>(policy, schema, rules);
