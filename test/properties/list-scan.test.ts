@@ -22,7 +22,6 @@ import {
   none,
   read,
   some,
-  type Accumulator,
   type Member,
   type SchemaDescriptor,
 } from "@pol/runtime";
