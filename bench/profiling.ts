@@ -132,12 +132,14 @@ export function profileInChild(root: string, target: string, cases: number, fram
 }
 
 /** Where a package or file group's time goes at start-up: node_modules packages by name, pol's
- *  own files by folder, Node's module loader as one group, V8 pseudo-frames by name. */
+ *  own files by folder (the bundled CLI as one), Node's module loader as one group, V8 pseudo-frames by name. */
 function startupGroup(url: string, functionName: string): string {
   if (url === "") return functionName;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (url.startsWith("node:")) return "node internals (module loading, fs)";
+  // bin/pol.js runs the CLI bundled into dist/cli/ (scripts/bundle-cli.mjs): its chunks are one group.
+  if (/\/dist\/cli\//.test(url)) return "dist/cli/ (pol, bundled)";
   const own = /\/(dist\/(?:src|grammar)(?:\/[^/]+\/)?)/.exec(url);
   return own ? own[1]! : url.replace(/^.*\//, "");
 }

@@ -423,6 +423,12 @@ export const allTokens: TokenType[] = [
   ...new Set([...defaultMode, ...codesMode, CodeEntry, EOF]),
 ].filter((token) => token !== EOF);
 
+// Whether each token can span lines is said here rather than worked out at every start: with
+// line tracking, Chevrotain otherwise parses every pattern to find out (a fifth of the lexer's
+// construction). Only whitespace and `cpt {` can hold a line break (both say so above);
+// test/lexer-lines.test.ts checks every token's lines against its offsets.
+for (const token of allTokens) token.LINE_BREAKS ??= false;
+
 export const polLexer = new Lexer(
   { modes: { default: defaultMode, codes: codesMode }, defaultMode: "default" },
   { positionTracking: "full", ensureOptimizations: false, skipValidations: !checkGrammarDefinition },

@@ -25,6 +25,10 @@ class PolParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  /** Whether the parse entered a list prefix's ordinal (`latest 2 of`): only then can the CST hold
+   *  one, and src/syntax/structure-checks.ts looks for them. */
+  sawOrdinal = false;
+
   /** The names of the rules being parsed, outermost first (used to phrase error messages). */
   ruleStack(): string[] {
     // Chevrotain keeps this method off its public typings.
@@ -690,6 +694,7 @@ class PolParser extends CstParser {
       { ALT: () => this.CONSUME(T.Earliest, { LABEL: "operator" }) },
     ]);
     this.OPTION2(() => {
+      this.ACTION(() => (this.sawOrdinal = true));
       this.CONSUME(T.NumberLiteral, { LABEL: "ordinal" });
       this.CONSUME2(T.Of);
     });
@@ -852,12 +857,15 @@ export interface CstParseResult {
   /** Typed by grammar/cst.d.ts; after recovery from errors any child may be missing. */
   cst: FileCstNode;
   errors: PolParser["errors"];
+  /** False when no `listPrefix` node of the CST has an `ordinal`. */
+  ordinals: boolean;
 }
 
 /** Parse a token vector into a CST; errors are the parser's (recovered) recognition errors. */
 export function parseTokens(tokens: IToken[]): CstParseResult {
   const parser = polParser();
   parser.input = tokens;
+  parser.sawOrdinal = false;
   const cst = parser.file() as FileCstNode;
-  return { cst, errors: parser.errors };
+  return { cst, errors: parser.errors, ordinals: parser.sawOrdinal };
 }

@@ -3,7 +3,9 @@
 //
 //   lex       polLexer.tokenize
 //   parse     parse(): lexing, the Chevrotain CST parser, CST checks and CST -> AST
-//   check     checkSource(): parses the file and the schema it uses, then resolves and checks
+//   check     checkSource(): parses the file, then resolves and checks; the schema it uses is
+//             parsed by the first check and then kept (src/check/loader.ts), as for an editor or
+//             a `pol check` of many files
 //   codegen   lower() + policyModuleSource(): the policy module's TypeScript before formatting
 //   prettier  prettier.format of that source (generatePolicyModule = codegen + prettier)
 

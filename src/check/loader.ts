@@ -34,24 +34,66 @@ export interface LoadOptions {
 }
 
 /**
- * What the checks of one run share: the parse of each file read (by path and text; an AST is
- * never changed after parsing, and every check keeps what it learns about the nodes in tables of
- * its own), and the checked binding files other binding files extend.
+ * Parses by display path and text. An AST is never changed after parsing, and every check keeps
+ * what it learns about the nodes in tables of its own, so one parse can serve every check that
+ * reads the same text under the same path; a changed file has another text, so another key.
+ * With a limit, the least recently used parse goes first.
  */
-export class RunCache {
+export class ParseCache {
   private readonly parses = new Map<string, ParseResult>();
-  /** Checked binding files without a base of their own, by host path, root and text. */
-  readonly bindings = new Map<string, CheckResult>();
+
+  constructor(private readonly limit = Number.POSITIVE_INFINITY) {}
 
   parse(text: string, display: string): ParseResult {
     const key = `${display}\u0000${text}`;
     let parsed = this.parses.get(key);
-    if (parsed === undefined) {
-      parsed = parse(text, display);
-      this.parses.set(key, parsed);
+    if (parsed !== undefined) {
+      if (this.limit !== Number.POSITIVE_INFINITY) {
+        this.parses.delete(key);
+        this.parses.set(key, parsed);
+      }
+      return parsed;
     }
+    parsed = parse(text, display);
+    if (guardShared) deepFreeze(parsed);
+    this.parses.set(key, parsed);
+    if (this.parses.size > this.limit) this.parses.delete(this.parses.keys().next().value!);
     return parsed;
   }
+}
+
+/**
+ * What the checks of one run share: the parse of each file read, checked or used, and the
+ * checked binding files other binding files extend.
+ */
+export class RunCache {
+  private readonly files = new ParseCache();
+  /** Checked binding files without a base of their own, by host path, root and text. */
+  readonly bindings = new Map<string, CheckResult>();
+
+  parse(text: string, display: string): ParseResult {
+    return this.files.parse(text, display);
+  }
+}
+
+/**
+ * The parses of files reached through `use`, kept for every later check in the process: an editor
+ * checking a policy again on every change, a watch, the bench. The file being checked is parsed
+ * afresh unless a run shares it: it is the one that changes. 64 files is more than any project's
+ * schemas and shared declarations.
+ */
+const usedFiles = new ParseCache(64);
+
+/**
+ * Under the test runner, shared parses are frozen, so a change to an AST or a diagnostic after
+ * parsing (which would leak from one check into the next) throws in the tests instead.
+ */
+const guardShared = process.env.VITEST !== undefined;
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
 }
 
 /** The one extension of pol sources: `use` names no other file. */
@@ -90,9 +132,9 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
   const declarationOrder: LoadedFile[] = [];
   const loaded = new Map<string, LoadedFile | undefined>();
 
-  const read = (hostPath: string, text: string): LoadedFile => {
+  const read = (hostPath: string, text: string, used: boolean): LoadedFile => {
     const display = displayPath(hostPath);
-    const parsed = options.run ? options.run.parse(text, display) : parse(text, display);
+    const parsed = options.run ? options.run.parse(text, display) : used ? usedFiles.parse(text, display) : parse(text, display);
     for (const d of parsed.diagnostics) diagnostics.push(d);
     const rootPath = rootRelative(hostPath, root);
     // A file with syntax errors is still checked as far as it parsed cleanly (SourceFile.recovered).
@@ -155,7 +197,7 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
         }
         continue;
       }
-      const used = read(target, text);
+      const used = read(target, text, true);
       refusePolicy(used, use.path);
       visit(used, [...stack, target]);
     }
@@ -169,7 +211,7 @@ export function loadProgram(mainPath: string, host: FileHost, mainSource?: strin
     diagnostics.push(diagnostic("POL2006", startOf(displayPath(hostPath)), { path: mainPath }, help));
     return { files, declarationOrder, diagnostics, root };
   }
-  const main = read(hostPath, text);
+  const main = read(hostPath, text, false);
   visit(main, [hostPath]);
   return { main, files, declarationOrder, diagnostics, root };
 }

@@ -10,6 +10,8 @@ import type { VerifyFormat } from "./commands/verify.js";
 import type { ServeOptions } from "./commands/serve.js";
 import type { TestReporter } from "./commands/test.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type Io } from "./io.js";
+// bin/pol.js installs it from the same module graph as the commands, which read its state.
+export { tolerateClosedOutput } from "./closed-streams.js";
 import { describeFileSystemFailure, FileSystemError, isFileSystemFailure, polVersion, UsageError } from "../core.js";
 
 // Each command's module is imported when the command runs, not before: most commands need the

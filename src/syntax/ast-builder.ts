@@ -74,13 +74,13 @@ export function buildAst(source: string, fileName: string): BuildResult {
     const diagnostics = [...lexingDiagnostics(lexed.errors, positions), ...tokenDiagnostics(lexed.tokens, positions), ...tooDeep];
     return { file: undefined, diagnostics };
   }
-  const { cst, errors } = parseTokens(lexed.tokens);
+  const { cst, errors, ordinals } = parseTokens(lexed.tokens);
   const dropped = touchesDroppedCharacters(lexed.tokens, lexed.errors);
   const diagnostics = [
     ...lexingDiagnostics(lexed.errors, positions),
     ...tokenDiagnostics(lexed.tokens, positions),
     ...recognitionDiagnostics(errors, lexed.tokens, positions).filter((diagnostic) => !dropped(diagnostic)),
-    ...structureDiagnostics(cst, positions),
+    ...structureDiagnostics(cst, positions, ordinals),
   ];
   if (diagnostics.length > 0) {
     const offsets = diagnostics.map((d) => d.span.start.offset).sort((a, b) => a - b);

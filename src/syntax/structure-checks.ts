@@ -19,12 +19,14 @@ const headerKeys: readonly HeaderKey[] = [
   "expires",
 ];
 
-export function structureDiagnostics(file: FileCstNode, positions: SourcePositions): Diagnostic[] {
+/** `ordinals`: whether the parser consumed a list prefix's ordinal; without one the prefixes
+ *  have nothing to check, and the walk for them is skipped. */
+export function structureDiagnostics(file: FileCstNode, positions: SourcePositions, ordinals: boolean): Diagnostic[] {
   return [
     ...headerDiagnostics(file, positions),
     ...topLevelDiagnostics(file, positions),
     ...fieldDiagnostics(file, positions),
-    ...listPrefixDiagnostics(file, positions),
+    ...(ordinals ? listPrefixDiagnostics(file, positions) : []),
   ];
 }
 
