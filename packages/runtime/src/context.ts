@@ -65,12 +65,26 @@ class CaseFacts {
     return fact;
   }
 
-  /** Fact `fact` as a trace lists it, its path built on first use. */
-  fact(context: Context, fact: number): Fact {
-    const built = this.built[fact];
+  /** The first `size` facts of `numbers` as a trace lists them: each `Fact` built on first use. */
+  listed(context: Context, numbers: readonly number[], size: number): Fact[] {
+    const facts = new Array<Fact>(size);
+    const built = this.built;
+    const records = this.records;
+    const builtAt = this.builtAt;
+    const item = context.item;
+    const itemIndex = context.itemIndex;
+    for (let i = 0; i < size; i++) {
+      const fact = numbers[i]!;
+      const at = records[fact] === item ? itemIndex : -1;
+      const made = built[fact];
+      facts[i] = made !== undefined && builtAt[fact] === at ? made : this.build(context, fact, at);
+    }
+    return facts;
+  }
+
+  /** Fact `fact` built, its path looked up (`at`: the current item's index when its record is that item, else -1). */
+  private build(context: Context, fact: number, at: number): Fact {
     const record = this.records[fact];
-    const at = record === context.item ? context.itemIndex : -1;
-    if (built !== undefined && this.builtAt[fact] === at) return built;
     const name = this.names[fact]!;
     this.builtAt[fact] = at;
     let path = name;
@@ -161,14 +175,30 @@ export class ReadLog {
     else this.facts[this.size++] = fact;
   }
 
-  /** Every read of `log`, in its order, after this log's own (until this log is full). */
+  /** Every read of `log`, in its order, after this log's own: `add` of each, until one is left
+   *  out; truncated too when `log` was. */
   addAll(log: ReadLog): void {
-    const facts = log.facts;
-    for (let i = 0, size = log.size; i < size; i++) {
-      this.add(facts[i]!);
-      if (this.truncated) return;
+    // `add` for each, with the log's fields in locals: lets are replayed into every criterion.
+    const from = log.facts;
+    const marks = this.marks;
+    const id = this.id;
+    const facts = this.facts;
+    const limit = this.limit;
+    let size = this.size;
+    let truncated = this.truncated;
+    for (let i = 0, count = log.size; i < count; i++) {
+      const fact = from[i]!;
+      if (marks[fact] === id) continue;
+      marks[fact] = id;
+      if (size >= limit) {
+        // Full: a new read is left out, and so would every new one after it.
+        truncated = true;
+        break;
+      }
+      facts[size++] = fact;
     }
-    if (log.truncated) this.truncated = true;
+    this.size = size;
+    this.truncated = truncated || log.truncated;
   }
 }
 
@@ -529,12 +559,7 @@ export class Context {
     this.closeLogs();
     if (log === undefined) return [];
     this.readsTruncated = log.truncated;
-    const numbers = log.facts;
-    const table = this.facts;
-    const size = log.size;
-    const facts = new Array<Fact>(size);
-    for (let i = 0; i < size; i++) facts[i] = table.fact(this, numbers[i]!);
-    return facts;
+    return this.facts.listed(this, log.facts, log.size);
   }
 
   /**
@@ -559,18 +584,17 @@ export class Context {
   /** The reads of the last `withOwnReads`. */
   ownReads: ReadLog | undefined;
 
-  /** Reads kept by `withOwnReads`, recorded again in the current log; false once it is full. */
+  /**
+   * Reads kept by `withOwnReads`, recorded again in the current log; false once the log is full
+   * and has left a read out, so that more replays could change nothing. A full log that left
+   * nothing out goes on: the reads replayed next may all be listed already (the same reads
+   * replayed again), and it is truncated only when one of them is not.
+   */
   replayReads(reads: ReadLog): boolean {
     const log = this.log;
     if (log === undefined) return false;
     log.addAll(reads);
-    return !log.full;
-  }
-
-  /** Say that reads were left out of the current log (it was full). */
-  markReadsTruncated(): void {
-    const log = this.log;
-    if (log !== undefined) log.truncated = true;
+    return !(log.full && log.truncated);
   }
 
   /** A read whose path is already known; reads outside `beginReads`/`endReads` are dropped. */
@@ -590,11 +614,11 @@ export class Context {
   pathOf(record: object): string {
     if (record === this.input) return "";
     if (record === this.item) return elementPath("items", this.itemIndex);
-    if (this.paths === undefined && this.pathsAsked < FEW_PATHS && !hasNestedLists(this.schema)) {
+    if (this.paths === undefined && this.pathsAsked < FEW_PATHS && (this.caseLists ??= caseListsOf(this.schema)) !== NESTED) {
       // A trace names a few records of a case: found in the case's lists (in the order the index
       // visits them, so a record listed twice gets the same path) without indexing every element.
       this.pathsAsked++;
-      const lists = listFieldsOf(this.schema).get("case")!;
+      const lists = this.caseLists;
       for (let l = 0; l < lists.length; l++) {
         const name = lists[l]![0];
         const elements = this.input[name];
@@ -609,6 +633,8 @@ export class Context {
   }
   /** Paths looked up by a scan of the case's lists since the case began; past FEW_PATHS, the index. */
   private pathsAsked = 0;
+  /** The case's list fields when no list nests in another (NESTED when one does): fixed by the schema. */
+  private caseLists: ListFieldsOfRecord | undefined;
 
   /** Every element of every list in the case, nested lists included, by identity, with its path. Built once. */
   private indexPaths(): Map<object, string> {
@@ -679,8 +705,19 @@ function hasNestedLists(schema: SchemaDescriptor): boolean {
   return nested;
 }
 
-/** Each record's list fields as [field, element record]; the case's `items` first. */
-type ListFields = Map<string, readonly (readonly [string, string])[]>;
+/** A record's list fields as [field, element record]. */
+type ListFieldsOfRecord = readonly (readonly [string, string])[];
+
+/** Each record's list fields; the case's `items` first. */
+type ListFields = Map<string, ListFieldsOfRecord>;
+
+/** What `caseListsOf` gives for a schema whose lists nest. */
+const NESTED: ListFieldsOfRecord = Object.freeze([]);
+
+/** The case's list fields, or NESTED when a record other than the case has a list field. */
+function caseListsOf(schema: SchemaDescriptor): ListFieldsOfRecord {
+  return hasNestedLists(schema) ? NESTED : listFieldsOf(schema).get("case")!;
+}
 
 const listFieldsBySchema = new WeakMap<SchemaDescriptor, ListFields>();
 

@@ -8,8 +8,8 @@ import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Valid
 import { Context, field, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
-import { type ComputedValue, type ConditionParts, computedValues } from "./explain.js";
-import { NeededFacts, neededFacts, type WeighedRule } from "./relevance.js";
+import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, showsValues } from "./explain.js";
+import { NeededFacts, neededFacts, type WeighedCriterion, type WeighedRule } from "./relevance.js";
 
 export type Outcome =
   | "approved"
@@ -410,30 +410,30 @@ function inEffect(policy: PolicyInfo, dos: IsoDate, options: EvaluateOptions | u
   return !(policy.expires !== undefined && dos > policy.expires);
 }
 
+/** The facts of a criterion evaluated without the trace (never shown: no trace is built). */
+const NO_FACTS: Fact[] = [];
+
 function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): EvaluatedRule {
   const criteria: EvaluatedCriterion[] = [];
+  const tracing = context.tracing;
   for (const criterion of rule.criteria) {
-    if (context.tracing) context.beginReads();
-    const condition = conditionOf(context, criterion);
+    if (tracing) context.beginReads();
+    const parts = criterion.parts;
+    // A trace shows the values of the parts that show some: they are the condition's tests, read
+    // in its order, so the condition's value is derived from them instead of worked out twice.
+    let values = tracing && parts !== undefined && showsValues(parts) ? parts.values(context) : undefined;
+    const condition = values !== undefined ? conditionFromParts(parts!.shape, values) : conditionOf(context, criterion);
     let status = criterionStatus(criterion.effect, condition);
     let unknown = condition instanceof Unknown ? condition : undefined;
     if (criterion.waiver !== undefined) ({ status, unknown } = waived(criterion, context, condition, status));
-    const facts = context.tracing ? context.endReads() : [];
-    const factsTruncated = context.tracing && context.readsTruncated;
-    // Evaluated after the reads are recorded, so the trace lists only the condition's own reads;
-    // for a trace only when it shows some (a pended item's relevance asks for the rest, `weighed`).
-    const parts = criterion.parts;
-    const values =
-      parts !== undefined && (status === "unknown" || (context.tracing && showsValues(parts))) ? parts.values(context) : undefined;
+    const facts = tracing ? context.endReads() : NO_FACTS;
+    const factsTruncated = tracing && context.readsTruncated;
+    // An unknown criterion's parts, for a pended item's relevance: evaluated after the reads are
+    // recorded, so the trace lists only the condition's own reads.
+    if (values === undefined && parts !== undefined && status === "unknown") values = parts.values(context);
     criteria.push({ spec: criterion, level: levelOf(criterion.effect), condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule, applies, criteria };
-}
-
-/** Whether some part of a condition shows its value in the trace. */
-function showsValues(parts: ConditionParts): boolean {
-  for (let i = 0; i < parts.parts.length; i++) if (parts.parts[i]!.shows !== undefined) return true;
-  return false;
 }
 
 /** A rule that applies or may apply, as `neededFacts` weighs it: its applicability in parts, its criteria. */
@@ -441,33 +441,32 @@ function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
   const { spec } = rule;
   const known = !(rule.applies instanceof Unknown);
   const when = known || spec.when === undefined ? undefined : spec.when(context);
-  return {
-    id: spec.id,
-    inSet: known ? true : inRuleSets(spec, codeOf(context)),
-    ...(when === undefined
-      ? {}
-      : {
-          when: {
-            value: when,
-            ...(spec.whenParts === undefined ? {} : { parts: spec.whenParts, values: spec.whenParts.values(context) }),
-            ...(spec.whenKey === undefined ? {} : { key: spec.whenKey }),
-          },
-        }),
-    criteria: rule.criteria.map(({ spec: criterion, condition, values: shown }) => {
-      // A trace weighs every criterion by its parts: those that show no value are worked out here.
-      const values = shown ?? (context.tracing && criterion.parts !== undefined ? criterion.parts.values(context) : undefined);
-      return {
+  const weighedRule: WeighedRule = { id: spec.id, inSet: known ? true : inRuleSets(spec, codeOf(context)), criteria: [] };
+  if (when !== undefined) {
+    const whenParts = spec.whenParts;
+    weighedRule.when = { value: when, parts: whenParts, values: whenParts?.values(context), key: spec.whenKey };
+  }
+  const criteria = rule.criteria;
+  const weighedCriteria: WeighedCriterion[] = [];
+  for (let i = 0; i < criteria.length; i++) {
+    const { spec: criterion, condition, values: shown } = criteria[i]!;
+    const parts = criterion.parts;
+    // A trace weighs every criterion by its parts: those that show no value are worked out here.
+    const values = shown ?? (context.tracing && parts !== undefined ? parts.values(context) : undefined);
+    weighedCriteria.push({
       id: criterion.id,
       level: levelOf(criterion.effect),
       metWhenTrue: criterion.effect === "require" || criterion.effect === "waive",
-      ...(criterion.effect === "approve" ? { fixed: true } : criterion.condition === undefined ? { fixed: false } : {}),
+      fixed: criterion.effect === "approve" ? true : criterion.condition === undefined ? false : undefined,
       condition,
-      ...(criterion.parts === undefined || values === undefined ? {} : { parts: criterion.parts, values }),
-      ...(criterion.key === undefined ? {} : { key: criterion.key }),
-      ...(criterion.waiver === undefined || criterion.waivedBy === undefined ? {} : { waivedBy: criterion.waivedBy }),
-      };
-    }),
-  };
+      parts: values === undefined ? undefined : parts,
+      values: parts === undefined ? undefined : values,
+      key: criterion.key,
+      waivedBy: criterion.waiver === undefined ? undefined : criterion.waivedBy,
+    });
+  }
+  weighedRule.criteria = weighedCriteria;
+  return weighedRule;
 }
 
 /**
@@ -489,14 +488,9 @@ function reasonsOf(rules: readonly EvaluatedRule[], pending: boolean): Reason[] 
   for (const rule of rules) {
     for (const { spec, status } of rule.criteria) {
       if (status !== "not_met" || levelOf(spec.effect) < 0) continue;
-      reasons.push({
-        rule: rule.spec.id,
-        criterion: spec.id,
-        effect: spec.effect,
-        citation: spec.citation,
-        description: spec.description,
-        ...(pending ? { pending: true as const } : {}),
-      });
+      const reason: Reason = { rule: rule.spec.id, criterion: spec.id, effect: spec.effect, citation: spec.citation, description: spec.description };
+      if (pending) reason.pending = true;
+      reasons.push(reason);
     }
   }
   return reasons;
@@ -521,25 +515,36 @@ function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
     const criteria = rule.criteria;
     for (let i = 0; i < criteria.length; i++) {
       const { spec, status, unknown, facts, factsTruncated, values } = criteria[i]!;
-      // Properties in the order the JSON lists them: the optional ones are set in their place.
-      const entry: CriterionTrace = {
-        rule: rule.spec.id,
-        criterion: spec.id,
-        effect: spec.effect,
-        citation: spec.citation,
-        description: spec.description,
-        line: spec.line,
-        status,
-      } as CriterionTrace;
-      if (spec.waivedBy !== undefined) entry.waivedBy = spec.waivedBy;
-      entry.facts = facts;
-      if (factsTruncated) entry.factsTruncated = true;
-      entry.missing = unknown === undefined ? [] : unknown.missing.slice();
-      entry.values = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [];
-      trace.push(entry);
+      const missing = unknown === undefined ? [] : unknown.missing.slice();
+      const shown = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [];
+      trace.push(traceEntry(rule.spec.id, spec, status, facts, factsTruncated, missing, shown));
     }
   }
   return trace;
+}
+
+/**
+ * A criterion's trace entry, its properties in the order the JSON lists them. Each combination of
+ * the optional ones is written out whole, so that every entry is made at its full size at once.
+ */
+function traceEntry(
+  rule: string,
+  spec: CriterionSpec,
+  status: Status,
+  facts: Fact[],
+  factsTruncated: boolean,
+  missing: Missing[],
+  values: ComputedValue[],
+): CriterionTrace {
+  const { id: criterion, effect, citation, description, line, waivedBy } = spec;
+  if (waivedBy === undefined) {
+    return factsTruncated
+      ? { rule, criterion, effect, citation, description, line, status, facts, factsTruncated, missing, values }
+      : { rule, criterion, effect, citation, description, line, status, facts, missing, values };
+  }
+  return factsTruncated
+    ? { rule, criterion, effect, citation, description, line, status, waivedBy, facts, factsTruncated, missing, values }
+    : { rule, criterion, effect, citation, description, line, status, waivedBy, facts, missing, values };
 }
 
 /** An item's code as reported: itself when valid; anything a case that skipped validation holds
@@ -562,14 +567,11 @@ function determineItem(
   context.beginItem(index);
   const code = codeText(context.item.code);
   const dos = context.dos;
-  const base = { index, code, rules: [] as RuleApplication[], reasons: [] as Reason[], missing: [], notes: [], trace: [] };
   if (!isIsoDate(dos)) {
     // A case that skipped validation without a valid date of service: nothing can be decided.
-    return { ...base, outcome: "pended", missing: [{ fact: "date_of_service", label: "date of service", criteria: [] }] };
+    return undecided(index, code, "pended", [], [{ fact: "date_of_service", label: "date of service", criteria: [] }]);
   }
-  if (!inEffect(policy, dos, options)) {
-    return { ...base, outcome: "policy_not_in_effect" };
-  }
+  if (!inEffect(policy, dos, options)) return undecided(index, code, "policy_not_in_effect", [], []);
   const applications: RuleApplication[] = [];
   const definite: EvaluatedRule[] = [];
   const relevant: EvaluatedRule[] = [];
@@ -581,7 +583,7 @@ function determineItem(
     applications.push({ rule: rule.id, title: rule.title, citation: rule.citation, applies: status });
     if (status !== "not_met") pending.push({ rule, applies });
   }
-  if (pending.length === 0) return { ...base, rules: applications, outcome: "no_applicable_policy" };
+  if (pending.length === 0) return undecided(index, code, "no_applicable_policy", applications, []);
   for (const { rule, applies } of pending) {
     const evaluated = evaluateRule(context, rule, applies);
     relevant.push(evaluated);
@@ -601,6 +603,11 @@ function determineItem(
     notes: notesOf(definite),
     trace: context.tracing ? traceOf(relevant) : [],
   };
+}
+
+/** The determination of an item no criterion decided: no reasons, notes or trace. */
+function undecided(index: number, code: string, outcome: Outcome, rules: RuleApplication[], missing: MissingDocumentation[]): ItemDetermination {
+  return { index, code, rules, reasons: [], missing, notes: [], trace: [], outcome };
 }
 
 /**

@@ -8,7 +8,7 @@
 
 import { type CalendarUnit, type Elapsed, type IsoDate, daysBetween, isIsoDate } from "./calendar.js";
 import type { Context } from "./context.js";
-import { isRange, Unknown } from "./logic.js";
+import { isRange, mergeTwo, type Tri, Unknown } from "./logic.js";
 import type { CompareOperator } from "./types.js";
 
 /** A condition's Boolean skeleton: a part (by index), or `and`/`or`/`not` of skeletons. */
@@ -140,29 +140,108 @@ export function partTruth(value: unknown): boolean | Unknown {
   return truth === true || truth instanceof Unknown ? truth : false;
 }
 
+/**
+ * The condition's value from its parts' values: Kleene's `and`/`or`/`not` over the shape, merging
+ * the unknowns of the operands in their order exactly as the condition's own `and`/`or` do. The
+ * parts are the condition's tests, evaluated in the condition's order, so this is the condition's
+ * value without evaluating it again.
+ */
+export function conditionFromParts(shape: Shape, values: readonly unknown[]): Tri {
+  if (typeof shape === "number") return partTruth(values[shape]);
+  const operator = shape[0];
+  if (operator === "not") {
+    const operand = conditionFromParts(shape[1] as Shape, values);
+    return operand instanceof Unknown ? operand : operand !== true;
+  }
+  // `and`: false settles it, unknowns merge; `or`: true settles it, unknowns merge.
+  const settles = operator === "or";
+  let unknown: Unknown | undefined;
+  for (let i = 1; i < shape.length; i++) {
+    const operand = conditionFromParts(shape[i] as Shape, values);
+    if (operand === settles) return settles;
+    if (operand instanceof Unknown) unknown = unknown === undefined ? operand : mergeTwo(unknown, operand);
+  }
+  return unknown ?? !settles;
+}
+
+/**
+ * How one part that shows its value is shown, read once from its `Shows` (whose optional fields
+ * vary from part to part) into one fixed shape, so that building the trace reads the same kind of
+ * object for every part.
+ */
+class ShowPlan {
+  readonly expression: string;
+  readonly operator: CompareOperator;
+  readonly threshold: string;
+  readonly negated: boolean;
+  readonly unit: "%" | "days" | undefined;
+  readonly elapsed: boolean;
+  readonly computedThreshold: boolean;
+  readonly members: readonly string[] | undefined;
+  readonly required: boolean;
+
+  constructor(
+    readonly index: number,
+    shows: Shows,
+  ) {
+    this.expression = shows.expression;
+    this.operator = shows.operator;
+    this.threshold = shows.threshold;
+    this.negated = shows.negated === true;
+    this.unit = shows.unit;
+    this.elapsed = shows.elapsed === true;
+    this.computedThreshold = shows.computedThreshold === true;
+    this.members = shows.members;
+    this.required = shows.required === true;
+  }
+}
+
+/** The plans of a condition's parts that show their values, worked out on first use. */
+const showPlans = new WeakMap<ConditionParts, readonly ShowPlan[]>();
+
+function showPlansOf(parts: ConditionParts): readonly ShowPlan[] {
+  let plans = showPlans.get(parts);
+  if (plans === undefined) {
+    const made: ShowPlan[] = [];
+    for (let i = 0; i < parts.parts.length; i++) {
+      const shows = parts.parts[i]!.shows;
+      if (shows !== undefined) made.push(new ShowPlan(i, shows));
+    }
+    showPlans.set(parts, (plans = made));
+  }
+  return plans;
+}
+
+/** Whether some part of a condition shows its value in the trace. */
+export function showsValues(parts: ConditionParts): boolean {
+  return showPlansOf(parts).length > 0;
+}
+
 /** The computed values of a condition's comparisons, from its parts' values. */
 export function computedValues(parts: ConditionParts, values: readonly unknown[]): ComputedValue[] {
+  const plans = showPlansOf(parts);
   const shown: ComputedValue[] = [];
-  parts.parts.forEach((part, i) => {
-    const { shows } = part;
-    const value = values[i];
-    if (shows === undefined || !Array.isArray(value)) return;
+  for (let p = 0; p < plans.length; p++) {
+    const plan = plans[p]!;
+    const value = values[plan.index];
+    if (!Array.isArray(value)) continue;
     const truth = partTruth(value);
-    const holds = truth instanceof Unknown ? "unknown" : shows.negated ? !truth : truth;
-    const entry: ComputedValue = { expression: shows.expression, value: null, operator: shows.operator, threshold: shows.threshold, holds };
+    const holds = truth instanceof Unknown ? "unknown" : plan.negated ? !truth : truth;
+    // Properties in the order the JSON lists them: the optional ones are set in their place.
+    const entry: ComputedValue = { expression: plan.expression, value: null, operator: plan.operator, threshold: plan.threshold, holds };
     const left: unknown = value[1];
-    if (shows.elapsed && isElapsed(left)) {
+    if (plan.elapsed && isElapsed(left)) {
       entry.value = daysBetween(left.from, left.to);
       entry.from = left.from;
       entry.to = left.to;
     } else {
-      entry.value = shownValue(left, shows.members);
+      entry.value = shownValue(left, plan.members);
     }
-    if (shows.unit !== undefined) entry.unit = shows.unit;
-    if (shows.computedThreshold) entry.thresholdValue = shownValue(value[2], shows.members);
-    if (shows.required) entry.required = true;
+    if (plan.unit !== undefined) entry.unit = plan.unit;
+    if (plan.computedThreshold) entry.thresholdValue = shownValue(value[2], plan.members);
+    if (plan.required) entry.required = true;
     shown.push(entry);
-  });
+  }
   return shown;
 }
 
