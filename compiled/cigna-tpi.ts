@@ -5,14 +5,14 @@ import { and, not, or, type Tri, truth } from "@pol/runtime";
 import { add, atLeast, atMost, equal, greaterThan, normaliseText, notEqual, oneOf } from "@pol/runtime";
 import { elapsedAtLeast, since, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
-import { count, countDistinct, latest, list, none, some } from "@pol/runtime";
+import { count, list, ListScan, some } from "@pol/runtime";
 import { countEarlier, granted, someOther } from "@pol/runtime";
 import { type Context, perCase, perItem, read, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.6", "cigna.tpi");
+requireRuntime("0.7", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -57,14 +57,11 @@ const qualifyingPain = perCase(1, (c) =>
 /** subacute_or_chronic: the pain has lasted at least 4 weeks (subacute or chronic) */
 const subacuteOrChronic = perCase(2, (c) => elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk"));
 /** last_stabilization_tpi: the latest diagnostic/stabilization trigger point injection */
-const lastStabilizationTpi = perCase(3, (c) => latest(c, list(c, Case.procedures), stabilizationTpi, Procedure.date));
-
+const lastStabilizationTpi = perCase(3, (c) => stabilizationTpiScan.latest(c));
 /** last_therapeutic_tpi_same_muscle: the preceding therapeutic injection of the requested muscle */
-const lastTherapeuticTpiSameMuscle = perItem(4, (c) =>
-  latest(c, list(c, Case.procedures), therapeuticTpiSameMuscle, Procedure.date),
-);
+const lastTherapeuticTpiSameMuscle = perItem(4, (c) => therapeuticTpiSameMuscleScan.latest(c));
 
-// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`)
+// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
 /** conservative_treatment: conservative treatment episodes */
 const conservativeTreatment = (therapy: Row, c: Context): Tri => not(oneOf(read(c, therapy, Therapy.kind), kindValues));
 
@@ -97,6 +94,8 @@ const earlierItemsWhere = (item: Row, c: Context): Tri =>
   and(granted(c, item), inCodes(read(c, item, LineItem.code), triggerPointInjection));
 
 const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), triggerPointInjection);
+const stabilizationTpiScan = new ListScan(Case.procedures, Procedure.date, stabilizationTpi);
+const therapeuticTpiSameMuscleScan = new ListScan(Case.procedures, Procedure.date, therapeuticTpiSameMuscle);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule tpi_stabilization [DSP.1]: Diagnostic/stabilization trigger point injection
@@ -120,19 +119,18 @@ const dsp1Persists = (c: Context): Tri => truth(read(c, c.input, Case.pain_persi
 const dsp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectate), "other_agent");
 
 /** DSP2_sessions [DSP.2] require, line 77: at most 3 stabilization sessions before this one (4 in all): `count distinct date of stabilization_tpi <= 3` */
-const dsp2Sessions = (c: Context): Tri =>
-  atMost(countDistinct(c, list(c, Case.procedures), stabilizationTpi, [Procedure.date]), 3);
+const dsp2Sessions = (c: Context): Tri => atMost(stabilizationTpiScan.countDistinct(c), 3);
 // prettier-ignore
-const dsp2SessionsParts = conditionParts({ key: "test 3", shows: { expression: "count distinct date of stabilization_tpi", operator: "<=", threshold: "3", required: true } }, (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), stabilizationTpi, [Procedure.date]), 3)]);
+const dsp2SessionsParts = conditionParts({ key: "test 3", shows: { expression: "count distinct date of stabilization_tpi", operator: "<=", threshold: "3", required: true } }, (c) => [shown(atMost, stabilizationTpiScan.countDistinct(c), 3)]);
 
 /** DSP2_interval [DSP.2] require, line 80: at least 1 week since the previous stabilization session: `no stabilization_tpi or time since last_stabilization_tpi.date >= 1wk` */
 const dsp2Interval = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), stabilizationTpi, c),
+    stabilizationTpiScan.none(c),
     elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
   );
 // prettier-ignore
-const dsp2IntervalParts = conditionParts(["or", "test 4", { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [none(list(c, Case.procedures), stabilizationTpi, c), shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk")]);
+const dsp2IntervalParts = conditionParts(["or", "test 4", { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [stabilizationTpiScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk")]);
 
 // Rule tpi_therapeutic [TP.1]: Therapeutic trigger point injection
 const tpiTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
@@ -150,37 +148,33 @@ const tp1bProgram = (c: Context): Tri => truth(read(c, c.input, Case.active_trea
 const tp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectate), "other_agent");
 
 /** TP2_sessions [TP.2] require, line 108: at most 5 earlier therapeutic sessions of this muscle (6 in all): `count distinct date of therapeutic_tpi_same_muscle <= 5` */
-const tp2Sessions = (c: Context): Tri =>
-  atMost(countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5);
+const tp2Sessions = (c: Context): Tri => atMost(therapeuticTpiSameMuscleScan.countDistinct(c), 5);
 // prettier-ignore
-const tp2SessionsParts = conditionParts({ key: "test 7", shows: { expression: "count distinct date of therapeutic_tpi_same_muscle", operator: "<=", threshold: "5", required: true } }, (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), therapeuticTpiSameMuscle, [Procedure.date]), 5)]);
+const tp2SessionsParts = conditionParts({ key: "test 7", shows: { expression: "count distinct date of therapeutic_tpi_same_muscle", operator: "<=", threshold: "5", required: true } }, (c) => [shown(atMost, therapeuticTpiSameMuscleScan.countDistinct(c), 5)]);
 
 /** TP2_interval [TP.2] require, line 111: at least 2 months since the preceding therapeutic session: `no therapeutic_tpi_same_muscle or time since last_therapeutic_tpi_same_muscle.date >= 2mo` */
 const tp2Interval = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
+    therapeuticTpiSameMuscleScan.none(c),
     elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
   );
 // prettier-ignore
-const tp2IntervalParts = conditionParts(["or", "test 8", { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo")]);
+const tp2IntervalParts = conditionParts(["or", "test 8", { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo")]);
 
 /** TP2_relief [TP.2] require, line 114: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
 const tp2Relief = (c: Context): Tri =>
-  or(
-    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
-    greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50),
-  );
+  or(therapeuticTpiSameMuscleScan.none(c), greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50));
 // prettier-ignore
-const tp2ReliefParts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" } }], (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50)]);
+const tp2ReliefParts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50)]);
 
 /** TP2_relief_duration [TP.2] require, line 117: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
 const tp2ReliefDuration = (c: Context): Tri =>
   or(
-    none(list(c, Case.procedures), therapeuticTpiSameMuscle, c),
+    therapeuticTpiSameMuscleScan.none(c),
     atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
   );
 // prettier-ignore
-const tp2ReliefDurationParts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "last_therapeutic_tpi_same_muscle.relief_duration", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [none(list(c, Case.procedures), therapeuticTpiSameMuscle, c), shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42)]);
+const tp2ReliefDurationParts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "last_therapeutic_tpi_same_muscle.relief_duration", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42)]);
 
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
 /** TP3 [TP.3] deny, line 128: 10 trigger point injections were already given or granted in the last 12 months: `(count tpi_history within 12mo + count earlier_items where code in trigger_point_injection) >= 10` */

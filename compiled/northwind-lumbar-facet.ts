@@ -7,14 +7,14 @@ import { lessThan, lookup, normaliseText, oneOf, rank } from "@pol/runtime";
 import { calendarYear, elapsedAtLeast, overlaps, planYear, shiftDate } from "@pol/runtime";
 import { since, spanDays, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
-import { count, countDistinct, coverageOf, cut, latest, list, none, select, some } from "@pol/runtime";
+import { count, countDistinct, coverageOf, cut, latest, list, ListScan, none, select, some } from "@pol/runtime";
 import { countEarlier, granted, someEarlierKeyed } from "@pol/runtime";
 import { asOf, type Context, documented, perCase, perItem, read, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.6", "northwind.lumbar_facet");
+requireRuntime("0.7", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -67,9 +67,9 @@ const painSeverityOrder = ["none", "mild", "moderate", "severe"];
 /** last_block: the latest diagnostic facet block */
 const lastBlock = perCase(4, (c) => latest(c, list(c, Case.procedures), blocks, Procedure.date));
 /** last_ablation: the latest facet ablation */
-const lastAblation = perCase(5, (c) => latest(c, list(c, Case.procedures), ablations, Procedure.date));
+const lastAblation = perCase(5, (c) => ablationsScan.latest(c));
 
-// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`)
+// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
 /** conservative: conservative therapy episodes [1] */
 const conservative = (therapy: Row, c: Context): Tri =>
   and(cut(c, therapy, Therapy.start), oneOf(read(c, therapy, Therapy.kind), kindValues));
@@ -162,6 +162,7 @@ const earlierItemsWhere2 = (item: Row, c: Context): Tri =>
 
 const earlierKey = (item: Row, c: Context): unknown => normaliseText(read(c, item, LineItem.site));
 const itemKey = (c: Context): unknown => normaliseText(read(c, c.item, LineItem.site));
+const ablationsScan = new ListScan(Case.procedures, Procedure.date, ablations);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule diagnostic_block [2.1]: Diagnostic facet block
@@ -224,12 +225,9 @@ const r7 = (c: Context): Tri => none(list(c, Case.procedures), blocksWhere, c);
 
 /** R3 [2.2.c] require, line 84: at least 6 months since the latest ablation: `no ablations or time since last_ablation.date >= 6mo` */
 const r3 = (c: Context): Tri =>
-  or(
-    none(list(c, Case.procedures), ablations, c),
-    elapsedAtLeast(since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"),
-  );
+  or(ablationsScan.none(c), elapsedAtLeast(since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"));
 // prettier-ignore
-const r3Parts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }], (c) => [none(list(c, Case.procedures), ablations, c), shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo")]);
+const r3Parts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }], (c) => [ablationsScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo")]);
 
 /** R4 [2.3] authorization, line 87: an ablation needs prior authorization on file: `not item.authorization_on_file` */
 const r4 = (c: Context): Tri => not(read(c, c.item, LineItem.authorization_on_file));

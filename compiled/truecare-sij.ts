@@ -5,14 +5,14 @@ import { and, not, or, type Tri, truth } from "@pol/runtime";
 import { atLeast, atMost, equal, notEqual, oneOf } from "@pol/runtime";
 import { between, elapsedAtLeast, overlaps, since, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
-import { countDistinct, coverageOf, earliest, latest, list, none, some } from "@pol/runtime";
+import { countDistinct, coverageOf, list, ListScan, none, some } from "@pol/runtime";
 import { granted, noEarlier, someOther } from "@pol/runtime";
 import { type Context, perCase, perItem, read, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.6", "truecare.sij");
+requireRuntime("0.7", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -85,9 +85,9 @@ const inactiveTherapyFailed = perCase(5, (c) =>
 );
 
 /** first_diagnostic_sij: the initial diagnostic SIJ injection */
-const firstDiagnosticSij = perCase(6, (c) => earliest(c, list(c, Case.procedures), diagnosticSij, Procedure.date));
+const firstDiagnosticSij = perCase(6, (c) => diagnosticSijScan.earliest(c));
 /** last_sij_same_joint: the latest SIJ injection of a joint requested now */
-const lastSijSameJoint = perItem(7, (c) => latest(c, list(c, Case.procedures), sijSameJoint, Procedure.date));
+const lastSijSameJoint = perItem(7, (c) => sijSameJointScan.latest(c));
 /** sij_requested: an SIJ injection is requested on the same day */
 const sijRequested = perItem(8, (c) => someOther(c, 14, otherItemsWhere));
 /** rfa_lasting_left: a left SIJ RFA in the last 36 months reduced pain for at least 12 months */
@@ -103,7 +103,7 @@ const rfaLastingAll = perItem(11, (c) =>
   ),
 );
 
-// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`)
+// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
 /** sij_history: prior SIJ injections */
 const sijHistory = (procedure: Row, c: Context): Tri => inCodes(read(c, procedure, Procedure.code), sijInjection);
 
@@ -259,15 +259,17 @@ const rfaLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
 const rfaRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
   and(rfaRightJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
 
+const diagnosticSijScan = new ListScan(Case.procedures, Procedure.date, diagnosticSij);
+const sijSameJointScan = new ListScan(Case.procedures, Procedure.date, sijSameJoint);
+
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule sij_diagnostic [D.I.A]: Diagnostic SIJ injection
 const sijDiagnosticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
 
 /** A_limit [D.I.A] require, line 116: at most one diagnostic SIJ injection before this one (up to 2 in all): `count distinct date of diagnostic_sij <= 1` */
-const aLimit = (c: Context): Tri =>
-  atMost(countDistinct(c, list(c, Case.procedures), diagnosticSij, [Procedure.date]), 1);
+const aLimit = (c: Context): Tri => atMost(diagnosticSijScan.countDistinct(c), 1);
 // prettier-ignore
-const aLimitParts = conditionParts({ key: "test 1", shows: { expression: "count distinct date of diagnostic_sij", operator: "<=", threshold: "1", required: true } }, (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), diagnosticSij, [Procedure.date]), 1)]);
+const aLimitParts = conditionParts({ key: "test 1", shows: { expression: "count distinct date of diagnostic_sij", operator: "<=", threshold: "1", required: true } }, (c) => [shown(atMost, diagnosticSijScan.countDistinct(c), 1)]);
 
 /** A1_region [D.I.A.1] require, line 119: pain in the low back or lower extremity: `low_back_pain or lower_extremity_pain` */
 const a1Region = (c: Context): Tri =>
@@ -300,12 +302,9 @@ const inactiveTherapyFailedParts = conditionParts({ key: "test 5", shows: { expr
 
 /** A5 [D.I.A.5] require, line 140: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
 const a5 = (c: Context): Tri =>
-  or(
-    none(list(c, Case.procedures), diagnosticSij, c),
-    elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"),
-  );
+  or(diagnosticSijScan.none(c), elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"));
 // prettier-ignore
-const a5Parts = conditionParts(["or", "test 6", { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [none(list(c, Case.procedures), diagnosticSij, c), shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk")]);
+const a5Parts = conditionParts(["or", "test 6", { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [diagnosticSijScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk")]);
 
 // Rule sij_therapeutic [D.I.B]: Therapeutic SIJ injection
 const sijTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
@@ -329,12 +328,9 @@ const b3 = (c: Context): Tri => truth(read(c, c.input, Case.conservative_therapy
 
 /** B4 [D.I.B.4] require, line 158: at least 2 months since the previous injection of this joint: `no sij_same_joint or time since last_sij_same_joint.date >= 2mo` */
 const b4 = (c: Context): Tri =>
-  or(
-    none(list(c, Case.procedures), sijSameJoint, c),
-    elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"),
-  );
+  or(sijSameJointScan.none(c), elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"));
 // prettier-ignore
-const b4Parts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [none(list(c, Case.procedures), sijSameJoint, c), shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo")]);
+const b4Parts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [sijSameJointScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo")]);
 
 /** B5_left [D.I.B.5] require, line 162: no more than 4 injections of the left joint in the last 12 months: `item.side == right or count distinct date of sij_left_joint within 12mo <= 4` */
 const b5Left = (c: Context): Tri =>

@@ -171,13 +171,24 @@ describe("the fixture's modules", () => {
 
   it("write list lets as named membership functions that chains over them call", () => {
     expect(output).toContain("const sijHistory = (procedure: Row, c: Context): Tri =>");
-    // A chain without filters hands the list's own function to the aggregate; one with filters
-    // calls it from a module-level membership function: no closure per aggregate call.
-    expect(output).toContain("none(list(c, Case.procedures), sijHistory, c)");
+    // A chain without filters hands the list's own function to the aggregate (here to the pass
+    // that answers its aggregates); one with filters calls it from a module-level membership
+    // function: no closure per aggregate call.
+    expect(output).toContain("const sijHistoryScan = new ListScan(Case.procedures, Procedure.date, sijHistory);");
     expect(output).toMatch(/= \(procedure: Row, c: Context\): Tri =>\s+and\(sijHistory\(procedure, c\)/);
     // Only a chain inside another chain's test, which reads the enclosing element, is a closure.
     expect(output.match(/\(procedure\) =>/g)).toHaveLength(1);
     expect(output).toMatch(/const diagnosesWhere = [^;]+some\(\s+list\(c, Case\.procedures\),\s+\(procedure\) =>/);
+  });
+
+  it("answer the aggregates of one membership from one pass over the list (ListScan)", () => {
+    // `latest sij_history` (a let) and `no sij_history` (two criteria) share one pass; the rule
+    // evaluated `as of` an earlier date asks it too (its own context falls back to the general path).
+    expect(output).toContain("const lastSij = perCase(4, (c) => sijHistoryScan.latest(c));");
+    expect(output.match(/sijHistoryScan\.none\(c\)/g)!.length).toBeGreaterThanOrEqual(2);
+    expect(output).not.toMatch(/\bnone\(list\(c, Case\.procedures\), sijHistory, c\)/);
+    // A membership with one aggregate only keeps the general aggregate.
+    expect(output).toContain("const b3 = (c: Context): Tri => atMost(count(list(c, Case.procedures), sijHistoryWhere, c), 4);");
   });
 
   it("put beside each criterion its citation, effect, line, description and source", () => {

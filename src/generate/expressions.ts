@@ -3,7 +3,7 @@
 // them, so both evaluators record the same reads. Chains become one membership function per
 // aggregate, its filters conjoined.
 
-import type { Chain, CompareOperator, Expr, LoweredPolicy } from "../lower/ir.js";
+import type { AggregateOperator, Chain, CompareOperator, Expr, LoweredPolicy } from "../lower/ir.js";
 import { camelCase, localName, type Names } from "./names.js";
 import { JUNCTION_ARITY } from "@pol/runtime";
 import type { RuntimeImports, RuntimeValue } from "./runtime-api.js";
@@ -74,6 +74,9 @@ export class ExpressionWriter {
   /** Membership functions of chains with filters, declared at module level (no closure per
    *  aggregate call), in the order first used; one per distinct test. */
   readonly members: { name: Ts; element: Ts; body: Ts; key?: "element" | "item" }[] = [];
+  /** By index into the lowered `scans`: the `ListScan` answering its aggregates, named after
+   *  their membership, declared at module level once written. */
+  readonly scans: { name: Ts; member: Ts }[] = [];
 
   constructor(
     private readonly policy: LoweredPolicy,
@@ -186,6 +189,7 @@ export class ExpressionWriter {
       const { key, itemKey } = this.keyFunctions(chain, expr.keyed.element, expr.keyed.item, element);
       return ts`${rt(over.keyed[operator])}(c, ${this.names.sharedSlot(expr.keyed.table)}, ${member}, ${rest}, ${key}, ${itemKey})`;
     }
+    if (expr.scan !== undefined) return this.scannedAggregate(expr.scan, expr.operator, member, chain);
     switch (expr.operator) {
       case "count":
       case "some":
@@ -205,6 +209,14 @@ export class ExpressionWriter {
         return ts`${rt("coverageOf")}(c, ${source}, ${member}, ${handle(chain.dated!.start)}, ${handle(chain.dated!.end!)}, ${window})`;
       }
     }
+  }
+
+  /** An aggregate a scan answers: `therapeuticTpiSameMuscleScan.latest(c)`, the scan named after
+   *  its membership (after the list when every element belongs). */
+  private scannedAggregate(scan: number, operator: AggregateOperator, member: Ts, chain: Chain): Ts {
+    const words = chain.filters.length === 0 && chain.base === undefined ? camelCase(`${this.sourceName(chain)} scan`) : `${member}Scan`;
+    const name = (this.scans[scan] ??= { name: ident(this.names.names.claim(words)), member }).name;
+    return ts`${name}.${ident(operator)}(c)`;
   }
 
   private source(chain: Chain, scope: readonly Ts[]): Ts {

@@ -206,6 +206,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     comment(`Policy ${policy.metadata.id} ${policy.metadata.version}, source hash ${policy.metadata.sourceHash.slice(0, 12)}`),
   ];
   const entryPoints = entryPointSource(rt);
+  const scans = scanDeclarations(policy, names, writer, rt);
   const body: Ts[] = [
     ts`${rt.value("requireRuntime")}(${str(options.runtimeVersion)}, ${str(policy.metadata.id)});`,
     ts`export type { Case } from ${schemaModule};\nexport type { Determination, Evaluation, Decision, Outcome } from ${str(RUNTIME_PACKAGE)};`,
@@ -217,7 +218,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ...section("Value sets", writer.valueSets.map((set) => ts`const ${set.name} = new Set(${data(set.values)});`)),
     ...section("Enum orders", writer.rankTables.map((table) => ts`const ${table.name} = ${data(table.members)};`)),
     ...section("Lets", lets),
-    ...section("Lists: the policy's, then the members of those a condition filters (`where`, `within`)", [
+    ...section(`Lists: the policy's, then the members of those a condition filters (\`where\`, \`within\`)${scans.length > 0 ? ", then the passes answering several aggregates of one of them at once" : ""}`, [
       ...lists,
       // A keyed aggregate's two sides (`site == item.site`) beside its memberships: the other
       // item's, and the item's under decision.
@@ -226,6 +227,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
           ? ts`const ${member.name} = (c: ${Context}): unknown => ${member.body};`
           : ts`const ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.body};`,
       ),
+      ...scans,
     ]),
     ...section("Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)", ruleFunctions, "criteria"),
     table,
@@ -236,6 +238,21 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ts`import { ${join(schemaImports.map(ident), ", ")} } from ${schemaModule};`,
   ];
   return join([join(header, "\n"), join(imports, "\n"), ...body], "\n\n") + "\n";
+}
+
+/**
+ * Each scan (the lowered `scans`): a `ListScan` of one membership of its list that answers the
+ * aggregates written as `therapeuticTpiSameMuscleScan.latest(c)` from one pass per line item.
+ * After the membership it names.
+ */
+function scanDeclarations(policy: LoweredPolicy, names: ModuleNames, writer: ExpressionWriter, rt: RuntimeImports): Ts[] {
+  return policy.scans.flatMap((scan) => {
+    const written = writer.scans[scan.index];
+    if (written === undefined) return [];
+    const date = scan.date === undefined ? ts`undefined` : ts`${names.handles(scan.record)}.${ident(scan.date)}`;
+    const field = ts`${names.handles("case")}.${ident(scan.field)}`;
+    return [ts`const ${written.name} = new ${rt.value("ListScan")}(${field}, ${date}, ${written.member});`];
+  });
 }
 
 /**

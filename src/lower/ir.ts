@@ -37,7 +37,29 @@ export interface LoweredPolicy {
   /** How many shared membership tables aggregates over `other_items` and `earlier_items` use (see
    *  `shared` and `keyed`). */
   sharedTables: number;
+  /** Aggregates of one membership of a list of the case answered together from one pass over it
+   *  (scans.ts); the `scan` of each such aggregate is an index into these. */
+  scans: LoweredScan[];
   rules: LoweredRule[];
+}
+
+/**
+ * Aggregates of one membership of a list field of the case (`count`, `some`, `no`, `latest`,
+ * `earliest`, `count distinct` of the date) that one pass per line item answers together: each
+ * element tested once, each member's date read once. An optimisation only: each aggregate's chain
+ * stays the exact test, which an evaluator may run instead (the interpreter does; generated code
+ * falls back to it for what the pass cannot settle).
+ */
+export interface LoweredScan {
+  index: number;
+  /** The list field of the case. */
+  field: string;
+  /** Record model of the elements. */
+  record: string;
+  /** The records' date field, if they have one. */
+  date?: string;
+  /** The aggregates the pass answers (their chains alike), in the order first met. */
+  aggregates: Extract<Expr, { kind: "aggregate" }>[];
 }
 
 export interface LoweredTable {
@@ -281,6 +303,8 @@ export type Expr =
        * answer (a key that is not a plain value, the trace).
        */
       keyed?: { table: number; rest: Chain; element: Expr; item: Expr };
+      /** One of `scans`: the pass over the list that answers this aggregate with others of its chain. */
+      scan?: number;
     });
 
 export type ExprKind = Expr["kind"];

@@ -9,6 +9,7 @@ import { CASE_RECORD, PLAN_YEAR_START, type CheckedPolicy, type FieldModel, type
 import { normaliseCode, normaliseText } from "@pol/runtime";
 import { codeSetEntries } from "../schema-descriptor.js";
 import { partsOf, type PartsSource } from "./parts.js";
+import { fuseScans } from "./scans.js";
 import type {
   CalendarUnit,
   Chain,
@@ -96,7 +97,7 @@ class Lowering {
         if (criterion.condition) criterion.parts = partsOf(criterion.condition, criterion.effect === "require", source);
       }
     }
-    return {
+    const lowered = {
       metadata: this.policy.metadata,
       schema: this.policy.schema,
       codeSets: [...this.codeSets.values()],
@@ -108,6 +109,7 @@ class Lowering {
       sharedTables: this.sharedTables,
       rules,
     };
+    return { ...lowered, scans: fuseScans(lowered) };
   }
 
   /** A condition's source on one line (its span holds the parentheses of its operands). */

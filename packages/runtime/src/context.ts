@@ -222,6 +222,8 @@ export const MAX_FACTS = 200;
  * (a trace lists each criterion's own reads; see `usable`); dropped with every line item, since a
  * membership may read the item.
  */
+let nextGeneration = 0;
+
 export class Scans {
   private readonly lists: (readonly unknown[] | undefined)[] = [];
   private readonly members: unknown[] = [];
@@ -229,6 +231,9 @@ export class Scans {
   private size = 0;
   /** False while a trace records reads (see `Context.scans`): memberships are remembered, not read. */
   usable = true;
+  /** Says whose memberships these are: a new number with every `clear`, unique in the process, so
+   *  that what a `ListScan` worked out is known to be this line item's. */
+  generation = nextGeneration++;
 
   /** The memberships of `list`'s elements under `member`, if an aggregate remembered them. */
   find(list: readonly unknown[], member: unknown): readonly Tri[] | undefined {
@@ -254,6 +259,7 @@ export class Scans {
   }
 
   clear(): void {
+    this.generation = nextGeneration++;
     for (let i = 0; i < this.size; i++) {
       this.lists[i] = undefined;
       this.members[i] = undefined;

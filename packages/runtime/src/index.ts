@@ -204,4 +204,5 @@ export {
   subtract,
 } from "./operators.js";
 export { countDistinct, distinctCount, select, selectBy } from "./selection.js";
+export { ListScan } from "./scan.js";
 export { requireRuntime, RUNTIME_VERSION } from "./version.js";

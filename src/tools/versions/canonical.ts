@@ -5,7 +5,7 @@
 
 import type { Expr, LoweredPolicy, LoweredRule } from "../../index.js";
 
-const IGNORED = new Set(["span", "line", "text", "description", "citation", "title", "label", "cost", "id", "name", "shared"]);
+const IGNORED = new Set(["span", "line", "text", "description", "citation", "title", "label", "cost", "id", "name", "shared", "scan"]);
 
 export function canonicalRules(policy: LoweredPolicy, rules: readonly LoweredRule[]): string {
   const { effective, expires } = policy.metadata;
