@@ -14,7 +14,9 @@ process.stdout.write(machineReport(describeMachine()) + "\n\n");
 const cold = coldCheck(process.cwd(), rounds);
 process.stdout.write(coldReport(cold) + "\n\n");
 const met = cold.median <= TARGETS.coldCheckSeconds;
+const cpu = cold.commands[2]?.cpuMedian;
 process.stdout.write(
   `target: cold \`pol check policies\` <= ${TARGETS.coldCheckSeconds} s: ${(cold.median * 1000).toFixed(1)} ms ` +
-    `(${(cold.aboveNode * 1000).toFixed(1)} ms above \`node -e 0\`), ${met ? "PASS" : "MISS"}; load average at the end ${loadavg().map((n) => n.toFixed(2)).join(" ")}\n`,
+    `(${(cold.aboveNode * 1000).toFixed(1)} ms above \`node -e 0\`${cpu === undefined ? "" : `; CPU ${(cpu * 1000).toFixed(0)} ms`}), ${met ? "PASS" : "MISS"}; ` +
+    `load average at the end ${loadavg().map((n) => n.toFixed(2)).join(" ")}\n`,
 );

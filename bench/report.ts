@@ -176,8 +176,14 @@ export function coldReport(cold: ColdCheck): string {
   return [
     `cold start (${cold.files} files checked; fresh node processes, the three commands in turn in each of ${cold.passes.length} rounds):`,
     table(
-      ["command", "median", "above node -e 0", "passes"],
-      cold.commands.map((c) => [c.command, ms(c.median), c === cold.commands[0] ? "" : ms(c.median - bare), c.passes.map((p) => ms(p)).join(", ")]),
+      ["command", "median", "above node -e 0", "CPU median", "passes"],
+      cold.commands.map((c) => [
+        c.command,
+        ms(c.median),
+        c === cold.commands[0] ? "" : ms(c.median - bare),
+        c.cpuMedian === undefined ? "" : ms(c.cpuMedian),
+        c.passes.map((p) => ms(p)).join(", "),
+      ]),
     ),
     "",
     "where a cold `pol check policies` spends its time (`node --cpu-prof`, one run):",
