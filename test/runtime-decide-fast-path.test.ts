@@ -136,6 +136,14 @@ function ruleTable(effects: readonly CriterionEffect[]): RuleSpec[] {
   ]);
 }
 
+// First in the file, so that no valid date of service was seen before: an absent one must not
+// pass for the one `since` remembers.
+it("since without a date of service is malformed, before and after a valid one", () => {
+  expect(compareElapsed(since("2025-01-01", undefined as unknown as string), ">=", 1, "d")).toBeInstanceOf(Unknown);
+  expect(compareElapsed(since("2025-01-01", "2025-03-01"), ">=", 1, "d")).toBe(true);
+  expect(compareElapsed(since("2025-01-01", undefined as unknown as string), ">=", 1, "d")).toBeInstanceOf(Unknown);
+});
+
 describe("decide: the rules' code sets answer from a table kept with the rule table", () => {
   const rules = ruleTable(["require", "deny", "not_covered", "authorization"]);
 

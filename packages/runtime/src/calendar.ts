@@ -257,7 +257,8 @@ class Span implements Elapsed {
 export function since(date: unknown, dos: IsoDate): Elapsed | null | Unknown {
   const operand = dateOperand(date);
   if (typeof operand !== "string") return operand;
-  if (dos !== validDos) {
+  // Never skipped before a first valid date: an absent date of service is no valid one.
+  if (validDos === undefined || dos !== validDos) {
     if (!isIsoDate(dos)) return MALFORMED;
     validDos = dos;
   }
