@@ -7,12 +7,12 @@ import { elapsedAtLeast, since, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
 import { count, list, ListScan, some } from "@pol/runtime";
 import { countEarlier, granted, someOther } from "@pol/runtime";
-import { type Context, perCase, perItem, read, type Row } from "@pol/runtime";
+import { type Context, perCase, perItem, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.7", "cigna.tpi");
+requireRuntime("0.8", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -47,15 +47,15 @@ const kindValues = new Set(["pain_management"]);
 /** qualifying_pain: back pain, neck pain or myofascial pain syndrome */
 const qualifyingPain = perCase(1, (c) =>
   or(
-    read(c, c.input, Case.low_back_pain),
-    read(c, c.input, Case.upper_back_pain),
-    read(c, c.input, Case.neck_pain),
-    read(c, c.input, Case.myofascial_pain_syndrome),
+    Case.low_back_pain.read(c, c.input),
+    Case.upper_back_pain.read(c, c.input),
+    Case.neck_pain.read(c, c.input),
+    Case.myofascial_pain_syndrome.read(c, c.input),
   ),
 );
 
 /** subacute_or_chronic: the pain has lasted at least 4 weeks (subacute or chronic) */
-const subacuteOrChronic = perCase(2, (c) => elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk"));
+const subacuteOrChronic = perCase(2, (c) => elapsedAtLeast(since(Case.pain_onset.read(c, c.input), c.dos), 4, "wk"));
 /** last_stabilization_tpi: the latest diagnostic/stabilization trigger point injection */
 const lastStabilizationTpi = perCase(3, (c) => stabilizationTpiScan.latest(c));
 /** last_therapeutic_tpi_same_muscle: the preceding therapeutic injection of the requested muscle */
@@ -63,60 +63,60 @@ const lastTherapeuticTpiSameMuscle = perItem(4, (c) => therapeuticTpiSameMuscleS
 
 // --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
 /** conservative_treatment: conservative treatment episodes */
-const conservativeTreatment = (therapy: Row, c: Context): Tri => not(oneOf(read(c, therapy, Therapy.kind), kindValues));
+const conservativeTreatment = (therapy: Row, c: Context): Tri => not(oneOf(Therapy.kind.read(c, therapy), kindValues));
 
 /** tpi_history: prior trigger point injections */
 const tpiHistory = (procedure: Row, c: Context): Tri =>
-  inCodes(read(c, procedure, Procedure.code), triggerPointInjection);
+  inCodes(Procedure.code.read(c, procedure), triggerPointInjection);
 
 /** stabilization_tpi: prior diagnostic/stabilization trigger point injections */
 const stabilizationTpi = (procedure: Row, c: Context): Tri =>
-  and(tpiHistory(procedure, c), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
+  and(tpiHistory(procedure, c), equal(Procedure.purpose.read(c, procedure), "diagnostic"));
 
 /** therapeutic_tpi_same_muscle: prior therapeutic injections of the requested muscle */
 const therapeuticTpiSameMuscle = (procedure: Row, c: Context): Tri =>
   and(
     tpiHistory(procedure, c),
-    equal(read(c, procedure, Procedure.purpose), "therapeutic"),
-    equal(normaliseText(read(c, procedure, Procedure.muscle)), normaliseText(read(c, c.item, LineItem.muscle))),
+    equal(Procedure.purpose.read(c, procedure), "therapeutic"),
+    equal(normaliseText(Procedure.muscle.read(c, procedure)), normaliseText(LineItem.muscle.read(c, c.item))),
   );
 
 const stabilizationTpiWhere = (procedure: Row, c: Context): Tri =>
   and(
     stabilizationTpi(procedure, c),
-    or(greaterThan(read(c, procedure, Procedure.relief), 0), read(c, procedure, Procedure.functional_improvement)),
+    or(greaterThan(Procedure.relief.read(c, procedure), 0), Procedure.functional_improvement.read(c, procedure)),
   );
 
 const tpiHistoryInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(tpiHistory(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(tpiHistory(procedure, c), within(Procedure.date.read(c, procedure), last12Months(c)));
 
 const earlierItemsWhere = (item: Row, c: Context): Tri =>
-  and(granted(c, item), inCodes(read(c, item, LineItem.code), triggerPointInjection));
+  and(granted(c, item), inCodes(LineItem.code.read(c, item), triggerPointInjection));
 
-const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), triggerPointInjection);
+const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(LineItem.code.read(c, item), triggerPointInjection);
 const stabilizationTpiScan = new ListScan(Case.procedures, Procedure.date, stabilizationTpi);
 const therapeuticTpiSameMuscleScan = new ListScan(Case.procedures, Procedure.date, therapeuticTpiSameMuscle);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule tpi_stabilization [DSP.1]: Diagnostic/stabilization trigger point injection
-const tpiStabilizationApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
+const tpiStabilizationApplies = (c: Context): Tri => equal(LineItem.purpose.read(c, c.item), "diagnostic");
 
 /** DSP1_condition [DSP.1] require, line 61: back pain, neck pain or myofascial pain syndrome: `qualifying_pain` */
 // prettier-ignore
-const qualifyingPainParts = conditionParts(["or", "case.low_back_pain", "case.upper_back_pain", "case.neck_pain", "case.myofascial_pain_syndrome"], (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.upper_back_pain), read(c, c.input, Case.neck_pain), read(c, c.input, Case.myofascial_pain_syndrome)]);
+const qualifyingPainParts = conditionParts(["or", "case.low_back_pain", "case.upper_back_pain", "case.neck_pain", "case.myofascial_pain_syndrome"], (c) => [Case.low_back_pain.read(c, c.input), Case.upper_back_pain.read(c, c.input), Case.neck_pain.read(c, c.input), Case.myofascial_pain_syndrome.read(c, c.input)]);
 
 /** DSP1_duration [DSP.1] require, line 64: the pain is subacute or chronic: `subacute_or_chronic` */
 // prettier-ignore
-const subacuteOrChronicParts = conditionParts({ key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "4wk", unit: "days", elapsed: true, required: true } }, (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 4, "wk")]);
+const subacuteOrChronicParts = conditionParts({ key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "4wk", unit: "days", elapsed: true, required: true } }, (c) => [shownElapsed(elapsedAtLeast, since(Case.pain_onset.read(c, c.input), c.dos), 4, "wk")]);
 
 /** DSP1_conservative [DSP.1] require, line 67: conservative treatment was given: `some conservative_treatment` */
 const dsp1Conservative = (c: Context): Tri => some(list(c, Case.therapies), conservativeTreatment, c);
 
 /** DSP1_persists [DSP.1] require, line 70: the pain persisted despite the conservative treatment: `pain_persists` */
-const dsp1Persists = (c: Context): Tri => truth(read(c, c.input, Case.pain_persists));
+const dsp1Persists = (c: Context): Tri => truth(Case.pain_persists.read(c, c.input));
 
 /** DSP1_agent [DSP.1] require, line 73: the injection is of anesthetic and/or corticosteroid: `item.injectate != other_agent` */
-const dsp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectate), "other_agent");
+const dsp1Agent = (c: Context): Tri => notEqual(LineItem.injectate.read(c, c.item), "other_agent");
 
 /** DSP2_sessions [DSP.2] require, line 77: at most 3 stabilization sessions before this one (4 in all): `count distinct date of stabilization_tpi <= 3` */
 const dsp2Sessions = (c: Context): Tri => atMost(stabilizationTpiScan.countDistinct(c), 3);
@@ -127,25 +127,25 @@ const dsp2SessionsParts = conditionParts({ key: "test 3", shows: { expression: "
 const dsp2Interval = (c: Context): Tri =>
   or(
     stabilizationTpiScan.none(c),
-    elapsedAtLeast(since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk"),
+    elapsedAtLeast(since(Procedure.date.read(c, lastStabilizationTpi(c)), c.dos), 1, "wk"),
   );
 // prettier-ignore
-const dsp2IntervalParts = conditionParts(["or", "test 4", { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [stabilizationTpiScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastStabilizationTpi(c), Procedure.date), c.dos), 1, "wk")]);
+const dsp2IntervalParts = conditionParts(["or", "test 4", { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [stabilizationTpiScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, lastStabilizationTpi(c)), c.dos), 1, "wk")]);
 
 // Rule tpi_therapeutic [TP.1]: Therapeutic trigger point injection
-const tpiTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
+const tpiTherapeuticApplies = (c: Context): Tri => equal(LineItem.purpose.read(c, c.item), "therapeutic");
 
 /** TP1_response [TP.1] require, line 90: a stabilization injection gave a beneficial clinical response: `some stabilization_tpi where relief > 0% or functional_improvement` */
 const tp1Response = (c: Context): Tri => some(list(c, Case.procedures), stabilizationTpiWhere, c);
 
 /** TP1a_persists [TP.1.a] require, line 99: the pain persists: `pain_persists` */
-const tp1aPersists = (c: Context): Tri => truth(read(c, c.input, Case.pain_persists));
+const tp1aPersists = (c: Context): Tri => truth(Case.pain_persists.read(c, c.input));
 
 /** TP1b_program [TP.1.b] require, line 102: the injections are part of an active treatment program: `active_treatment_program` */
-const tp1bProgram = (c: Context): Tri => truth(read(c, c.input, Case.active_treatment_program));
+const tp1bProgram = (c: Context): Tri => truth(Case.active_treatment_program.read(c, c.input));
 
 /** TP1_agent [TP.1] require, line 105: the injection is of anesthetic and/or corticosteroid: `item.injectate != other_agent` */
-const tp1Agent = (c: Context): Tri => notEqual(read(c, c.item, LineItem.injectate), "other_agent");
+const tp1Agent = (c: Context): Tri => notEqual(LineItem.injectate.read(c, c.item), "other_agent");
 
 /** TP2_sessions [TP.2] require, line 108: at most 5 earlier therapeutic sessions of this muscle (6 in all): `count distinct date of therapeutic_tpi_same_muscle <= 5` */
 const tp2Sessions = (c: Context): Tri => atMost(therapeuticTpiSameMuscleScan.countDistinct(c), 5);
@@ -156,25 +156,25 @@ const tp2SessionsParts = conditionParts({ key: "test 7", shows: { expression: "c
 const tp2Interval = (c: Context): Tri =>
   or(
     therapeuticTpiSameMuscleScan.none(c),
-    elapsedAtLeast(since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo"),
+    elapsedAtLeast(since(Procedure.date.read(c, lastTherapeuticTpiSameMuscle(c)), c.dos), 2, "mo"),
   );
 // prettier-ignore
-const tp2IntervalParts = conditionParts(["or", "test 8", { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.date), c.dos), 2, "mo")]);
+const tp2IntervalParts = conditionParts(["or", "test 8", { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, lastTherapeuticTpiSameMuscle(c)), c.dos), 2, "mo")]);
 
 /** TP2_relief [TP.2] require, line 114: the preceding therapeutic session gave more than 50% relief: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief > 50%` */
 const tp2Relief = (c: Context): Tri =>
-  or(therapeuticTpiSameMuscleScan.none(c), greaterThan(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50));
+  or(therapeuticTpiSameMuscleScan.none(c), greaterThan(Procedure.relief.read(c, lastTherapeuticTpiSameMuscle(c)), 50));
 // prettier-ignore
-const tp2ReliefParts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shown(greaterThan, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief), 50)]);
+const tp2ReliefParts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "last_therapeutic_tpi_same_muscle.relief", operator: ">", threshold: "50%", unit: "%" } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shown(greaterThan, Procedure.relief.read(c, lastTherapeuticTpiSameMuscle(c)), 50)]);
 
 /** TP2_relief_duration [TP.2] require, line 117: the preceding session's relief lasted at least 6 weeks: `no therapeutic_tpi_same_muscle or last_therapeutic_tpi_same_muscle.relief_duration >= 6wk` */
 const tp2ReliefDuration = (c: Context): Tri =>
   or(
     therapeuticTpiSameMuscleScan.none(c),
-    atLeast(read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42),
+    atLeast(Procedure.relief_duration.read(c, lastTherapeuticTpiSameMuscle(c)), 42),
   );
 // prettier-ignore
-const tp2ReliefDurationParts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "last_therapeutic_tpi_same_muscle.relief_duration", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shown(atLeast, read(c, lastTherapeuticTpiSameMuscle(c), Procedure.relief_duration), 42)]);
+const tp2ReliefDurationParts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "last_therapeutic_tpi_same_muscle.relief_duration", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shown(atLeast, Procedure.relief_duration.read(c, lastTherapeuticTpiSameMuscle(c)), 42)]);
 
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
 /** TP3 [TP.3] deny, line 128: 10 trigger point injections were already given or granted in the last 12 months: `(count tpi_history within 12mo + count earlier_items where code in trigger_point_injection) >= 10` */

@@ -9,12 +9,12 @@ import { since, spanDays, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
 import { count, countDistinct, coverageOf, cut, latest, list, ListScan, none, select, some } from "@pol/runtime";
 import { countEarlier, granted, someEarlierKeyed } from "@pol/runtime";
-import { asOf, type Context, documented, perCase, perItem, read, type Row } from "@pol/runtime";
+import { asOf, type Context, documented, perCase, perItem, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.7", "northwind.lumbar_facet");
+requireRuntime("0.8", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -53,7 +53,7 @@ const actionTime: ReadonlyMap<string, unknown> = new Map([
 const last6Months = perCase(0, (c) => windowBack(c.dos, 6, "mo"));
 const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 /** `within plan year`: from the start of the plan year holding the date of service (on an anniversary of `plan_year_start`) up to the date of service */
-const planYearSoFar = perCase(2, (c) => planYear(c.dos, read(c, c.input, Case.plan_year_start)));
+const planYearSoFar = perCase(2, (c) => planYear(c.dos, Case.plan_year_start.read(c, c.input)));
 /** `within calendar year`: from January 1 of the date of service's year up to the date of service */
 const calendarYearSoFar = perCase(3, (c) => calendarYear(c.dos));
 
@@ -72,19 +72,19 @@ const lastAblation = perCase(5, (c) => ablationsScan.latest(c));
 // --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
 /** conservative: conservative therapy episodes [1] */
 const conservative = (therapy: Row, c: Context): Tri =>
-  and(cut(c, therapy, Therapy.start), oneOf(read(c, therapy, Therapy.kind), kindValues));
+  and(cut(c, therapy, Therapy.start), oneOf(Therapy.kind.read(c, therapy), kindValues));
 
 /** blocks: prior diagnostic facet blocks */
 const blocks = (procedure: Row, c: Context): Tri =>
   and(
     cut(c, procedure, Procedure.date),
-    inCodes(read(c, procedure, Procedure.code), facetBlock),
-    equal(read(c, procedure, Procedure.purpose), "diagnostic"),
+    inCodes(Procedure.code.read(c, procedure), facetBlock),
+    equal(Procedure.purpose.read(c, procedure), "diagnostic"),
   );
 
 /** necessary_blocks: prior diagnostic blocks that were themselves medically necessary */
 const necessaryBlocks = (procedure: Row, c: Context): Tri =>
-  and(blocks(procedure, c), asOf(c, read(c, procedure, Procedure.date), rules[0]!));
+  and(blocks(procedure, c), asOf(c, Procedure.date.read(c, procedure), rules[0]!));
 
 /** latest_two, selected once per line item */
 const latestTwoSelected = perItem(8, (c) => select(c, list(c, Case.procedures), blocks, Procedure.date, "latest", 2));
@@ -93,38 +93,32 @@ const latestTwo = (procedure: Row, c: Context): Tri => latestTwoSelected(c)(proc
 
 /** ablations: prior facet ablations */
 const ablations = (procedure: Row, c: Context): Tri =>
-  and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), facetRfa));
+  and(cut(c, procedure, Procedure.date), inCodes(Procedure.code.read(c, procedure), facetRfa));
 
 /** facet_history: prior facet blocks and ablations */
 const facetHistory = (procedure: Row, c: Context): Tri =>
-  and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), facetProcedure));
+  and(cut(c, procedure, Procedure.date), inCodes(Procedure.code.read(c, procedure), facetProcedure));
 
 const conservativeInLast6Months = (therapy: Row, c: Context): Tri =>
-  and(
-    conservative(therapy, c),
-    overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
-  );
+  and(conservative(therapy, c), overlaps(Therapy.start.read(c, therapy), Therapy.end.read(c, therapy), last6Months(c)));
 
 const blocksInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(blocks(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(blocks(procedure, c), within(Procedure.date.read(c, procedure), last12Months(c)));
 
 const proceduresWhere = (procedure: Row, c: Context): Tri =>
-  and(cut(c, procedure, Procedure.date), inCodes(read(c, procedure, Procedure.code), spineSurgery));
+  and(cut(c, procedure, Procedure.date), inCodes(Procedure.code.read(c, procedure), spineSurgery));
 
 const latestTwoWhere = (procedure: Row, c: Context): Tri =>
-  and(latestTwo(procedure, c), lessThan(read(c, procedure, Procedure.relief), 80));
+  and(latestTwo(procedure, c), lessThan(Procedure.relief.read(c, procedure), 80));
 
 const latestTwoWhere2 = (procedure: Row, c: Context): Tri =>
   and(
     latestTwo(procedure, c),
-    lessThan(
-      read(c, procedure, Procedure.relief_duration),
-      lookup(read(c, procedure, Procedure.anesthetic), actionTime),
-    ),
+    lessThan(Procedure.relief_duration.read(c, procedure), lookup(Procedure.anesthetic.read(c, procedure), actionTime)),
   );
 
 const latestTwoWhere3 = (procedure: Row, c: Context): Tri =>
-  and(latestTwo(procedure, c), not(inList(read(c, c.item, LineItem.level), read(c, procedure, Procedure.levels))));
+  and(latestTwo(procedure, c), not(inList(LineItem.level.read(c, c.item), Procedure.levels.read(c, procedure))));
 
 const blocksWhere = (procedure: Row, c: Context): Tri =>
   and(
@@ -134,49 +128,49 @@ const blocksWhere = (procedure: Row, c: Context): Tri =>
       (procedure2) =>
         and(
           blocks(procedure2, c),
-          greaterThan(read(c, procedure2, Procedure.date), read(c, procedure, Procedure.date)),
-          lessThan(read(c, procedure2, Procedure.date), shiftDate(read(c, procedure, Procedure.date), 1, 1, "wk")),
+          greaterThan(Procedure.date.read(c, procedure2), Procedure.date.read(c, procedure)),
+          lessThan(Procedure.date.read(c, procedure2), shiftDate(Procedure.date.read(c, procedure), 1, 1, "wk")),
         ),
       c,
     ),
   );
 
 const ablationsInPlanYear = (procedure: Row, c: Context): Tri =>
-  and(ablations(procedure, c), within(read(c, procedure, Procedure.date), planYearSoFar(c)));
+  and(ablations(procedure, c), within(Procedure.date.read(c, procedure), planYearSoFar(c)));
 
 const facetHistoryInPlanYear = (procedure: Row, c: Context): Tri =>
-  and(facetHistory(procedure, c), within(read(c, procedure, Procedure.date), planYearSoFar(c)));
+  and(facetHistory(procedure, c), within(Procedure.date.read(c, procedure), planYearSoFar(c)));
 
 const earlierItemsWhere = (item: Row, c: Context): Tri =>
-  and(granted(c, item), inCodes(read(c, item, LineItem.code), facetProcedure));
+  and(granted(c, item), inCodes(LineItem.code.read(c, item), facetProcedure));
 
 const facetHistoryInCalendarYear = (procedure: Row, c: Context): Tri =>
-  and(facetHistory(procedure, c), within(read(c, procedure, Procedure.date), calendarYearSoFar(c)));
+  and(facetHistory(procedure, c), within(Procedure.date.read(c, procedure), calendarYearSoFar(c)));
 
 const earlierItemsWhere2 = (item: Row, c: Context): Tri =>
   and(
     granted(c, item),
-    inCodes(read(c, item, LineItem.code), facetProcedure),
-    equal(normaliseText(read(c, item, LineItem.site)), normaliseText(read(c, c.item, LineItem.site))),
+    inCodes(LineItem.code.read(c, item), facetProcedure),
+    equal(normaliseText(LineItem.site.read(c, item)), normaliseText(LineItem.site.read(c, c.item))),
   );
 
-const earlierKey = (item: Row, c: Context): unknown => normaliseText(read(c, item, LineItem.site));
-const itemKey = (c: Context): unknown => normaliseText(read(c, c.item, LineItem.site));
+const earlierKey = (item: Row, c: Context): unknown => normaliseText(LineItem.site.read(c, item));
+const itemKey = (c: Context): unknown => normaliseText(LineItem.site.read(c, c.item));
 const ablationsScan = new ListScan(Case.procedures, Procedure.date, ablations);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule diagnostic_block [2.1]: Diagnostic facet block
-const diagnosticBlockApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
+const diagnosticBlockApplies = (c: Context): Tri => equal(LineItem.purpose.read(c, c.item), "diagnostic");
 
 /** D1 [2.1.a] require, line 47: axial low back pain, not radicular, for at least 3 months: `low_back_pain and not radicular_pain and time since pain_onset >= 3mo` */
 const d1 = (c: Context): Tri =>
   and(
-    read(c, c.input, Case.low_back_pain),
-    not(read(c, c.input, Case.radicular_pain)),
-    elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo"),
+    Case.low_back_pain.read(c, c.input),
+    not(Case.radicular_pain.read(c, c.input)),
+    elapsedAtLeast(since(Case.pain_onset.read(c, c.input), c.dos), 3, "mo"),
   );
 // prettier-ignore
-const d1Parts = conditionParts(["and", "case.low_back_pain", ["not", "case.radicular_pain"], { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }], (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.radicular_pain), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")]);
+const d1Parts = conditionParts(["and", "case.low_back_pain", ["not", "case.radicular_pain"], { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }], (c) => [Case.low_back_pain.read(c, c.input), Case.radicular_pain.read(c, c.input), shownElapsed(elapsedAtLeast, since(Case.pain_onset.read(c, c.input), c.dos), 3, "mo")]);
 
 /** D2 [2.1.b] require, line 50: at least 3 months of conservative therapy in the last 6 months: `coverage of conservative within 6mo >= 3mo` */
 const d2 = (c: Context): Tri =>
@@ -194,13 +188,13 @@ const d3 = (c: Context): Tri =>
 const d3Parts = conditionParts({ key: "test 3", shows: { expression: "count distinct date of blocks within 12mo", operator: "<=", threshold: "1", required: true } }, (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1)]);
 
 /** D4 [2.1.e] require, line 57: pain of at least moderate severity: `pain_severity >= moderate` */
-const d4 = (c: Context): Tri => atLeast(rank(read(c, c.input, Case.pain_severity), painSeverityOrder), 2);
+const d4 = (c: Context): Tri => atLeast(rank(Case.pain_severity.read(c, c.input), painSeverityOrder), 2);
 
 /** after_surgery [2.1.d] waive, line 60: a member who has had lumbar spine surgery bypasses the therapy requirement: `prior_spine_surgery or some procedures where code in spine_surgery` */
 const afterSurgery = (c: Context): Tri =>
-  or(read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c));
+  or(Case.prior_spine_surgery.read(c, c.input), some(list(c, Case.procedures), proceduresWhere, c));
 // prettier-ignore
-const afterSurgeryParts = conditionParts(["or", "case.prior_spine_surgery", "test 5"], (c) => [read(c, c.input, Case.prior_spine_surgery), some(list(c, Case.procedures), proceduresWhere, c)]);
+const afterSurgeryParts = conditionParts(["or", "case.prior_spine_surgery", "test 5"], (c) => [Case.prior_spine_surgery.read(c, c.input), some(list(c, Case.procedures), proceduresWhere, c)]);
 
 // Rule ablation [2.2]: Facet joint radiofrequency ablation
 /** R1 [2.2.a] require, line 66: two diagnostic blocks, each medically necessary on the date it was given: `count necessary_blocks >= 2` */
@@ -218,21 +212,21 @@ const r8 = (c: Context): Tri => none(list(c, Case.procedures), latestTwoWhere2, 
 const r9 = (c: Context): Tri => none(list(c, Case.procedures), latestTwoWhere3, c);
 
 /** R6 [2.2.d] require, line 78: the relief after the latest block is documented as a percentage: `documented last_block.relief` */
-const r6 = (c: Context): Tri => truth(documented(read(c, lastBlock(c), Procedure.relief)));
+const r6 = (c: Context): Tri => truth(documented(Procedure.relief.read(c, lastBlock(c))));
 
 /** R7 [2.2.e] require, line 81: the diagnostic blocks were at least a week apart: `no b in blocks where some blocks where date > b.date and date < b.date + 1wk` */
 const r7 = (c: Context): Tri => none(list(c, Case.procedures), blocksWhere, c);
 
 /** R3 [2.2.c] require, line 84: at least 6 months since the latest ablation: `no ablations or time since last_ablation.date >= 6mo` */
 const r3 = (c: Context): Tri =>
-  or(ablationsScan.none(c), elapsedAtLeast(since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo"));
+  or(ablationsScan.none(c), elapsedAtLeast(since(Procedure.date.read(c, lastAblation(c)), c.dos), 6, "mo"));
 // prettier-ignore
-const r3Parts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }], (c) => [ablationsScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastAblation(c), Procedure.date), c.dos), 6, "mo")]);
+const r3Parts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }], (c) => [ablationsScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, lastAblation(c)), c.dos), 6, "mo")]);
 
 /** R4 [2.3] authorization, line 87: an ablation needs prior authorization on file: `not item.authorization_on_file` */
-const r4 = (c: Context): Tri => not(read(c, c.item, LineItem.authorization_on_file));
+const r4 = (c: Context): Tri => not(LineItem.authorization_on_file.read(c, c.item));
 // prettier-ignore
-const r4Parts = conditionParts(["not", "item.authorization_on_file"], (c) => [read(c, c.item, LineItem.authorization_on_file)]);
+const r4Parts = conditionParts(["not", "item.authorization_on_file"], (c) => [LineItem.authorization_on_file.read(c, c.item)]);
 
 /** R5 [2.4] refer, line 90: a third ablation in one plan year is reviewed case by case: `count ablations within plan year >= 2` */
 const r5 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), ablationsInPlanYear, c), 2);

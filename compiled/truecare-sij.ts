@@ -7,12 +7,12 @@ import { between, elapsedAtLeast, overlaps, since, windowBack, within } from "@p
 import { CodeSet, inCodes } from "@pol/runtime";
 import { countDistinct, coverageOf, list, ListScan, none, some } from "@pol/runtime";
 import { granted, noEarlier, someOther } from "@pol/runtime";
-import { type Context, perCase, perItem, read, type Row } from "@pol/runtime";
+import { type Context, perCase, perItem, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.7", "truecare.sij");
+requireRuntime("0.8", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -72,7 +72,7 @@ const activeTherapyFailed = perCase(4, (c) =>
       42,
     ),
     some(list(c, Case.therapies), activeTherapyWhere, c),
-    read(c, c.input, Case.active_therapy_contraindicated),
+    Case.active_therapy_contraindicated.read(c, c.input),
   ),
 );
 
@@ -98,33 +98,33 @@ const rfaLastingRight = perCase(10, (c) => some(list(c, Case.procedures), rfaRig
 /** rfa_lasting_all: every requested joint had an RFA in 36 months with 12 months of relief */
 const rfaLastingAll = perItem(11, (c) =>
   and(
-    or(equal(read(c, c.item, LineItem.side), "right"), rfaLastingLeft(c)),
-    or(equal(read(c, c.item, LineItem.side), "left"), rfaLastingRight(c)),
+    or(equal(LineItem.side.read(c, c.item), "right"), rfaLastingLeft(c)),
+    or(equal(LineItem.side.read(c, c.item), "left"), rfaLastingRight(c)),
   ),
 );
 
 // --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
 /** sij_history: prior SIJ injections */
-const sijHistory = (procedure: Row, c: Context): Tri => inCodes(read(c, procedure, Procedure.code), sijInjection);
+const sijHistory = (procedure: Row, c: Context): Tri => inCodes(Procedure.code.read(c, procedure), sijInjection);
 
 /** diagnostic_sij: prior diagnostic SIJ injections */
 const diagnosticSij = (procedure: Row, c: Context): Tri =>
-  and(sijHistory(procedure, c), equal(read(c, procedure, Procedure.purpose), "diagnostic"));
+  and(sijHistory(procedure, c), equal(Procedure.purpose.read(c, procedure), "diagnostic"));
 
 /** active_therapy: active conservative therapy episodes [C.ACTIVE] */
 const activeTherapy = (therapy: Row, c: Context): Tri =>
   or(
-    oneOf(read(c, therapy, Therapy.kind), kindValues),
+    oneOf(Therapy.kind.read(c, therapy), kindValues),
     and(
-      equal(read(c, therapy, Therapy.kind), "home_exercise_program"),
-      read(c, therapy, Therapy.physician_supervised),
-      read(c, therapy, Therapy.exercise_prescription),
+      equal(Therapy.kind.read(c, therapy), "home_exercise_program"),
+      Therapy.physician_supervised.read(c, therapy),
+      Therapy.exercise_prescription.read(c, therapy),
       or(
         and(
-          read(c, therapy, Therapy.follow_up_documented),
-          elapsedAtLeast(between(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end)), 6, "wk"),
+          Therapy.follow_up_documented.read(c, therapy),
+          elapsedAtLeast(between(Therapy.start.read(c, therapy), Therapy.end.read(c, therapy)), 6, "wk"),
         ),
-        read(c, therapy, Therapy.stopped_for_physical_reason),
+        Therapy.stopped_for_physical_reason.read(c, therapy),
       ),
     ),
   );
@@ -132,8 +132,8 @@ const activeTherapy = (therapy: Row, c: Context): Tri =>
 /** inactive_therapy: inactive conservative therapy episodes [C.INACTIVE] */
 const inactiveTherapy = (therapy: Row, c: Context): Tri =>
   or(
-    oneOf(read(c, therapy, Therapy.kind), kindValues2),
-    and(equal(read(c, therapy, Therapy.kind), "tens"), read(c, therapy, Therapy.tens_use_documented)),
+    oneOf(Therapy.kind.read(c, therapy), kindValues2),
+    and(equal(Therapy.kind.read(c, therapy), "tens"), Therapy.tens_use_documented.read(c, therapy)),
   );
 
 /** sij_same_joint: prior SIJ injections of a joint requested now */
@@ -141,130 +141,130 @@ const sijSameJoint = (procedure: Row, c: Context): Tri =>
   and(
     sijHistory(procedure, c),
     or(
-      equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
-      equal(read(c, procedure, Procedure.side), "bilateral"),
-      equal(read(c, c.item, LineItem.side), "bilateral"),
+      equal(Procedure.side.read(c, procedure), LineItem.side.read(c, c.item)),
+      equal(Procedure.side.read(c, procedure), "bilateral"),
+      equal(LineItem.side.read(c, c.item), "bilateral"),
     ),
   );
 
 /** sij_left_joint: prior SIJ injections of the left joint */
 const sijLeftJoint = (procedure: Row, c: Context): Tri =>
-  and(sijHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "right"));
+  and(sijHistory(procedure, c), notEqual(Procedure.side.read(c, procedure), "right"));
 
 /** sij_right_joint: prior SIJ injections of the right joint */
 const sijRightJoint = (procedure: Row, c: Context): Tri =>
-  and(sijHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "left"));
+  and(sijHistory(procedure, c), notEqual(Procedure.side.read(c, procedure), "left"));
 
 /** other_site_blocks_today: neural blockade at another site requested for the same day */
 const otherSiteBlocksToday = (item: Row, c: Context): Tri =>
-  and(inCodes(read(c, item, LineItem.code), neuralBlockade), not(inCodes(read(c, item, LineItem.code), sijInjection)));
+  and(inCodes(LineItem.code.read(c, item), neuralBlockade), not(inCodes(LineItem.code.read(c, item), sijInjection)));
 
 /** other_site_blocks_last_week: neural blockade at another site in the week before */
 const otherSiteBlocksLastWeek = (procedure: Row, c: Context): Tri =>
   and(
-    inCodes(read(c, procedure, Procedure.code), neuralBlockade),
-    not(inCodes(read(c, procedure, Procedure.code), sijInjection)),
-    within(read(c, procedure, Procedure.date), last6Days(c)),
+    inCodes(Procedure.code.read(c, procedure), neuralBlockade),
+    not(inCodes(Procedure.code.read(c, procedure), sijInjection)),
+    within(Procedure.date.read(c, procedure), last6Days(c)),
   );
 
 /** rfa_history: prior SIJ radiofrequency ablations */
-const rfaHistory = (procedure: Row, c: Context): Tri => inCodes(read(c, procedure, Procedure.code), sijRfa);
+const rfaHistory = (procedure: Row, c: Context): Tri => inCodes(Procedure.code.read(c, procedure), sijRfa);
 
 /** rfa_left_joint: prior RFAs of the left SIJ */
 const rfaLeftJoint = (procedure: Row, c: Context): Tri =>
-  and(rfaHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "right"));
+  and(rfaHistory(procedure, c), notEqual(Procedure.side.read(c, procedure), "right"));
 
 /** rfa_right_joint: prior RFAs of the right SIJ */
 const rfaRightJoint = (procedure: Row, c: Context): Tri =>
-  and(rfaHistory(procedure, c), notEqual(read(c, procedure, Procedure.side), "left"));
+  and(rfaHistory(procedure, c), notEqual(Procedure.side.read(c, procedure), "left"));
 
 /** positive_diagnostic_sij: diagnostic SIJ injections in 6 months with at least 75% relief */
 const positiveDiagnosticSij = (procedure: Row, c: Context): Tri =>
   and(
     diagnosticSij(procedure, c),
-    atLeast(read(c, procedure, Procedure.relief), 75),
-    within(read(c, procedure, Procedure.date), last6Months(c)),
+    atLeast(Procedure.relief.read(c, procedure), 75),
+    within(Procedure.date.read(c, procedure), last6Months(c)),
   );
 
 /** rfa_left_requested: earlier lines of this request that ablate the left SIJ */
 const rfaLeftRequested = (item: Row, c: Context): Tri =>
-  and(granted(c, item), inCodes(read(c, item, LineItem.code), sijRfa), notEqual(read(c, item, LineItem.side), "right"));
+  and(granted(c, item), inCodes(LineItem.code.read(c, item), sijRfa), notEqual(LineItem.side.read(c, item), "right"));
 
 /** rfa_right_requested: earlier lines of this request that ablate the right SIJ */
 const rfaRightRequested = (item: Row, c: Context): Tri =>
-  and(granted(c, item), inCodes(read(c, item, LineItem.code), sijRfa), notEqual(read(c, item, LineItem.side), "left"));
+  and(granted(c, item), inCodes(LineItem.code.read(c, item), sijRfa), notEqual(LineItem.side.read(c, item), "left"));
 
 /** rfa_same_joint: prior RFAs of a joint requested now */
 const rfaSameJoint = (procedure: Row, c: Context): Tri =>
   and(
     rfaHistory(procedure, c),
     or(
-      equal(read(c, procedure, Procedure.side), read(c, c.item, LineItem.side)),
-      equal(read(c, procedure, Procedure.side), "bilateral"),
-      equal(read(c, c.item, LineItem.side), "bilateral"),
+      equal(Procedure.side.read(c, procedure), LineItem.side.read(c, c.item)),
+      equal(Procedure.side.read(c, procedure), "bilateral"),
+      equal(LineItem.side.read(c, c.item), "bilateral"),
     ),
   );
 
 const activeTherapyInLast6Months = (therapy: Row, c: Context): Tri =>
   and(
     activeTherapy(therapy, c),
-    overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
+    overlaps(Therapy.start.read(c, therapy), Therapy.end.read(c, therapy), last6Months(c)),
   );
 
 const activeTherapyWhere = (therapy: Row, c: Context): Tri =>
-  and(activeTherapy(therapy, c), read(c, therapy, Therapy.stopped_for_physical_reason));
+  and(activeTherapy(therapy, c), Therapy.stopped_for_physical_reason.read(c, therapy));
 
 const inactiveTherapyInLast6Months = (therapy: Row, c: Context): Tri =>
   and(
     inactiveTherapy(therapy, c),
-    overlaps(read(c, therapy, Therapy.start), read(c, therapy, Therapy.end), last6Months(c)),
+    overlaps(Therapy.start.read(c, therapy), Therapy.end.read(c, therapy), last6Months(c)),
   );
 
-const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), sijInjection);
+const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(LineItem.code.read(c, item), sijInjection);
 
 const rfaLeftJointWhere = (procedure: Row, c: Context): Tri =>
   and(
     rfaLeftJoint(procedure, c),
-    elapsedAtLeast(between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)), 12, "mo"),
-    within(read(c, procedure, Procedure.date), last36Months(c)),
+    elapsedAtLeast(between(Procedure.date.read(c, procedure), Procedure.pain_returned.read(c, procedure)), 12, "mo"),
+    within(Procedure.date.read(c, procedure), last36Months(c)),
   );
 
 const rfaRightJointWhere = (procedure: Row, c: Context): Tri =>
   and(
     rfaRightJoint(procedure, c),
-    elapsedAtLeast(between(read(c, procedure, Procedure.date), read(c, procedure, Procedure.pain_returned)), 12, "mo"),
-    within(read(c, procedure, Procedure.date), last36Months(c)),
+    elapsedAtLeast(between(Procedure.date.read(c, procedure), Procedure.pain_returned.read(c, procedure)), 12, "mo"),
+    within(Procedure.date.read(c, procedure), last36Months(c)),
   );
 
 const sijLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(sijLeftJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(sijLeftJoint(procedure, c), within(Procedure.date.read(c, procedure), last12Months(c)));
 
 const sijRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(sijRightJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(sijRightJoint(procedure, c), within(Procedure.date.read(c, procedure), last12Months(c)));
 
 const sijSameJointWhere = (procedure: Row, c: Context): Tri =>
-  and(sijSameJoint(procedure, c), equal(read(c, procedure, Procedure.purpose), "therapeutic"));
+  and(sijSameJoint(procedure, c), equal(Procedure.purpose.read(c, procedure), "therapeutic"));
 
-const otherItemsWhere2 = (item: Row, c: Context): Tri => inCodes(read(c, item, LineItem.code), sijJointInjection);
+const otherItemsWhere2 = (item: Row, c: Context): Tri => inCodes(LineItem.code.read(c, item), sijJointInjection);
 
 const positiveDiagnosticSijWhere = (procedure: Row, c: Context): Tri =>
-  and(positiveDiagnosticSij(procedure, c), notEqual(read(c, procedure, Procedure.side), "right"));
+  and(positiveDiagnosticSij(procedure, c), notEqual(Procedure.side.read(c, procedure), "right"));
 
 const positiveDiagnosticSijWhere2 = (procedure: Row, c: Context): Tri =>
-  and(positiveDiagnosticSij(procedure, c), notEqual(read(c, procedure, Procedure.side), "left"));
+  and(positiveDiagnosticSij(procedure, c), notEqual(Procedure.side.read(c, procedure), "left"));
 
 const rfaLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(rfaLeftJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(rfaLeftJoint(procedure, c), within(Procedure.date.read(c, procedure), last12Months(c)));
 
 const rfaRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
-  and(rfaRightJoint(procedure, c), within(read(c, procedure, Procedure.date), last12Months(c)));
+  and(rfaRightJoint(procedure, c), within(Procedure.date.read(c, procedure), last12Months(c)));
 
 const diagnosticSijScan = new ListScan(Case.procedures, Procedure.date, diagnosticSij);
 const sijSameJointScan = new ListScan(Case.procedures, Procedure.date, sijSameJoint);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule sij_diagnostic [D.I.A]: Diagnostic SIJ injection
-const sijDiagnosticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "diagnostic");
+const sijDiagnosticApplies = (c: Context): Tri => equal(LineItem.purpose.read(c, c.item), "diagnostic");
 
 /** A_limit [D.I.A] require, line 116: at most one diagnostic SIJ injection before this one (up to 2 in all): `count distinct date of diagnostic_sij <= 1` */
 const aLimit = (c: Context): Tri => atMost(diagnosticSijScan.countDistinct(c), 1);
@@ -273,28 +273,28 @@ const aLimitParts = conditionParts({ key: "test 1", shows: { expression: "count 
 
 /** A1_region [D.I.A.1] require, line 119: pain in the low back or lower extremity: `low_back_pain or lower_extremity_pain` */
 const a1Region = (c: Context): Tri =>
-  or(read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain));
+  or(Case.low_back_pain.read(c, c.input), Case.lower_extremity_pain.read(c, c.input));
 // prettier-ignore
-const a1RegionParts = conditionParts(["or", "case.low_back_pain", "case.lower_extremity_pain"], (c) => [read(c, c.input, Case.low_back_pain), read(c, c.input, Case.lower_extremity_pain)]);
+const a1RegionParts = conditionParts(["or", "case.low_back_pain", "case.lower_extremity_pain"], (c) => [Case.low_back_pain.read(c, c.input), Case.lower_extremity_pain.read(c, c.input)]);
 
 /** A1_somatic [D.I.A.1] require, line 122: the pain is somatic, not radicular: `not radicular_pain` */
-const a1Somatic = (c: Context): Tri => not(read(c, c.input, Case.radicular_pain));
-const a1SomaticParts = conditionParts(["not", "case.radicular_pain"], (c) => [read(c, c.input, Case.radicular_pain)]);
+const a1Somatic = (c: Context): Tri => not(Case.radicular_pain.read(c, c.input));
+const a1SomaticParts = conditionParts(["not", "case.radicular_pain"], (c) => [Case.radicular_pain.read(c, c.input)]);
 
 /** A1_duration [D.I.A.1] require, line 125: the pain has lasted at least 3 months: `time since pain_onset >= 3mo` */
-const a1Duration = (c: Context): Tri => elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo");
+const a1Duration = (c: Context): Tri => elapsedAtLeast(since(Case.pain_onset.read(c, c.input), c.dos), 3, "mo");
 // prettier-ignore
-const a1DurationParts = conditionParts({ key: "test 2", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }, (c) => [shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 3, "mo")]);
+const a1DurationParts = conditionParts({ key: "test 2", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }, (c) => [shownElapsed(elapsedAtLeast, since(Case.pain_onset.read(c, c.input), c.dos), 3, "mo")]);
 
 /** A2 [D.I.A.2] require, line 128: pain and tenderness in the sacroiliac joint region: `sij_tenderness` */
-const a2 = (c: Context): Tri => truth(read(c, c.input, Case.sij_tenderness));
+const a2 = (c: Context): Tri => truth(Case.sij_tenderness.read(c, c.input));
 
 /** A3 [D.I.A.3] require, line 131: at least one positive SIJ provocation test: `provocation_tests_positive >= 1` */
-const a3 = (c: Context): Tri => atLeast(read(c, c.input, Case.provocation_tests_positive), 1);
+const a3 = (c: Context): Tri => atLeast(Case.provocation_tests_positive.read(c, c.input), 1);
 
 /** A4a [D.I.A.4.a] require, line 134: 6 weeks of active therapy in the past 6 months, or unable to do it: `active_therapy_failed` */
 // prettier-ignore
-const activeTherapyFailedParts = conditionParts(["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"], (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)]);
+const activeTherapyFailedParts = conditionParts(["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"], (c) => [shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), Case.active_therapy_contraindicated.read(c, c.input)]);
 
 /** A4b [D.I.A.4.b] require, line 137: 6 weeks of inactive conservative therapy in the past 6 months: `inactive_therapy_failed` */
 // prettier-ignore
@@ -302,53 +302,53 @@ const inactiveTherapyFailedParts = conditionParts({ key: "test 5", shows: { expr
 
 /** A5 [D.I.A.5] require, line 140: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
 const a5 = (c: Context): Tri =>
-  or(diagnosticSijScan.none(c), elapsedAtLeast(since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk"));
+  or(diagnosticSijScan.none(c), elapsedAtLeast(since(Procedure.date.read(c, firstDiagnosticSij(c)), c.dos), 1, "wk"));
 // prettier-ignore
-const a5Parts = conditionParts(["or", "test 6", { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [diagnosticSijScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, firstDiagnosticSij(c), Procedure.date), c.dos), 1, "wk")]);
+const a5Parts = conditionParts(["or", "test 6", { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [diagnosticSijScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, firstDiagnosticSij(c)), c.dos), 1, "wk")]);
 
 // Rule sij_therapeutic [D.I.B]: Therapeutic SIJ injection
-const sijTherapeuticApplies = (c: Context): Tri => equal(read(c, c.item, LineItem.purpose), "therapeutic");
+const sijTherapeuticApplies = (c: Context): Tri => equal(LineItem.purpose.read(c, c.item), "therapeutic");
 
 /** B1_relief [D.I.B.1] require, line 146: the previous injection of this joint gave at least 75% pain relief: `last_sij_same_joint.relief >= 75%` */
-const b1Relief = (c: Context): Tri => atLeast(read(c, lastSijSameJoint(c), Procedure.relief), 75);
+const b1Relief = (c: Context): Tri => atLeast(Procedure.relief.read(c, lastSijSameJoint(c)), 75);
 // prettier-ignore
-const b1ReliefParts = conditionParts({ key: "test 8", shows: { expression: "last_sij_same_joint.relief", operator: ">=", threshold: "75%", unit: "%", required: true } }, (c) => [shown(atLeast, read(c, lastSijSameJoint(c), Procedure.relief), 75)]);
+const b1ReliefParts = conditionParts({ key: "test 8", shows: { expression: "last_sij_same_joint.relief", operator: ">=", threshold: "75%", unit: "%", required: true } }, (c) => [shown(atLeast, Procedure.relief.read(c, lastSijSameJoint(c)), 75)]);
 
 /** B1_function [D.I.B.1] require, line 149: the previous injection of this joint improved function: `last_sij_same_joint.functional_improvement` */
-const b1Function = (c: Context): Tri => truth(read(c, lastSijSameJoint(c), Procedure.functional_improvement));
+const b1Function = (c: Context): Tri => truth(Procedure.functional_improvement.read(c, lastSijSameJoint(c)));
 
 /** B2 [D.I.B.2] require, line 152: the pain returned or function deteriorated: `return_of_pain or functional_deterioration` */
 const b2 = (c: Context): Tri =>
-  or(read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration));
+  or(Case.return_of_pain.read(c, c.input), Case.functional_deterioration.read(c, c.input));
 // prettier-ignore
-const b2Parts = conditionParts(["or", "case.return_of_pain", "case.functional_deterioration"], (c) => [read(c, c.input, Case.return_of_pain), read(c, c.input, Case.functional_deterioration)]);
+const b2Parts = conditionParts(["or", "case.return_of_pain", "case.functional_deterioration"], (c) => [Case.return_of_pain.read(c, c.input), Case.functional_deterioration.read(c, c.input)]);
 
 /** B3 [D.I.B.3] require, line 155: the injection is given together with conservative therapy: `conservative_therapy_planned` */
-const b3 = (c: Context): Tri => truth(read(c, c.input, Case.conservative_therapy_planned));
+const b3 = (c: Context): Tri => truth(Case.conservative_therapy_planned.read(c, c.input));
 
 /** B4 [D.I.B.4] require, line 158: at least 2 months since the previous injection of this joint: `no sij_same_joint or time since last_sij_same_joint.date >= 2mo` */
 const b4 = (c: Context): Tri =>
-  or(sijSameJointScan.none(c), elapsedAtLeast(since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo"));
+  or(sijSameJointScan.none(c), elapsedAtLeast(since(Procedure.date.read(c, lastSijSameJoint(c)), c.dos), 2, "mo"));
 // prettier-ignore
-const b4Parts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [sijSameJointScan.none(c), shownElapsed(elapsedAtLeast, since(read(c, lastSijSameJoint(c), Procedure.date), c.dos), 2, "mo")]);
+const b4Parts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [sijSameJointScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, lastSijSameJoint(c)), c.dos), 2, "mo")]);
 
 /** B5_left [D.I.B.5] require, line 162: no more than 4 injections of the left joint in the last 12 months: `item.side == right or count distinct date of sij_left_joint within 12mo <= 4` */
 const b5Left = (c: Context): Tri =>
   or(
-    equal(read(c, c.item, LineItem.side), "right"),
+    equal(LineItem.side.read(c, c.item), "right"),
     atMost(countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4),
   );
 // prettier-ignore
-const b5LeftParts = conditionParts(["or", "item.side == \"right\"", { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(read(c, c.item, LineItem.side), "right"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4)]);
+const b5LeftParts = conditionParts(["or", "item.side == \"right\"", { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(LineItem.side.read(c, c.item), "right"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4)]);
 
 /** B5_right [D.I.B.5] require, line 165: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count distinct date of sij_right_joint within 12mo <= 4` */
 const b5Right = (c: Context): Tri =>
   or(
-    equal(read(c, c.item, LineItem.side), "left"),
+    equal(LineItem.side.read(c, c.item), "left"),
     atMost(countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4),
   );
 // prettier-ignore
-const b5RightParts = conditionParts(["or", "item.side == \"left\"", { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(read(c, c.item, LineItem.side), "left"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4)]);
+const b5RightParts = conditionParts(["or", "item.side == \"left\"", { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(LineItem.side.read(c, c.item), "left"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4)]);
 
 /** C4 [D.I.C.4] note, line 170: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
 const c4 = (c: Context): Tri => some(list(c, Case.procedures), sijSameJointWhere, c);
@@ -361,78 +361,78 @@ const c3SameDay = (c: Context): Tri => someOther(c, 12, otherSiteBlocksToday);
 const c3LastWeek = (c: Context): Tri => some(list(c, Case.procedures), otherSiteBlocksLastWeek, c);
 
 /** C6 [D.I.C.6] deny, line 182: the injection treats pain from herpes zoster: `item.diagnosis in herpes_zoster` */
-const c6 = (c: Context): Tri => inCodes(read(c, c.item, LineItem.diagnosis), herpesZoster);
+const c6 = (c: Context): Tri => inCodes(LineItem.diagnosis.read(c, c.item), herpesZoster);
 
 // Rule sij_device_report [D.III]: Implanted stimulator or pain pump
 /** D3 [D.III] require, line 188: a device interrogation report when a stimulator or pain pump is implanted: `not implanted_device or device_interrogation_report` */
 const d3 = (c: Context): Tri =>
-  or(not(read(c, c.input, Case.implanted_device)), read(c, c.input, Case.device_interrogation_report));
+  or(not(Case.implanted_device.read(c, c.input)), Case.device_interrogation_report.read(c, c.input));
 // prettier-ignore
-const d3Parts = conditionParts(["or", ["not", "case.implanted_device"], "case.device_interrogation_report"], (c) => [read(c, c.input, Case.implanted_device), read(c, c.input, Case.device_interrogation_report)]);
+const d3Parts = conditionParts(["or", ["not", "case.implanted_device"], "case.device_interrogation_report"], (c) => [Case.implanted_device.read(c, c.input), Case.device_interrogation_report.read(c, c.input)]);
 
 /** D3_device [D.III] note, line 191: if the device is not working properly, rising pain may warrant evaluating it: `implanted_device` */
-const d3Device = (c: Context): Tri => truth(read(c, c.input, Case.implanted_device));
+const d3Device = (c: Context): Tri => truth(Case.implanted_device.read(c, c.input));
 
 // Rule sij_codes_together [D.I.C.1]: 64451 billed with 27096
 const sijCodesTogetherApplies = (c: Context): Tri => someOther(c, 13, otherItemsWhere2);
 
 // Rule sij_anesthesia [D.I.C.5]: Monitored anesthesia with an SIJ injection
 const sijAnesthesiaApplies = (c: Context): Tri =>
-  and(sijRequested(c), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care"));
+  and(sijRequested(c), equal(LineItem.anesthesia.read(c, c.item), "monitored_anesthesia_care"));
 // prettier-ignore
-const sijAnesthesiaWhenParts = conditionParts(["and", "test 19", "item.anesthesia == \"monitored_anesthesia_care\""], (c) => [someOther(c, 14, otherItemsWhere), equal(read(c, c.item, LineItem.anesthesia), "monitored_anesthesia_care")]);
+const sijAnesthesiaWhenParts = conditionParts(["and", "test 19", "item.anesthesia == \"monitored_anesthesia_care\""], (c) => [someOther(c, 14, otherItemsWhere), equal(LineItem.anesthesia.read(c, c.item), "monitored_anesthesia_care")]);
 
 // Rule sij_rfa [D.II]: Radiofrequency ablation of the SIJ
 /** RA1_active [D.II.A.1] require, line 225: active therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or active_therapy_failed` */
 const ra1Active = (c: Context): Tri => or(rfaLastingAll(c), activeTherapyFailed(c));
 // prettier-ignore
-const ra1ActiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], ["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"]], (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), read(c, c.input, Case.active_therapy_contraindicated)]);
+const ra1ActiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], ["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"]], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(LineItem.side.read(c, c.item), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), Case.active_therapy_contraindicated.read(c, c.input)]);
 
 /** RA1_inactive [D.II.A.1] require, line 228: inactive therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or inactive_therapy_failed` */
 const ra1Inactive = (c: Context): Tri => or(rfaLastingAll(c), inactiveTherapyFailed(c));
 // prettier-ignore
-const ra1InactiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)]);
+const ra1InactiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(LineItem.side.read(c, c.item), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)]);
 
 /** RA2_left [D.II.A.2] require, line 231: left joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == right or rfa_lasting_left or some positive_diagnostic_sij where side != right` */
 const ra2Left = (c: Context): Tri =>
   or(
-    equal(read(c, c.item, LineItem.side), "right"),
+    equal(LineItem.side.read(c, c.item), "right"),
     rfaLastingLeft(c),
     some(list(c, Case.procedures), positiveDiagnosticSijWhere, c),
   );
 // prettier-ignore
-const ra2LeftParts = conditionParts(["or", "item.side == \"right\"", "test 20", "test 22"], (c) => [equal(read(c, c.item, LineItem.side), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere, c)]);
+const ra2LeftParts = conditionParts(["or", "item.side == \"right\"", "test 20", "test 22"], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere, c)]);
 
 /** RA2_right [D.II.A.2] require, line 234: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
 const ra2Right = (c: Context): Tri =>
   or(
-    equal(read(c, c.item, LineItem.side), "left"),
+    equal(LineItem.side.read(c, c.item), "left"),
     rfaLastingRight(c),
     some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c),
   );
 // prettier-ignore
-const ra2RightParts = conditionParts(["or", "item.side == \"left\"", "test 21", "test 23"], (c) => [equal(read(c, c.item, LineItem.side), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c)]);
+const ra2RightParts = conditionParts(["or", "item.side == \"left\"", "test 21", "test 23"], (c) => [equal(LineItem.side.read(c, c.item), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c)]);
 
 /** RB3_left [D.II.B.3] require, line 238: no other RFA of the left joint in the last 12 months or on this request: `item.side == right or (no rfa_left_joint within 12mo and no rfa_left_requested)` */
 const rb3Left = (c: Context): Tri =>
   or(
-    equal(read(c, c.item, LineItem.side), "right"),
+    equal(LineItem.side.read(c, c.item), "right"),
     and(none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)),
   );
 // prettier-ignore
-const rb3LeftParts = conditionParts(["or", "item.side == \"right\"", ["and", "test 24", "test 25"]], (c) => [equal(read(c, c.item, LineItem.side), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)]);
+const rb3LeftParts = conditionParts(["or", "item.side == \"right\"", ["and", "test 24", "test 25"]], (c) => [equal(LineItem.side.read(c, c.item), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)]);
 
 /** RB3_right [D.II.B.3] require, line 241: no other RFA of the right joint in the last 12 months or on this request: `item.side == left or (no rfa_right_joint within 12mo and no rfa_right_requested)` */
 const rb3Right = (c: Context): Tri =>
   or(
-    equal(read(c, c.item, LineItem.side), "left"),
+    equal(LineItem.side.read(c, c.item), "left"),
     and(none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)),
   );
 // prettier-ignore
-const rb3RightParts = conditionParts(["or", "item.side == \"left\"", ["and", "test 26", "test 27"]], (c) => [equal(read(c, c.item, LineItem.side), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)]);
+const rb3RightParts = conditionParts(["or", "item.side == \"left\"", ["and", "test 26", "test 27"]], (c) => [equal(LineItem.side.read(c, c.item), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)]);
 
 /** RC1 [D.II.C.1] deny, line 244: cooled radiofrequency ablation is not medically necessary: `item.cooled` */
-const rc1 = (c: Context): Tri => truth(read(c, c.item, LineItem.cooled));
+const rc1 = (c: Context): Tri => truth(LineItem.cooled.read(c, c.item));
 
 /** RC2 [D.II.C.2] note, line 248: SIJ RFA is unproven as long-term management; continuing it may be reviewed: `some rfa_same_joint` */
 const rc2 = (c: Context): Tri => some(list(c, Case.procedures), rfaSameJoint, c);

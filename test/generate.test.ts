@@ -211,12 +211,12 @@ describe("the fixture's modules", () => {
     // A shown comparison names its operator as data for the trace (`operator: "<="`), not to run it.
     expect(output.replace(/operator: "[^"]*"/g, "")).not.toMatch(/"(==|!=|<=|>=|<|>)"/);
     expect(output).not.toMatch(/\bcompare\(|\barithmetic\(|\bcompareElapsed\(/);
-    expect(output).toContain("elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 3, \"mo\")");
+    expect(output).toContain("elapsedAtLeast(since(Case.pain_onset.read(c, c.input), c.dos), 3, \"mo\")");
   });
 
   it("test membership in several text values as a set", () => {
     expect(output).toMatch(/const kindValues = new Set\(\["physical", "chiropractic", "massage"\]\);/);
-    expect(output).toContain("oneOf(normaliseText(read(c, therapy, Therapy.kind)), kindValues)");
+    expect(output).toContain("oneOf(normaliseText(Therapy.kind.read(c, therapy)), kindValues)");
   });
 
   it("have no pass-through wrappers: a function never only returns another's call", () => {

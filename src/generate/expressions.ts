@@ -114,7 +114,7 @@ export class ExpressionWriter {
       case "element":
         return this.element(scope, expr.level);
       case "field":
-        return ts`${rt("read")}(c, ${this.write(expr.target, scope)}, ${this.names.handles(expr.record)}.${ident(expr.field)})`;
+        return this.read(expr.record, expr.field, this.write(expr.target, scope));
       case "computed":
         return ts`${this.names.computed[expr.index]!}(c, ${this.write(expr.target, scope)})`;
       case "let":
@@ -323,7 +323,7 @@ export class ExpressionWriter {
         return [ts`${this.rt.value("cut")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(chain.dated!.start)})`];
       }
       const window = ts`${this.names.windows[filter.window]!}(c)`;
-      const read = (field: string) => ts`${this.rt.value("read")}(c, ${element}, ${this.names.handles(chain.record)}.${ident(field)})`;
+      const read = (field: string) => this.read(chain.record, field, element);
       const { start, end } = chain.dated!;
       return [
         end === undefined
@@ -334,6 +334,12 @@ export class ExpressionWriter {
     const all = [...base, ...tests];
     if (all.length === 0) return undefined;
     return all.length === 1 ? all[0]! : this.junction("and", all);
+  }
+
+  /** A stored field of a record: `Procedure.code.read(c, procedure)`, the read its handle has for
+   *  the field's shape (the runtime's `fieldsOf` gives each handle the read of its shape). */
+  private read(record: string, field: string, target: Ts): Ts {
+    return ts`${this.names.handles(record)}.${ident(field)}.read(c, ${target})`;
   }
 
   /** `and(a, b)`: its operands as arguments, or as one array past the most `and` takes. */

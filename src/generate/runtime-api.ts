@@ -67,7 +67,7 @@ const IMPORT_GROUPS: readonly (readonly (RuntimeValue | RuntimeType)[])[] = [
     "noOther", "noOtherKeyed", "someEarlier", "someEarlierKeyed", "someOther", "someOtherKeyed",
   ],
   // Reading the case; values worked out once per case or per line item.
-  ["asOf", "computed", "documented", "perCase", "perItem", "read", "Context", "Row"],
+  ["asOf", "computed", "documented", "perCase", "perItem", "Context", "Row"],
   // The parts of conditions, for the trace.
   ["conditionParts", "shown", "shownElapsed"],
   // The module itself: its runtime, its rules, its entry points.

@@ -6,12 +6,12 @@ import { atLeast } from "@pol/runtime";
 import { elapsedAtLeast, overlaps, since, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
 import { coverageOf, list, some } from "@pol/runtime";
-import { type Context, perCase, read, type Row } from "@pol/runtime";
+import { type Context, perCase, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-requireRuntime("0.7", "acme.lumbar_mri");
+requireRuntime("0.8", "acme.lumbar_mri");
 
 export type { Case } from "./imaging.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -39,33 +39,33 @@ const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 
 // --- Lists: the policy's, then the members of those a condition filters (`where`, `within`)
 /** prior_mri: lumbar MRIs already done */
-const priorMri = (study: Row, c: Context): Tri => inCodes(read(c, study, Study.code), lumbarMri);
+const priorMri = (study: Row, c: Context): Tri => inCodes(Study.code.read(c, study), lumbarMri);
 
 const therapiesInLast3Months = (therapy2: Row, c: Context): Tri =>
-  overlaps(read(c, therapy2, Therapy.start), read(c, therapy2, Therapy.end), last3Months(c));
+  overlaps(Therapy.start.read(c, therapy2), Therapy.end.read(c, therapy2), last3Months(c));
 
 const priorMriInLast12Months = (study: Row, c: Context): Tri =>
-  and(priorMri(study, c), within(read(c, study, Study.date), last12Months(c)));
+  and(priorMri(study, c), within(Study.date.read(c, study), last12Months(c)));
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule mri [2]: Lumbar MRI for low back pain
 /** duration [2.a] require, line 17: the pain has lasted at least 6 weeks, unless red flags are present: `red_flags or time since pain_onset >= 6wk` */
 const duration = (c: Context): Tri =>
-  or(read(c, c.input, Case.red_flags), elapsedAtLeast(since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk"));
+  or(Case.red_flags.read(c, c.input), elapsedAtLeast(since(Case.pain_onset.read(c, c.input), c.dos), 6, "wk"));
 // prettier-ignore
-const durationParts = conditionParts(["or", "case.red_flags", { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true } }], (c) => [read(c, c.input, Case.red_flags), shownElapsed(elapsedAtLeast, since(read(c, c.input, Case.pain_onset), c.dos), 6, "wk")]);
+const durationParts = conditionParts(["or", "case.red_flags", { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true } }], (c) => [Case.red_flags.read(c, c.input), shownElapsed(elapsedAtLeast, since(Case.pain_onset.read(c, c.input), c.dos), 6, "wk")]);
 
 /** therapy [2.b] require, line 20: 6 weeks of conservative therapy in the last 3 months, unless red flags: `red_flags or coverage of therapies within 3mo >= 6wk` */
 const therapy = (c: Context): Tri =>
   or(
-    read(c, c.input, Case.red_flags),
+    Case.red_flags.read(c, c.input),
     atLeast(
       coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)),
       42,
     ),
   );
 // prettier-ignore
-const therapyParts = conditionParts(["or", "case.red_flags", { key: "test 2", shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [read(c, c.input, Case.red_flags), shown(atLeast, coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)), 42)]);
+const therapyParts = conditionParts(["or", "case.red_flags", { key: "test 2", shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [Case.red_flags.read(c, c.input), shown(atLeast, coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)), 42)]);
 
 /** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */
 const repeat = (c: Context): Tri => some(list(c, Case.studies), priorMriInLast12Months, c);

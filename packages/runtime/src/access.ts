@@ -37,9 +37,15 @@ export interface FieldHandle {
   readonly members?: ReadonlySet<string>;
   /** Named like a member of every object (`constructor`, `toString`): read as an own property only. */
   readonly inherited: boolean;
-  /** Which check `read` makes of a present value: the common shapes inline, the rest (and a
-   *  handle without one) in `wellFormed`. `fieldsOf` sets it. */
+  /** Which check `read` makes of a present value inline; the rest (and a handle without one) are
+   *  `readInFull`'s. `fieldsOf` sets it. */
   readonly check?: Check;
+}
+
+/** A field handle as `fieldsOf` makes it: with the read of its field's shape. */
+export interface Field extends FieldHandle {
+  /** `read(c, record, this)`, for this field's shape (see `READS`). */
+  read(c: Context, record: unknown): unknown;
 }
 
 /** The checks `read` makes inline, by field shape. */
@@ -127,43 +133,95 @@ function isWhiteSpace(code: number): boolean {
   );
 }
 
-/** Whether a present value has its field's shape: a malformed one (a date `2025-02-30`, a number
- *  that is not finite, a percent outside 0-100, a blank code, a string in a boolean field) is read
- *  as unknown, never as a known value. */
-function wellFormed(value: unknown, handle: FieldHandle): boolean {
-  switch (handle.shape) {
-    case "boolean":
-      return typeof value === "boolean";
-    case "number":
-      return typeof value === "number" && value - value === 0;
-    case "percent":
-      return typeof value === "number" && value >= 0 && value <= 100;
-    case "code":
-      return typeof value === "string" && !isBlank(value);
-    case "date":
-      return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value));
-    case "string":
-    case "duration":
-      return typeof value === "string";
-    case "enum":
-      return typeof value === "string" && handle.members!.has(value);
-    case "list":
-      return Array.isArray(value);
-    case "values":
-      // Codes, texts or members of an enum: every element a string (a member, for an enum).
-      return Array.isArray(value) && value.every((v) => typeof v === "string" && (handle.members === undefined || handle.members.has(v)));
+// The read of each field shape, which `fieldsOf` gives every handle as its `read` and generated
+// code calls (`Procedure.code.read(c, procedure)`). Each gives exactly what `read` gives: a present,
+// well-formed value read without a trace as it is, anything else `readInFull`'s. Each is small
+// enough to be inlined where it is called, and every call site calls one of them only (its
+// handle's), so it is; and each loads the field itself, so the load sees the fields of one shape
+// (every code field of the seed schema is named `code`) instead of every field of every record.
+// `read` is the same for any handle, with one check per shape chosen at every call.
+
+function readText(this: FieldHandle, c: Context, record: unknown): unknown {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
+    const value = (record as Row)[this.name];
+    if (typeof value === "string") return value;
   }
+  return readInFull(c, record, this);
 }
 
+function readBoolean(this: FieldHandle, c: Context, record: unknown): unknown {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
+    const value = (record as Row)[this.name];
+    if (typeof value === "boolean") return value;
+  }
+  return readInFull(c, record, this);
+}
+
+/** A date found valid before is taken as it is; one not seen yet is checked by `readInFull`. */
+function readDate(this: FieldHandle, c: Context, record: unknown): unknown {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
+    const value = (record as Row)[this.name];
+    if (typeof value === "string" && VALID_DATES.has(value)) return value;
+  }
+  return readInFull(c, record, this);
+}
+
+function readEnum(this: FieldHandle, c: Context, record: unknown): unknown {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
+    const value = (record as Row)[this.name];
+    if (typeof value === "string" && this.members!.has(value)) return value;
+  }
+  return readInFull(c, record, this);
+}
+
+/** Not blank: its first character is printable ASCII other than a space. */
+function readCode(this: FieldHandle, c: Context, record: unknown): unknown {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
+    const value = (record as Row)[this.name];
+    if (typeof value === "string" && value.length !== 0 && value.charCodeAt(0) > 32 && value.charCodeAt(0) < 127) return value;
+  }
+  return readInFull(c, record, this);
+}
+
+function readPercent(this: FieldHandle, c: Context, record: unknown): unknown {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
+    const value = (record as Row)[this.name];
+    if (typeof value === "number" && value >= 0 && value <= 100) return value;
+  }
+  return readInFull(c, record, this);
+}
+
+function readNumber(this: FieldHandle, c: Context, record: unknown): unknown {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
+    const value = (record as Row)[this.name];
+    if (typeof value === "number" && value - value === 0) return value;
+  }
+  return readInFull(c, record, this);
+}
+
+/** Durations, lists, and fields named like a member of every object: `read` as it is. */
+function readAny(this: FieldHandle, c: Context, record: unknown): unknown {
+  return read(c, record, this);
+}
+
+const READS: Partial<Record<Shape, (this: FieldHandle, c: Context, record: unknown) => unknown>> = {
+  string: readText,
+  boolean: readBoolean,
+  date: readDate,
+  enum: readEnum,
+  code: readCode,
+  percent: readPercent,
+  number: readNumber,
+};
 /** The handles of a record's fields, by field name. */
-export type FieldHandles<R> = { readonly [K in keyof R]-?: FieldHandle };
+export type FieldHandles<R> = { readonly [K in keyof R]-?: Field };
 
 /** Every field of `record` in `schema` (the case's built-ins included) as a handle. */
 export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHandles<R> {
   const descriptor = hasOwn(schema.records, record) ? schema.records[record] : undefined;
   const names = descriptor === undefined ? [] : Object.keys(descriptor.fields);
   if (record === "case") for (const name of ["date_of_service", "items"]) if (!names.includes(name)) names.push(name);
-  const entries = names.map((name): [string, FieldHandle] => {
+  const entries = names.map((name): [string, Field] => {
     const field = descriptor !== undefined && hasOwn(descriptor.fields, name) ? descriptor.fields[name] : builtInCaseField(record, name);
     const type = field?.type;
     const members =
@@ -172,17 +230,20 @@ export function fieldsOf<R>(schema: SchemaDescriptor, record: string): FieldHand
         : typeof type === "object" && "values" in type && typeof type.values === "object"
           ? new Set(type.values.enum)
           : undefined;
+    const shape = shapeOf(type);
+    const inherited = name in Object.prototype;
     // Every handle has the same properties in the same order (`members` undefined when none),
     // so a read that is not inlined sees one shape of handle.
-    const handle: FieldHandle = {
+    const handle: Field = {
       record,
       name,
       label: field?.label ?? name,
       duration: type === "duration",
-      shape: shapeOf(type),
+      shape,
       members,
-      inherited: name in Object.prototype,
-      check: checkOf(shapeOf(type)),
+      inherited,
+      check: checkOf(shape),
+      read: inherited ? readAny : (READS[shape] ?? readAny),
     };
     return [name, handle];
   });
@@ -233,7 +294,14 @@ export function read(c: Context, record: unknown, handle: FieldHandle): unknown 
   return readInFull(c, record, handle);
 }
 
-/** `read` in full: records that are none or unknown, absent and malformed values, durations, the trace. */
+/**
+ * `read` in full: records that are none or unknown, absent and malformed values, durations, the
+ * trace. A present value must have its field's shape to be read as known: a malformed one (a date
+ * `2025-02-30`, a number that is not finite, a percent outside 0-100, a blank code, a string in a
+ * boolean field) is read as unknown, never as a known value. One function with every shape's
+ * check: it is the readers' way out, never the common read, and at this size V8 does not inline
+ * it into them, so they stay small enough to be inlined where generated code calls them.
+ */
 function readInFull(c: Context, record: unknown, handle: FieldHandle): unknown {
   if (record === null || record === undefined) return null;
   if (record instanceof Unknown) return record;
@@ -241,22 +309,44 @@ function readInFull(c: Context, record: unknown, handle: FieldHandle): unknown {
   const value = handle.inherited && !hasOwn(row, handle.name) ? undefined : row[handle.name];
   if (c.tracing) c.recordField(row, handle.name, value ?? null);
   if (value === null || value === undefined) return missing(c, row, handle);
-  switch (handle.check) {
-    case Check.String:
-      return typeof value === "string" ? value : missing(c, row, handle);
-    case Check.Boolean:
-      return typeof value === "boolean" ? value : missing(c, row, handle);
-    case Check.Date:
-      return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value)) ? value : missing(c, row, handle);
-    case Check.Duration: {
+  let known: boolean;
+  switch (handle.shape) {
+    case "boolean":
+      known = typeof value === "boolean";
+      break;
+    case "number":
+      known = typeof value === "number" && value - value === 0;
+      break;
+    case "percent":
+      known = typeof value === "number" && value >= 0 && value <= 100;
+      break;
+    case "code":
+      known = typeof value === "string" && !isBlank(value);
+      break;
+    case "date":
+      known = typeof value === "string" && (VALID_DATES.has(value) || checkDate(value));
+      break;
+    case "string":
+      known = typeof value === "string";
+      break;
+    case "duration": {
       // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
       // holds anything else; if one does, the fact is treated as not known rather than guessed.
       const days = typeof value === "string" ? durationDays(value) : undefined;
       return days === undefined ? missing(c, row, handle) : days;
     }
-    default:
-      return wellFormed(value, handle) ? value : missing(c, row, handle);
+    case "enum":
+      known = typeof value === "string" && handle.members!.has(value);
+      break;
+    case "list":
+      known = Array.isArray(value);
+      break;
+    case "values":
+      // Codes, texts or members of an enum: every element a string (a member, for an enum).
+      known = Array.isArray(value) && value.every((v) => typeof v === "string" && (handle.members === undefined || handle.members.has(v)));
+      break;
   }
+  return known ? value : missing(c, row, handle);
 }
 
 function missing(c: Context, row: Row, handle: FieldHandle): Unknown {

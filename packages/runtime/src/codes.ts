@@ -61,8 +61,10 @@ export class CodeSet {
   }
 
   has(code: string): boolean {
-    // Every stored code is normal, so a raw hit is a hit; only a miss may need normalising.
+    // Every stored code is normal, so a raw hit is a hit; only a miss may need normalising. A
+    // normal code is its own key, so a miss of one in a set of exact codes only is a miss.
     if (this.exactCodes.has(code)) return true;
+    if (this.exactOnly && isNormalCode(code)) return false;
     const known = this.answers.get(code);
     if (known !== undefined) return known;
     const answer = this.search(String(code));

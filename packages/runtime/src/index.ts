@@ -141,6 +141,7 @@ export {
   cut,
   earliest,
   everyElement,
+  type Field,
   type FieldHandle,
   type FieldHandles,
   fieldsOf,
