@@ -37,8 +37,8 @@ export interface FieldHandle {
   readonly members?: ReadonlySet<string>;
   /** Named like a member of every object (`constructor`, `toString`): read as an own property only. */
   readonly inherited: boolean;
-  /** Which check `read` makes of a present value inline; the rest (and a handle without one) are
-   *  `readInFull`'s. `fieldsOf` sets it. */
+  /** Which check `read` makes of a present value: the common shapes inline, the rest (and a
+   *  handle without one) in `wellFormed`. `fieldsOf` sets it. */
   readonly check?: Check;
 }
 
@@ -133,6 +133,34 @@ function isWhiteSpace(code: number): boolean {
   );
 }
 
+/** Whether a present value has its field's shape: a malformed one (a date `2025-02-30`, a number
+ *  that is not finite, a percent outside 0-100, a blank code, a string in a boolean field) is read
+ *  as unknown, never as a known value. */
+function wellFormed(value: unknown, handle: FieldHandle): boolean {
+  switch (handle.shape) {
+    case "boolean":
+      return typeof value === "boolean";
+    case "number":
+      return typeof value === "number" && value - value === 0;
+    case "percent":
+      return typeof value === "number" && value >= 0 && value <= 100;
+    case "code":
+      return typeof value === "string" && !isBlank(value);
+    case "date":
+      return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value));
+    case "string":
+    case "duration":
+      return typeof value === "string";
+    case "enum":
+      return typeof value === "string" && handle.members!.has(value);
+    case "list":
+      return Array.isArray(value);
+    case "values":
+      // Codes, texts or members of an enum: every element a string (a member, for an enum).
+      return Array.isArray(value) && value.every((v) => typeof v === "string" && (handle.members === undefined || handle.members.has(v)));
+  }
+}
+
 // The read of each field shape, which `fieldsOf` gives every handle as its `read` and generated
 // code calls (`Procedure.code.read(c, procedure)`). Each gives exactly what `read` gives: a present,
 // well-formed value read without a trace as it is, anything else `readInFull`'s. Each is small
@@ -213,6 +241,7 @@ const READS: Partial<Record<Shape, (this: FieldHandle, c: Context, record: unkno
   percent: readPercent,
   number: readNumber,
 };
+
 /** The handles of a record's fields, by field name. */
 export type FieldHandles<R> = { readonly [K in keyof R]-?: Field };
 
@@ -294,14 +323,7 @@ export function read(c: Context, record: unknown, handle: FieldHandle): unknown 
   return readInFull(c, record, handle);
 }
 
-/**
- * `read` in full: records that are none or unknown, absent and malformed values, durations, the
- * trace. A present value must have its field's shape to be read as known: a malformed one (a date
- * `2025-02-30`, a number that is not finite, a percent outside 0-100, a blank code, a string in a
- * boolean field) is read as unknown, never as a known value. One function with every shape's
- * check: it is the readers' way out, never the common read, and at this size V8 does not inline
- * it into them, so they stay small enough to be inlined where generated code calls them.
- */
+/** `read` in full: records that are none or unknown, absent and malformed values, durations, the trace. */
 function readInFull(c: Context, record: unknown, handle: FieldHandle): unknown {
   if (record === null || record === undefined) return null;
   if (record instanceof Unknown) return record;
@@ -309,44 +331,22 @@ function readInFull(c: Context, record: unknown, handle: FieldHandle): unknown {
   const value = handle.inherited && !hasOwn(row, handle.name) ? undefined : row[handle.name];
   if (c.tracing) c.recordField(row, handle.name, value ?? null);
   if (value === null || value === undefined) return missing(c, row, handle);
-  let known: boolean;
-  switch (handle.shape) {
-    case "boolean":
-      known = typeof value === "boolean";
-      break;
-    case "number":
-      known = typeof value === "number" && value - value === 0;
-      break;
-    case "percent":
-      known = typeof value === "number" && value >= 0 && value <= 100;
-      break;
-    case "code":
-      known = typeof value === "string" && !isBlank(value);
-      break;
-    case "date":
-      known = typeof value === "string" && (VALID_DATES.has(value) || checkDate(value));
-      break;
-    case "string":
-      known = typeof value === "string";
-      break;
-    case "duration": {
+  switch (handle.check) {
+    case Check.String:
+      return typeof value === "string" ? value : missing(c, row, handle);
+    case Check.Boolean:
+      return typeof value === "boolean" ? value : missing(c, row, handle);
+    case Check.Date:
+      return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value)) ? value : missing(c, row, handle);
+    case Check.Duration: {
       // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
       // holds anything else; if one does, the fact is treated as not known rather than guessed.
       const days = typeof value === "string" ? durationDays(value) : undefined;
       return days === undefined ? missing(c, row, handle) : days;
     }
-    case "enum":
-      known = typeof value === "string" && handle.members!.has(value);
-      break;
-    case "list":
-      known = Array.isArray(value);
-      break;
-    case "values":
-      // Codes, texts or members of an enum: every element a string (a member, for an enum).
-      known = Array.isArray(value) && value.every((v) => typeof v === "string" && (handle.members === undefined || handle.members.has(v)));
-      break;
+    default:
+      return wellFormed(value, handle) ? value : missing(c, row, handle);
   }
-  return known ? value : missing(c, row, handle);
 }
 
 function missing(c: Context, row: Row, handle: FieldHandle): Unknown {
