@@ -331,7 +331,8 @@ function readInFull(c: Context, record: unknown, handle: FieldHandle): unknown {
   const value = handle.inherited && !hasOwn(row, handle.name) ? undefined : row[handle.name];
   if (c.tracing) c.recordField(row, handle.name, value ?? null);
   if (value === null || value === undefined) return missing(c, row, handle);
-  switch (handle.check) {
+  // A handle made without `fieldsOf` has no check: its shape's, so a duration is read in days.
+  switch (handle.check ?? checkOf(handle.shape)) {
     case Check.String:
       return typeof value === "string" ? value : missing(c, row, handle);
     case Check.Boolean:
