@@ -16,11 +16,12 @@
 // test/cold-start.test.ts reads it.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { bundledChevrotain } from "../dist/grammar/chevrotain.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist/cli");
@@ -40,20 +41,6 @@ const modules = await build({
   metafile: true,
   logLevel: "warning",
 });
-
-/** Chevrotain's single-file build (grammar/chevrotain.ts finds it the same way at run time). */
-function chevrotainBundle() {
-  const entry = createRequire(import.meta.url).resolve("chevrotain");
-  for (let dir = dirname(entry); dirname(dir) !== dir; dir = dirname(dir)) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).name === "chevrotain") {
-      const bundle = join(dir, "lib", "chevrotain.mjs");
-      if (existsSync(bundle)) return bundle;
-      break;
-    }
-  }
-  throw new Error("chevrotain's single-file build (lib/chevrotain.mjs) was not found");
-}
 
 // Packages the CommonJS bundle may leave to `require`: CommonJS packages (and Node's builtins).
 const REQUIRED_PACKAGES = new Set(["commander"]);
@@ -75,8 +62,10 @@ const checkOnly = {
       const exported = /^export const \{([^}]*)\} = chevrotain;$/m.exec(built);
       const checks = /^export const checkGrammarDefinition = .*$/m.exec(built);
       if (exported === null || checks === null) throw new Error(`${args.path} no longer has the exports the check bundle replaces`);
+      // Without the single-file build, the package's entry (and lodash-es) is bundled instead.
+      const chevrotain = bundledChevrotain();
       return {
-        contents: `import * as chevrotain from ${JSON.stringify(chevrotainBundle())};\nexport const {${exported[1]}} = chevrotain;\n${checks[0]}\n`,
+        contents: `import * as chevrotain from ${JSON.stringify(chevrotain === undefined ? "chevrotain" : fileURLToPath(chevrotain))};\nexport const {${exported[1]}} = chevrotain;\n${checks[0]}\n`,
         resolveDir: dirname(args.path),
       };
     });
@@ -99,6 +88,7 @@ const checkOnly = {
       }
       // The runtime is an ES module package: its suggestion function goes inside the bundle.
       if (args.path === "@pol/runtime/names") return { path: join(root, "packages/runtime/dist/names.js") };
+      if (args.path === "chevrotain" && /[\\/]dist[\\/]grammar[\\/]chevrotain\.js$/.test(args.importer)) return undefined;
       return { path: args.path, external: true };
     });
     build.onLoad({ filter: /.*/, namespace: "engine-require" }, (args) => ({
