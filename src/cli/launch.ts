@@ -29,6 +29,7 @@ export interface Cli {
 export type CacheUse = "used" | "rejected" | "stale" | "absent";
 
 const DIGEST_BYTES = 32;
+const DEFAULT_LOADER = (constants as Partial<typeof constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 
 /** The CommonJS bundle of `pol check` and its code cache, beside this module in dist/cli/. */
 export const CHECK_BUNDLE = fileURLToPath(new URL("./check.cjs", import.meta.url));
@@ -67,7 +68,9 @@ export function loadScript(bundle: string): { cli: Cli; cache: CacheUse; script:
   const script = new Script(Module.wrap(source), {
     filename: bundle,
     cachedData: cached?.subarray(DIGEST_BYTES),
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    // The bundle holds no `import()` (scripts/bundle-cli.mjs lets it require only CommonJS
+    // packages); should one come, it loads as in a CommonJS module, where Node has the option (20.12).
+    ...(DEFAULT_LOADER === undefined ? {} : { importModuleDynamically: DEFAULT_LOADER }),
   });
   if (cache === "used" && script.cachedDataRejected === true) cache = "rejected";
   const module = new Module(bundle);
