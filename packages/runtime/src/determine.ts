@@ -837,13 +837,20 @@ interface Decisive {
 
 /** `effectiveStatus(context, criterion)`, waived counting as met; see `criterionStatus` and `waived`. */
 function verdictOf(context: Context, criterion: Decisive): Verdict {
-  if (criterion.reading === Reading.Always) return Verdict.Met;
+  const reading = criterion.reading;
+  if (reading === Reading.Always) return Verdict.Met;
   const condition = criterion.condition === undefined ? undefined : criterion.condition(context);
+  // The usual answers first: a requirement that holds, an exclusion that does not.
   let verdict: Verdict;
-  if (condition instanceof Unknown) verdict = Verdict.Unknown;
-  else if (criterion.reading === Reading.MetWhenTrue) verdict = condition === true ? Verdict.Met : Verdict.NotMet;
-  else verdict = condition === undefined || condition === true ? Verdict.NotMet : Verdict.Met;
-  if (criterion.waiver === undefined || verdict === Verdict.Met) return verdict;
+  if (reading === Reading.MetWhenTrue) {
+    if (condition === true) return Verdict.Met;
+    verdict = condition instanceof Unknown ? Verdict.Unknown : Verdict.NotMet;
+  } else {
+    if (condition === false) return Verdict.Met;
+    verdict = condition === undefined || condition === true ? Verdict.NotMet : condition instanceof Unknown ? Verdict.Unknown : Verdict.Met;
+    if (verdict === Verdict.Met) return verdict;
+  }
+  if (criterion.waiver === undefined) return verdict;
   // A waiver that holds waives it; one that is unknown leaves it unknown, waiting for both.
   const waiver = criterion.waiver(context);
   return waiver === true ? Verdict.Met : waiver === false ? verdict : Verdict.Unknown;
@@ -856,6 +863,8 @@ class DecidePlan {
   readonly levels: readonly LevelCriteria[];
   /** Per code as written, whether it is in each rule's code sets (1) or not (0). */
   private readonly answers = new Map<string, Uint8Array>();
+  private lastCode: string | undefined;
+  private lastAnswers: Uint8Array | undefined;
 
   constructor(private readonly rules: readonly RuleSpec[]) {
     // Within a level any criterion not met decides, and otherwise any unknown pends: the order
@@ -878,6 +887,8 @@ class DecidePlan {
 
   /** Whether `code` is in each rule's code sets (`inRuleSets`, always true or false for a string). */
   inSets(code: string): Uint8Array {
+    // Requests come in runs of the same codes: the last one asked is answered without a lookup.
+    if (code === this.lastCode) return this.lastAnswers!;
     let answers = this.answers.get(code);
     if (answers === undefined) {
       answers = new Uint8Array(this.rules.length);
@@ -885,6 +896,8 @@ class DecidePlan {
       // Bounded, so hostile input cannot grow it: past the bound, answers are worked out each time.
       if (this.answers.size < MAX_CODES) this.answers.set(code, answers);
     }
+    this.lastCode = code;
+    this.lastAnswers = answers;
     return answers;
   }
 }
