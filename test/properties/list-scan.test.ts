@@ -95,6 +95,9 @@ const caseInput = fc.record({ procedures, side }).map(({ procedures, side }) => 
   return input;
 });
 
+/** Forty dates: lists long enough to hold more than the sixteen a scan keeps in its array. */
+const MANY_DATES = Array.from({ length: 40 }, (_, i) => `2024-${String(1 + (i % 12)).padStart(2, "0")}-${String(10 + Math.floor(i / 12)).padStart(2, "0")}`);
+
 /** The general aggregate's answer, in a context of its own that remembers no memberships. */
 function oracle(input: Record<string, unknown>, item: number, asked: Asked, member: Member<C>): unknown {
   const c = new Context(schema, input, false);
@@ -122,6 +125,36 @@ describe("ListScan", () => {
         });
       }),
       params,
+    );
+  });
+
+  it("answers exactly on long lists of many dates (past its scan of the first few), item after item", () => {
+    const many = fc.oneof(
+      { arbitrary: fc.constantFrom(...MANY_DATES), weight: 12 },
+      { arbitrary: fc.constantFrom(null, undefined, "2025-02-30", 20250101), weight: 1 },
+    );
+    const long = fc.array(fc.record({ date: many, relief, side }, { requiredKeys: [] }), { minLength: 15, maxLength: 60, size: "max" });
+    fc.assert(
+      fc.property(fc.array(long, { minLength: 1, maxLength: 3 }), fc.shuffledSubarray(QUESTIONS, { minLength: 1 }), (lists, questions) => {
+        const inputs = lists.map((procedures) => ({ date_of_service: "2025-08-01", items: [{ side: "left" }, { side: "right" }], procedures: JSON.parse(JSON.stringify(procedures)) }));
+        const c = new Context(schema, inputs[0]!, false);
+        c.scans = new Scans();
+        inputs.forEach((input, i) => {
+          if (i > 0) c.beginCase(input);
+          for (const item of [0, 1]) {
+            c.beginItem(item);
+            for (const [asked, m] of questions) {
+              const answer = ASKED[asked][0](SCANS[m]!, c);
+              expect(answer).toEqual(oracle(input, item, asked, MEMBERS[m]!));
+              // `every` with every date known: the distinct dates are a Set's.
+              if (asked === "countDistinct" && m === MEMBERS.indexOf(every) && input.procedures.every((p: Record<string, unknown>) => MANY_DATES.includes(p.date as string))) {
+                expect(answer).toBe(new Set(input.procedures.map((p: Record<string, unknown>) => p.date)).size);
+              }
+            }
+          }
+        });
+      }),
+      { numRuns: runs(150) },
     );
   });
 
