@@ -190,4 +190,19 @@ describe("ListScan", () => {
     expect([scan.count(c), scan.latest(c)]).toEqual([1, input.procedures[1]]);
     expect(tested).toBe(6);
   });
+
+  it("hands over to the general aggregates with the memberships it worked out, testing each element once", () => {
+    // The second procedure's side is unknown: its membership too, so the general path answers.
+    const procedures = [{ date: "2025-01-01", side: "left" }, { date: "2025-02-01" }, { date: "2025-03-01", side: "left" }];
+    const input = { date_of_service: "2025-08-01", items: [{ side: "left" }], procedures };
+    let tested = 0;
+    const counted: Member<C> = (p, c) => (tested++, equal(read(c, p, Procedure.side), read(c, c.item, Item.side)));
+    const scan = new ListScan(Case.procedures, Procedure.date, counted);
+    const c = new Context(schema, input, false);
+    c.scans = new Scans();
+    c.beginItem(0);
+    const answers = [scan.count(c), scan.none(c), scan.countDistinct(c), scan.latest(c), scan.earliest(c)];
+    expect(tested).toBe(3);
+    expect(answers).toEqual((["count", "none", "countDistinct", "latest", "earliest"] as const).map((asked) => oracle(input, 0, asked, counted)));
+  });
 });
