@@ -111,11 +111,12 @@ export interface RuleSpec {
 
 /** The current item's code as the rules' code sets test it (read once per item, for every rule). */
 function codeOf(context: Context): unknown {
-  // The usual code, text that no check of `field` changes, taken as it is without them.
+  // The usual code, text that no check of `field` changes, taken as it is without them (a read
+  // that a trace records goes through `field`, and is made once).
   const item = context.item;
+  if (context.tracing || !context.codeNamesNoDate || item instanceof Unknown) return field(context, "item", item, "code");
   const code = item.code;
-  if (typeof code === "string" && !context.tracing && context.codeNamesNoDate && !mayBeDuration(code) && !(item instanceof Unknown)) return code;
-  return field(context, "item", item, "code");
+  return typeof code === "string" && !mayBeDuration(code) ? code : field(context, "item", item, "code");
 }
 
 /** Whether a rule applies to the current item: its code (`code`, as `codeOf` reads it, once per
