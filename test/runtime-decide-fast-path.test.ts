@@ -477,3 +477,33 @@ describe("decide: lets cached per case and per line item in a reused context", (
     );
   });
 });
+
+describe("decide: an item's code that is text read as it is", () => {
+  it("is the code every rule's sets test, as the traced evaluation reads it, whatever the schema says of `code`", () => {
+    // The item's `code` as the schema declares it, and as a hand-made descriptor might: a date or
+    // a duration, which `field` checks and converts; and a date field named `code` elsewhere.
+    const itemCode = (type: string, visit: boolean): SchemaDescriptor => ({
+      records: {
+        case: { label: "case", fields: {} },
+        item: { label: "requested line item", fields: { code: { type, label: "code" } as never, flag: { type: "bool", label: "flag" } } },
+        ...(visit ? { visit: { label: "visit", fields: { code: { type: "date", label: "visit date" } } } } : {}),
+      },
+    });
+    const schemas = [schema, itemCode("code", true), itemCode("date", false), itemCode("duration", false)];
+    const unknownItem = Object.assign(new Unknown([{ fact: "items[0]", label: "item" }]), { code: "27096", flag: true });
+    const item = fc.oneof(
+      { arbitrary: hostileItem, weight: 4 },
+      { arbitrary: fc.constantFrom<unknown>({ code: "27096d" }, { code: "6wk" }, { code: "2025-01-01" }, { code: "64451k" }, unknownItem), weight: 1 },
+    );
+    const rules = ruleTable(["require", "deny", "not_covered"]);
+    fc.assert(
+      fc.property(fc.constantFrom(...schemas), fc.array(item, { minLength: 1, maxLength: 3 }), (described, items) => {
+        const input = { date_of_service: "2025-06-01", items };
+        const traced = determine(policy, described, rules, input).items.map((i) => i.outcome);
+        expect(decideOutcomes(policy, described, rules, input)).toEqual(traced);
+        expect(determine(policy, described, rules, input, { trace: false }).items.map((i) => i.outcome)).toEqual(traced);
+      }),
+      property("decide item code as written", 1000),
+    );
+  });
+});

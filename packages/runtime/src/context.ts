@@ -324,6 +324,13 @@ export class Context {
   }
   private dateNamesCache: ReadonlySet<string> | undefined;
 
+  /** Whether no record of the schema has a date field named `code`: then `field` reads an item's
+   *  code that is text, and cannot be a duration, as it is (see `passesAsIs`). */
+  get codeNamesNoDate(): boolean {
+    return (this.codeNamesNoDateCache ??= !this.dateNames.has("code"));
+  }
+  private codeNamesNoDateCache: boolean | undefined;
+
   /** The case; anything else that skipped validation (`null`, a string, a list) reads as `{}`. */
   input: Record<string, unknown> = NO_RECORD;
 
@@ -876,7 +883,7 @@ function isDateField(context: Context, recordName: string, name: string): boolea
 }
 
 /** A cheap filter before the schema lookup: fixed durations end in `d` or `k` (`42d`, `6wk`). */
-function mayBeDuration(value: string): boolean {
+export function mayBeDuration(value: string): boolean {
   const last = value.charCodeAt(value.length - 1);
   return last === 100 /* d */ || last === 107; /* k */
 }

@@ -5,7 +5,7 @@
 import { and, MALFORMED, type Missing, or, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Validation, validateCase } from "./validate.js";
-import { Context, field, Scans } from "./context.js";
+import { Context, field, mayBeDuration, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
 import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, showsValues } from "./explain.js";
@@ -111,7 +111,12 @@ export interface RuleSpec {
 
 /** The current item's code as the rules' code sets test it (read once per item, for every rule). */
 function codeOf(context: Context): unknown {
-  return field(context, "item", context.item, "code");
+  // The usual code, text that no check of `field` changes, taken as it is without them (a read
+  // that a trace records goes through `field`, and is made once).
+  const item = context.item;
+  if (context.tracing || !context.codeNamesNoDate || item instanceof Unknown) return field(context, "item", item, "code");
+  const code = item.code;
+  return typeof code === "string" && !mayBeDuration(code) ? code : field(context, "item", item, "code");
 }
 
 /** Whether a rule applies to the current item: its code (`code`, as `codeOf` reads it, once per
