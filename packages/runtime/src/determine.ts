@@ -5,7 +5,7 @@
 import { and, MALFORMED, type Missing, or, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Validation, validateCase } from "./validate.js";
-import { Context, field, Scans } from "./context.js";
+import { Context, field, fixedValue, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
 import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, showsValues } from "./explain.js";
@@ -416,6 +416,9 @@ const NO_FACTS: Fact[] = [];
 function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): EvaluatedRule {
   const criteria: EvaluatedCriterion[] = [];
   const tracing = context.tracing;
+  // In a case of several line items a criterion that lists the same facts for the next item
+  // gives the same array (see `Context.endReads`).
+  const shared = tracing && context.items.length > 1;
   for (const criterion of rule.criteria) {
     if (tracing) context.beginReads();
     const parts = criterion.parts;
@@ -426,7 +429,7 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
     let status = criterionStatus(criterion.effect, condition);
     let unknown = condition instanceof Unknown ? condition : undefined;
     if (criterion.waiver !== undefined) ({ status, unknown } = waived(criterion, context, condition, status));
-    const facts = tracing ? context.endReads() : NO_FACTS;
+    const facts = tracing ? context.endReads(shared ? criterion : undefined) : NO_FACTS;
     const factsTruncated = tracing && context.readsTruncated;
     // An unknown criterion's parts, for a pended item's relevance: evaluated after the reads are
     // recorded, so the trace lists only the condition's own reads.
@@ -639,7 +642,9 @@ function determineWith(
     // Line order within a request: the lines after this one see what it came to (`earlier_items`).
     context.decided.push({ outcome: item.outcome, missing: item.missing.map(({ fact, label }) => ({ fact, label })) });
   }
-  return { policy, dateOfService: context.dos, items };
+  // A date of service that is not a string (a case that skipped validation) is the caller's object.
+  const dos = context.dos;
+  return { policy, dateOfService: typeof dos === "string" ? dos : (fixedValue(dos) as IsoDate), items };
 }
 
 /**
