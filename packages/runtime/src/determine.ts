@@ -511,15 +511,17 @@ function notesOf(rules: readonly EvaluatedRule[]): Note[] {
   return notes;
 }
 
-function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
+function traceOf(rules: readonly EvaluatedRule[], shared: Shared | undefined): CriterionTrace[] {
   const trace: CriterionTrace[] = [];
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
     const criteria = rule.criteria;
     for (let i = 0; i < criteria.length; i++) {
       const { spec, status, unknown, facts, factsTruncated, values } = criteria[i]!;
-      const missing = unknown === undefined ? [] : unknown.missing.slice();
-      const shown = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [];
+      // Most entries miss nothing and show nothing: in a case of several line items they all list
+      // the determination's one empty list.
+      const missing = unknown === undefined || unknown.missing.length === 0 ? (shared?.none ?? []) : unknown.missing.slice();
+      const shown = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : (shared?.none ?? []);
       trace.push(traceEntry(rule.spec.id, spec, status, facts, factsTruncated, missing, shown));
     }
   }
@@ -566,6 +568,7 @@ function determineItem(
   rules: readonly RuleSpec[],
   index: number,
   options: EvaluateOptions | undefined,
+  shared: Shared | undefined,
 ): ItemDetermination {
   context.beginItem(index);
   const code = codeText(context.item.code);
@@ -583,7 +586,9 @@ function determineItem(
   for (const rule of rules) {
     const applies = ruleApplies(context, rule, itemCode);
     const status = statusOf(applies);
-    applications.push({ rule: rule.id, title: rule.title, citation: rule.citation, applies: status });
+    applications.push(
+      shared === undefined ? { rule: rule.id, title: rule.title, citation: rule.citation, applies: status } : shared.application(rule, status),
+    );
     if (status !== "not_met") pending.push({ rule, applies });
   }
   if (pending.length === 0) return undecided(index, code, "no_applicable_policy", applications, []);
@@ -604,8 +609,29 @@ function determineItem(
     reasons: outcome === "pended" ? reasonsOf(relevant, true) : reasonsOf(definite, false),
     missing: outcome === "pended" ? (neededFacts(relevant.map((rule) => weighed(context, rule))) ?? missingDocumentation(relevant)) : [],
     notes: notesOf(definite),
-    trace: context.tracing ? traceOf(relevant) : [],
+    trace: context.tracing ? traceOf(relevant, shared) : [],
   };
+}
+
+/**
+ * What the line items of one determination share instead of each making its own: the empty list
+ * of a trace entry that misses nothing or shows no value, and each rule's application as each
+ * status (every item lists every rule). A determination is read, not edited (docs/semantics.md);
+ * sharing keeps the one of a case of many line items small, which the garbage collector traces
+ * again and again while it grows.
+ */
+class Shared {
+  readonly none: never[] = [];
+  /** Per rule, its application as met, not met and unknown. */
+  private readonly applications = new Map<RuleSpec, (RuleApplication | undefined)[]>();
+
+  application(rule: RuleSpec, applies: Status): RuleApplication {
+    const byStatus = this.applications;
+    let made = byStatus.get(rule);
+    if (made === undefined) byStatus.set(rule, (made = [undefined, undefined, undefined]));
+    const at = applies === "met" ? 0 : applies === "not_met" ? 1 : 2;
+    return (made[at] ??= { rule: rule.id, title: rule.title, citation: rule.citation, applies });
+  }
 }
 
 /** The determination of an item no criterion decided: no reasons, notes or trace. */
@@ -636,8 +662,11 @@ function determineWith(
   options: EvaluateOptions | undefined,
 ): Determination {
   const items: ItemDetermination[] = [];
+  // Only a case of several line items shares parts: for one, a table here made every decision of
+  // the corpus measurably slower.
+  const shared = context.items.length > 1 ? new Shared() : undefined;
   for (let index = 0; index < context.items.length; index++) {
-    const item = determineItem(context, policy, rules, index, options);
+    const item = determineItem(context, policy, rules, index, options, shared);
     items.push(item);
     // Line order within a request: the lines after this one see what it came to (`earlier_items`).
     context.decided.push({ outcome: item.outcome, missing: item.missing.map(({ fact, label }) => ({ fact, label })) });
