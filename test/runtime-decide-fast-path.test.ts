@@ -14,11 +14,15 @@
 import {
   CodeSet,
   compareElapsed,
+  criterionStatus,
   decideOutcomes,
   determine,
   evaluators,
   between,
   fieldsOf,
+  levelOf,
+  perCase,
+  perItem,
   read,
   Context,
   since,
@@ -316,6 +320,160 @@ describe("decide: field handles", () => {
         });
       }),
       property("decide field handles", 300),
+    );
+  });
+});
+
+describe("decide: the criteria of a level tried cheapest first, whatever their rule", () => {
+  const unknown = new Unknown([{ fact: "x", label: "x" }]);
+  const tri = fc.constantFrom<Tri>(true, false, unknown);
+  const perItem = fc.tuple(tri, tri, tri);
+  const criterion = fc.record({
+    effect: fc.constantFrom<CriterionEffect>("require", "deny", "not_covered", "bundle", "authorization", "refer", "note", "waive", "approve"),
+    cost: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+    conditions: fc.option(perItem, { nil: undefined }),
+    waiver: fc.option(perItem, { nil: undefined }),
+  });
+  const rule = fc.record({
+    // The exact set answers true or false for a string code and unknown for an absent one.
+    codes: fc.subarray([exactSet, prefixSet], { minLength: 1 }),
+    when: fc.option(perItem, { nil: undefined }),
+    criteria: fc.array(criterion, { maxLength: 5 }),
+  });
+  type Table = { codes: CodeSet[]; when?: Tri[]; criteria: { effect: CriterionEffect; cost?: number; conditions?: Tri[]; waiver?: Tri[] }[] }[];
+
+  /** Rule specs whose applicability and conditions for item i are the i-th chosen values; each
+   *  condition and waiver called writes its name into `calls`. */
+  function specs(table: Table, calls: string[]): RuleSpec[] {
+    return table.map((entry, r) => ({
+      id: `r${r}`,
+      title: `rule ${r}`,
+      citation: "",
+      codes: entry.codes,
+      ...(entry.when === undefined ? {} : { when: (context: Context) => entry.when![context.itemIndex]! }),
+      criteria: entry.criteria.map(({ effect, cost, conditions, waiver }, i) => {
+        const id = `r${r}c${i}`;
+        return {
+          id,
+          effect,
+          citation: "",
+          description: "",
+          line: i + 1,
+          ...(cost === undefined ? {} : { cost }),
+          ...(conditions === undefined ? {} : { condition: (context: Context) => (calls.push(id), conditions[context.itemIndex]!) }),
+          ...(waiver === undefined ? {} : { waivedBy: "w", waiver: (context: Context) => (calls.push(`${id} waiver`), waiver[context.itemIndex]!) }),
+        };
+      }),
+    }));
+  }
+
+  const item = fc.record({ code: fc.constantFrom<unknown>("27096", "b02.1", "64451", "99999", null, undefined, 27096, {}) }, { requiredKeys: [] });
+  const input = fc.record({
+    date_of_service: fc.oneof({ arbitrary: fc.constant<unknown>("2025-06-01"), weight: 5 }, { arbitrary: fc.constantFrom<unknown>("2024-06-01", "2025-02-30"), weight: 1 }),
+    items: fc.array(item, { minLength: 1, maxLength: 3 }),
+  });
+
+  it("decides every item as determine does, through a reused context, case after case", () => {
+    const seen = new Set<Outcome>();
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 5 }), fc.array(input, { minLength: 1, maxLength: 4 }), (table, cases) => {
+        const calls: string[] = [];
+        const rules = specs(table, calls);
+        const compiled = evaluators<Record<string, unknown>>(policy, schema, rules);
+        for (const json of cases) {
+          const expected = determine(policy, schema, rules, json, { trace: false }).items.map((i) => i.outcome);
+          expect(compiled.decideTrusted(json)).toEqual(expected);
+          expect(decideOutcomes(policy, schema, rules, json)).toEqual(expected);
+          for (const outcome of expected) seen.add(outcome);
+        }
+      }),
+      property("decide cheapest first against determine", 1500),
+    );
+    expect(seen.size).toBeGreaterThanOrEqual(7);
+  });
+
+  it("tries a level's criteria of applying rules by cost, stopping at the first not met", () => {
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 5 }), (table) => {
+        const calls: string[] = [];
+        const rules = specs(table, calls);
+        const json = { date_of_service: "2025-06-01", items: [{ code: "27096" }] };
+        calls.length = 0;
+        decideOutcomes(policy, schema, rules, json);
+        // The criteria whose conditions were called, in order: within a level, of the rules that
+        // surely apply, never a costlier one before a cheaper one, and none after one not met.
+        const byId = new Map(rules.flatMap((spec, r) => spec.criteria.map((c, i) => [c.id, { ...table[r]!.criteria[i]!, rule: r }] as const)));
+        const applies = (r: number) => exactSet.has("27096") === true && table[r]!.codes.includes(exactSet) && (table[r]!.when?.[0] ?? true) === true;
+        let last: { level: number; cost: number } | undefined;
+        for (const call of calls.filter((c) => !c.endsWith("waiver"))) {
+          const criterion = byId.get(call)!;
+          if (!applies(criterion.rule)) continue;
+          const level = levelOf(criterion.effect);
+          const cost = criterion.cost ?? 0;
+          if (last !== undefined && last.level === level) expect(cost).toBeGreaterThanOrEqual(last.cost);
+          last = { level, cost };
+          // Not met, and not waived: the outcome is this level's, and nothing more is tried.
+          const status = criterionStatus(criterion.effect, criterion.conditions?.[0]);
+          const stops = status === "not_met" && (criterion.waiver === undefined || criterion.waiver[0] === false);
+          if (stops) expect(call).toBe(calls.filter((c) => !c.endsWith("waiver")).at(-1));
+        }
+      }),
+      property("decide cheapest first order", 1000),
+    );
+  });
+
+  it("lets a cheap criterion of a later rule deny before a costly one of an earlier rule runs", () => {
+    const calls: string[] = [];
+    const rules = specs(
+      [
+        { codes: [exactSet], criteria: [{ effect: "require", cost: 2, conditions: [true, true, true] }] },
+        { codes: [exactSet], criteria: [{ effect: "deny", conditions: [true, true, true] }] },
+      ],
+      calls,
+    );
+    expect(decideOutcomes(policy, schema, rules, { date_of_service: "2025-06-01", items: [{ code: "27096" }] })).toEqual(["denied"]);
+    expect(calls).toEqual(["r1c0"]);
+  });
+});
+
+describe("decide: lets cached per case and per line item in a reused context", () => {
+  it("are worked out again for every case and item, never taken from an earlier one", () => {
+    const truth = (value: unknown): Tri => (value === true || value === false ? value : new Unknown([{ fact: "flag", label: "flag" }]));
+    const ofCase = perCase(0, (context) => truth(context.input.flag));
+    const ofItem = perItem(0, (context) => truth(context.item.flag));
+    const rules: RuleSpec[] = [
+      {
+        id: "lets",
+        title: "lets",
+        citation: "",
+        codes: [exactSet],
+        criteria: [
+          { id: "case", effect: "require", citation: "", description: "", line: 1, condition: ofCase },
+          { id: "item", effect: "deny", citation: "", description: "", line: 2, condition: ofItem, cost: 1 },
+        ],
+      },
+    ];
+    const compiled = evaluators<Record<string, unknown>>(policy, schema, rules);
+    const flag = fc.constantFrom<unknown>(true, false, null);
+    const json = fc.record({
+      date_of_service: fc.constant("2025-06-01"),
+      flag,
+      items: fc.array(fc.record({ code: fc.constantFrom("27096", "64451"), flag }), { minLength: 1, maxLength: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(json, { minLength: 1, maxLength: 6 }), (cases) => {
+        for (const input of cases) {
+          // The model: the case's flag is required, an item's flag denies it; an absent one pends.
+          const expected = input.items.map(({ flag: own }): Outcome => {
+            if (input.flag === false || own === true) return "denied";
+            return input.flag === null || own === null ? "pended" : "approved";
+          });
+          expect(compiled.decideTrusted(input)).toEqual(expected);
+          expect(compiled.evaluateTrusted(input, { trace: false }).items.map((i) => i.outcome)).toEqual(expected);
+          expect(determine(policy, schema, rules, input, { trace: false }).items.map((i) => i.outcome)).toEqual(expected);
+        }
+      }),
+      property("decide lets in a reused context", 500),
     );
   });
 });

@@ -414,28 +414,29 @@ export class Context {
    * no context, tables or caches of its own.
    */
   beginCase(input: Record<string, unknown>): void {
-    this.input = isPlainObject(input) ? input : NO_RECORD;
+    this.endCase();
+    this.startCase(input);
+  }
+
+  /**
+   * `beginCase` on a context whose last case `endCase` already let go (an idle context of the
+   * entry points): only what `endCase` leaves is set here. Cached values need no clearing: the
+   * new stamps make every one of them stale.
+   */
+  startCase(input: Record<string, unknown>): void {
+    const record = isPlainObject(input) ? input : NO_RECORD;
+    this.input = record;
     // Read once per case: cases of different shapes make every load from `input` a slow one.
-    this.caseDos = this.input.date_of_service;
-    const items = this.input.items;
+    this.caseDos = record.date_of_service;
+    const items = record.items;
     this.caseItems = Array.isArray(items) ? (items as Record<string, unknown>[]) : NO_ITEMS;
     this.caseStamp++;
     this.generation++;
-    this.item = NO_RECORD;
     this.itemIndex = 0;
-    this.otherItemsCache = undefined;
-    this.earlierItemsCache = undefined;
-    // Setting an array's length is a call into the engine even when it is already 0.
-    if (this.decided.length !== 0) this.decided.length = 0;
     this.cutoff = undefined;
-    this.paths = undefined;
     this.pathsAsked = 0;
     this.closeLogs();
-    this.facts.clear();
     this.readsTruncated = false;
-    this.listsOfRecords.clear();
-    if (this.itemPositions !== undefined && this.itemPositions.size > 0) this.itemPositions.clear();
-    this.memberScans?.clear();
   }
 
   /** The date of service: the case's, or the earlier date this context evaluates as of. */
@@ -447,8 +448,8 @@ export class Context {
   private caseItems: readonly Record<string, unknown>[] = NO_ITEMS;
 
   /**
-   * Let go of the case once evaluated: an idle context does not hold on to it. What `beginCase`
-   * resets in any case (stamps, logs, counters) is left for it.
+   * Let go of the case once evaluated: an idle context does not hold on to it. What `startCase`
+   * sets in any case (stamps, logs, counters) is left for it.
    */
   endCase(): void {
     this.input = NO_RECORD;

@@ -698,21 +698,20 @@ function decideWith(
   policy: PolicyInfo,
   rules: readonly RuleSpec[],
   options: DecideOptions | undefined,
+  plan: DecidePlan = decidePlan(rules),
 ): Outcome[] {
-  const plan = decidePlan(rules);
-  const applies = context.scratch as Tri[];
   const count = context.items.length;
   // The date of service is the case's: whether it is valid and in effect is the same for every item.
   const dos = context.dos;
   const settled: Outcome | undefined = !isIsoDate(dos) ? "pended" : !inEffect(policy, dos, options) ? "policy_not_in_effect" : undefined;
   // The usual request, one line item, gets an array of exactly one element; others one sized once.
-  if (count === 1) return [settled ?? decideItem(context, rules, 0, applies, plan)];
+  if (count === 1) return [settled ?? decideItem(context, rules, 0, plan)];
   const outcomes = new Array<Outcome>(count);
   for (let index = 0; index < count; index++) {
-    const outcome = settled ?? decideItem(context, rules, index, applies, plan);
+    const outcome = settled ?? decideItem(context, rules, index, plan);
     outcomes[index] = outcome;
     // Only whether an earlier line is pended matters to the lines after it, not for what.
-    if (count > 1) context.decided.push({ outcome, missing: [] });
+    context.decided.push({ outcome, missing: [] });
   }
   return outcomes;
 }
@@ -737,7 +736,8 @@ class Contexts {
       return context;
     }
     this.idle[kind] = undefined;
-    context.beginCase(input);
+    // `release` let go of its last case.
+    context.startCase(input);
     return context;
   }
 
@@ -762,10 +762,13 @@ const enum EvaluationKind {
  * outcome to both; otherwise an unknown one pends `certain`; otherwise any criterion of a possibly
  * applying rule that is not met decides `possible` at this level while `certain` goes on to a
  * different outcome: pended either way. With no applying rule at all, `certain` is
- * "no_applicable_policy", which `possible` never is: pended.
+ * "no_applicable_policy", which `possible` never is: pended. Within a level none of this depends
+ * on the order the criteria are tried in, so the plan tries the cheapest first, whatever their rule.
  */
-function decideItem(context: Context, rules: readonly RuleSpec[], index: number, applies: Tri[], plan: DecidePlan): Outcome {
+function decideItem(context: Context, rules: readonly RuleSpec[], index: number, plan: DecidePlan): Outcome {
   context.beginItem(index);
+  // Each rule's applicability, as a number (see `Applies`), in the context's working space.
+  const applies = context.scratch as Applies[];
   let definite = 0;
   let possible = 0;
   const code = codeOf(context);
@@ -773,47 +776,71 @@ function decideItem(context: Context, rules: readonly RuleSpec[], index: number,
   const inSets = typeof code === "string" ? plan.inSets(code) : undefined;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
-    const inSet = inSets !== undefined ? inSets[r] === 1 : inRuleSets(rule, code);
-    // `ruleApplies`, with the code sets' answer looked up.
-    const applicability = rule.when === undefined || inSet === false ? inSet : and(inSet, rule.when(context));
-    applies[r] = applicability;
-    if (applicability === true) definite++;
-    else if (applicability instanceof Unknown) possible++;
+    const when = rule.when;
+    // `ruleApplies`, with the code sets' answer looked up: Kleene `and` of it and `when`.
+    let inSet: Tri;
+    if (inSets !== undefined) {
+      if (inSets[r] === 0) {
+        applies[r] = Applies.No;
+        continue;
+      }
+      inSet = true;
+    } else {
+      inSet = inRuleSets(rule, code);
+      if (inSet === false) {
+        applies[r] = Applies.No;
+        continue;
+      }
+    }
+    const holds = when === undefined ? true : when(context);
+    if (holds === true) {
+      if (inSet === true) {
+        applies[r] = Applies.Yes;
+        definite++;
+        continue;
+      }
+    } else if (!(holds instanceof Unknown)) {
+      applies[r] = Applies.No;
+      continue;
+    }
+    applies[r] = Applies.Maybe;
+    possible++;
   }
   if (definite === 0) return possible === 0 ? "no_applicable_policy" : "pended";
   const levels = plan.levels;
   for (let l = 0; l < levels.length; l++) {
-    const { level, rules: byRule, criteria: byCriteria } = levels[l]!;
+    const criteria = levels[l]!.criteria;
     let unknown = false;
-    for (let k = 0; k < byRule.length; k++) {
-      if (applies[byRule[k]!] !== true) continue;
-      const criteria = byCriteria[k]!;
-      for (let i = 0; i < criteria.length; i++) {
-        const verdict = verdictOf(context, criteria[i]!);
-        if (verdict === Verdict.NotMet) return LEVEL_OUTCOMES[level]!;
-        if (verdict === Verdict.Unknown) unknown = true;
-      }
+    for (let i = 0; i < criteria.length; i++) {
+      const criterion = criteria[i]!;
+      if (applies[criterion.rule] !== Applies.Yes) continue;
+      const verdict = verdictOf(context, criterion);
+      if (verdict === Verdict.NotMet) return LEVEL_OUTCOMES[levels[l]!.level]!;
+      if (verdict === Verdict.Unknown) unknown = true;
     }
     if (unknown) return "pended";
     if (possible === 0) continue;
-    for (let k = 0; k < byRule.length; k++) {
-      if (!(applies[byRule[k]!] instanceof Unknown)) continue;
-      const criteria = byCriteria[k]!;
-      for (let i = 0; i < criteria.length; i++) {
-        if (verdictOf(context, criteria[i]!) !== Verdict.Met) return "pended";
-      }
+    for (let i = 0; i < criteria.length; i++) {
+      const criterion = criteria[i]!;
+      if (applies[criterion.rule] === Applies.Maybe && verdictOf(context, criterion) !== Verdict.Met) return "pended";
     }
   }
   return "approved";
 }
 
-/** The criteria of one level of LEVEL_OUTCOMES, by rule: only the rules with some at that level. */
+/** Whether a rule applies to the item under decision, as `decideItem` keeps it. */
+const enum Applies {
+  No = 0,
+  Yes = 1,
+  /** Unknown: it may apply. */
+  Maybe = 2,
+}
+
+/** The criteria of one level of LEVEL_OUTCOMES, of every rule that has some at that level. */
 interface LevelCriteria {
   readonly level: number;
-  /** The rules' indices in the rule table, in its order. */
-  readonly rules: readonly number[];
-  /** Each of those rules' criteria at this level, cheapest first. */
-  readonly criteria: readonly (readonly Decisive[])[];
+  /** Cheapest first; of one cost, in the rule table's order. */
+  readonly criteria: readonly Decisive[];
 }
 
 /** `effectiveStatus` as `decideItem` needs it: met (or waived), not met, or unknown. */
@@ -835,6 +862,8 @@ const enum Reading {
 
 /** A criterion of a level, as `decideItem` tests it: `effectiveStatus` worked out in numbers. */
 interface Decisive {
+  /** Its rule's index in the rule table. */
+  readonly rule: number;
   readonly reading: Reading;
   readonly condition: ((context: Context) => Tri) | undefined;
   readonly waiver: ((context: Context) => Tri) | undefined;
@@ -842,49 +871,58 @@ interface Decisive {
 
 /** `effectiveStatus(context, criterion)`, waived counting as met; see `criterionStatus` and `waived`. */
 function verdictOf(context: Context, criterion: Decisive): Verdict {
-  if (criterion.reading === Reading.Always) return Verdict.Met;
+  const reading = criterion.reading;
+  if (reading === Reading.Always) return Verdict.Met;
   const condition = criterion.condition === undefined ? undefined : criterion.condition(context);
+  // The usual answers first: a requirement that holds, an exclusion that does not.
   let verdict: Verdict;
-  if (condition instanceof Unknown) verdict = Verdict.Unknown;
-  else if (criterion.reading === Reading.MetWhenTrue) verdict = condition === true ? Verdict.Met : Verdict.NotMet;
-  else verdict = condition === undefined || condition === true ? Verdict.NotMet : Verdict.Met;
-  if (criterion.waiver === undefined || verdict === Verdict.Met) return verdict;
+  if (reading === Reading.MetWhenTrue) {
+    if (condition === true) return Verdict.Met;
+    verdict = condition instanceof Unknown ? Verdict.Unknown : Verdict.NotMet;
+  } else {
+    if (condition === false) return Verdict.Met;
+    verdict = condition === undefined || condition === true ? Verdict.NotMet : condition instanceof Unknown ? Verdict.Unknown : Verdict.Met;
+    if (verdict === Verdict.Met) return verdict;
+  }
+  if (criterion.waiver === undefined) return verdict;
   // A waiver that holds waives it; one that is unknown leaves it unknown, waiting for both.
   const waiver = criterion.waiver(context);
   return waiver === true ? Verdict.Met : waiver === false ? verdict : Verdict.Unknown;
 }
 
-/** What `decideItem` works from, built on a rule table's first decision. */
+/** What `decideItem` works from, built once per rule table. */
 class DecidePlan {
-  /** The levels that have criteria, strongest first, each with its rules' criteria (notes and
-   *  waivers are in none): an item walks only these. */
+  /** The levels that have criteria, strongest first, each with its criteria (notes and waivers
+   *  are in none): an item walks only these. */
   readonly levels: readonly LevelCriteria[];
   /** Per code as written, whether it is in each rule's code sets (1) or not (0). */
   private readonly answers = new Map<string, Uint8Array>();
+  private lastCode: string | undefined;
+  private lastAnswers: Uint8Array | undefined;
 
   constructor(private readonly rules: readonly RuleSpec[]) {
     // Within a level any criterion not met decides, and otherwise any unknown pends: the order
-    // does not change the outcome, so the cheapest go first (a stable sort keeps source order).
+    // does not change the outcome, so the cheapest go first, of every rule (a stable sort keeps
+    // the rule table's order among equals).
     const levels: LevelCriteria[] = [];
     for (let level = 0; level < LEVEL_OUTCOMES.length; level++) {
-      const indices: number[] = [];
-      const criteria: Decisive[][] = [];
+      const criteria: { cost: number; decisive: Decisive }[] = [];
       rules.forEach((rule, r) => {
-        const own = rule.criteria
-          .filter((criterion) => levelOf(criterion.effect) === level)
-          .sort((a, b) => (a.cost ?? 0) - (b.cost ?? 0))
-          .map(decisive);
-        if (own.length === 0) return;
-        indices.push(r);
-        criteria.push(own);
+        for (const criterion of rule.criteria) {
+          if (levelOf(criterion.effect) === level) criteria.push({ cost: criterion.cost ?? 0, decisive: decisive(criterion, r) });
+        }
       });
-      if (indices.length > 0) levels.push({ level, rules: indices, criteria });
+      if (criteria.length === 0) continue;
+      criteria.sort((a, b) => a.cost - b.cost);
+      levels.push({ level, criteria: criteria.map((entry) => entry.decisive) });
     }
     this.levels = levels;
   }
 
   /** Whether `code` is in each rule's code sets (`inRuleSets`, always true or false for a string). */
   inSets(code: string): Uint8Array {
+    // Requests come in runs of the same codes: the last one asked is answered without a lookup.
+    if (code === this.lastCode) return this.lastAnswers!;
     let answers = this.answers.get(code);
     if (answers === undefined) {
       answers = new Uint8Array(this.rules.length);
@@ -892,13 +930,15 @@ class DecidePlan {
       // Bounded, so hostile input cannot grow it: past the bound, answers are worked out each time.
       if (this.answers.size < MAX_CODES) this.answers.set(code, answers);
     }
+    this.lastCode = code;
+    this.lastAnswers = answers;
     return answers;
   }
 }
 
-function decisive(criterion: CriterionSpec): Decisive {
+function decisive(criterion: CriterionSpec, rule: number): Decisive {
   const reading = criterion.effect === "approve" ? Reading.Always : criterion.effect === "require" ? Reading.MetWhenTrue : Reading.MetWhenFalse;
-  return { reading, condition: criterion.condition, waiver: criterion.waiver };
+  return { rule, reading, condition: criterion.condition, waiver: criterion.waiver };
 }
 
 const MAX_CODES = 4096;
@@ -944,10 +984,12 @@ export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaD
       contexts.release(context, kind);
     }
   };
+  // Built on the first decision, then held here: no lookup of it per case.
+  let plan: DecidePlan | undefined;
   const decideTrusted = (input: C, options?: DecideOptions): Outcome[] => {
     const context = contexts.take(input as Record<string, unknown>, EvaluationKind.Outcomes);
     try {
-      return decideWith(context, policy, rules, options);
+      return decideWith(context, policy, rules, options, (plan ??= decidePlan(rules)));
     } finally {
       contexts.release(context, EvaluationKind.Outcomes);
     }
