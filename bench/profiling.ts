@@ -133,15 +133,46 @@ export function profileInChild(root: string, target: string, cases: number, fram
 
 /** Where a package or file group's time goes at start-up: node_modules packages by name, pol's
  *  own files by folder (the bundled CLI as one), Node's module loader as one group, V8 pseudo-frames by name. */
-function startupGroup(url: string, functionName: string): string {
+function startupGroup(url: string, functionName: string, lineNumber: number): string {
   if (url === "") return functionName;
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  // A bundle of dist/cli/ that holds packages (check.cjs): the package of the code at that line.
+  const input = bundledInput(url, lineNumber);
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input ?? url);
   if (pkg) return pkg[1]!;
   if (url.startsWith("node:")) return "node internals (module loading, fs)";
   // bin/pol.js runs the CLI bundled into dist/cli/ (scripts/bundle-cli.mjs): its chunks are one group.
   if (/\/dist\/cli\//.test(url)) return "dist/cli/ (pol, bundled)";
   const own = /\/(dist\/(?:src|grammar)(?:\/[^/]+\/)?)/.exec(url);
   return own ? own[1]! : url.replace(/^.*\//, "");
+}
+
+/** For each bundle of dist/cli/, the first line of each module in it (esbuild heads each with `// PATH`). */
+const bundleModules = new Map<string, { line: number; input: string }[]>();
+
+/** The module of the bundle at `url` that holds line `lineNumber` (0-based), if `url` is a bundle. */
+function bundledInput(url: string, lineNumber: number): string | undefined {
+  if (!/\/dist\/cli\/[^/]+\.c?js$/.test(url)) return undefined;
+  let modules = bundleModules.get(url);
+  if (modules === undefined) {
+    modules = [];
+    try {
+      readFileSync(url.startsWith("file:") ? fileURLToPath(url) : url, "utf8")
+        .split("\n")
+        .forEach((text, line) => {
+          const marker = /^\/\/ ((?:node_modules|dist|packages)\/\S+\.(?:m?js|cjs|json))$/.exec(text);
+          if (marker) modules!.push({ line, input: marker[1]! });
+        });
+    } catch {
+      // Not readable: the whole file is one group.
+    }
+    bundleModules.set(url, modules);
+  }
+  let found: string | undefined;
+  for (const module of modules) {
+    if (module.line > lineNumber) break;
+    found = module.input;
+  }
+  return found;
 }
 
 export interface StartupProfile {
@@ -166,7 +197,7 @@ export function summariseStartup(path: string, count: number): StartupProfile {
     const node = byNode.get(id)!;
     if (node.callFrame.functionName === "(idle)") return;
     total += delta;
-    const group = startupGroup(node.callFrame.url, node.callFrame.functionName);
+    const group = startupGroup(node.callFrame.url, node.callFrame.functionName, node.callFrame.lineNumber);
     self.set(group, (self.get(group) ?? 0) + delta);
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {

@@ -13,8 +13,9 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Chevrotain from "chevrotain";
 
-/** The URL of the package's bundled ESM file, or undefined when it cannot be found. */
-function bundledChevrotain(): string | undefined {
+/** The URL of the package's bundled ESM file, or undefined when it cannot be found (also used by
+ *  scripts/bundle-cli.mjs, which puts that file into the CLI's check bundle). */
+export function bundledChevrotain(): string | undefined {
   try {
     const entry = createRequire(import.meta.url).resolve("chevrotain");
     for (let dir = dirname(entry); ; dir = dirname(dir)) {

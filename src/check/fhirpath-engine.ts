@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { createRequire, Module } from "node:module";
 import { dirname, join } from "node:path";
+import { fhirpathModule } from "./fhirpath-module.js";
 import { parseCommonFhirpath } from "./fhirpath-parser.js";
 
 /** A node of the engine's parse tree (`fhirpath.parse`). */
@@ -47,7 +48,8 @@ export interface FhirpathEngine {
   version: string;
 }
 
-interface FhirpathModule {
+/** The parts of the engine's module (`fhirpath`) pol calls. */
+export interface FhirpathModule {
   version: string;
   parse(expression: string): FhirpathNode;
   evaluate(input: unknown, expression: unknown, variables: unknown, model: unknown, options: unknown): unknown[];
@@ -68,7 +70,7 @@ export function fhirpathEngine(): FhirpathEngine {
   const require = createRequire(import.meta.url);
   const parsers = engineParsers(require);
   lazyUnits(require);
-  const fhirpath = require("fhirpath") as FhirpathModule;
+  const fhirpath = fhirpathModule(require);
   const model = require("fhirpath/fhir-context/r4") as FhirModel;
   parsers.antlr ??= (expression) => fhirpath.parse(expression);
   antlrParser = parsers.antlr;
