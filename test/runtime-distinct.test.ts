@@ -77,14 +77,34 @@ function contextOf(events: readonly Row[], outcomeOnly: boolean): Context {
 describe("count distinct over a case", () => {
   it("is exactly the general distinct count, whatever the members and keys", () => {
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 40 }), fc.constantFrom(...KEYS), fc.boolean(), fc.boolean(), (events, name, outcomeOnly, normal) => {
+      fc.property(fc.array(event, { maxLength: 40 }), fc.constantFrom(...KEYS), fc.boolean(), fc.constantFrom("as read", "normal", "number"), (events, name, outcomeOnly, compared) => {
         const list = events as Row[];
         const c = contextOf(list, outcomeOnly);
-        // Text keys may compare in their normal form (`A` and `a` alike).
-        const form = normal && name === "text" ? (value: unknown) => normaliseText(value) : undefined;
+        // Text keys may compare in their normal form (`A` and `a` alike); a form may also give
+        // values no read gives (`NaN`, infinities: unknown, as `keyPart` has them).
+        const form =
+          compared === "normal" && name === "text"
+            ? (value: unknown) => normaliseText(value)
+            : compared === "number"
+              ? (value: unknown) => (typeof value === "string" ? Number(value) / (value.length - 1) : value)
+              : undefined;
         expect(countDistinct(c, list, member, [Event[name]], form && [form])).toEqual(general(c, list, Event[name], member, form));
       }),
       property("countDistinct against distinctCount", 300),
+    );
+  });
+
+  it("takes a key's non-finite value (from its normal form) as unknown, as the general count does", () => {
+    // `NaN`, `Infinity` and `-Infinity` are no values a read gives, but a form could.
+    const asNumber = (value: unknown) => (typeof value === "string" ? Number(value) / (value.length - 1) : value);
+    const numeric = fc.record({ text: fc.constantFrom("a", "b", "1", "2", "", " ", "-1", "10"), member: fc.constantFrom(true, true, false, null) });
+    fc.assert(
+      fc.property(fc.array(numeric, { maxLength: 12 }), fc.boolean(), (events, outcomeOnly) => {
+        const list = events as Row[];
+        const c = contextOf(list, outcomeOnly);
+        expect(countDistinct(c, list, member, [Event.text], [asNumber])).toEqual(general(c, list, Event.text, member, asNumber));
+      }),
+      property("countDistinct with non-finite values", 200),
     );
   });
 
@@ -107,5 +127,127 @@ describe("count distinct over a case", () => {
     const nested = (_element: Row, context: Context): Tri => countDistinct(context, list, member, [Event.amount]) === 2;
     expect(countDistinct(c, list, nested, [Event.amount])).toBe(2);
     expect(countDistinct(c, list, nested, [Event.amount])).toEqual(general(c, list, Event.amount, nested));
+  });
+});
+
+// Against models written apart from the runtime: the exact range of `count distinct date of L`
+// over every completion of the missing facts (an unknown membership either way, an unknown date
+// any date of the list or a new one, shared or not), worked out by trying them all on short lists and with a
+// Set of the members' dates on long ones; and the facts the range names, in list order.
+
+/** A dated event as the models see it: membership and date, each known or not. */
+interface Modelled {
+  member: boolean | "unknown";
+  /** A valid date, or undefined when the date is absent or malformed. */
+  day: string | undefined;
+}
+
+const DAYS = Array.from({ length: 40 }, (_, i) => `2025-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + Math.floor(i / 12)).padStart(2, "0")}`);
+
+/** Events whose `day` is valid, absent, null, malformed or of another type; `member` true, false or unknown. */
+const datedEvent = (days: number) =>
+  fc.record(
+    {
+      day: fc.oneof(
+        { arbitrary: fc.constantFrom(...DAYS.slice(0, days)), weight: 8 },
+        { arbitrary: fc.constantFrom(undefined, null, "2025-02-30", "2025-1-1", 20250101, true), weight: 1 },
+      ),
+      member: fc.oneof({ arbitrary: fc.boolean(), weight: 6 }, { arbitrary: fc.constantFrom(undefined, null), weight: 1 }),
+    },
+    { requiredKeys: [] },
+  ).map((e) => {
+    for (const key of Object.keys(e) as (keyof typeof e)[]) if (e[key] === undefined) delete e[key];
+    return e as Row;
+  });
+
+function modelled(event: Row): Modelled {
+  const day = event.day;
+  const valid = typeof day === "string" && DAYS.includes(day);
+  return { member: typeof event.member === "boolean" ? event.member : "unknown", day: valid ? day : undefined };
+}
+
+/** Every completion tried: the fewest and the most different dates of the members. */
+function rangeByCompletions(events: readonly Modelled[]): [number, number] {
+  // An unknown date may be any date of the list, or a new one, which other unknown dates may share.
+  const fresh = events.filter((e) => e.day === undefined).map((_, i) => `new ${i}`);
+  const seen = [...new Set(events.flatMap((e) => (e.day === undefined ? [] : [e.day]))), ...fresh];
+  let lo = Infinity;
+  let hi = -Infinity;
+  const complete = (i: number, dates: string[]): void => {
+    if (i === events.length) {
+      const count = new Set(dates).size;
+      lo = Math.min(lo, count);
+      hi = Math.max(hi, count);
+      return;
+    }
+    const { member, day } = events[i]!;
+    const memberships = member === "unknown" ? [true, false] : [member];
+    for (const belongs of memberships) {
+      if (!belongs) complete(i + 1, dates);
+      else for (const date of day !== undefined ? [day] : seen) complete(i + 1, [...dates, date]);
+    }
+  };
+  complete(0, []);
+  return [lo, hi];
+}
+
+/** The same range from Sets: certain members' dates (one more when only undated ones are
+ *  certain), and at most every member's date plus a new one per unknown date. */
+function rangeBySets(events: readonly Modelled[]): [number, number] {
+  const certain = new Set(events.filter((e) => e.member === true && e.day !== undefined).map((e) => e.day));
+  const undatedCertain = events.some((e) => e.member === true && e.day === undefined);
+  const possible = new Set(events.filter((e) => e.member !== false && e.day !== undefined).map((e) => e.day));
+  const undated = events.filter((e) => e.member !== false && e.day === undefined).length;
+  return [certain.size + (certain.size === 0 && undatedCertain ? 1 : 0), possible.size + undated];
+}
+
+/** The facts an uncertain count names: each element's unknown membership, then its unknown date. */
+function factsNamed(events: readonly Modelled[]): string[] {
+  return events.flatMap((e, i) => (e.member === false ? [] : [...(e.member === "unknown" ? [`events[${i}].member`] : []), ...(e.day === undefined ? [`events[${i}].day`] : [])]));
+}
+
+function expectModelled(events: readonly Row[], counted: unknown, [lo, hi]: [number, number]): void {
+  const model = events.map(modelled);
+  const uncertain = model.some((e) => e.member !== false && (e.member === "unknown" || e.day === undefined));
+  if (!uncertain || lo === hi) {
+    expect(counted).toBe(lo);
+    return;
+  }
+  const range = counted as { lo: number; hi: number; unknown: Unknown };
+  expect([range.lo, range.hi]).toEqual([lo, hi]);
+  expect(range.unknown.missing.map((m) => m.fact)).toEqual(factsNamed(model));
+}
+
+describe("count distinct date against models of its own", () => {
+  it("is the fewest and the most dates over every completion, on short lists", () => {
+    fc.assert(
+      fc.property(fc.array(datedEvent(5), { maxLength: 7 }), (events) => {
+        const c = contextOf(events, false);
+        expectModelled(events, countDistinct(c, events, member, [Event.day]), rangeByCompletions(events.map(modelled)));
+      }),
+      property("countDistinct against every completion", 300),
+    );
+  });
+
+  it("is the Set model's range on long lists of many dates, call after call", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(datedEvent(40), { maxLength: 70, size: "max" }), { minLength: 1, maxLength: 3 }), (lists) => {
+        for (const events of lists) {
+          const c = contextOf(events, false);
+          expectModelled(events, countDistinct(c, events, member, [Event.day]), rangeBySets(events.map(modelled)));
+        }
+      }),
+      property("countDistinct against Sets", 200),
+    );
+  });
+
+  it("the two models agree", () => {
+    fc.assert(
+      fc.property(fc.array(datedEvent(4), { maxLength: 6 }), (events) => {
+        const model = events.map(modelled);
+        expect(rangeBySets(model)).toEqual(rangeByCompletions(model));
+      }),
+      property("distinct models agree", 200),
+    );
   });
 });

@@ -66,6 +66,13 @@ function keyOf(expr: Expr, keys: Map<string, string>): string {
   if (expr.kind === "compare" && isFact(expr.left) && expr.right.kind === "literal") {
     return `${keyOf(expr.left, keys)} ${expr.operator} ${JSON.stringify(expr.right.value)}`;
   }
+  // The lowering writes three or more `x == "a"` in an `or` as one set test: keyed by its values,
+  // so it is the test `x == "a"` when they are one value, and one test wherever it is written.
+  if (expr.kind === "oneOf" && isFact(expr.operand)) {
+    const values = [...new Set(expr.values)].sort();
+    const fact = keyOf(expr.operand, keys);
+    return values.length === 1 ? `${fact} == ${JSON.stringify(values[0])}` : `${fact} in ${JSON.stringify(values)}`;
+  }
   const { file, start, end } = expr.span;
   const where = `${file}:${start.offset}-${end.offset}`;
   let key = keys.get(where);

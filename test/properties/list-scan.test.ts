@@ -95,11 +95,49 @@ const caseInput = fc.record({ procedures, side }).map(({ procedures, side }) => 
   return input;
 });
 
+/** Forty dates: lists long enough to hold more than the sixteen a scan keeps in its array. */
+const MANY_DATES = Array.from({ length: 40 }, (_, i) => `2024-${String(1 + (i % 12)).padStart(2, "0")}-${String(10 + Math.floor(i / 12)).padStart(2, "0")}`);
+
 /** The general aggregate's answer, in a context of its own that remembers no memberships. */
 function oracle(input: Record<string, unknown>, item: number, asked: Asked, member: Member<C>): unknown {
   const c = new Context(schema, input, false);
   c.beginItem(item);
   return ASKED[asked][1](c, member);
+}
+
+/**
+ * Every question for both items of every case, through one context as an entry point reuses
+ * it: each answer must be the general aggregate's (`also` checks more of it).
+ */
+function expectGeneralAnswers(
+  inputs: readonly Record<string, unknown>[],
+  questions: readonly [Asked, number][],
+  also?: (input: Record<string, unknown>, asked: Asked, m: number, answer: unknown) => void,
+): void {
+  const c = new Context(schema, inputs[0]!, false);
+  c.scans = new Scans();
+  inputs.forEach((input, i) => {
+    if (i > 0) c.beginCase(input);
+    for (const item of [0, 1]) {
+      c.beginItem(item);
+      for (const [asked, m] of questions) {
+        const answer = ASKED[asked][0](SCANS[m]!, c);
+        expect(answer).toEqual(oracle(input, item, asked, MEMBERS[m]!));
+        also?.(input, asked, m, answer);
+      }
+    }
+  });
+}
+
+/** A scan of the procedures on the item's side whose membership tests are counted, at item 0. */
+function countingScan(input: Record<string, unknown>) {
+  let tested = 0;
+  const member: Member<C> = (p, c) => (tested++, equal(read(c, p, Procedure.side), read(c, c.item, Item.side)));
+  const scan = new ListScan(Case.procedures, Procedure.date, member);
+  const c = new Context(schema, input, false);
+  c.scans = new Scans();
+  c.beginItem(0);
+  return { scan, c, member, tested: () => tested };
 }
 
 const params = { numRuns: runs(400) };
@@ -108,20 +146,30 @@ describe("ListScan", () => {
   it("answers every aggregate exactly as the general aggregate does, asked in any order", () => {
     fc.assert(
       fc.property(fc.array(caseInput, { minLength: 1, maxLength: 3 }), fc.shuffledSubarray(QUESTIONS, { minLength: 1 }), (inputs, questions) => {
-        // One context for every case and item, as an entry point reuses it.
-        const c = new Context(schema, inputs[0]!, false);
-        c.scans = new Scans();
-        inputs.forEach((input, i) => {
-          if (i > 0) c.beginCase(input);
-          for (const item of [0, 1]) {
-            c.beginItem(item);
-            for (const [asked, m] of questions) {
-              expect(ASKED[asked][0](SCANS[m]!, c)).toEqual(oracle(input, item, asked, MEMBERS[m]!));
-            }
+        expectGeneralAnswers(inputs, questions);
+      }),
+      params,
+    );
+  });
+
+  it("answers exactly on long lists of many dates (past its scan of the first few), item after item", () => {
+    const many = fc.oneof(
+      { arbitrary: fc.constantFrom(...MANY_DATES), weight: 12 },
+      { arbitrary: fc.constantFrom(null, undefined, "2025-02-30", 20250101), weight: 1 },
+    );
+    const long = fc.array(fc.record({ date: many, relief, side }, { requiredKeys: [] }), { minLength: 15, maxLength: 60, size: "max" });
+    fc.assert(
+      fc.property(fc.array(long, { minLength: 1, maxLength: 3 }), fc.shuffledSubarray(QUESTIONS, { minLength: 1 }), (lists, questions) => {
+        const inputs = lists.map((procedures) => ({ date_of_service: "2025-08-01", items: [{ side: "left" }, { side: "right" }], procedures: JSON.parse(JSON.stringify(procedures)) as Record<string, unknown>[] }));
+        expectGeneralAnswers(inputs, questions, (input, asked, m, answer) => {
+          // `every` with every date known: the distinct dates are a Set's.
+          const dates = (input.procedures as Record<string, unknown>[]).map((p) => p.date);
+          if (asked === "countDistinct" && MEMBERS[m] === every && dates.every((date) => MANY_DATES.includes(date as string))) {
+            expect(answer).toBe(new Set(dates).size);
           }
         });
       }),
-      params,
+      { numRuns: runs(150) },
     );
   });
 
@@ -144,17 +192,22 @@ describe("ListScan", () => {
 
   it("answers from one pass per line item, testing each element once", () => {
     const input = { date_of_service: "2025-08-01", items: [{ side: "left" }, { side: "right" }], procedures: [{ date: "2025-01-01", side: "left" }, { date: "2025-01-01", side: "right" }, { date: "2025-03-01", side: "left" }] };
-    let tested = 0;
-    const counted: Member<C> = (p, c) => (tested++, equal(read(c, p, Procedure.side), read(c, c.item, Item.side)));
-    const scan = new ListScan(Case.procedures, Procedure.date, counted);
-    const c = new Context(schema, input, false);
-    c.scans = new Scans();
-    c.beginItem(0);
+    const { scan, c, tested } = countingScan(input);
     expect([scan.count(c), scan.none(c), scan.countDistinct(c), scan.latest(c), scan.earliest(c)]).toEqual([2, false, 2, input.procedures[2], input.procedures[0]]);
-    expect(tested).toBe(3);
+    expect(tested()).toBe(3);
     // The next item's membership differs: a new pass.
     c.beginItem(1);
     expect([scan.count(c), scan.latest(c)]).toEqual([1, input.procedures[1]]);
-    expect(tested).toBe(6);
+    expect(tested()).toBe(6);
+  });
+
+  it("hands over to the general aggregates with the memberships it worked out, testing each element once", () => {
+    // The second procedure's side is unknown: its membership too, so the general path answers.
+    const procedures = [{ date: "2025-01-01", side: "left" }, { date: "2025-02-01" }, { date: "2025-03-01", side: "left" }];
+    const input = { date_of_service: "2025-08-01", items: [{ side: "left" }], procedures };
+    const { scan, c, tested, member } = countingScan(input);
+    const answers = [scan.count(c), scan.none(c), scan.countDistinct(c), scan.latest(c), scan.earliest(c)];
+    expect(tested()).toBe(3);
+    expect(answers).toEqual((["count", "none", "countDistinct", "latest", "earliest"] as const).map((asked) => oracle(input, 0, asked, member)));
   });
 });

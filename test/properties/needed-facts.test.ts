@@ -234,6 +234,32 @@ describe("the facts a pended item asks for", () => {
     expect(narrowed).toBeGreaterThan(5);
   }, 120_000);
 
+  it("treat `x == a or x == a or x == a`, which the lowering writes as one set test, as the test `x == a` (seed -1904642463)", () => {
+    // The waiver reads `item.side == left`; the required condition's three copies of it become a
+    // set test. Keyed by where it was written, the set test was a second test of the side, and
+    // the analysis asked for `b` under an assignment no case can have (waiver true, set test false).
+    const text: PolicyText = {
+      lets: [],
+      rules: [
+        {
+          criteria: [
+            { effect: "require", condition: "not (n < 2)" },
+            { effect: "bundle", condition: "a" },
+            { effect: "require", condition: "((item.side == left or item.side == left) or (item.side == left or b))" },
+          ],
+          waiver: { condition: "item.side == left", of: 1 },
+        },
+      ],
+    };
+    const policy = checkInMemory(SCHEMA, policySource(text));
+    const values = { a: true, b: true, c: true, d: true, n: 3, m: 0, "items[0].side": "left" };
+    const missing = ["b", "items[0].side"];
+    const item = interpret(policy, caseJson(values, missing)).items[0]!;
+    expect(item.outcome).toBe("pended");
+    expect(oracle(policy, values, missing).changing).toEqual(["items[0].side"]);
+    expect(item.missing.map((m) => m.fact)).toEqual(["items[0].side"]);
+  });
+
   it("agree between the interpreter and the compiled evaluator, with the values the trace shows", async () => {
     const samples = fc.sample(fc.tuple(policyArbitrary, fc.array(caseArbitrary, { minLength: 5, maxLength: 5 })), property("needed facts compiled", 6).numRuns);
     for (const [text, cases] of samples) {

@@ -187,7 +187,8 @@ export function pick<C, K>(
   }
   if (uncertain !== undefined) {
     let unknowns: Unknowns | undefined;
-    for (const candidate of uncertain) {
+    for (let k = 0; k < uncertain.length; k++) {
+      const candidate = uncertain[k]!;
       const couldWin =
         best === null ||
         candidate.date === undefined ||

@@ -18,11 +18,8 @@
 import { type Range, type Tri, Unknown, not } from "./logic.js";
 import { type FieldHandle, latest as latestOf, earliest as earliestOf, list as listOf, read, type Row } from "./access.js";
 import { count as countOf, type Member, some as someOf } from "./aggregates.js";
-import { countDistinct as countDistinctOf } from "./selection.js";
-import type { Context } from "./context.js";
-
-/** Past this many distinct dates a set beats a scan of those seen. */
-const FEW = 16;
+import { countDistinctOf, DistinctValues } from "./selection.js";
+import type { Context, Scans } from "./context.js";
 
 /**
  * The aggregates over one list of the case of one membership. Every method answers exactly what
@@ -40,9 +37,11 @@ export class ListScan {
   private latestDate = "";
   private earliestMember: Row | null = null;
   private earliestDate = "";
-  /** The members' distinct dates, in the order first met (a set past `FEW` of them). */
-  private readonly dates: string[] = [];
-  private readonly many = new Set<string>();
+  /** The members' distinct dates (a valid date is one string per day). */
+  private readonly dates = new DistinctValues();
+  /** Each element's membership during a pass; entries past the list's length are stale (kept
+   *  from pass to pass: emptying an array gives up its storage). */
+  private readonly memberships: Tri[] = [];
 
   /**
    * `list`: the case's list field; `date`: its records' date field (for `latest`, `earliest` and
@@ -81,8 +80,8 @@ export class ListScan {
 
   /** `count distinct date of L`. */
   countDistinct(c: Context): number | Range {
-    if (this.settled(c, true)) return this.many.size > 0 ? this.many.size : this.dates.length;
-    return countDistinctOf(c, listOf(c, this.list), this.member, [this.date!]);
+    if (this.settled(c, true)) return this.dates.size;
+    return countDistinctOf(c, listOf(c, this.list), this.member, this.date!, undefined);
   }
 
   /**
@@ -94,35 +93,50 @@ export class ListScan {
     const scans = c.tracing ? undefined : c.scans;
     if (scans === undefined || (dated && this.date === undefined)) return false;
     if (this.generation !== scans.generation) {
-      this.pass(c);
+      this.pass(c, scans);
       // Stamped once the pass is through: a membership that throws leaves no totals behind.
       this.generation = scans.generation;
     }
     return this.known;
   }
 
-  /** One pass over the list: the membership tested once per element, a member's date read once. */
-  private pass(c: Context): void {
+  /**
+   * One pass over the list: the membership tested once per element (or read, when another
+   * aggregate remembered it for this item), a member's date read once. When it meets what only
+   * the general path settles, it still tests every element and remembers the memberships for the
+   * item (`Scans`), so that the general aggregates called next read them instead of testing each
+   * element again.
+   */
+  private pass(c: Context, scans: Scans): void {
     this.known = false;
     this.members = 0;
     this.latestMember = this.earliestMember = null;
     this.latestDate = this.earliestDate = "";
-    this.dates.length = 0;
-    this.many.clear();
+    this.dates.clear();
     const list = listOf(c, this.list);
     if (list instanceof Unknown) return;
     const { member, date: dateField } = this;
+    const known = scans.find(list, member);
+    const memberships = this.memberships;
+    let settles = true;
     for (let i = 0; i < list.length; i++) {
       const element = list[i]!;
-      const membership = member(element, c);
-      if (membership === false) continue;
+      const membership = known !== undefined ? known[i]! : member(element, c);
+      memberships[i] = membership;
+      if (membership === false || !settles) continue;
       // Unknown: the general path answers.
-      if (membership !== true) return;
+      if (membership !== true) {
+        settles = false;
+        continue;
+      }
       this.members++;
       if (dateField === undefined) continue;
       // A date field's read gives a valid date or an unknown (absent, malformed): the general path's.
       const date = read(c, element, dateField);
-      if (typeof date !== "string") return;
+      if (typeof date !== "string") {
+        settles = false;
+        continue;
+      }
       // `>=` / `<=`: on equal dates the later element replaces the earlier one.
       if (this.latestMember === null || date >= this.latestDate) {
         this.latestMember = element;
@@ -132,19 +146,13 @@ export class ListScan {
         this.earliestMember = element;
         this.earliestDate = date;
       }
-      this.addDate(date);
+      this.dates.add(date);
     }
-    this.known = true;
-  }
-
-  private addDate(date: string): void {
-    if (this.many.size > 0) {
-      this.many.add(date);
-      return;
+    this.known = settles;
+    // What the general aggregates will ask again, worked out once.
+    if (!settles && known === undefined) {
+      const remembered = scans.remember(list, member);
+      for (let i = 0; i < list.length; i++) remembered[i] = memberships[i]!;
     }
-    const dates = this.dates;
-    for (let i = 0; i < dates.length; i++) if (dates[i] === date) return;
-    dates.push(date);
-    if (dates.length === FEW) for (const seen of dates) this.many.add(seen);
   }
 }

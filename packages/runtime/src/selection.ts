@@ -172,46 +172,139 @@ export function countDistinct(
   keys: readonly FieldHandle[],
   forms?: readonly (((value: unknown) => unknown) | undefined)[],
 ): number | Range {
-  // Exact with a trace too: the fast path reads what the general one reads, in its order, up to
-  // where it gives up, and the general path then reads it all again (each fact is listed once).
-  if (keys.length === 1 && !(list instanceof Unknown) && !distinctInUse) {
-    const known = distinctKnown(c, list, member, keys[0]!, forms?.[0]);
-    if (known >= 0) return known;
+  // One key (every policy's `count distinct date of L`) takes the handle out of the array here,
+  // so that the array a call writes in place need not be built when this function is inlined.
+  if (keys.length === 1) return countDistinctOf(c, list, member, keys[0]!, forms === undefined ? undefined : forms[0]);
+  return distinctOfKeys(c, list, member, keys, forms);
+}
+
+/** `count distinct k of L` with one key: see `distinctCount`. */
+export function countDistinctOf(
+  c: Context,
+  list: readonly Row[] | Unknown,
+  member: Member<Context>,
+  key: FieldHandle,
+  form: ((value: unknown) => unknown) | undefined,
+): number | Range {
+  // Exact with a trace too: the single-key count reads what the general one reads, in its order,
+  // up to where it gives up, and the general path then reads it all again (each fact is listed once).
+  if (!(list instanceof Unknown) && !distinctInUse) {
+    const counted = distinctOfOneKey(c, list, member, key, form);
+    if (counted !== undefined) return counted;
   }
+  return distinctOfKeys(c, list, member, [key], form === undefined ? undefined : [form]);
+}
+
+function distinctOfKeys(
+  c: Context,
+  list: readonly Row[] | Unknown,
+  member: Member<Context>,
+  keys: readonly FieldHandle[],
+  forms: readonly (((value: unknown) => unknown) | undefined)[] | undefined,
+): number | Range {
   if (forms === undefined) return distinctCount(list, member, (element) => keys.map((key) => read(c, element, key)), c);
   return distinctCount(list, member, (element) => keys.map((key, i) => (forms[i] ? forms[i](read(c, element, key)) : read(c, element, key))), c);
 }
 
-/** The values seen by `distinctKnown`, reused from call to call (a count inside a membership
- *  test that is itself inside a count takes the general path). */
-const DISTINCT_FEW: unknown[] = [];
-const DISTINCT_MANY = new Set<unknown>();
 /** Past this many different values a set beats a scan of those seen. */
 const FEW = 16;
-let distinctInUse = false;
-/** The memberships `distinctKnown` worked out, until it knows them all. */
-const DISTINCT_MEMBERSHIPS: Tri[] = [];
 
 /**
- * `count distinct k of L` with one key when every membership is decided and every member's key
- * is a known value (or none, which is not counted): the number of different keys, exactly what
- * `distinctCount` gives then, without its key strings and tables. The values themselves, compared
- * with `===` (a string, a finite number, a boolean; 0 and -0 alike), tell them apart as `keyPart` does.
- * A key with a normal form (`form`) compares in it. -1 when an element needs the general path:
- * an unknown membership or key.
+ * Different values compared with `===` (strings, booleans, finite numbers: 0 and -0 alike, as
+ * `keyPart` has them), kept from count to count: the first `FEW` in an array scanned for each
+ * new value, every one in a set past that. Emptying writes over what it used, so neither the
+ * array nor the set gives up its storage (`length = 0` would, and the next count would allocate
+ * it again).
  */
-function distinctKnown(
+export class DistinctValues {
+  private readonly few: unknown[] = new Array<unknown>(FEW).fill(undefined);
+  private many: Set<unknown> | undefined;
+  size = 0;
+
+  has(value: unknown): boolean {
+    const size = this.size;
+    if (size > FEW) return this.many!.has(value);
+    const few = this.few;
+    for (let i = 0; i < size; i++) if (few[i] === value) return true;
+    return false;
+  }
+
+  /** Adds `value` unless it is held already. */
+  add(value: unknown): void {
+    const size = this.size;
+    if (size > FEW) {
+      const many = this.many!;
+      if (!many.has(value)) {
+        many.add(value);
+        this.size = size + 1;
+      }
+      return;
+    }
+    const few = this.few;
+    for (let i = 0; i < size; i++) if (few[i] === value) return;
+    if (size < FEW) {
+      few[size] = value;
+      this.size = size + 1;
+      return;
+    }
+    // The first value past `FEW`: from here on every value goes to the set as well.
+    const many = (this.many ??= new Set<unknown>());
+    for (let i = 0; i < FEW; i++) many.add(few[i]);
+    many.add(value);
+    this.size = FEW + 1;
+  }
+
+  /** How many of these values `other` does not hold. */
+  countNotIn(other: DistinctValues): number {
+    let count = 0;
+    if (this.size > FEW) {
+      for (const value of this.many!) if (!other.has(value)) count++;
+    } else {
+      for (let i = 0; i < this.size; i++) if (!other.has(this.few[i])) count++;
+    }
+    return count;
+  }
+
+  clear(): void {
+    const size = this.size;
+    if (size === 0) return;
+    if (size > FEW) this.many!.clear();
+    const few = this.few;
+    for (let i = 0, end = size < FEW ? size : FEW; i < end; i++) few[i] = undefined;
+    this.size = 0;
+  }
+}
+
+/** The values and memberships `distinctOfOneKey` works with, reused from call to call (a count
+ *  inside a membership test that is itself inside a count takes the general path). */
+const DEFINITE = new DistinctValues();
+const POSSIBLE = new DistinctValues();
+const DISTINCT_MEMBERSHIPS: Tri[] = [];
+let distinctInUse = false;
+
+/**
+ * `count distinct k of L` with one key, exactly what `distinctCount` gives, without its key
+ * strings and tables: the values themselves, compared with `===`, tell them apart as `keyPart`
+ * does (a key with a normal form, `form`, compares in it). Members whose key is unknown or
+ * malformed, and elements whose membership is unknown, make the count the range `distinctCount`
+ * gives, with the same unknown (its facts merged in the same order). Undefined when a key holds a
+ * value of another type (only a case that skipped validation can): the general path compares it.
+ */
+function distinctOfOneKey(
   c: Context,
   list: readonly Row[],
   member: Member<Context>,
   key: FieldHandle,
   form: ((value: unknown) => unknown) | undefined,
-): number {
-  const few = DISTINCT_FEW;
-  const many = DISTINCT_MANY;
-  let size = 0;
+): number | Range | undefined {
+  const definite = DEFINITE;
+  const possible = POSSIBLE;
+  // Members with an unknown key, and those of them that are certain members.
+  let unkeyed = 0;
+  let definiteUnkeyed = 0;
+  let unknown: Unknown | undefined;
   // Memberships another aggregate remembered for this item; otherwise they are worked out here,
-  // and remembered once every one is known (the scan gives up on an unknown one).
+  // and remembered once every one is.
   const scans = c.scans;
   const known = scans?.find(list, member);
   const found = known === undefined && scans !== undefined ? DISTINCT_MEMBERSHIPS : undefined;
@@ -222,34 +315,37 @@ function distinctKnown(
       const membership = known !== undefined ? known[i]! : member(element, c);
       if (found !== undefined) found[i] = membership;
       if (membership === false) continue;
-      if (membership !== true) return -1;
       const value = form === undefined ? read(c, element, key) : form(read(c, element, key));
+      // A key of none: the element is not counted, whatever its membership.
       if (value === null || value === undefined) continue;
-      const type = typeof value;
-      if (!(type === "string" || type === "boolean" || (type === "number" && (value as number) - (value as number) === 0))) return -1;
-      if (size < FEW) {
-        let seen = false;
-        for (let j = 0; j < size; j++) {
-          if (few[j] === value) {
-            seen = true;
-            break;
-          }
-        }
-        if (!seen) few[size++] = value;
-        if (size === FEW) for (let j = 0; j < FEW; j++) many.add(few[j]);
-      } else {
-        many.add(value);
-      }
+      let missing: Unknown | undefined;
+      if (value instanceof Unknown) missing = value;
+      else if (typeof value === "number") {
+        if (value - value !== 0) missing = new Unknown([]);
+      } else if (typeof value !== "string" && typeof value !== "boolean") return undefined;
+      if (membership !== true) unknown = unknown === undefined ? membership : mergeTwo(unknown, membership);
+      if (missing !== undefined) {
+        unknown = unknown === undefined ? missing : mergeTwo(unknown, missing);
+        unkeyed++;
+        if (membership === true) definiteUnkeyed++;
+      } else if (membership === true) definite.add(value);
+      else possible.add(value);
     }
     if (found !== undefined) {
       const remembered = scans!.remember(list, member);
       for (let i = 0; i < list.length; i++) remembered[i] = found[i]!;
     }
-    return size < FEW ? size : many.size;
+    // A certain member whose key is unknown may share a value counted, or is one when none is.
+    const lo = definite.size + (definite.size === 0 && definiteUnkeyed > 0 ? 1 : 0);
+    if (unknown === undefined) return lo;
+    // At most: every value a member may have, and a new one for every unknown key.
+    const hi = definite.size + possible.countNotIn(definite) + unkeyed;
+    // Missing facts that cannot change the count leave it known.
+    return hi === lo ? lo : { lo, hi, unknown };
   } finally {
     if (found !== undefined) found.fill(false, 0, list.length);
-    few.fill(undefined, 0, size < FEW ? size : FEW);
-    if (size >= FEW) many.clear();
+    definite.clear();
+    possible.clear();
     distinctInUse = false;
   }
 }
