@@ -58,16 +58,27 @@ class CaseFacts {
     this.records[fact] = record;
     this.entries[fact] = fields;
     this.names[fact] = name;
-    this.values[fact] = value;
+    // A list (or a malformed value that is an object) is the caller's: the trace keeps a copy taken
+    // now, so that changing the case after the evaluation never changes what the trace says was read.
+    this.values[fact] = typeof value === "object" && value !== null ? captured(value, 0) : value;
     this.built[fact] = undefined;
     this.builtAt[fact] = -1;
     fields.push(name, fact);
     return fact;
   }
 
-  /** The first `size` facts of `numbers` as a trace lists them: each `Fact` built on first use. */
-  listed(context: Context, numbers: readonly number[], size: number): Fact[] {
-    const facts = new Array<Fact>(size);
+  /**
+   * The first `size` facts of `numbers` as a trace lists them: each `Fact` built on first use.
+   * `lister` (a criterion, in a case of several line items) names who lists them: when it listed
+   * exactly these facts for the previous line item, that array is given again instead of a copy,
+   * so that a criterion over the other items (200 facts, the same for most items) keeps one array
+   * for them all rather than one per item, which the garbage collector would trace as the
+   * determination grows.
+   */
+  listed(context: Context, numbers: readonly number[], size: number, lister: object | undefined): Fact[] {
+    const previous = lister === undefined ? undefined : this.previousLists.get(lister);
+    // Undefined while every fact so far is the previous list's, in its place.
+    let facts: Fact[] | undefined = previous !== undefined && previous.length === size ? undefined : new Array<Fact>(size);
     const built = this.built;
     const records = this.records;
     const builtAt = this.builtAt;
@@ -77,10 +88,21 @@ class CaseFacts {
       const fact = numbers[i]!;
       const at = records[fact] === item ? itemIndex : -1;
       const made = built[fact];
-      facts[i] = made !== undefined && builtAt[fact] === at ? made : this.build(context, fact, at);
+      const listed = made !== undefined && builtAt[fact] === at ? made : this.build(context, fact, at);
+      if (facts === undefined) {
+        if (previous![i] === listed) continue;
+        facts = new Array<Fact>(size);
+        for (let j = 0; j < i; j++) facts[j] = previous![j]!;
+      }
+      facts[i] = listed;
     }
+    if (facts === undefined) return previous!;
+    if (lister !== undefined) this.previousLists.set(lister, facts);
     return facts;
   }
+
+  /** What each lister listed last in this case (see `listed`). */
+  private readonly previousLists = new Map<object, Fact[]>();
 
   /** Fact `fact` built, its path looked up (`at`: the current item's index when its record is that item, else -1). */
   private build(context: Context, fact: number, at: number): Fact {
@@ -107,6 +129,7 @@ class CaseFacts {
   }
 
   clear(): void {
+    if (this.previousLists.size > 0) this.previousLists.clear();
     if (this.size === 0) return;
     // What the case read is let go; the tables keep their storage for the next case.
     this.records.fill(undefined, 0, this.size);
@@ -117,6 +140,56 @@ class CaseFacts {
     this.byRecord.clear();
     this.lastRecord = this.otherRecord = null;
     this.lastFields = this.otherFields = undefined;
+  }
+}
+
+/** A value of the case as a determination may hold it: itself when it is not an object, else
+ *  fixed as it is now (see `captured`). */
+export function fixedValue(value: unknown): unknown {
+  return typeof value === "object" && value !== null ? captured(value, 0) : value;
+}
+
+/** How deep `captured` copies before it takes a value's JSON form instead (a cycle ends there). */
+const CAPTURE_DEPTH = 32;
+
+/**
+ * A value read from the case, fixed as it is now: arrays and plain objects copied (their own
+ * enumerable properties, in order), anything else that is an object (a `Date`, a class instance,
+ * an object with its own `toJSON`, or a value nested deeper than CAPTURE_DEPTH) taken in its
+ * JSON form. Either way the copy serialises exactly as the value did when it was read. A value
+ * without a JSON form (a cycle, a `BigInt`) is kept as it is: the determination cannot be
+ * serialised then anyway.
+ */
+function captured(value: object, depth: number): unknown {
+  if (depth < CAPTURE_DEPTH) {
+    if (Array.isArray(value)) {
+      const copy = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        const element: unknown = value[i];
+        copy[i] = typeof element === "object" && element !== null ? captured(element, depth + 1) : element;
+      }
+      return copy;
+    }
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    if ((prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
+      // A spread copies the own enumerable properties in order (`__proto__` as a field like any
+      // other), the quickest copy of a record; then what it holds that is an object, in turn.
+      const copy: Record<string, unknown> = { ...value };
+      for (const key in copy) {
+        const field = copy[key];
+        if (typeof field !== "object" || field === null) continue;
+        const fixed = captured(field, depth + 1);
+        if (key === "__proto__") Object.defineProperty(copy, key, { value: fixed, enumerable: true, writable: true, configurable: true });
+        else copy[key] = fixed;
+      }
+      return copy;
+    }
+  }
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? value : (JSON.parse(text) as unknown);
+  } catch {
+    return value;
   }
 }
 
@@ -620,12 +693,14 @@ export class Context {
   /** Whether the last `endReads` left reads out. */
   readsTruncated = false;
 
-  endReads(): Fact[] {
+  /** The facts read since `beginReads`; `lister` names the criterion that read them, so that it
+   *  shares one array across line items when it lists the same facts (see `CaseFacts.listed`). */
+  endReads(lister?: object): Fact[] {
     const log = this.openLogs === 0 ? undefined : this.readLogs[0];
     this.closeLogs();
     if (log === undefined) return [];
     this.readsTruncated = log.truncated;
-    return this.facts.listed(this, log.facts, log.size);
+    return this.facts.listed(this, log.facts, log.size, lister);
   }
 
   /**

@@ -5,7 +5,7 @@
 import { and, MALFORMED, type Missing, or, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Validation, validateCase } from "./validate.js";
-import { Context, field, mayBeDuration, Scans } from "./context.js";
+import { Context, field, fixedValue, mayBeDuration, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
 import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, showsValues } from "./explain.js";
@@ -421,6 +421,9 @@ const NO_FACTS: Fact[] = [];
 function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): EvaluatedRule {
   const criteria: EvaluatedCriterion[] = [];
   const tracing = context.tracing;
+  // In a case of several line items a criterion that lists the same facts for the next item
+  // gives the same array (see `Context.endReads`).
+  const shared = tracing && context.items.length > 1;
   for (const criterion of rule.criteria) {
     if (tracing) context.beginReads();
     const parts = criterion.parts;
@@ -431,7 +434,7 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
     let status = criterionStatus(criterion.effect, condition);
     let unknown = condition instanceof Unknown ? condition : undefined;
     if (criterion.waiver !== undefined) ({ status, unknown } = waived(criterion, context, condition, status));
-    const facts = tracing ? context.endReads() : NO_FACTS;
+    const facts = tracing ? context.endReads(shared ? criterion : undefined) : NO_FACTS;
     const factsTruncated = tracing && context.readsTruncated;
     // An unknown criterion's parts, for a pended item's relevance: evaluated after the reads are
     // recorded, so the trace lists only the condition's own reads.
@@ -513,15 +516,17 @@ function notesOf(rules: readonly EvaluatedRule[]): Note[] {
   return notes;
 }
 
-function traceOf(rules: readonly EvaluatedRule[]): CriterionTrace[] {
+function traceOf(rules: readonly EvaluatedRule[], shared: Shared | undefined): CriterionTrace[] {
   const trace: CriterionTrace[] = [];
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
     const criteria = rule.criteria;
     for (let i = 0; i < criteria.length; i++) {
       const { spec, status, unknown, facts, factsTruncated, values } = criteria[i]!;
-      const missing = unknown === undefined ? [] : unknown.missing.slice();
-      const shown = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : [];
+      // Most entries miss nothing and show nothing: in a case of several line items they all list
+      // the determination's one empty list.
+      const missing = unknown === undefined || unknown.missing.length === 0 ? (shared?.none ?? []) : unknown.missing.slice();
+      const shown = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : (shared?.none ?? []);
       trace.push(traceEntry(rule.spec.id, spec, status, facts, factsTruncated, missing, shown));
     }
   }
@@ -568,6 +573,7 @@ function determineItem(
   rules: readonly RuleSpec[],
   index: number,
   options: EvaluateOptions | undefined,
+  shared: Shared | undefined,
 ): ItemDetermination {
   context.beginItem(index);
   const code = codeText(context.item.code);
@@ -585,7 +591,9 @@ function determineItem(
   for (const rule of rules) {
     const applies = ruleApplies(context, rule, itemCode);
     const status = statusOf(applies);
-    applications.push({ rule: rule.id, title: rule.title, citation: rule.citation, applies: status });
+    applications.push(
+      shared === undefined ? { rule: rule.id, title: rule.title, citation: rule.citation, applies: status } : shared.application(rule, status),
+    );
     if (status !== "not_met") pending.push({ rule, applies });
   }
   if (pending.length === 0) return undecided(index, code, "no_applicable_policy", applications, []);
@@ -606,8 +614,29 @@ function determineItem(
     reasons: outcome === "pended" ? reasonsOf(relevant, true) : reasonsOf(definite, false),
     missing: outcome === "pended" ? (neededFacts(relevant.map((rule) => weighed(context, rule))) ?? missingDocumentation(relevant)) : [],
     notes: notesOf(definite),
-    trace: context.tracing ? traceOf(relevant) : [],
+    trace: context.tracing ? traceOf(relevant, shared) : [],
   };
+}
+
+/**
+ * What the line items of one determination share instead of each making its own: the empty list
+ * of a trace entry that misses nothing or shows no value, and each rule's application as each
+ * status (every item lists every rule). A determination is read, not edited (docs/semantics.md);
+ * sharing keeps the one of a case of many line items small, which the garbage collector traces
+ * again and again while it grows.
+ */
+class Shared {
+  readonly none: never[] = [];
+  /** Per rule, its application as met, not met and unknown. */
+  private readonly applications = new Map<RuleSpec, (RuleApplication | undefined)[]>();
+
+  application(rule: RuleSpec, applies: Status): RuleApplication {
+    const byStatus = this.applications;
+    let made = byStatus.get(rule);
+    if (made === undefined) byStatus.set(rule, (made = [undefined, undefined, undefined]));
+    const at = applies === "met" ? 0 : applies === "not_met" ? 1 : 2;
+    return (made[at] ??= { rule: rule.id, title: rule.title, citation: rule.citation, applies });
+  }
 }
 
 /** The determination of an item no criterion decided: no reasons, notes or trace. */
@@ -638,13 +667,18 @@ function determineWith(
   options: EvaluateOptions | undefined,
 ): Determination {
   const items: ItemDetermination[] = [];
+  // Only a case of several line items shares parts: for one, a table here made every decision of
+  // the corpus measurably slower.
+  const shared = context.items.length > 1 ? new Shared() : undefined;
   for (let index = 0; index < context.items.length; index++) {
-    const item = determineItem(context, policy, rules, index, options);
+    const item = determineItem(context, policy, rules, index, options, shared);
     items.push(item);
     // Line order within a request: the lines after this one see what it came to (`earlier_items`).
     context.decided.push({ outcome: item.outcome, missing: item.missing.map(({ fact, label }) => ({ fact, label })) });
   }
-  return { policy, dateOfService: context.dos, items };
+  // A date of service that is not a string (a case that skipped validation) is the caller's object.
+  const dos = context.dos;
+  return { policy, dateOfService: typeof dos === "string" ? dos : (fixedValue(dos) as IsoDate), items };
 }
 
 /**
