@@ -60,7 +60,7 @@ class CaseFacts {
     this.names[fact] = name;
     // A list (or a malformed value that is an object) is the caller's: the trace keeps a copy taken
     // now, so that changing the case after the evaluation never changes what the trace says was read.
-    this.values[fact] = typeof value === "object" && value !== null ? captured(value, 0) : value;
+    this.values[fact] = fixedValue(value);
     this.built[fact] = undefined;
     this.builtAt[fact] = -1;
     fields.push(name, fact);
