@@ -5,14 +5,14 @@ import { and, not, or, type Tri, truth } from "@pol/runtime";
 import { add, atLeast, atMost, equal, greaterThan, normaliseText, notEqual, oneOf } from "@pol/runtime";
 import { elapsedAtLeast, since, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
-import { count, list, ListScan, some } from "@pol/runtime";
+import { candidates, count, list, ListScan, some } from "@pol/runtime";
 import { countEarlier, granted, someOther } from "@pol/runtime";
 import { type Context, perCase, perItem, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.8", "cigna.tpi");
+requireRuntime("0.9", "cigna.tpi");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -61,7 +61,7 @@ const lastStabilizationTpi = perCase(3, (c) => stabilizationTpiScan.latest(c));
 /** last_therapeutic_tpi_same_muscle: the preceding therapeutic injection of the requested muscle */
 const lastTherapeuticTpiSameMuscle = perItem(4, (c) => therapeuticTpiSameMuscleScan.latest(c));
 
-// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
+// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the elements of a list whose code may be in a set, then the passes answering several aggregates of one of them at once
 /** conservative_treatment: conservative treatment episodes */
 const conservativeTreatment = (therapy: Row, c: Context): Tri => not(oneOf(Therapy.kind.read(c, therapy), kindValues));
 
@@ -94,8 +94,9 @@ const earlierItemsWhere = (item: Row, c: Context): Tri =>
   and(granted(c, item), inCodes(LineItem.code.read(c, item), triggerPointInjection));
 
 const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(LineItem.code.read(c, item), triggerPointInjection);
-const stabilizationTpiScan = new ListScan(Case.procedures, Procedure.date, stabilizationTpi);
-const therapeuticTpiSameMuscleScan = new ListScan(Case.procedures, Procedure.date, therapeuticTpiSameMuscle);
+const tpiHistoryCandidates = candidates(7, Case.procedures, Procedure.code, triggerPointInjection);
+const stabilizationTpiScan = new ListScan(tpiHistoryCandidates, Procedure.date, stabilizationTpi);
+const therapeuticTpiSameMuscleScan = new ListScan(tpiHistoryCandidates, Procedure.date, therapeuticTpiSameMuscle);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule tpi_stabilization [DSP.1]: Diagnostic/stabilization trigger point injection
@@ -136,7 +137,7 @@ const dsp2IntervalParts = conditionParts(["or", "test 4", { key: "test 5", shows
 const tpiTherapeuticApplies = (c: Context): Tri => equal(LineItem.purpose.read(c, c.item), "therapeutic");
 
 /** TP1_response [TP.1] require, line 90: a stabilization injection gave a beneficial clinical response: `some stabilization_tpi where relief > 0% or functional_improvement` */
-const tp1Response = (c: Context): Tri => some(list(c, Case.procedures), stabilizationTpiWhere, c);
+const tp1Response = (c: Context): Tri => some(tpiHistoryCandidates(c), stabilizationTpiWhere, c);
 
 /** TP1a_persists [TP.1.a] require, line 99: the pain persists: `pain_persists` */
 const tp1aPersists = (c: Context): Tri => truth(Case.pain_persists.read(c, c.input));
@@ -179,9 +180,9 @@ const tp2ReliefDurationParts = conditionParts(["or", "test 12", { key: "test 13"
 // Rule tpi_rolling_cap [TP.3]: Trigger point injections in a rolling 12 months
 /** TP3 [TP.3] deny, line 128: 10 trigger point injections were already given or granted in the last 12 months: `(count tpi_history within 12mo + count earlier_items where code in trigger_point_injection) >= 10` */
 const tp3 = (c: Context): Tri =>
-  atLeast(add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10);
+  atLeast(add(count(tpiHistoryCandidates(c), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10);
 // prettier-ignore
-const tp3Parts = conditionParts({ key: "test 14", shows: { expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection", operator: ">=", threshold: "10" } }, (c) => [shown(atLeast, add(count(list(c, Case.procedures), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10)]);
+const tp3Parts = conditionParts({ key: "test 14", shows: { expression: "count tpi_history within 12mo + count earlier_items where code in trigger_point_injection", operator: ">=", threshold: "10" } }, (c) => [shown(atLeast, add(count(tpiHistoryCandidates(c), tpiHistoryInLast12Months, c), countEarlier(c, 5, earlierItemsWhere)), 10)]);
 
 // Rule tpi_ultrasound [US]: Ultrasound guidance for trigger point injections
 const tpiUltrasoundApplies = (c: Context): Tri => someOther(c, 6, otherItemsWhere);

@@ -7,14 +7,15 @@ import { lessThan, lookup, normaliseText, oneOf, rank } from "@pol/runtime";
 import { calendarYear, elapsedAtLeast, overlaps, planYear, shiftDate } from "@pol/runtime";
 import { since, spanDays, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
-import { count, countDistinct, coverageOf, cut, latest, list, ListScan, none, select, some } from "@pol/runtime";
+import { candidates, count, countDistinct, coverageOf, cut, latest } from "@pol/runtime";
+import { list, ListScan, none, select, some } from "@pol/runtime";
 import { countEarlier, granted, someEarlierKeyed } from "@pol/runtime";
 import { asOf, type Context, documented, perCase, perItem, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine-plan.schema.js";
 
-requireRuntime("0.8", "northwind.lumbar_facet");
+requireRuntime("0.9", "northwind.lumbar_facet");
 
 export type { Case } from "./spine-plan.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -65,11 +66,11 @@ const painSeverityOrder = ["none", "mild", "moderate", "severe"];
 
 // --- Lets
 /** last_block: the latest diagnostic facet block */
-const lastBlock = perCase(4, (c) => latest(c, list(c, Case.procedures), blocks, Procedure.date));
+const lastBlock = perCase(4, (c) => latest(c, blocksCandidates(c), blocks, Procedure.date));
 /** last_ablation: the latest facet ablation */
 const lastAblation = perCase(5, (c) => ablationsScan.latest(c));
 
-// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
+// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the elements of a list whose code may be in a set, then the passes answering several aggregates of one of them at once
 /** conservative: conservative therapy episodes [1] */
 const conservative = (therapy: Row, c: Context): Tri =>
   and(cut(c, therapy, Therapy.start), oneOf(Therapy.kind.read(c, therapy), kindValues));
@@ -87,7 +88,7 @@ const necessaryBlocks = (procedure: Row, c: Context): Tri =>
   and(blocks(procedure, c), asOf(c, Procedure.date.read(c, procedure), rules[0]!));
 
 /** latest_two, selected once per line item */
-const latestTwoSelected = perItem(8, (c) => select(c, list(c, Case.procedures), blocks, Procedure.date, "latest", 2));
+const latestTwoSelected = perItem(12, (c) => select(c, list(c, Case.procedures), blocks, Procedure.date, "latest", 2));
 /** latest_two: the two latest diagnostic facet blocks */
 const latestTwo = (procedure: Row, c: Context): Tri => latestTwoSelected(c)(procedure, c);
 
@@ -156,7 +157,11 @@ const earlierItemsWhere2 = (item: Row, c: Context): Tri =>
 
 const earlierKey = (item: Row, c: Context): unknown => normaliseText(LineItem.site.read(c, item));
 const itemKey = (c: Context): unknown => normaliseText(LineItem.site.read(c, c.item));
-const ablationsScan = new ListScan(Case.procedures, Procedure.date, ablations);
+const blocksCandidates = candidates(8, Case.procedures, Procedure.code, facetBlock);
+const ablationsCandidates = candidates(9, Case.procedures, Procedure.code, facetRfa);
+const spineSurgeryProcedures = candidates(10, Case.procedures, Procedure.code, spineSurgery);
+const facetHistoryCandidates = candidates(11, Case.procedures, Procedure.code, facetProcedure);
+const ablationsScan = new ListScan(ablationsCandidates, Procedure.date, ablations);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule diagnostic_block [2.1]: Diagnostic facet block
@@ -183,24 +188,24 @@ const d2Parts = conditionParts({ key: "test 2", shows: { expression: "coverage o
 
 /** D3 [2.1.c] require, line 54: no more than one diagnostic block session in the 12 months before: `count distinct date of blocks within 12mo <= 1` */
 const d3 = (c: Context): Tri =>
-  atMost(countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1);
+  atMost(countDistinct(c, blocksCandidates(c), blocksInLast12Months, [Procedure.date]), 1);
 // prettier-ignore
-const d3Parts = conditionParts({ key: "test 3", shows: { expression: "count distinct date of blocks within 12mo", operator: "<=", threshold: "1", required: true } }, (c) => [shown(atMost, countDistinct(c, list(c, Case.procedures), blocksInLast12Months, [Procedure.date]), 1)]);
+const d3Parts = conditionParts({ key: "test 3", shows: { expression: "count distinct date of blocks within 12mo", operator: "<=", threshold: "1", required: true } }, (c) => [shown(atMost, countDistinct(c, blocksCandidates(c), blocksInLast12Months, [Procedure.date]), 1)]);
 
 /** D4 [2.1.e] require, line 57: pain of at least moderate severity: `pain_severity >= moderate` */
 const d4 = (c: Context): Tri => atLeast(rank(Case.pain_severity.read(c, c.input), painSeverityOrder), 2);
 
 /** after_surgery [2.1.d] waive, line 60: a member who has had lumbar spine surgery bypasses the therapy requirement: `prior_spine_surgery or some procedures where code in spine_surgery` */
 const afterSurgery = (c: Context): Tri =>
-  or(Case.prior_spine_surgery.read(c, c.input), some(list(c, Case.procedures), proceduresWhere, c));
+  or(Case.prior_spine_surgery.read(c, c.input), some(spineSurgeryProcedures(c), proceduresWhere, c));
 // prettier-ignore
-const afterSurgeryParts = conditionParts(["or", "case.prior_spine_surgery", "test 5"], (c) => [Case.prior_spine_surgery.read(c, c.input), some(list(c, Case.procedures), proceduresWhere, c)]);
+const afterSurgeryParts = conditionParts(["or", "case.prior_spine_surgery", "test 5"], (c) => [Case.prior_spine_surgery.read(c, c.input), some(spineSurgeryProcedures(c), proceduresWhere, c)]);
 
 // Rule ablation [2.2]: Facet joint radiofrequency ablation
 /** R1 [2.2.a] require, line 66: two diagnostic blocks, each medically necessary on the date it was given: `count necessary_blocks >= 2` */
-const r1 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), necessaryBlocks, c), 2);
+const r1 = (c: Context): Tri => atLeast(count(blocksCandidates(c), necessaryBlocks, c), 2);
 // prettier-ignore
-const r1Parts = conditionParts({ key: "test 6", shows: { expression: "count necessary_blocks", operator: ">=", threshold: "2", required: true } }, (c) => [shown(atLeast, count(list(c, Case.procedures), necessaryBlocks, c), 2)]);
+const r1Parts = conditionParts({ key: "test 6", shows: { expression: "count necessary_blocks", operator: ">=", threshold: "2", required: true } }, (c) => [shown(atLeast, count(blocksCandidates(c), necessaryBlocks, c), 2)]);
 
 /** R2 [2.2.b] require, line 69: at least 80% relief after each of the two latest diagnostic blocks: `no latest_two where relief < 80%` */
 const r2 = (c: Context): Tri => none(list(c, Case.procedures), latestTwoWhere, c);
@@ -215,7 +220,7 @@ const r9 = (c: Context): Tri => none(list(c, Case.procedures), latestTwoWhere3, 
 const r6 = (c: Context): Tri => truth(documented(Procedure.relief.read(c, lastBlock(c))));
 
 /** R7 [2.2.e] require, line 81: the diagnostic blocks were at least a week apart: `no b in blocks where some blocks where date > b.date and date < b.date + 1wk` */
-const r7 = (c: Context): Tri => none(list(c, Case.procedures), blocksWhere, c);
+const r7 = (c: Context): Tri => none(blocksCandidates(c), blocksWhere, c);
 
 /** R3 [2.2.c] require, line 84: at least 6 months since the latest ablation: `no ablations or time since last_ablation.date >= 6mo` */
 const r3 = (c: Context): Tri =>
@@ -229,21 +234,21 @@ const r4 = (c: Context): Tri => not(LineItem.authorization_on_file.read(c, c.ite
 const r4Parts = conditionParts(["not", "item.authorization_on_file"], (c) => [LineItem.authorization_on_file.read(c, c.item)]);
 
 /** R5 [2.4] refer, line 90: a third ablation in one plan year is reviewed case by case: `count ablations within plan year >= 2` */
-const r5 = (c: Context): Tri => atLeast(count(list(c, Case.procedures), ablationsInPlanYear, c), 2);
+const r5 = (c: Context): Tri => atLeast(count(ablationsCandidates(c), ablationsInPlanYear, c), 2);
 // prettier-ignore
-const r5Parts = conditionParts({ key: "test 14", shows: { expression: "count ablations within plan year", operator: ">=", threshold: "2" } }, (c) => [shown(atLeast, count(list(c, Case.procedures), ablationsInPlanYear, c), 2)]);
+const r5Parts = conditionParts({ key: "test 14", shows: { expression: "count ablations within plan year", operator: ">=", threshold: "2" } }, (c) => [shown(atLeast, count(ablationsCandidates(c), ablationsInPlanYear, c), 2)]);
 
 // Rule limits [2.5]: Facet procedures per year
 /** L1 [2.5.a] require, line 96: at most 4 facet procedures per plan year, counting the lines already granted: `(count facet_history within plan year + count earlier_items where code in facet_procedure) < 4` */
 const l1 = (c: Context): Tri =>
-  lessThan(add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4);
+  lessThan(add(count(facetHistoryCandidates(c), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4);
 // prettier-ignore
-const l1Parts = conditionParts({ key: "test 15", shows: { expression: "count facet_history within plan year + count earlier_items where code in facet_procedure", operator: "<", threshold: "4", required: true } }, (c) => [shown(lessThan, add(count(list(c, Case.procedures), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4)]);
+const l1Parts = conditionParts({ key: "test 15", shows: { expression: "count facet_history within plan year + count earlier_items where code in facet_procedure", operator: "<", threshold: "4", required: true } }, (c) => [shown(lessThan, add(count(facetHistoryCandidates(c), facetHistoryInPlanYear, c), countEarlier(c, 6, earlierItemsWhere)), 4)]);
 
 /** L2 [2.5.b] require, line 99: at most 6 facet procedures per calendar year: `count facet_history within calendar year < 6` */
-const l2 = (c: Context): Tri => lessThan(count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6);
+const l2 = (c: Context): Tri => lessThan(count(facetHistoryCandidates(c), facetHistoryInCalendarYear, c), 6);
 // prettier-ignore
-const l2Parts = conditionParts({ key: "test 16", shows: { expression: "count facet_history within calendar year", operator: "<", threshold: "6", required: true } }, (c) => [shown(lessThan, count(list(c, Case.procedures), facetHistoryInCalendarYear, c), 6)]);
+const l2Parts = conditionParts({ key: "test 16", shows: { expression: "count facet_history within calendar year", operator: "<", threshold: "6", required: true } }, (c) => [shown(lessThan, count(facetHistoryCandidates(c), facetHistoryInCalendarYear, c), 6)]);
 
 /** L3 [2.5.c] not_covered, line 102: a second facet procedure at the same site on one date is not covered: `some earlier_items where code in facet_procedure and site == item.site` */
 const l3 = (c: Context): Tri => someEarlierKeyed(c, 7, earlierItemsWhere2, earlierItemsWhere, earlierKey, itemKey);

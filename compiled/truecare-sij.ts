@@ -5,14 +5,14 @@ import { and, not, or, type Tri, truth } from "@pol/runtime";
 import { atLeast, atMost, equal, notEqual, oneOf } from "@pol/runtime";
 import { between, elapsedAtLeast, overlaps, since, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
-import { countDistinct, coverageOf, list, ListScan, none, some } from "@pol/runtime";
+import { candidates, countDistinct, coverageOf, list, ListScan, none, some } from "@pol/runtime";
 import { granted, noEarlier, someOther } from "@pol/runtime";
 import { type Context, perCase, perItem, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, LineItem, Procedure, Therapy, schema } from "./spine.schema.js";
 
-requireRuntime("0.8", "truecare.sij");
+requireRuntime("0.9", "truecare.sij");
 
 export type { Case } from "./spine.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -91,9 +91,9 @@ const lastSijSameJoint = perItem(7, (c) => sijSameJointScan.latest(c));
 /** sij_requested: an SIJ injection is requested on the same day */
 const sijRequested = perItem(8, (c) => someOther(c, 14, otherItemsWhere));
 /** rfa_lasting_left: a left SIJ RFA in the last 36 months reduced pain for at least 12 months */
-const rfaLastingLeft = perCase(9, (c) => some(list(c, Case.procedures), rfaLeftJointWhere, c));
+const rfaLastingLeft = perCase(9, (c) => some(rfaHistoryCandidates(c), rfaLeftJointWhere, c));
 /** rfa_lasting_right: a right SIJ RFA in the last 36 months reduced pain for at least 12 months */
-const rfaLastingRight = perCase(10, (c) => some(list(c, Case.procedures), rfaRightJointWhere, c));
+const rfaLastingRight = perCase(10, (c) => some(rfaHistoryCandidates(c), rfaRightJointWhere, c));
 
 /** rfa_lasting_all: every requested joint had an RFA in 36 months with 12 months of relief */
 const rfaLastingAll = perItem(11, (c) =>
@@ -103,7 +103,7 @@ const rfaLastingAll = perItem(11, (c) =>
   ),
 );
 
-// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the passes answering several aggregates of one of them at once
+// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the elements of a list whose code may be in a set, then the passes answering several aggregates of one of them at once
 /** sij_history: prior SIJ injections */
 const sijHistory = (procedure: Row, c: Context): Tri => inCodes(Procedure.code.read(c, procedure), sijInjection);
 
@@ -259,8 +259,11 @@ const rfaLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
 const rfaRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
   and(rfaRightJoint(procedure, c), within(Procedure.date.read(c, procedure), last12Months(c)));
 
-const diagnosticSijScan = new ListScan(Case.procedures, Procedure.date, diagnosticSij);
-const sijSameJointScan = new ListScan(Case.procedures, Procedure.date, sijSameJoint);
+const sijHistoryCandidates = candidates(17, Case.procedures, Procedure.code, sijInjection);
+const rfaHistoryCandidates = candidates(18, Case.procedures, Procedure.code, sijRfa);
+const otherSiteBlocksLastWeekCandidates = candidates(19, Case.procedures, Procedure.code, neuralBlockade);
+const diagnosticSijScan = new ListScan(sijHistoryCandidates, Procedure.date, diagnosticSij);
+const sijSameJointScan = new ListScan(sijHistoryCandidates, Procedure.date, sijSameJoint);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule sij_diagnostic [D.I.A]: Diagnostic SIJ injection
@@ -336,29 +339,29 @@ const b4Parts = conditionParts(["or", "test 10", { key: "test 11", shows: { expr
 const b5Left = (c: Context): Tri =>
   or(
     equal(LineItem.side.read(c, c.item), "right"),
-    atMost(countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4),
+    atMost(countDistinct(c, sijHistoryCandidates(c), sijLeftJointInLast12Months, [Procedure.date]), 4),
   );
 // prettier-ignore
-const b5LeftParts = conditionParts(["or", "item.side == \"right\"", { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(LineItem.side.read(c, c.item), "right"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijLeftJointInLast12Months, [Procedure.date]), 4)]);
+const b5LeftParts = conditionParts(["or", "item.side == \"right\"", { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(LineItem.side.read(c, c.item), "right"), shown(atMost, countDistinct(c, sijHistoryCandidates(c), sijLeftJointInLast12Months, [Procedure.date]), 4)]);
 
 /** B5_right [D.I.B.5] require, line 165: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count distinct date of sij_right_joint within 12mo <= 4` */
 const b5Right = (c: Context): Tri =>
   or(
     equal(LineItem.side.read(c, c.item), "left"),
-    atMost(countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4),
+    atMost(countDistinct(c, sijHistoryCandidates(c), sijRightJointInLast12Months, [Procedure.date]), 4),
   );
 // prettier-ignore
-const b5RightParts = conditionParts(["or", "item.side == \"left\"", { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(LineItem.side.read(c, c.item), "left"), shown(atMost, countDistinct(c, list(c, Case.procedures), sijRightJointInLast12Months, [Procedure.date]), 4)]);
+const b5RightParts = conditionParts(["or", "item.side == \"left\"", { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(LineItem.side.read(c, c.item), "left"), shown(atMost, countDistinct(c, sijHistoryCandidates(c), sijRightJointInLast12Months, [Procedure.date]), 4)]);
 
 /** C4 [D.I.C.4] note, line 170: SIJ injections are unproven as long-term management; continuing them may be reviewed: `some sij_same_joint where purpose == therapeutic` */
-const c4 = (c: Context): Tri => some(list(c, Case.procedures), sijSameJointWhere, c);
+const c4 = (c: Context): Tri => some(sijHistoryCandidates(c), sijSameJointWhere, c);
 
 // Rule sij_injection_limits [D.I.C]: Limits on every SIJ injection
 /** C3_same_day [D.I.C.3] deny, line 176: neural blockade at another site is requested for the same day: `some other_site_blocks_today` */
 const c3SameDay = (c: Context): Tri => someOther(c, 12, otherSiteBlocksToday);
 
 /** C3_last_week [D.I.C.3] deny, line 179: neural blockade at another site was performed less than 1 week ago: `some other_site_blocks_last_week` */
-const c3LastWeek = (c: Context): Tri => some(list(c, Case.procedures), otherSiteBlocksLastWeek, c);
+const c3LastWeek = (c: Context): Tri => some(otherSiteBlocksLastWeekCandidates(c), otherSiteBlocksLastWeek, c);
 
 /** C6 [D.I.C.6] deny, line 182: the injection treats pain from herpes zoster: `item.diagnosis in herpes_zoster` */
 const c6 = (c: Context): Tri => inCodes(LineItem.diagnosis.read(c, c.item), herpesZoster);
@@ -386,56 +389,56 @@ const sijAnesthesiaWhenParts = conditionParts(["and", "test 19", "item.anesthesi
 /** RA1_active [D.II.A.1] require, line 225: active therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or active_therapy_failed` */
 const ra1Active = (c: Context): Tri => or(rfaLastingAll(c), activeTherapyFailed(c));
 // prettier-ignore
-const ra1ActiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], ["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"]], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(LineItem.side.read(c, c.item), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), Case.active_therapy_contraindicated.read(c, c.input)]);
+const ra1ActiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], ["or", { key: "test 3", shows: { expression: "coverage of active_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }, "test 4", "case.active_therapy_contraindicated"]], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(rfaHistoryCandidates(c), rfaLeftJointWhere, c), equal(LineItem.side.read(c, c.item), "left"), some(rfaHistoryCandidates(c), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), activeTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42), some(list(c, Case.therapies), activeTherapyWhere, c), Case.active_therapy_contraindicated.read(c, c.input)]);
 
 /** RA1_inactive [D.II.A.1] require, line 228: inactive therapy failed, unless exempt under D.II.B.1: `rfa_lasting_all or inactive_therapy_failed` */
 const ra1Inactive = (c: Context): Tri => or(rfaLastingAll(c), inactiveTherapyFailed(c));
 // prettier-ignore
-const ra1InactiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), equal(LineItem.side.read(c, c.item), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)]);
+const ra1InactiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(rfaHistoryCandidates(c), rfaLeftJointWhere, c), equal(LineItem.side.read(c, c.item), "left"), some(rfaHistoryCandidates(c), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)]);
 
 /** RA2_left [D.II.A.2] require, line 231: left joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == right or rfa_lasting_left or some positive_diagnostic_sij where side != right` */
 const ra2Left = (c: Context): Tri =>
   or(
     equal(LineItem.side.read(c, c.item), "right"),
     rfaLastingLeft(c),
-    some(list(c, Case.procedures), positiveDiagnosticSijWhere, c),
+    some(sijHistoryCandidates(c), positiveDiagnosticSijWhere, c),
   );
 // prettier-ignore
-const ra2LeftParts = conditionParts(["or", "item.side == \"right\"", "test 20", "test 22"], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(list(c, Case.procedures), rfaLeftJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere, c)]);
+const ra2LeftParts = conditionParts(["or", "item.side == \"right\"", "test 20", "test 22"], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(rfaHistoryCandidates(c), rfaLeftJointWhere, c), some(sijHistoryCandidates(c), positiveDiagnosticSijWhere, c)]);
 
 /** RA2_right [D.II.A.2] require, line 234: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
 const ra2Right = (c: Context): Tri =>
   or(
     equal(LineItem.side.read(c, c.item), "left"),
     rfaLastingRight(c),
-    some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c),
+    some(sijHistoryCandidates(c), positiveDiagnosticSijWhere2, c),
   );
 // prettier-ignore
-const ra2RightParts = conditionParts(["or", "item.side == \"left\"", "test 21", "test 23"], (c) => [equal(LineItem.side.read(c, c.item), "left"), some(list(c, Case.procedures), rfaRightJointWhere, c), some(list(c, Case.procedures), positiveDiagnosticSijWhere2, c)]);
+const ra2RightParts = conditionParts(["or", "item.side == \"left\"", "test 21", "test 23"], (c) => [equal(LineItem.side.read(c, c.item), "left"), some(rfaHistoryCandidates(c), rfaRightJointWhere, c), some(sijHistoryCandidates(c), positiveDiagnosticSijWhere2, c)]);
 
 /** RB3_left [D.II.B.3] require, line 238: no other RFA of the left joint in the last 12 months or on this request: `item.side == right or (no rfa_left_joint within 12mo and no rfa_left_requested)` */
 const rb3Left = (c: Context): Tri =>
   or(
     equal(LineItem.side.read(c, c.item), "right"),
-    and(none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)),
+    and(none(rfaHistoryCandidates(c), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)),
   );
 // prettier-ignore
-const rb3LeftParts = conditionParts(["or", "item.side == \"right\"", ["and", "test 24", "test 25"]], (c) => [equal(LineItem.side.read(c, c.item), "right"), none(list(c, Case.procedures), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)]);
+const rb3LeftParts = conditionParts(["or", "item.side == \"right\"", ["and", "test 24", "test 25"]], (c) => [equal(LineItem.side.read(c, c.item), "right"), none(rfaHistoryCandidates(c), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)]);
 
 /** RB3_right [D.II.B.3] require, line 241: no other RFA of the right joint in the last 12 months or on this request: `item.side == left or (no rfa_right_joint within 12mo and no rfa_right_requested)` */
 const rb3Right = (c: Context): Tri =>
   or(
     equal(LineItem.side.read(c, c.item), "left"),
-    and(none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)),
+    and(none(rfaHistoryCandidates(c), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)),
   );
 // prettier-ignore
-const rb3RightParts = conditionParts(["or", "item.side == \"left\"", ["and", "test 26", "test 27"]], (c) => [equal(LineItem.side.read(c, c.item), "left"), none(list(c, Case.procedures), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)]);
+const rb3RightParts = conditionParts(["or", "item.side == \"left\"", ["and", "test 26", "test 27"]], (c) => [equal(LineItem.side.read(c, c.item), "left"), none(rfaHistoryCandidates(c), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)]);
 
 /** RC1 [D.II.C.1] deny, line 244: cooled radiofrequency ablation is not medically necessary: `item.cooled` */
 const rc1 = (c: Context): Tri => truth(LineItem.cooled.read(c, c.item));
 
 /** RC2 [D.II.C.2] note, line 248: SIJ RFA is unproven as long-term management; continuing it may be reviewed: `some rfa_same_joint` */
-const rc2 = (c: Context): Tri => some(list(c, Case.procedures), rfaSameJoint, c);
+const rc2 = (c: Context): Tri => some(rfaHistoryCandidates(c), rfaSameJoint, c);
 
 // prettier-ignore
 const rules = [

@@ -174,7 +174,7 @@ describe("the fixture's modules", () => {
     // A chain without filters hands the list's own function to the aggregate (here to the pass
     // that answers its aggregates); one with filters calls it from a module-level membership
     // function: no closure per aggregate call.
-    expect(output).toContain("const sijHistoryScan = new ListScan(Case.procedures, Procedure.date, sijHistory);");
+    expect(output).toContain("const sijHistoryScan = new ListScan(sijHistoryCandidates, Procedure.date, sijHistory);");
     expect(output).toMatch(/= \(procedure: Row, c: Context\): Tri =>\s+and\(sijHistory\(procedure, c\)/);
     // Only a chain inside another chain's test, which reads the enclosing element, is a closure.
     expect(output.match(/\(procedure\) =>/g)).toHaveLength(1);
@@ -188,7 +188,23 @@ describe("the fixture's modules", () => {
     expect(output.match(/sijHistoryScan\.none\(c\)/g)!.length).toBeGreaterThanOrEqual(2);
     expect(output).not.toMatch(/\bnone\(list\(c, Case\.procedures\), sijHistory, c\)/);
     // A membership with one aggregate only keeps the general aggregate.
-    expect(output).toContain("const b3 = (c: Context): Tri => atMost(count(list(c, Case.procedures), sijHistoryWhere, c), 4);");
+    expect(output).toContain("const b3 = (c: Context): Tri => atMost(count(sijHistoryCandidates(c), sijHistoryWhere, c), 4);");
+  });
+
+  it("run the aggregates of memberships that test the element's code over the elements whose code may be in the set", () => {
+    // One per list, code field and set, named after the list whose test it is, else the set and the list.
+    const declared = [...output.matchAll(/^const (\w+) = candidates\((\d+), (Case\.\w+), (\w+\.\w+), (\w+)\);$/gm)].map((m) => m.slice(1));
+    expect(declared).toEqual([
+      ["sijHistoryCandidates", "13", "Case.procedures", "Procedure.code", "sijInjection"],
+      ["zosterDiagnoses", "14", "Case.diagnoses", "Diagnosis.code", "zoster"],
+      ["facetProcedures", "15", "Case.procedures", "Procedure.code", "facet"],
+    ]);
+    // Through lists that narrow the list of codes, whatever the aggregate (sum, earliest, ...).
+    expect(output).toContain("some(sijHistoryCandidates(c), recentSijWhere, c)");
+    expect(output).toContain("sumOf(c, sijHistoryCandidates(c), recentSij, Procedure.relief_duration)");
+    expect(output).toContain("earliest(c, sijHistoryCandidates(c), proceduresWhere, Procedure.date)");
+    // A membership without the conjunct (the therapies) keeps the whole list.
+    expect(output).toMatch(/coverageOf\(c, list\(c, Case\.therapies\)/);
   });
 
   it("put beside each criterion its citation, effect, line, description and source", () => {

@@ -3,7 +3,7 @@
 // them, so both evaluators record the same reads. Chains become one membership function per
 // aggregate, its filters conjoined.
 
-import type { AggregateOperator, Chain, CompareOperator, Expr, LoweredPolicy } from "../lower/ir.js";
+import type { Chain, CompareOperator, Expr, LoweredPolicy } from "../lower/ir.js";
 import { camelCase, localName, type Names } from "./names.js";
 import { JUNCTION_ARITY } from "@pol/runtime";
 import type { RuntimeImports, RuntimeValue } from "./runtime-api.js";
@@ -62,6 +62,8 @@ export interface ModuleNames {
   /** For a list let that is a selection (`earliest 3 of L`): the name of its selection, made once
    *  per line item. */
   selections: readonly (Ts | undefined)[];
+  /** By index into the lowered `candidates`: the elements of a list a membership could hold. */
+  candidates: readonly Ts[];
   /** The per-case cache slot of a shared membership table (see the `shared` of aggregates). */
   sharedSlot(index: number): number;
   /** Record name -> the field-handle table imported from the schema module. */
@@ -76,7 +78,7 @@ export class ExpressionWriter {
   readonly members: { name: Ts; element: Ts; body: Ts; key?: "element" | "item" }[] = [];
   /** By index into the lowered `scans`: the `ListScan` answering its aggregates, named after
    *  their membership, declared at module level once written. */
-  readonly scans: { name: Ts; member: Ts }[] = [];
+  readonly scans: { name: Ts; member: Ts; candidates?: number }[] = [];
 
   constructor(
     private readonly policy: LoweredPolicy,
@@ -178,7 +180,7 @@ export class ExpressionWriter {
     const rt = (name: RuntimeValue) => this.rt.value(name);
     const { chain } = expr;
     const element = this.elementName(chain, scope);
-    const source = this.source(chain, scope);
+    const source = expr.candidates === undefined ? this.source(chain, scope) : ts`${this.names.candidates[expr.candidates]!}(c)`;
     const member = this.member(chain, scope, element);
     const handle = (field: string) => ts`${this.names.handles(chain.record)}.${ident(field)}`;
     if (expr.keyed !== undefined || expr.shared !== undefined) {
@@ -189,7 +191,7 @@ export class ExpressionWriter {
       const { key, itemKey } = this.keyFunctions(chain, expr.keyed.element, expr.keyed.item, element);
       return ts`${rt(over.keyed[operator])}(c, ${this.names.sharedSlot(expr.keyed.table)}, ${member}, ${rest}, ${key}, ${itemKey})`;
     }
-    if (expr.scan !== undefined) return this.scannedAggregate(expr.scan, expr.operator, member, chain);
+    if (expr.scan !== undefined) return this.scannedAggregate(expr, member);
     switch (expr.operator) {
       case "count":
       case "some":
@@ -213,10 +215,10 @@ export class ExpressionWriter {
 
   /** An aggregate a scan answers: `therapeuticTpiSameMuscleScan.latest(c)`, the scan named after
    *  its membership (after the list when every element belongs). */
-  private scannedAggregate(scan: number, operator: AggregateOperator, member: Ts, chain: Chain): Ts {
+  private scannedAggregate({ scan, operator, chain, candidates }: Extract<Expr, { kind: "aggregate" }>, member: Ts): Ts {
     const words = chain.filters.length === 0 && chain.base === undefined ? camelCase(`${this.sourceName(chain)} scan`) : `${member}Scan`;
-    const name = (this.scans[scan] ??= { name: ident(this.names.names.claim(words)), member }).name;
-    return ts`${name}.${ident(operator)}(c)`;
+    const declared = (this.scans[scan!] ??= { name: ident(this.names.names.claim(words)), member, ...(candidates !== undefined ? { candidates } : {}) });
+    return ts`${declared.name}.${ident(operator)}(c)`;
   }
 
   private source(chain: Chain, scope: readonly Ts[]): Ts {

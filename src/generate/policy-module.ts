@@ -120,8 +120,8 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   };
   // A condition that is a let is the let's own function: no wrapper around it.
   const letOf = (expr: Expr | undefined) => (expr?.kind === "let" && isLogical(expr, policy) ? names.lets[expr.slot]! : undefined);
-  // Per-item slots of list selections, after those of the windows, lets and shared tables.
-  let selectionSlot = policy.windows.length + policy.lets.length + policy.sharedTables;
+  // Per-item slots of list selections, after those of the windows, lets, shared tables and candidates.
+  let selectionSlot = policy.windows.length + policy.lets.length + policy.sharedTables + policy.candidates.length;
   const lists = policy.lists.map((entry) => {
     const element = writer.elementOf(entry.chain);
     const signature = ts`const ${names.lists[entry.index]!} = (${element}: ${rt.type("Row")}, c: ${Context}): ${Tri} =>`;
@@ -206,7 +206,12 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     comment(`Policy ${policy.metadata.id} ${policy.metadata.version}, source hash ${policy.metadata.sourceHash.slice(0, 12)}`),
   ];
   const entryPoints = entryPointSource(rt);
+  const candidates = candidateDeclarations(policy, names, rt);
   const scans = scanDeclarations(policy, names, writer, rt);
+  const after = [
+    ...(candidates.length > 0 ? ["the elements of a list whose code may be in a set"] : []),
+    ...(scans.length > 0 ? ["the passes answering several aggregates of one of them at once"] : []),
+  ];
   const body: Ts[] = [
     ts`${rt.value("requireRuntime")}(${str(options.runtimeVersion)}, ${str(policy.metadata.id)});`,
     ts`export type { Case } from ${schemaModule};\nexport type { Determination, Evaluation, Decision, Outcome } from ${str(RUNTIME_PACKAGE)};`,
@@ -218,7 +223,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     ...section("Value sets", writer.valueSets.map((set) => ts`const ${set.name} = new Set(${data(set.values)});`)),
     ...section("Enum orders", writer.rankTables.map((table) => ts`const ${table.name} = ${data(table.members)};`)),
     ...section("Lets", lets),
-    ...section(`Lists: the policy's, then the members of those a condition filters (\`where\`, \`within\`)${scans.length > 0 ? ", then the passes answering several aggregates of one of them at once" : ""}`, [
+    ...section(`Lists: the policy's, then the members of those a condition filters (\`where\`, \`within\`)${after.map((part) => `, then ${part}`).join("")}`, [
       ...lists,
       // A keyed aggregate's two sides (`site == item.site`) beside its memberships: the other
       // item's, and the item's under decision.
@@ -227,6 +232,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
           ? ts`const ${member.name} = (c: ${Context}): unknown => ${member.body};`
           : ts`const ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.body};`,
       ),
+      ...candidates,
       ...scans,
     ]),
     ...section("Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)", ruleFunctions, "criteria"),
@@ -241,6 +247,19 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
 }
 
 /**
+ * Each list of candidates (the lowered `candidates`): `candidates(slot, Case.procedures,
+ * Procedure.code, sijInjection)`, the elements of the list whose code may be in the set, worked
+ * out once per case (per-case slots after the shared tables'). Before the scans that read them.
+ */
+function candidateDeclarations(policy: LoweredPolicy, names: ModuleNames, rt: RuntimeImports): Ts[] {
+  const first = policy.windows.length + policy.lets.length + policy.sharedTables;
+  return policy.candidates.map((entry) => {
+    const args = [num(first + entry.index), ts`${names.handles("case")}.${ident(entry.field)}`, ts`${names.handles(entry.record)}.${ident(entry.code)}`, names.codeSets[entry.codeSet]!];
+    return ts`const ${names.candidates[entry.index]!} = ${rt.value("candidates")}(${list(args)});`;
+  });
+}
+
+/**
  * Each scan (the lowered `scans`): a `ListScan` of one membership of its list that answers the
  * aggregates written as `therapeuticTpiSameMuscleScan.latest(c)` from one pass per line item.
  * After the membership it names.
@@ -250,7 +269,7 @@ function scanDeclarations(policy: LoweredPolicy, names: ModuleNames, writer: Exp
     const written = writer.scans[scan.index];
     if (written === undefined) return [];
     const date = scan.date === undefined ? ts`undefined` : ts`${names.handles(scan.record)}.${ident(scan.date)}`;
-    const field = ts`${names.handles("case")}.${ident(scan.field)}`;
+    const field = written.candidates === undefined ? ts`${names.handles("case")}.${ident(scan.field)}` : names.candidates[written.candidates]!;
     return [ts`const ${written.name} = new ${rt.value("ListScan")}(${field}, ${date}, ${written.member});`];
   });
 }
@@ -417,6 +436,10 @@ function claimNames(policy: LoweredPolicy): ModuleNames {
     lets: policy.lets.map((entry) => ident(names.claim(camelCase(entry.name)))),
     lists: policy.lists.map((entry) => ident(names.claim(camelCase(entry.name)))),
     selections: policy.lists.map((entry) => (entry.chain.selection === undefined ? undefined : ident(names.claim(camelCase(`${entry.name} selected`))))),
+    // Named after the list whose test the code set is (`tpiHistoryCandidates`), else after the set and the list field.
+    candidates: policy.candidates.map((entry) =>
+      ident(names.claim(camelCase(entry.list !== undefined ? `${policy.lists[entry.list]!.name} candidates` : `${policy.codeSets[entry.codeSet]!.name} ${entry.field}`))),
+    ),
     // Per-case slots after those of the windows and lets.
     sharedSlot: (index) => policy.windows.length + policy.lets.length + index,
     handles: (record) => ident(schemaTypeName(policy.schema, record)),

@@ -58,7 +58,7 @@ const IMPORT_GROUPS: readonly (readonly (RuntimeValue | RuntimeType)[])[] = [
   ["CodeSet", "inCodes", "normaliseCode"],
   // Lists and their aggregates.
   [
-    "count", "countDistinct", "coverageOf", "cut", "earliest", "everyElement", "latest", "list", "listIn", "ListScan",
+    "candidates", "count", "countDistinct", "coverageOf", "cut", "earliest", "everyElement", "latest", "list", "listIn", "ListScan",
     "none", "select", "some", "sumOf",
   ],
   // The request's other line items.

@@ -40,7 +40,31 @@ export interface LoweredPolicy {
   /** Aggregates of one membership of a list of the case answered together from one pass over it
    *  (scans.ts); the `scan` of each such aggregate is an index into these. */
   scans: LoweredScan[];
+  /** Elements of a list of the case whose code may be in a code set (candidates.ts); the
+   *  `candidates` of an aggregate is an index into these. */
+  candidates: LoweredCandidates[];
   rules: LoweredRule[];
+}
+
+/**
+ * The elements of a list field of the case whose code may be in a code set: every membership of
+ * the aggregates that name it is a conjunction with the conjunct `code in codeSet` of the element,
+ * so an element whose code is known and not in the set is a member of none of them. An
+ * optimisation only: the aggregate's chain stays the exact test over the whole list, which an
+ * evaluator may run instead (the interpreter does, and generated code does with a trace).
+ */
+export interface LoweredCandidates {
+  index: number;
+  /** The list field of the case. */
+  field: string;
+  /** Record model of the elements. */
+  record: string;
+  /** The elements' code field the conjunct tests. */
+  code: string;
+  /** Index into `codeSets`. */
+  codeSet: number;
+  /** The list let (an index into `lists`) whose own test the conjunct is, when it is one's. */
+  list?: number;
 }
 
 /**
@@ -305,6 +329,8 @@ export type Expr =
       keyed?: { table: number; rest: Chain; element: Expr; item: Expr };
       /** One of `scans`: the pass over the list that answers this aggregate with others of its chain. */
       scan?: number;
+      /** One of `candidates`: the elements of the list the chain's membership could hold. */
+      candidates?: number;
     });
 
 export type ExprKind = Expr["kind"];

@@ -10,6 +10,7 @@ import { normaliseCode, normaliseText } from "@pol/runtime";
 import { codeSetEntries } from "../schema-descriptor.js";
 import { partsOf, type PartsSource } from "./parts.js";
 import { fuseScans } from "./scans.js";
+import { findCandidates } from "./candidates.js";
 import type {
   CalendarUnit,
   Chain,
@@ -109,7 +110,8 @@ class Lowering {
       sharedTables: this.sharedTables,
       rules,
     };
-    return { ...lowered, scans: fuseScans(lowered) };
+    const fused = { ...lowered, scans: fuseScans(lowered) };
+    return { ...fused, candidates: findCandidates(fused) };
   }
 
   /** A condition's source on one line (its span holds the parentheses of its operands). */

@@ -21,7 +21,7 @@ const SCANNED: ReadonlySet<AggregateOperator> = new Set(["count", "some", "none"
  * chain's test, whose membership is a closure per element), selects nothing, and is neither
  * shared nor keyed across line items; `count distinct` only of the records' date.
  */
-export function fuseScans(policy: Omit<LoweredPolicy, "scans">): LoweredScan[] {
+export function fuseScans(policy: Omit<LoweredPolicy, "scans" | "candidates">): LoweredScan[] {
   const groups = new Map<string, Aggregate[]>();
   const seen = new Set<object>();
   const visit = (node: unknown): void => {
@@ -64,7 +64,7 @@ function chainKey(aggregate: Aggregate): string {
   return JSON.stringify(membership, (key, value: unknown) => (key === "span" ? undefined : value));
 }
 
-function scannable(policy: Omit<LoweredPolicy, "scans">, aggregate: Aggregate): boolean {
+function scannable(policy: Omit<LoweredPolicy, "scans" | "candidates">, aggregate: Aggregate): boolean {
   const { chain } = aggregate;
   if (!SCANNED.has(aggregate.operator) || aggregate.shared !== undefined || aggregate.keyed !== undefined) return false;
   if (chain.source.kind !== "caseList" || chain.level !== 0 || chain.selection !== undefined) return false;

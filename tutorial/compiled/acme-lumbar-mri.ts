@@ -5,13 +5,13 @@ import { and, or, type Tri } from "@pol/runtime";
 import { atLeast } from "@pol/runtime";
 import { elapsedAtLeast, overlaps, since, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
-import { coverageOf, list, some } from "@pol/runtime";
+import { candidates, coverageOf, list, some } from "@pol/runtime";
 import { type Context, perCase, type Row } from "@pol/runtime";
 import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-requireRuntime("0.8", "acme.lumbar_mri");
+requireRuntime("0.9", "acme.lumbar_mri");
 
 export type { Case } from "./imaging.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";
@@ -37,7 +37,7 @@ export const codeSets = { lumbar_mri: lumbarMri } as const;
 const last3Months = perCase(0, (c) => windowBack(c.dos, 3, "mo"));
 const last12Months = perCase(1, (c) => windowBack(c.dos, 12, "mo"));
 
-// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`)
+// --- Lists: the policy's, then the members of those a condition filters (`where`, `within`), then the elements of a list whose code may be in a set
 /** prior_mri: lumbar MRIs already done */
 const priorMri = (study: Row, c: Context): Tri => inCodes(Study.code.read(c, study), lumbarMri);
 
@@ -46,6 +46,8 @@ const therapiesInLast3Months = (therapy2: Row, c: Context): Tri =>
 
 const priorMriInLast12Months = (study: Row, c: Context): Tri =>
   and(priorMri(study, c), within(Study.date.read(c, study), last12Months(c)));
+
+const priorMriCandidates = candidates(2, Case.studies, Study.code, lumbarMri);
 
 // --- Rules: each criterion, then its parts (the tests a trace shows and a pended item's facts come from)
 // Rule mri [2]: Lumbar MRI for low back pain
@@ -68,7 +70,7 @@ const therapy = (c: Context): Tri =>
 const therapyParts = conditionParts(["or", "case.red_flags", { key: "test 2", shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [Case.red_flags.read(c, c.input), shown(atLeast, coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)), 42)]);
 
 /** repeat [2.c] deny, line 23: a lumbar MRI was already done in the last 12 months: `some prior_mri within 12mo` */
-const repeat = (c: Context): Tri => some(list(c, Case.studies), priorMriInLast12Months, c);
+const repeat = (c: Context): Tri => some(priorMriCandidates(c), priorMriInLast12Months, c);
 
 // prettier-ignore
 const rules = [

@@ -755,6 +755,10 @@ export class Context {
   pathOf(record: object): string {
     if (record === this.input) return "";
     if (record === this.item) return elementPath("items", this.itemIndex);
+    // A value that is no record (`5` in a list of records, in a case that skipped validation) has
+    // no path: the index holds records only, and a search of the lists finds any equal value. So
+    // its path is the same whichever way it is looked up, however many were looked up before.
+    if (typeof record !== "object" || record === null) return "?";
     if (this.paths === undefined && this.pathsAsked < FEW_PATHS && (this.caseLists ??= caseListsOf(this.schema)) !== NESTED) {
       // A trace names a few records of a case: found in the case's lists (in the order the index
       // visits them, so a record listed twice gets the same path) without indexing every element.

@@ -206,4 +206,5 @@ export {
 } from "./operators.js";
 export { countDistinct, distinctCount, select, selectBy } from "./selection.js";
 export { ListScan } from "./scan.js";
+export { candidates, type CaseList } from "./candidates.js";
 export { requireRuntime, RUNTIME_VERSION } from "./version.js";

@@ -20,6 +20,7 @@ import { type FieldHandle, latest as latestOf, earliest as earliestOf, list as l
 import { count as countOf, type Member, some as someOf } from "./aggregates.js";
 import { countDistinctOf, DistinctValues } from "./selection.js";
 import type { Context, Scans } from "./context.js";
+import type { CaseList } from "./candidates.js";
 
 /**
  * The aggregates over one list of the case of one membership. Every method answers exactly what
@@ -44,44 +45,50 @@ export class ListScan {
   private readonly memberships: Tri[] = [];
 
   /**
-   * `list`: the case's list field; `date`: its records' date field (for `latest`, `earliest` and
-   * `count distinct` of the date), if they have one; `member`: the membership.
+   * `list`: the case's list field, or the elements of it the membership could hold
+   * (`candidates`); `date`: its records' date field (for `latest`, `earliest` and `count
+   * distinct` of the date), if they have one; `member`: the membership.
    */
   constructor(
-    private readonly list: FieldHandle,
+    private readonly list: FieldHandle | CaseList,
     private readonly date: FieldHandle | undefined,
     private readonly member: Member<Context>,
   ) {}
 
   /** `count L`. */
   count(c: Context): number | Range {
-    return this.settled(c) ? this.members : countOf(listOf(c, this.list), this.member, c);
+    return this.settled(c) ? this.members : countOf(this.elements(c), this.member, c);
   }
 
   /** `some L`. */
   some(c: Context): Tri {
-    return this.settled(c) ? this.members > 0 : someOf(listOf(c, this.list), this.member, c);
+    return this.settled(c) ? this.members > 0 : someOf(this.elements(c), this.member, c);
   }
 
   /** `no L`. */
   none(c: Context): Tri {
-    return this.settled(c) ? this.members === 0 : not(someOf(listOf(c, this.list), this.member, c));
+    return this.settled(c) ? this.members === 0 : not(someOf(this.elements(c), this.member, c));
   }
 
   /** `latest L`: the member with the latest date (ties: the later in the list). */
   latest(c: Context): Row | null | Unknown {
-    return this.settled(c, true) ? this.latestMember : latestOf(c, listOf(c, this.list), this.member, this.date!);
+    return this.settled(c, true) ? this.latestMember : latestOf(c, this.elements(c), this.member, this.date!);
   }
 
   /** `earliest L`: the member with the earliest date (ties: the later in the list). */
   earliest(c: Context): Row | null | Unknown {
-    return this.settled(c, true) ? this.earliestMember : earliestOf(c, listOf(c, this.list), this.member, this.date!);
+    return this.settled(c, true) ? this.earliestMember : earliestOf(c, this.elements(c), this.member, this.date!);
   }
 
   /** `count distinct date of L`. */
   countDistinct(c: Context): number | Range {
     if (this.settled(c, true)) return this.dates.size;
-    return countDistinctOf(c, listOf(c, this.list), this.member, this.date!, undefined);
+    return countDistinctOf(c, this.elements(c), this.member, this.date!, undefined);
+  }
+
+  /** The list, read as the general aggregates read it. */
+  private elements(c: Context): readonly Row[] | Unknown {
+    return typeof this.list === "function" ? this.list(c) : listOf(c, this.list);
   }
 
   /**
@@ -113,7 +120,7 @@ export class ListScan {
     this.latestMember = this.earliestMember = null;
     this.latestDate = this.earliestDate = "";
     this.dates.clear();
-    const list = listOf(c, this.list);
+    const list = this.elements(c);
     if (list instanceof Unknown) return;
     const { member, date: dateField } = this;
     const known = scans.find(list, member);
