@@ -8,6 +8,7 @@
 // interpreter, which reads each aggregate's chain, may ignore the marks: they change no result.
 
 import type { Chain, Expr, LoweredCandidates, LoweredPolicy } from "./ir.js";
+import { forEachAggregate } from "./scans.js";
 
 type Aggregate = Extract<Expr, { kind: "aggregate" }>;
 
@@ -20,18 +21,6 @@ type Aggregate = Extract<Expr, { kind: "aggregate" }>;
  */
 export function findCandidates(policy: Omit<LoweredPolicy, "candidates">): LoweredCandidates[] {
   const found: LoweredCandidates[] = [];
-  const seen = new Set<object>();
-  const visit = (node: unknown): void => {
-    if (typeof node !== "object" || node === null || seen.has(node)) return;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
-    }
-    const expr = node as Expr;
-    if (expr.kind === "aggregate") mark(expr);
-    for (const [key, child] of Object.entries(node)) if (key !== "span") visit(child);
-  };
   const mark = (aggregate: Aggregate): void => {
     const { chain } = aggregate;
     if (chain.source.kind !== "caseList" || chain.level !== 0 || chain.selection !== undefined) return;
@@ -41,13 +30,13 @@ export function findCandidates(policy: Omit<LoweredPolicy, "candidates">): Lower
     const field = chain.source.field;
     let entry = found.find((known) => known.field === field && known.code === test.code && known.codeSet === test.codeSet);
     if (entry === undefined) {
-      entry = { index: found.length, field, record: chain.record, code: test.code, codeSet: test.codeSet, ...(test.list !== undefined ? { list: test.list } : {}) };
+      const { code, codeSet, list } = test;
+      entry = { index: found.length, field, record: chain.record, code, codeSet, ...(list !== undefined ? { list } : {}) };
       found.push(entry);
     }
     aggregate.candidates = entry.index;
   };
-  visit(policy.lets);
-  visit(policy.rules);
+  forEachAggregate(policy, mark);
   return found;
 }
 

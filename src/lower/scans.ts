@@ -23,25 +23,13 @@ const SCANNED: ReadonlySet<AggregateOperator> = new Set(["count", "some", "none"
  */
 export function fuseScans(policy: Omit<LoweredPolicy, "scans" | "candidates">): LoweredScan[] {
   const groups = new Map<string, Aggregate[]>();
-  const seen = new Set<object>();
-  const visit = (node: unknown): void => {
-    if (typeof node !== "object" || node === null || seen.has(node)) return;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
-    }
-    const expr = node as Expr;
-    if (expr.kind === "aggregate" && scannable(policy, expr)) {
-      const key = chainKey(expr);
-      const group = groups.get(key);
-      if (group === undefined) groups.set(key, [expr]);
-      else group.push(expr);
-    }
-    for (const [key, child] of Object.entries(node)) if (key !== "span") visit(child);
-  };
-  visit(policy.lets);
-  visit(policy.rules);
+  forEachAggregate(policy, (expr) => {
+    if (!scannable(policy, expr)) return;
+    const key = chainKey(expr);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [expr]);
+    else group.push(expr);
+  });
   const scans: LoweredScan[] = [];
   for (const aggregates of groups.values()) {
     if (aggregates.length < 2 || aggregates.every((aggregate) => ANY.has(aggregate.operator))) continue;
@@ -52,6 +40,25 @@ export function fuseScans(policy: Omit<LoweredPolicy, "scans" | "candidates">): 
     scans.push({ index, field: (source as { field: string }).field, record, ...(date !== undefined ? { date } : {}), aggregates });
   }
   return scans;
+}
+
+/** Calls `visit` on each aggregate of the policy's lets and rules (their conditions and parts),
+ *  once per node, in the order met. */
+export function forEachAggregate(policy: Pick<LoweredPolicy, "lets" | "rules">, visit: (aggregate: Aggregate) => void): void {
+  const seen = new Set<object>();
+  const walk = (node: unknown): void => {
+    if (typeof node !== "object" || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
+    const expr = node as Expr;
+    if (expr.kind === "aggregate") visit(expr);
+    for (const [key, child] of Object.entries(node)) if (key !== "span") walk(child);
+  };
+  walk(policy.lets);
+  walk(policy.rules);
 }
 
 /** The aggregates that ask only whether there is a member. */
