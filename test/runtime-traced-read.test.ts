@@ -12,23 +12,25 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { property } from "./support/runs.js";
 
-const schema: SchemaDescriptor = {
+/** A visit's fields, one of every shape (`missing` is also the own field of every Unknown), by type. */
+const TYPES = {
+  note: "text",
+  done: "bool",
+  date: "date",
+  side: { enum: ["left", "right", "bilateral"] },
+  code: "code",
+  relief: "percent",
+  score: "number",
+  level: "duration",
+  constructor: "code",
+  missing: "text",
+} as const;
+
+const FIELDS = Object.keys(TYPES) as (keyof typeof TYPES)[];
+
+const schema = {
   records: {
-    Visit: {
-      label: "visit",
-      fields: {
-        note: { type: "text", label: "note" },
-        done: { type: "bool", label: "done" },
-        date: { type: "date", label: "date of the visit" },
-        side: { type: { enum: ["left", "right", "bilateral"] }, label: "side" },
-        code: { type: "code", label: "code" },
-        relief: { type: "percent", label: "relief" },
-        score: { type: "number", label: "score" },
-        level: { type: "duration", label: "level" },
-        constructor: { type: "code", label: "constructor" },
-        missing: { type: "text", label: "missing" },
-      },
-    },
+    Visit: { label: "visit", fields: Object.fromEntries(FIELDS.map((name) => [name, { type: TYPES[name], label: name }])) },
     case: {
       label: "case",
       fields: {
@@ -43,7 +45,6 @@ const schema: SchemaDescriptor = {
 const Visit = fieldsOf<Record<string, unknown>>(schema, "Visit");
 const Case = fieldsOf<Record<string, unknown>>(schema, "case");
 
-const FIELDS = ["note", "done", "date", "side", "code", "relief", "score", "level", "constructor", "missing"] as const;
 
 /** The full read of a field: a handle without the check and the read `fieldsOf` works out. */
 function byHand(handle: FieldHandle): FieldHandle {
@@ -69,7 +70,7 @@ const fieldValue = fc.oneof(
 );
 
 /** Well-formed values of each field's shape, which the read of the shape takes in one step. */
-const WELL_FORMED: Record<(typeof FIELDS)[number], fc.Arbitrary<unknown>> = {
+const WELL_FORMED: Record<keyof typeof TYPES, fc.Arbitrary<unknown>> = {
   note: fc.string({ maxLength: 6 }),
   done: fc.boolean(),
   date: fc.constantFrom("2025-02-28", "2024-02-29", "2025-01-31", "2024-12-31"),
@@ -85,7 +86,7 @@ const WELL_FORMED: Record<(typeof FIELDS)[number], fc.Arbitrary<unknown>> = {
 /** A visit: each field absent, well formed (most often) or anything else. */
 const visit = fc.record(
   Object.fromEntries(FIELDS.map((name) => [name, fc.oneof({ weight: 3, arbitrary: WELL_FORMED[name] }, { weight: 1, arbitrary: fieldValue })])) as Record<
-    (typeof FIELDS)[number],
+    keyof typeof TYPES,
     fc.Arbitrary<unknown>
   >,
   { requiredKeys: [] },
@@ -111,7 +112,7 @@ function comparable(value: unknown): unknown {
   return value instanceof Unknown ? { unknown: value.missing } : value;
 }
 
-type Step = { target: readonly [string, number] | string; field: (typeof FIELDS)[number]; nested: boolean };
+type Step = { target: readonly [string, number] | string; field: keyof typeof TYPES; nested: boolean };
 
 /** The criteria's reads, in order, through `reads` of each context; what each read gave and what each criterion listed. */
 function traced(input: Row, criteria: readonly (readonly Step[])[], fast: boolean): unknown[] {
@@ -235,7 +236,7 @@ describe("a traced read of a field's shape", () => {
   it("records a long run of reads of one field as the full read does, up to the most a criterion lists", () => {
     // 250 visits with a code each: past 200 facts the log is full and says so.
     const visits = Array.from({ length: 250 }, (_, i) => ({ code: i % 7 === 0 ? " " : `C${i}`, date: "2025-01-0" + ((i % 9) + 1) }));
-    const pass = (field: (typeof FIELDS)[number], count: number): Step[] =>
+    const pass = (field: keyof typeof TYPES, count: number): Step[] =>
       Array.from({ length: count }, (_, i) => ({ target: ["visits", i] as const, field, nested: false }));
     const criteria: Step[][] = [
       // Every record read again after many others: past the records found by a scan, each found again by its entry.
