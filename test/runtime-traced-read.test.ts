@@ -1,11 +1,13 @@
-// With a trace, the read each handle of `fieldsOf` has for its field's shape
-// (`Procedure.code.read(c, procedure)`, what generated code calls) records a well-formed value and
-// returns it in one step; anything else it leaves to the full read. Either way it must give what
-// the full read gives (a handle made by hand, without the read `fieldsOf` works out, reads in
-// full): the same value or unknown, and the same facts recorded, in the same order, with the same
-// paths and values, for every value a field may hold in a case that skipped validation and for
-// records that are none, unknown or not objects, in reads interleaved across records and fields
-// as criteria make them, with lets' logs nested inside a criterion's.
+// With a trace, every read of a case's field is numbered as a fact of the case (its record found
+// through the last two records read, then among the case's first records, then in a table) and
+// listed by each criterion that reads it, once, in the order read. The read each handle of
+// `fieldsOf` has for its field's shape (`Procedure.code.read(c, procedure)`, what generated code
+// calls) must give and record what the full read gives and records (a handle made by hand,
+// without the read `fieldsOf` works out, reads in full), and both must list what an independent
+// model lists, for every value a field may hold in a case that skipped validation and for records
+// that are none, unknown or not objects, in reads interleaved across records and fields as
+// criteria make them, with lets' logs nested inside a criterion's, in a context reused from a case
+// that read some of the same record objects.
 
 import { Context, fieldsOf, read, Unknown, type FieldHandle, type Row, type SchemaDescriptor } from "@pol/runtime";
 import fc from "fast-check";
@@ -115,8 +117,9 @@ function comparable(value: unknown): unknown {
 type Step = { target: readonly [string, number] | string; field: keyof typeof TYPES; nested: boolean };
 
 /** The criteria's reads, in order, through `reads` of each context; what each read gave and what each criterion listed. */
-function traced(input: Row, criteria: readonly (readonly Step[])[], fast: boolean): unknown[] {
-  const c = new Context(schema, input, true);
+function traced(input: Row, criteria: readonly (readonly Step[])[], fast: boolean, reused?: Context): unknown[] {
+  const c = reused ?? new Context(schema, input, true);
+  c.beginCase(input);
   const out: unknown[] = [];
   const recordOf = (target: Step["target"]): unknown => {
     if (typeof target !== "string") {
@@ -227,6 +230,10 @@ describe("a traced read of a field's shape", () => {
           const full = traced(input, criteria, false);
           expect(fast).toEqual(full);
           expect(listedOf(fast)).toEqual(modelOf(input, criteria));
+          // A context reused from a case that read the same record objects in another order.
+          const reused = new Context(schema, {}, true);
+          traced({ visits: [...otherList].reverse(), others: [...visits].reverse(), flag: !flag }, criteria, true, reused);
+          expect(traced(input, criteria, true, reused)).toEqual(fast);
         },
       ),
       property("a traced read of a shape equals the full traced read", 300),

@@ -168,66 +168,61 @@ function wellFormed(value: unknown, handle: FieldHandle): boolean {
 // handle's), so it is; and each loads the field itself, so the load sees the fields of one shape
 // (every code field of the seed schema is named `code`) instead of every field of every record.
 // `read` is the same for any handle, with one check per shape chosen at every call.
-//
-// With a trace, a well-formed value is recorded and returned by the read itself (`c.traced`): the
-// load is the call site's own, and nothing is looked at twice. Anything else is left to
-// `readInFull`, which records it too. A record that is an Unknown never gets here with a value: its
-// only own field, `missing`, is a list, which no shape read here takes.
 
 function readText(this: FieldHandle, c: Context, record: unknown): unknown {
-  if (typeof record === "object" && record !== null && !this.inherited) {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
     const value = (record as Row)[this.name];
-    if (typeof value === "string") return c.tracing ? c.traced(record, this.name, value) : value;
+    if (typeof value === "string") return value;
   }
   return readInFull(c, record, this);
 }
 
 function readBoolean(this: FieldHandle, c: Context, record: unknown): unknown {
-  if (typeof record === "object" && record !== null && !this.inherited) {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
     const value = (record as Row)[this.name];
-    if (typeof value === "boolean") return c.tracing ? c.traced(record, this.name, value) : value;
+    if (typeof value === "boolean") return value;
   }
   return readInFull(c, record, this);
 }
 
 /** A date found valid before is taken as it is; one not seen yet is checked by `readInFull`. */
 function readDate(this: FieldHandle, c: Context, record: unknown): unknown {
-  if (typeof record === "object" && record !== null && !this.inherited) {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
     const value = (record as Row)[this.name];
-    if (typeof value === "string" && VALID_DATES.has(value)) return c.tracing ? c.traced(record, this.name, value) : value;
+    if (typeof value === "string" && VALID_DATES.has(value)) return value;
   }
   return readInFull(c, record, this);
 }
 
 function readEnum(this: FieldHandle, c: Context, record: unknown): unknown {
-  if (typeof record === "object" && record !== null && !this.inherited) {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
     const value = (record as Row)[this.name];
-    if (typeof value === "string" && this.members!.has(value)) return c.tracing ? c.traced(record, this.name, value) : value;
+    if (typeof value === "string" && this.members!.has(value)) return value;
   }
   return readInFull(c, record, this);
 }
 
 /** Not blank: its first character is printable ASCII other than a space. */
 function readCode(this: FieldHandle, c: Context, record: unknown): unknown {
-  if (typeof record === "object" && record !== null && !this.inherited) {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
     const value = (record as Row)[this.name];
-    if (typeof value === "string" && value.length !== 0 && value.charCodeAt(0) > 32 && value.charCodeAt(0) < 127) return c.tracing ? c.traced(record, this.name, value) : value;
+    if (typeof value === "string" && value.length !== 0 && value.charCodeAt(0) > 32 && value.charCodeAt(0) < 127) return value;
   }
   return readInFull(c, record, this);
 }
 
 function readPercent(this: FieldHandle, c: Context, record: unknown): unknown {
-  if (typeof record === "object" && record !== null && !this.inherited) {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
     const value = (record as Row)[this.name];
-    if (typeof value === "number" && value >= 0 && value <= 100) return c.tracing ? c.traced(record, this.name, value) : value;
+    if (typeof value === "number" && value >= 0 && value <= 100) return value;
   }
   return readInFull(c, record, this);
 }
 
 function readNumber(this: FieldHandle, c: Context, record: unknown): unknown {
-  if (typeof record === "object" && record !== null && !this.inherited) {
+  if (typeof record === "object" && record !== null && !c.tracing && !this.inherited) {
     const value = (record as Row)[this.name];
-    if (typeof value === "number" && value - value === 0) return c.tracing ? c.traced(record, this.name, value) : value;
+    if (typeof value === "number" && value - value === 0) return value;
   }
   return readInFull(c, record, this);
 }

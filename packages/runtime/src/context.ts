@@ -771,15 +771,6 @@ export class Context {
     if (log !== undefined) log.add(this.facts.numberOf(undefined, fact.fact, fact.value));
   }
 
-  /** A field's read of its shape (access.ts) that found `value` well formed in field `name` of
-   *  `record`, while tracing: `recordField`, then the value, so that the read records and returns
-   *  in one step. */
-  traced(record: object, name: string, value: unknown): unknown {
-    const log = this.log;
-    if (log !== undefined) log.add(this.facts.numberOf(record, name, value));
-    return value;
-  }
-
   /** Called by `field` and `list` when tracing: field `name` of `record` (a record of the case)
    *  read as `value` (null when absent). */
   recordField(record: object, name: string, value: unknown): void {
