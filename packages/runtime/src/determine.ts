@@ -461,7 +461,7 @@ function evaluatePlan(rules: readonly RuleSpec[]): EvaluatePlan {
 
 function evaluateRule(context: Context, rule: RulePlan, applies: Tri): EvaluatedRule {
   const plans = rule.criteria;
-  const criteria = new Array<EvaluatedCriterion>(plans.length);
+  const criteria: EvaluatedCriterion[] = [];
   const tracing = context.tracing;
   // In a case of several line items a criterion that lists the same facts for the next item
   // gives the same array (see `Context.endReads`).
@@ -483,7 +483,7 @@ function evaluateRule(context: Context, rule: RulePlan, applies: Tri): Evaluated
     // An unknown criterion's parts, for a pended item's relevance: evaluated after the reads are
     // recorded, so the trace lists only the condition's own reads.
     if (values === undefined && parts !== undefined && status === "unknown") values = parts.values(context);
-    criteria[i] = { spec: criterion, plan, level: plan.level, condition, status, unknown, facts, factsTruncated, values };
+    criteria.push({ spec: criterion, plan, level: plan.level, condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule.spec, applies, criteria };
 }
@@ -562,13 +562,10 @@ function notesOf(rules: readonly EvaluatedRule[]): Note[] {
 }
 
 function traceOf(rules: readonly EvaluatedRule[], shared: Shared | undefined): CriterionTrace[] {
-  let size = 0;
-  for (let r = 0; r < rules.length; r++) size += rules[r]!.criteria.length;
-  const trace = new Array<CriterionTrace>(size);
+  const trace: CriterionTrace[] = [];
   // Most entries miss nothing and show nothing: they all list one empty list, the determination's
   // in a case of several line items.
   const none = shared?.none ?? [];
-  let at = 0;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
     const criteria = rule.criteria;
@@ -576,7 +573,19 @@ function traceOf(rules: readonly EvaluatedRule[], shared: Shared | undefined): C
       const { spec, plan, status, unknown, facts, factsTruncated, values } = criteria[i]!;
       const missing = unknown === undefined || unknown.missing.length === 0 ? none : unknown.missing.slice();
       const shown = plan.shows !== undefined && values !== undefined ? computedValues(plan.shows, values) : none;
-      trace[at++] = traceEntry(rule.spec.id, spec, status, facts, factsTruncated, missing, shown);
+      if (shared !== undefined && missing === none && shown === none) {
+        // The entry the criterion had for the previous item, when this one would say the same.
+        const previous = shared.entries.get(plan);
+        if (previous !== undefined && previous.status === status && previous.facts === facts && (previous.factsTruncated === true) === factsTruncated) {
+          trace.push(previous);
+          continue;
+        }
+        const entry = traceEntry(rule.spec.id, spec, status, facts, factsTruncated, missing, shown);
+        shared.entries.set(plan, entry);
+        trace.push(entry);
+        continue;
+      }
+      trace.push(traceEntry(rule.spec.id, spec, status, facts, factsTruncated, missing, shown));
     }
   }
   return trace;
@@ -670,13 +679,17 @@ function determineItem(
 
 /**
  * What the line items of one determination share instead of each making its own: the empty list
- * of a trace entry that misses nothing or shows no value, and each rule's application as each
- * status (every item lists every rule). A determination is read, not edited (docs/semantics.md);
+ * of a trace entry that misses nothing or shows no value, a criterion's trace entry when it says
+ * the same as for the previous item, and each rule's application as each status (every item lists
+ * every rule). A determination is read, not edited (docs/semantics.md);
  * sharing keeps the one of a case of many line items small, which the garbage collector traces
  * again and again while it grows.
  */
 class Shared {
   readonly none: never[] = [];
+  /** Per criterion, its last trace entry that misses nothing and shows nothing: the next item's
+   *  is that one when it has the same status and facts (the same array: see `CaseFacts.listed`). */
+  readonly entries = new Map<CriterionPlan, CriterionTrace>();
   /** Per rule, its application as met, not met and unknown. */
   private readonly applications = new Map<RuleSpec, (RuleApplication | undefined)[]>();
 
@@ -718,13 +731,13 @@ function determineWith(
   plan: EvaluatePlan = evaluatePlan(rules),
 ): Determination {
   const count = context.items.length;
-  const items = new Array<ItemDetermination>(count);
+  const items: ItemDetermination[] = [];
   // Only a case of several line items shares parts: for one, a table here made every decision of
   // the corpus measurably slower.
   const shared = count > 1 ? new Shared() : undefined;
   for (let index = 0; index < count; index++) {
     const item = determineItem(context, policy, plan.rules, index, options, shared);
-    items[index] = item;
+    items.push(item);
     // Line order within a request: the lines after this one see what it came to (`earlier_items`);
     // after the last, none.
     if (index < count - 1) context.decided.push({ outcome: item.outcome, missing: item.missing.map(({ fact, label }) => ({ fact, label })) });
