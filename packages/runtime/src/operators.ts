@@ -9,10 +9,16 @@ import { MALFORMED, type Tri, Unknown, unknownOf } from "./logic.js";
 import { arithmetic, compare } from "./compare.js";
 import { addDuration, compareElapsed, dateOperand, daysBetween, shiftDate, type CalendarUnit, type Elapsed, type IsoDate } from "./calendar.js";
 
-/** Both numbers (not NaN: a malformed number never decides anything) or both strings. */
+/**
+ * Both finite numbers or both strings: what `compare` compares as they are. A number that is not
+ * finite is malformed and never decides anything; a case cannot hold one, but arithmetic and
+ * sums can overflow to one (`Number.MAX_VALUE * 2`), so it goes to `compare` like NaN. Strings
+ * are ordered only as dates, and every date an evaluation orders is a valid one (reads, date
+ * arithmetic and literals give no other; an invalid date of service pends before any criterion).
+ */
 function plain(left: unknown, right: unknown): boolean {
   return (
-    (typeof left === "number" && typeof right === "number" && left === left && right === right) ||
+    (typeof left === "number" && typeof right === "number" && left - left === 0 && right - right === 0) ||
     (typeof left === "string" && typeof right === "string")
   );
 }

@@ -1,0 +1,220 @@
+// The fast paths of the runtime's operators and normal forms, which generated code calls per
+// element and per case, must give exactly what their general paths give:
+// - the comparison operators (`equal`, `atLeast`, ...) take two present numbers or two strings as
+//   they are and hand everything else to `compare`, the interpreter's comparison: the same answer
+//   for every operand an evaluation can produce (numbers that are not finite included: a sum or
+//   a product can overflow), in the interpreter and the compiled evaluator alike;
+// - `normaliseText` returns a text already normal as it is (checked without allocating), and
+//   `normaliseCode` a code already normal: against the normal forms written out
+//   (docs/semantics.md), call after call;
+// - `parseIsoDate` (the runtime's date check, `isIsoDate`) against a calendar that is not the
+//   runtime's (test/support/oracle-dates.ts), for hostile strings too.
+
+import {
+  atLeast,
+  atMost,
+  compare,
+  equal,
+  greaterThan,
+  lessThan,
+  normaliseCode,
+  normaliseText,
+  notEqual,
+  parseIsoDate,
+  Unknown,
+  type CompareOperator,
+  type Range,
+  type Tri,
+} from "@pol/runtime";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { interpret } from "../src/interpret/interpreter.js";
+import { checkInMemory, compileInMemory } from "./support/compile-in-memory.js";
+import { monthLength } from "./support/oracle-dates.js";
+import { property } from "./support/runs.js";
+
+const OPERATORS: readonly [CompareOperator, (left: unknown, right: unknown) => Tri][] = [
+  ["==", equal],
+  ["!=", notEqual],
+  ["<", lessThan],
+  ["<=", atMost],
+  [">", greaterThan],
+  [">=", atLeast],
+];
+
+/** A Tri as a comparable value: an unknown by the facts it names. */
+function shown(value: Tri): unknown {
+  return value instanceof Unknown ? { unknown: value.missing } : value;
+}
+
+const isoDate = fc
+  .record({ year: fc.integer({ min: 1, max: 9999 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
+  .map(({ year, month, day }) => `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(Math.min(day, monthLength(Math.max(year, 1000), month))).padStart(2, "0")}`);
+
+const number = fc.oneof(
+  fc.constantFrom(0, -0, 1, -1, 0.5, 5, 74.9, 75, 100, Number.MAX_VALUE, -Number.MAX_VALUE, Infinity, -Infinity, Number.NaN),
+  fc.double(),
+  fc.integer({ min: -10, max: 10 }),
+);
+
+const range: fc.Arbitrary<Range> = fc
+  .tuple(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(-Infinity)), fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constant(Infinity)))
+  .map(([lo, hi]) => ({ lo: Math.min(lo, hi), hi: Math.max(lo, hi), unknown: new Unknown([{ fact: "r", label: "r" }]) }));
+
+const other = fc.oneof(
+  fc.constantFrom<unknown>(null, undefined, true, false),
+  fc.constant(new Unknown([{ fact: "x", label: "x" }])),
+  range,
+);
+
+/** What an evaluation can hand an ordering: numbers (any: arithmetic can overflow), valid dates,
+ *  none, unknowns, ranges, booleans (the checker orders none, but the operators must still agree). */
+const ordered = fc.oneof(number, isoDate, other);
+
+/** What it can hand an equality: also any text (codes, enum members, free text, malformed dates). */
+const anyValue = fc.oneof(number, isoDate, fc.string(), fc.constantFrom("2025-02-30", "constructor", " 20552", ""), other);
+
+describe("comparison operators: the fast path gives what `compare` gives", () => {
+  it("for every operator, operands in either order", () => {
+    fc.assert(
+      fc.property(ordered, ordered, anyValue, anyValue, (a, b, x, y) => {
+        for (const [operator, apply] of OPERATORS) {
+          expect(shown(apply(a, b))).toEqual(shown(compare(operator, a, b)));
+          expect(shown(apply(b, a))).toEqual(shown(compare(operator, b, a)));
+          if (operator === "==" || operator === "!=") expect(shown(apply(x, y))).toEqual(shown(compare(operator, x, y)));
+        }
+      }),
+      property("operators against compare", 2000),
+    );
+  });
+
+  it("a number that is not finite is no value: unknown, never true or false", () => {
+    for (const [operator, apply] of OPERATORS) {
+      for (const value of [Infinity, -Infinity, Number.NaN]) {
+        expect(apply(value, 5), operator).toBeInstanceOf(Unknown);
+        expect(apply(5, value), operator).toBeInstanceOf(Unknown);
+        expect(apply(value, value), operator).toBeInstanceOf(Unknown);
+      }
+    }
+  });
+
+  it("a sum that overflows pends the item in the interpreter and the compiled evaluator alike", async () => {
+    const schema = `schema overflow "Overflow"
+case {
+  note: text "a note"
+}
+item {
+  code: code "requested procedure code"
+  first: number "first amount"
+  second: number "second amount"
+}
+`;
+    const policy = checkInMemory(
+      schema,
+      `policy test.overflow
+  title "Overflow"
+  payer "Test"
+  number "O-1"
+  version "1"
+  effective 1900-01-01
+
+use "schema.pol"
+
+codes c "code" = cpt { 99213 }
+rule r "rule" [R.1]
+  for c
+  require total [R.1.1] "the amounts come to at least 5"
+    item.first + item.second >= 5
+  require same [R.1.2] "the amounts are not equal to their double"
+    item.first + item.second != item.first * 2 + item.second * 2
+`,
+    );
+    const compiled = await compileInMemory(policy);
+    const outcome = (first: number, second: number, evaluate: (input: Record<string, unknown>) => { items: { outcome: string }[] }) =>
+      evaluate({ date_of_service: "2025-06-01", items: [{ code: "99213", first, second }] }).items[0]!.outcome;
+    for (const [first, second, expected] of [
+      [1, 4, "approved"],
+      [1, 3, "denied"],
+      [Number.MAX_VALUE, Number.MAX_VALUE, "pended"],
+      [-Number.MAX_VALUE, -Number.MAX_VALUE, "pended"],
+    ] as const) {
+      expect(outcome(first, second, (input) => interpret(policy, input)), `interpreter ${first} ${second}`).toBe(expected);
+      expect(outcome(first, second, (input) => compiled.evaluate(input)), `compiled ${first} ${second}`).toBe(expected);
+    }
+  });
+});
+
+/** docs/semantics.md's normal form of free text, written out. */
+function textModel(value: string): string {
+  return value.normalize("NFC").toLowerCase().trim().replace(/\s+/g, " ");
+}
+
+/** docs/semantics.md's normal form of a code, written out. */
+function codeModel(value: string): string {
+  return value.trim().replaceAll(".", "").toUpperCase();
+}
+
+const texts = fc.oneof(
+  fc.constantFrom("gluteus medius", "Gluteus Medius", "gluteus  medius", " gluteus medius", "gluteus medius ", "gluteus\tmedius", "gluteus\u00a0medius", "trapèzius", "trape\u0300zius", "TRAPEZIUS", "", " ", "a", "constructor", "__proto__", "x\u2028y", "ǅ"),
+  fc.string({ unit: fc.constantFrom("a", "b", "Z", " ", "\t", "\n", "\u00a0", "\u3000", "é", "e\u0301", "-", "İ", "ß") }),
+  fc.string(),
+);
+
+describe("normal forms: the fast path gives the normal form", () => {
+  it("normaliseText, call after call (the item's text between each element's)", () => {
+    fc.assert(
+      fc.property(texts, fc.array(texts, { maxLength: 12 }), (item, elements) => {
+        for (const element of elements) {
+          expect(normaliseText(element)).toBe(textModel(element));
+          expect(normaliseText(item)).toBe(textModel(item));
+        }
+        // Each text again, in another order.
+        for (const element of [...elements].reverse()) expect(normaliseText(element)).toBe(textModel(element));
+      }),
+      property("normaliseText against the model", 800),
+    );
+    for (const value of [null, undefined, 5, true]) expect(normaliseText(value)).toBe(value);
+  });
+
+  it("normaliseCode", () => {
+    const codes = fc.oneof(
+      fc.constantFrom("B02.9", "b029", " B029 ", "\u00a0B02", "B02\t", "ｂ02", "20552", "2055 2", "", ".", "constructor", "ǆ", "ß"),
+      fc.string({ unit: fc.constantFrom("B", "b", "0", "2", ".", " ", "\t", "\u00a0", "é", "ß", "\u200b") }),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(fc.array(codes, { maxLength: 8 }), (values) => {
+        for (const value of values) expect(normaliseCode(value)).toBe(codeModel(value));
+      }),
+      property("normaliseCode against the model", 800),
+    );
+  });
+});
+
+/** A valid ISO date `YYYY-MM-DD` of years 0001-9999, by a calendar that is not the runtime's. */
+function isoModel(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  // Date.UTC maps years 0-99 to 1900-1999; every 400 years the calendar repeats.
+  return day <= monthLength(year < 100 ? year + 2000 : year, month);
+}
+
+describe("dates: the runtime's check of an ISO date", () => {
+  it("accepts exactly the valid dates", () => {
+    const digit = fc.constantFrom("0", "1", "2", "3", "9", "-", " ", "０", "a");
+    const hostile = fc.oneof(
+      isoDate,
+      isoDate.map((date) => date.replace(/-(\d\d)$/, (_, day: string) => `-${String(Number(day) + 1).padStart(2, "0")}`)),
+      fc.string({ unit: digit, minLength: 8, maxLength: 12 }),
+      fc.constantFrom("2024-02-29", "2023-02-29", "1900-02-29", "2000-02-29", "0000-01-01", "0001-01-01", "9999-12-31", "2025-13-01", "2025-00-10", "2025-01-00", "2025-1-01", "20250101", " 2025-01-01", "2025-01-01 ", "2025-01-01T00:00", "2025/01/01", ""),
+    );
+    fc.assert(
+      fc.property(hostile, (value) => {
+        expect(parseIsoDate(value) !== undefined).toBe(isoModel(value));
+      }),
+      property("isIsoDate against the model", 2000),
+    );
+  });
+});
