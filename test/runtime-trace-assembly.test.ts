@@ -106,7 +106,8 @@ const tableArbitrary = fc.array(
   { minLength: 1, maxLength: 3 },
 );
 
-type Table = fc.Arbitrary<typeof tableArbitrary> extends fc.Arbitrary<infer T> ? T : never;
+/** A rule table as drawn: each rule's `when` and criteria. */
+type Table = { when: Tri; criteria: CriterionDraft[] }[];
 
 /**
  * The rule table, each criterion with parts that show nothing (keys shared across criteria, as a
