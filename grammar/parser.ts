@@ -12,6 +12,45 @@ import { PolErrorMessages } from "./parser-messages.js";
 
 const messages = new PolErrorMessages();
 
+// Options handed to CONSUME and SUBRULE, shared by every call (Chevrotain only reads them).
+const OPERATOR = { LABEL: "operator" };
+const TABLE = { LABEL: "table" };
+const KEY = { LABEL: "key" };
+const KEYS = { LABEL: "keys" };
+const ORDINAL = { LABEL: "ordinal" };
+const ELEMENT = { LABEL: "element" };
+const YEAR = { LABEL: "year" };
+const FIELDS = { LABEL: "fields" };
+const TARGET = { LABEL: "target" };
+const EFFECT = { LABEL: "effect" };
+
+/** Something the expression rules hand to Chevrotain, once for each value of `noChain`. */
+interface ByChain<T> {
+  chained: T;
+  unchained: T;
+}
+
+/** A rule's `noChain` argument for its subrules. */
+const CHAIN_ARGS: ByChain<{ ARGS: [boolean] }> = {
+  chained: { ARGS: [false] },
+  unchained: { ARGS: [true] },
+};
+
+function forChain<T>(make: (noChain: boolean) => T): ByChain<T> {
+  return { chained: make(false), unchained: make(true) };
+}
+
+/** `noChain` is undefined when a rule is called without arguments: as `false` (`!noChain`). */
+function byChain<T>(built: ByChain<T>, noChain: boolean | undefined): T {
+  return noChain === true ? built.unchained : built.chained;
+}
+
+/** The children of a CST node, by key: nothing inherited, not even `constructor` (see
+ *  `cstInvocationStateUpdate`). */
+class CstChildren {}
+Object.setPrototypeOf(CstChildren.prototype, null);
+Reflect.deleteProperty(CstChildren.prototype, "constructor");
+
 class PolParser extends CstParser {
   constructor() {
     super(T.allTokens, {
@@ -23,6 +62,20 @@ class PolParser extends CstParser {
       skipValidations: !checkGrammarDefinition,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * A rule's CST node, as Chevrotain makes it, but with its `children` an instance of
+   * `CstChildren` rather than `Object.create(null)`: V8 keeps an object made that way as a hash
+   * table, one per node, slow to fill and to read; an instance of a class has a shape of its own
+   * and fast properties. Neither inherits anything, so every read of a child is as before.
+   * (Chevrotain 11's TreeBuilder.cstInvocationStateUpdate, with the one change.)
+   */
+  cstInvocationStateUpdate(fullRuleName: string): void {
+    const node = { name: fullRuleName, children: new CstChildren() };
+    const self = this as unknown as { setInitialNodeLocation(node: object): void; CST_STACK: object[] };
+    self.setInitialNodeLocation(node);
+    self.CST_STACK.push(node);
   }
 
   /** Whether the parse entered a list prefix's ordinal (`latest 2 of`): only then can the CST hold
@@ -51,19 +104,25 @@ class PolParser extends CstParser {
     // Uses and declarations share one loop (the builder checks that uses come first), and a
     // criterion is accepted here too, so that after an error inside a rule the parser resumes
     // at the next criterion instead of skipping to the next declaration.
-    this.MANY(() => this.SUBRULE(this.topLevel));
+    this.MANY(this.topLevels);
   });
 
+  // What the rules run for every declaration, criterion and code hand to Chevrotain is built
+  // once, as for the expressions below.
+  private readonly topLevels = () => this.SUBRULE(this.topLevel);
+
   private topLevel = this.RULE("topLevel", () => {
-    this.OR({
-      ERR_MSG: "a declaration",
-      DEF: [
-        { ALT: () => this.SUBRULE(this.useDecl) },
-        { ALT: () => this.SUBRULE(this.declaration) },
-        { ALT: () => this.SUBRULE(this.criterion) },
-      ],
-    });
+    this.OR(this.topLevelKinds);
   });
+
+  private readonly topLevelKinds = {
+    ERR_MSG: "a declaration",
+    DEF: [
+      { ALT: () => this.SUBRULE(this.useDecl) },
+      { ALT: () => this.SUBRULE(this.declaration) },
+      { ALT: () => this.SUBRULE(this.criterion) },
+    ],
+  };
 
   private schemaHeader = this.RULE("schemaHeader", () => {
     this.CONSUME(T.Schema);
@@ -110,22 +169,24 @@ class PolParser extends CstParser {
   });
 
   private declaration = this.RULE("declaration", () => {
-    this.OR({
-      ERR_MSG: "a declaration",
-      DEF: [
-        { ALT: () => this.SUBRULE(this.enumDecl) },
-        { ALT: () => this.SUBRULE(this.recordDecl) },
-        { ALT: () => this.SUBRULE(this.caseDecl) },
-        { ALT: () => this.SUBRULE(this.itemDecl) },
-        { ALT: () => this.SUBRULE(this.codeSetDecl) },
-        { ALT: () => this.SUBRULE(this.tableDecl) },
-        { ALT: () => this.SUBRULE(this.letDecl) },
-        { ALT: () => this.SUBRULE(this.ruleDecl) },
-        { ALT: () => this.SUBRULE(this.extendDecl) },
-        { ALT: () => this.SUBRULE(this.readDecl) },
-      ],
-    });
+    this.OR(this.declarationKinds);
   });
+
+  private readonly declarationKinds = {
+    ERR_MSG: "a declaration",
+    DEF: [
+      { ALT: () => this.SUBRULE(this.enumDecl) },
+      { ALT: () => this.SUBRULE(this.recordDecl) },
+      { ALT: () => this.SUBRULE(this.caseDecl) },
+      { ALT: () => this.SUBRULE(this.itemDecl) },
+      { ALT: () => this.SUBRULE(this.codeSetDecl) },
+      { ALT: () => this.SUBRULE(this.tableDecl) },
+      { ALT: () => this.SUBRULE(this.letDecl) },
+      { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.extendDecl) },
+      { ALT: () => this.SUBRULE(this.readDecl) },
+    ],
+  };
 
   // -------------------------------------------------------------------------------------------
   // FHIR bindings: `read procedures from Procedure where "status = 'completed'" { ... }`
@@ -184,7 +245,9 @@ class PolParser extends CstParser {
               this.OR2({
                 ERR_MSG: "an enum member, `true` or `false`",
                 DEF: [
-                  { ALT: () => this.CONSUME4(T.Identifier, { LABEL: "constant" }) },
+                  {
+                    ALT: () => this.CONSUME4(T.Identifier, { LABEL: "constant" }),
+                  },
                   { ALT: () => this.CONSUME(T.True, { LABEL: "constant" }) },
                   { ALT: () => this.CONSUME(T.False, { LABEL: "constant" }) },
                 ],
@@ -313,7 +376,7 @@ class PolParser extends CstParser {
     this.OPTION(() => this.CONSUME(T.StringLiteral, { LABEL: "label" }));
     this.OPTION2(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.expression, { ARGS: [false] });
+      this.SUBRULE(this.expression, CHAIN_ARGS.chained);
       this.OPTION3(() => this.CONSUME2(T.StringLiteral, { LABEL: "trailingLabel" }));
     });
   });
@@ -345,13 +408,17 @@ class PolParser extends CstParser {
     this.OPTION(() => this.CONSUME(T.StringLiteral));
     this.CONSUME(T.Equals);
     this.CONSUME(T.CodeListOpen);
-    this.MANY(() => {
-      this.OPTION2(() => this.CONSUME(T.Comma));
-      this.CONSUME(T.CodeEntry);
-    });
+    this.MANY(this.codeEntries);
     this.OPTION3(() => this.CONSUME2(T.Comma));
     this.CONSUME(T.CodeListClose);
   });
+
+  private readonly codeEntries = () => {
+    this.OPTION2(this.codeSeparator);
+    this.CONSUME(T.CodeEntry);
+  };
+
+  private readonly codeSeparator = () => this.CONSUME(T.Comma);
 
   /** `table NAME "label" by ENUM { member value ... }` */
   private tableDecl = this.RULE("tableDecl", () => {
@@ -386,7 +453,7 @@ class PolParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.OPTION(() => this.CONSUME(T.StringLiteral));
     this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression, { ARGS: [false] });
+    this.SUBRULE(this.expression, CHAIN_ARGS.chained);
   });
 
   private ruleDecl = this.RULE("ruleDecl", () => {
@@ -402,145 +469,176 @@ class PolParser extends CstParser {
     });
     this.OPTION2(() => {
       this.CONSUME(T.When);
-      this.SUBRULE(this.expression, { ARGS: [false] });
+      this.SUBRULE(this.expression, CHAIN_ARGS.chained);
     });
-    this.MANY(() => this.SUBRULE(this.criterion));
+    this.MANY(this.criteria);
   });
+
+  private readonly criteria = () => this.SUBRULE(this.criterion);
 
   /** A criterion has no terminator: the keyword of whatever follows ends it. */
   private criterion = this.RULE("criterion", () => {
-    this.OR({
-      ERR_MSG: "`require`, `deny`, `not covered`, `bundle`, `prior authorization`, `refer`, `note`, `waive` or `approve`",
-      DEF: [
-        // `approve` has no condition: the rule approves every item it applies to.
-        {
-          ALT: () => {
-            this.CONSUME(T.Approve, { LABEL: "effect" });
-            this.SUBRULE3(this.criterionHead);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Require, { LABEL: "effect" });
-            this.SUBRULE(this.criterionHead);
-            this.SUBRULE(this.expression, { ARGS: [false] });
-          },
-        },
-        {
-          ALT: () => {
-            this.OR2([
-              { ALT: () => this.CONSUME(T.Deny, { LABEL: "effect" }) },
-              { ALT: () => this.CONSUME(T.NotCovered, { LABEL: "effect" }) },
-              { ALT: () => this.CONSUME(T.Bundle, { LABEL: "effect" }) },
-              { ALT: () => this.CONSUME(T.PriorAuthorization, { LABEL: "effect" }) },
-              { ALT: () => this.CONSUME(T.Refer, { LABEL: "effect" }) },
-              { ALT: () => this.CONSUME(T.Note, { LABEL: "effect" }) },
-            ]);
-            this.SUBRULE2(this.criterionHead);
-            this.OPTION(() => {
-              this.CONSUME(T.When);
-              this.SUBRULE2(this.expression, { ARGS: [false] });
-            });
-          },
-        },
-        {
-          // `waive W [C] "..." for A1, A2 when condition`: the criteria of the rule it names are
-          // waived when the condition holds.
-          ALT: () => {
-            this.CONSUME(T.Waive, { LABEL: "effect" });
-            this.SUBRULE4(this.criterionHead);
-            this.CONSUME(T.For);
-            this.CONSUME(T.Identifier, { LABEL: "waived" });
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              this.CONSUME2(T.Identifier, { LABEL: "waived" });
-            });
-            this.CONSUME2(T.When);
-            this.SUBRULE3(this.expression, { ARGS: [false] });
-          },
-        },
-      ],
-    });
+    this.OR(this.criterionKinds);
   });
+
+  private readonly criterionKinds = {
+    ERR_MSG: "`require`, `deny`, `not covered`, `bundle`, `prior authorization`, `refer`, `note`, `waive` or `approve`",
+    DEF: [
+      // `approve` has no condition: the rule approves every item it applies to.
+      {
+        ALT: () => {
+          this.CONSUME(T.Approve, EFFECT);
+          this.SUBRULE3(this.criterionHead);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Require, EFFECT);
+          this.SUBRULE(this.criterionHead);
+          this.SUBRULE(this.expression, CHAIN_ARGS.chained);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2(this.conditionalEffects);
+          this.SUBRULE2(this.criterionHead);
+          this.OPTION(this.criterionWhen);
+        },
+      },
+      {
+        // `waive W [C] "..." for A1, A2 when condition`: the criteria of the rule it names are
+        // waived when the condition holds.
+        ALT: () => {
+          this.CONSUME(T.Waive, EFFECT);
+          this.SUBRULE4(this.criterionHead);
+          this.CONSUME(T.For);
+          this.CONSUME(T.Identifier, { LABEL: "waived" });
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.CONSUME2(T.Identifier, { LABEL: "waived" });
+          });
+          this.CONSUME2(T.When);
+          this.SUBRULE3(this.expression, CHAIN_ARGS.chained);
+        },
+      },
+    ],
+  };
+
+  private readonly conditionalEffects = [
+    { ALT: () => this.CONSUME(T.Deny, EFFECT) },
+    { ALT: () => this.CONSUME(T.NotCovered, EFFECT) },
+    { ALT: () => this.CONSUME(T.Bundle, EFFECT) },
+    { ALT: () => this.CONSUME(T.PriorAuthorization, EFFECT) },
+    { ALT: () => this.CONSUME(T.Refer, EFFECT) },
+    { ALT: () => this.CONSUME(T.Note, EFFECT) },
+  ];
+
+  private readonly criterionWhen = () => {
+    this.CONSUME(T.When);
+    this.SUBRULE2(this.expression, CHAIN_ARGS.chained);
+  };
 
   private criterionHead = this.RULE("criterionHead", () => {
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.CONSUME(T.Citation));
-    this.OPTION2(() => this.CONSUME(T.StringLiteral));
+    this.OPTION(this.citation);
+    this.OPTION2(this.description);
   });
+
+  private readonly citation = () => this.CONSUME(T.Citation);
+  private readonly description = () => this.CONSUME(T.StringLiteral);
 
   // -------------------------------------------------------------------------------------------
   // Expressions. `noChain` is true inside the condition of a `where`: there, a name does not
   // take `where` / `within` steps of its own, so they continue the outer chain.
+  //
+  // Every operand passes through all of these rules, so what they hand to OR, MANY, OPTION and
+  // SUBRULE is built once (Chevrotain's "caching arrays of alternatives"; building the arrays,
+  // objects and closures on every call was about a third of what a parse allocated). Whatever
+  // depends on `noChain` is built once for each of its values and picked by `byChain`.
 
   public expression = this.RULE("expression", (noChain?: boolean) => {
-    this.SUBRULE(this.orExpression, { ARGS: [noChain] });
+    this.SUBRULE(this.orExpression, byChain(CHAIN_ARGS, noChain));
   });
 
   private orExpression = this.RULE("orExpression", (noChain?: boolean) => {
-    this.SUBRULE(this.andExpression, { ARGS: [noChain] });
-    this.MANY(() => {
-      this.CONSUME(T.Or, { LABEL: "operator" });
-      this.SUBRULE2(this.andExpression, { ARGS: [noChain] });
-    });
+    this.SUBRULE(this.andExpression, byChain(CHAIN_ARGS, noChain));
+    this.MANY(byChain(this.orOperands, noChain));
+  });
+
+  private readonly orOperands = forChain((noChain) => () => {
+    this.CONSUME(T.Or, OPERATOR);
+    this.SUBRULE2(this.andExpression, byChain(CHAIN_ARGS, noChain));
   });
 
   private andExpression = this.RULE("andExpression", (noChain?: boolean) => {
-    this.SUBRULE(this.notExpression, { ARGS: [noChain] });
-    this.MANY(() => {
-      this.CONSUME(T.And, { LABEL: "operator" });
-      this.SUBRULE2(this.notExpression, { ARGS: [noChain] });
-    });
+    this.SUBRULE(this.notExpression, byChain(CHAIN_ARGS, noChain));
+    this.MANY(byChain(this.andOperands, noChain));
+  });
+
+  private readonly andOperands = forChain((noChain) => () => {
+    this.CONSUME(T.And, OPERATOR);
+    this.SUBRULE2(this.notExpression, byChain(CHAIN_ARGS, noChain));
   });
 
   private notExpression = this.RULE("notExpression", (noChain?: boolean) => {
-    this.OR({
-      ERR_MSG: "an expression",
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Not);
-            this.SUBRULE(this.notExpression, { ARGS: [noChain] });
-          },
-        },
-        { ALT: () => this.SUBRULE(this.comparison, { ARGS: [noChain] }) },
-      ],
-    });
+    this.OR(byChain(this.notAlternatives, noChain));
   });
+
+  private readonly notAlternatives = forChain((noChain) => ({
+    ERR_MSG: "an expression",
+    DEF: [
+      {
+        ALT: () => {
+          this.CONSUME(T.Not);
+          this.SUBRULE(this.notExpression, byChain(CHAIN_ARGS, noChain));
+        },
+      },
+      {
+        ALT: () => this.SUBRULE(this.comparison, byChain(CHAIN_ARGS, noChain)),
+      },
+    ],
+  }));
 
   /** Non-associative: at most one comparison operator or `in` test. */
   private comparison = this.RULE("comparison", (noChain?: boolean) => {
-    this.SUBRULE(this.asPercent, { ARGS: [noChain] });
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.OR2([
-              { ALT: () => this.CONSUME(T.EqualEqual, { LABEL: "operator" }) },
-              { ALT: () => this.CONSUME(T.NotEqual, { LABEL: "operator" }) },
-              { ALT: () => this.CONSUME(T.LessEqual, { LABEL: "operator" }) },
-              {
-                ALT: () => this.CONSUME(T.GreaterEqual, { LABEL: "operator" }),
-              },
-              { ALT: () => this.CONSUME(T.Less, { LABEL: "operator" }) },
-              { ALT: () => this.CONSUME(T.Greater, { LABEL: "operator" }) },
-            ]);
-            this.SUBRULE2(this.asPercent, { ARGS: [noChain] });
-          },
-        },
-        {
-          ALT: () => {
-            this.OPTION2(() => this.CONSUME(T.Not));
-            this.CONSUME(T.In);
-            this.OR3([
-              { ALT: () => this.SUBRULE(this.memberSet) },
-              { ALT: () => this.SUBRULE(this.access, { LABEL: "target" }) },
-            ]);
-          },
-        },
-      ]);
-    });
+    this.SUBRULE(this.asPercent, byChain(CHAIN_ARGS, noChain));
+    this.OPTION(byChain(this.comparisonTail, noChain));
   });
+
+  private readonly comparisonOperators = [
+    { ALT: () => this.CONSUME(T.EqualEqual, OPERATOR) },
+    { ALT: () => this.CONSUME(T.NotEqual, OPERATOR) },
+    { ALT: () => this.CONSUME(T.LessEqual, OPERATOR) },
+    { ALT: () => this.CONSUME(T.GreaterEqual, OPERATOR) },
+    { ALT: () => this.CONSUME(T.Less, OPERATOR) },
+    { ALT: () => this.CONSUME(T.Greater, OPERATOR) },
+  ];
+
+  private readonly inTargets = [
+    { ALT: () => this.SUBRULE(this.memberSet) },
+    { ALT: () => this.SUBRULE(this.access, TARGET) },
+  ];
+
+  private readonly comparisonTail = forChain((noChain) => {
+    const alternatives = [
+      {
+        ALT: () => {
+          this.OR2(this.comparisonOperators);
+          this.SUBRULE2(this.asPercent, byChain(CHAIN_ARGS, noChain));
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION2(this.consumeNot);
+          this.CONSUME(T.In);
+          this.OR3(this.inTargets);
+        },
+      },
+    ];
+    return () => this.OR(alternatives);
+  });
+
+  private readonly consumeNot = () => this.CONSUME(T.Not);
 
   /** `{physical_therapy, chiropractic}`: enum members or strings, commas optional. */
   private memberSet = this.RULE("memberSet", () => {
@@ -557,115 +655,132 @@ class PolParser extends CstParser {
 
   /** `ratio as percent`; `rule_name as of date`: a rule's criteria as of an earlier date. */
   private asPercent = this.RULE("asPercent", (noChain?: boolean) => {
-    this.SUBRULE(this.additive, { ARGS: [noChain] });
-    this.OPTION(() => {
-      this.CONSUME(T.As);
-      this.OR([
-        { ALT: () => this.CONSUME(T.Percent) },
-        {
-          ALT: () => {
-            this.CONSUME(T.Of);
-            this.SUBRULE2(this.additive, { ARGS: [noChain] });
-          },
+    this.SUBRULE(this.additive, byChain(CHAIN_ARGS, noChain));
+    this.OPTION(byChain(this.asTail, noChain));
+  });
+
+  private readonly asTail = forChain((noChain) => {
+    const alternatives = [
+      { ALT: () => this.CONSUME(T.Percent) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Of);
+          this.SUBRULE2(this.additive, byChain(CHAIN_ARGS, noChain));
         },
-      ]);
-    });
+      },
+    ];
+    return () => {
+      this.CONSUME(T.As);
+      this.OR(alternatives);
+    };
   });
 
   private additive = this.RULE("additive", (noChain?: boolean) => {
-    this.SUBRULE(this.multiplicative, { ARGS: [noChain] });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Plus, { LABEL: "operator" }) },
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: "operator" }) },
-      ]);
-      this.SUBRULE2(this.multiplicative, { ARGS: [noChain] });
-    });
+    this.SUBRULE(this.multiplicative, byChain(CHAIN_ARGS, noChain));
+    this.MANY(byChain(this.additiveOperands, noChain));
+  });
+
+  private readonly additiveOperators = [
+    { ALT: () => this.CONSUME(T.Plus, OPERATOR) },
+    { ALT: () => this.CONSUME(T.Minus, OPERATOR) },
+  ];
+
+  private readonly additiveOperands = forChain((noChain) => () => {
+    this.OR(this.additiveOperators);
+    this.SUBRULE2(this.multiplicative, byChain(CHAIN_ARGS, noChain));
   });
 
   private multiplicative = this.RULE("multiplicative", (noChain?: boolean) => {
-    this.SUBRULE(this.unary, { ARGS: [noChain] });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star, { LABEL: "operator" }) },
-        { ALT: () => this.CONSUME(T.Slash, { LABEL: "operator" }) },
-      ]);
-      this.SUBRULE2(this.unary, { ARGS: [noChain] });
-    });
+    this.SUBRULE(this.unary, byChain(CHAIN_ARGS, noChain));
+    this.MANY(byChain(this.multiplicativeOperands, noChain));
+  });
+
+  private readonly multiplicativeOperators = [
+    { ALT: () => this.CONSUME(T.Star, OPERATOR) },
+    { ALT: () => this.CONSUME(T.Slash, OPERATOR) },
+  ];
+
+  private readonly multiplicativeOperands = forChain((noChain) => () => {
+    this.OR(this.multiplicativeOperators);
+    this.SUBRULE2(this.unary, byChain(CHAIN_ARGS, noChain));
   });
 
   private unary = this.RULE("unary", (noChain?: boolean) => {
-    this.OR({
-      ERR_MSG: "an expression",
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Minus);
-            this.SUBRULE(this.unary, { ARGS: [noChain] });
-          },
-        },
-        { ALT: () => this.SUBRULE(this.prefix, { ARGS: [noChain] }) },
-      ],
-    });
+    this.OR(byChain(this.unaryAlternatives, noChain));
   });
+
+  private readonly unaryAlternatives = forChain((noChain) => ({
+    ERR_MSG: "an expression",
+    DEF: [
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unary, byChain(CHAIN_ARGS, noChain));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.prefix, byChain(CHAIN_ARGS, noChain)) },
+    ],
+  }));
 
   /** Prefix forms take their own chain greedily, even inside a `where` condition. */
   private prefix = this.RULE("prefix", (noChain?: boolean) => {
-    this.OR({
-      ERR_MSG: "an expression",
-      DEF: [
-        { ALT: () => this.SUBRULE(this.listPrefix) },
-        {
-          ALT: () => {
-            this.CONSUME(T.Documented);
-            this.SUBRULE2(this.access);
-          },
-        },
-        {
-          // `action_time of last_block.anesthetic`: a name followed by `of` is a table lookup.
-          GATE: () => this.LA(2).tokenType === T.Of,
-          IGNORE_AMBIGUITIES: true,
-          ALT: () => {
-            this.CONSUME2(T.Identifier, { LABEL: "table" });
-            this.CONSUME3(T.Of);
-            this.SUBRULE3(this.access, { LABEL: "key" });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Sum);
-            this.CONSUME(T.Identifier);
-            this.CONSUME(T.Of);
-            this.SUBRULE1(this.chain, { ARGS: [false] });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Coverage);
-            this.CONSUME2(T.Of);
-            this.SUBRULE2(this.chain, { ARGS: [false] });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Time);
-            this.CONSUME(T.Since);
-            this.SUBRULE1(this.additive, { ARGS: [noChain] });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME2(T.Time);
-            this.CONSUME(T.Between);
-            this.SUBRULE2(this.additive, { ARGS: [noChain] });
-            this.CONSUME(T.And);
-            this.SUBRULE3(this.additive, { ARGS: [noChain] });
-          },
-        },
-        { ALT: () => this.SUBRULE3(this.chain, { ARGS: [noChain] }) },
-      ],
-    });
+    this.OR(byChain(this.prefixAlternatives, noChain));
   });
+
+  private readonly prefixAlternatives = forChain((noChain) => ({
+    ERR_MSG: "an expression",
+    DEF: [
+      { ALT: () => this.SUBRULE(this.listPrefix) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Documented);
+          this.SUBRULE2(this.access);
+        },
+      },
+      {
+        // `action_time of last_block.anesthetic`: a name followed by `of` is a table lookup.
+        GATE: () => this.LA(2).tokenType === T.Of,
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          this.CONSUME2(T.Identifier, TABLE);
+          this.CONSUME3(T.Of);
+          this.SUBRULE3(this.access, KEY);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Sum);
+          this.CONSUME(T.Identifier);
+          this.CONSUME(T.Of);
+          this.SUBRULE1(this.chain, CHAIN_ARGS.chained);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Coverage);
+          this.CONSUME2(T.Of);
+          this.SUBRULE2(this.chain, CHAIN_ARGS.chained);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Time);
+          this.CONSUME(T.Since);
+          this.SUBRULE1(this.additive, byChain(CHAIN_ARGS, noChain));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.Time);
+          this.CONSUME(T.Between);
+          this.SUBRULE2(this.additive, byChain(CHAIN_ARGS, noChain));
+          this.CONSUME(T.And);
+          this.SUBRULE3(this.additive, byChain(CHAIN_ARGS, noChain));
+        },
+      },
+      { ALT: () => this.SUBRULE3(this.chain, byChain(CHAIN_ARGS, noChain)) },
+    ],
+  }));
 
   /**
    * `count L`, `some L`, `no L`, `latest L`, `earliest L`: one keyword, then a full chain.
@@ -673,128 +788,153 @@ class PolParser extends CstParser {
    * members in date order; `some v in L` names the element (`v.date` inside the chain).
    */
   private listPrefix = this.RULE("listPrefix", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Count, { LABEL: "operator" });
-          this.OPTION(() => {
-            this.CONSUME(T.Distinct);
-            this.CONSUME(T.Identifier, { LABEL: "keys" });
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              this.CONSUME2(T.Identifier, { LABEL: "keys" });
-            });
-            this.CONSUME(T.Of);
-          });
-        },
-      },
-      { ALT: () => this.CONSUME(T.Some, { LABEL: "operator" }) },
-      { ALT: () => this.CONSUME(T.No, { LABEL: "operator" }) },
-      { ALT: () => this.CONSUME(T.Latest, { LABEL: "operator" }) },
-      { ALT: () => this.CONSUME(T.Earliest, { LABEL: "operator" }) },
-    ]);
-    this.OPTION2(() => {
-      this.ACTION(() => (this.sawOrdinal = true));
-      this.CONSUME(T.NumberLiteral, { LABEL: "ordinal" });
-      this.CONSUME2(T.Of);
-    });
-    this.OPTION3(() => {
-      this.CONSUME3(T.Identifier, { LABEL: "element" });
-      this.CONSUME(T.In);
-    });
-    this.SUBRULE(this.chain, { ARGS: [false] });
+    this.OR(this.listOperators);
+    this.OPTION2(this.ordinal);
+    this.OPTION3(this.elementName);
+    this.SUBRULE(this.chain, CHAIN_ARGS.chained);
   });
+
+  private readonly distinctKeys = () => {
+    this.CONSUME(T.Distinct);
+    this.CONSUME(T.Identifier, KEYS);
+    this.MANY(this.moreKeys);
+    this.CONSUME(T.Of);
+  };
+
+  private readonly moreKeys = () => {
+    this.CONSUME(T.Comma);
+    this.CONSUME2(T.Identifier, KEYS);
+  };
+
+  private readonly listOperators = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Count, OPERATOR);
+        this.OPTION(this.distinctKeys);
+      },
+    },
+    { ALT: () => this.CONSUME(T.Some, OPERATOR) },
+    { ALT: () => this.CONSUME(T.No, OPERATOR) },
+    { ALT: () => this.CONSUME(T.Latest, OPERATOR) },
+    { ALT: () => this.CONSUME(T.Earliest, OPERATOR) },
+  ];
+
+  private readonly ordinal = () => {
+    this.ACTION(() => (this.sawOrdinal = true));
+    this.CONSUME(T.NumberLiteral, ORDINAL);
+    this.CONSUME2(T.Of);
+  };
+
+  private readonly elementName = () => {
+    this.CONSUME3(T.Identifier, ELEMENT);
+    this.CONSUME(T.In);
+  };
 
   private chain = this.RULE("chain", (noChain?: boolean) => {
     this.SUBRULE(this.access);
-    this.MANY({
-      GATE: () => !noChain,
-      DEF: () => this.SUBRULE(this.chainStep),
-    });
+    this.MANY(byChain(this.chainSteps, noChain));
   });
 
+  private readonly chainSteps = forChain((noChain) => ({
+    GATE: () => !noChain,
+    DEF: () => this.SUBRULE(this.chainStep),
+  }));
+
   private chainStep = this.RULE("chainStep", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Where);
-          this.SUBRULE(this.expression, { ARGS: [true] });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Within);
-          this.OR2({
-            ERR_MSG: "a duration, `calendar year` or `plan year`",
-            DEF: [
-              { ALT: () => this.CONSUME(T.DurationLiteral) },
-              {
-                ALT: () => {
-                  this.OR3([
-                    { ALT: () => this.CONSUME(T.Calendar, { LABEL: "year" }) },
-                    { ALT: () => this.CONSUME(T.Plan, { LABEL: "year" }) },
-                  ]);
-                  this.CONSUME(T.Year);
-                },
-              },
-            ],
-          });
-        },
-      },
-    ]);
+    this.OR(this.stepKinds);
   });
+
+  private readonly years = [{ ALT: () => this.CONSUME(T.Calendar, YEAR) }, { ALT: () => this.CONSUME(T.Plan, YEAR) }];
+
+  private readonly windows = {
+    ERR_MSG: "a duration, `calendar year` or `plan year`",
+    DEF: [
+      { ALT: () => this.CONSUME(T.DurationLiteral) },
+      {
+        ALT: () => {
+          this.OR3(this.years);
+          this.CONSUME(T.Year);
+        },
+      },
+    ],
+  };
+
+  private readonly stepKinds = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Where);
+        this.SUBRULE(this.expression, CHAIN_ARGS.unchained);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.Within);
+        this.OR2(this.windows);
+      },
+    },
+  ];
 
   private access = this.RULE("access", () => {
     this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.CONSUME(T.Dot);
-      this.CONSUME(T.Identifier, { LABEL: "fields" });
-    });
+    this.MANY(this.fieldSteps);
   });
 
+  private readonly fieldSteps = () => {
+    this.CONSUME(T.Dot);
+    this.CONSUME(T.Identifier, FIELDS);
+  };
+
   private primary = this.RULE("primary", () => {
-    this.OR({
-      ERR_MSG: "an expression",
-      DEF: [
-        { ALT: () => this.CONSUME(T.True) },
-        { ALT: () => this.CONSUME(T.False) },
-        { ALT: () => this.CONSUME(T.NumberLiteral) },
-        { ALT: () => this.CONSUME(T.PercentLiteral) },
-        { ALT: () => this.CONSUME(T.DurationLiteral) },
-        { ALT: () => this.CONSUME(T.DateLiteral) },
-        { ALT: () => this.CONSUME(T.StringLiteral) },
-        { ALT: () => this.CONSUME(T.Identifier) },
-        { ALT: () => this.CONSUME(T.Item) },
-        {
-          ALT: () => {
-            this.CONSUME(T.LParen);
-            this.SUBRULE(this.expression, { ARGS: [false] });
-            this.CONSUME(T.RParen);
-          },
-        },
-        { ALT: () => this.SUBRULE(this.group) },
-      ],
-    });
+    this.OR(this.primaries);
   });
+
+  private readonly primaries = {
+    ERR_MSG: "an expression",
+    DEF: [
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.PercentLiteral) },
+      { ALT: () => this.CONSUME(T.DurationLiteral) },
+      { ALT: () => this.CONSUME(T.DateLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.Item) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression, CHAIN_ARGS.chained);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.group) },
+    ],
+  };
 
   /** `all(a, b, ...)` / `any(a, b, ...)`, trailing comma allowed. */
   private group = this.RULE("group", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.All, { LABEL: "operator" }) },
-      { ALT: () => this.CONSUME(T.Any, { LABEL: "operator" }) },
-    ]);
+    this.OR(this.groupOperators);
     this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression, { ARGS: [false] });
-    this.MANY({
-      GATE: () => this.LA(2).tokenType !== T.RParen,
-      DEF: () => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.expression, { ARGS: [false] });
-      },
-    });
-    this.OPTION(() => this.CONSUME2(T.Comma));
+    this.SUBRULE(this.expression, CHAIN_ARGS.chained);
+    this.MANY(this.groupOperands);
+    this.OPTION(this.trailingComma);
     this.CONSUME(T.RParen);
   });
+
+  private readonly groupOperators = [
+    { ALT: () => this.CONSUME(T.All, OPERATOR) },
+    { ALT: () => this.CONSUME(T.Any, OPERATOR) },
+  ];
+
+  private readonly groupOperands = {
+    GATE: () => this.LA(2).tokenType !== T.RParen,
+    DEF: () => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.expression, CHAIN_ARGS.chained);
+    },
+  };
+
+  private readonly trailingComma = () => this.CONSUME2(T.Comma);
 }
 
 let parser: PolParser | undefined;
@@ -832,7 +972,10 @@ export function subrulesReaching(target: string): ReadonlyMap<string, readonly s
     const found: { key: string; rule: string }[] = [];
     const visit = (production: Production): void => {
       // A subrule's `definition` is its rule's: not followed.
-      if (production.nonTerminalName !== undefined) found.push({ key: production.label ?? production.nonTerminalName, rule: production.nonTerminalName });
+      if (production.nonTerminalName !== undefined) found.push({
+          key: production.label ?? production.nonTerminalName,
+          rule: production.nonTerminalName,
+        });
       else for (const inner of production.definition ?? []) visit(inner);
     };
     visit(rule as Production);

@@ -629,6 +629,32 @@ describe("expressions", () => {
       );
     });
 
+    // The grammar builds what it hands to Chevrotain once per value of `noChain` (grammar/parser.ts):
+    // each level that passes it down must pass the condition's value, so that the last operand
+    // of a condition, at any level, leaves `within` to the outer chain.
+    it.each([
+      ["a or b", "(or a b)"],
+      ["a and b", "(and a b)"],
+      ["not b", "(not b)"],
+      ["a == b", "(== a b)"],
+      ["a < b", "(< a b)"],
+      ["a as percent > b", "(> (as-percent a) b)"],
+      ["a as of b", "(as-of a b)"],
+      ["a + b", "(+ a b)"],
+      ["a - b * c", "(- a (* b c))"],
+      ["a / -b", "(/ a (neg b))"],
+      ["time since b", "(since b)"],
+      ["time between a and b", "(between a b)"],
+      ["not not a or b and c >= d - e", "(or (not (not a)) (and b (>= c (- d e))))"],
+    ])("passes the condition's `noChain` down through `%s`", (condition, expected) => {
+      expect(shapeOf(`procedures where ${condition} within 6mo`)).toBe(`(within (where procedures ${expected}) 6mo)`);
+      expect(shapeOf(`(procedures where ${condition}) within 6mo where x`)).toBe(
+        `(where (within (where procedures ${expected}) 6mo) x)`,
+      );
+      // Outside a condition, parsed after it, a name takes its chain again.
+      expect(shapeOf(`x == b within 6mo`)).toBe("(== x (within b 6mo))");
+    });
+
     it("lets a parenthesized operand inside a condition take a chain", () => {
       expect(shapeOf("procedures where (others where x) == y")).toBe(
         "(where procedures (== (where others x) y))",

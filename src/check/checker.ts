@@ -159,6 +159,8 @@ function checkProgram(program: LoadedProgram, host: FileHost, chain: readonly st
   if (hasErrors(diagnostics)) return finish();
 
   const { values } = header;
+  const programFiles = program.files;
+  let hash: string | undefined;
   return finish({
     metadata: {
       id: header.id,
@@ -170,7 +172,10 @@ function checkProgram(program: LoadedProgram, host: FileHost, chain: readonly st
       ...(values.expires !== undefined ? { expires: values.expires } : {}),
       // Relative to the project root, not the working directory: output must not depend on it.
       source: program.main!.rootPath,
-      sourceHash: sourceHash(program.files.map((file) => ({ display: file.rootPath, text: file.text }))),
+      // Hashed when first read (code generation, reports): a check alone never reads it.
+      get sourceHash(): string {
+        return (hash ??= sourceHash(programFiles.map((file) => ({ display: file.rootPath, text: file.text }))));
+      },
     },
     file: main,
     ...schemaOf(program, header.id),

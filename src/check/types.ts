@@ -501,11 +501,9 @@ export class ExpressionChecker {
   }
 
   private operand(expression: Expression, type: Type): Operand {
-    const text = this.excerpts.of(expression);
-    if (expression.kind === "DurationLiteral") return { type, text, literal: "duration" };
-    if (expression.kind === "NumberLiteral") return { type, text, literal: "number" };
-    if (expression.kind === "PercentLiteral") return { type, text, literal: "percent" };
-    return { type, text };
+    const literal =
+      expression.kind === "DurationLiteral" ? "duration" : expression.kind === "NumberLiteral" ? "number" : expression.kind === "PercentLiteral" ? "percent" : undefined;
+    return new ExcerptedOperand(type, expression, this.excerpts, literal);
   }
 
   private operator(result: OperatorResult, span: Span, operandType?: Type): Type {
@@ -801,5 +799,21 @@ function conditionHelp(type: Type, text: string): HelpArgs<"POL3005"> | undefine
       return { help: "compare", text };
     default:
       return undefined;
+  }
+}
+
+/** An operand whose text, which only a message quotes, is cut from the source when first read. */
+class ExcerptedOperand implements Operand {
+  private excerpt: string | undefined;
+
+  constructor(
+    readonly type: Type,
+    private readonly expression: Expression,
+    private readonly excerpts: Excerpts,
+    readonly literal: Operand["literal"],
+  ) {}
+
+  get text(): string {
+    return (this.excerpt ??= this.excerpts.of(this.expression));
   }
 }

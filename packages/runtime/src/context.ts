@@ -26,7 +26,13 @@ class CaseFacts {
   /** Per fact, its record's entry in `byRecord`. */
   private readonly entries: RecordFacts[] = [];
   private size = 0;
-  /** Per record, its entry (see `RecordFacts`). */
+  /** The first FIRST_RECORDS records read in the case and their entries (see `RecordFacts`), in
+   *  the order first read: a case's facts mostly lie in a handful of records, found by a scan
+   *  quicker than a `Map`'s look-up (and emptied without the new table a `Map` makes when it is
+   *  cleared). Any record after those, in a long history, has its entry in `byRecord`. */
+  private readonly firstRecords: (object | undefined)[] = [];
+  private readonly firstEntries: (RecordFacts | undefined)[] = [];
+  private recordCount = 0;
   private readonly byRecord = new Map<object | undefined, RecordFacts>();
   /** The facts of the last two records read: reads come in runs on one record (an element's
    *  fields), often alternating with the line item's (`procedure.side = item.side`). */
@@ -43,11 +49,7 @@ class CaseFacts {
     let fields: RecordFacts | undefined;
     if (record === this.lastRecord) fields = this.lastFields!;
     else {
-      if (record === this.otherRecord) fields = this.otherFields!;
-      else {
-        fields = this.byRecord.get(record);
-        if (fields === undefined) this.byRecord.set(record, (fields = [undefined]));
-      }
+      fields = record === this.otherRecord ? this.otherFields! : this.entryOf(record);
       this.otherRecord = this.lastRecord;
       this.otherFields = this.lastFields;
       this.lastRecord = record;
@@ -65,6 +67,24 @@ class CaseFacts {
     this.builtAt[fact] = -1;
     fields.push(name, fact);
     return fact;
+  }
+
+  /** The entry of `record`, made on its first read in the case. */
+  private entryOf(record: object | undefined): RecordFacts {
+    const count = this.recordCount;
+    const first = this.firstRecords;
+    for (let i = 0, scanned = count < FIRST_RECORDS ? count : FIRST_RECORDS; i < scanned; i++) {
+      if (first[i] === record) return this.firstEntries[i]!;
+    }
+    let fields = count > FIRST_RECORDS ? this.byRecord.get(record) : undefined;
+    if (fields !== undefined) return fields;
+    fields = [undefined];
+    if (count < FIRST_RECORDS) {
+      first[count] = record;
+      this.firstEntries[count] = fields;
+    } else this.byRecord.set(record, fields);
+    this.recordCount = count + 1;
+    return fields;
   }
 
   /**
@@ -137,7 +157,11 @@ class CaseFacts {
     this.built.fill(undefined, 0, this.size);
     this.entries.fill(undefined as unknown as RecordFacts, 0, this.size);
     this.size = 0;
-    this.byRecord.clear();
+    const count = this.recordCount;
+    this.firstRecords.fill(undefined, 0, count < FIRST_RECORDS ? count : FIRST_RECORDS);
+    this.firstEntries.fill(undefined, 0, count < FIRST_RECORDS ? count : FIRST_RECORDS);
+    if (count > FIRST_RECORDS) this.byRecord.clear();
+    this.recordCount = 0;
     this.lastRecord = this.otherRecord = null;
     this.lastFields = this.otherFields = undefined;
   }
@@ -192,6 +216,9 @@ function captured(value: object, depth: number): unknown {
     return value;
   }
 }
+
+/** How many records of a case `CaseFacts` finds by a scan before it keeps them in a `Map`. */
+const FIRST_RECORDS = 16;
 
 /**
  * A record's facts in `CaseFacts`: its JSON path once looked up (the case itself: ``), then its
