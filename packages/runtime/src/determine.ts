@@ -8,7 +8,7 @@ import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Valid
 import { Context, field, fixedValue, mayBeDuration, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
-import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, showsValues } from "./explain.js";
+import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, type ShowPlan, showPlansOf } from "./explain.js";
 import { NeededFacts, neededFacts, type WeighedCriterion, type WeighedRule } from "./relevance.js";
 
 export type Outcome =
@@ -360,6 +360,8 @@ function statusOf(value: Tri): Status {
 
 interface EvaluatedCriterion {
   spec: CriterionSpec;
+  /** What is fixed about it (its level, the values it shows). */
+  plan: CriterionPlan;
   /** `levelOf(spec.effect)`. */
   level: number;
   /** The condition's own value (before any waiver); undefined for an unconditional criterion. */
@@ -418,18 +420,60 @@ function inEffect(policy: PolicyInfo, dos: IsoDate, options: EvaluateOptions | u
 /** The facts of a criterion evaluated without the trace (never shown: no trace is built). */
 const NO_FACTS: Fact[] = [];
 
-function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): EvaluatedRule {
+/**
+ * What the evaluate path works from, fixed by the rule table and built once for it: each rule's
+ * criteria with their levels and the plans of the values their traces show, so that a
+ * determination looks none of this up per criterion.
+ */
+class EvaluatePlan {
+  readonly rules: readonly RulePlan[];
+
+  constructor(rules: readonly RuleSpec[]) {
+    this.rules = rules.map((spec) => ({ spec, criteria: spec.criteria.map(criterionPlan) }));
+  }
+}
+
+interface RulePlan {
+  readonly spec: RuleSpec;
+  readonly criteria: readonly CriterionPlan[];
+}
+
+interface CriterionPlan {
+  readonly spec: CriterionSpec;
+  /** `levelOf(spec.effect)`. */
+  readonly level: number;
+  /** The plans of the parts whose values the trace shows; undefined when it shows none. */
+  readonly shows: readonly ShowPlan[] | undefined;
+}
+
+function criterionPlan(spec: CriterionSpec): CriterionPlan {
+  const shows = spec.parts === undefined ? undefined : showPlansOf(spec.parts);
+  return { spec, level: levelOf(spec.effect), shows: shows !== undefined && shows.length > 0 ? shows : undefined };
+}
+
+const evaluatePlans = new WeakMap<readonly RuleSpec[], EvaluatePlan>();
+
+function evaluatePlan(rules: readonly RuleSpec[]): EvaluatePlan {
+  let plan = evaluatePlans.get(rules);
+  if (plan === undefined) evaluatePlans.set(rules, (plan = new EvaluatePlan(rules)));
+  return plan;
+}
+
+function evaluateRule(context: Context, rule: RulePlan, applies: Tri): EvaluatedRule {
+  const plans = rule.criteria;
   const criteria: EvaluatedCriterion[] = [];
   const tracing = context.tracing;
   // In a case of several line items a criterion that lists the same facts for the next item
   // gives the same array (see `Context.endReads`).
   const shared = tracing && context.items.length > 1;
-  for (const criterion of rule.criteria) {
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i]!;
+    const criterion = plan.spec;
     if (tracing) context.beginReads();
     const parts = criterion.parts;
     // A trace shows the values of the parts that show some: they are the condition's tests, read
     // in its order, so the condition's value is derived from them instead of worked out twice.
-    let values = tracing && parts !== undefined && showsValues(parts) ? parts.values(context) : undefined;
+    let values = tracing && plan.shows !== undefined ? parts!.values(context) : undefined;
     const condition = values !== undefined ? conditionFromParts(parts!.shape, values) : conditionOf(context, criterion);
     let status = criterionStatus(criterion.effect, condition);
     let unknown = condition instanceof Unknown ? condition : undefined;
@@ -439,9 +483,9 @@ function evaluateRule(context: Context, rule: RuleSpec, applies: Tri): Evaluated
     // An unknown criterion's parts, for a pended item's relevance: evaluated after the reads are
     // recorded, so the trace lists only the condition's own reads.
     if (values === undefined && parts !== undefined && status === "unknown") values = parts.values(context);
-    criteria.push({ spec: criterion, level: levelOf(criterion.effect), condition, status, unknown, facts, factsTruncated, values });
+    criteria.push({ spec: criterion, plan, level: plan.level, condition, status, unknown, facts, factsTruncated, values });
   }
-  return { spec: rule, applies, criteria };
+  return { spec: rule.spec, applies, criteria };
 }
 
 /** A rule that applies or may apply, as `neededFacts` weighs it: its applicability in parts, its criteria. */
@@ -459,11 +503,12 @@ function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
   for (let i = 0; i < criteria.length; i++) {
     const { spec: criterion, condition, values: shown } = criteria[i]!;
     const parts = criterion.parts;
-    // A trace weighs every criterion by its parts: those that show no value are worked out here.
-    const values = shown ?? (context.tracing && parts !== undefined ? parts.values(context) : undefined);
+    // A trace weighs every criterion by its parts: those that show no value are worked out here,
+    // for a condition that is unknown (relevance reads no part of a known one).
+    const values = shown ?? (context.tracing && parts !== undefined && condition instanceof Unknown ? parts.values(context) : undefined);
     weighedCriteria.push({
       id: criterion.id,
-      level: levelOf(criterion.effect),
+      level: criteria[i]!.level,
       metWhenTrue: criterion.effect === "require" || criterion.effect === "waive",
       fixed: criterion.effect === "approve" ? true : criterion.condition === undefined ? false : undefined,
       condition,
@@ -486,7 +531,7 @@ function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumenta
   for (const rule of rules) {
     if (rule.applies instanceof Unknown) needed.add(rule.applies.missing, rule.spec.id);
     for (const criterion of rule.criteria)
-      if (criterion.unknown !== undefined && levelOf(criterion.spec.effect) >= 0) needed.add(criterion.unknown.missing, criterion.spec.id);
+      if (criterion.unknown !== undefined && criterion.level >= 0) needed.add(criterion.unknown.missing, criterion.spec.id);
   }
   return needed.list();
 }
@@ -494,8 +539,8 @@ function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumenta
 function reasonsOf(rules: readonly EvaluatedRule[], pending: boolean): Reason[] {
   const reasons: Reason[] = [];
   for (const rule of rules) {
-    for (const { spec, status } of rule.criteria) {
-      if (status !== "not_met" || levelOf(spec.effect) < 0) continue;
+    for (const { spec, status, level } of rule.criteria) {
+      if (status !== "not_met" || level < 0) continue;
       const reason: Reason = { rule: rule.spec.id, criterion: spec.id, effect: spec.effect, citation: spec.citation, description: spec.description };
       if (pending) reason.pending = true;
       reasons.push(reason);
@@ -518,15 +563,28 @@ function notesOf(rules: readonly EvaluatedRule[]): Note[] {
 
 function traceOf(rules: readonly EvaluatedRule[], shared: Shared | undefined): CriterionTrace[] {
   const trace: CriterionTrace[] = [];
+  // Most entries miss nothing and show nothing: they all list one empty list, the determination's
+  // in a case of several line items.
+  const none = shared?.none ?? [];
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
     const criteria = rule.criteria;
     for (let i = 0; i < criteria.length; i++) {
-      const { spec, status, unknown, facts, factsTruncated, values } = criteria[i]!;
-      // Most entries miss nothing and show nothing: in a case of several line items they all list
-      // the determination's one empty list.
-      const missing = unknown === undefined || unknown.missing.length === 0 ? (shared?.none ?? []) : unknown.missing.slice();
-      const shown = spec.parts !== undefined && values !== undefined ? computedValues(spec.parts, values) : (shared?.none ?? []);
+      const { spec, plan, status, unknown, facts, factsTruncated, values } = criteria[i]!;
+      const missing = unknown === undefined || unknown.missing.length === 0 ? none : unknown.missing.slice();
+      const shown = plan.shows !== undefined && values !== undefined ? computedValues(plan.shows, values) : none;
+      if (shared !== undefined && missing === none && shown === none) {
+        // The entry the criterion had for the previous item, when this one would say the same.
+        const previous = shared.entries.get(plan);
+        if (previous !== undefined && previous.status === status && previous.facts === facts && (previous.factsTruncated === true) === factsTruncated) {
+          trace.push(previous);
+          continue;
+        }
+        const entry = traceEntry(rule.spec.id, spec, status, facts, factsTruncated, missing, shown);
+        shared.entries.set(plan, entry);
+        trace.push(entry);
+        continue;
+      }
       trace.push(traceEntry(rule.spec.id, spec, status, facts, factsTruncated, missing, shown));
     }
   }
@@ -570,7 +628,7 @@ function codeText(code: unknown): string {
 function determineItem(
   context: Context,
   policy: PolicyInfo,
-  rules: readonly RuleSpec[],
+  rules: readonly RulePlan[],
   index: number,
   options: EvaluateOptions | undefined,
   shared: Shared | undefined,
@@ -586,15 +644,16 @@ function determineItem(
   const applications: RuleApplication[] = [];
   const definite: EvaluatedRule[] = [];
   const relevant: EvaluatedRule[] = [];
-  const pending: { rule: RuleSpec; applies: Tri }[] = [];
+  const pending: { rule: RulePlan; applies: Tri }[] = [];
   const itemCode = codeOf(context);
-  for (const rule of rules) {
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!.spec;
     const applies = ruleApplies(context, rule, itemCode);
     const status = statusOf(applies);
     applications.push(
       shared === undefined ? { rule: rule.id, title: rule.title, citation: rule.citation, applies: status } : shared.application(rule, status),
     );
-    if (status !== "not_met") pending.push({ rule, applies });
+    if (status !== "not_met") pending.push({ rule: rules[r]!, applies });
   }
   if (pending.length === 0) return undecided(index, code, "no_applicable_policy", applications, []);
   for (const { rule, applies } of pending) {
@@ -620,13 +679,17 @@ function determineItem(
 
 /**
  * What the line items of one determination share instead of each making its own: the empty list
- * of a trace entry that misses nothing or shows no value, and each rule's application as each
- * status (every item lists every rule). A determination is read, not edited (docs/semantics.md);
+ * of a trace entry that misses nothing or shows no value, a criterion's trace entry when it says
+ * the same as for the previous item, and each rule's application as each status (every item lists
+ * every rule). A determination is read, not edited (docs/semantics.md);
  * sharing keeps the one of a case of many line items small, which the garbage collector traces
  * again and again while it grows.
  */
 class Shared {
   readonly none: never[] = [];
+  /** Per criterion, its last trace entry that misses nothing and shows nothing: the next item's
+   *  is that one when it has the same status and facts (the same array: see `CaseFacts.listed`). */
+  readonly entries = new Map<CriterionPlan, CriterionTrace>();
   /** Per rule, its application as met, not met and unknown. */
   private readonly applications = new Map<RuleSpec, (RuleApplication | undefined)[]>();
 
@@ -665,16 +728,19 @@ function determineWith(
   policy: PolicyInfo,
   rules: readonly RuleSpec[],
   options: EvaluateOptions | undefined,
+  plan: EvaluatePlan = evaluatePlan(rules),
 ): Determination {
+  const count = context.items.length;
   const items: ItemDetermination[] = [];
   // Only a case of several line items shares parts: for one, a table here made every decision of
   // the corpus measurably slower.
-  const shared = context.items.length > 1 ? new Shared() : undefined;
-  for (let index = 0; index < context.items.length; index++) {
-    const item = determineItem(context, policy, rules, index, options, shared);
+  const shared = count > 1 ? new Shared() : undefined;
+  for (let index = 0; index < count; index++) {
+    const item = determineItem(context, policy, plan.rules, index, options, shared);
     items.push(item);
-    // Line order within a request: the lines after this one see what it came to (`earlier_items`).
-    context.decided.push({ outcome: item.outcome, missing: item.missing.map(({ fact, label }) => ({ fact, label })) });
+    // Line order within a request: the lines after this one see what it came to (`earlier_items`);
+    // after the last, none.
+    if (index < count - 1) context.decided.push({ outcome: item.outcome, missing: item.missing.map(({ fact, label }) => ({ fact, label })) });
   }
   // A date of service that is not a string (a case that skipped validation) is the caller's object.
   const dos = context.dos;
@@ -980,11 +1046,13 @@ export interface Evaluators<C> {
 export function evaluators<C extends object>(policy: PolicyInfo, schema: SchemaDescriptor, rules: readonly RuleSpec[]): Evaluators<C> {
   const validate = (json: unknown, options?: ValidateOptions) => validateCase(json, schema, options) as Validation<C>;
   const contexts = new Contexts(schema);
+  // Built on the first determination, then held here: no lookup of it per case.
+  let evaluation: EvaluatePlan | undefined;
   const evaluateTrusted = (input: C, options?: EvaluateOptions): Determination => {
     const kind = options?.trace !== false ? EvaluationKind.Trace : EvaluationKind.Determination;
     const context = contexts.take(input as Record<string, unknown>, kind);
     try {
-      return determineWith(context, policy, rules, options);
+      return determineWith(context, policy, rules, options, (evaluation ??= evaluatePlan(rules)));
     } finally {
       contexts.release(context, kind);
     }

@@ -169,7 +169,7 @@ export function conditionFromParts(shape: Shape, values: readonly unknown[]): Tr
  * vary from part to part) into one fixed shape, so that building the trace reads the same kind of
  * object for every part.
  */
-class ShowPlan {
+export class ShowPlan {
   readonly expression: string;
   readonly operator: CompareOperator;
   readonly threshold: string;
@@ -196,30 +196,20 @@ class ShowPlan {
   }
 }
 
-/** The plans of a condition's parts that show their values, worked out on first use. */
-const showPlans = new WeakMap<ConditionParts, readonly ShowPlan[]>();
-
-function showPlansOf(parts: ConditionParts): readonly ShowPlan[] {
-  let plans = showPlans.get(parts);
-  if (plans === undefined) {
-    const made: ShowPlan[] = [];
-    for (let i = 0; i < parts.parts.length; i++) {
-      const shows = parts.parts[i]!.shows;
-      if (shows !== undefined) made.push(new ShowPlan(i, shows));
-    }
-    showPlans.set(parts, (plans = made));
+/** The plans of a condition's parts that show their values (none when no part shows one), in
+ *  the parts' order: worked out once per rule table, by the plan determine.ts evaluates from. */
+export function showPlansOf(parts: ConditionParts): readonly ShowPlan[] {
+  const plans: ShowPlan[] = [];
+  for (let i = 0; i < parts.parts.length; i++) {
+    const shows = parts.parts[i]!.shows;
+    if (shows !== undefined) plans.push(new ShowPlan(i, shows));
   }
   return plans;
 }
 
-/** Whether some part of a condition shows its value in the trace. */
-export function showsValues(parts: ConditionParts): boolean {
-  return showPlansOf(parts).length > 0;
-}
-
-/** The computed values of a condition's comparisons, from its parts' values. */
-export function computedValues(parts: ConditionParts, values: readonly unknown[]): ComputedValue[] {
-  const plans = showPlansOf(parts);
+/** The computed values of a condition's comparisons, from its parts' values and their plans
+ *  (`showPlansOf`). */
+export function computedValues(plans: readonly ShowPlan[], values: readonly unknown[]): ComputedValue[] {
   const shown: ComputedValue[] = [];
   for (let p = 0; p < plans.length; p++) {
     const plan = plans[p]!;
