@@ -120,8 +120,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
   };
   // A condition that is a let is the let's own function: no wrapper around it.
   const letOf = (expr: Expr | undefined) => (expr?.kind === "let" && isLogical(expr, policy) ? names.lets[expr.slot]! : undefined);
-  // Per-item slots of list selections, after those of the windows, lets, shared tables and candidates.
-  let selectionSlot = policy.windows.length + policy.lets.length + policy.sharedTables + policy.candidates.length;
+  let selectionSlot = slotsOf(policy).selections;
   const lists = policy.lists.map((entry) => {
     const element = writer.elementOf(entry.chain);
     const signature = ts`const ${names.lists[entry.index]!} = (${element}: ${rt.type("Row")}, c: ${Context}): ${Tri} =>`;
@@ -247,12 +246,22 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
 }
 
 /**
+ * Where each kind of the module's cache slots starts. In order: the windows', the lets', the
+ * shared membership tables', the candidates' (all per case), then the list selections' (per item).
+ */
+function slotsOf(policy: LoweredPolicy): { shared: number; candidates: number; selections: number } {
+  const shared = policy.windows.length + policy.lets.length;
+  const candidates = shared + policy.sharedTables;
+  return { shared, candidates, selections: candidates + policy.candidates.length };
+}
+
+/**
  * Each list of candidates (the lowered `candidates`): `candidates(slot, Case.procedures,
  * Procedure.code, sijInjection)`, the elements of the list whose code may be in the set, worked
  * out once per case (per-case slots after the shared tables'). Before the scans that read them.
  */
 function candidateDeclarations(policy: LoweredPolicy, names: ModuleNames, rt: RuntimeImports): Ts[] {
-  const first = policy.windows.length + policy.lets.length + policy.sharedTables;
+  const first = slotsOf(policy).candidates;
   return policy.candidates.map((entry) => {
     const args = [num(first + entry.index), ts`${names.handles("case")}.${ident(entry.field)}`, ts`${names.handles(entry.record)}.${ident(entry.code)}`, names.codeSets[entry.codeSet]!];
     return ts`const ${names.candidates[entry.index]!} = ${rt.value("candidates")}(${list(args)});`;
@@ -440,8 +449,7 @@ function claimNames(policy: LoweredPolicy): ModuleNames {
     candidates: policy.candidates.map((entry) =>
       ident(names.claim(camelCase(entry.list !== undefined ? `${policy.lists[entry.list]!.name} candidates` : `${policy.codeSets[entry.codeSet]!.name} ${entry.field}`))),
     ),
-    // Per-case slots after those of the windows and lets.
-    sharedSlot: (index) => policy.windows.length + policy.lets.length + index,
+    sharedSlot: (index) => slotsOf(policy).shared + index,
     handles: (record) => ident(schemaTypeName(policy.schema, record)),
   };
 }

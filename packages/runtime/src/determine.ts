@@ -359,11 +359,8 @@ function statusOf(value: Tri): Status {
 }
 
 interface EvaluatedCriterion {
-  spec: CriterionSpec;
-  /** What is fixed about it (its level, the values it shows). */
+  /** What is fixed about it: its spec, its level, the values it shows. */
   plan: CriterionPlan;
-  /** `levelOf(spec.effect)`. */
-  level: number;
   /** The condition's own value (before any waiver); undefined for an unconditional criterion. */
   condition: Tri | undefined;
   status: Status;
@@ -391,7 +388,8 @@ function outcomeOf(rules: readonly EvaluatedRule[]): Outcome {
   for (let r = 0; r < rules.length; r++) {
     const criteria = rules[r]!.criteria;
     for (let i = 0; i < criteria.length; i++) {
-      const { level, status } = criteria[i]!;
+      const { plan, status } = criteria[i]!;
+      const level = plan.level;
       if (level < 0) continue;
       if (status === "not_met") {
         if (level < notMet) notMet = level;
@@ -483,7 +481,7 @@ function evaluateRule(context: Context, rule: RulePlan, applies: Tri): Evaluated
     // An unknown criterion's parts, for a pended item's relevance: evaluated after the reads are
     // recorded, so the trace lists only the condition's own reads.
     if (values === undefined && parts !== undefined && status === "unknown") values = parts.values(context);
-    criteria.push({ spec: criterion, plan, level: plan.level, condition, status, unknown, facts, factsTruncated, values });
+    criteria.push({ plan, condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule.spec, applies, criteria };
 }
@@ -501,14 +499,15 @@ function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
   const criteria = rule.criteria;
   const weighedCriteria: WeighedCriterion[] = [];
   for (let i = 0; i < criteria.length; i++) {
-    const { spec: criterion, condition, values: shown } = criteria[i]!;
+    const { plan, condition, values: shown } = criteria[i]!;
+    const criterion = plan.spec;
     const parts = criterion.parts;
     // A trace weighs every criterion by its parts: those that show no value are worked out here,
     // for a condition that is unknown (relevance reads no part of a known one).
     const values = shown ?? (context.tracing && parts !== undefined && condition instanceof Unknown ? parts.values(context) : undefined);
     weighedCriteria.push({
       id: criterion.id,
-      level: criteria[i]!.level,
+      level: plan.level,
       metWhenTrue: criterion.effect === "require" || criterion.effect === "waive",
       fixed: criterion.effect === "approve" ? true : criterion.condition === undefined ? false : undefined,
       condition,
@@ -531,7 +530,7 @@ function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumenta
   for (const rule of rules) {
     if (rule.applies instanceof Unknown) needed.add(rule.applies.missing, rule.spec.id);
     for (const criterion of rule.criteria)
-      if (criterion.unknown !== undefined && criterion.level >= 0) needed.add(criterion.unknown.missing, criterion.spec.id);
+      if (criterion.unknown !== undefined && criterion.plan.level >= 0) needed.add(criterion.unknown.missing, criterion.plan.spec.id);
   }
   return needed.list();
 }
@@ -539,7 +538,7 @@ function missingDocumentation(rules: readonly EvaluatedRule[]): MissingDocumenta
 function reasonsOf(rules: readonly EvaluatedRule[], pending: boolean): Reason[] {
   const reasons: Reason[] = [];
   for (const rule of rules) {
-    for (const { spec, status, level } of rule.criteria) {
+    for (const { plan: { spec, level }, status } of rule.criteria) {
       if (status !== "not_met" || level < 0) continue;
       const reason: Reason = { rule: rule.spec.id, criterion: spec.id, effect: spec.effect, citation: spec.citation, description: spec.description };
       if (pending) reason.pending = true;
@@ -553,7 +552,7 @@ function reasonsOf(rules: readonly EvaluatedRule[], pending: boolean): Reason[] 
 function notesOf(rules: readonly EvaluatedRule[]): Note[] {
   const notes: Note[] = [];
   for (const rule of rules) {
-    for (const { spec, status } of rule.criteria) {
+    for (const { plan: { spec }, status } of rule.criteria) {
       if (spec.effect !== "note" || status !== "not_met") continue;
       notes.push({ rule: rule.spec.id, criterion: spec.id, citation: spec.citation, description: spec.description });
     }
@@ -570,7 +569,8 @@ function traceOf(rules: readonly EvaluatedRule[], shared: Shared | undefined): C
     const rule = rules[r]!;
     const criteria = rule.criteria;
     for (let i = 0; i < criteria.length; i++) {
-      const { spec, plan, status, unknown, facts, factsTruncated, values } = criteria[i]!;
+      const { plan, status, unknown, facts, factsTruncated, values } = criteria[i]!;
+      const spec = plan.spec;
       const missing = unknown === undefined || unknown.missing.length === 0 ? none : unknown.missing.slice();
       const shown = plan.shows !== undefined && values !== undefined ? computedValues(plan.shows, values) : none;
       if (shared !== undefined && missing === none && shown === none) {
