@@ -411,87 +411,87 @@ export const schema: SchemaDescriptor = {
 
 export const Case = fieldsOf<Case>(schema, "case", {
   date_of_service(c, row) {
-    const value = readsAsIs(c, row) ? row.date_of_service : undefined;
+    const value = readsAsIs(c, row) ? row["date_of_service"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   pain_onset(c, row) {
-    const value = readsAsIs(c, row) ? row.pain_onset : undefined;
+    const value = readsAsIs(c, row) ? row["pain_onset"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   low_back_pain(c, row) {
-    const value = readsAsIs(c, row) ? row.low_back_pain : undefined;
+    const value = readsAsIs(c, row) ? row["low_back_pain"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   lower_extremity_pain(c, row) {
-    const value = readsAsIs(c, row) ? row.lower_extremity_pain : undefined;
+    const value = readsAsIs(c, row) ? row["lower_extremity_pain"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   upper_back_pain(c, row) {
-    const value = readsAsIs(c, row) ? row.upper_back_pain : undefined;
+    const value = readsAsIs(c, row) ? row["upper_back_pain"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   neck_pain(c, row) {
-    const value = readsAsIs(c, row) ? row.neck_pain : undefined;
+    const value = readsAsIs(c, row) ? row["neck_pain"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   myofascial_pain_syndrome(c, row) {
-    const value = readsAsIs(c, row) ? row.myofascial_pain_syndrome : undefined;
+    const value = readsAsIs(c, row) ? row["myofascial_pain_syndrome"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   radicular_pain(c, row) {
-    const value = readsAsIs(c, row) ? row.radicular_pain : undefined;
+    const value = readsAsIs(c, row) ? row["radicular_pain"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   sij_tenderness(c, row) {
-    const value = readsAsIs(c, row) ? row.sij_tenderness : undefined;
+    const value = readsAsIs(c, row) ? row["sij_tenderness"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   provocation_tests_positive(c, row) {
-    const value = readsAsIs(c, row) ? row.provocation_tests_positive : undefined;
+    const value = readsAsIs(c, row) ? row["provocation_tests_positive"] : undefined;
     return typeof value === "number" && value - value === 0 ? value : readInFull(c, row, this);
   },
   active_therapy_contraindicated(c, row) {
-    const value = readsAsIs(c, row) ? row.active_therapy_contraindicated : undefined;
+    const value = readsAsIs(c, row) ? row["active_therapy_contraindicated"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   pain_persists(c, row) {
-    const value = readsAsIs(c, row) ? row.pain_persists : undefined;
+    const value = readsAsIs(c, row) ? row["pain_persists"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   return_of_pain(c, row) {
-    const value = readsAsIs(c, row) ? row.return_of_pain : undefined;
+    const value = readsAsIs(c, row) ? row["return_of_pain"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   functional_deterioration(c, row) {
-    const value = readsAsIs(c, row) ? row.functional_deterioration : undefined;
+    const value = readsAsIs(c, row) ? row["functional_deterioration"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   conservative_therapy_planned(c, row) {
-    const value = readsAsIs(c, row) ? row.conservative_therapy_planned : undefined;
+    const value = readsAsIs(c, row) ? row["conservative_therapy_planned"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   active_treatment_program(c, row) {
-    const value = readsAsIs(c, row) ? row.active_treatment_program : undefined;
+    const value = readsAsIs(c, row) ? row["active_treatment_program"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   implanted_device(c, row) {
-    const value = readsAsIs(c, row) ? row.implanted_device : undefined;
+    const value = readsAsIs(c, row) ? row["implanted_device"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   device_interrogation_report(c, row) {
-    const value = readsAsIs(c, row) ? row.device_interrogation_report : undefined;
+    const value = readsAsIs(c, row) ? row["device_interrogation_report"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   plan_year_start(c, row) {
-    const value = readsAsIs(c, row) ? row.plan_year_start : undefined;
+    const value = readsAsIs(c, row) ? row["plan_year_start"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   prior_spine_surgery(c, row) {
-    const value = readsAsIs(c, row) ? row.prior_spine_surgery : undefined;
+    const value = readsAsIs(c, row) ? row["prior_spine_surgery"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   pain_severity(c, row) {
-    const value = readsAsIs(c, row) ? row.pain_severity : undefined;
+    const value = readsAsIs(c, row) ? row["pain_severity"] : undefined;
     return value === "none" || value === "mild" || value === "moderate" || value === "severe"
       ? value
       : readInFull(c, row, this);
@@ -500,31 +500,31 @@ export const Case = fieldsOf<Case>(schema, "case", {
 
 export const LineItem = fieldsOf<LineItem>(schema, "item", {
   code(c, row) {
-    const value = readsAsIs(c, row) ? row.code : undefined;
+    const value = readsAsIs(c, row) ? row["code"] : undefined;
     return isPlainCode(value) ? value : readInFull(c, row, this);
   },
   side(c, row) {
-    const value = readsAsIs(c, row) ? row.side : undefined;
+    const value = readsAsIs(c, row) ? row["side"] : undefined;
     return value === "left" || value === "right" || value === "bilateral" ? value : readInFull(c, row, this);
   },
   site(c, row) {
-    const value = readsAsIs(c, row) ? row.site : undefined;
+    const value = readsAsIs(c, row) ? row["site"] : undefined;
     return typeof value === "string" ? value : readInFull(c, row, this);
   },
   purpose(c, row) {
-    const value = readsAsIs(c, row) ? row.purpose : undefined;
+    const value = readsAsIs(c, row) ? row["purpose"] : undefined;
     return value === "diagnostic" || value === "therapeutic" ? value : readInFull(c, row, this);
   },
   diagnosis(c, row) {
-    const value = readsAsIs(c, row) ? row.diagnosis : undefined;
+    const value = readsAsIs(c, row) ? row["diagnosis"] : undefined;
     return isPlainCode(value) ? value : readInFull(c, row, this);
   },
   muscle(c, row) {
-    const value = readsAsIs(c, row) ? row.muscle : undefined;
+    const value = readsAsIs(c, row) ? row["muscle"] : undefined;
     return typeof value === "string" ? value : readInFull(c, row, this);
   },
   injectate(c, row) {
-    const value = readsAsIs(c, row) ? row.injectate : undefined;
+    const value = readsAsIs(c, row) ? row["injectate"] : undefined;
     return value === "local_anesthetic" ||
       value === "corticosteroid" ||
       value === "anesthetic_and_corticosteroid" ||
@@ -533,70 +533,70 @@ export const LineItem = fieldsOf<LineItem>(schema, "item", {
       : readInFull(c, row, this);
   },
   cooled(c, row) {
-    const value = readsAsIs(c, row) ? row.cooled : undefined;
+    const value = readsAsIs(c, row) ? row["cooled"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   anesthesia(c, row) {
-    const value = readsAsIs(c, row) ? row.anesthesia : undefined;
+    const value = readsAsIs(c, row) ? row["anesthesia"] : undefined;
     return value === "monitored_anesthesia_care" || value === "general_anesthesia" ? value : readInFull(c, row, this);
   },
   level(c, row) {
-    const value = readsAsIs(c, row) ? row.level : undefined;
+    const value = readsAsIs(c, row) ? row["level"] : undefined;
     return isMemberOf(value, this) ? value : readInFull(c, row, this);
   },
   authorization_on_file(c, row) {
-    const value = readsAsIs(c, row) ? row.authorization_on_file : undefined;
+    const value = readsAsIs(c, row) ? row["authorization_on_file"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
 });
 
 export const Procedure = fieldsOf<Procedure>(schema, "Procedure", {
   code(c, row) {
-    const value = readsAsIs(c, row) ? row.code : undefined;
+    const value = readsAsIs(c, row) ? row["code"] : undefined;
     return isPlainCode(value) ? value : readInFull(c, row, this);
   },
   date(c, row) {
-    const value = readsAsIs(c, row) ? row.date : undefined;
+    const value = readsAsIs(c, row) ? row["date"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   side(c, row) {
-    const value = readsAsIs(c, row) ? row.side : undefined;
+    const value = readsAsIs(c, row) ? row["side"] : undefined;
     return value === "left" || value === "right" || value === "bilateral" ? value : readInFull(c, row, this);
   },
   site(c, row) {
-    const value = readsAsIs(c, row) ? row.site : undefined;
+    const value = readsAsIs(c, row) ? row["site"] : undefined;
     return typeof value === "string" ? value : readInFull(c, row, this);
   },
   purpose(c, row) {
-    const value = readsAsIs(c, row) ? row.purpose : undefined;
+    const value = readsAsIs(c, row) ? row["purpose"] : undefined;
     return value === "diagnostic" || value === "therapeutic" ? value : readInFull(c, row, this);
   },
   muscle(c, row) {
-    const value = readsAsIs(c, row) ? row.muscle : undefined;
+    const value = readsAsIs(c, row) ? row["muscle"] : undefined;
     return typeof value === "string" ? value : readInFull(c, row, this);
   },
   relief(c, row) {
-    const value = readsAsIs(c, row) ? row.relief : undefined;
+    const value = readsAsIs(c, row) ? row["relief"] : undefined;
     return typeof value === "number" && value >= 0 && value <= 100 ? value : readInFull(c, row, this);
   },
   pain_returned(c, row) {
-    const value = readsAsIs(c, row) ? row.pain_returned : undefined;
+    const value = readsAsIs(c, row) ? row["pain_returned"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   functional_improvement(c, row) {
-    const value = readsAsIs(c, row) ? row.functional_improvement : undefined;
+    const value = readsAsIs(c, row) ? row["functional_improvement"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   pain_before(c, row) {
-    const value = readsAsIs(c, row) ? row.pain_before : undefined;
+    const value = readsAsIs(c, row) ? row["pain_before"] : undefined;
     return typeof value === "number" && value - value === 0 ? value : readInFull(c, row, this);
   },
   pain_after(c, row) {
-    const value = readsAsIs(c, row) ? row.pain_after : undefined;
+    const value = readsAsIs(c, row) ? row["pain_after"] : undefined;
     return typeof value === "number" && value - value === 0 ? value : readInFull(c, row, this);
   },
   anesthetic(c, row) {
-    const value = readsAsIs(c, row) ? row.anesthetic : undefined;
+    const value = readsAsIs(c, row) ? row["anesthetic"] : undefined;
     return value === "lidocaine" || value === "ropivacaine" || value === "bupivacaine"
       ? value
       : readInFull(c, row, this);
@@ -605,39 +605,39 @@ export const Procedure = fieldsOf<Procedure>(schema, "Procedure", {
 
 export const Therapy = fieldsOf<Therapy>(schema, "Therapy", {
   kind(c, row) {
-    const value = readsAsIs(c, row) ? row.kind : undefined;
+    const value = readsAsIs(c, row) ? row["kind"] : undefined;
     return isMemberOf(value, this) ? value : readInFull(c, row, this);
   },
   start(c, row) {
-    const value = readsAsIs(c, row) ? row.start : undefined;
+    const value = readsAsIs(c, row) ? row["start"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   end(c, row) {
-    const value = readsAsIs(c, row) ? row.end : undefined;
+    const value = readsAsIs(c, row) ? row["end"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   physician_supervised(c, row) {
-    const value = readsAsIs(c, row) ? row.physician_supervised : undefined;
+    const value = readsAsIs(c, row) ? row["physician_supervised"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   exercise_prescription(c, row) {
-    const value = readsAsIs(c, row) ? row.exercise_prescription : undefined;
+    const value = readsAsIs(c, row) ? row["exercise_prescription"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   follow_up_documented(c, row) {
-    const value = readsAsIs(c, row) ? row.follow_up_documented : undefined;
+    const value = readsAsIs(c, row) ? row["follow_up_documented"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   stopped_for_physical_reason(c, row) {
-    const value = readsAsIs(c, row) ? row.stopped_for_physical_reason : undefined;
+    const value = readsAsIs(c, row) ? row["stopped_for_physical_reason"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   tens_use_documented(c, row) {
-    const value = readsAsIs(c, row) ? row.tens_use_documented : undefined;
+    const value = readsAsIs(c, row) ? row["tens_use_documented"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
   visits(c, row) {
-    const value = readsAsIs(c, row) ? row.visits : undefined;
+    const value = readsAsIs(c, row) ? row["visits"] : undefined;
     return typeof value === "number" && value - value === 0 ? value : readInFull(c, row, this);
   },
 });

@@ -154,7 +154,7 @@ describe("the fixture's modules", () => {
     expect(schemaOutput).toContain('export const Procedure = fieldsOf<Procedure>(schema, "Procedure", {');
     // A field's own read: its load by name, its check its own (an enum's members one by one).
     expect(schemaOutput).toContain(
-      '  purpose(c, row) {\n    const value = readsAsIs(c, row) ? row.purpose : undefined;\n    return value === "diagnostic" || value === "therapeutic" ? value : readInFull(c, row, this);\n  },',
+      '  purpose(c, row) {\n    const value = readsAsIs(c, row) ? row["purpose"] : undefined;\n    return value === "diagnostic" || value === "therapeutic" ? value : readInFull(c, row, this);\n  },',
     );
   });
 

@@ -137,7 +137,7 @@ function ownRead(schema: SchemaModel, field: FieldModel): OwnRead | undefined {
   if (asIs === undefined) return undefined;
   const name = ident(field.name);
   const source = ts`  ${name}(c, row) {
-    const value = readsAsIs(c, row) ? row.${name} : undefined;
+    const value = readsAsIs(c, row) ? row[${str(field.name)}] : undefined;
     return ${asIs.check} ? value : readInFull(c, row, this);
   },`;
   return { source, helpers: ["readsAsIs", "readInFull", ...(asIs.helper === undefined ? [] : [asIs.helper])] };

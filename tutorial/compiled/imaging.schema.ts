@@ -135,50 +135,50 @@ export const schema: SchemaDescriptor = {
 
 export const Case = fieldsOf<Case>(schema, "case", {
   date_of_service(c, row) {
-    const value = readsAsIs(c, row) ? row.date_of_service : undefined;
+    const value = readsAsIs(c, row) ? row["date_of_service"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   pain_onset(c, row) {
-    const value = readsAsIs(c, row) ? row.pain_onset : undefined;
+    const value = readsAsIs(c, row) ? row["pain_onset"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   red_flags(c, row) {
-    const value = readsAsIs(c, row) ? row.red_flags : undefined;
+    const value = readsAsIs(c, row) ? row["red_flags"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
 });
 
 export const LineItem = fieldsOf<LineItem>(schema, "item", {
   code(c, row) {
-    const value = readsAsIs(c, row) ? row.code : undefined;
+    const value = readsAsIs(c, row) ? row["code"] : undefined;
     return isPlainCode(value) ? value : readInFull(c, row, this);
   },
 });
 
 export const Therapy = fieldsOf<Therapy>(schema, "Therapy", {
   kind(c, row) {
-    const value = readsAsIs(c, row) ? row.kind : undefined;
+    const value = readsAsIs(c, row) ? row["kind"] : undefined;
     return value === "physical_therapy" || value === "home_exercise" || value === "medication"
       ? value
       : readInFull(c, row, this);
   },
   start(c, row) {
-    const value = readsAsIs(c, row) ? row.start : undefined;
+    const value = readsAsIs(c, row) ? row["start"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
   end(c, row) {
-    const value = readsAsIs(c, row) ? row.end : undefined;
+    const value = readsAsIs(c, row) ? row["end"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
 });
 
 export const Study = fieldsOf<Study>(schema, "Study", {
   code(c, row) {
-    const value = readsAsIs(c, row) ? row.code : undefined;
+    const value = readsAsIs(c, row) ? row["code"] : undefined;
     return isPlainCode(value) ? value : readInFull(c, row, this);
   },
   date(c, row) {
-    const value = readsAsIs(c, row) ? row.date : undefined;
+    const value = readsAsIs(c, row) ? row["date"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
   },
 });

@@ -254,12 +254,12 @@ export type FieldReads<R> = { readonly [K in keyof R]?: FieldRead };
 // The pieces of a field's own read. A schema module writes one read per common field, e.g.
 //
 //   purpose(c, row) {
-//     const value = readsAsIs(c, row) ? row.purpose : undefined;
+//     const value = readsAsIs(c, row) ? row["purpose"] : undefined;
 //     return value === "diagnostic" || value === "therapeutic" ? value : readInFull(c, row, this);
 //   },
 //
 // exactly the read of its shape above, but a function of its own: V8 keeps feedback per function,
-// so its load (`row.purpose`) sees that one field, where the shared reads' load sees every field
+// so its load (`row["purpose"]`) sees that one field, where the shared reads' load sees every field
 // of their shape, and its check is the field's own (members compared by `===`, not a set look-up).
 
 /** Whether a field's own read may take the record's value as it is: a record, read without a trace. */
