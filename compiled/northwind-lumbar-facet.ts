@@ -196,8 +196,11 @@ const d3Parts = conditionParts({ key: "test 3", shows: { expression: "count dist
 const d4 = (c: Context): Tri => atLeast(rank(Case.pain_severity.read(c, c.input), painSeverityOrder), 2);
 
 /** after_surgery [2.1.d] waive, line 60: a member who has had lumbar spine surgery bypasses the therapy requirement: `prior_spine_surgery or some procedures where code in spine_surgery` */
-const afterSurgery = (c: Context): Tri =>
-  or(Case.prior_spine_surgery.read(c, c.input), some(spineSurgeryProcedures(c), proceduresWhere, c));
+const afterSurgery = (c: Context): Tri => {
+  const first = Case.prior_spine_surgery.read(c, c.input);
+  if (first === true && !c.tracing) return true;
+  return or(first, some(spineSurgeryProcedures(c), proceduresWhere, c));
+};
 // prettier-ignore
 const afterSurgeryParts = conditionParts(["or", "case.prior_spine_surgery", "test 5"], (c) => [Case.prior_spine_surgery.read(c, c.input), some(spineSurgeryProcedures(c), proceduresWhere, c)]);
 

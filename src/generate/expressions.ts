@@ -345,7 +345,7 @@ export class ExpressionWriter {
   }
 
   /** `and(a, b)`: its operands as arguments, or as one array past the most `and` takes. */
-  private junction(operator: "and" | "or", operands: readonly Ts[]): Ts {
+  junction(operator: "and" | "or", operands: readonly Ts[]): Ts {
     if (operands.length <= JUNCTION_ARITY) return ts`${this.rt.value(operator)}(${list(operands)})`;
     return ts`${this.rt.value(operator === "and" ? "andAll" : "orAll")}([${list(operands)}])`;
   }
