@@ -76,12 +76,10 @@ const conservative = (therapy: Row, c: Context): Tri =>
   and(cut(c, therapy, Therapy.start), oneOf(Therapy.kind.read(c, therapy), kindValues));
 
 /** blocks: prior diagnostic facet blocks */
-const blocks = (procedure: Row, c: Context): Tri =>
-  and(
-    cut(c, procedure, Procedure.date),
-    inCodes(Procedure.code.read(c, procedure), facetBlock),
-    equal(Procedure.purpose.read(c, procedure), "diagnostic"),
-  );
+const blocks = (procedure: Row, c: Context): Tri => {
+  const first = and(cut(c, procedure, Procedure.date), inCodes(Procedure.code.read(c, procedure), facetBlock));
+  return first === false && !c.tracing ? false : and(first, equal(Procedure.purpose.read(c, procedure), "diagnostic"));
+};
 
 /** necessary_blocks: prior diagnostic blocks that were themselves medically necessary */
 const necessaryBlocks = (procedure: Row, c: Context): Tri =>

@@ -160,12 +160,13 @@ const otherSiteBlocksToday = (item: Row, c: Context): Tri =>
   and(inCodes(LineItem.code.read(c, item), neuralBlockade), not(inCodes(LineItem.code.read(c, item), sijInjection)));
 
 /** other_site_blocks_last_week: neural blockade at another site in the week before */
-const otherSiteBlocksLastWeek = (procedure: Row, c: Context): Tri =>
-  and(
+const otherSiteBlocksLastWeek = (procedure: Row, c: Context): Tri => {
+  const first = and(
     inCodes(Procedure.code.read(c, procedure), neuralBlockade),
     not(inCodes(Procedure.code.read(c, procedure), sijInjection)),
-    within(Procedure.date.read(c, procedure), last6Days(c)),
   );
+  return first === false && !c.tracing ? false : and(first, within(Procedure.date.read(c, procedure), last6Days(c)));
+};
 
 /** rfa_history: prior SIJ radiofrequency ablations */
 const rfaHistory = (procedure: Row, c: Context): Tri => inCodes(Procedure.code.read(c, procedure), sijRfa);
@@ -179,12 +180,10 @@ const rfaRightJoint = (procedure: Row, c: Context): Tri =>
   and(rfaHistory(procedure, c), notEqual(Procedure.side.read(c, procedure), "left"));
 
 /** positive_diagnostic_sij: diagnostic SIJ injections in 6 months with at least 75% relief */
-const positiveDiagnosticSij = (procedure: Row, c: Context): Tri =>
-  and(
-    diagnosticSij(procedure, c),
-    atLeast(Procedure.relief.read(c, procedure), 75),
-    within(Procedure.date.read(c, procedure), last6Months(c)),
-  );
+const positiveDiagnosticSij = (procedure: Row, c: Context): Tri => {
+  const first = and(diagnosticSij(procedure, c), atLeast(Procedure.relief.read(c, procedure), 75));
+  return first === false && !c.tracing ? false : and(first, within(Procedure.date.read(c, procedure), last6Months(c)));
+};
 
 /** rfa_left_requested: earlier lines of this request that ablate the left SIJ */
 const rfaLeftRequested = (item: Row, c: Context): Tri =>
@@ -222,19 +221,21 @@ const inactiveTherapyInLast6Months = (therapy: Row, c: Context): Tri =>
 
 const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(LineItem.code.read(c, item), sijInjection);
 
-const rfaLeftJointWhere = (procedure: Row, c: Context): Tri =>
-  and(
+const rfaLeftJointWhere = (procedure: Row, c: Context): Tri => {
+  const first = and(
     rfaLeftJoint(procedure, c),
     elapsedAtLeast(between(Procedure.date.read(c, procedure), Procedure.pain_returned.read(c, procedure)), 12, "mo"),
-    within(Procedure.date.read(c, procedure), last36Months(c)),
   );
+  return first === false && !c.tracing ? false : and(first, within(Procedure.date.read(c, procedure), last36Months(c)));
+};
 
-const rfaRightJointWhere = (procedure: Row, c: Context): Tri =>
-  and(
+const rfaRightJointWhere = (procedure: Row, c: Context): Tri => {
+  const first = and(
     rfaRightJoint(procedure, c),
     elapsedAtLeast(between(Procedure.date.read(c, procedure), Procedure.pain_returned.read(c, procedure)), 12, "mo"),
-    within(Procedure.date.read(c, procedure), last36Months(c)),
   );
+  return first === false && !c.tracing ? false : and(first, within(Procedure.date.read(c, procedure), last36Months(c)));
+};
 
 const sijLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
   and(sijLeftJoint(procedure, c), within(Procedure.date.read(c, procedure), last12Months(c)));

@@ -1,8 +1,10 @@
 // A criterion whose first operands settle it without a pass over a list (`settledBy` of the
-// lowered form: `item.side == right or some procedures where ...`) returns when they do, unless a
-// trace records reads. The lowering marks exactly those junctions; the generated function gives
-// the Kleene value of the whole junction (checked against truth tables of the operands worked out
-// here), and with a trace it still reads what the eager junction reads.
+// lowered form: `item.side == right or some procedures where ...`) returns when they do, and a
+// membership of three tests or more over a list of the case returns false once all but its last
+// leave the element out, unless a trace records reads. The lowering marks exactly those
+// junctions; the generated functions give the Kleene value of the whole junction (checked against
+// truth tables of the operands worked out here), and with a trace they still read what the eager
+// junction reads.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lower } from "../src/lower/lower.js";
@@ -51,6 +53,10 @@ rule settled_by_true "Or" [R.1]
 rule settled_by_false "And" [R.2]
   for and_code
   require B [R.2] "the side settles it" item.side != left and no procedures where side == right
+codes list_code "list" = cpt { G0260 }
+rule membership "Membership" [R.3]
+  for list_code
+  require C [R.3] "all but the last test settle an element" no procedures where side == left and relief >= 50% and relief_duration >= 2wk
 `;
 
 type Tri = boolean | "unknown";
@@ -71,6 +77,30 @@ const caseOf = (code: string, itemSide: string | undefined, sides: (string | und
   procedures: sides.map((s, i) => ({ code: "27096", date: `2025-0${(i % 7) + 1}-01`, ...(s === undefined ? {} : { side: s }) })),
 });
 
+/** A prior procedure of the membership test: its side, relief (%) and relief duration (weeks), each possibly absent. */
+interface Prior {
+  side: string | undefined;
+  relief: number | undefined;
+  weeks: number | undefined;
+}
+const prior = fc.record({
+  side,
+  relief: fc.option(fc.constantFrom(30, 50, 80), { nil: undefined }),
+  weeks: fc.option(fc.constantFrom(1, 2, 6), { nil: undefined }),
+});
+const known = <T>(value: T | undefined, test: (value: T) => boolean): Tri => (value === undefined ? "unknown" : test(value));
+const priorsCase = (priors: Prior[]) => ({
+  date_of_service: "2025-08-01",
+  items: [{ code: "G0260", purpose: "therapeutic", side: "left" }],
+  procedures: priors.map((p, i) => ({
+    code: "27096",
+    date: `2025-0${(i % 7) + 1}-01`,
+    ...(p.side === undefined ? {} : { side: p.side }),
+    ...(p.relief === undefined ? {} : { relief: p.relief }),
+    ...(p.weeks === undefined ? {} : { relief_duration: `${p.weeks}wk` }),
+  })),
+});
+
 describe("a criterion settled by its first operands", () => {
   let compiled: CompiledEvaluator;
   beforeAll(async () => {
@@ -89,6 +119,31 @@ describe("a criterion settled by its first operands", () => {
       }),
       { numRuns: runs(300), endOnFailure: true },
     );
+  });
+
+  it("a membership has the Kleene value of all its tests, with and without a trace", () => {
+    fc.assert(
+      fc.property(fc.array(prior, { maxLength: 5 }), (priors) => {
+        const member = (p: Prior): Tri =>
+          and(and(equals(p.side, "left"), known(p.relief, (r) => r >= 50)), known(p.weeks, (w) => w >= 2));
+        const expected = not(priors.reduce<Tri>((found, p) => or(found, member(p)), false));
+        const input = priorsCase(priors);
+        expect(compiled.decide(input)[0]).toBe(outcomeOf(expected));
+        for (const trace of [false, true]) expect(compiled.evaluate(input, { trace }).items[0]!.outcome).toBe(outcomeOf(expected));
+      }),
+      { numRuns: runs(300), endOnFailure: true },
+    );
+  });
+
+  it("reads every test of a membership with a trace even when the first ones leave the element out", () => {
+    const determination = compiled.evaluate(priorsCase([{ side: "right", relief: 80, weeks: 6 }]), { trace: true });
+    const criterion = determination.items[0]!.trace.find((c) => c.criterion === "C")!;
+    expect(criterion.facts.map((fact) => fact.fact)).toEqual([
+      "procedures",
+      "procedures[0].side",
+      "procedures[0].relief",
+      "procedures[0].relief_duration",
+    ]);
   });
 
   it("reads the list with a trace even when the first operand settles the junction", () => {

@@ -145,7 +145,8 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
       const selection = writer.selection(entry.chain, [element], element);
       return ts`${doc(`${entry.name}, selected once per line item`)}\nconst ${selected} = ${rt.value("perItem")}(${selectionSlot++}, (c) => ${selection});\n${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${selected}(c)(${element}, c);`;
     }
-    const body = writer.membership(entry.chain, [element], element) ?? ts`true`;
+    const tests = entry.chain.selection === undefined ? writer.tests(entry.chain, [element], element) : undefined;
+    const body = tests === undefined ? writer.membership(entry.chain, [element], element)! : tests.length === 0 ? ts`true` : writer.functionBody(entry.chain, tests, element);
     return ts`${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${body};`;
   });
   // Criteria whose condition is one let share that let's parts, declared once.
@@ -244,7 +245,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
       ...writer.members.map((member) =>
         member.key === "item"
           ? ts`const ${member.name} = (c: ${Context}): unknown => ${member.body};`
-          : ts`const ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.body};`,
+          : ts`const ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.block ?? member.body};`,
       ),
       ...candidates,
       ...scans,
