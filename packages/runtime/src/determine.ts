@@ -502,9 +502,10 @@ function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
     const { plan, condition, values: shown } = criteria[i]!;
     const criterion = plan.spec;
     const parts = criterion.parts;
-    // A trace weighs every criterion by its parts: those that show no value are worked out here,
-    // for a condition that is unknown (relevance reads no part of a known one).
-    const values = shown ?? (context.tracing && parts !== undefined && condition instanceof Unknown ? parts.values(context) : undefined);
+    // Every criterion is weighed by its parts, with the trace or without: those not worked out yet
+    // (a waived criterion's, or with the trace one that shows no value) are worked out here, for a
+    // condition that is unknown (relevance reads no part of a known one).
+    const values = shown ?? (parts !== undefined && condition instanceof Unknown ? parts.values(context) : undefined);
     weighedCriteria.push({
       id: criterion.id,
       level: plan.level,
