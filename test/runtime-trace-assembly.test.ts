@@ -155,26 +155,30 @@ function rulesOf(table: Table, stripKnown: boolean, calls: Map<string, number>):
   });
 }
 
-describe("a pended item's rules weighed with the trace", () => {
+describe("a pended item's rules weighed", () => {
   it("give what relevance would give with every criterion's parts, evaluating only those of unknown conditions", () => {
     let pended = 0;
     fc.assert(
       fc.property(tableArbitrary, (table) => {
         const calls = new Map<string, number>();
         const traced = determine(policy, schema, rulesOf(table, false, calls), input);
+        const untracedCalls = new Map<string, number>();
+        determine(policy, schema, rulesOf(table, false, untracedCalls), input, { trace: false });
         // The model: relevance sees no parts of a known condition.
         const stripped = determine(policy, schema, rulesOf(table, true, new Map()), input);
         expect(JSON.stringify(traced)).toBe(JSON.stringify(stripped));
         const item = traced.items[0]!;
         if (item.outcome === "pended") pended++;
-        // Parts evaluated: a criterion's whose condition is unknown, or whose status is (its
-        // waiver unknown), once; no other.
+        // Parts evaluated, with the trace or without: once for an unknown condition of a pended
+        // item; never otherwise (a criterion unknown through its waiver alone, in an item that
+        // does not pend, or with a known condition).
         for (const entry of item.trace) {
           const rule = table[Number(entry.rule.slice(1))]!;
           const draft = rule.criteria[Number(entry.criterion.split("_")[1])]!;
           const unknown = conditionOf(draft.shape, draft.values) instanceof Unknown;
-          const expected = entry.status === "unknown" ? 1 : unknown && item.outcome === "pended" ? 1 : 0;
+          const expected = unknown && item.outcome === "pended" ? 1 : 0;
           expect(calls.get(entry.criterion) ?? 0, entry.criterion).toBe(expected);
+          expect(untracedCalls.get(entry.criterion) ?? 0, entry.criterion).toBe(expected);
         }
       }),
       { numRuns: runs(400) },

@@ -367,7 +367,7 @@ interface EvaluatedCriterion {
   unknown: Unknown | undefined;
   facts: Fact[];
   factsTruncated: boolean;
-  /** The parts' values, when the trace shows some or the criterion is unknown (explain.ts). */
+  /** The parts' values, when the trace shows some (explain.ts). */
   values: readonly unknown[] | undefined;
 }
 
@@ -471,16 +471,14 @@ function evaluateRule(context: Context, rule: RulePlan, applies: Tri): Evaluated
     const parts = criterion.parts;
     // A trace shows the values of the parts that show some: they are the condition's tests, read
     // in its order, so the condition's value is derived from them instead of worked out twice.
-    let values = tracing && plan.shows !== undefined ? parts!.values(context) : undefined;
+    const values = tracing && plan.shows !== undefined ? parts!.values(context) : undefined;
     const condition = values !== undefined ? conditionFromParts(parts!.shape, values) : conditionOf(context, criterion);
     let status = criterionStatus(criterion.effect, condition);
     let unknown = condition instanceof Unknown ? condition : undefined;
     if (criterion.waiver !== undefined) ({ status, unknown } = waived(criterion, context, condition, status));
     const facts = tracing ? context.endReads(shared ? criterion : undefined) : NO_FACTS;
     const factsTruncated = tracing && context.readsTruncated;
-    // An unknown criterion's parts, for a pended item's relevance: evaluated after the reads are
-    // recorded, so the trace lists only the condition's own reads.
-    if (values === undefined && parts !== undefined && status === "unknown") values = parts.values(context);
+    // The parts of an unknown condition are worked out only if the item pends (see `weighed`).
     criteria.push({ plan, condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule.spec, applies, criteria };
@@ -503,8 +501,9 @@ function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
     const criterion = plan.spec;
     const parts = criterion.parts;
     // Every criterion is weighed by its parts, with the trace or without: those not worked out yet
-    // (a waived criterion's, or with the trace one that shows no value) are worked out here, for a
-    // condition that is unknown (relevance reads no part of a known one).
+    // (all but those the trace shows) are worked out here, for a condition that is unknown
+    // (relevance reads no part of a known one), after the reads are recorded, so that the trace
+    // lists only the condition's own reads. An item that does not pend needs no parts.
     const values = shown ?? (parts !== undefined && condition instanceof Unknown ? parts.values(context) : undefined);
     weighedCriteria.push({
       id: criterion.id,
