@@ -4,8 +4,8 @@
 // conditions (a traced criterion's parts are its condition's tests, and a pended item weighs its
 // criteria by their parts), so this is checked on rule tables whose items pend with many open
 // tests (more than relevance tries), waived criteria whose own condition is unknown, and parts
-// that show values or not.
-import { describe, expect, it } from "vitest";
+// that show values or not; and on random cases of every policy under policies/.
+import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
   and,
@@ -27,7 +27,12 @@ import {
   type Tri,
   Unknown,
 } from "@pol/runtime";
-import { runs } from "./support/runs.js";
+import { interpret } from "../src/interpret/interpreter.js";
+import type { CheckedPolicy } from "../src/model.js";
+import { caseArbitrary, policyHints } from "./support/arbitraries.js";
+import { asked, loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
+import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
+import { property, runs } from "./support/runs.js";
 
 const schema: SchemaDescriptor = {
   records: {
@@ -278,4 +283,31 @@ describe("a determination without the trace", () => {
     // as many open tests as relevance tries.
     expect(waivedUnknownAndMany).toBeGreaterThan(runs(600) / 20);
   });
+});
+
+describe("a determination of a policy's evaluators without the trace", () => {
+  const targets = policyFiles().map((file) => {
+    const checked = checkPolicyFile(file);
+    if (checked.policy === undefined) throw new Error(checked.failure);
+    return { file, policy: checked.policy as CheckedPolicy };
+  });
+  const compiled = new Map<string, CompiledEvaluator>();
+  beforeAll(async () => {
+    for (const { file, policy } of targets) compiled.set(file, await loadCompiled(policy));
+  }, 120_000);
+
+  for (const { file, policy } of targets) {
+    it(`${file}: is the traced one with its trace left out, compiled and interpreted`, () => {
+      const evaluator = compiled.get(file)!;
+      fc.assert(
+        fc.property(caseArbitrary(evaluator.schema, policyHints(policy)), (input) => {
+          const traced = JSON.stringify(withoutTrace(evaluator.evaluate(input, { ...asked(policy), trace: true })));
+          expect(JSON.stringify(evaluator.evaluate(input, { ...asked(policy), trace: false }))).toBe(traced);
+          expect(JSON.stringify(withoutTrace(interpret(policy, input, { ...asked(policy), trace: true })))).toBe(traced);
+          expect(JSON.stringify(interpret(policy, input, { ...asked(policy), trace: false }))).toBe(traced);
+        }),
+        property(`${file}: without the trace, the traced determination`, 60),
+      );
+    });
+  }
 });
