@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
   and,
-  CodeSet,
   type ConditionParts,
   type CriterionEffect,
   type CriterionSpec,
@@ -17,12 +16,8 @@ import {
   determine,
   MAX_OPEN_TESTS,
   type Missing,
-  not,
-  or,
   type Part,
-  type PolicyInfo,
   type RuleSpec,
-  type SchemaDescriptor,
   type Shape,
   type Tri,
   Unknown,
@@ -32,36 +27,10 @@ import type { CheckedPolicy } from "../src/model.js";
 import { caseArbitrary, policyHints } from "./support/arbitraries.js";
 import { asked, loadCompiled, type CompiledEvaluator } from "./support/compiled.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
+import { anyCode, conditionOf, policyNamed, schema, shapeArbitrary } from "./support/rule-tables.js";
 import { property, runs } from "./support/runs.js";
 
-const schema: SchemaDescriptor = {
-  records: {
-    case: {
-      label: "case",
-      fields: {
-        date_of_service: { type: "date", label: "date of service" },
-        items: { type: { list: "item" }, label: "requested line items" },
-      },
-    },
-    item: {
-      label: "requested line item",
-      fields: { code: { type: "code", label: "code" } },
-    },
-  },
-};
-
-const policy: PolicyInfo = {
-  id: "test.relevance",
-  title: "relevance",
-  payer: "test",
-  number: "1",
-  version: "1",
-  effective: "2025-01-01",
-  source: "test.pol",
-  sourceHash: "0",
-};
-
-const anyCode = new CodeSet([], [""], []);
+const policy = policyNamed("relevance");
 const input = {
   date_of_service: "2025-08-01",
   items: [{ code: "1" }, { code: "2" }],
@@ -87,19 +56,6 @@ const partArbitrary: fc.Arbitrary<PartDraft> = fc.record({
   shows: fc.boolean(),
   key: fc.integer({ min: 0, max: KEYS - 1 }),
 });
-
-function shapeArbitrary(parts: number): fc.Arbitrary<Shape> {
-  return fc.letrec<{ shape: Shape }>((tie) => ({
-    shape: fc.oneof(
-      { depthSize: "small", withCrossShrink: true },
-      fc.integer({ min: 0, max: parts - 1 }),
-      fc
-        .tuple(fc.constantFrom("and" as const, "or" as const), fc.array(tie("shape"), { minLength: 1, maxLength: 4 }))
-        .map(([operator, operands]) => [operator, ...operands] as Shape),
-      tie("shape").map((operand) => ["not", operand] as Shape),
-    ),
-  })).shape;
-}
 
 interface CriterionDraft {
   effect: CriterionEffect;
@@ -164,14 +120,6 @@ type Table = { when: boolean | number; criteria: CriterionDraft[] }[];
 
 /** A drawn truth as a value: a missing fact's number is its unknown. */
 const truthOf = (truth: boolean | number): Tri => (typeof truth === "number" ? unknownOf(truth) : truth);
-
-/** The condition over its parts' truths, as a generated module writes it. */
-function conditionOf(shape: Shape, truths: readonly Tri[]): Tri {
-  if (typeof shape === "number") return truths[shape]!;
-  if (shape[0] === "not") return not(conditionOf(shape[1] as Shape, truths));
-  const operands = (shape.slice(1) as Shape[]).map((operand) => conditionOf(operand, truths));
-  return shape[0] === "and" ? and(...operands) : or(...operands);
-}
 
 /**
  * The rule table. Parts of one key are one test, so the first drawn part of a key fixes its truth
