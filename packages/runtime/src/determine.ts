@@ -425,15 +425,26 @@ const NO_FACTS: Fact[] = [];
  */
 class EvaluatePlan {
   readonly rules: readonly RulePlan[];
+  /** Whether an item's code is in each rule's code sets: `decideTrusted`'s table, shared. */
+  readonly codes: DecidePlan;
 
   constructor(rules: readonly RuleSpec[]) {
-    this.rules = rules.map((spec) => ({ spec, criteria: spec.criteria.map(criterionPlan) }));
+    let first = rules.length;
+    this.rules = rules.map((spec) => {
+      const criteria = spec.criteria.map(criterionPlan);
+      const plan = { spec, criteria, first };
+      first += 3 * criteria.length;
+      return plan;
+    });
+    this.codes = decidePlan(rules);
   }
 }
 
 interface RulePlan {
   readonly spec: RuleSpec;
   readonly criteria: readonly CriterionPlan[];
+  /** Where its first criterion's slots begin in an untraced item's working space (`untracedItem`). */
+  readonly first: number;
 }
 
 interface CriterionPlan {
@@ -628,7 +639,7 @@ function codeText(code: unknown): string {
 function determineItem(
   context: Context,
   policy: PolicyInfo,
-  rules: readonly RulePlan[],
+  plan: EvaluatePlan,
   index: number,
   options: EvaluateOptions | undefined,
   shared: Shared | undefined,
@@ -641,26 +652,55 @@ function determineItem(
     return undecided(index, code, "pended", [], [{ fact: "date_of_service", label: "date of service", criteria: [] }]);
   }
   if (!inEffect(policy, dos, options)) return undecided(index, code, "policy_not_in_effect", [], []);
+  const rules = plan.rules;
   const applications: RuleApplication[] = [];
-  const definite: EvaluatedRule[] = [];
-  const relevant: EvaluatedRule[] = [];
-  const pending: { rule: RulePlan; applies: Tri }[] = [];
+  // Each rule's applicability (false: it does not apply), in the context's working space.
+  const applying = context.scratch as Tri[];
+  let relevant = 0;
   const itemCode = codeOf(context);
+  // The rules' code sets answer for a code as written once, in the table `decideTrusted` keeps.
+  const inSets = typeof itemCode === "string" ? plan.codes.inSets(itemCode) : undefined;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!.spec;
-    const applies = ruleApplies(context, rule, itemCode);
+    const applies = inSets === undefined ? ruleApplies(context, rule, itemCode) : inSets[r] === 0 ? false : whenHolds(context, rule);
+    applying[r] = applies;
     const status = statusOf(applies);
     applications.push(
       shared === undefined ? { rule: rule.id, title: rule.title, citation: rule.citation, applies: status } : shared.application(rule, status),
     );
-    if (status !== "not_met") pending.push({ rule: rules[r]!, applies });
+    if (status !== "not_met") relevant++;
   }
-  if (pending.length === 0) return undecided(index, code, "no_applicable_policy", applications, []);
-  for (const { rule, applies } of pending) {
-    const evaluated = evaluateRule(context, rule, applies);
-    relevant.push(evaluated);
-    if (applies === true) definite.push(evaluated);
+  if (relevant === 0) return undecided(index, code, "no_applicable_policy", applications, []);
+  if (!context.tracing) return untracedItem(context, rules, applying, index, code, applications);
+  const definite: EvaluatedRule[] = [];
+  const evaluated: EvaluatedRule[] = [];
+  for (let r = 0; r < rules.length; r++) {
+    const applies = applying[r]!;
+    if (applies === false) continue;
+    const rule = evaluateRule(context, rules[r]!, applies);
+    evaluated.push(rule);
+    if (applies === true) definite.push(rule);
   }
+  return assembled(context, index, code, applications, definite, evaluated, shared);
+}
+
+/** `ruleApplies` for a rule whose code sets hold the item's code: Kleene `and` of true and `when`. */
+function whenHolds(context: Context, rule: RuleSpec): Tri {
+  if (rule.when === undefined) return true;
+  const holds = rule.when(context);
+  return holds === true || holds instanceof Unknown ? holds : false;
+}
+
+/** An item's determination from its evaluated rules: those that apply (`definite`) and those that apply or may (`relevant`). */
+function assembled(
+  context: Context,
+  index: number,
+  code: string,
+  applications: RuleApplication[],
+  definite: readonly EvaluatedRule[],
+  relevant: readonly EvaluatedRule[],
+  shared: Shared | undefined,
+): ItemDetermination {
   // Decided only when the rules that may apply cannot change what the rules that do apply say.
   const certain = outcomeOf(definite);
   const possible = outcomeOf(relevant);
@@ -675,6 +715,111 @@ function determineItem(
     notes: notesOf(definite),
     trace: context.tracing ? traceOf(relevant, shared) : [],
   };
+}
+
+/**
+ * An item's determination without the trace: what `assembled` gives, with no object per rule or
+ * criterion. Each criterion's status, condition and unknown go into three slots of the context's
+ * working space after the rules' applicability (`RulePlan.first`), and the outcome is worked out
+ * as they come. A pended item (rare) is then assembled from those slots as with the trace, since
+ * what it asks for weighs every criterion; any other gets its reasons and notes in one pass over
+ * the rules that apply, and misses nothing.
+ */
+function untracedItem(
+  context: Context,
+  rules: readonly RulePlan[],
+  applying: Tri[],
+  index: number,
+  code: string,
+  applications: RuleApplication[],
+): ItemDetermination {
+  const slots = context.scratch;
+  // The strongest level with a criterion not met, and with one unknown: of the rules that apply
+  // (`certain`'s) and of those that apply or may (`possible`'s).
+  const none: number = LEVEL_OUTCOMES.length;
+  let notMet = none;
+  let unknownAt = none;
+  let notMetIfAny = none;
+  let unknownIfAny = none;
+  let definite = 0;
+  for (let r = 0; r < rules.length; r++) {
+    const applies = applying[r]!;
+    if (applies === false) continue;
+    if (applies === true) definite++;
+    const { criteria, first } = rules[r]!;
+    for (let i = 0; i < criteria.length; i++) {
+      const { spec, level } = criteria[i]!;
+      const condition = conditionOf(context, spec);
+      let status = criterionStatus(spec.effect, condition);
+      let unknown = condition instanceof Unknown ? condition : undefined;
+      if (spec.waiver !== undefined) ({ status, unknown } = waived(spec, context, condition, status));
+      const at = first + 3 * i;
+      slots[at] = status;
+      slots[at + 1] = condition;
+      slots[at + 2] = unknown;
+      if (level < 0) continue;
+      if (status === "not_met") {
+        if (level < notMetIfAny) notMetIfAny = level;
+        if (applies === true && level < notMet) notMet = level;
+      } else if (status === "unknown") {
+        if (level < unknownIfAny) unknownIfAny = level;
+        if (applies === true && level < unknownAt) unknownAt = level;
+      }
+    }
+  }
+  // `outcomeOf` of the rules that apply and of those that apply or may (of which there are some).
+  const outcomes: readonly Outcome[] = LEVEL_OUTCOMES;
+  const certain = definite === 0 ? "no_applicable_policy" : unknownAt < notMet ? "pended" : (outcomes[notMet] ?? "approved");
+  const possible = unknownIfAny < notMetIfAny ? "pended" : (outcomes[notMetIfAny] ?? "approved");
+  if (certain !== possible || certain === "pended") return pendedItem(context, rules, applying, index, code, applications);
+  const reasons: Reason[] = [];
+  const notes: Note[] = [];
+  for (let r = 0; r < rules.length; r++) {
+    if (applying[r] !== true) continue;
+    const { spec: rule, criteria, first } = rules[r]!;
+    for (let i = 0; i < criteria.length; i++) {
+      if (slots[first + 3 * i] !== "not_met") continue;
+      const { spec, level } = criteria[i]!;
+      if (level >= 0) reasons.push({ rule: rule.id, criterion: spec.id, effect: spec.effect, citation: spec.citation, description: spec.description });
+      else if (spec.effect === "note") notes.push({ rule: rule.id, criterion: spec.id, citation: spec.citation, description: spec.description });
+    }
+  }
+  return { index, code, outcome: certain, rules: applications, reasons, missing: [], notes, trace: [] };
+}
+
+/** A pended item's determination without the trace, from the slots `untracedItem` filled. */
+function pendedItem(
+  context: Context,
+  rules: readonly RulePlan[],
+  applying: readonly Tri[],
+  index: number,
+  code: string,
+  applications: RuleApplication[],
+): ItemDetermination {
+  const slots = context.scratch;
+  const definite: EvaluatedRule[] = [];
+  const relevant: EvaluatedRule[] = [];
+  for (let r = 0; r < rules.length; r++) {
+    const applies = applying[r]!;
+    if (applies === false) continue;
+    const { spec, criteria: plans, first } = rules[r]!;
+    const criteria: EvaluatedCriterion[] = [];
+    for (let i = 0; i < plans.length; i++) {
+      const plan = plans[i]!;
+      const at = first + 3 * i;
+      const status = slots[at] as Status;
+      // An unknown criterion's parts, for relevance (`evaluateRule`).
+      const parts = plan.spec.parts;
+      const values = parts !== undefined && status === "unknown" ? parts.values(context) : undefined;
+      const condition = slots[at + 1] as Tri | undefined;
+      const unknown = slots[at + 2] as Unknown | undefined;
+      criteria.push({ plan, condition, status, unknown, facts: NO_FACTS, factsTruncated: false, values });
+    }
+    const rule = { spec, applies, criteria };
+    relevant.push(rule);
+    if (applies === true) definite.push(rule);
+  }
+  return assembled(context, index, code, applications, definite, relevant, undefined);
 }
 
 /**
@@ -736,7 +881,7 @@ function determineWith(
   // the corpus measurably slower.
   const shared = count > 1 ? new Shared() : undefined;
   for (let index = 0; index < count; index++) {
-    const item = determineItem(context, policy, plan.rules, index, options, shared);
+    const item = determineItem(context, policy, plan, index, options, shared);
     items.push(item);
     // Line order within a request: the lines after this one see what it came to (`earlier_items`);
     // after the last, none.
