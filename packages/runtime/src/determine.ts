@@ -808,12 +808,10 @@ function pendedItem(
       const plan = plans[i]!;
       const at = first + 3 * i;
       const status = slots[at] as Status;
-      // An unknown criterion's parts, for relevance (`evaluateRule`).
-      const parts = plan.spec.parts;
-      const values = parts !== undefined && status === "unknown" ? parts.values(context) : undefined;
       const condition = slots[at + 1] as Tri | undefined;
       const unknown = slots[at + 2] as Unknown | undefined;
-      criteria.push({ plan, condition, status, unknown, facts: NO_FACTS, factsTruncated: false, values });
+      // The parts of an unknown condition are worked out by `weighed`, as with the trace.
+      criteria.push({ plan, condition, status, unknown, facts: NO_FACTS, factsTruncated: false, values: undefined });
     }
     const rule = { spec, applies, criteria };
     relevant.push(rule);
