@@ -74,12 +74,15 @@ const stabilizationTpi = (procedure: Row, c: Context): Tri =>
   and(tpiHistory(procedure, c), equal(Procedure.purpose.read(c, procedure), "diagnostic"));
 
 /** therapeutic_tpi_same_muscle: prior therapeutic injections of the requested muscle */
-const therapeuticTpiSameMuscle = (procedure: Row, c: Context): Tri =>
-  and(
-    tpiHistory(procedure, c),
-    equal(Procedure.purpose.read(c, procedure), "therapeutic"),
-    equal(normaliseText(Procedure.muscle.read(c, procedure)), normaliseText(LineItem.muscle.read(c, c.item))),
-  );
+const therapeuticTpiSameMuscle = (procedure: Row, c: Context): Tri => {
+  const first = and(tpiHistory(procedure, c), equal(Procedure.purpose.read(c, procedure), "therapeutic"));
+  return first === false && !c.tracing
+    ? false
+    : and(
+        first,
+        equal(normaliseText(Procedure.muscle.read(c, procedure)), normaliseText(LineItem.muscle.read(c, c.item))),
+      );
+};
 
 const stabilizationTpiWhere = (procedure: Row, c: Context): Tri =>
   and(

@@ -76,12 +76,10 @@ const conservative = (therapy: Row, c: Context): Tri =>
   and(cut(c, therapy, Therapy.start), oneOf(Therapy.kind.read(c, therapy), kindValues));
 
 /** blocks: prior diagnostic facet blocks */
-const blocks = (procedure: Row, c: Context): Tri =>
-  and(
-    cut(c, procedure, Procedure.date),
-    inCodes(Procedure.code.read(c, procedure), facetBlock),
-    equal(Procedure.purpose.read(c, procedure), "diagnostic"),
-  );
+const blocks = (procedure: Row, c: Context): Tri => {
+  const first = and(cut(c, procedure, Procedure.date), inCodes(Procedure.code.read(c, procedure), facetBlock));
+  return first === false && !c.tracing ? false : and(first, equal(Procedure.purpose.read(c, procedure), "diagnostic"));
+};
 
 /** necessary_blocks: prior diagnostic blocks that were themselves medically necessary */
 const necessaryBlocks = (procedure: Row, c: Context): Tri =>
@@ -196,8 +194,11 @@ const d3Parts = conditionParts({ key: "test 3", shows: { expression: "count dist
 const d4 = (c: Context): Tri => atLeast(rank(Case.pain_severity.read(c, c.input), painSeverityOrder), 2);
 
 /** after_surgery [2.1.d] waive, line 60: a member who has had lumbar spine surgery bypasses the therapy requirement: `prior_spine_surgery or some procedures where code in spine_surgery` */
-const afterSurgery = (c: Context): Tri =>
-  or(Case.prior_spine_surgery.read(c, c.input), some(spineSurgeryProcedures(c), proceduresWhere, c));
+const afterSurgery = (c: Context): Tri => {
+  const first = Case.prior_spine_surgery.read(c, c.input);
+  if (first === true && !c.tracing) return true;
+  return or(first, some(spineSurgeryProcedures(c), proceduresWhere, c));
+};
 // prettier-ignore
 const afterSurgeryParts = conditionParts(["or", "case.prior_spine_surgery", "test 5"], (c) => [Case.prior_spine_surgery.read(c, c.input), some(spineSurgeryProcedures(c), proceduresWhere, c)]);
 

@@ -160,12 +160,13 @@ const otherSiteBlocksToday = (item: Row, c: Context): Tri =>
   and(inCodes(LineItem.code.read(c, item), neuralBlockade), not(inCodes(LineItem.code.read(c, item), sijInjection)));
 
 /** other_site_blocks_last_week: neural blockade at another site in the week before */
-const otherSiteBlocksLastWeek = (procedure: Row, c: Context): Tri =>
-  and(
+const otherSiteBlocksLastWeek = (procedure: Row, c: Context): Tri => {
+  const first = and(
     inCodes(Procedure.code.read(c, procedure), neuralBlockade),
     not(inCodes(Procedure.code.read(c, procedure), sijInjection)),
-    within(Procedure.date.read(c, procedure), last6Days(c)),
   );
+  return first === false && !c.tracing ? false : and(first, within(Procedure.date.read(c, procedure), last6Days(c)));
+};
 
 /** rfa_history: prior SIJ radiofrequency ablations */
 const rfaHistory = (procedure: Row, c: Context): Tri => inCodes(Procedure.code.read(c, procedure), sijRfa);
@@ -179,12 +180,10 @@ const rfaRightJoint = (procedure: Row, c: Context): Tri =>
   and(rfaHistory(procedure, c), notEqual(Procedure.side.read(c, procedure), "left"));
 
 /** positive_diagnostic_sij: diagnostic SIJ injections in 6 months with at least 75% relief */
-const positiveDiagnosticSij = (procedure: Row, c: Context): Tri =>
-  and(
-    diagnosticSij(procedure, c),
-    atLeast(Procedure.relief.read(c, procedure), 75),
-    within(Procedure.date.read(c, procedure), last6Months(c)),
-  );
+const positiveDiagnosticSij = (procedure: Row, c: Context): Tri => {
+  const first = and(diagnosticSij(procedure, c), atLeast(Procedure.relief.read(c, procedure), 75));
+  return first === false && !c.tracing ? false : and(first, within(Procedure.date.read(c, procedure), last6Months(c)));
+};
 
 /** rfa_left_requested: earlier lines of this request that ablate the left SIJ */
 const rfaLeftRequested = (item: Row, c: Context): Tri =>
@@ -222,19 +221,21 @@ const inactiveTherapyInLast6Months = (therapy: Row, c: Context): Tri =>
 
 const otherItemsWhere = (item: Row, c: Context): Tri => inCodes(LineItem.code.read(c, item), sijInjection);
 
-const rfaLeftJointWhere = (procedure: Row, c: Context): Tri =>
-  and(
+const rfaLeftJointWhere = (procedure: Row, c: Context): Tri => {
+  const first = and(
     rfaLeftJoint(procedure, c),
     elapsedAtLeast(between(Procedure.date.read(c, procedure), Procedure.pain_returned.read(c, procedure)), 12, "mo"),
-    within(Procedure.date.read(c, procedure), last36Months(c)),
   );
+  return first === false && !c.tracing ? false : and(first, within(Procedure.date.read(c, procedure), last36Months(c)));
+};
 
-const rfaRightJointWhere = (procedure: Row, c: Context): Tri =>
-  and(
+const rfaRightJointWhere = (procedure: Row, c: Context): Tri => {
+  const first = and(
     rfaRightJoint(procedure, c),
     elapsedAtLeast(between(Procedure.date.read(c, procedure), Procedure.pain_returned.read(c, procedure)), 12, "mo"),
-    within(Procedure.date.read(c, procedure), last36Months(c)),
   );
+  return first === false && !c.tracing ? false : and(first, within(Procedure.date.read(c, procedure), last36Months(c)));
+};
 
 const sijLeftJointInLast12Months = (procedure: Row, c: Context): Tri =>
   and(sijLeftJoint(procedure, c), within(Procedure.date.read(c, procedure), last12Months(c)));
@@ -336,20 +337,20 @@ const b4 = (c: Context): Tri =>
 const b4Parts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [sijSameJointScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, lastSijSameJoint(c)), c.dos), 2, "mo")]);
 
 /** B5_left [D.I.B.5] require, line 162: no more than 4 injections of the left joint in the last 12 months: `item.side == right or count distinct date of sij_left_joint within 12mo <= 4` */
-const b5Left = (c: Context): Tri =>
-  or(
-    equal(LineItem.side.read(c, c.item), "right"),
-    atMost(countDistinct(c, sijHistoryCandidates(c), sijLeftJointInLast12Months, [Procedure.date]), 4),
-  );
+const b5Left = (c: Context): Tri => {
+  const first = equal(LineItem.side.read(c, c.item), "right");
+  if (first === true && !c.tracing) return true;
+  return or(first, atMost(countDistinct(c, sijHistoryCandidates(c), sijLeftJointInLast12Months, [Procedure.date]), 4));
+};
 // prettier-ignore
 const b5LeftParts = conditionParts(["or", "item.side == \"right\"", { key: "test 12", shows: { expression: "count distinct date of sij_left_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(LineItem.side.read(c, c.item), "right"), shown(atMost, countDistinct(c, sijHistoryCandidates(c), sijLeftJointInLast12Months, [Procedure.date]), 4)]);
 
 /** B5_right [D.I.B.5] require, line 165: no more than 4 injections of the right joint in the last 12 months: `item.side == left or count distinct date of sij_right_joint within 12mo <= 4` */
-const b5Right = (c: Context): Tri =>
-  or(
-    equal(LineItem.side.read(c, c.item), "left"),
-    atMost(countDistinct(c, sijHistoryCandidates(c), sijRightJointInLast12Months, [Procedure.date]), 4),
-  );
+const b5Right = (c: Context): Tri => {
+  const first = equal(LineItem.side.read(c, c.item), "left");
+  if (first === true && !c.tracing) return true;
+  return or(first, atMost(countDistinct(c, sijHistoryCandidates(c), sijRightJointInLast12Months, [Procedure.date]), 4));
+};
 // prettier-ignore
 const b5RightParts = conditionParts(["or", "item.side == \"left\"", { key: "test 13", shows: { expression: "count distinct date of sij_right_joint within 12mo", operator: "<=", threshold: "4" } }], (c) => [equal(LineItem.side.read(c, c.item), "left"), shown(atMost, countDistinct(c, sijHistoryCandidates(c), sijRightJointInLast12Months, [Procedure.date]), 4)]);
 
@@ -397,40 +398,44 @@ const ra1Inactive = (c: Context): Tri => or(rfaLastingAll(c), inactiveTherapyFai
 const ra1InactiveParts = conditionParts(["or", ["and", ["or", "item.side == \"right\"", "test 20"], ["or", "item.side == \"left\"", "test 21"]], { key: "test 5", shows: { expression: "coverage of inactive_therapy within 6mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(rfaHistoryCandidates(c), rfaLeftJointWhere, c), equal(LineItem.side.read(c, c.item), "left"), some(rfaHistoryCandidates(c), rfaRightJointWhere, c), shown(atLeast, coverageOf(c, list(c, Case.therapies), inactiveTherapyInLast6Months, Therapy.start, Therapy.end, last6Months(c)), 42)]);
 
 /** RA2_left [D.II.A.2] require, line 231: left joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == right or rfa_lasting_left or some positive_diagnostic_sij where side != right` */
-const ra2Left = (c: Context): Tri =>
-  or(
-    equal(LineItem.side.read(c, c.item), "right"),
-    rfaLastingLeft(c),
-    some(sijHistoryCandidates(c), positiveDiagnosticSijWhere, c),
-  );
+const ra2Left = (c: Context): Tri => {
+  const first = equal(LineItem.side.read(c, c.item), "right");
+  if (first === true && !c.tracing) return true;
+  return or(first, rfaLastingLeft(c), some(sijHistoryCandidates(c), positiveDiagnosticSijWhere, c));
+};
 // prettier-ignore
 const ra2LeftParts = conditionParts(["or", "item.side == \"right\"", "test 20", "test 22"], (c) => [equal(LineItem.side.read(c, c.item), "right"), some(rfaHistoryCandidates(c), rfaLeftJointWhere, c), some(sijHistoryCandidates(c), positiveDiagnosticSijWhere, c)]);
 
 /** RA2_right [D.II.A.2] require, line 234: right joint: a diagnostic block in 6 months gave 75% relief or more: `item.side == left or rfa_lasting_right or some positive_diagnostic_sij where side != left` */
-const ra2Right = (c: Context): Tri =>
-  or(
-    equal(LineItem.side.read(c, c.item), "left"),
-    rfaLastingRight(c),
-    some(sijHistoryCandidates(c), positiveDiagnosticSijWhere2, c),
-  );
+const ra2Right = (c: Context): Tri => {
+  const first = equal(LineItem.side.read(c, c.item), "left");
+  if (first === true && !c.tracing) return true;
+  return or(first, rfaLastingRight(c), some(sijHistoryCandidates(c), positiveDiagnosticSijWhere2, c));
+};
 // prettier-ignore
 const ra2RightParts = conditionParts(["or", "item.side == \"left\"", "test 21", "test 23"], (c) => [equal(LineItem.side.read(c, c.item), "left"), some(rfaHistoryCandidates(c), rfaRightJointWhere, c), some(sijHistoryCandidates(c), positiveDiagnosticSijWhere2, c)]);
 
 /** RB3_left [D.II.B.3] require, line 238: no other RFA of the left joint in the last 12 months or on this request: `item.side == right or (no rfa_left_joint within 12mo and no rfa_left_requested)` */
-const rb3Left = (c: Context): Tri =>
-  or(
-    equal(LineItem.side.read(c, c.item), "right"),
+const rb3Left = (c: Context): Tri => {
+  const first = equal(LineItem.side.read(c, c.item), "right");
+  if (first === true && !c.tracing) return true;
+  return or(
+    first,
     and(none(rfaHistoryCandidates(c), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)),
   );
+};
 // prettier-ignore
 const rb3LeftParts = conditionParts(["or", "item.side == \"right\"", ["and", "test 24", "test 25"]], (c) => [equal(LineItem.side.read(c, c.item), "right"), none(rfaHistoryCandidates(c), rfaLeftJointInLast12Months, c), noEarlier(c, 15, rfaLeftRequested)]);
 
 /** RB3_right [D.II.B.3] require, line 241: no other RFA of the right joint in the last 12 months or on this request: `item.side == left or (no rfa_right_joint within 12mo and no rfa_right_requested)` */
-const rb3Right = (c: Context): Tri =>
-  or(
-    equal(LineItem.side.read(c, c.item), "left"),
+const rb3Right = (c: Context): Tri => {
+  const first = equal(LineItem.side.read(c, c.item), "left");
+  if (first === true && !c.tracing) return true;
+  return or(
+    first,
     and(none(rfaHistoryCandidates(c), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)),
   );
+};
 // prettier-ignore
 const rb3RightParts = conditionParts(["or", "item.side == \"left\"", ["and", "test 26", "test 27"]], (c) => [equal(LineItem.side.read(c, c.item), "left"), none(rfaHistoryCandidates(c), rfaRightJointInLast12Months, c), noEarlier(c, 16, rfaRightRequested)]);
 

@@ -75,7 +75,7 @@ export class ExpressionWriter {
   readonly valueSets: { name: Ts; values: readonly string[] }[] = [];
   /** Membership functions of chains with filters, declared at module level (no closure per
    *  aggregate call), in the order first used; one per distinct test. */
-  readonly members: { name: Ts; element: Ts; body: Ts; key?: "element" | "item" }[] = [];
+  readonly members: { name: Ts; element: Ts; body: Ts; block?: Ts; key?: "element" | "item" }[] = [];
   /** By index into the lowered `scans`: the `ListScan` answering its aggregates, named after
    *  their membership, declared at module level once written. */
   readonly scans: { name: Ts; member: Ts; candidates?: number }[] = [];
@@ -245,8 +245,9 @@ export class ExpressionWriter {
   private member(chain: Chain, scope: readonly Ts[], element: Ts): Ts {
     if (chain.selection !== undefined) return this.selection(chain, [...scope, element], element);
     if (chain.filters.length === 0 && chain.base !== undefined) return this.names.lists[chain.base]!;
-    const body = this.membership(chain, [...scope, element], element);
-    if (body === undefined) return this.rt.value("everyElement");
+    const tests = this.tests(chain, [...scope, element], element);
+    if (tests.length === 0) return this.rt.value("everyElement");
+    const body = this.conjunction(tests);
     if (scope.length > 0) return ts`(${element}) => ${body}`;
     const known = this.members.find((member) => member.key === undefined && member.element === element && member.body === body);
     if (known) return known.name;
@@ -255,7 +256,7 @@ export class ExpressionWriter {
     const onlyWindows = windows.length === chain.filters.length;
     const suffix = onlyWindows ? `in ${this.windowWords(windows[windows.length - 1]!)}` : "where";
     const name = ident(this.names.names.claim(camelCase(`${base} ${suffix}`)));
-    this.members.push({ name, element, body });
+    this.members.push({ name, element, body, block: this.functionBody(chain, tests, element) });
     return name;
   }
 
@@ -311,6 +312,26 @@ export class ExpressionWriter {
   /** Whether `element` belongs to the chain: its base list's test, then its filters, conjoined. */
   membership(chain: Chain, scope: readonly Ts[], element: Ts): Ts | undefined {
     if (chain.selection !== undefined) return ts`${this.selection(chain, scope, element)}(${element}, c)`;
+    const tests = this.tests(chain, scope, element);
+    return tests.length === 0 ? undefined : this.conjunction(tests);
+  }
+
+  /**
+   * The body of a module-level membership function `(procedure, c) => ...` whose chain selects
+   * nothing: its tests conjoined, as `membership` writes them; over a list field of the case
+   * with three tests or more, a block that returns false once all but the last leave the element
+   * out (Kleene: the conjunction is false whatever the last is), so an element they exclude is
+   * read no further, unless a trace records reads (it lists every fact the tests read).
+   */
+  functionBody(chain: Chain, tests: readonly Ts[], element: Ts): Ts {
+    if (tests.length < 3 || chain.source.kind !== "caseList") return this.conjunction(tests);
+    const first = ident(localName("first", this.names.names, [element]));
+    const lead = this.conjunction(tests.slice(0, -1));
+    return ts`{\n  const ${first} = ${lead};\n  return ${first} === false && !c.tracing ? false : ${this.junction("and", [first, tests[tests.length - 1]!])};\n}`;
+  }
+
+  /** The tests of a chain that selects nothing: its base list's test, then its filters. */
+  tests(chain: Chain, scope: readonly Ts[], element: Ts): Ts[] {
     const base = chain.base === undefined ? [] : [ts`${this.names.lists[chain.base]!}(${element}, c)`];
     // An `and` filter's operands join the conjunction: `and` is associative, and the operands are
     // evaluated in the same order either way.
@@ -333,9 +354,11 @@ export class ExpressionWriter {
           : ts`${this.rt.value("overlaps")}(${read(start)}, ${read(end)}, ${window})`,
       ];
     });
-    const all = [...base, ...tests];
-    if (all.length === 0) return undefined;
-    return all.length === 1 ? all[0]! : this.junction("and", all);
+    return [...base, ...tests];
+  }
+
+  private conjunction(tests: readonly Ts[]): Ts {
+    return tests.length === 1 ? tests[0]! : this.junction("and", tests);
   }
 
   /** A stored field of a record: `Procedure.code.read(c, procedure)`, the read its handle has for
@@ -345,7 +368,7 @@ export class ExpressionWriter {
   }
 
   /** `and(a, b)`: its operands as arguments, or as one array past the most `and` takes. */
-  private junction(operator: "and" | "or", operands: readonly Ts[]): Ts {
+  junction(operator: "and" | "or", operands: readonly Ts[]): Ts {
     if (operands.length <= JUNCTION_ARITY) return ts`${this.rt.value(operator)}(${list(operands)})`;
     return ts`${this.rt.value(operator === "and" ? "andAll" : "orAll")}([${list(operands)}])`;
   }

@@ -118,6 +118,21 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
     const code = writer.write(expr, []);
     return isLogical(expr, policy) ? code : ts`${rt.value("truth")}(${code})`;
   };
+  // A criterion's function. One whose first operands settle it without a pass over a list
+  // (`settledBy`: `item.side == right or count ... <= 4`) returns when they do, unless a trace
+  // records reads (it lists every fact the condition reads).
+  const criterionFunction = (name: Ts, criterion: LoweredCriterion): Ts => {
+    const expr = criterion.condition!;
+    const settledBy = criterion.settledBy;
+    if (settledBy === undefined || expr.kind !== "junction") return ts`const ${name} = (c: ${Context}): ${Tri} => ${condition(expr)};`;
+    const { operator, operands } = expr;
+    const settles = operator === "or" ? ts`true` : ts`false`;
+    const first = ident(localName("first", names.names, []));
+    const lead = operands.slice(0, settledBy).map((operand) => writer.write(operand, []));
+    const rest = operands.slice(settledBy).map((operand) => writer.write(operand, []));
+    const value = lead.length === 1 ? lead[0]! : writer.junction(operator, lead);
+    return ts`const ${name} = (c: ${Context}): ${Tri} => {\n  const ${first} = ${value};\n  if (${first} === ${settles} && !c.tracing) return ${settles};\n  return ${writer.junction(operator, [first, ...rest])};\n};`;
+  };
   // A condition that is a let is the let's own function: no wrapper around it.
   const letOf = (expr: Expr | undefined) => (expr?.kind === "let" && isLogical(expr, policy) ? names.lets[expr.slot]! : undefined);
   let selectionSlot = slotsOf(policy).selections;
@@ -130,7 +145,8 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
       const selection = writer.selection(entry.chain, [element], element);
       return ts`${doc(`${entry.name}, selected once per line item`)}\nconst ${selected} = ${rt.value("perItem")}(${selectionSlot++}, (c) => ${selection});\n${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${selected}(c)(${element}, c);`;
     }
-    const body = writer.membership(entry.chain, [element], element) ?? ts`true`;
+    const tests = entry.chain.selection === undefined ? writer.tests(entry.chain, [element], element) : undefined;
+    const body = tests === undefined ? writer.membership(entry.chain, [element], element)! : tests.length === 0 ? ts`true` : writer.functionBody(entry.chain, tests, element);
     return ts`${doc(`${entry.name}: ${entry.label}`)}\n${signature} ${body};`;
   });
   // Criteria whose condition is one let share that let's parts, declared once.
@@ -181,7 +197,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
       const block: Ts[] = [];
       const name = ruleNames[r]!.criteria[i];
       const ownFunction = name !== undefined && criterion.condition !== undefined && letOf(criterion.condition) === undefined;
-      if (ownFunction) block.push(ts`${criterionDoc(criterion)}\nconst ${name} = (c: ${Context}): ${Tri} => ${condition(criterion.condition!)};`);
+      if (ownFunction) block.push(ts`${criterionDoc(criterion)}\n${criterionFunction(name, criterion)}`);
       const parts = ruleNames[r]!.parts[i];
       if (parts && criterion.parts && !declaredParts.has(parts)) {
         declaredParts.add(parts);
@@ -229,7 +245,7 @@ export function policyModuleSource(policy: LoweredPolicy, schemaName: string, op
       ...writer.members.map((member) =>
         member.key === "item"
           ? ts`const ${member.name} = (c: ${Context}): unknown => ${member.body};`
-          : ts`const ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.body};`,
+          : ts`const ${member.name} = (${member.element}: ${rt.type("Row")}, c: ${Context}): ${member.key === "element" ? ts`unknown` : Tri} => ${member.block ?? member.body};`,
       ),
       ...candidates,
       ...scans,

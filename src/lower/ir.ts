@@ -191,6 +191,13 @@ export interface LoweredCriterion {
   waivedBy?: string;
   /** How many list scans evaluating the condition may take (through lets too): 0 for facts only. */
   cost: number;
+  /**
+   * When the condition is a junction whose first `settledBy` operands pass over no list and a
+   * later one does (`item.side == right or count ... <= 4`): those operands, when they settle it
+   * (`true` for `or`, `false` for `and`), settle it whatever the others are, so an evaluator that
+   * records no reads may skip the passes.
+   */
+  settledBy?: number;
   span: Span;
 }
 

@@ -82,7 +82,11 @@ class Lowering {
         span: rule.decl.span,
       };
       if (rule.decl.when) lowered.when = this.expr(rule.decl.when, TOP);
-      for (const criterion of lowered.criteria) criterion.cost = criterion.condition ? this.cost(criterion.condition) : 0;
+      for (const criterion of lowered.criteria) {
+        criterion.cost = criterion.condition ? this.cost(criterion.condition) : 0;
+        const settledBy = criterion.condition ? this.settledBy(criterion.condition) : undefined;
+        if (settledBy !== undefined) criterion.settledBy = settledBy;
+      }
       return lowered;
     });
     // Taken apart once every let is lowered: parts reach through lets.
@@ -360,6 +364,14 @@ class Lowering {
     // A keyed aggregate's table restates its chain: counted once.
     for (const [key, child] of Object.entries(node)) if (key !== "span" && key !== "keyed") total += this.cost(child);
     return total;
+  }
+
+  /** How many leading operands of a junction pass over no list when a later one does (see
+   *  `LoweredCriterion.settledBy`); undefined when none do or none after them does. */
+  private settledBy(expr: Expr): number | undefined {
+    if (expr.kind !== "junction") return undefined;
+    const free = expr.operands.findIndex((operand) => this.cost(operand) > 0);
+    return free > 0 ? free : undefined;
   }
 
   /** A count or quantifier over `other_items` or `earlier_items` whose test reads nothing of the

@@ -58,14 +58,17 @@ const duration = (c: Context): Tri =>
 const durationParts = conditionParts(["or", "case.red_flags", { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true } }], (c) => [Case.red_flags.read(c, c.input), shownElapsed(elapsedAtLeast, since(Case.pain_onset.read(c, c.input), c.dos), 6, "wk")]);
 
 /** therapy [2.b] require, line 20: 6 weeks of conservative therapy in the last 3 months, unless red flags: `red_flags or coverage of therapies within 3mo >= 6wk` */
-const therapy = (c: Context): Tri =>
-  or(
-    Case.red_flags.read(c, c.input),
+const therapy = (c: Context): Tri => {
+  const first = Case.red_flags.read(c, c.input);
+  if (first === true && !c.tracing) return true;
+  return or(
+    first,
     atLeast(
       coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)),
       42,
     ),
   );
+};
 // prettier-ignore
 const therapyParts = conditionParts(["or", "case.red_flags", { key: "test 2", shows: { expression: "coverage of therapies within 3mo", operator: ">=", threshold: "6wk", unit: "days" } }], (c) => [Case.red_flags.read(c, c.input), shown(atLeast, coverageOf(c, list(c, Case.therapies), therapiesInLast3Months, Therapy.start, Therapy.end, last3Months(c)), 42)]);
 

@@ -988,6 +988,8 @@ function decideItem(context: Context, rules: readonly RuleSpec[], index: number,
   const code = codeOf(context);
   // The rules' code sets answer for a code as written once, in a table shared by every case.
   const inSets = typeof code === "string" ? plan.inSets(code) : undefined;
+  // Which rules apply for sure, one bit each (when the table has few enough rules to fit).
+  let applying = 0;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
     const when = rule.when;
@@ -1010,6 +1012,7 @@ function decideItem(context: Context, rules: readonly RuleSpec[], index: number,
     if (holds === true) {
       if (inSet === true) {
         applies[r] = Applies.Yes;
+        applying |= 1 << r;
         definite++;
         continue;
       }
@@ -1021,6 +1024,7 @@ function decideItem(context: Context, rules: readonly RuleSpec[], index: number,
     possible++;
   }
   if (definite === 0) return possible === 0 ? "no_applicable_policy" : "pended";
+  if (possible === 0 && plan.bitwise) return decideApplying(context, plan.levelsOf(applying));
   const levels = plan.levels;
   for (let l = 0; l < levels.length; l++) {
     const criteria = levels[l]!.criteria;
@@ -1038,6 +1042,24 @@ function decideItem(context: Context, rules: readonly RuleSpec[], index: number,
       const criterion = criteria[i]!;
       if (applies[criterion.rule] === Applies.Maybe && verdictOf(context, criterion) !== Verdict.Met) return "pended";
     }
+  }
+  return "approved";
+}
+
+/**
+ * `decideItem`'s walk when every rule applies or does not (none may): the levels' criteria of the
+ * applying rules only, in the plan's order, so the walk tests no rule's applicability per criterion.
+ */
+function decideApplying(context: Context, levels: readonly LevelCriteria[]): Outcome {
+  for (let l = 0; l < levels.length; l++) {
+    const criteria = levels[l]!.criteria;
+    let unknown = false;
+    for (let i = 0; i < criteria.length; i++) {
+      const verdict = verdictOf(context, criteria[i]!);
+      if (verdict === Verdict.NotMet) return LEVEL_OUTCOMES[levels[l]!.level]!;
+      if (verdict === Verdict.Unknown) unknown = true;
+    }
+    if (unknown) return "pended";
   }
   return "approved";
 }
@@ -1113,6 +1135,12 @@ class DecidePlan {
   private readonly answers = new Map<string, Uint8Array>();
   private lastCode: string | undefined;
   private lastAnswers: Uint8Array | undefined;
+  /** Whether the rules' applicability fits in the bits of one number (see `levelsOf`). */
+  readonly bitwise: boolean;
+  /** Per set of applying rules (one bit each), the levels' criteria of those rules only. */
+  private readonly applyingLevels = new Map<number, readonly LevelCriteria[]>();
+  private lastApplying = -1;
+  private lastLevels: readonly LevelCriteria[] = [];
 
   constructor(private readonly rules: readonly RuleSpec[]) {
     // Within a level any criterion not met decides, and otherwise any unknown pends: the order
@@ -1131,6 +1159,29 @@ class DecidePlan {
       levels.push({ level, criteria: criteria.map((entry) => entry.decisive) });
     }
     this.levels = levels;
+    this.bitwise = rules.length <= 31;
+  }
+
+  /**
+   * The levels' criteria of the rules in `applying` (bit r: rule r applies), each level in the
+   * plan's order, levels left without one left out. Items come in runs of the same rules: the last
+   * set asked is answered without a lookup; the table is bounded like the code sets' answers.
+   */
+  levelsOf(applying: number): readonly LevelCriteria[] {
+    if (applying === this.lastApplying) return this.lastLevels;
+    let levels = this.applyingLevels.get(applying);
+    if (levels === undefined) {
+      const own: LevelCriteria[] = [];
+      for (const { level, criteria } of this.levels) {
+        const applied = criteria.filter((criterion) => (applying & (1 << criterion.rule)) !== 0);
+        if (applied.length > 0) own.push({ level, criteria: applied });
+      }
+      levels = own;
+      if (this.applyingLevels.size < MAX_CODES) this.applyingLevels.set(applying, levels);
+    }
+    this.lastApplying = applying;
+    this.lastLevels = levels;
+    return levels;
   }
 
   /** Whether `code` is in each rule's code sets (`inRuleSets`, always true or false for a string). */
