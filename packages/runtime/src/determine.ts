@@ -367,7 +367,7 @@ interface EvaluatedCriterion {
   unknown: Unknown | undefined;
   facts: Fact[];
   factsTruncated: boolean;
-  /** The parts' values, when the trace shows some or the criterion is unknown (explain.ts). */
+  /** The parts' values, when the trace shows some (explain.ts). */
   values: readonly unknown[] | undefined;
 }
 
@@ -482,16 +482,14 @@ function evaluateRule(context: Context, rule: RulePlan, applies: Tri): Evaluated
     const parts = criterion.parts;
     // A trace shows the values of the parts that show some: they are the condition's tests, read
     // in its order, so the condition's value is derived from them instead of worked out twice.
-    let values = tracing && plan.shows !== undefined ? parts!.values(context) : undefined;
+    const values = tracing && plan.shows !== undefined ? parts!.values(context) : undefined;
     const condition = values !== undefined ? conditionFromParts(parts!.shape, values) : conditionOf(context, criterion);
     let status = criterionStatus(criterion.effect, condition);
     let unknown = condition instanceof Unknown ? condition : undefined;
     if (criterion.waiver !== undefined) ({ status, unknown } = waived(criterion, context, condition, status));
     const facts = tracing ? context.endReads(shared ? criterion : undefined) : NO_FACTS;
     const factsTruncated = tracing && context.readsTruncated;
-    // An unknown criterion's parts, for a pended item's relevance: evaluated after the reads are
-    // recorded, so the trace lists only the condition's own reads.
-    if (values === undefined && parts !== undefined && status === "unknown") values = parts.values(context);
+    // The parts of an unknown condition are worked out only if the item pends (see `weighed`).
     criteria.push({ plan, condition, status, unknown, facts, factsTruncated, values });
   }
   return { spec: rule.spec, applies, criteria };
@@ -513,9 +511,11 @@ function weighed(context: Context, rule: EvaluatedRule): WeighedRule {
     const { plan, condition, values: shown } = criteria[i]!;
     const criterion = plan.spec;
     const parts = criterion.parts;
-    // A trace weighs every criterion by its parts: those that show no value are worked out here,
-    // for a condition that is unknown (relevance reads no part of a known one).
-    const values = shown ?? (context.tracing && parts !== undefined && condition instanceof Unknown ? parts.values(context) : undefined);
+    // Every criterion is weighed by its parts, with the trace or without: those not worked out yet
+    // (all but those the trace shows) are worked out here, for a condition that is unknown
+    // (relevance reads no part of a known one), after the reads are recorded, so that the trace
+    // lists only the condition's own reads. An item that does not pend needs no parts.
+    const values = shown ?? (parts !== undefined && condition instanceof Unknown ? parts.values(context) : undefined);
     weighedCriteria.push({
       id: criterion.id,
       level: plan.level,
@@ -808,12 +808,10 @@ function pendedItem(
       const plan = plans[i]!;
       const at = first + 3 * i;
       const status = slots[at] as Status;
-      // An unknown criterion's parts, for relevance (`evaluateRule`).
-      const parts = plan.spec.parts;
-      const values = parts !== undefined && status === "unknown" ? parts.values(context) : undefined;
       const condition = slots[at + 1] as Tri | undefined;
       const unknown = slots[at + 2] as Unknown | undefined;
-      criteria.push({ plan, condition, status, unknown, facts: NO_FACTS, factsTruncated: false, values });
+      // The parts of an unknown condition are worked out by `weighed`, as with the trace.
+      criteria.push({ plan, condition, status, unknown, facts: NO_FACTS, factsTruncated: false, values: undefined });
     }
     const rule = { spec, applies, criteria };
     relevant.push(rule);

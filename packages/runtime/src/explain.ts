@@ -4,7 +4,7 @@
 // evaluators hand over beside the condition itself. The trace shows the values the tests
 // computed (`count = 2 (at most 4)`), and a pended item asks only for the facts whose tests can
 // still change its outcome (relevance.ts). Parts are evaluated only for a trace and for criteria
-// left unknown, never by `decide`.
+// whose condition is left unknown, never by `decide`.
 
 import { type CalendarUnit, type Elapsed, type IsoDate, daysBetween, isIsoDate } from "./calendar.js";
 import type { Context } from "./context.js";
