@@ -61,6 +61,19 @@ export function buildCorpus(size: number, seed: number): BenchCase[] {
   return cases;
 }
 
+/**
+ * The same cases with every `procedures` and `therapies` list emptied: what a case costs before
+ * any pass over its history (its fixed cost per case and per line item). Every engine decides
+ * them as it decides any case; they are parsed again, so they are shaped like JSON too.
+ */
+export function emptiedHistories(cases: readonly BenchCase[]): BenchCase[] {
+  return cases.map((c) => {
+    const input = { ...c.input, procedures: [] as Record<string, unknown>[] };
+    if ("therapies" in input) input.therapies = [];
+    return { ...c, input: JSON.parse(JSON.stringify(input)) as CaseInput };
+  });
+}
+
 /** A date of service: mostly in 2025-2028, with month ends and leap days over-represented. */
 function dateOfService(random: Random, policy: PolicyKey): string {
   // A few cases fall just before (or well before) the policy took effect.

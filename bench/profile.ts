@@ -1,11 +1,12 @@
-// `node --cpu-prof dist/bench/profile.js ENGINE [CASES]`: run one engine (`compiled` is decision
+// `node --cpu-prof dist/bench/profile.js ENGINE [CASES] [--emptied]`: run one engine (`compiled` is decision
 // only, `compiled-full` the determination without trace, `compiled+trace`, `interpreter`,
-// `hand-written`; or `check`, the front end over the compiler corpus) so a CPU profile shows where its time goes;
+// `hand-written`; or `check`, the front end over the compiler corpus) so a CPU profile shows where its time goes
+// (`--emptied`: every case's history emptied first, see `emptiedHistories`);
 // `node dist/bench/profile.js summarise FILE.cpuprofile` prints its top frames by self time.
 
 import { checkSource } from "../src/check/checker.js";
 import { buildCompilerCorpus } from "./compiler/corpus.js";
-import { buildCorpus, type BenchCase } from "./corpus.js";
+import { buildCorpus, emptiedHistories, type BenchCase } from "./corpus.js";
 import { decideByHand } from "./engines/handwritten.js";
 import { compiledDecisionEngine, compiledEngine, interpreterEngine, loadPolicies, POLICY_FILES } from "./engines/pol.js";
 import { printProfileSummary, summariseProfile } from "./profiling.js";
@@ -26,7 +27,10 @@ async function main(argv: string[]): Promise<void> {
     console.log(`check: ${corpus.variants.length} policies, 5 passes`);
     return;
   }
-  const cases: BenchCase[] = buildCorpus(Number(argv[1] ?? 100_000), CORPUS_SEED);
+  const emptied = argv.includes("--emptied");
+  const [, size] = argv.filter((arg) => arg !== "--emptied");
+  const corpus: BenchCase[] = buildCorpus(Number(size ?? 100_000), CORPUS_SEED);
+  const cases = emptied ? emptiedHistories(corpus) : corpus;
   const decide =
     engine === "hand-written"
       ? decideByHand
