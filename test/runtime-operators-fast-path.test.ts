@@ -8,12 +8,14 @@
 //   `normaliseCode` a code already normal: against the normal forms written out
 //   (docs/semantics.md), call after call;
 // - `parseIsoDate` (the runtime's date check, `isIsoDate`) against a calendar that is not the
-//   runtime's (test/support/oracle-dates.ts), for hostile strings too.
+//   runtime's (test/support/oracle-dates.ts), for hostile strings too; and `time since`, whose
+//   dates are answered from the texts found valid before, against the same model, call after call.
 
 import {
   atLeast,
   atMost,
   compare,
+  elapsedAtLeast,
   equal,
   greaterThan,
   lessThan,
@@ -21,6 +23,7 @@ import {
   normaliseText,
   notEqual,
   parseIsoDate,
+  since,
   Unknown,
   type CompareOperator,
   type Range,
@@ -217,4 +220,30 @@ describe("dates: the runtime's check of an ISO date", () => {
       property("isIsoDate against the model", 2000),
     );
   });
+
+  it("answers `time since` from the dates it found valid as the check would, call after call", () => {
+    // The calendar remembers the texts it found valid (a look-up instead of the check): a text
+    // asked again, as an event's date or as the date of service, is answered as the first time.
+    const digit = fc.constantFrom("0", "1", "2", "3", "9", "-", " ", "a");
+    const hostile = fc.oneof(
+      isoDate,
+      isoDate.map((date) => date.replace(/-(\d\d)$/, (_, day: string) => `-${String(Number(day) + 1).padStart(2, "0")}`)),
+      fc.string({ unit: digit, minLength: 9, maxLength: 11 }),
+      fc.constantFrom("2023-02-29", "1900-02-29", "0000-01-01", "2025-13-01", "2025-01-00", "2025-01-32", "2025-04-31"),
+    );
+    fc.assert(
+      fc.property(fc.array(hostile, { minLength: 1, maxLength: 6 }), (values) => {
+        for (const value of [...values, ...values]) {
+          const valid = isoModel(value);
+          expect(since(value, "2025-06-15") instanceof Unknown).toBe(!valid);
+          expect(since("2024-01-31", value) instanceof Unknown).toBe(!valid);
+          expect(elapsedAtLeast(since("0001-01-01", value), 0, "d")).toBe(valid ? true : MALFORMED_SINCE);
+        }
+      }),
+      property("time since against the model of valid dates", 600),
+    );
+  });
 });
+
+/** What `time since` gives for a malformed date: the one unknown, as any malformed operand. */
+const MALFORMED_SINCE = since("2025-02-30", "2025-06-15");

@@ -11,8 +11,10 @@ import {
   inWindow,
   overlapsWindow,
   planYearStart,
+  checkDate,
   isIsoDate,
   parseDuration,
+  VALID_DATES,
   windowStart,
   type CalendarUnit,
   type IsoDate,
@@ -98,17 +100,10 @@ function shapeOf(type: FieldType | undefined): Shape {
   }
 }
 
-/** Dates already found valid, and durations already parsed: a case repeats its dates and
- *  durations across criteria and items. Bounded, so hostile input cannot grow them. */
-const VALID_DATES = new Set<string>();
+/** Durations already parsed: a case repeats its durations across criteria and items. Bounded,
+ *  so hostile input cannot grow it (dates found valid are kept by the calendar: `VALID_DATES`). */
 const DURATION_DAYS = new Map<string, number | undefined>();
 const MAX_REMEMBERED = 8192;
-
-function checkDate(value: string): boolean {
-  if (!isIsoDate(value)) return false;
-  if (VALID_DATES.size < MAX_REMEMBERED) VALID_DATES.add(value);
-  return true;
-}
 
 function durationDays(text: string): number | undefined {
   if (DURATION_DAYS.has(text)) return DURATION_DAYS.get(text);

@@ -3,7 +3,7 @@
 // Determinations
 
 import { and, MALFORMED, type Missing, or, type Tri, Unknown } from "./logic.js";
-import { type IsoDate, isIsoDate } from "./calendar.js";
+import { type IsoDate, isIsoDate, isValidDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Validation, validateCase } from "./validate.js";
 import { Context, field, fixedValue, mayBeDuration, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
@@ -647,7 +647,7 @@ function determineItem(
   context.beginItem(index);
   const code = codeText(context.item.code);
   const dos = context.dos;
-  if (!isIsoDate(dos)) {
+  if (!isValidDate(dos)) {
     // A case that skipped validation without a valid date of service: nothing can be decided.
     return undecided(index, code, "pended", [], [{ fact: "date_of_service", label: "date of service", criteria: [] }]);
   }
@@ -917,7 +917,7 @@ function decideWith(
   const count = context.items.length;
   // The date of service is the case's: whether it is valid and in effect is the same for every item.
   const dos = context.dos;
-  const settled: Outcome | undefined = !isIsoDate(dos) ? "pended" : !inEffect(policy, dos, options) ? "policy_not_in_effect" : undefined;
+  const settled: Outcome | undefined = !isValidDate(dos) ? "pended" : !inEffect(policy, dos, options) ? "policy_not_in_effect" : undefined;
   // The usual request, one line item, gets an array of exactly one element; others one sized once.
   if (count === 1) return [settled ?? decideItem(context, rules, 0, plan)];
   const outcomes = new Array<Outcome>(count);
