@@ -118,8 +118,8 @@ export function checkDate(value: string): boolean {
 
 /**
  * `isIsoDate`, answered from `VALID_DATES` for a date found valid before: a look-up of a string
- * whose hash it already holds, where the check reads each of its ten characters (about 25 against
- * 220 instructions; see docs/performance.md).
+ * whose hash it already holds, where the check loads its characters one by one (about 25 against
+ * 220 instructions per call; see docs/performance.md).
  */
 export function isValidDate(value: unknown): value is IsoDate {
   return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value));
