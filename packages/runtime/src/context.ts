@@ -147,7 +147,7 @@ class CaseFacts {
         const entry = this.entries[fact]!;
         base = entry[0] ??= context.pathOf(record);
       }
-      if (base !== "") path = base + "." + name;
+      if (base !== "") path = fieldPath(base, name);
     }
     return (this.built[fact] = { fact: path, value: this.values[fact] });
   }
@@ -868,6 +868,24 @@ function elementPath(name: string, index: number): string {
   }
   if (index >= 1024) return name + "[" + index + "]";
   return (paths[index] ??= name + "[" + index + "]");
+}
+
+/** `base.name`, kept from case to case: every case's trace names `procedures[0].date` again. */
+const FIELD_PATHS = new Map<string, Map<string, string>>();
+
+function fieldPath(base: string, name: string): string {
+  let paths = FIELD_PATHS.get(base);
+  if (paths === undefined) {
+    // Bounded: a long history's elements past the first few thousand have their paths built.
+    if (FIELD_PATHS.size >= 4096) return base + "." + name;
+    FIELD_PATHS.set(base, (paths = new Map()));
+  }
+  let path = paths.get(name);
+  if (path === undefined) {
+    path = base + "." + name;
+    if (paths.size < 256) paths.set(name, path);
+  }
+  return path;
 }
 
 /** Past this many paths asked for in one case, every element of the case is indexed. */
