@@ -209,18 +209,25 @@ export function restoreSelfAnalysis(parser: object, lookahead: PolLookahead, ana
 /** Thrown while restoring when the analysis names something the parser does not have. */
 class Unfit extends Error {}
 
+/**
+ * A production with the class and own fields, in their order, Chevrotain's recording gave it. It is
+ * not made through the class's constructor, which copies its options with lodash's generic `pickBy`
+ * (most of the cost of restoring); the fields it would set are all in the record, defaults
+ * included, and nothing else happens in it. The definition comes first, as the constructor's
+ * `super(definition)` puts it (a subrule's is empty: its rule's is read through `referencedRule`,
+ * set once every rule is restored).
+ */
 function restoreProduction(recorded: RecordedProduction, tokenNamed: (name: unknown) => TokenType, subrules: InstanceType<typeof NonTerminal>[]): IProduction {
   const make = Object.hasOwn(KINDS, recorded.kind) ? KINDS[recorded.kind as Kind] : undefined;
   if (make === undefined) throw new Unfit();
-  const options: Record<string, unknown> = {};
+  const production = Object.create(make.prototype as object) as Record<string, unknown>;
+  if (recorded.kind !== "Terminal") production["_definition"] = recorded.definition?.map((inner) => restoreProduction(inner, tokenNamed, subrules)) ?? [];
   for (const [field, value] of Object.entries(recorded.fields)) {
-    if (field === "terminalType" || field === "separator") options[field] = tokenNamed(value);
-    else if (field !== "referencedRule") options[field] = value;
+    if (field === "terminalType" || field === "separator") production[field] = tokenNamed(value);
+    else if (field !== "referencedRule") production[field] = value;
   }
-  if (recorded.definition !== undefined) options["definition"] = recorded.definition.map((inner) => restoreProduction(inner, tokenNamed, subrules));
-  const production = new (make as new (options: object) => IProduction)(options);
   if (production instanceof NonTerminal) subrules.push(production);
-  return production;
+  return production as unknown as IProduction;
 }
 
 /**
