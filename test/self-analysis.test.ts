@@ -215,6 +215,7 @@ describe("the check bundle", () => {
     expect(held).not.toBeNull();
     // The string literal as esbuild wrote it, read as JavaScript.
     expect(JSON.parse(new Function(`return ${held![1]!};`)() as string)).toEqual(analysis);
+    expect(bundle).toMatch(/^\s*recordedLexerStarts = JSON\.parse\('\{"/m);
     expect(readFileSync("dist/cli/cli.js", "utf8")).not.toContain("recordedAnalysis = JSON.parse");
   });
 });
