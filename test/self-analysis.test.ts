@@ -5,13 +5,14 @@
 // files edited at random so that the parser recovers; and Chevrotain's own analysis whenever the
 // record does not fit the parser.
 import { readFileSync } from "node:fs";
-import type { CstElement, CstNode, IToken, TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EOF, VERSION } from "../grammar/chevrotain.js";
 import { allTokens, polLexer } from "../grammar/lexer.js";
 import { buildParser, parseTokens } from "../grammar/parser.js";
 import type { SelfAnalysis } from "../grammar/self-analysis.js";
+import { editedTokens, plainCst } from "./support/cst-edits.js";
 import { filesUnder } from "./support/policy-files.js";
 import { property } from "./support/runs.js";
 
@@ -35,18 +36,10 @@ const byChevrotain = buildParser({ kind: "chevrotain" });
 const analysis = recorded();
 const restored = buildParser({ kind: "restore", analysis });
 
-/** A CST as plain data: every node's name, location and children with their keys in order. */
-function plain(element: CstElement): unknown {
-  if (!("children" in element)) return { token: element.image, type: element.tokenType.name, offset: element.startOffset, inserted: element.isInsertedInRecovery === true };
-  const children: [string, unknown[]][] = [];
-  for (const key in element.children) children.push([key, element.children[key]!.map(plain)]);
-  return { name: element.name, location: element.location, children, recovered: (element as CstNode).recoveredNode === true };
-}
-
 function sameParses(tokens: IToken[]): void {
   const ours = parseTokens(tokens, restored);
   const chevrotains = parseTokens(tokens, byChevrotain);
-  expect(plain(ours.cst)).toEqual(plain(chevrotains.cst));
+  expect(plainCst(ours.cst)).toEqual(plainCst(chevrotains.cst));
   expect(ours.errors.map((e) => [e.name, e.message, e.token.startOffset, e.context.ruleStack])).toEqual(
     chevrotains.errors.map((e) => [e.name, e.message, e.token.startOffset, e.context.ruleStack]),
   );
@@ -142,20 +135,8 @@ describe("the parser's self-analysis restored from a record", () => {
 
   it("recovers from errors as Chevrotain's analysis does", () => {
     const sources = filesUnder(["policies"], ".pol").map((file) => polLexer.tokenize(readFileSync(file, "utf8")).tokens);
-    const edited = fc
-      .tuple(fc.nat(sources.length - 1), fc.array(fc.tuple(fc.nat(2), fc.nat(), fc.nat()), { minLength: 1, maxLength: 6 }))
-      .map(([which, edits]) => {
-        const tokens = [...sources[which]!];
-        for (const [kind, at, from] of edits) {
-          const i = at % tokens.length;
-          if (kind === 0) tokens.splice(i, 1);
-          else if (kind === 1) tokens.splice(i, 0, tokens[i]!);
-          else tokens.splice(i, 0, tokens[from % tokens.length]!);
-        }
-        return tokens;
-      });
     fc.assert(
-      fc.property(edited, (tokens) => {
+      fc.property(editedTokens(sources), (tokens) => {
         sameParses(tokens);
       }),
       property("restored analysis on recovered trees", 80),
@@ -180,7 +161,7 @@ describe("the parser's self-analysis restored from a record", () => {
       expect(parser.getSerializedGastProductions(), what).toEqual(byChevrotain.getSerializedGastProductions());
       expect(internals(parser).lookAheadFuncsCache.size, what).toBe(internals(byChevrotain).lookAheadFuncsCache.size);
       const tokens = polLexer.tokenize(readFileSync("policies/cigna/trigger-point-injections.pol", "utf8")).tokens;
-      expect(plain(parseTokens(tokens, parser).cst), what).toEqual(plain(parseTokens(tokens, byChevrotain).cst));
+      expect(plainCst(parseTokens(tokens, parser).cst), what).toEqual(plainCst(parseTokens(tokens, byChevrotain).cst));
     }
   });
 
@@ -194,7 +175,7 @@ describe("the parser's self-analysis restored from a record", () => {
 });
 
 function sameParsesWith(parser: Parser, tokens: IToken[]): void {
-  expect(plain(parseTokens(tokens, parser).cst)).toEqual(plain(parseTokens(tokens, byChevrotain).cst));
+  expect(plainCst(parseTokens(tokens, parser).cst)).toEqual(plainCst(parseTokens(tokens, byChevrotain).cst));
 }
 
 // Chevrotain's key of a decision: its rule's short index, its kind and its occurrence, in bits
