@@ -57,6 +57,15 @@ class CaseFacts {
     }
     for (let i = 1; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] as number;
     const fact = this.size++;
+    // Every depth's marks have an entry for every fact numbered, so a log marks a fact inside its
+    // array: an array written far past its end (1,024 entries in V8; a criterion's read after a
+    // let read thousands) becomes a hash table, and every function that reads the marks is
+    // deoptimised, for the rest of the process (docs/performance.md, "the trace's growth").
+    const marks = this.marks;
+    for (let depth = 0; depth < marks.length; depth++) {
+      const atDepth = marks[depth];
+      if (atDepth !== undefined && atDepth.length <= fact) atDepth.push(0);
+    }
     this.records[fact] = record;
     this.entries[fact] = fields;
     this.names[fact] = name;
@@ -143,9 +152,14 @@ class CaseFacts {
     return (this.built[fact] = { fact: path, value: this.values[fact] });
   }
 
-  /** The marks of logs at `depth` (see `ReadLog.add`). */
+  /** The marks of logs at `depth` (see `ReadLog.add`): an entry for every fact numbered. */
   marksAt(depth: number): number[] {
-    return (this.marks[depth] ??= []);
+    let marks = this.marks[depth];
+    if (marks === undefined) {
+      marks = this.marks[depth] = [];
+      for (let fact = 0; fact < this.size; fact++) marks.push(0);
+    }
+    return marks;
   }
 
   clear(): void {
