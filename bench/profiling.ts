@@ -32,6 +32,8 @@ export interface ProfileSummary {
   inclusive: Frame[];
   /** Self time by file (`(garbage collector)` and other V8 pseudo-frames by name). */
   files: { file: string; selfShare: number }[];
+  /** Time inside passes over lists, by the outermost pass on the stack (see `passOf`). */
+  passes: { pass: string; share: number }[];
 }
 
 /** The function profile.js runs the measured work in; setup before it is left out. */
@@ -63,6 +65,7 @@ export function summariseProfile(path: string, count: number): ProfileSummary {
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const files = new Map<string, number>();
+  const passes = new Map<string, number>();
   const stacks = profile.samples.map((id) => {
     const stack: ProfileNode[] = [];
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(byNode.get(at)!);
@@ -88,19 +91,44 @@ export function summariseProfile(path: string, count: number): ProfileSummary {
     const file = fileOf(node.callFrame.url);
     const group = file === "" ? node.callFrame.functionName : file;
     files.set(group, (files.get(group) ?? 0) + delta);
+    let pass: string | undefined;
+    for (let at = below.length - 1; at >= 0 && pass === undefined; at--) pass = passOf(below[at]!.callFrame);
+    if (pass !== undefined) passes.set(pass, (passes.get(pass) ?? 0) + delta);
   });
   const byFile = [...files.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([file, time]) => ({ file, selfShare: time / total }));
-  return { frames: top(self, total, count), inclusive: top(inclusive, total, count), files: byFile };
+  const byPass = [...passes.entries()].sort((a, b) => b[1] - a[1]).map(([pass, time]) => ({ pass, share: time / total }));
+  return { frames: top(self, total, count), inclusive: top(inclusive, total, count), files: byFile, passes: byPass };
 }
+
+/**
+ * The pass over a list a frame of the runtime runs, if it runs one: the elements of a list whose
+ * code may be in a set, a `ListScan`, a general aggregate, a distinct count or selection, the
+ * other line items. A sample is the outermost one's: a `ListScan` that works out the candidates
+ * it passes over counts as the scan. What is in no pass is the decide walk, the criteria and lets,
+ * and their reads of the case and item.
+ */
+function passOf(frame: ProfileNode["callFrame"]): string | undefined {
+  const file = /\/runtime\/dist\/([a-z]+)\.js$/.exec(frame.url)?.[1];
+  if (file === "candidates") return "candidates";
+  if (file === "others") return "other line items";
+  if (file === "scan") return "ListScan";
+  if (file === "selection") return "count distinct, selection";
+  if (file === "aggregates" && AGGREGATES.has(frame.functionName)) return frame.functionName;
+  return undefined;
+}
+
+/** The general aggregates of aggregates.ts, each a pass of its own. */
+const AGGREGATES = new Set(["count", "some", "none", "pick", "sum", "coverage"]);
 
 function fileOf(url: string): string {
   return url.replace(/^.*\/(dist|node_modules)\//, "$1/");
 }
 
 export function printProfileSummary(summary: ProfileSummary): string {
+  const inPasses = summary.passes.reduce((sum, { share }) => sum + share, 0);
   const row = (frame: Frame) => `  ${(frame.selfShare * 100).toFixed(1).padStart(5)}%  ${frame.name.padEnd(28)} ${frame.location}`;
   return [
     "self time by function:",
@@ -109,6 +137,8 @@ export function printProfileSummary(summary: ProfileSummary): string {
     ...summary.inclusive.map(row),
     "self time by file:",
     ...summary.files.map(({ file, selfShare }) => `  ${(selfShare * 100).toFixed(1).padStart(5)}%  ${file}`),
+    `time inside passes over lists, by the outermost pass (${(inPasses * 100).toFixed(1)}% in all):`,
+    ...summary.passes.map(({ pass, share }) => `  ${(share * 100).toFixed(1).padStart(5)}%  ${pass}`),
   ].join("\n");
 }
 
