@@ -36,7 +36,7 @@ export function bundledChevrotain(): string | undefined {
 
 const chevrotain = (await import(bundledChevrotain() ?? "chevrotain")) as typeof Chevrotain;
 
-export const { createToken, CstParser, EOF, Lexer, createSyntaxDiagramsCode, generateCstDts } = chevrotain;
+export const { createToken, CstParser, EOF, Lexer, createSyntaxDiagramsCode, generateCstDts, getLookaheadPaths, LLkLookaheadStrategy, VERSION, Rule, NonTerminal, Alternative, Option, RepetitionMandatory, RepetitionMandatoryWithSeparator, Repetition, RepetitionWithSeparator, Alternation, Terminal } = chevrotain;
 export type CstParser = Chevrotain.CstParser;
 export type Lexer = Chevrotain.Lexer;
 

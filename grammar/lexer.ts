@@ -8,6 +8,8 @@
 
 import type { TokenType } from "chevrotain";
 import { checkGrammarDefinition, createToken, EOF, Lexer } from "./chevrotain.js";
+import { applyLexerStarts } from "./lexer-starts.js";
+import { recordedLexerStarts } from "./recorded-analysis.js";
 
 export const Identifier = createToken({
   name: "Identifier",
@@ -429,7 +431,15 @@ export const allTokens: TokenType[] = [
 // test/lexer-lines.test.ts checks every token's lines against its offsets.
 for (const token of allTokens) token.LINE_BREAKS ??= false;
 
-export const polLexer = new Lexer(
-  { modes: { default: defaultMode, codes: codesMode }, defaultMode: "default" },
-  { positionTracking: "full", ensureOptimizations: false, skipValidations: !checkGrammarDefinition },
-);
+/** A lexer of pol's tokens (one is shared by every parse: `polLexer`; tests build others). */
+export function buildPolLexer(): Lexer {
+  return new Lexer(
+    { modes: { default: defaultMode, codes: codesMode }, defaultMode: "default" },
+    { positionTracking: "full", ensureOptimizations: false, skipValidations: !checkGrammarDefinition },
+  );
+}
+
+// The check bundle knows the tokens' first characters from the build (grammar/lexer-starts.ts).
+if (recordedLexerStarts !== undefined && !checkGrammarDefinition) applyLexerStarts(allTokens, recordedLexerStarts);
+
+export const polLexer = buildPolLexer();

@@ -2,15 +2,16 @@
 // into the AST by src/syntax/. Rule names are the production names of docs/language.md.
 //
 // One parser instance is shared by every parse: self-analysis is the slow part of Chevrotain
-// and runs once per process, on the first parse.
+// and runs once per process, on the first parse (the check bundle restores it from the analysis
+// the build recorded: grammar/self-analysis.ts).
 
 import type { CstNode, IToken } from "chevrotain";
 import { checkGrammarDefinition, CstParser } from "./chevrotain.js";
 import * as T from "./lexer.js";
 import type { FileCstNode } from "./cst.js";
 import { PolErrorMessages } from "./parser-messages.js";
-
-const messages = new PolErrorMessages();
+import { recordedAnalysis } from "./recorded-analysis.js";
+import { PolLookahead, recordSelfAnalysis, restoreSelfAnalysis, type SelfAnalysis } from "./self-analysis.js";
 
 // Options handed to CONSUME and SUBRULE, shared by every call (Chevrotain only reads them).
 const OPERATOR = { LABEL: "operator" };
@@ -51,17 +52,37 @@ class CstChildren {}
 Object.setPrototypeOf(CstChildren.prototype, null);
 Reflect.deleteProperty(CstChildren.prototype, "constructor");
 
+const MAX_LOOKAHEAD = 3;
+
+/** How a parser gets its self-analysis (grammar/self-analysis.ts): from Chevrotain, written down
+ *  as Chevrotain makes it, or restored from a record (Chevrotain's own when it does not fit). */
+export type Analysis = { kind: "chevrotain" } | { kind: "record" } | { kind: "restore"; analysis: SelfAnalysis };
+
 class PolParser extends CstParser {
-  constructor() {
+  /** The analysis written down, when built with `{ kind: "record" }`. */
+  readonly recorded: SelfAnalysis | undefined;
+  /** Whether the analysis was restored from a record rather than made by Chevrotain. */
+  readonly restored: boolean;
+
+  constructor(analysis: Analysis) {
+    const lookahead = new PolLookahead(MAX_LOOKAHEAD);
+    const messages = new PolErrorMessages();
     super(T.allTokens, {
       recoveryEnabled: true,
       // The builder needs only offsets; line and column come from its own line table.
       nodeLocationTracking: "onlyOffset",
-      maxLookahead: 3,
+      maxLookahead: MAX_LOOKAHEAD,
       errorMessageProvider: messages,
       skipValidations: !checkGrammarDefinition,
+      lookaheadStrategy: lookahead,
     });
-    this.performSelfAnalysis();
+    messages.ruleStack = () => this.ruleStack();
+    this.restored = analysis.kind === "restore" && restoreSelfAnalysis(this, lookahead, analysis.analysis);
+    if (!this.restored) {
+      if (analysis.kind === "record") lookahead.record = {};
+      this.performSelfAnalysis();
+    }
+    this.recorded = analysis.kind === "record" ? recordSelfAnalysis(this, lookahead) : undefined;
   }
 
   /**
@@ -946,11 +967,15 @@ let parser: PolParser | undefined;
  */
 export function polParser(): PolParser {
   if (parser === undefined) {
-    const built = new PolParser();
-    messages.ruleStack = () => built.ruleStack();
-    parser = built;
+    // The grammar's definition checks run only in Chevrotain's own analysis.
+    parser = buildParser(recordedAnalysis !== undefined && !checkGrammarDefinition ? { kind: "restore", analysis: recordedAnalysis } : { kind: "chevrotain" });
   }
   return parser;
+}
+
+/** A new parser, for recording its analysis and for tests (parses go through `polParser`). */
+export function buildParser(analysis: Analysis): PolParser {
+  return new PolParser(analysis);
 }
 
 /** A production of the recorded grammar, as far as `subrulesReaching` reads it. */
@@ -1005,8 +1030,7 @@ export interface CstParseResult {
 }
 
 /** Parse a token vector into a CST; errors are the parser's (recovered) recognition errors. */
-export function parseTokens(tokens: IToken[]): CstParseResult {
-  const parser = polParser();
+export function parseTokens(tokens: IToken[], parser: PolParser = polParser()): CstParseResult {
   parser.input = tokens;
   parser.sawOrdinal = false;
   const cst = parser.file() as FileCstNode;

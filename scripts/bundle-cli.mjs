@@ -9,9 +9,11 @@
 //   imports), the batch worker is an entry of its own beside them (it is found next to the
 //   module that starts it), and packages stay external, loaded from node_modules as before.
 // - check.cjs, one CommonJS script for `pol check` alone, with Chevrotain's single-file build and
-//   the runtime's suggestion function inside it (so it needs no ES module), and the V8 code cache
-//   written for it by a check of the repository's policies (check.cjs.cache). Commands other than
-//   `check` are left out: launch.js never runs them from it.
+//   the runtime's suggestion function inside it (so it needs no ES module), the parser's
+//   self-analysis and the tokens' first characters recorded from the grammar it holds
+//   (grammar/self-analysis.ts, grammar/lexer-starts.ts), and the V8 code
+//   cache written for it by a check of the repository's policies (check.cjs.cache). Commands other
+//   than `check` are left out: launch.js never runs them from it.
 // dist/cli/meta.json (esbuild's metafiles, merged) says which built modules each file holds;
 // test/cold-start.test.ts reads it.
 
@@ -22,6 +24,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { bundledChevrotain } from "../dist/grammar/chevrotain.js";
+import { recordLexerStarts } from "../dist/grammar/lexer-starts.js";
+import { allTokens, polLexer } from "../dist/grammar/lexer.js";
+import { buildParser } from "../dist/grammar/parser.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist/cli");
@@ -52,9 +57,21 @@ const fhirpathEntry = createRequire(import.meta.url).resolve("fhirpath");
 // still `require`d, from the engine's own folder as the engine itself would.
 const ENGINE_STAND_INS = { [join(dirname(fhirpathEntry), "fhirpath.js")]: ["./parser"], "*": ["@lhncbc/ucum-lhc"] };
 
+// The parser's self-analysis and the lexer's first characters, made by Chevrotain here from the
+// grammar the bundle holds, for the bundle to restore rather than redo at every start. The ES
+// module bundle keeps Chevrotain's own (test/code-cache.test.ts compares the two CLIs' output).
+const recordedAnalysis = buildParser({ kind: "record" }).recorded;
+const recordedLexerStarts = recordLexerStarts(polLexer, allTokens);
+
 const checkOnly = {
   name: "check-only",
   setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/]grammar[\\/]recorded-analysis\.js$/ }, () => ({
+      // Parsed from a string: V8 reads JSON faster than the same data as an object literal.
+      contents:
+        `export const recordedAnalysis = JSON.parse(${JSON.stringify(JSON.stringify(recordedAnalysis))});\n` +
+        `export const recordedLexerStarts = JSON.parse(${JSON.stringify(JSON.stringify(recordedLexerStarts))});\n`,
+    }));
     // grammar/chevrotain.js finds Chevrotain's bundle and imports it with a top-level `await`,
     // which a CommonJS script cannot hold: here the bundle is imported directly, once.
     build.onLoad({ filter: /[\\/]dist[\\/]grammar[\\/]chevrotain\.js$/ }, (args) => {

@@ -4,12 +4,13 @@
 // parsing again with Chevrotain's own method, on every `.pol` file of the repository and on files
 // with tokens cut out, doubled or swapped at random (trees recovered from errors).
 import { readFileSync } from "node:fs";
-import type { CstElement, CstNode, IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CstParser } from "../grammar/chevrotain.js";
 import { polLexer } from "../grammar/lexer.js";
 import { parseTokens, polParser } from "../grammar/parser.js";
+import { editedTokens, plainCst } from "./support/cst-edits.js";
 import { filesUnder } from "./support/policy-files.js";
 import { property } from "./support/runs.js";
 
@@ -24,18 +25,10 @@ function parsedByChevrotain(tokens: IToken[]): ReturnType<typeof parseTokens> {
   }
 }
 
-/** A CST as plain data: every node's name, location and children with their keys in order. */
-function plain(element: CstElement): unknown {
-  if (!("children" in element)) return { token: element.image, type: element.tokenType.name, offset: element.startOffset, inserted: element.isInsertedInRecovery === true };
-  const children: [string, unknown[]][] = [];
-  for (const key in element.children) children.push([key, element.children[key]!.map(plain)]);
-  return { name: element.name, location: element.location, children, recovered: (element as CstNode).recoveredNode === true };
-}
-
 function sameTrees(tokens: IToken[]): void {
   const ours = parseTokens(tokens);
   const chevrotains = parsedByChevrotain(tokens);
-  expect(plain(ours.cst)).toEqual(plain(chevrotains.cst));
+  expect(plainCst(ours.cst)).toEqual(plainCst(chevrotains.cst));
   expect(ours.errors.map((e) => [e.name, e.message, e.token.startOffset])).toEqual(chevrotains.errors.map((e) => [e.name, e.message, e.token.startOffset]));
   expect(ours.ordinals).toBe(chevrotains.ordinals);
 }
@@ -58,20 +51,8 @@ describe("CST nodes' children", () => {
 
   it("make the trees Chevrotain makes when the parser recovers from errors", () => {
     const sources = files.filter((file) => file.startsWith("policies")).map((file) => polLexer.tokenize(readFileSync(file, "utf8")).tokens);
-    const edited = fc
-      .tuple(fc.nat(sources.length - 1), fc.array(fc.tuple(fc.nat(2), fc.nat(), fc.nat()), { minLength: 1, maxLength: 6 }))
-      .map(([which, edits]) => {
-        const tokens = [...sources[which]!];
-        for (const [kind, at, from] of edits) {
-          const i = at % tokens.length;
-          if (kind === 0) tokens.splice(i, 1);
-          else if (kind === 1) tokens.splice(i, 0, tokens[i]!);
-          else tokens.splice(i, 0, tokens[from % tokens.length]!);
-        }
-        return tokens;
-      });
     fc.assert(
-      fc.property(edited, (tokens) => {
+      fc.property(editedTokens(sources), (tokens) => {
         sameTrees(tokens);
       }),
       property("CST children in recovered trees", 60),

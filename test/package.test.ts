@@ -242,6 +242,29 @@ describe("the installed pol", { timeout: 240_000 }, () => {
     expect(pol(["compile", "--check"]).status).toBe(0);
   });
 
+  it("checks files with syntax errors as the repository's ES module CLI does, from any folder", () => {
+    // The installed `pol check` runs the check bundle, with the parser's analysis and the lexer's
+    // first characters recorded by the build; the ES module CLI lets Chevrotain work them out.
+    const broken = join(cwd, "broken");
+    mkdirSync(join(broken, "deeper"), { recursive: true });
+    for (const name of ["POL1001-unexpected-character", "POL1002-broken-let", "POL1002-hints", "POL1002-mixed-errors", "POL1002-unexpected-token"]) {
+      writeFileSync(join(broken, `${name}.pol`), readFileSync(join(REPO, "test/golden", `${name}.pol`), "utf8"));
+    }
+    // A user's environment: outside the test runner, whose VITEST turns the grammar checks on (and
+    // with them Chevrotain's own analysis).
+    const env = plainEnv();
+    delete env.VITEST;
+    const args = ["check", broken, "--format", "json"];
+    for (const folder of [cwd, join(broken, "deeper")]) {
+      const installed = spawnSync(process.execPath, [join(cwd, "node_modules/.bin/pol"), ...args], { cwd: folder, encoding: "utf8", env });
+      const program = `import { main } from ${JSON.stringify(join(REPO, "dist/cli/cli.js"))}; process.exitCode = await main(${JSON.stringify(args)});`;
+      const modules = spawnSync(process.execPath, ["--input-type=module", "-e", program], { cwd: folder, encoding: "utf8", env });
+      expect(installed.status).toBe(1);
+      expect(JSON.parse(installed.stdout).total).toBeGreaterThan(5);
+      expect([installed.status, installed.stdout]).toEqual([modules.status, modules.stdout]);
+    }
+  });
+
   it("runs one test by name, and formats through the prettier plugin by its package name", () => {
     const one = pol(["test", "--run", "locked knee"]);
     expect(one.status).toBe(0);

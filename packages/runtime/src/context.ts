@@ -29,7 +29,8 @@ class CaseFacts {
   /** The first FIRST_RECORDS records read in the case and their entries (see `RecordFacts`), in
    *  the order first read: a case's facts mostly lie in a handful of records, found by a scan
    *  quicker than a `Map`'s look-up (and emptied without the new table a `Map` makes when it is
-   *  cleared). Any record after those, in a long history, has its entry in `byRecord`. */
+   *  cleared). Their entries are kept from case to case and written again, so that a case's first
+   *  records allocate none. Any record after those, in a long history, has its entry in `byRecord`. */
   private readonly firstRecords: (object | undefined)[] = [];
   private readonly firstEntries: (RecordFacts | undefined)[] = [];
   private recordCount = 0;
@@ -55,7 +56,8 @@ class CaseFacts {
       this.lastRecord = record;
       this.lastFields = fields;
     }
-    for (let i = 1; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] as number;
+    const end = fields[1];
+    for (let i = 2; i < end; i += 2) if (fields[i] === name) return fields[i + 1] as number;
     const fact = this.size++;
     // Every depth's marks have an entry for every fact numbered, so a log marks a fact inside its
     // array: an array written far past its end (1,024 entries in V8; a criterion's read after a
@@ -74,7 +76,9 @@ class CaseFacts {
     this.values[fact] = fixedValue(value);
     this.built[fact] = undefined;
     this.builtAt[fact] = -1;
-    fields.push(name, fact);
+    fields[end] = name;
+    fields[end + 1] = fact;
+    fields[1] = end + 2;
     return fact;
   }
 
@@ -87,11 +91,16 @@ class CaseFacts {
     }
     let fields = count > FIRST_RECORDS ? this.byRecord.get(record) : undefined;
     if (fields !== undefined) return fields;
-    fields = [undefined];
     if (count < FIRST_RECORDS) {
       first[count] = record;
-      this.firstEntries[count] = fields;
-    } else this.byRecord.set(record, fields);
+      fields = this.firstEntries[count];
+      if (fields === undefined) this.firstEntries[count] = fields = [undefined, 2];
+      else {
+        // The entry of the case before's record in this place, emptied: its storage is kept.
+        fields[0] = undefined;
+        fields[1] = 2;
+      }
+    } else this.byRecord.set(record, (fields = [undefined, 2]));
     this.recordCount = count + 1;
     return fields;
   }
@@ -147,7 +156,7 @@ class CaseFacts {
         const entry = this.entries[fact]!;
         base = entry[0] ??= context.pathOf(record);
       }
-      if (base !== "") path = base + "." + name;
+      if (base !== "") path = fieldPath(base, name);
     }
     return (this.built[fact] = { fact: path, value: this.values[fact] });
   }
@@ -173,7 +182,6 @@ class CaseFacts {
     this.size = 0;
     const count = this.recordCount;
     this.firstRecords.fill(undefined, 0, count < FIRST_RECORDS ? count : FIRST_RECORDS);
-    this.firstEntries.fill(undefined, 0, count < FIRST_RECORDS ? count : FIRST_RECORDS);
     if (count > FIRST_RECORDS) this.byRecord.clear();
     this.recordCount = 0;
     this.lastRecord = this.otherRecord = null;
@@ -235,10 +243,11 @@ function captured(value: object, depth: number): unknown {
 const FIRST_RECORDS = 16;
 
 /**
- * A record's facts in `CaseFacts`: its JSON path once looked up (the case itself: ``), then its
- * facts' field names and numbers, alternating (a record has a few).
+ * A record's facts in `CaseFacts`: its JSON path once looked up (the case itself: ``), where its
+ * facts end, then its facts' field names and numbers, alternating (a record has a few), up to that
+ * end. The entries past it are a record's of an earlier case, whose storage is reused.
  */
-type RecordFacts = [path: string | undefined, ...fields: (string | number)[]];
+type RecordFacts = [path: string | undefined, end: number, ...fields: (string | number)[]];
 
 /** Log ids: every log opened gets a new one, so the marks of `CaseFacts` never need clearing. */
 let nextLogId = 1;
@@ -903,6 +912,24 @@ function elementPath(name: string, index: number): string {
   }
   if (index >= 1024) return name + "[" + index + "]";
   return (paths[index] ??= name + "[" + index + "]");
+}
+
+/** `base.name`, kept from case to case: every case's trace names `procedures[0].date` again. */
+const FIELD_PATHS = new Map<string, Map<string, string>>();
+
+function fieldPath(base: string, name: string): string {
+  let paths = FIELD_PATHS.get(base);
+  if (paths === undefined) {
+    // Bounded: a long history's elements past the first few thousand have their paths built.
+    if (FIELD_PATHS.size >= 4096) return base + "." + name;
+    FIELD_PATHS.set(base, (paths = new Map()));
+  }
+  let path = paths.get(name);
+  if (path === undefined) {
+    path = base + "." + name;
+    if (paths.size < 256) paths.set(name, path);
+  }
+  return path;
 }
 
 /** Past this many paths asked for in one case, every element of the case is indexed. */
