@@ -135,6 +135,29 @@ describe("someOther, noOther and countOthers", () => {
       ["items[0].m", "items[1].m"],
     ]);
   });
+
+  it("when tracing, say an item's list is cut short where another item's test left reads out", () => {
+    // Item 0's test reads more fields than a log keeps: its kept reads are the first MAX_FACTS,
+    // and a criterion that lists them says it left some out, though they alone fill it.
+    const input = caseOf(["out", "in"]);
+    const context = new Context(schema, input, true);
+    const member = (item: Record<string, unknown>): Tri => {
+      const fields = item.code === "C0" ? MAX_FACTS + 50 : 1;
+      for (let k = 0; k < fields; k++) context.recordField(item, `f${k}`, k);
+      return item.m === "in";
+    };
+    const listed: { facts: number; truncated: boolean }[] = [];
+    for (let index = 0; index < 2; index++) {
+      context.beginItem(index);
+      context.beginReads();
+      someOther(context, 0, member);
+      listed.push({ facts: context.endReads().length, truncated: context.readsTruncated });
+    }
+    expect(listed).toEqual([
+      { facts: 1, truncated: false },
+      { facts: MAX_FACTS, truncated: true },
+    ]);
+  });
 });
 
 describe("countEarlier, someEarlier and noEarlier", () => {

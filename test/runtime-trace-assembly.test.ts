@@ -193,7 +193,8 @@ describe("the trace entries of a case of several line items", () => {
       },
     },
   };
-  type Over = "case" | "item" | "both" | "code";
+  type Reads = "case" | "item" | "both" | "code";
+  type Over = Reads | "count of case" | "count of item";
   const read = (record: "case" | "item") => (context: Context) =>
     (record === "case" ? field(context, "case", context.input, "chronic") : field(context, "item", context.item, "flag")) as Tri;
   /**
@@ -201,7 +202,7 @@ describe("the trace entries of a case of several line items", () => {
    * recorded, as an earlier item's outcome is read): some entries are the same item after item,
    * some are not, and some list the same facts (none) but differ.
    */
-  const criterionOver = (id: string, effect: CriterionEffect, over: Over): CriterionSpec => ({
+  const criterionOver = (id: string, effect: CriterionEffect, over: Reads): CriterionSpec => ({
     id,
     effect,
     citation: `C.${id}`,
@@ -214,13 +215,43 @@ describe("the trace entries of a case of several line items", () => {
           ? (context) => context.item.code === "1"
           : read(over),
   });
+  /**
+   * A criterion whose trace shows a value (`count <= 4`): 2 or 5 by the case's fact or the item's,
+   * or what it waits for when that is unknown; the same item after item, or not.
+   */
+  const showing = (id: string, effect: CriterionEffect, record: "case" | "item"): CriterionSpec => {
+    const count = (context: Context): number | Unknown => {
+      const flag = read(record)(context);
+      return flag instanceof Unknown ? flag : flag === true ? 2 : 5;
+    };
+    const atMost4 = (value: number | Unknown): Tri => (value instanceof Unknown ? value : value <= 4);
+    return {
+      id,
+      effect,
+      citation: `C.${id}`,
+      description: `criterion ${id}`,
+      line: 1,
+      condition: (context) => atMost4(count(context)),
+      parts: {
+        shape: 0,
+        parts: [{ key: `count ${record}`, shows: { expression: `count of ${record}`, operator: "<=", threshold: "4" } }],
+        values: (context) => {
+          const value = count(context);
+          return [[atMost4(value), value, 4]];
+        },
+      },
+    };
+  };
   const flagArbitrary = fc.option(fc.boolean(), { nil: undefined });
 
   it("are one object for consecutive items exactly where they say the same, and each says what the item's own evaluation does", () => {
     fc.assert(
       fc.property(
         fc.array(
-          fc.tuple(fc.constantFrom<CriterionEffect>("require", "deny", "note"), fc.constantFrom<Over>("case", "item", "both", "code")),
+          fc.tuple(
+            fc.constantFrom<CriterionEffect>("require", "deny", "note"),
+            fc.constantFrom<Over>("case", "item", "both", "code", "count of case", "count of item"),
+          ),
           {
             minLength: 1,
             maxLength: 5,
@@ -235,7 +266,9 @@ describe("the trace entries of a case of several line items", () => {
               title: "rule",
               citation: "R",
               codes: [anyCode],
-              criteria: drafts.map(([effect, over], i) => criterionOver(`c${i}`, effect, over)),
+              criteria: drafts.map(([effect, over], i) =>
+                over === "count of case" ? showing(`c${i}`, effect, "case") : over === "count of item" ? showing(`c${i}`, effect, "item") : criterionOver(`c${i}`, effect, over),
+              ),
             },
           ];
           const items = flags.map(([flag, code]) => (flag === undefined ? { code } : { code, flag }));
@@ -257,10 +290,11 @@ describe("the trace entries of a case of several line items", () => {
             if (k === 0) return;
             item.trace.forEach((entry, i) => {
               const previous = determination.items[k - 1]!.trace[i]!;
-              // Shared exactly when it says the same and misses and shows nothing (the facts are
-              // then one array: see `listed`).
+              // Shared exactly when it says the same and misses nothing (the facts are then one
+              // array: see `listed`); the values shown, exactly when they are the same.
               const same = JSON.stringify(entry) === JSON.stringify(previous);
-              expect(entry === previous).toBe(same && entry.missing.length === 0 && entry.values.length === 0);
+              expect(entry === previous).toBe(same && entry.missing.length === 0);
+              expect(entry.values === previous.values).toBe(JSON.stringify(entry.values) === JSON.stringify(previous.values));
             });
           });
         },

@@ -10,6 +10,7 @@ import {
   CodeSet,
   type ConditionParts,
   Context,
+  ItemReads,
   determine,
   field,
   MAX_FACTS,
@@ -213,22 +214,20 @@ describe("replaying kept reads into a criterion's log", () => {
     const procedures = Array.from({ length: n }, (_, i) => ({ date: `2025-01-${String((i % 28) + 1).padStart(2, "0")}` }));
     const context = new Context(schema, { ...input, procedures }, true);
     context.beginReads();
-    const logs = procedures.map((procedure) => {
-      context.withOwnReads((record, c) => field(c, "procedure", record, "date"), procedure);
-      return context.ownReads!;
-    });
-    return { context, logs };
+    const reads = new ItemReads();
+    for (const procedure of procedures) context.withReadsKept((record, c) => field(c, "procedure", record, "date"), procedure, reads);
+    return { context, reads };
   }
 
   it("says it is truncated only when a read is left out, however often the same reads are replayed", () => {
     for (const n of [MAX_FACTS, MAX_FACTS + 1]) {
-      const { context, logs } = kept(n);
+      const { context, reads } = kept(n);
       for (let pass = 0; pass < 2; pass++) {
         // A full log goes on while it has left nothing out (the next reads may be listed already),
         // and stops once it has: the 201st read, or at once on a second pass over 201.
         const leftOut = pass === 1 && n > MAX_FACTS;
         for (let i = 0; i < n; i++) {
-          const goesOn = context.replayReads(logs[i]!);
+          const goesOn = context.replayKept(reads, i);
           expect(goesOn, `${n} reads, pass ${pass}, read ${i}`).toBe(!leftOut && i < MAX_FACTS);
           if (!goesOn) break;
         }

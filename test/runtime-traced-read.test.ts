@@ -260,3 +260,43 @@ describe("a traced read of a field's shape", () => {
     expect(listedOf(fast)).toEqual(modelOf(input, criteria));
   });
 });
+
+describe("the marks of a traced case's logs", () => {
+  /** The fact table's marks per depth of open logs, and how many facts it has numbered (internals). */
+  const tableOf = (c: Context) => (c as unknown as { facts: { marks: number[][]; size: number } }).facts;
+
+  it("hold an entry for every fact numbered, at every depth, with no holes", () => {
+    // 3,000 visits' codes read at one depth, then a field at the other, numbered past the 3,000th:
+    // a let's log (depth 1) inside the criterion's (depth 0), in either order, the let's log opened
+    // first in the context or after the criterion's reads. A log that marked such a fact by writing
+    // past its array's end would leave a gap of thousands of entries, which turns the array into a
+    // hash table in V8 (past 1,024), and every function that reads the marks is deoptimised.
+    const visits = Array.from({ length: 3000 }, (_, i) => ({ code: `C${i}`, date: "2025-01-02" }));
+    const input: Row = { visits, others: [], flag: true };
+    const codes = (c: Context) => visits.map((v) => Visit.code!.read(c, v));
+    for (const letFirst of [true, false]) {
+      const c = new Context(schema, input, true);
+      for (let round = 0; round < 2; round++) {
+        c.beginCase(input);
+        c.beginReads();
+        if (letFirst) {
+          c.cachedForCase(0, codes);
+          Visit.date!.read(c, visits[2999]!);
+        } else {
+          codes(c);
+          c.cachedForCase(0, () => Visit.date!.read(c, visits[2999]!));
+        }
+        const listed = c.endReads();
+        expect(listed.length).toBe(200);
+        expect(c.readsTruncated).toBe(true);
+        const { marks, size } = tableOf(c);
+        expect(size).toBe(3001);
+        expect(marks.length).toBe(2);
+        for (const atDepth of marks) {
+          expect(atDepth.length).toBeGreaterThanOrEqual(size);
+          expect(Object.keys(atDepth).length).toBe(atDepth.length);
+        }
+      }
+    }
+  });
+});

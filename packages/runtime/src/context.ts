@@ -59,6 +59,15 @@ class CaseFacts {
     const end = fields[1];
     for (let i = 2; i < end; i += 2) if (fields[i] === name) return fields[i + 1] as number;
     const fact = this.size++;
+    // Every depth's marks have an entry for every fact numbered, so a log marks a fact inside its
+    // array: an array written far past its end (1,024 entries in V8; a criterion's read after a
+    // let read thousands) becomes a hash table, and every function that reads the marks is
+    // deoptimised, for the rest of the process (docs/performance.md, "the trace's growth").
+    const marks = this.marks;
+    for (let depth = 0; depth < marks.length; depth++) {
+      const atDepth = marks[depth];
+      if (atDepth !== undefined && atDepth.length <= fact) atDepth.push(0);
+    }
     this.records[fact] = record;
     this.entries[fact] = fields;
     this.names[fact] = name;
@@ -152,9 +161,14 @@ class CaseFacts {
     return (this.built[fact] = { fact: path, value: this.values[fact] });
   }
 
-  /** The marks of logs at `depth` (see `ReadLog.add`). */
+  /** The marks of logs at `depth` (see `ReadLog.add`): an entry for every fact numbered. */
   marksAt(depth: number): number[] {
-    return (this.marks[depth] ??= []);
+    let marks = this.marks[depth];
+    if (marks === undefined) {
+      marks = this.marks[depth] = [];
+      for (let fact = 0; fact < this.size; fact++) marks.push(0);
+    }
+    return marks;
   }
 
   clear(): void {
@@ -287,27 +301,61 @@ export class ReadLog {
   /** Every read of `log`, in its order, after this log's own: `add` of each, until one is left
    *  out; truncated too when `log` was. */
   addAll(log: ReadLog): void {
+    this.addRange(log.facts, 0, log.size, log.truncated);
+  }
+
+  /** `addAll` of the reads `from[start]` to `from[end - 1]`, which left one out when `truncated`. */
+  addRange(from: readonly number[], start: number, end: number, truncated: boolean): void {
     // `add` for each, with the log's fields in locals: lets are replayed into every criterion.
-    const from = log.facts;
     const marks = this.marks;
     const id = this.id;
     const facts = this.facts;
     const limit = this.limit;
     let size = this.size;
-    let truncated = this.truncated;
-    for (let i = 0, count = log.size; i < count; i++) {
+    let full = false;
+    for (let i = start; i < end; i++) {
       const fact = from[i]!;
       if (marks[fact] === id) continue;
       marks[fact] = id;
       if (size >= limit) {
         // Full: a new read is left out, and so would every new one after it.
-        truncated = true;
+        full = true;
         break;
       }
       facts[size++] = fact;
     }
     this.size = size;
-    this.truncated = truncated || log.truncated;
+    this.truncated = this.truncated || full || truncated;
+  }
+}
+
+/**
+ * The reads of each line item's membership kept by `Context.withReadsKept`, one item's after
+ * another's in one array (item i's are `facts[starts[i]]` up to `facts[starts[i + 1]]`), for a
+ * per-case table of every item's membership (others.ts) to replay. One array rather than a log per
+ * item: a table of thousands of items then keeps no object per item, which the garbage collector
+ * copied and marked while the determination grew. Written in place from case to case.
+ */
+export class ItemReads {
+  readonly facts: number[] = [];
+  readonly starts: number[] = [0];
+  /** Per item, whether its log left a read out. */
+  readonly truncated: boolean[] = [];
+  /** How many items' reads are kept: the next kept are item `size`'s. */
+  size = 0;
+
+  /** `log`'s reads, as the next item's. */
+  keep(log: ReadLog): void {
+    const item = this.size++;
+    const facts = this.facts;
+    let at = this.starts[item]!;
+    for (let i = 0; i < log.size; i++) facts[at++] = log.facts[i]!;
+    this.starts[item + 1] = at;
+    this.truncated[item] = log.truncated;
+  }
+
+  clear(): void {
+    this.size = 0;
   }
 }
 
@@ -740,37 +788,33 @@ export class Context {
   }
 
   /**
-   * `compute(record, this)`, with its reads kept in a log of their own (then in `ownReads`, for
-   * replay with `replayReads`) instead of the current one; no log (`ownReads` undefined) when not
-   * tracing.
+   * `compute(record, this)`, with its reads kept in `kept`, as its next item's, instead of the
+   * current log (nothing kept when not tracing), for `replayKept`.
    */
-  withOwnReads<T>(compute: (record: Record<string, unknown>, context: Context) => T, record: Record<string, unknown>): T {
-    if (!this.tracing) {
-      this.ownReads = undefined;
-      return compute(record, this);
-    }
-    const log = this.openLog();
+  withReadsKept<T>(compute: (record: Record<string, unknown>, context: Context) => T, record: Record<string, unknown>, kept: ItemReads): T {
+    if (!this.tracing) return compute(record, this);
+    // One log per depth, written again for every item: its reads are copied into `kept`.
+    const depth = this.openLogs;
+    const log = (this.keptLogs[depth] = this.openLog(this.keptLogs[depth]));
     try {
       return compute(record, this);
     } finally {
       this.popLog();
-      this.ownReads = log;
+      kept.keep(log);
     }
   }
-
-  /** The reads of the last `withOwnReads`. */
-  ownReads: ReadLog | undefined;
+  private readonly keptLogs: ReadLog[] = [];
 
   /**
-   * Reads kept by `withOwnReads`, recorded again in the current log; false once the log is full
-   * and has left a read out, so that more replays could change nothing. A full log that left
-   * nothing out goes on: the reads replayed next may all be listed already (the same reads
+   * Item `item`'s reads kept in `kept`, recorded again in the current log; false once the log is
+   * full and has left a read out, so that more replays could change nothing. A full log that
+   * left nothing out goes on: the reads replayed next may all be listed already (the same reads
    * replayed again), and it is truncated only when one of them is not.
    */
-  replayReads(reads: ReadLog): boolean {
+  replayKept(kept: ItemReads, item: number): boolean {
     const log = this.log;
     if (log === undefined) return false;
-    log.addAll(reads);
+    log.addRange(kept.facts, kept.starts[item]!, kept.starts[item + 1]!, kept.truncated[item]!);
     return !(log.full && log.truncated);
   }
 

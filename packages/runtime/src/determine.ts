@@ -8,7 +8,7 @@ import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Valid
 import { Context, field, fixedValue, mayBeDuration, Scans } from "./context.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
-import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, type ShowPlan, showPlansOf } from "./explain.js";
+import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, type ShowPlan, type ShownValue, showPlansOf } from "./explain.js";
 import { NeededFacts, neededFacts, type WeighedCriterion, type WeighedRule } from "./relevance.js";
 
 export type Outcome =
@@ -583,11 +583,18 @@ function traceOf(rules: readonly EvaluatedRule[], shared: Shared | undefined): C
       const { plan, status, unknown, facts, factsTruncated, values } = criteria[i]!;
       const spec = plan.spec;
       const missing = unknown === undefined || unknown.missing.length === 0 ? none : unknown.missing.slice();
-      const shown = plan.shows !== undefined && values !== undefined ? computedValues(plan.shows, values) : none;
-      if (shared !== undefined && missing === none && shown === none) {
+      let shown = plan.shows !== undefined && values !== undefined ? computedValues(plan.shows, values) : none;
+      if (shared !== undefined && shown !== none) shown = shared.shownAgain(plan, shown);
+      if (shared !== undefined && missing === none) {
         // The entry the criterion had for the previous item, when this one would say the same.
         const previous = shared.entries.get(plan);
-        if (previous !== undefined && previous.status === status && previous.facts === facts && (previous.factsTruncated === true) === factsTruncated) {
+        if (
+          previous !== undefined &&
+          previous.status === status &&
+          previous.facts === facts &&
+          previous.values === shown &&
+          (previous.factsTruncated === true) === factsTruncated
+        ) {
           trace.push(previous);
           continue;
         }
@@ -830,9 +837,24 @@ function pendedItem(
  */
 class Shared {
   readonly none: never[] = [];
-  /** Per criterion, its last trace entry that misses nothing and shows nothing: the next item's
-   *  is that one when it has the same status and facts (the same array: see `CaseFacts.listed`). */
+  /** Per criterion, its last trace entry that misses nothing: the next item's is that one when it
+   *  has the same status, facts (the same array: see `CaseFacts.listed`) and values (`shownAgain`). */
   readonly entries = new Map<CriterionPlan, CriterionTrace>();
+  /** Per criterion, the values its trace showed last (see `shownAgain`). */
+  private readonly shown = new Map<CriterionPlan, ComputedValue[]>();
+
+  /**
+   * `shown`, or the array the criterion showed for the previous item when that says the same:
+   * most criteria over the history show the same values item after item, and a determination of
+   * thousands of items that keeps one array for them keeps less for the garbage collector to
+   * copy and mark as it grows.
+   */
+  shownAgain(plan: CriterionPlan, shown: ComputedValue[]): ComputedValue[] {
+    const previous = this.shown.get(plan);
+    if (previous !== undefined && sameComputedValues(previous, shown)) return previous;
+    this.shown.set(plan, shown);
+    return shown;
+  }
   /** Per rule, its application as met, not met and unknown. */
   private readonly applications = new Map<RuleSpec, (RuleApplication | undefined)[]>();
 
@@ -843,6 +865,42 @@ class Shared {
     const at = applies === "met" ? 0 : applies === "not_met" ? 1 : 2;
     return (made[at] ??= { rule: rule.id, title: rule.title, citation: rule.citation, applies });
   }
+}
+
+/** Whether two lists of computed values say the same, property by property (`computedValues`
+ *  sets each in one order, and an optional one only to a value that is never undefined). */
+function sameComputedValues(a: readonly ComputedValue[], b: readonly ComputedValue[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.expression !== y.expression ||
+      !sameShownValue(x.value, y.value) ||
+      x.operator !== y.operator ||
+      x.threshold !== y.threshold ||
+      x.holds !== y.holds ||
+      x.from !== y.from ||
+      x.to !== y.to ||
+      x.unit !== y.unit ||
+      !sameShownValue(x.thresholdValue, y.thresholdValue) ||
+      x.required !== y.required
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Whether two shown values are the same: equal primitives, ranges or lists of missing facts. */
+function sameShownValue(a: ShownValue | undefined, b: ShownValue | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if ("missing" in a || "missing" in b) {
+    if (!("missing" in a && "missing" in b) || a.missing.length !== b.missing.length) return false;
+    return a.missing.every((fact, i) => fact === b.missing[i]);
+  }
+  return a.min === b.min && a.max === b.max;
 }
 
 /** The determination of an item no criterion decided: no reasons, notes or trace. */

@@ -77,6 +77,7 @@ export {
 } from "./validate.js";
 export {
   Context,
+  ItemReads,
   Scans,
   MAX_FACTS,
   field,

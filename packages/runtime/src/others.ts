@@ -19,7 +19,7 @@
 // `earlier_items` (line order within a request).
 
 import { count, type Member, some } from "./aggregates.js";
-import type { Context, ReadLog } from "./context.js";
+import { type Context, ItemReads } from "./context.js";
 import { mergeTwo, not, type Range, type Tri, Unknown } from "./logic.js";
 import { itemErrors, ownField } from "./validate.js";
 
@@ -30,7 +30,7 @@ interface Memberships {
   /** Each item's membership, in its first `size` entries (the arrays are reused case to case). */
   values: Tri[];
   /** Each item's reads, when tracing. */
-  reads: (ReadLog | undefined)[];
+  reads: ItemReads;
   definite: number;
   possible: number;
   size: number;
@@ -42,7 +42,7 @@ function membershipsOf(c: Context, slot: number, member: Member<Context>): Membe
   let memberships = c.sharedTables[slot] as Memberships | undefined;
   if (memberships === undefined || memberships.ofCase !== c.currentCase) {
     if (memberships === undefined) {
-      memberships = { ofCase: 0, values: [], reads: [], definite: 0, possible: 0, size: 0 };
+      memberships = { ofCase: 0, values: [], reads: new ItemReads(), definite: 0, possible: 0, size: 0 };
       c.sharedTables[slot] = memberships;
     }
     // Written in place, not emptied and pushed: emptying an array gives up its storage.
@@ -50,18 +50,15 @@ function membershipsOf(c: Context, slot: number, member: Member<Context>): Membe
     let definite = 0;
     let possible = 0;
     const items = c.items;
+    reads.clear();
     for (let index = 0; index < items.length; index++) {
-      const membership = c.withOwnReads(member, items[index]!);
+      const membership = c.withReadsKept(member, items[index]!, reads);
       values[index] = membership;
-      reads[index] = c.ownReads;
       if (membership === true) definite++;
       else if (membership instanceof Unknown) possible++;
     }
     // What a longer earlier case left past the end is no longer read; it is let go.
-    for (let index = items.length; index < memberships.size; index++) {
-      values[index] = false;
-      reads[index] = undefined;
-    }
+    for (let index = items.length; index < memberships.size; index++) values[index] = false;
     memberships.size = items.length;
     memberships.ofCase = c.currentCase;
     memberships.definite = definite;
@@ -74,10 +71,9 @@ function membershipsOf(c: Context, slot: number, member: Member<Context>): Membe
 
 /** The reads of items 0 to `end - 1` but the current one, in order, recorded in the current log
  *  until it leaves one out (and so says it is truncated): a scan of them, replayed. */
-function replayItems(c: Context, reads: readonly (ReadLog | undefined)[], end: number): void {
+function replayItems(c: Context, reads: ItemReads, end: number): void {
   for (let index = 0; index < end; index++) {
-    const log = reads[index];
-    if (index === c.itemIndex || log === undefined || c.replayReads(log)) continue;
+    if (index === c.itemIndex || c.replayKept(reads, index)) continue;
     break;
   }
 }
@@ -128,7 +124,7 @@ interface RunningTotals {
   possible: number[];
   unknown: (Unknown | undefined)[];
   /** Each item's reads, when tracing. */
-  reads: (ReadLog | undefined)[];
+  reads: ItemReads;
   /** The first item that is a member for sure, or -1: a scan for `some` stops there. */
   firstMember: number;
 }
@@ -140,22 +136,20 @@ function totalsBefore(c: Context, slot: number, member: Member<Context>): Runnin
   if (c.decided.length < upTo) return undefined;
   let totals = c.sharedTables[slot] as RunningTotals | undefined;
   if (totals === undefined) {
-    totals = { ofCase: -1, size: 0, definite: [0], possible: [0], unknown: [undefined], reads: [], firstMember: -1 };
+    totals = { ofCase: -1, size: 0, definite: [0], possible: [0], unknown: [undefined], reads: new ItemReads(), firstMember: -1 };
     c.sharedTables[slot] = totals;
   }
   if (totals.ofCase !== c.currentCase) {
     totals.ofCase = c.currentCase;
     totals.size = 0;
     totals.firstMember = -1;
+    totals.reads.clear();
   }
   const { definite, possible, unknown, reads } = totals;
   const items = c.items;
   for (let index = totals.size; index < upTo; index++) {
     let membership: Tri;
-    if (c.tracing) {
-      membership = c.withOwnReads(member, items[index]!);
-      reads[index] = c.ownReads;
-    } else membership = member(items[index]!, c);
+    membership = c.tracing ? c.withReadsKept(member, items[index]!, reads) : member(items[index]!, c);
     if (membership === true && totals.firstMember < 0) totals.firstMember = index;
     const before = unknown[index];
     definite[index + 1] = definite[index]! + (membership === true ? 1 : 0);
