@@ -11,8 +11,8 @@ import {
   inWindow,
   overlapsWindow,
   planYearStart,
-  checkDate,
   isIsoDate,
+  isValidDate,
   parseDuration,
   VALID_DATES,
   windowStart,
@@ -142,7 +142,7 @@ function wellFormed(value: unknown, handle: FieldHandle): boolean {
     case "code":
       return typeof value === "string" && !isBlank(value);
     case "date":
-      return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value));
+      return isValidDate(value);
     case "string":
     case "duration":
       return typeof value === "string";
@@ -375,7 +375,7 @@ export function readInFull(c: Context, record: unknown, handle: FieldHandle): un
     case Check.Boolean:
       return typeof value === "boolean" ? value : missing(c, row, handle);
     case Check.Date:
-      return typeof value === "string" && (VALID_DATES.has(value) || checkDate(value)) ? value : missing(c, row, handle);
+      return isValidDate(value) ? value : missing(c, row, handle);
     case Check.Duration: {
       // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
       // holds anything else; if one does, the fact is treated as not known rather than guessed.

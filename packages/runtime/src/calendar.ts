@@ -110,7 +110,7 @@ export const VALID_DATES = new Set<string>();
 const MAX_VALID_DATES = 8192;
 
 /** `isIsoDate` for a text, remembered when valid (see `VALID_DATES`). */
-export function checkDate(value: string): boolean {
+function checkDate(value: string): boolean {
   if (!isIsoDate(value)) return false;
   if (VALID_DATES.size < MAX_VALID_DATES) VALID_DATES.add(value);
   return true;
