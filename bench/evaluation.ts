@@ -1,32 +1,64 @@
-// Part 1 and 2 of the bench: the engines on one corpus, in one process, in turn.
+// Part 1 and 2 of the bench: the engines on one corpus, in one process, timed interleaved
+// (interleaved.ts): every engine one pass per round, so each ratio pairs passes run at the same load.
+// json-rules-engine takes ~0.45 ms a case, so it has a group of its own on the corpus's first cases,
+// interleaved with `decideTrusted` and the hand-written function over the same cases.
 
 import type { CheckedPolicy } from "../src/model.js";
 import type { BenchCase, PolicyKey } from "./corpus.js";
+import type { Decide } from "./engines/decision.js";
 import { decideByHand } from "./engines/handwritten.js";
-import { jsonRulesEngine } from "./engines/json-rules.js";
+import { jsonRulesEngine, type DecideAsync } from "./engines/json-rules.js";
 import { compiledDecisionEngine, compiledEngine, interpreterEngine } from "./engines/pol.js";
-import { measure, measureAsync, type Throughput } from "./timing.js";
+import { runInterleaved, throughputs, timesFaster, type InterleavedEngine, type InterleavedThroughput, type Spread } from "./interleaved.js";
+import { passOver, passOverAsync } from "./timing.js";
 import { verifyAgreement, type Agreement } from "./verify.js";
 
 export interface EvaluationResults {
   agreement: Agreement;
-  handwritten: Throughput;
+  handwritten: InterleavedThroughput;
   /** `decide`: the outcomes only. */
-  compiled: Throughput;
+  compiled: InterleavedThroughput;
   /** `evaluate(case, { trace: false })`: the determination (reasons, missing facts), no trace. */
-  compiledFull: Throughput;
+  compiledFull: InterleavedThroughput;
   /** `evaluate(case, { trace: true })`. */
-  compiledTrace: Throughput;
-  interpreter: Throughput;
-  jsonRules: Throughput;
+  compiledTrace: InterleavedThroughput;
+  interpreter: InterleavedThroughput;
+  jsonRules: InterleavedThroughput;
+  /** json-rules-engine's group: the hand-written function and `decideTrusted` on its cases, in its rounds. */
+  jsonRulesGroup: { handwritten: InterleavedThroughput; compiled: InterleavedThroughput };
+  /** `decideTrusted`'s rate over json-rules-engine's, round by round (the target's figure). */
+  compiledVsJsonRules: Spread;
 }
 
 export interface EvaluationPlan {
-  /** Timed passes for the fast engines and for the slow ones (interpreter, json-rules-engine). */
-  passes: number;
-  slowPasses: number;
-  /** json-rules-engine is timed on this many cases of the corpus (the first N). */
+  /** Rounds over the whole corpus (every engine but json-rules-engine one pass per round). */
+  rounds: number;
+  /** Each pass is timed in this many parts, taken in turn with the other engines' parts. */
+  parts: number;
+  /** json-rules-engine's group: the corpus's first N cases, in this many rounds... */
   jsonRulesCases: number;
+  jsonRulesRounds: number;
+  /** ...with `decideTrusted` and the hand-written function deciding them this many times a pass
+   *  (their pass over 10,000 cases alone is too short to time at json-rules-engine's load). */
+  jsonRulesRepeat: number;
+}
+
+export interface EvaluationEngines {
+  compiled: Decide;
+  compiledFull: Decide;
+  compiledTrace: Decide;
+  interpreter: Decide;
+  jsonRules: DecideAsync;
+}
+
+export function evaluationEngines(policies: Record<PolicyKey, CheckedPolicy>): EvaluationEngines {
+  return {
+    compiled: compiledDecisionEngine(),
+    compiledFull: compiledEngine(false),
+    compiledTrace: compiledEngine(true),
+    interpreter: interpreterEngine(policies, false),
+    jsonRules: jsonRulesEngine(),
+  };
 }
 
 export async function runEvaluation(
@@ -35,43 +67,75 @@ export async function runEvaluation(
   plan: EvaluationPlan,
   log: (line: string) => void,
 ): Promise<EvaluationResults> {
-  const compiled = compiledDecisionEngine();
-  const compiledFull = compiledEngine(false);
-  const compiledTrace = compiledEngine(true);
-  const interpreter = interpreterEngine(policies, false);
-  const jsonRules = jsonRulesEngine();
-
+  const engines = evaluationEngines(policies);
   log(`verifying that all engines agree on all ${cases.length} cases...`);
   const agreement = await verifyAgreement(cases, [
-    { name: "compiled decide", decide: compiled },
-    { name: "compiled evaluate, without trace", decide: compiledFull },
-    { name: "compiled, with trace", decide: compiledTrace },
-    { name: "reference interpreter", decide: interpreter },
+    { name: "compiled decide", decide: engines.compiled },
+    { name: "compiled evaluate, without trace", decide: engines.compiledFull },
+    { name: "compiled, with trace", decide: engines.compiledTrace },
+    { name: "reference interpreter", decide: engines.interpreter },
     { name: "hand-written", decide: decideByHand },
-    { name: "json-rules-engine", decide: jsonRules },
+    { name: "json-rules-engine", decide: engines.jsonRules },
   ]);
+  return { agreement, ...(await timeEvaluation(cases, engines, plan, log)) };
+}
 
-  const timed = (name: string, run: () => Throughput): Throughput => {
-    const result = run();
-    log(`  ${name}: ${Math.round(result.casesPerSecond).toLocaleString("en-US")} cases/s`);
-    return result;
+/** The timing alone (after the agreement check, or in a study of the method itself). */
+export async function timeEvaluation(
+  cases: readonly BenchCase[],
+  engines: EvaluationEngines,
+  plan: EvaluationPlan,
+  log: (line: string) => void,
+): Promise<Omit<EvaluationResults, "agreement">> {
+  const split = (list: readonly BenchCase[]): BenchCase[][] => {
+    const size = Math.ceil(list.length / plan.parts);
+    return Array.from({ length: plan.parts }, (_, part) => list.slice(part * size, (part + 1) * size));
   };
-  log("timing...");
-  const handwritten = timed("hand-written", () => measure("hand-written", decideByHand, cases, plan.passes));
-  const compiledResult = timed("compiled", () => measure("compiled", compiled, cases, plan.passes));
-  const fullResult = timed("compiled, full", () => measure("compiled, full", compiledFull, cases, plan.passes));
-  const traceResult = timed("compiled+trace", () => measure("compiled+trace", compiledTrace, cases, plan.passes));
-  const interpreterResult = timed("interpreter", () => measure("interpreter", interpreter, cases, plan.slowPasses));
-  const slice = cases.slice(0, plan.jsonRulesCases);
-  const jsonRulesResult = await measureAsync("json-rules-engine", jsonRules, slice, plan.slowPasses, Math.min(5000, slice.length));
-  log(`  json-rules-engine: ${Math.round(jsonRulesResult.casesPerSecond).toLocaleString("en-US")} cases/s`);
+  const parts = split(cases);
+  const corpusEngine = (name: string, decide: Decide): InterleavedEngine => ({
+    name,
+    cases: cases.length,
+    parts: parts.map((part) => passOver(decide, part)),
+  });
+  const corpusEngines: InterleavedEngine[] = [
+    corpusEngine("hand-written", decideByHand),
+    corpusEngine("compiled", engines.compiled),
+    corpusEngine("compiled, full", engines.compiledFull),
+    corpusEngine("compiled+trace", engines.compiledTrace),
+    corpusEngine("interpreter", engines.interpreter),
+  ];
+  log(`timing, interleaved: ${plan.rounds} rounds over the ${cases.length.toLocaleString("en-US")} cases, each pass in ${plan.parts} parts...`);
+  const corpus = throughputs(await runInterleaved(corpusEngines, plan.rounds, log));
+
+  const first = cases.slice(0, plan.jsonRulesCases);
+  const sliceParts = split(first);
+  const repeat = plan.jsonRulesRepeat;
+  const repeated = (name: string, decide: Decide): InterleavedEngine => ({
+    name,
+    cases: first.length * repeat,
+    parts: sliceParts.map((part) => passOver(decide, part, repeat)),
+  });
+  const sliceEngines: InterleavedEngine[] = [
+    repeated("hand-written", decideByHand),
+    repeated("compiled", engines.compiled),
+    {
+      name: "json-rules-engine",
+      cases: first.length,
+      parts: sliceParts.map((part) => passOverAsync(engines.jsonRules, part)),
+      warmUp: passOverAsync(engines.jsonRules, first.slice(0, 5000)),
+    },
+  ];
+  log(`timing json-rules-engine, interleaved: ${plan.jsonRulesRounds} rounds over the first ${first.length.toLocaleString("en-US")} cases...`);
+  const timedSlice = await runInterleaved(sliceEngines, plan.jsonRulesRounds, log);
+  const slice = throughputs(timedSlice);
   return {
-    agreement,
-    handwritten,
-    compiled: compiledResult,
-    compiledFull: fullResult,
-    compiledTrace: traceResult,
-    interpreter: interpreterResult,
-    jsonRules: jsonRulesResult,
+    handwritten: corpus[0]!,
+    compiled: corpus[1]!,
+    compiledFull: corpus[2]!,
+    compiledTrace: corpus[3]!,
+    interpreter: corpus[4]!,
+    jsonRules: slice[2]!,
+    jsonRulesGroup: { handwritten: slice[0]!, compiled: slice[1]! },
+    compiledVsJsonRules: timesFaster(timedSlice[1]!, timedSlice[2]!),
   };
 }

@@ -22,9 +22,11 @@ import {
   CORPUS_SEED,
   CORPUS_SIZE,
   JSON_RULES_CASES,
-  PASSES,
+  JSON_RULES_REPEAT,
+  JSON_RULES_ROUNDS,
+  PARTS,
   PRETTIER_PASSES,
-  SLOW_PASSES,
+  ROUNDS,
 } from "./plan.js";
 import { printProfileSummary, profileInChild } from "./profiling.js";
 import { compilerReport, evaluationReport, machineReport, memoryReport, scalingReport, targetChecks, targetsReport } from "./report.js";
@@ -46,10 +48,10 @@ async function main(): Promise<number> {
   const evaluation = await runEvaluation(
     cases,
     policies,
-    { passes: PASSES, slowPasses: SLOW_PASSES, jsonRulesCases: JSON_RULES_CASES },
+    { rounds: ROUNDS, parts: PARTS, jsonRulesCases: JSON_RULES_CASES, jsonRulesRounds: JSON_RULES_ROUNDS, jsonRulesRepeat: JSON_RULES_REPEAT },
     log,
   );
-  section("1-2. evaluation throughput (one process, engines in turn)", evaluationReport(evaluation));
+  section("1-2. evaluation throughput (one process, engines interleaved)", evaluationReport(evaluation));
 
   log("memory: one fresh process per engine...");
   const memory = measureMemory(root);
