@@ -1,7 +1,8 @@
-// `node --cpu-prof dist/bench/profile.js ENGINE [CASES] [--emptied]`: run one engine (`compiled` is decision
+// `node --cpu-prof dist/bench/profile.js ENGINE [CASES] [PASSES] [--emptied]`: run one engine (`compiled` is decision
 // only, `compiled-full` the determination without trace, `compiled+trace`, `interpreter`,
 // `hand-written`; or `check`, the front end over the compiler corpus) so a CPU profile shows where its time goes
-// (`--emptied`: every case's history emptied first, see `emptiedHistories`);
+// (`--emptied`: every case's history emptied first, see `emptiedHistories`; PASSES over the cases,
+// 5 unless given: instruction counts take the difference between 10 and 40, docs/performance.md);
 // `node dist/bench/profile.js summarise FILE.cpuprofile` prints its top frames by self time.
 
 import { checkSource } from "../src/check/checker.js";
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const emptied = argv.includes("--emptied");
-  const [, size] = argv.filter((arg) => arg !== "--emptied");
+  const [, size, passes] = argv.filter((arg) => arg !== "--emptied");
   const corpus: BenchCase[] = buildCorpus(Number(size ?? 100_000), CORPUS_SEED);
   const cases = emptied ? emptiedHistories(corpus) : corpus;
   const decide =
@@ -41,8 +42,9 @@ async function main(argv: string[]): Promise<void> {
           : compiledEngine(engine === "compiled+trace");
   let acc = 0;
   // Named so the profile summary can tell the measured work from setup (see profiling.ts).
+  const passCount = Number(passes ?? 5);
   const measuredWork = (): void => {
-    for (let pass = 0; pass < 5; pass++) for (const c of cases) acc += decide(c).length;
+    for (let pass = 0; pass < passCount; pass++) for (const c of cases) acc += decide(c).length;
   };
   measuredWork();
   console.log(`${engine}: ${acc} outcome characters`);

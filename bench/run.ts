@@ -1,6 +1,7 @@
 // `npm run bench`: pol's evaluators against a hand-written function and json-rules-engine, then
 // the compiler's stages, with the targets printed beside the figures. docs/performance.md
-// explains the method and records a run. `run.js --memory ENGINE` and `run.js --allocation
+// explains the method and records a run. `run.js --evaluation` runs parts 1 and 2 alone (the
+// agreement check and the interleaved timing). `run.js --memory ENGINE` and `run.js --allocation
 // ENGINE` are the child modes that measure one engine's memory in a fresh process;
 // `run.js --scaling POLICY ENGINE DIMENSION` measures one scaling series (bench/scaling.ts).
 
@@ -37,7 +38,7 @@ const root = process.cwd();
 const log = (line: string): void => void process.stderr.write(line + "\n");
 const section = (title: string, body: string): void => void process.stdout.write(`\n== ${title}\n\n${body}\n`);
 
-async function main(): Promise<number> {
+async function main(evaluationOnly: boolean): Promise<number> {
   const started = process.hrtime.bigint();
   const machine = describeMachine();
   section("machine", `${machineReport(machine)}\ncommit ${commitOf(root)}`);
@@ -52,6 +53,7 @@ async function main(): Promise<number> {
     log,
   );
   section("1-2. evaluation throughput (one process, engines interleaved)", evaluationReport(evaluation));
+  if (evaluationOnly) return 0;
 
   log("memory: one fresh process per engine...");
   const memory = measureMemory(root);
@@ -122,7 +124,7 @@ try {
     }
     measureScalingInChild(engine, scalingEngine, dimension);
   } else {
-    process.exitCode = mode === "--memory" || mode === "--allocation" ? await child(mode, engine ?? "") : await main();
+    process.exitCode = mode === "--memory" || mode === "--allocation" ? await child(mode, engine ?? "") : await main(mode === "--evaluation");
   }
 } catch (failure) {
   if (failure instanceof Disagreement) {
