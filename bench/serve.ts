@@ -5,15 +5,19 @@
 // It reports requests per second and the latency percentiles as a client sees them, and checks
 // that every answer was a 200 with one system action per draft order. docs/performance.md
 // records a run. The client and the server share the machine: on 2 cores each has about one.
+// `--as-proposed` (`npm run bench:serve -- --as-proposed`) serves Northwind's proposed lumbar facet
+// policy beside them with `pol serve --as-proposed`, so its orders are decided as if it were in effect.
 
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { hookRequestFromBundle } from "../src/index.js";
 import { describeMachine } from "./machine.js";
 
 const POLICIES = ["policies/truecare/sacroiliac-joint-procedures.pol", "policies/cigna/trigger-point-injections.pol"];
+const PROPOSED = "policies/examples/lumbar-facet-interventions.pol";
 const SAMPLES = "samples/fhir";
 const WARM_UP = 300;
 const REQUESTS = 5_000;
@@ -51,9 +55,14 @@ function cpuSeconds(pid: number): number | undefined {
   }
 }
 
+/** The `pol serve` command line: the encoded policies, or with the proposed one decided as if in effect. */
+export function serveArguments(asProposed: boolean): string[] {
+  return ["bin/pol.js", "serve", ...POLICIES, ...(asProposed ? [PROPOSED, "--as-proposed"] : []), "--port", "0"];
+}
+
 /** `pol serve` in a child process; resolves with its URL and a way to stop it. */
-function startService(): Promise<{ url: string; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ["bin/pol.js", "serve", ...POLICIES, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+export function startService(asProposed: boolean): Promise<{ url: string; pid: number; stop: () => void }> {
+  const child = spawn(process.execPath, serveArguments(asProposed), { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -101,9 +110,9 @@ async function load(agent: Agent, url: string, prepared: readonly Prepared[], co
   return { latencies, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-async function main(): Promise<void> {
+async function main(asProposed: boolean): Promise<void> {
   const prepared = requests();
-  const service = await startService();
+  const service = await startService(asProposed);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
     await load(agent, service.url, prepared, WARM_UP);
@@ -113,6 +122,7 @@ async function main(): Promise<void> {
     const sorted = [...latencies].sort((a, b) => a - b);
     const ms = (value: number) => `${value.toFixed(2)} ms`;
     const machine = describeMachine();
+    if (asProposed) console.log(`serving ${PROPOSED} too, with --as-proposed (decided as if in effect)`);
     console.log(`pol serve under load: ${REQUESTS} order-sign requests (${prepared.length} example bundles, ${prepared.reduce((n, p) => n + p.orders, 0)} draft orders per cycle), ${CONCURRENCY} at a time, after ${WARM_UP} to warm up`);
     console.log(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage}`);
     console.log(`throughput: ${(REQUESTS / seconds).toFixed(0)} requests/s (${seconds.toFixed(2)} s)`);
@@ -125,7 +135,15 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const unknown = process.argv.slice(2).filter((arg) => arg !== "--as-proposed");
+  if (unknown.length > 0) {
+    console.error(`unknown argument ${unknown[0]}; usage: serve.js [--as-proposed]`);
+    process.exitCode = 2;
+  } else {
+    main(process.argv.includes("--as-proposed")).catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    });
+  }
+}
