@@ -151,7 +151,8 @@ describe("the fixture's modules", () => {
     expect(body("Procedure")).not.toMatch(/score_relief|lasting/);
     // The schema's own record named `Case` does not take the case interface's name.
     expect(body("Case2")).toMatch(/\bnote\?: string \| null;/);
-    expect(schemaOutput).toContain('export const Procedure = fieldsOf<Procedure>(schema, "Procedure", {');
+    expect(schemaOutput).toContain("export const procedureReads: FieldReads<Procedure> = {");
+    expect(schemaOutput).toContain('export const Procedure = fieldsOf<Procedure>(schema, "Procedure", procedureReads);');
     // A field's own read: its load by name, its check its own (an enum's members one by one).
     expect(schemaOutput).toContain(
       '  purpose(c, row) {\n    const value = readsAsIs(c, row) ? row["purpose"] : undefined;\n    return value === "diagnostic" || value === "therapeutic" ? value : readInFull(c, row, this);\n  },',
