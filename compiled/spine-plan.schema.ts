@@ -250,8 +250,8 @@ export const schema: SchemaDescriptor = {
 // returned as it is, anything else as the runtime's full read gives it. Each being a function of its own,
 // its load sees one field and its check is the field's own (an enum's members compared directly).
 
-// A record of spine starts from spine's reads: each reads its field through the handle it is called on,
-// so one function serves both schemas.
+// The records of spine start from spine's reads, each called on this schema's handle (`this`), so one function
+// serves both schemas.
 
 export const caseReads: FieldReads<Case> = {
   ...spine.caseReads,

@@ -9,6 +9,7 @@ import { generateModules, moduleName } from "../src/generate/modules.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
 import { constructsPolicy } from "./support/constructs-fixture.js";
+import { extendingPolicy } from "./support/extending-fixture.js";
 import { consumerFolder, isRuntimeFile, STRICT_OPTIONS } from "./support/strict-typecheck.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 
@@ -102,7 +103,11 @@ describe("generated modules type-check", () => {
   const modules = new Map<string, string>();
 
   beforeAll(async () => {
-    const sources: Record<string, string> = { ...(await moduleFiles(constructsPolicy())), ...(await moduleFiles(fixturePolicy())) };
+    const sources: Record<string, string> = {
+      ...(await moduleFiles(constructsPolicy())),
+      ...(await moduleFiles(fixturePolicy())),
+      ...(await moduleFiles(extendingPolicy())),
+    };
     for (const file of files) {
       const checked = checkPolicyFile(file);
       if (!checked.policy) continue;

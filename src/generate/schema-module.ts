@@ -10,7 +10,7 @@ import { schemaDescriptor } from "../schema-descriptor.js";
 import { camelCase, Names, pascalCase } from "./names.js";
 import { declaresDuration, inheritanceOf, suppliable, type Inheritance } from "./schema-inheritance.js";
 import { RUNTIME_PACKAGE, type RuntimeValue } from "./runtime-api.js";
-import { comment, data, doc, ident, join, str, ts, type Ts } from "./ts.js";
+import { comment, data, doc, ident, join, PRINT_WIDTH, str, ts, type Ts } from "./ts.js";
 
 /** Fields every valid case has: `date_of_service`, `items`, and each item's `code`. */
 const REQUIRED: Record<string, readonly string[]> = {
@@ -238,12 +238,25 @@ function ownReads(schema: SchemaModel, record: RecordModel): OwnRead[] {
 /** Where an extending module's reads of the base's fields come from. */
 function inheritedReadsComment(inherited: Inheritance, rewritten: boolean): Ts {
   const base = inherited.base.name;
-  const lines = [
-    `A record of ${base} starts from ${base}'s reads: each reads its field through the handle it is called on,`,
-    "so one function serves both schemas.",
-  ];
-  if (rewritten) lines.push("A read whose check is not the same here (an extended enum's members compared one by one) is written again.");
-  return join(lines.map(comment), "\n");
+  const text = [
+    `The records of ${base} start from ${base}'s reads, each called on this schema's handle (\`this\`), so one`,
+    "function serves both schemas.",
+    ...(rewritten ? ["A read whose check is not the same here (an extended enum's members compared one by one) is written again."] : []),
+  ].join(" ");
+  return join(wrapped(text, PRINT_WIDTH - 10).map(comment), "\n");
+}
+
+/** Text in lines of at most `width` characters, broken between words. */
+function wrapped(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
 }
 
 const FIELD_HANDLES_COMMENT = ts`${comment("Field handles: each record's fields as policy modules read them (`Procedure.purpose.read(c, procedure)`).")}
