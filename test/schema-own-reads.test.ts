@@ -259,7 +259,13 @@ const BASE_VISIT: { readonly [name: string]: Model } = {
 
 const NOTE: { readonly [name: string]: Model } = { date: { kind: "date" }, tone: { kind: "enum", members: TONES } };
 
-type SchemaModule = { Visit: Handles; Note: Handles; Case: Handles; schema: SchemaDescriptor; source: string };
+const EXTENDED_SCAN: { readonly [name: string]: Model } = {
+  date: { kind: "date" },
+  side: { kind: "enum", members: [...SIDES, "unilateral"] },
+  kind: { kind: "enum", members: [...KINDS, "massage"] },
+};
+
+type SchemaModule = { Visit: Handles; Scan: Handles; Note: Handles; schema: SchemaDescriptor; source: string };
 
 describe("the own reads of a schema module that extends another", () => {
   const result = checkExtending();
@@ -279,24 +285,43 @@ describe("the own reads of a schema module that extends another", () => {
   it("the schemas check; the extending module takes the base's reads where the check is the same, and writes the others", async () => {
     expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
     const { base, extended } = await modules();
-    expect(extended.source).toContain('import * as readsBase from "./reads-base.schema.js";');
-    // Taken whole: a record whose fields and their types are the same.
+    // Taken whole: a record whose fields and their types are the same; not one whose enums gain members.
     expect(extended.Note).toBe(base.Note);
+    expect(extended.Scan).not.toBe(base.Scan);
     // The same function where the check is the same: an inherited field, and an extended enum's
     // field checked by its handle's members (which are the extending schema's).
     for (const name of ["date", "kind", "tone", "score"]) expect(extended.Visit[name]!.read, name).toBe(base.Visit[name]!.read);
     // Written again: an extended enum's field compared member by member; and the new fields.
     for (const name of ["side", "relief", "level"]) expect(extended.Visit[name]!.read, name).not.toBe(base.Visit[name]?.read);
     expect(extended.Visit.kind!.members).toEqual(new Set([...KINDS, "massage"]));
+    expect(extended.source).toContain('import * as readsBase from "./reads-base.schema.js";');
     // Every field of a common type has a read of its own, none the runtime's read of its shape.
     const shared = new Set(Object.values(fieldsOf<Record<string, unknown>>(extended.schema, "Visit")).map((handle) => handle.read));
     expect(Object.keys(EXTENDED_VISIT).filter((name) => !shared.has(extended.Visit[name]!.read))).toEqual(["date", "side", "kind", "tone", "score", "relief", "level"]);
+  });
+
+  it("an enum field's read takes every member, the extended enum's new ones too, as it is: the field is loaded once", async () => {
+    const { extended } = await modules();
+    const c = new Context(extended.schema, {}, false);
+    for (const [handles, fields] of [[extended.Visit, EXTENDED_VISIT], [extended.Scan, EXTENDED_SCAN]] as const) {
+      for (const [name, model] of Object.entries(fields)) {
+        if (model.kind !== "enum") continue;
+        for (const member of model.members) {
+          // A value the read does not take as it is goes on to the full read, which loads it again.
+          let loads = 0;
+          const row = new Proxy({ [name]: member } as Row, { get: (target, key) => (key === name && loads++, target[key as string]) });
+          expect(handles[name]!.read(c, row), `${name} ${member}`).toBe(member);
+          expect(loads, `${name} ${member}`).toBe(1);
+        }
+      }
+    }
   });
 
   it("every read of the extending module gives what the general read gives and the model of the extended schema says", async () => {
     const { extended } = await modules();
     readsAgree(extended.Visit, extended.schema, EXTENDED_VISIT, "visits");
     readsAgree(extended.Note, extended.schema, NOTE, "notes");
+    readsAgree(extended.Scan, extended.schema, EXTENDED_SCAN, "scans");
   });
 
   it("every read of the base module still gives what the model of the base schema says", async () => {

@@ -1,8 +1,9 @@
 // Two schemas, one extending the other, and a policy over the extending one, checked through an
 // in-memory file host: an enum compared member by member gains a member (`Side`), one compared by
 // the handle's members gains one (`Kind`), one stays as it is (`Tone`); `Visit` gains fields (one
-// of an extended enum), `Note` gains none and is taken whole, the case gains a field. The schema
-// modules' golden baselines and their own reads' tests run on it.
+// of an extended enum), `Scan` gains none but its enums gain members, `Referral` gains none but
+// holds scans, `Note` gains none and is taken whole, the case gains a field. The schema modules' golden baselines and their own reads'
+// tests run on it.
 
 import { checkSource, type CheckResult, type FileHost } from "../../src/check/checker.js";
 import type { CheckedPolicy } from "../../src/model.js";
@@ -22,6 +23,17 @@ record Visit "a visit" dated by date {
   length: duration "length"
 }
 
+record Scan "a scan" dated by date {
+  date: date "date of the scan"
+  side: Side "side scanned"
+  kind: Kind "kind of therapy it followed"
+}
+
+record Referral "a referral" dated by date {
+  date: date "date of the referral"
+  scans: list of Scan "scans the referral names"
+}
+
 record Note "a note" dated by date {
   date: date "date of the note"
   tone: Tone "tone"
@@ -30,6 +42,8 @@ record Note "a note" dated by date {
 case {
   visits: list of Visit "visits"
   notes: list of Note "notes"
+  scans: list of Scan "scans"
+  referrals: list of Referral "referrals"
 }
 
 item {
