@@ -7,7 +7,8 @@
 // Interleaved, so that a loaded machine slows every engine alike: after a warm-up pass of each,
 // every round times one pass of every engine (in reverse order every other round), and each
 // engine's figure is the median over rounds of its pass's time over the hand-written function's
-// pass of the same round.
+// pass of the same round. Time is the process's CPU time, which moves less with the load than the
+// wall clock.
 
 import { buildCorpus, emptiedHistories, type BenchCase } from "./corpus.js";
 import { decideByHand } from "./engines/handwritten.js";
@@ -31,9 +32,10 @@ const engines: [string, (c: BenchCase) => string][] = [
 let sink = 0;
 function pass(decide: (c: BenchCase) => string): number {
   (globalThis as { gc?: () => void }).gc?.();
-  const start = process.hrtime.bigint();
+  const start = process.cpuUsage();
   for (let i = 0; i < cases.length; i++) sink += decide(cases[i]!).length;
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 for (const [, decide] of engines) pass(decide); // warm-up

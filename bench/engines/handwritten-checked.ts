@@ -56,14 +56,11 @@ function not(value: Tri): Tri {
   return value === U ? U : value === T ? F : T;
 }
 
-/** The prior procedures when the case has them as a list of records; undefined when unknown. */
-function recordsOf(value: unknown): readonly Record<string, unknown>[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  for (let i = 0; i < value.length; i++) {
-    const element: unknown = value[i];
-    if (typeof element !== "object" || element === null || Array.isArray(element)) return undefined;
-  }
-  return value as Record<string, unknown>[];
+type Row = Record<string, unknown>;
+
+/** Whether an element of a list is a record: a list holding anything else is unknown as a whole. */
+function isRecord(element: unknown): element is Row {
+  return typeof element === "object" && element !== null && !Array.isArray(element);
 }
 
 /** `date within [first, last]` for a date's day number (NO_DAY: unknown). */
@@ -111,11 +108,10 @@ function sijTherapeutic(input: CaseInput): Decision {
   const side = checkedSide(item.side);
   const itemBilateral: Tri = side === undefined ? U : side === "bilateral" ? T : F;
   const yearStart = addMonths(dos, -12);
-  const procedures = recordsOf(input.procedures);
-  if (procedures === undefined) {
-    // Every history criterion is unknown; only the item's side can still meet B5_left or B5_right.
-    return "pended";
-  }
+  // A history that is not a list of records leaves every history criterion unknown (B1_relief
+  // among them), and no other criterion is false by now: the item is pended, here or in the pass.
+  const procedures: unknown = input.procedures;
+  if (!Array.isArray(procedures)) return "pended";
 
   let sameSome = false;
   let sameUnknown = false;
@@ -125,7 +121,8 @@ function sijTherapeutic(input: CaseInput): Decision {
   latest.reset();
 
   for (let index = 0; index < procedures.length; index++) {
-    const p = procedures[index]!;
+    const p: unknown = procedures[index];
+    if (!isRecord(p)) return "pended";
     const code = checkedCode(p.code);
     const kind = code === undefined ? -1 : sijKind(code);
     if (kind === 0) continue;
@@ -174,7 +171,7 @@ function sijTherapeutic(input: CaseInput): Decision {
     b1Function = F;
     elapsed = F;
   } else {
-    const last = procedures[latest.bestIndex]!;
+    const last = procedures[latest.bestIndex] as Row;
     const relief = checkedPercent(last.relief);
     b1Relief = relief < 0 ? U : relief >= 75 ? T : F;
     b1Function = checkedBool(last.functional_improvement);
@@ -208,8 +205,9 @@ function tpiTherapeutic(input: CaseInput): Decision {
   if (condition === F || duration === F || persists === F || program === F || agent === F) return "denied";
   if (condition === U || duration === U || persists === U || program === U || agent === U) unknown = true;
 
-  const procedures = recordsOf(input.procedures);
-  if (procedures === undefined) return "pended"; // TP1_response, TP2_* and TP3 are unknown
+  // As for SIJ: a history that is not a list of records leaves TP1_response, TP2_* and TP3 unknown.
+  const procedures: unknown = input.procedures;
+  if (!Array.isArray(procedures)) return "pended";
   const muscle = checkedText(item.muscle);
   const yearStart = addMonths(dos, -12);
   let response: Tri = F;
@@ -221,7 +219,8 @@ function tpiTherapeutic(input: CaseInput): Decision {
   latest.reset();
 
   for (let index = 0; index < procedures.length; index++) {
-    const p = procedures[index]!;
+    const p: unknown = procedures[index];
+    if (!isRecord(p)) return "pended";
     const code = checkedCode(p.code);
     const tpi: Tri = code === undefined ? U : code === "20552" || code === "20553" ? T : F;
     if (tpi === F) continue;
@@ -273,7 +272,7 @@ function tpiTherapeutic(input: CaseInput): Decision {
     relief = F;
     reliefDuration = F;
   } else {
-    const last = procedures[latest.bestIndex]!;
+    const last = procedures[latest.bestIndex] as Row;
     interval = monthsSince(last.date as string, dosDay, 2);
     const lastRelief = checkedPercent(last.relief);
     relief = lastRelief < 0 ? U : lastRelief > 50 ? T : F;
