@@ -16,12 +16,12 @@ function isLeap(year: number): boolean {
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-export function monthLength(year: number, month: number): number {
+function monthLength(year: number, month: number): number {
   return month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 /** Days since 1970-01-01 of a valid year, month and day (days-from-civil). */
-export function civilDay(year: number, month: number, day: number): number {
+function civilDay(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
@@ -158,7 +158,6 @@ export function enumIs(value: unknown, member: string, members: readonly string[
   return typeof value === "string" && members.includes(value) ? F : U;
 }
 
-export const SIDES = ["left", "right", "bilateral"] as const;
 export const PURPOSES = ["diagnostic", "therapeutic"] as const;
 export const INJECTATES = ["local_anesthetic", "corticosteroid", "anesthetic_and_corticosteroid", "other_agent"] as const;
 
