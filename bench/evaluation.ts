@@ -7,6 +7,7 @@ import type { CheckedPolicy } from "../src/model.js";
 import type { BenchCase, PolicyKey } from "./corpus.js";
 import type { Decide } from "./engines/decision.js";
 import { decideByHand } from "./engines/handwritten.js";
+import { decideByHandChecked } from "./engines/handwritten-checked.js";
 import { jsonRulesEngine, type DecideAsync } from "./engines/json-rules.js";
 import { compiledDecisionEngine, compiledEngine, interpreterEngine } from "./engines/pol.js";
 import { runInterleaved, throughputs, timesFaster, type InterleavedEngine, type InterleavedThroughput, type Spread } from "./interleaved.js";
@@ -16,6 +17,8 @@ import { verifyAgreement, type Agreement } from "./verify.js";
 export interface EvaluationResults {
   agreement: Agreement;
   handwritten: InterleavedThroughput;
+  /** The hand-written function with every read checked as pol checks it. */
+  handwrittenChecked: InterleavedThroughput;
   /** `decide`: the outcomes only. */
   compiled: InterleavedThroughput;
   /** `evaluate(case, { trace: false })`: the determination (reasons, missing facts), no trace. */
@@ -28,6 +31,8 @@ export interface EvaluationResults {
   jsonRulesGroup: { handwritten: InterleavedThroughput; compiled: InterleavedThroughput };
   /** `decideTrusted`'s rate over json-rules-engine's, round by round (the target's figure). */
   compiledVsJsonRules: Spread;
+  /** `decideTrusted`'s time per case over the checked hand-written function's, round by round. */
+  compiledVsHandwrittenChecked: Spread;
 }
 
 export interface EvaluationPlan {
@@ -75,6 +80,7 @@ export async function runEvaluation(
     { name: "compiled, with trace", decide: engines.compiledTrace },
     { name: "reference interpreter", decide: engines.interpreter },
     { name: "hand-written", decide: decideByHand },
+    { name: "hand-written, with pol's checks", decide: decideByHandChecked },
     { name: "json-rules-engine", decide: engines.jsonRules },
   ]);
   return { agreement, ...(await timeEvaluation(cases, engines, plan, log)) };
@@ -99,13 +105,15 @@ export async function timeEvaluation(
   });
   const corpusEngines: InterleavedEngine[] = [
     corpusEngine("hand-written", decideByHand),
+    corpusEngine("hand-written, checked", decideByHandChecked),
     corpusEngine("compiled", engines.compiled),
     corpusEngine("compiled, full", engines.compiledFull),
     corpusEngine("compiled+trace", engines.compiledTrace),
     corpusEngine("interpreter", engines.interpreter),
   ];
   log(`timing, interleaved: ${plan.rounds} rounds over the ${cases.length.toLocaleString("en-US")} cases, each pass in ${plan.parts} parts...`);
-  const corpus = throughputs(await runInterleaved(corpusEngines, plan.rounds, log));
+  const timedCorpus = await runInterleaved(corpusEngines, plan.rounds, log);
+  const corpus = throughputs(timedCorpus);
 
   const first = cases.slice(0, plan.jsonRulesCases);
   const sliceParts = split(first);
@@ -130,12 +138,15 @@ export async function timeEvaluation(
   const slice = throughputs(timedSlice);
   return {
     handwritten: corpus[0]!,
-    compiled: corpus[1]!,
-    compiledFull: corpus[2]!,
-    compiledTrace: corpus[3]!,
-    interpreter: corpus[4]!,
+    handwrittenChecked: corpus[1]!,
+    compiled: corpus[2]!,
+    compiledFull: corpus[3]!,
+    compiledTrace: corpus[4]!,
+    interpreter: corpus[5]!,
     jsonRules: slice[2]!,
     jsonRulesGroup: { handwritten: slice[0]!, compiled: slice[1]! },
     compiledVsJsonRules: timesFaster(timedSlice[1]!, timedSlice[2]!),
+    // How many times faster the checked function is than decideTrusted: decideTrusted's time over its.
+    compiledVsHandwrittenChecked: timesFaster(timedCorpus[1]!, timedCorpus[2]!),
   };
 }

@@ -127,12 +127,13 @@ export function evaluationReport(evaluation: EvaluationResults): string {
   const vsJson = evaluation.compiledVsJsonRules;
   return [
     `corpus: ${int(agreement.cases)} single-item cases (half SIJ, half TPI), ${int(agreement.withMissingFacts)} with missing facts`,
-    `all 6 engines agree on every case: ${outcomes}`,
+    `all 7 engines agree on every case: ${outcomes}`,
     "",
     table(
       ["engine", "cases", "rounds", "median pass", "cases/s", "time vs hand-written", "rounds' range"],
       [
         row("hand-written TypeScript", evaluation.handwritten),
+        row("hand-written, with pol's checks", evaluation.handwrittenChecked),
         row("pol compiled, decision only (decideTrusted)", evaluation.compiled),
         row("pol compiled, full determination without trace", evaluation.compiledFull),
         row("pol compiled, with trace (evaluateTrusted)", evaluation.compiledTrace),
@@ -144,6 +145,8 @@ export function evaluationReport(evaluation: EvaluationResults): string {
     "with the other engines' parts, the order reversed at every step; a full GC before each round, a young-",
     "generation GC before each part; cases/s from the median round's wall-clock time; time vs hand-written:",
     "the median over rounds of the ratio of CPU time per case within a round, and its least and greatest round)",
+    `decideTrusted's time vs the hand-written function with pol's checks: ${fixed(evaluation.compiledVsHandwrittenChecked.median, 2)}x ` +
+      `(rounds ${spread(evaluation.compiledVsHandwrittenChecked, 2)})`,
     "",
     `json-rules-engine: the first ${int(slice)} cases, ${vsJson.rounds} rounds, interleaved with decideTrusted and the`,
     `hand-written function deciding the same cases ${repeat} times a pass (decideTrusted ${int(jsonRulesGroup.compiled.casesPerSecond)} cases/s,`,
