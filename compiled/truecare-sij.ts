@@ -262,7 +262,7 @@ const rfaRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
 
 const sijHistoryCandidates = candidates(17, Case.procedures, Procedure.code, sijInjection);
 const rfaHistoryCandidates = candidates(18, Case.procedures, Procedure.code, sijRfa);
-const otherSiteBlocksLastWeekCandidates = candidates(19, Case.procedures, Procedure.code, neuralBlockade);
+const otherSiteBlocksLastWeekCandidates = candidates(19, Case.procedures, Procedure.code, neuralBlockade, sijInjection);
 const diagnosticSijScan = new ListScan(sijHistoryCandidates, Procedure.date, diagnosticSij);
 const sijSameJointScan = new ListScan(sijHistoryCandidates, Procedure.date, sijSameJoint);
 
