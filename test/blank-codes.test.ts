@@ -96,6 +96,14 @@ describe("blank codes", () => {
     }
   });
 
+  it("an item's code that is not text is an unknown code too, as every other code field reads it", () => {
+    const omitted = answers({ date_of_service: dos, items: [{}], procedures: history });
+    for (const value of [27096, 0, {}, [], true]) {
+      const input = { date_of_service: dos, items: [{ code: value }], procedures: history };
+      expect(answers(input), JSON.stringify(value)).toEqual(omitted);
+    }
+  });
+
   it("white space around an item's code is not part of it", () => {
     const plain = { date_of_service: dos, items: [{ code: "27096" }], procedures: history };
     expect(answers(plain).interpreted).toEqual({ outcome: "approved", missing: [] });
