@@ -11,7 +11,7 @@ import { conditionParts, shown, shownElapsed } from "@pol/runtime";
 import { evaluators, type PolicyInfo, requireRuntime, type RuleSpec } from "@pol/runtime";
 import { Case, Study, Therapy, schema } from "./imaging.schema.js";
 
-requireRuntime("0.10", "acme.lumbar_mri");
+requireRuntime("0.11", "acme.lumbar_mri");
 
 export type { Case } from "./imaging.schema.js";
 export type { Determination, Evaluation, Decision, Outcome } from "@pol/runtime";

@@ -6,7 +6,7 @@
  * This package's version. A constant, read from nothing at run time; a test keeps it equal to
  * `version` in package.json.
  */
-export const RUNTIME_VERSION = "0.10.0";
+export const RUNTIME_VERSION = "0.11.0";
 
 /** `major.minor` of a version: the part that must match (for 0.x, a new minor may break). */
 function compatible(version: string): string {
