@@ -128,8 +128,9 @@ describe("blank codes", () => {
   });
 });
 
-/** Every shape of field, on an element record and on the case. */
-const FIELDS: SchemaDescriptor = {
+/** Every shape of field, on an element record and on the case (cast: TypeScript types a property
+ *  named `constructor` in an object literal as the object's constructor). */
+const FIELDS = {
   records: {
     case: {
       label: "case",
@@ -157,7 +158,7 @@ const FIELDS: SchemaDescriptor = {
       },
     },
   },
-};
+} as unknown as SchemaDescriptor;
 
 /** Values a field may hold in a case that skipped validation. */
 const anyValue = fc.oneof(
