@@ -402,10 +402,12 @@ function missing(c: Context, row: Row, handle: { readonly name: string; readonly
  * number that is not finite. The determination reads the item's code this way (`codeOf`).
  */
 export function field(c: Context, recordName: string, record: unknown, name: string): unknown {
-  const handle = handlesOf(c.schema, recordName)[name];
-  if (handle !== undefined) return handle.read(c, record);
+  // A record that is none or unknown first: a read's fast path takes any object as a row, and an
+  // unknown record handed in by hand may carry properties of its own.
   if (record === null || record === undefined) return null;
   if (record instanceof Unknown) return record;
+  const handle = handlesOf(c.schema, recordName)[name];
+  if (handle !== undefined) return handle.read(c, record);
   const row = record as Row;
   const value = hasOwn(row, name) ? row[name] : undefined;
   if (c.tracing) c.recordField(row, name, value ?? null);
