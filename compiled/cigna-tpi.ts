@@ -3,7 +3,7 @@
 
 import { and, not, or, type Tri, truth } from "@pol/runtime";
 import { add, atLeast, atMost, equal, greaterThan, normaliseText, notEqual, oneOf } from "@pol/runtime";
-import { elapsedAtLeast, since, windowBack, within } from "@pol/runtime";
+import { elapsedAtLeast, since, sinceAtLeast, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
 import { candidates, count, list, ListScan, some } from "@pol/runtime";
 import { countEarlier, granted, someOther } from "@pol/runtime";
@@ -55,7 +55,7 @@ const qualifyingPain = perCase(1, (c) =>
 );
 
 /** subacute_or_chronic: the pain has lasted at least 4 weeks (subacute or chronic) */
-const subacuteOrChronic = perCase(2, (c) => elapsedAtLeast(since(Case.pain_onset.read(c, c.input), c.dos), 4, "wk"));
+const subacuteOrChronic = perCase(2, (c) => sinceAtLeast(Case.pain_onset.read(c, c.input), c.dos, 4, "wk"));
 /** last_stabilization_tpi: the latest diagnostic/stabilization trigger point injection */
 const lastStabilizationTpi = perCase(3, (c) => stabilizationTpiScan.latest(c));
 /** last_therapeutic_tpi_same_muscle: the preceding therapeutic injection of the requested muscle */
@@ -129,10 +129,7 @@ const dsp2SessionsParts = conditionParts({ key: "test 3", shows: { expression: "
 
 /** DSP2_interval [DSP.2] require, line 80: at least 1 week since the previous stabilization session: `no stabilization_tpi or time since last_stabilization_tpi.date >= 1wk` */
 const dsp2Interval = (c: Context): Tri =>
-  or(
-    stabilizationTpiScan.none(c),
-    elapsedAtLeast(since(Procedure.date.read(c, lastStabilizationTpi(c)), c.dos), 1, "wk"),
-  );
+  or(stabilizationTpiScan.none(c), sinceAtLeast(Procedure.date.read(c, lastStabilizationTpi(c)), c.dos, 1, "wk"));
 // prettier-ignore
 const dsp2IntervalParts = conditionParts(["or", "test 4", { key: "test 5", shows: { expression: "time since last_stabilization_tpi.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [stabilizationTpiScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, lastStabilizationTpi(c)), c.dos), 1, "wk")]);
 
@@ -160,7 +157,7 @@ const tp2SessionsParts = conditionParts({ key: "test 7", shows: { expression: "c
 const tp2Interval = (c: Context): Tri =>
   or(
     therapeuticTpiSameMuscleScan.none(c),
-    elapsedAtLeast(since(Procedure.date.read(c, lastTherapeuticTpiSameMuscle(c)), c.dos), 2, "mo"),
+    sinceAtLeast(Procedure.date.read(c, lastTherapeuticTpiSameMuscle(c)), c.dos, 2, "mo"),
   );
 // prettier-ignore
 const tp2IntervalParts = conditionParts(["or", "test 8", { key: "test 9", shows: { expression: "time since last_therapeutic_tpi_same_muscle.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [therapeuticTpiSameMuscleScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, lastTherapeuticTpiSameMuscle(c)), c.dos), 2, "mo")]);

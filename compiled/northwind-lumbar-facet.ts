@@ -5,7 +5,7 @@ import { and, not, or, type Tri, truth } from "@pol/runtime";
 import { add, atLeast, atMost, equal, greaterThan, inList } from "@pol/runtime";
 import { lessThan, lookup, normaliseText, oneOf, rank } from "@pol/runtime";
 import { calendarYear, elapsedAtLeast, overlaps, planYear, shiftDate } from "@pol/runtime";
-import { since, spanDays, windowBack, within } from "@pol/runtime";
+import { since, sinceAtLeast, spanDays, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
 import { candidates, count, countDistinct, coverageOf, cut, latest } from "@pol/runtime";
 import { list, ListScan, none, select, some } from "@pol/runtime";
@@ -170,7 +170,7 @@ const d1 = (c: Context): Tri =>
   and(
     Case.low_back_pain.read(c, c.input),
     not(Case.radicular_pain.read(c, c.input)),
-    elapsedAtLeast(since(Case.pain_onset.read(c, c.input), c.dos), 3, "mo"),
+    sinceAtLeast(Case.pain_onset.read(c, c.input), c.dos, 3, "mo"),
   );
 // prettier-ignore
 const d1Parts = conditionParts(["and", "case.low_back_pain", ["not", "case.radicular_pain"], { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }], (c) => [Case.low_back_pain.read(c, c.input), Case.radicular_pain.read(c, c.input), shownElapsed(elapsedAtLeast, since(Case.pain_onset.read(c, c.input), c.dos), 3, "mo")]);
@@ -225,7 +225,7 @@ const r7 = (c: Context): Tri => none(blocksCandidates(c), blocksWhere, c);
 
 /** R3 [2.2.c] require, line 84: at least 6 months since the latest ablation: `no ablations or time since last_ablation.date >= 6mo` */
 const r3 = (c: Context): Tri =>
-  or(ablationsScan.none(c), elapsedAtLeast(since(Procedure.date.read(c, lastAblation(c)), c.dos), 6, "mo"));
+  or(ablationsScan.none(c), sinceAtLeast(Procedure.date.read(c, lastAblation(c)), c.dos, 6, "mo"));
 // prettier-ignore
 const r3Parts = conditionParts(["or", "test 12", { key: "test 13", shows: { expression: "time since last_ablation.date", operator: ">=", threshold: "6mo", unit: "days", elapsed: true } }], (c) => [ablationsScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, lastAblation(c)), c.dos), 6, "mo")]);
 

@@ -7,6 +7,7 @@ import {
   isPlainCode,
   readInFull,
   readsAsIs,
+  type FieldReads,
   type SchemaDescriptor,
 } from "@pol/runtime";
 
@@ -357,7 +358,7 @@ export const schema: SchemaDescriptor = {
 // returned as it is, anything else as the runtime's full read gives it. Each being a function of its own,
 // its load sees one field and its check is the field's own (an enum's members compared directly).
 
-export const Case = fieldsOf<Case>(schema, "case", {
+export const caseReads: FieldReads<Case> = {
   date_of_service(c, row) {
     const value = readsAsIs(c, row) ? row["date_of_service"] : undefined;
     return isCheckedDate(value) ? value : readInFull(c, row, this);
@@ -430,9 +431,10 @@ export const Case = fieldsOf<Case>(schema, "case", {
     const value = readsAsIs(c, row) ? row["device_interrogation_report"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
-});
+};
+export const Case = fieldsOf<Case>(schema, "case", caseReads);
 
-export const LineItem = fieldsOf<LineItem>(schema, "item", {
+export const lineItemReads: FieldReads<LineItem> = {
   code(c, row) {
     const value = readsAsIs(c, row) ? row["code"] : undefined;
     return isPlainCode(value) ? value : readInFull(c, row, this);
@@ -474,9 +476,10 @@ export const LineItem = fieldsOf<LineItem>(schema, "item", {
     const value = readsAsIs(c, row) ? row["anesthesia"] : undefined;
     return value === "monitored_anesthesia_care" || value === "general_anesthesia" ? value : readInFull(c, row, this);
   },
-});
+};
+export const LineItem = fieldsOf<LineItem>(schema, "item", lineItemReads);
 
-export const Procedure = fieldsOf<Procedure>(schema, "Procedure", {
+export const procedureReads: FieldReads<Procedure> = {
   code(c, row) {
     const value = readsAsIs(c, row) ? row["code"] : undefined;
     return isPlainCode(value) ? value : readInFull(c, row, this);
@@ -521,9 +524,10 @@ export const Procedure = fieldsOf<Procedure>(schema, "Procedure", {
     const value = readsAsIs(c, row) ? row["pain_after"] : undefined;
     return typeof value === "number" && value - value === 0 ? value : readInFull(c, row, this);
   },
-});
+};
+export const Procedure = fieldsOf<Procedure>(schema, "Procedure", procedureReads);
 
-export const Therapy = fieldsOf<Therapy>(schema, "Therapy", {
+export const therapyReads: FieldReads<Therapy> = {
   kind(c, row) {
     const value = readsAsIs(c, row) ? row["kind"] : undefined;
     return isMemberOf(value, this) ? value : readInFull(c, row, this);
@@ -556,4 +560,5 @@ export const Therapy = fieldsOf<Therapy>(schema, "Therapy", {
     const value = readsAsIs(c, row) ? row["tens_use_documented"] : undefined;
     return typeof value === "boolean" ? value : readInFull(c, row, this);
   },
-});
+};
+export const Therapy = fieldsOf<Therapy>(schema, "Therapy", therapyReads);

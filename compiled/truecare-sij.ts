@@ -3,7 +3,7 @@
 
 import { and, not, or, type Tri, truth } from "@pol/runtime";
 import { atLeast, atMost, equal, notEqual, oneOf } from "@pol/runtime";
-import { between, elapsedAtLeast, overlaps, since, windowBack, within } from "@pol/runtime";
+import { between, elapsedAtLeast, overlaps, since, sinceAtLeast, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
 import { candidates, countDistinct, coverageOf, list, ListScan, none, some } from "@pol/runtime";
 import { granted, noEarlier, someOther } from "@pol/runtime";
@@ -262,7 +262,7 @@ const rfaRightJointInLast12Months = (procedure: Row, c: Context): Tri =>
 
 const sijHistoryCandidates = candidates(17, Case.procedures, Procedure.code, sijInjection);
 const rfaHistoryCandidates = candidates(18, Case.procedures, Procedure.code, sijRfa);
-const otherSiteBlocksLastWeekCandidates = candidates(19, Case.procedures, Procedure.code, neuralBlockade);
+const otherSiteBlocksLastWeekCandidates = candidates(19, Case.procedures, Procedure.code, neuralBlockade, sijInjection);
 const diagnosticSijScan = new ListScan(sijHistoryCandidates, Procedure.date, diagnosticSij);
 const sijSameJointScan = new ListScan(sijHistoryCandidates, Procedure.date, sijSameJoint);
 
@@ -286,7 +286,7 @@ const a1Somatic = (c: Context): Tri => not(Case.radicular_pain.read(c, c.input))
 const a1SomaticParts = conditionParts(["not", "case.radicular_pain"], (c) => [Case.radicular_pain.read(c, c.input)]);
 
 /** A1_duration [D.I.A.1] require, line 125: the pain has lasted at least 3 months: `time since pain_onset >= 3mo` */
-const a1Duration = (c: Context): Tri => elapsedAtLeast(since(Case.pain_onset.read(c, c.input), c.dos), 3, "mo");
+const a1Duration = (c: Context): Tri => sinceAtLeast(Case.pain_onset.read(c, c.input), c.dos, 3, "mo");
 // prettier-ignore
 const a1DurationParts = conditionParts({ key: "test 2", shows: { expression: "time since pain_onset", operator: ">=", threshold: "3mo", unit: "days", elapsed: true, required: true } }, (c) => [shownElapsed(elapsedAtLeast, since(Case.pain_onset.read(c, c.input), c.dos), 3, "mo")]);
 
@@ -306,7 +306,7 @@ const inactiveTherapyFailedParts = conditionParts({ key: "test 5", shows: { expr
 
 /** A5 [D.I.A.5] require, line 140: a second diagnostic injection comes at least 1 week after the first: `no diagnostic_sij or time since first_diagnostic_sij.date >= 1wk` */
 const a5 = (c: Context): Tri =>
-  or(diagnosticSijScan.none(c), elapsedAtLeast(since(Procedure.date.read(c, firstDiagnosticSij(c)), c.dos), 1, "wk"));
+  or(diagnosticSijScan.none(c), sinceAtLeast(Procedure.date.read(c, firstDiagnosticSij(c)), c.dos, 1, "wk"));
 // prettier-ignore
 const a5Parts = conditionParts(["or", "test 6", { key: "test 7", shows: { expression: "time since first_diagnostic_sij.date", operator: ">=", threshold: "1wk", unit: "days", elapsed: true } }], (c) => [diagnosticSijScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, firstDiagnosticSij(c)), c.dos), 1, "wk")]);
 
@@ -332,7 +332,7 @@ const b3 = (c: Context): Tri => truth(Case.conservative_therapy_planned.read(c, 
 
 /** B4 [D.I.B.4] require, line 158: at least 2 months since the previous injection of this joint: `no sij_same_joint or time since last_sij_same_joint.date >= 2mo` */
 const b4 = (c: Context): Tri =>
-  or(sijSameJointScan.none(c), elapsedAtLeast(since(Procedure.date.read(c, lastSijSameJoint(c)), c.dos), 2, "mo"));
+  or(sijSameJointScan.none(c), sinceAtLeast(Procedure.date.read(c, lastSijSameJoint(c)), c.dos, 2, "mo"));
 // prettier-ignore
 const b4Parts = conditionParts(["or", "test 10", { key: "test 11", shows: { expression: "time since last_sij_same_joint.date", operator: ">=", threshold: "2mo", unit: "days", elapsed: true } }], (c) => [sijSameJointScan.none(c), shownElapsed(elapsedAtLeast, since(Procedure.date.read(c, lastSijSameJoint(c)), c.dos), 2, "mo")]);
 

@@ -158,6 +158,17 @@ export interface TableModel {
   values: Map<string, number | string | boolean>;
 }
 
+/** A schema file's own schema: the records and enums it and the files it uses declare. */
+export interface SchemaFile {
+  /** `schema spine` -> `spine`. */
+  name: string;
+  /** The file, relative to the project root. */
+  source: string;
+  schema: SchemaModel;
+  /** The schema this one extends, as for `CheckedPolicy.schemaBase`. */
+  base?: SchemaFile;
+}
+
 export interface CheckedPolicy {
   metadata: PolicyMetadata;
   /** The name of the schema the policy uses (`schema spine` -> `spine`); the policy's own id when
@@ -165,6 +176,9 @@ export interface CheckedPolicy {
   schemaName: string;
   /** The display path of the file that declares the schema (the policy's own when it declares its case). */
   schemaSource: string;
+  /** The schema the policy's schema file extends: the one schema file it `use`s, when it uses
+   *  exactly one. Its schema module imports what it inherits from that schema's module. */
+  readonly schemaBase?: SchemaFile;
   file: SourceFile;
   schema: SchemaModel;
   codeSets: Map<string, CodeSetDecl>;

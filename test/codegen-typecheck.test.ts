@@ -9,6 +9,7 @@ import { generateModules, moduleName } from "../src/generate/modules.js";
 import type { CheckedPolicy } from "../src/model.js";
 import { fixturePolicy } from "./support/codegen-fixture.js";
 import { constructsPolicy } from "./support/constructs-fixture.js";
+import { extendingPolicy } from "./support/extending-fixture.js";
 import { consumerFolder, isRuntimeFile, STRICT_OPTIONS } from "./support/strict-typecheck.js";
 import { checkPolicyFile, policyFiles } from "./support/policy-files.js";
 
@@ -89,6 +90,24 @@ export const validated: string | undefined = checked.ok ? checked.value.date_of_
 `;
 }
 
+/** A consumer of the extending fixture's module: the extended enums' members in fields of the
+ *  records it extends, of a record whose enums it extends and of one holding such records. */
+const EXTENDING_CONSUMER = `import { evaluateTrusted, type Case } from "./t-extending.js";
+
+const good: Case = {
+  date_of_service: "2025-08-15",
+  items: [{ code: "11111" }],
+  visits: [{ side: "unilateral", kind: "massage", relief: 60, level: "left", tone: "high" }],
+  scans: [{ side: "unilateral", kind: "massage" }],
+  referrals: [{ date: "2025-08-01", scans: [{ side: "bilateral", kind: "massage" }] }],
+  notes: [{ tone: "low" }],
+  severity: "high",
+};
+export const outcomes: string[] = evaluateTrusted(good).items.map((item) => item.outcome);
+// @ts-expect-error a member of no schema
+export const yoga: Case = { date_of_service: "2025-08-15", items: [{ code: "11111" }], referrals: [{ scans: [{ kind: "yoga" }] }] };
+`;
+
 /** The diagnostics of one file. */
 function of(diagnostics: string[], file: string): string[] {
   return diagnostics.filter((line) => line.startsWith(`${file}:`));
@@ -102,7 +121,11 @@ describe("generated modules type-check", () => {
   const modules = new Map<string, string>();
 
   beforeAll(async () => {
-    const sources: Record<string, string> = { ...(await moduleFiles(constructsPolicy())), ...(await moduleFiles(fixturePolicy())) };
+    const sources: Record<string, string> = {
+      ...(await moduleFiles(constructsPolicy())),
+      ...(await moduleFiles(fixturePolicy())),
+      ...(await moduleFiles(extendingPolicy())),
+    };
     for (const file of files) {
       const checked = checkPolicyFile(file);
       if (!checked.policy) continue;
@@ -112,6 +135,7 @@ describe("generated modules type-check", () => {
       }
     }
     sources["consumer.ts"] = consumerOf(fixtureModule.replace(/\.ts$/, ""));
+    sources["extending-consumer.ts"] = EXTENDING_CONSUMER;
     diagnostics = typeCheck(sources);
   });
 
@@ -132,6 +156,10 @@ describe("generated modules type-check", () => {
 
   it("the exported case types accept a good case and reject computed fields, foreign enum values, calendar durations and missing required facts", () => {
     expect(of(diagnostics, "consumer.ts")).toEqual([]);
+  });
+
+  it("an extending schema's case type takes its enums' new members wherever its records hold them", () => {
+    expect(of(diagnostics, "extending-consumer.ts")).toEqual([]);
   });
 
   it("the harness is not vacuous: it reports a broken module and unexpected case errors", async () => {

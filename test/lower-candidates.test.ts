@@ -22,7 +22,8 @@ function marks(policy: LoweredPolicy): Record<string, string[]> {
   const visit = (expr: Expr, into: string[]): void => {
     if (expr.kind === "aggregate") {
       const entry = expr.candidates === undefined ? undefined : policy.candidates[expr.candidates]!;
-      into.push(entry === undefined ? "-" : `${entry.field}.${entry.code} in ${policy.codeSets[entry.codeSet]!.name}`);
+      const without = entry?.without === undefined ? "" : ` not in ${policy.codeSets[entry.without]!.name}`;
+      into.push(entry === undefined ? "-" : `${entry.field}.${entry.code} in ${policy.codeSets[entry.codeSet]!.name}${without}`);
       return;
     }
     if (expr.kind === "compare") [expr.left, expr.right].forEach((side) => visit(side, into));
@@ -49,6 +50,11 @@ rule r "Rule" [R]
   require E [R.5] "another list" no diagnoses where code in herpes
   require F [R.6] "the item's code, not the element's" count procedures where item.code in sij_injection <= 3
   require G [R.7] "other line items" no other_items where code in sij_injection
+  require H [R.8] "and not" no procedures where code in blocks and code not in sij_injection
+  require I [R.9] "and not, written with not" no procedures where code in blocks and not (code in sij_injection)
+  require J [R.10] "not of the item's code" no procedures where code in blocks and item.code not in sij_injection
+  require K [R.11] "not in a disjunction" no procedures where code in blocks and (code not in sij_injection or side == left)
+  require L [R.12] "not through a list" no left_relieved where code not in blocks
 `;
 
 describe("candidates in the lowered form", () => {
@@ -64,6 +70,11 @@ describe("candidates in the lowered form", () => {
       E: ["diagnoses.code in herpes"],
       F: ["-"],
       G: ["-"],
+      H: ["procedures.code in blocks not in sij_injection"],
+      I: ["procedures.code in blocks not in sij_injection"],
+      J: ["procedures.code in blocks"],
+      K: ["procedures.code in blocks"],
+      L: ["procedures.code in sij_injection not in blocks"],
     });
   });
 
@@ -72,6 +83,8 @@ describe("candidates in the lowered form", () => {
       ["procedures", "code", "sij_injection", "sij_history"],
       ["procedures", "code", "blocks", "-"],
       ["diagnoses", "code", "herpes", "-"],
+      ["procedures", "code", "blocks", "-"],
+      ["procedures", "code", "sij_injection", "sij_history"],
     ]);
   });
 });

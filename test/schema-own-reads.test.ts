@@ -5,6 +5,9 @@
 // value a field may hold in a case that skipped validation (absent, null, malformed dates, year
 // 0000, non-members, upper case and trailing spaces, `__proto__` and `constructor` as values and
 // as field names), for records that are none, unknown or not objects, with and without a trace.
+// The module of a schema that extends another takes the base's reads of the fields it inherits,
+// so each of its reads is held to the same: an inherited field, a field of an extended enum
+// (compared one by one, or by the handle's members), a field of an extended record.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +17,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { schemaModuleName } from "../src/generate/schema-module.js";
 import { checkMemory, importPolicy } from "./fuzz/support.js";
+import { checkExtending } from "./support/extending-fixture.js";
 import { monthLength } from "./support/oracle-dates.js";
 import { property } from "./support/runs.js";
 
@@ -136,15 +140,18 @@ function comparable(value: unknown, unknownFacts: boolean): unknown {
 }
 
 /** Each member of each enum, and texts near one: upper case, a space before or after, a prefix, longer. */
-const NEAR_MEMBERS = [...new Set(Object.values(FIELDS).flatMap((model) => (model.kind === "enum" ? model.members : [])))].flatMap(
-  (member) => [member, member.toUpperCase(), `${member} `, ` ${member}`, member.slice(0, -1), `${member}x`],
-);
+function nearMembers(fields: { readonly [name: string]: Model }): string[] {
+  return [...new Set(Object.values(fields).flatMap((model) => (model.kind === "enum" ? model.members : [])))].flatMap(
+    (member) => [member, member.toUpperCase(), `${member} `, ` ${member}`, member.slice(0, -1), `${member}x`],
+  );
+}
 
-const fieldValue = fc.oneof(
+/** A value a field may hold in a case that skipped validation. */
+const fieldValueOf = (fields: { readonly [name: string]: Model }) => fc.oneof(
   {
     weight: 4,
     arbitrary: fc.constantFrom<unknown>(
-      ...NEAR_MEMBERS, "2025-02-28", "2024-02-29", "2023-02-29", "2100-02-29", "2000-02-29", "2025-02-30", "2025-04-31",
+      ...nearMembers(fields), "2025-02-28", "2024-02-29", "2023-02-29", "2100-02-29", "2000-02-29", "2025-02-30", "2025-04-31",
       "2025-13-01", "2025-00-10", "2025-01-00", "2025-1-01", "20250101", "0000-01-01", "0001-01-01", "9999-12-31",
       "2025-02-28 ", " 2025-02-28", "2025-02-2x", "2025/02/28", "toString", "", " ", "\t", "\u00a0", "\t27096", "27096",
       "27096 ", "b02.9", "é", "\u00a0x", "x\u00a0", 0, 50, 100, 100.5, -1, -0, 7.25, 1e308, Number.NaN, Infinity, -Infinity,
@@ -170,21 +177,24 @@ const fieldValue = fc.oneof(
  *  property, as in any parsed case), or none, an unknown, another value. */
 const absent = Symbol("absent");
 
-const record = fc.oneof(
-  {
-    weight: 8,
-    arbitrary: fc.array(fc.option(fieldValue, { freq: 4, nil: absent }), { minLength: NAMES.length, maxLength: NAMES.length }).map((values) => {
-      const row: Row = {};
-      // Own data properties, `__proto__` too (as `JSON.parse` makes them); values JSON cannot hold
-      // (NaN, infinities, undefined) as well.
-      NAMES.forEach((name, i) => {
-        if (values[i] !== absent) Object.defineProperty(row, name, { value: values[i], enumerable: true, writable: true, configurable: true });
-      });
-      return row;
-    }),
-  },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, "visit", 3, [], new Unknown([{ fact: "visits[0]", label: "visit" }])) },
-);
+const recordOf = (fields: { readonly [name: string]: Model }) => {
+  const names = Object.keys(fields);
+  return fc.oneof(
+    {
+      weight: 8,
+      arbitrary: fc.array(fc.option(fieldValueOf(fields), { freq: 4, nil: absent }), { minLength: names.length, maxLength: names.length }).map((values) => {
+        const row: Row = {};
+        // Own data properties, `__proto__` too (as `JSON.parse` makes them); values JSON cannot hold
+        // (NaN, infinities, undefined) as well.
+        names.forEach((name, i) => {
+          if (values[i] !== absent) Object.defineProperty(row, name, { value: values[i], enumerable: true, writable: true, configurable: true });
+        });
+        return row;
+      }),
+    },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, "visit", 3, [], new Unknown([{ fact: "visits[0]", label: "visit" }])) },
+  );
+};
 
 type Handles = Record<string, Field>;
 
@@ -215,43 +225,151 @@ describe("a schema module's own reads", () => {
 
   it("give exactly what the general read gives and what the model says, for every value and record", async () => {
     const { Visit, schema } = await schemaModule();
-    // The same fields as handles made by hand, without the check and read `fieldsOf` works out:
-    // `read` reads them in full.
-    const byHand: Record<string, FieldHandle> = Object.fromEntries(
-      NAMES.map((name) => {
-        const { check: _check, read: _read, ...handle } = Visit[name]!;
-        return [name, handle as FieldHandle];
-      }),
-    );
-    fc.assert(
-      fc.property(fc.array(record, { minLength: 1, maxLength: 4 }), (rows) => {
-        const input: Row = { visits: rows.filter((row) => typeof row === "object" && row !== null && !Array.isArray(row) && !(row instanceof Unknown)) };
-        const outcomes = new Context(schema, input, false);
-        outcomes.outcomeOnly = true;
-        const determination = new Context(schema, input, false);
-        const tracing = new Context(schema, input, true);
-        tracing.beginReads();
-        for (const row of rows) {
-          for (const name of NAMES) {
-            // Twice: a valid date read once is remembered, and the second read takes the fast path.
-            for (let round = 0; round < 2; round++) {
-              const about = `${name} of ${JSON.stringify(row)}`;
-              const general = comparable(read(determination, row, byHand[name]!), true);
-              expect(comparable(Visit[name]!.read(determination, row), true), about).toEqual(general);
-              if (FIELDS[name]!.kind !== "other") {
-                const model = modelRead(FIELDS[name]!, row, name);
-                expect(comparable(Visit[name]!.read(determination, row), false), about).toEqual(model);
-              }
-              for (const c of [tracing, outcomes]) {
-                const value = Visit[name]!.read(c, row);
-                if (value instanceof Unknown) expect(general, about).toHaveProperty("unknown");
-                else expect(value, about).toEqual(general);
-              }
+    readsAgree(Visit, schema, FIELDS, "visits");
+  });
+});
+
+// The schemas of test/support/extending-fixture.ts: `Side` gains a member (compared one by one),
+// `Kind` gains one (compared by the handle's members), `Tone` stays; `Visit` gains fields, `Note`
+// does not and is taken whole.
+const SIDES = ["left", "right", "bilateral"];
+const KINDS = ["rest", "ice", "heat", "tens", "manipulation"];
+const TONES = ["low", "high"];
+
+/** The extended schema's `Visit`, written apart from both modules. */
+const EXTENDED_VISIT: { readonly [name: string]: Model } = {
+  date: { kind: "date" },
+  side: { kind: "enum", members: [...SIDES, "unilateral"] },
+  kind: { kind: "enum", members: [...KINDS, "massage"] },
+  tone: { kind: "enum", members: TONES },
+  score: { kind: "number" },
+  length: { kind: "other" },
+  relief: { kind: "percent" },
+  level: { kind: "enum", members: [...SIDES, "unilateral"] },
+};
+
+const BASE_VISIT: { readonly [name: string]: Model } = {
+  date: { kind: "date" },
+  side: { kind: "enum", members: SIDES },
+  kind: { kind: "enum", members: KINDS },
+  tone: { kind: "enum", members: TONES },
+  score: { kind: "number" },
+  length: { kind: "other" },
+};
+
+const NOTE: { readonly [name: string]: Model } = { date: { kind: "date" }, tone: { kind: "enum", members: TONES } };
+
+const EXTENDED_SCAN: { readonly [name: string]: Model } = {
+  date: { kind: "date" },
+  side: { kind: "enum", members: [...SIDES, "unilateral"] },
+  kind: { kind: "enum", members: [...KINDS, "massage"] },
+};
+
+type SchemaModule = { Visit: Handles; Scan: Handles; Note: Handles; schema: SchemaDescriptor; source: string };
+
+describe("the own reads of a schema module that extends another", () => {
+  const result = checkExtending();
+  let loaded: { base: SchemaModule; extended: SchemaModule } | undefined;
+  const modules = async () => {
+    if (loaded === undefined) {
+      const { directory } = await importPolicy(result.policy!);
+      const load = async (name: string): Promise<SchemaModule> => {
+        const path = join(directory, `${schemaModuleName(name)}.js`);
+        return { ...((await import(pathToFileURL(path).href)) as Omit<SchemaModule, "source">), source: readFileSync(path, "utf8") };
+      };
+      loaded = { base: await load("reads_base"), extended: await load("reads_plan") };
+    }
+    return loaded;
+  };
+
+  it("the schemas check; the extending module takes the base's reads where the check is the same, and writes the others", async () => {
+    expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+    const { base, extended } = await modules();
+    // Taken whole: a record whose fields and their types are the same; not one whose enums gain members.
+    expect(extended.Note).toBe(base.Note);
+    expect(extended.Scan).not.toBe(base.Scan);
+    // The same function where the check is the same: an inherited field, and an extended enum's
+    // field checked by its handle's members (which are the extending schema's).
+    for (const name of ["date", "kind", "tone", "score"]) expect(extended.Visit[name]!.read, name).toBe(base.Visit[name]!.read);
+    // Written again: an extended enum's field compared member by member; and the new fields.
+    for (const name of ["side", "relief", "level"]) expect(extended.Visit[name]!.read, name).not.toBe(base.Visit[name]?.read);
+    expect(extended.Visit.kind!.members).toEqual(new Set([...KINDS, "massage"]));
+    expect(extended.source).toContain('import * as readsBase from "./reads-base.schema.js";');
+    // Every field of a common type has a read of its own, none the runtime's read of its shape.
+    const shared = new Set(Object.values(fieldsOf<Record<string, unknown>>(extended.schema, "Visit")).map((handle) => handle.read));
+    expect(Object.keys(EXTENDED_VISIT).filter((name) => !shared.has(extended.Visit[name]!.read))).toEqual(["date", "side", "kind", "tone", "score", "relief", "level"]);
+  });
+
+  it("an enum field's read takes every member, the extended enum's new ones too, as it is: the field is loaded once", async () => {
+    const { extended } = await modules();
+    const c = new Context(extended.schema, {}, false);
+    for (const [handles, fields] of [[extended.Visit, EXTENDED_VISIT], [extended.Scan, EXTENDED_SCAN]] as const) {
+      for (const [name, model] of Object.entries(fields)) {
+        if (model.kind !== "enum") continue;
+        for (const member of model.members) {
+          // A value the read does not take as it is goes on to the full read, which loads it again.
+          let loads = 0;
+          const row = new Proxy({ [name]: member } as Row, { get: (target, key) => (key === name && loads++, target[key as string]) });
+          expect(handles[name]!.read(c, row), `${name} ${member}`).toBe(member);
+          expect(loads, `${name} ${member}`).toBe(1);
+        }
+      }
+    }
+  });
+
+  it("every read of the extending module gives what the general read gives and the model of the extended schema says", async () => {
+    const { extended } = await modules();
+    readsAgree(extended.Visit, extended.schema, EXTENDED_VISIT, "visits");
+    readsAgree(extended.Note, extended.schema, NOTE, "notes");
+    readsAgree(extended.Scan, extended.schema, EXTENDED_SCAN, "scans");
+  });
+
+  it("every read of the base module still gives what the model of the base schema says", async () => {
+    const { base } = await modules();
+    readsAgree(base.Visit, base.schema, BASE_VISIT, "visits");
+  });
+});
+
+/** Every read of `handles` (a record's fields, listed in the case field `list`) gives exactly what
+ *  the general read gives and, for the fields `fields` models, what the model says. */
+function readsAgree(handles: Handles, schema: SchemaDescriptor, fields: { readonly [name: string]: Model }, list: string): void {
+  const names = Object.keys(fields);
+  // The same fields as handles made by hand, without the check and read `fieldsOf` works out:
+  // `read` reads them in full.
+  const byHand: Record<string, FieldHandle> = Object.fromEntries(
+    names.map((name) => {
+      const { check: _check, read: _read, ...handle } = handles[name]!;
+      return [name, handle as FieldHandle];
+    }),
+  );
+  fc.assert(
+    fc.property(fc.array(recordOf(fields), { minLength: 1, maxLength: 4 }), (rows) => {
+      const input: Row = { [list]: rows.filter((row) => typeof row === "object" && row !== null && !Array.isArray(row) && !(row instanceof Unknown)) };
+      const outcomes = new Context(schema, input, false);
+      outcomes.outcomeOnly = true;
+      const determination = new Context(schema, input, false);
+      const tracing = new Context(schema, input, true);
+      tracing.beginReads();
+      for (const row of rows) {
+        for (const name of names) {
+          // Twice: a valid date read once is remembered, and the second read takes the fast path.
+          for (let round = 0; round < 2; round++) {
+            const about = `${name} of ${JSON.stringify(row)}`;
+            const general = comparable(read(determination, row, byHand[name]!), true);
+            expect(comparable(handles[name]!.read(determination, row), true), about).toEqual(general);
+            if (fields[name]!.kind !== "other") {
+              const model = modelRead(fields[name]!, row, name);
+              expect(comparable(handles[name]!.read(determination, row), false), about).toEqual(model);
+            }
+            for (const c of [tracing, outcomes]) {
+              const value = handles[name]!.read(c, row);
+              if (value instanceof Unknown) expect(general, about).toHaveProperty("unknown");
+              else expect(value, about).toEqual(general);
             }
           }
         }
-      }),
-      property("a field's own read equals the general read and the model", 300),
-    );
-  });
-});
+      }
+    }),
+    property("a field's own read equals the general read and the model", 300),
+  );
+}

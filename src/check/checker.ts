@@ -3,7 +3,7 @@
 
 import type { Expression, FieldAccess, LetDecl, NameRef, PolicyHeader, RuleDecl, SourceFile, CodeSetDecl } from "../ast.js";
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import type { Binding, CheckedPolicy, CheckedRule, FhirBindings, FieldModel, SchemaModel, Type } from "../model.js";
+import type { Binding, CheckedPolicy, CheckedRule, FhirBindings, FieldModel, SchemaFile, SchemaModel, Type } from "../model.js";
 import { loadFhirBase, type BaseCheck } from "./fhir-base.js";
 import { checkFhirBindings, misplacedReads } from "./fhir-bindings.js";
 import { Facts } from "./facts.js";
@@ -12,6 +12,7 @@ import { sourceHash } from "./hash.js";
 import { loadProgram, type FileHost, type LoadedProgram, type LoadOptions, type RunCache } from "./loader.js";
 import { nodeFileHost } from "../files/source-files.js";
 import { buildEnvironment } from "./schema.js";
+import { schemaBaseOf } from "./schema-base.js";
 import { checkAsOf, checkHeader, checkRules, headerIdSpan } from "./structure.js";
 import { checkModuleNames, type NamedPolicy } from "./module-names.js";
 import { ExpressionChecker } from "./types.js";
@@ -161,6 +162,7 @@ function checkProgram(program: LoadedProgram, host: FileHost, chain: readonly st
   const { values } = header;
   const programFiles = program.files;
   let hash: string | undefined;
+  let base: { of: SchemaFile | undefined } | undefined;
   return finish({
     metadata: {
       id: header.id,
@@ -179,6 +181,14 @@ function checkProgram(program: LoadedProgram, host: FileHost, chain: readonly st
     },
     file: main,
     ...schemaOf(program, header.id),
+    // Worked out when first read (code generation): a check alone never needs it.
+    get schemaBase(): SchemaFile | undefined {
+      if (base === undefined) {
+        const schemaFile = program.files.find((file) => file.ast?.header.kind === "SchemaHeader");
+        base = { of: schemaFile === undefined ? undefined : schemaBaseOf(program, schemaFile) };
+      }
+      return base.of;
+    },
     schema: env.schema,
     codeSets: env.codeSets,
     tables: env.tables,

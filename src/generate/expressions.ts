@@ -30,6 +30,16 @@ const COMPARE_ELAPSED: Record<CompareOperator, RuntimeValue> = {
   ">=": "elapsedAtLeast",
 };
 
+/** `time since x` compared with a duration: the date against bounds per date of service. */
+const COMPARE_SINCE: Record<CompareOperator, RuntimeValue> = {
+  "==": "sinceEqual",
+  "!=": "sinceNotEqual",
+  "<": "sinceLessThan",
+  "<=": "sinceAtMost",
+  ">": "sinceMoreThan",
+  ">=": "sinceAtLeast",
+};
+
 const ARITHMETIC: Record<"+" | "-" | "*" | "/", RuntimeValue> = {
   "+": "add",
   "-": "subtract",
@@ -130,6 +140,9 @@ export class ExpressionWriter {
       case "compare":
         return ts`${rt(COMPARE[expr.operator])}(${this.write(expr.left, scope)}, ${this.write(expr.right, scope)})`;
       case "compareElapsed":
+        if (expr.elapsed.kind === "since") {
+          return ts`${rt(COMPARE_SINCE[expr.operator])}(${this.write(expr.elapsed.from, scope)}, c.dos, ${expr.amount}, ${str(expr.unit)})`;
+        }
         return ts`${rt(COMPARE_ELAPSED[expr.operator])}(${this.write(expr.elapsed, scope)}, ${expr.amount}, ${str(expr.unit)})`;
       case "inCodes": {
         const test = ts`${rt("inCodes")}(${this.write(expr.operand, scope)}, ${this.names.codeSets[expr.codeSet]!})`;

@@ -36,6 +36,10 @@ export async function generateModules(policies: readonly CheckedPolicy[]): Promi
       throw new ModuleConflict(`policy \`${policy.metadata.id}\` would compile to \`${name}.ts\`, a name pol keeps for itself; give it another id`);
     }
     claim(`${schemaModuleName(policy.schemaName)}.ts`, `schema ${policy.schemaName} as ${policy.metadata.source} uses it`, await generateSchemaModule(policy));
+    // The schemas it extends, whose modules its schema's module imports.
+    for (let base = policy.schemaBase; base !== undefined; base = base.base) {
+      claim(`${schemaModuleName(base.name)}.ts`, `schema ${base.name} as ${policy.metadata.source} uses it`, await formatted(schemaModuleSource(base.name, base.source, base.schema, base.base)));
+    }
     if (owners.has(`${name}.ts`)) {
       throw new ModuleConflict(`policies \`${owners.get(`${name}.ts`)}\` and \`${policy.metadata.source}\` both compile to \`${name}.ts\`; give one a different policy id`);
     }
@@ -53,7 +57,7 @@ export async function generatePolicyModule(policy: CheckedPolicy, lowered: Lower
 
 /** The module of the schema the policy uses. */
 export async function generateSchemaModule(policy: CheckedPolicy): Promise<string> {
-  return formatted(schemaModuleSource(policy.schemaName, policy.schemaSource, policy.schema));
+  return formatted(schemaModuleSource(policy.schemaName, policy.schemaSource, policy.schema, policy.schemaBase));
 }
 
 /** Prettier is loaded on first use: only compiling and testing need it. */

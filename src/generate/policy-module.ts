@@ -273,13 +273,14 @@ function slotsOf(policy: LoweredPolicy): { shared: number; candidates: number; s
 
 /**
  * Each list of candidates (the lowered `candidates`): `candidates(slot, Case.procedures,
- * Procedure.code, sijInjection)`, the elements of the list whose code may be in the set, worked
- * out once per case (per-case slots after the shared tables'). Before the scans that read them.
+ * Procedure.code, sijInjection)`, the elements of the list whose code may be in the set (and, with
+ * a fifth argument, may be out of that one), worked out once per case (per-case slots after the shared tables'). Before the scans that read them.
  */
 function candidateDeclarations(policy: LoweredPolicy, names: ModuleNames, rt: RuntimeImports): Ts[] {
   const first = slotsOf(policy).candidates;
   return policy.candidates.map((entry) => {
     const args = [num(first + entry.index), ts`${names.handles("case")}.${ident(entry.field)}`, ts`${names.handles(entry.record)}.${ident(entry.code)}`, names.codeSets[entry.codeSet]!];
+    if (entry.without !== undefined) args.push(names.codeSets[entry.without]!);
     return ts`const ${names.candidates[entry.index]!} = ${rt.value("candidates")}(${list(args)});`;
   });
 }

@@ -51,8 +51,8 @@ const IMPORT_GROUPS: readonly (readonly (RuntimeValue | RuntimeType)[])[] = [
   // Dates, elapsed time and windows.
   [
     "between", "calendarYear", "dateDifference", "elapsedAtLeast", "elapsedAtMost", "elapsedEqual", "elapsedLessThan",
-    "elapsedMoreThan", "elapsedNotEqual", "overlaps", "planYear", "shiftDate", "shiftDays", "since", "spanDays",
-    "windowBack", "within",
+    "elapsedMoreThan", "elapsedNotEqual", "overlaps", "planYear", "shiftDate", "shiftDays", "since", "sinceAtLeast",
+    "sinceAtMost", "sinceEqual", "sinceLessThan", "sinceMoreThan", "sinceNotEqual", "spanDays", "windowBack", "within",
   ],
   // Code sets.
   ["CodeSet", "inCodes", "normaliseCode"],

@@ -28,10 +28,10 @@ export function findCandidates(policy: Omit<LoweredPolicy, "candidates">): Lower
     const test = codeTest(policy, chain);
     if (test === undefined) return;
     const field = chain.source.field;
-    let entry = found.find((known) => known.field === field && known.code === test.code && known.codeSet === test.codeSet);
+    let entry = found.find((known) => known.field === field && known.code === test.code && known.codeSet === test.codeSet && known.without === test.without);
     if (entry === undefined) {
-      const { code, codeSet, list } = test;
-      entry = { index: found.length, field, record: chain.record, code, codeSet, ...(list !== undefined ? { list } : {}) };
+      const { code, codeSet, list, without } = test;
+      entry = { index: found.length, field, record: chain.record, code, codeSet, ...(list !== undefined ? { list } : {}), ...(without !== undefined ? { without } : {}) };
       found.push(entry);
     }
     aggregate.candidates = entry.index;
@@ -40,32 +40,60 @@ export function findCandidates(policy: Omit<LoweredPolicy, "candidates">): Lower
   return found;
 }
 
-/** A conjunct `code in S` of an element, and the list let whose own test it is, if any. */
+/** A conjunct `code in S` of an element, the list let whose own test it is, if any, and a code
+ *  set of a conjunct `code not in W` of the same code, if any. */
 interface CodeTest {
   code: string;
   codeSet: number;
   list?: number;
+  without?: number;
 }
 
-/** The first conjunct `code in S` of the element of `chain`'s membership, in the order it is
- *  evaluated (the base list's test first). */
-function codeTest(policy: Omit<LoweredPolicy, "candidates">, chain: Chain, list?: number): CodeTest | undefined {
+/** A conjunct of the membership of a chain's element, and the list let whose own test it is. */
+interface Conjunct {
+  test: Expr;
+  list?: number;
+}
+
+/** The conjuncts of the membership of `chain`'s element, in the order they are evaluated (the
+ *  base list's first). */
+function conjunctsOf(policy: Omit<LoweredPolicy, "candidates">, chain: Chain, list?: number): Conjunct[] {
+  const found: Conjunct[] = [];
   if (chain.base !== undefined) {
     const base = policy.lists[chain.base]!.chain;
-    const found = base.selection === undefined ? codeTest(policy, base, chain.base) : undefined;
-    if (found !== undefined) return found;
+    if (base.selection === undefined) found.push(...conjunctsOf(policy, base, chain.base));
   }
   for (const filter of chain.filters) {
     if (filter.kind !== "where") continue;
     const condition = filter.condition;
     const conjuncts = condition.kind === "junction" && condition.operator === "and" ? condition.operands : [condition];
-    for (const conjunct of conjuncts) {
-      if (conjunct.kind !== "inCodes" || conjunct.negated) continue;
-      const operand = conjunct.operand;
-      if (operand.kind !== "field" || operand.duration) continue;
-      if (operand.target.kind !== "element" || operand.target.level !== chain.level || operand.record !== chain.record) continue;
-      return { code: operand.field, codeSet: conjunct.codeSet, ...(list !== undefined ? { list } : {}) };
-    }
+    for (const test of conjuncts) found.push({ test, ...(list !== undefined ? { list } : {}) });
+  }
+  return found;
+}
+
+/** `code in S` (or, `negated`, `code not in S`) of the element of `chain`: the code field and S. */
+function elementCodeTest(chain: Chain, test: Expr, negated: boolean): { code: string; codeSet: number } | undefined {
+  // `code not in W` is lowered as a negated `inCodes`, `not (code in W)` as `not` of one.
+  const inCodes = negated && test.kind === "not" ? test.operand : test;
+  if (inCodes.kind !== "inCodes") return undefined;
+  if (negated ? inCodes.negated === (inCodes !== test) : inCodes.negated) return undefined;
+  const operand = inCodes.operand;
+  if (operand.kind !== "field" || operand.duration) return undefined;
+  if (operand.target.kind !== "element" || operand.target.level !== chain.level || operand.record !== chain.record) return undefined;
+  return { code: operand.field, codeSet: inCodes.codeSet };
+}
+
+/** The first conjunct `code in S` of the element of `chain`'s membership, in the order it is
+ *  evaluated, and the first conjunct `code not in W` of the same code: an element whose code is
+ *  in W is a member of nothing either (`not` of true is false). */
+function codeTest(policy: Omit<LoweredPolicy, "candidates">, chain: Chain): CodeTest | undefined {
+  const conjuncts = conjunctsOf(policy, chain);
+  for (const { test, list } of conjuncts) {
+    const found = elementCodeTest(chain, test, false);
+    if (found === undefined) continue;
+    const without = conjuncts.map((other) => elementCodeTest(chain, other.test, true)).find((other) => other?.code === found.code);
+    return { ...found, ...(list !== undefined ? { list } : {}), ...(without !== undefined ? { without: without.codeSet } : {}) };
   }
   return undefined;
 }

@@ -65,6 +65,9 @@ export interface LoweredCandidates {
   codeSet: number;
   /** The list let (an index into `lists`) whose own test the conjunct is, when it is one's. */
   list?: number;
+  /** Index into `codeSets` of a conjunct `code not in without` of the same code, if any: an
+   *  element whose code is in it is a member of none of the aggregates either. */
+  without?: number;
 }
 
 /**

@@ -3,7 +3,7 @@
 
 import { and, or, type Tri } from "@pol/runtime";
 import { atLeast } from "@pol/runtime";
-import { elapsedAtLeast, overlaps, since, windowBack, within } from "@pol/runtime";
+import { elapsedAtLeast, overlaps, since, sinceAtLeast, windowBack, within } from "@pol/runtime";
 import { CodeSet, inCodes } from "@pol/runtime";
 import { candidates, coverageOf, list, some } from "@pol/runtime";
 import { type Context, perCase, type Row } from "@pol/runtime";
@@ -53,7 +53,7 @@ const priorMriCandidates = candidates(2, Case.studies, Study.code, lumbarMri);
 // Rule mri [2]: Lumbar MRI for low back pain
 /** duration [2.a] require, line 17: the pain has lasted at least 6 weeks, unless red flags are present: `red_flags or time since pain_onset >= 6wk` */
 const duration = (c: Context): Tri =>
-  or(Case.red_flags.read(c, c.input), elapsedAtLeast(since(Case.pain_onset.read(c, c.input), c.dos), 6, "wk"));
+  or(Case.red_flags.read(c, c.input), sinceAtLeast(Case.pain_onset.read(c, c.input), c.dos, 6, "wk"));
 // prettier-ignore
 const durationParts = conditionParts(["or", "case.red_flags", { key: "test 1", shows: { expression: "time since pain_onset", operator: ">=", threshold: "6wk", unit: "days", elapsed: true } }], (c) => [Case.red_flags.read(c, c.input), shownElapsed(elapsedAtLeast, since(Case.pain_onset.read(c, c.input), c.dos), 6, "wk")]);
 

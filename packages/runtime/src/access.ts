@@ -14,6 +14,7 @@ import {
   isIsoDate,
   isValidDate,
   parseDuration,
+  PerDateOfService,
   VALID_DATES,
   windowStart,
   type CalendarUnit,
@@ -489,30 +490,13 @@ export interface Window {
   readonly unknown?: Unknown;
 }
 
+/** `within amount unit`: each window made once per date of service (frozen, as every reader takes
+ *  it as it is), as a window depends on its date of service only and cases share them. */
 export function windowBack(dos: IsoDate, amount: number, unit: CalendarUnit): Window {
-  // A window depends on its date of service only, and cases share dates of service: each is made
-  // once (frozen, as every reader takes it as it is). By unit and amount, then by date of service.
-  const unitIndex = unit === "d" ? 0 : unit === "wk" ? 1 : unit === "mo" ? 2 : unit === "y" ? 3 : -1;
-  const kind = typeof dos === "string" && unitIndex >= 0 && Number.isInteger(amount) && amount >= 0 && amount < 1 << 20 ? amount * 4 + unitIndex : -1;
-  const made = kind < 0 ? undefined : (WINDOWS.get(kind) ?? newWindowTable(kind));
-  let window = made?.get(dos);
-  if (window === undefined) {
-    window = Object.freeze({ start: windowStart(dos, amount, unit), end: dos });
-    if (made !== undefined && made.size < MAX_REMEMBERED) made.set(dos, window);
-  }
-  return window;
+  return WINDOWS.get(dos, amount, unit);
 }
 
-/** Windows made by `windowBack`, by unit and amount, then by date of service. Bounded: a policy
- *  has a handful of windows, and past MAX_REMEMBERED dates of service each is made again. */
-const WINDOWS = new Map<number, Map<IsoDate, Window>>();
-
-function newWindowTable(kind: number): Map<IsoDate, Window> | undefined {
-  if (WINDOWS.size >= 64) return undefined;
-  const table = new Map<IsoDate, Window>();
-  WINDOWS.set(kind, table);
-  return table;
-}
+const WINDOWS = new PerDateOfService<Window>((dos, amount, unit) => Object.freeze({ start: windowStart(dos, amount, unit), end: dos }));
 
 /** `within calendar year`: from January 1 of the date of service's year up to the date of service. */
 export function calendarYear(dos: IsoDate): Window {

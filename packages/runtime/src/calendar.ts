@@ -348,6 +348,103 @@ function shiftedKey(date: IsoDate, amount: number, unit: CalendarUnit): number {
   return year * 10000 + month * 100 + Math.min(dayOf(date), daysInMonth(year, month));
 }
 
+/**
+ * Values that depend only on a date of service and a whole `amount unit` (a window's first day,
+ * `time since`'s bounds), each made once: cases share dates of service, and one case asks for
+ * several such values in turn. The last date of service's entry is held, so only a case's first
+ * value looks its date of service up, and an entry holds its values by `amount unit` in a short
+ * array (a policy has a handful of windows and thresholds). Bounded, so hostile input cannot grow
+ * it: past the bounds a value is made again.
+ */
+export class PerDateOfService<T> {
+  private readonly entries = new Map<IsoDate, DateOfServiceEntry<T>>();
+  private last: DateOfServiceEntry<T> | undefined;
+
+  constructor(private readonly make: (dos: IsoDate, amount: number, unit: CalendarUnit) => T) {}
+
+  get(dos: IsoDate, amount: number, unit: CalendarUnit): T {
+    const unitIndex = unit === "d" ? 0 : unit === "wk" ? 1 : unit === "mo" ? 2 : unit === "y" ? 3 : -1;
+    if (typeof dos !== "string" || unitIndex < 0 || !Number.isInteger(amount) || amount < 0 || amount >= 1 << 20) {
+      return this.make(dos, amount, unit);
+    }
+    let entry = this.last;
+    if (entry === undefined || entry.dos !== dos) {
+      entry = this.entries.get(dos);
+      if (entry === undefined) {
+        entry = { dos, kinds: [], values: [] };
+        if (this.entries.size < MAX_DATES_OF_SERVICE) this.entries.set(dos, entry);
+      }
+      this.last = entry;
+    }
+    const kind = amount * 4 + unitIndex;
+    const index = entry.kinds.indexOf(kind);
+    if (index >= 0) return entry.values[index]!;
+    const value = this.make(dos, amount, unit);
+    if (entry.kinds.length < MAX_KINDS) {
+      entry.kinds.push(kind);
+      entry.values.push(value);
+    }
+    return value;
+  }
+}
+
+interface DateOfServiceEntry<T> {
+  readonly dos: IsoDate;
+  /** `amount * 4` plus the unit's index, beside the value made for it. */
+  readonly kinds: number[];
+  readonly values: T[];
+}
+
+const MAX_DATES_OF_SERVICE = 8192;
+const MAX_KINDS = 64;
+
+/**
+ * The dates `time since` compares an event's date with, for one date of service and one whole
+ * `amount unit`. `date + amount unit` never decreases as `date` grows (months clamp to the target
+ * month's end, the supported years clamp), so the dates whose time since reaches `amount unit`
+ * are all those up to the last that does: `time since x >= amount unit` is `x <= atLeast`, and
+ * `time since x > amount unit` is `x <= moreThan`. Each is "" when no date is (every date string
+ * is greater), and 9999-12-31 when every date is. Exactly `compareElapsed`'s answers, with no
+ * day number of `x` and no elapsed-time object.
+ */
+export interface SinceBounds {
+  /** The last date `x` with `x + amount unit <= dos`. */
+  readonly atLeast: IsoDate;
+  /** The last date `x` with `x + amount unit < dos`. */
+  readonly moreThan: IsoDate;
+}
+
+/** `SinceBounds` of a date of service, or undefined when it is not a valid date. */
+export const sinceBounds = new PerDateOfService<SinceBounds | undefined>((dos, amount, unit) => {
+  if (!isValidDate(dos) || !Number.isInteger(amount) || amount < 0) return undefined;
+  const day = dayNumber(dos);
+  const moreThan = day === MIN_DAY_NUMBER ? "" : lastDateReaching(dateOfDayNumber(day - 1), amount, unit);
+  return { atLeast: lastDateReaching(dos, amount, unit), moreThan };
+});
+
+/** The last date `x` with `x + amount unit <= date` under `shiftedKey`'s rules ("" for none). */
+function lastDateReaching(date: IsoDate, amount: number, unit: CalendarUnit): IsoDate {
+  // The last day's own shift and every later one clamp to it: every date reaches it.
+  if (date === MAX_DATE) return MAX_DATE;
+  if (unit === "d" || unit === "wk") {
+    const last = dayNumber(date) - (unit === "wk" ? amount * 7 : amount);
+    return last < MIN_DAY_NUMBER ? "" : dateOfDayNumber(last);
+  }
+  const months = unit === "y" ? amount * 12 : amount;
+  if (months === 0) return date;
+  const year = yearOf(date);
+  const month = monthOf(date);
+  const day = dayOf(date);
+  const monthIndex = year * 12 + (month - 1) - months;
+  const fromYear = Math.floor(monthIndex / 12);
+  if (fromYear < MIN_YEAR) return "";
+  const fromMonth = monthIndex - fromYear * 12 + 1;
+  const fromLength = daysInMonth(fromYear, fromMonth);
+  // Dates of the month `months` before land on `date`'s month, days past its end on its last
+  // day: when `date` is that last day, all of them reach it.
+  return formatDate(fromYear, fromMonth, day === daysInMonth(year, month) ? fromLength : Math.min(day, fromLength));
+}
+
 const FIXED_DURATION = /^(\d{1,9})(h|d|wk)$/;
 
 /** Parse a fixed duration `4h` / `42d` / `6wk` into days (an hour is a 24th of one); undefined for anything else. */

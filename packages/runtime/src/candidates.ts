@@ -32,9 +32,11 @@ export type CaseList = (c: Context) => readonly Row[] | Unknown;
  * The elements of list `list` whose `code` may be in `codes`, worked out at most once per case in
  * cache slot `slot` (the whole list when every element's may: no copy). The list is read as
  * `list(c, handle)` reads it, and each code as the membership reads it (`code.read`), so what is
- * left out is exactly what every membership with the conjunct `code in codes` finds false.
+ * left out is exactly what every membership with the conjunct `code in codes` finds false. With
+ * `without`, the memberships also have the conjunct `code not in without` (`neural_blockade and not
+ * sij_injection`), and elements whose code is in it are left out too.
  */
-export function candidates(slot: number, list: FieldHandle, code: Field, codes: CodeSet): CaseList {
+export function candidates(slot: number, list: FieldHandle, code: Field, codes: CodeSet, without?: CodeSet): CaseList {
   // Kept from case to case (emptying or making an array per case allocates): its content is this
   // case's while the slot is. Every context fills it from the same case while it evaluates that
   // case (a rule evaluated `as of` an earlier date reads the same list), so a context that fills it
@@ -46,7 +48,8 @@ export function candidates(slot: number, list: FieldHandle, code: Field, codes: 
     let size = 0;
     for (let i = 0; i < all.length; i++) {
       const element = all[i]!;
-      if (inCodes(code.read(c, element), codes) !== false) kept[size++] = element;
+      const value = code.read(c, element);
+      if (inCodes(value, codes) !== false && (without === undefined || inCodes(value, without) !== true)) kept[size++] = element;
     }
     if (size === all.length) return all;
     kept.length = size;

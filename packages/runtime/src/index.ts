@@ -209,6 +209,12 @@ export {
   oneOf,
   rank,
   shiftDays,
+  sinceAtLeast,
+  sinceAtMost,
+  sinceEqual,
+  sinceLessThan,
+  sinceMoreThan,
+  sinceNotEqual,
   spanDays,
   subtract,
 } from "./operators.js";

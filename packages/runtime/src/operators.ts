@@ -7,7 +7,18 @@
 
 import { MALFORMED, type Tri, Unknown, unknownOf } from "./logic.js";
 import { arithmetic, compare } from "./compare.js";
-import { addDuration, compareElapsed, dateOperand, daysBetween, shiftDate, type CalendarUnit, type Elapsed, type IsoDate } from "./calendar.js";
+import {
+  addDuration,
+  compareElapsed,
+  dateOperand,
+  daysBetween,
+  shiftDate,
+  since,
+  sinceBounds,
+  type CalendarUnit,
+  type Elapsed,
+  type IsoDate,
+} from "./calendar.js";
 
 /**
  * Both finite numbers or both strings: what `compare` compares as they are. A number that is not
@@ -71,6 +82,54 @@ export function elapsedMoreThan(elapsed: unknown, amount: number, unit: Calendar
 
 export function elapsedAtLeast(elapsed: unknown, amount: number, unit: CalendarUnit): Tri {
   return compareElapsed(elapsed as ElapsedValue, ">=", amount, unit);
+}
+
+// `time since date` compared with `amount unit` on the date of service `dos`: what
+// `elapsedAtLeast(since(date, dos), amount, unit)` and the others answer, by comparing the date
+// with the bounds worked out once per date of service (`sinceBounds`) instead of shifting it. A
+// date that is not a valid one, a date of service that is not, or an amount that is not whole
+// takes `since` and `compareElapsed` themselves.
+
+export function sinceEqual(date: unknown, dos: IsoDate, amount: number, unit: CalendarUnit): Tri {
+  const bounds = sinceBounds.get(dos, amount, unit);
+  const from = dateOperand(date);
+  if (bounds === undefined || typeof from !== "string") return compareElapsed(since(date, dos), "==", amount, unit);
+  return bounds.moreThan < from && from <= bounds.atLeast;
+}
+
+export function sinceNotEqual(date: unknown, dos: IsoDate, amount: number, unit: CalendarUnit): Tri {
+  const bounds = sinceBounds.get(dos, amount, unit);
+  const from = dateOperand(date);
+  if (bounds === undefined || typeof from !== "string") return compareElapsed(since(date, dos), "!=", amount, unit);
+  return from <= bounds.moreThan || bounds.atLeast < from;
+}
+
+export function sinceLessThan(date: unknown, dos: IsoDate, amount: number, unit: CalendarUnit): Tri {
+  const bounds = sinceBounds.get(dos, amount, unit);
+  const from = dateOperand(date);
+  if (bounds === undefined || typeof from !== "string") return compareElapsed(since(date, dos), "<", amount, unit);
+  return bounds.atLeast < from;
+}
+
+export function sinceAtMost(date: unknown, dos: IsoDate, amount: number, unit: CalendarUnit): Tri {
+  const bounds = sinceBounds.get(dos, amount, unit);
+  const from = dateOperand(date);
+  if (bounds === undefined || typeof from !== "string") return compareElapsed(since(date, dos), "<=", amount, unit);
+  return bounds.moreThan < from;
+}
+
+export function sinceMoreThan(date: unknown, dos: IsoDate, amount: number, unit: CalendarUnit): Tri {
+  const bounds = sinceBounds.get(dos, amount, unit);
+  const from = dateOperand(date);
+  if (bounds === undefined || typeof from !== "string") return compareElapsed(since(date, dos), ">", amount, unit);
+  return from <= bounds.moreThan;
+}
+
+export function sinceAtLeast(date: unknown, dos: IsoDate, amount: number, unit: CalendarUnit): Tri {
+  const bounds = sinceBounds.get(dos, amount, unit);
+  const from = dateOperand(date);
+  if (bounds === undefined || typeof from !== "string") return compareElapsed(since(date, dos), ">=", amount, unit);
+  return from <= bounds.atLeast;
 }
 
 export function add(left: unknown, right: unknown): unknown {
