@@ -204,11 +204,12 @@ describe("the constructs of issue 12, items 9 to 14, in both evaluators", () => 
   });
 
   it("counts a malformed earlier line as an uncertain member, never as refused", () => {
-    // `code: 0` is no valid code: the first line falls outside the policy, read as it is, but a
-    // line whose facts the rules cannot read may still stand, so the third line pends on it.
+    // `code: 0` is no valid code: it is read as unknown, as if left out, so the first line pends
+    // for it; and a line whose facts the rules cannot read may still stand, so the third line
+    // pends on it.
     const input = { ...base, procedures: [{ code: "27096", date: "2025-07-10" }], items: [{ code: 0, side: "left", authorized: true }, line("left"), line("right")] };
     const items = both(input).items;
-    expect(items.map((i) => i.outcome)).toEqual(["no_applicable_policy", "approved", "pended"]);
+    expect(items.map((i) => i.outcome)).toEqual(["pended", "approved", "pended"]);
     expect(items[2]!.missing).toEqual([{ fact: "items[0].code", label: "requested procedure code", criteria: ["L1"] }]);
     // The same line with its code left out pends the same way.
     const omitted = { ...input, items: [{ side: "left", authorized: true }, line("left"), line("right")] };

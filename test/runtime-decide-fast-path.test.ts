@@ -78,6 +78,12 @@ function modelHas(exact: string[], prefixes: string[], ranges: [string, string][
   return ranges.some(([lo, hi]) => normal.length === key(lo).length && key(lo) <= normal && normal <= key(hi));
 }
 
+/** Whether a line item's code is in a set: unknown unless it is text that is not blank
+ *  (docs/semantics.md, "Text"), as a case that skipped validation may hold anything there. */
+function itemCodeIn(exact: string[], prefixes: string[], ranges: [string, string][], code: unknown): Tri | "unknown" {
+  return typeof code === "string" && code.trim() !== "" ? modelHas(exact, prefixes, ranges, code) : "unknown";
+}
+
 const MODELS: [CodeSet, Parameters<typeof modelHas>[0], Parameters<typeof modelHas>[1], Parameters<typeof modelHas>[2]][] = [
   [exactSet, ["27096", "64451", "G0260"], [], []],
   [prefixSet, [], ["B02"], []],
@@ -163,7 +169,7 @@ describe("decide: the rules' code sets answer from a table kept with the rule ta
           const raw = Array.isArray(input.items) ? (input.items[item.index] as unknown) : undefined;
           const code = typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, "code") ? (raw as { code: unknown }).code : undefined;
           MODELS.forEach(([, exact, prefixes, ranges], s) => {
-            const model = modelHas(exact, prefixes, ranges, code);
+            const model = itemCodeIn(exact, prefixes, ranges, code);
             const applies = item.rules.find((rule) => rule.rule === `r${s}`)!.applies;
             expect(applies).toBe(model === "unknown" ? "unknown" : model ? "met" : "not_met");
           });

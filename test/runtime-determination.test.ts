@@ -93,7 +93,8 @@ const ruleArbitrary: fc.Arbitrary<RuleDraft> = fc.record({
   ),
 });
 
-/** An item's code: in some rules' sets, absent (unknown), or a number (a case that skipped validation). */
+/** An item's code: in some rules' sets, absent, or a number (a case that skipped validation):
+ *  unknown either way. */
 const codeArbitrary = fc.oneof(fc.constantFrom<unknown>(...CODES), fc.constant(undefined), fc.constant(2), fc.constant("9"));
 
 function waiverOf(rule: RuleDraft, draft: CriterionDraft): CriterionDraft | undefined {
@@ -165,7 +166,8 @@ function conditionTruth(draft: CriterionDraft): Truth | undefined {
 
 /** Whether a rule applies to an item with code `code`: its code sets, then its `when`. */
 function applicability(rule: RuleDraft, code: unknown): Truth {
-  const inSet: Truth = code === undefined ? "unknown" : rule.codes.includes(String(code)) ? "yes" : "no";
+  // A code is text that is not blank (docs/semantics.md, "Text"); anything else is not known.
+  const inSet: Truth = typeof code !== "string" || code.trim() === "" ? "unknown" : rule.codes.includes(code) ? "yes" : "no";
   return inSet === "no" ? "no" : conjunction(inSet, rule.when === undefined ? "yes" : truthOf(rule.when));
 }
 

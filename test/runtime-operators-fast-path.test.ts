@@ -3,7 +3,9 @@
 // - the comparison operators (`equal`, `atLeast`, ...) take two present numbers or two strings as
 //   they are and hand everything else to `compare`, the interpreter's comparison: the same answer
 //   for every operand an evaluation can produce (numbers that are not finite included: a sum or
-//   a product can overflow), in the interpreter and the compiled evaluator alike;
+//   a product can overflow), in the interpreter and the compiled evaluator alike; two strings an
+//   ordering compares are valid dates, from every source of a date, even in a case whose date
+//   fields hold malformed ones (the operators' contract, docs/semantics.md);
 // - `normaliseText` returns a text already normal as it is (checked without allocating), and
 //   `normaliseCode` a code already normal: against the normal forms written out
 //   (docs/semantics.md), call after call;
@@ -247,3 +249,93 @@ describe("dates: the runtime's check of an ISO date", () => {
 
 /** What `time since` gives for a malformed date: the one unknown, as any malformed operand. */
 const MALFORMED_SINCE = since("2025-02-30", "2025-06-15");
+
+// The operators order two strings as they are: their contract is that an ordered string is a
+// valid date, which every evaluation keeps (docs/semantics.md, "Malformed values and the entry
+// points"). Here each source of a date an ordering can meet, in a case that skipped validation
+// with every date field holding a malformed date: the compiled evaluator (the operators' fast
+// path) answers what the interpreter (`compare`, which finds such a string malformed) answers,
+// and what the case with the date left out gets.
+describe("an ordering meets only valid dates, whatever the case holds", () => {
+  const schema = `schema dates "Dates"
+record Visit "office visit" dated by date {
+  date: date "date of the visit"
+  booked: date "date the visit was booked"
+  lead: duration "how long before the visit it was booked"
+  notice: date = date - lead "date notice was due"
+}
+case {
+  onset: date "date the pain began"
+  visits: list of Visit "office visits"
+}
+item {
+  code: code "requested procedure code"
+  planned: date "date the procedure was planned"
+}
+`;
+  const policy = checkInMemory(
+    schema,
+    `policy test.dates
+  title "Dates"
+  payer "Test"
+  number "D-1"
+  version "1"
+  effective 2025-01-01
+
+use "schema.pol"
+
+codes c "code" = cpt { 99213 }
+let first_visit "the first office visit" = earliest visits
+let onset_plus "a month after the pain began" = onset + 1mo
+
+rule r "rule" [R.1]
+  for c
+  require literal [R.1.1] "the pain began in 2025" onset >= 2025-01-01
+  require service [R.1.2] "planned before the date of service" item.planned < date_of_service
+  require shifted [R.1.3] "planned a month after the pain began" item.planned >= onset_plus
+  require element [R.1.4] "every visit booked before it took place"
+    no visits where booked > date
+  require picked [R.1.5] "the first visit after the pain began" first_visit.date > onset
+  require computed [R.1.6] "notice given before the booking" no visits where notice > booked
+  require others [R.1.7] "planned after another line's plan"
+    no other_items where planned > item.planned
+`,
+  );
+  const valid = {
+    date_of_service: "2025-06-01",
+    onset: "2025-01-10",
+    visits: [{ date: "2025-02-01", booked: "2025-01-20", lead: "14d" }],
+    items: [{ code: "99213", planned: "2025-03-01" }, { code: "99213", planned: "2025-02-15" }],
+  };
+  const MALFORMED = ["2025-02-30", "2025-2-01", "garbage", "", " 2025-03-01", "9999-99-99", "2025-03-01T00:00:00Z", "0000-01-01", "zzzz"];
+  const places: (readonly (string | number)[])[] = [["onset"], ["visits", 0, "date"], ["visits", 0, "booked"], ["items", 0, "planned"], ["items", 1, "planned"]];
+
+  function withValue(path: readonly (string | number)[], value: unknown): Record<string, unknown> {
+    const copy = structuredClone(valid) as Record<string, unknown>;
+    let target = copy as Record<string | number, unknown>;
+    for (const key of path.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
+    if (value === undefined) delete target[path.at(-1)!];
+    else target[path.at(-1)!] = value;
+    return copy;
+  }
+
+  it("in the interpreter and the compiled evaluator, traced or not, and in decide", async () => {
+    const compiled = await compileInMemory(policy);
+    const decide = compiled.decide as unknown as (input: unknown) => string[];
+    const outcomes = (input: Record<string, unknown>) => interpret(policy, input).items.map((item) => [item.outcome, item.missing.map((m) => m.fact)]);
+    expect(outcomes(valid).map(([outcome]) => outcome)).toEqual(["approved", "denied"]);
+    for (const path of places) {
+      const omitted = outcomes(withValue(path, undefined));
+      for (const bad of MALFORMED) {
+        const input = withValue(path, bad);
+        const named = `${path.join(".")} = ${JSON.stringify(bad)}`;
+        expect(compiled.validate(input).ok, named).toBe(false);
+        const expected = outcomes(input);
+        expect(compiled.evaluate(input).items.map((item) => [item.outcome, item.missing.map((m) => m.fact)]), named).toEqual(expected);
+        expect(compiled.evaluate(input, { trace: false }).items.map((item) => item.outcome), named).toEqual(expected.map(([outcome]) => outcome));
+        expect(decide(input), named).toEqual(expected.map(([outcome]) => outcome));
+        expect(expected, named).toEqual(omitted);
+      }
+    }
+  });
+});

@@ -388,11 +388,43 @@ export function readInFull(c: Context, record: unknown, handle: FieldHandle): un
   }
 }
 
-function missing(c: Context, row: Row, handle: FieldHandle): Unknown {
+function missing(c: Context, row: Row, handle: { readonly name: string; readonly label: string }): Unknown {
   // Only the outcome is wanted: which facts are missing never changes it, so none are named.
   if (c.outcomeOnly) return UNNAMED;
   const base = c.pathOf(row);
   return new Unknown([{ fact: base === "" ? handle.name : `${base}.${handle.name}`, label: handle.label }]);
+}
+
+/**
+ * Field `name` of a record of kind `recordName`, read by its name: for a field the schema declares,
+ * exactly what `read` gives with that field's handle (so a value a valid case cannot hold, a blank
+ * code, a member of no enum, a string in a boolean field, is unknown, as everywhere else). A field
+ * the schema does not declare is read as it is: an own property, unknown when absent or null or a
+ * number that is not finite. The determination reads the item's code this way (`codeOf`).
+ */
+export function field(c: Context, recordName: string, record: unknown, name: string): unknown {
+  // A record that is none or unknown first: a read's fast path takes any object as a row, and an
+  // unknown record handed in by hand may carry properties of its own.
+  if (record === null || record === undefined) return null;
+  if (record instanceof Unknown) return record;
+  const handle = handlesOf(c.schema, recordName)[name];
+  if (handle !== undefined) return handle.read(c, record);
+  const row = record as Row;
+  const value = hasOwn(row, name) ? row[name] : undefined;
+  if (c.tracing) c.recordField(row, name, value ?? null);
+  if (value === null || value === undefined || (typeof value === "number" && value - value !== 0)) return missing(c, row, { name, label: name });
+  return value;
+}
+
+/** Each record's field handles, by schema and record name, for `field`: made once. */
+const HANDLES = new WeakMap<SchemaDescriptor, Map<string, FieldHandles<Record<string, unknown>>>>();
+
+function handlesOf(schema: SchemaDescriptor, recordName: string): FieldHandles<Record<string, unknown>> {
+  let records = HANDLES.get(schema);
+  if (records === undefined) HANDLES.set(schema, (records = new Map()));
+  let handles = records.get(recordName);
+  if (handles === undefined) records.set(recordName, (handles = fieldsOf(schema, recordName)));
+  return handles;
 }
 
 /** A list field of the case (or `items`): the array, or Unknown when the case lacks it. */

@@ -1,10 +1,10 @@
 // @pol/runtime: one module of the dependency-free runtime package (see index.ts).
 //
-// The evaluation context: field reads, read recording for explanations, and case-level lists.
+// The evaluation context: read recording for explanations, and case-level lists.
 
-import { type Missing, type Tri, UNNAMED, Unknown } from "./logic.js";
-import { type IsoDate, isIsoDate, parseDuration } from "./calendar.js";
-import { type SchemaDescriptor, builtInCaseField, hasOwn, isPlainObject, ownField } from "./validate.js";
+import { type Missing, type Tri, Unknown } from "./logic.js";
+import type { IsoDate } from "./calendar.js";
+import { type SchemaDescriptor, hasOwn, isPlainObject, ownField } from "./validate.js";
 import type { Fact } from "./types.js";
 
 /**
@@ -473,20 +473,12 @@ export class Context {
   private otherItemsCache: readonly Record<string, unknown>[] | undefined;
   private paths: Map<object, string> | undefined;
 
-  /** Names of date fields, in any record: a string `field` reads under one of these names is
-   *  checked. Worked out on first use: generated modules and the interpreter read through
-   *  field handles, which know their field's type. */
-  get dateNames(): ReadonlySet<string> {
-    return (this.dateNamesCache ??= dateNamesOf(this.schema));
+  /** Whether the schema's line items have a `code` of type code (a checked schema's always do):
+   *  then a code that is not blank is what the item's code read gives, taken as it is by `codeOf`. */
+  get itemCodeIsCode(): boolean {
+    return (this.itemCodeIsCodeCache ??= ownField(hasOwn(this.schema.records, "item") ? this.schema.records.item : undefined, "code")?.type === "code");
   }
-  private dateNamesCache: ReadonlySet<string> | undefined;
-
-  /** Whether no record of the schema has a date field named `code`: then `field` reads an item's
-   *  code that is text, and cannot be a duration, as it is (see `passesAsIs`). */
-  get codeNamesNoDate(): boolean {
-    return (this.codeNamesNoDateCache ??= !this.dateNames.has("code"));
-  }
-  private codeNamesNoDateCache: boolean | undefined;
+  private itemCodeIsCodeCache: boolean | undefined;
 
   /** The case; anything else that skipped validation (`null`, a string, a list) reads as `{}`. */
   input: Record<string, unknown> = NO_RECORD;
@@ -886,20 +878,6 @@ export class Context {
   }
 }
 
-const dateNamesBySchema = new WeakMap<SchemaDescriptor, ReadonlySet<string>>();
-
-/** The names of the date fields of every record of a schema (and `date_of_service`), once per schema. */
-function dateNamesOf(schema: SchemaDescriptor): ReadonlySet<string> {
-  let names = dateNamesBySchema.get(schema);
-  if (names !== undefined) return names;
-  const found = new Set<string>(["date_of_service"]);
-  for (const record of Object.values(schema.records)) {
-    for (const [name, field] of Object.entries(record.fields)) if (field.type === "date") found.add(name);
-  }
-  dateNamesBySchema.set(schema, found);
-  return found;
-}
-
 /** `name[index]`, kept from case to case: every case's trace names `procedures[0]` again. */
 const ELEMENT_PATHS = new Map<string, string[]>();
 
@@ -981,101 +959,4 @@ function listFieldsOf(schema: SchemaDescriptor): ListFields {
   }
   listFieldsBySchema.set(schema, table);
   return table;
-}
-
-/**
- * Read a field of a record (or of the case): the value; Unknown when absent or null (with the
- * field's path and label); null when the record is none; Unknown when the record is unknown.
- * Duration fields are returned in days. Records a read when tracing.
- *
- * Only the record's own properties are read (a field named `constructor` or `toString` is not the
- * inherited member), and a value a valid case cannot hold is unknown, with the field's path and
- * label, never a known value: a date field holding anything but a valid ISO date, a number that
- * is not finite. So evaluating a case that skipped validation never mistakes a malformed fact for
- * a known one.
- */
-export function field(context: Context, recordName: string, record: unknown, name: string): unknown {
-  // The common read, small enough to be inlined at each call site (where the property load
-  // becomes monomorphic): a present, well-formed value that is not a duration, not traced.
-  if (record !== null && record !== undefined && !context.tracing) {
-    const value = (record as Record<string, unknown>)[name];
-    if (passesAsIs(context, name, value) && !(record instanceof Unknown)) return value;
-  }
-  return readField(context, recordName, record, name);
-}
-
-/**
- * Whether `readField` would return `value`, read as `record[name]`, unchanged, decided without
- * the schema: a boolean; a finite number; a string that may not be a duration, and is a valid
- * date when `name` names a date field anywhere; a list. Everything else (absent values,
- * inherited members, which are functions or Object.prototype, malformed values) goes the long way.
- */
-function passesAsIs(context: Context, name: string, value: unknown): boolean {
-  switch (typeof value) {
-    case "boolean":
-      return !context.dateNames.has(name);
-    case "number":
-      return value - value === 0 && !context.dateNames.has(name);
-    case "string":
-      return !mayBeDuration(value) && (isIsoDate(value) || !context.dateNames.has(name));
-    case "object":
-      return Array.isArray(value) && !context.dateNames.has(name);
-    default:
-      return false;
-  }
-}
-
-/** `field` in full: none and unknown records, absent values, durations, malformed values and tracing. */
-function readField(context: Context, recordName: string, record: unknown, name: string): unknown {
-  if (record === null || record === undefined) return null;
-  if (record instanceof Unknown) return record;
-  const target = record as Record<string, unknown>;
-  const value = hasOwn(target, name) ? target[name] : undefined;
-  const absent = value === null || value === undefined;
-  if (context.tracing) context.recordField(target, name, absent ? null : value);
-  if (absent) return unknownField(context, recordName, target, name);
-  if (typeof value === "number") return value - value === 0 && !isDateField(context, recordName, name) ? value : unknownField(context, recordName, target, name);
-  if (isDateField(context, recordName, name)) return isIsoDate(value) ? value : unknownField(context, recordName, target, name);
-  if (typeof value === "string" && mayBeDuration(value) && isDurationField(context.schema, recordName, name)) {
-    // Cases store fixed durations as text (`6wk`); evaluation works in days. A valid case never
-    // holds anything else; if one does, the fact is treated as not known rather than guessed.
-    const days = parseDuration(value);
-    if (days !== undefined) return days;
-    return unknownField(context, recordName, target, name);
-  }
-  return value;
-}
-
-/** The Unknown standing for field `name` of `record`: its path and label. */
-function unknownField(context: Context, recordName: string, record: object, name: string): Unknown {
-  if (context.outcomeOnly) return UNNAMED;
-  return new Unknown([{ fact: factPath(context, record, name), label: labelOf(context.schema, recordName, name) }]);
-}
-
-/** Whether field `name` of records `recordName` is a date (`date_of_service` always is). */
-function isDateField(context: Context, recordName: string, name: string): boolean {
-  if (!context.dateNames.has(name)) return false;
-  const record = hasOwn(context.schema.records, recordName) ? context.schema.records[recordName] : undefined;
-  return (ownField(record, name) ?? builtInCaseField(recordName, name))?.type === "date";
-}
-
-/** A cheap filter before the schema lookup: fixed durations end in `d` or `k` (`42d`, `6wk`). */
-export function mayBeDuration(value: string): boolean {
-  const last = value.charCodeAt(value.length - 1);
-  return last === 100 /* d */ || last === 107; /* k */
-}
-
-function isDurationField(schema: SchemaDescriptor, recordName: string, name: string): boolean {
-  const record = hasOwn(schema.records, recordName) ? schema.records[recordName] : undefined;
-  return ownField(record, name)?.type === "duration";
-}
-
-function factPath(context: Context, record: object, name: string): string {
-  const base = context.pathOf(record);
-  return base === "" ? name : base + "." + name;
-}
-
-function labelOf(schema: SchemaDescriptor, recordName: string, name: string): string {
-  const record = hasOwn(schema.records, recordName) ? schema.records[recordName] : undefined;
-  return ownField(record, name)?.label ?? builtInCaseField(recordName, name)?.label ?? name;
 }

@@ -5,7 +5,8 @@
 import { and, MALFORMED, type Missing, or, type Tri, Unknown } from "./logic.js";
 import { type IsoDate, isIsoDate, isValidDate } from "./calendar.js";
 import { type CaseError, type SchemaDescriptor, type ValidateOptions, type Validation, validateCase } from "./validate.js";
-import { Context, field, fixedValue, mayBeDuration, Scans } from "./context.js";
+import { Context, fixedValue, Scans } from "./context.js";
+import { field, isPlainCode } from "./access.js";
 import { type CodeSet, inCodes } from "./codes.js";
 import type { Fact } from "./types.js";
 import { type ComputedValue, type ConditionParts, computedValues, conditionFromParts, type ShowPlan, type ShownValue, showPlansOf } from "./explain.js";
@@ -109,14 +110,15 @@ export interface RuleSpec {
   readonly criteria: readonly CriterionSpec[];
 }
 
-/** The current item's code as the rules' code sets test it (read once per item, for every rule). */
+/** The current item's code as the rules' code sets test it (read once per item, for every rule):
+ *  as its field's read gives it, so a blank code is unknown, exactly like a code left out. */
 function codeOf(context: Context): unknown {
-  // The usual code, text that no check of `field` changes, taken as it is without them (a read
-  // that a trace records goes through `field`, and is made once).
+  // The usual code, not blank, is what the read gives: taken as it is, without looking the read
+  // up (a read that a trace records goes through `field`, and is made once).
   const item = context.item;
-  if (context.tracing || !context.codeNamesNoDate || item instanceof Unknown) return field(context, "item", item, "code");
+  if (context.tracing || !context.itemCodeIsCode || item instanceof Unknown) return field(context, "item", item, "code");
   const code = item.code;
-  return typeof code === "string" && !mayBeDuration(code) ? code : field(context, "item", item, "code");
+  return isPlainCode(code) ? code : field(context, "item", item, "code");
 }
 
 /** Whether a rule applies to the current item: its code (`code`, as `codeOf` reads it, once per

@@ -80,7 +80,6 @@ export {
   ItemReads,
   Scans,
   MAX_FACTS,
-  field,
 } from "./context.js";
 export {
   count,
@@ -147,6 +146,7 @@ export {
   type FieldHandles,
   type FieldRead,
   type FieldReads,
+  field,
   fieldsOf,
   isCheckedDate,
   isMemberOf,

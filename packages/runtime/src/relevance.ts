@@ -6,7 +6,8 @@
 // depending on values the case does not give. A missing fact is asked for when it is read by an
 // open test on which the outcome depends: some truth values of the other open tests under which
 // that test alone, true or false, gives two different outcomes. Found by trying every truth
-// value of the open tests, so only up to MAX_OPEN_TESTS of them; with more, or when no open test
+// value of the open tests, so only up to MAX_OPEN_TESTS of them (those that a known operand or a
+// waiver that holds leaves out count for nothing); with more, or when no open test
 // can change the outcome (Kleene's logic can leave an item pended that no value could change:
 // `t or not t` over one test), the item asks for every fact its unknown criteria wait for.
 
@@ -104,8 +105,19 @@ export function neededFacts(rules: readonly WeighedRule[]): Needed[] | undefined
       });
     return { id: rule.id, applies, criteria };
   });
-  const n = tests.length;
+  // The open tests left in the formulas, each with its bit in a truth assignment. A test that a
+  // known operand settles (`t or true`), or of a criterion whose waiver holds, was dropped as the
+  // formulas were built: no value of it changes an outcome, so it is not tried, nor counted
+  // toward MAX_OPEN_TESTS.
+  const left: number[] = [];
+  for (const rule of weighed) {
+    atomsOf(rule.applies, left);
+    for (const criterion of rule.criteria) atomsOf(criterion.passes, left);
+  }
+  const n = left.length;
   if (n === 0 || n > MAX_OPEN_TESTS) return undefined;
+  const bits = new Array<number>(tests.length).fill(-1);
+  for (let bit = 0; bit < n; bit++) bits[left[bit]!] = bit;
 
   // The outcome for every truth assignment of the open tests, as the strongest failing level
   // (LEVELS for approved, LEVELS + 1 when no rule applies).
@@ -114,10 +126,10 @@ export function neededFacts(rules: readonly WeighedRule[]): Needed[] | undefined
   for (let mask = 0; mask < 1 << n; mask++) {
     let outcome = LEVELS + 1;
     for (const rule of weighed) {
-      if (!holds(rule.applies, mask)) continue;
+      if (!holds(rule.applies, mask, bits)) continue;
       if (outcome > LEVELS) outcome = LEVELS;
       for (const criterion of rule.criteria) {
-        if (criterion.level < outcome && !holds(criterion.passes, mask)) outcome = criterion.level;
+        if (criterion.level < outcome && !holds(criterion.passes, mask, bits)) outcome = criterion.level;
       }
     }
     outcomes[mask] = outcome;
@@ -136,7 +148,7 @@ export function neededFacts(rules: readonly WeighedRule[]): Needed[] | undefined
 
   const needed = new NeededFacts();
   const need = (formula: Formula, id: string): void => {
-    for (const test of atomsOf(formula)) if (relevant[test]) needed.add(tests[test]!.missing, id);
+    for (const test of atomsOf(formula)) if (relevant[bits[test]!]) needed.add(tests[test]!.missing, id);
   };
   for (const rule of weighed) {
     need(rule.applies, rule.id);
@@ -188,12 +200,13 @@ function not(operand: Formula): Formula {
   return typeof operand === "boolean" ? !operand : { not: operand };
 }
 
-function holds(formula: Formula, mask: number): boolean {
+/** Whether a formula holds when the open tests whose bits (`bits`, by test) are set in `mask` hold. */
+function holds(formula: Formula, mask: number, bits: readonly number[]): boolean {
   if (typeof formula === "boolean") return formula;
-  if ("atom" in formula) return (mask & (1 << formula.atom)) !== 0;
-  if ("not" in formula) return !holds(formula.not, mask);
-  if ("and" in formula) return formula.and.every((operand) => holds(operand, mask));
-  return formula.or.some((operand) => holds(operand, mask));
+  if ("atom" in formula) return (mask & (1 << bits[formula.atom]!)) !== 0;
+  if ("not" in formula) return !holds(formula.not, mask, bits);
+  if ("and" in formula) return formula.and.every((operand) => holds(operand, mask, bits));
+  return formula.or.some((operand) => holds(operand, mask, bits));
 }
 
 /** The open tests a formula reads, in order, each once. */
