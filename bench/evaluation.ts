@@ -3,6 +3,7 @@
 import type { CheckedPolicy } from "../src/model.js";
 import type { BenchCase, PolicyKey } from "./corpus.js";
 import { decideByHand } from "./engines/handwritten.js";
+import { decideByHandChecked } from "./engines/handwritten-checked.js";
 import { jsonRulesEngine } from "./engines/json-rules.js";
 import { compiledDecisionEngine, compiledEngine, interpreterEngine } from "./engines/pol.js";
 import { measure, measureAsync, type Throughput } from "./timing.js";
@@ -11,6 +12,8 @@ import { verifyAgreement, type Agreement } from "./verify.js";
 export interface EvaluationResults {
   agreement: Agreement;
   handwritten: Throughput;
+  /** The hand-written function with every read checked as pol checks it. */
+  handwrittenChecked: Throughput;
   /** `decide`: the outcomes only. */
   compiled: Throughput;
   /** `evaluate(case, { trace: false })`: the determination (reasons, missing facts), no trace. */
@@ -48,6 +51,7 @@ export async function runEvaluation(
     { name: "compiled, with trace", decide: compiledTrace },
     { name: "reference interpreter", decide: interpreter },
     { name: "hand-written", decide: decideByHand },
+    { name: "hand-written, with pol's checks", decide: decideByHandChecked },
     { name: "json-rules-engine", decide: jsonRules },
   ]);
 
@@ -58,6 +62,7 @@ export async function runEvaluation(
   };
   log("timing...");
   const handwritten = timed("hand-written", () => measure("hand-written", decideByHand, cases, plan.passes));
+  const checkedResult = timed("hand-written, with pol's checks", () => measure("hand-written, checked", decideByHandChecked, cases, plan.passes));
   const compiledResult = timed("compiled", () => measure("compiled", compiled, cases, plan.passes));
   const fullResult = timed("compiled, full", () => measure("compiled, full", compiledFull, cases, plan.passes));
   const traceResult = timed("compiled+trace", () => measure("compiled+trace", compiledTrace, cases, plan.passes));
@@ -68,6 +73,7 @@ export async function runEvaluation(
   return {
     agreement,
     handwritten,
+    handwrittenChecked: checkedResult,
     compiled: compiledResult,
     compiledFull: fullResult,
     compiledTrace: traceResult,

@@ -1,6 +1,7 @@
 // `node --cpu-prof dist/bench/profile.js ENGINE [CASES] [--emptied]`: run one engine (`compiled` is decision
 // only, `compiled-full` the determination without trace, `compiled+trace`, `interpreter`,
-// `hand-written`; or `check`, the front end over the compiler corpus) so a CPU profile shows where its time goes
+// `hand-written`, `hand-written-checked`; or `check`, the front end over the compiler corpus) so a CPU profile
+// shows where its time goes
 // (`--emptied`: every case's history emptied first, see `emptiedHistories`);
 // `node dist/bench/profile.js summarise FILE.cpuprofile` prints its top frames by self time.
 
@@ -8,6 +9,7 @@ import { checkSource } from "../src/check/checker.js";
 import { buildCompilerCorpus } from "./compiler/corpus.js";
 import { buildCorpus, emptiedHistories, type BenchCase } from "./corpus.js";
 import { decideByHand } from "./engines/handwritten.js";
+import { decideByHandChecked } from "./engines/handwritten-checked.js";
 import { compiledDecisionEngine, compiledEngine, interpreterEngine, loadPolicies, POLICY_FILES } from "./engines/pol.js";
 import { printProfileSummary, summariseProfile } from "./profiling.js";
 import { COMPILER_MIN_LINES, COMPILER_SEED, CORPUS_SEED } from "./plan.js";
@@ -34,11 +36,13 @@ async function main(argv: string[]): Promise<void> {
   const decide =
     engine === "hand-written"
       ? decideByHand
-      : engine === "interpreter"
-        ? interpreterEngine(loadPolicies(process.cwd()), false)
-        : engine === "compiled"
-          ? compiledDecisionEngine()
-          : compiledEngine(engine === "compiled+trace");
+      : engine === "hand-written-checked"
+        ? decideByHandChecked
+        : engine === "interpreter"
+          ? interpreterEngine(loadPolicies(process.cwd()), false)
+          : engine === "compiled"
+            ? compiledDecisionEngine()
+            : compiledEngine(engine === "compiled+trace");
   let acc = 0;
   // Named so the profile summary can tell the measured work from setup (see profiling.ts).
   const measuredWork = (): void => {

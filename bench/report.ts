@@ -123,12 +123,13 @@ export function evaluationReport(evaluation: EvaluationResults): string {
   const outcomes = [...agreement.outcomes.entries()].sort().map(([o, n]) => `${o} ${int(n)}`).join(", ");
   return [
     `corpus: ${int(agreement.cases)} single-item cases (half SIJ, half TPI), ${int(agreement.withMissingFacts)} with missing facts`,
-    `all 6 engines agree on every case: ${outcomes}`,
+    `all 7 engines agree on every case: ${outcomes}`,
     "",
     table(
       ["engine", "cases", "passes", "median pass", "cases/s", "time vs hand-written"],
       [
         row("hand-written TypeScript", evaluation.handwritten),
+        row("hand-written, with pol's checks", evaluation.handwrittenChecked),
         row("pol compiled, decision only (decideTrusted)", evaluation.compiled),
         row("pol compiled, full determination without trace", evaluation.compiledFull),
         row("pol compiled, with trace (evaluateTrusted)", evaluation.compiledTrace),
@@ -137,6 +138,7 @@ export function evaluationReport(evaluation: EvaluationResults): string {
       ],
     ),
     "(one warm-up pass before the timed passes; a forced GC between passes)",
+    `decideTrusted's time vs the hand-written function with pol's checks: ${fixed(evaluation.handwrittenChecked.casesPerSecond / evaluation.compiled.casesPerSecond, 2)}x`,
   ].join("\n");
 }
 
