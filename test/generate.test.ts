@@ -340,6 +340,28 @@ describe("the extending fixture's modules", () => {
     const both = await generateModules([extendingPolicy(), base.policy!]);
     expect(both.get("reads-base.schema.ts")).toBe(modules.get("reads-base.schema.ts"));
   });
+
+  it("give the interpreter's determinations, through handles of both modules", async () => {
+    const policy = extendingPolicy();
+    const compiled = await loadCompiled(policy);
+    const visit = { date: "2025-02-01", side: "unilateral", kind: "massage", relief: 60 };
+    const cases: Record<string, unknown>[] = [
+      { date_of_service: "2025-03-01", items: [{ code: "11111" }], visits: [visit], notes: [{ date: "2025-02-02", tone: "high" }] },
+      { date_of_service: "2025-03-01", items: [{ code: "11111" }], visits: [{ ...visit, side: "left" }], severity: "high" },
+      { date_of_service: "2025-03-01", items: [{ code: "11111" }], visits: [{ ...visit, relief: 40 }], notes: [{ tone: "loud" }] },
+      { date_of_service: "2025-03-01", items: [{ code: "11111" }], visits: [{ ...visit, kind: "yoga" }], notes: [{}], severity: "low" },
+      { date_of_service: "2025-03-01", items: [{ code: "11111" }] },
+    ];
+    const outcomes = new Set<string>();
+    for (const input of cases) {
+      const expected = interpret(policy, input);
+      expect(compiled.evaluate(input)).toEqual(expected);
+      expect(compiled.decide(input)).toEqual(expected.items.map((item) => item.outcome));
+      expect(compiled.evaluateJson(input)).toEqual(evaluateCase(policy, input));
+      for (const item of expected.items) outcomes.add(item.outcome);
+    }
+    expect(outcomes.size).toBeGreaterThan(1);
+  });
 });
 
 describe("generated code executes", () => {

@@ -25,6 +25,8 @@ type ReadHelper = (typeof READ_HELPERS)[number];
 /** Names the schema module declares besides the schema's own types. */
 const SCHEMA_MODULE_NAMES = [
   "Duration", "IsoDate", "IsoMonth", "IsoDay", "schema", "fieldsOf", "FieldReads", "SchemaDescriptor",
+  // The standard type an extending module's interfaces leave inherited fields out with.
+  "Omit",
   ...READ_HELPERS,
 ];
 
@@ -197,7 +199,7 @@ function recordInterface(schema: SchemaModel, record: RecordModel, inherited: In
 }
 
 /** One field of a record's interface, with its label. */
-export function fieldDeclaration(schema: SchemaModel, record: RecordModel, field: FieldModel): Ts {
+function fieldDeclaration(schema: SchemaModel, record: RecordModel, field: FieldModel): Ts {
   // Own properties only: a record may be called `constructor` or `__proto__`.
   const required = Object.hasOwn(REQUIRED, record.name) ? REQUIRED[record.name]! : [];
   const type = fieldType(schema, field);
