@@ -15,6 +15,7 @@ import { decideByHand } from "./engines/handwritten.js";
 import { decideByHandChecked } from "./engines/handwritten-checked.js";
 import { compiledDecisionEngine, compiledEngine } from "./engines/pol.js";
 import { CORPUS_SEED } from "./plan.js";
+import { ratioOverRounds, stepOrder } from "./interleaved.js";
 import { median } from "./timing.js";
 
 const emptied = process.argv.includes("--emptied");
@@ -41,12 +42,10 @@ function pass(decide: (c: BenchCase) => string): number {
 for (const [, decide] of engines) pass(decide); // warm-up
 const seconds: number[][] = engines.map(() => []);
 for (let round = 0; round < (rounds ?? 5); round++) {
-  const order = engines.map((_, index) => index);
-  if (round % 2 === 1) order.reverse();
-  for (const index of order) seconds[index]!.push(pass(engines[index]![1]));
+  for (const index of stepOrder(engines.length, round)) seconds[index]!.push(pass(engines[index]![1]));
 }
 /** Median over rounds of engine `index`'s time over engine `base`'s in the same round. */
-const ratio = (index: number, base: number): number => median(seconds[index]!.map((s, round) => s / seconds[base]![round]!));
+const ratio = (index: number, base: number): number => ratioOverRounds(seconds[index]!, seconds[base]!).median;
 for (const [index, [name]] of engines.entries()) {
   const perSecond = Math.round(cases.length / median(seconds[index]!)).toLocaleString("en-US");
   process.stdout.write(`${name.padEnd(32)} ${perSecond.padStart(10)} cases/s  ${ratio(index, 0).toFixed(2)}x\n`);

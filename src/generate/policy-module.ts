@@ -274,7 +274,8 @@ function slotsOf(policy: LoweredPolicy): { shared: number; candidates: number; s
 /**
  * Each list of candidates (the lowered `candidates`): `candidates(slot, Case.procedures,
  * Procedure.code, sijInjection)`, the elements of the list whose code may be in the set (and, with
- * a fifth argument, may be out of that one), worked out once per case (per-case slots after the shared tables'). Before the scans that read them.
+ * a fifth argument, may be out of that one), worked out once per case (per-case slots after the
+ * shared tables'). Before the scans that read them.
  */
 function candidateDeclarations(policy: LoweredPolicy, names: ModuleNames, rt: RuntimeImports): Ts[] {
   const first = slotsOf(policy).candidates;

@@ -74,10 +74,13 @@ function conjunctsOf(policy: Omit<LoweredPolicy, "candidates">, chain: Chain, li
 
 /** `code in S` (or, `negated`, `code not in S`) of the element of `chain`: the code field and S. */
 function elementCodeTest(chain: Chain, test: Expr, negated: boolean): { code: string; codeSet: number } | undefined {
-  // `code not in W` is lowered as a negated `inCodes`, `not (code in W)` as `not` of one.
-  const inCodes = negated && test.kind === "not" ? test.operand : test;
+  // `code not in W` is lowered as a negated `inCodes`, `not (code in W)` as `not` of one: the test
+  // says "not in" when exactly one of the two negations is there.
+  const throughNot = negated && test.kind === "not";
+  const inCodes = throughNot ? test.operand : test;
   if (inCodes.kind !== "inCodes") return undefined;
-  if (negated ? inCodes.negated === (inCodes !== test) : inCodes.negated) return undefined;
+  const saysNotIn = inCodes.negated !== throughNot;
+  if (saysNotIn !== negated) return undefined;
   const operand = inCodes.operand;
   if (operand.kind !== "field" || operand.duration) return undefined;
   if (operand.target.kind !== "element" || operand.target.level !== chain.level || operand.record !== chain.record) return undefined;
